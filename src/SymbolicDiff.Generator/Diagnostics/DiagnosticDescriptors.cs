@@ -1,0 +1,113 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace SymbolicDiff.Generator.Diagnostics;
+
+/// <summary>
+/// Every diagnostic the generator reports. Each names the construct at fault and says what is supported;
+/// the README has a table with an example of each.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "SymbolicDiff";
+
+    public static readonly DiagnosticDescriptor MethodMustBeStatic = Error(
+        "SD0001",
+        "[Differentiable] method must be static",
+        "'{0}' must be static: [Differentiable] supports static methods only");
+
+    public static readonly DiagnosticDescriptor TypeMustBePartial = Error(
+        "SD0002",
+        "Type containing a [Differentiable] method must be partial",
+        "Type '{0}' must be declared partial so that the gradient of '{1}' can be generated into it");
+
+    public static readonly DiagnosticDescriptor LoopNotSupported = Error(
+        "SD0003",
+        "Loops are not supported",
+        "The '{0}' loop cannot be differentiated: loops are not supported yet; a [Differentiable] method is straight-line code (local declarations, assignments, one return at the end)");
+
+    public static readonly DiagnosticDescriptor UnsupportedStatement = Error(
+        "SD0004",
+        "Statement not supported",
+        "{0} is not supported in a [Differentiable] method; supported statements are local declarations, assignments (=, +=, -=, *=, /=, ++, --) and one return at the end");
+
+    public static readonly DiagnosticDescriptor UnsupportedExpression = Error(
+        "SD0005",
+        "Expression not supported",
+        "{0} is not supported in a [Differentiable] method; supported expressions are double arithmetic (+, -, *, /, unary -), literals and constants, parameters, locals, and calls of functions with a known derivative");
+
+    public static readonly DiagnosticDescriptor UnknownFunction = Error(
+        "SD0006",
+        "Call of a function with no known derivative",
+        "'{0}' has no known derivative: call Math.Exp, Log, Sqrt, Pow, Sin, Cos, Tan, Tanh or Abs, or a static method that declares its derivative with [Derivative]");
+
+    public static readonly DiagnosticDescriptor ParameterNotDouble = Error(
+        "SD0007",
+        "Only double parameters can be differentiated",
+        "Parameter '{0}' is of type '{1}' and cannot be differentiated; only double parameters can");
+
+    public static readonly DiagnosticDescriptor UnknownParameterName = Error(
+        "SD0008",
+        "Name in [Differentiable] is not a parameter",
+        "'{0}' is not a parameter of '{1}'; its parameters are: {2}");
+
+    public static readonly DiagnosticDescriptor ReturnTypeNotDouble = Error(
+        "SD0009",
+        "[Differentiable] method must return double",
+        "'{0}' returns '{1}'; a [Differentiable] method must return double");
+
+    public static readonly DiagnosticDescriptor ParameterByReference = Error(
+        "SD0010",
+        "Parameters must be passed by value",
+        "Parameter '{0}' is declared '{1}'; the parameters of a [Differentiable] method must be passed by value");
+
+    public static readonly DiagnosticDescriptor InvalidDerivativeDeclaration = Error(
+        "SD0011",
+        "Invalid [Derivative] declaration",
+        "The [Derivative] declaration on '{0}' is invalid: {1}");
+
+    public static readonly DiagnosticDescriptor MissingPartialDerivative = Error(
+        "SD0012",
+        "No derivative declared for an argument that needs one",
+        "'{0}' declares no derivative with respect to its parameter '{1}', but the argument passed for it depends on a differentiated parameter; declare one with [Derivative(nameof({1}), ...)]");
+
+    public static readonly DiagnosticDescriptor UnsupportedMethodShape = Error(
+        "SD0013",
+        "Method cannot be differentiated",
+        "'{0}' cannot be differentiated: {1}");
+
+    public static readonly DiagnosticDescriptor NothingToDifferentiate = Error(
+        "SD0014",
+        "No parameter to differentiate",
+        "'{0}' has no double parameter to differentiate with respect to");
+
+    public static readonly DiagnosticDescriptor UnsupportedLocalType = Error(
+        "SD0015",
+        "Local must be double",
+        "Local '{0}' is of type '{1}'; locals of a [Differentiable] method must be double");
+
+    public static readonly DiagnosticDescriptor GradientNameClash = Error(
+        "SD0016",
+        "Gradient property name clash",
+        "Parameter '{0}' would be reported as gradient property '{1}', which is already taken by {2}; rename the parameter");
+
+    public static readonly DiagnosticDescriptor InternalError = Error(
+        "SD9999",
+        "SymbolicDiff generator failure",
+        "SymbolicDiff could not process '{0}' because of an internal error ({1}); please report it");
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> ById = typeof(DiagnosticDescriptors)
+        .GetFields()
+        .Where(field => field.FieldType == typeof(DiagnosticDescriptor))
+        .Select(field => (DiagnosticDescriptor)field.GetValue(null))
+        .ToDictionary(descriptor => descriptor.Id);
+
+    /// <summary>Every descriptor, for tests and documentation.</summary>
+    public static IEnumerable<DiagnosticDescriptor> All => ById.Values;
+
+    public static DiagnosticDescriptor Get(string id) => ById[id];
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+}

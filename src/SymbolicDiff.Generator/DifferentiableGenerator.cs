@@ -1,0 +1,47 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+using SymbolicDiff.Generator.Diagnostics;
+using SymbolicDiff.Generator.Emit;
+using SymbolicDiff.Generator.Parsing;
+
+namespace SymbolicDiff.Generator;
+
+/// <summary>
+/// The incremental generator: finds [Differentiable] methods and emits their gradients. This file holds
+/// only the pipeline wiring; each stage lives in its own folder (Parsing, Differentiation, Emit).
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class DifferentiableGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var methods = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                MethodParser.DifferentiableAttributeName,
+                predicate: static (node, _) => node is MethodDeclarationSyntax or LocalFunctionStatementSyntax,
+                transform: static (context, cancellationToken) => DifferentiationPipeline.Run(context, cancellationToken))
+            .WithTrackingName(TrackingNames.DifferentiatedMethods);
+
+        // Code and diagnostics flow separately, so that a change that only moves a diagnostic does not
+        // re-emit code, and code is cached while only a diagnostic's location changes.
+        var programs = methods
+            .Where(static result => result.Program is not null)
+            .Select(static (result, _) => result.Program!)
+            .WithTrackingName(TrackingNames.GradientPrograms);
+
+        var diagnostics = methods
+            .SelectMany(static (result, _) => result.Diagnostics)
+            .WithTrackingName(TrackingNames.Diagnostics);
+
+        context.RegisterSourceOutput(programs, static (output, program) =>
+            output.AddSource(GradientSourceEmitter.HintName(program), SourceText.From(GradientSourceEmitter.Emit(program), System.Text.Encoding.UTF8)));
+
+        context.RegisterSourceOutput(diagnostics, static (output, diagnostic) =>
+            output.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.Get(diagnostic.Id),
+                diagnostic.Location?.ToLocation() ?? Location.None,
+                System.Linq.Enumerable.ToArray(diagnostic.MessageArguments))));
+    }
+}

@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using SymbolicDiff.Generator.Model;
+
+namespace SymbolicDiff.Generator.Differentiation;
+
+/// <summary>
+/// Makes the backward sweep compute each value once: a subexpression the forward sweep already computed
+/// is replaced by the forward variable, and a subexpression that occurs more than once in the backward
+/// sweep is computed into a local of its own before its first use. All expressions are pure, so moving
+/// them is safe.
+/// </summary>
+internal static class CommonSubexpressions
+{
+    private const int MaxRounds = 64;
+
+    public static List<BackwardStatement> Share(IReadOnlyList<Assignment> forward, IReadOnlyList<BackwardStatement> backward, NameAllocator names)
+    {
+        var computedForward = new Dictionary<Expr, string>();
+        foreach (var assignment in forward)
+        {
+            if (!ExpressionFacts.IsAtom(assignment.Value) && !computedForward.ContainsKey(assignment.Value))
+            {
+                computedForward[assignment.Value] = assignment.Target;
+            }
+        }
+
+        var statements = backward
+            .Select(statement => statement with
+            {
+                Value = Rewrite(statement.Value, e => computedForward.TryGetValue(e, out var name) ? new Variable(name) : null),
+            })
+            .ToList();
+
+        for (int round = 0; round < MaxRounds; round++)
+        {
+            var repeated = MostValuableRepeat(statements);
+            if (repeated is null)
+            {
+                break;
+            }
+
+            var (expression, count) = repeated.Value;
+            string name = names.Fresh("shared");
+            int firstUse = statements.FindIndex(statement => Contains(statement.Value, expression));
+            for (int i = 0; i < statements.Count; i++)
+            {
+                statements[i] = statements[i] with { Value = Rewrite(statements[i].Value, e => e.Equals(expression) ? new Variable(name) : null) };
+            }
+
+            statements.Insert(firstUse, new BackwardStatement(name, expression, Accumulates: false, $"// computed once, used {count} times below"));
+        }
+
+        return statements;
+    }
+
+    /// <summary>The largest subexpression that occurs at least twice, with its count.</summary>
+    private static (Expr Expression, int Count)? MostValuableRepeat(List<BackwardStatement> statements)
+    {
+        var counts = new Dictionary<Expr, int>();
+        foreach (var statement in statements)
+        {
+            CountSubtrees(statement.Value, counts);
+        }
+
+        (Expr Expression, int Count)? best = null;
+        int bestSize = 0;
+        foreach (var entry in counts)
+        {
+            int size = ExpressionFacts.Size(entry.Key);
+            if (entry.Value >= 2 && size > bestSize)
+            {
+                best = (entry.Key, entry.Value);
+                bestSize = size;
+            }
+        }
+
+        return best;
+    }
+
+    private static void CountSubtrees(Expr expression, Dictionary<Expr, int> counts)
+    {
+        if (!ExpressionFacts.IsAtom(expression) && expression is not Comparison)
+        {
+            counts[expression] = counts.TryGetValue(expression, out int n) ? n + 1 : 1;
+        }
+
+        foreach (var child in Children(expression))
+        {
+            CountSubtrees(child, counts);
+        }
+    }
+
+    private static bool Contains(Expr expression, Expr part) =>
+        expression.Equals(part) || Children(expression).Any(child => Contains(child, part));
+
+    private static IEnumerable<Expr> Children(Expr expression) => expression switch
+    {
+        Negate negate => new[] { negate.Operand },
+        Binary binary => new[] { binary.Left, binary.Right },
+        Call call => call.Arguments,
+        Comparison comparison => new[] { comparison.Left, comparison.Right },
+        Conditional conditional => new Expr[] { conditional.Condition, conditional.WhenTrue, conditional.WhenFalse },
+        _ => Array.Empty<Expr>(),
+    };
+
+    /// <summary>Rebuilds <paramref name="expression"/> top-down, replacing each node for which <paramref name="replace"/> answers.</summary>
+    internal static Expr Rewrite(Expr expression, Func<Expr, Expr?> replace)
+    {
+        var replacement = replace(expression);
+        if (replacement is not null)
+        {
+            return replacement;
+        }
+
+        return expression switch
+        {
+            Negate negate => new Negate(Rewrite(negate.Operand, replace)),
+            Binary binary => new Binary(binary.Operator, Rewrite(binary.Left, replace), Rewrite(binary.Right, replace)),
+            Call call => new Call(call.Function, call.Arguments.Select(a => Rewrite(a, replace)).ToEquatableArray()) { Location = call.Location },
+            Comparison comparison => new Comparison(comparison.Operator, Rewrite(comparison.Left, replace), Rewrite(comparison.Right, replace)),
+            Conditional conditional => new Conditional(
+                (Comparison)Rewrite(conditional.Condition, replace),
+                Rewrite(conditional.WhenTrue, replace),
+                Rewrite(conditional.WhenFalse, replace)),
+            _ => expression,
+        };
+    }
+}

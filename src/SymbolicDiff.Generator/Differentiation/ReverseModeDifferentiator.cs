@@ -1,0 +1,165 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymbolicDiff.Generator.Diagnostics;
+using SymbolicDiff.Generator.Model;
+using static SymbolicDiff.Generator.Differentiation.Simplifier;
+
+namespace SymbolicDiff.Generator.Differentiation;
+
+/// <summary>
+/// Stage 2: reverse mode by source transformation. The forward sweep is the user's program (minus
+/// statements that do not reach the result); the backward sweep visits its assignments in reverse and,
+/// for each <c>v = f(u₁, u₂, …)</c>, adds <c>adj(uᵢ) += adj(v) · ∂f/∂uᵢ</c>. Only variables that both
+/// depend on a differentiated parameter and reach the result get an adjoint.
+/// </summary>
+internal static class ReverseModeDifferentiator
+{
+    public static (GradientProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Differentiate(MethodModel method)
+    {
+        var forward = LiveAssignments(method.Body, method.Result);
+        var active = ActiveVariables(method, forward);
+        var names = new NameAllocator(method.Parameters.Select(p => p.Name).Concat(method.Body.Select(a => a.Target)));
+        var adjoints = new AdjointNames(method.Result, names);
+        var backward = new List<BackwardStatement>();
+        var declared = new HashSet<string>();
+        var missing = new List<SymbolicDerivative.MissingPartial>();
+
+        for (int i = forward.Count - 1; i >= 0; i--)
+        {
+            var assignment = forward[i];
+            if (!active.Contains(assignment.Target))
+            {
+                continue;
+            }
+
+            bool isResult = assignment.Target == method.Result;
+            Expr adjointOfTarget = isResult ? Constant.One : new Variable(adjoints.Of(assignment.Target));
+
+            foreach (string input in ExpressionFacts.Variables(assignment.Value).Where(active.Contains))
+            {
+                var partial = SymbolicDerivative.Of(assignment.Value, input, assignment.Target, missing);
+                if (partial is Constant { IsZero: true })
+                {
+                    continue;
+                }
+
+                string partialText = Notation.Partial(assignment.Target, input);
+                string chainText = isResult
+                    ? Notation.Partial(method.Result, input)
+                    : Notation.Partial(method.Result, assignment.Target) + " · " + partialText;
+
+                // A local partial worth naming gets its own line, as a textbook derivation would write it.
+                if (!isResult && !ExpressionFacts.IsAtom(partial))
+                {
+                    string partialName = names.Fresh("d" + assignment.Target + "_d" + input);
+                    backward.Add(new BackwardStatement(partialName, partial, Accumulates: false, "// " + partialText));
+                    partial = new Variable(partialName);
+                }
+                else if (!isResult)
+                {
+                    chainText += ", " + partialText + " = " + Notation.Describe(partial);
+                }
+
+                string adjoint = adjoints.Of(input);
+                bool accumulates = !declared.Add(adjoint);
+                string target = Notation.Partial(method.Result, input);
+                // The result's own partials are the first adjoints: ∂loss/∂a needs no chain to explain it.
+                string comment = isResult
+                    ? "// " + target
+                    : "// " + target + (accumulates ? " += " : " = ") + chainText;
+
+                backward.Add(new BackwardStatement(adjoint, Multiply(adjointOfTarget, partial), accumulates, comment));
+            }
+        }
+
+        var diagnostics = missing
+            .Select(m => DiagnosticInfo.Create(DiagnosticDescriptors.MissingPartialDerivative, m.Location, m.Function, m.Parameter))
+            .Distinct()
+            .ToList();
+        if (diagnostics.Count > 0)
+        {
+            return (null, diagnostics);
+        }
+
+        var gradient = method.Parameters
+            .Where(p => p.IsDifferentiated)
+            .Select(p => new GradientEntry(p.Name, NameAllocator.ToPascalCase(p.Name), GradientOf(p.Name, method.Result, declared, adjoints)))
+            .ToEquatableArray();
+
+        var program = new GradientProgram(
+            method,
+            forward.ToEquatableArray(),
+            CommonSubexpressions.Share(forward, backward, names).ToEquatableArray(),
+            gradient);
+        return (program, diagnostics);
+    }
+
+    private static Expr GradientOf(string parameter, string result, HashSet<string> declared, AdjointNames adjoints)
+    {
+        if (parameter == result)
+        {
+            return Constant.One;
+        }
+
+        string adjoint = adjoints.Of(parameter);
+        return declared.Contains(adjoint) ? new Variable(adjoint) : Constant.Zero;
+    }
+
+    /// <summary>The assignments the result depends on, in order; the rest is dead code for the gradient.</summary>
+    private static List<Assignment> LiveAssignments(EquatableArray<Assignment> body, string result)
+    {
+        var needed = new HashSet<string> { result };
+        var live = new List<Assignment>();
+        for (int i = body.Count - 1; i >= 0; i--)
+        {
+            if (needed.Contains(body[i].Target))
+            {
+                live.Add(body[i]);
+                needed.UnionWith(ExpressionFacts.Variables(body[i].Value));
+            }
+        }
+
+        live.Reverse();
+        return live;
+    }
+
+    /// <summary>Variables that depend on a differentiated parameter (live code only, so all of them reach the result).</summary>
+    private static HashSet<string> ActiveVariables(MethodModel method, List<Assignment> forward)
+    {
+        var active = new HashSet<string>(method.Parameters.Where(p => p.IsDifferentiated).Select(p => p.Name));
+        foreach (var assignment in forward)
+        {
+            if (ExpressionFacts.Variables(assignment.Value).Any(active.Contains))
+            {
+                active.Add(assignment.Target);
+            }
+        }
+
+        return active;
+    }
+
+    /// <summary>Names adjoints after the result, as a person would: the adjoint of z in ∂loss/∂z is <c>dLoss_dz</c>.</summary>
+    private sealed class AdjointNames
+    {
+        private readonly string _result;
+        private readonly NameAllocator _names;
+        private readonly Dictionary<string, string> _byVariable = new();
+
+        public AdjointNames(string result, NameAllocator names)
+        {
+            _result = result;
+            _names = names;
+        }
+
+        public string Of(string variable)
+        {
+            if (!_byVariable.TryGetValue(variable, out string? name))
+            {
+                name = _names.Fresh("d" + NameAllocator.ToPascalCase(_result) + "_d" + variable);
+                _byVariable[variable] = name;
+            }
+
+            return name;
+        }
+    }
+}

@@ -1,0 +1,236 @@
+using System;
+using System.Linq;
+using SymbolicDiff.Generator.Model;
+
+namespace SymbolicDiff.Generator.Differentiation;
+
+/// <summary>
+/// Algebraic clean-up of derivative expressions, bottom up: constant folding and the identities
+/// <c>x*1</c>, <c>x+0</c>, <c>0*x</c>, <c>x/1</c>, <c>-(-x)</c>, <c>x^1</c>, and moving signs and constants
+/// outward so that the result reads as a person would write it (<c>2 * x</c>, <c>-(a / b)</c>).
+/// </summary>
+/// <remarks>
+/// <c>0 * x → 0</c> is the usual symbolic-differentiation convention (as in PyTorch's autograd, a zero
+/// local derivative contributes nothing even where the other factor is infinite).
+/// </remarks>
+internal static class Simplifier
+{
+    public static Expr Simplify(Expr expression) => expression switch
+    {
+        Negate negate => SimplifyNegate(Simplify(negate.Operand)),
+        Binary binary => SimplifyBinary(binary.Operator, Simplify(binary.Left), Simplify(binary.Right)),
+        Call call => SimplifyCall(new Call(call.Function, call.Arguments.Select(Simplify).ToEquatableArray())),
+        Comparison comparison => new Comparison(comparison.Operator, Simplify(comparison.Left), Simplify(comparison.Right)),
+        Conditional conditional => SimplifyConditional(
+            (Comparison)Simplify(conditional.Condition),
+            Simplify(conditional.WhenTrue),
+            Simplify(conditional.WhenFalse)),
+        _ => expression,
+    };
+
+    public static Expr Negated(Expr operand) => SimplifyNegate(operand);
+
+    public static Expr Add(Expr left, Expr right) => SimplifyBinary(BinaryOperator.Add, left, right);
+
+    public static Expr Subtract(Expr left, Expr right) => SimplifyBinary(BinaryOperator.Subtract, left, right);
+
+    public static Expr Multiply(Expr left, Expr right) => SimplifyBinary(BinaryOperator.Multiply, left, right);
+
+    public static Expr Divide(Expr left, Expr right) => SimplifyBinary(BinaryOperator.Divide, left, right);
+
+    private static Expr SimplifyNegate(Expr operand) => operand switch
+    {
+        Constant constant => new Constant(-constant.Value),
+        Negate inner => inner.Operand,
+        _ => new Negate(operand),
+    };
+
+    private static Expr SimplifyBinary(BinaryOperator op, Expr left, Expr right)
+    {
+        if (left is Constant a && right is Constant b)
+        {
+            return new Constant(Fold(op, a.Value, b.Value));
+        }
+
+        switch (op)
+        {
+            case BinaryOperator.Add:
+            {
+                if (left is Constant { IsZero: true })
+                {
+                    return right;
+                }
+
+                if (right is Constant { IsZero: true })
+                {
+                    return left;
+                }
+
+                if (right is Negate negatedRight)
+                {
+                    return SimplifyBinary(BinaryOperator.Subtract, left, negatedRight.Operand);
+                }
+
+                if (left is Negate negatedLeft)
+                {
+                    return SimplifyBinary(BinaryOperator.Subtract, right, negatedLeft.Operand);
+                }
+
+                if (right is Constant { Value: < 0 } negativeRight)
+                {
+                    return new Binary(BinaryOperator.Subtract, left, new Constant(-negativeRight.Value));
+                }
+
+                if (left.Equals(right))
+                {
+                    return SimplifyBinary(BinaryOperator.Multiply, new Constant(2), left);
+                }
+
+                break;
+            }
+
+            case BinaryOperator.Subtract:
+            {
+                if (right is Constant { IsZero: true })
+                {
+                    return left;
+                }
+
+                if (left is Constant { IsZero: true })
+                {
+                    return SimplifyNegate(right);
+                }
+
+                if (right is Negate negatedRight)
+                {
+                    return SimplifyBinary(BinaryOperator.Add, left, negatedRight.Operand);
+                }
+
+                if (right is Constant { Value: < 0 } negativeRight)
+                {
+                    return new Binary(BinaryOperator.Add, left, new Constant(-negativeRight.Value));
+                }
+
+                if (left is Negate negatedLeft)
+                {
+                    return SimplifyNegate(SimplifyBinary(BinaryOperator.Add, negatedLeft.Operand, right));
+                }
+
+                break;
+            }
+
+            case BinaryOperator.Multiply:
+            {
+                if (left is Constant { IsZero: true } || right is Constant { IsZero: true })
+                {
+                    return Constant.Zero;
+                }
+
+                if (left is Constant { IsOne: true })
+                {
+                    return right;
+                }
+
+                if (right is Constant { IsOne: true })
+                {
+                    return left;
+                }
+
+                if (left is Constant { Value: -1.0 })
+                {
+                    return SimplifyNegate(right);
+                }
+
+                if (right is Constant { Value: -1.0 })
+                {
+                    return SimplifyNegate(left);
+                }
+
+                if (left is Negate leftNegate)
+                {
+                    return SimplifyNegate(SimplifyBinary(BinaryOperator.Multiply, leftNegate.Operand, right));
+                }
+
+                if (right is Negate rightNegate)
+                {
+                    return SimplifyNegate(SimplifyBinary(BinaryOperator.Multiply, left, rightNegate.Operand));
+                }
+
+                if (left is Constant { Value: < 0 } negativeLeft)
+                {
+                    return SimplifyNegate(SimplifyBinary(BinaryOperator.Multiply, new Constant(-negativeLeft.Value), right));
+                }
+
+                // Constants to the front, and folded with a constant factor already there: 2 * (3 * x) → 6 * x.
+                if (right is Constant && left is not Constant)
+                {
+                    return SimplifyBinary(BinaryOperator.Multiply, right, left);
+                }
+
+                if (left is Constant outer && right is Binary { Operator: BinaryOperator.Multiply, Left: Constant inner } product)
+                {
+                    return SimplifyBinary(BinaryOperator.Multiply, new Constant(outer.Value * inner.Value), product.Right);
+                }
+
+                break;
+            }
+
+            case BinaryOperator.Divide:
+            {
+                if (left is Constant { IsZero: true })
+                {
+                    return Constant.Zero;
+                }
+
+                if (right is Constant { IsOne: true })
+                {
+                    return left;
+                }
+
+                if (left is Negate leftNegate)
+                {
+                    return SimplifyNegate(SimplifyBinary(BinaryOperator.Divide, leftNegate.Operand, right));
+                }
+
+                if (right is Negate rightNegate)
+                {
+                    return SimplifyNegate(SimplifyBinary(BinaryOperator.Divide, left, rightNegate.Operand));
+                }
+
+                break;
+            }
+        }
+
+        return new Binary(op, left, right);
+    }
+
+    private static Expr SimplifyCall(Call call)
+    {
+        if (call.Function.Builtin == BuiltinFunction.Pow && call.Arguments[1] is Constant exponent)
+        {
+            if (exponent.IsOne)
+            {
+                return call.Arguments[0];
+            }
+
+            if (exponent.IsZero)
+            {
+                return Constant.One;
+            }
+        }
+
+        return call;
+    }
+
+    private static Expr SimplifyConditional(Comparison condition, Expr whenTrue, Expr whenFalse) =>
+        whenTrue.Equals(whenFalse) ? whenTrue : new Conditional(condition, whenTrue, whenFalse);
+
+    private static double Fold(BinaryOperator op, double left, double right) => op switch
+    {
+        BinaryOperator.Add => left + right,
+        BinaryOperator.Subtract => left - right,
+        BinaryOperator.Multiply => left * right,
+        BinaryOperator.Divide => left / right,
+        _ => throw new ArgumentOutOfRangeException(nameof(op)),
+    };
+}

@@ -1,0 +1,174 @@
+using System.Collections.Generic;
+using SymbolicDiff.Generator.Model;
+using SymbolicDiff.Generator.Parsing;
+using static SymbolicDiff.Generator.Differentiation.Simplifier;
+
+namespace SymbolicDiff.Generator.Differentiation;
+
+/// <summary>
+/// The local partial derivative ∂e/∂u of one right-hand side <c>e</c> with respect to one variable
+/// <c>u</c>, by the textbook rules (sum, product, quotient, chain). The result is simplified as it is
+/// built, so <c>∂(x*w + b)/∂w</c> comes out as <c>x</c>.
+/// </summary>
+internal sealed class SymbolicDerivative
+{
+    private readonly string _variable;
+    private readonly Expr _root;
+    private readonly string _rootName;
+    private readonly List<MissingPartial> _missing;
+
+    private SymbolicDerivative(string variable, Expr root, string rootName, List<MissingPartial> missing)
+    {
+        _variable = variable;
+        _root = root;
+        _rootName = rootName;
+        _missing = missing;
+    }
+
+    /// <summary>A call whose argument needs a partial derivative that the callee does not declare.</summary>
+    public sealed record MissingPartial(string Function, string Parameter, LocationInfo? Location);
+
+    /// <summary>
+    /// ∂<paramref name="expression"/>/∂<paramref name="variable"/>, where <paramref name="expression"/> is
+    /// the right-hand side of <c>valueName = expression</c>: rules that need the value of the whole
+    /// expression (exp, sqrt, sigmoid, a quotient) use <paramref name="valueName"/> instead of computing it again.
+    /// </summary>
+    public static Expr Of(Expr expression, string variable, string valueName, List<MissingPartial> missing) =>
+        new SymbolicDerivative(variable, expression, valueName, missing).Derive(expression);
+
+    private Expr Derive(Expr expression)
+    {
+        switch (expression)
+        {
+            case Constant:
+                return Constant.Zero;
+
+            case Variable variable:
+                return variable.Name == _variable ? Constant.One : Constant.Zero;
+
+            case Negate negate:
+                return Negated(Derive(negate.Operand));
+
+            case Binary binary:
+                return DeriveBinary(binary);
+
+            case Call call:
+                return DeriveCall(call);
+
+            case Conditional conditional:
+                // The condition carries no derivative: the gradient is that of the branch taken.
+                return Simplify(new Conditional(conditional.Condition, Derive(conditional.WhenTrue), Derive(conditional.WhenFalse)));
+
+            default:
+                return Constant.Zero;
+        }
+    }
+
+    private Expr DeriveBinary(Binary binary)
+    {
+        var left = binary.Left;
+        var right = binary.Right;
+        var dLeft = Derive(left);
+        var dRight = Derive(right);
+        switch (binary.Operator)
+        {
+            case BinaryOperator.Add:
+                return Add(dLeft, dRight);
+
+            case BinaryOperator.Subtract:
+                return Subtract(dLeft, dRight);
+
+            case BinaryOperator.Multiply:
+                // (fg)' = f'g + fg'
+                return Add(Multiply(dLeft, right), Multiply(left, dRight));
+
+            default:
+                // (f/g)' = f'/g − (f/g)·g'/g; when f/g is the whole right-hand side, its value is already named.
+                var quotient = ReferenceEquals(binary, _root) ? new Variable(_rootName) : (Expr)binary;
+                if (dRight is Constant { IsZero: true })
+                {
+                    return Divide(dLeft, right);
+                }
+
+                var fromDenominator = Negated(Divide(Multiply(quotient, dRight), right));
+                return Add(Divide(dLeft, right), fromDenominator);
+        }
+    }
+
+    private Expr DeriveCall(Call call)
+    {
+        Expr value = ReferenceEquals(call, _root) ? new Variable(_rootName) : call;
+        Expr total = Constant.Zero;
+        for (int i = 0; i < call.Arguments.Count; i++)
+        {
+            var dArgument = Derive(call.Arguments[i]);
+            if (dArgument is Constant { IsZero: true })
+            {
+                continue;
+            }
+
+            var partial = Partial(call, i, value);
+            if (partial is null)
+            {
+                string parameter = i < call.Function.ParameterNames.Count ? call.Function.ParameterNames[i] : "#" + (i + 1);
+                _missing.Add(new MissingPartial(call.Function.DisplayName, parameter, call.Location));
+                continue;
+            }
+
+            total = Add(total, Multiply(partial, dArgument));
+        }
+
+        return total;
+    }
+
+    /// <summary>∂f/∂(argument i) at the call's arguments, or null when the callee declares none.</summary>
+    private static Expr? Partial(Call call, int index, Expr value)
+    {
+        var a = call.Arguments;
+        switch (call.Function.Builtin)
+        {
+            case BuiltinFunction.Exp:
+                return value;                                                    // (eᵘ)' = eᵘ
+            case BuiltinFunction.Log:
+                return Divide(Constant.One, a[0]);                               // (ln u)' = 1/u
+            case BuiltinFunction.Sqrt:
+                return Divide(new Constant(0.5), value);                         // (√u)' = 1/(2√u)
+            case BuiltinFunction.Pow when index == 0:
+                return Multiply(a[1], Simplify(BuiltinFunctions.Call(BuiltinFunction.Pow, a[0], Subtract(a[1], Constant.One)))); // p·u^(p−1)
+            case BuiltinFunction.Pow:
+                return Multiply(value, BuiltinFunctions.Call(BuiltinFunction.Log, a[0]));  // ∂(u^p)/∂p = u^p · ln u
+            case BuiltinFunction.Sin:
+                return BuiltinFunctions.Call(BuiltinFunction.Cos, a[0]);
+            case BuiltinFunction.Cos:
+                return Negated(BuiltinFunctions.Call(BuiltinFunction.Sin, a[0]));
+            case BuiltinFunction.Tan:
+                return Add(Constant.One, Multiply(value, value));                // 1 + tan²u
+            case BuiltinFunction.Tanh:
+                return Subtract(Constant.One, Multiply(value, value));           // 1 − tanh²u
+            case BuiltinFunction.Abs:
+                // sign(u), with 0 at u = 0 as PyTorch's abs backward. The last branch returns u itself:
+                // it is ±0 at a kink and NaN for NaN, where Math.Sign would throw.
+                var u = a[0];
+                return new Conditional(
+                    new Comparison(ComparisonOperator.Greater, u, Constant.Zero),
+                    Constant.One,
+                    new Conditional(new Comparison(ComparisonOperator.Less, u, Constant.Zero), new Constant(-1), u));
+            default:
+                var declared = index < call.Function.DeclaredPartials.Count ? call.Function.DeclaredPartials[index] : null;
+                if (declared is null)
+                {
+                    return null;
+                }
+
+                var arguments = new List<Expr>(a);
+                if (declared.TakesValue)
+                {
+                    arguments.Add(value);
+                }
+
+                return new Call(Function.Plain(declared.QualifiedMethodName, ShortName(declared.QualifiedMethodName)), arguments.ToEquatableArray());
+        }
+    }
+
+    private static string ShortName(string qualifiedName) => qualifiedName.Substring(qualifiedName.LastIndexOf('.') + 1);
+}

@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.CodeAnalysis.CSharp;
+using SymbolicDiff.Generator.Model;
+
+namespace SymbolicDiff.Generator.Emit;
+
+/// <summary>
+/// Prints an expression as C#, with the fewest parentheses that keep its exact evaluation order
+/// (floating-point addition is not associative, so <c>a + (b + c)</c> keeps its parentheses).
+/// Numbers are printed in the invariant culture with round-trip precision, whatever the machine's locale.
+/// </summary>
+internal static class ExpressionWriter
+{
+    private const int ConditionalPrecedence = 1;
+    private const int ComparisonPrecedence = 5;
+    private const int AdditivePrecedence = 10;
+    private const int MultiplicativePrecedence = 20;
+    private const int UnaryPrecedence = 30;
+    private const int PrimaryPrecedence = 40;
+
+    public static string Write(Expr expression)
+    {
+        var builder = new StringBuilder();
+        Write(expression, builder);
+        return builder.ToString();
+    }
+
+    /// <summary>Escapes an identifier that is a C# keyword (a parameter named <c>@double</c>, say).</summary>
+    public static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    /// <summary>A double literal that reads back as exactly the same double.</summary>
+    public static string Number(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return "double.NaN";
+        }
+
+        if (double.IsPositiveInfinity(value))
+        {
+            return "double.PositiveInfinity";
+        }
+
+        if (double.IsNegativeInfinity(value))
+        {
+            return "double.NegativeInfinity";
+        }
+
+        return value.ToString("R", CultureInfo.InvariantCulture);
+    }
+
+    private static void Write(Expr expression, StringBuilder builder)
+    {
+        switch (expression)
+        {
+            case Constant constant:
+                builder.Append(Number(constant.Value));
+                break;
+
+            case Variable variable:
+                builder.Append(Identifier(variable.Name));
+                break;
+
+            case Negate negate:
+            {
+                builder.Append('-');
+                int start = builder.Length;
+                WriteOperand(negate.Operand, UnaryPrecedence, builder, parenthesiseEqual: false);
+
+                // "- -x" must not become the decrement token "--x".
+                if (builder.Length > start && builder[start] == '-')
+                {
+                    builder.Insert(start, '(').Append(')');
+                }
+
+                break;
+            }
+
+            case Binary binary:
+            {
+                int precedence = Precedence(binary);
+                WriteOperand(binary.Left, precedence, builder, parenthesiseEqual: false);
+                builder.Append(' ').Append(OperatorText(binary.Operator)).Append(' ');
+                WriteOperand(binary.Right, precedence, builder, parenthesiseEqual: true);
+                break;
+            }
+
+            case Call call:
+                builder.Append(call.Function.QualifiedName).Append('(');
+                for (int i = 0; i < call.Arguments.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        builder.Append(", ");
+                    }
+
+                    Write(call.Arguments[i], builder);
+                }
+
+                builder.Append(')');
+                break;
+
+            case Comparison comparison:
+                WriteOperand(comparison.Left, ComparisonPrecedence, builder, parenthesiseEqual: true);
+                builder.Append(' ').Append(ComparisonText(comparison.Operator)).Append(' ');
+                WriteOperand(comparison.Right, ComparisonPrecedence, builder, parenthesiseEqual: true);
+                break;
+
+            case Conditional conditional:
+                WriteOperand(conditional.Condition, ConditionalPrecedence, builder, parenthesiseEqual: true);
+                builder.Append(" ? ");
+                WriteOperand(conditional.WhenTrue, ConditionalPrecedence, builder, parenthesiseEqual: true);
+                builder.Append(" : ");
+                WriteOperand(conditional.WhenFalse, ConditionalPrecedence, builder, parenthesiseEqual: false);
+                break;
+        }
+    }
+
+    private static void WriteOperand(Expr operand, int parentPrecedence, StringBuilder builder, bool parenthesiseEqual)
+    {
+        int precedence = Precedence(operand);
+        bool parenthesise = precedence < parentPrecedence || (parenthesiseEqual && precedence == parentPrecedence);
+        if (parenthesise)
+        {
+            builder.Append('(');
+        }
+
+        Write(operand, builder);
+        if (parenthesise)
+        {
+            builder.Append(')');
+        }
+    }
+
+    private static int Precedence(Expr expression) => expression switch
+    {
+        Conditional => ConditionalPrecedence,
+        Comparison => ComparisonPrecedence,
+        Binary { Operator: BinaryOperator.Add or BinaryOperator.Subtract } => AdditivePrecedence,
+        Binary => MultiplicativePrecedence,
+        Negate => UnaryPrecedence,
+        Constant { Value: < 0 } => UnaryPrecedence,
+        _ => PrimaryPrecedence,
+    };
+
+    private static string OperatorText(BinaryOperator op) => op switch
+    {
+        BinaryOperator.Add => "+",
+        BinaryOperator.Subtract => "-",
+        BinaryOperator.Multiply => "*",
+        _ => "/",
+    };
+
+    private static string ComparisonText(ComparisonOperator op) => op switch
+    {
+        ComparisonOperator.Less => "<",
+        ComparisonOperator.LessOrEqual => "<=",
+        ComparisonOperator.Greater => ">",
+        ComparisonOperator.GreaterOrEqual => ">=",
+        ComparisonOperator.Equal => "==",
+        _ => "!=",
+    };
+}

@@ -1,0 +1,64 @@
+namespace SymbolicDiff.Generator.Model;
+
+// The expression IR: immutable records with structural equality, so that the simplifier can recognise
+// repeated subexpressions and the incremental pipeline can compare models by value. Every expression
+// denotes a double; comparisons appear only as the condition of a Conditional.
+
+/// <summary>An expression of the differentiable program.</summary>
+internal abstract record Expr;
+
+/// <summary>A literal or compile-time constant (a const local, <c>Math.PI</c>, ...).</summary>
+internal sealed record Constant(double Value) : Expr
+{
+    public static readonly Constant Zero = new(0.0);
+    public static readonly Constant One = new(1.0);
+
+    public bool IsZero => Value == 0.0;
+
+    public bool IsOne => Value == 1.0;
+}
+
+/// <summary>A reference to a parameter or to a single-assignment local.</summary>
+internal sealed record Variable(string Name) : Expr;
+
+/// <summary>Unary minus.</summary>
+internal sealed record Negate(Expr Operand) : Expr;
+
+internal enum BinaryOperator
+{
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+}
+
+/// <summary>An arithmetic operation on two doubles.</summary>
+internal sealed record Binary(BinaryOperator Operator, Expr Left, Expr Right) : Expr;
+
+/// <summary>A call of a function whose derivative is known (built in, or declared with [Derivative]).</summary>
+internal sealed record Call(Function Function, EquatableArray<Expr> Arguments) : Expr
+{
+    /// <summary>Where the call is written, for diagnostics found during differentiation; not part of equality.</summary>
+    public LocationInfo? Location { get; init; }
+
+    public bool Equals(Call? other) =>
+        other is not null && Function.Equals(other.Function) && Arguments.Equals(other.Arguments);
+
+    public override int GetHashCode() => unchecked((Function.GetHashCode() * 397) ^ Arguments.GetHashCode());
+}
+
+internal enum ComparisonOperator
+{
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+    Equal,
+    NotEqual,
+}
+
+/// <summary>A comparison; appears only as the condition of a <see cref="Conditional"/> and carries no derivative.</summary>
+internal sealed record Comparison(ComparisonOperator Operator, Expr Left, Expr Right) : Expr;
+
+/// <summary><c>condition ? whenTrue : whenFalse</c>.</summary>
+internal sealed record Conditional(Comparison Condition, Expr WhenTrue, Expr WhenFalse) : Expr;

@@ -1,0 +1,66 @@
+namespace SymbolicDiff.Generator.Model;
+
+/// <summary>The functions whose derivative rules are built into the generator (the <c>System.Math</c> ones).</summary>
+internal enum BuiltinFunction
+{
+    None,
+    Exp,
+    Log,
+    Sqrt,
+    Pow,
+    Sin,
+    Cos,
+    Tan,
+    Tanh,
+    Abs,
+}
+
+/// <summary>
+/// A partial derivative declared with <c>[Derivative]</c>: the method that computes it, and whether it
+/// takes the function's value as an extra last argument.
+/// </summary>
+internal sealed record DeclaredPartial(string QualifiedMethodName, bool TakesValue);
+
+/// <summary>
+/// A callable function as the generator sees it: the fully qualified name to emit, a short name for
+/// comments and temporaries, and where its derivative comes from.
+/// </summary>
+/// <param name="QualifiedName">The name to emit, e.g. <c>global::System.Math.Exp</c>.</param>
+/// <param name="DisplayName">The short name, e.g. <c>Exp</c>.</param>
+/// <param name="Builtin">The built-in rule, or <see cref="BuiltinFunction.None"/>.</param>
+/// <param name="DeclaredPartials">For a non-built-in function, one entry per parameter: the declared partial, or null.</param>
+internal sealed record Function(
+    string QualifiedName,
+    string DisplayName,
+    BuiltinFunction Builtin,
+    EquatableArray<DeclaredPartial?> DeclaredPartials)
+{
+    /// <summary>The parameter names of a non-built-in function, for messages.</summary>
+    public EquatableArray<string> ParameterNames { get; init; }
+
+    /// <summary>A function called only in derivative code (a [Derivative] method), which needs no rule of its own.</summary>
+    public static Function Plain(string qualifiedName, string displayName) =>
+        new(qualifiedName, displayName, BuiltinFunction.None, EquatableArray<DeclaredPartial?>.Empty);
+
+    /// <summary>Whether some partial derivative of this function is written in terms of the function's value.</summary>
+    public bool DerivativeUsesValue(bool exponentIsConstant) => Builtin switch
+    {
+        BuiltinFunction.Exp or BuiltinFunction.Sqrt or BuiltinFunction.Tan or BuiltinFunction.Tanh => true,
+        BuiltinFunction.Pow => !exponentIsConstant,
+        BuiltinFunction.None => HasValueTakingPartial(),
+        _ => false,
+    };
+
+    private bool HasValueTakingPartial()
+    {
+        foreach (var partial in DeclaredPartials)
+        {
+            if (partial is { TakesValue: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

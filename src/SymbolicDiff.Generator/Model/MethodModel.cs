@@ -1,0 +1,58 @@
+namespace SymbolicDiff.Generator.Model;
+
+/// <summary>A parameter of the user's method.</summary>
+/// <param name="Name">The parameter's name as written (without a leading <c>@</c>).</param>
+/// <param name="TypeName">The fully qualified type, as it is emitted in the generated signature.</param>
+/// <param name="IsDifferentiated">Whether the gradient has an entry for this parameter.</param>
+internal sealed record ParameterModel(string Name, string TypeName, bool IsDifferentiated);
+
+/// <summary>One single-assignment definition <c>double Target = Value;</c> of the forward program.</summary>
+/// <param name="Target">The defined name: the user's local name for its first assignment, a fresh name for later ones.</param>
+/// <param name="SourceName">The user's name for this value (the local or parameter it came from), used in comments.</param>
+/// <param name="Value">The expression.</param>
+internal sealed record Assignment(string Target, string SourceName, Expr Value);
+
+/// <summary>
+/// The user's method after parsing: Roslyn-free, in single-assignment form, ready to be differentiated.
+/// </summary>
+/// <param name="Type">Where the method lives, to reopen its partial type.</param>
+/// <param name="MethodName">The method's name.</param>
+/// <param name="Parameters">All parameters, in declaration order.</param>
+/// <param name="Body">The straight-line forward program.</param>
+/// <param name="Result">The variable holding the returned value (a parameter, a local, or a hoisted temporary).</param>
+internal sealed record MethodModel(
+    TypeHierarchy Type,
+    string MethodName,
+    EquatableArray<ParameterModel> Parameters,
+    EquatableArray<Assignment> Body,
+    string Result);
+
+/// <summary>A type that contains the method, from outermost to innermost.</summary>
+/// <param name="Keyword">The declaration keyword to reopen it: <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c> or <c>interface</c>.</param>
+/// <param name="NameWithTypeParameters">The name as written in a declaration, with its type parameter list.</param>
+internal sealed record ContainingType(string Keyword, string NameWithTypeParameters);
+
+/// <summary>The namespace (null for the global one) and the containing types, captured once as strings.</summary>
+internal sealed record TypeHierarchy(string? Namespace, EquatableArray<ContainingType> Types)
+{
+    /// <summary>A file-name-safe dotted name such as <c>MyApp.Outer.Inner</c>.</summary>
+    public string MetadataLikeName
+    {
+        get
+        {
+            var parts = new System.Collections.Generic.List<string>();
+            if (Namespace is not null)
+            {
+                parts.Add(Namespace);
+            }
+
+            foreach (var type in Types)
+            {
+                int angle = type.NameWithTypeParameters.IndexOf('<');
+                parts.Add(angle < 0 ? type.NameWithTypeParameters : type.NameWithTypeParameters.Substring(0, angle));
+            }
+
+            return string.Join(".", parts);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Collections.Generic;
+
+namespace SymbolicDiff.Generator.Model;
+
+/// <summary>
+/// Hands out identifiers that collide with nothing the method already uses: a wanted name when it is
+/// free, otherwise the name with the smallest free numeric suffix (<c>s_1</c>, <c>s_2</c>, ...).
+/// </summary>
+internal sealed class NameAllocator
+{
+    private readonly HashSet<string> _used;
+
+    public NameAllocator(IEnumerable<string> reserved) => _used = new HashSet<string>(reserved);
+
+    /// <summary>Marks a name as taken.</summary>
+    public void Reserve(string name) => _used.Add(name);
+
+    /// <summary>Returns <paramref name="wanted"/> if free, else the first free <c>wanted_N</c>; the result is then taken.</summary>
+    public string Fresh(string wanted)
+    {
+        string name = wanted;
+        for (int suffix = 1; _used.Contains(name); suffix++)
+        {
+            name = wanted + "_" + suffix;
+        }
+
+        _used.Add(name);
+        return name;
+    }
+
+    /// <summary><c>Loss</c> → <c>loss</c>; <c>MSE</c> → <c>mSE</c> is avoided by lower-casing the leading capitals of an acronym.</summary>
+    public static string ToCamelCase(string name)
+    {
+        if (name.Length == 0 || char.IsLower(name[0]))
+        {
+            return name;
+        }
+
+        var chars = name.ToCharArray();
+        for (int i = 0; i < chars.Length && char.IsUpper(chars[i]); i++)
+        {
+            // Keep the capital that starts the next word: "HTTPServer" → "httpServer".
+            if (i > 0 && i + 1 < chars.Length && char.IsLower(chars[i + 1]))
+            {
+                break;
+            }
+
+            chars[i] = char.ToLowerInvariant(chars[i]);
+        }
+
+        return new string(chars);
+    }
+
+    /// <summary><c>w</c> → <c>W</c>, <c>learningRate</c> → <c>LearningRate</c>, <c>_bias</c> → <c>Bias</c>.</summary>
+    public static string ToPascalCase(string name)
+    {
+        string trimmed = name.TrimStart('_');
+        if (trimmed.Length == 0)
+        {
+            return name;
+        }
+
+        return char.ToUpperInvariant(trimmed[0]) + trimmed.Substring(1);
+    }
+}

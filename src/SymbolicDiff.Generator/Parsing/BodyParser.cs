@@ -1,0 +1,448 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using SymbolicDiff.Generator.Diagnostics;
+using SymbolicDiff.Generator.Model;
+
+namespace SymbolicDiff.Generator.Parsing;
+
+/// <summary>
+/// Walks a method body's <see cref="IOperation"/> tree (semantics, not text) and turns it into a
+/// straight-line program in single-assignment form: every assignment defines a new name, so that the
+/// backward sweep can refer to each intermediate value. Calls whose derivative is written in terms of
+/// their value (exp, sqrt, sigmoid, ...) are given a name of their own, so that the value is computed once.
+/// </summary>
+internal sealed class BodyParser
+{
+    private readonly IMethodSymbol _method;
+    private readonly List<DiagnosticInfo> _diagnostics;
+    private readonly CancellationToken _cancellationToken;
+    private readonly List<Assignment> _body = new();
+    private readonly Dictionary<ISymbol, string> _currentName = new(SymbolEqualityComparer.Default);
+    private readonly NameAllocator _names;
+    private string? _result;
+
+    private BodyParser(IMethodSymbol method, IEnumerable<string> reservedNames, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        _method = method;
+        _diagnostics = diagnostics;
+        _cancellationToken = cancellationToken;
+        _names = new NameAllocator(reservedNames);
+    }
+
+    public static (EquatableArray<Assignment> Body, string Result)? Parse(
+        SemanticModel semanticModel,
+        IMethodSymbol method,
+        MethodDeclarationSyntax declaration,
+        List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellationToken)
+    {
+        var bodyOperation = semanticModel.GetOperation(declaration, cancellationToken) as IMethodBodyOperation;
+        var block = bodyOperation?.BlockBody ?? bodyOperation?.ExpressionBody;
+        if (block is null)
+        {
+            if (declaration.Body is null && declaration.ExpressionBody is null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.UnsupportedMethodShape,
+                    LocationInfo.From(declaration.Identifier),
+                    method.Name,
+                    "it has no body to differentiate"));
+            }
+
+            return null;
+        }
+
+        // Code with compile errors (half-typed code in an IDE) is the compiler's to report: say nothing
+        // more and generate nothing until it binds.
+        if (declaration.ContainsDiagnostics || block.Descendants().Any(IsErroneous))
+        {
+            return null;
+        }
+
+        var reserved = method.Parameters.Select(p => p.Name)
+            .Concat(block.Descendants().OfType<IVariableDeclaratorOperation>().Select(d => d.Symbol.Name));
+        var parser = new BodyParser(method, reserved, diagnostics, cancellationToken);
+        int problemsBefore = diagnostics.Count;
+        parser.ParseBlock(block, isMethodBody: true);
+        if (diagnostics.Count > problemsBefore || parser._result is null)
+        {
+            return null;
+        }
+
+        return (parser._body.ToEquatableArray(), parser._result);
+    }
+
+    private static bool IsErroneous(IOperation operation) =>
+        operation is IInvalidOperation || operation.Type is { TypeKind: TypeKind.Error };
+
+    private void ParseBlock(IBlockOperation block, bool isMethodBody)
+    {
+        for (int i = 0; i < block.Operations.Length; i++)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            bool isLast = isMethodBody && i == block.Operations.Length - 1;
+            ParseStatement(block.Operations[i], isLast);
+        }
+    }
+
+    private void ParseStatement(IOperation statement, bool isLastStatement)
+    {
+        switch (statement)
+        {
+            case IVariableDeclarationGroupOperation group:
+                foreach (var declaration in group.Declarations)
+                {
+                    foreach (var declarator in declaration.Declarators)
+                    {
+                        ParseDeclarator(declarator, declarator.Initializer ?? declaration.Initializer);
+                    }
+                }
+
+                break;
+
+            case IExpressionStatementOperation expressionStatement:
+                ParseExpressionStatement(expressionStatement.Operation);
+                break;
+
+            case IReturnOperation { ReturnedValue: { } returned } returnOperation:
+                if (!isLastStatement)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedStatement, FirstToken(returnOperation.Syntax), "A 'return' before the end of the method");
+                    break;
+                }
+
+                ParseReturn(returned);
+                break;
+
+            case ILoopOperation loop:
+                Report(DiagnosticDescriptors.LoopNotSupported, FirstToken(loop.Syntax), LoopKeyword(loop));
+                break;
+
+            case IBlockOperation nested:
+                ParseBlock(nested, isMethodBody: false);
+                break;
+
+            case IEmptyOperation:
+                break;
+
+            default:
+                Report(DiagnosticDescriptors.UnsupportedStatement, FirstToken(statement.Syntax), OperationDescriber.DescribeStatement(statement));
+                break;
+        }
+    }
+
+    private void ParseDeclarator(IVariableDeclaratorOperation declarator, IVariableInitializerOperation? initializer)
+    {
+        var local = declarator.Symbol;
+        if (local.IsConst)
+        {
+            // Constants are read where they are used, through their constant value.
+            return;
+        }
+
+        if (local.Type.SpecialType != SpecialType.System_Double)
+        {
+            var syntax = declarator.Syntax is VariableDeclaratorSyntax variable ? LocationInfo.From(variable.Identifier) : LocationInfo.From(declarator.Syntax);
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedLocalType, syntax, local.Name, local.Type.ToDisplayString()));
+            return;
+        }
+
+        if (initializer is null)
+        {
+            // Declared now, defined by its first assignment.
+            return;
+        }
+
+        var value = ParseExpression(initializer.Value, isStatementRoot: true);
+        if (value is not null)
+        {
+            Define(local, value);
+        }
+    }
+
+    private void ParseExpressionStatement(IOperation operation)
+    {
+        switch (operation)
+        {
+            case ISimpleAssignmentOperation assignment:
+            {
+                var target = AssignedSymbol(assignment.Target);
+                var value = ParseExpression(assignment.Value, isStatementRoot: true);
+                if (target is not null && value is not null)
+                {
+                    Define(target, value);
+                }
+
+                break;
+            }
+
+            case ICompoundAssignmentOperation compound:
+            {
+                var target = AssignedSymbol(compound.Target);
+                var binaryOperator = ToBinaryOperator(compound.OperatorKind);
+                if (binaryOperator is null || compound.OperatorMethod is not null)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, compound.Syntax, OperationDescriber.Describe(compound));
+                    break;
+                }
+
+                var value = ParseExpression(compound.Value, isStatementRoot: false);
+                if (target is not null && value is not null)
+                {
+                    Define(target, new Binary(binaryOperator.Value, CurrentValue(target), value));
+                }
+
+                break;
+            }
+
+            case IIncrementOrDecrementOperation increment:
+            {
+                var target = AssignedSymbol(increment.Target);
+                if (target is not null)
+                {
+                    var binaryOperator = increment.Kind == OperationKind.Increment ? BinaryOperator.Add : BinaryOperator.Subtract;
+                    Define(target, new Binary(binaryOperator, CurrentValue(target), Constant.One));
+                }
+
+                break;
+            }
+
+            default:
+                Report(DiagnosticDescriptors.UnsupportedStatement, operation.Syntax, OperationDescriber.DescribeStatement(operation));
+                break;
+        }
+    }
+
+    private void ParseReturn(IOperation returned)
+    {
+        var value = ParseExpression(returned, isStatementRoot: true);
+        if (value is null)
+        {
+            return;
+        }
+
+        if (value is Variable variable)
+        {
+            _result = variable.Name;
+            return;
+        }
+
+        // Name the result after the method (Loss → loss) so the backward sweep can say ∂loss/∂a.
+        string name = _names.Fresh(NameAllocator.ToCamelCase(_method.Name));
+        _body.Add(new Assignment(name, name, value));
+        _result = name;
+    }
+
+    /// <summary>The local or parameter an assignment writes, or null (with a diagnostic) for anything else.</summary>
+    private ISymbol? AssignedSymbol(IOperation target)
+    {
+        ISymbol? symbol = target switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            _ => null,
+        };
+
+        if (symbol is null || target.Type?.SpecialType != SpecialType.System_Double)
+        {
+            Report(DiagnosticDescriptors.UnsupportedStatement, target.Syntax, "An assignment to " + OperationDescriber.Describe(target) + " (only double locals and parameters can be assigned)");
+            return null;
+        }
+
+        return symbol;
+    }
+
+    private Variable CurrentValue(ISymbol symbol) =>
+        new(_currentName.TryGetValue(symbol, out var name) ? name : symbol.Name);
+
+    /// <summary>Adds a single-assignment definition: a local keeps its own name the first time, later values get fresh names.</summary>
+    private void Define(ISymbol symbol, Expr value)
+    {
+        string name = symbol is ILocalSymbol && !_currentName.ContainsKey(symbol)
+            ? symbol.Name
+            : _names.Fresh(symbol.Name);
+        _body.Add(new Assignment(name, symbol.Name, value));
+        _currentName[symbol] = name;
+    }
+
+    private Expr? ParseExpression(IOperation operation, bool isStatementRoot)
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+
+        if (operation.ConstantValue.HasValue)
+        {
+            return operation.ConstantValue.Value switch
+            {
+                double d => new Constant(d),
+                float f => new Constant(f),
+                int or long or short or sbyte or byte or uint or ulong or ushort or decimal =>
+                    new Constant(Convert.ToDouble(operation.ConstantValue.Value, CultureInfo.InvariantCulture)),
+                _ => Unsupported(operation),
+            };
+        }
+
+        switch (operation)
+        {
+            case IConversionOperation conversion
+                when conversion.OperatorMethod is null && IsNumeric(conversion.Type) && IsNumeric(conversion.Operand.Type) &&
+                     conversion.Type!.SpecialType == SpecialType.System_Double:
+                return ParseExpression(conversion.Operand, isStatementRoot);
+
+            case IParameterReferenceOperation parameter when IsNumeric(parameter.Type):
+                return CurrentValue(parameter.Parameter);
+
+            case ILocalReferenceOperation local when local.Type?.SpecialType == SpecialType.System_Double:
+                return CurrentValue(local.Local);
+
+            case IBinaryOperation binary:
+                return ParseBinary(binary);
+
+            case IUnaryOperation { OperatorMethod: null, OperatorKind: UnaryOperatorKind.Minus } minus
+                when minus.Type?.SpecialType == SpecialType.System_Double:
+            {
+                var operand = ParseExpression(minus.Operand, isStatementRoot: false);
+                return operand is null ? null : new Negate(operand);
+            }
+
+            case IUnaryOperation { OperatorMethod: null, OperatorKind: UnaryOperatorKind.Plus } plus
+                when plus.Type?.SpecialType == SpecialType.System_Double:
+                return ParseExpression(plus.Operand, isStatementRoot);
+
+            case IInvocationOperation invocation:
+                return ParseCall(invocation, isStatementRoot);
+
+            default:
+                return Unsupported(operation);
+        }
+    }
+
+    private Expr? ParseBinary(IBinaryOperation binary)
+    {
+        var binaryOperator = ToBinaryOperator(binary.OperatorKind);
+        if (binaryOperator is null || binary.OperatorMethod is not null || binary.Type?.SpecialType != SpecialType.System_Double)
+        {
+            return Unsupported(binary);
+        }
+
+        var left = ParseExpression(binary.LeftOperand, isStatementRoot: false);
+        var right = ParseExpression(binary.RightOperand, isStatementRoot: false);
+        return left is null || right is null ? null : new Binary(binaryOperator.Value, left, right);
+    }
+
+    private Expr? ParseCall(IInvocationOperation invocation, bool isStatementRoot)
+    {
+        var method = invocation.TargetMethod;
+        var nameLocation = invocation.Syntax is InvocationExpressionSyntax call ? call.Expression : invocation.Syntax;
+        bool doubleSignature = method.ReturnType.SpecialType == SpecialType.System_Double &&
+                               method.Parameters.All(p => p.Type.SpecialType == SpecialType.System_Double && p.RefKind == RefKind.None);
+
+        Function? function = null;
+        if (method.ContainingType?.ToDisplayString() == "System.Math" && doubleSignature)
+        {
+            function = BuiltinFunctions.TryGetMath(method.Name, method.Parameters.Length);
+        }
+        else if (DerivativeDeclarationReader.HasDeclaredDerivative(method))
+        {
+            string? error = null;
+            if (!method.IsStatic)
+            {
+                error = "only static methods can be differentiated through";
+            }
+            else if (method.IsGenericMethod || !doubleSignature)
+            {
+                error = "only methods that take and return double can be differentiated through";
+            }
+            else
+            {
+                function = DerivativeDeclarationReader.Read(method, out error);
+            }
+
+            if (error is not null)
+            {
+                Report(DiagnosticDescriptors.InvalidDerivativeDeclaration, nameLocation, DisplayName(method), error);
+                return null;
+            }
+        }
+
+        if (function is null)
+        {
+            Report(DiagnosticDescriptors.UnknownFunction, nameLocation, DisplayName(method));
+            return null;
+        }
+
+        var arguments = new List<Expr>();
+        bool argumentsOk = true;
+        foreach (var argument in invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
+        {
+            var value = ParseExpression(argument.Value, isStatementRoot: false);
+            argumentsOk &= value is not null;
+            if (value is not null)
+            {
+                arguments.Add(value);
+            }
+        }
+
+        if (!argumentsOk)
+        {
+            return null;
+        }
+
+        var result = new Call(function, arguments.ToEquatableArray()) { Location = LocationInfo.From(invocation.Syntax) };
+        bool exponentIsConstant = arguments.Count == 2 && arguments[1] is Constant;
+        if (isStatementRoot || !function.DerivativeUsesValue(exponentIsConstant))
+        {
+            return result;
+        }
+
+        // The derivative reuses this call's value: give it a name so that it is computed once.
+        string temporary = _names.Fresh(NameAllocator.ToCamelCase(function.DisplayName));
+        _body.Add(new Assignment(temporary, temporary, result));
+        return new Variable(temporary);
+    }
+
+    private static string DisplayName(IMethodSymbol method) =>
+        method.ContainingType is null ? method.Name : method.ContainingType.Name + "." + method.Name;
+
+    private static bool IsNumeric(ITypeSymbol? type) => type?.SpecialType is
+        SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32 or SpecialType.System_Int64 or
+        SpecialType.System_Int16 or SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_UInt16 or
+        SpecialType.System_UInt32 or SpecialType.System_UInt64;
+
+    private static BinaryOperator? ToBinaryOperator(BinaryOperatorKind kind) => kind switch
+    {
+        BinaryOperatorKind.Add => BinaryOperator.Add,
+        BinaryOperatorKind.Subtract => BinaryOperator.Subtract,
+        BinaryOperatorKind.Multiply => BinaryOperator.Multiply,
+        BinaryOperatorKind.Divide => BinaryOperator.Divide,
+        _ => null,
+    };
+
+    private Expr? Unsupported(IOperation operation)
+    {
+        Report(DiagnosticDescriptors.UnsupportedExpression, operation.Syntax, OperationDescriber.Describe(operation));
+        return null;
+    }
+
+    private void Report(DiagnosticDescriptor descriptor, SyntaxNode syntax, params string[] arguments) =>
+        _diagnostics.Add(DiagnosticInfo.Create(descriptor, LocationInfo.From(syntax), arguments));
+
+    private void Report(DiagnosticDescriptor descriptor, SyntaxToken token, params string[] arguments) =>
+        _diagnostics.Add(DiagnosticInfo.Create(descriptor, LocationInfo.From(token), arguments));
+
+    private static SyntaxToken FirstToken(SyntaxNode syntax) => syntax.GetFirstToken();
+
+    private static string LoopKeyword(ILoopOperation loop) => loop.LoopKind switch
+    {
+        LoopKind.For => "for",
+        LoopKind.ForEach => "foreach",
+        LoopKind.While when loop.Syntax is DoStatementSyntax => "do",
+        LoopKind.While => "while",
+        _ => loop.Syntax.GetFirstToken().Text,
+    };
+}

@@ -1,0 +1,299 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using SymbolicDiff.Generator.Diagnostics;
+using SymbolicDiff.Generator.Model;
+
+namespace SymbolicDiff.Generator.Parsing;
+
+/// <summary>The parser's verdict: a model when the method can be differentiated, and every problem found.</summary>
+internal sealed record ParseResult(MethodModel? Model, IReadOnlyList<DiagnosticInfo> Diagnostics);
+
+/// <summary>
+/// Stage 1 of the pipeline: reads a <c>[Differentiable]</c> method's symbol and <see cref="IOperation"/>
+/// tree and produces a Roslyn-free <see cref="MethodModel"/>. It checks the declaration first, then walks
+/// the body; it keeps going after a problem so that the user sees every problem in one build.
+/// </summary>
+internal static class MethodParser
+{
+    public const string DifferentiableAttributeName = "SymbolicDiff.DifferentiableAttribute";
+
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        if (context.TargetSymbol is not IMethodSymbol method)
+        {
+            return new ParseResult(null, diagnostics);
+        }
+
+        if (context.TargetNode is not MethodDeclarationSyntax declaration)
+        {
+            var location = context.TargetNode is LocalFunctionStatementSyntax localFunction
+                ? LocationInfo.From(localFunction.Identifier)
+                : LocationInfo.From(context.TargetNode);
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnsupportedMethodShape,
+                location,
+                method.Name,
+                "local functions cannot be [Differentiable]; make it a static method of a partial type"));
+            return new ParseResult(null, diagnostics);
+        }
+
+        var parameters = CheckDeclaration(context, method, declaration, diagnostics, cancellationToken);
+        var type = ReadTypeHierarchy(declaration);
+
+        var body = BodyParser.Parse(context.SemanticModel, method, declaration, diagnostics, cancellationToken);
+        if (parameters is null || body is null || diagnostics.Count > 0)
+        {
+            return new ParseResult(null, diagnostics);
+        }
+
+        var model = new MethodModel(type, method.Name, parameters.ToEquatableArray(), body.Value.Body, body.Value.Result);
+        return new ParseResult(model, diagnostics);
+    }
+
+    /// <summary>Checks everything about the method but its body; returns the parameters, or null after a problem.</summary>
+    private static List<ParameterModel>? CheckDeclaration(
+        GeneratorAttributeSyntaxContext context,
+        IMethodSymbol method,
+        MethodDeclarationSyntax declaration,
+        List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellationToken)
+    {
+        int problemsBefore = diagnostics.Count;
+        var methodLocation = LocationInfo.From(declaration.Identifier);
+
+        if (!method.IsStatic)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MethodMustBeStatic, methodLocation, method.Name));
+        }
+
+        foreach (var typeDeclaration in declaration.Ancestors().OfType<TypeDeclarationSyntax>())
+        {
+            if (!typeDeclaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.TypeMustBePartial,
+                    LocationInfo.From(typeDeclaration.Identifier),
+                    typeDeclaration.Identifier.Text,
+                    method.Name));
+            }
+        }
+
+        if (method.IsGenericMethod)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnsupportedMethodShape,
+                LocationInfo.From(declaration.TypeParameterList) ?? methodLocation,
+                method.Name,
+                "generic methods are not supported; give it double parameters"));
+        }
+
+        if (method.ReturnType.SpecialType != SpecialType.System_Double)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.ReturnTypeNotDouble,
+                LocationInfo.From(declaration.ReturnType),
+                method.Name,
+                method.ReturnType.ToDisplayString()));
+        }
+
+        if (CountDifferentiableOverloads(method) > 1)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnsupportedMethodShape,
+                methodLocation,
+                method.Name,
+                $"it has [Differentiable] overloads, which would all generate '{method.Name}Gradient'; give them different names"));
+        }
+
+        for (int i = 0; i < method.Parameters.Length; i++)
+        {
+            var parameter = method.Parameters[i];
+            if (parameter.RefKind != RefKind.None)
+            {
+                var parameterSyntax = i < declaration.ParameterList.Parameters.Count ? declaration.ParameterList.Parameters[i] : null;
+                var modifier = parameterSyntax?.Modifiers.FirstOrDefault(token =>
+                    token.IsKind(SyntaxKind.RefKeyword) || token.IsKind(SyntaxKind.OutKeyword) || token.IsKind(SyntaxKind.InKeyword));
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.ParameterByReference,
+                    modifier is { } token && token != default ? LocationInfo.From(token) : LocationInfo.From(parameterSyntax),
+                    parameter.Name,
+                    RefKindText(parameter.RefKind)));
+            }
+        }
+
+        var differentiated = ReadDifferentiatedNames(context, method, methodLocation, diagnostics, cancellationToken);
+        if (differentiated is null || diagnostics.Count > problemsBefore)
+        {
+            return null;
+        }
+
+        var parameters = method.Parameters
+            .Select(p => new ParameterModel(
+                p.Name,
+                p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                differentiated.Contains(p.Name)))
+            .ToList();
+
+        CheckGradientPropertyNames(parameters, declaration, methodLocation, diagnostics);
+        return diagnostics.Count > problemsBefore ? null : parameters;
+    }
+
+    /// <summary>
+    /// Reads the names given to [Differentiable]; with none, every double parameter is differentiated.
+    /// </summary>
+    private static HashSet<string>? ReadDifferentiatedNames(
+        GeneratorAttributeSyntaxContext context,
+        IMethodSymbol method,
+        LocationInfo? methodLocation,
+        List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellationToken)
+    {
+        var attribute = context.Attributes.FirstOrDefault();
+        var names = new List<string?>();
+        if (attribute is not null)
+        {
+            foreach (var argument in attribute.ConstructorArguments)
+            {
+                if (argument.Kind == TypedConstantKind.Array)
+                {
+                    names.AddRange(argument.Values.Select(value => value.Value as string));
+                }
+                else
+                {
+                    names.Add(argument.Value as string);
+                }
+            }
+        }
+
+        var attributeSyntax = attribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+        var argumentSyntaxes = attributeSyntax?.ArgumentList?.Arguments;
+
+        if (names.Count == 0)
+        {
+            var all = new HashSet<string>(method.Parameters
+                .Where(p => p.Type.SpecialType == SpecialType.System_Double && p.RefKind == RefKind.None)
+                .Select(p => p.Name));
+            if (all.Count == 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NothingToDifferentiate, methodLocation, method.Name));
+                return null;
+            }
+
+            return all;
+        }
+
+        var result = new HashSet<string>();
+        for (int i = 0; i < names.Count; i++)
+        {
+            string? name = names[i];
+            var location = argumentSyntaxes is { } arguments && arguments.Count == names.Count
+                ? LocationInfo.From(arguments[i])
+                : LocationInfo.From(attributeSyntax) ?? methodLocation;
+            var parameter = method.Parameters.FirstOrDefault(p => p.Name == name);
+            if (parameter is null)
+            {
+                string parameterList = method.Parameters.Length == 0
+                    ? "(none)"
+                    : string.Join(", ", method.Parameters.Select(p => p.Name));
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.UnknownParameterName,
+                    location,
+                    name ?? "null",
+                    method.Name,
+                    parameterList));
+            }
+            else if (parameter.Type.SpecialType != SpecialType.System_Double)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.ParameterNotDouble,
+                    location,
+                    parameter.Name,
+                    parameter.Type.ToDisplayString()));
+            }
+            else
+            {
+                result.Add(parameter.Name);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The gradient struct has a property <c>Value</c> and one per differentiated parameter: they must differ.</summary>
+    private static void CheckGradientPropertyNames(
+        List<ParameterModel> parameters,
+        MethodDeclarationSyntax declaration,
+        LocationInfo? methodLocation,
+        List<DiagnosticInfo> diagnostics)
+    {
+        var taken = new Dictionary<string, string> { ["Value"] = "the value itself" };
+        foreach (var parameter in parameters.Where(p => p.IsDifferentiated))
+        {
+            string property = NameAllocator.ToPascalCase(parameter.Name);
+            if (taken.TryGetValue(property, out string? owner))
+            {
+                var parameterSyntax = declaration.ParameterList.Parameters.FirstOrDefault(p => p.Identifier.ValueText == parameter.Name);
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.GradientNameClash,
+                    LocationInfo.From(parameterSyntax?.Identifier ?? default) ?? methodLocation,
+                    parameter.Name,
+                    property,
+                    owner));
+            }
+            else
+            {
+                taken[property] = $"the gradient of '{parameter.Name}'";
+            }
+        }
+    }
+
+    private static int CountDifferentiableOverloads(IMethodSymbol method) =>
+        method.ContainingType.GetMembers(method.Name)
+            .OfType<IMethodSymbol>()
+            .Count(candidate => candidate.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttributeName));
+
+    private static string RefKindText(RefKind refKind) => refKind switch
+    {
+        RefKind.Ref => "ref",
+        RefKind.Out => "out",
+        RefKind.In => "in",
+        _ => refKind.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>Captures namespace and containing types as strings so the emitter can reopen them.</summary>
+    private static TypeHierarchy ReadTypeHierarchy(MethodDeclarationSyntax declaration)
+    {
+        var types = declaration.Ancestors()
+            .OfType<TypeDeclarationSyntax>()
+            .Reverse()
+            .Select(type => new ContainingType(DeclarationKeyword(type), type.Identifier.ValueText + TypeParameters(type)))
+            .ToEquatableArray();
+
+        var namespaces = declaration.Ancestors()
+            .OfType<BaseNamespaceDeclarationSyntax>()
+            .Reverse()
+            .Select(ns => ns.Name.ToString());
+        string namespaceName = string.Join(".", namespaces);
+        return new TypeHierarchy(namespaceName.Length == 0 ? null : namespaceName, types);
+    }
+
+    private static string DeclarationKeyword(TypeDeclarationSyntax type) => type switch
+    {
+        RecordDeclarationSyntax record when record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) => "record struct",
+        RecordDeclarationSyntax => "record",
+        StructDeclarationSyntax => "struct",
+        InterfaceDeclarationSyntax => "interface",
+        _ => "class",
+    };
+
+    private static string TypeParameters(TypeDeclarationSyntax type) =>
+        type.TypeParameterList is null
+            ? string.Empty
+            : "<" + string.Join(", ", type.TypeParameterList.Parameters.Select(p => p.Identifier.ValueText)) + ">";
+}

@@ -1,0 +1,9 @@
+namespace SymbolicDiff.Generator;
+
+/// <summary>Names of the incremental pipeline steps, so tests can check what was cached.</summary>
+internal static class TrackingNames
+{
+    public const string DifferentiatedMethods = nameof(DifferentiatedMethods);
+    public const string GradientPrograms = nameof(GradientPrograms);
+    public const string Diagnostics = nameof(Diagnostics);
+}

@@ -1,0 +1,4 @@
+// Baseline of SnapshotTests.Verify_finds_the_baseline_beside_the_test_source.
+public static class Example
+{
+}

@@ -1,0 +1,1 @@
+// Baseline with the suffix "second".
