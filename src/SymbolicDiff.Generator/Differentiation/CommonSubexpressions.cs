@@ -15,6 +15,9 @@ internal static class CommonSubexpressions
 {
     private const int MaxRounds = 64;
 
+    // Not a valid C# identifier, so it cannot collide with any user name before it is replaced.
+    private const string PlaceholderPrefix = "<shared>";
+
     public static List<BackwardStatement> Share(IReadOnlyList<Assignment> forward, IReadOnlyList<BackwardStatement> backward, NameAllocator names)
     {
         var computedForward = new Dictionary<Expr, string>();
@@ -33,6 +36,8 @@ internal static class CommonSubexpressions
             })
             .ToList();
 
+        // Temporaries are found largest first but named in the order they appear: placeholders until then.
+        var placeholders = new List<string>();
         for (int round = 0; round < MaxRounds; round++)
         {
             var repeated = MostValuableRepeat(statements);
@@ -41,22 +46,46 @@ internal static class CommonSubexpressions
                 break;
             }
 
-            var (expression, count) = repeated.Value;
-            string name = names.Fresh("shared");
+            var expression = repeated;
+            string name = PlaceholderPrefix + placeholders.Count;
+            placeholders.Add(name);
             int firstUse = statements.FindIndex(statement => Contains(statement.Value, expression));
             for (int i = 0; i < statements.Count; i++)
             {
                 statements[i] = statements[i] with { Value = Rewrite(statements[i].Value, e => e.Equals(expression) ? new Variable(name) : null) };
             }
 
-            statements.Insert(firstUse, new BackwardStatement(name, expression, Accumulates: false, $"// computed once, used {count} times below"));
+            statements.Insert(firstUse, new BackwardStatement(name, expression, Accumulates: false, Comment: string.Empty));
         }
 
-        return statements;
+        if (placeholders.Count == 0)
+        {
+            return statements;
+        }
+
+        var finalNames = new Dictionary<string, string>();
+        foreach (var statement in statements.Where(s => s.Target.StartsWith(PlaceholderPrefix, StringComparison.Ordinal)))
+        {
+            finalNames[statement.Target] = names.Fresh("shared");
+        }
+
+        var renamed = statements
+            .Select(statement => statement with
+            {
+                Target = finalNames.TryGetValue(statement.Target, out var target) ? target : statement.Target,
+                Value = Rewrite(statement.Value, e => e is Variable v && finalNames.TryGetValue(v.Name, out var n) ? new Variable(n) : null),
+            })
+            .ToList();
+
+        return renamed
+            .Select(statement => finalNames.ContainsValue(statement.Target)
+                ? statement with { Comment = $"// computed once, used in {renamed.Count(s => ExpressionFacts.Variables(s.Value).Contains(statement.Target))} lines below" }
+                : statement)
+            .ToList();
     }
 
-    /// <summary>The largest subexpression that occurs at least twice, with its count.</summary>
-    private static (Expr Expression, int Count)? MostValuableRepeat(List<BackwardStatement> statements)
+    /// <summary>The largest subexpression that occurs at least twice.</summary>
+    private static Expr? MostValuableRepeat(List<BackwardStatement> statements)
     {
         var counts = new Dictionary<Expr, int>();
         foreach (var statement in statements)
@@ -64,14 +93,14 @@ internal static class CommonSubexpressions
             CountSubtrees(statement.Value, counts);
         }
 
-        (Expr Expression, int Count)? best = null;
+        Expr? best = null;
         int bestSize = 0;
         foreach (var entry in counts)
         {
             int size = ExpressionFacts.Size(entry.Key);
             if (entry.Value >= 2 && size > bestSize)
             {
-                best = (entry.Key, entry.Value);
+                best = entry.Key;
                 bestSize = size;
             }
         }

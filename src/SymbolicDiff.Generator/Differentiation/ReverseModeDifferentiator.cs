@@ -16,9 +16,10 @@ internal static class ReverseModeDifferentiator
 {
     public static (GradientProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Differentiate(MethodModel method)
     {
-        var forward = LiveAssignments(method.Body, method.Result);
-        var active = ActiveVariables(method, forward);
         var names = new NameAllocator(method.Parameters.Select(p => p.Name).Concat(method.Body.Select(a => a.Target)));
+        var live = LiveAssignments(method.Body, method.Result);
+        var active = ActiveVariables(method, live);
+        var forward = CallNormalizer.Normalize(live, active, names);
         var adjoints = new AdjointNames(method.Result, names);
         var backward = new List<BackwardStatement>();
         var declared = new HashSet<string>();
@@ -86,12 +87,42 @@ internal static class ReverseModeDifferentiator
             .Select(p => new GradientEntry(p.Name, NameAllocator.ToPascalCase(p.Name), GradientOf(p.Name, method.Result, declared, adjoints)))
             .ToEquatableArray();
 
+        var gradientAdjoints = new HashSet<string>(gradient.Select(g => g.Value).OfType<Variable>().Select(v => v.Name));
+        backward = InlineConstantAdjoints(backward, gradientAdjoints);
         var program = new GradientProgram(
             method,
             forward.ToEquatableArray(),
             CommonSubexpressions.Share(forward, backward, names).ToEquatableArray(),
             gradient);
         return (program, diagnostics);
+    }
+
+    /// <summary>
+    /// An adjoint that is a plain constant (∂loss/∂u = 1 when loss = u + …) is substituted into the lines
+    /// that use it rather than given a line of its own; the gradient entries keep theirs.
+    /// </summary>
+    private static List<BackwardStatement> InlineConstantAdjoints(List<BackwardStatement> statements, HashSet<string> keep)
+    {
+        var constants = new Dictionary<string, Expr>();
+        var result = new List<BackwardStatement>();
+        for (int i = 0; i < statements.Count; i++)
+        {
+            var statement = statements[i];
+            var value = constants.Count == 0
+                ? statement.Value
+                : Simplify(CommonSubexpressions.Rewrite(statement.Value, e => e is Variable v && constants.TryGetValue(v.Name, out var c) ? c : null));
+
+            bool accumulatedLater = statements.Skip(i + 1).Any(later => later.Target == statement.Target);
+            if (value is Constant && !statement.Accumulates && !accumulatedLater && !keep.Contains(statement.Target))
+            {
+                constants[statement.Target] = value;
+                continue;
+            }
+
+            result.Add(statement with { Value = value });
+        }
+
+        return result;
     }
 
     private static Expr GradientOf(string parameter, string result, HashSet<string> declared, AdjointNames adjoints)

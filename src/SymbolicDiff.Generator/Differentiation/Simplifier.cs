@@ -47,7 +47,7 @@ internal static class Simplifier
 
     private static Expr SimplifyBinary(BinaryOperator op, Expr left, Expr right)
     {
-        if (left is Constant a && right is Constant b)
+        if (left is Constant a && right is Constant b && IsWorthFolding(op, a.Value, b.Value))
         {
             return new Constant(Fold(op, a.Value, b.Value));
         }
@@ -161,6 +161,17 @@ internal static class Simplifier
                     return SimplifyNegate(SimplifyBinary(BinaryOperator.Multiply, new Constant(-negativeLeft.Value), right));
                 }
 
+                // x · (c / y) → (c · x) / y: reads as one fraction, and x · (1 / y) becomes x / y.
+                if (right is Binary { Operator: BinaryOperator.Divide, Left: Constant } rightQuotient && left is not Constant)
+                {
+                    return SimplifyBinary(BinaryOperator.Divide, SimplifyBinary(BinaryOperator.Multiply, rightQuotient.Left, left), rightQuotient.Right);
+                }
+
+                if (left is Binary { Operator: BinaryOperator.Divide, Left: Constant } leftQuotient && right is not Constant)
+                {
+                    return SimplifyBinary(BinaryOperator.Divide, SimplifyBinary(BinaryOperator.Multiply, leftQuotient.Left, right), leftQuotient.Right);
+                }
+
                 // Constants to the front, and folded with a constant factor already there: 2 * (3 * x) → 6 * x.
                 if (right is Constant && left is not Constant)
                 {
@@ -224,6 +235,22 @@ internal static class Simplifier
 
     private static Expr SimplifyConditional(Comparison condition, Expr whenTrue, Expr whenFalse) =>
         whenTrue.Equals(whenFalse) ? whenTrue : new Conditional(condition, whenTrue, whenFalse);
+
+    /// <summary>
+    /// Folds everything but a division whose quotient is not short and exact: <c>1 / 3</c> stays as written
+    /// rather than becoming 0.3333333333333333, which is both harder to read and not what the user wrote.
+    /// </summary>
+    private static bool IsWorthFolding(BinaryOperator op, double left, double right)
+    {
+        if (op != BinaryOperator.Divide)
+        {
+            return true;
+        }
+
+        double quotient = left / right;
+        return quotient * right == left &&
+               quotient.ToString("R", System.Globalization.CultureInfo.InvariantCulture).Length <= 8;
+    }
 
     private static double Fold(BinaryOperator op, double left, double right) => op switch
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
 using SymbolicDiff.Generator.Model;
@@ -51,6 +52,13 @@ internal static class ExpressionWriter
         return value.ToString("R", CultureInfo.InvariantCulture);
     }
 
+    private static string DoubleLiteral(double value)
+    {
+        string text = Number(value);
+        bool looksIntegral = text.All(c => char.IsDigit(c) || c == '-');
+        return looksIntegral ? text + ".0" : text;
+    }
+
     private static void Write(Expr expression, StringBuilder builder)
     {
         switch (expression)
@@ -77,6 +85,12 @@ internal static class ExpressionWriter
 
                 break;
             }
+
+            case Binary { Left: Constant left, Right: Constant right } constants:
+                // Two literals alone: C# would do integer arithmetic on "1 / 3", so make the left one a double.
+                builder.Append(DoubleLiteral(left.Value)).Append(' ').Append(OperatorText(constants.Operator)).Append(' ');
+                WriteOperand(right, MultiplicativePrecedence, builder, parenthesiseEqual: true);
+                break;
 
             case Binary binary:
             {

@@ -42,14 +42,17 @@ internal sealed record Function(
     public static Function Plain(string qualifiedName, string displayName) =>
         new(qualifiedName, displayName, BuiltinFunction.None, EquatableArray<DeclaredPartial?>.Empty);
 
-    /// <summary>Whether some partial derivative of this function is written in terms of the function's value.</summary>
-    public bool DerivativeUsesValue(bool exponentIsConstant) => Builtin switch
+    /// <summary>Whether some partial derivative is written in terms of the function's value (eᵘ, √u, σ(u), ...).</summary>
+    public bool PartialsUseValue(bool exponentIsConstant) => Builtin switch
     {
         BuiltinFunction.Exp or BuiltinFunction.Sqrt or BuiltinFunction.Tan or BuiltinFunction.Tanh => true,
         BuiltinFunction.Pow => !exponentIsConstant,
         BuiltinFunction.None => HasValueTakingPartial(),
         _ => false,
     };
+
+    /// <summary>Whether the partial derivatives evaluate the arguments again (1/u for ln u; every declared derivative method).</summary>
+    public bool PartialsUseArguments => Builtin is not (BuiltinFunction.Exp or BuiltinFunction.Sqrt or BuiltinFunction.Tan or BuiltinFunction.Tanh);
 
     private bool HasValueTakingPartial()
     {

@@ -14,8 +14,7 @@ namespace SymbolicDiff.Generator.Parsing;
 /// <summary>
 /// Walks a method body's <see cref="IOperation"/> tree (semantics, not text) and turns it into a
 /// straight-line program in single-assignment form: every assignment defines a new name, so that the
-/// backward sweep can refer to each intermediate value. Calls whose derivative is written in terms of
-/// their value (exp, sqrt, sigmoid, ...) are given a name of their own, so that the value is computed once.
+/// backward sweep can refer to each intermediate value. Expressions are kept as the user wrote them.
 /// </summary>
 internal sealed class BodyParser
 {
@@ -159,7 +158,7 @@ internal sealed class BodyParser
             return;
         }
 
-        var value = ParseExpression(initializer.Value, isStatementRoot: true);
+        var value = ParseExpression(initializer.Value);
         if (value is not null)
         {
             Define(local, value);
@@ -173,7 +172,7 @@ internal sealed class BodyParser
             case ISimpleAssignmentOperation assignment:
             {
                 var target = AssignedSymbol(assignment.Target);
-                var value = ParseExpression(assignment.Value, isStatementRoot: true);
+                var value = ParseExpression(assignment.Value);
                 if (target is not null && value is not null)
                 {
                     Define(target, value);
@@ -192,7 +191,7 @@ internal sealed class BodyParser
                     break;
                 }
 
-                var value = ParseExpression(compound.Value, isStatementRoot: false);
+                var value = ParseExpression(compound.Value);
                 if (target is not null && value is not null)
                 {
                     Define(target, new Binary(binaryOperator.Value, CurrentValue(target), value));
@@ -221,7 +220,7 @@ internal sealed class BodyParser
 
     private void ParseReturn(IOperation returned)
     {
-        var value = ParseExpression(returned, isStatementRoot: true);
+        var value = ParseExpression(returned);
         if (value is null)
         {
             return;
@@ -271,7 +270,7 @@ internal sealed class BodyParser
         _currentName[symbol] = name;
     }
 
-    private Expr? ParseExpression(IOperation operation, bool isStatementRoot)
+    private Expr? ParseExpression(IOperation operation)
     {
         _cancellationToken.ThrowIfCancellationRequested();
 
@@ -292,7 +291,7 @@ internal sealed class BodyParser
             case IConversionOperation conversion
                 when conversion.OperatorMethod is null && IsNumeric(conversion.Type) && IsNumeric(conversion.Operand.Type) &&
                      conversion.Type!.SpecialType == SpecialType.System_Double:
-                return ParseExpression(conversion.Operand, isStatementRoot);
+                return ParseExpression(conversion.Operand);
 
             case IParameterReferenceOperation parameter when IsNumeric(parameter.Type):
                 return CurrentValue(parameter.Parameter);
@@ -306,16 +305,16 @@ internal sealed class BodyParser
             case IUnaryOperation { OperatorMethod: null, OperatorKind: UnaryOperatorKind.Minus } minus
                 when minus.Type?.SpecialType == SpecialType.System_Double:
             {
-                var operand = ParseExpression(minus.Operand, isStatementRoot: false);
+                var operand = ParseExpression(minus.Operand);
                 return operand is null ? null : new Negate(operand);
             }
 
             case IUnaryOperation { OperatorMethod: null, OperatorKind: UnaryOperatorKind.Plus } plus
                 when plus.Type?.SpecialType == SpecialType.System_Double:
-                return ParseExpression(plus.Operand, isStatementRoot);
+                return ParseExpression(plus.Operand);
 
             case IInvocationOperation invocation:
-                return ParseCall(invocation, isStatementRoot);
+                return ParseCall(invocation);
 
             default:
                 return Unsupported(operation);
@@ -330,12 +329,12 @@ internal sealed class BodyParser
             return Unsupported(binary);
         }
 
-        var left = ParseExpression(binary.LeftOperand, isStatementRoot: false);
-        var right = ParseExpression(binary.RightOperand, isStatementRoot: false);
+        var left = ParseExpression(binary.LeftOperand);
+        var right = ParseExpression(binary.RightOperand);
         return left is null || right is null ? null : new Binary(binaryOperator.Value, left, right);
     }
 
-    private Expr? ParseCall(IInvocationOperation invocation, bool isStatementRoot)
+    private Expr? ParseCall(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;
         var nameLocation = invocation.Syntax is InvocationExpressionSyntax call ? call.Expression : invocation.Syntax;
@@ -380,7 +379,7 @@ internal sealed class BodyParser
         bool argumentsOk = true;
         foreach (var argument in invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
         {
-            var value = ParseExpression(argument.Value, isStatementRoot: false);
+            var value = ParseExpression(argument.Value);
             argumentsOk &= value is not null;
             if (value is not null)
             {
@@ -393,17 +392,7 @@ internal sealed class BodyParser
             return null;
         }
 
-        var result = new Call(function, arguments.ToEquatableArray()) { Location = LocationInfo.From(invocation.Syntax) };
-        bool exponentIsConstant = arguments.Count == 2 && arguments[1] is Constant;
-        if (isStatementRoot || !function.DerivativeUsesValue(exponentIsConstant))
-        {
-            return result;
-        }
-
-        // The derivative reuses this call's value: give it a name so that it is computed once.
-        string temporary = _names.Fresh(NameAllocator.ToCamelCase(function.DisplayName));
-        _body.Add(new Assignment(temporary, temporary, result));
-        return new Variable(temporary);
+        return new Call(function, arguments.ToEquatableArray()) { Location = LocationInfo.From(invocation.Syntax) };
     }
 
     private static string DisplayName(IMethodSymbol method) =>

@@ -1,0 +1,97 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymbolicDiff.Generator.Model;
+
+namespace SymbolicDiff.Generator.Differentiation;
+
+/// <summary>
+/// Prepares the forward sweep so that the backward sweep never computes a forward value twice. Around a
+/// call that depends on a differentiated parameter:
+/// <list type="bullet">
+/// <item>an argument that is more than a name, and that the derivative evaluates again (every declared
+/// derivative method, 1/u for ln u, ...), is computed once into a local named after the callee's parameter
+/// (<c>Sigmoid(x * w + b)</c> becomes <c>double z = x * w + b;</c> then <c>Sigmoid(z)</c>);</item>
+/// <item>a call nested in a larger expression whose derivative reuses its value (eᵘ, √u, σ(u)) gets a
+/// local of its own (<c>double exp = Math.Exp(u);</c>).</item>
+/// </list>
+/// Expressions are pure, so naming a subexpression never changes a result.
+/// </summary>
+internal sealed class CallNormalizer
+{
+    private const string BuiltinArgumentName = "u";
+
+    private readonly HashSet<string> _active;
+    private readonly NameAllocator _names;
+    private readonly List<Assignment> _output = new();
+
+    private CallNormalizer(HashSet<string> active, NameAllocator names)
+    {
+        _active = active;
+        _names = names;
+    }
+
+    /// <summary>Rewrites <paramref name="forward"/>; new locals that depend on a differentiated parameter are added to <paramref name="active"/>.</summary>
+    public static List<Assignment> Normalize(IReadOnlyList<Assignment> forward, HashSet<string> active, NameAllocator names)
+    {
+        var normalizer = new CallNormalizer(active, names);
+        foreach (var assignment in forward)
+        {
+            var value = normalizer.Visit(assignment.Value, isRoot: true);
+            normalizer._output.Add(assignment with { Value = value });
+        }
+
+        return normalizer._output;
+    }
+
+    private Expr Visit(Expr expression, bool isRoot) => expression switch
+    {
+        Negate negate => new Negate(Visit(negate.Operand, isRoot: false)),
+        Binary binary => new Binary(binary.Operator, Visit(binary.Left, isRoot: false), Visit(binary.Right, isRoot: false)),
+        Call call => VisitCall(call, isRoot),
+        _ => expression,
+    };
+
+    private Expr VisitCall(Call call, bool isRoot)
+    {
+        var arguments = call.Arguments.Select(argument => Visit(argument, isRoot: false)).ToList();
+        if (!arguments.Any(IsActive))
+        {
+            return call with { Arguments = arguments.ToEquatableArray() };
+        }
+
+        if (call.Function.PartialsUseArguments)
+        {
+            for (int i = 0; i < arguments.Count; i++)
+            {
+                if (!ExpressionFacts.IsAtom(arguments[i]))
+                {
+                    string wanted = i < call.Function.ParameterNames.Count ? call.Function.ParameterNames[i] : BuiltinArgumentName;
+                    arguments[i] = Name(wanted, arguments[i]);
+                }
+            }
+        }
+
+        var normalized = call with { Arguments = arguments.ToEquatableArray() };
+        bool exponentIsConstant = arguments.Count == 2 && arguments[1] is Constant;
+        if (!isRoot && normalized.Function.PartialsUseValue(exponentIsConstant))
+        {
+            return Name(NameAllocator.ToCamelCase(call.Function.DisplayName), normalized);
+        }
+
+        return normalized;
+    }
+
+    private Variable Name(string wanted, Expr value)
+    {
+        string name = _names.Fresh(wanted);
+        _output.Add(new Assignment(name, name, value));
+        if (IsActive(value))
+        {
+            _active.Add(name);
+        }
+
+        return new Variable(name);
+    }
+
+    private bool IsActive(Expr expression) => ExpressionFacts.Variables(expression).Any(_active.Contains);
+}
