@@ -1,0 +1,124 @@
+using System.Collections;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using SymbolicDiff.Generator;
+
+namespace SymbolicDiff.Tests.Generator;
+
+/// <summary>
+/// The pipeline's models compare by value and hold nothing of the compilation, so that an edit elsewhere
+/// leaves every step cached (what keeps an IDE responsive).
+/// </summary>
+public class IncrementalityTests
+{
+    private const string Source = """
+        using SymbolicDiff;
+
+        namespace App;
+
+        public static partial class Neuron
+        {
+            [Differentiable(nameof(w), nameof(b))]
+            public static double Loss(double x, double w, double b, double y)
+            {
+                double z = x * w + b;
+                double a = Activations.Sigmoid(z);
+                return Losses.MeanSquaredError(a, y);
+            }
+
+            [Differentiable]
+            public static double Broken(double x)
+            {
+                for (int i = 0; i < 2; i++) { }
+                return x;
+            }
+        }
+        """;
+
+    private static readonly string[] TrackedSteps =
+    {
+        TrackingNames.DifferentiatedMethods,
+        TrackingNames.GradientPrograms,
+        TrackingNames.Diagnostics,
+    };
+
+    [Fact]
+    public void An_unrelated_edit_leaves_every_step_cached()
+    {
+        var compilation = GeneratorHarness.Compile(Source, "namespace App; public static class Other { public static int N = 1; }");
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var first = driver.GetRunResult().Results.Single();
+        Assert.Single(first.GeneratedSources);
+        Assert.Single(first.Diagnostics);
+
+        var edited = compilation.ReplaceSyntaxTree(
+            compilation.SyntaxTrees.Last(),
+            CSharpSyntaxTree.ParseText("namespace App; public static class Other { public static int N = 2; }", GeneratorHarness.ParseOptions, path: "Input1.cs"));
+        var second = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        foreach (string step in TrackedSteps)
+        {
+            var outputs = second.TrackedSteps[step].SelectMany(run => run.Outputs).ToList();
+            Assert.NotEmpty(outputs);
+            Assert.All(outputs, output => Assert.True(
+                output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
+                $"step {step} was {output.Reason}"));
+        }
+    }
+
+    [Fact]
+    public void Editing_one_method_regenerates_its_output_only()
+    {
+        var compilation = GeneratorHarness.Compile(Source);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var edited = compilation.ReplaceSyntaxTree(
+            compilation.SyntaxTrees.Single(),
+            CSharpSyntaxTree.ParseText(Source.Replace("x * w + b", "w * x + b"), GeneratorHarness.ParseOptions, path: "Input0.cs"));
+        var second = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        var reasons = second.TrackedSteps[TrackingNames.GradientPrograms].SelectMany(run => run.Outputs).Select(o => o.Reason).ToList();
+        Assert.Contains(IncrementalStepRunReason.Modified, reasons);
+    }
+
+    [Fact]
+    public void Pipeline_models_hold_no_compilation_objects()
+    {
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(GeneratorHarness.Compile(Source));
+        var result = driver.GetRunResult().Results.Single();
+        foreach (string step in TrackedSteps)
+        {
+            foreach (var output in result.TrackedSteps[step].SelectMany(run => run.Outputs))
+            {
+                AssertHoldsNoCompilationObjects(output.Value, step, new HashSet<object>(ReferenceEqualityComparer.Instance));
+            }
+        }
+    }
+
+    private static void AssertHoldsNoCompilationObjects(object? value, string path, HashSet<object> visited)
+    {
+        if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum || !visited.Add(value))
+        {
+            return;
+        }
+
+        Assert.False(
+            value is ISymbol or SyntaxNode or SemanticModel or Compilation or Location or SyntaxTree,
+            $"{path} holds a {value.GetType().Name}, which pins a compilation in memory");
+
+        if (value is IEnumerable items)
+        {
+            int i = 0;
+            foreach (object? item in items)
+            {
+                AssertHoldsNoCompilationObjects(item, $"{path}[{i++}]", visited);
+            }
+        }
+
+        foreach (var field in value.GetType().GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+        {
+            AssertHoldsNoCompilationObjects(field.GetValue(value), path + "." + field.Name, visited);
+        }
+    }
+}
