@@ -1,6 +1,5 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Text;
 using SymbolicDiff.Generator.Diagnostics;
 using SymbolicDiff.Generator.Emit;
 using SymbolicDiff.Generator.Parsing;
@@ -35,8 +34,7 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
             .SelectMany(static (result, _) => result.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
 
-        context.RegisterSourceOutput(programs, static (output, program) =>
-            output.AddSource(GradientSourceEmitter.HintName(program), SourceText.From(GradientSourceEmitter.Emit(program), System.Text.Encoding.UTF8)));
+        context.RegisterSourceOutput(programs, static (output, program) => GradientSourceEmitter.AddSource(output, program));
 
         context.RegisterSourceOutput(diagnostics, static (output, diagnostic) =>
             output.ReportDiagnostic(Diagnostic.Create(

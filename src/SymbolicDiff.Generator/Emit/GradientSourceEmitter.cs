@@ -1,4 +1,9 @@
+using System;
 using System.Linq;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using SymbolicDiff.Generator.Diagnostics;
 using SymbolicDiff.Generator.Model;
 
 namespace SymbolicDiff.Generator.Emit;
@@ -12,6 +17,23 @@ internal static class GradientSourceEmitter
 {
     private const string GeneratedCodeAttribute =
         "[global::System.CodeDom.Compiler.GeneratedCode(\"SymbolicDiff.Generator\", \"" + ThisAssembly.Version + "\")]";
+
+    /// <summary>Adds the generated file; a failure here is reported as SD9999 rather than thrown (CS8785).</summary>
+    public static void AddSource(SourceProductionContext output, GradientProgram program)
+    {
+        try
+        {
+            output.AddSource(HintName(program), SourceText.From(Emit(program), Encoding.UTF8));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            output.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.InternalError,
+                Location.None,
+                program.Method.MethodName,
+                exception.GetType().Name + ": " + exception.Message));
+        }
+    }
 
     public static string HintName(GradientProgram program) =>
         program.Method.Type.MetadataLikeName + "." + program.Method.MethodName + ".g.cs";
@@ -75,7 +97,8 @@ internal static class GradientSourceEmitter
 
         writer.Line($"/// <returns>The value of <c>{method.MethodName}</c> and one partial derivative per differentiated parameter.</returns>");
         writer.Line(GeneratedCodeAttribute);
-        string signature = string.Join(", ", method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name)));
+        string signature = string.Join(", ", method.Parameters.Select(p =>
+            p.TypeName + " " + ExpressionWriter.Identifier(p.Name) + (p.DefaultValue is null ? string.Empty : " = " + p.DefaultValue)));
         using (writer.Block($"public static {method.MethodName}Gradient {method.MethodName}WithGradient({signature})"))
         {
             writer.Line("// Forward sweep: the method's own computation.");
@@ -108,8 +131,9 @@ internal static class GradientSourceEmitter
         }
     }
 
+    // Generic type arguments are written with braces inside a cref: List{int}.
     private static string Cref(MethodModel method) =>
-        method.MethodName + "(" + string.Join(", ", method.Parameters.Select(p => p.TypeName)) + ")";
+        method.MethodName + "(" + string.Join(", ", method.Parameters.Select(p => p.TypeName.Replace('<', '{').Replace('>', '}').TrimEnd('?'))) + ")";
 
     private static string ParameterList(GradientProgram program) =>
         string.Join(", ", program.Gradient.Select(e => "<c>" + e.ParameterName + "</c>"));

@@ -1,10 +1,13 @@
+using System.Linq;
+
 namespace SymbolicDiff.Generator.Model;
 
 /// <summary>A parameter of the user's method.</summary>
 /// <param name="Name">The parameter's name as written (without a leading <c>@</c>).</param>
 /// <param name="TypeName">The fully qualified type, as it is emitted in the generated signature.</param>
 /// <param name="IsDifferentiated">Whether the gradient has an entry for this parameter.</param>
-internal sealed record ParameterModel(string Name, string TypeName, bool IsDifferentiated);
+/// <param name="DefaultValue">The default value as C# text (<c>= 1.0</c> is kept on the generated method), or null.</param>
+internal sealed record ParameterModel(string Name, string TypeName, bool IsDifferentiated, string? DefaultValue = null);
 
 /// <summary>One single-assignment definition <c>double Target = Value;</c> of the forward program.</summary>
 /// <param name="Target">The defined name: the user's local name for its first assignment, a fresh name for later ones.</param>
@@ -48,8 +51,12 @@ internal sealed record TypeHierarchy(string? Namespace, EquatableArray<Containin
 
             foreach (var type in Types)
             {
+                // Foo<T> and Foo are different types: keep the arity, as metadata names do (Foo`1).
                 int angle = type.NameWithTypeParameters.IndexOf('<');
-                parts.Add(angle < 0 ? type.NameWithTypeParameters : type.NameWithTypeParameters.Substring(0, angle));
+                int arity = type.NameWithTypeParameters.Count(c => c == ',') + 1;
+                parts.Add(angle < 0
+                    ? type.NameWithTypeParameters
+                    : type.NameWithTypeParameters.Substring(0, angle) + "`" + arity.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
             return string.Join(".", parts);

@@ -22,6 +22,10 @@ internal static class MethodParser
 {
     public const string DifferentiableAttributeName = "SymbolicDiff.DifferentiableAttribute";
 
+    // Parameter types are repeated on the generated method: fully qualified, with their nullable annotations.
+    private static readonly SymbolDisplayFormat ParameterTypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
@@ -136,8 +140,9 @@ internal static class MethodParser
         var parameters = method.Parameters
             .Select(p => new ParameterModel(
                 p.Name,
-                p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                differentiated.Contains(p.Name)))
+                p.Type.ToDisplayString(ParameterTypeFormat),
+                differentiated.Contains(p.Name),
+                DefaultValueText(p)))
             .ToList();
 
         CheckGradientPropertyNames(parameters, declaration, methodLocation, diagnostics);
@@ -251,6 +256,27 @@ internal static class MethodParser
                 taken[property] = $"the gradient of '{parameter.Name}'";
             }
         }
+    }
+
+    /// <summary>The parameter's default value as C# text, so the generated method can be called the same way.</summary>
+    private static string? DefaultValueText(IParameterSymbol parameter)
+    {
+        if (!parameter.HasExplicitDefaultValue)
+        {
+            return null;
+        }
+
+        return parameter.ExplicitDefaultValue switch
+        {
+            null => "default",
+            double d => Emit.ExpressionWriter.Number(d),
+            float f => Emit.ExpressionWriter.Number(f) + "f",
+            bool b => b ? "true" : "false",
+            string text => SymbolDisplay.FormatLiteral(text, quote: true),
+            System.IFormattable number => "(" + parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + ")" +
+                                   number.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+            _ => "default",
+        };
     }
 
     private static int CountDifferentiableOverloads(IMethodSymbol method) =>

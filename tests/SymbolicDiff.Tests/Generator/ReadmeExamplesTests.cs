@@ -31,7 +31,7 @@ public class ReadmeExamplesTests
         GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(input, out var output, out var generatorDiagnostics);
 
         Assert.Empty(generatorDiagnostics);
-        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.Empty(GeneratorHarness.Problems(input, output));
     }
 
     /// <summary>The ```csharp blocks that use SymbolicDiff (the generated-code excerpt is not one of them).</summary>
