@@ -23,6 +23,7 @@ internal sealed class CallNormalizer
     private readonly HashSet<string> _active;
     private readonly NameAllocator _names;
     private readonly List<Assignment> _output = new();
+    private readonly Dictionary<Expr, Variable> _named = new();
 
     private CallNormalizer(HashSet<string> active, NameAllocator names)
     {
@@ -83,6 +84,12 @@ internal sealed class CallNormalizer
 
     private Variable Name(string wanted, Expr value)
     {
+        // Single assignment: a value named once stays valid, so the same expression is never named twice.
+        if (_named.TryGetValue(value, out var existing))
+        {
+            return existing;
+        }
+
         string name = _names.Fresh(wanted);
         _output.Add(new Assignment(name, name, value));
         if (IsActive(value))
@@ -90,7 +97,9 @@ internal sealed class CallNormalizer
             _active.Add(name);
         }
 
-        return new Variable(name);
+        var variable = new Variable(name);
+        _named[value] = variable;
+        return variable;
     }
 
     private bool IsActive(Expr expression) => ExpressionFacts.Variables(expression).Any(_active.Contains);

@@ -23,6 +23,7 @@ internal sealed class BodyParser
     private readonly CancellationToken _cancellationToken;
     private readonly List<Assignment> _body = new();
     private readonly Dictionary<ISymbol, string> _currentName = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<string> _claimedLocalNames = new();
     private readonly NameAllocator _names;
     private string? _result;
 
@@ -257,13 +258,34 @@ internal sealed class BodyParser
         return symbol;
     }
 
+    /// <summary>
+    /// An int, float or other numeric parameter is read through a double copy (<c>double nAsDouble = n;</c>),
+    /// as C# promotes it in double arithmetic: derivative code that divides by it must not do integer or
+    /// single-precision arithmetic.
+    /// </summary>
+    private Variable AsDouble(IParameterSymbol parameter)
+    {
+        if (!_currentName.TryGetValue(parameter, out string? name))
+        {
+            name = _names.Fresh(parameter.Name + "AsDouble");
+            _body.Add(new Assignment(name, parameter.Name, new Variable(parameter.Name)));
+            _currentName[parameter] = name;
+        }
+
+        return new Variable(name);
+    }
+
     private Variable CurrentValue(ISymbol symbol) =>
         new(_currentName.TryGetValue(symbol, out var name) ? name : symbol.Name);
 
-    /// <summary>Adds a single-assignment definition: a local keeps its own name the first time, later values get fresh names.</summary>
+    /// <summary>
+    /// Adds a single-assignment definition: a local keeps its own name the first time (unless a local of
+    /// the same name in a sibling block already has it), later values get fresh names.
+    /// </summary>
     private void Define(ISymbol symbol, Expr value)
     {
-        string name = symbol is ILocalSymbol && !_currentName.ContainsKey(symbol)
+        bool firstDefinitionOfLocal = symbol is ILocalSymbol && !_currentName.ContainsKey(symbol);
+        string name = firstDefinitionOfLocal && _claimedLocalNames.Add(symbol.Name)
             ? symbol.Name
             : _names.Fresh(symbol.Name);
         _body.Add(new Assignment(name, symbol.Name, value));
@@ -293,8 +315,11 @@ internal sealed class BodyParser
                      conversion.Type!.SpecialType == SpecialType.System_Double:
                 return ParseExpression(conversion.Operand);
 
-            case IParameterReferenceOperation parameter when IsNumeric(parameter.Type):
+            case IParameterReferenceOperation parameter when parameter.Type?.SpecialType == SpecialType.System_Double:
                 return CurrentValue(parameter.Parameter);
+
+            case IParameterReferenceOperation parameter when IsNumeric(parameter.Type):
+                return AsDouble(parameter.Parameter);
 
             case ILocalReferenceOperation local when local.Type?.SpecialType == SpecialType.System_Double:
                 return CurrentValue(local.Local);

@@ -22,6 +22,14 @@ internal static class MethodParser
 {
     public const string DifferentiableAttributeName = "SymbolicDiff.DifferentiableAttribute";
 
+    // Members every record struct has or inherits: a gradient property of the same name would not compile
+    // or would hide them.
+    private static readonly string[] RecordStructMembers =
+    {
+        "Equals", "GetHashCode", "ToString", "Deconstruct", "PrintMembers", "EqualityContract", "GetType",
+        "MemberwiseClone", "Finalize", "ReferenceEquals",
+    };
+
     // Parameter types are repeated on the generated method: fully qualified, with their nullable annotations.
     private static readonly SymbolDisplayFormat ParameterTypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
@@ -145,7 +153,7 @@ internal static class MethodParser
                 DefaultValueText(p)))
             .ToList();
 
-        CheckGradientPropertyNames(parameters, declaration, methodLocation, diagnostics);
+        CheckGradientPropertyNames(method, parameters, declaration, methodLocation, diagnostics);
         return diagnostics.Count > problemsBefore ? null : parameters;
     }
 
@@ -232,12 +240,22 @@ internal static class MethodParser
 
     /// <summary>The gradient struct has a property <c>Value</c> and one per differentiated parameter: they must differ.</summary>
     private static void CheckGradientPropertyNames(
+        IMethodSymbol method,
         List<ParameterModel> parameters,
         MethodDeclarationSyntax declaration,
         LocationInfo? methodLocation,
         List<DiagnosticInfo> diagnostics)
     {
-        var taken = new Dictionary<string, string> { ["Value"] = "the value itself" };
+        var taken = new Dictionary<string, string>
+        {
+            ["Value"] = "the value itself",
+            [method.Name + "Gradient"] = "the gradient type's own name",
+        };
+        foreach (string member in RecordStructMembers)
+        {
+            taken[member] = $"the record struct member '{member}'";
+        }
+
         foreach (var parameter in parameters.Where(p => p.IsDifferentiated))
         {
             string property = NameAllocator.ToPascalCase(parameter.Name);
