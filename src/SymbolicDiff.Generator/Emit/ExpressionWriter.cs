@@ -102,6 +102,12 @@ internal static class ExpressionWriter
             }
 
             case Call call:
+                if (call.Function.Builtin == BuiltinFunction.Sign)
+                {
+                    // Math.Sign returns int: as a double it can never start integer arithmetic.
+                    builder.Append("(double)");
+                }
+
                 builder.Append(call.Function.QualifiedName).Append('(');
                 for (int i = 0; i < call.Arguments.Count; i++)
                 {
@@ -155,6 +161,7 @@ internal static class ExpressionWriter
         Binary { Operator: BinaryOperator.Add or BinaryOperator.Subtract } => AdditivePrecedence,
         Binary => MultiplicativePrecedence,
         Negate => UnaryPrecedence,
+        Call { Function.Builtin: BuiltinFunction.Sign } => UnaryPrecedence,
         Constant { Value: < 0 } => UnaryPrecedence,
         _ => PrimaryPrecedence,
     };

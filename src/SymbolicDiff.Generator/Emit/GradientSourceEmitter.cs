@@ -114,8 +114,16 @@ internal static class GradientSourceEmitter
                 foreach (var statement in program.Backward)
                 {
                     string target = ExpressionWriter.Identifier(statement.Target);
-                    string head = statement.Accumulates ? target + " +=" : "double " + target + " =";
-                    writer.Line($"{head} {ExpressionWriter.Write(statement.Value)}; {statement.Comment}");
+                    var value = statement.Value;
+                    string head = "double " + target + " =";
+                    if (statement.Accumulates)
+                    {
+                        // adj += −(a·b) reads better as adj −= a·b.
+                        head = value is Negate ? target + " -=" : target + " +=";
+                        value = value is Negate negate ? negate.Operand : value;
+                    }
+
+                    writer.Line($"{head} {ExpressionWriter.Write(value)}; {statement.Comment}");
                 }
 
                 writer.Line();

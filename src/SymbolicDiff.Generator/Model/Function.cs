@@ -6,13 +6,34 @@ internal enum BuiltinFunction
     None,
     Exp,
     Log,
+    LogWithBase,
+    Log10,
+    Log2,
     Sqrt,
+    Cbrt,
     Pow,
     Sin,
     Cos,
     Tan,
+    Asin,
+    Acos,
+    Atan,
+    Atan2,
+    Sinh,
+    Cosh,
     Tanh,
     Abs,
+    Max,
+    Min,
+    Clamp,
+    FusedMultiplyAdd,
+
+    // Piecewise constant: derivative 0 everywhere it exists.
+    Sign,
+    Floor,
+    Ceiling,
+    Round,
+    Truncate,
 }
 
 /// <summary>
@@ -45,14 +66,20 @@ internal sealed record Function(
     /// <summary>Whether some partial derivative is written in terms of the function's value (eᵘ, √u, σ(u), ...).</summary>
     public bool PartialsUseValue(bool exponentIsConstant) => Builtin switch
     {
-        BuiltinFunction.Exp or BuiltinFunction.Sqrt or BuiltinFunction.Tan or BuiltinFunction.Tanh => true,
+        BuiltinFunction.Exp or BuiltinFunction.Sqrt or BuiltinFunction.Cbrt or BuiltinFunction.Tan or BuiltinFunction.Tanh or
+            BuiltinFunction.LogWithBase => true,
         BuiltinFunction.Pow => !exponentIsConstant,
         BuiltinFunction.None => HasValueTakingPartial(),
         _ => false,
     };
 
     /// <summary>Whether the partial derivatives evaluate the arguments again (1/u for ln u; every declared derivative method).</summary>
-    public bool PartialsUseArguments => Builtin is not (BuiltinFunction.Exp or BuiltinFunction.Sqrt or BuiltinFunction.Tan or BuiltinFunction.Tanh);
+    public bool PartialsUseArguments => !(Builtin is BuiltinFunction.Exp or BuiltinFunction.Sqrt or BuiltinFunction.Cbrt or
+        BuiltinFunction.Tan or BuiltinFunction.Tanh || HasZeroDerivative);
+
+    /// <summary>Sign, Floor, Ceiling, Round and Truncate: piecewise constant, derivative 0 (as in PyTorch).</summary>
+    public bool HasZeroDerivative => Builtin is BuiltinFunction.Sign or BuiltinFunction.Floor or BuiltinFunction.Ceiling or
+        BuiltinFunction.Round or BuiltinFunction.Truncate;
 
     private bool HasValueTakingPartial()
     {

@@ -367,7 +367,12 @@ internal sealed class BodyParser
                                method.Parameters.All(p => p.Type.SpecialType == SpecialType.System_Double && p.RefKind == RefKind.None);
 
         Function? function = null;
-        if (method.ContainingType?.ToDisplayString() == "System.Math" && doubleSignature)
+        bool isMath = method.ContainingType?.ToDisplayString() == "System.Math";
+
+        // Math.Sign is the one built-in that returns int; it is written as a double in generated code.
+        bool mathSignature = doubleSignature || (method.Name == "Sign" && method.Parameters.Length == 1 &&
+                                                 method.Parameters[0].Type.SpecialType == SpecialType.System_Double);
+        if (isMath && mathSignature)
         {
             function = BuiltinFunctions.TryGetMath(method.Name, method.Parameters.Length);
         }

@@ -31,6 +31,8 @@ public class FiniteDifferenceTests
         [nameof(ScalarFunctions.PowVariableExponentAtRoot)] = (0.2, 2),
         [nameof(ScalarFunctions.MathConstants)] = (0.2, 2),           // Log(h)
         [nameof(ScalarFunctions.DivisionByVariable)] = (0.5, 2),      // 1/y and x/(x + y) away from their poles
+        [nameof(ScalarFunctions.LogBases)] = (1.2, 3),                // a logarithm's base must be positive and not 1
+        [nameof(ScalarFunctions.InverseTrigonometry)] = (-1.5, 1.5),  // Asin/Acos arguments inside (−1, 1)
     };
 
     private static readonly (double Low, double High) DefaultDomain = (-2, 2);

@@ -175,6 +175,29 @@ public class GeneratedSourceTests
     }
 
     [Fact]
+    public void Max_min_clamp_and_piecewise_constant_functions()
+    {
+        var run = Generate("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Kinks
+            {
+                [Differentiable]
+                public static double Hinge(double x, double y, double margin) =>
+                    Math.Max(0, margin - x * y) + Math.Clamp(x, -1, 1) * Math.Floor(y) + Math.Sign(y) / 2.0;
+            }
+            """);
+
+        Snapshot.Verify(run.Source("Kinks.Hinge.g.cs"));
+        GradientCheck.AgainstFiniteDifferences(run, "Kinks", "Hinge", 0.3, 1.7, 2.0);
+
+        // A tie in max splits the gradient evenly, as torch.maximum does: margin − x·y = 0 at x = y = 1, margin = 1.
+        var atTie = GradientCheck.Gradient(run, "Kinks", "Hinge", 1.0, 1.0, 1.0);
+        Assert.Equal(new[] { -0.5 + 1.0, -0.5, 0.5 }, atTie);
+    }
+
+    [Fact]
     public void A_parameter_the_result_does_not_depend_on_gets_an_exact_zero()
     {
         var run = Generate("""
