@@ -92,6 +92,14 @@ internal static class DiagnosticDescriptors
         "Gradient property name clash",
         "Parameter '{0}' would be reported as gradient property '{1}', which is already taken by {2}; rename the parameter");
 
+    public static readonly DiagnosticDescriptor ResultIgnoresParameter = new(
+        "SD0017",
+        "Differentiated parameter does not affect the result",
+        "The result of '{0}' does not depend on '{1}', so its gradient with respect to '{1}' is always exactly 0; remove '{1}' from the differentiated parameters or check for a mistake",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "SD9999",
         "SymbolicDiff generator failure",

@@ -378,20 +378,7 @@ internal sealed class BodyParser
         }
         else if (DerivativeDeclarationReader.HasDeclaredDerivative(method))
         {
-            string? error = null;
-            if (!method.IsStatic)
-            {
-                error = "only static methods can be differentiated through";
-            }
-            else if (method.IsGenericMethod || !doubleSignature)
-            {
-                error = "only methods that take and return double can be differentiated through";
-            }
-            else
-            {
-                function = DerivativeDeclarationReader.Read(method, out error);
-            }
-
+            function = DerivativeDeclarationReader.ReadCallable(method, out string? error);
             if (error is not null)
             {
                 Report(DiagnosticDescriptors.InvalidDerivativeDeclaration, nameLocation, DisplayName(method), error);

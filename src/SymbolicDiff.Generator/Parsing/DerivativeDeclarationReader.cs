@@ -18,11 +18,37 @@ internal static class DerivativeDeclarationReader
     public static bool HasDeclaredDerivative(IMethodSymbol method) =>
         method.GetAttributes().Any(IsDerivativeAttribute);
 
+    /// <summary>The reason the method's [Derivative] declaration cannot be used, or null when it is valid.</summary>
+    public static string? Validate(IMethodSymbol method)
+    {
+        ReadCallable(method, out string? error);
+        return error;
+    }
+
     /// <summary>
-    /// Builds the function record for a method with [Derivative] attributes, or returns the reason the
-    /// declaration is invalid.
+    /// Builds the function record for a method with [Derivative] attributes that a [Differentiable] method
+    /// can call: static, taking and returning double. Otherwise returns null and the reason.
     /// </summary>
-    public static Function? Read(IMethodSymbol method, out string? error)
+    public static Function? ReadCallable(IMethodSymbol method, out string? error)
+    {
+        if (!method.IsStatic)
+        {
+            error = "only static methods can be differentiated through";
+            return null;
+        }
+
+        bool doubleSignature = method.ReturnType.SpecialType == SpecialType.System_Double &&
+                               method.Parameters.All(p => p.Type.SpecialType == SpecialType.System_Double && p.RefKind == RefKind.None);
+        if (method.IsGenericMethod || !doubleSignature)
+        {
+            error = "only methods that take and return double can be differentiated through";
+            return null;
+        }
+
+        return Read(method, out error);
+    }
+
+    private static Function? Read(IMethodSymbol method, out string? error)
     {
         error = null;
         var partials = new DeclaredPartial?[method.Parameters.Length];

@@ -34,19 +34,28 @@ internal static class MethodParser
     private static readonly SymbolDisplayFormat ParameterTypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        context.TargetSymbol is IMethodSymbol method
+            ? Parse(context.TargetNode, method, context.SemanticModel, context.Attributes.FirstOrDefault(), cancellationToken)
+            : new ParseResult(null, new List<DiagnosticInfo>());
+
+    /// <summary>
+    /// Parses a method marked [Differentiable] whose declaration is <paramref name="targetNode"/>; shared by
+    /// the generator and the analyzer, so that both see the same method the same way.
+    /// </summary>
+    public static ParseResult Parse(
+        SyntaxNode targetNode,
+        IMethodSymbol method,
+        SemanticModel semanticModel,
+        AttributeData? attribute,
+        CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
-        if (context.TargetSymbol is not IMethodSymbol method)
+        if (targetNode is not MethodDeclarationSyntax declaration)
         {
-            return new ParseResult(null, diagnostics);
-        }
-
-        if (context.TargetNode is not MethodDeclarationSyntax declaration)
-        {
-            var location = context.TargetNode is LocalFunctionStatementSyntax localFunction
+            var location = targetNode is LocalFunctionStatementSyntax localFunction
                 ? LocationInfo.From(localFunction.Identifier)
-                : LocationInfo.From(context.TargetNode);
+                : LocationInfo.From(targetNode);
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.UnsupportedMethodShape,
                 location,
@@ -55,10 +64,10 @@ internal static class MethodParser
             return new ParseResult(null, diagnostics);
         }
 
-        var parameters = CheckDeclaration(context, method, declaration, diagnostics, cancellationToken);
+        var parameters = CheckDeclaration(attribute, method, declaration, diagnostics, cancellationToken);
         var type = ReadTypeHierarchy(declaration);
 
-        var body = BodyParser.Parse(context.SemanticModel, method, declaration, diagnostics, cancellationToken);
+        var body = BodyParser.Parse(semanticModel, method, declaration, diagnostics, cancellationToken);
         if (parameters is null || body is null || diagnostics.Count > 0)
         {
             return new ParseResult(null, diagnostics);
@@ -70,7 +79,7 @@ internal static class MethodParser
 
     /// <summary>Checks everything about the method but its body; returns the parameters, or null after a problem.</summary>
     private static List<ParameterModel>? CheckDeclaration(
-        GeneratorAttributeSyntaxContext context,
+        AttributeData? attribute,
         IMethodSymbol method,
         MethodDeclarationSyntax declaration,
         List<DiagnosticInfo> diagnostics,
@@ -139,7 +148,7 @@ internal static class MethodParser
             }
         }
 
-        var differentiated = ReadDifferentiatedNames(context, method, methodLocation, diagnostics, cancellationToken);
+        var differentiated = ReadDifferentiatedNames(attribute, method, methodLocation, diagnostics, cancellationToken);
         if (differentiated is null || diagnostics.Count > problemsBefore)
         {
             return null;
@@ -161,13 +170,12 @@ internal static class MethodParser
     /// Reads the names given to [Differentiable]; with none, every double parameter is differentiated.
     /// </summary>
     private static HashSet<string>? ReadDifferentiatedNames(
-        GeneratorAttributeSyntaxContext context,
+        AttributeData? attribute,
         IMethodSymbol method,
         LocationInfo? methodLocation,
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken)
     {
-        var attribute = context.Attributes.FirstOrDefault();
         var names = new List<string?>();
         if (attribute is not null)
         {

@@ -124,6 +124,10 @@ public static partial class ScalarFunctions
         return x * y;
     }
 
+    // This method and two below are meant to have a zero partial: warning SD0017 says so, and is
+    // suppressed around them on purpose (which also shows that #pragma works for it).
+#pragma warning disable SD0017
+
     /// <summary>A parameter overwritten before use: the result does not depend on the value passed in.</summary>
     [Differentiable]
     public static double OverwritesParameter(double x, double y)
@@ -131,6 +135,7 @@ public static partial class ScalarFunctions
         x = 3;
         return x * y;
     }
+#pragma warning restore SD0017
 
     /// <summary>A local declared first and assigned later; several declarators in one declaration; a nested block.</summary>
     [Differentiable]
@@ -216,6 +221,8 @@ public static partial class ScalarFunctions
     public static double SubsetOfSix(double a, double b, double c, double d, double e, double f) =>
         a * b + c * Math.Exp(d) - e / (1 + f * f) + b * d;
 
+#pragma warning disable SD0017
+
     /// <summary>A differentiated parameter the result does not depend on: its partial is exactly 0.</summary>
     [Differentiable]
     public static double IgnoresParameter(double x, double unused) => x * x + 1;
@@ -225,6 +232,7 @@ public static partial class ScalarFunctions
     {
         return y;
     }
+#pragma warning restore SD0017
 
     [Differentiable]
     public static double ReturnsParameterExpressionBodied(double x) => x;

@@ -1,0 +1,122 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using SymbolicDiff.Generator.Diagnostics;
+
+namespace SymbolicDiff.Tests.Generator;
+
+/// <summary>The analyzer's declaration-site checks: real source locations, so #pragma and .editorconfig apply.</summary>
+public class AnalyzerTests
+{
+    [Fact]
+    public void A_differentiated_parameter_the_result_ignores_is_a_warning_at_that_parameter()
+    {
+        const string source = """
+            using SymbolicDiff;
+            public static partial class P
+            {
+                [Differentiable]
+                public static double F(double x, double unused) => x * x;
+            }
+            """;
+
+        var diagnostic = Assert.Single(Analyze(source));
+        Assert.Equal("SD0017", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Equal(
+            "The result of 'F' does not depend on 'unused', so its gradient with respect to 'unused' is always exactly 0; remove 'unused' from the differentiated parameters or check for a mistake",
+            diagnostic.GetMessage(CultureInfo.InvariantCulture));
+        Assert.Equal(source.IndexOf("unused)", StringComparison.Ordinal), diagnostic.Location.SourceSpan.Start);
+        Assert.Equal("unused".Length, diagnostic.Location.SourceSpan.Length);
+    }
+
+    [Fact]
+    public void No_warning_when_every_differentiated_parameter_matters_or_the_unused_one_is_not_differentiated()
+    {
+        Assert.Empty(Analyze("""
+            using SymbolicDiff;
+            public static partial class P
+            {
+                [Differentiable(nameof(x))]
+                public static double F(double x, double unused) => x * x;
+
+                [Differentiable]
+                public static double G(double x, double y) => x * y;
+            }
+            """));
+    }
+
+    [Fact]
+    public void The_warning_can_be_suppressed_with_pragma()
+    {
+        var diagnostics = Analyze("""
+            using SymbolicDiff;
+            public static partial class P
+            {
+            #pragma warning disable SD0017
+                [Differentiable]
+                public static double F(double x, double unused) => x * x;
+            #pragma warning restore SD0017
+            }
+            """);
+
+        // Reported (the analyzer ran) but suppressed by the pragma.
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("SD0017", diagnostic.Id);
+        Assert.True(diagnostic.IsSuppressed);
+    }
+
+    [Fact]
+    public void An_invalid_derivative_declaration_is_reported_at_the_attribute()
+    {
+        const string source = """
+            using SymbolicDiff;
+            public static class Library
+            {
+                [Derivative(nameof(SquareDerivative))]
+                public static double Square(double x) => x * x;
+
+                public static double SquareDerivative(double x, double y, double z) => 2 * x;
+            }
+            """;
+
+        var diagnostic = Assert.Single(Analyze(source));
+        Assert.Equal("SD0011", diagnostic.Id);
+        Assert.Equal(
+            "The [Derivative] declaration on 'Library.Square' is invalid: 'SquareDerivative' must be a static, non-private method returning double that takes (double), optionally followed by a double receiving the function's value",
+            diagnostic.GetMessage(CultureInfo.InvariantCulture));
+        string attribute = "Derivative(nameof(SquareDerivative))";
+        Assert.Equal(source.IndexOf(attribute, StringComparison.Ordinal), diagnostic.Location.SourceSpan.Start);
+        Assert.Equal(attribute.Length, diagnostic.Location.SourceSpan.Length);
+    }
+
+    [Fact]
+    public void The_runtime_primitives_declare_valid_derivatives()
+    {
+        // Every [Derivative] in the runtime passes the same check users' declarations get.
+        var declared = typeof(Activations).Assembly.GetTypes()
+            .SelectMany(type => type.GetMethods())
+            .Where(method => method.GetCustomAttributes(typeof(DerivativeAttribute), false).Length > 0)
+            .Select(method => method.DeclaringType!.Name + "." + method.Name)
+            .ToList();
+        Assert.NotEmpty(declared);
+
+        var compilation = GeneratorHarness.Compile("class Empty { }");
+        foreach (string name in declared)
+        {
+            var type = compilation.GetTypeByMetadataName("SymbolicDiff." + name.Split('.')[0])!;
+            var method = type.GetMembers(name.Split('.')[1]).OfType<IMethodSymbol>().Single();
+            Assert.Null(SymbolicDiff.Generator.Parsing.DerivativeDeclarationReader.Validate(method));
+        }
+    }
+
+    private static ImmutableArray<Diagnostic> Analyze(string source)
+    {
+        var compilation = GeneratorHarness.Compile(source);
+        var withAnalyzer = compilation.WithAnalyzers(
+            ImmutableArray.Create<DiagnosticAnalyzer>(new DifferentiableAnalyzer()),
+            new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: true));
+        return withAnalyzer.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+    }
+}
