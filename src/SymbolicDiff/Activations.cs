@@ -42,4 +42,106 @@ public static class Activations
     /// <param name="sigmoid">The value σ(<paramref name="z"/>), as returned by <see cref="Sigmoid(double)"/>; it is reused rather than computed again.</param>
     /// <returns>σ(z)(1 − σ(z)), in [0, ¼].</returns>
     public static double SigmoidDerivative(double z, double sigmoid) => sigmoid * (1.0 - sigmoid);
+
+    /// <summary>The hyperbolic tangent tanh(x) = (e<sup>x</sup> − e<sup>−x</sup>) / (e<sup>x</sup> + e<sup>−x</sup>).</summary>
+    /// <param name="x">The input.</param>
+    /// <returns>
+    /// tanh(<paramref name="x"/>), in [−1, 1]: exactly ±1 for large inputs (e.g. ±1000, no overflow), and
+    /// <see cref="double.NaN"/> for <see cref="double.NaN"/>.
+    /// </returns>
+    /// <remarks>
+    /// This is <see cref="Math.Tanh(double)"/>, which the generator also differentiates directly; declaring
+    /// it here gives networks a uniform vocabulary of activations. Its derivative is
+    /// <see cref="TanhDerivative(double, double)"/>, 1 − tanh²(x), computed from the value.
+    /// </remarks>
+    [Derivative(nameof(TanhDerivative))]
+    public static double Tanh(double x) => Math.Tanh(x);
+
+    /// <summary>The derivative of <see cref="Tanh(double)"/>: tanh′(x) = 1 − tanh²(x).</summary>
+    /// <param name="x">The input at which the derivative is taken (unused: the derivative is computed from the value).</param>
+    /// <param name="tanh">The value tanh(<paramref name="x"/>), as returned by <see cref="Tanh(double)"/>; it is reused rather than computed again.</param>
+    /// <returns>1 − tanh², in [0, 1]: 1 at x = 0, exactly 0 where tanh rounds to ±1 (|x| above about 19).</returns>
+    public static double TanhDerivative(double x, double tanh) => 1.0 - tanh * tanh;
+
+    /// <summary>The rectified linear unit relu(x) = max(x, 0).</summary>
+    /// <param name="x">The input.</param>
+    /// <returns>
+    /// <paramref name="x"/> for x &gt; 0, otherwise 0; <see cref="double.NaN"/> for <see cref="double.NaN"/>
+    /// (it is not silently mapped to 0).
+    /// </returns>
+    /// <remarks>
+    /// Its derivative is <see cref="ReluDerivative(double)"/>: 1 for x &gt; 0 and 0 for x ≤ 0. At the kink
+    /// x = 0, where relu has no derivative, it follows PyTorch's convention and takes 0.
+    /// </remarks>
+    [Derivative(nameof(ReluDerivative))]
+    public static double Relu(double x) => x > 0 ? x : double.IsNaN(x) ? x : 0.0;
+
+    /// <summary>
+    /// The derivative of <see cref="Relu(double)"/>: 1 for x &gt; 0, 0 for x &lt; 0, and by convention 0 at
+    /// the kink x = 0 (as PyTorch's <c>torch.relu</c> backward).
+    /// </summary>
+    /// <param name="x">The input at which the derivative is taken.</param>
+    /// <returns>
+    /// 1 for x &gt; 0, otherwise 0; <see cref="double.NaN"/> for <see cref="double.NaN"/>, so that a NaN
+    /// input shows up in the gradient too (PyTorch's backward would give 1 there).
+    /// </returns>
+    public static double ReluDerivative(double x) => x > 0 ? 1.0 : double.IsNaN(x) ? x : 0.0;
+
+    /// <summary>
+    /// The leaky rectified linear unit: x for x &gt; 0, otherwise <paramref name="negativeSlope"/>·x
+    /// (PyTorch's <c>F.leaky_relu</c>, with the same default slope).
+    /// </summary>
+    /// <param name="x">The input.</param>
+    /// <param name="negativeSlope">The slope for x ≤ 0; 0.01 by default. Any value is accepted, as in PyTorch.</param>
+    /// <returns>
+    /// <paramref name="x"/> for x &gt; 0, otherwise <paramref name="negativeSlope"/>·<paramref name="x"/>;
+    /// <see cref="double.NaN"/> for <see cref="double.NaN"/>.
+    /// </returns>
+    /// <remarks>
+    /// The partial derivative with respect to <paramref name="x"/> is
+    /// <see cref="LeakyReluDerivative(double, double)"/>: 1 for x &gt; 0, <paramref name="negativeSlope"/> for
+    /// x ≤ 0, so at the kink x = 0 it is <paramref name="negativeSlope"/>, as in PyTorch. No partial is
+    /// declared with respect to <paramref name="negativeSlope"/>, which is meant to be a constant: passing it
+    /// an expression that depends on a differentiated parameter is error SD0012.
+    /// </remarks>
+    [Derivative(nameof(x), nameof(LeakyReluDerivative))]
+    public static double LeakyRelu(double x, double negativeSlope = 0.01) => x > 0 ? x : negativeSlope * x;
+
+    /// <summary>
+    /// The partial derivative of <see cref="LeakyRelu(double, double)"/> with respect to
+    /// <paramref name="x"/>: 1 for x &gt; 0, <paramref name="negativeSlope"/> for x &lt; 0, and by convention
+    /// <paramref name="negativeSlope"/> at the kink x = 0 (as PyTorch's backward).
+    /// </summary>
+    /// <param name="x">The input at which the derivative is taken.</param>
+    /// <param name="negativeSlope">The slope for x ≤ 0.</param>
+    /// <returns>
+    /// 1 for x &gt; 0, otherwise <paramref name="negativeSlope"/>; <see cref="double.NaN"/> for a
+    /// <see cref="double.NaN"/> <paramref name="x"/>.
+    /// </returns>
+    public static double LeakyReluDerivative(double x, double negativeSlope) => x > 0 ? 1.0 : double.IsNaN(x) ? x : negativeSlope;
+
+    /// <summary>
+    /// The softplus function ln(1 + e<sup>x</sup>), a smooth approximation of <see cref="Relu(double)"/>,
+    /// computed without overflow or cancellation for any finite <paramref name="x"/>.
+    /// </summary>
+    /// <param name="x">The input.</param>
+    /// <returns>
+    /// softplus(<paramref name="x"/>), positive: <paramref name="x"/> itself for large x (softplus(1000) =
+    /// 1000), a tiny but accurate positive number for moderately negative x (softplus(−40) ≈ 4.25e-18),
+    /// 0 where the true value underflows (softplus(−1000)), and <see cref="double.NaN"/> for
+    /// <see cref="double.NaN"/>.
+    /// </returns>
+    /// <remarks>
+    /// Evaluated as max(x, 0) + log1p(e<sup>−|x|</sup>), which equals ln(1 + e<sup>x</sup>) but never
+    /// exponentiates a positive number, with an accurate log1p. Unlike <c>torch.nn.Softplus</c>, which
+    /// switches to the identity above x = 20 (its <c>threshold</c>), it is accurate everywhere.
+    /// Its derivative is <see cref="SoftplusDerivative(double)"/>, the logistic sigmoid σ(x).
+    /// </remarks>
+    [Derivative(nameof(SoftplusDerivative))]
+    public static double Softplus(double x) => Math.Max(x, 0.0) + Numerics.Log1p(Math.Exp(-Math.Abs(x)));
+
+    /// <summary>The derivative of <see cref="Softplus(double)"/>: softplus′(x) = σ(x) = 1 / (1 + e<sup>−x</sup>).</summary>
+    /// <param name="x">The input at which the derivative is taken.</param>
+    /// <returns>σ(<paramref name="x"/>) as computed by <see cref="Sigmoid(double)"/>, in [0, 1].</returns>
+    public static double SoftplusDerivative(double x) => Sigmoid(x);
 }

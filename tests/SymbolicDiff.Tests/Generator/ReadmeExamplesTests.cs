@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis.CSharp;
 
 namespace SymbolicDiff.Tests.Generator;
 
-/// <summary>The README's C# examples that use SymbolicDiff compile, with the generator, without a warning.</summary>
+/// <summary>The README's C# examples that use SymbolicDiff compile, with the generator, without a warning, and run.</summary>
 public class ReadmeExamplesTests
 {
     public static TheoryData<int> Examples()
@@ -32,6 +32,22 @@ public class ReadmeExamplesTests
 
         Assert.Empty(generatorDiagnostics);
         Assert.Empty(GeneratorHarness.Problems(input, output));
+
+        // And runs: an example that calls GradientCheck.AssertPasses would throw here if its claim were false.
+        using var stream = new MemoryStream();
+        Assert.True(output.Emit(stream).Success);
+        var assembly = new System.Runtime.Loader.AssemblyLoadContext(null, isCollectible: true).LoadFromStream(new MemoryStream(stream.ToArray()));
+        var entryPoint = assembly.EntryPoint!;
+        var originalOut = Console.Out;
+        try
+        {
+            Console.SetOut(TextWriter.Null);
+            entryPoint.Invoke(null, entryPoint.GetParameters().Length == 0 ? null : new object[] { Array.Empty<string>() });
+        }
+        finally
+        {
+            Console.SetOut(originalOut);
+        }
     }
 
     /// <summary>The ```csharp blocks that use SymbolicDiff (the generated-code excerpt is not one of them).</summary>

@@ -28,7 +28,7 @@ public class GeneratedSourceTests
             """);
 
         Snapshot.Verify(run.Source("Neuron.Loss.g.cs"));
-        GradientCheck.AgainstFiniteDifferences(run, "Neuron", "Loss", 0.5, 2.0, -1.0, 1.0);
+        FiniteDifferenceCheck.AgainstFiniteDifferences(run, "Neuron", "Loss", 0.5, 2.0, -1.0, 1.0);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public class GeneratedSourceTests
             """);
 
         Snapshot.Verify(run.Source("Textbook.Models.Outer.Neuron.Loss.g.cs"));
-        GradientCheck.AgainstFiniteDifferences(run, "Textbook.Models.Outer+Neuron", "Loss", 0.5, 2.0, -1.0, 1.0);
+        FiniteDifferenceCheck.AgainstFiniteDifferences(run, "Textbook.Models.Outer+Neuron", "Loss", 0.5, 2.0, -1.0, 1.0);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public class GeneratedSourceTests
             """);
 
         Snapshot.Verify(run.Source("Polynomials.Horner.g.cs"));
-        GradientCheck.AgainstFiniteDifferences(run, "Polynomials", "Horner", 1.3, -0.7);
+        FiniteDifferenceCheck.AgainstFiniteDifferences(run, "Polynomials", "Horner", 1.3, -0.7);
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public class GeneratedSourceTests
             """);
 
         Snapshot.Verify(run.Source("Functions.Mixed.g.cs"));
-        GradientCheck.AgainstFiniteDifferences(run, "Functions", "Mixed", 0.8, 1.1);
+        FiniteDifferenceCheck.AgainstFiniteDifferences(run, "Functions", "Mixed", 0.8, 1.1);
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public class GeneratedSourceTests
             """);
 
         Snapshot.Verify(run.Source("Ratios.Ratio.g.cs"));
-        GradientCheck.AgainstFiniteDifferences(run, "Ratios", "Ratio", 1.5, -0.8, 2.5);
+        FiniteDifferenceCheck.AgainstFiniteDifferences(run, "Ratios", "Ratio", 1.5, -0.8, 2.5);
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public class GeneratedSourceTests
             """);
 
         Snapshot.Verify(run.Source("Custom.Model.g.cs"));
-        GradientCheck.AgainstFiniteDifferences(run, "Custom", "Model", 0.7, 1.9);
+        FiniteDifferenceCheck.AgainstFiniteDifferences(run, "Custom", "Model", 0.7, 1.9);
     }
 
     [Fact]
@@ -166,10 +166,10 @@ public class GeneratedSourceTests
             """);
 
         Snapshot.Verify(run.Source("Kinks.L1.g.cs"));
-        GradientCheck.AgainstFiniteDifferences(run, "Kinks", "L1", 0.3, -1.2);
+        FiniteDifferenceCheck.AgainstFiniteDifferences(run, "Kinks", "L1", 0.3, -1.2);
 
         // At the kink the derivative of |u| is 0, as in PyTorch.
-        var atKink = GradientCheck.Gradient(run, "Kinks", "L1", 0.0, 0.0);
+        var atKink = FiniteDifferenceCheck.Gradient(run, "Kinks", "L1", 0.0, 0.0);
         Assert.Equal(0.0, atKink[0]);
         Assert.Equal(0.0, atKink[1]);
     }
@@ -190,10 +190,10 @@ public class GeneratedSourceTests
             """);
 
         Snapshot.Verify(run.Source("Kinks.Hinge.g.cs"));
-        GradientCheck.AgainstFiniteDifferences(run, "Kinks", "Hinge", 0.3, 1.7, 2.0);
+        FiniteDifferenceCheck.AgainstFiniteDifferences(run, "Kinks", "Hinge", 0.3, 1.7, 2.0);
 
         // A tie in max splits the gradient evenly, as torch.maximum does: margin − x·y = 0 at x = y = 1, margin = 1.
-        var atTie = GradientCheck.Gradient(run, "Kinks", "Hinge", 1.0, 1.0, 1.0);
+        var atTie = FiniteDifferenceCheck.Gradient(run, "Kinks", "Hinge", 1.0, 1.0, 1.0);
         Assert.Equal(new[] { -0.5 + 1.0, -0.5, 0.5 }, atTie);
     }
 
@@ -215,7 +215,7 @@ public class GeneratedSourceTests
             """);
 
         Snapshot.Verify(run.Source("Unused.F.g.cs"));
-        var gradient = GradientCheck.Gradient(run, "Unused", "F", 3.0, 5.0);
+        var gradient = FiniteDifferenceCheck.Gradient(run, "Unused", "F", 3.0, 5.0);
         Assert.Equal(6.0, gradient[0]);
         Assert.Equal(0.0, gradient[1]);
     }

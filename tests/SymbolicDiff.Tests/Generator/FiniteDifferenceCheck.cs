@@ -6,7 +6,7 @@ namespace SymbolicDiff.Tests.Generator;
 /// Calls a generated <c>MWithGradient</c> through reflection and compares it with <c>M</c> itself and
 /// with central finite differences of <c>M</c>.
 /// </summary>
-internal static class GradientCheck
+internal static class FiniteDifferenceCheck
 {
     /// <summary>The gradient properties (after <c>Value</c>) of <c>MWithGradient</c> at <paramref name="point"/>.</summary>
     public static double[] Gradient(GeneratorRun run, string typeName, string methodName, params double[] point)
