@@ -37,20 +37,40 @@ internal sealed class CallNormalizer
         var normalizer = new CallNormalizer(active, names);
         foreach (var assignment in forward)
         {
-            var value = normalizer.Visit(assignment.Value, isRoot: true);
+            var value = assignment.IsBoolean ? assignment.Value : normalizer.Visit(assignment.Value, isRoot: true);
             normalizer._output.Add(assignment with { Value = value });
         }
 
         return normalizer._output;
     }
 
+    // The condition of the branch being normalised: what is named inside it is computed only when it holds.
+    private Expr? _guard;
+
     private Expr Visit(Expr expression, bool isRoot) => expression switch
     {
         Negate negate => new Negate(Visit(negate.Operand, isRoot: false)),
         Binary binary => new Binary(binary.Operator, Visit(binary.Left, isRoot: false), Visit(binary.Right, isRoot: false)),
         Call call => VisitCall(call, isRoot),
+        Conditional { WhenFalse: Constant { IsZero: true } } guarded when isRoot && _guard is null => VisitGuarded(guarded),
+
+        // Anything inside another conditional stays where it is: hoisting it would evaluate it when not taken.
         _ => expression,
     };
+
+    /// <summary>A statement inside a branch, <c>v = taken ? e : 0</c>: e is normalised with guarded temporaries.</summary>
+    private Expr VisitGuarded(Conditional guarded)
+    {
+        _guard = guarded.Condition;
+        try
+        {
+            return guarded with { WhenTrue = Visit(guarded.WhenTrue, isRoot: true) };
+        }
+        finally
+        {
+            _guard = null;
+        }
+    }
 
     private Expr VisitCall(Call call, bool isRoot)
     {
@@ -84,21 +104,23 @@ internal sealed class CallNormalizer
 
     private Variable Name(string wanted, Expr value)
     {
-        // Single assignment: a value named once stays valid, so the same expression is never named twice.
-        if (_named.TryGetValue(value, out var existing))
+        // Single assignment: a value named once stays valid, so the same expression is never named twice
+        // (under the same condition: a guarded temporary is 0 where its branch is not taken).
+        var stored = _guard is null ? value : new Conditional(_guard, value, Constant.Zero);
+        if (_named.TryGetValue(stored, out var existing))
         {
             return existing;
         }
 
         string name = _names.Fresh(wanted);
-        _output.Add(new Assignment(name, name, value));
+        _output.Add(new Assignment(name, name, stored));
         if (IsActive(value))
         {
             _active.Add(name);
         }
 
         var variable = new Variable(name);
-        _named[value] = variable;
+        _named[stored] = variable;
         return variable;
     }
 

@@ -110,50 +110,27 @@ internal static class CommonSubexpressions
 
     private static void CountSubtrees(Expr expression, Dictionary<Expr, int> counts)
     {
-        if (!ExpressionFacts.IsAtom(expression) && expression is not Comparison)
+        if (!ExpressionFacts.IsAtom(expression) && !ExpressionFacts.IsBoolean(expression))
         {
             counts[expression] = counts.TryGetValue(expression, out int n) ? n + 1 : 1;
         }
 
-        foreach (var child in Children(expression))
+        if (expression is Conditional conditional)
+        {
+            // Only the condition: what a branch computes must stay behind its condition, where it may be
+            // undefined (1/x behind x != 0) or even throw (a user function outside its domain).
+            CountSubtrees(conditional.Condition, counts);
+            return;
+        }
+
+        foreach (var child in ExpressionFacts.Children(expression))
         {
             CountSubtrees(child, counts);
         }
     }
 
     private static bool Contains(Expr expression, Expr part) =>
-        expression.Equals(part) || Children(expression).Any(child => Contains(child, part));
+        expression.Equals(part) || ExpressionFacts.Children(expression).Any(child => Contains(child, part));
 
-    private static IEnumerable<Expr> Children(Expr expression) => expression switch
-    {
-        Negate negate => new[] { negate.Operand },
-        Binary binary => new[] { binary.Left, binary.Right },
-        Call call => call.Arguments,
-        Comparison comparison => new[] { comparison.Left, comparison.Right },
-        Conditional conditional => new Expr[] { conditional.Condition, conditional.WhenTrue, conditional.WhenFalse },
-        _ => Array.Empty<Expr>(),
-    };
-
-    /// <summary>Rebuilds <paramref name="expression"/> top-down, replacing each node for which <paramref name="replace"/> answers.</summary>
-    internal static Expr Rewrite(Expr expression, Func<Expr, Expr?> replace)
-    {
-        var replacement = replace(expression);
-        if (replacement is not null)
-        {
-            return replacement;
-        }
-
-        return expression switch
-        {
-            Negate negate => new Negate(Rewrite(negate.Operand, replace)),
-            Binary binary => new Binary(binary.Operator, Rewrite(binary.Left, replace), Rewrite(binary.Right, replace)),
-            Call call => new Call(call.Function, call.Arguments.Select(a => Rewrite(a, replace)).ToEquatableArray()) { Location = call.Location },
-            Comparison comparison => new Comparison(comparison.Operator, Rewrite(comparison.Left, replace), Rewrite(comparison.Right, replace)),
-            Conditional conditional => new Conditional(
-                (Comparison)Rewrite(conditional.Condition, replace),
-                Rewrite(conditional.WhenTrue, replace),
-                Rewrite(conditional.WhenFalse, replace)),
-            _ => expression,
-        };
-    }
+    internal static Expr Rewrite(Expr expression, Func<Expr, Expr?> replace) => ExpressionFacts.Rewrite(expression, replace);
 }

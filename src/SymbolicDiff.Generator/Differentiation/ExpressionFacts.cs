@@ -1,9 +1,11 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using SymbolicDiff.Generator.Model;
 
 namespace SymbolicDiff.Generator.Differentiation;
 
-/// <summary>Small queries over expression trees.</summary>
+/// <summary>Small queries over expression trees, and the one place that knows each node's children.</summary>
 internal static class ExpressionFacts
 {
     /// <summary>The distinct variables of <paramref name="expression"/>, in order of first appearance (left to right).</summary>
@@ -17,64 +19,68 @@ internal static class ExpressionFacts
 
     /// <summary>An atom is printed as is and is never worth a line or a temporary of its own.</summary>
     public static bool IsAtom(Expr expression) =>
-        expression is Constant or Variable || expression is Negate { Operand: Constant or Variable };
+        expression is Constant or Variable or BoolConstant || expression is Negate { Operand: Constant or Variable };
+
+    /// <summary>Whether the expression is a bool (a condition) rather than a double.</summary>
+    public static bool IsBoolean(Expr expression) => expression is Comparison or Logical or Not or BoolConstant;
 
     /// <summary>The number of nodes, a cheap measure of how much work an expression is.</summary>
-    public static int Size(Expr expression) => expression switch
+    public static int Size(Expr expression) => 1 + Children(expression).Sum(Size);
+
+    /// <summary>The direct subexpressions, left to right.</summary>
+    public static IReadOnlyList<Expr> Children(Expr expression) => expression switch
     {
-        Negate negate => 1 + Size(negate.Operand),
-        Binary binary => 1 + Size(binary.Left) + Size(binary.Right),
-        Call call => 1 + SumSizes(call.Arguments),
-        Comparison comparison => 1 + Size(comparison.Left) + Size(comparison.Right),
-        Conditional conditional => 1 + Size(conditional.Condition) + Size(conditional.WhenTrue) + Size(conditional.WhenFalse),
-        _ => 1,
+        Negate negate => new[] { negate.Operand },
+        Binary binary => new[] { binary.Left, binary.Right },
+        Call call => call.Arguments.ToArray(),
+        Comparison comparison => new[] { comparison.Left, comparison.Right },
+        Logical logical => new[] { logical.Left, logical.Right },
+        Not not => new[] { not.Operand },
+        Conditional conditional => new[] { conditional.Condition, conditional.WhenTrue, conditional.WhenFalse },
+        _ => Array.Empty<Expr>(),
     };
 
-    private static int SumSizes(EquatableArray<Expr> expressions)
+    /// <summary>The same node with new children (in the order <see cref="Children"/> gives them).</summary>
+    public static Expr WithChildren(Expr expression, IReadOnlyList<Expr> children) => expression switch
     {
-        int total = 0;
-        foreach (var expression in expressions)
+        Negate => new Negate(children[0]),
+        Binary binary => new Binary(binary.Operator, children[0], children[1]),
+        Call call => new Call(call.Function, children.ToEquatableArray()) { Location = call.Location },
+        Comparison comparison => new Comparison(comparison.Operator, children[0], children[1]),
+        Logical logical => new Logical(logical.Operator, children[0], children[1]),
+        Not => new Not(children[0]),
+        Conditional => new Conditional(children[0], children[1], children[2]),
+        _ => expression,
+    };
+
+    /// <summary>Rebuilds <paramref name="expression"/> top-down, replacing each node for which <paramref name="replace"/> answers.</summary>
+    public static Expr Rewrite(Expr expression, Func<Expr, Expr?> replace)
+    {
+        var replacement = replace(expression);
+        if (replacement is not null)
         {
-            total += Size(expression);
+            return replacement;
         }
 
-        return total;
+        var children = Children(expression);
+        return children.Count == 0 ? expression : WithChildren(expression, children.Select(child => Rewrite(child, replace)).ToArray());
     }
 
     private static void Collect(Expr expression, HashSet<string> seen, List<string> ordered)
     {
-        switch (expression)
+        if (expression is Variable variable)
         {
-            case Variable variable:
-                if (seen.Add(variable.Name))
-                {
-                    ordered.Add(variable.Name);
-                }
+            if (seen.Add(variable.Name))
+            {
+                ordered.Add(variable.Name);
+            }
 
-                break;
-            case Negate negate:
-                Collect(negate.Operand, seen, ordered);
-                break;
-            case Binary binary:
-                Collect(binary.Left, seen, ordered);
-                Collect(binary.Right, seen, ordered);
-                break;
-            case Call call:
-                foreach (var argument in call.Arguments)
-                {
-                    Collect(argument, seen, ordered);
-                }
+            return;
+        }
 
-                break;
-            case Comparison comparison:
-                Collect(comparison.Left, seen, ordered);
-                Collect(comparison.Right, seen, ordered);
-                break;
-            case Conditional conditional:
-                Collect(conditional.Condition, seen, ordered);
-                Collect(conditional.WhenTrue, seen, ordered);
-                Collect(conditional.WhenFalse, seen, ordered);
-                break;
+        foreach (var child in Children(expression))
+        {
+            Collect(child, seen, ordered);
         }
     }
 }

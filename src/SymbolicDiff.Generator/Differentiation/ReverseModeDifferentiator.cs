@@ -160,7 +160,8 @@ internal static class ReverseModeDifferentiator
         var active = new HashSet<string>(method.Parameters.Where(p => p.IsDifferentiated).Select(p => p.Name));
         foreach (var assignment in forward)
         {
-            if (ExpressionFacts.Variables(assignment.Value).Any(active.Contains))
+            // A bool (a recorded condition) selects a branch but carries no derivative.
+            if (!assignment.IsBoolean && ExpressionFacts.Variables(assignment.Value).Any(active.Contains))
             {
                 active.Add(assignment.Target);
             }

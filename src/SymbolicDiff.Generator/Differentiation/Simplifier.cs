@@ -21,8 +21,10 @@ internal static class Simplifier
         Binary binary => SimplifyBinary(binary.Operator, Simplify(binary.Left), Simplify(binary.Right)),
         Call call => SimplifyCall(new Call(call.Function, call.Arguments.Select(Simplify).ToEquatableArray())),
         Comparison comparison => new Comparison(comparison.Operator, Simplify(comparison.Left), Simplify(comparison.Right)),
+        Logical logical => new Logical(logical.Operator, Simplify(logical.Left), Simplify(logical.Right)),
+        Not not => new Not(Simplify(not.Operand)),
         Conditional conditional => SimplifyConditional(
-            (Comparison)Simplify(conditional.Condition),
+            Simplify(conditional.Condition),
             Simplify(conditional.WhenTrue),
             Simplify(conditional.WhenFalse)),
         _ => expression,
@@ -40,7 +42,7 @@ internal static class Simplifier
 
     private static Expr SimplifyNegate(Expr operand) => operand switch
     {
-        Constant constant => new Constant(-constant.Value),
+        Constant constant => constant.IsZero ? Constant.Zero : new Constant(-constant.Value),
         Negate inner => inner.Operand,
         _ => new Negate(operand),
     };
@@ -156,6 +158,17 @@ internal static class Simplifier
                     return SimplifyNegate(SimplifyBinary(BinaryOperator.Multiply, left, rightNegate.Operand));
                 }
 
+                // a · (c ? t : 0) → c ? a · t : 0: an untaken branch contributes an exact 0, even where a is infinite.
+                if (right is Conditional { WhenFalse: Constant { IsZero: true } } guardedRight)
+                {
+                    return SimplifyConditional(guardedRight.Condition, SimplifyBinary(BinaryOperator.Multiply, left, guardedRight.WhenTrue), Constant.Zero);
+                }
+
+                if (left is Conditional { WhenFalse: Constant { IsZero: true } } guardedLeft)
+                {
+                    return SimplifyConditional(guardedLeft.Condition, SimplifyBinary(BinaryOperator.Multiply, guardedLeft.WhenTrue, right), Constant.Zero);
+                }
+
                 if (left is Constant { Value: < 0 } negativeLeft)
                 {
                     return SimplifyNegate(SimplifyBinary(BinaryOperator.Multiply, new Constant(-negativeLeft.Value), right));
@@ -233,8 +246,13 @@ internal static class Simplifier
         return call;
     }
 
-    private static Expr SimplifyConditional(Comparison condition, Expr whenTrue, Expr whenFalse) =>
-        whenTrue.Equals(whenFalse) ? whenTrue : new Conditional(condition, whenTrue, whenFalse);
+    private static Expr SimplifyConditional(Expr condition, Expr whenTrue, Expr whenFalse) => condition switch
+    {
+        BoolConstant { Value: true } => whenTrue,
+        BoolConstant { Value: false } => whenFalse,
+        _ when whenTrue.Equals(whenFalse) => whenTrue,
+        _ => new Conditional(condition, whenTrue, whenFalse),
+    };
 
     /// <summary>
     /// Folds everything but a division whose quotient is not short and exact: <c>1 / 3</c> stays as written

@@ -33,8 +33,12 @@ internal sealed class SymbolicDerivative
     /// the right-hand side of <c>valueName = expression</c>: rules that need the value of the whole
     /// expression (exp, sqrt, sigmoid, a quotient) use <paramref name="valueName"/> instead of computing it again.
     /// </summary>
-    public static Expr Of(Expr expression, string variable, string valueName, List<MissingPartial> missing) =>
-        new SymbolicDerivative(variable, expression, valueName, missing).Derive(expression);
+    public static Expr Of(Expr expression, string variable, string valueName, List<MissingPartial> missing)
+    {
+        // A statement inside a branch is `v = taken ? e : 0`: where it is evaluated, v is e's value.
+        var root = expression is Conditional { WhenFalse: Constant { IsZero: true } } guarded ? guarded.WhenTrue : expression;
+        return new SymbolicDerivative(variable, root, valueName, missing).Derive(expression);
+    }
 
     private Expr Derive(Expr expression)
     {

@@ -14,6 +14,8 @@ namespace SymbolicDiff.Generator.Emit;
 internal static class ExpressionWriter
 {
     private const int ConditionalPrecedence = 1;
+    private const int OrPrecedence = 2;
+    private const int AndPrecedence = 3;
     private const int ComparisonPrecedence = 5;
     private const int AdditivePrecedence = 10;
     private const int MultiplicativePrecedence = 20;
@@ -128,6 +130,24 @@ internal static class ExpressionWriter
                 WriteOperand(comparison.Right, ComparisonPrecedence, builder, parenthesiseEqual: true);
                 break;
 
+            case Logical logical:
+            {
+                int precedence = Precedence(logical);
+                WriteOperand(logical.Left, precedence, builder, parenthesiseEqual: false);
+                builder.Append(logical.Operator == LogicalOperator.And ? " && " : " || ");
+                WriteOperand(logical.Right, precedence, builder, parenthesiseEqual: true);
+                break;
+            }
+
+            case Not not:
+                builder.Append('!');
+                WriteOperand(not.Operand, UnaryPrecedence, builder, parenthesiseEqual: false);
+                break;
+
+            case BoolConstant boolean:
+                builder.Append(boolean.Value ? "true" : "false");
+                break;
+
             case Conditional conditional:
                 WriteOperand(conditional.Condition, ConditionalPrecedence, builder, parenthesiseEqual: true);
                 builder.Append(" ? ");
@@ -157,6 +177,9 @@ internal static class ExpressionWriter
     private static int Precedence(Expr expression) => expression switch
     {
         Conditional => ConditionalPrecedence,
+        Logical { Operator: LogicalOperator.Or } => OrPrecedence,
+        Logical => AndPrecedence,
+        Not => UnaryPrecedence,
         Comparison => ComparisonPrecedence,
         Binary { Operator: BinaryOperator.Add or BinaryOperator.Subtract } => AdditivePrecedence,
         Binary => MultiplicativePrecedence,

@@ -104,7 +104,8 @@ internal static class GradientSourceEmitter
             writer.Line("// Forward sweep: the method's own computation.");
             foreach (var assignment in program.Forward)
             {
-                writer.Line($"double {ExpressionWriter.Identifier(assignment.Target)} = {ExpressionWriter.Write(assignment.Value)};");
+                string type = assignment.IsBoolean ? "bool" : "double";
+                writer.Line($"{type} {ExpressionWriter.Identifier(assignment.Target)} = {ExpressionWriter.Write(assignment.Value)};");
             }
 
             writer.Line();

@@ -1,8 +1,9 @@
 namespace SymbolicDiff.Generator.Model;
 
 // The expression IR: immutable records with structural equality, so that the simplifier can recognise
-// repeated subexpressions and the incremental pipeline can compare models by value. Every expression
-// denotes a double; comparisons appear only as the condition of a Conditional.
+// repeated subexpressions and the incremental pipeline can compare models by value. Expressions denote
+// doubles, except Comparison, Logical, Not and BoolConstant (and variables assigned from them), which
+// denote the bools that conditions are made of.
 
 /// <summary>An expression of the differentiable program.</summary>
 internal abstract record Expr;
@@ -57,8 +58,23 @@ internal enum ComparisonOperator
     NotEqual,
 }
 
-/// <summary>A comparison; appears only as the condition of a <see cref="Conditional"/> and carries no derivative.</summary>
+/// <summary>A comparison of two doubles: a bool, which carries no derivative.</summary>
 internal sealed record Comparison(ComparisonOperator Operator, Expr Left, Expr Right) : Expr;
 
-/// <summary><c>condition ? whenTrue : whenFalse</c>.</summary>
-internal sealed record Conditional(Comparison Condition, Expr WhenTrue, Expr WhenFalse) : Expr;
+internal enum LogicalOperator
+{
+    And,
+    Or,
+}
+
+/// <summary><c>&amp;&amp;</c> or <c>||</c> of two bools.</summary>
+internal sealed record Logical(LogicalOperator Operator, Expr Left, Expr Right) : Expr;
+
+/// <summary><c>!</c> of a bool.</summary>
+internal sealed record Not(Expr Operand) : Expr;
+
+/// <summary><c>true</c> or <c>false</c>.</summary>
+internal sealed record BoolConstant(bool Value) : Expr;
+
+/// <summary><c>condition ? whenTrue : whenFalse</c>; the condition is a bool expression (or a bool variable).</summary>
+internal sealed record Conditional(Expr Condition, Expr WhenTrue, Expr WhenFalse) : Expr;

@@ -9,11 +9,12 @@ namespace SymbolicDiff.Generator.Model;
 /// <param name="DefaultValue">The default value as C# text (<c>= 1.0</c> is kept on the generated method), or null.</param>
 internal sealed record ParameterModel(string Name, string TypeName, bool IsDifferentiated, string? DefaultValue = null);
 
-/// <summary>One single-assignment definition <c>double Target = Value;</c> of the forward program.</summary>
+/// <summary>One single-assignment definition <c>double Target = Value;</c> (or <c>bool</c>) of the forward program.</summary>
 /// <param name="Target">The defined name: the user's local name for its first assignment, a fresh name for later ones.</param>
 /// <param name="SourceName">The user's name for this value (the local or parameter it came from), used in comments.</param>
 /// <param name="Value">The expression.</param>
-internal sealed record Assignment(string Target, string SourceName, Expr Value);
+/// <param name="IsBoolean">True for a <c>bool</c> (a condition, recorded so the backward sweep takes the same branch).</param>
+internal sealed record Assignment(string Target, string SourceName, Expr Value, bool IsBoolean = false);
 
 /// <summary>
 /// The user's method after parsing: Roslyn-free, in single-assignment form, ready to be differentiated.

@@ -27,6 +27,14 @@ internal sealed class BodyParser
     private readonly NameAllocator _names;
     private string? _result;
 
+    // Branches are flattened into single assignments guarded by the recorded condition of the branch
+    // they are in: `v = taken ? e : 0`. `_branch` is the condition of the innermost enclosing branch,
+    // `_notReturned` is false once an earlier branch has returned; the backward sweep follows the same
+    // recorded conditions, so the gradient is that of the path taken.
+    private Expr? _branch;
+    private Expr? _notReturned;
+    private readonly List<(Expr Guard, string Value)> _earlyReturns = new();
+
     private BodyParser(IMethodSymbol method, IEnumerable<string> reservedNames, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         _method = method;
@@ -70,6 +78,7 @@ internal sealed class BodyParser
         var parser = new BodyParser(method, reserved, diagnostics, cancellationToken);
         int problemsBefore = diagnostics.Count;
         parser.ParseBlock(block, isMethodBody: true);
+        parser.FinishReturns();
         if (diagnostics.Count > problemsBefore || parser._result is null)
         {
             return null;
@@ -111,13 +120,17 @@ internal sealed class BodyParser
                 break;
 
             case IReturnOperation { ReturnedValue: { } returned } returnOperation:
-                if (!isLastStatement)
+                if (CurrentGuard() is null && !isLastStatement)
                 {
-                    Report(DiagnosticDescriptors.UnsupportedStatement, FirstToken(returnOperation.Syntax), "A 'return' before the end of the method");
+                    Report(DiagnosticDescriptors.UnsupportedStatement, FirstToken(returnOperation.Syntax), "A 'return' before the end of the method, outside any branch,");
                     break;
                 }
 
                 ParseReturn(returned);
+                break;
+
+            case IConditionalOperation branch:
+                ParseIf(branch);
                 break;
 
             case ILoopOperation loop:
@@ -146,6 +159,17 @@ internal sealed class BodyParser
             return;
         }
 
+        if (local.Type.SpecialType == SpecialType.System_Boolean)
+        {
+            var condition = initializer is null ? null : ParseCondition(initializer.Value);
+            if (condition is not null)
+            {
+                DefineBoolean(local, condition);
+            }
+
+            return;
+        }
+
         if (local.Type.SpecialType != SpecialType.System_Double)
         {
             var syntax = declarator.Syntax is VariableDeclaratorSyntax variable ? LocationInfo.From(variable.Identifier) : LocationInfo.From(declarator.Syntax);
@@ -170,6 +194,17 @@ internal sealed class BodyParser
     {
         switch (operation)
         {
+            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local.Type.SpecialType: SpecialType.System_Boolean } booleanTarget } booleanAssignment:
+            {
+                var condition = ParseCondition(booleanAssignment.Value);
+                if (condition is not null)
+                {
+                    DefineBoolean(booleanTarget.Local, condition);
+                }
+
+                break;
+            }
+
             case ISimpleAssignmentOperation assignment:
             {
                 var target = AssignedSymbol(assignment.Target);
@@ -227,6 +262,48 @@ internal sealed class BodyParser
             return;
         }
 
+        var guard = CurrentGuard();
+        if (guard is not null && _branch is not null)
+        {
+            // An early return: remember its value and condition; from here on the rest of the method
+            // runs only where it did not return.
+            string returnedValue = _names.Fresh(NameAllocator.ToCamelCase(_method.Name) + "IfReturned");
+            _body.Add(new Assignment(returnedValue, returnedValue, Guarded(guard, value)));
+            _earlyReturns.Add((guard, returnedValue));
+            _notReturned = And(_notReturned, Negation(_branch!));
+            return;
+        }
+
+        SetResult(SelectReturned(value));
+    }
+
+    /// <summary>After the body: a method whose every path returns inside branches ends with its last early return.</summary>
+    private void FinishReturns()
+    {
+        if (_result is not null || _earlyReturns.Count == 0)
+        {
+            return;
+        }
+
+        var (_, last) = _earlyReturns[_earlyReturns.Count - 1];
+        _earlyReturns.RemoveAt(_earlyReturns.Count - 1);
+        SetResult(SelectReturned(new Variable(last)));
+    }
+
+    /// <summary>The method's value: the first early return whose condition held, else <paramref name="fallThrough"/>.</summary>
+    private Expr SelectReturned(Expr fallThrough)
+    {
+        Expr value = fallThrough;
+        for (int i = _earlyReturns.Count - 1; i >= 0; i--)
+        {
+            value = new Conditional(_earlyReturns[i].Guard, new Variable(_earlyReturns[i].Value), value);
+        }
+
+        return value;
+    }
+
+    private void SetResult(Expr value)
+    {
         if (value is Variable variable)
         {
             _result = variable.Name;
@@ -238,6 +315,134 @@ internal sealed class BodyParser
         _body.Add(new Assignment(name, name, value));
         _result = name;
     }
+
+    /// <summary>
+    /// <c>if (c) A else B</c>: the condition is recorded in a bool, both branches become guarded single
+    /// assignments, and every variable either branch changed is merged with <c>c ? fromA : fromB</c>.
+    /// </summary>
+    private void ParseIf(IConditionalOperation branch)
+    {
+        var condition = ParseCondition(branch.Condition);
+        if (condition is null)
+        {
+            return;
+        }
+
+        string taken = _names.Fresh("branch");
+        _body.Add(new Assignment(taken, taken, And(CurrentGuard(), condition) ?? condition, IsBoolean: true));
+
+        var before = new Dictionary<ISymbol, string>(_currentName, SymbolEqualityComparer.Default);
+        var outerBranch = _branch;
+
+        _branch = new Variable(taken);
+        ParseStatement(branch.WhenTrue, isLastStatement: false);
+        var afterThen = new Dictionary<ISymbol, string>(_currentName, SymbolEqualityComparer.Default);
+
+        _currentName.Clear();
+        foreach (var entry in before)
+        {
+            _currentName[entry.Key] = entry.Value;
+        }
+
+        if (branch.WhenFalse is not null)
+        {
+            // The else branch runs where the enclosing branch does and this condition does not.
+            _branch = And(outerBranch, new Not(new Variable(taken)));
+            ParseStatement(branch.WhenFalse, isLastStatement: false);
+        }
+
+        var afterElse = new Dictionary<ISymbol, string>(_currentName, SymbolEqualityComparer.Default);
+        _branch = outerBranch;
+
+        // Merge what either branch changed; locals declared inside a branch are out of scope here.
+        _currentName.Clear();
+        foreach (var entry in before)
+        {
+            _currentName[entry.Key] = entry.Value;
+        }
+
+        foreach (var symbol in afterThen.Keys.Union(afterElse.Keys, SymbolEqualityComparer.Default))
+        {
+            bool inThen = afterThen.TryGetValue(symbol, out string? thenName);
+            bool inElse = afterElse.TryGetValue(symbol, out string? elseName);
+            if (!inThen || !inElse || thenName == elseName)
+            {
+                continue;
+            }
+
+            var merged = new Conditional(new Variable(taken), new Variable(thenName!), new Variable(elseName!));
+            string name = _names.Fresh(symbol.Name);
+            bool isBoolean = symbol is ILocalSymbol { Type.SpecialType: SpecialType.System_Boolean };
+            _body.Add(new Assignment(name, symbol.Name, merged, isBoolean));
+            _currentName[symbol] = name;
+        }
+    }
+
+    /// <summary>A bool-valued condition: comparisons, &amp;&amp;, ||, !, bool locals and parameters, true and false.</summary>
+    private Expr? ParseCondition(IOperation operation)
+    {
+        if (operation.ConstantValue is { HasValue: true, Value: bool constant })
+        {
+            return new BoolConstant(constant);
+        }
+
+        switch (operation)
+        {
+            case IBinaryOperation { OperatorMethod: null } binary when ToComparisonOperator(binary.OperatorKind) is { } comparison &&
+                                                                      IsNumeric(binary.LeftOperand.Type) && IsNumeric(binary.RightOperand.Type):
+            {
+                var left = ParseExpression(binary.LeftOperand);
+                var right = ParseExpression(binary.RightOperand);
+                return left is null || right is null ? null : new Comparison(comparison, left, right);
+            }
+
+            case IBinaryOperation { OperatorMethod: null, OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } logical:
+            {
+                var left = ParseCondition(logical.LeftOperand);
+                var right = ParseCondition(logical.RightOperand);
+                var op = logical.OperatorKind == BinaryOperatorKind.ConditionalAnd ? LogicalOperator.And : LogicalOperator.Or;
+                return left is null || right is null ? null : new Logical(op, left, right);
+            }
+
+            case IUnaryOperation { OperatorMethod: null, OperatorKind: UnaryOperatorKind.Not } not:
+            {
+                var operand = ParseCondition(not.Operand);
+                return operand is null ? null : new Not(operand);
+            }
+
+            case ILocalReferenceOperation local when local.Type?.SpecialType == SpecialType.System_Boolean:
+                return CurrentValue(local.Local);
+
+            case IParameterReferenceOperation parameter when parameter.Type?.SpecialType == SpecialType.System_Boolean:
+                return new Variable(parameter.Parameter.Name);
+
+            default:
+                Report(DiagnosticDescriptors.UnsupportedExpression, operation.Syntax, OperationDescriber.DescribeCondition(operation));
+                return null;
+        }
+    }
+
+    private static ComparisonOperator? ToComparisonOperator(BinaryOperatorKind kind) => kind switch
+    {
+        BinaryOperatorKind.LessThan => ComparisonOperator.Less,
+        BinaryOperatorKind.LessThanOrEqual => ComparisonOperator.LessOrEqual,
+        BinaryOperatorKind.GreaterThan => ComparisonOperator.Greater,
+        BinaryOperatorKind.GreaterThanOrEqual => ComparisonOperator.GreaterOrEqual,
+        BinaryOperatorKind.Equals => ComparisonOperator.Equal,
+        BinaryOperatorKind.NotEquals => ComparisonOperator.NotEqual,
+        _ => null,
+    };
+
+    private Expr? CurrentGuard() => And(_branch, _notReturned);
+
+    /// <summary><c>guard ? value : 0</c>, except for a name or a constant, which are safe to evaluate anywhere.</summary>
+    private static Expr Guarded(Expr guard, Expr value) =>
+        value is Variable or Constant ? value : new Conditional(guard, value, Constant.Zero);
+
+    private static Expr? And(Expr? left, Expr? right) =>
+        left is null ? right : right is null ? left : new Logical(LogicalOperator.And, left, right);
+
+    private static Expr Negation(Expr condition) => condition is Not not ? not.Operand : new Not(condition);
 
     /// <summary>The local or parameter an assignment writes, or null (with a diagnostic) for anything else.</summary>
     private ISymbol? AssignedSymbol(IOperation target)
@@ -284,12 +489,27 @@ internal sealed class BodyParser
     /// </summary>
     private void Define(ISymbol symbol, Expr value)
     {
+        // Inside a branch the statement only counts where the branch is taken (and is 0 elsewhere, so
+        // that nothing undefined from an untaken branch can reach the gradient).
+        var guard = CurrentGuard();
+        if (guard is not null)
+        {
+            value = Guarded(guard, value);
+        }
+
         bool firstDefinitionOfLocal = symbol is ILocalSymbol && !_currentName.ContainsKey(symbol);
         string name = firstDefinitionOfLocal && _claimedLocalNames.Add(symbol.Name)
             ? symbol.Name
             : _names.Fresh(symbol.Name);
         _body.Add(new Assignment(name, symbol.Name, value));
         _currentName[symbol] = name;
+    }
+
+    private void DefineBoolean(ILocalSymbol local, Expr condition)
+    {
+        string name = !_currentName.ContainsKey(local) && _claimedLocalNames.Add(local.Name) ? local.Name : _names.Fresh(local.Name);
+        _body.Add(new Assignment(name, local.Name, And(CurrentGuard(), condition) ?? condition, IsBoolean: true));
+        _currentName[local] = name;
     }
 
     private Expr? ParseExpression(IOperation operation)
@@ -340,6 +560,17 @@ internal sealed class BodyParser
 
             case IInvocationOperation invocation:
                 return ParseCall(invocation);
+
+            case IConditionalOperation { WhenFalse: { } whenFalse } ternary when ternary.Type?.SpecialType == SpecialType.System_Double:
+            {
+                // c ? a : b: the derivative is that of the branch taken; the condition carries none.
+                var condition = ParseCondition(ternary.Condition);
+                var whenTrueValue = ParseExpression(ternary.WhenTrue);
+                var whenFalseValue = ParseExpression(whenFalse);
+                return condition is null || whenTrueValue is null || whenFalseValue is null
+                    ? null
+                    : new Conditional(condition, whenTrueValue, whenFalseValue);
+            }
 
             default:
                 return Unsupported(operation);

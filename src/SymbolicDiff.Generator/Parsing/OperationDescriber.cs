@@ -8,13 +8,16 @@ internal static class OperationDescriber
 {
     private const int MaxQuotedLength = 60;
 
+    /// <summary>Describes an unsupported condition of an <c>if</c> or <c>?:</c>.</summary>
+    public static string DescribeCondition(IOperation operation) =>
+        "The condition " + Quote(operation).TrimStart() + " (conditions are comparisons of numbers, &&, ||, !, bool locals and parameters)";
+
     /// <summary>Describes an expression, e.g. <c>The '%' operator in 'x % 2'</c>.</summary>
     public static string Describe(IOperation operation) => Capitalise(What(operation)) + Quote(operation);
 
     /// <summary>Describes a statement, e.g. <c>An 'if' statement</c>.</summary>
     public static string DescribeStatement(IOperation operation) => operation switch
     {
-        IConditionalOperation => "An 'if' statement (branches are not supported yet)",
         ISwitchOperation => "A 'switch' statement",
         ITryOperation => "A 'try' statement",
         IThrowOperation => "A 'throw'",
@@ -33,7 +36,7 @@ internal static class OperationDescriber
         IBinaryOperation binary => BinaryWhat(binary),
         ICompoundAssignmentOperation compound => $"the compound assignment '{OperatorText(compound.OperatorKind)}='",
         IUnaryOperation unary => $"the unary operator '{unary.Syntax.GetFirstToken().Text}'",
-        IConditionalOperation => "the conditional operator '?:' (branches are not supported yet)",
+        IConditionalOperation => "the conditional operator '?:' on values that are not double",
         IConversionOperation conversion => $"a conversion to '{conversion.Type?.ToDisplayString()}'",
         IFieldReferenceOperation field => $"reading the field '{field.Field.Name}' (only constants can be read)",
         IPropertyReferenceOperation property => $"reading the property '{property.Property.Name}'",
@@ -68,7 +71,7 @@ internal static class OperationDescriber
         {
             BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThan or
             BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals =>
-                $"the comparison '{text}' (comparisons and branches are not supported yet)",
+                $"the comparison '{text}' used as a number (comparisons belong in the conditions of 'if' and '?:')",
             _ => $"the '{text}' operator",
         };
     }

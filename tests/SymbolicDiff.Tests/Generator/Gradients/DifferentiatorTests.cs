@@ -474,8 +474,13 @@ public class DifferentiatorTests
             _ => throw new NotSupportedException(expression.ToString()),
         };
 
-        private static bool Holds(Comparison comparison, Dictionary<string, double> variables)
+        private static bool Holds(Expr condition, Dictionary<string, double> variables)
         {
+            if (condition is not Comparison comparison)
+            {
+                throw new NotSupportedException("this interpreter evaluates comparisons only: " + condition);
+            }
+
             double left = Evaluate(comparison.Left, variables);
             double right = Evaluate(comparison.Right, variables);
             return comparison.Operator switch

@@ -198,6 +198,56 @@ public class GeneratedSourceTests
     }
 
     [Fact]
+    public void Branches_record_their_condition_and_the_backward_sweep_follows_it()
+    {
+        var run = Generate("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Branches
+            {
+                [Differentiable]
+                public static double Huber(double residual, double delta)
+                {
+                    double magnitude = Math.Abs(residual);
+                    if (magnitude <= delta)
+                    {
+                        return 0.5 * residual * residual;
+                    }
+
+                    return delta * (magnitude - 0.5 * delta);
+                }
+
+                [Differentiable]
+                public static double SafeLog(double x, double y)
+                {
+                    double r = y;
+                    if (x > 0 && y != 0)
+                    {
+                        r = Math.Log(x) * y;
+                    }
+                    else
+                    {
+                        r = x < -1 ? -x : 0.5 * y;
+                    }
+
+                    return r;
+                }
+            }
+            """);
+
+        Snapshot.Verify(run.Source("Branches.Huber.g.cs"), suffix: "Huber");
+        Snapshot.Verify(run.Source("Branches.SafeLog.g.cs"), suffix: "SafeLog");
+        FiniteDifferenceCheck.AgainstFiniteDifferences(run, "Branches", "Huber", 0.4, 1.0);
+        FiniteDifferenceCheck.AgainstFiniteDifferences(run, "Branches", "Huber", -2.5, 1.0);
+        FiniteDifferenceCheck.AgainstFiniteDifferences(run, "Branches", "SafeLog", 1.5, 0.7);
+        FiniteDifferenceCheck.AgainstFiniteDifferences(run, "Branches", "SafeLog", -1.5, 0.7);
+
+        // x = 0 takes the else branch: ∂/∂x = 0 there, with no 0 · (1/0) = NaN leaking from the branch not taken.
+        Assert.Equal(new[] { 0.0, 0.5 }, FiniteDifferenceCheck.Gradient(run, "Branches", "SafeLog", 0.0, 0.7));
+    }
+
+    [Fact]
     public void A_parameter_the_result_does_not_depend_on_gets_an_exact_zero()
     {
         var run = Generate("""
