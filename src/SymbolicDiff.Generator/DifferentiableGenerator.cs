@@ -19,7 +19,10 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
         var methods = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 MethodParser.DifferentiableAttributeName,
-                predicate: static (node, _) => node is MethodDeclarationSyntax or LocalFunctionStatementSyntax,
+                // Every kind of node [Differentiable] can be written on, so that the ones it cannot apply to
+                // (accessors, operators, lambdas, local functions) get a diagnostic rather than silence.
+                predicate: static (node, _) => node is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or
+                    AccessorDeclarationSyntax or AnonymousFunctionExpressionSyntax,
                 transform: static (context, cancellationToken) => DifferentiationPipeline.Run(context, cancellationToken))
             .WithTrackingName(TrackingNames.DifferentiatedMethods);
 

@@ -30,7 +30,7 @@ internal static class DifferentiationPipeline
                 return new MethodResult(null, parsed.Diagnostics.ToEquatableArray());
             }
 
-            var (program, diagnostics) = ReverseModeDifferentiator.Differentiate(parsed.Model);
+            var (program, diagnostics) = ReverseModeDifferentiator.Differentiate(parsed.Model, cancellationToken);
             return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics).ToEquatableArray());
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

@@ -20,7 +20,7 @@ namespace SymbolicDiff;
 /// A function of one parameter uses the one-argument constructor. A function of several parameters
 /// declares one attribute per parameter it can be differentiated with respect to. A parameter without a
 /// declared partial may still receive arguments that do not depend on a differentiated parameter (a
-/// target label, say); if it receives one that does, the generator reports error SD0011.
+/// target label, say); if it receives one that does, the generator reports error SD0012.
 /// </para>
 /// </remarks>
 /// <example>

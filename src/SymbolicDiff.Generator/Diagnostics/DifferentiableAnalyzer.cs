@@ -69,7 +69,7 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var (program, _) = ReverseModeDifferentiator.Differentiate(parsed.Model);
+        var (program, _) = ReverseModeDifferentiator.Differentiate(parsed.Model, context.CancellationToken);
         if (program is null)
         {
             return;

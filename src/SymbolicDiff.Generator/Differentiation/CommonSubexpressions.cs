@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using SymbolicDiff.Generator.Model;
 
 namespace SymbolicDiff.Generator.Differentiation;
@@ -14,11 +15,16 @@ namespace SymbolicDiff.Generator.Differentiation;
 internal static class CommonSubexpressions
 {
     private const int MaxRounds = 64;
+    private const int MaxSharedSearchSize = 4000;
 
     // Not a valid C# identifier, so it cannot collide with any user name before it is replaced.
     private const string PlaceholderPrefix = "<shared>";
 
-    public static List<BackwardStatement> Share(IReadOnlyList<Assignment> forward, IReadOnlyList<BackwardStatement> backward, NameAllocator names)
+    public static List<BackwardStatement> Share(
+        IReadOnlyList<Assignment> forward,
+        IReadOnlyList<BackwardStatement> backward,
+        NameAllocator names,
+        CancellationToken cancellationToken)
     {
         var computedForward = new Dictionary<Expr, string>();
         foreach (var assignment in forward)
@@ -38,8 +44,12 @@ internal static class CommonSubexpressions
 
         // Temporaries are found largest first but named in the order they appear: placeholders until then.
         var placeholders = new List<string>();
-        for (int round = 0; round < MaxRounds; round++)
+        // The search is quadratic in the size of the sweep: past a size no hand-written method reaches, a
+        // machine-made expression is left as it is rather than stall the IDE.
+        int rounds = statements.Sum(statement => ExpressionFacts.Size(statement.Value)) > MaxSharedSearchSize ? 0 : MaxRounds;
+        for (int round = 0; round < rounds; round++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var repeated = MostValuableRepeat(statements);
             if (repeated is null)
             {

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Threading;
 using System.Linq;
 using SymbolicDiff.Generator.Diagnostics;
 using SymbolicDiff.Generator.Model;
@@ -14,7 +15,9 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// </summary>
 internal static class ReverseModeDifferentiator
 {
-    public static (GradientProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Differentiate(MethodModel method)
+    public static (GradientProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Differentiate(
+        MethodModel method,
+        CancellationToken cancellationToken = default)
     {
         var names = new NameAllocator(method.Parameters.Select(p => p.Name).Concat(method.Body.Select(a => a.Target)));
         var live = LiveAssignments(method.Body, method.Result);
@@ -27,6 +30,7 @@ internal static class ReverseModeDifferentiator
 
         for (int i = forward.Count - 1; i >= 0; i--)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var assignment = forward[i];
             if (!active.Contains(assignment.Target))
             {
@@ -34,6 +38,13 @@ internal static class ReverseModeDifferentiator
             }
 
             bool isResult = assignment.Target == method.Result;
+            if (!isResult && !declared.Contains(adjoints.Of(assignment.Target)))
+            {
+                // Every use of this value had a zero partial (v − v, 0 · v): its adjoint is 0, and so is
+                // everything it would pass on.
+                continue;
+            }
+
             Expr adjointOfTarget = isResult ? Constant.One : new Variable(adjoints.Of(assignment.Target));
 
             foreach (string input in ExpressionFacts.Variables(assignment.Value).Where(active.Contains))
@@ -92,7 +103,7 @@ internal static class ReverseModeDifferentiator
         var program = new GradientProgram(
             method,
             forward.ToEquatableArray(),
-            CommonSubexpressions.Share(forward, backward, names).ToEquatableArray(),
+            CommonSubexpressions.Share(forward, backward, names, cancellationToken).ToEquatableArray(),
             gradient);
         return (program, diagnostics);
     }

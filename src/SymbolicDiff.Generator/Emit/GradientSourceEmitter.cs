@@ -36,7 +36,7 @@ internal static class GradientSourceEmitter
     }
 
     public static string HintName(GradientProgram program) =>
-        program.Method.Type.MetadataLikeName + "." + program.Method.MethodName + ".g.cs";
+        program.Method.Type.MetadataLikeName + "." + program.Method.MethodName + program.Method.HintNameTag + ".g.cs";
 
     public static string Emit(GradientProgram program)
     {

@@ -29,7 +29,14 @@ internal sealed record MethodModel(
     string MethodName,
     EquatableArray<ParameterModel> Parameters,
     EquatableArray<Assignment> Body,
-    string Result);
+    string Result)
+{
+    /// <summary>
+    /// Added to the generated file's name when the type has another [Differentiable] method whose name
+    /// differs only in case (F and f): file names are compared ignoring case.
+    /// </summary>
+    public string HintNameTag { get; init; } = string.Empty;
+}
 
 /// <summary>A type that contains the method, from outermost to innermost.</summary>
 /// <param name="Keyword">The declaration keyword to reopen it: <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c> or <c>interface</c>.</param>
@@ -47,7 +54,7 @@ internal sealed record TypeHierarchy(string? Namespace, EquatableArray<Containin
             var parts = new System.Collections.Generic.List<string>();
             if (Namespace is not null)
             {
-                parts.Add(Namespace);
+                parts.Add(Namespace.Replace("@", string.Empty));
             }
 
             foreach (var type in Types)
@@ -55,9 +62,8 @@ internal sealed record TypeHierarchy(string? Namespace, EquatableArray<Containin
                 // Foo<T> and Foo are different types: keep the arity, as metadata names do (Foo`1).
                 int angle = type.NameWithTypeParameters.IndexOf('<');
                 int arity = type.NameWithTypeParameters.Count(c => c == ',') + 1;
-                parts.Add(angle < 0
-                    ? type.NameWithTypeParameters
-                    : type.NameWithTypeParameters.Substring(0, angle) + "`" + arity.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                string name = (angle < 0 ? type.NameWithTypeParameters : type.NameWithTypeParameters.Substring(0, angle)).TrimStart('@');
+                parts.Add(angle < 0 ? name : name + "`" + arity.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
             return string.Join(".", parts);

@@ -159,6 +159,14 @@ internal sealed class BodyParser
             return;
         }
 
+        if (local.IsRef)
+        {
+            // A ref local writes through to what it aliases, which single assignment cannot follow.
+            var identifier = declarator.Syntax is VariableDeclaratorSyntax refVariable ? LocationInfo.From(refVariable.Identifier) : LocationInfo.From(declarator.Syntax);
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedLocalType, identifier, local.Name, "ref " + local.Type.ToDisplayString()));
+            return;
+        }
+
         if (local.Type.SpecialType == SpecialType.System_Boolean)
         {
             var condition = initializer is null ? null : ParseCondition(initializer.Value);
@@ -456,7 +464,7 @@ internal sealed class BodyParser
 
         if (symbol is null || target.Type?.SpecialType != SpecialType.System_Double)
         {
-            Report(DiagnosticDescriptors.UnsupportedStatement, target.Syntax, "An assignment to " + OperationDescriber.Describe(target) + " (only double locals and parameters can be assigned)");
+            Report(DiagnosticDescriptors.UnsupportedStatement, target.Syntax, "An assignment to " + OperationDescriber.DescribeAssignmentTarget(target) + " (only double locals and parameters can be assigned)");
             return null;
         }
 

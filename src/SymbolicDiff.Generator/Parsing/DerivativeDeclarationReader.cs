@@ -55,7 +55,13 @@ internal static class DerivativeDeclarationReader
         foreach (var attribute in method.GetAttributes().Where(IsDerivativeAttribute))
         {
             var arguments = attribute.ConstructorArguments;
-            if (arguments.Any(argument => argument.Value is not string))
+            if (arguments.Length is not (1 or 2))
+            {
+                error = "[Derivative] takes the derivative method's name, or a parameter's name and the derivative method's name";
+                return null;
+            }
+
+            if (arguments.Any(argument => argument.Kind == TypedConstantKind.Array || argument.Value is not string))
             {
                 error = "the attribute's arguments must be names (use nameof)";
                 return null;

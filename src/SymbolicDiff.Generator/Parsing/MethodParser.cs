@@ -53,27 +53,49 @@ internal static class MethodParser
         var diagnostics = new List<DiagnosticInfo>();
         if (targetNode is not MethodDeclarationSyntax declaration)
         {
-            var location = targetNode is LocalFunctionStatementSyntax localFunction
-                ? LocationInfo.From(localFunction.Identifier)
-                : LocationInfo.From(targetNode);
+            var (location, what) = targetNode switch
+            {
+                LocalFunctionStatementSyntax localFunction => (LocationInfo.From(localFunction.Identifier), "local functions"),
+                AccessorDeclarationSyntax accessor => (LocationInfo.From(accessor.Keyword), "property and event accessors"),
+                OperatorDeclarationSyntax op => (LocationInfo.From(op.OperatorToken), "operators"),
+                ConversionOperatorDeclarationSyntax conversion => (LocationInfo.From(conversion.Type), "conversion operators"),
+                AnonymousFunctionExpressionSyntax => (LocationInfo.From(targetNode), "lambdas"),
+                _ => (LocationInfo.From(targetNode), "members other than methods"),
+            };
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.UnsupportedMethodShape,
                 location,
                 method.Name,
-                "local functions cannot be [Differentiable]; make it a static method of a partial type"));
+                what + " cannot be [Differentiable]; make it a static method of a partial type"));
             return new ParseResult(null, diagnostics);
         }
 
         var parameters = CheckDeclaration(attribute, method, declaration, diagnostics, cancellationToken);
         var type = ReadTypeHierarchy(declaration);
 
-        var body = BodyParser.Parse(semanticModel, method, declaration, diagnostics, cancellationToken);
+        // [Differentiable] on the defining part of a partial method: the body is in the implementing part.
+        var (bodyMethod, bodyDeclaration, bodyModel) = (method, declaration, semanticModel);
+        if (declaration.Body is null && declaration.ExpressionBody is null &&
+            method.PartialImplementationPart is { } implementation &&
+            implementation.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is MethodDeclarationSyntax implementationSyntax)
+        {
+            bodyMethod = implementation;
+            bodyDeclaration = implementationSyntax;
+            bodyModel = implementationSyntax.SyntaxTree == declaration.SyntaxTree
+                ? semanticModel
+                : semanticModel.Compilation.GetSemanticModel(implementationSyntax.SyntaxTree);
+        }
+
+        var body = BodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, cancellationToken);
         if (parameters is null || body is null || diagnostics.Count > 0)
         {
             return new ParseResult(null, diagnostics);
         }
 
-        var model = new MethodModel(type, method.Name, parameters.ToEquatableArray(), body.Value.Body, body.Value.Result);
+        var model = new MethodModel(type, method.Name, parameters.ToEquatableArray(), body.Value.Body, body.Value.Result)
+        {
+            HintNameTag = HintNameTag(method),
+        };
         return new ParseResult(model, diagnostics);
     }
 
@@ -95,6 +117,15 @@ internal static class MethodParser
 
         foreach (var typeDeclaration in declaration.Ancestors().OfType<TypeDeclarationSyntax>())
         {
+            if (typeDeclaration.Modifiers.Any(SyntaxKind.FileKeyword))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.UnsupportedMethodShape,
+                    LocationInfo.From(typeDeclaration.Identifier),
+                    method.Name,
+                    $"its type '{typeDeclaration.Identifier.ValueText}' is file-local, and the gradient is generated into another file; remove 'file'"));
+            }
+
             if (!typeDeclaration.Modifiers.Any(SyntaxKind.PartialKeyword))
             {
                 diagnostics.Add(DiagnosticInfo.Create(
@@ -123,6 +154,16 @@ internal static class MethodParser
                 method.ReturnType.ToDisplayString()));
         }
 
+        string? takenName = GeneratedNameTaken(method);
+        if (takenName is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnsupportedMethodShape,
+                methodLocation,
+                method.Name,
+                $"the name '{takenName}' it would generate is already used in '{method.ContainingType.Name}'; rename the method"));
+        }
+
         if (CountDifferentiableOverloads(method) > 1)
         {
             diagnostics.Add(DiagnosticInfo.Create(
@@ -149,7 +190,7 @@ internal static class MethodParser
         }
 
         var differentiated = ReadDifferentiatedNames(attribute, method, methodLocation, diagnostics, cancellationToken);
-        if (differentiated is null || diagnostics.Count > problemsBefore)
+        if (differentiated is null)
         {
             return null;
         }
@@ -183,7 +224,11 @@ internal static class MethodParser
             {
                 if (argument.Kind == TypedConstantKind.Array)
                 {
-                    names.AddRange(argument.Values.Select(value => value.Value as string));
+                    // [Differentiable(null)] passes a null array: no names, as the attribute itself reads it.
+                    if (!argument.IsNull)
+                    {
+                        names.AddRange(argument.Values.Select(value => value.Value as string));
+                    }
                 }
                 else
                 {
@@ -305,6 +350,38 @@ internal static class MethodParser
         };
     }
 
+    /// <summary>
+    /// A member name <c>M</c> generates (<c>MGradient</c>, <c>MWithGradient</c>) that the type already has, by
+    /// hand or generated for another [Differentiable] method (F's FWithGradient is FWith's struct), or null.
+    /// </summary>
+    private static string? GeneratedNameTaken(IMethodSymbol method)
+    {
+        var generated = new[] { method.Name + "Gradient", method.Name + "WithGradient" };
+        var taken = new HashSet<string>(method.ContainingType.GetMembers()
+            .Where(member => !member.IsImplicitlyDeclared)
+            .Select(member => member.Name));
+        foreach (var other in method.ContainingType.GetMembers().OfType<IMethodSymbol>())
+        {
+            if (other.Name != method.Name && other.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttributeName))
+            {
+                taken.Add(other.Name + "Gradient");
+                taken.Add(other.Name + "WithGradient");
+            }
+        }
+
+        return generated.FirstOrDefault(taken.Contains);
+    }
+
+    private static string HintNameTag(IMethodSymbol method)
+    {
+        bool hasCaseVariant = method.ContainingType.GetMembers()
+            .OfType<IMethodSymbol>()
+            .Any(other => other.Name != method.Name &&
+                          string.Equals(other.Name, method.Name, System.StringComparison.OrdinalIgnoreCase) &&
+                          other.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttributeName));
+        return hasCaseVariant ? "." + string.Concat(method.Name.Select(c => char.IsUpper(c) ? 'U' : 'l')) : string.Empty;
+    }
+
     private static int CountDifferentiableOverloads(IMethodSymbol method) =>
         method.ContainingType.GetMembers(method.Name)
             .OfType<IMethodSymbol>()
@@ -315,6 +392,7 @@ internal static class MethodParser
         RefKind.Ref => "ref",
         RefKind.Out => "out",
         RefKind.In => "in",
+        _ when refKind.ToString().IndexOf("ReadOnly", System.StringComparison.Ordinal) >= 0 => "ref readonly",
         _ => refKind.ToString().ToLowerInvariant(),
     };
 
@@ -324,7 +402,7 @@ internal static class MethodParser
         var types = declaration.Ancestors()
             .OfType<TypeDeclarationSyntax>()
             .Reverse()
-            .Select(type => new ContainingType(DeclarationKeyword(type), type.Identifier.ValueText + TypeParameters(type)))
+            .Select(type => new ContainingType(DeclarationKeyword(type), type.Identifier.Text + TypeParameters(type)))
             .ToEquatableArray();
 
         var namespaces = declaration.Ancestors()
@@ -347,5 +425,5 @@ internal static class MethodParser
     private static string TypeParameters(TypeDeclarationSyntax type) =>
         type.TypeParameterList is null
             ? string.Empty
-            : "<" + string.Join(", ", type.TypeParameterList.Parameters.Select(p => p.Identifier.ValueText)) + ">";
+            : "<" + string.Join(", ", type.TypeParameterList.Parameters.Select(p => p.Identifier.Text)) + ">";
 }

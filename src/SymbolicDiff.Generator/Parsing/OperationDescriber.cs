@@ -8,6 +8,20 @@ internal static class OperationDescriber
 {
     private const int MaxQuotedLength = 60;
 
+    /// <summary>Names what an unsupported assignment writes, e.g. <c>the field 's_total' ('s_total')</c>.</summary>
+    public static string DescribeAssignmentTarget(IOperation target)
+    {
+        string what = target switch
+        {
+            IFieldReferenceOperation field => $"the field '{field.Field.Name}'",
+            IPropertyReferenceOperation property => $"the property '{property.Property.Name}'",
+            IDiscardOperation => "a discard",
+            _ => What(target),
+        };
+
+        return what + Quote(target);
+    }
+
     /// <summary>Describes an unsupported condition of an <c>if</c> or <c>?:</c>.</summary>
     public static string DescribeCondition(IOperation operation) =>
         "The condition " + Quote(operation).TrimStart() + " (conditions are comparisons of numbers, &&, ||, !, bool locals and parameters)";

@@ -276,7 +276,7 @@ public class DiagnosticTests
     }
 
     // The two tests below expect a proposed wording: the current one embeds a capitalised description.
-    [Fact(Skip = "generator bug: the SD0004 message for an assignment to anything but a double local or parameter embeds a capitalised description: \"An assignment to Reading the field 's_total' (only constants can be read) ('s_total') (only double locals ...\"")]
+    [Fact]
     public void SD0004_assignment_to_a_field()
     {
         DiagnosticAssert.Single(
@@ -294,7 +294,7 @@ public class DiagnosticTests
             "An assignment to the field 's_total' ('s_total') (only double locals and parameters can be assigned)" + StatementsSupported);
     }
 
-    [Fact(Skip = "generator bug: the SD0004 message for an assignment to an int parameter reads \"An assignment to The parameter 'n' of type 'int' ('n') (only double locals and parameters can be assigned) is not supported ...\"")]
+    [Fact]
     public void SD0004_assignment_to_an_int_parameter()
     {
         DiagnosticAssert.Single(
@@ -574,7 +574,7 @@ public class DiagnosticTests
             $"Parameter 'x' is declared '{modifier}'; the parameters of a [Differentiable] method must be passed by value");
     }
 
-    [Fact(Skip = "generator bug: for a 'ref readonly' parameter SD0010 says \"Parameter 'x' is declared 'refreadonlyparameter'\" (RefKind.ToString() lower-cased)")]
+    [Fact]
     public void SD0010_ref_readonly_parameter()
     {
         DiagnosticAssert.Single(
@@ -859,7 +859,7 @@ public class DiagnosticTests
             "'Square' cannot be differentiated: local functions cannot be [Differentiable]; make it a static method of a partial type");
     }
 
-    [Fact(Skip = "generator bug: [Differentiable] on the defining declaration of a partial method reports SD0013 'it has no body to differentiate', although the implementing declaration has one")]
+    [Fact]
     public void SD0013_not_reported_for_a_partial_method_whose_implementation_has_a_body()
     {
         var run = GeneratorHarness.Run(InC("""
@@ -996,7 +996,7 @@ public class DiagnosticTests
             new ExpectedDiagnostic("SD0010", "Parameter 'x' is declared 'ref'; the parameters of a [Differentiable] method must be passed by value"));
     }
 
-    [Fact(Skip = "generator bug: SD0016 is not reported when the declaration has another problem (CheckDeclaration returns before CheckGradientPropertyNames), unlike SD0007/SD0008, so the user only sees it in a second build")]
+    [Fact]
     public void SD0016_is_reported_together_with_other_declaration_problems()
     {
         DiagnosticAssert.Reports(
@@ -1027,7 +1027,7 @@ public class DiagnosticTests
 
     // ----- Missing diagnostics (generator bugs) ----------------------------------------------------------
 
-    [Fact(Skip = "generator bug: a [Differentiable] method F next to a [Differentiable] method FWith generates two members named FWithGradient (method and struct): CS0102 in generated code, no SD diagnostic")]
+    [Fact]
     public void Generated_member_names_that_clash_are_diagnosed()
     {
         var run = GeneratorHarness.Run(InC("""
@@ -1041,7 +1041,7 @@ public class DiagnosticTests
         Assert.Contains(run.GeneratorDiagnostics, d => d.Id.StartsWith("SD", StringComparison.Ordinal));
     }
 
-    [Fact(Skip = "generator bug: for a method of a 'file' type the gradient is generated into a new, non-file type of the same name in another file, so the file cannot call it (CS0103), and no SD diagnostic says why")]
+    [Fact]
     public void File_local_type_is_diagnosed_or_gets_a_usable_gradient()
     {
         var run = GeneratorHarness.Run("""
@@ -1062,7 +1062,7 @@ public class DiagnosticTests
         }
     }
 
-    [Theory(Skip = "generator bug: [Differentiable] on a lambda, a property accessor or an operator is silently ignored (no SD diagnostic, nothing generated)")]
+    [Theory]
     [InlineData("public static double G(double x) { Func<double, double> f = [Differentiable] (double v) => v * v; return f(x); }")]
     [InlineData("public static double P { [Differentiable] get => 1.0; }")]
     [InlineData("public sealed partial class K { [Differentiable] public static double operator +(K a, double b) => b; }")]
