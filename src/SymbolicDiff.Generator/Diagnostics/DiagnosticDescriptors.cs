@@ -92,6 +92,11 @@ internal static class DiagnosticDescriptors
         "Gradient property name clash",
         "Parameter '{0}' would be reported as gradient property '{1}', which is already taken by {2}; rename the parameter");
 
+    public static readonly DiagnosticDescriptor Recursion = Error(
+        "SD0018",
+        "Recursion cannot be differentiated",
+        "The call of '{1}' makes '{0}' recursive{2}; a [Differentiable] method may call other [Differentiable] methods, but not itself, directly or through others");
+
     public static readonly DiagnosticDescriptor ResultIgnoresParameter = new(
         "SD0017",
         "Differentiated parameter does not affect the result",

@@ -37,7 +37,7 @@ internal sealed class CallNormalizer
         var normalizer = new CallNormalizer(active, names);
         foreach (var assignment in forward)
         {
-            var value = assignment.IsBoolean ? assignment.Value : normalizer.Visit(assignment.Value, isRoot: true);
+            var value = assignment.IsDouble ? normalizer.Visit(assignment.Value, isRoot: true) : assignment.Value;
             normalizer._output.Add(assignment with { Value = value });
         }
 
@@ -78,6 +78,19 @@ internal sealed class CallNormalizer
         if (!arguments.Any(IsActive))
         {
             return call with { Arguments = arguments.ToEquatableArray() };
+        }
+
+        if (call.Function.IsDifferentiableCallee)
+        {
+            // Another [Differentiable] method: call its generated gradient once; value and partials are its properties.
+            var gradientCall = new Call(Function.Plain(call.Function.GradientMethod!, call.Function.DisplayName + "WithGradient"), arguments.ToEquatableArray());
+            string gradientName = _names.Fresh(NameAllocator.ToCamelCase(call.Function.DisplayName) + "Gradient");
+            _output.Add(new Assignment(
+                gradientName,
+                gradientName,
+                _guard is null ? gradientCall : new Conditional(_guard, gradientCall, new DefaultLiteral()),
+                IsGradientStruct: true));
+            return new CalleeValue(new Variable(gradientName), call with { Arguments = arguments.ToEquatableArray() });
         }
 
         if (call.Function.PartialsUseArguments)

@@ -125,6 +125,12 @@ internal static class CommonSubexpressions
             counts[expression] = counts.TryGetValue(expression, out int n) ? n + 1 : 1;
         }
 
+        if (expression is Member or CalleeValue)
+        {
+            // Struct-valued parts (a gradient struct, a call of MWithGradient) are not doubles to share.
+            return;
+        }
+
         if (expression is Conditional conditional)
         {
             // Only the condition: what a branch computes must stay behind its condition, where it may be

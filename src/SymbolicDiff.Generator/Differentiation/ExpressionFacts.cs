@@ -19,7 +19,8 @@ internal static class ExpressionFacts
 
     /// <summary>An atom is printed as is and is never worth a line or a temporary of its own.</summary>
     public static bool IsAtom(Expr expression) =>
-        expression is Constant or Variable or BoolConstant || expression is Negate { Operand: Constant or Variable };
+        expression is Constant or Variable or BoolConstant or DefaultLiteral or Member { Target: Variable } or CalleeValue ||
+        expression is Negate { Operand: Constant or Variable };
 
     /// <summary>Whether the expression is a bool (a condition) rather than a double.</summary>
     public static bool IsBoolean(Expr expression) => expression is Comparison or Logical or Not or BoolConstant;
@@ -37,6 +38,8 @@ internal static class ExpressionFacts
         Logical logical => new[] { logical.Left, logical.Right },
         Not not => new[] { not.Operand },
         Conditional conditional => new[] { conditional.Condition, conditional.WhenTrue, conditional.WhenFalse },
+        Member member => new[] { member.Target },
+        CalleeValue callee => new Expr[] { callee.Gradient, callee.Call },
         _ => Array.Empty<Expr>(),
     };
 
@@ -50,6 +53,8 @@ internal static class ExpressionFacts
         Logical logical => new Logical(logical.Operator, children[0], children[1]),
         Not => new Not(children[0]),
         Conditional => new Conditional(children[0], children[1], children[2]),
+        Member member => new Member(children[0], member.Name),
+        CalleeValue => new CalleeValue((Variable)children[0], (Call)children[1]),
         _ => expression,
     };
 

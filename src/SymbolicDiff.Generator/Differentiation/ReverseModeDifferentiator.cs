@@ -172,7 +172,7 @@ internal static class ReverseModeDifferentiator
         foreach (var assignment in forward)
         {
             // A bool (a recorded condition) selects a branch but carries no derivative.
-            if (!assignment.IsBoolean && ExpressionFacts.Variables(assignment.Value).Any(active.Contains))
+            if (assignment.IsDouble && ExpressionFacts.Variables(assignment.Value).Any(active.Contains))
             {
                 active.Add(assignment.Target);
             }

@@ -59,6 +59,9 @@ internal sealed class SymbolicDerivative
             case Call call:
                 return DeriveCall(call);
 
+            case CalleeValue callee:
+                return DeriveCall(callee.Call, gradient: callee.Gradient);
+
             case Conditional conditional:
                 // The condition carries no derivative: the gradient is that of the branch taken.
                 return Simplify(new Conditional(conditional.Condition, Derive(conditional.WhenTrue), Derive(conditional.WhenFalse)));
@@ -99,7 +102,7 @@ internal sealed class SymbolicDerivative
         }
     }
 
-    private Expr DeriveCall(Call call)
+    private Expr DeriveCall(Call call, Variable? gradient = null)
     {
         Expr value = ReferenceEquals(call, _root) ? new Variable(_rootName) : call;
         Expr total = Constant.Zero;
@@ -111,7 +114,7 @@ internal sealed class SymbolicDerivative
                 continue;
             }
 
-            var partial = Partial(call, i, value);
+            var partial = call.Function.IsDifferentiableCallee ? CalleePartial(call, i, gradient) : Partial(call, i, value);
             if (partial is null)
             {
                 string parameter = i < call.Function.ParameterNames.Count ? call.Function.ParameterNames[i] : "#" + (i + 1);
@@ -227,6 +230,22 @@ internal sealed class SymbolicDerivative
 
                 return new Call(Function.Plain(declared.QualifiedMethodName, ShortName(declared.QualifiedMethodName)), arguments.ToEquatableArray());
         }
+    }
+
+    /// <summary>
+    /// ∂f/∂(argument i) of another [Differentiable] method: the property of its gradient struct, from the
+    /// struct the forward sweep computed or, inside a nested conditional, from a call of its gradient there.
+    /// </summary>
+    private static Expr? CalleePartial(Call call, int index, Variable? gradient)
+    {
+        string? property = index < call.Function.GradientProperties.Count ? call.Function.GradientProperties[index] : null;
+        if (property is null)
+        {
+            return null;
+        }
+
+        Expr target = gradient ?? (Expr)new Call(Function.Plain(call.Function.GradientMethod!, call.Function.DisplayName + "WithGradient"), call.Arguments);
+        return new Member(target, property);
     }
 
     private static Call Math(BuiltinFunction kind, params Expr[] arguments) => BuiltinFunctions.Call(kind, arguments);

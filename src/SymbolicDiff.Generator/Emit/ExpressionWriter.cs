@@ -144,6 +144,19 @@ internal static class ExpressionWriter
                 WriteOperand(not.Operand, UnaryPrecedence, builder, parenthesiseEqual: false);
                 break;
 
+            case Member member:
+                WriteOperand(member.Target, PrimaryPrecedence, builder, parenthesiseEqual: false);
+                builder.Append('.').Append(member.Name);
+                break;
+
+            case CalleeValue callee:
+                builder.Append(Identifier(callee.Gradient.Name)).Append(".Value");
+                break;
+
+            case DefaultLiteral:
+                builder.Append("default");
+                break;
+
             case BoolConstant boolean:
                 builder.Append(boolean.Value ? "true" : "false");
                 break;

@@ -104,7 +104,7 @@ internal static class GradientSourceEmitter
             writer.Line("// Forward sweep: the method's own computation.");
             foreach (var assignment in program.Forward)
             {
-                string type = assignment.IsBoolean ? "bool" : "double";
+                string type = assignment.IsBoolean ? "bool" : assignment.IsGradientStruct ? "var" : "double";
                 writer.Line($"{type} {ExpressionWriter.Identifier(assignment.Target)} = {ExpressionWriter.Write(assignment.Value)};");
             }
 

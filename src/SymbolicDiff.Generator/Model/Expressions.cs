@@ -78,3 +78,16 @@ internal sealed record BoolConstant(bool Value) : Expr;
 
 /// <summary><c>condition ? whenTrue : whenFalse</c>; the condition is a bool expression (or a bool variable).</summary>
 internal sealed record Conditional(Expr Condition, Expr WhenTrue, Expr WhenFalse) : Expr;
+
+/// <summary>A property of a struct-valued expression: <c>squareGradient.X</c>, a partial derivative a callee's gradient reported.</summary>
+internal sealed record Member(Expr Target, string Name) : Expr;
+
+/// <summary>
+/// The value of a call of another [Differentiable] method, read from its gradient struct, which the forward
+/// sweep computed into <see cref="Gradient"/> (<c>var squareGradient = H.SquareWithGradient(u);</c>): the partial
+/// with respect to argument i is then <c>squareGradient.P_i</c>, with no further call.
+/// </summary>
+internal sealed record CalleeValue(Variable Gradient, Call Call) : Expr;
+
+/// <summary>The <c>default</c> literal (a gradient struct in a branch not taken).</summary>
+internal sealed record DefaultLiteral : Expr;

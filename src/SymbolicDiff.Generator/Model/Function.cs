@@ -59,6 +59,15 @@ internal sealed record Function(
     /// <summary>The parameter names of a non-built-in function, for messages.</summary>
     public EquatableArray<string> ParameterNames { get; init; }
 
+    /// <summary>For another [Differentiable] method: its generated <c>MWithGradient</c>, fully qualified; else null.</summary>
+    public string? GradientMethod { get; init; }
+
+    /// <summary>For another [Differentiable] method: per parameter, the gradient property (W for w), or null where it is not differentiated.</summary>
+    public EquatableArray<string?> GradientProperties { get; init; }
+
+    /// <summary>Whether this is another [Differentiable] method, whose generated gradient is called rather than inlined.</summary>
+    public bool IsDifferentiableCallee => GradientMethod is not null;
+
     /// <summary>A function called only in derivative code (a [Derivative] method), which needs no rule of its own.</summary>
     public static Function Plain(string qualifiedName, string displayName) =>
         new(qualifiedName, displayName, BuiltinFunction.None, EquatableArray<DeclaredPartial?>.Empty);
@@ -74,7 +83,7 @@ internal sealed record Function(
     };
 
     /// <summary>Whether the partial derivatives evaluate the arguments again (1/u for ln u; every declared derivative method).</summary>
-    public bool PartialsUseArguments => !(Builtin is BuiltinFunction.Exp or BuiltinFunction.Sqrt or BuiltinFunction.Cbrt or
+    public bool PartialsUseArguments => !IsDifferentiableCallee && !(Builtin is BuiltinFunction.Exp or BuiltinFunction.Sqrt or BuiltinFunction.Cbrt or
         BuiltinFunction.Tan or BuiltinFunction.Tanh || HasZeroDerivative);
 
     /// <summary>Sign, Floor, Ceiling, Round and Truncate: piecewise constant, derivative 0 (as in PyTorch).</summary>

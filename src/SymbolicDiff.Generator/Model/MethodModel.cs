@@ -14,7 +14,12 @@ internal sealed record ParameterModel(string Name, string TypeName, bool IsDiffe
 /// <param name="SourceName">The user's name for this value (the local or parameter it came from), used in comments.</param>
 /// <param name="Value">The expression.</param>
 /// <param name="IsBoolean">True for a <c>bool</c> (a condition, recorded so the backward sweep takes the same branch).</param>
-internal sealed record Assignment(string Target, string SourceName, Expr Value, bool IsBoolean = false);
+/// <param name="IsGradientStruct">True for the gradient struct of a called [Differentiable] method (<c>var</c>).</param>
+internal sealed record Assignment(string Target, string SourceName, Expr Value, bool IsBoolean = false, bool IsGradientStruct = false)
+{
+    /// <summary>Whether this defines a double, the only kind of value that has an adjoint.</summary>
+    public bool IsDouble => !IsBoolean && !IsGradientStruct;
+}
 
 /// <summary>
 /// The user's method after parsing: Roslyn-free, in single-assignment form, ready to be differentiated.

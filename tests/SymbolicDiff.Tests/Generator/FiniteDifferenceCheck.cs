@@ -48,6 +48,32 @@ internal static class FiniteDifferenceCheck
         }
     }
 
+    /// <summary>As <see cref="AgainstFiniteDifferences"/> for a method that differentiates only the <paramref name="differentiated"/> parameters.</summary>
+    public static void AgainstFiniteDifferencesOf(GeneratorRun run, string typeName, string methodName, double[] point, params string[] differentiated)
+    {
+        var (method, withGradient) = Methods(run.Load(), typeName, methodName);
+        double F(double[] x) => (double)method.Invoke(null, x.Cast<object>().ToArray())!;
+        object result = withGradient.Invoke(null, point.Cast<object>().ToArray())!;
+        Assert.Equal(F(point), (double)result.GetType().GetProperty("Value")!.GetValue(result)!);
+
+        var parameters = method.GetParameters();
+        foreach (string name in differentiated)
+        {
+            int index = Array.FindIndex(parameters, p => p.Name == name);
+            double h = 1e-6 * Math.Max(1, Math.Abs(point[index]));
+            var plus = (double[])point.Clone();
+            var minus = (double[])point.Clone();
+            plus[index] += h;
+            minus[index] -= h;
+            double finiteDifference = (F(plus) - F(minus)) / (2 * h);
+            string property = char.ToUpperInvariant(name[0]) + name.Substring(1);
+            double analytic = (double)result.GetType().GetProperty(property)!.GetValue(result)!;
+            Assert.True(
+                Math.Abs(analytic - finiteDifference) <= 1e-6 * Math.Max(1, Math.Abs(finiteDifference)),
+                $"∂{methodName}/∂{name}: generated {analytic}, finite difference {finiteDifference}");
+        }
+    }
+
     private static (MethodInfo Method, MethodInfo WithGradient) Methods(Assembly assembly, string typeName, string methodName)
     {
         var type = assembly.GetType(typeName) ?? throw new InvalidOperationException($"type {typeName} not found");

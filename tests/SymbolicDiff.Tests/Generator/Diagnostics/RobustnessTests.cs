@@ -278,7 +278,7 @@ public class RobustnessTests
         { "Math.Round (derivative 0)", "return Math.Round(x) + y;", "ok" },
         { "call without derivative", "return Helper(x);", "SD0006" },
         { "call as a statement", "Helper(x); return x;", "SD0004" },
-        { "recursion through ?:", "return n > 0 ? F(x, y, n - 1, a) : x;", "SD0006" },
+        { "recursion through ?:", "return n > 0 ? F(x, y, n - 1, a) : x;", "SD0018" },
         { "field read", "return x * Field;", "SD0005" },
         { "field write", "Field = x; return x;", "SD0004" },
         { "cast through float", "return (double)(float)x;", "SD0005" },
