@@ -14,8 +14,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor MethodMustBeStatic = Error(
         "SD0001",
-        "[Differentiable] method must be static",
-        "'{0}' must be static: [Differentiable] supports static methods only");
+        "[Differentiable] method must not be virtual",
+        "'{0}' is {1}: its generated gradient could not follow overrides; [Differentiable] supports static methods and non-virtual instance methods");
 
     public static readonly DiagnosticDescriptor TypeMustBePartial = Error(
         "SD0002",
@@ -30,12 +30,12 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedStatement = Error(
         "SD0004",
         "Statement not supported",
-        "{0} is not supported in a [Differentiable] method; supported statements are local declarations, assignments (=, +=, -=, *=, /=, ++, --) and one return at the end");
+        "{0} is not supported in a [Differentiable] method; supported statements are local declarations, assignments (=, +=, -=, *=, /=, ++, --), if/else and return");
 
     public static readonly DiagnosticDescriptor UnsupportedExpression = Error(
         "SD0005",
         "Expression not supported",
-        "{0} is not supported in a [Differentiable] method; supported expressions are double arithmetic (+, -, *, /, unary -), literals and constants, parameters, locals, and calls of functions with a known derivative");
+        "{0} is not supported in a [Differentiable] method; supported expressions are double arithmetic (+, -, *, /, unary -), integer arithmetic, ?:, literals and constants, parameters, locals, fields and properties of this object or static ones, and calls of functions with a known derivative");
 
     public static readonly DiagnosticDescriptor UnknownFunction = Error(
         "SD0006",

@@ -19,7 +19,7 @@ internal static class ExpressionFacts
 
     /// <summary>An atom is printed as is and is never worth a line or a temporary of its own.</summary>
     public static bool IsAtom(Expr expression) =>
-        expression is Constant or Variable or BoolConstant or DefaultLiteral or Member { Target: Variable } or CalleeValue ||
+        expression is Constant or Variable or BoolConstant or DefaultLiteral or External or Member { Target: Variable } or CalleeValue ||
         expression is Negate { Operand: Constant or Variable };
 
     /// <summary>Whether the expression is a bool (a condition) rather than a double.</summary>

@@ -153,6 +153,10 @@ internal static class ExpressionWriter
                 builder.Append(Identifier(callee.Gradient.Name)).Append(".Value");
                 break;
 
+            case External external:
+                builder.Append(external.Code);
+                break;
+
             case DefaultLiteral:
                 builder.Append("default");
                 break;
@@ -207,6 +211,7 @@ internal static class ExpressionWriter
         BinaryOperator.Add => "+",
         BinaryOperator.Subtract => "-",
         BinaryOperator.Multiply => "*",
+        BinaryOperator.Remainder => "%",
         _ => "/",
     };
 

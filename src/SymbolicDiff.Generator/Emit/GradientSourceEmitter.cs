@@ -99,13 +99,13 @@ internal static class GradientSourceEmitter
         writer.Line(GeneratedCodeAttribute);
         string signature = string.Join(", ", method.Parameters.Select(p =>
             p.TypeName + " " + ExpressionWriter.Identifier(p.Name) + (p.DefaultValue is null ? string.Empty : " = " + p.DefaultValue)));
-        using (writer.Block($"public static {method.MethodName}Gradient {method.MethodName}WithGradient({signature})"))
+        string modifiers = method.IsStatic ? "public static" : "public";
+        using (writer.Block($"{modifiers} {method.MethodName}Gradient {method.MethodName}WithGradient({signature})"))
         {
             writer.Line("// Forward sweep: the method's own computation.");
             foreach (var assignment in program.Forward)
             {
-                string type = assignment.IsBoolean ? "bool" : assignment.IsGradientStruct ? "var" : "double";
-                writer.Line($"{type} {ExpressionWriter.Identifier(assignment.Target)} = {ExpressionWriter.Write(assignment.Value)};");
+                writer.Line($"{assignment.TypeName} {ExpressionWriter.Identifier(assignment.Target)} = {ExpressionWriter.Write(assignment.Value)};");
             }
 
             writer.Line();

@@ -31,6 +31,9 @@ internal enum BinaryOperator
     Subtract,
     Multiply,
     Divide,
+
+    // Integer remainder: only in the integer locals (counts) the backward sweep never differentiates.
+    Remainder,
 }
 
 /// <summary>An arithmetic operation on two doubles.</summary>
@@ -91,3 +94,6 @@ internal sealed record CalleeValue(Variable Gradient, Call Call) : Expr;
 
 /// <summary>The <c>default</c> literal (a gradient struct in a branch not taken).</summary>
 internal sealed record DefaultLiteral : Expr;
+
+/// <summary>C# text read as is and held constant: a field or property of the type (<c>this.scale</c>).</summary>
+internal sealed record External(string Code) : Expr;

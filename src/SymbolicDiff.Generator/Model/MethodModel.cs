@@ -15,10 +15,20 @@ internal sealed record ParameterModel(string Name, string TypeName, bool IsDiffe
 /// <param name="Value">The expression.</param>
 /// <param name="IsBoolean">True for a <c>bool</c> (a condition, recorded so the backward sweep takes the same branch).</param>
 /// <param name="IsGradientStruct">True for the gradient struct of a called [Differentiable] method (<c>var</c>).</param>
-internal sealed record Assignment(string Target, string SourceName, Expr Value, bool IsBoolean = false, bool IsGradientStruct = false)
+/// <param name="IntegerType">For an integer local (a count), its C# type (<c>int</c>, <c>long</c>); integers carry no derivative.</param>
+internal sealed record Assignment(
+    string Target,
+    string SourceName,
+    Expr Value,
+    bool IsBoolean = false,
+    bool IsGradientStruct = false,
+    string? IntegerType = null)
 {
     /// <summary>Whether this defines a double, the only kind of value that has an adjoint.</summary>
-    public bool IsDouble => !IsBoolean && !IsGradientStruct;
+    public bool IsDouble => !IsBoolean && !IsGradientStruct && IntegerType is null;
+
+    /// <summary>The C# type the forward sweep declares it with.</summary>
+    public string TypeName => IsBoolean ? "bool" : IsGradientStruct ? "var" : IntegerType ?? "double";
 }
 
 /// <summary>
@@ -36,6 +46,9 @@ internal sealed record MethodModel(
     EquatableArray<Assignment> Body,
     string Result)
 {
+    /// <summary>False for an instance method: its gradient is an instance method too, reading the same fields.</summary>
+    public bool IsStatic { get; init; } = true;
+
     /// <summary>
     /// Added to the generated file's name when the type has another [Differentiable] method whose name
     /// differs only in case (F and f): file names are compared ignoring case.

@@ -27,6 +27,8 @@ internal sealed class BodyParser
     private readonly List<Assignment> _body = new();
     private readonly Dictionary<ISymbol, string> _currentName = new(SymbolEqualityComparer.Default);
     private readonly HashSet<string> _claimedLocalNames = new();
+    private readonly Dictionary<string, string> _doubleCopies = new();
+    private readonly Dictionary<ISymbol, string> _memberCopies = new(SymbolEqualityComparer.Default);
     private readonly NameAllocator _names;
     private string? _result;
 
@@ -182,6 +184,17 @@ internal sealed class BodyParser
             return;
         }
 
+        if (IsInteger(local.Type))
+        {
+            var integer = initializer is null ? null : ParseInteger(initializer.Value);
+            if (integer is not null)
+            {
+                DefineInteger(local, local.Type, integer);
+            }
+
+            return;
+        }
+
         if (local.Type.SpecialType != SpecialType.System_Double)
         {
             var syntax = declarator.Syntax is VariableDeclaratorSyntax variable ? LocationInfo.From(variable.Identifier) : LocationInfo.From(declarator.Syntax);
@@ -214,6 +227,36 @@ internal sealed class BodyParser
                     DefineBoolean(booleanTarget.Local, condition);
                 }
 
+                break;
+            }
+
+            case ISimpleAssignmentOperation integerAssignment when IntegerTarget(integerAssignment.Target) is { } integerTarget:
+            {
+                var value = ParseInteger(integerAssignment.Value);
+                if (value is not null)
+                {
+                    DefineInteger(integerTarget.Symbol, integerTarget.Type, value);
+                }
+
+                break;
+            }
+
+            case ICompoundAssignmentOperation { OperatorMethod: null } integerCompound when IntegerTarget(integerCompound.Target) is { } integerTarget:
+            {
+                var op = ToIntegerOperator(integerCompound.OperatorKind);
+                var value = op is null ? Unsupported(integerCompound) : ParseInteger(integerCompound.Value);
+                if (op is not null && value is not null)
+                {
+                    DefineInteger(integerTarget.Symbol, integerTarget.Type, new Binary(op.Value, CurrentValue(integerTarget.Symbol), value));
+                }
+
+                break;
+            }
+
+            case IIncrementOrDecrementOperation integerIncrement when IntegerTarget(integerIncrement.Target) is { } integerTarget:
+            {
+                var op = integerIncrement.Kind == OperationKind.Increment ? BinaryOperator.Add : BinaryOperator.Subtract;
+                DefineInteger(integerTarget.Symbol, integerTarget.Type, new Binary(op, CurrentValue(integerTarget.Symbol), Constant.One));
                 break;
             }
 
@@ -384,8 +427,9 @@ internal sealed class BodyParser
 
             var merged = new Conditional(new Variable(taken), new Variable(thenName!), new Variable(elseName!));
             string name = _names.Fresh(symbol.Name);
-            bool isBoolean = symbol is ILocalSymbol { Type.SpecialType: SpecialType.System_Boolean };
-            _body.Add(new Assignment(name, symbol.Name, merged, isBoolean));
+            var type = symbol switch { ILocalSymbol local => local.Type, IParameterSymbol parameter => parameter.Type, _ => null };
+            bool isBoolean = type?.SpecialType == SpecialType.System_Boolean;
+            _body.Add(new Assignment(name, symbol.Name, merged, isBoolean, IntegerType: IsInteger(type) ? IntegerKeyword(type!) : null));
             _currentName[symbol] = name;
         }
     }
@@ -468,7 +512,7 @@ internal sealed class BodyParser
 
         if (symbol is null || target.Type?.SpecialType != SpecialType.System_Double)
         {
-            Report(DiagnosticDescriptors.UnsupportedStatement, target.Syntax, "An assignment to " + OperationDescriber.DescribeAssignmentTarget(target) + " (only double locals and parameters can be assigned)");
+            Report(DiagnosticDescriptors.UnsupportedStatement, target.Syntax, "An assignment to " + OperationDescriber.DescribeAssignmentTarget(target) + " (only double, int, long and bool locals and parameters can be assigned)");
             return null;
         }
 
@@ -476,21 +520,122 @@ internal sealed class BodyParser
     }
 
     /// <summary>
-    /// An int, float or other numeric parameter is read through a double copy (<c>double nAsDouble = n;</c>),
-    /// as C# promotes it in double arithmetic: derivative code that divides by it must not do integer or
-    /// single-precision arithmetic.
+    /// An int, float or other numeric parameter or integer local is read through a double copy of its
+    /// current value (<c>double nAsDouble = n;</c>), as C# promotes it in double arithmetic: derivative code
+    /// that divides by it must not do integer or single-precision arithmetic.
     /// </summary>
-    private Variable AsDouble(IParameterSymbol parameter)
+    private Variable AsDouble(ISymbol symbol)
     {
-        if (!_currentName.TryGetValue(parameter, out string? name))
+        string current = CurrentValue(symbol).Name;
+        if (!_doubleCopies.TryGetValue(current, out string? name))
         {
-            name = _names.Fresh(parameter.Name + "AsDouble");
-            _body.Add(new Assignment(name, parameter.Name, new Variable(parameter.Name)));
-            _currentName[parameter] = name;
+            name = _names.Fresh(symbol.Name + "AsDouble");
+            _body.Add(new Assignment(name, symbol.Name, new Variable(current)));
+            _doubleCopies[current] = name;
         }
 
         return new Variable(name);
     }
+
+    /// <summary>
+    /// A field or property of this type (or a static one of any type) is read once, at its first use, into a
+    /// double local, and held constant: <c>double scale = this.scale;</c>.
+    /// </summary>
+    private Variable ReadMember(ISymbol member, IOperation? instance)
+    {
+        if (!_memberCopies.TryGetValue(member, out string? name))
+        {
+            string code = MemberCode(member, instance);
+            string wanted = member.Name.TrimStart('_');
+            name = _names.Fresh(NameAllocator.ToCamelCase(wanted.Length == 0 ? "member" : wanted));
+            _body.Add(new Assignment(name, member.Name, new External(code)));
+            _memberCopies[member] = name;
+        }
+
+        return new Variable(name);
+    }
+
+    private static string MemberCode(ISymbol member, IOperation? instance) =>
+        instance is null
+            ? DerivativeDeclarationReader.QualifiedName(member.ContainingType) + "." + Emit.ExpressionWriter.Identifier(member.Name)
+            : "this." + Emit.ExpressionWriter.Identifier(member.Name);
+
+    /// <summary>An integer expression (a count, an index): integer arithmetic as C# does it, no derivative.</summary>
+    private Expr? ParseInteger(IOperation operation)
+    {
+        if (operation.ConstantValue is { HasValue: true, Value: int or long or short or byte or sbyte or ushort or uint })
+        {
+            return new Constant(Convert.ToDouble(operation.ConstantValue.Value, CultureInfo.InvariantCulture));
+        }
+
+        switch (operation)
+        {
+            case IConversionOperation { OperatorMethod: null } conversion when IsInteger(conversion.Type) && IsInteger(conversion.Operand.Type):
+                return ParseInteger(conversion.Operand);
+            case ILocalReferenceOperation local when IsInteger(local.Type):
+                return CurrentValue(local.Local);
+            case IParameterReferenceOperation parameter when IsInteger(parameter.Type):
+                return CurrentValue(parameter.Parameter);
+            case IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field when IsInteger(field.Type):
+                return new External(MemberCode(field.Field, field.Instance));
+            case IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Arguments.IsEmpty: true } property
+                when IsInteger(property.Type) && property.Property.GetMethod is not null:
+                return new External(MemberCode(property.Property, property.Instance));
+            case IBinaryOperation { OperatorMethod: null } binary when IsInteger(binary.Type) && ToIntegerOperator(binary.OperatorKind) is { } op:
+            {
+                var left = ParseInteger(binary.LeftOperand);
+                var right = ParseInteger(binary.RightOperand);
+                return left is null || right is null ? null : new Binary(op, left, right);
+            }
+
+            case IUnaryOperation { OperatorMethod: null, OperatorKind: UnaryOperatorKind.Minus } minus when IsInteger(minus.Type):
+            {
+                var operand = ParseInteger(minus.Operand);
+                return operand is null ? null : new Negate(operand);
+            }
+
+            case IConditionalOperation { WhenFalse: { } whenFalse } ternary when IsInteger(ternary.Type):
+            {
+                var condition = ParseCondition(ternary.Condition);
+                var whenTrue = ParseInteger(ternary.WhenTrue);
+                var otherwise = ParseInteger(whenFalse);
+                return condition is null || whenTrue is null || otherwise is null ? null : new Conditional(condition, whenTrue, otherwise);
+            }
+
+            default:
+                return Unsupported(operation);
+        }
+    }
+
+    private static BinaryOperator? ToIntegerOperator(BinaryOperatorKind kind) =>
+        kind == BinaryOperatorKind.Remainder ? BinaryOperator.Remainder : ToBinaryOperator(kind);
+
+    /// <summary>The integer locals supported: int and long, whose arithmetic C# does in their own type.</summary>
+    private static bool IsInteger(ITypeSymbol? type) => type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64;
+
+    private static string IntegerKeyword(ITypeSymbol type) => type.SpecialType == SpecialType.System_Int64 ? "long" : "int";
+
+    private void DefineInteger(ISymbol symbol, ITypeSymbol type, Expr value)
+    {
+        var guard = CurrentGuard();
+        if (guard is not null)
+        {
+            value = Guarded(guard, value);
+        }
+
+        bool firstDefinitionOfLocal = symbol is ILocalSymbol && !_currentName.ContainsKey(symbol);
+        string name = firstDefinitionOfLocal && _claimedLocalNames.Add(symbol.Name) ? symbol.Name : _names.Fresh(symbol.Name);
+        _body.Add(new Assignment(name, symbol.Name, value, IntegerType: IntegerKeyword(type)));
+        _currentName[symbol] = name;
+    }
+
+    /// <summary>The int or long local or parameter an assignment writes, or null.</summary>
+    private static (ISymbol Symbol, ITypeSymbol Type)? IntegerTarget(IOperation target) => target switch
+    {
+        ILocalReferenceOperation local when IsInteger(local.Type) && !local.Local.IsRef => (local.Local, local.Type!),
+        IParameterReferenceOperation parameter when IsInteger(parameter.Type) => (parameter.Parameter, parameter.Type!),
+        _ => null,
+    };
 
     private Variable CurrentValue(ISymbol symbol) =>
         new(_currentName.TryGetValue(symbol, out var name) ? name : symbol.Name);
@@ -543,6 +688,24 @@ internal sealed class BodyParser
         switch (operation)
         {
             case IConversionOperation conversion
+                when conversion.OperatorMethod is null && conversion.Type?.SpecialType == SpecialType.System_Double &&
+                     IsInteger(conversion.Operand.Type) &&
+                     conversion.Operand is not (ILocalReferenceOperation or IParameterReferenceOperation or IInvocationOperation):
+            {
+                // Integer arithmetic promoted to double (x * (n / 2)): computed as C# does, in integers, then
+                // converted once into a double local.
+                var integer = ParseInteger(conversion.Operand);
+                if (integer is null)
+                {
+                    return null;
+                }
+
+                string name = _names.Fresh("converted");
+                _body.Add(new Assignment(name, name, integer));
+                return new Variable(name);
+            }
+
+            case IConversionOperation conversion
                 when conversion.OperatorMethod is null && IsNumeric(conversion.Type) && IsNumeric(conversion.Operand.Type) &&
                      conversion.Type!.SpecialType == SpecialType.System_Double:
                 return ParseExpression(conversion.Operand);
@@ -555,6 +718,16 @@ internal sealed class BodyParser
 
             case ILocalReferenceOperation local when local.Type?.SpecialType == SpecialType.System_Double:
                 return CurrentValue(local.Local);
+
+            case ILocalReferenceOperation local when IsInteger(local.Type):
+                return AsDouble(local.Local);
+
+            case IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field when IsNumeric(field.Type):
+                return ReadMember(field.Field, field.Instance);
+
+            case IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Arguments.IsEmpty: true } property
+                when IsNumeric(property.Type) && property.Property.GetMethod is not null:
+                return ReadMember(property.Property, property.Instance);
 
             case IBinaryOperation binary:
                 return ParseBinary(binary);

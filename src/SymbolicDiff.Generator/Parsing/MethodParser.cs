@@ -95,6 +95,7 @@ internal static class MethodParser
         var model = new MethodModel(type, method.Name, parameters.ToEquatableArray(), body.Value.Body, body.Value.Result)
         {
             HintNameTag = HintNameTag(method),
+            IsStatic = method.IsStatic,
         };
         return new ParseResult(model, diagnostics);
     }
@@ -110,9 +111,10 @@ internal static class MethodParser
         int problemsBefore = diagnostics.Count;
         var methodLocation = LocationInfo.From(declaration.Identifier);
 
-        if (!method.IsStatic)
+        if (method.IsVirtual || method.IsAbstract || method.IsOverride)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MethodMustBeStatic, methodLocation, method.Name));
+            string what = method.IsAbstract ? "abstract" : method.IsOverride ? "an override" : "virtual";
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MethodMustBeStatic, methodLocation, method.Name, what));
         }
 
         foreach (var typeDeclaration in declaration.Ancestors().OfType<TypeDeclarationSyntax>())

@@ -52,7 +52,7 @@ internal static class OperationDescriber
         IUnaryOperation unary => $"the unary operator '{unary.Syntax.GetFirstToken().Text}'",
         IConditionalOperation => "the conditional operator '?:' on values that are not double",
         IConversionOperation conversion => $"a conversion to '{conversion.Type?.ToDisplayString()}'",
-        IFieldReferenceOperation field => $"reading the field '{field.Field.Name}' (only constants can be read)",
+        IFieldReferenceOperation field => $"reading the field '{field.Field.Name}' (fields of this object or static ones, of numeric type, can be read)",
         IPropertyReferenceOperation property => $"reading the property '{property.Property.Name}'",
         IArrayElementReferenceOperation => "an array element access",
         IObjectCreationOperation => "creating an object with 'new'",

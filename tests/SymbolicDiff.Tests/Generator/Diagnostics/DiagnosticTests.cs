@@ -15,10 +15,10 @@ public class DiagnosticTests
 {
     // The fixed second halves of the statement and expression messages (SD0004, SD0005, SD0006).
     private const string StatementsSupported =
-        " is not supported in a [Differentiable] method; supported statements are local declarations, assignments (=, +=, -=, *=, /=, ++, --) and one return at the end";
+        " is not supported in a [Differentiable] method; supported statements are local declarations, assignments (=, +=, -=, *=, /=, ++, --), if/else and return";
 
     private const string ExpressionsSupported =
-        " is not supported in a [Differentiable] method; supported expressions are double arithmetic (+, -, *, /, unary -), literals and constants, parameters, locals, and calls of functions with a known derivative";
+        " is not supported in a [Differentiable] method; supported expressions are double arithmetic (+, -, *, /, unary -), integer arithmetic, ?:, literals and constants, parameters, locals, fields and properties of this object or static ones, and calls of functions with a known derivative";
 
     private const string FunctionsSupported =
         " has no known derivative: call one of Math.Exp, Log, Log10, Log2, Sqrt, Cbrt, Pow, Sin, Cos, Tan, Asin, Acos, Atan, Atan2, Sinh, Cosh, Tanh, Abs, Max, Min, Clamp, FusedMultiplyAdd, Sign, Floor, Ceiling, Round, Truncate, or a static method that declares its derivative with [Derivative]";
@@ -74,7 +74,7 @@ public class DiagnosticTests
     // ----- SD0001 ----------------------------------------------------------------------------------------
 
     [Fact]
-    public void SD0001_instance_method()
+    public void SD0001_virtual_method()
     {
         DiagnosticAssert.Single(
             """
@@ -83,11 +83,11 @@ public class DiagnosticTests
             public partial class C
             {
                 [Differentiable]
-                public double [|Square|](double x) => x * x;
+                public virtual double [|Square|](double x) => x * x;
             }
             """,
             "SD0001",
-            "'Square' must be static: [Differentiable] supports static methods only");
+            "'Square' is virtual: its generated gradient could not follow overrides; [Differentiable] supports static methods and non-virtual instance methods");
     }
 
     // ----- SD0002 ----------------------------------------------------------------------------------------
@@ -291,23 +291,23 @@ public class DiagnosticTests
                 }
             """),
             "SD0004",
-            "An assignment to the field 's_total' ('s_total') (only double locals and parameters can be assigned)" + StatementsSupported);
+            "An assignment to the field 's_total' ('s_total') (only double, int, long and bool locals and parameters can be assigned)" + StatementsSupported);
     }
 
     [Fact]
-    public void SD0004_assignment_to_an_int_parameter()
+    public void SD0004_assignment_to_a_float_parameter()
     {
         DiagnosticAssert.Single(
             InC("""
                 [Differentiable]
-                public static double F(double x, int n)
+                public static double F(double x, float f)
                 {
-                    [|n|] = 5;
+                    [|f|] = 5;
                     return x;
                 }
             """),
             "SD0004",
-            "An assignment to the parameter 'n' of type 'int' ('n') (only double locals and parameters can be assigned)" + StatementsSupported);
+            "An assignment to the parameter 'f' of type 'float' ('f') (only double, int, long and bool locals and parameters can be assigned)" + StatementsSupported);
     }
 
     // ----- SD0005 ----------------------------------------------------------------------------------------
@@ -319,18 +319,19 @@ public class DiagnosticTests
             "The '%' operator ('x % 2.0')"
         },
         {
-            // ?: on doubles is supported; on ints it would be integer arithmetic.
-            "return [|x > 0 ? 1 : 0|];",
-            "The conditional operator '?:' on values that are not double ('x > 0 ? 1 : 0')"
+            // ?: on doubles and on integers is supported; on floats, not.
+            "return [|x > 0 ? 1f : 0f|];",
+            "The conditional operator '?:' on values that are not double ('x > 0 ? 1f : 0f')"
         },
         {
-            // int arithmetic: the int product is converted to double only after it is computed.
-            "return x * ([|n * 2|]);",
-            "'*' on values of type 'int' (arithmetic must be on double) ('n * 2')"
+            // Integer arithmetic is supported (as C# does it); bit shifts are not.
+            "return x * ([|n << 1|]);",
+            "The '<<' operator ('n << 1')"
         },
         {
-            "return x * [|s_scale|];",
-            "Reading the field 's_scale' (only constants can be read) ('s_scale')"
+            // Fields and properties of this object or of a type are read as constants; of another object, not.
+            "return x * [|weights.Length|];",
+            "Reading the property 'Length' ('weights.Length')"
         },
         {
             "return x * [|weights[0]|];",
@@ -409,19 +410,19 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void SD0005_int_local_used_in_arithmetic_is_reported_at_declaration_and_use()
+    public void SD0005_float_local_used_in_arithmetic_is_reported_at_declaration_and_use()
     {
         DiagnosticAssert.Reports(
             InC("""
                 [Differentiable]
                 public static double F(double x)
                 {
-                    int [|n|] = 2;
+                    float [|n|] = 2;
                     return x * [|n|];
                 }
             """),
-            new ExpectedDiagnostic("SD0015", "Local 'n' is of type 'int'; locals of a [Differentiable] method must be double"),
-            new ExpectedDiagnostic("SD0005", "The local 'n' of type 'int' ('n')" + ExpressionsSupported));
+            new ExpectedDiagnostic("SD0015", "Local 'n' is of type 'float'; locals of a [Differentiable] method must be double"),
+            new ExpectedDiagnostic("SD0005", "The local 'n' of type 'float' ('n')" + ExpressionsSupported));
     }
 
     // ----- SD0006 ----------------------------------------------------------------------------------------
@@ -892,7 +893,6 @@ public class DiagnosticTests
     // ----- SD0015 ----------------------------------------------------------------------------------------
 
     [Theory]
-    [InlineData("n", "int", "int [|n|] = 2;")]
     [InlineData("half", "float", "float [|half|] = 0.5f;")]
     [InlineData("maybe", "double?", "double? [|maybe|] = null;")]
     [InlineData("text", "string", "string [|text|] = $\"{x}\";")]
@@ -959,19 +959,19 @@ public class DiagnosticTests
             public partial class C
             {
                 [Differentiable]
-                public double [|F|](double x)
+                public virtual double [|F|](double x)
                 {
                     double y = x;
                     [|while|] (y < 10) { y = y * 2; }
-                    int [|steps|] = 3;
+                    float [|steps|] = 3;
                     y = y * ([|x % 2|]);
                     return [|Math.CopySign|](y, 1.0);
                 }
             }
             """,
-            new ExpectedDiagnostic("SD0001", "'F' must be static: [Differentiable] supports static methods only"),
+            new ExpectedDiagnostic("SD0001", "'F' is virtual: its generated gradient could not follow overrides; [Differentiable] supports static methods and non-virtual instance methods"),
             new ExpectedDiagnostic("SD0003", "The 'while'" + LoopMessageTail),
-            new ExpectedDiagnostic("SD0015", "Local 'steps' is of type 'int'; locals of a [Differentiable] method must be double"),
+            new ExpectedDiagnostic("SD0015", "Local 'steps' is of type 'float'; locals of a [Differentiable] method must be double"),
             new ExpectedDiagnostic("SD0005", "The '%' operator ('x % 2')" + ExpressionsSupported),
             new ExpectedDiagnostic("SD0006", "'Math.CopySign'" + FunctionsSupported));
     }
@@ -986,12 +986,12 @@ public class DiagnosticTests
             public class [|C|]
             {
                 [Differentiable]
-                public [|float|] [|F|][|<T>|]([|ref|] double x, double y) => 1f;
+                public virtual [|float|] [|F|][|<T>|]([|ref|] double x, double y) => 1f;
             }
             """,
             new ExpectedDiagnostic("SD0002", "Type 'C' must be declared partial so that the gradient of 'F' can be generated into it"),
             new ExpectedDiagnostic("SD0009", "'F' returns 'float'; a [Differentiable] method must return double"),
-            new ExpectedDiagnostic("SD0001", "'F' must be static: [Differentiable] supports static methods only"),
+            new ExpectedDiagnostic("SD0001", "'F' is virtual: its generated gradient could not follow overrides; [Differentiable] supports static methods and non-virtual instance methods"),
             new ExpectedDiagnostic("SD0013", "'F' cannot be differentiated: generic methods are not supported; give it double parameters"),
             new ExpectedDiagnostic("SD0010", "Parameter 'x' is declared 'ref'; the parameters of a [Differentiable] method must be passed by value"));
     }
