@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace SymbolicDiff.Tests.Generator;
 
 /// <summary>The README's C# examples that use SymbolicDiff compile, with the generator, without a warning, and run.</summary>
+[Collection(SymbolicDiff.Tests.Samples.ConsoleCollection.Name)]
 public class ReadmeExamplesTests
 {
     public static TheoryData<int> Examples()
