@@ -45,7 +45,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ParameterNotDouble = Error(
         "SD0007",
         "Only double parameters can be differentiated",
-        "Parameter '{0}' is of type '{1}' and cannot be differentiated; only double parameters can");
+        "Parameter '{0}' is of type '{1}' and cannot be differentiated; only parameters of the method's return type (double or float) can");
 
     public static readonly DiagnosticDescriptor UnknownParameterName = Error(
         "SD0008",
@@ -54,8 +54,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ReturnTypeNotDouble = Error(
         "SD0009",
-        "[Differentiable] method must return double",
-        "'{0}' returns '{1}'; a [Differentiable] method must return double");
+        "[Differentiable] method must return double or float",
+        "'{0}' returns '{1}'; a [Differentiable] method must return double (or float, computing in float with MathF)");
 
     public static readonly DiagnosticDescriptor ParameterByReference = Error(
         "SD0010",

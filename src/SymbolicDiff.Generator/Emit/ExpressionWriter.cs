@@ -22,10 +22,11 @@ internal static class ExpressionWriter
     private const int UnaryPrecedence = 30;
     private const int PrimaryPrecedence = 40;
 
-    public static string Write(Expr expression)
+    /// <summary>Prints <paramref name="expression"/>; for a float method (<paramref name="single"/>) with float literals and MathF.</summary>
+    public static string Write(Expr expression, bool single = false)
     {
         var builder = new StringBuilder();
-        Write(expression, builder);
+        Write(expression, builder, single);
         return builder.ToString();
     }
 
@@ -54,6 +55,23 @@ internal static class ExpressionWriter
         return value.ToString("R", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>A float literal: the double rounded to float, as the compiler would round a float method's constants.</summary>
+    private static string FloatLiteral(double value)
+    {
+        float single = (float)value;
+        if (float.IsNaN(single))
+        {
+            return "float.NaN";
+        }
+
+        if (float.IsInfinity(single))
+        {
+            return single > 0 ? "float.PositiveInfinity" : "float.NegativeInfinity";
+        }
+
+        return single.ToString("R", CultureInfo.InvariantCulture) + "f";
+    }
+
     private static string DoubleLiteral(double value)
     {
         string text = Number(value);
@@ -61,12 +79,12 @@ internal static class ExpressionWriter
         return looksIntegral ? text + ".0" : text;
     }
 
-    private static void Write(Expr expression, StringBuilder builder)
+    private static void Write(Expr expression, StringBuilder builder, bool single)
     {
         switch (expression)
         {
             case Constant constant:
-                builder.Append(Number(constant.Value));
+                builder.Append(single ? FloatLiteral(constant.Value) : Number(constant.Value));
                 break;
 
             case Variable variable:
@@ -77,7 +95,7 @@ internal static class ExpressionWriter
             {
                 builder.Append('-');
                 int start = builder.Length;
-                WriteOperand(negate.Operand, UnaryPrecedence, builder, parenthesiseEqual: false);
+                WriteOperand(negate.Operand, UnaryPrecedence, builder, parenthesiseEqual: false, single);
 
                 // "- -x" must not become the decrement token "--x".
                 if (builder.Length > start && builder[start] == '-')
@@ -90,27 +108,29 @@ internal static class ExpressionWriter
 
             case Binary { Left: Constant left, Right: Constant right } constants:
                 // Two literals alone: C# would do integer arithmetic on "1 / 3", so make the left one a double.
-                builder.Append(DoubleLiteral(left.Value)).Append(' ').Append(OperatorText(constants.Operator)).Append(' ');
-                WriteOperand(right, MultiplicativePrecedence, builder, parenthesiseEqual: true);
+                builder.Append(single ? FloatLiteral(left.Value) : DoubleLiteral(left.Value)).Append(' ').Append(OperatorText(constants.Operator)).Append(' ');
+                WriteOperand(right, MultiplicativePrecedence, builder, parenthesiseEqual: true, single);
                 break;
 
             case Binary binary:
             {
                 int precedence = Precedence(binary);
-                WriteOperand(binary.Left, precedence, builder, parenthesiseEqual: false);
+                WriteOperand(binary.Left, precedence, builder, parenthesiseEqual: false, single);
                 builder.Append(' ').Append(OperatorText(binary.Operator)).Append(' ');
-                WriteOperand(binary.Right, precedence, builder, parenthesiseEqual: true);
+                WriteOperand(binary.Right, precedence, builder, parenthesiseEqual: true, single);
                 break;
             }
 
             case Call call:
                 if (call.Function.Builtin == BuiltinFunction.Sign)
                 {
-                    // Math.Sign returns int: as a double it can never start integer arithmetic.
-                    builder.Append("(double)");
+                    // Math.Sign returns int: as a real number it can never start integer arithmetic.
+                    builder.Append(single ? "(float)" : "(double)");
                 }
 
-                builder.Append(call.Function.QualifiedName).Append('(');
+                builder.Append(single && call.Function.Builtin != BuiltinFunction.None
+                    ? call.Function.QualifiedName.Replace("global::System.Math.", "global::System.MathF.")
+                    : call.Function.QualifiedName).Append('(');
                 for (int i = 0; i < call.Arguments.Count; i++)
                 {
                     if (i > 0)
@@ -118,34 +138,34 @@ internal static class ExpressionWriter
                         builder.Append(", ");
                     }
 
-                    Write(call.Arguments[i], builder);
+                    Write(call.Arguments[i], builder, single);
                 }
 
                 builder.Append(')');
                 break;
 
             case Comparison comparison:
-                WriteOperand(comparison.Left, ComparisonPrecedence, builder, parenthesiseEqual: true);
+                WriteOperand(comparison.Left, ComparisonPrecedence, builder, parenthesiseEqual: true, single);
                 builder.Append(' ').Append(ComparisonText(comparison.Operator)).Append(' ');
-                WriteOperand(comparison.Right, ComparisonPrecedence, builder, parenthesiseEqual: true);
+                WriteOperand(comparison.Right, ComparisonPrecedence, builder, parenthesiseEqual: true, single);
                 break;
 
             case Logical logical:
             {
                 int precedence = Precedence(logical);
-                WriteOperand(logical.Left, precedence, builder, parenthesiseEqual: false);
+                WriteOperand(logical.Left, precedence, builder, parenthesiseEqual: false, single);
                 builder.Append(logical.Operator == LogicalOperator.And ? " && " : " || ");
-                WriteOperand(logical.Right, precedence, builder, parenthesiseEqual: true);
+                WriteOperand(logical.Right, precedence, builder, parenthesiseEqual: true, single);
                 break;
             }
 
             case Not not:
                 builder.Append('!');
-                WriteOperand(not.Operand, UnaryPrecedence, builder, parenthesiseEqual: false);
+                WriteOperand(not.Operand, UnaryPrecedence, builder, parenthesiseEqual: false, single);
                 break;
 
             case Member member:
-                WriteOperand(member.Target, PrimaryPrecedence, builder, parenthesiseEqual: false);
+                WriteOperand(member.Target, PrimaryPrecedence, builder, parenthesiseEqual: false, single);
                 builder.Append('.').Append(member.Name);
                 break;
 
@@ -166,16 +186,16 @@ internal static class ExpressionWriter
                 break;
 
             case Conditional conditional:
-                WriteOperand(conditional.Condition, ConditionalPrecedence, builder, parenthesiseEqual: true);
+                WriteOperand(conditional.Condition, ConditionalPrecedence, builder, parenthesiseEqual: true, single);
                 builder.Append(" ? ");
-                WriteOperand(conditional.WhenTrue, ConditionalPrecedence, builder, parenthesiseEqual: true);
+                WriteOperand(conditional.WhenTrue, ConditionalPrecedence, builder, parenthesiseEqual: true, single);
                 builder.Append(" : ");
-                WriteOperand(conditional.WhenFalse, ConditionalPrecedence, builder, parenthesiseEqual: false);
+                WriteOperand(conditional.WhenFalse, ConditionalPrecedence, builder, parenthesiseEqual: false, single);
                 break;
         }
     }
 
-    private static void WriteOperand(Expr operand, int parentPrecedence, StringBuilder builder, bool parenthesiseEqual)
+    private static void WriteOperand(Expr operand, int parentPrecedence, StringBuilder builder, bool parenthesiseEqual, bool single)
     {
         int precedence = Precedence(operand);
         bool parenthesise = precedence < parentPrecedence || (parenthesiseEqual && precedence == parentPrecedence);
@@ -184,7 +204,7 @@ internal static class ExpressionWriter
             builder.Append('(');
         }
 
-        Write(operand, builder);
+        Write(operand, builder, single);
         if (parenthesise)
         {
             builder.Append(')');

@@ -81,7 +81,8 @@ internal static class GradientSourceEmitter
         }
 
         writer.Line(GeneratedCodeAttribute);
-        string properties = string.Join(", ", new[] { "double Value" }.Concat(program.Gradient.Select(e => "double " + ExpressionWriter.Identifier(e.PropertyName))));
+        string real = method.RealType;
+        string properties = string.Join(", ", new[] { real + " Value" }.Concat(program.Gradient.Select(e => real + " " + ExpressionWriter.Identifier(e.PropertyName))));
         writer.Line($"public readonly record struct {method.MethodName}Gradient({properties});");
     }
 
@@ -105,7 +106,9 @@ internal static class GradientSourceEmitter
             writer.Line("// Forward sweep: the method's own computation.");
             foreach (var assignment in program.Forward)
             {
-                writer.Line($"{assignment.TypeName} {ExpressionWriter.Identifier(assignment.Target)} = {ExpressionWriter.Write(assignment.Value)};");
+                string type = assignment.IsDouble ? method.RealType : assignment.TypeName;
+                bool integerCode = assignment.IntegerType is not null || assignment.HasIntegerValue;
+                writer.Line($"{type} {ExpressionWriter.Identifier(assignment.Target)} = {ExpressionWriter.Write(assignment.Value, method.IsSingle && !integerCode)};");
             }
 
             writer.Line();
@@ -116,7 +119,7 @@ internal static class GradientSourceEmitter
                 {
                     string target = ExpressionWriter.Identifier(statement.Target);
                     var value = statement.Value;
-                    string head = "double " + target + " =";
+                    string head = method.RealType + " " + target + " =";
                     if (statement.Accumulates)
                     {
                         // adj += −(a·b) reads better as adj −= a·b.
@@ -124,7 +127,7 @@ internal static class GradientSourceEmitter
                         value = value is Negate negate ? negate.Operand : value;
                     }
 
-                    writer.Line($"{head} {ExpressionWriter.Write(value)}; {statement.Comment}");
+                    writer.Line($"{head} {ExpressionWriter.Write(value, method.IsSingle)}; {statement.Comment}");
                 }
 
                 writer.Line();
@@ -135,7 +138,7 @@ internal static class GradientSourceEmitter
                 writer.Line($"// {method.Result} does not depend on {entry.ParameterName}: ∂{method.Result}/∂{entry.ParameterName} = 0.");
             }
 
-            string values = string.Join(", ", new[] { ExpressionWriter.Identifier(method.Result) }.Concat(program.Gradient.Select(e => ExpressionWriter.Write(e.Value))));
+            string values = string.Join(", ", new[] { ExpressionWriter.Identifier(method.Result) }.Concat(program.Gradient.Select(e => ExpressionWriter.Write(e.Value, method.IsSingle))));
             writer.Line($"return new {method.MethodName}Gradient({values});");
         }
     }

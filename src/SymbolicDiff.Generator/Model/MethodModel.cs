@@ -16,13 +16,15 @@ internal sealed record ParameterModel(string Name, string TypeName, bool IsDiffe
 /// <param name="IsBoolean">True for a <c>bool</c> (a condition, recorded so the backward sweep takes the same branch).</param>
 /// <param name="IsGradientStruct">True for the gradient struct of a called [Differentiable] method (<c>var</c>).</param>
 /// <param name="IntegerType">For an integer local (a count), its C# type (<c>int</c>, <c>long</c>); integers carry no derivative.</param>
+/// <param name="HasIntegerValue">For a real local computed from integer arithmetic (<c>double converted = n / 2;</c>): the value is printed as integer code.</param>
 internal sealed record Assignment(
     string Target,
     string SourceName,
     Expr Value,
     bool IsBoolean = false,
     bool IsGradientStruct = false,
-    string? IntegerType = null)
+    string? IntegerType = null,
+    bool HasIntegerValue = false)
 {
     /// <summary>Whether this defines a double, the only kind of value that has an adjoint.</summary>
     public bool IsDouble => !IsBoolean && !IsGradientStruct && IntegerType is null;
@@ -48,6 +50,11 @@ internal sealed record MethodModel(
 {
     /// <summary>False for an instance method: its gradient is an instance method too, reading the same fields.</summary>
     public bool IsStatic { get; init; } = true;
+
+    /// <summary><c>double</c>, or <c>float</c> for a float method: the type of its values, partials and gradient.</summary>
+    public string RealType { get; init; } = "double";
+
+    public bool IsSingle => RealType == "float";
 
     /// <summary>
     /// Added to the generated file's name when the type has another [Differentiable] method whose name

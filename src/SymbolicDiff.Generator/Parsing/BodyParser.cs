@@ -22,6 +22,9 @@ internal sealed class BodyParser
 
     private readonly IMethodSymbol _method;
     private readonly SemanticModel _semanticModel;
+
+    // The method's real type: double, or float for a float method (whose arithmetic stays in float, with MathF).
+    private readonly SpecialType _real;
     private readonly List<DiagnosticInfo> _diagnostics;
     private readonly CancellationToken _cancellationToken;
     private readonly List<Assignment> _body = new();
@@ -44,6 +47,7 @@ internal sealed class BodyParser
     {
         _method = method;
         _semanticModel = semanticModel;
+        _real = RealTypes.Of(method);
         _diagnostics = diagnostics;
         _cancellationToken = cancellationToken;
         _names = new NameAllocator(reservedNames);
@@ -195,7 +199,7 @@ internal sealed class BodyParser
             return;
         }
 
-        if (local.Type.SpecialType != SpecialType.System_Double)
+        if (local.Type.SpecialType != _real)
         {
             var syntax = declarator.Syntax is VariableDeclaratorSyntax variable ? LocationInfo.From(variable.Identifier) : LocationInfo.From(declarator.Syntax);
             _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedLocalType, syntax, local.Name, local.Type.ToDisplayString()));
@@ -510,7 +514,7 @@ internal sealed class BodyParser
             _ => null,
         };
 
-        if (symbol is null || target.Type?.SpecialType != SpecialType.System_Double)
+        if (symbol is null || target.Type?.SpecialType != _real)
         {
             Report(DiagnosticDescriptors.UnsupportedStatement, target.Syntax, "An assignment to " + OperationDescriber.DescribeAssignmentTarget(target) + " (only double, int, long and bool locals and parameters can be assigned)");
             return null;
@@ -529,7 +533,7 @@ internal sealed class BodyParser
         string current = CurrentValue(symbol).Name;
         if (!_doubleCopies.TryGetValue(current, out string? name))
         {
-            name = _names.Fresh(symbol.Name + "AsDouble");
+            name = _names.Fresh(symbol.Name + (_real == SpecialType.System_Single ? "AsFloat" : "AsDouble"));
             _body.Add(new Assignment(name, symbol.Name, new Variable(current)));
             _doubleCopies[current] = name;
         }
@@ -688,7 +692,7 @@ internal sealed class BodyParser
         switch (operation)
         {
             case IConversionOperation conversion
-                when conversion.OperatorMethod is null && conversion.Type?.SpecialType == SpecialType.System_Double &&
+                when conversion.OperatorMethod is null && conversion.Type?.SpecialType == _real &&
                      IsInteger(conversion.Operand.Type) &&
                      conversion.Operand is not (ILocalReferenceOperation or IParameterReferenceOperation or IInvocationOperation):
             {
@@ -701,52 +705,51 @@ internal sealed class BodyParser
                 }
 
                 string name = _names.Fresh("converted");
-                _body.Add(new Assignment(name, name, integer));
+                _body.Add(new Assignment(name, name, integer, HasIntegerValue: true));
                 return new Variable(name);
             }
 
             case IConversionOperation conversion
-                when conversion.OperatorMethod is null && IsNumeric(conversion.Type) && IsNumeric(conversion.Operand.Type) &&
-                     conversion.Type!.SpecialType == SpecialType.System_Double:
+                when conversion.OperatorMethod is null && conversion.Type?.SpecialType == _real && IsPromotable(conversion.Operand.Type):
                 return ParseExpression(conversion.Operand);
 
-            case IParameterReferenceOperation parameter when parameter.Type?.SpecialType == SpecialType.System_Double:
+            case IParameterReferenceOperation parameter when parameter.Type?.SpecialType == _real:
                 return CurrentValue(parameter.Parameter);
 
-            case IParameterReferenceOperation parameter when IsNumeric(parameter.Type):
+            case IParameterReferenceOperation parameter when IsPromotable(parameter.Type):
                 return AsDouble(parameter.Parameter);
 
-            case ILocalReferenceOperation local when local.Type?.SpecialType == SpecialType.System_Double:
+            case ILocalReferenceOperation local when local.Type?.SpecialType == _real:
                 return CurrentValue(local.Local);
 
             case ILocalReferenceOperation local when IsInteger(local.Type):
                 return AsDouble(local.Local);
 
-            case IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field when IsNumeric(field.Type):
+            case IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field when IsPromotable(field.Type):
                 return ReadMember(field.Field, field.Instance);
 
             case IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Arguments.IsEmpty: true } property
-                when IsNumeric(property.Type) && property.Property.GetMethod is not null:
+                when IsPromotable(property.Type) && property.Property.GetMethod is not null:
                 return ReadMember(property.Property, property.Instance);
 
             case IBinaryOperation binary:
                 return ParseBinary(binary);
 
             case IUnaryOperation { OperatorMethod: null, OperatorKind: UnaryOperatorKind.Minus } minus
-                when minus.Type?.SpecialType == SpecialType.System_Double:
+                when minus.Type?.SpecialType == _real:
             {
                 var operand = ParseExpression(minus.Operand);
                 return operand is null ? null : new Negate(operand);
             }
 
             case IUnaryOperation { OperatorMethod: null, OperatorKind: UnaryOperatorKind.Plus } plus
-                when plus.Type?.SpecialType == SpecialType.System_Double:
+                when plus.Type?.SpecialType == _real:
                 return ParseExpression(plus.Operand);
 
             case IInvocationOperation invocation:
                 return ParseCall(invocation);
 
-            case IConditionalOperation { WhenFalse: { } whenFalse } ternary when ternary.Type?.SpecialType == SpecialType.System_Double:
+            case IConditionalOperation { WhenFalse: { } whenFalse } ternary when ternary.Type?.SpecialType == _real:
             {
                 // c ? a : b: the derivative is that of the branch taken; the condition carries none.
                 var condition = ParseCondition(ternary.Condition);
@@ -765,7 +768,7 @@ internal sealed class BodyParser
     private Expr? ParseBinary(IBinaryOperation binary)
     {
         var binaryOperator = ToBinaryOperator(binary.OperatorKind);
-        if (binaryOperator is null || binary.OperatorMethod is not null || binary.Type?.SpecialType != SpecialType.System_Double)
+        if (binaryOperator is null || binary.OperatorMethod is not null || binary.Type?.SpecialType != _real)
         {
             return Unsupported(binary);
         }
@@ -779,15 +782,16 @@ internal sealed class BodyParser
     {
         var method = invocation.TargetMethod;
         var nameLocation = invocation.Syntax is InvocationExpressionSyntax call ? call.Expression : invocation.Syntax;
-        bool doubleSignature = method.ReturnType.SpecialType == SpecialType.System_Double &&
-                               method.Parameters.All(p => p.Type.SpecialType == SpecialType.System_Double && p.RefKind == RefKind.None);
+        bool doubleSignature = RealTypes.HasSignature(method, _real);
 
         Function? function = null;
-        bool isMath = method.ContainingType?.ToDisplayString() == "System.Math";
 
-        // Math.Sign is the one built-in that returns int; it is written as a double in generated code.
+        // Math for a double method, MathF for a float one: the same rules, written in the method's own type.
+        bool isMath = method.ContainingType?.ToDisplayString() == (_real == SpecialType.System_Single ? "System.MathF" : "System.Math");
+
+        // Math.Sign is the one built-in that returns int; it is written as a real number in generated code.
         bool mathSignature = doubleSignature || (method.Name == "Sign" && method.Parameters.Length == 1 &&
-                                                 method.Parameters[0].Type.SpecialType == SpecialType.System_Double);
+                                                 method.Parameters[0].Type.SpecialType == _real);
         if (isMath && mathSignature)
         {
             function = BuiltinFunctions.TryGetMath(method.Name, method.Parameters.Length);
@@ -811,7 +815,7 @@ internal sealed class BodyParser
         }
         else if (DerivativeDeclarationReader.HasDeclaredDerivative(method))
         {
-            function = DerivativeDeclarationReader.ReadCallable(method, out string? error);
+            function = DerivativeDeclarationReader.ReadCallable(method, _real, out string? error);
             if (error is not null)
             {
                 Report(DiagnosticDescriptors.InvalidDerivativeDeclaration, nameLocation, DisplayName(method), error);
@@ -929,6 +933,13 @@ internal sealed class BodyParser
 
     private static string DisplayName(IMethodSymbol method) =>
         method.ContainingType is null ? method.Name : method.ContainingType.Name + "." + method.Name;
+
+    /// <summary>
+    /// A numeric type C# converts implicitly to the method's real type: anything numeric into double; for a
+    /// float method everything but double, so that double arithmetic never hides in a float method.
+    /// </summary>
+    private bool IsPromotable(ITypeSymbol? type) =>
+        IsNumeric(type) && !(_real == SpecialType.System_Single && type!.SpecialType == SpecialType.System_Double);
 
     private static bool IsNumeric(ITypeSymbol? type) => type?.SpecialType is
         SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32 or SpecialType.System_Int64 or

@@ -21,7 +21,7 @@ internal static class DerivativeDeclarationReader
     /// <summary>The reason the method's [Derivative] declaration cannot be used, or null when it is valid.</summary>
     public static string? Validate(IMethodSymbol method)
     {
-        ReadCallable(method, out string? error);
+        ReadCallable(method, RealTypes.Of(method), out string? error);
         return error;
     }
 
@@ -29,7 +29,7 @@ internal static class DerivativeDeclarationReader
     /// Builds the function record for a method with [Derivative] attributes that a [Differentiable] method
     /// can call: static, taking and returning double. Otherwise returns null and the reason.
     /// </summary>
-    public static Function? ReadCallable(IMethodSymbol method, out string? error)
+    public static Function? ReadCallable(IMethodSymbol method, SpecialType real, out string? error)
     {
         if (!method.IsStatic)
         {
@@ -37,11 +37,9 @@ internal static class DerivativeDeclarationReader
             return null;
         }
 
-        bool doubleSignature = method.ReturnType.SpecialType == SpecialType.System_Double &&
-                               method.Parameters.All(p => p.Type.SpecialType == SpecialType.System_Double && p.RefKind == RefKind.None);
-        if (method.IsGenericMethod || !doubleSignature)
+        if (method.IsGenericMethod || !RealTypes.HasSignature(method, real))
         {
-            error = "only methods that take and return double can be differentiated through";
+            error = $"only methods that take and return {RealTypes.Keyword(real)} can be differentiated through here";
             return null;
         }
 
@@ -131,7 +129,7 @@ internal static class DerivativeDeclarationReader
 
         foreach (var candidate in candidates)
         {
-            if (!candidate.IsStatic || candidate.ReturnType.SpecialType != SpecialType.System_Double || candidate.IsGenericMethod)
+            if (!candidate.IsStatic || !SymbolEqualityComparer.Default.Equals(candidate.ReturnType, function.ReturnType) || candidate.IsGenericMethod)
             {
                 continue;
             }
@@ -166,7 +164,7 @@ internal static class DerivativeDeclarationReader
         }
 
         string parameterList = string.Join(", ", function.Parameters.Select(p => p.Type.ToDisplayString()));
-        error = $"'{derivativeName}' must be a static, non-private method returning double that takes ({parameterList}), optionally followed by a {function.ReturnType.ToDisplayString()} receiving the function's value";
+        error = $"'{derivativeName}' must be a static, non-private method returning {function.ReturnType.ToDisplayString()} that takes ({parameterList}), optionally followed by a {function.ReturnType.ToDisplayString()} receiving the function's value";
         return null;
     }
 

@@ -96,6 +96,7 @@ internal static class MethodParser
         {
             HintNameTag = HintNameTag(method),
             IsStatic = method.IsStatic,
+            RealType = RealTypes.Keyword(RealTypes.Of(method)),
         };
         return new ParseResult(model, diagnostics);
     }
@@ -147,7 +148,7 @@ internal static class MethodParser
                 "generic methods are not supported; give it double parameters"));
         }
 
-        if (method.ReturnType.SpecialType != SpecialType.System_Double)
+        if (!RealTypes.IsReal(method.ReturnType))
         {
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.ReturnTypeNotDouble,
@@ -245,7 +246,7 @@ internal static class MethodParser
         if (names.Count == 0)
         {
             var all = new HashSet<string>(method.Parameters
-                .Where(p => p.Type.SpecialType == SpecialType.System_Double && p.RefKind == RefKind.None)
+                .Where(p => p.Type.SpecialType == RealTypes.Of(method) && p.RefKind == RefKind.None)
                 .Select(p => p.Name));
             if (all.Count == 0)
             {
@@ -276,7 +277,7 @@ internal static class MethodParser
                     method.Name,
                     parameterList));
             }
-            else if (parameter.Type.SpecialType != SpecialType.System_Double)
+            else if (parameter.Type.SpecialType != RealTypes.Of(method))
             {
                 diagnostics.Add(DiagnosticInfo.Create(
                     DiagnosticDescriptors.ParameterNotDouble,

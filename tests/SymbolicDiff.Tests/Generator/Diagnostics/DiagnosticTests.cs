@@ -501,7 +501,7 @@ public class DiagnosticTests
                 public static double F(double x, int n) => x * n;
             """),
             "SD0007",
-            "Parameter 'n' is of type 'int' and cannot be differentiated; only double parameters can");
+            "Parameter 'n' is of type 'int' and cannot be differentiated; only parameters of the method's return type (double or float) can");
     }
 
     [Fact]
@@ -513,7 +513,7 @@ public class DiagnosticTests
                 public static double F(double w, double b, float[] samples) => w * b;
             """),
             "SD0007",
-            "Parameter 'samples' is of type 'float[]' and cannot be differentiated; only double parameters can");
+            "Parameter 'samples' is of type 'float[]' and cannot be differentiated; only parameters of the method's return type (double or float) can");
     }
 
     // ----- SD0008 ----------------------------------------------------------------------------------------
@@ -546,8 +546,8 @@ public class DiagnosticTests
 
     [Theory]
     [InlineData("void", "[|void|] F(double x) { }")]
-    [InlineData("float", "[|float|] F(double x, float scale) => scale;")]
-    public void SD0009_return_type_not_double(string type, string declaration)
+    [InlineData("decimal", "[|decimal|] F(double x) => 1m;")]
+    public void SD0009_return_type_not_double_or_float(string type, string declaration)
     {
         DiagnosticAssert.Single(
             InC($$"""
@@ -555,7 +555,7 @@ public class DiagnosticTests
                 public static {{declaration}}
             """),
             "SD0009",
-            $"'F' returns '{type}'; a [Differentiable] method must return double");
+            $"'F' returns '{type}'; a [Differentiable] method must return double (or float, computing in float with MathF)");
     }
 
     // ----- SD0010 ----------------------------------------------------------------------------------------
@@ -718,7 +718,7 @@ public class DiagnosticTests
                 public static double F(double x) => x * [|Scale|](1f);
             """),
             "SD0011",
-            "The [Derivative] declaration on 'C.Scale' is invalid: only methods that take and return double can be differentiated through");
+            "The [Derivative] declaration on 'C.Scale' is invalid: only methods that take and return double can be differentiated through here");
     }
 
     // ----- SD0012 ----------------------------------------------------------------------------------------
@@ -986,11 +986,11 @@ public class DiagnosticTests
             public class [|C|]
             {
                 [Differentiable]
-                public virtual [|float|] [|F|][|<T>|]([|ref|] double x, double y) => 1f;
+                public virtual [|decimal|] [|F|][|<T>|]([|ref|] double x, double y) => 1m;
             }
             """,
             new ExpectedDiagnostic("SD0002", "Type 'C' must be declared partial so that the gradient of 'F' can be generated into it"),
-            new ExpectedDiagnostic("SD0009", "'F' returns 'float'; a [Differentiable] method must return double"),
+            new ExpectedDiagnostic("SD0009", "'F' returns 'decimal'; a [Differentiable] method must return double (or float, computing in float with MathF)"),
             new ExpectedDiagnostic("SD0001", "'F' is virtual: its generated gradient could not follow overrides; [Differentiable] supports static methods and non-virtual instance methods"),
             new ExpectedDiagnostic("SD0013", "'F' cannot be differentiated: generic methods are not supported; give it double parameters"),
             new ExpectedDiagnostic("SD0010", "Parameter 'x' is declared 'ref'; the parameters of a [Differentiable] method must be passed by value"));

@@ -1,0 +1,23 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace SymbolicDiff.Generator.Parsing;
+
+/// <summary>
+/// A [Differentiable] method computes in double, or in float when it returns float: that is its real type,
+/// the type of everything differentiated in it.
+/// </summary>
+internal static class RealTypes
+{
+    public static SpecialType Of(IMethodSymbol method) =>
+        method.ReturnType.SpecialType == SpecialType.System_Single ? SpecialType.System_Single : SpecialType.System_Double;
+
+    public static bool IsReal(ITypeSymbol? type) => type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single;
+
+    /// <summary>Whether the method takes and returns only <paramref name="real"/>, by value.</summary>
+    public static bool HasSignature(IMethodSymbol method, SpecialType real) =>
+        method.ReturnType.SpecialType == real &&
+        method.Parameters.All(p => p.Type.SpecialType == real && p.RefKind == RefKind.None);
+
+    public static string Keyword(SpecialType real) => real == SpecialType.System_Single ? "float" : "double";
+}
