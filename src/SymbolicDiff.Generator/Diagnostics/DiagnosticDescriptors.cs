@@ -12,6 +12,12 @@ internal static class DiagnosticDescriptors
 {
     private const string Category = "SymbolicDiff";
 
+    /// <summary>
+    /// Each diagnostic's help link is its section of the README (anchors <c>#sd0001</c>, ...). The host is the
+    /// project's public repository address; keep it in step with the package's RepositoryUrl.
+    /// </summary>
+    public const string HelpLinkRoot = "https://github.com/symbolicdiff/symbolicdiff/blob/main/README.md#";
+
     public static readonly DiagnosticDescriptor MethodMustBeStatic = Error(
         "SD0001",
         "[Differentiable] method must not be virtual",
@@ -103,7 +109,8 @@ internal static class DiagnosticDescriptors
         "The result of '{0}' does not depend on '{1}', so its gradient with respect to '{1}' is always exactly 0; remove '{1}' from the differentiated parameters or check for a mistake",
         Category,
         DiagnosticSeverity.Warning,
-        isEnabledByDefault: true);
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkRoot + "sd0017");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         "SD9999",
@@ -122,5 +129,5 @@ internal static class DiagnosticDescriptors
     public static DiagnosticDescriptor Get(string id) => ById[id];
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkRoot + id.ToLowerInvariant());
 }

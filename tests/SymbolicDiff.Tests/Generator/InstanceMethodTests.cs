@@ -40,6 +40,7 @@ public class InstanceMethodTests
 
         // The fields are read once into locals, so the forward and backward sweeps see the same values.
         string generated = run.Source("Scaler.Apply.g.cs");
+        SymbolicDiff.Tests.Snapshots.Snapshot.Verify(generated);
         Assert.Contains("double scale = this._scale;", generated, StringComparison.Ordinal);
         Assert.Contains("public ApplyGradient ApplyWithGradient(double x, double w)", generated, StringComparison.Ordinal);
     }

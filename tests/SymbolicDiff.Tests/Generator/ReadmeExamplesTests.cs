@@ -83,3 +83,30 @@ public class ReadmeExamplesTests
         return directory?.FullName ?? throw new InvalidOperationException("repository root not found above " + thisFile);
     }
 }
+
+/// <summary>Every diagnostic is documented: a README row with an anchor, which its help link points to.</summary>
+public class DiagnosticDocumentationTests
+{
+    [Fact]
+    public void Every_descriptor_links_to_its_README_section_and_the_section_exists()
+    {
+        string readme = File.ReadAllText(Path.Combine(FindRoot(), "README.md"));
+        foreach (var descriptor in SymbolicDiff.Generator.Diagnostics.DiagnosticDescriptors.All)
+        {
+            string anchor = descriptor.Id.ToLowerInvariant();
+            Assert.Equal(SymbolicDiff.Generator.Diagnostics.DiagnosticDescriptors.HelpLinkRoot + anchor, descriptor.HelpLinkUri);
+            Assert.Contains($"<a id=\"{anchor}\"></a>{descriptor.Id} |", readme, StringComparison.Ordinal);
+        }
+    }
+
+    private static string FindRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "")
+    {
+        var directory = new DirectoryInfo(Path.GetDirectoryName(thisFile)!);
+        while (!File.Exists(Path.Combine(directory.FullName, "SymbolicDiff.sln")))
+        {
+            directory = directory.Parent!;
+        }
+
+        return directory.FullName;
+    }
+}

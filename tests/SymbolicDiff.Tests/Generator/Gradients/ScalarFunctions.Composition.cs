@@ -27,6 +27,28 @@ public static partial class ScalarFunctions
     }
 }
 
+/// <summary>Everything at once, as a user's function would mix it: a branch, helper calls, a custom derivative, a count.</summary>
+public static partial class ScalarFunctions
+{
+    [Differentiable]
+    public static double EverythingTogether(double x, double w, double b)
+    {
+        int layers = 2;
+        double z = x * w + b;
+        double h = z > 0 ? CustomPrimitives.Softplus(z) : Activations.Tanh(z) * 0.5;
+        if (Math.Abs(h) < 3)
+        {
+            h += SquaredNorm(h, w) / layers;
+        }
+        else
+        {
+            return Helpers.Scaled(h, 0.1) + b;
+        }
+
+        return Losses.BinaryCrossEntropyWithLogits(h - 1, 0.25) + Math.Max(w, b);
+    }
+}
+
 /// <summary>Helpers in another type.</summary>
 public static partial class Helpers
 {
