@@ -60,6 +60,13 @@ internal sealed class BodyParser
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken)
     {
+        // Code with syntax errors (half-typed code in an IDE) is the compiler's to report, and binding it can
+        // fail inside Roslyn itself (a NullReferenceException for some token soups): generate nothing yet.
+        if (declaration.ContainsDiagnostics)
+        {
+            return null;
+        }
+
         var bodyOperation = semanticModel.GetOperation(declaration, cancellationToken) as IMethodBodyOperation;
         var block = bodyOperation?.BlockBody ?? bodyOperation?.ExpressionBody;
         if (block is null)
@@ -76,9 +83,8 @@ internal sealed class BodyParser
             return null;
         }
 
-        // Code with compile errors (half-typed code in an IDE) is the compiler's to report: say nothing
-        // more and generate nothing until it binds.
-        if (declaration.ContainsDiagnostics || block.Descendants().Any(IsErroneous))
+        // Code with semantic errors is the compiler's to report too: say nothing more until it binds.
+        if (block.Descendants().Any(IsErroneous))
         {
             return null;
         }

@@ -111,4 +111,30 @@ public class GeneratorRegressionTests
         Assert.Equal(2, run.GeneratedSources.Count);
         run.ShouldSucceed();
     }
+
+    // Found by the token-soup robustness test at 15,000 cases: binding this body throws inside Roslyn 4.8
+    // itself (Binder.RelationalOperatorType, also from Compilation.GetDiagnostics), which surfaced as SD9999.
+    // Bodies with syntax errors are now left to the compiler without being bound.
+    [Fact]
+    public void A_body_whose_binding_throws_inside_Roslyn_is_left_to_the_compiler()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x, double y, int n)
+                {
+            ] int continue new 1_000 => float %= checked 10L ; case == delegate struct Derivative ^ throw /= new bool
+
+            }
+            }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.GeneratedSources);
+        Assert.Contains(run.Input.SyntaxTrees.First().GetDiagnostics(), d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+    }
 }
