@@ -20,7 +20,9 @@ internal static class Simplifier
         Negate negate => SimplifyNegate(Simplify(negate.Operand)),
         Binary binary => SimplifyBinary(binary.Operator, Simplify(binary.Left), Simplify(binary.Right)),
         Call call => SimplifyCall(new Call(call.Function, call.Arguments.Select(Simplify).ToEquatableArray())),
-        Comparison comparison => new Comparison(comparison.Operator, Simplify(comparison.Left), Simplify(comparison.Right)),
+        // A comparison's operands are the user's (or a rule's arguments) and stay as written: simplifying
+        // them could turn (c ? x : x) <= x into x <= x, which C# warns about (CS1718).
+        Comparison comparison => SimplifyComparison(comparison.Operator, comparison.Left, comparison.Right),
         Logical logical => new Logical(logical.Operator, Simplify(logical.Left), Simplify(logical.Right)),
         Not not => new Not(Simplify(not.Operand)),
         Conditional conditional => SimplifyConditional(
@@ -245,6 +247,15 @@ internal static class Simplifier
 
         return call;
     }
+
+    /// <summary>
+    /// <c>u &lt; u</c> and <c>u &gt; u</c> are false for every u, NaN included (and C# warns, CS1718, about
+    /// comparing a variable with itself): the derivative of max(u, u) needs no such test.
+    /// </summary>
+    private static Expr SimplifyComparison(ComparisonOperator op, Expr left, Expr right) =>
+        op is ComparisonOperator.Less or ComparisonOperator.Greater && left.Equals(right)
+            ? new BoolConstant(false)
+            : new Comparison(op, left, right);
 
     private static Expr SimplifyConditional(Expr condition, Expr whenTrue, Expr whenFalse) => condition switch
     {

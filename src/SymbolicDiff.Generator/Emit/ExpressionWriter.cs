@@ -26,7 +26,15 @@ internal static class ExpressionWriter
     public static string Write(Expr expression, bool single = false)
     {
         var builder = new StringBuilder();
-        Write(expression, builder, single);
+        Write(expression, builder, single, integer: false);
+        return builder.ToString();
+    }
+
+    /// <summary>Prints integer code (a count): constants stay integer literals, as the user wrote them.</summary>
+    public static string WriteInteger(Expr expression)
+    {
+        var builder = new StringBuilder();
+        Write(expression, builder, single: false, integer: true);
         return builder.ToString();
     }
 
@@ -55,6 +63,23 @@ internal static class ExpressionWriter
         return value.ToString("R", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// A constant where nothing else fixes its type (a call argument, a branch of ?:): written so that C#
+    /// reads a double (3.0, not 3, which would pick Math.Max(int, int) or make c ? 3 : 2 an int).
+    /// </summary>
+    private static void WriteTyped(Expr expression, StringBuilder builder, bool single, bool integer)
+    {
+        if (expression is Constant constant && !integer)
+        {
+            builder.Append(RealLiteral(constant.Value, single));
+            return;
+        }
+
+        Write(expression, builder, single, integer);
+    }
+
+    private static string RealLiteral(double value, bool single) => single ? FloatLiteral(value) : DoubleLiteral(value);
+
     /// <summary>A float literal: the double rounded to float, as the compiler would round a float method's constants.</summary>
     private static string FloatLiteral(double value)
     {
@@ -79,7 +104,7 @@ internal static class ExpressionWriter
         return looksIntegral ? text + ".0" : text;
     }
 
-    private static void Write(Expr expression, StringBuilder builder, bool single)
+    private static void Write(Expr expression, StringBuilder builder, bool single, bool integer)
     {
         switch (expression)
         {
@@ -95,7 +120,7 @@ internal static class ExpressionWriter
             {
                 builder.Append('-');
                 int start = builder.Length;
-                WriteOperand(negate.Operand, UnaryPrecedence, builder, parenthesiseEqual: false, single);
+                WriteOperand(negate.Operand, UnaryPrecedence, builder, parenthesiseEqual: false, single, integer);
 
                 // "- -x" must not become the decrement token "--x".
                 if (builder.Length > start && builder[start] == '-')
@@ -106,18 +131,18 @@ internal static class ExpressionWriter
                 break;
             }
 
-            case Binary { Left: Constant left, Right: Constant right } constants:
+            case Binary { Left: Constant left, Right: Constant right } constants when !integer:
                 // Two literals alone: C# would do integer arithmetic on "1 / 3", so make the left one a double.
                 builder.Append(single ? FloatLiteral(left.Value) : DoubleLiteral(left.Value)).Append(' ').Append(OperatorText(constants.Operator)).Append(' ');
-                WriteOperand(right, MultiplicativePrecedence, builder, parenthesiseEqual: true, single);
+                WriteOperand(right, MultiplicativePrecedence, builder, parenthesiseEqual: true, single, integer);
                 break;
 
             case Binary binary:
             {
                 int precedence = Precedence(binary);
-                WriteOperand(binary.Left, precedence, builder, parenthesiseEqual: false, single);
+                WriteOperand(binary.Left, precedence, builder, parenthesiseEqual: false, single, integer);
                 builder.Append(' ').Append(OperatorText(binary.Operator)).Append(' ');
-                WriteOperand(binary.Right, precedence, builder, parenthesiseEqual: true, single);
+                WriteOperand(binary.Right, precedence, builder, parenthesiseEqual: true, single, integer);
                 break;
             }
 
@@ -138,34 +163,34 @@ internal static class ExpressionWriter
                         builder.Append(", ");
                     }
 
-                    Write(call.Arguments[i], builder, single);
+                    WriteTyped(call.Arguments[i], builder, single, integer);
                 }
 
                 builder.Append(')');
                 break;
 
             case Comparison comparison:
-                WriteOperand(comparison.Left, ComparisonPrecedence, builder, parenthesiseEqual: true, single);
+                WriteOperand(comparison.Left, ComparisonPrecedence, builder, parenthesiseEqual: true, single, integer);
                 builder.Append(' ').Append(ComparisonText(comparison.Operator)).Append(' ');
-                WriteOperand(comparison.Right, ComparisonPrecedence, builder, parenthesiseEqual: true, single);
+                WriteOperand(comparison.Right, ComparisonPrecedence, builder, parenthesiseEqual: true, single, integer);
                 break;
 
             case Logical logical:
             {
                 int precedence = Precedence(logical);
-                WriteOperand(logical.Left, precedence, builder, parenthesiseEqual: false, single);
+                WriteOperand(logical.Left, precedence, builder, parenthesiseEqual: false, single, integer);
                 builder.Append(logical.Operator == LogicalOperator.And ? " && " : " || ");
-                WriteOperand(logical.Right, precedence, builder, parenthesiseEqual: true, single);
+                WriteOperand(logical.Right, precedence, builder, parenthesiseEqual: true, single, integer);
                 break;
             }
 
             case Not not:
                 builder.Append('!');
-                WriteOperand(not.Operand, UnaryPrecedence, builder, parenthesiseEqual: false, single);
+                WriteOperand(not.Operand, UnaryPrecedence, builder, parenthesiseEqual: false, single, integer);
                 break;
 
             case Member member:
-                WriteOperand(member.Target, PrimaryPrecedence, builder, parenthesiseEqual: false, single);
+                WriteOperand(member.Target, PrimaryPrecedence, builder, parenthesiseEqual: false, single, integer);
                 builder.Append('.').Append(member.Name);
                 break;
 
@@ -186,16 +211,32 @@ internal static class ExpressionWriter
                 break;
 
             case Conditional conditional:
-                WriteOperand(conditional.Condition, ConditionalPrecedence, builder, parenthesiseEqual: true, single);
+                WriteOperand(conditional.Condition, ConditionalPrecedence, builder, parenthesiseEqual: true, single, integer);
                 builder.Append(" ? ");
-                WriteOperand(conditional.WhenTrue, ConditionalPrecedence, builder, parenthesiseEqual: true, single);
+                if (conditional.WhenTrue is Constant trueConstant && !integer)
+                {
+                    builder.Append(RealLiteral(trueConstant.Value, single));
+                }
+                else
+                {
+                    WriteOperand(conditional.WhenTrue, ConditionalPrecedence, builder, parenthesiseEqual: true, single, integer);
+                }
+
                 builder.Append(" : ");
-                WriteOperand(conditional.WhenFalse, ConditionalPrecedence, builder, parenthesiseEqual: false, single);
+                if (conditional.WhenFalse is Constant falseConstant && !integer)
+                {
+                    builder.Append(RealLiteral(falseConstant.Value, single));
+                }
+                else
+                {
+                    WriteOperand(conditional.WhenFalse, ConditionalPrecedence, builder, parenthesiseEqual: false, single, integer);
+                }
+
                 break;
         }
     }
 
-    private static void WriteOperand(Expr operand, int parentPrecedence, StringBuilder builder, bool parenthesiseEqual, bool single)
+    private static void WriteOperand(Expr operand, int parentPrecedence, StringBuilder builder, bool parenthesiseEqual, bool single, bool integer)
     {
         int precedence = Precedence(operand);
         bool parenthesise = precedence < parentPrecedence || (parenthesiseEqual && precedence == parentPrecedence);
@@ -204,7 +245,7 @@ internal static class ExpressionWriter
             builder.Append('(');
         }
 
-        Write(operand, builder, single);
+        Write(operand, builder, single, integer);
         if (parenthesise)
         {
             builder.Append(')');

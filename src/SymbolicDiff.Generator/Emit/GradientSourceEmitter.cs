@@ -108,7 +108,8 @@ internal static class GradientSourceEmitter
             {
                 string type = assignment.IsDouble ? method.RealType : assignment.TypeName;
                 bool integerCode = assignment.IntegerType is not null || assignment.HasIntegerValue;
-                writer.Line($"{type} {ExpressionWriter.Identifier(assignment.Target)} = {ExpressionWriter.Write(assignment.Value, method.IsSingle && !integerCode)};");
+                string value = integerCode ? ExpressionWriter.WriteInteger(assignment.Value) : ExpressionWriter.Write(assignment.Value, method.IsSingle);
+                writer.Line($"{type} {ExpressionWriter.Identifier(assignment.Target)} = {value};");
             }
 
             writer.Line();

@@ -428,9 +428,10 @@ internal sealed class BodyParser
 
         foreach (var symbol in afterThen.Keys.Union(afterElse.Keys, SymbolEqualityComparer.Default))
         {
-            bool inThen = afterThen.TryGetValue(symbol, out string? thenName);
-            bool inElse = afterElse.TryGetValue(symbol, out string? elseName);
-            if (!inThen || !inElse || thenName == elseName)
+            // A parameter not yet reassigned has no entry: on that side it is still the parameter itself.
+            string? thenName = afterThen.TryGetValue(symbol, out var t) ? t : symbol is IParameterSymbol ? symbol.Name : null;
+            string? elseName = afterElse.TryGetValue(symbol, out var e) ? e : symbol is IParameterSymbol ? symbol.Name : null;
+            if (thenName is null || elseName is null || thenName == elseName)
             {
                 continue;
             }
@@ -459,7 +460,16 @@ internal sealed class BodyParser
             {
                 var left = ParseExpression(binary.LeftOperand);
                 var right = ParseExpression(binary.RightOperand);
-                return left is null || right is null ? null : new Comparison(comparison, left, right);
+
+                // +x < x is x < x once parsed: false for every x, and written so C# does not warn (CS1718).
+                if (left is null || right is null)
+                {
+                    return null;
+                }
+
+                return comparison is ComparisonOperator.Less or ComparisonOperator.Greater && left.Equals(right)
+                    ? new BoolConstant(false)
+                    : new Comparison(comparison, left, right);
             }
 
             case IBinaryOperation { OperatorMethod: null, OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } logical:

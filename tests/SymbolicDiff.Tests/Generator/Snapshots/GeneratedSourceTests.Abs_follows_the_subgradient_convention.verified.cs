@@ -23,8 +23,8 @@ partial class Kinks
         double l1 = global::System.Math.Abs(u) + 0.5 * global::System.Math.Abs(x);
 
         // Backward sweep: the chain rule, from the result back to the parameters.
-        double dL1_du = u > 0 ? 1 : u < 0 ? -1 : u; // ∂l1/∂u
-        double dL1_dx = 0.5 * (x > 0 ? 1 : x < 0 ? -1 : x); // ∂l1/∂x
+        double dL1_du = u > 0 ? 1.0 : u < 0 ? -1.0 : u; // ∂l1/∂u
+        double dL1_dx = 0.5 * (x > 0 ? 1.0 : x < 0 ? -1.0 : x); // ∂l1/∂x
         dL1_dx += dL1_du; // ∂l1/∂x += ∂l1/∂u · ∂u/∂x, ∂u/∂x = 1
         double dL1_dy = -dL1_du; // ∂l1/∂y = ∂l1/∂u · ∂u/∂y, ∂u/∂y = -1
 

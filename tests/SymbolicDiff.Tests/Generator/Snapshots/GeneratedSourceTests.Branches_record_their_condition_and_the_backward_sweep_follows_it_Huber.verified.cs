@@ -21,16 +21,16 @@ partial class Branches
         // Forward sweep: the method's own computation.
         double magnitude = global::System.Math.Abs(residual);
         bool branch = magnitude <= delta;
-        double huberIfReturned = branch ? 0.5 * residual * residual : 0;
+        double huberIfReturned = branch ? 0.5 * residual * residual : 0.0;
         double huber = branch ? huberIfReturned : delta * (magnitude - 0.5 * delta);
 
         // Backward sweep: the chain rule, from the result back to the parameters.
-        double dHuber_dhuberIfReturned = branch ? 1 : 0; // ∂huber/∂huberIfReturned
-        double dHuber_ddelta = branch ? 0 : magnitude - 0.5 * delta - 0.5 * delta; // ∂huber/∂delta
-        double dHuber_dmagnitude = branch ? 0 : delta; // ∂huber/∂magnitude
-        double dhuberIfReturned_dresidual = branch ? residual : 0; // ∂huberIfReturned/∂residual
+        double dHuber_dhuberIfReturned = branch ? 1.0 : 0.0; // ∂huber/∂huberIfReturned
+        double dHuber_ddelta = branch ? 0.0 : magnitude - 0.5 * delta - 0.5 * delta; // ∂huber/∂delta
+        double dHuber_dmagnitude = branch ? 0.0 : delta; // ∂huber/∂magnitude
+        double dhuberIfReturned_dresidual = branch ? residual : 0.0; // ∂huberIfReturned/∂residual
         double dHuber_dresidual = dHuber_dhuberIfReturned * dhuberIfReturned_dresidual; // ∂huber/∂residual = ∂huber/∂huberIfReturned · ∂huberIfReturned/∂residual
-        double dmagnitude_dresidual = residual > 0 ? 1 : residual < 0 ? -1 : residual; // ∂magnitude/∂residual
+        double dmagnitude_dresidual = residual > 0 ? 1.0 : residual < 0 ? -1.0 : residual; // ∂magnitude/∂residual
         dHuber_dresidual += dHuber_dmagnitude * dmagnitude_dresidual; // ∂huber/∂residual += ∂huber/∂magnitude · ∂magnitude/∂residual
 
         return new HuberGradient(huber, dHuber_dresidual, dHuber_ddelta);

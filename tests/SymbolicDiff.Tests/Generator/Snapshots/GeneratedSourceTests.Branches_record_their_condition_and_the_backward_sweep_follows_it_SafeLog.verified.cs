@@ -20,20 +20,20 @@ partial class Branches
     {
         // Forward sweep: the method's own computation.
         bool branch = x > 0 && y != 0;
-        double r_1 = branch ? global::System.Math.Log(x) * y : 0;
-        double r_2 = !branch ? (x < -1 ? -x : 0.5 * y) : 0;
+        double r_1 = branch ? global::System.Math.Log(x) * y : 0.0;
+        double r_2 = !branch ? (x < -1 ? -x : 0.5 * y) : 0.0;
         double r_3 = branch ? r_1 : r_2;
 
         // Backward sweep: the chain rule, from the result back to the parameters.
-        double dR_3_dr_1 = branch ? 1 : 0; // ∂r_3/∂r_1
-        double dR_3_dr_2 = branch ? 0 : 1; // ∂r_3/∂r_2
-        double dr_2_dx = !branch ? (x < -1 ? -1 : 0) : 0; // ∂r_2/∂x
+        double dR_3_dr_1 = branch ? 1.0 : 0.0; // ∂r_3/∂r_1
+        double dR_3_dr_2 = branch ? 0.0 : 1.0; // ∂r_3/∂r_2
+        double dr_2_dx = !branch ? (x < -1 ? -1.0 : 0.0) : 0.0; // ∂r_2/∂x
         double dR_3_dx = dR_3_dr_2 * dr_2_dx; // ∂r_3/∂x = ∂r_3/∂r_2 · ∂r_2/∂x
-        double dr_2_dy = !branch ? (x < -1 ? 0 : 0.5) : 0; // ∂r_2/∂y
+        double dr_2_dy = !branch ? (x < -1 ? 0.0 : 0.5) : 0.0; // ∂r_2/∂y
         double dR_3_dy = dR_3_dr_2 * dr_2_dy; // ∂r_3/∂y = ∂r_3/∂r_2 · ∂r_2/∂y
-        double dr_1_dx = branch ? y / x : 0; // ∂r_1/∂x
+        double dr_1_dx = branch ? y / x : 0.0; // ∂r_1/∂x
         dR_3_dx += dR_3_dr_1 * dr_1_dx; // ∂r_3/∂x += ∂r_3/∂r_1 · ∂r_1/∂x
-        double dr_1_dy = branch ? global::System.Math.Log(x) : 0; // ∂r_1/∂y
+        double dr_1_dy = branch ? global::System.Math.Log(x) : 0.0; // ∂r_1/∂y
         dR_3_dy += dR_3_dr_1 * dr_1_dy; // ∂r_3/∂y += ∂r_3/∂r_1 · ∂r_1/∂y
 
         return new SafeLogGradient(r_3, dR_3_dx, dR_3_dy);

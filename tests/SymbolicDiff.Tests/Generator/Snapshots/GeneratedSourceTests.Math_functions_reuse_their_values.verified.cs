@@ -25,7 +25,7 @@ partial class Functions
         double t = tanh + global::System.Math.Sin(y) * global::System.Math.Cos(x);
         double pow = global::System.Math.Pow(x, y);
         double exp = global::System.Math.Exp(y);
-        double mixed = e * r + global::System.Math.Log(r) - global::System.Math.Pow(t, 2) + pow + 3 * exp;
+        double mixed = e * r + global::System.Math.Log(r) - global::System.Math.Pow(t, 2.0) + pow + 3 * exp;
 
         // Backward sweep: the chain rule, from the result back to the parameters.
         double dMixed_de = r; // ∂mixed/∂e

@@ -22,11 +22,11 @@ partial class Kinks
     {
         // Forward sweep: the method's own computation.
         double u = margin - x * y;
-        double hinge = global::System.Math.Max(0, u) + global::System.Math.Clamp(x, -1, 1) * global::System.Math.Floor(y) + (double)global::System.Math.Sign(y) / 2;
+        double hinge = global::System.Math.Max(0.0, u) + global::System.Math.Clamp(x, -1.0, 1.0) * global::System.Math.Floor(y) + (double)global::System.Math.Sign(y) / 2;
 
         // Backward sweep: the chain rule, from the result back to the parameters.
-        double dHinge_du = u > 0 ? 1 : u < 0 ? 0 : 0.5; // ∂hinge/∂u
-        double dHinge_dx = (x < -1 ? 0 : x > 1 ? 0 : 1) * global::System.Math.Floor(y); // ∂hinge/∂x
+        double dHinge_du = u > 0 ? 1.0 : u < 0 ? 0.0 : 0.5; // ∂hinge/∂u
+        double dHinge_dx = (x < -1 ? 0.0 : x > 1 ? 0.0 : 1.0) * global::System.Math.Floor(y); // ∂hinge/∂x
         double dHinge_dmargin = dHinge_du; // ∂hinge/∂margin = ∂hinge/∂u · ∂u/∂margin, ∂u/∂margin = 1
         dHinge_dx -= dHinge_du * y; // ∂hinge/∂x += ∂hinge/∂u · ∂u/∂x, ∂u/∂x = -y
         double dHinge_dy = -(dHinge_du * x); // ∂hinge/∂y = ∂hinge/∂u · ∂u/∂y, ∂u/∂y = -x
