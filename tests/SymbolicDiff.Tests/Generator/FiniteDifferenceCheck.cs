@@ -17,21 +17,33 @@ internal static class FiniteDifferenceCheck
     }
 
     /// <summary>
-    /// Every parameter is differentiated in the methods this is used on: checks the value against the method
-    /// and each partial against (f(x+h) − f(x−h)) / 2h.
+    /// Checks the value against the method and each gradient property against (f(x+h) − f(x−h)) / 2h for the
+    /// parameter it belongs to (W for w).
     /// </summary>
-    public static void AgainstFiniteDifferences(GeneratorRun run, string typeName, string methodName, params double[] point)
+    public static void AgainstFiniteDifferences(GeneratorRun run, string typeName, string methodName, params double[] point) =>
+        Check(run, typeName, methodName, point, differentiated: null);
+
+    /// <summary>As <see cref="AgainstFiniteDifferences"/>, also asserting which parameters have a gradient property.</summary>
+    public static void AgainstFiniteDifferencesOf(GeneratorRun run, string typeName, string methodName, double[] point, params string[] differentiated) =>
+        Check(run, typeName, methodName, point, differentiated);
+
+    private static void Check(GeneratorRun run, string typeName, string methodName, double[] point, string[]? differentiated)
     {
         var (method, withGradient) = Methods(run.Load(), typeName, methodName);
         double F(double[] x) => (double)method.Invoke(null, x.Cast<object>().ToArray())!;
 
         object result = withGradient.Invoke(null, point.Cast<object>().ToArray())!;
         var properties = result.GetType().GetProperties();
-        double value = (double)properties.Single(p => p.Name == "Value").GetValue(result)!;
-        Assert.Equal(F(point), value);
+        Assert.Equal(F(point), (double)properties.Single(p => p.Name == "Value").GetValue(result)!);
 
         var parameters = method.GetParameters();
-        foreach (var property in properties.Where(p => p.Name != "Value"))
+        var partials = properties.Where(p => p.Name != "Value").ToList();
+        if (differentiated is not null)
+        {
+            Assert.Equal(differentiated.Select(name => char.ToUpperInvariant(name[0]) + name.Substring(1)), partials.Select(p => p.Name));
+        }
+
+        foreach (var property in partials)
         {
             int index = Array.FindIndex(parameters, p => string.Equals(p.Name, property.Name, StringComparison.OrdinalIgnoreCase));
             Assert.True(index >= 0, $"no parameter for gradient property {property.Name}");
@@ -45,32 +57,6 @@ internal static class FiniteDifferenceCheck
             Assert.True(
                 Math.Abs(analytic - finiteDifference) <= 1e-6 * Math.Max(1, Math.Abs(finiteDifference)),
                 $"∂{methodName}/∂{parameters[index].Name} at ({string.Join(", ", point)}): generated {analytic}, finite difference {finiteDifference}");
-        }
-    }
-
-    /// <summary>As <see cref="AgainstFiniteDifferences"/> for a method that differentiates only the <paramref name="differentiated"/> parameters.</summary>
-    public static void AgainstFiniteDifferencesOf(GeneratorRun run, string typeName, string methodName, double[] point, params string[] differentiated)
-    {
-        var (method, withGradient) = Methods(run.Load(), typeName, methodName);
-        double F(double[] x) => (double)method.Invoke(null, x.Cast<object>().ToArray())!;
-        object result = withGradient.Invoke(null, point.Cast<object>().ToArray())!;
-        Assert.Equal(F(point), (double)result.GetType().GetProperty("Value")!.GetValue(result)!);
-
-        var parameters = method.GetParameters();
-        foreach (string name in differentiated)
-        {
-            int index = Array.FindIndex(parameters, p => p.Name == name);
-            double h = 1e-6 * Math.Max(1, Math.Abs(point[index]));
-            var plus = (double[])point.Clone();
-            var minus = (double[])point.Clone();
-            plus[index] += h;
-            minus[index] -= h;
-            double finiteDifference = (F(plus) - F(minus)) / (2 * h);
-            string property = char.ToUpperInvariant(name[0]) + name.Substring(1);
-            double analytic = (double)result.GetType().GetProperty(property)!.GetValue(result)!;
-            Assert.True(
-                Math.Abs(analytic - finiteDifference) <= 1e-6 * Math.Max(1, Math.Abs(finiteDifference)),
-                $"∂{methodName}/∂{name}: generated {analytic}, finite difference {finiteDifference}");
         }
     }
 

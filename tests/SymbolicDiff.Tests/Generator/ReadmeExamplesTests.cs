@@ -72,7 +72,7 @@ public class ReadmeExamplesTests
         return string.Join("\n", usings.Concat(statements).Append("return;").Concat(types));
     }
 
-    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "")
+    internal static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "")
     {
         var directory = new DirectoryInfo(Path.GetDirectoryName(thisFile)!);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "SymbolicDiff.sln")))
@@ -90,23 +90,12 @@ public class DiagnosticDocumentationTests
     [Fact]
     public void Every_descriptor_links_to_its_README_section_and_the_section_exists()
     {
-        string readme = File.ReadAllText(Path.Combine(FindRoot(), "README.md"));
+        string readme = File.ReadAllText(Path.Combine(ReadmeExamplesTests.RepositoryRoot(), "README.md"));
         foreach (var descriptor in SymbolicDiff.Generator.Diagnostics.DiagnosticDescriptors.All)
         {
             string anchor = descriptor.Id.ToLowerInvariant();
             Assert.Equal(SymbolicDiff.Generator.Diagnostics.DiagnosticDescriptors.HelpLinkRoot + anchor, descriptor.HelpLinkUri);
             Assert.Contains($"<a id=\"{anchor}\"></a>{descriptor.Id} |", readme, StringComparison.Ordinal);
         }
-    }
-
-    private static string FindRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "")
-    {
-        var directory = new DirectoryInfo(Path.GetDirectoryName(thisFile)!);
-        while (!File.Exists(Path.Combine(directory.FullName, "SymbolicDiff.sln")))
-        {
-            directory = directory.Parent!;
-        }
-
-        return directory.FullName;
     }
 }
