@@ -83,6 +83,37 @@ public class IncrementalityTests
     }
 
     [Fact]
+    public void Adding_and_removing_a_method_gives_exactly_one_new_and_one_removed_output()
+    {
+        const string added = """
+            namespace App;
+            public static partial class Extra
+            {
+                [SymbolicDiff.Differentiable]
+                public static double Cube(double x) => x * x * x;
+            }
+            """;
+        var compilation = GeneratorHarness.Compile(Source);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var withExtra = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(added, GeneratorHarness.ParseOptions, path: "Extra.cs"));
+        driver = driver.RunGenerators(withExtra);
+        var afterAdd = Reasons(driver, TrackingNames.GradientPrograms);
+        Assert.Equal(1, afterAdd.Count(reason => reason == IncrementalStepRunReason.New));
+        Assert.All(afterAdd.Where(reason => reason != IncrementalStepRunReason.New), reason => Assert.True(
+            reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, reason.ToString()));
+
+        driver = driver.RunGenerators(compilation);
+        var afterRemove = Reasons(driver, TrackingNames.GradientPrograms);
+        Assert.Equal(1, afterRemove.Count(reason => reason == IncrementalStepRunReason.Removed));
+        Assert.DoesNotContain(IncrementalStepRunReason.New, afterRemove);
+        Assert.DoesNotContain(IncrementalStepRunReason.Modified, afterRemove);
+    }
+
+    private static List<IncrementalStepRunReason> Reasons(GeneratorDriver driver, string step) =>
+        driver.GetRunResult().Results.Single().TrackedSteps[step].SelectMany(run => run.Outputs).Select(output => output.Reason).ToList();
+
+    [Fact]
     public void Pipeline_models_hold_no_compilation_objects()
     {
         var driver = GeneratorHarness.CreateDriver().RunGenerators(GeneratorHarness.Compile(Source));
