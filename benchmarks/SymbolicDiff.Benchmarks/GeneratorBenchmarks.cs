@@ -1,0 +1,79 @@
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using SymbolicDiff.Generator;
+
+namespace SymbolicDiff.Benchmarks;
+
+/// <summary>
+/// The generator's own cost, with GeneratorDriver: a cold run over a compilation with N [Differentiable]
+/// methods (as on opening a project), and a warm run after an edit in an unrelated file (as on every
+/// keystroke in an IDE). Each iteration gets a fresh compilation, so that no binding is cached from the last.
+/// </summary>
+[MemoryDiagnoser]
+public class GeneratorBenchmarks
+{
+    private static readonly CSharpParseOptions ParseOptions = CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest);
+
+    private List<SyntaxTree> _trees = new();
+    private SyntaxTree _editedUnrelated = null!;
+    private MetadataReference[] _references = Array.Empty<MetadataReference>();
+    private CSharpCompilation _compilation = null!;
+    private CSharpCompilation _edited = null!;
+    private GeneratorDriver _warmDriver = null!;
+
+    [Params(1, 10, 100, 1000)]
+    public int Methods { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var source = new StringBuilder("using System;\nusing SymbolicDiff;\nnamespace Bench;\npublic static partial class Model\n{\n");
+        for (int i = 0; i < Methods; i++)
+        {
+            source.Append($$"""
+                    [Differentiable(nameof(w), nameof(b))]
+                    public static double Loss{{i}}(double x, double w, double b, double y)
+                    {
+                        double z = x * w + b + {{i}};
+                        double a = Activations.Sigmoid(z);
+                        if (a > 0.5) { a = a * Math.Exp(-w * w); }
+                        return Losses.MeanSquaredError(a, y);
+                    }
+
+                """);
+        }
+
+        source.Append("}\n");
+        _trees = new List<SyntaxTree>
+        {
+            CSharpSyntaxTree.ParseText(source.ToString(), ParseOptions, path: "Model.cs"),
+            CSharpSyntaxTree.ParseText("namespace Bench; public static class Other { public static int N = 1; }", ParseOptions, path: "Other.cs"),
+        };
+        _editedUnrelated = CSharpSyntaxTree.ParseText("namespace Bench; public static class Other { public static int N = 2; }", ParseOptions, path: "Other.cs");
+        _references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+            .Split(Path.PathSeparator)
+            .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(path) is "netstandard.dll")
+            .Append(typeof(DifferentiableAttribute).Assembly.Location)
+            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+            .ToArray();
+    }
+
+    [IterationSetup]
+    public void FreshCompilation()
+    {
+        _compilation = CSharpCompilation.Create("Bench", _trees, _references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        _edited = _compilation.ReplaceSyntaxTree(_trees[1], _editedUnrelated);
+        _warmDriver = CreateDriver().RunGenerators(_compilation);
+    }
+
+    [Benchmark(Baseline = true)]
+    public GeneratorDriver Cold() => CreateDriver().RunGenerators(_compilation);
+
+    [Benchmark]
+    public GeneratorDriver WarmAfterUnrelatedEdit() => _warmDriver.RunGenerators(_edited);
+
+    private static GeneratorDriver CreateDriver() =>
+        CSharpGeneratorDriver.Create(new[] { new DifferentiableGenerator().AsSourceGenerator() }, parseOptions: ParseOptions);
+}
