@@ -812,7 +812,7 @@ internal sealed class BodyParser
         {
             function = BuiltinFunctions.TryGetMath(method.Name, method.Parameters.Length);
         }
-        else if (!DerivativeDeclarationReader.HasDeclaredDerivative(method) && IsDifferentiable(method))
+        else if (!DerivativeDeclarationReader.HasDeclaredDerivative(method) && MethodParser.IsDifferentiable(method))
         {
             string? path = RecursionPath(method);
             if (path is not null)
@@ -864,9 +864,6 @@ internal sealed class BodyParser
 
         return new Call(function, arguments.ToEquatableArray()) { Location = LocationInfo.From(invocation.Syntax) };
     }
-
-    private static bool IsDifferentiable(IMethodSymbol method) =>
-        method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == MethodParser.DifferentiableAttributeName);
 
     /// <summary>
     /// Another [Differentiable] method, in this compilation or a referenced one: its generated
@@ -939,7 +936,7 @@ internal sealed class BodyParser
                 : _semanticModel.Compilation.GetSemanticModel(syntax.SyntaxTree);
             foreach (var invocation in syntax.DescendantNodes().OfType<InvocationExpressionSyntax>())
             {
-                if (model.GetSymbolInfo(invocation, _cancellationToken).Symbol is IMethodSymbol target && IsDifferentiable(target))
+                if (model.GetSymbolInfo(invocation, _cancellationToken).Symbol is IMethodSymbol target && MethodParser.IsDifferentiable(target))
                 {
                     yield return target.OriginalDefinition;
                 }

@@ -70,7 +70,9 @@ internal static class MethodParser
             return new ParseResult(null, diagnostics);
         }
 
-        var parameters = CheckDeclaration(attribute, method, declaration, diagnostics, cancellationToken);
+        // The type's [Differentiable] methods, found once: overloads, generated-name clashes and file names need them.
+        var differentiableSiblings = method.ContainingType.GetMembers().OfType<IMethodSymbol>().Where(IsDifferentiable).ToList();
+        var parameters = CheckDeclaration(attribute, method, declaration, differentiableSiblings, diagnostics, cancellationToken);
         var type = ReadTypeHierarchy(declaration);
 
         // [Differentiable] on the defining part of a partial method: the body is in the implementing part.
@@ -94,7 +96,7 @@ internal static class MethodParser
 
         var model = new MethodModel(type, method.Name, parameters.ToEquatableArray(), body.Value.Body, body.Value.Result)
         {
-            HintNameTag = HintNameTag(method),
+            HintNameTag = HintNameTag(method, differentiableSiblings),
             IsStatic = method.IsStatic,
             RealType = RealTypes.Keyword(RealTypes.Of(method)),
         };
@@ -106,6 +108,7 @@ internal static class MethodParser
         AttributeData? attribute,
         IMethodSymbol method,
         MethodDeclarationSyntax declaration,
+        List<IMethodSymbol> differentiableSiblings,
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken)
     {
@@ -157,7 +160,7 @@ internal static class MethodParser
                 method.ReturnType.ToDisplayString()));
         }
 
-        string? takenName = GeneratedNameTaken(method);
+        string? takenName = GeneratedNameTaken(method, differentiableSiblings);
         if (takenName is not null)
         {
             diagnostics.Add(DiagnosticInfo.Create(
@@ -167,7 +170,7 @@ internal static class MethodParser
                 $"the name '{takenName}' it would generate is already used in '{method.ContainingType.Name}'; rename the method"));
         }
 
-        if (CountDifferentiableOverloads(method) > 1)
+        if (differentiableSiblings.Count(sibling => sibling.Name == method.Name) > 1)
         {
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.UnsupportedMethodShape,
@@ -357,38 +360,31 @@ internal static class MethodParser
     /// A member name <c>M</c> generates (<c>MGradient</c>, <c>MWithGradient</c>) that the type already has, by
     /// hand or generated for another [Differentiable] method (F's FWithGradient is FWith's struct), or null.
     /// </summary>
-    private static string? GeneratedNameTaken(IMethodSymbol method)
+    private static string? GeneratedNameTaken(IMethodSymbol method, List<IMethodSymbol> differentiableSiblings)
     {
         var generated = new[] { method.Name + "Gradient", method.Name + "WithGradient" };
         var taken = new HashSet<string>(method.ContainingType.GetMembers()
             .Where(member => !member.IsImplicitlyDeclared)
             .Select(member => member.Name));
-        foreach (var other in method.ContainingType.GetMembers().OfType<IMethodSymbol>())
+        foreach (var other in differentiableSiblings.Where(other => other.Name != method.Name))
         {
-            if (other.Name != method.Name && other.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttributeName))
-            {
-                taken.Add(other.Name + "Gradient");
-                taken.Add(other.Name + "WithGradient");
-            }
+            taken.Add(other.Name + "Gradient");
+            taken.Add(other.Name + "WithGradient");
         }
 
         return generated.FirstOrDefault(taken.Contains);
     }
 
-    private static string HintNameTag(IMethodSymbol method)
+    private static string HintNameTag(IMethodSymbol method, List<IMethodSymbol> differentiableSiblings)
     {
-        bool hasCaseVariant = method.ContainingType.GetMembers()
-            .OfType<IMethodSymbol>()
-            .Any(other => other.Name != method.Name &&
-                          string.Equals(other.Name, method.Name, System.StringComparison.OrdinalIgnoreCase) &&
-                          other.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttributeName));
+        bool hasCaseVariant = differentiableSiblings.Any(other =>
+            other.Name != method.Name && string.Equals(other.Name, method.Name, System.StringComparison.OrdinalIgnoreCase));
         return hasCaseVariant ? "." + string.Concat(method.Name.Select(c => char.IsUpper(c) ? 'U' : 'l')) : string.Empty;
     }
 
-    private static int CountDifferentiableOverloads(IMethodSymbol method) =>
-        method.ContainingType.GetMembers(method.Name)
-            .OfType<IMethodSymbol>()
-            .Count(candidate => candidate.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttributeName));
+    /// <summary>Whether <paramref name="method"/> carries [Differentiable] (in source or in metadata).</summary>
+    internal static bool IsDifferentiable(IMethodSymbol method) =>
+        method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttributeName);
 
     private static string RefKindText(RefKind refKind) => refKind switch
     {

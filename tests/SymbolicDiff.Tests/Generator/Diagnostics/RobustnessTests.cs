@@ -679,26 +679,6 @@ public class RobustnessTests
     }
 
     [Fact]
-    public void Same_method_in_a_generic_and_a_non_generic_type_does_not_crash()
-    {
-        GeneratorHarness.Run("""
-            using SymbolicDiff;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double F(double x) => x * x;
-            }
-
-            public static partial class C<T>
-            {
-                [Differentiable]
-                public static double F(double x) => x * x;
-            }
-            """).ShouldSucceed();
-    }
-
-    [Fact]
     public void Methods_differing_only_in_case_do_not_crash()
     {
         GeneratorHarness.Run("""
