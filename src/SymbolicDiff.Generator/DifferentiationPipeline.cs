@@ -30,7 +30,9 @@ internal static class DifferentiationPipeline
                 return new MethodResult(null, parsed.Diagnostics.ToEquatableArray());
             }
 
-            var (program, diagnostics) = ReverseModeDifferentiator.Differentiate(parsed.Model, cancellationToken);
+            var (program, diagnostics) = parsed.Model.HasLoops
+                ? LoopDifferentiator.Differentiate(parsed.Model, cancellationToken)
+                : ReverseModeDifferentiator.Differentiate(parsed.Model, cancellationToken);
             return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics).ToEquatableArray());
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

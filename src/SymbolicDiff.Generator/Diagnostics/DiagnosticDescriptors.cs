@@ -30,8 +30,13 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor LoopNotSupported = Error(
         "SD0003",
-        "Loops are not supported",
-        "The '{0}' loop cannot be differentiated: loops are not supported yet; a [Differentiable] method is straight-line code (local declarations, assignments, one return at the end)");
+        "Loop form not supported",
+        "The '{0}' loop cannot be differentiated: {1}; supported loops are for (int i = a; i < n; i++), foreach over a vector, and int i = a; while (i < n) {{ ...; i++; }}");
+
+    public static readonly DiagnosticDescriptor LoopMethodStatement = Error(
+        "SD0019",
+        "Statement not supported in a method with loops or vectors",
+        "{0} is not supported in a [Differentiable] method with loops or vectors; supported there: declarations of double, int and buffer locals (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=) to double locals and buffer elements, for/foreach/while loops, and one return at the end");
 
     public static readonly DiagnosticDescriptor UnsupportedStatement = Error(
         "SD0004",

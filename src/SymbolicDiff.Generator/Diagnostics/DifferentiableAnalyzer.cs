@@ -64,7 +64,8 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         }
 
         var parsed = MethodParser.Parse(declaration, method, context.SemanticModel, attribute, context.CancellationToken);
-        if (parsed.Model is null)
+        // Methods with loops or vectors are not checked for ignored parameters yet.
+        if (parsed.Model is null || parsed.Model.HasLoops)
         {
             return;
         }

@@ -19,7 +19,7 @@ internal static class ExpressionFacts
 
     /// <summary>An atom is printed as is and is never worth a line or a temporary of its own.</summary>
     public static bool IsAtom(Expr expression) =>
-        expression is Constant or Variable or BoolConstant or DefaultLiteral or External or Member { Target: Variable } or CalleeValue ||
+        expression is Constant or Variable or BoolConstant or DefaultLiteral or External or Member { Target: Variable } or CalleeValue or Element ||
         expression is Negate { Operand: Constant or Variable };
 
     /// <summary>Whether the expression is a bool (a condition) rather than a double.</summary>
@@ -40,6 +40,8 @@ internal static class ExpressionFacts
         Conditional conditional => new[] { conditional.Condition, conditional.WhenTrue, conditional.WhenFalse },
         Member member => new[] { member.Target },
         CalleeValue callee => new Expr[] { callee.Gradient, callee.Call },
+        Element element => new[] { element.Index },
+        IntegerValue integer => new[] { integer.Integer },
         _ => Array.Empty<Expr>(),
     };
 
@@ -55,6 +57,8 @@ internal static class ExpressionFacts
         Conditional => new Conditional(children[0], children[1], children[2]),
         Member member => new Member(children[0], member.Name),
         CalleeValue => new CalleeValue((Variable)children[0], (Call)children[1]),
+        Element element => new Element(element.Vector, children[0]),
+        IntegerValue => new IntegerValue(children[0]),
         _ => expression,
     };
 

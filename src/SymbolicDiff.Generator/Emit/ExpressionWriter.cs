@@ -206,6 +206,18 @@ internal static class ExpressionWriter
                 builder.Append("default");
                 break;
 
+            case Element element:
+                builder.Append(Identifier(element.Vector)).Append('[');
+                Write(element.Index, builder, single, integer: true);
+                builder.Append(']');
+                break;
+
+            case IntegerValue value:
+                // Integer arithmetic first, as C# does it, then one conversion.
+                builder.Append(single ? "(float)" : "(double)");
+                WriteOperand(value.Integer, PrimaryPrecedence, builder, parenthesiseEqual: false, single, integer: true);
+                break;
+
             case BoolConstant boolean:
                 builder.Append(boolean.Value ? "true" : "false");
                 break;
@@ -263,6 +275,7 @@ internal static class ExpressionWriter
         Binary => MultiplicativePrecedence,
         Negate => UnaryPrecedence,
         Call { Function.Builtin: BuiltinFunction.Sign } => UnaryPrecedence,
+        IntegerValue => UnaryPrecedence,
         Constant { Value: < 0 } => UnaryPrecedence,
         _ => PrimaryPrecedence,
     };

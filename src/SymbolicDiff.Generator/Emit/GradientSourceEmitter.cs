@@ -60,7 +60,16 @@ internal static class GradientSourceEmitter
 
         WriteGradientStruct(writer, program);
         writer.Line();
-        WriteGradientMethod(writer, program);
+        if (method.HasLoops)
+        {
+            WriteSpanGradientMethod(writer, program);
+            writer.Line();
+            WriteAllocatingGradientMethod(writer, program);
+        }
+        else
+        {
+            WriteGradientMethod(writer, program);
+        }
 
         for (int i = scopes.Count - 1; i >= 0; i--)
         {
@@ -82,7 +91,8 @@ internal static class GradientSourceEmitter
 
         writer.Line(GeneratedCodeAttribute);
         string real = method.RealType;
-        string properties = string.Join(", ", new[] { real + " Value" }.Concat(program.Gradient.Select(e => real + " " + ExpressionWriter.Identifier(e.PropertyName))));
+        string properties = string.Join(", ", new[] { real + " Value" }.Concat(program.Gradient.Select(e =>
+            (IsVector(method, e) ? real + "[]" : real) + " " + ExpressionWriter.Identifier(e.PropertyName))));
         writer.Line($"public readonly record struct {method.MethodName}Gradient({properties});");
     }
 
@@ -141,6 +151,88 @@ internal static class GradientSourceEmitter
 
             string values = string.Join(", ", new[] { ExpressionWriter.Identifier(method.Result) }.Concat(program.Gradient.Select(e => ExpressionWriter.Write(e.Value, method.IsSingle))));
             writer.Line($"return new {method.MethodName}Gradient({values});");
+        }
+    }
+
+    private static bool IsVector(MethodModel method, GradientEntry entry) =>
+        method.Parameters.Any(p => p.Name == entry.ParameterName && p.IsVector);
+
+    /// <summary>
+    /// The gradient of a method with loops or vectors, into storage the caller provides: a span per vector
+    /// parameter and an <c>out</c> per scalar one. It overwrites, checks lengths, and allocates nothing.
+    /// </summary>
+    private static void WriteSpanGradientMethod(IndentedWriter writer, GradientProgram program)
+    {
+        var method = program.Method;
+        string real = method.RealType;
+        writer.Line($"/// <summary>Computes <see cref=\"{Cref(method)}\"/> and writes its gradient with respect to {ParameterList(program)} into the outputs: one forward and one backward sweep, no allocation.</summary>");
+        foreach (var parameter in method.Parameters)
+        {
+            string role = parameter.IsDifferentiated ? "differentiated with respect to" : "held constant";
+            writer.Line($"/// <param name=\"{parameter.Name}\">As in <c>{method.MethodName}</c>; {role}.</param>");
+        }
+
+        foreach (var parameter in method.Parameters.Where(p => p.IsDifferentiated))
+        {
+            string output = Differentiation.LoopDifferentiator.OutputName(parameter);
+            writer.Line(parameter.IsVector
+                ? $"/// <param name=\"{output}\">Receives ∂{method.MethodName}/∂{parameter.Name}, element by element (overwritten); must have the length of <paramref name=\"{parameter.Name}\"/> and must not overlap an input.</param>"
+                : $"/// <param name=\"{output}\">Receives ∂{method.MethodName}/∂{parameter.Name}.</param>");
+        }
+
+        writer.Line($"/// <returns>The value of <c>{method.MethodName}</c>.</returns>");
+        writer.Line($"/// <exception cref=\"global::System.ArgumentException\">A gradient output has the wrong length or overlaps an input.</exception>");
+        writer.Line(GeneratedCodeAttribute);
+        var parameters = method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name))
+            .Concat(method.Parameters.Where(p => p.IsDifferentiated).Select(p =>
+                (p.IsVector ? $"global::System.Span<{real}> " : $"out {real} ") + Differentiation.LoopDifferentiator.OutputName(p)));
+        string modifiers = method.IsStatic ? "public static" : "public";
+        using (writer.Block($"{modifiers} {real} {method.MethodName}WithGradient({string.Join(", ", parameters)})"))
+        {
+            foreach (var line in program.LoopBody)
+            {
+                writer.Line(line.Text.Length == 0 ? string.Empty : new string(' ', 4 * line.Depth) + line.Text);
+            }
+        }
+    }
+
+    /// <summary>The convenient form, returning the gradient struct: it allocates one array per vector parameter.</summary>
+    private static void WriteAllocatingGradientMethod(IndentedWriter writer, GradientProgram program)
+    {
+        var method = program.Method;
+        string real = method.RealType;
+        writer.Line($"/// <summary>Computes <see cref=\"{Cref(method)}\"/> and its gradient with respect to {ParameterList(program)}, returned as a struct. Allocates one array per vector parameter; for training loops, use the overload that writes into spans.</summary>");
+        foreach (var parameter in method.Parameters)
+        {
+            writer.Line($"/// <param name=\"{parameter.Name}\">As in <c>{method.MethodName}</c>.</param>");
+        }
+
+        writer.Line($"/// <returns>The value of <c>{method.MethodName}</c> and one partial derivative (or array of them) per differentiated parameter.</returns>");
+        writer.Line(GeneratedCodeAttribute);
+        string signature = string.Join(", ", method.Parameters.Select(p =>
+            p.TypeName + " " + ExpressionWriter.Identifier(p.Name) + (p.DefaultValue is null ? string.Empty : " = " + p.DefaultValue)));
+        string modifiers = method.IsStatic ? "public static" : "public";
+        using (writer.Block($"{modifiers} {method.MethodName}Gradient {method.MethodName}WithGradient({signature})"))
+        {
+            var arguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name)).ToList();
+            foreach (var parameter in method.Parameters.Where(p => p.IsDifferentiated))
+            {
+                string output = Differentiation.LoopDifferentiator.OutputName(parameter);
+                if (parameter.IsVector)
+                {
+                    writer.Line($"var {output} = new {real}[{ExpressionWriter.Identifier(parameter.Name)}.Length];");
+                    arguments.Add(output);
+                }
+                else
+                {
+                    arguments.Add("out var " + output);
+                }
+            }
+
+            string value = method.Parameters.Any(p => p.Name == "value") ? "value_" : "value";
+            writer.Line($"{real} {value} = {method.MethodName}WithGradient({string.Join(", ", arguments)});");
+            var values = new[] { value }.Concat(method.Parameters.Where(p => p.IsDifferentiated).Select(Differentiation.LoopDifferentiator.OutputName));
+            writer.Line($"return new {method.MethodName}Gradient({string.Join(", ", values)});");
         }
     }
 

@@ -97,3 +97,9 @@ internal sealed record DefaultLiteral : Expr;
 
 /// <summary>C# text read as is and held constant: a field or property of the type (<c>this.scale</c>).</summary>
 internal sealed record External(string Code) : Expr;
+
+/// <summary>An element of a vector (a span, an array, a local buffer): <c>weights[i]</c>; the index is integer code.</summary>
+internal sealed record Element(string Vector, Expr Index) : Expr;
+
+/// <summary>An integer expression read as a real number: written <c>(double)(n / 2)</c>, so C# computes it in integers first.</summary>
+internal sealed record IntegerValue(Expr Integer) : Expr;

@@ -22,4 +22,8 @@ internal sealed record GradientProgram(
     MethodModel Method,
     EquatableArray<Assignment> Forward,
     EquatableArray<BackwardStatement> Backward,
-    EquatableArray<GradientEntry> Gradient);
+    EquatableArray<GradientEntry> Gradient)
+{
+    /// <summary>For a method with loops or vectors: the whole generated method body, line by line (Forward and Backward are then empty).</summary>
+    public EquatableArray<CodeLine> LoopBody { get; init; }
+}

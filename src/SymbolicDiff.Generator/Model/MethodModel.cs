@@ -7,7 +7,13 @@ namespace SymbolicDiff.Generator.Model;
 /// <param name="TypeName">The fully qualified type, as it is emitted in the generated signature.</param>
 /// <param name="IsDifferentiated">Whether the gradient has an entry for this parameter.</param>
 /// <param name="DefaultValue">The default value as C# text (<c>= 1.0</c> is kept on the generated method), or null.</param>
-internal sealed record ParameterModel(string Name, string TypeName, bool IsDifferentiated, string? DefaultValue = null);
+internal sealed record ParameterModel(string Name, string TypeName, bool IsDifferentiated, string? DefaultValue = null)
+{
+    /// <summary>For a vector parameter (<c>ReadOnlySpan&lt;double&gt;</c>, <c>Span&lt;double&gt;</c>, <c>double[]</c>), its element type; else null.</summary>
+    public string? ElementType { get; init; }
+
+    public bool IsVector => ElementType is not null;
+}
 
 /// <summary>One single-assignment definition <c>double Target = Value;</c> (or <c>bool</c>) of the forward program.</summary>
 /// <param name="Target">The defined name: the user's local name for its first assignment, a fresh name for later ones.</param>
@@ -61,6 +67,15 @@ internal sealed record MethodModel(
     /// differs only in case (F and f): file names are compared ignoring case.
     /// </summary>
     public string HintNameTag { get; init; } = string.Empty;
+
+    /// <summary>
+    /// For a method with loops or vector parameters: its structured body (the straight-line
+    /// <see cref="Body"/> is then empty, and <see cref="Result"/> names the returned local).
+    /// </summary>
+    public EquatableArray<Statement> Statements { get; init; }
+
+    /// <summary>Whether the method has loops or vectors, and so goes through the structured path.</summary>
+    public bool HasLoops { get; init; }
 }
 
 /// <summary>A type that contains the method, from outermost to innermost.</summary>

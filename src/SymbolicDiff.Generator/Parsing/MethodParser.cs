@@ -88,6 +88,25 @@ internal static class MethodParser
                 : semanticModel.Compilation.GetSemanticModel(implementationSyntax.SyntaxTree);
         }
 
+        if (LoopBodyParser.NeedsLoopPath(bodyMethod, bodyDeclaration))
+        {
+            var structured = LoopBodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, cancellationToken);
+            if (parameters is null || structured is null || diagnostics.Count > 0)
+            {
+                return new ParseResult(null, diagnostics);
+            }
+
+            var loopModel = new MethodModel(type, method.Name, parameters.ToEquatableArray(), EquatableArray<Assignment>.Empty, structured.Value.Result)
+            {
+                HintNameTag = HintNameTag(method, differentiableSiblings),
+                IsStatic = method.IsStatic,
+                RealType = RealTypes.Keyword(RealTypes.Of(method)),
+                Statements = structured.Value.Statements,
+                HasLoops = true,
+            };
+            return new ParseResult(loopModel, diagnostics);
+        }
+
         var body = BodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, cancellationToken);
         if (parameters is null || body is null || diagnostics.Count > 0)
         {
@@ -206,7 +225,10 @@ internal static class MethodParser
                 p.Name,
                 p.Type.ToDisplayString(ParameterTypeFormat),
                 differentiated.Contains(p.Name),
-                DefaultValueText(p)))
+                DefaultValueText(p))
+            {
+                ElementType = LoopBodyParser.ElementType(p.Type)?.ToDisplayString(),
+            })
             .ToList();
 
         CheckGradientPropertyNames(method, parameters, declaration, methodLocation, diagnostics);
@@ -249,7 +271,7 @@ internal static class MethodParser
         if (names.Count == 0)
         {
             var all = new HashSet<string>(method.Parameters
-                .Where(p => p.Type.SpecialType == RealTypes.Of(method) && p.RefKind == RefKind.None)
+                .Where(p => (p.Type.SpecialType == RealTypes.Of(method) || LoopBodyParser.IsRealVector(p.Type, RealTypes.Of(method))) && p.RefKind == RefKind.None)
                 .Select(p => p.Name));
             if (all.Count == 0)
             {
@@ -280,7 +302,7 @@ internal static class MethodParser
                     method.Name,
                     parameterList));
             }
-            else if (parameter.Type.SpecialType != RealTypes.Of(method))
+            else if (parameter.Type.SpecialType != RealTypes.Of(method) && !LoopBodyParser.IsRealVector(parameter.Type, RealTypes.Of(method)))
             {
                 diagnostics.Add(DiagnosticInfo.Create(
                     DiagnosticDescriptors.ParameterNotDouble,

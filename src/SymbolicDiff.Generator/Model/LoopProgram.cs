@@ -1,0 +1,33 @@
+namespace SymbolicDiff.Generator.Model;
+
+// The structured IR of a method with loops or vectors. Unlike the straight-line path, variables here are
+// mutable (a loop-carried sum is one variable updated n times), so the backward sweep runs the loops again
+// in reverse and restores overwritten values that it needs from a stack of saved values.
+
+/// <summary>One statement of a method with loops or vectors.</summary>
+internal abstract record Statement;
+
+/// <summary><c>double name = value;</c>: a real local declared (and so born) here.</summary>
+internal sealed record DeclareReal(string Name, Expr Value) : Statement;
+
+/// <summary><c>int name = value;</c>: an integer local (a count, a stride), assigned once and never differentiated.</summary>
+internal sealed record DeclareInteger(string Name, string TypeName, Expr Value) : Statement;
+
+/// <summary>
+/// A local buffer, declared at the method's top level: <c>Span&lt;double&gt; h = stackalloc double[n];</c>
+/// (<paramref name="OnStack"/>) or <c>double[] h = new double[n];</c>.
+/// </summary>
+internal sealed record DeclareBuffer(string Name, Expr Length, bool OnStack) : Statement;
+
+/// <summary>
+/// <c>target = value;</c> where target is a real local (<see cref="Variable"/>) or a buffer element
+/// (<see cref="Element"/>); compound assignments arrive expanded (<c>s += e</c> is <c>s = s + e</c>).
+/// <paramref name="Source"/> is the user's statement, quoted in comments.
+/// </summary>
+internal sealed record AssignReal(Expr Target, Expr Value, string Source) : Statement;
+
+/// <summary><c>for (int counter = from; counter &lt; to; counter++) body</c>: every supported loop is brought to this form.</summary>
+internal sealed record ForLoop(string Counter, string CounterType, Expr From, Expr To, EquatableArray<Statement> Body) : Statement;
+
+/// <summary>One line of generated code at an indentation depth (relative to the method body).</summary>
+internal sealed record CodeLine(int Depth, string Text);

@@ -1,0 +1,892 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using SymbolicDiff.Generator.Diagnostics;
+using SymbolicDiff.Generator.Model;
+
+namespace SymbolicDiff.Generator.Parsing;
+
+/// <summary>
+/// Parses the body of a method with loops or vector parameters into the structured IR of
+/// <see cref="Statement"/>s: every loop brought to <c>for (int i = a; i &lt; b; i++)</c>, compound
+/// assignments expanded, integer code (counts, strides, indices) kept apart from the real arithmetic that
+/// is differentiated. Unlike <see cref="BodyParser"/> it does not rename: a loop-carried sum stays one variable.
+/// </summary>
+internal sealed class LoopBodyParser
+{
+    private readonly IMethodSymbol _method;
+    private readonly SemanticModel _semanticModel;
+    private readonly SpecialType _real;
+    private readonly List<DiagnosticInfo> _diagnostics;
+    private readonly CancellationToken _cancellationToken;
+    private readonly NameAllocator _names;
+
+    // Integer locals are assigned once (their declaration); a loop counter only by its loop header.
+    private readonly HashSet<ILocalSymbol> _counters = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<ISymbol> _buffers = new(SymbolEqualityComparer.Default);
+    private IOperation? _root;
+    private int _loopDepth;
+    private string? _result;
+    private readonly List<Statement> _top = new();
+
+    private LoopBodyParser(IMethodSymbol method, SemanticModel semanticModel, IEnumerable<string> reserved, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        _method = method;
+        _semanticModel = semanticModel;
+        _real = RealTypes.Of(method);
+        _diagnostics = diagnostics;
+        _cancellationToken = cancellationToken;
+        _names = new NameAllocator(reserved);
+    }
+
+    /// <summary>Whether <paramref name="type"/> is a vector of <paramref name="real"/>: <c>ReadOnlySpan&lt;T&gt;</c>, <c>Span&lt;T&gt;</c> or <c>T[]</c>.</summary>
+    public static bool IsRealVector(ITypeSymbol? type, SpecialType real) => ElementType(type)?.SpecialType == real;
+
+    /// <summary>The element type of a span, read-only span or single-dimensional array, else null.</summary>
+    public static ITypeSymbol? ElementType(ITypeSymbol? type) => type switch
+    {
+        IArrayTypeSymbol { Rank: 1 } array => array.ElementType,
+        INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", TypeArguments.Length: 1 } span
+            when span.ContainingNamespace?.ToDisplayString() == "System" => span.TypeArguments[0],
+        _ => null,
+    };
+
+    /// <summary>Whether the method must take the structured path: a vector parameter, or a loop in its body.</summary>
+    public static bool NeedsLoopPath(IMethodSymbol method, MethodDeclarationSyntax declaration)
+    {
+        if (method.Parameters.Any(p => ElementType(p.Type) is not null))
+        {
+            return true;
+        }
+
+        SyntaxNode? body = (SyntaxNode?)declaration.Body ?? declaration.ExpressionBody;
+        return body is not null &&
+               body.DescendantNodes().Any(n => n is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax);
+    }
+
+    /// <summary>The single declarator of <c>int i = a;</c> (one variable, with a value), or null.</summary>
+    private static IVariableDeclaratorOperation? SingleDeclarator(IOperation? operation) =>
+        operation is IVariableDeclarationGroupOperation { Declarations.Length: 1 } group &&
+        group.Declarations[0].Declarators.Length == 1 &&
+        group.Declarations[0].Declarators[0] is { Initializer: not null } declarator
+            ? declarator
+            : null;
+
+    public static (EquatableArray<Statement> Statements, string Result)? Parse(
+        SemanticModel semanticModel,
+        IMethodSymbol method,
+        MethodDeclarationSyntax declaration,
+        List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellationToken)
+    {
+        if (declaration.ContainsDiagnostics)
+        {
+            return null;
+        }
+
+        var bodyOperation = semanticModel.GetOperation(declaration, cancellationToken) as IMethodBodyOperation;
+        var block = bodyOperation?.BlockBody ?? bodyOperation?.ExpressionBody;
+        if (block is null)
+        {
+            if (declaration.Body is null && declaration.ExpressionBody is null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.UnsupportedMethodShape,
+                    LocationInfo.From(declaration.Identifier),
+                    method.Name,
+                    "it has no body to differentiate"));
+            }
+
+            return null;
+        }
+
+        if (block.Descendants().Any(o => o is IInvalidOperation || o.Type is { TypeKind: TypeKind.Error }))
+        {
+            return null;
+        }
+
+        var reserved = method.Parameters.Select(p => p.Name)
+            .Concat(block.Descendants().OfType<IVariableDeclaratorOperation>().Select(d => d.Symbol.Name))
+            .Concat(new[] { method.Name });
+        var parser = new LoopBodyParser(method, semanticModel, reserved, diagnostics, cancellationToken);
+        parser._root = block;
+        int problemsBefore = diagnostics.Count;
+        parser.ParseStatements(block.Operations, parser._top, isMethodBody: true);
+        if (diagnostics.Count > problemsBefore)
+        {
+            return null;
+        }
+
+        if (parser._result is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.LoopMethodStatement,
+                LocationInfo.From(declaration.Identifier),
+                "A method that does not end with 'return'"));
+            return null;
+        }
+
+        return (parser._top.ToEquatableArray(), parser._result);
+    }
+
+    private void ParseStatements(IReadOnlyList<IOperation> operations, List<Statement> output, bool isMethodBody)
+    {
+        for (int i = 0; i < operations.Count; i++)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            var operation = operations[i];
+            bool isLast = isMethodBody && i == operations.Count - 1;
+
+            // `int i = a; while (i < n) { ...; i++; }`: a for loop written longhand.
+            if (i + 1 < operations.Count && operations[i + 1] is IWhileLoopOperation whileLoop &&
+                TryParseWhile(whileLoop, operation, operations.Skip(i + 2), output))
+            {
+                i++;
+                continue;
+            }
+
+            ParseStatement(operation, output, isLast);
+        }
+    }
+
+    private void ParseStatement(IOperation statement, List<Statement> output, bool isLast)
+    {
+        switch (statement)
+        {
+            case IVariableDeclarationGroupOperation group:
+                foreach (var declaration in group.Declarations)
+                {
+                    foreach (var declarator in declaration.Declarators)
+                    {
+                        ParseDeclarator(declarator, declarator.Initializer ?? declaration.Initializer, output);
+                    }
+                }
+
+                break;
+
+            case IExpressionStatementOperation expression:
+                ParseAssignment(expression.Operation, output);
+                break;
+
+            case IForLoopOperation forLoop:
+                ParseFor(forLoop, output);
+                break;
+
+            case IForEachLoopOperation forEach:
+                ParseForEach(forEach, output);
+                break;
+
+            case IReturnOperation { ReturnedValue: { } returned } returnOperation:
+                if (!isLast || _loopDepth > 0)
+                {
+                    Report(DiagnosticDescriptors.LoopMethodStatement, returnOperation.Syntax.GetFirstToken(), "A 'return' before the end of the method");
+                    break;
+                }
+
+                var value = ParseReal(returned);
+                if (value is null)
+                {
+                    break;
+                }
+
+                if (value is Variable { Name: var name } && IsRealLocal(returned))
+                {
+                    _result = name;
+                }
+                else
+                {
+                    _result = _names.Fresh("value");
+                    output.Add(new DeclareReal(_result, value));
+                }
+
+                break;
+
+            case IBlockOperation nested when _loopDepth > 0 || nested.Locals.IsEmpty:
+                ParseStatements(nested.Operations, output, isMethodBody: false);
+                break;
+
+            case IEmptyOperation:
+                break;
+
+            case ILoopOperation loop:
+                Report(DiagnosticDescriptors.LoopNotSupported, loop.Syntax.GetFirstToken(), LoopKeyword(loop),
+                    "this form has no bound the generator can read");
+                break;
+
+            case IConditionalOperation branch:
+                Report(DiagnosticDescriptors.LoopMethodStatement, branch.Syntax.GetFirstToken(),
+                    "An 'if' statement (use ?: or Math.Max/Min for a choice between values)");
+                break;
+
+            default:
+                Report(DiagnosticDescriptors.LoopMethodStatement, statement.Syntax.GetFirstToken(), OperationDescriber.DescribeStatement(statement));
+                break;
+        }
+    }
+
+    private static bool IsRealLocal(IOperation operation) => operation is ILocalReferenceOperation;
+
+    private void ParseDeclarator(IVariableDeclaratorOperation declarator, IVariableInitializerOperation? initializer, List<Statement> output)
+    {
+        var local = declarator.Symbol;
+        var syntax = declarator.Syntax;
+        if (initializer is null)
+        {
+            Report(DiagnosticDescriptors.LoopMethodStatement, syntax.GetFirstToken(), $"The local '{local.Name}' declared without a value");
+            return;
+        }
+
+        if (local.IsRef)
+        {
+            Report(DiagnosticDescriptors.LoopMethodStatement, syntax.GetFirstToken(), $"The ref local '{local.Name}'");
+            return;
+        }
+
+        if (local.Type.SpecialType == _real)
+        {
+            var value = ParseReal(initializer.Value);
+            if (value is not null)
+            {
+                output.Add(new DeclareReal(local.Name, value));
+            }
+
+            return;
+        }
+
+        if (IsInteger(local.Type))
+        {
+            if (AssignmentsTo(local).Any())
+            {
+                Report(DiagnosticDescriptors.LoopMethodStatement, syntax.GetFirstToken(),
+                    $"Assigning the integer local '{local.Name}' again (integer locals are assigned once; counters only by their loop)");
+                return;
+            }
+
+            var value = ParseInteger(initializer.Value);
+            if (value is not null)
+            {
+                output.Add(new DeclareInteger(local.Name, IntegerKeyword(local.Type), value));
+            }
+
+            return;
+        }
+
+        if (IsRealVector(local.Type, _real))
+        {
+            ParseBuffer(local, initializer, output);
+            return;
+        }
+
+        Report(DiagnosticDescriptors.UnsupportedLocalType, syntax.GetFirstToken(), local.Name, local.Type.ToDisplayString());
+    }
+
+    /// <summary><c>Span&lt;double&gt; h = stackalloc double[n];</c> or <c>double[] h = new double[n];</c>, at the top level.</summary>
+    private void ParseBuffer(ILocalSymbol local, IVariableInitializerOperation initializer, List<Statement> output)
+    {
+        if (_loopDepth > 0)
+        {
+            Report(DiagnosticDescriptors.LoopMethodStatement, initializer.Syntax.GetFirstToken(),
+                $"Declaring the buffer '{local.Name}' inside a loop (declare it once, before the loop, and overwrite it)");
+            return;
+        }
+
+        IOperation? sizeOperation = null;
+        var value = initializer.Value;
+        while (value is IConversionOperation conversion)
+        {
+            value = conversion.Operand;
+        }
+
+        if (value is IArrayCreationOperation { DimensionSizes.Length: 1, Initializer: null } creation)
+        {
+            sizeOperation = creation.DimensionSizes[0];
+        }
+        else if (initializer.Syntax is EqualsValueClauseSyntax { Value: StackAllocArrayCreationExpressionSyntax onStack } &&
+                 onStack.Initializer is null &&
+                 onStack.Type is ArrayTypeSyntax { RankSpecifiers: { Count: 1 } ranks } &&
+                 ranks[0].Sizes.Count == 1)
+        {
+            sizeOperation = _semanticModel.GetOperation(ranks[0].Sizes[0], _cancellationToken);
+        }
+
+        if (sizeOperation is null)
+        {
+            Report(DiagnosticDescriptors.LoopMethodStatement, initializer.Syntax.GetFirstToken(),
+                $"The buffer '{local.Name}' initialized this way (supported: stackalloc double[n] or new double[n])");
+            return;
+        }
+
+        var length = ParseInteger(sizeOperation);
+        if (length is null)
+        {
+            return;
+        }
+
+        _buffers.Add(local);
+        output.Add(new DeclareBuffer(local.Name, length, OnStack: sizeOperation is not null && value is not IArrayCreationOperation));
+    }
+
+    private IEnumerable<IOperation> AssignmentsTo(ILocalSymbol local)
+    {
+        var body = _root;
+        return body is null
+            ? Enumerable.Empty<IOperation>()
+            : body.Descendants().Where(o =>
+                (o is IAssignmentOperation assignment && assignment.Target is ILocalReferenceOperation target && SymbolEqualityComparer.Default.Equals(target.Local, local)) ||
+                (o is IIncrementOrDecrementOperation step && step.Target is ILocalReferenceOperation stepTarget && SymbolEqualityComparer.Default.Equals(stepTarget.Local, local)));
+    }
+
+    private void ParseAssignment(IOperation operation, List<Statement> output)
+    {
+        string source = operation.Syntax.ToString();
+        switch (operation)
+        {
+            case ISimpleAssignmentOperation assignment:
+            {
+                var target = ParseTarget(assignment.Target);
+                var value = target is null ? null : ParseReal(assignment.Value);
+                if (target is not null && value is not null)
+                {
+                    output.Add(new AssignReal(target, value, source));
+                }
+
+                return;
+            }
+
+            case ICompoundAssignmentOperation compound when compound.OperatorMethod is null && ToBinaryOperator(compound.OperatorKind) is { } op:
+            {
+                var target = ParseTarget(compound.Target);
+                var value = target is null ? null : ParseReal(compound.Value);
+                if (target is not null && value is not null)
+                {
+                    output.Add(new AssignReal(target, new Binary(op, target, value), source));
+                }
+
+                return;
+            }
+
+            case IIncrementOrDecrementOperation step:
+            {
+                var target = ParseTarget(step.Target);
+                if (target is not null)
+                {
+                    var op = step.Kind == OperationKind.Increment ? BinaryOperator.Add : BinaryOperator.Subtract;
+                    output.Add(new AssignReal(target, new Binary(op, target, Constant.One), source));
+                }
+
+                return;
+            }
+
+            default:
+                Report(DiagnosticDescriptors.LoopMethodStatement, operation.Syntax.GetFirstToken(), OperationDescriber.DescribeStatement(operation));
+                return;
+        }
+    }
+
+    /// <summary>What an assignment may write: a real local, or an element of a local buffer (never a parameter).</summary>
+    private Expr? ParseTarget(IOperation target)
+    {
+        switch (target)
+        {
+            case ILocalReferenceOperation local when local.Type?.SpecialType == _real && !local.Local.IsRef:
+                return new Variable(local.Local.Name);
+
+            case IParameterReferenceOperation parameter:
+                Report(DiagnosticDescriptors.LoopMethodStatement, target.Syntax.GetFirstToken(),
+                    $"Assigning the parameter '{parameter.Parameter.Name}' (copy it into a local first)");
+                return null;
+
+            default:
+                if (ElementAccess(target) is { } access)
+                {
+                    if (access.Vector is not ILocalReferenceOperation { Local: var buffer } || !_buffers.Contains(buffer))
+                    {
+                        Report(DiagnosticDescriptors.LoopMethodStatement, target.Syntax.GetFirstToken(),
+                            $"Writing into '{access.Vector.Syntax}', which is not a local buffer of this method (inputs are read-only, so that no output can alias them)");
+                        return null;
+                    }
+
+                    var index = ParseInteger(access.Index);
+                    return index is null ? null : new Element(buffer.Name, index);
+                }
+
+                Report(DiagnosticDescriptors.LoopMethodStatement, target.Syntax.GetFirstToken(), $"Assigning '{target.Syntax}'");
+                return null;
+        }
+    }
+
+    private void ParseFor(IForLoopOperation loop, List<Statement> output)
+    {
+        var declarator = loop.Before.Length == 1 ? SingleDeclarator(loop.Before[0]) : null;
+        if (declarator is null || !IsInteger(declarator.Symbol.Type))
+        {
+            ReportLoop(loop, "it must declare one integer counter: for (int i = a; i < b; i++)");
+            return;
+        }
+
+        var counter = declarator.Symbol;
+        var init = declarator.Initializer!;
+
+        if (loop.AtLoopBottom.Length != 1 || !IsIncrement(loop.AtLoopBottom[0], counter))
+        {
+            ReportLoop(loop, $"its counter '{counter.Name}' must step by one: i++, ++i or i += 1");
+            return;
+        }
+
+        var bound = UpperBound(loop.Condition, counter);
+        if (bound is null)
+        {
+            ReportLoop(loop, $"its condition must compare the counter with a bound: {counter.Name} < n or {counter.Name} <= n");
+            return;
+        }
+
+        if (AssignmentsTo(counter).Count() > 1)
+        {
+            ReportLoop(loop, $"its counter '{counter.Name}' is assigned inside the loop");
+            return;
+        }
+
+        var from = ParseInteger(init.Value);
+        if (from is null)
+        {
+            return;
+        }
+
+        _counters.Add(counter);
+        var statements = new List<Statement>();
+        var body = loop.Body;
+        _loopDepth++;
+        if (body is IBlockOperation block)
+        {
+            ParseStatements(block.Operations, statements, isMethodBody: false);
+        }
+        else
+        {
+            ParseStatement(body, statements, isLast: false);
+        }
+
+        _loopDepth--;
+        output.Add(new ForLoop(counter.Name, IntegerKeyword(counter.Type), from, bound, statements.ToEquatableArray()));
+    }
+
+    /// <summary><c>foreach (double v in x)</c> over a vector: a counted loop whose body starts with <c>double v = x[k];</c>.</summary>
+    private void ParseForEach(IForEachLoopOperation loop, List<Statement> output)
+    {
+        var collection = loop.Collection;
+        while (collection is IConversionOperation conversion)
+        {
+            collection = conversion.Operand;
+        }
+
+        var vectorName = collection switch
+        {
+            IParameterReferenceOperation parameter when ElementType(parameter.Type) is not null => parameter.Parameter.Name,
+            ILocalReferenceOperation local when _buffers.Contains(local.Local) => local.Local.Name,
+            _ => null,
+        };
+        if (vectorName is null || loop.LoopControlVariable is not IVariableDeclaratorOperation { Symbol: var element } ||
+            element.Type.SpecialType != _real)
+        {
+            ReportLoop(loop, "foreach is supported over a vector parameter or local buffer of " + RealTypes.Keyword(_real) + ", with a " + RealTypes.Keyword(_real) + " loop variable");
+            return;
+        }
+
+        string counter = _names.Fresh(element.Name + "Index");
+        var first = new DeclareReal(element.Name, new Element(vectorName, new Variable(counter)));
+        var length = new Member(new Variable(vectorName), "Length");
+        _loopDepth++;
+        var statements = new List<Statement> { first };
+        if (loop.Body is IBlockOperation block)
+        {
+            ParseStatements(block.Operations, statements, isMethodBody: false);
+        }
+        else
+        {
+            ParseStatement(loop.Body, statements, isLast: false);
+        }
+
+        _loopDepth--;
+        output.Add(new ForLoop(counter, "int", Constant.Zero, length, statements.ToEquatableArray()));
+    }
+
+    /// <summary>
+    /// <c>int i = a; while (i &lt; n) { ...; i++; }</c>, with <c>i</c> used nowhere after the loop: the same
+    /// loop as <c>for (int i = a; i &lt; n; i++)</c>.
+    /// </summary>
+    private bool TryParseWhile(IWhileLoopOperation loop, IOperation previous, IEnumerable<IOperation> following, List<Statement> output)
+    {
+        if (loop.ConditionIsTop == false || loop.ConditionIsUntil || loop.Condition is null ||
+            SingleDeclarator(previous) is not { Symbol: var counter, Initializer: { } init } ||
+            !IsInteger(counter.Type) ||
+            loop.Body is not IBlockOperation { Operations: { Length: > 0 } operations } ||
+            !IsIncrement(operations[operations.Length - 1], counter) ||
+            UpperBound(loop.Condition, counter) is not { } bound ||
+            AssignmentsTo(counter).Count() != 1 ||
+            following.SelectMany(o => o.DescendantsAndSelf()).OfType<ILocalReferenceOperation>().Any(r => SymbolEqualityComparer.Default.Equals(r.Local, counter)))
+        {
+            return false;
+        }
+
+        var from = ParseInteger(init.Value);
+        if (from is null)
+        {
+            return true;
+        }
+
+        _counters.Add(counter);
+        var statements = new List<Statement>();
+        _loopDepth++;
+        ParseStatements(operations.Take(operations.Length - 1).ToList(), statements, isMethodBody: false);
+        _loopDepth--;
+        output.Add(new ForLoop(counter.Name, IntegerKeyword(counter.Type), from, bound, statements.ToEquatableArray()));
+        return true;
+    }
+
+    private static bool IsIncrement(IOperation operation, ILocalSymbol counter)
+    {
+        if (operation is IExpressionStatementOperation statement)
+        {
+            operation = statement.Operation;
+        }
+
+        return operation switch
+        {
+            IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation target } =>
+                SymbolEqualityComparer.Default.Equals(target.Local, counter),
+            ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Target: ILocalReferenceOperation target, Value.ConstantValue: { HasValue: true, Value: 1 } } =>
+                SymbolEqualityComparer.Default.Equals(target.Local, counter),
+            _ => false,
+        };
+    }
+
+    /// <summary>The exclusive upper bound of <c>i &lt; n</c>, <c>i &lt;= n</c> (n + 1), <c>n &gt; i</c>, <c>n &gt;= i</c>, or null.</summary>
+    private Expr? UpperBound(IOperation? condition, ILocalSymbol counter)
+    {
+        if (condition is not IBinaryOperation { OperatorMethod: null } comparison)
+        {
+            return null;
+        }
+
+        bool IsCounter(IOperation o) => o is ILocalReferenceOperation r && SymbolEqualityComparer.Default.Equals(r.Local, counter);
+        var (bound, inclusive) = comparison.OperatorKind switch
+        {
+            BinaryOperatorKind.LessThan when IsCounter(comparison.LeftOperand) => (comparison.RightOperand, false),
+            BinaryOperatorKind.LessThanOrEqual when IsCounter(comparison.LeftOperand) => (comparison.RightOperand, true),
+            BinaryOperatorKind.GreaterThan when IsCounter(comparison.RightOperand) => (comparison.LeftOperand, false),
+            BinaryOperatorKind.GreaterThanOrEqual when IsCounter(comparison.RightOperand) => (comparison.LeftOperand, true),
+            _ => ((IOperation?)null, false),
+        };
+        if (bound is null || bound.DescendantsAndSelf().Any(IsCounter))
+        {
+            return null;
+        }
+
+        var parsed = ParseInteger(bound);
+        return parsed is null ? null : inclusive ? new Binary(BinaryOperator.Add, parsed, Constant.One) : parsed;
+    }
+
+    private void ReportLoop(ILoopOperation loop, string reason) =>
+        Report(DiagnosticDescriptors.LoopNotSupported, loop.Syntax.GetFirstToken(), LoopKeyword(loop), reason);
+
+    // ---- expressions ----
+
+    private Expr? ParseReal(IOperation operation)
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        if (operation.ConstantValue.HasValue)
+        {
+            return operation.ConstantValue.Value switch
+            {
+                double d => new Constant(d),
+                float f => new Constant(f),
+                int or long or short or sbyte or byte or uint or ulong or ushort =>
+                    new Constant(Convert.ToDouble(operation.ConstantValue.Value, CultureInfo.InvariantCulture)),
+                _ => Unsupported(operation),
+            };
+        }
+
+        switch (operation)
+        {
+            case IConversionOperation conversion when conversion.OperatorMethod is null && conversion.Type?.SpecialType == _real && IsInteger(conversion.Operand.Type):
+            {
+                var integer = ParseInteger(conversion.Operand);
+                return integer is null ? null : new IntegerValue(integer);
+            }
+
+            case IConversionOperation conversion when conversion.OperatorMethod is null && conversion.Type?.SpecialType == _real &&
+                                                      IsPromotable(conversion.Operand.Type):
+                return ParseReal(conversion.Operand);
+
+            case IParameterReferenceOperation parameter when parameter.Type?.SpecialType == _real:
+                return new Variable(parameter.Parameter.Name);
+
+            case ILocalReferenceOperation local when local.Type?.SpecialType == _real && !local.Local.IsRef:
+                return new Variable(local.Local.Name);
+
+            case IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field when IsPromotable(field.Type):
+                return new External(MemberCode(field.Field, field.Instance));
+
+            case IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Arguments.IsEmpty: true } property
+                when IsPromotable(property.Type) && property.Property.GetMethod is not null:
+                return new External(MemberCode(property.Property, property.Instance));
+
+            case IBinaryOperation { OperatorMethod: null } binary when binary.Type?.SpecialType == _real && ToBinaryOperator(binary.OperatorKind) is { } op:
+            {
+                var left = ParseReal(binary.LeftOperand);
+                var right = ParseReal(binary.RightOperand);
+                return left is null || right is null ? null : new Binary(op, left, right);
+            }
+
+            case IUnaryOperation { OperatorMethod: null, OperatorKind: UnaryOperatorKind.Minus } minus when minus.Type?.SpecialType == _real:
+            {
+                var operand = ParseReal(minus.Operand);
+                return operand is null ? null : new Negate(operand);
+            }
+
+            case IUnaryOperation { OperatorMethod: null, OperatorKind: UnaryOperatorKind.Plus } plus when plus.Type?.SpecialType == _real:
+                return ParseReal(plus.Operand);
+
+            case IConditionalOperation { WhenFalse: { } whenFalse } ternary when ternary.Type?.SpecialType == _real:
+            {
+                var condition = ParseCondition(ternary.Condition);
+                var whenTrue = ParseReal(ternary.WhenTrue);
+                var otherwise = ParseReal(whenFalse);
+                return condition is null || whenTrue is null || otherwise is null ? null : new Conditional(condition, whenTrue, otherwise);
+            }
+
+            case IInvocationOperation invocation:
+                return ParseCall(invocation);
+
+            default:
+                if (ElementAccess(operation) is { } access && ElementType(access.Vector.Type)?.SpecialType == _real)
+                {
+                    var vector = VectorName(access.Vector);
+                    var index = vector is null ? null : ParseInteger(access.Index);
+                    return index is null ? null : new Element(vector!, index);
+                }
+
+                return Unsupported(operation);
+        }
+    }
+
+    /// <summary>An integer expression (a count, a bound, an index): integer arithmetic as C# does it.</summary>
+    private Expr? ParseInteger(IOperation operation)
+    {
+        if (operation.ConstantValue is { HasValue: true, Value: int or long or short or byte or sbyte or ushort or uint })
+        {
+            return new Constant(Convert.ToDouble(operation.ConstantValue.Value, CultureInfo.InvariantCulture));
+        }
+
+        switch (operation)
+        {
+            case IConversionOperation { OperatorMethod: null } conversion when IsInteger(conversion.Type) && IsInteger(conversion.Operand.Type):
+                return ParseInteger(conversion.Operand);
+            case ILocalReferenceOperation local when IsInteger(local.Type):
+                return new Variable(local.Local.Name);
+            case IParameterReferenceOperation parameter when IsInteger(parameter.Type):
+                return new Variable(parameter.Parameter.Name);
+            case IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field when IsInteger(field.Type):
+                return new External(MemberCode(field.Field, field.Instance));
+            case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } instance, Arguments.IsEmpty: true }
+                when ElementType(instance.Type) is not null && VectorName(instance) is { } vector:
+                return new Member(new Variable(vector), "Length");
+            case IBinaryOperation { OperatorMethod: null } binary when IsInteger(binary.Type) &&
+                                                                     (binary.OperatorKind == BinaryOperatorKind.Remainder ? BinaryOperator.Remainder : ToBinaryOperator(binary.OperatorKind)) is { } op:
+            {
+                var left = ParseInteger(binary.LeftOperand);
+                var right = ParseInteger(binary.RightOperand);
+                return left is null || right is null ? null : new Binary(op, left, right);
+            }
+
+            case IUnaryOperation { OperatorMethod: null, OperatorKind: UnaryOperatorKind.Minus } minus when IsInteger(minus.Type):
+            {
+                var operand = ParseInteger(minus.Operand);
+                return operand is null ? null : new Negate(operand);
+            }
+
+            default:
+                if (ElementAccess(operation) is { } access && IsInteger(ElementType(access.Vector.Type)) && access.Vector is IParameterReferenceOperation)
+                {
+                    var index = ParseInteger(access.Index);
+                    return index is null ? null : new Element(((IParameterReferenceOperation)access.Vector).Parameter.Name, index);
+                }
+
+                return Unsupported(operation);
+        }
+    }
+
+    private Expr? ParseCondition(IOperation operation)
+    {
+        switch (operation)
+        {
+            case IBinaryOperation { OperatorMethod: null, OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } logical:
+            {
+                var left = ParseCondition(logical.LeftOperand);
+                var right = ParseCondition(logical.RightOperand);
+                var op = logical.OperatorKind == BinaryOperatorKind.ConditionalAnd ? LogicalOperator.And : LogicalOperator.Or;
+                return left is null || right is null ? null : new Logical(op, left, right);
+            }
+
+            case IBinaryOperation { OperatorMethod: null } comparison when ToComparison(comparison.OperatorKind) is { } op:
+            {
+                bool integers = IsInteger(comparison.LeftOperand.Type) && IsInteger(comparison.RightOperand.Type);
+                var left = integers ? ParseInteger(comparison.LeftOperand) : ParseReal(comparison.LeftOperand);
+                var right = integers ? ParseInteger(comparison.RightOperand) : ParseReal(comparison.RightOperand);
+                return left is null || right is null ? null : new Comparison(op, integers ? AsReal(left) : left, integers ? AsReal(right) : right);
+            }
+
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+            {
+                var operand = ParseCondition(not.Operand);
+                return operand is null ? null : new Not(operand);
+            }
+
+            case ILiteralOperation { ConstantValue: { HasValue: true, Value: bool value } }:
+                return new BoolConstant(value);
+
+            default:
+                return Unsupported(operation);
+        }
+    }
+
+    // An integer operand of a comparison: atoms read the same in integer and real code; anything else is
+    // computed in integers first.
+    private static Expr AsReal(Expr integer) => integer is Variable or Constant or Member ? integer : new IntegerValue(integer);
+
+    private Expr? ParseCall(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        var nameLocation = invocation.Syntax is InvocationExpressionSyntax call ? call.Expression : invocation.Syntax;
+        bool realSignature = RealTypes.HasSignature(method, _real);
+        bool isMath = method.ContainingType?.ToDisplayString() == (_real == SpecialType.System_Single ? "System.MathF" : "System.Math");
+        Function? function = null;
+        if (isMath && (realSignature || (method.Name == "Sign" && method.Parameters.Length == 1 && method.Parameters[0].Type.SpecialType == _real)))
+        {
+            function = BuiltinFunctions.TryGetMath(method.Name, method.Parameters.Length);
+        }
+        else if (DerivativeDeclarationReader.HasDeclaredDerivative(method))
+        {
+            function = DerivativeDeclarationReader.ReadCallable(method, _real, out string? error);
+            if (error is not null)
+            {
+                Report(DiagnosticDescriptors.InvalidDerivativeDeclaration, nameLocation, DisplayName(method), error);
+                return null;
+            }
+        }
+        else if (MethodParser.IsDifferentiable(method))
+        {
+            Report(DiagnosticDescriptors.LoopMethodStatement, nameLocation.GetFirstToken(),
+                $"Calling the [Differentiable] method '{DisplayName(method)}' from a method with loops or vectors (not supported yet; give the callee a [Derivative] instead)");
+            return null;
+        }
+
+        if (function is null)
+        {
+            Report(DiagnosticDescriptors.UnknownFunction, nameLocation, DisplayName(method));
+            return null;
+        }
+
+        var arguments = new List<Expr>();
+        foreach (var argument in invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
+        {
+            var value = ParseReal(argument.Value);
+            if (value is null)
+            {
+                return null;
+            }
+
+            arguments.Add(value);
+        }
+
+        return new Call(function, arguments.ToEquatableArray()) { Location = LocationInfo.From(invocation.Syntax) };
+    }
+
+    /// <summary>The vector and index of <c>x[i]</c> on an array, a span or a read-only span; else null.</summary>
+    private static (IOperation Vector, IOperation Index)? ElementAccess(IOperation operation) => operation switch
+    {
+        IArrayElementReferenceOperation { Indices.Length: 1 } array => (array.ArrayReference, array.Indices[0]),
+        IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance, Arguments.Length: 1 } indexer
+            when ElementType(instance.Type) is not null && IsInteger(indexer.Arguments[0].Value.Type) =>
+            (instance, indexer.Arguments[0].Value),
+        _ => null,
+    };
+
+    private string? VectorName(IOperation vector)
+    {
+        switch (vector)
+        {
+            case IParameterReferenceOperation parameter:
+                return parameter.Parameter.Name;
+            case ILocalReferenceOperation local when _buffers.Contains(local.Local):
+                return local.Local.Name;
+            default:
+                Unsupported(vector);
+                return null;
+        }
+    }
+
+    private bool IsPromotable(ITypeSymbol? type)
+    {
+        bool numeric = type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32 or
+            SpecialType.System_Int64 or SpecialType.System_Int16 or SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_UInt16;
+        return numeric && !(_real == SpecialType.System_Single && type!.SpecialType == SpecialType.System_Double);
+    }
+
+    private static bool IsInteger(ITypeSymbol? type) => type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64;
+
+    private static string IntegerKeyword(ITypeSymbol type) => type.SpecialType == SpecialType.System_Int64 ? "long" : "int";
+
+    private static string MemberCode(ISymbol member, IOperation? instance) =>
+        instance is null
+            ? DerivativeDeclarationReader.QualifiedName(member.ContainingType) + "." + Emit.ExpressionWriter.Identifier(member.Name)
+            : "this." + Emit.ExpressionWriter.Identifier(member.Name);
+
+    private static BinaryOperator? ToBinaryOperator(BinaryOperatorKind kind) => kind switch
+    {
+        BinaryOperatorKind.Add => BinaryOperator.Add,
+        BinaryOperatorKind.Subtract => BinaryOperator.Subtract,
+        BinaryOperatorKind.Multiply => BinaryOperator.Multiply,
+        BinaryOperatorKind.Divide => BinaryOperator.Divide,
+        _ => null,
+    };
+
+    private static ComparisonOperator? ToComparison(BinaryOperatorKind kind) => kind switch
+    {
+        BinaryOperatorKind.LessThan => ComparisonOperator.Less,
+        BinaryOperatorKind.LessThanOrEqual => ComparisonOperator.LessOrEqual,
+        BinaryOperatorKind.GreaterThan => ComparisonOperator.Greater,
+        BinaryOperatorKind.GreaterThanOrEqual => ComparisonOperator.GreaterOrEqual,
+        BinaryOperatorKind.Equals => ComparisonOperator.Equal,
+        BinaryOperatorKind.NotEquals => ComparisonOperator.NotEqual,
+        _ => null,
+    };
+
+    private static string DisplayName(IMethodSymbol method) =>
+        method.ContainingType is null ? method.Name : method.ContainingType.Name + "." + method.Name;
+
+    private static string LoopKeyword(ILoopOperation loop) => loop.LoopKind switch
+    {
+        LoopKind.For => "for",
+        LoopKind.ForEach => "foreach",
+        LoopKind.While when loop.Syntax is DoStatementSyntax => "do",
+        LoopKind.While => "while",
+        _ => loop.Syntax.GetFirstToken().Text,
+    };
+
+    private Expr? Unsupported(IOperation operation)
+    {
+        Report(DiagnosticDescriptors.UnsupportedExpression, operation.Syntax, OperationDescriber.Describe(operation));
+        return null;
+    }
+
+    private void Report(DiagnosticDescriptor descriptor, SyntaxNode syntax, params string[] arguments) =>
+        _diagnostics.Add(DiagnosticInfo.Create(descriptor, LocationInfo.From(syntax), arguments));
+
+    private void Report(DiagnosticDescriptor descriptor, SyntaxToken token, params string[] arguments) =>
+        _diagnostics.Add(DiagnosticInfo.Create(descriptor, LocationInfo.From(token), arguments));
+}
