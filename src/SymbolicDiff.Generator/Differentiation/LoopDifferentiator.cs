@@ -126,9 +126,11 @@ internal sealed class LoopDifferentiator
             {
                 _vectors.Add(parameter.Name);
             }
-            else if (parameter.TypeName is "double" or "float")
+            else if (parameter.TypeName == _real)
             {
+                // A real parameter is a top-level scalar: the method may assign it like a local.
                 _reals.Add(parameter.Name);
+                _declaredIn[parameter.Name] = null;
             }
 
             if (parameter.IsDifferentiated)
@@ -520,7 +522,7 @@ internal sealed class LoopDifferentiator
                 }
 
                 case ForLoop loop:
-                    output.Add(new CodeLine(depth, $"for ({loop.CounterType} {Id(loop.Counter)} = {ExpressionWriter.WriteInteger(loop.From)}; {Id(loop.Counter)} < {ExpressionWriter.WriteInteger(loop.To)}; {Id(loop.Counter)}++)"));
+                    output.Add(new CodeLine(depth, ForwardHeader(loop)));
                     output.Add(new CodeLine(depth, "{"));
                     WriteForward(loop.Body, depth + 1, output);
                     if (_savedAtEnd.TryGetValue(loop, out var saved))
@@ -603,11 +605,7 @@ internal sealed class LoopDifferentiator
             return;
         }
 
-        string counter = Id(loop.Counter);
-        string start = loop.To is Binary { Operator: BinaryOperator.Add, Right: Constant { Value: 1 } } inclusive
-            ? ExpressionWriter.WriteInteger(inclusive.Left)
-            : ExpressionWriter.WriteInteger(new Binary(BinaryOperator.Subtract, loop.To, new Constant(1)));
-        output.Add(new BackwardLine(depth, $"for ({loop.CounterType} {counter} = {start}; {counter} >= {ExpressionWriter.WriteInteger(loop.From)}; {counter}--)"));
+        output.Add(new BackwardLine(depth, BackwardHeader(loop)));
         output.Add(new BackwardLine(depth, "{"));
         foreach (var integer in needed)
         {
@@ -852,6 +850,36 @@ internal sealed class LoopDifferentiator
 
         body.Add(new CodeLine(0, $"return {Id(_returned)};"));
     }
+
+    /// <summary>The loop as the user wrote it: <c>i &lt; n</c> or <c>i &lt;= n</c>, <c>i &gt;= 0</c> or <c>i &gt; n</c>.</summary>
+    private static string ForwardHeader(ForLoop loop)
+    {
+        string counter = Id(loop.Counter);
+        string from = ExpressionWriter.WriteInteger(loop.From);
+        string condition = loop.Descending
+            ? (InclusiveBound(loop.To, BinaryOperator.Subtract) is { } lowest ? $"{counter} >= {lowest}" : $"{counter} > {ExpressionWriter.WriteInteger(loop.To)}")
+            : (InclusiveBound(loop.To, BinaryOperator.Add) is { } highest ? $"{counter} <= {highest}" : $"{counter} < {ExpressionWriter.WriteInteger(loop.To)}");
+        return $"for ({loop.CounterType} {counter} = {from}; {condition}; {counter}{(loop.Descending ? "--" : "++")})";
+    }
+
+    /// <summary>The same iterations in the opposite order.</summary>
+    private static string BackwardHeader(ForLoop loop)
+    {
+        string counter = Id(loop.Counter);
+        string from = ExpressionWriter.WriteInteger(loop.From);
+        if (loop.Descending)
+        {
+            string lowest = InclusiveBound(loop.To, BinaryOperator.Subtract) ?? ExpressionWriter.WriteInteger(new Binary(BinaryOperator.Add, loop.To, Constant.One));
+            return $"for ({loop.CounterType} {counter} = {lowest}; {counter} <= {from}; {counter}++)";
+        }
+
+        string highest = InclusiveBound(loop.To, BinaryOperator.Add) ?? ExpressionWriter.WriteInteger(new Binary(BinaryOperator.Subtract, loop.To, Constant.One));
+        return $"for ({loop.CounterType} {counter} = {highest}; {counter} >= {from}; {counter}--)";
+    }
+
+    /// <summary>n for an exclusive bound written n + 1 (ascending) or n − 1 (descending), as the parser records <c>&lt;=</c> and <c>&gt;=</c>.</summary>
+    private static string? InclusiveBound(Expr bound, BinaryOperator offset) =>
+        bound is Binary { Right: Constant { Value: 1 } } binary && binary.Operator == offset ? ExpressionWriter.WriteInteger(binary.Left) : null;
 
     /// <summary><c>s += e</c> as the user wrote it, when the value is the target combined with one more term.</summary>
     private string AssignmentText(AssignReal assign)

@@ -26,8 +26,12 @@ internal sealed record DeclareBuffer(string Name, Expr Length, bool OnStack) : S
 /// </summary>
 internal sealed record AssignReal(Expr Target, Expr Value, string Source) : Statement;
 
-/// <summary><c>for (int counter = from; counter &lt; to; counter++) body</c>: every supported loop is brought to this form.</summary>
-internal sealed record ForLoop(string Counter, string CounterType, Expr From, Expr To, EquatableArray<Statement> Body) : Statement;
+/// <summary>
+/// <c>for (int counter = from; counter &lt; to; counter++) body</c>, or with <paramref name="Descending"/>
+/// <c>for (int counter = from; counter &gt; to; counter--) body</c>: every supported loop is brought to one of
+/// these forms, <paramref name="To"/> being the exclusive bound.
+/// </summary>
+internal sealed record ForLoop(string Counter, string CounterType, Expr From, Expr To, EquatableArray<Statement> Body, bool Descending = false) : Statement;
 
 /// <summary>One line of generated code at an indentation depth (relative to the method body).</summary>
 internal sealed record CodeLine(int Depth, string Text);

@@ -56,17 +56,23 @@ internal sealed class LoopBodyParser
         _ => null,
     };
 
-    /// <summary>Whether the method must take the structured path: a vector parameter, or a loop in its body.</summary>
-    public static bool NeedsLoopPath(IMethodSymbol method, MethodDeclarationSyntax declaration)
+    /// <summary>
+    /// Whether the method must take the structured path: a loop in its body, a differentiated vector
+    /// parameter, or a vector parameter its body reads. Other methods keep the straight-line path, with its
+    /// if/else and early returns.
+    /// </summary>
+    public static bool NeedsLoopPath(IMethodSymbol method, MethodDeclarationSyntax declaration, IEnumerable<string> differentiated)
     {
-        if (method.Parameters.Any(p => ElementType(p.Type) is not null))
+        var vectors = new HashSet<string>(method.Parameters.Where(p => ElementType(p.Type) is not null).Select(p => p.Name));
+        if (differentiated.Any(vectors.Contains))
         {
             return true;
         }
 
         SyntaxNode? body = (SyntaxNode?)declaration.Body ?? declaration.ExpressionBody;
-        return body is not null &&
-               body.DescendantNodes().Any(n => n is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax);
+        return body is not null && body.DescendantNodes().Any(n =>
+            n is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax ||
+            (n is IdentifierNameSyntax identifier && vectors.Contains(identifier.Identifier.ValueText)));
     }
 
     /// <summary>The single declarator of <c>int i = a;</c> (one variable, with a value), or null.</summary>
@@ -382,6 +388,10 @@ internal sealed class LoopBodyParser
                 return;
             }
 
+            case ICompoundAssignmentOperation or IAssignmentOperation:
+                Unsupported(operation);
+                return;
+
             default:
                 Report(DiagnosticDescriptors.LoopMethodStatement, operation.Syntax.GetFirstToken(), OperationDescriber.DescribeStatement(operation));
                 return;
@@ -395,6 +405,10 @@ internal sealed class LoopBodyParser
         {
             case ILocalReferenceOperation local when local.Type?.SpecialType == _real && !local.Local.IsRef:
                 return new Variable(local.Local.Name);
+
+            case IParameterReferenceOperation parameter when parameter.Type?.SpecialType == _real:
+                // A real parameter is a local initialised by the caller: writing it is an ordinary assignment.
+                return new Variable(parameter.Parameter.Name);
 
             case IParameterReferenceOperation parameter:
                 Report(DiagnosticDescriptors.LoopMethodStatement, target.Syntax.GetFirstToken(),
@@ -432,16 +446,19 @@ internal sealed class LoopBodyParser
         var counter = declarator.Symbol;
         var init = declarator.Initializer!;
 
-        if (loop.AtLoopBottom.Length != 1 || !IsIncrement(loop.AtLoopBottom[0], counter))
+        int step = loop.AtLoopBottom.Length == 1 ? Step(loop.AtLoopBottom[0], counter) : 0;
+        if (step == 0)
         {
-            ReportLoop(loop, $"its counter '{counter.Name}' must step by one: i++, ++i or i += 1");
+            ReportLoop(loop, $"its counter '{counter.Name}' must step by one: i++, i--, i += 1 or i -= 1");
             return;
         }
 
-        var bound = UpperBound(loop.Condition, counter);
+        var bound = step > 0 ? UpperBound(loop.Condition, counter) : LowerBound(loop.Condition, counter);
         if (bound is null)
         {
-            ReportLoop(loop, $"its condition must compare the counter with a bound: {counter.Name} < n or {counter.Name} <= n");
+            ReportLoop(loop, step > 0
+                ? $"its condition must compare the counter with a bound: {counter.Name} < n or {counter.Name} <= n"
+                : $"its condition must compare the counter with a bound: {counter.Name} >= 0 or {counter.Name} > n");
             return;
         }
 
@@ -471,7 +488,7 @@ internal sealed class LoopBodyParser
         }
 
         _loopDepth--;
-        output.Add(new ForLoop(counter.Name, IntegerKeyword(counter.Type), from, bound, statements.ToEquatableArray()));
+        output.Add(new ForLoop(counter.Name, IntegerKeyword(counter.Type), from, bound, statements.ToEquatableArray(), Descending: step < 0));
     }
 
     /// <summary><c>foreach (double v in x)</c> over a vector: a counted loop whose body starts with <c>double v = x[k];</c>.</summary>
@@ -547,20 +564,24 @@ internal sealed class LoopBodyParser
         return true;
     }
 
-    private static bool IsIncrement(IOperation operation, ILocalSymbol counter)
+    private static bool IsIncrement(IOperation operation, ILocalSymbol counter) => Step(operation, counter) > 0;
+
+    /// <summary>+1 for i++, ++i, i += 1; −1 for i--, --i, i -= 1; else 0.</summary>
+    private static int Step(IOperation operation, ILocalSymbol counter)
     {
         if (operation is IExpressionStatementOperation statement)
         {
             operation = statement.Operation;
         }
 
+        bool IsCounter(IOperation target) => target is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, counter);
         return operation switch
         {
-            IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation target } =>
-                SymbolEqualityComparer.Default.Equals(target.Local, counter),
-            ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Target: ILocalReferenceOperation target, Value.ConstantValue: { HasValue: true, Value: 1 } } =>
-                SymbolEqualityComparer.Default.Equals(target.Local, counter),
-            _ => false,
+            IIncrementOrDecrementOperation { Kind: OperationKind.Increment } step when IsCounter(step.Target) => 1,
+            IIncrementOrDecrementOperation { Kind: OperationKind.Decrement } step when IsCounter(step.Target) => -1,
+            ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Value.ConstantValue: { HasValue: true, Value: 1 } } add when IsCounter(add.Target) => 1,
+            ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Subtract, Value.ConstantValue: { HasValue: true, Value: 1 } } subtract when IsCounter(subtract.Target) => -1,
+            _ => 0,
         };
     }
 
@@ -588,6 +609,32 @@ internal sealed class LoopBodyParser
 
         var parsed = ParseInteger(bound);
         return parsed is null ? null : inclusive ? new Binary(BinaryOperator.Add, parsed, Constant.One) : parsed;
+    }
+
+    /// <summary>The exclusive lower bound of <c>i &gt; n</c>, <c>i &gt;= n</c> (n − 1), <c>n &lt; i</c>, <c>n &lt;= i</c>, or null.</summary>
+    private Expr? LowerBound(IOperation? condition, ILocalSymbol counter)
+    {
+        if (condition is not IBinaryOperation { OperatorMethod: null } comparison)
+        {
+            return null;
+        }
+
+        bool IsCounter(IOperation o) => o is ILocalReferenceOperation r && SymbolEqualityComparer.Default.Equals(r.Local, counter);
+        var (bound, inclusive) = comparison.OperatorKind switch
+        {
+            BinaryOperatorKind.GreaterThan when IsCounter(comparison.LeftOperand) => (comparison.RightOperand, false),
+            BinaryOperatorKind.GreaterThanOrEqual when IsCounter(comparison.LeftOperand) => (comparison.RightOperand, true),
+            BinaryOperatorKind.LessThan when IsCounter(comparison.RightOperand) => (comparison.LeftOperand, false),
+            BinaryOperatorKind.LessThanOrEqual when IsCounter(comparison.RightOperand) => (comparison.LeftOperand, true),
+            _ => ((IOperation?)null, false),
+        };
+        if (bound is null || bound.DescendantsAndSelf().Any(IsCounter))
+        {
+            return null;
+        }
+
+        var parsed = ParseInteger(bound);
+        return parsed is null ? null : inclusive ? new Binary(BinaryOperator.Subtract, parsed, Constant.One) : parsed;
     }
 
     private void ReportLoop(ILoopOperation loop, string reason) =>
@@ -627,6 +674,10 @@ internal sealed class LoopBodyParser
 
             case ILocalReferenceOperation local when local.Type?.SpecialType == _real && !local.Local.IsRef:
                 return new Variable(local.Local.Name);
+
+            case IParameterReferenceOperation parameter when IsPromotable(parameter.Type):
+                // A float (or other numeric) parameter of a double method: read as it is, held constant.
+                return new External(Emit.ExpressionWriter.Identifier(parameter.Parameter.Name));
 
             case IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field when IsPromotable(field.Type):
                 return new External(MemberCode(field.Field, field.Instance));
@@ -777,6 +828,11 @@ internal sealed class LoopBodyParser
                 Report(DiagnosticDescriptors.InvalidDerivativeDeclaration, nameLocation, DisplayName(method), error);
                 return null;
             }
+        }
+        else if (SymbolEqualityComparer.Default.Equals(method.OriginalDefinition, _method.OriginalDefinition))
+        {
+            Report(DiagnosticDescriptors.Recursion, nameLocation, _method.Name, DisplayName(method), string.Empty);
+            return null;
         }
         else if (MethodParser.IsDifferentiable(method))
         {

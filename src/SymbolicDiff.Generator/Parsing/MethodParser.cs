@@ -88,7 +88,7 @@ internal static class MethodParser
                 : semanticModel.Compilation.GetSemanticModel(implementationSyntax.SyntaxTree);
         }
 
-        if (LoopBodyParser.NeedsLoopPath(bodyMethod, bodyDeclaration))
+        if (LoopBodyParser.NeedsLoopPath(bodyMethod, bodyDeclaration, parameters?.Where(p => p.IsDifferentiated).Select(p => p.Name) ?? Enumerable.Empty<string>()))
         {
             var structured = LoopBodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, cancellationToken);
             if (parameters is null || structured is null || diagnostics.Count > 0)

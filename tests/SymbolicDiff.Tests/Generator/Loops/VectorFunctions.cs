@@ -1,0 +1,213 @@
+using SymbolicDiff;
+
+namespace SymbolicDiff.Tests.Generator.Loops;
+
+/// <summary>
+/// [Differentiable] methods with loops and vectors, compiled by the generator as part of this test project.
+/// They take <c>double[]</c> (not spans) so that <see cref="VectorFiniteDifferenceTests"/> can call them and
+/// their generated gradients through reflection; every one is checked against finite differences.
+/// Each exercises one construct of the loop language; the comment says which, and what the backward sweep must save.
+/// </summary>
+public static partial class VectorFunctions
+{
+    /// <summary>A reduction: the adjoint is a second loop, nothing is saved.</summary>
+    [Differentiable]
+    public static double Dot(double[] w, double[] x)
+    {
+        double sum = 0;
+        for (int i = 0; i < w.Length; i++)
+        {
+            sum += w[i] * x[i];
+        }
+
+        return sum;
+    }
+
+    /// <summary>foreach, and a non-linear function of each element.</summary>
+    [Differentiable]
+    public static double SumOfSines(double[] x)
+    {
+        double total = 0;
+        foreach (double v in x)
+        {
+            total += Math.Sin(v) * v;
+        }
+
+        return total;
+    }
+
+    /// <summary>A product: each step's partial reads the running product's earlier value, which is saved.</summary>
+    [Differentiable]
+    public static double Product(double[] x)
+    {
+        double p = 1;
+        for (int i = 0; i < x.Length; i++)
+        {
+            p *= x[i];
+        }
+
+        return p;
+    }
+
+    /// <summary>Horner's rule: a loop-carried value in a non-linear update, differentiated in both the point and the coefficients.</summary>
+    [Differentiable]
+    public static double Polynomial(double[] coefficients, double x)
+    {
+        double p = 0;
+        for (int i = coefficients.Length - 1; i >= 0; i--)
+        {
+            p = p * x + coefficients[i];
+        }
+
+        return p;
+    }
+
+    /// <summary>A running maximum (Max's derivative compares the earlier value), then log-sum-exp.</summary>
+    [Differentiable]
+    public static double LogSumExp(double[] x)
+    {
+        double m = x[0];
+        for (int i = 1; i < x.Length; i++)
+        {
+            m = Math.Max(m, x[i]);
+        }
+
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            sum += Math.Exp(x[i] - m);
+        }
+
+        return m + Math.Log(sum);
+    }
+
+    /// <summary>A matrix-vector product over a flat array with a stride, into a local buffer, then a squared norm.</summary>
+    [Differentiable("matrix")]
+    public static double MatrixVectorNorm(double[] matrix, double[] x)
+    {
+        int columns = x.Length;
+        int rows = matrix.Length / columns;
+        double[] y = new double[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            int row = r * columns;
+            for (int c = 0; c < columns; c++)
+            {
+                y[r] += matrix[row + c] * x[c];
+            }
+        }
+
+        double norm = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            norm += y[r] * y[r];
+        }
+
+        return norm;
+    }
+
+    /// <summary>A recurrent cell: one state overwritten each step through tanh, so each step's value is saved.</summary>
+    [Differentiable("w", "u")]
+    public static double Recurrent(double[] inputs, double w, double u)
+    {
+        double state = 0;
+        int t = 0;
+        while (t < inputs.Length)
+        {
+            state = Math.Tanh(w * state + u * inputs[t]);
+            t++;
+        }
+
+        return state * state;
+    }
+
+    /// <summary>ReLU with ?: inside a loop, an inclusive bound, and -= and /=.</summary>
+    [Differentiable]
+    public static double ReluSum(double[] x, double scale)
+    {
+        double total = 0;
+        for (int i = 0; i <= x.Length - 1; i++)
+        {
+            double a = x[i] * scale;
+            total -= a > 0 ? -a : 0.01 * a;
+        }
+
+        total /= x.Length;
+        return total;
+    }
+
+    /// <summary>A buffer rewritten for every row of a batch: its elements are saved before each overwrite.</summary>
+    [Differentiable("weights", "bias")]
+    public static double TwoLayerBatch(double[] features, double[] weights, double bias)
+    {
+        int d = weights.Length;
+        int n = features.Length / d;
+        Span<double> hidden = stackalloc double[d];
+        double loss = 0;
+        for (int r = 0; r < n; r++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                hidden[j] = Math.Tanh(weights[j] * features[r * d + j] + bias);
+            }
+
+            double output = 0;
+            for (int j = 0; j < d; j++)
+            {
+                output += hidden[j] * hidden[j] * weights[j];
+            }
+
+            loss += (output - 1) * (output - 1);
+        }
+
+        return loss / n;
+    }
+
+    /// <summary>A scalar-only method with a loop: x to the n-th power by repeated multiplication.</summary>
+    [Differentiable("x")]
+    public static double Power(double x, int n)
+    {
+        double p = 1;
+        for (int i = 0; i < n; i++)
+        {
+            p *= x;
+        }
+
+        return p;
+    }
+
+    /// <summary>Nested loops over all pairs (a quadratic form) with loop-local doubles.</summary>
+    [Differentiable]
+    public static double PairwiseEnergy(double[] x)
+    {
+        double energy = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double xi = x[i];
+            for (int j = i + 1; j < x.Length; j++)
+            {
+                double difference = xi - x[j];
+                energy += Math.Exp(-difference * difference);
+            }
+        }
+
+        return energy;
+    }
+
+    /// <summary>A buffer element written twice in one iteration, and read between the writes.</summary>
+    [Differentiable]
+    public static double OverwrittenTwice(double[] x)
+    {
+        double[] buffer = new double[x.Length];
+        double total = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            buffer[i] = Math.Sin(x[i]);
+            total += buffer[i] * buffer[i];
+            buffer[i] = Math.Cos(buffer[i] * x[i]);
+            total += buffer[i] * x[i];
+        }
+
+        return total;
+    }
+}
