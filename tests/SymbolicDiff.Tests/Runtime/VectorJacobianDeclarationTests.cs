@@ -21,6 +21,8 @@ public class VectorJacobianDeclarationTests
 
         string[] expected =
         [
+            "Losses.MeanSquaredError(Double): predictions -> MeanSquaredErrorPredictionsGradient",
+            "Losses.MeanSquaredError(Single): predictions -> MeanSquaredErrorPredictionsGradient",
             "Vectors.Dot(Double): left -> DotLeftGradient",
             "Vectors.Dot(Double): right -> DotRightGradient",
             "Vectors.Dot(Single): left -> DotLeftGradient",
