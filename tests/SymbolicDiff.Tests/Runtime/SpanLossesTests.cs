@@ -123,5 +123,141 @@ public class SpanLossesTests
         Assert.True(double.IsFinite(sink));
     }
 
+    // ---- Binary cross-entropy with logits ----------------------------------------------------------------
+
+    [Fact]
+    public void Binary_cross_entropy_with_logits_matches_independent_values()
+    {
+        // Mean of ln(1 + e^x) − x·t; the elements are those of the scalar tests.
+        double[] x = [0.8, -1.2, 2.5, -3.0, 40.0, -40.0];
+        double[] t = [1.0, 0.3, 0.0, 1.0, 1.0, 0.0];
+        Assert.Equal(1.1036433698586834293, Losses.BinaryCrossEntropyWithLogits(x, t), 1e-15);
+        Assert.Equal(1.1036433721714900427f, Losses.BinaryCrossEntropyWithLogits(ToFloat(x), ToFloat(t)), 2e-7f);
+        Assert.Equal(1.4289082026879181767, Losses.BinaryCrossEntropyWithLogits(LongA(), LongTargets()), 1e-14);
+    }
+
+    [Fact]
+    public void Binary_cross_entropy_with_logits_agrees_with_the_mean_of_the_scalar_loss()
+    {
+        double[] x = LongA(), t = LongTargets();
+        double mean = x.Zip(t, Losses.BinaryCrossEntropyWithLogits).Average();
+        Assert.Equal(mean, Losses.BinaryCrossEntropyWithLogits(x, t), 1e-14);
+    }
+
+    [Fact]
+    public void Binary_cross_entropy_with_logits_keeps_tiny_losses()
+    {
+        // Every prediction confidently right: (log1p(e^−40) + log1p(e^−50) + log1p(e^−45)) / 3. ln(1 + e^−40) in
+        // doubles would be 0, since 1 + e^−40 rounds to 1.
+        const double expected = 1.4257241053606264382e-18;
+        Assert.Equal(expected, Losses.BinaryCrossEntropyWithLogits([40.0, 50.0, -45.0], [1.0, 1.0, 0.0]), expected * 1e-14);
+        Assert.Equal((float)expected, Losses.BinaryCrossEntropyWithLogits([40.0f, 50.0f, -45.0f], [1.0f, 1.0f, 0.0f]), (float)expected * 1e-5f);
+    }
+
+    [Fact]
+    public void Binary_cross_entropy_with_logits_is_finite_and_exact_at_plus_and_minus_1000()
+    {
+        // Per element 0, 0, 1000, 1000 (by hand: e^−1000 = 0 in doubles); the mean is 500.
+        double[] x = [1000.0, -1000.0, 1000.0, -1000.0];
+        double[] t = [1.0, 0.0, 0.0, 1.0];
+        Assert.Equal(500.0, Losses.BinaryCrossEntropyWithLogits(x, t));
+        Assert.Equal(500.0f, Losses.BinaryCrossEntropyWithLogits(ToFloat(x), ToFloat(t)));
+
+        // σ(x) − t over n = 4: 0, 0, 1, −1, divided by 4; no NaN from e^1000 = ∞.
+        var gradient = new double[4];
+        Losses.BinaryCrossEntropyWithLogitsLogitsGradient(x, t, 1.0, gradient);
+        Assert.Equal([0.0, 0.0, 0.25, -0.25], gradient);
+        var floatGradient = new float[4];
+        Losses.BinaryCrossEntropyWithLogitsLogitsGradient(ToFloat(x), ToFloat(t), 1.0f, floatGradient);
+        Assert.Equal([0.0f, 0.0f, 0.25f, -0.25f], floatGradient);
+    }
+
+    [Fact]
+    public void Binary_cross_entropy_with_logits_gradient_matches_independent_values()
+    {
+        // (σ(x) − t)/n, n = 6. For x = 40, t = 1 the true value is −7.08e-19; σ(40) rounds to 1, so 0 (as the scalar derivative).
+        double[] x = [0.8, -1.2, 2.5, -3.0, 40.0, -40.0];
+        double[] t = [1.0, 0.3, 0.0, 1.0, 1.0, 0.0];
+        var gradient = new double[6];
+        Losses.BinaryCrossEntropyWithLogitsLogitsGradient(x, t, 1.0, gradient);
+        AssertClose([-0.051670919812064591311, -0.011420797249836270655, 0.1540236366631260748, -0.15876235447040553652, -7.0805904254859816288e-19, 7.0805904254859816288e-19], gradient, 1e-16);
+        Assert.Equal(7.0805904254859816288e-19, gradient[5], 7.1e-19 * 1e-14);
+    }
+
+    [Fact]
+    public void Binary_cross_entropy_with_logits_gradient_matches_central_differences()
+    {
+        double[] x = [-7.0, -0.5, 0.0, 1.3, 9.0, 2.2];
+        double[] t = [1.0, 0.2, 1.0, 0.0, 0.6, 0.5];
+        var gradient = new double[x.Length];
+        Losses.BinaryCrossEntropyWithLogitsLogitsGradient(x, t, 1.0, gradient);
+        AssertClose(FiniteDifference.CentralGradient(v => Losses.BinaryCrossEntropyWithLogits(v, t), x), gradient, 1e-9);
+
+        float[] xf = ToFloat(x), tf = ToFloat(t);
+        var floatGradient = new float[x.Length];
+        Losses.BinaryCrossEntropyWithLogitsLogitsGradient(xf, tf, 1.0f, floatGradient);
+        AssertClose(ToDouble(FiniteDifference.CentralGradient(v => Losses.BinaryCrossEntropyWithLogits(v, tf), xf)), ToDouble(floatGradient), 1e-3);
+        AssertClose(gradient, ToDouble(floatGradient), 1e-6);
+    }
+
+    [Fact]
+    public void Binary_cross_entropy_with_logits_gradient_accumulates_and_scales_with_the_seed()
+    {
+        double[] x = LongA(), t = LongTargets();
+        var unit = new double[x.Length];
+        Losses.BinaryCrossEntropyWithLogitsLogitsGradient(x, t, 1.0, unit);
+
+        var gradient = Enumerable.Repeat(1.0, x.Length).ToArray();
+        Losses.BinaryCrossEntropyWithLogitsLogitsGradient(x, t, 2.5, gradient);
+        AssertClose(unit.Select(g => 1 + 2.5 * g).ToArray(), gradient, 1e-15);
+
+        var negative = new double[x.Length];
+        Losses.BinaryCrossEntropyWithLogitsLogitsGradient(x, t, -3.0, negative);
+        AssertClose(unit.Select(g => -3.0 * g).ToArray(), negative, 1e-15);
+
+        var floatGradient = Enumerable.Repeat(1.0f, x.Length).ToArray();
+        Losses.BinaryCrossEntropyWithLogitsLogitsGradient(ToFloat(x), ToFloat(t), 2.5f, floatGradient);
+        AssertClose(unit.Select(g => 1 + 2.5 * g).ToArray(), ToDouble(floatGradient), 1e-6);
+    }
+
+    [Fact]
+    public void Binary_cross_entropy_with_logits_arguments_are_checked()
+    {
+        double[] three = [1, 2, 3];
+        Assert.Equal("targets", Assert.Throws<ArgumentException>(() => Losses.BinaryCrossEntropyWithLogits(three, new double[2])).ParamName);
+        Assert.Equal("targets", Assert.Throws<ArgumentException>(() => Losses.BinaryCrossEntropyWithLogits(ToFloat(three), new float[4])).ParamName);
+        Assert.Equal("logits", Assert.Throws<ArgumentException>(() => Losses.BinaryCrossEntropyWithLogits(ReadOnlySpan<double>.Empty, ReadOnlySpan<double>.Empty)).ParamName);
+        Assert.Equal("logits", Assert.Throws<ArgumentException>(() => Losses.BinaryCrossEntropyWithLogits(ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty)).ParamName);
+
+        Assert.Equal("targets", Assert.Throws<ArgumentException>(() => Losses.BinaryCrossEntropyWithLogitsLogitsGradient(three, new double[2], 1, new double[3])).ParamName);
+        Assert.Equal("logits", Assert.Throws<ArgumentException>(() => Losses.BinaryCrossEntropyWithLogitsLogitsGradient([], [], 1, Span<double>.Empty)).ParamName);
+        Assert.Equal("gradient", Assert.Throws<ArgumentException>(() => Losses.BinaryCrossEntropyWithLogitsLogitsGradient(three, three, 1, new double[2])).ParamName);
+        Assert.Equal("gradient", Assert.Throws<ArgumentException>(() => Losses.BinaryCrossEntropyWithLogitsLogitsGradient(ToFloat(three), ToFloat(three), 1, new float[4])).ParamName);
+    }
+
+    [Fact]
+    public void Binary_cross_entropy_with_logits_propagates_NaN()
+    {
+        Assert.True(double.IsNaN(Losses.BinaryCrossEntropyWithLogits([1.0, double.NaN], [0.0, 1.0])));
+        Assert.True(double.IsNaN(Losses.BinaryCrossEntropyWithLogits([1.0, 2.0], [double.NaN, 1.0])));
+        Assert.True(float.IsNaN(Losses.BinaryCrossEntropyWithLogits([float.NaN, 2.0f], [0.0f, 1.0f])));
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(10_000)]
+    public void Binary_cross_entropy_with_logits_does_not_allocate(int length)
+    {
+        double[] x = Values(length, 1), t = Targets(length, 2), gradient = new double[length];
+        float[] xf = ToFloat(x), tf = ToFloat(t), gradientF = new float[length];
+        double sink = 0;
+
+        Assert.Equal(0, AllocatedBytes(() => sink += Losses.BinaryCrossEntropyWithLogits(x, t)));
+        Assert.Equal(0, AllocatedBytes(() => Losses.BinaryCrossEntropyWithLogitsLogitsGradient(x, t, 0.5, gradient)));
+        Assert.Equal(0, AllocatedBytes(() => sink += Losses.BinaryCrossEntropyWithLogits(xf, tf)));
+        Assert.Equal(0, AllocatedBytes(() => Losses.BinaryCrossEntropyWithLogitsLogitsGradient(xf, tf, 0.5f, gradientF)));
+        Assert.True(double.IsFinite(sink));
+    }
+
     private static double[] ToDouble(float[] values) => values.Select(v => (double)v).ToArray();
 }

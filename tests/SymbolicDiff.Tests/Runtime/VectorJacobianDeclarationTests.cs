@@ -21,6 +21,8 @@ public class VectorJacobianDeclarationTests
 
         string[] expected =
         [
+            "Losses.BinaryCrossEntropyWithLogits(Double): logits -> BinaryCrossEntropyWithLogitsLogitsGradient",
+            "Losses.BinaryCrossEntropyWithLogits(Single): logits -> BinaryCrossEntropyWithLogitsLogitsGradient",
             "Losses.MeanSquaredError(Double): predictions -> MeanSquaredErrorPredictionsGradient",
             "Losses.MeanSquaredError(Single): predictions -> MeanSquaredErrorPredictionsGradient",
             "Vectors.Dot(Double): left -> DotLeftGradient",
