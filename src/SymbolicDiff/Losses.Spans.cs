@@ -193,6 +193,118 @@ public static partial class Losses
         SpanKernels.AddScaledSigmoidMinusTarget(logits, targets, (float)((double)seed / logits.Length), gradient);
     }
 
+    // ---- Softmax cross-entropy ---------------------------------------------------------------------------
+
+    /// <summary>
+    /// The cross-entropy of the softmax of n logits against a class index,
+    /// −ln softmax(x)[target] = ln Σ<sub>j</sub> e<sup>x<sub>j</sub></sup> − x<sub>target</sub>: PyTorch's
+    /// <c>F.cross_entropy(x, target)</c> for one sample (no class weights, no label smoothing).
+    /// </summary>
+    /// <param name="logits">The logits x, one per class; at least one.</param>
+    /// <param name="target">The index of the correct class, in [0, n).</param>
+    /// <returns>
+    /// The loss, ≥ 0: (m − x<sub>target</sub>) + log1p(Σ<sub>j≠k</sub> e<sup>x<sub>j</sub> − m</sup>), where m = x<sub>k</sub>
+    /// is the largest logit; <see cref="double.NaN"/> if a logit is NaN.
+    /// </returns>
+    /// <exception cref="ArgumentException"><paramref name="logits"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="target"/> is negative or not less than the number of logits.</exception>
+    /// <remarks>
+    /// Stability: subtracting the largest logit m before exponentiating keeps every exponential in [0, 1], so
+    /// logits of ±1000 give finite, exact results (2000 for x = (1000, −1000), target 1). The maximum's own
+    /// term e<sup>0</sup> = 1 is left out of the sum and added by log1p, so a confident correct prediction keeps
+    /// its small loss (about 8.5·10<sup>−18</sup> for x = (40, 0, 0), target 0), which ln(1 + ...) would round to 0.
+    /// The vector-Jacobian product with respect to the logits is
+    /// <see cref="SoftmaxCrossEntropyLogitsGradient(ReadOnlySpan{double}, int, double, Span{double})"/>;
+    /// <paramref name="target"/> is an index, not differentiable.
+    /// </remarks>
+    [Derivative(nameof(logits), nameof(SoftmaxCrossEntropyLogitsGradient))]
+    public static double SoftmaxCrossEntropy(ReadOnlySpan<double> logits, int target)
+    {
+        CheckClass(logits.Length, target);
+        var (_, max, others) = SpanKernels.LogSumExpParts(logits);
+        return (max - logits[target]) + Numerics.Log1p(others);
+    }
+
+    /// <summary>
+    /// The vector-Jacobian product of <see cref="SoftmaxCrossEntropy(ReadOnlySpan{double}, int)"/> with respect to the
+    /// logits: adds seed·(softmax(x)<sub>i</sub> − [i = target]) to gradient[i].
+    /// </summary>
+    /// <param name="logits">The logits x; at least one.</param>
+    /// <param name="target">The index of the correct class, in [0, n).</param>
+    /// <param name="seed">The derivative ∂L/∂loss of the final result with respect to the loss (1 when the loss is the result).</param>
+    /// <param name="gradient">Receives the contributions to ∂L/∂x: one element per logit; added to, not overwritten.</param>
+    /// <exception cref="ArgumentException"><paramref name="logits"/> is empty, or <paramref name="gradient"/> is not as long as it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="target"/> is negative or not less than the number of logits.</exception>
+    /// <remarks>
+    /// softmax(x)<sub>i</sub> = e<sup>x<sub>i</sub> − m</sup> / s with s = Σ<sub>j</sub> e<sup>x<sub>j</sub> − m</sup> ≥ 1, so no
+    /// exponential overflows. Where the target is the largest logit, softmax(x)<sub>target</sub> − 1 is computed as
+    /// −(s − 1)/s from the sum that leaves the maximum out, so a confident correct prediction gets its small
+    /// gradient (−8.5·10<sup>−18</sup> for x = (40, 0, 0), target 0) instead of 0.
+    /// </remarks>
+    public static void SoftmaxCrossEntropyLogitsGradient(ReadOnlySpan<double> logits, int target, double seed, Span<double> gradient)
+    {
+        CheckClass(logits.Length, target);
+        SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
+        var (argMax, max, others) = SpanKernels.LogSumExpParts(logits);
+        double sum = 1.0 + others;
+        double before = gradient[target];
+        SpanKernels.AddScaledExpShifted(logits, max, seed / sum, gradient);
+        gradient[target] = before + seed * ProbabilityMinusOne(argMax == target, logits[target] - max, others, sum);
+    }
+
+    /// <summary>
+    /// The cross-entropy of the softmax of n float logits against a class index, −ln softmax(x)[target]
+    /// (PyTorch's <c>F.cross_entropy</c> for one sample), computed stably as for
+    /// <see cref="SoftmaxCrossEntropy(ReadOnlySpan{double}, int)"/>.
+    /// </summary>
+    /// <param name="logits">The logits x, one per class; at least one.</param>
+    /// <param name="target">The index of the correct class, in [0, n).</param>
+    /// <returns>
+    /// The loss, ≥ 0: the exponentials in float, their sum, the logarithm and the difference in double, and the
+    /// result rounded to float once; <see cref="float.NaN"/> if a logit is NaN.
+    /// </returns>
+    /// <exception cref="ArgumentException"><paramref name="logits"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="target"/> is negative or not less than the number of logits.</exception>
+    /// <remarks>
+    /// The vector-Jacobian product with respect to the logits is
+    /// <see cref="SoftmaxCrossEntropyLogitsGradient(ReadOnlySpan{float}, int, float, Span{float})"/>.
+    /// </remarks>
+    [Derivative(nameof(logits), nameof(SoftmaxCrossEntropyLogitsGradient))]
+    public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, int target)
+    {
+        CheckClass(logits.Length, target);
+        var (_, max, others) = SpanKernels.LogSumExpParts(logits);
+        return (float)(((double)max - logits[target]) + Numerics.Log1p(others));
+    }
+
+    /// <summary>
+    /// The vector-Jacobian product of <see cref="SoftmaxCrossEntropy(ReadOnlySpan{float}, int)"/> with respect to the
+    /// logits: adds seed·(softmax(x)<sub>i</sub> − [i = target]) to gradient[i].
+    /// </summary>
+    /// <param name="logits">The logits x; at least one.</param>
+    /// <param name="target">The index of the correct class, in [0, n).</param>
+    /// <param name="seed">The derivative ∂L/∂loss of the final result with respect to the loss.</param>
+    /// <param name="gradient">Receives the contributions to ∂L/∂x: one element per logit; added to, not overwritten.</param>
+    /// <exception cref="ArgumentException"><paramref name="logits"/> is empty, or <paramref name="gradient"/> is not as long as it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="target"/> is negative or not less than the number of logits.</exception>
+    public static void SoftmaxCrossEntropyLogitsGradient(ReadOnlySpan<float> logits, int target, float seed, Span<float> gradient)
+    {
+        CheckClass(logits.Length, target);
+        SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
+        var (argMax, max, others) = SpanKernels.LogSumExpParts(logits);
+        double sum = 1.0 + others;
+        double before = gradient[target];
+        SpanKernels.AddScaledExpShifted(logits, max, (float)(seed / sum), gradient);
+        gradient[target] = (float)(before + seed * ProbabilityMinusOne(argMax == target, (double)logits[target] - max, others, sum));
+    }
+
+    /// <summary>
+    /// softmax(x)<sub>target</sub> − 1 without cancellation: −others/sum when the target is the largest logit (where
+    /// the probability is near 1), otherwise e<sup>x<sub>target</sub> − m</sup>/sum − 1 (the probability is then at most ½).
+    /// </summary>
+    private static double ProbabilityMinusOne(bool targetIsMax, double shiftedTarget, double others, double sum) =>
+        targetIsMax ? -others / sum : Math.Exp(shiftedTarget) / sum - 1.0;
+
     // ---- Argument checks ---------------------------------------------------------------------------------
 
     /// <summary>The inputs (named <paramref name="inputsName"/>) are not empty, and there is one target per input.</summary>
@@ -200,5 +312,15 @@ public static partial class Losses
     {
         SpanGuard.NotEmpty(inputs, inputsName);
         SpanGuard.SameLength(targets, inputs, "targets", inputsName);
+    }
+
+    /// <summary>There is at least one logit, and the target is the index of one.</summary>
+    private static void CheckClass(int logits, int target)
+    {
+        SpanGuard.NotEmpty(logits, nameof(logits));
+        if ((uint)target >= (uint)logits)
+        {
+            throw new ArgumentOutOfRangeException(nameof(target), target, $"The target class must be in [0, {logits}): there are {logits} logits.");
+        }
     }
 }

@@ -259,5 +259,170 @@ public class SpanLossesTests
         Assert.True(double.IsFinite(sink));
     }
 
+    // ---- Softmax cross-entropy ---------------------------------------------------------------------------
+
+    [Theory]
+    // ln(e + e² + e³) − x_target.
+    [InlineData(0, 2.4076059644443803045)]
+    [InlineData(1, 1.4076059644443803045)]
+    [InlineData(2, 0.40760596444438030448)]
+    public void Softmax_cross_entropy_matches_independent_values(int target, double expected)
+    {
+        Assert.Equal(expected, Losses.SoftmaxCrossEntropy([1.0, 2.0, 3.0], target), 1e-15);
+        Assert.Equal((float)expected, Losses.SoftmaxCrossEntropy([1.0f, 2.0f, 3.0f], target), 3e-7f);
+    }
+
+    [Fact]
+    public void Softmax_cross_entropy_matches_independent_values_for_more_classes()
+    {
+        double[] x = [0.5, -1.3, 2.2, 0.0, -0.7];
+        Assert.Equal(2.5211463107929242889, Losses.SoftmaxCrossEntropy(x, 3), 1e-15);
+        Assert.Equal(2.5211463468988967271f, Losses.SoftmaxCrossEntropy(ToFloat(x), 3), 3e-7f);
+        Assert.Equal(8.5701206183645264072, Losses.SoftmaxCrossEntropy(LongA(), 437), 1e-14);
+    }
+
+    [Fact]
+    public void Softmax_cross_entropy_of_a_confident_correct_prediction_keeps_its_small_loss_and_gradient()
+    {
+        // ln(1 + 2e^−40) = 8.4967e-18; softmax − one-hot = (−8.4967e-18, 4.2484e-18, 4.2484e-18).
+        const double loss = 8.4967085105831779546e-18;
+        Assert.Equal(loss, Losses.SoftmaxCrossEntropy([40.0, 0.0, 0.0], 0), loss * 1e-14);
+
+        var gradient = new double[3];
+        Losses.SoftmaxCrossEntropyLogitsGradient([40.0, 0.0, 0.0], 0, 1.0, gradient);
+        Assert.Equal(-8.4967085105831779185e-18, gradient[0], 8.5e-18 * 1e-14);
+        Assert.Equal(4.2483542552915889592e-18, gradient[1], 4.3e-18 * 1e-14);
+        Assert.Equal(4.2483542552915889592e-18, gradient[2], 4.3e-18 * 1e-14);
+
+        Assert.Equal((float)loss, Losses.SoftmaxCrossEntropy([40.0f, 0.0f, 0.0f], 0), (float)loss * 1e-5f);
+    }
+
+    [Fact]
+    public void Softmax_cross_entropy_is_finite_and_exact_at_plus_and_minus_1000()
+    {
+        // By hand: e^−1000 and e^−2000 are 0 in doubles, so the loss is m − x_target exactly.
+        double[] x = [1000.0, -1000.0, 0.0];
+        Assert.Equal(0.0, Losses.SoftmaxCrossEntropy(x, 0));
+        Assert.Equal(2000.0, Losses.SoftmaxCrossEntropy(x, 1));
+        Assert.Equal(1000.0, Losses.SoftmaxCrossEntropy(x, 2));
+        Assert.Equal(2000.0f, Losses.SoftmaxCrossEntropy(ToFloat(x), 1));
+
+        // Two equal maxima: ln 2 (mpmath: 0.69314718055994530942).
+        Assert.Equal(0.69314718055994530942, Losses.SoftmaxCrossEntropy([1000.0, 1000.0, -1000.0], 1), 1e-16);
+
+        // softmax − one-hot = (1, 0, 0) − (0, 1, 0).
+        var gradient = new double[3];
+        Losses.SoftmaxCrossEntropyLogitsGradient(x, 1, 1.0, gradient);
+        Assert.Equal([1.0, -1.0, 0.0], gradient);
+        var floatGradient = new float[3];
+        Losses.SoftmaxCrossEntropyLogitsGradient(ToFloat(x), 1, 1.0f, floatGradient);
+        Assert.Equal([1.0f, -1.0f, 0.0f], floatGradient);
+    }
+
+    [Fact]
+    public void Softmax_cross_entropy_gradient_matches_independent_values()
+    {
+        // softmax(x) − one-hot(3).
+        double[] x = [0.5, -1.3, 2.2, 0.0, -0.7];
+        var gradient = new double[5];
+        Losses.SoftmaxCrossEntropyLogitsGradient(x, 3, 1.0, gradient);
+        AssertClose([0.1325034878119932247, 0.02190267922080502131, 0.72531712150321724433, -0.91963257212316686716, 0.039909283587151376818], gradient, 1e-15);
+        Assert.Equal(0.0, gradient.Sum(), 1e-15); // softmax sums to 1, one-hot to 1
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(5)]
+    public void Softmax_cross_entropy_gradient_matches_central_differences(int target)
+    {
+        double[] x = [-2.0, 0.3, 1.7, 0.9, -0.4, 1.7];
+        var gradient = new double[x.Length];
+        Losses.SoftmaxCrossEntropyLogitsGradient(x, target, 1.0, gradient);
+        AssertClose(FiniteDifference.CentralGradient(v => Losses.SoftmaxCrossEntropy(v, target), x), gradient, 1e-9);
+
+        float[] xf = ToFloat(x);
+        var floatGradient = new float[x.Length];
+        Losses.SoftmaxCrossEntropyLogitsGradient(xf, target, 1.0f, floatGradient);
+        AssertClose(ToDouble(FiniteDifference.CentralGradient(v => Losses.SoftmaxCrossEntropy(v, target), xf)), ToDouble(floatGradient), 1e-3);
+        AssertClose(gradient, ToDouble(floatGradient), 1e-6);
+    }
+
+    [Theory]
+    [InlineData(437)]
+    [InlineData(0)]
+    public void Softmax_cross_entropy_gradient_accumulates_and_scales_with_the_seed(int target)
+    {
+        double[] x = LongA();
+        var unit = new double[x.Length];
+        Losses.SoftmaxCrossEntropyLogitsGradient(x, target, 1.0, unit);
+
+        var gradient = Enumerable.Repeat(1.0, x.Length).ToArray();
+        Losses.SoftmaxCrossEntropyLogitsGradient(x, target, 2.5, gradient);
+        AssertClose(unit.Select(g => 1 + 2.5 * g).ToArray(), gradient, 1e-15);
+
+        var negative = new double[x.Length];
+        Losses.SoftmaxCrossEntropyLogitsGradient(x, target, -3.0, negative);
+        AssertClose(unit.Select(g => -3.0 * g).ToArray(), negative, 1e-15);
+
+        var floatGradient = Enumerable.Repeat(1.0f, x.Length).ToArray();
+        Losses.SoftmaxCrossEntropyLogitsGradient(ToFloat(x), target, 2.5f, floatGradient);
+        AssertClose(unit.Select(g => 1 + 2.5 * g).ToArray(), ToDouble(floatGradient), 1e-6);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(3)]
+    [InlineData(int.MaxValue)]
+    [InlineData(int.MinValue)]
+    public void Softmax_cross_entropy_rejects_a_target_out_of_range(int target)
+    {
+        double[] x = [1, 2, 3];
+        Assert.Equal("target", Assert.Throws<ArgumentOutOfRangeException>(() => Losses.SoftmaxCrossEntropy(x, target)).ParamName);
+        Assert.Equal("target", Assert.Throws<ArgumentOutOfRangeException>(() => Losses.SoftmaxCrossEntropy(ToFloat(x), target)).ParamName);
+        Assert.Equal("target", Assert.Throws<ArgumentOutOfRangeException>(() => Losses.SoftmaxCrossEntropyLogitsGradient(x, target, 1, new double[3])).ParamName);
+        Assert.Equal("target", Assert.Throws<ArgumentOutOfRangeException>(() => Losses.SoftmaxCrossEntropyLogitsGradient(ToFloat(x), target, 1, new float[3])).ParamName);
+    }
+
+    [Fact]
+    public void Softmax_cross_entropy_rejects_empty_logits_and_a_gradient_of_the_wrong_length()
+    {
+        Assert.Equal("logits", Assert.Throws<ArgumentException>(() => Losses.SoftmaxCrossEntropy(ReadOnlySpan<double>.Empty, 0)).ParamName);
+        Assert.Equal("logits", Assert.Throws<ArgumentException>(() => Losses.SoftmaxCrossEntropy(ReadOnlySpan<float>.Empty, 0)).ParamName);
+        Assert.Equal("logits", Assert.Throws<ArgumentException>(() => Losses.SoftmaxCrossEntropyLogitsGradient(ReadOnlySpan<double>.Empty, 0, 1, Span<double>.Empty)).ParamName);
+
+        double[] x = [1, 2, 3];
+        Assert.Equal("gradient", Assert.Throws<ArgumentException>(() => Losses.SoftmaxCrossEntropyLogitsGradient(x, 0, 1, new double[2])).ParamName);
+        Assert.Equal("gradient", Assert.Throws<ArgumentException>(() => Losses.SoftmaxCrossEntropyLogitsGradient(ToFloat(x), 0, 1, new float[4])).ParamName);
+    }
+
+    [Fact]
+    public void Softmax_cross_entropy_propagates_NaN()
+    {
+        Assert.True(double.IsNaN(Losses.SoftmaxCrossEntropy([1.0, double.NaN, 3.0], 0)));
+        Assert.True(double.IsNaN(Losses.SoftmaxCrossEntropy([1.0, 2.0, double.NaN], 2)));
+        Assert.True(float.IsNaN(Losses.SoftmaxCrossEntropy([float.NaN, 2.0f], 1)));
+        var gradient = new double[3];
+        Losses.SoftmaxCrossEntropyLogitsGradient([1.0, double.NaN, 3.0], 0, 1.0, gradient);
+        Assert.All(gradient, g => Assert.True(double.IsNaN(g)));
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(10_000)]
+    public void Softmax_cross_entropy_does_not_allocate(int length)
+    {
+        double[] x = Values(length, 1), gradient = new double[length];
+        float[] xf = ToFloat(x), gradientF = new float[length];
+        int target = length / 2;
+        double sink = 0;
+
+        Assert.Equal(0, AllocatedBytes(() => sink += Losses.SoftmaxCrossEntropy(x, target)));
+        Assert.Equal(0, AllocatedBytes(() => Losses.SoftmaxCrossEntropyLogitsGradient(x, target, 0.5, gradient)));
+        Assert.Equal(0, AllocatedBytes(() => sink += Losses.SoftmaxCrossEntropy(xf, target)));
+        Assert.Equal(0, AllocatedBytes(() => Losses.SoftmaxCrossEntropyLogitsGradient(xf, target, 0.5f, gradientF)));
+        Assert.True(double.IsFinite(sink));
+    }
+
     private static double[] ToDouble(float[] values) => values.Select(v => (double)v).ToArray();
 }

@@ -25,6 +25,8 @@ public class VectorJacobianDeclarationTests
             "Losses.BinaryCrossEntropyWithLogits(Single): logits -> BinaryCrossEntropyWithLogitsLogitsGradient",
             "Losses.MeanSquaredError(Double): predictions -> MeanSquaredErrorPredictionsGradient",
             "Losses.MeanSquaredError(Single): predictions -> MeanSquaredErrorPredictionsGradient",
+            "Losses.SoftmaxCrossEntropy(Double): logits -> SoftmaxCrossEntropyLogitsGradient",
+            "Losses.SoftmaxCrossEntropy(Single): logits -> SoftmaxCrossEntropyLogitsGradient",
             "Vectors.Dot(Double): left -> DotLeftGradient",
             "Vectors.Dot(Double): right -> DotRightGradient",
             "Vectors.Dot(Single): left -> DotLeftGradient",
