@@ -3,15 +3,26 @@ using System;
 namespace SymbolicDiff;
 
 /// <summary>
-/// Loss functions of one prediction and one target, with declared partial derivatives with respect to
-/// both, so that the SymbolicDiff generator can differentiate through calls to them.
+/// Loss functions with declared derivatives, so that the SymbolicDiff generator can differentiate through
+/// calls to them: of one prediction and one target, with partial derivatives with respect to both, and over
+/// spans (mean reductions, as PyTorch's defaults), with vector-Jacobian products with respect to the
+/// predictions or logits.
 /// </summary>
 /// <remarks>
-/// All methods are pure and never throw: a <see cref="double.NaN"/> argument gives a
+/// <para>
+/// The scalar methods are pure and never throw: a <see cref="double.NaN"/> argument gives a
 /// <see cref="double.NaN"/> result. Where PyTorch rejects arguments (a probability or a target outside
 /// [0, 1] in <c>F.binary_cross_entropy</c>), these functions do not check them; see each method.
+/// </para>
+/// <para>
+/// The span overloads are SIMD-accelerated with <c>TensorPrimitives</c> and never allocate. They throw
+/// <see cref="ArgumentException"/> for spans of different lengths and for empty input (where PyTorch's mean
+/// gives NaN); NaN elements give a NaN result. Their derivatives use the vector-Jacobian form described on
+/// <see cref="Vectors"/>: a gradient method takes the loss's parameters, a seed ∂L/∂loss and a gradient span,
+/// and adds seed·∂loss/∂x<sub>i</sub> to gradient[i].
+/// </para>
 /// </remarks>
-public static class Losses
+public static partial class Losses
 {
     /// <summary>
     /// The squared error (p − t)², which is the mean squared error of a single element (PyTorch's

@@ -94,10 +94,13 @@ public class AnalyzerTests
     [Fact]
     public void The_runtime_primitives_declare_valid_derivatives()
     {
-        // Every [Derivative] in the runtime passes the same check users' declarations get.
+        // Every scalar [Derivative] in the runtime passes the same check users' declarations get. The span
+        // primitives (Vectors.Dot, the span Losses) use the vector-Jacobian derivative form, which the
+        // generator learns in issue 4; Runtime/VectorJacobianDeclarationTests checks their shape meanwhile.
         var declared = typeof(Activations).Assembly.GetTypes()
             .SelectMany(type => type.GetMethods())
             .Where(method => method.GetCustomAttributes(typeof(DerivativeAttribute), false).Length > 0)
+            .Where(method => !method.GetParameters().Any(p => p.ParameterType.IsByRefLike))
             .Select(method => method.DeclaringType!.Name + "." + method.Name)
             .ToList();
         Assert.NotEmpty(declared);
@@ -106,7 +109,8 @@ public class AnalyzerTests
         foreach (string name in declared)
         {
             var type = compilation.GetTypeByMetadataName("SymbolicDiff." + name.Split('.')[0])!;
-            var method = type.GetMembers(name.Split('.')[1]).OfType<IMethodSymbol>().Single();
+            var method = type.GetMembers(name.Split('.')[1]).OfType<IMethodSymbol>()
+                .Single(m => !m.Parameters.Any(p => p.Type.IsRefLikeType));
             Assert.Null(SymbolicDiff.Generator.Parsing.DerivativeDeclarationReader.Validate(method));
         }
     }

@@ -68,7 +68,7 @@ public class ReadmeExamplesTests
         int lastTypeLine = Array.FindLastIndex(lines, line => line == "}");
         var usings = lines.Where(line => line.StartsWith("using ", StringComparison.Ordinal));
         var types = lines.Take(lastTypeLine + 1).Where(line => !line.StartsWith("using ", StringComparison.Ordinal));
-        var statements = lines.Skip(lastTypeLine + 1);
+        var statements = lines.Skip(lastTypeLine + 1).Where(line => !line.StartsWith("using ", StringComparison.Ordinal)); // a snippet without a type
         return string.Join("\n", usings.Concat(statements).Append("return;").Concat(types));
     }
 

@@ -31,6 +31,11 @@ public class LocalFeedConsumerTests
                 Assert.Contains("README.md", entries);
             }
 
+            // The runtime's one dependency, System.Numerics.Tensors, goes into the same folder from the global
+            // packages cache (restoring this test project put it there), so the consumer still restores from
+            // that folder only.
+            CopyDependency("System.Numerics.Tensors", feed);
+
             string consumer = Path.Combine(work, "consumer");
             Directory.CreateDirectory(consumer);
             File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
@@ -83,6 +88,20 @@ public class LocalFeedConsumerTests
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    /// <summary>Copies the .nupkg of the version of <paramref name="id"/> that the runtime was built against into <paramref name="feed"/>.</summary>
+    private static void CopyDependency(string id, string feed)
+    {
+        string version = typeof(System.Numerics.Tensors.TensorPrimitives).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion.Split('+')[0];
+        string packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        string lowered = id.ToLowerInvariant();
+        string package = Path.Combine(packages, lowered, version, $"{lowered}.{version}.nupkg");
+        Assert.True(File.Exists(package), $"{package} is not in the global packages folder");
+        File.Copy(package, Path.Combine(feed, Path.GetFileName(package)));
     }
 
     private static string Run(string workingDirectory, params string[] arguments)

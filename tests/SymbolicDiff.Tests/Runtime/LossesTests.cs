@@ -63,7 +63,7 @@ public class LossesTests
     [InlineData(nameof(Losses.HalfSquaredError), nameof(Losses.HalfSquaredErrorPredictionDerivative), nameof(Losses.HalfSquaredErrorTargetDerivative))]
     public void Losses_declare_partials_for_both_parameters(string loss, string predictionPartial, string targetPartial)
     {
-        var declared = typeof(Losses).GetMethod(loss)!.GetCustomAttributes<DerivativeAttribute>()
+        var declared = typeof(Losses).GetMethod(loss, [typeof(double), typeof(double)])!.GetCustomAttributes<DerivativeAttribute>()
             .ToDictionary(a => a.Parameter!, a => a.DerivativeMethod);
         Assert.Equal(2, declared.Count);
         Assert.Equal(predictionPartial, declared["prediction"]);
@@ -207,7 +207,7 @@ public class LossesTests
     [InlineData(nameof(Losses.BinaryCrossEntropyWithLogits), "logit", nameof(Losses.BinaryCrossEntropyWithLogitsLogitDerivative), nameof(Losses.BinaryCrossEntropyWithLogitsTargetDerivative))]
     public void Cross_entropies_declare_partials_for_both_parameters(string loss, string first, string firstPartial, string targetPartial)
     {
-        var declared = typeof(Losses).GetMethod(loss)!.GetCustomAttributes<DerivativeAttribute>()
+        var declared = typeof(Losses).GetMethod(loss, [typeof(double), typeof(double)])!.GetCustomAttributes<DerivativeAttribute>()
             .ToDictionary(a => a.Parameter!, a => a.DerivativeMethod);
         Assert.Equal(2, declared.Count);
         Assert.Equal(firstPartial, declared[first]);

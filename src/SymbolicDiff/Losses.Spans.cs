@@ -1,0 +1,326 @@
+using System;
+
+namespace SymbolicDiff;
+
+// The span overloads of the losses: mean reductions over elements, and the vector-Jacobian products of
+// their derivatives (see the remarks on Losses and on Vectors).
+public static partial class Losses
+{
+    // ---- Mean squared error ------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The mean squared error (1/n)·Σ<sub>i</sub> (p<sub>i</sub> − t<sub>i</sub>)² of n predictions and targets:
+    /// PyTorch's <c>F.mse_loss(p, t)</c> with its default <c>reduction='mean'</c>.
+    /// </summary>
+    /// <param name="predictions">The predictions p; at least one.</param>
+    /// <param name="targets">The targets t, one per prediction.</param>
+    /// <returns>
+    /// The mean of the squared differences, each difference formed directly (never expanded into
+    /// p² − 2pt + t², which would cancel); <see cref="double.NaN"/> if an element is NaN. For one element
+    /// it equals <see cref="MeanSquaredError(double, double)"/>.
+    /// </returns>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="predictions"/> is empty (PyTorch gives NaN), or <paramref name="targets"/> is not as long as it.
+    /// </exception>
+    /// <remarks>
+    /// The vector-Jacobian product with respect to the predictions is
+    /// <see cref="MeanSquaredErrorPredictionsGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, double, Span{double})"/>;
+    /// the targets are constants (no derivative is declared for them).
+    /// </remarks>
+    [Derivative(nameof(predictions), nameof(MeanSquaredErrorPredictionsGradient))]
+    public static double MeanSquaredError(ReadOnlySpan<double> predictions, ReadOnlySpan<double> targets)
+    {
+        CheckPairs(predictions.Length, targets.Length, nameof(predictions));
+        return SpanKernels.SumOfSquaredDifferences(predictions, targets) / predictions.Length;
+    }
+
+    /// <summary>
+    /// The vector-Jacobian product of <see cref="MeanSquaredError(ReadOnlySpan{double}, ReadOnlySpan{double})"/> with
+    /// respect to the predictions: adds seed·(2/n)·(p<sub>i</sub> − t<sub>i</sub>) to gradient[i].
+    /// </summary>
+    /// <param name="predictions">The predictions p; at least one.</param>
+    /// <param name="targets">The targets t, one per prediction.</param>
+    /// <param name="seed">The derivative ∂L/∂mse of the final result with respect to the loss (1 when the loss is the result).</param>
+    /// <param name="gradient">Receives the contributions to ∂L/∂p: one element per prediction; added to, not overwritten.</param>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="predictions"/> is empty, or <paramref name="targets"/> or <paramref name="gradient"/> is not as long as it.
+    /// </exception>
+    public static void MeanSquaredErrorPredictionsGradient(ReadOnlySpan<double> predictions, ReadOnlySpan<double> targets, double seed, Span<double> gradient)
+    {
+        CheckPairs(predictions.Length, targets.Length, nameof(predictions));
+        SpanGuard.Gradient(gradient.Length, predictions.Length, nameof(predictions));
+        SpanKernels.AddScaledDifference(predictions, targets, 2.0 * seed / predictions.Length, gradient);
+    }
+
+    /// <summary>
+    /// The mean squared error (1/n)·Σ<sub>i</sub> (p<sub>i</sub> − t<sub>i</sub>)² of float predictions and targets
+    /// (PyTorch's <c>F.mse_loss</c>, mean reduction).
+    /// </summary>
+    /// <param name="predictions">The predictions p; at least one.</param>
+    /// <param name="targets">The targets t, one per prediction.</param>
+    /// <returns>
+    /// The mean of the squared differences: differences and squares in float, the sum of each 256-element
+    /// chunk in float (SIMD), the chunks added and divided in double and the result rounded to float once.
+    /// </returns>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="predictions"/> is empty (PyTorch gives NaN), or <paramref name="targets"/> is not as long as it.
+    /// </exception>
+    /// <remarks>
+    /// The vector-Jacobian product with respect to the predictions is
+    /// <see cref="MeanSquaredErrorPredictionsGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, float, Span{float})"/>.
+    /// </remarks>
+    [Derivative(nameof(predictions), nameof(MeanSquaredErrorPredictionsGradient))]
+    public static float MeanSquaredError(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets)
+    {
+        CheckPairs(predictions.Length, targets.Length, nameof(predictions));
+        return (float)(SpanKernels.SumOfSquaredDifferences(predictions, targets) / predictions.Length);
+    }
+
+    /// <summary>
+    /// The vector-Jacobian product of <see cref="MeanSquaredError(ReadOnlySpan{float}, ReadOnlySpan{float})"/> with
+    /// respect to the predictions: adds seed·(2/n)·(p<sub>i</sub> − t<sub>i</sub>) to gradient[i].
+    /// </summary>
+    /// <param name="predictions">The predictions p; at least one.</param>
+    /// <param name="targets">The targets t, one per prediction.</param>
+    /// <param name="seed">The derivative ∂L/∂mse of the final result with respect to the loss.</param>
+    /// <param name="gradient">Receives the contributions to ∂L/∂p: one element per prediction; added to, not overwritten.</param>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="predictions"/> is empty, or <paramref name="targets"/> or <paramref name="gradient"/> is not as long as it.
+    /// </exception>
+    public static void MeanSquaredErrorPredictionsGradient(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, float seed, Span<float> gradient)
+    {
+        CheckPairs(predictions.Length, targets.Length, nameof(predictions));
+        SpanGuard.Gradient(gradient.Length, predictions.Length, nameof(predictions));
+        SpanKernels.AddScaledDifference(predictions, targets, (float)(2.0 * seed / predictions.Length), gradient);
+    }
+
+    // ---- Binary cross-entropy with logits --------------------------------------------------------------
+
+    /// <summary>
+    /// The mean binary cross-entropy of σ(x<sub>i</sub>) for n logits and targets,
+    /// (1/n)·Σ<sub>i</sub> −[t<sub>i</sub>·ln σ(x<sub>i</sub>) + (1 − t<sub>i</sub>)·ln(1 − σ(x<sub>i</sub>))], computed stably:
+    /// PyTorch's <c>F.binary_cross_entropy_with_logits(x, t)</c> with its default <c>reduction='mean'</c>
+    /// (and no <c>weight</c> or <c>pos_weight</c>).
+    /// </summary>
+    /// <param name="logits">The logits x; at least one. Any finite values.</param>
+    /// <param name="targets">The targets t, one per logit, in [0, 1] (typically labels 0 and 1); not checked.</param>
+    /// <returns>
+    /// The mean of max(x, 0) − x·t + log1p(e<sup>−|x|</sup>), the elementwise loss of
+    /// <see cref="BinaryCrossEntropyWithLogits(double, double)"/>: finite for every finite logit (exactly 1000 for
+    /// x = 1000, t = 0), accurate for large margins (about 4.25·10<sup>−18</sup> for x = 40, t = 1), and
+    /// <see cref="double.NaN"/> if an element is NaN.
+    /// </returns>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="logits"/> is empty (PyTorch gives NaN), or <paramref name="targets"/> is not as long as it.
+    /// </exception>
+    /// <remarks>
+    /// Stability: e<sup>−|x|</sup> never overflows, and log1p of it is computed with a correction that keeps
+    /// its value where 1 + e<sup>−|x|</sup> rounds to 1 (which a plain vectorized ln(1 + y) would lose). The
+    /// vector-Jacobian product with respect to the logits is
+    /// <see cref="BinaryCrossEntropyWithLogitsLogitsGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, double, Span{double})"/>;
+    /// the targets are constants.
+    /// </remarks>
+    [Derivative(nameof(logits), nameof(BinaryCrossEntropyWithLogitsLogitsGradient))]
+    public static double BinaryCrossEntropyWithLogits(ReadOnlySpan<double> logits, ReadOnlySpan<double> targets)
+    {
+        CheckPairs(logits.Length, targets.Length, nameof(logits));
+        return SpanKernels.SumBinaryCrossEntropyWithLogits(logits, targets) / logits.Length;
+    }
+
+    /// <summary>
+    /// The vector-Jacobian product of <see cref="BinaryCrossEntropyWithLogits(ReadOnlySpan{double}, ReadOnlySpan{double})"/>
+    /// with respect to the logits: adds seed·(σ(x<sub>i</sub>) − t<sub>i</sub>)/n to gradient[i].
+    /// </summary>
+    /// <param name="logits">The logits x; at least one.</param>
+    /// <param name="targets">The targets t, one per logit.</param>
+    /// <param name="seed">The derivative ∂L/∂loss of the final result with respect to the loss (1 when the loss is the result).</param>
+    /// <param name="gradient">Receives the contributions to ∂L/∂x: one element per logit; added to, not overwritten.</param>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="logits"/> is empty, or <paramref name="targets"/> or <paramref name="gradient"/> is not as long as it.
+    /// </exception>
+    /// <remarks>
+    /// σ(x) = 1 / (1 + e<sup>−x</sup>) is finite for every finite logit (0 for x = −1000, where e<sup>1000</sup> is
+    /// infinite, and 1 for x = 1000). As in PyTorch and <see cref="BinaryCrossEntropyWithLogitsLogitDerivative(double, double)"/>,
+    /// σ(x) − t is formed as written, so for a confident correct prediction (x = 40, t = 1) it is 0 rather than −4.25·10<sup>−18</sup>.
+    /// </remarks>
+    public static void BinaryCrossEntropyWithLogitsLogitsGradient(ReadOnlySpan<double> logits, ReadOnlySpan<double> targets, double seed, Span<double> gradient)
+    {
+        CheckPairs(logits.Length, targets.Length, nameof(logits));
+        SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
+        SpanKernels.AddScaledSigmoidMinusTarget(logits, targets, seed / logits.Length, gradient);
+    }
+
+    /// <summary>
+    /// The mean binary cross-entropy with logits of float logits and targets
+    /// (PyTorch's <c>F.binary_cross_entropy_with_logits</c>, mean reduction), computed stably as
+    /// (1/n)·Σ<sub>i</sub> max(x<sub>i</sub>, 0) − x<sub>i</sub>·t<sub>i</sub> + log1p(e<sup>−|x<sub>i</sub>|</sup>).
+    /// </summary>
+    /// <param name="logits">The logits x; at least one.</param>
+    /// <param name="targets">The targets t, one per logit, in [0, 1]; not checked.</param>
+    /// <returns>
+    /// The mean loss: elementwise in float, the chunks added and divided in double and the result rounded to
+    /// float once; finite for every finite logit, <see cref="float.NaN"/> if an element is NaN.
+    /// </returns>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="logits"/> is empty (PyTorch gives NaN), or <paramref name="targets"/> is not as long as it.
+    /// </exception>
+    /// <remarks>
+    /// The vector-Jacobian product with respect to the logits is
+    /// <see cref="BinaryCrossEntropyWithLogitsLogitsGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, float, Span{float})"/>.
+    /// </remarks>
+    [Derivative(nameof(logits), nameof(BinaryCrossEntropyWithLogitsLogitsGradient))]
+    public static float BinaryCrossEntropyWithLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets)
+    {
+        CheckPairs(logits.Length, targets.Length, nameof(logits));
+        return (float)(SpanKernels.SumBinaryCrossEntropyWithLogits(logits, targets) / logits.Length);
+    }
+
+    /// <summary>
+    /// The vector-Jacobian product of <see cref="BinaryCrossEntropyWithLogits(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
+    /// with respect to the logits: adds seed·(σ(x<sub>i</sub>) − t<sub>i</sub>)/n to gradient[i].
+    /// </summary>
+    /// <param name="logits">The logits x; at least one.</param>
+    /// <param name="targets">The targets t, one per logit.</param>
+    /// <param name="seed">The derivative ∂L/∂loss of the final result with respect to the loss.</param>
+    /// <param name="gradient">Receives the contributions to ∂L/∂x: one element per logit; added to, not overwritten.</param>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="logits"/> is empty, or <paramref name="targets"/> or <paramref name="gradient"/> is not as long as it.
+    /// </exception>
+    public static void BinaryCrossEntropyWithLogitsLogitsGradient(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, float seed, Span<float> gradient)
+    {
+        CheckPairs(logits.Length, targets.Length, nameof(logits));
+        SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
+        SpanKernels.AddScaledSigmoidMinusTarget(logits, targets, (float)((double)seed / logits.Length), gradient);
+    }
+
+    // ---- Softmax cross-entropy ---------------------------------------------------------------------------
+
+    /// <summary>
+    /// The cross-entropy of the softmax of n logits against a class index,
+    /// −ln softmax(x)[target] = ln Σ<sub>j</sub> e<sup>x<sub>j</sub></sup> − x<sub>target</sub>: PyTorch's
+    /// <c>F.cross_entropy(x, target)</c> for one sample (no class weights, no label smoothing).
+    /// </summary>
+    /// <param name="logits">The logits x, one per class; at least one.</param>
+    /// <param name="target">The index of the correct class, in [0, n).</param>
+    /// <returns>
+    /// The loss, ≥ 0: (m − x<sub>target</sub>) + log1p(Σ<sub>j≠k</sub> e<sup>x<sub>j</sub> − m</sup>), where m = x<sub>k</sub>
+    /// is the largest logit; <see cref="double.NaN"/> if a logit is NaN.
+    /// </returns>
+    /// <exception cref="ArgumentException"><paramref name="logits"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="target"/> is negative or not less than the number of logits.</exception>
+    /// <remarks>
+    /// Stability: subtracting the largest logit m before exponentiating keeps every exponential in [0, 1], so
+    /// logits of ±1000 give finite, exact results (2000 for x = (1000, −1000), target 1). The maximum's own
+    /// term e<sup>0</sup> = 1 is left out of the sum and added by log1p, so a confident correct prediction keeps
+    /// its small loss (about 8.5·10<sup>−18</sup> for x = (40, 0, 0), target 0), which ln(1 + ...) would round to 0.
+    /// The vector-Jacobian product with respect to the logits is
+    /// <see cref="SoftmaxCrossEntropyLogitsGradient(ReadOnlySpan{double}, int, double, Span{double})"/>;
+    /// <paramref name="target"/> is an index, not differentiable.
+    /// </remarks>
+    [Derivative(nameof(logits), nameof(SoftmaxCrossEntropyLogitsGradient))]
+    public static double SoftmaxCrossEntropy(ReadOnlySpan<double> logits, int target)
+    {
+        CheckClass(logits.Length, target);
+        var (_, max, others) = SpanKernels.LogSumExpParts(logits);
+        return (max - logits[target]) + Numerics.Log1p(others);
+    }
+
+    /// <summary>
+    /// The vector-Jacobian product of <see cref="SoftmaxCrossEntropy(ReadOnlySpan{double}, int)"/> with respect to the
+    /// logits: adds seed·(softmax(x)<sub>i</sub> − [i = target]) to gradient[i].
+    /// </summary>
+    /// <param name="logits">The logits x; at least one.</param>
+    /// <param name="target">The index of the correct class, in [0, n).</param>
+    /// <param name="seed">The derivative ∂L/∂loss of the final result with respect to the loss (1 when the loss is the result).</param>
+    /// <param name="gradient">Receives the contributions to ∂L/∂x: one element per logit; added to, not overwritten.</param>
+    /// <exception cref="ArgumentException"><paramref name="logits"/> is empty, or <paramref name="gradient"/> is not as long as it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="target"/> is negative or not less than the number of logits.</exception>
+    /// <remarks>
+    /// softmax(x)<sub>i</sub> = e<sup>x<sub>i</sub> − m</sup> / s with s = Σ<sub>j</sub> e<sup>x<sub>j</sub> − m</sup> ≥ 1, so no
+    /// exponential overflows. Where the target is the largest logit, softmax(x)<sub>target</sub> − 1 is computed as
+    /// −(s − 1)/s from the sum that leaves the maximum out, so a confident correct prediction gets its small
+    /// gradient (−8.5·10<sup>−18</sup> for x = (40, 0, 0), target 0) instead of 0.
+    /// </remarks>
+    public static void SoftmaxCrossEntropyLogitsGradient(ReadOnlySpan<double> logits, int target, double seed, Span<double> gradient)
+    {
+        CheckClass(logits.Length, target);
+        SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
+        var (argMax, max, others) = SpanKernels.LogSumExpParts(logits);
+        double sum = 1.0 + others;
+        double before = gradient[target];
+        SpanKernels.AddScaledExpShifted(logits, max, seed / sum, gradient);
+        gradient[target] = before + seed * ProbabilityMinusOne(argMax == target, logits[target] - max, others, sum);
+    }
+
+    /// <summary>
+    /// The cross-entropy of the softmax of n float logits against a class index, −ln softmax(x)[target]
+    /// (PyTorch's <c>F.cross_entropy</c> for one sample), computed stably as for
+    /// <see cref="SoftmaxCrossEntropy(ReadOnlySpan{double}, int)"/>.
+    /// </summary>
+    /// <param name="logits">The logits x, one per class; at least one.</param>
+    /// <param name="target">The index of the correct class, in [0, n).</param>
+    /// <returns>
+    /// The loss, ≥ 0: the exponentials in float, their sum, the logarithm and the difference in double, and the
+    /// result rounded to float once; <see cref="float.NaN"/> if a logit is NaN.
+    /// </returns>
+    /// <exception cref="ArgumentException"><paramref name="logits"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="target"/> is negative or not less than the number of logits.</exception>
+    /// <remarks>
+    /// The vector-Jacobian product with respect to the logits is
+    /// <see cref="SoftmaxCrossEntropyLogitsGradient(ReadOnlySpan{float}, int, float, Span{float})"/>.
+    /// </remarks>
+    [Derivative(nameof(logits), nameof(SoftmaxCrossEntropyLogitsGradient))]
+    public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, int target)
+    {
+        CheckClass(logits.Length, target);
+        var (_, max, others) = SpanKernels.LogSumExpParts(logits);
+        return (float)(((double)max - logits[target]) + Numerics.Log1p(others));
+    }
+
+    /// <summary>
+    /// The vector-Jacobian product of <see cref="SoftmaxCrossEntropy(ReadOnlySpan{float}, int)"/> with respect to the
+    /// logits: adds seed·(softmax(x)<sub>i</sub> − [i = target]) to gradient[i].
+    /// </summary>
+    /// <param name="logits">The logits x; at least one.</param>
+    /// <param name="target">The index of the correct class, in [0, n).</param>
+    /// <param name="seed">The derivative ∂L/∂loss of the final result with respect to the loss.</param>
+    /// <param name="gradient">Receives the contributions to ∂L/∂x: one element per logit; added to, not overwritten.</param>
+    /// <exception cref="ArgumentException"><paramref name="logits"/> is empty, or <paramref name="gradient"/> is not as long as it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="target"/> is negative or not less than the number of logits.</exception>
+    public static void SoftmaxCrossEntropyLogitsGradient(ReadOnlySpan<float> logits, int target, float seed, Span<float> gradient)
+    {
+        CheckClass(logits.Length, target);
+        SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
+        var (argMax, max, others) = SpanKernels.LogSumExpParts(logits);
+        double sum = 1.0 + others;
+        double before = gradient[target];
+        SpanKernels.AddScaledExpShifted(logits, max, (float)(seed / sum), gradient);
+        gradient[target] = (float)(before + seed * ProbabilityMinusOne(argMax == target, (double)logits[target] - max, others, sum));
+    }
+
+    /// <summary>
+    /// softmax(x)<sub>target</sub> − 1 without cancellation: −others/sum when the target is the largest logit (where
+    /// the probability is near 1), otherwise e<sup>x<sub>target</sub> − m</sup>/sum − 1 (the probability is then at most ½).
+    /// </summary>
+    private static double ProbabilityMinusOne(bool targetIsMax, double shiftedTarget, double others, double sum) =>
+        targetIsMax ? -others / sum : Math.Exp(shiftedTarget) / sum - 1.0;
+
+    // ---- Argument checks ---------------------------------------------------------------------------------
+
+    /// <summary>The inputs (named <paramref name="inputsName"/>) are not empty, and there is one target per input.</summary>
+    private static void CheckPairs(int inputs, int targets, string inputsName)
+    {
+        SpanGuard.NotEmpty(inputs, inputsName);
+        SpanGuard.SameLength(targets, inputs, "targets", inputsName);
+    }
+
+    /// <summary>There is at least one logit, and the target is the index of one.</summary>
+    private static void CheckClass(int logits, int target)
+    {
+        SpanGuard.NotEmpty(logits, nameof(logits));
+        if ((uint)target >= (uint)logits)
+        {
+            throw new ArgumentOutOfRangeException(nameof(target), target, $"The target class must be in [0, {logits}): there are {logits} logits.");
+        }
+    }
+}

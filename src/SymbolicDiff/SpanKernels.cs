@@ -1,0 +1,175 @@
+using System;
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace SymbolicDiff;
+
+/// <summary>
+/// The SIMD kernels behind the span overloads of <see cref="Losses"/>, written once for
+/// <see cref="double"/> and <see cref="float"/>.
+/// </summary>
+/// <remarks>
+/// Elementwise steps run through <see cref="TensorPrimitives"/> on chunks of at most
+/// <see cref="ChunkLength"/> elements held in stack buffers, so that nothing is allocated whatever the
+/// length, and each chunk stays in the L1 cache between steps. Chunk results are accumulated in
+/// <see cref="double"/> (for float input too).
+/// </remarks>
+internal static class SpanKernels
+{
+    /// <summary>The number of elements per chunk: 256 doubles (2 KiB) per stack buffer.</summary>
+    public const int ChunkLength = 256;
+
+    /// <summary>Σ (x<sub>i</sub> − y<sub>i</sub>)², the differences formed exactly as a scalar loop forms them (no expansion into x² − 2xy + y²).</summary>
+    public static double SumOfSquaredDifferences<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<T> difference = stackalloc T[Math.Min(ChunkLength, x.Length)];
+        double sum = 0;
+        for (int start = 0; start < x.Length; start += ChunkLength)
+        {
+            int length = Math.Min(ChunkLength, x.Length - start);
+            var d = difference[..length];
+            TensorPrimitives.Subtract(x.Slice(start, length), y.Slice(start, length), d);
+            sum += double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(d));
+        }
+
+        return sum;
+    }
+
+    /// <summary>destination<sub>i</sub> += scale·(x<sub>i</sub> − y<sub>i</sub>).</summary>
+    public static void AddScaledDifference<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, T scale, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<T> difference = stackalloc T[Math.Min(ChunkLength, x.Length)];
+        for (int start = 0; start < x.Length; start += ChunkLength)
+        {
+            int length = Math.Min(ChunkLength, x.Length - start);
+            var d = difference[..length];
+            var target = destination.Slice(start, length);
+            TensorPrimitives.Subtract(x.Slice(start, length), y.Slice(start, length), d);
+            TensorPrimitives.MultiplyAdd(d, scale, target, target);
+        }
+    }
+
+    /// <summary>
+    /// Σ max(z<sub>i</sub>, 0) − z<sub>i</sub>·t<sub>i</sub> + log1p(e<sup>−|z<sub>i</sub>|</sup>), the elementwise
+    /// binary cross-entropy with logits of <see cref="Losses.BinaryCrossEntropyWithLogits(double, double)"/>, summed.
+    /// </summary>
+    /// <remarks>
+    /// Per element, max(z, 0) − z·t is formed first and log1p(e<sup>−|z|</sup>) added to it, as in the scalar loss.
+    /// log1p(e) for e = e<sup>−|z|</sup> in [0, 1] is computed accurately even where 1 + e rounds to 1: with
+    /// u = fl(1 + e), the rounding error r = e − (u − 1) is exact (u − 1 is exact, and so is the difference, by
+    /// Fast2Sum since e ≤ 1), and ln(1 + e) = ln(u + r) = ln u + r/u + O((r/u)²), where r/u ≤ 2<sup>−53</sup>.
+    /// Where u = 1 this gives e itself, which is what log1p of a tiny e is. There is no branch, so it vectorizes.
+    /// </remarks>
+    public static double SumBinaryCrossEntropyWithLogits<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int chunk = Math.Min(ChunkLength, logits.Length);
+        Span<T> first = stackalloc T[chunk];
+        Span<T> second = stackalloc T[chunk];
+        Span<T> third = stackalloc T[chunk];
+        double sum = 0;
+        for (int start = 0; start < logits.Length; start += ChunkLength)
+        {
+            int length = Math.Min(ChunkLength, logits.Length - start);
+            var z = logits.Slice(start, length);
+            var t = targets.Slice(start, length);
+            var e = first[..length];
+            var u = second[..length];
+            var scratch = third[..length];
+
+            // e = exp(−|z|), in [0, 1].
+            TensorPrimitives.Abs(z, e);
+            TensorPrimitives.Negate(e, e);
+            TensorPrimitives.Exp(e, e);
+
+            // log1p(e) = ln u + (e − (u − 1)) / u with u = fl(1 + e); left in e.
+            TensorPrimitives.Add(e, T.One, u);
+            TensorPrimitives.Subtract(u, T.One, scratch);
+            TensorPrimitives.Subtract(e, scratch, e);
+            TensorPrimitives.Divide(e, u, e);
+            TensorPrimitives.Log(u, u);
+            TensorPrimitives.Add(u, e, e);
+
+            // (max(z, 0) − z·t) + log1p(e^−|z|).
+            TensorPrimitives.Max(z, T.Zero, u);
+            TensorPrimitives.Multiply(z, t, scratch);
+            TensorPrimitives.Subtract(u, scratch, u);
+            TensorPrimitives.Add(u, e, u);
+            sum += double.CreateTruncating(TensorPrimitives.Sum<T>(u));
+        }
+
+        return sum;
+    }
+
+    /// <summary>destination<sub>i</sub> += scale·(σ(z<sub>i</sub>) − t<sub>i</sub>).</summary>
+    public static void AddScaledSigmoidMinusTarget<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, T scale, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<T> buffer = stackalloc T[Math.Min(ChunkLength, logits.Length)];
+        for (int start = 0; start < logits.Length; start += ChunkLength)
+        {
+            int length = Math.Min(ChunkLength, logits.Length - start);
+            var residual = buffer[..length];
+            var target = destination.Slice(start, length);
+
+            // σ(z) = 1 / (1 + e^−z): for z = −1000, e^1000 = ∞ and σ = 0, no NaN.
+            TensorPrimitives.Sigmoid(logits.Slice(start, length), residual);
+            TensorPrimitives.Subtract(residual, targets.Slice(start, length), residual);
+            TensorPrimitives.MultiplyAdd(residual, scale, target, target);
+        }
+    }
+
+    /// <summary>
+    /// The parts of a stable log-sum-exp: the index k of the largest logit (the first one on a tie, the first
+    /// NaN if there is one), its value m, and others = Σ<sub>i≠k</sub> e<sup>z<sub>i</sub> − m</sup>, so that
+    /// ln Σ<sub>i</sub> e<sup>z<sub>i</sub></sup> = m + log1p(others).
+    /// </summary>
+    /// <remarks>
+    /// Leaving out the maximum's own term e<sup>0</sup> = 1 keeps others exact to its last bits even when it is
+    /// far below 1 (a confident prediction), where 1 + others would round it away.
+    /// </remarks>
+    public static (int ArgMax, T Max, double Others) LogSumExpParts<T>(ReadOnlySpan<T> logits)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int argMax = TensorPrimitives.IndexOfMax(logits);
+        T max = logits[argMax];
+        double others = SumExpShifted(logits[..argMax], max) + SumExpShifted(logits[(argMax + 1)..], max);
+        return (argMax, max, others);
+    }
+
+    /// <summary>Σ e<sup>z<sub>i</sub> − shift</sup>.</summary>
+    private static double SumExpShifted<T>(ReadOnlySpan<T> logits, T shift)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<T> buffer = stackalloc T[Math.Min(ChunkLength, logits.Length)];
+        double sum = 0;
+        for (int start = 0; start < logits.Length; start += ChunkLength)
+        {
+            int length = Math.Min(ChunkLength, logits.Length - start);
+            var exponentials = buffer[..length];
+            TensorPrimitives.Subtract(logits.Slice(start, length), shift, exponentials);
+            TensorPrimitives.Exp(exponentials, exponentials);
+            sum += double.CreateTruncating(TensorPrimitives.Sum<T>(exponentials));
+        }
+
+        return sum;
+    }
+
+    /// <summary>destination<sub>i</sub> += scale·e<sup>z<sub>i</sub> − shift</sup>.</summary>
+    public static void AddScaledExpShifted<T>(ReadOnlySpan<T> logits, T shift, T scale, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<T> buffer = stackalloc T[Math.Min(ChunkLength, logits.Length)];
+        for (int start = 0; start < logits.Length; start += ChunkLength)
+        {
+            int length = Math.Min(ChunkLength, logits.Length - start);
+            var exponentials = buffer[..length];
+            var target = destination.Slice(start, length);
+            TensorPrimitives.Subtract(logits.Slice(start, length), shift, exponentials);
+            TensorPrimitives.Exp(exponentials, exponentials);
+            TensorPrimitives.MultiplyAdd(exponentials, scale, target, target);
+        }
+    }
+}
