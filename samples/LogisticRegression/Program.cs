@@ -106,6 +106,25 @@ output.WriteLine(Invariant(
 output.WriteLine(Invariant(
     $"  four features: test accuracy  {LogisticRegressionTrainer.Percent((double)testCorrect4 / testLabels.Length)} ({testCorrect4}/{testLabels.Length})"));
 
+if (commandLine.PlotPath is { } plotPath)
+{
+    string? failure = LossCurvePlot.TrySave(
+        plotPath,
+        "Palmer penguins, Adelie vs Gentoo: training loss",
+        "mean train loss",
+        new LossCurvePlot.Curve("Part 2: two features, squared error, batch 32", trainer.LossHistory),
+        new LossCurvePlot.Curve("Part 3: four features, cross-entropy, batch 16", batchTrainer.LossHistory));
+    if (failure is null)
+    {
+        output.WriteLine();
+        output.WriteLine($"Loss curves written to {plotPath}");
+    }
+    else
+    {
+        Console.Error.WriteLine($"warning: the plot was not written to {plotPath}: {failure}");
+    }
+}
+
 return 0;
 
 // Standardises the two features of Part 2 with Part 2's scaler.
