@@ -1,31 +1,62 @@
 /// <summary>
-/// Standardises both features to mean 0 and standard deviation 1. Fitted on the training set only, so that
-/// nothing about the test set leaks into the model; the same transform is then applied to both sets.
+/// Standardises each feature (column) to mean 0 and standard deviation 1. Fitted on the training set only, so
+/// that nothing about the test set leaks into the model; the same transform is then applied to both sets.
 /// </summary>
 internal sealed class FeatureScaler
 {
-    private FeatureScaler(double mean1, double std1, double mean2, double std2)
+    private readonly double[] _means;
+    private readonly double[] _stds;
+
+    private FeatureScaler(double[] means, double[] stds)
     {
-        Mean1 = mean1;
-        Std1 = std1;
-        Mean2 = mean2;
-        Std2 = std2;
+        _means = means;
+        _stds = stds;
     }
 
-    public double Mean1 { get; }
-    public double Std1 { get; }
-    public double Mean2 { get; }
-    public double Std2 { get; }
+    /// <summary>The number of features (columns).</summary>
+    public int Count => _means.Length;
 
-    public static FeatureScaler Fit(IReadOnlyList<Example> training)
+    /// <summary>The training mean of each feature.</summary>
+    public IReadOnlyList<double> Means => _means;
+
+    /// <summary>The training (population) standard deviation of each feature; 1 for a constant feature.</summary>
+    public IReadOnlyList<double> Stds => _stds;
+
+    /// <summary>Fits the means and standard deviations of the columns of <paramref name="rows"/> (all of one length).</summary>
+    public static FeatureScaler Fit(IReadOnlyList<double[]> rows)
     {
-        (double mean1, double std1) = MeanAndStd(training.Select(e => e.X1));
-        (double mean2, double std2) = MeanAndStd(training.Select(e => e.X2));
-        return new FeatureScaler(mean1, std1, mean2, std2);
+        if (rows.Count == 0)
+        {
+            throw new ArgumentException("At least one row is needed to fit a scaler.", nameof(rows));
+        }
+
+        int count = rows[0].Length;
+        var means = new double[count];
+        var stds = new double[count];
+        for (int c = 0; c < count; c++)
+        {
+            (means[c], stds[c]) = MeanAndStd(rows.Select(row => row[c]));
+        }
+
+        return new FeatureScaler(means, stds);
     }
 
-    public Example[] Transform(IEnumerable<Example> examples) =>
-        examples.Select(e => e with { X1 = (e.X1 - Mean1) / Std1, X2 = (e.X2 - Mean2) / Std2 }).ToArray();
+    /// <summary>The standardised copy of one row: (x − mean) / std, feature by feature.</summary>
+    public double[] Transform(IReadOnlyList<double> row)
+    {
+        if (row.Count != Count)
+        {
+            throw new ArgumentException($"The row has {row.Count} features; the scaler was fitted on {Count}.", nameof(row));
+        }
+
+        var scaled = new double[Count];
+        for (int c = 0; c < Count; c++)
+        {
+            scaled[c] = (row[c] - _means[c]) / _stds[c];
+        }
+
+        return scaled;
+    }
 
     private static (double Mean, double Std) MeanAndStd(IEnumerable<double> values)
     {

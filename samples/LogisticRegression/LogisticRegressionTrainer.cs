@@ -31,6 +31,9 @@ internal sealed class LogisticRegressionTrainer
     public double Weight2 => _parameters[W2];
     public double Bias => _parameters[B];
 
+    /// <summary>The mean training loss before training (index 0) and after each epoch.</summary>
+    public List<double> LossHistory { get; } = [];
+
     /// <summary>
     /// Runs <paramref name="epochs"/> passes over <paramref name="training"/>, printing the mean loss and accuracy
     /// on the whole training set before training and after every epoch.
@@ -55,9 +58,13 @@ internal sealed class LogisticRegressionTrainer
         }
     }
 
-    private void PrintProgress(TextWriter output, string label, IReadOnlyList<Example> training) =>
+    private void PrintProgress(TextWriter output, string label, IReadOnlyList<Example> training)
+    {
+        double loss = MeanLoss(training);
+        LossHistory.Add(loss);
         output.WriteLine(Invariant(
-            $"  {label,-15}  mean train loss {MeanLoss(training):0.000000}   train accuracy {Percent(Accuracy(training))}"));
+            $"  {label,-15}  mean train loss {loss:0.000000}   train accuracy {Percent(Accuracy(training))}"));
+    }
 
     /// <summary>Formats a fraction as a percentage with two decimals, the same in every culture.</summary>
     public static string Percent(double fraction) => Invariant($"{100 * fraction:0.00}%");

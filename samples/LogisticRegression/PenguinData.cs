@@ -1,11 +1,24 @@
 using System.Globalization;
 
-/// <summary>One labelled example: two raw measurements and the class label (0 = Adelie, 1 = Gentoo).</summary>
+/// <summary>One labelled example for the two-feature model: two measurements and the class label (0 = Adelie, 1 = Gentoo).</summary>
 internal readonly record struct Example(double X1, double X2, double Label);
+
+/// <summary>
+/// One penguin of the file: its four raw measurements, in the order of <see cref="PenguinData.MeasurementColumns"/>,
+/// and the class label (0 = Adelie, 1 = Gentoo).
+/// </summary>
+internal sealed record Penguin(double BillLength, double BillDepth, double FlipperLength, double BodyMass, double Label)
+{
+    /// <summary>The four measurements as one row, in the order of <see cref="PenguinData.MeasurementColumns"/>.</summary>
+    public double[] Measurements => [BillLength, BillDepth, FlipperLength, BodyMass];
+
+    /// <summary>The two measurements the two-feature model uses (<see cref="PenguinData.Feature1"/>, <see cref="PenguinData.Feature2"/>).</summary>
+    public Example TwoFeatures => new(BillLength, FlipperLength, Label);
+}
 
 /// <summary>The usable examples of a penguin file together with counts of what was left out and why.</summary>
 internal sealed record PenguinDataSet(
-    IReadOnlyList<Example> Examples,
+    IReadOnlyList<Penguin> Examples,
     int RowsRead,
     int ChinstrapRowsExcluded,
     int RowsWithMissingValues)
@@ -16,7 +29,8 @@ internal sealed record PenguinDataSet(
 
 /// <summary>
 /// Reads the Palmer penguins CSV (species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,
-/// body_mass_g,sex,year; missing values written <c>NA</c>) into Adelie-vs-Gentoo examples.
+/// body_mass_g,sex,year; missing values written <c>NA</c>) into Adelie-vs-Gentoo examples with all four
+/// measurements; the two-feature model uses two of them (<see cref="Penguin.TwoFeatures"/>).
 /// </summary>
 internal static class PenguinData
 {
@@ -26,6 +40,10 @@ internal static class PenguinData
     // left out of this two-class problem.
     public const string Feature1 = "bill_length_mm";
     public const string Feature2 = "flipper_length_mm";
+
+    /// <summary>The four measurements of the four-feature model, in the order of <see cref="Penguin.Measurements"/>.</summary>
+    public static readonly IReadOnlyList<string> MeasurementColumns =
+        ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"];
 
     public const double AdelieLabel = 0;
     public const double GentooLabel = 1;
@@ -55,10 +73,9 @@ internal static class PenguinData
 
         string[] header = lines[0].Split(',').Select(h => h.Trim()).ToArray();
         int speciesIndex = FindColumn(header, SpeciesColumn, path);
-        int feature1Index = FindColumn(header, Feature1, path);
-        int feature2Index = FindColumn(header, Feature2, path);
+        int[] measurementIndexes = MeasurementColumns.Select(column => FindColumn(header, column, path)).ToArray();
 
-        var examples = new List<Example>();
+        var examples = new List<Penguin>();
         int rowsRead = 0, chinstrap = 0, missing = 0;
         for (int i = 1; i < lines.Length; i++)
         {
@@ -88,18 +105,22 @@ internal static class PenguinData
                         $"{path} line {lineNumber}: unknown species '{species}'; expected Adelie, Chinstrap or Gentoo.");
             }
 
-            string raw1 = fields[feature1Index].Trim();
-            string raw2 = fields[feature2Index].Trim();
-            if (raw1 == MissingValue || raw2 == MissingValue)
+            // Both models train on the same rows (and so the same split), so a row missing any of the four
+            // measurements is left out of both. In the Palmer file the rows with a missing measurement miss all four.
+            string[] raw = measurementIndexes.Select(index => fields[index].Trim()).ToArray();
+            if (raw.Contains(MissingValue))
             {
                 missing++;
                 continue;
             }
 
-            examples.Add(new Example(
-                ParseMeasurement(raw1, Feature1, path, lineNumber),
-                ParseMeasurement(raw2, Feature2, path, lineNumber),
-                label));
+            double[] values = new double[raw.Length];
+            for (int m = 0; m < raw.Length; m++)
+            {
+                values[m] = ParseMeasurement(raw[m], MeasurementColumns[m], path, lineNumber);
+            }
+
+            examples.Add(new Penguin(values[0], values[1], values[2], values[3], label));
         }
 
         var data = new PenguinDataSet(examples, rowsRead, chinstrap, missing);

@@ -34,10 +34,70 @@ public class LogisticRegressionSampleTests
         Assert.True(double.Parse(step.Groups[1].Value, CultureInfo.InvariantCulture) < 0.25);
 
         // The classifier trained with the generated gradient and Adam separates Adelie from Gentoo.
-        Assert.Equal(40, Regex.Matches(output, @"^\s+epoch\s+\d+", RegexOptions.Multiline).Count);
-        var test = Regex.Match(output, @"final test accuracy\s+([0-9.]+)%");
-        Assert.True(test.Success, output);
-        Assert.True(double.Parse(test.Groups[1].Value, CultureInfo.InvariantCulture) >= 95, output);
+        string part2 = Section(output, "Part 2 - ", "Part 3 - ");
+        Assert.Equal(40, Regex.Matches(part2, @"^\s+epoch\s+\d+", RegexOptions.Multiline).Count);
+        double twoFeatureTrain = Percent(part2, @"final train accuracy\s+([0-9.]+)%");
+        double twoFeatureTest = Percent(part2, @"final test accuracy\s+([0-9.]+)%");
+        Assert.True(twoFeatureTest >= 95, output);
+
+        // Part 3: the same split, four features, one batch-loss call per mini-batch of 16, 20 epochs: one table row
+        // per epoch plus the row before training, and at least the two-feature model's accuracy on both sets.
+        string part3 = Section(output, "Part 3 - ", null);
+        Assert.Contains("same split: 219 train / 55 test", part3, StringComparison.Ordinal);
+        Assert.Equal(21, Regex.Matches(part3, @"^\s+\d+\s+[0-9.]+\s+[0-9.]+%$", RegexOptions.Multiline).Count);
+        double fourFeatureTrain = Percent(part3, @"four features: train accuracy\s+([0-9.]+)%");
+        double fourFeatureTest = Percent(part3, @"four features: test accuracy\s+([0-9.]+)%");
+        Assert.True(fourFeatureTrain >= twoFeatureTrain, output);
+        Assert.True(fourFeatureTest >= twoFeatureTest, output);
+
+        // No plot unless asked for.
+        Assert.DoesNotContain("written to", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_plot_option_writes_both_loss_curves_as_a_PNG()
+    {
+        string folder = Directory.CreateTempSubdirectory("symbolicdiff-plot-").FullName;
+        try
+        {
+            string png = Path.Combine(folder, "loss.png");
+            var (exitCode, output, error) = RunSample("--plot", png);
+
+            Assert.True(exitCode == 0, error);
+            Assert.Equal(string.Empty, error);
+            Assert.Contains($"Loss curves written to {png}", output, StringComparison.Ordinal);
+            SampleRunner.AssertPng(png, 900, 540);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_plot_that_cannot_be_written_is_a_one_line_warning_and_the_run_still_succeeds()
+    {
+        string png = Path.Combine(Path.GetTempPath(), "no-such-dir-" + Guid.NewGuid(), "loss.png");
+        var (exitCode, output, error) = RunSample("--plot", png);
+
+        Assert.Equal(0, exitCode);
+        Assert.StartsWith($"warning: the plot was not written to {png}: ", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.Contains("four features: test accuracy", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--plot")]
+    [InlineData("--bogus")]
+    [InlineData("a.csv", "b.csv")]
+    public void A_bad_command_line_is_a_usage_error_and_exit_code_2(params string[] args)
+    {
+        var (exitCode, output, error) = RunSample(args);
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal(string.Empty, output);
+        Assert.StartsWith("error: ", error, StringComparison.Ordinal);
+        Assert.Contains("usage: LogisticRegression [--plot <file.png>] [path/to/penguins.csv]", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -69,22 +129,23 @@ public class LogisticRegressionSampleTests
         }
     }
 
-    private static (int ExitCode, string Output, string Error) RunSample(params string[] args)
+    private static (int ExitCode, string Output, string Error) RunSample(params string[] args) =>
+        SampleRunner.Run(typeof(Neuron).Assembly, args);
+
+    /// <summary>The output from the line starting <paramref name="start"/> up to the one starting <paramref name="end"/> (or the end).</summary>
+    private static string Section(string output, string start, string? end)
     {
-        var entryPoint = typeof(Neuron).Assembly.EntryPoint!;
-        var (originalOut, originalError) = (Console.Out, Console.Error);
-        var (output, error) = (new StringWriter(), new StringWriter());
-        try
-        {
-            Console.SetOut(output);
-            Console.SetError(error);
-            object? result = entryPoint.Invoke(null, new object[] { args });
-            return (result is int code ? code : 0, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(originalOut);
-            Console.SetError(originalError);
-        }
+        int from = output.IndexOf(start, StringComparison.Ordinal);
+        Assert.True(from >= 0, output);
+        int to = end is null ? output.Length : output.IndexOf(end, from, StringComparison.Ordinal);
+        Assert.True(to >= 0, output);
+        return output[from..to];
+    }
+
+    private static double Percent(string text, string pattern)
+    {
+        var match = Regex.Match(text, pattern);
+        Assert.True(match.Success, text);
+        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 }
