@@ -2,7 +2,7 @@ using SymbolicDiff;
 
 /// <summary>
 /// The four-feature logistic-regression model of Part 3, written as one method over a whole mini-batch: the
-/// generator will add <c>BatchLossWithGradient</c>, which is why the class is <see langword="partial"/>.
+/// generator adds <c>BatchLossWithGradient</c>, which is why the class is <see langword="partial"/>.
 /// </summary>
 public static partial class LogisticModel
 {
@@ -14,7 +14,7 @@ public static partial class LogisticModel
     /// <param name="weights">One weight per feature.</param>
     /// <param name="bias">The bias b.</param>
     /// <returns>(1/n) Σ BCE(z_r, y_r), with the logit form of the loss (stable for any margin).</returns>
-    // [Differentiable(nameof(weights), nameof(bias))]  TODO(issue 4): enable when the generator supports loops
+    [Differentiable(nameof(weights), nameof(bias))]
     public static double BatchLoss(ReadOnlySpan<double> features, ReadOnlySpan<double> labels, ReadOnlySpan<double> weights, double bias)
     {
         int d = weights.Length;

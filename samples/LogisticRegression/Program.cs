@@ -90,7 +90,7 @@ for (int c = 0; c < d; c++)
 
 output.WriteLine("  model: LogisticModel.BatchLoss(features, labels, weights, bias) = mean over the batch of");
 output.WriteLine("         BinaryCrossEntropyWithLogits(w . x + b, y); features row-major (batch x 4), weights a span of 4");
-output.WriteLine("  gradient: LogisticModel.BatchLossWithGradient, hand-written until the generator differentiates loops");
+output.WriteLine("  gradient: LogisticModel.BatchLossWithGradient, generated from BatchLoss's loops at compile time");
 output.WriteLine(Invariant(
     $"  Adam lr {BatchLearningRate}, batch {SmallBatchSize}, {BatchEpochs} epochs, rows shuffled every epoch (seed {BatchSeed})"));
 

@@ -1,4 +1,4 @@
-using SymbolicDiff;   // [Differentiable], once it is enabled below
+using SymbolicDiff;
 
 /// <summary>
 /// A one-hidden-layer perceptron: d inputs → H tanh units → K logits, trained with softmax cross-entropy. The
@@ -23,7 +23,7 @@ public static partial class MlpModel
     /// <param name="w2">Hidden-to-output weights, K × H.</param>
     /// <param name="b2">Output biases, K.</param>
     /// <returns>The mean loss; the log-sum-exp is shifted by the largest logit, so it never overflows.</returns>
-    // [Differentiable(nameof(w1), nameof(b1), nameof(w2), nameof(b2))]  TODO(issue 4): enable when the generator supports loops
+    [Differentiable(nameof(w1), nameof(b1), nameof(w2), nameof(b2))]
     public static double BatchLoss(
         ReadOnlySpan<double> features, ReadOnlySpan<int> labels,
         ReadOnlySpan<double> w1, ReadOnlySpan<double> b1, ReadOnlySpan<double> w2, ReadOnlySpan<double> b2)

@@ -64,7 +64,7 @@ var trainer = new MlpTrainer(d, HiddenUnits, classCount, new Adam(LearningRate),
 output.WriteLine(Invariant(
     $"  model: {d} inputs -> {HiddenUnits} tanh units -> {classCount} logits, softmax cross-entropy ({trainer.ParameterCount} parameters)"));
 output.WriteLine("         MlpModel.BatchLoss(features, labels, w1, b1, w2, b2): the mean loss of a row-major batch");
-output.WriteLine("  gradient: MlpModel.BatchLossWithGradient, hand-written until the generator differentiates loops");
+output.WriteLine("  gradient: MlpModel.BatchLossWithGradient, generated from BatchLoss's loops at compile time");
 output.WriteLine(Invariant(
     $"  Adam lr {LearningRate}, batch {BatchSize}, {Epochs} epochs, Glorot-uniform initial weights, rows shuffled every epoch"));
 

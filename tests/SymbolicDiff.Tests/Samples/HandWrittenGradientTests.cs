@@ -1,10 +1,9 @@
 namespace SymbolicDiff.Tests.Samples;
 
 /// <summary>
-/// The samples' batch-loss gradients, written by hand until the generator differentiates loops (issue 4), checked
-/// against central finite differences of the model methods themselves at seeded random points. Once the
-/// generator emits <c>BatchLossWithGradient</c>, the hand-written versions (<c>HandWritten.BatchLossWithGradient</c>)
-/// stay as the oracle the generated ones are compared against.
+/// The samples' batch-loss gradients, generated from the models' loops, checked two ways: against gradients derived
+/// by hand (<see cref="LogisticModelHandWritten"/>, <see cref="MlpModelHandWritten"/>), and, with those, against
+/// central finite differences of the model methods themselves at seeded random points.
 /// </summary>
 /// <remarks>
 /// The shapes differ from the samples' on purpose (5 features instead of 4; 3 inputs, 5 hidden units and 4 classes
@@ -26,7 +25,7 @@ public class HandWrittenGradientTests
         int d = weights.Length;
         double[] dWeights = Enumerable.Repeat(double.NaN, d).ToArray();   // must be overwritten, not added to
 
-        double value = LogisticModel.HandWritten.BatchLossWithGradient(features, labels, weights, bias, dWeights, out double dBias);
+        double value = LogisticModelHandWritten.BatchLossWithGradient(features, labels, weights, bias, dWeights, out double dBias);
 
         Assert.Equal(LogisticModel.BatchLoss(features, labels, weights, bias), value);
         AssertMatchesFiniteDifferences(
@@ -43,7 +42,50 @@ public class HandWrittenGradientTests
         var (features, labels, w1, b1, w2, b2) = MlpPoint(seed);
         double[] dW1 = NaNs(w1.Length), dB1 = NaNs(b1.Length), dW2 = NaNs(w2.Length), dB2 = NaNs(b2.Length);
 
-        double value = MlpModel.HandWritten.BatchLossWithGradient(features, labels, w1, b1, w2, b2, dW1, dB1, dW2, dB2);
+        double value = MlpModelHandWritten.BatchLossWithGradient(features, labels, w1, b1, w2, b2, dW1, dB1, dW2, dB2);
+
+        Assert.Equal(MlpModel.BatchLoss(features, labels, w1, b1, w2, b2), value);
+        int[] ends = [w1.Length, w1.Length + b1.Length, w1.Length + b1.Length + w2.Length, w1.Length + b1.Length + w2.Length + b2.Length];
+        AssertMatchesFiniteDifferences(
+            theta => MlpModel.BatchLoss(
+                features, labels, theta.AsSpan(0, ends[0]), theta.AsSpan(ends[0]..ends[1]), theta.AsSpan(ends[1]..ends[2]), theta.AsSpan(ends[2]..ends[3])),
+            [.. w1, .. b1, .. w2, .. b2],
+            [.. dW1, .. dB1, .. dW2, .. dB2],
+            index => index switch
+            {
+                _ when index < ends[0] => $"w1[{index}]",
+                _ when index < ends[1] => $"b1[{index - ends[0]}]",
+                _ when index < ends[2] => $"w2[{index - ends[1]}]",
+                _ => $"b2[{index - ends[2]}]",
+            });
+    }
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void The_generated_logistic_batch_loss_gradient_matches_central_finite_differences(int seed)
+    {
+        var (features, labels, weights, bias) = LogisticPoint(seed);
+        int d = weights.Length;
+        double[] dWeights = Enumerable.Repeat(double.NaN, d).ToArray();   // must be overwritten, not added to
+
+        double value = LogisticModel.BatchLossWithGradient(features, labels, weights, bias, dWeights, out double dBias);
+
+        Assert.Equal(LogisticModel.BatchLoss(features, labels, weights, bias), value);
+        AssertMatchesFiniteDifferences(
+            theta => LogisticModel.BatchLoss(features, labels, theta.AsSpan(0, d), theta[d]),
+            [.. weights, bias],
+            [.. dWeights, dBias],
+            index => index < d ? $"weights[{index}]" : "bias");
+    }
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void The_generated_mlp_batch_loss_gradient_matches_central_finite_differences(int seed)
+    {
+        var (features, labels, w1, b1, w2, b2) = MlpPoint(seed);
+        double[] dW1 = NaNs(w1.Length), dB1 = NaNs(b1.Length), dW2 = NaNs(w2.Length), dB2 = NaNs(b2.Length);
+
+        double value = MlpModel.BatchLossWithGradient(features, labels, w1, b1, w2, b2, dW1, dB1, dW2, dB2);
 
         Assert.Equal(MlpModel.BatchLoss(features, labels, w1, b1, w2, b2), value);
         int[] ends = [w1.Length, w1.Length + b1.Length, w1.Length + b1.Length + w2.Length, w1.Length + b1.Length + w2.Length + b2.Length];
@@ -62,9 +104,8 @@ public class HandWrittenGradientTests
     }
 
     /// <summary>
-    /// The method the samples train with (today the stand-in, after issue 4 the generated one) agrees with the
-    /// hand-written oracle. Trivial while the stand-in forwards to it; the tolerance leaves room for the generated
-    /// code's different order of operations.
+    /// The generated gradient the samples train with agrees with the hand-written oracle; the tolerance leaves room
+    /// for the generated code's different order of operations.
     /// </summary>
     [Theory]
     [MemberData(nameof(Seeds))]
@@ -72,7 +113,7 @@ public class HandWrittenGradientTests
     {
         var (features, labels, weights, bias) = LogisticPoint(seed);
         double[] expectedW = new double[weights.Length], actualW = NaNs(weights.Length);
-        double expected = LogisticModel.HandWritten.BatchLossWithGradient(features, labels, weights, bias, expectedW, out double expectedB);
+        double expected = LogisticModelHandWritten.BatchLossWithGradient(features, labels, weights, bias, expectedW, out double expectedB);
         double actual = LogisticModel.BatchLossWithGradient(features, labels, weights, bias, actualW, out double actualB);
         AssertClose(expected, actual, "LogisticModel value");
         AssertAllClose(expectedW, actualW, "LogisticModel dWeights");
@@ -81,7 +122,7 @@ public class HandWrittenGradientTests
         var (x, y, w1, b1, w2, b2) = MlpPoint(seed);
         double[][] oracle = [new double[w1.Length], new double[b1.Length], new double[w2.Length], new double[b2.Length]];
         double[][] model = [NaNs(w1.Length), NaNs(b1.Length), NaNs(w2.Length), NaNs(b2.Length)];
-        expected = MlpModel.HandWritten.BatchLossWithGradient(x, y, w1, b1, w2, b2, oracle[0], oracle[1], oracle[2], oracle[3]);
+        expected = MlpModelHandWritten.BatchLossWithGradient(x, y, w1, b1, w2, b2, oracle[0], oracle[1], oracle[2], oracle[3]);
         actual = MlpModel.BatchLossWithGradient(x, y, w1, b1, w2, b2, model[0], model[1], model[2], model[3]);
         AssertClose(expected, actual, "MlpModel value");
         for (int i = 0; i < oracle.Length; i++)
@@ -91,14 +132,20 @@ public class HandWrittenGradientTests
     }
 
     [Fact]
-    public void A_gradient_span_of_the_wrong_length_is_rejected()
+    public void A_gradient_span_of_the_wrong_length_or_overlapping_an_input_is_rejected_naming_it()
     {
+        var (f, l, w, b) = LogisticPoint(2);
+        var wrongLength = Assert.Throws<ArgumentException>(() => LogisticModel.BatchLossWithGradient(f, l, w, b, new double[w.Length + 1], out _));
+        Assert.Equal("dWeights", wrongLength.ParamName);
+        var aliased = Assert.Throws<ArgumentException>(() => LogisticModel.BatchLossWithGradient(f, l, w, b, w, out _));
+        Assert.Equal("dWeights", aliased.ParamName);
+
         var (features, labels, weights, bias) = LogisticPoint(1);
         Assert.Throws<ArgumentException>(
-            () => LogisticModel.HandWritten.BatchLossWithGradient(features, labels, weights, bias, new double[weights.Length + 1], out _));
+            () => LogisticModelHandWritten.BatchLossWithGradient(features, labels, weights, bias, new double[weights.Length + 1], out _));
 
         var (x, y, w1, b1, w2, b2) = MlpPoint(1);
-        Assert.Throws<ArgumentException>(() => MlpModel.HandWritten.BatchLossWithGradient(
+        Assert.Throws<ArgumentException>(() => MlpModelHandWritten.BatchLossWithGradient(
             x, y, w1, b1, w2, b2, new double[w1.Length], new double[b1.Length], new double[w2.Length - 1], new double[b2.Length]));
     }
 
