@@ -2,7 +2,7 @@ using SymbolicDiff;
 
 /// <summary>
 /// A one-hidden-layer perceptron: d inputs → H tanh units → K logits, trained with softmax cross-entropy. The
-/// loss over a whole mini-batch is one method, which the generator will differentiate (it adds
+/// loss over a whole mini-batch is one method, which the generator differentiates (it adds
 /// <c>BatchLossWithGradient</c>, which is why the class is <see langword="partial"/>).
 /// </summary>
 /// <remarks>
@@ -22,7 +22,7 @@ public static partial class MlpModel
     /// <param name="b1">Hidden biases, H.</param>
     /// <param name="w2">Hidden-to-output weights, K × H.</param>
     /// <param name="b2">Output biases, K.</param>
-    /// <returns>The mean loss; the log-sum-exp is shifted by the largest logit, so it never overflows.</returns>
+    /// <returns>The mean loss.</returns>
     [Differentiable(nameof(w1), nameof(b1), nameof(w2), nameof(b2))]
     public static double BatchLoss(
         ReadOnlySpan<double> features, ReadOnlySpan<int> labels,
@@ -59,21 +59,9 @@ public static partial class MlpModel
                 logits[k] = z;
             }
 
-            // Softmax cross-entropy of this row: log Σ exp(logit) − logit[label], with the largest logit m
-            // taken out of the exponentials so that none overflows.
-            double m = logits[0];
-            for (int k = 1; k < classCount; k++)
-            {
-                m = Math.Max(m, logits[k]);
-            }
-
-            double sum = 0;
-            for (int k = 0; k < classCount; k++)
-            {
-                sum += Math.Exp(logits[k] - m);
-            }
-
-            total += Math.Log(sum) + m - logits[labels[r]];
+            // Softmax cross-entropy of this row (log Σ exp(logit) − logit[label], stable for any logits): a
+            // span loss whose gradient the runtime declares, so the generator calls it rather than unrolling it.
+            total += Losses.SoftmaxCrossEntropy(logits, labels[r]);
         }
 
         return total / labels.Length;

@@ -42,6 +42,7 @@ internal static class ExpressionFacts
         CalleeValue callee => new Expr[] { callee.Gradient, callee.Call },
         Element element => new[] { element.Index },
         IntegerValue integer => new[] { integer.Integer },
+        VectorCall call => call.Arguments.ToArray(),
         _ => Array.Empty<Expr>(),
     };
 
@@ -59,6 +60,7 @@ internal static class ExpressionFacts
         CalleeValue => new CalleeValue((Variable)children[0], (Call)children[1]),
         Element element => new Element(element.Vector, children[0]),
         IntegerValue => new IntegerValue(children[0]),
+        VectorCall call => new VectorCall(call.Function, children.ToEquatableArray()) { Location = call.Location },
         _ => expression,
     };
 

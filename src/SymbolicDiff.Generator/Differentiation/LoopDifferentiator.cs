@@ -266,6 +266,9 @@ internal sealed class LoopDifferentiator
             case Element element when _vectors.Contains(element.Vector):
                 yield return element.Vector;
                 break;
+            case VectorArgument vector when _vectors.Contains(vector.Vector):
+                yield return vector.Vector;
+                break;
             case IntegerValue or Element:
                 break;
             default:
@@ -285,11 +288,15 @@ internal sealed class LoopDifferentiator
     private sealed class StatementPartials
     {
         public Expr Target = null!;
+        public Expr Value = null!;
         public readonly List<(Expr Input, Expr Partial)> Inputs = new();
         public Expr? SelfPartial;
         public bool ReadsSelf;
         public bool UsesValue;
         public readonly HashSet<string> PreReads = new();
+
+        /// <summary>For a call of a function over vectors: each active vector argument and the method of its vector-Jacobian product.</summary>
+        public readonly List<(string Vector, string Product)> VectorProducts = new();
     }
 
     private void DerivePartials(EquatableArray<Statement> statements)
@@ -314,6 +321,11 @@ internal sealed class LoopDifferentiator
 
     private StatementPartials Partials(Expr target, Expr value)
     {
+        if (value is VectorCall call)
+        {
+            return VectorCallPartials(target, call);
+        }
+
         // Elements become placeholder variables, so that the scalar rules differentiate with respect to them.
         var leaves = new List<Expr>();
         var placeholders = new Dictionary<string, Expr>();
@@ -377,6 +389,37 @@ internal sealed class LoopDifferentiator
     }
 
     /// <summary>
+    /// A function over vectors contributes through its declared vector-Jacobian products, one call per active
+    /// vector argument; its arguments are read again in the backward sweep, so they count as reads.
+    /// </summary>
+    private StatementPartials VectorCallPartials(Expr target, VectorCall call)
+    {
+        var result = new StatementPartials { Target = target, Value = call };
+        result.PreReads.UnionWith(Reads(call));
+        for (int i = 0; i < call.Arguments.Count; i++)
+        {
+            var reads = Reads(call.Arguments[i]).Where(_active.Contains).ToList();
+            if (reads.Count == 0)
+            {
+                continue;
+            }
+
+            string parameter = i < call.Function.ParameterNames.Count ? call.Function.ParameterNames[i] : "#" + (i + 1);
+            string? product = i < call.Function.Products.Count ? call.Function.Products[i] : null;
+            if (call.Arguments[i] is VectorArgument vector && product is not null)
+            {
+                result.VectorProducts.Add((vector.Vector, product));
+            }
+            else
+            {
+                _missing.Add(new SymbolicDerivative.MissingPartial(call.Function.DisplayName, parameter, call.Location));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
     /// Adjoints that receive a contribution somewhere (to a fixed point, from the result backwards):
     /// a statement whose target's adjoint never does is skipped in the backward sweep.
     /// </summary>
@@ -397,6 +440,11 @@ internal sealed class LoopDifferentiator
                 foreach (var (input, _) in pair.Value.Inputs)
                 {
                     changed |= _contributed.Add(TargetName(input));
+                }
+
+                foreach (var (vector, _) in pair.Value.VectorProducts)
+                {
+                    changed |= _contributed.Add(vector);
                 }
             }
         }
@@ -672,6 +720,22 @@ internal sealed class LoopDifferentiator
             var line = new BackwardLine(depth, string.Empty, adjoint, Real(contribution), "// " + chain, contribution is Negate negated ? Real(negated.Operand) : null);
             line.Mentions.Add(adjoint);
             foreach (var name in ExpressionFacts.Variables(contribution))
+            {
+                line.Mentions.Add(name);
+            }
+
+            output.Add(line);
+        }
+
+        foreach (var (vector, product) in partials.VectorProducts)
+        {
+            var call = (VectorCall)partials.Value;
+            string adjointSpan = AdjointName(vector);
+            var arguments = call.Arguments.Concat(new[] { adjointOfTarget, new VectorArgument(adjointSpan) }).ToEquatableArray();
+            string text = Real(new VectorCall(call.Function with { QualifiedName = product }, arguments)) + ";";
+            var line = new BackwardLine(depth, $"{text} // ∂{_method.Result}/∂{vector} += ∂{_method.Result}/∂{targetNotation} · ∂{targetNotation}/∂{vector}, a vector-Jacobian product");
+            line.Mentions.Add(adjointSpan);
+            foreach (var name in ExpressionFacts.Variables(adjointOfTarget))
             {
                 line.Mentions.Add(name);
             }

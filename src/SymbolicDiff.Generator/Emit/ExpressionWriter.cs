@@ -212,6 +212,33 @@ internal static class ExpressionWriter
                 builder.Append(']');
                 break;
 
+            case VectorArgument vector:
+                builder.Append(Identifier(vector.Vector));
+                break;
+
+            case VectorCall call:
+                builder.Append(call.Function.QualifiedName).Append('(');
+                for (int i = 0; i < call.Arguments.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        builder.Append(", ");
+                    }
+
+                    // An integer argument (a class index) is written as integer code, not converted.
+                    if (call.Arguments[i] is IntegerValue integerArgument)
+                    {
+                        Write(integerArgument.Integer, builder, single, integer: true);
+                    }
+                    else
+                    {
+                        WriteTyped(call.Arguments[i], builder, single, integer);
+                    }
+                }
+
+                builder.Append(')');
+                break;
+
             case IntegerValue value:
                 // Integer arithmetic first, as C# does it, then one conversion.
                 builder.Append(single ? "(float)" : "(double)");

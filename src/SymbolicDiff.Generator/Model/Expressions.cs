@@ -103,3 +103,22 @@ internal sealed record Element(string Vector, Expr Index) : Expr;
 
 /// <summary>An integer expression read as a real number: written <c>(double)(n / 2)</c>, so C# computes it in integers first.</summary>
 internal sealed record IntegerValue(Expr Integer) : Expr;
+
+/// <summary>
+/// A function over vectors with declared vector-Jacobian products (<c>Losses.SoftmaxCrossEntropy(logits, k)</c>):
+/// for each parameter, the method that adds <c>seed · ∂f/∂parameter</c> into a gradient span, or null.
+/// </summary>
+internal sealed record VectorFunction(string QualifiedName, string DisplayName, EquatableArray<string> ParameterNames, EquatableArray<string?> Products);
+
+/// <summary>A call of a <see cref="VectorFunction"/>; vector arguments are <see cref="VectorArgument"/>s, integer ones <see cref="IntegerValue"/>s.</summary>
+internal sealed record VectorCall(VectorFunction Function, EquatableArray<Expr> Arguments) : Expr
+{
+    public LocationInfo? Location { get; init; }
+
+    public bool Equals(VectorCall? other) => other is not null && Function.Equals(other.Function) && Arguments.Equals(other.Arguments);
+
+    public override int GetHashCode() => unchecked((Function.GetHashCode() * 397) ^ Arguments.GetHashCode());
+}
+
+/// <summary>A whole vector passed to a function (<c>logits</c> in <c>SoftmaxCrossEntropy(logits, k)</c>).</summary>
+internal sealed record VectorArgument(string Vector) : Expr;

@@ -21,8 +21,88 @@ internal static class DerivativeDeclarationReader
     /// <summary>The reason the method's [Derivative] declaration cannot be used, or null when it is valid.</summary>
     public static string? Validate(IMethodSymbol method)
     {
+        if (method.Parameters.Any(p => Parsing.LoopBodyParser.ElementType(p.Type) is not null))
+        {
+            ReadVectorCallable(method, out string? vectorError);
+            return vectorError;
+        }
+
         ReadCallable(method, RealTypes.Of(method), out string? error);
         return error;
+    }
+
+    /// <summary>
+    /// Reads a function over vectors (<c>ReadOnlySpan&lt;double&gt;</c> parameters): each [Derivative] names, for
+    /// one parameter, a static void method taking the function's parameters, then the seed (the function's
+    /// type), then a <c>Span</c> of the element type, that adds seed · ∂f/∂parameter into the span.
+    /// </summary>
+    public static VectorFunction? ReadVectorCallable(IMethodSymbol method, out string? error)
+    {
+        error = null;
+        if (!method.IsStatic || method.IsGenericMethod || !RealTypes.IsReal(method.ReturnType) ||
+            method.Parameters.Any(p => p.RefKind != RefKind.None))
+        {
+            error = "a function over vectors must be static, not generic, take its parameters by value and return double or float";
+            return null;
+        }
+
+        var products = new string?[method.Parameters.Length];
+        foreach (var attribute in method.GetAttributes().Where(IsDerivativeAttribute))
+        {
+            var arguments = attribute.ConstructorArguments;
+            if (arguments.Length != 2 || arguments.Any(a => a.Kind == TypedConstantKind.Array || a.Value is not string))
+            {
+                error = "a function over vectors declares each derivative with [Derivative(nameof(parameter), nameof(gradientMethod))]";
+                return null;
+            }
+
+            string parameterName = (string)arguments[0].Value!;
+            string productName = (string)arguments[1].Value!;
+            int index = IndexOfParameter(method, parameterName);
+            if (index < 0)
+            {
+                error = $"'{parameterName}' is not one of its parameters";
+                return null;
+            }
+
+            if (products[index] is not null)
+            {
+                error = $"the derivative with respect to '{parameterName}' is declared twice";
+                return null;
+            }
+
+            var parameterType = method.Parameters[index].Type;
+            var element = Parsing.LoopBodyParser.ElementType(parameterType);
+            if (element is null || !SymbolEqualityComparer.Default.Equals(element, method.ReturnType))
+            {
+                error = $"'{parameterName}' must be a span of {method.ReturnType.ToDisplayString()} to have a vector-Jacobian derivative";
+                return null;
+            }
+
+            bool valid = method.ContainingType.GetMembers(productName).OfType<IMethodSymbol>().Any(candidate =>
+                candidate.IsStatic && candidate.ReturnsVoid && !candidate.IsGenericMethod &&
+                candidate.DeclaredAccessibility is not (Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal) &&
+                candidate.Parameters.Length == method.Parameters.Length + 2 &&
+                candidate.Parameters.Take(method.Parameters.Length).Select(p => p.Type).SequenceEqual(method.Parameters.Select(p => p.Type), SymbolEqualityComparer.Default) &&
+                SymbolEqualityComparer.Default.Equals(candidate.Parameters[method.Parameters.Length].Type, method.ReturnType) &&
+                candidate.Parameters[method.Parameters.Length + 1].Type is INamedTypeSymbol { Name: "Span", TypeArguments.Length: 1 } span &&
+                SymbolEqualityComparer.Default.Equals(span.TypeArguments[0], element));
+            if (!valid)
+            {
+                string parameterList = string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString()));
+                string real = method.ReturnType.ToDisplayString();
+                error = $"'{productName}' must be a static, non-private void method taking ({parameterList}, {real} seed, Span<{real}> gradient) that adds seed · ∂{method.Name}/∂{parameterName} into gradient";
+                return null;
+            }
+
+            products[index] = QualifiedName(method.ContainingType) + "." + productName;
+        }
+
+        return new VectorFunction(
+            QualifiedName(method.ContainingType) + "." + method.Name,
+            method.Name,
+            method.Parameters.Select(p => p.Name).ToEquatableArray(),
+            products.ToEquatableArray());
     }
 
     /// <summary>

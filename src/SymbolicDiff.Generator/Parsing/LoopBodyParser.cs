@@ -30,6 +30,11 @@ internal sealed class LoopBodyParser
     private readonly HashSet<ILocalSymbol> _counters = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> _buffers = new(SymbolEqualityComparer.Default);
     private IOperation? _root;
+
+    // Calls of functions over vectors are hoisted into a local of their own, written just before the statement
+    // that uses them, so that the backward sweep has their value and one place for their vector products.
+    private List<Statement> _currentOutput = new();
+    private IOperation? _statementValue;
     private int _loopDepth;
     private string? _result;
     private readonly List<Statement> _top = new();
@@ -162,6 +167,7 @@ internal sealed class LoopBodyParser
 
     private void ParseStatement(IOperation statement, List<Statement> output, bool isLast)
     {
+        _currentOutput = output;
         switch (statement)
         {
             case IVariableDeclarationGroupOperation group:
@@ -194,6 +200,7 @@ internal sealed class LoopBodyParser
                     break;
                 }
 
+                _statementValue = returned;
                 var value = ParseReal(returned);
                 if (value is null)
                 {
@@ -255,6 +262,7 @@ internal sealed class LoopBodyParser
 
         if (local.Type.SpecialType == _real)
         {
+            _statementValue = initializer.Value;
             var value = ParseReal(initializer.Value);
             if (value is not null)
             {
@@ -349,6 +357,7 @@ internal sealed class LoopBodyParser
 
     private void ParseAssignment(IOperation operation, List<Statement> output)
     {
+        _statementValue = null;
         string source = operation.Syntax.ToString();
         switch (operation)
         {
@@ -816,6 +825,11 @@ internal sealed class LoopBodyParser
         bool realSignature = RealTypes.HasSignature(method, _real);
         bool isMath = method.ContainingType?.ToDisplayString() == (_real == SpecialType.System_Single ? "System.MathF" : "System.Math");
         Function? function = null;
+        if (DerivativeDeclarationReader.HasDeclaredDerivative(method) && method.Parameters.Any(p => ElementType(p.Type) is not null))
+        {
+            return ParseVectorCall(invocation, method, nameLocation);
+        }
+
         if (isMath && (realSignature || (method.Name == "Sign" && method.Parameters.Length == 1 && method.Parameters[0].Type.SpecialType == _real)))
         {
             function = BuiltinFunctions.TryGetMath(method.Name, method.Parameters.Length);
@@ -860,6 +874,63 @@ internal sealed class LoopBodyParser
         }
 
         return new Call(function, arguments.ToEquatableArray()) { Location = LocationInfo.From(invocation.Syntax) };
+    }
+
+    /// <summary>
+    /// A function over vectors with declared vector-Jacobian products: whole vectors (parameters or buffers) as
+    /// its span arguments, reals and integers as the others. Unless it is a declaration's whole value, it is
+    /// hoisted into a local of its own.
+    /// </summary>
+    private Expr? ParseVectorCall(IInvocationOperation invocation, IMethodSymbol method, SyntaxNode nameLocation)
+    {
+        var function = DerivativeDeclarationReader.ReadVectorCallable(method, out string? error);
+        if (function is null)
+        {
+            Report(DiagnosticDescriptors.InvalidDerivativeDeclaration, nameLocation, DisplayName(method), error ?? "invalid declaration");
+            return null;
+        }
+
+        var arguments = new List<Expr>();
+        foreach (var argument in invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
+        {
+            var value = argument.Value;
+            Expr? parsed;
+            if (ElementType(argument.Parameter?.Type) is not null)
+            {
+                while (value is IConversionOperation conversion)
+                {
+                    value = conversion.Operand;
+                }
+
+                parsed = ElementType(value.Type)?.SpecialType == _real && VectorName(value) is { } vector ? new VectorArgument(vector) : Unsupported(value);
+            }
+            else if (IsInteger(argument.Parameter?.Type))
+            {
+                var integer = ParseInteger(value);
+                parsed = integer is null ? null : new IntegerValue(integer);
+            }
+            else
+            {
+                parsed = ParseReal(value);
+            }
+
+            if (parsed is null)
+            {
+                return null;
+            }
+
+            arguments.Add(parsed);
+        }
+
+        var call = new VectorCall(function, arguments.ToEquatableArray()) { Location = LocationInfo.From(invocation.Syntax) };
+        if (ReferenceEquals(invocation, _statementValue))
+        {
+            return call;
+        }
+
+        string temporary = _names.Fresh(NameAllocator.ToCamelCase(method.Name));
+        _currentOutput.Add(new DeclareReal(temporary, call));
+        return new Variable(temporary);
     }
 
     /// <summary>The vector and index of <c>x[i]</c> on an array, a span or a read-only span; else null.</summary>
