@@ -211,3 +211,54 @@ public static partial class VectorFunctions
         return total;
     }
 }
+
+/// <summary>Loop functions that call functions over vectors (declared vector-Jacobian products).</summary>
+public static partial class VectorFunctions
+{
+    /// <summary>A buffer of predictions fed to the span MSE, plus a Dot of two parameters.</summary>
+    [Differentiable("w", "x")]
+    public static double MseOfSines(double[] w, double[] x, double[] targets)
+    {
+        double[] predictions = new double[targets.Length];
+        for (int i = 0; i < targets.Length; i++)
+        {
+            predictions[i] = Math.Sin(w[i]) * x[i];
+        }
+
+        return Losses.MeanSquaredError(predictions, targets) + 0.5 * Vectors.Dot(w, x);
+    }
+
+    /// <summary>Softmax cross-entropy of a buffer rewritten per row: the buffer is saved, the product reads it again.</summary>
+    [Differentiable("weights")]
+    public static double SoftmaxRows(double[] weights, double[] inputs)
+    {
+        int classes = weights.Length;
+        int rows = inputs.Length / classes;
+        Span<double> logits = stackalloc double[classes];
+        double total = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            for (int k = 0; k < classes; k++)
+            {
+                logits[k] = weights[k] * inputs[r * classes + k];
+            }
+
+            total += Losses.SoftmaxCrossEntropy(logits, r % classes);
+        }
+
+        return total;
+    }
+
+    /// <summary>The span binary cross-entropy over logits built in a loop (targets have no declared derivative: SD0012 if differentiated).</summary>
+    [Differentiable("logitsScale")]
+    public static double LogisticBatch(double[] logitsScale, double[] targets)
+    {
+        double[] logits = new double[targets.Length];
+        for (int i = 0; i < targets.Length; i++)
+        {
+            logits[i] = logitsScale[i] * 3;
+        }
+
+        return Losses.BinaryCrossEntropyWithLogits(logits, targets);
+    }
+}
