@@ -94,25 +94,42 @@ public class AnalyzerTests
     [Fact]
     public void The_runtime_primitives_declare_valid_derivatives()
     {
-        // Every scalar [Derivative] in the runtime passes the same check users' declarations get. The span
-        // primitives (Vectors.Dot, the span Losses) use the vector-Jacobian derivative form, which the
-        // generator learns in issue 4; Runtime/VectorJacobianDeclarationTests checks their shape meanwhile.
-        var declared = typeof(Activations).Assembly.GetTypes()
-            .SelectMany(type => type.GetMethods())
-            .Where(method => method.GetCustomAttributes(typeof(DerivativeAttribute), false).Length > 0)
-            .Where(method => !method.GetParameters().Any(p => p.ParameterType.IsByRefLike))
-            .Select(method => method.DeclaringType!.Name + "." + method.Name)
-            .ToList();
-        Assert.NotEmpty(declared);
-
+        // Every [Derivative] in the runtime, scalar and vector-Jacobian (Vectors.Dot, the span Losses) alike,
+        // passes the same check users' declarations get.
         var compilation = GeneratorHarness.Compile("class Empty { }");
-        foreach (string name in declared)
+        var runtime = compilation.GetTypeByMetadataName("SymbolicDiff.Activations")!.ContainingAssembly;
+        var declared = runtime.GlobalNamespace.GetNamespaceMembers().Single(n => n.Name == "SymbolicDiff")
+            .GetTypeMembers()
+            .SelectMany(type => type.GetMembers().OfType<IMethodSymbol>())
+            .Where(SymbolicDiff.Generator.Parsing.DerivativeDeclarationReader.HasDeclaredDerivative)
+            .ToList();
+        Assert.True(declared.Count >= 15, $"only {declared.Count} declarations found");
+        Assert.Contains(declared, m => m.Parameters.Any(p => p.Type.IsRefLikeType));
+        foreach (var method in declared)
         {
-            var type = compilation.GetTypeByMetadataName("SymbolicDiff." + name.Split('.')[0])!;
-            var method = type.GetMembers(name.Split('.')[1]).OfType<IMethodSymbol>()
-                .Single(m => !m.Parameters.Any(p => p.Type.IsRefLikeType));
             Assert.Null(SymbolicDiff.Generator.Parsing.DerivativeDeclarationReader.Validate(method));
         }
+    }
+
+    [Fact]
+    public void An_invalid_vector_Jacobian_declaration_is_reported_at_the_attribute()
+    {
+        var diagnostics = Analyze("""
+            using System;
+            using SymbolicDiff;
+
+            public static class Bad
+            {
+                [Derivative(nameof(x), nameof(SumGradient))]
+                public static double Sum(ReadOnlySpan<double> x) => 0;
+
+                // Returns double instead of adding into a gradient span.
+                public static double SumGradient(ReadOnlySpan<double> x, double seed) => seed;
+            }
+            """);
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("SD0011", diagnostic.Id);
+        Assert.Contains("'SumGradient' must be a static, non-private void method taking (System.ReadOnlySpan<double>, double seed, Span<double> gradient)", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
     private static ImmutableArray<Diagnostic> Analyze(string source)
