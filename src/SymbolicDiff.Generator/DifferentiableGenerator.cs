@@ -23,7 +23,10 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
                 // (accessors, operators, lambdas, local functions) get a diagnostic rather than silence.
                 predicate: static (node, _) => node is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or
                     AccessorDeclarationSyntax or AnonymousFunctionExpressionSyntax,
-                transform: static (context, cancellationToken) => DifferentiationPipeline.Run(context, cancellationToken))
+                transform: static (context, cancellationToken) => DifferentiationPipeline.Parse(context, cancellationToken))
+            .WithTrackingName(TrackingNames.ParsedMethods)
+            // Runs only for a method whose parsed model changed: an unrelated edit re-parses, but is cached here.
+            .Select(static (parsed, cancellationToken) => DifferentiationPipeline.Differentiate(parsed, cancellationToken))
             .WithTrackingName(TrackingNames.DifferentiatedMethods);
 
         // Code and diagnostics flow separately, so that a change that only moves a diagnostic does not

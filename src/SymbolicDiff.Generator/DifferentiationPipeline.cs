@@ -10,26 +10,46 @@ using SymbolicDiff.Generator.Parsing;
 
 namespace SymbolicDiff.Generator;
 
-/// <summary>What the pipeline's transform step produces for one method: code to emit, or diagnostics, or both empty.</summary>
+/// <summary>What the parse step produces for one method: its Roslyn-free model (or none), the problems found, and where to report a failure of the next step.</summary>
+internal sealed record ParsedMethod(string MethodName, MethodModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, LocationInfo? Location);
+
+/// <summary>What the differentiation step produces for one method: code to emit, or diagnostics, or both empty.</summary>
 internal sealed record MethodResult(GradientProgram? Program, EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>
-/// The work done per [Differentiable] method, outside the pipeline wiring: parse, then differentiate and
-/// simplify. A failure of the generator itself becomes diagnostic SD9999, never an exception, because a
-/// generator that throws only produces warning CS8785 and silently emits nothing.
+/// The work done per [Differentiable] method, outside the pipeline wiring, in two steps. Parsing needs the
+/// semantic model, so the compiler runs it again whenever the compilation changes; differentiation needs only
+/// the parsed model, so after an unrelated edit (an equal model) its result is taken from the cache.
+/// A failure of the generator itself becomes diagnostic SD9999, never an exception, because a generator that
+/// throws only produces warning CS8785 and silently emits nothing.
 /// </summary>
 internal static class DifferentiationPipeline
 {
-    public static MethodResult Run(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    public static ParsedMethod Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
+        var location = context.TargetNode is MethodDeclarationSyntax method
+            ? LocationInfo.From(method.Identifier)
+            : LocationInfo.From(context.TargetNode);
         try
         {
             var parsed = MethodParser.Parse(context, cancellationToken);
-            if (parsed.Model is null)
-            {
-                return new MethodResult(null, parsed.Diagnostics.ToEquatableArray());
-            }
+            return new ParsedMethod(context.TargetSymbol.Name, parsed.Model, parsed.Diagnostics.ToEquatableArray(), location);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return new ParsedMethod(context.TargetSymbol.Name, null, new[] { InternalError(location, context.TargetSymbol.Name, exception) }.ToEquatableArray(), location);
+        }
+    }
 
+    public static MethodResult Differentiate(ParsedMethod parsed, CancellationToken cancellationToken)
+    {
+        if (parsed.Model is null)
+        {
+            return new MethodResult(null, parsed.Diagnostics);
+        }
+
+        try
+        {
             var (program, diagnostics) = parsed.Model.HasLoops
                 ? LoopDifferentiator.Differentiate(parsed.Model, cancellationToken)
                 : ReverseModeDifferentiator.Differentiate(parsed.Model, cancellationToken);
@@ -37,15 +57,14 @@ internal static class DifferentiationPipeline
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            var location = context.TargetNode is MethodDeclarationSyntax method
-                ? LocationInfo.From(method.Identifier)
-                : LocationInfo.From(context.TargetNode);
-            var diagnostic = DiagnosticInfo.Create(
-                DiagnosticDescriptors.InternalError,
-                location,
-                context.TargetSymbol.Name,
-                exception.GetType().Name + ": " + exception.Message);
-            return new MethodResult(null, new[] { diagnostic }.ToEquatableArray());
+            return new MethodResult(null, new[] { InternalError(parsed.Location, parsed.MethodName, exception) }.ToEquatableArray());
         }
     }
+
+    /// <summary>Both steps at once, for the analyzer and tests.</summary>
+    public static MethodResult Run(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        Differentiate(Parse(context, cancellationToken), cancellationToken);
+
+    private static DiagnosticInfo InternalError(LocationInfo? location, string methodName, Exception exception) =>
+        DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, location, methodName, exception.GetType().Name + ": " + exception.Message);
 }

@@ -3,6 +3,7 @@ namespace SymbolicDiff.Generator;
 /// <summary>Names of the incremental pipeline steps, so tests can check what was cached.</summary>
 internal static class TrackingNames
 {
+    public const string ParsedMethods = nameof(ParsedMethods);
     public const string DifferentiatedMethods = nameof(DifferentiatedMethods);
     public const string GradientPrograms = nameof(GradientPrograms);
     public const string Diagnostics = nameof(Diagnostics);

@@ -70,9 +70,9 @@ internal static class MethodParser
             return new ParseResult(null, diagnostics);
         }
 
-        // The type's [Differentiable] methods, found once: overloads, generated-name clashes and file names need them.
-        var differentiableSiblings = method.ContainingType.GetMembers().OfType<IMethodSymbol>().Where(IsDifferentiable).ToList();
-        var parameters = CheckDeclaration(attribute, method, declaration, differentiableSiblings, diagnostics, cancellationToken);
+        // The type's other members, read once per type: overloads, generated-name clashes and file names need them.
+        var siblings = TypeMemberFacts.For(method.ContainingType);
+        var parameters = CheckDeclaration(attribute, method, declaration, siblings, diagnostics, cancellationToken);
         var type = ReadTypeHierarchy(declaration);
 
         // [Differentiable] on the defining part of a partial method: the body is in the implementing part.
@@ -98,7 +98,7 @@ internal static class MethodParser
 
             var loopModel = new MethodModel(type, method.Name, parameters.ToEquatableArray(), EquatableArray<Assignment>.Empty, structured.Value.Result)
             {
-                HintNameTag = HintNameTag(method, differentiableSiblings),
+                HintNameTag = HintNameTag(method, siblings),
                 IsStatic = method.IsStatic,
                 RealType = RealTypes.Keyword(RealTypes.Of(method)),
                 Statements = structured.Value.Statements,
@@ -115,7 +115,7 @@ internal static class MethodParser
 
         var model = new MethodModel(type, method.Name, parameters.ToEquatableArray(), body.Value.Body, body.Value.Result)
         {
-            HintNameTag = HintNameTag(method, differentiableSiblings),
+            HintNameTag = HintNameTag(method, siblings),
             IsStatic = method.IsStatic,
             RealType = RealTypes.Keyword(RealTypes.Of(method)),
         };
@@ -127,7 +127,7 @@ internal static class MethodParser
         AttributeData? attribute,
         IMethodSymbol method,
         MethodDeclarationSyntax declaration,
-        List<IMethodSymbol> differentiableSiblings,
+        TypeMemberFacts siblings,
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken)
     {
@@ -179,7 +179,7 @@ internal static class MethodParser
                 method.ReturnType.ToDisplayString()));
         }
 
-        string? takenName = GeneratedNameTaken(method, differentiableSiblings);
+        string? takenName = siblings.GeneratedNameTaken(method.Name);
         if (takenName is not null)
         {
             diagnostics.Add(DiagnosticInfo.Create(
@@ -189,7 +189,7 @@ internal static class MethodParser
                 $"the name '{takenName}' it would generate is already used in '{method.ContainingType.Name}'; rename the method"));
         }
 
-        if (differentiableSiblings.Count(sibling => sibling.Name == method.Name) > 1)
+        if (siblings.DifferentiableCount(method.Name) > 1)
         {
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.UnsupportedMethodShape,
@@ -378,31 +378,8 @@ internal static class MethodParser
         };
     }
 
-    /// <summary>
-    /// A member name <c>M</c> generates (<c>MGradient</c>, <c>MWithGradient</c>) that the type already has, by
-    /// hand or generated for another [Differentiable] method (F's FWithGradient is FWith's struct), or null.
-    /// </summary>
-    private static string? GeneratedNameTaken(IMethodSymbol method, List<IMethodSymbol> differentiableSiblings)
-    {
-        var generated = new[] { method.Name + "Gradient", method.Name + "WithGradient" };
-        var taken = new HashSet<string>(method.ContainingType.GetMembers()
-            .Where(member => !member.IsImplicitlyDeclared)
-            .Select(member => member.Name));
-        foreach (var other in differentiableSiblings.Where(other => other.Name != method.Name))
-        {
-            taken.Add(other.Name + "Gradient");
-            taken.Add(other.Name + "WithGradient");
-        }
-
-        return generated.FirstOrDefault(taken.Contains);
-    }
-
-    private static string HintNameTag(IMethodSymbol method, List<IMethodSymbol> differentiableSiblings)
-    {
-        bool hasCaseVariant = differentiableSiblings.Any(other =>
-            other.Name != method.Name && string.Equals(other.Name, method.Name, System.StringComparison.OrdinalIgnoreCase));
-        return hasCaseVariant ? "." + string.Concat(method.Name.Select(c => char.IsUpper(c) ? 'U' : 'l')) : string.Empty;
-    }
+    private static string HintNameTag(IMethodSymbol method, TypeMemberFacts siblings) =>
+        siblings.HasCaseVariant(method.Name) ? "." + string.Concat(method.Name.Select(c => char.IsUpper(c) ? 'U' : 'l')) : string.Empty;
 
     /// <summary>Whether <paramref name="method"/> carries [Differentiable] (in source or in metadata).</summary>
     internal static bool IsDifferentiable(IMethodSymbol method) =>

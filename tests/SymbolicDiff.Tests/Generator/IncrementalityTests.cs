@@ -30,7 +30,7 @@ public class IncrementalityTests
             [Differentiable]
             public static double Broken(double x)
             {
-                for (int i = 0; i < 2; i++) { }
+                do { x = x * 2; } while (x < 1);
                 return x;
             }
         }
@@ -38,6 +38,7 @@ public class IncrementalityTests
 
     private static readonly string[] TrackedSteps =
     {
+        TrackingNames.ParsedMethods,
         TrackingNames.DifferentiatedMethods,
         TrackingNames.GradientPrograms,
         TrackingNames.Diagnostics,
@@ -65,6 +66,23 @@ public class IncrementalityTests
                 output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
                 $"step {step} was {output.Reason}"));
         }
+    }
+
+    [Fact]
+    public void After_an_unrelated_edit_differentiation_does_not_run_again()
+    {
+        // Parsing needs the semantic model, so the compiler runs it for the new compilation; its model compares
+        // equal, so the differentiation step is not run at all: Cached, not merely Unchanged.
+        var compilation = GeneratorHarness.Compile(Source, "namespace App; public static class Other { public static int N = 1; }");
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var edited = compilation.ReplaceSyntaxTree(
+            compilation.SyntaxTrees.Last(),
+            CSharpSyntaxTree.ParseText("namespace App; public static class Other { public static int N = 2; }", GeneratorHarness.ParseOptions, path: "Input1.cs"));
+        var second = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        var differentiated = second.TrackedSteps[TrackingNames.DifferentiatedMethods].SelectMany(run => run.Outputs).ToList();
+        Assert.Equal(2, differentiated.Count);
+        Assert.All(differentiated, output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
     }
 
     [Fact]
