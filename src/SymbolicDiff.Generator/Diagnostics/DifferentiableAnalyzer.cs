@@ -64,13 +64,14 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         }
 
         var parsed = MethodParser.Parse(declaration, method, context.SemanticModel, attribute, context.CancellationToken);
-        // Methods with loops or vectors are not checked for ignored parameters yet.
-        if (parsed.Model is null || parsed.Model.HasLoops)
+        if (parsed.Model is null)
         {
             return;
         }
 
-        var (program, _) = ReverseModeDifferentiator.Differentiate(parsed.Model, context.CancellationToken);
+        var (program, _) = parsed.Model.HasLoops
+            ? LoopDifferentiator.Differentiate(parsed.Model, context.CancellationToken)
+            : ReverseModeDifferentiator.Differentiate(parsed.Model, context.CancellationToken);
         if (program is null)
         {
             return;

@@ -84,9 +84,13 @@ internal sealed class LoopDifferentiator
             return (null, diagnostics);
         }
 
+        // A parameter whose adjoint nothing contributes to does not reach the result: its gradient is 0 (SD0017).
         var gradient = method.Parameters
             .Where(p => p.IsDifferentiated)
-            .Select(p => new GradientEntry(p.Name, NameAllocator.ToPascalCase(p.Name), new Variable(OutputName(p))))
+            .Select(p => new GradientEntry(
+                p.Name,
+                NameAllocator.ToPascalCase(p.Name),
+                differentiator._contributed.Contains(p.Name) ? new Variable(OutputName(p)) : Constant.Zero))
             .ToEquatableArray();
         var program = new GradientProgram(method, EquatableArray<Assignment>.Empty, EquatableArray<BackwardStatement>.Empty, gradient)
         {

@@ -32,6 +32,33 @@ public class AnalyzerTests
     }
 
     [Fact]
+    public void A_vector_parameter_a_loop_method_ignores_is_a_warning_too()
+    {
+        const string source = """
+            using System;
+            using SymbolicDiff;
+            public static partial class P
+            {
+                [Differentiable]
+                public static double Sum(ReadOnlySpan<double> x, ReadOnlySpan<double> ignored)
+                {
+                    double total = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        total += x[i] * ignored.Length;
+                    }
+
+                    return total;
+                }
+            }
+            """;
+
+        var diagnostic = Assert.Single(Analyze(source));
+        Assert.Equal("SD0017", diagnostic.Id);
+        Assert.Equal(source.IndexOf("ignored)", StringComparison.Ordinal), diagnostic.Location.SourceSpan.Start);
+    }
+
+    [Fact]
     public void No_warning_when_every_differentiated_parameter_matters_or_the_unused_one_is_not_differentiated()
     {
         Assert.Empty(Analyze("""
