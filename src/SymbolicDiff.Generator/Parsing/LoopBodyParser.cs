@@ -304,7 +304,8 @@ internal sealed class LoopBodyParser
     {
         if (_loopDepth > 0)
         {
-            Report(DiagnosticDescriptors.LoopMethodStatement, initializer.Syntax.GetFirstToken(),
+            _buffers.Add(local); // known as a buffer, so that its uses are not reported again
+            Report(DiagnosticDescriptors.LoopMethodStatement, initializer.Value.Syntax.GetFirstToken(),
                 $"Declaring the buffer '{local.Name}' inside a loop (declare it once, before the loop, and overwrite it)");
             return;
         }

@@ -196,6 +196,62 @@ public class DiagnosticTests
             $"The '{keyword}' loop cannot be differentiated: " + reason + LoopsSupported);
     }
 
+    // ----- SD0019 ----------------------------------------------------------------------------------------
+
+    private const string LoopMethodStatementsSupported =
+        " is not supported in a [Differentiable] method with loops or vectors; supported there: declarations of double, int and buffer locals (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=) to double locals and buffer elements, for/foreach/while loops, and one return at the end";
+
+    public static TheoryData<string, string> UnsupportedLoopStatements => new()
+    {
+        { "[|if|] (x[i] > 0) { s += x[i]; }", "An 'if' statement (use ?: or Math.Max/Min for a choice between values)" },
+        { "[|x|][i] = 0;", "Writing into 'x', which is not a local buffer of this method (inputs are read-only, so that no output can alias them)" },
+        { "Span<double> h = [|stackalloc|] double[2]; h[0] = s;", "Declaring the buffer 'h' inside a loop (declare it once, before the loop, and overwrite it)" },
+        { "[|return|] s;", "A 'return' before the end of the method" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnsupportedLoopStatements))]
+    public void SD0019_statement_in_a_loop_method(string statement, string description)
+    {
+        DiagnosticAssert.Single(
+            InC($$"""
+                [Differentiable]
+                public static double F(Span<double> x)
+                {
+                    double s = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        {{statement}}
+                    }
+
+                    return s;
+                }
+            """),
+            "SD0019",
+            description + LoopMethodStatementsSupported);
+    }
+
+    [Fact]
+    public void SD0016_a_local_named_like_a_gradient_output()
+    {
+        DiagnosticAssert.Single(
+            InC("""
+                [Differentiable]
+                public static double F(ReadOnlySpan<double> [|weights|])
+                {
+                    double dWeights = 0;
+                    for (int i = 0; i < weights.Length; i++)
+                    {
+                        dWeights += weights[i];
+                    }
+
+                    return dWeights;
+                }
+            """),
+            "SD0016",
+            "Parameter 'weights' would be reported as gradient property 'dWeights', which is already taken by a parameter or local of 'F' with that name (the gradient output of 'weights' is named 'dWeights'); rename the parameter");
+    }
+
     // ----- SD0004 ----------------------------------------------------------------------------------------
 
     public static TheoryData<string, string> UnsupportedStatements => new()
