@@ -355,7 +355,7 @@ internal sealed class LoopDifferentiator
             _ => null,
         });
 
-        var result = new StatementPartials { Target = target };
+        var result = new StatementPartials { Target = target, Value = value };
         Expr Restore(Expr e) => ExpressionFacts.Rewrite(e, node => node is Variable v && placeholders.TryGetValue(v.Name, out var original) ? original : null);
 
         for (int i = 0; i < leaves.Count; i++)
@@ -713,9 +713,23 @@ internal sealed class LoopDifferentiator
         Expr valueExpr = valueName is null ? target : new Variable(valueName);
         var adjointOfTarget = AdjointOf(target);
         string targetNotation = Notation(target);
-        foreach (var (input, partial) in partials!.Inputs)
+
+        // Another [Differentiable] method's partials come from its generated gradient, called once here.
+        Call? calleeGradient = null;
+        Variable? calleeGradientName = null;
+        if (partials!.Value is Call { Function.IsDifferentiableCallee: true } callee && partials.Inputs.Count > 0)
         {
-            var resolved = Simplify(ExpressionFacts.Rewrite(partial, e => e is Variable { Name: ValuePlaceholder } ? valueExpr : null));
+            calleeGradient = new Call(Function.Plain(callee.Function.GradientMethod!, callee.Function.DisplayName + "WithGradient"), callee.Arguments);
+            calleeGradientName = new Variable(_names.Fresh(NameAllocator.ToCamelCase(callee.Function.DisplayName) + "Gradient"));
+            output.Add(new BackwardLine(depth, $"var {calleeGradientName.Name} = {Real(calleeGradient)}; // the gradient of {callee.Function.DisplayName} at the same arguments"));
+        }
+
+        foreach (var (input, partial) in partials.Inputs)
+        {
+            var resolved = Simplify(ExpressionFacts.Rewrite(partial, e =>
+                e is Variable { Name: ValuePlaceholder } ? valueExpr :
+                calleeGradient is not null && e.Equals(calleeGradient) ? calleeGradientName :
+                null));
             var contribution = Multiply(adjointOfTarget, resolved);
             string adjoint = AdjointText(input);
             string chain = IsSeed(target)

@@ -18,8 +18,6 @@ namespace SymbolicDiff.Generator.Parsing;
 /// </summary>
 internal sealed class BodyParser
 {
-    private const int MaxMethodsSearchedForRecursion = 256;
-
     private readonly IMethodSymbol _method;
     private readonly SemanticModel _semanticModel;
 
@@ -814,7 +812,7 @@ internal sealed class BodyParser
         }
         else if (!DerivativeDeclarationReader.HasDeclaredDerivative(method) && MethodParser.IsDifferentiable(method))
         {
-            string? path = RecursionPath(method);
+            string? path = DifferentiableCallees.RecursionPath(_method, method, _semanticModel, _cancellationToken);
             if (path is not null)
             {
                 Report(DiagnosticDescriptors.Recursion, nameLocation, _method.Name, DisplayName(method), path);
@@ -827,7 +825,7 @@ internal sealed class BodyParser
                 return null;
             }
 
-            function = DifferentiableCallee(method);
+            function = DifferentiableCallees.Describe(method);
         }
         else if (DerivativeDeclarationReader.HasDeclaredDerivative(method))
         {
@@ -863,85 +861,6 @@ internal sealed class BodyParser
         }
 
         return new Call(function, arguments.ToEquatableArray()) { Location = LocationInfo.From(invocation.Syntax) };
-    }
-
-    /// <summary>
-    /// Another [Differentiable] method, in this compilation or a referenced one: its generated
-    /// <c>MWithGradient</c> is called (not inlined), and its gradient properties are the partials.
-    /// </summary>
-    private static Function DifferentiableCallee(IMethodSymbol method)
-    {
-        var names = method.GetAttributes()
-            .First(a => a.AttributeClass?.ToDisplayString() == MethodParser.DifferentiableAttributeName)
-            .ConstructorArguments
-            .SelectMany(argument => argument.Kind == TypedConstantKind.Array
-                ? (argument.IsNull ? Enumerable.Empty<string?>() : argument.Values.Select(v => v.Value as string))
-                : new[] { argument.Value as string })
-            .ToList();
-        bool all = names.Count == 0;
-        string type = DerivativeDeclarationReader.QualifiedName(method.ContainingType);
-        return new Function(type + "." + method.Name, method.Name, BuiltinFunction.None, new DeclaredPartial?[method.Parameters.Length].ToEquatableArray())
-        {
-            ParameterNames = method.Parameters.Select(p => p.Name).ToEquatableArray(),
-            GradientMethod = type + "." + method.Name + "WithGradient",
-            GradientProperties = method.Parameters
-                .Select(p => all || names.Contains(p.Name) ? NameAllocator.ToPascalCase(p.Name) : null)
-                .ToEquatableArray(),
-        };
-    }
-
-    /// <summary>
-    /// Null when calling <paramref name="callee"/> does not lead back to this method; otherwise how it does
-    /// (empty for a direct call, ", through 'G'" for a cycle through others).
-    /// </summary>
-    private string? RecursionPath(IMethodSymbol callee)
-    {
-        if (SymbolEqualityComparer.Default.Equals(callee.OriginalDefinition, _method.OriginalDefinition))
-        {
-            return string.Empty;
-        }
-
-        var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { callee.OriginalDefinition };
-        var pending = new Queue<(IMethodSymbol Method, string Path)>();
-        pending.Enqueue((callee.OriginalDefinition, "'" + DisplayName(callee) + "'"));
-        while (pending.Count > 0 && visited.Count < MaxMethodsSearchedForRecursion)
-        {
-            _cancellationToken.ThrowIfCancellationRequested();
-            var (current, path) = pending.Dequeue();
-            foreach (var next in DifferentiableCallsIn(current))
-            {
-                if (SymbolEqualityComparer.Default.Equals(next, _method.OriginalDefinition))
-                {
-                    return ", through " + path;
-                }
-
-                if (visited.Add(next))
-                {
-                    pending.Enqueue((next, path + " and '" + DisplayName(next) + "'"));
-                }
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>The [Differentiable] methods that <paramref name="method"/>'s source calls (none for metadata).</summary>
-    private IEnumerable<IMethodSymbol> DifferentiableCallsIn(IMethodSymbol method)
-    {
-        foreach (var reference in method.DeclaringSyntaxReferences)
-        {
-            var syntax = reference.GetSyntax(_cancellationToken);
-            var model = syntax.SyntaxTree == _semanticModel.SyntaxTree
-                ? _semanticModel
-                : _semanticModel.Compilation.GetSemanticModel(syntax.SyntaxTree);
-            foreach (var invocation in syntax.DescendantNodes().OfType<InvocationExpressionSyntax>())
-            {
-                if (model.GetSymbolInfo(invocation, _cancellationToken).Symbol is IMethodSymbol target && MethodParser.IsDifferentiable(target))
-                {
-                    yield return target.OriginalDefinition;
-                }
-            }
-        }
     }
 
     private static string DisplayName(IMethodSymbol method) =>

@@ -844,16 +844,24 @@ internal sealed class LoopBodyParser
                 return null;
             }
         }
-        else if (SymbolEqualityComparer.Default.Equals(method.OriginalDefinition, _method.OriginalDefinition))
-        {
-            Report(DiagnosticDescriptors.Recursion, nameLocation, _method.Name, DisplayName(method), string.Empty);
-            return null;
-        }
         else if (MethodParser.IsDifferentiable(method))
         {
-            Report(DiagnosticDescriptors.LoopMethodStatement, nameLocation.GetFirstToken(),
-                $"Calling the [Differentiable] method '{DisplayName(method)}' from a method with loops or vectors (not supported yet; give the callee a [Derivative] instead)");
-            return null;
+            string? path = DifferentiableCallees.RecursionPath(_method, method, _semanticModel, _cancellationToken);
+            if (path is not null)
+            {
+                Report(DiagnosticDescriptors.Recursion, nameLocation, _method.Name, DisplayName(method), path);
+                return null;
+            }
+
+            if (!method.IsStatic || method.IsGenericMethod || !realSignature)
+            {
+                Report(DiagnosticDescriptors.UnknownFunction, nameLocation, DisplayName(method));
+                return null;
+            }
+
+            // Another scalar [Differentiable] method: called as it is in the forward sweep; the backward sweep
+            // calls its generated gradient at the same arguments and reads the partials from it.
+            function = DifferentiableCallees.Describe(method);
         }
 
         if (function is null)
@@ -874,7 +882,16 @@ internal sealed class LoopBodyParser
             arguments.Add(value);
         }
 
-        return new Call(function, arguments.ToEquatableArray()) { Location = LocationInfo.From(invocation.Syntax) };
+        var parsed = new Call(function, arguments.ToEquatableArray()) { Location = LocationInfo.From(invocation.Syntax) };
+        if (!function.IsDifferentiableCallee || ReferenceEquals(invocation, _statementValue))
+        {
+            return parsed;
+        }
+
+        // Another [Differentiable] method gets a local of its own, so that the backward sweep calls its gradient once.
+        string temporary = _names.Fresh(NameAllocator.ToCamelCase(method.Name));
+        _currentOutput.Add(new DeclareReal(temporary, parsed));
+        return new Variable(temporary);
     }
 
     /// <summary>

@@ -25,11 +25,11 @@ public class VectorFiniteDifferenceTests
         DifferentiableMethods().Select(method => new object[] { method.Name });
 
     [Fact]
-    public void VectorFunctions_has_its_methods_each_with_both_generated_overloads()
+    public void VectorFunctions_has_its_methods_and_each_vector_method_both_generated_overloads()
     {
         var methods = DifferentiableMethods().ToList();
         Assert.True(methods.Count >= 12, $"only {methods.Count} [Differentiable] methods were found");
-        foreach (var method in methods)
+        foreach (var method in methods.Where(m => m.GetParameters().Any(p => p.ParameterType == typeof(double[]))))
         {
             var overloads = typeof(VectorFunctions).GetMethods().Where(m => m.Name == method.Name + "WithGradient").ToList();
             Assert.Equal(2, overloads.Count); // the span-output overload and the allocating struct overload

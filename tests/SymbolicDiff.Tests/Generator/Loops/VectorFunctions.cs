@@ -262,3 +262,24 @@ public static partial class VectorFunctions
         return Losses.BinaryCrossEntropyWithLogits(logits, targets);
     }
 }
+
+/// <summary>Loop functions that call other [Differentiable] methods: the backward sweep calls their gradients.</summary>
+public static partial class VectorFunctions
+{
+    /// <summary>A scalar [Differentiable] helper.</summary>
+    [Differentiable]
+    public static double Unit(double x, double w, double b) => Activations.Sigmoid(x * w + b);
+
+    /// <summary>The helper twice per element, with its arguments swapped, so each call's partials must be told apart.</summary>
+    [Differentiable("w", "b")]
+    public static double UnitsProduct(double[] x, double w, double b)
+    {
+        double total = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            total += Unit(x[i], w, b) * Unit(x[i], b, w);
+        }
+
+        return total;
+    }
+}

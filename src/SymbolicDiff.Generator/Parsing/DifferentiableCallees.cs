@@ -1,0 +1,96 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymbolicDiff.Generator.Model;
+
+namespace SymbolicDiff.Generator.Parsing;
+
+/// <summary>Calls of other [Differentiable] methods: how the generator sees the callee, and whether a call makes a cycle.</summary>
+internal static class DifferentiableCallees
+{
+    private const int MaxMethodsSearchedForRecursion = 256;
+
+    /// <summary>
+    /// Another [Differentiable] method, in this compilation or a referenced one: its generated
+    /// <c>MWithGradient</c> is called (not inlined), and its gradient properties are the partials.
+    /// </summary>
+    public static Function Describe(IMethodSymbol method)
+    {
+        var names = method.GetAttributes()
+            .First(a => a.AttributeClass?.ToDisplayString() == MethodParser.DifferentiableAttributeName)
+            .ConstructorArguments
+            .SelectMany(argument => argument.Kind == TypedConstantKind.Array
+                ? (argument.IsNull ? Enumerable.Empty<string?>() : argument.Values.Select(v => v.Value as string))
+                : new[] { argument.Value as string })
+            .ToList();
+        bool all = names.Count == 0;
+        string type = DerivativeDeclarationReader.QualifiedName(method.ContainingType);
+        return new Function(type + "." + method.Name, method.Name, BuiltinFunction.None, new DeclaredPartial?[method.Parameters.Length].ToEquatableArray())
+        {
+            ParameterNames = method.Parameters.Select(p => p.Name).ToEquatableArray(),
+            GradientMethod = type + "." + method.Name + "WithGradient",
+            GradientProperties = method.Parameters
+                .Select(p => all || names.Contains(p.Name) ? NameAllocator.ToPascalCase(p.Name) : null)
+                .ToEquatableArray(),
+        };
+    }
+
+    /// <summary>
+    /// Null when calling <paramref name="callee"/> does not lead back to this method; otherwise how it does
+    /// (empty for a direct call, ", through 'G'" for a cycle through others).
+    /// </summary>
+    public static string? RecursionPath(IMethodSymbol caller, IMethodSymbol callee, SemanticModel semanticModel, CancellationToken cancellationToken)
+    {
+        if (SymbolEqualityComparer.Default.Equals(callee.OriginalDefinition, caller.OriginalDefinition))
+        {
+            return string.Empty;
+        }
+
+        var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { callee.OriginalDefinition };
+        var pending = new Queue<(IMethodSymbol Method, string Path)>();
+        pending.Enqueue((callee.OriginalDefinition, "'" + DisplayName(callee) + "'"));
+        while (pending.Count > 0 && visited.Count < MaxMethodsSearchedForRecursion)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (current, path) = pending.Dequeue();
+            foreach (var next in DifferentiableCallsIn(current, semanticModel, cancellationToken))
+            {
+                if (SymbolEqualityComparer.Default.Equals(next, caller.OriginalDefinition))
+                {
+                    return ", through " + path;
+                }
+
+                if (visited.Add(next))
+                {
+                    pending.Enqueue((next, path + " and '" + DisplayName(next) + "'"));
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The [Differentiable] methods that <paramref name="method"/>'s source calls (none for metadata).</summary>
+    private static IEnumerable<IMethodSymbol> DifferentiableCallsIn(IMethodSymbol method, SemanticModel semanticModel, CancellationToken cancellationToken)
+    {
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            var syntax = reference.GetSyntax(cancellationToken);
+            var model = syntax.SyntaxTree == semanticModel.SyntaxTree
+                ? semanticModel
+                : semanticModel.Compilation.GetSemanticModel(syntax.SyntaxTree);
+            foreach (var invocation in syntax.DescendantNodes().OfType<InvocationExpressionSyntax>())
+            {
+                if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol target && MethodParser.IsDifferentiable(target))
+                {
+                    yield return target.OriginalDefinition;
+                }
+            }
+        }
+    }
+
+    private static string DisplayName(IMethodSymbol method) =>
+        method.ContainingType is null ? method.Name : method.ContainingType.Name + "." + method.Name;
+}
