@@ -139,10 +139,25 @@ internal static class SpanKernels
         return (argMax, max, others);
     }
 
+    // Below this length a plain loop beats TensorPrimitives' per-call dispatch: a softmax over a few classes
+    // (measured: the MLP benchmark's 3 logits spent about 100 ns per call in dispatch).
+    private const int ScalarBelow = 16;
+
     /// <summary>Σ e<sup>z<sub>i</sub> − shift</sup>.</summary>
     private static double SumExpShifted<T>(ReadOnlySpan<T> logits, T shift)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (logits.Length < ScalarBelow)
+        {
+            double total = 0;
+            foreach (T z in logits)
+            {
+                total += double.CreateTruncating(T.Exp(z - shift));
+            }
+
+            return total;
+        }
+
         Span<T> buffer = stackalloc T[Math.Min(ChunkLength, logits.Length)];
         double sum = 0;
         for (int start = 0; start < logits.Length; start += ChunkLength)
@@ -161,6 +176,16 @@ internal static class SpanKernels
     public static void AddScaledExpShifted<T>(ReadOnlySpan<T> logits, T shift, T scale, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (logits.Length < ScalarBelow)
+        {
+            for (int i = 0; i < logits.Length; i++)
+            {
+                destination[i] += T.Exp(logits[i] - shift) * scale;
+            }
+
+            return;
+        }
+
         Span<T> buffer = stackalloc T[Math.Min(ChunkLength, logits.Length)];
         for (int start = 0; start < logits.Length; start += ChunkLength)
         {
