@@ -35,6 +35,7 @@ internal sealed class LoopDifferentiator
     private readonly HashSet<string> _vectors = new();
     private readonly HashSet<string> _buffers = new();
     private readonly HashSet<string> _reals = new();
+    private readonly HashSet<string> _bools = new();
     private readonly HashSet<string> _active = new();
     private readonly List<SymbolicDerivative.MissingPartial> _missing = new();
 
@@ -110,6 +111,9 @@ internal sealed class LoopDifferentiator
                     break;
                 case DeclareInteger integer:
                     names.Add(integer.Name);
+                    break;
+                case DeclareBool condition:
+                    names.Add(condition.Name);
                     break;
                 case DeclareBuffer buffer:
                     names.Add(buffer.Name);
@@ -201,6 +205,10 @@ internal sealed class LoopDifferentiator
                     _buffers.Add(buffer.Name);
                     _declaredIn[buffer.Name] = null;
                     break;
+                case DeclareBool condition:
+                    _bools.Add(condition.Name);
+                    _declaredIn[condition.Name] = scope;
+                    break;
                 case ForLoop loop:
                     loops.Add(loop);
                     Index(loop.Body, loops, loop, ref position);
@@ -264,7 +272,7 @@ internal sealed class LoopDifferentiator
     {
         switch (expression)
         {
-            case Variable variable when _reals.Contains(variable.Name) || variable.Name == ValuePlaceholder:
+            case Variable variable when _reals.Contains(variable.Name) || _bools.Contains(variable.Name) || variable.Name == ValuePlaceholder:
                 yield return variable.Name;
                 break;
             case Element element when _vectors.Contains(element.Vector):
@@ -518,7 +526,7 @@ internal sealed class LoopDifferentiator
 
         foreach (var (name, readAt, _) in reads)
         {
-            if (_declaredIn.TryGetValue(name, out var loop) && loop is not null && _reals.Contains(name))
+            if (_declaredIn.TryGetValue(name, out var loop) && loop is not null && (_reals.Contains(name) || _bools.Contains(name)))
             {
                 if (!_savedAtEnd.TryGetValue(loop, out var saved))
                 {
@@ -555,6 +563,10 @@ internal sealed class LoopDifferentiator
                     output.Add(new CodeLine(depth, $"{integer.TypeName} {Id(integer.Name)} = {ExpressionWriter.WriteInteger(integer.Value)};"));
                     break;
 
+                case DeclareBool condition:
+                    output.Add(new CodeLine(depth, $"bool {Id(condition.Name)} = {Real(condition.Condition)};"));
+                    break;
+
                 case DeclareBuffer buffer:
                     output.Add(new CodeLine(depth, buffer.OnStack
                         ? $"global::System.Span<{_real}> {Id(buffer.Name)} = stackalloc {_real}[{ExpressionWriter.WriteInteger(buffer.Length)}];"
@@ -581,7 +593,8 @@ internal sealed class LoopDifferentiator
                     {
                         foreach (string name in saved)
                         {
-                            output.Add(new CodeLine(depth + 1, $"{SavedStack}.Push({Id(name)}); // saved: {name} is declared in this loop, and the backward loop reads its final value in each iteration"));
+                            string value = _bools.Contains(name) ? $"{Id(name)} ? {One} : {Zero}" : Id(name);
+                            output.Add(new CodeLine(depth + 1, $"{SavedStack}.Push({value}); // saved: {name} is declared in this loop, and the backward loop reads its final value in each iteration"));
                         }
                     }
 
@@ -630,7 +643,9 @@ internal sealed class LoopDifferentiator
         {
             for (int i = saved.Count - 1; i >= 0; i--)
             {
-                body.Add(new BackwardLine(depth + 1, $"{_real} {Id(saved[i])} = {Pop()}; // {saved[i]} as it was at the end of this iteration"));
+                body.Add(new BackwardLine(depth + 1, _bools.Contains(saved[i])
+                    ? $"bool {Id(saved[i])} = {Pop()} != {Zero}; // the branch this iteration took"
+                    : $"{_real} {Id(saved[i])} = {Pop()}; // {saved[i]} as it was at the end of this iteration"));
             }
         }
 
@@ -966,6 +981,13 @@ internal sealed class LoopDifferentiator
     /// <summary><c>s += e</c> as the user wrote it, when the value is the target combined with one more term.</summary>
     private string AssignmentText(AssignReal assign)
     {
+        // Inside an if: v = branch ? e : v is written back as the guarded assignment it came from.
+        if (assign.Value is Conditional { WhenFalse: var unchanged } guarded && unchanged.Equals(assign.Target))
+        {
+            string condition = Real(guarded.Condition);
+            return $"if ({condition}) {AssignmentText(assign with { Value = guarded.WhenTrue })}";
+        }
+
         string target = Real(assign.Target);
         if (assign.Value is Binary { Left: var left, Right: var right } binary && left.Equals(assign.Target) &&
             binary.Operator is BinaryOperator.Add or BinaryOperator.Subtract or BinaryOperator.Multiply or BinaryOperator.Divide)
@@ -986,6 +1008,8 @@ internal sealed class LoopDifferentiator
     private string Pop() => $"{SavedStack}.Pop()";
 
     private string Zero => _single ? "0f" : "0.0";
+
+    private string One => _single ? "1f" : "1.0";
 
     private string Real(Expr expression) => ExpressionWriter.Write(expression, _single);
 

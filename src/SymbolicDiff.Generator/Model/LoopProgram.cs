@@ -10,6 +10,9 @@ internal abstract record Statement;
 /// <summary><c>double name = value;</c>: a real local declared (and so born) here.</summary>
 internal sealed record DeclareReal(string Name, Expr Value) : Statement;
 
+/// <summary><c>bool name = condition;</c>: an <c>if</c>'s condition, recorded so that the backward sweep takes the same branch.</summary>
+internal sealed record DeclareBool(string Name, Expr Condition) : Statement;
+
 /// <summary><c>int name = value;</c>: an integer local (a count, a stride), assigned once and never differentiated.</summary>
 internal sealed record DeclareInteger(string Name, string TypeName, Expr Value) : Statement;
 
@@ -21,7 +24,8 @@ internal sealed record DeclareBuffer(string Name, Expr Length, bool OnStack) : S
 
 /// <summary>
 /// <c>target = value;</c> where target is a real local (<see cref="Variable"/>) or a buffer element
-/// (<see cref="Element"/>); compound assignments arrive expanded (<c>s += e</c> is <c>s = s + e</c>).
+/// (<see cref="Element"/>); compound assignments arrive expanded (<c>s += e</c> is <c>s = s + e</c>), and one
+/// inside an <c>if</c> arrives guarded by the branch's recorded condition (<c>s = branch ? s + e : s</c>).
 /// <paramref name="Source"/> is the user's statement, quoted in comments.
 /// </summary>
 internal sealed record AssignReal(Expr Target, Expr Value, string Source) : Statement;

@@ -31,6 +31,9 @@ internal sealed class LoopBodyParser
     private readonly HashSet<ISymbol> _buffers = new(SymbolEqualityComparer.Default);
     private IOperation? _root;
 
+    // The recorded condition of the innermost enclosing branch, while parsing one.
+    private Expr? _guard;
+
     // Calls of functions over vectors are hoisted into a local of their own, written just before the statement
     // that uses them, so that the backward sweep has their value and one place for their vector products.
     private List<Statement> _currentOutput = new();
@@ -232,8 +235,7 @@ internal sealed class LoopBodyParser
                 break;
 
             case IConditionalOperation branch:
-                Report(DiagnosticDescriptors.LoopMethodStatement, branch.Syntax.GetFirstToken(),
-                    "An 'if' statement (use ?: or Math.Max/Min for a choice between values)");
+                ParseIf(branch, output);
                 break;
 
             default:
@@ -243,6 +245,64 @@ internal sealed class LoopBodyParser
     }
 
     private static bool IsRealLocal(IOperation operation) => operation is ILocalReferenceOperation;
+
+    /// <summary>
+    /// An <c>if</c> (with <c>else</c>, nested): its condition is recorded in a bool, and each assignment in a branch
+    /// becomes <c>v = branch ? e : v</c>, which changes nothing where the branch is not taken; the backward sweep
+    /// reads the same bool. Branches hold assignments only: no declarations, loops or returns.
+    /// </summary>
+    private void ParseIf(IConditionalOperation branch, List<Statement> output)
+    {
+        var condition = ParseCondition(branch.Condition);
+        if (condition is null)
+        {
+            return;
+        }
+
+        var outer = _guard;
+        string taken = _names.Fresh("branch");
+        output.Add(new DeclareBool(taken, outer is null ? condition : new Logical(LogicalOperator.And, outer, condition)));
+
+        _guard = new Variable(taken);
+        ParseBranch(branch.WhenTrue, output);
+        if (branch.WhenFalse is not null)
+        {
+            // The else branch runs where the enclosing branch does and this condition does not.
+            var notTaken = new Not(new Variable(taken));
+            _guard = outer is null ? notTaken : new Logical(LogicalOperator.And, outer, notTaken);
+            ParseBranch(branch.WhenFalse, output);
+        }
+
+        _guard = outer;
+    }
+
+    private void ParseBranch(IOperation statement, List<Statement> output)
+    {
+        var statements = statement is IBlockOperation block ? (IReadOnlyList<IOperation>)block.Operations : new[] { statement };
+        foreach (var operation in statements)
+        {
+            switch (operation)
+            {
+                case IExpressionStatementOperation or IConditionalOperation or IEmptyOperation:
+                    ParseStatement(operation, output, isLast: false);
+                    break;
+                default:
+                    string what = operation switch
+                    {
+                        IVariableDeclarationGroupOperation => "Declaring a local",
+                        ILoopOperation => "A loop",
+                        IReturnOperation => "A 'return'",
+                        _ => OperationDescriber.DescribeStatement(operation),
+                    };
+                    Report(DiagnosticDescriptors.LoopMethodStatement, operation.Syntax.GetFirstToken(),
+                        what + " inside an 'if' (branches of a method with loops hold assignments only; declare locals before the 'if')");
+                    break;
+            }
+        }
+    }
+
+    /// <summary>An assignment inside a branch changes its target only where the branch is taken.</summary>
+    private Expr Guarded(Expr target, Expr value) => _guard is null ? value : new Conditional(_guard, value, target);
 
     private void ParseDeclarator(IVariableDeclaratorOperation declarator, IVariableInitializerOperation? initializer, List<Statement> output)
     {
@@ -368,7 +428,7 @@ internal sealed class LoopBodyParser
                 var value = target is null ? null : ParseReal(assignment.Value);
                 if (target is not null && value is not null)
                 {
-                    output.Add(new AssignReal(target, value, source));
+                    output.Add(new AssignReal(target, Guarded(target, value), source));
                 }
 
                 return;
@@ -380,7 +440,7 @@ internal sealed class LoopBodyParser
                 var value = target is null ? null : ParseReal(compound.Value);
                 if (target is not null && value is not null)
                 {
-                    output.Add(new AssignReal(target, new Binary(op, target, value), source));
+                    output.Add(new AssignReal(target, Guarded(target, new Binary(op, target, value)), source));
                 }
 
                 return;
@@ -392,7 +452,7 @@ internal sealed class LoopBodyParser
                 if (target is not null)
                 {
                     var op = step.Kind == OperationKind.Increment ? BinaryOperator.Add : BinaryOperator.Subtract;
-                    output.Add(new AssignReal(target, new Binary(op, target, Constant.One), source));
+                    output.Add(new AssignReal(target, Guarded(target, new Binary(op, target, Constant.One)), source));
                 }
 
                 return;

@@ -199,11 +199,11 @@ public class DiagnosticTests
     // ----- SD0019 ----------------------------------------------------------------------------------------
 
     private const string LoopMethodStatementsSupported =
-        " is not supported in a [Differentiable] method with loops or vectors; supported there: declarations of double, int and buffer locals (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=) to double locals and buffer elements, for/foreach/while loops, and one return at the end";
+        " is not supported in a [Differentiable] method with loops or vectors; supported there: declarations of double, int and buffer locals (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=) to double locals and buffer elements, if/else around assignments, for/foreach/while loops, and one return at the end";
 
     public static TheoryData<string, string> UnsupportedLoopStatements => new()
     {
-        { "[|if|] (x[i] > 0) { s += x[i]; }", "An 'if' statement (use ?: or Math.Max/Min for a choice between values)" },
+        { "if (x[i] > 0) { [|double|] t = x[i]; s += t; }", "Declaring a local inside an 'if' (branches of a method with loops hold assignments only; declare locals before the 'if')" },
         { "[|x|][i] = 0;", "Writing into 'x', which is not a local buffer of this method (inputs are read-only, so that no output can alias them)" },
         { "Span<double> h = [|stackalloc|] double[2]; h[0] = s;", "Declaring the buffer 'h' inside a loop (declare it once, before the loop, and overwrite it)" },
         { "[|return|] s;", "A 'return' before the end of the method" },

@@ -257,7 +257,7 @@ public class RobustnessTests
         { "null-coalescing", "double? m = null; return m ?? x;", "SD0005 SD0015" },
         { "is pattern", "return x is > 0 and < 1 ? x : y;", "SD0005" },
         { "is not null", "return a is not null ? x : y;", "SD0005" },
-        { "is pattern with declaration", "if (a[0] is double d) { return d; } return x;", "SD0019" },
+        { "is pattern with declaration", "if (a[0] is double d) { return d; } return x;", "SD0005" },
         { "switch expression", "return n switch { 0 => x, _ => y };", "SD0005" },
         { "lambda", "Func<double, double> f = v => v * v; return f(x);", "SD0006 SD0015" },
         { "invoked lambda", "return ((Func<double, double>)(v => v * v))(x);", "SD0006" },

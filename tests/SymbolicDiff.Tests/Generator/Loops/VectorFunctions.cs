@@ -283,3 +283,66 @@ public static partial class VectorFunctions
         return total;
     }
 }
+
+/// <summary>if statements in loop methods: each branch's condition is recorded and replayed backwards.</summary>
+public static partial class VectorFunctions
+{
+    /// <summary>ReLU written with if/else, and a clipped update nested inside.</summary>
+    [Differentiable]
+    public static double ReluWithIf(double[] x, double scale)
+    {
+        double total = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double a = x[i] * scale;
+            if (a > 0)
+            {
+                total += a * a;
+                if (total > 2)
+                {
+                    total *= 0.5;
+                }
+            }
+            else
+            {
+                total -= 0.1 * a;
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>A running maximum written with if: the branch taken in each iteration is saved for the backward loop.</summary>
+    [Differentiable]
+    public static double MaxWithIf(double[] x)
+    {
+        double m = x[0];
+        for (int i = 1; i < x.Length; i++)
+        {
+            if (x[i] > m)
+            {
+                m = x[i];
+            }
+        }
+
+        return m * m;
+    }
+
+    /// <summary>An if outside any loop, in a vector method.</summary>
+    [Differentiable]
+    public static double ClippedDot(double[] w, double[] x)
+    {
+        double sum = 0;
+        for (int i = 0; i < w.Length; i++)
+        {
+            sum += w[i] * x[i];
+        }
+
+        if (sum > 1)
+        {
+            sum = 1 + Math.Log(sum);
+        }
+
+        return sum;
+    }
+}
