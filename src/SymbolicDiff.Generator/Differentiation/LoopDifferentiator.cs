@@ -23,7 +23,6 @@ namespace SymbolicDiff.Generator.Differentiation;
 internal sealed class LoopDifferentiator
 {
     private const string ValuePlaceholder = "\u0001value";
-    private const string SavedStack = "saved";
     private const int StackBound = 128;
 
     private readonly MethodModel _method;
@@ -59,7 +58,7 @@ internal sealed class LoopDifferentiator
         _cancellationToken = cancellationToken;
         _real = method.RealType;
         _single = method.IsSingle;
-        var reserved = new HashSet<string>(method.Parameters.Select(p => p.Name)) { method.MethodName, SavedStack };
+        var reserved = new HashSet<string>(method.Parameters.Select(p => p.Name)) { method.MethodName };
         Collect(method.Statements, reserved);
         foreach (var parameter in method.Parameters.Where(p => p.IsDifferentiated))
         {
@@ -67,7 +66,11 @@ internal sealed class LoopDifferentiator
         }
 
         _names = new NameAllocator(reserved);
+        SavedStack = _names.Fresh("saved");
     }
+
+    /// <summary>The stack of saved values: <c>saved</c>, unless the method has a local of that name.</summary>
+    private string SavedStack { get; }
 
     /// <summary>The name of the generated output for a differentiated parameter: <c>dWeights</c>, <c>dBias</c>.</summary>
     public static string OutputName(ParameterModel parameter) => "d" + NameAllocator.ToPascalCase(parameter.Name);
@@ -233,7 +236,7 @@ internal sealed class LoopDifferentiator
             changed = false;
             foreach (var (target, value) in Writes(_method.Statements))
             {
-                if (!_active.Contains(target) && Reads(value).Any(_active.Contains))
+                if (!_active.Contains(target) && DataReads(value).Any(_active.Contains))
                 {
                     _active.Add(target);
                     changed = true;
@@ -295,6 +298,19 @@ internal sealed class LoopDifferentiator
                 break;
         }
     }
+
+    /// <summary>
+    /// The names whose values an expression's value depends on smoothly: <see cref="Reads"/> less what only
+    /// conditions read (a count of positive elements depends on no parameter differentiably).
+    /// </summary>
+    private IEnumerable<string> DataReads(Expr expression) => expression switch
+    {
+        Conditional conditional => DataReads(conditional.WhenTrue).Concat(DataReads(conditional.WhenFalse)),
+        Comparison or Logical or Not => Enumerable.Empty<string>(),
+        Call { Function.HasZeroDerivative: true } => Enumerable.Empty<string>(),
+        _ when ExpressionFacts.Children(expression).Count == 0 || expression is Element or VectorArgument or IntegerValue => Reads(expression),
+        _ => ExpressionFacts.Children(expression).SelectMany(DataReads),
+    };
 
     /// <summary>The local partial derivatives of one statement, with respect to each active input it reads.</summary>
     private sealed class StatementPartials
@@ -720,7 +736,7 @@ internal sealed class LoopDifferentiator
             output.Add(new BackwardLine(depth, $"{targetText} = {Pop()}; // {targetText} as it was before this assignment"));
         }
 
-        if (!contributes)
+        if (!contributes || partials is null)
         {
             return;
         }
@@ -728,6 +744,27 @@ internal sealed class LoopDifferentiator
         Expr valueExpr = valueName is null ? target : new Variable(valueName);
         var adjointOfTarget = AdjointOf(target);
         string targetNotation = Notation(target);
+
+        // h[i] = f(h[j], ...): where i and j meet, the element's own adjoint must be taken before anything is
+        // added to the element it read, so take it into a local and settle the element's adjoint first.
+        bool readsOwnBuffer = target is Element written && partials.Inputs.Any(input => input.Input is Element read && read.Vector == written.Vector);
+        if (readsOwnBuffer)
+        {
+            string adjointTargetText = AdjointText(target);
+            var taken = new Variable(_names.Fresh(AdjointName(TargetName(target)) + "Element"));
+            output.Add(new BackwardLine(depth, $"{_real} {taken.Name} = {adjointTargetText}; // ∂{_method.Result}/∂{targetNotation}, taken before {targetNotation}'s own inputs get theirs"));
+            if (!partials.ReadsSelf)
+            {
+                output.Add(new BackwardLine(depth, $"{adjointTargetText} = {Zero}; // {targetText} was overwritten here: its earlier value does not reach the result through it"));
+            }
+            else if (partials.SelfPartial is not Constant { Value: 1 })
+            {
+                var self = Simplify(ExpressionFacts.Rewrite(partials.SelfPartial!, e => e is Variable { Name: ValuePlaceholder } ? valueExpr : null));
+                output.Add(new BackwardLine(depth, $"{adjointTargetText} = {Real(Multiply(taken, self))}; // ∂{targetNotation}/∂{targetNotation} (earlier value)"));
+            }
+
+            adjointOfTarget = taken;
+        }
 
         // Another [Differentiable] method's partials come from its generated gradient, called once here.
         Call? calleeGradient = null;
@@ -776,7 +813,7 @@ internal sealed class LoopDifferentiator
             output.Add(line);
         }
 
-        if (IsSeed(target))
+        if (IsSeed(target) || readsOwnBuffer)
         {
             return;
         }

@@ -109,7 +109,8 @@ internal static class ExpressionWriter
         switch (expression)
         {
             case Constant constant:
-                builder.Append(single ? FloatLiteral(constant.Value) : Number(constant.Value));
+                // Integer code (an index, a bound) stays integer in a float method too: x[0], not x[0f].
+                builder.Append(single && !integer ? FloatLiteral(constant.Value) : Number(constant.Value));
                 break;
 
             case Variable variable:

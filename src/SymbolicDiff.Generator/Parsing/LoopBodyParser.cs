@@ -31,6 +31,11 @@ internal sealed class LoopBodyParser
     private readonly HashSet<ISymbol> _buffers = new(SymbolEqualityComparer.Default);
     private IOperation? _root;
 
+    // Each local gets a name of its own: its own name unless a sibling scope's local or a gradient output (dX)
+    // has it, in which case a fresh one (C# lets sibling blocks reuse names; the differentiator keys by name).
+    private readonly Dictionary<ILocalSymbol, string> _localNames = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<string> _claimed = new();
+
     // The recorded condition of the innermost enclosing branch, while parsing one.
     private Expr? _guard;
 
@@ -129,6 +134,13 @@ internal sealed class LoopBodyParser
             .Concat(new[] { method.Name });
         var parser = new LoopBodyParser(method, semanticModel, reserved, diagnostics, cancellationToken);
         parser._root = block;
+        foreach (var parameter in method.Parameters)
+        {
+            parser._claimed.Add(parameter.Name);
+            parser._claimed.Add("d" + NameAllocator.ToPascalCase(parameter.Name));
+            parser._outputNames.Add("d" + NameAllocator.ToPascalCase(parameter.Name));
+        }
+
         int problemsBefore = diagnostics.Count;
         parser.ParseStatements(block.Operations, parser._top, isMethodBody: true);
         if (diagnostics.Count > problemsBefore)
@@ -247,6 +259,36 @@ internal sealed class LoopBodyParser
     private static bool IsRealLocal(IOperation operation) => operation is ILocalReferenceOperation;
 
     /// <summary>
+    /// A loop counter keeps its name (sibling loops may all count with i, as in the user's code, since the generated
+    /// loops mirror them), unless a gradient output has it.
+    /// </summary>
+    private string CounterName(ILocalSymbol counter)
+    {
+        if (!_localNames.TryGetValue(counter, out var name))
+        {
+            name = _outputNames.Contains(counter.Name) ? _names.Fresh(counter.Name) : counter.Name;
+            _localNames[counter] = name;
+        }
+
+        return name;
+    }
+
+    private readonly HashSet<string> _outputNames = new();
+
+    /// <summary>The name a local has in the generated code (see <see cref="_localNames"/>).</summary>
+    private string NameOf(ILocalSymbol local)
+    {
+        if (!_localNames.TryGetValue(local, out var name))
+        {
+            name = _claimed.Add(local.Name) ? local.Name : _names.Fresh(local.Name);
+            _claimed.Add(name);
+            _localNames[local] = name;
+        }
+
+        return name;
+    }
+
+    /// <summary>
     /// An <c>if</c> (with <c>else</c>, nested): its condition is recorded in a bool, and each assignment in a branch
     /// becomes <c>v = branch ? e : v</c>, which changes nothing where the branch is not taken; the backward sweep
     /// reads the same bool. Branches hold assignments only: no declarations, loops or returns.
@@ -326,7 +368,7 @@ internal sealed class LoopBodyParser
             var value = ParseReal(initializer.Value);
             if (value is not null)
             {
-                output.Add(new DeclareReal(local.Name, value));
+                output.Add(new DeclareReal(NameOf(local), value));
             }
 
             return;
@@ -344,7 +386,7 @@ internal sealed class LoopBodyParser
             var value = ParseInteger(initializer.Value);
             if (value is not null)
             {
-                output.Add(new DeclareInteger(local.Name, IntegerKeyword(local.Type), value));
+                output.Add(new DeclareInteger(NameOf(local), IntegerKeyword(local.Type), value));
             }
 
             return;
@@ -403,7 +445,7 @@ internal sealed class LoopBodyParser
         }
 
         _buffers.Add(local);
-        output.Add(new DeclareBuffer(local.Name, length, OnStack: sizeOperation is not null && value is not IArrayCreationOperation));
+        output.Add(new DeclareBuffer(NameOf(local), length, OnStack: sizeOperation is not null && value is not IArrayCreationOperation));
     }
 
     private IEnumerable<IOperation> AssignmentsTo(ILocalSymbol local)
@@ -474,7 +516,7 @@ internal sealed class LoopBodyParser
         switch (target)
         {
             case ILocalReferenceOperation local when local.Type?.SpecialType == _real && !local.Local.IsRef:
-                return new Variable(local.Local.Name);
+                return new Variable(NameOf(local.Local));
 
             case IParameterReferenceOperation parameter when parameter.Type?.SpecialType == _real:
                 // A real parameter is a local initialised by the caller: writing it is an ordinary assignment.
@@ -507,9 +549,10 @@ internal sealed class LoopBodyParser
     private void ParseFor(IForLoopOperation loop, List<Statement> output)
     {
         var declarator = loop.Before.Length == 1 ? SingleDeclarator(loop.Before[0]) : null;
-        if (declarator is null || !IsInteger(declarator.Symbol.Type))
+        if (declarator is null || declarator.Symbol.Type.SpecialType != SpecialType.System_Int32)
         {
-            ReportLoop(loop, "it must declare one integer counter: for (int i = a; i < b; i++)");
+            // int, not long: the counter indexes spans (the gradient outputs), whose indexer takes an int.
+            ReportLoop(loop, "it must declare one int counter: for (int i = a; i < b; i++)");
             return;
         }
 
@@ -545,6 +588,7 @@ internal sealed class LoopBodyParser
         }
 
         _counters.Add(counter);
+        string counterName = CounterName(counter);
         var statements = new List<Statement>();
         var body = loop.Body;
         _loopDepth++;
@@ -558,7 +602,7 @@ internal sealed class LoopBodyParser
         }
 
         _loopDepth--;
-        output.Add(new ForLoop(counter.Name, IntegerKeyword(counter.Type), from, bound, statements.ToEquatableArray(), Descending: step < 0));
+        output.Add(new ForLoop(counterName, IntegerKeyword(counter.Type), from, bound, statements.ToEquatableArray(), Descending: step < 0));
     }
 
     /// <summary><c>foreach (double v in x)</c> over a vector: a counted loop whose body starts with <c>double v = x[k];</c>.</summary>
@@ -584,7 +628,7 @@ internal sealed class LoopBodyParser
         }
 
         string counter = _names.Fresh(element.Name + "Index");
-        var first = new DeclareReal(element.Name, new Element(vectorName, new Variable(counter)));
+        var first = new DeclareReal(NameOf(element), new Element(vectorName, new Variable(counter)));
         var length = new Member(new Variable(vectorName), "Length");
         _loopDepth++;
         var statements = new List<Statement> { first };
@@ -609,7 +653,7 @@ internal sealed class LoopBodyParser
     {
         if (loop.ConditionIsTop == false || loop.ConditionIsUntil || loop.Condition is null ||
             SingleDeclarator(previous) is not { Symbol: var counter, Initializer: { } init } ||
-            !IsInteger(counter.Type) ||
+            counter.Type.SpecialType != SpecialType.System_Int32 ||
             loop.Body is not IBlockOperation { Operations: { Length: > 0 } operations } ||
             !IsIncrement(operations[operations.Length - 1], counter) ||
             UpperBound(loop.Condition, counter) is not { } bound ||
@@ -626,11 +670,12 @@ internal sealed class LoopBodyParser
         }
 
         _counters.Add(counter);
+        string counterName = CounterName(counter);
         var statements = new List<Statement>();
         _loopDepth++;
         ParseStatements(operations.Take(operations.Length - 1).ToList(), statements, isMethodBody: false);
         _loopDepth--;
-        output.Add(new ForLoop(counter.Name, IntegerKeyword(counter.Type), from, bound, statements.ToEquatableArray()));
+        output.Add(new ForLoop(counterName, IntegerKeyword(counter.Type), from, bound, statements.ToEquatableArray()));
         return true;
     }
 
@@ -743,7 +788,7 @@ internal sealed class LoopBodyParser
                 return new Variable(parameter.Parameter.Name);
 
             case ILocalReferenceOperation local when local.Type?.SpecialType == _real && !local.Local.IsRef:
-                return new Variable(local.Local.Name);
+                return new Variable(NameOf(local.Local));
 
             case IParameterReferenceOperation parameter when IsPromotable(parameter.Type):
                 // A float (or other numeric) parameter of a double method: read as it is, held constant.
@@ -808,7 +853,7 @@ internal sealed class LoopBodyParser
             case IConversionOperation { OperatorMethod: null } conversion when IsInteger(conversion.Type) && IsInteger(conversion.Operand.Type):
                 return ParseInteger(conversion.Operand);
             case ILocalReferenceOperation local when IsInteger(local.Type):
-                return new Variable(local.Local.Name);
+                return new Variable(NameOf(local.Local));
             case IParameterReferenceOperation parameter when IsInteger(parameter.Type):
                 return new Variable(parameter.Parameter.Name);
             case IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field when IsInteger(field.Type):
@@ -1014,7 +1059,9 @@ internal sealed class LoopBodyParser
     /// <summary>The vector and index of <c>x[i]</c> on an array, a span or a read-only span; else null.</summary>
     private static (IOperation Vector, IOperation Index)? ElementAccess(IOperation operation) => operation switch
     {
-        IArrayElementReferenceOperation { Indices.Length: 1 } array => (array.ArrayReference, array.Indices[0]),
+        // An int index only: the gradient of an array is written into a span, whose indexer takes an int.
+        IArrayElementReferenceOperation { Indices.Length: 1 } array when array.Indices[0].Type?.SpecialType == SpecialType.System_Int32 =>
+            (array.ArrayReference, array.Indices[0]),
         IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance, Arguments.Length: 1 } indexer
             when ElementType(instance.Type) is not null && IsInteger(indexer.Arguments[0].Value.Type) =>
             (instance, indexer.Arguments[0].Value),

@@ -91,11 +91,6 @@ internal static class MethodParser
         if (LoopBodyParser.NeedsLoopPath(bodyMethod, bodyDeclaration, parameters?.Where(p => p.IsDifferentiated).Select(p => p.Name) ?? Enumerable.Empty<string>()))
         {
             var structured = LoopBodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, cancellationToken);
-            if (parameters is not null && structured is not null)
-            {
-                CheckOutputNames(method, bodyDeclaration, parameters, diagnostics);
-            }
-
             if (parameters is null || structured is null || diagnostics.Count > 0)
             {
                 return new ParseResult(null, diagnostics);
@@ -358,36 +353,6 @@ internal static class MethodParser
             else
             {
                 taken[property] = $"the gradient of '{parameter.Name}'";
-            }
-        }
-    }
-
-    /// <summary>
-    /// The span-output overload names its outputs <c>d</c> + the parameter in PascalCase (<c>dWeights</c>): a
-    /// parameter or local of that name would clash with them.
-    /// </summary>
-    private static void CheckOutputNames(IMethodSymbol method, MethodDeclarationSyntax declaration, List<ParameterModel> parameters, List<DiagnosticInfo> diagnostics)
-    {
-        var names = new HashSet<string>(method.Parameters.Select(p => p.Name));
-        SyntaxNode? body = (SyntaxNode?)declaration.Body ?? declaration.ExpressionBody;
-        if (body is not null)
-        {
-            names.UnionWith(body.DescendantNodes().OfType<VariableDeclaratorSyntax>().Select(v => v.Identifier.ValueText));
-            names.UnionWith(body.DescendantNodes().OfType<ForEachStatementSyntax>().Select(f => f.Identifier.ValueText));
-        }
-
-        foreach (var parameter in parameters.Where(p => p.IsDifferentiated))
-        {
-            string output = Differentiation.LoopDifferentiator.OutputName(parameter);
-            if (names.Contains(output))
-            {
-                var parameterSyntax = declaration.ParameterList.Parameters.FirstOrDefault(p => p.Identifier.ValueText == parameter.Name);
-                diagnostics.Add(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.GradientNameClash,
-                    LocationInfo.From(parameterSyntax?.Identifier ?? default) ?? LocationInfo.From(declaration.Identifier),
-                    parameter.Name,
-                    output,
-                    $"a parameter or local of '{method.Name}' with that name (the gradient output of '{parameter.Name}' is named '{output}')"));
             }
         }
     }

@@ -231,27 +231,6 @@ public class DiagnosticTests
             description + LoopMethodStatementsSupported);
     }
 
-    [Fact]
-    public void SD0016_a_local_named_like_a_gradient_output()
-    {
-        DiagnosticAssert.Single(
-            InC("""
-                [Differentiable]
-                public static double F(ReadOnlySpan<double> [|weights|])
-                {
-                    double dWeights = 0;
-                    for (int i = 0; i < weights.Length; i++)
-                    {
-                        dWeights += weights[i];
-                    }
-
-                    return dWeights;
-                }
-            """),
-            "SD0016",
-            "Parameter 'weights' would be reported as gradient property 'dWeights', which is already taken by a parameter or local of 'F' with that name (the gradient output of 'weights' is named 'dWeights'); rename the parameter");
-    }
-
     // ----- SD0004 ----------------------------------------------------------------------------------------
 
     public static TheoryData<string, string> UnsupportedStatements => new()
