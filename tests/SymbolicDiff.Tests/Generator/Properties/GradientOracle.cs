@@ -66,6 +66,27 @@ internal static class GradientOracle
     }
 
     /// <summary>
+    /// Checks methods with loops and vectors (<see cref="LoopPrograms"/>) the same way, many to a compilation: at
+    /// each point the value exactly, every partial (every element of a vector) against finite differences, and the
+    /// span overload, given outputs full of garbage, against the allocating one.
+    /// </summary>
+    public static List<CaseFailure> CheckLoops(IReadOnlyList<LoopCase> cases, CheckCounts counts) =>
+        CheckBatch(cases, LoopPrograms.RenderFile, CheckLoopCase, counts, LoopPrograms.IsKnownBug);
+
+    private static string? CheckLoopCase(Type type, int index, LoopCase c, CheckCounts counts)
+    {
+        var method = new Checked(type, $"M{index}", c.ParameterNames, c.Differentiated, outputs: $"M{index}Outputs");
+        string? failure = null;
+        for (int point = 0; point < c.Points.Length && failure is null; point++)
+        {
+            failure = method.CheckAt(c.Arguments(point), counts);
+        }
+
+        counts.Methods++;
+        return failure;
+    }
+
+    /// <summary>
     /// The batch check for any kind of case: renders all <paramref name="cases"/> into one file (with
     /// <paramref name="render"/>, into a class P), runs the generator and compiles, then calls
     /// <paramref name="checkCase"/> for each case with the loaded type. A compilation that goes wrong as a whole

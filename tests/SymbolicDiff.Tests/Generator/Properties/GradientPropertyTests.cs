@@ -20,7 +20,7 @@ namespace SymbolicDiff.Tests.Generator.Properties;
 /// <para>
 /// Seeds, replay, shrinking and the environment variables that control a run (SYMBOLICDIFF_PROPERTY_SEED,
 /// SYMBOLICDIFF_PROPERTY_METHODS, SYMBOLICDIFF_PROPERTY_SHRINK_SECONDS, CsCheck_Seed) are described at
-/// <see cref="PropertyRun"/>.
+/// <see cref="PropertyRun"/>. Methods with loops and vectors have a test of their own, <see cref="LoopGradientPropertyTests"/>.
 /// </para>
 /// </remarks>
 public class GradientPropertyTests
