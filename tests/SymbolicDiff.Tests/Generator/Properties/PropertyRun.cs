@@ -119,6 +119,22 @@ internal static class PropertyRun
         Assert.True(total.Methods == count, $"{total.Methods} methods checked of {count}");
     }
 
+    /// <summary>A failure's kind, for the summary: its first line up to the first digit or colon, with the compiler diagnostic's id if any.</summary>
+    private static string Kind(string message)
+    {
+        var lines = message.Split('\n');
+        string first = lines[0];
+        if (first.StartsWith('∂'))
+        {
+            return "a partial differs from finite differences";
+        }
+
+        int end = first.IndexOfAny(":0123456789([".ToCharArray());
+        string kind = end > 0 ? first.Substring(0, end).TrimEnd() : first;
+        var id = lines.Skip(1).Take(1).Select(l => System.Text.RegularExpressions.Regex.Match(l, @"\b(error|warning) (CS\d+|SD\d+)")).FirstOrDefault(m => m.Success);
+        return id is null ? kind : $"{kind} ({id.Groups[1].Value} {id.Groups[2].Value})";
+    }
+
     /// <summary>Checks one case in a compilation of its own; throws with the failure.</summary>
     private static void CheckAlone<TCase>(TCase c, Func<IReadOnlyList<TCase>, CheckCounts, List<CaseFailure>> check)
     {
@@ -142,8 +158,18 @@ internal static class PropertyRun
         Func<TCase, int, string> describe)
     {
         var report = new System.Text.StringBuilder();
-        report.Append($"{failures.Count} {what} failed (master seed {masterSeed}; SYMBOLICDIFF_PROPERTY_SEED changes it). The first ones:\n");
-        foreach (var failure in failures.Take(3))
+        report.Append($"{failures.Count} {what} failed (master seed {masterSeed}; SYMBOLICDIFF_PROPERTY_SEED changes it).\n");
+        // What went wrong, in kinds: a compile error or warning by its id, a wrong partial, a wrong value, ...
+        foreach (var kind in failures.GroupBy(f => Kind(f.Message)).OrderByDescending(g => g.Count()))
+        {
+            report.Append($"  {kind.Count()} × {kind.Key}\n");
+        }
+
+        // The first failure of each kind, then the next ones, three in all.
+        var shown = failures.GroupBy(f => Kind(f.Message)).Select(g => g.First())
+            .Concat(failures).Distinct().Take(3).OrderBy(f => failures.IndexOf(f)).ToList();
+        report.Append("The first of each kind:\n");
+        foreach (var failure in shown)
         {
             report.Append("\n-----\n");
             if (failure.Index < 0)
@@ -156,7 +182,7 @@ internal static class PropertyRun
             report.Append(describe(cases[failure.Index], failure.Index % batchSize)).Append('\n');
         }
 
-        var first = failures.FirstOrDefault(f => f.Index >= 0);
+        var first = shown.FirstOrDefault(f => f.Index >= 0);
         if (first is null)
         {
             return report.ToString();
