@@ -92,6 +92,12 @@ public class LoopGradientPropertyTests
             ("some parameters held constant (nameof)", @"\[Differentiable\(nameof"),
             ("some parameters held constant (strings)", @"\[Differentiable\("""),
             ("a length in an int local", @"int n\d+ = "),
+            ("rows as the matrix's length over the columns'", @"mat\.Length / "),
+            ("a length as a real", @"(\(double\)|0\.25 \* |1\.0 / )\(?(x|w|v|mat|h\d+)\.Length|\(double\)n\d+|0\.25 \* n\d+|1\.0 / n\d+"),
+            ("a mean, … / x.Length", @"\) / \w+\.Length;|return s\d+ / \w+\.Length;"),
+            ("three levels of nesting", @"\n {12,}(for|foreach|while) \("),
+            ("&&, || or ! in a condition", @"&&|\|\||!\("),
+            ("an expression body", @"\) =>\n"),
         };
         var lines = new List<string>();
         var missing = new List<string>();

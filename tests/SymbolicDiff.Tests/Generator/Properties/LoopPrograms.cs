@@ -56,6 +56,12 @@ internal sealed record LoopCounterValue(int Index, bool Shifted) : LoopExpr
     public override bool IsConstant => false;
 }
 
+/// <summary>A length as a real: <c>(double)n</c>, <c>0.25 * n</c> or <c>1.0 / n</c> (Form 0 to 2), n the Index-th way to write a length in scope.</summary>
+internal sealed record LoopLengthValue(int Form, int Index) : LoopExpr
+{
+    public override bool IsConstant => false;
+}
+
 internal sealed record LoopApply(Op Op, LoopExpr[] Args) : LoopExpr
 {
     public override bool IsConstant => Op.IsOperator && Args.Take(Op.Arity).All(a => a.IsConstant);
@@ -76,6 +82,11 @@ internal sealed record LoopCompare(string Operator, LoopExpr Left, LoopExpr Righ
 /// scope); outside loops, <see cref="Fallback"/> &gt; 0.
 /// </summary>
 internal sealed record LoopCounterCondition(int Form, int A, int B, LoopExpr Fallback) : LoopCond;
+
+/// <summary><c>a &amp;&amp; b</c> or <c>a || b</c>.</summary>
+internal sealed record LoopLogic(string Operator, LoopCond Left, LoopCond Right) : LoopCond;
+
+internal sealed record LoopNot(LoopCond Operand) : LoopCond;
 
 internal abstract record LoopStmt;
 
@@ -108,9 +119,11 @@ internal sealed record LoopBuffer(int Dim, bool OnStack, int Length);
 /// <summary>
 /// A method body: int locals for the lengths (one flag per dimension), buffers, accumulators <c>s0, s1, …</c>
 /// (declared with their initial values), the statements, and the result: <c>return c0·s0 + c1·s1 + … + extra</c>,
-/// or, with <see cref="ReturnFirst"/>, <c>s0 += c1·s1 + … + extra; return s0;</c>.
+/// or, with <see cref="ReturnFirst"/>, <c>s0 += c1·s1 + … + extra; return s0;</c>; with <see cref="Mean"/>, the
+/// returned expression is divided by x.Length. With <see cref="ExpressionBodied"/>, the method is <c>=&gt; extra</c> alone
+/// (vectors read at constant indices, no loop).
 /// </summary>
-internal sealed record LoopBody(bool[] LengthLocals, LoopBuffer[] Buffers, LoopExpr[] Accumulators, LoopStmt[] Statements, bool ReturnFirst, int[] Coefficients, LoopExpr Extra);
+internal sealed record LoopBody(bool[] LengthLocals, LoopBuffer[] Buffers, LoopExpr[] Accumulators, LoopStmt[] Statements, bool ReturnFirst, bool Mean, int[] Coefficients, LoopExpr Extra, bool ExpressionBodied);
 
 /// <summary>The shape of a parameter: a double, a vector of length n or m, or an n·m matrix stored by rows.</summary>
 internal enum LoopShape
@@ -280,7 +293,8 @@ internal static class LoopPrograms
         (4, Pick.Select(i => (LoopExpr)new LoopScalar(i))),
         (6, Pick.Select(i => (LoopExpr)new LoopElement(i))),
         (2, Gen.Int[0, Literals.Length - 1].Select(i => (LoopExpr)new LoopLiteral(i))),
-        (1, Gen.Select(Pick, Gen.Bool, (i, shifted) => (LoopExpr)new LoopCounterValue(i, shifted))));
+        (1, Gen.Select(Pick, Gen.Bool, (i, shifted) => (LoopExpr)new LoopCounterValue(i, shifted))),
+        (1, Gen.Select(Gen.Int[0, 2], Pick, (form, i) => (LoopExpr)new LoopLengthValue(form, i))));
 
     private static readonly Gen<LoopExpr>[] Expressions = BuildExpressions(maxDepth: 3);
 
@@ -291,9 +305,13 @@ internal static class LoopPrograms
         for (int depth = 1; depth <= maxDepth; depth++)
         {
             var sub = expressions[depth - 1];
-            var condition = Weighted(
+            var comparison = Weighted(
                 (3, Gen.Select(Gen.OneOf(RealComparisons), sub, sub, (op, l, r) => (LoopCond)new LoopCompare(op, l, r))),
                 (2, Gen.Select(Gen.Int[0, 3], Pick, Pick, Leaf, (form, a, b, fallback) => (LoopCond)new LoopCounterCondition(form, a, b, fallback))));
+            var condition = Weighted(
+                (6, comparison),
+                (1, Gen.Select(Gen.OneOf("&&", "||"), comparison, comparison, (op, l, r) => (LoopCond)new LoopLogic(op, l, r))),
+                (1, comparison.Select(c => (LoopCond)new LoopNot(c))));
             expressions[depth] = Weighted(
                 (3, Leaf),
                 (4, Gen.Select(OpGen(Unary), sub, (op, a) => (LoopExpr)new LoopApply(op, new[] { a }))),
@@ -323,14 +341,15 @@ internal static class LoopPrograms
             var body = Statement(loops - 1, inLoop: true).Array[1, 4];
             var header = Gen.Frequency(Headers.Select(h => (h.Weight, h.Header)).ToArray());
             var dim = Weighted((3, Gen.Const(0)), (1, Gen.Int[1, 3]));
-            choices.Add((inLoop ? 3 : 8, Gen.Select(header, dim, Pick, Gen.Int[0, 2], body,
+            // A third level of nesting is rarer: up to 125 iterations in all.
+            choices.Add((!inLoop ? 8 : loops > 1 ? 3 : 1, Gen.Select(header, dim, Pick, Gen.Int[0, 2], body,
                 (h, dim, bound, step, statements) => (LoopStmt)new LoopFor(h, dim, bound, step, statements))));
         }
 
         return Weighted(choices.ToArray());
     }
 
-    private static readonly Gen<LoopStmt> TopStatement = Statement(loops: 2, inLoop: false);
+    private static readonly Gen<LoopStmt> TopStatement = Statement(loops: 3, inLoop: false);
 
     private static readonly Gen<LoopBody> BodyGen =
         from lengthLocals in Gen.Bool.Array[3]
@@ -338,9 +357,11 @@ internal static class LoopPrograms
         from accumulators in Weighted((2, Leaf), (1, Expressions[1])).Array[1, 3]
         from statements in TopStatement.Array[1, 4]
         from returnFirst in Gen.Bool
+        from mean in Gen.Int[0, 3]
         from coefficients in Gen.Int[0, Literals.Length - 1].Array[3]
         from extra in Weighted((1, Gen.Int[0, Literals.Length - 1].Select(i => (LoopExpr)new LoopLiteral(i))), (2, Expressions[2]))
-        select new LoopBody(lengthLocals, buffers, accumulators, statements, returnFirst, coefficients, extra);
+        from expressionBodied in Gen.Int[0, 19]
+        select new LoopBody(lengthLocals, buffers, accumulators, statements, returnFirst, mean == 0, coefficients, extra, expressionBodied == 0);
 
     /// <summary>
     /// Parameters: one or two vectors of length n (x, w), often one of length m (v) and then often an n·m matrix
@@ -434,10 +455,17 @@ internal static class LoopPrograms
             : "[Differentiable(" + string.Join(", ", c.Differentiated.Select(p => c.StringNames ? $"\"{p}\"" : $"nameof({p})")) + ")]";
         string parameters = string.Join(", ", c.Parameters.Select(p => (p.Shape == LoopShape.Scalar ? "double " : "double[] ") + p.Name));
         builder.Append(indent).Append(attribute).Append('\n');
-        builder.Append(indent).Append($"public static double M{index}({parameters})\n");
-        builder.Append(indent).Append("{\n");
-        new Scope(c).RenderBody(builder, indent + "    ");
-        builder.Append(indent).Append("}\n\n");
+        builder.Append(indent).Append($"public static double M{index}({parameters})");
+        if (c.Body.ExpressionBodied)
+        {
+            builder.Append(" =>\n").Append(indent).Append("    ").Append(new Scope(c).Render(c.Body.Extra)).Append(";\n\n");
+        }
+        else
+        {
+            builder.Append('\n').Append(indent).Append("{\n");
+            new Scope(c).RenderBody(builder, indent + "    ");
+            builder.Append(indent).Append("}\n\n");
+        }
 
         // The span overload, called the way a training loop would, with outputs that hold garbage.
         builder.Append(indent).Append($"public static double[] M{index}Outputs({parameters})\n");
@@ -575,6 +603,12 @@ internal static class LoopPrograms
                 lengths.Add($"{Lengths(0)[0]} * {Lengths(1)[0]}");
             }
 
+            // The rows of the matrix, as its length over the columns'.
+            if (dim == 0 && _dims.Contains(2))
+            {
+                lengths.Add($"{_vectors.First(v => v.Dim == 2).Name}.Length / {Lengths(1)[0]}");
+            }
+
             return lengths;
         }
 
@@ -676,8 +710,8 @@ internal static class LoopPrograms
 
         /// <summary>
         /// An element read: picks below 40 (of 0 to 63, and where shrinking goes) prefer the natural reads of the
-        /// loops in scope, x[i] for a counter over x's length and mat[i * m + j] for counters over n and m; the
-        /// others pick among all reads in range.
+        /// loops in scope, x[i] for a counter over x's length (x[i − 1] in a loop from 1, x[i + 1] in a loop to
+        /// n − 1) and mat[i * m + j] for counters over n and m; the others pick among all reads in range.
         /// </summary>
         private string Element(int pick)
         {
@@ -694,13 +728,27 @@ internal static class LoopPrograms
         private bool IsNatural(string read)
         {
             string index = read.Substring(read.IndexOf('[') + 1).TrimEnd(']');
-            return _counters.Any(c => c.Name == index) || (index.Contains(" + ", StringComparison.Ordinal) && _counters.Any(c => index.EndsWith(" + " + c.Name, StringComparison.Ordinal)));
+            return _counters.Any(c => c.Name == index || index == c.Name + " - 1" || index == c.Name + " + 1") ||
+                   (index.Contains(" + ", StringComparison.Ordinal) && _counters.Any(c => index.EndsWith(" + " + c.Name, StringComparison.Ordinal)));
         }
 
         private string PickScalar(int pick)
         {
             var scalars = _scalars.Where(s => s.Name != _updating).ToList();
             return scalars.Count > 0 ? scalars[pick % scalars.Count].Name : Element(pick);
+        }
+
+        private string RenderLength(LoopLengthValue l)
+        {
+            var lengths = _dims.SelectMany(Lengths).ToList();
+            string length = lengths[l.Index % lengths.Count];
+            length = length.Contains(' ', StringComparison.Ordinal) ? $"({length})" : length;
+            return l.Form switch
+            {
+                0 => $"(double){length}",
+                1 => $"0.25 * {length}",
+                _ => $"1.0 / {length}",
+            };
         }
 
         public string Render(LoopExpr expression) => expression switch
@@ -713,6 +761,7 @@ internal static class LoopPrograms
             LoopCounterValue c => c.Shifted
                 ? $"0.5 * ({_counters[c.Index % _counters.Count].Name} + 1)"
                 : $"0.25 * {_counters[c.Index % _counters.Count].Name}",
+            LoopLengthValue l => RenderLength(l),
             LoopApply a => a.Op.Render(a.Args.Take(a.Op.Arity).Select(Render).ToArray()),
             LoopChoice c => $"({Render(c.Condition)} ? {Render(c.WhenTrue)} : {Render(c.WhenFalse)})",
             _ => throw new InvalidOperationException(expression.ToString()),
@@ -746,6 +795,12 @@ internal static class LoopPrograms
                         _ => $"{a} >= 1",
                     };
                 }
+
+                case LoopLogic l:
+                    return $"({Render(l.Left)} {l.Operator} {Render(l.Right)})";
+
+                case LoopNot n:
+                    return $"!({Render(n.Operand)})";
 
                 default:
                     throw new InvalidOperationException(condition.ToString());
@@ -796,16 +851,17 @@ internal static class LoopPrograms
             }
 
             string extra = Render(body.Extra);
+            string mean = body.Mean ? $" / {_vectors[0].Name}.Length" : string.Empty;
             if (body.ReturnFirst)
             {
                 var terms = accumulators.Skip(1).Select((s, i) => $"{Literals[body.Coefficients[(i + 1) % 3]]} * {s}").Append(extra);
                 builder.Append(indent).Append($"{accumulators[0]} += {string.Join(" + ", terms)};\n");
-                builder.Append(indent).Append($"return {accumulators[0]};\n");
+                builder.Append(indent).Append($"return {accumulators[0]}{mean};\n");
             }
             else
             {
                 var terms = accumulators.Select((s, i) => $"{Literals[body.Coefficients[i % 3]]} * {s}").Append(extra);
-                builder.Append(indent).Append($"return {string.Join(" + ", terms)};\n");
+                builder.Append(indent).Append(body.Mean ? $"return ({string.Join(" + ", terms)}){mean};\n" : $"return {string.Join(" + ", terms)};\n");
             }
         }
 
@@ -897,7 +953,7 @@ internal static class LoopPrograms
                         string name = Fresh("k");
                         string length = Length(counter.Dim, l.Counter);
                         builder.Append(indent).Append(l.Form == 2
-                            ? $"int {name} = ({counter.Name} + 1) % {length};\n"
+                            ? $"int {name} = ({counter.Name} + 1) % {(length.Contains(' ', StringComparison.Ordinal) ? $"({length})" : length)};\n"
                             : $"int {name} = {length} - 1 - {counter.Name};\n");
                         _indexLocals.Add((name, counter.Dim));
                     }
