@@ -158,18 +158,60 @@ public class LoopGeneratorBugTests
             new[] { 1.0, 0.0 });
 
     /// <summary>
-    /// In a float method with loops or vectors, a constant index is written as a float literal, in the forward sweep
-    /// as well as the backward one: <c>x[0f]</c>, <c>dX[0f]</c>, errors CS0266 and CS1503. Any float method that reads
-    /// an element at a constant index fails to compile.
+    /// In a float method with loops or vectors, every integer constant inside an index is written as a float literal,
+    /// in the forward sweep as well as the backward one: <c>x[0f]</c>, <c>x[i - 1f]</c>, <c>x[x.Length - 1f]</c>,
+    /// <c>x[(i + 1f) % n]</c>, errors CS0266 and CS1503. (Loop bounds and int locals are right.) Of 100 random loop
+    /// programs rewritten in float, 94 do not compile, all for this.
     /// </summary>
-    [Fact(Skip = Open + "float methods with loops write constant indices as float literals: x[0f] (CS0266)")]
-    public void A_float_method_reads_an_element_at_a_constant_index()
+    [Theory(Skip = Open + "float methods with loops write integer constants in indices as float literals: x[0f], x[i - 1f] (CS0266)")]
+    [InlineData("return x[0] * x[1];", new[] { 3f, 2f })]
+    [InlineData("float s = 0f; for (int i = 1; i < x.Length; i++) { s += x[i] * x[i - 1]; } return s;", new[] { 3f, 2f })]
+    public void A_float_method_reads_an_element_at_a_constant_offset(string body, float[] expected)
+    {
+        var type = Run($$"""
+                [Differentiable]
+                public static float F(float[] x)
+                {
+                    {{body}}
+                }
+            """).ShouldSucceed().Load().GetType("C")!;
+        object gradient = type.GetMethod("FWithGradient", new[] { typeof(float[]) })!.Invoke(null, new object[] { new[] { 2f, 3f } })!;
+        Assert.Equal(expected, (float[])gradient.GetType().GetProperty("X")!.GetValue(gradient)!);
+    }
+
+    /// <summary>
+    /// Not a wrong derivative but a hole in the span overload's contract: it checks that no output overlaps an
+    /// input (ArgumentException), but not that outputs do not overlap each other. Given one buffer for dX and dW,
+    /// FWithGradient([1, 2], [3, 4], both, both) returns normally with both = [4, 6], the sum of ∂F/∂x = [3, 4] and
+    /// ∂F/∂w = [1, 2]. Expected: an ArgumentException, as for an output overlapping an input (or the requirement
+    /// documented).
+    /// </summary>
+    [Fact(Skip = Open + "gradient outputs that overlap each other are not rejected: their partials are silently summed")]
+    public void Gradient_outputs_that_overlap_each_other_are_rejected()
     {
         var type = Run("""
                 [Differentiable]
-                public static float F(float[] x) => x[0] * x[1];
+                public static double F(double[] x, double[] w)
+                {
+                    double s = 0;
+                    for (int i = 0; i < x.Length; i++) { s += x[i] * w[i]; }
+                    return s;
+                }
+
+                public static string SharedOutputs()
+                {
+                    var both = new double[2];
+                    try
+                    {
+                        FWithGradient(new[] { 1.0, 2.0 }, new[] { 3.0, 4.0 }, both, both);
+                        return "no exception, both = [" + string.Join(", ", both) + "]";
+                    }
+                    catch (ArgumentException exception)
+                    {
+                        return exception.ParamName!;
+                    }
+                }
             """).ShouldSucceed().Load().GetType("C")!;
-        object gradient = type.GetMethod("FWithGradient", new[] { typeof(float[]) })!.Invoke(null, new object[] { new[] { 2f, 3f } })!;
-        Assert.Equal(new[] { 3f, 2f }, (float[])gradient.GetType().GetProperty("X")!.GetValue(gradient)!);
+        Assert.Contains((string)type.GetMethod("SharedOutputs")!.Invoke(null, null)!, new[] { "dX", "dW" });
     }
 }
