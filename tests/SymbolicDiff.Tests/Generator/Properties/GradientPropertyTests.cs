@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using CsCheck;
 using Xunit.Abstractions;
 
@@ -20,28 +18,15 @@ namespace SymbolicDiff.Tests.Generator.Properties;
 /// points in about 30 s.
 /// </para>
 /// <para>
-/// Each case has a CsCheck seed of its own, drawn from a master seed that is fixed, so that every run (and CI)
-/// checks the same cases. A failing case is then shrunk by CsCheck (one case per compilation, starting from its
-/// seed) and reported with its source, its points and the seed of the smallest failing case, as CsCheck prints it.
+/// Seeds, replay, shrinking and the environment variables that control a run (SYMBOLICDIFF_PROPERTY_SEED,
+/// SYMBOLICDIFF_PROPERTY_METHODS, SYMBOLICDIFF_PROPERTY_SHRINK_SECONDS, CsCheck_Seed) are described at
+/// <see cref="PropertyRun"/>. Methods with loops and vectors have a test of their own, <see cref="LoopGradientPropertyTests"/>.
 /// </para>
-/// <para>Environment variables:</para>
-/// <list type="bullet">
-/// <item><c>SYMBOLICDIFF_PROPERTY_SEED</c>: the master seed, a decimal number (default <see cref="DefaultSeed"/>); set it to check other cases.</item>
-/// <item><c>SYMBOLICDIFF_PROPERTY_METHODS</c>: how many methods each test checks (default <see cref="DefaultMethods"/>); raise it for a longer run.</item>
-/// <item><c>SYMBOLICDIFF_PROPERTY_SHRINK_SECONDS</c>: how long CsCheck may shrink a failure (default 30).</item>
-/// <item><c>CsCheck_Seed</c>: replays the one case of that seed (printed on a failure) instead of the whole run; run only the test that printed it (<c>--filter</c>), as each test generates its own kind of case from a seed.</item>
-/// </list>
 /// </remarks>
 public class GradientPropertyTests
 {
-    private const ulong DefaultSeed = 20250611;
     private const int DefaultMethods = 1000;
     private const int BatchSize = 50;
-
-    // The checks may skip a partial where the function is not smooth, or a point where it is huge or not finite
-    // (GradientOracle says how it decides). That must stay rare: more would mean the programs or the points are
-    // badly chosen, and the test checking much less than it says.
-    private const double MaxSkippedFraction = 0.01;
 
     private readonly ITestOutputHelper _output;
 
@@ -55,121 +40,6 @@ public class GradientPropertyTests
     public void Methods_with_locals_branches_and_early_returns_get_correct_gradients() =>
         Run("methods with statements", RandomPrograms.StatementCases, salt: 2);
 
-    private static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
-
-    private static ulong MasterSeed => Variable("SYMBOLICDIFF_PROPERTY_SEED") is { } s ? ulong.Parse(s, CultureInfo.InvariantCulture) : DefaultSeed;
-
-    private static int MethodCount => Variable("SYMBOLICDIFF_PROPERTY_METHODS") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : DefaultMethods;
-
-    private static int ShrinkSeconds => Variable("SYMBOLICDIFF_PROPERTY_SHRINK_SECONDS") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 30;
-
-    /// <summary>Checks one case in a compilation of its own; throws with the failure.</summary>
-    private static void CheckAlone(Case c)
-    {
-        var failures = GradientOracle.Check(new[] { c }, new CheckCounts());
-        if (failures.Count > 0)
-        {
-            throw new InvalidOperationException(failures[0].Message);
-        }
-    }
-
-    private void Run(string what, Gen<Case> gen, uint salt)
-    {
-        if (CsCheck.Check.Seed is not null)
-        {
-            // Replay of one case: CsCheck takes the seed from CsCheck_Seed.
-            gen.Sample(CheckAlone, iter: 1, threads: 1, print: c => GradientOracle.Describe(c, 0));
-            _output.WriteLine($"{what}: replayed the case of seed {CsCheck.Check.Seed}");
-            return;
-        }
-
-        var stopwatch = Stopwatch.StartNew();
-        ulong masterSeed = MasterSeed;
-        var master = new PCG(salt, masterSeed);
-        int count = MethodCount;
-        var cases = new Case[count];
-        var seeds = new string[count];
-        for (int i = 0; i < count; i++)
-        {
-            var pcg = new PCG(master.Next(), master.Next64());
-            ulong state = pcg.State;
-            cases[i] = gen.Generate(pcg, null, out _);
-            seeds[i] = pcg.ToString(state);
-        }
-
-        int batches = (count + BatchSize - 1) / BatchSize;
-        var counts = new CheckCounts[batches];
-        var failuresByBatch = new List<CaseFailure>[batches];
-        Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, b =>
-        {
-            counts[b] = new CheckCounts();
-            var batch = cases.Skip(b * BatchSize).Take(BatchSize).ToList();
-            failuresByBatch[b] = GradientOracle.Check(batch, counts[b])
-                .Select(f => f with { Index = f.Index < 0 ? -1 : b * BatchSize + f.Index })
-                .ToList();
-        });
-
-        var total = new CheckCounts();
-        foreach (var c in counts)
-        {
-            total.Add(c);
-        }
-
-        var failures = failuresByBatch.SelectMany(f => f).ToList();
-        _output.WriteLine(
-            $"{what}: checked {total.Methods + total.Helpers:N0} [Differentiable] methods ({total.Methods:N0} and a helper of each) at {total.Points:N0} points " +
-            $"in {stopwatch.Elapsed.TotalSeconds:0.0} s ({batches} compilations, master seed {masterSeed}): " +
-            $"{total.Values:N0} values exactly, {total.Partials:N0} partials against finite differences; " +
-            $"skipped {total.PartialsNotSmooth:N0} partials not smooth at their point and {total.PointsOutOfRange:N0} points where |f| > 1e4 or f is not finite; " +
-            $"{failures.Count} failures");
-
-        if (failures.Count > 0)
-        {
-            Assert.Fail(Report(what, gen, cases, seeds, failures, masterSeed));
-        }
-
-        double notSmooth = (double)total.PartialsNotSmooth / Math.Max(1, total.Partials + total.PartialsNotSmooth);
-        double outOfRange = (double)total.PointsOutOfRange / Math.Max(1, total.Points);
-        Assert.True(notSmooth <= MaxSkippedFraction, $"{notSmooth:P1} of the partials were skipped as not smooth (at most {MaxSkippedFraction:P0} expected)");
-        Assert.True(outOfRange <= MaxSkippedFraction, $"{outOfRange:P1} of the points were skipped as out of range (at most {MaxSkippedFraction:P0} expected)");
-        Assert.True(total.Methods == count, $"{total.Methods} methods checked of {count}");
-    }
-
-    /// <summary>The failure message: the first failures as found, then the first one shrunk by CsCheck.</summary>
-    private string Report(string what, Gen<Case> gen, Case[] cases, string[] seeds, List<CaseFailure> failures, ulong masterSeed)
-    {
-        var report = new System.Text.StringBuilder();
-        report.Append($"{failures.Count} {what} failed (master seed {masterSeed}; SYMBOLICDIFF_PROPERTY_SEED changes it). The first ones:\n");
-        foreach (var failure in failures.Take(3))
-        {
-            report.Append("\n-----\n");
-            if (failure.Index < 0)
-            {
-                report.Append(failure.Message).Append('\n');
-                continue;
-            }
-
-            report.Append($"{failure.Message}\n--- CsCheck seed {seeds[failure.Index]}, case {failure.Index % BatchSize} of its compilation:\n");
-            report.Append(GradientOracle.Describe(cases[failure.Index], failure.Index % BatchSize)).Append('\n');
-        }
-
-        var first = failures.FirstOrDefault(f => f.Index >= 0);
-        if (first is null)
-        {
-            return report.ToString();
-        }
-
-        report.Append($"\n===== The first failure shrunk by CsCheck for {ShrinkSeconds} s (one case per compilation, names M0 and H0):\n");
-        try
-        {
-            gen.Sample(CheckAlone, seed: seeds[first.Index], time: ShrinkSeconds, print: c => GradientOracle.Describe(c, 0));
-            report.Append("(the case passes when compiled alone, and no other failing case was found)\n");
-        }
-        catch (CsCheckException exception)
-        {
-            report.Append(exception.Message).Append("\n--- its failure:\n").Append(exception.InnerException?.Message).Append('\n');
-        }
-
-        return report.ToString();
-    }
+    private void Run(string what, Gen<Case> gen, uint salt) =>
+        PropertyRun.Run(_output, what, gen, salt, PropertyRun.MethodCount(DefaultMethods), BatchSize, GradientOracle.Check, GradientOracle.Describe);
 }
