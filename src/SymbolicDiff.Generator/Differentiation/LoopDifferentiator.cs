@@ -946,6 +946,7 @@ internal sealed class LoopDifferentiator
     private void WritePrologue(List<CodeLine> body)
     {
         var inputs = _method.Parameters.Where(p => p.IsVector && p.ElementType == _real).ToList();
+        var earlierOutputs = new List<string>();
         foreach (var parameter in _method.Parameters.Where(p => p.IsDifferentiated && p.IsVector))
         {
             string output = OutputName(parameter);
@@ -953,6 +954,13 @@ internal sealed class LoopDifferentiator
             body.Add(new CodeLine(0, $"if ({output}.Length != {name}.Length) throw new global::System.ArgumentException(\"{output} must have the length of {parameter.Name} (\" + {name}.Length + \"), not \" + {output}.Length + \".\", nameof({output}));"));
             string overlaps = string.Join(" || ", inputs.Select(input => $"global::System.MemoryExtensions.Overlaps({output}, ({ReadOnly(input)}){Id(input.Name)})"));
             body.Add(new CodeLine(0, $"if ({overlaps}) throw new global::System.ArgumentException(\"{output} must not overlap an input ({string.Join(", ", inputs.Select(i => i.Name))}): the gradient would overwrite it.\", nameof({output}));"));
+            if (earlierOutputs.Count > 0)
+            {
+                string shared = string.Join(" || ", earlierOutputs.Select(other => $"global::System.MemoryExtensions.Overlaps({output}, ({ReadOnly(parameter)}){other})"));
+                body.Add(new CodeLine(0, $"if ({shared}) throw new global::System.ArgumentException(\"{output} must not overlap another gradient output ({string.Join(", ", earlierOutputs)}).\", nameof({output}));"));
+            }
+
+            earlierOutputs.Add(output);
         }
 
         if (body.Count > 0)

@@ -2,9 +2,8 @@ namespace SymbolicDiff.Tests.Generator.Properties;
 
 /// <summary>
 /// The generator bugs in methods with loops that <see cref="LoopGradientPropertyTests"/> found, or that came up
-/// while writing it, each reduced to a minimal repro that asserts the correct behaviour. Skipped while the bug is
-/// open; <see cref="LoopPrograms.AvoidKnownBugs"/> keeps each construct the random programs could produce out of
-/// them meanwhile (SYMBOLICDIFF_PROPERTY_KNOWN_BUGS=1 lets them in again).
+/// while writing it, each reduced to a minimal repro that asserts the correct behaviour; all fixed, and kept as
+/// regression tests.
 /// </summary>
 public class LoopGeneratorBugTests
 {
@@ -50,7 +49,7 @@ public class LoopGeneratorBugTests
     /// F([2, 3]) = x0·x1 = 6, ∂F/∂x = [3, 2], generated [9, 2]. An index that can never be the written one
     /// (h[i] = h[i − 1] + x[i], a prefix sum) is correct, and the random programs use those.
     /// </summary>
-    [Theory(Skip = Open + "h[i] = h[0] + x[i] gets a wrong gradient where i = 0: the write and the read alias")]
+    [Theory]
     [InlineData("h[i] = h[0] + x[i];", new[] { 1.0 }, new[] { 1.0 })]
     [InlineData("h[i] = h[0] + x[i];", new[] { 1.0, 2.0 }, new[] { 1.0, 1.0 })]
     [InlineData("h[i] = h[0] * x[i];", new[] { 2.0, 3.0 }, new[] { 3.0, 2.0 })]
@@ -78,7 +77,7 @@ public class LoopGeneratorBugTests
     /// the backward sweep of the first loop uses the adjoint (and the saved value) of the second's local, declared
     /// only inside the second backward loop: error CS0103, "The name 'dS_dv' does not exist in the current context".
     /// </summary>
-    [Theory(Skip = Open + "locals of the same name in sibling loops: the generated code does not compile (CS0103)")]
+    [Theory]
     [InlineData("foreach (double v in x) { s += v * v; }", "foreach (double v in w) { s += v * v; }")]
     [InlineData("for (int i = 0; i < x.Length; i++) { double t = x[i] * x[i]; s += t; }", "for (int i = 0; i < w.Length; i++) { double t = Math.Sin(w[i]); s += t; }")]
     public void Sibling_loops_may_declare_locals_of_the_same_name(string first, string second) =>
@@ -102,7 +101,7 @@ public class LoopGeneratorBugTests
     /// never used", an error for everyone building with TreatWarningsAsErrors, in code the user cannot change.
     /// The user's own code has no warning. Expected: no warning, and ∂F/∂x = 0.
     /// </summary>
-    [Theory(Skip = Open + "an adjoint declared and never used: warning CS0219 in generated code")]
+    [Theory]
     [InlineData("double s = 0; foreach (double v in x) { s += v > 0 ? 1.0 : 0.0; } return s;")]
     [InlineData("double s = x[0] > 0 ? 0.25 : 3.0; return 3.0 * s;")]
     public void A_real_that_depends_on_the_parameters_only_through_conditions_compiles_without_warnings(string body) =>
@@ -117,23 +116,30 @@ public class LoopGeneratorBugTests
             new[] { 0.0, 0.0 });
 
     /// <summary>
-    /// A <c>long</c> counter indexes an array in the user's code, but the generated code indexes the gradient, a
-    /// Span&lt;double&gt;, with it: error CS1503, "Argument 1: cannot convert from 'long' to 'int'". (The loop is
-    /// accepted: the parser supports long counters.)
+    /// A <c>long</c> counter indexed an array in the user's code, but the generated code indexed the gradient, a
+    /// Span&lt;double&gt;, with it: error CS1503 in generated code. Counters must now be int (a span's indexer takes
+    /// an int), and a long counter is reported where it is written.
     /// </summary>
-    [Fact(Skip = Open + "a long loop counter: the generated code indexes a Span with a long (CS1503)")]
-    public void A_long_counter_indexes_the_gradient() =>
-        AssertGradient("""
+    [Fact]
+    public void A_long_counter_is_reported_not_miscompiled() =>
+        Diagnostics.DiagnosticAssert.Single(
+            """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class C
+            {
                 [Differentiable]
                 public static double F(double[] x)
                 {
                     double s = 0;
-                    for (long i = 0; i < x.Length; i++) { s += x[i] * x[i]; }
+                    [|for|] (long i = 0; i < x.Length; i++) { s += x[i] * x[i]; }
                     return s;
                 }
+            }
             """,
-            new object[] { new[] { 0.5, -1.0 } },
-            new[] { 1.0, -2.0 });
+            "SD0003",
+            "The 'for' loop cannot be differentiated: it must declare one int counter: for (int i = a; i < b; i++); supported loops are for (int i = a; i < n; i++), foreach over a vector, and int i = a; while (i < n) { ...; i++; }");
 
     /// <summary>
     /// Names the generated code uses without checking them against the user's locals: the stack of saved values is
@@ -141,7 +147,7 @@ public class LoopGeneratorBugTests
     /// scope", and more), and the output for a parameter x is always <c>dX</c> (CS0136 and more, when a local is
     /// called dX). The differentiator's other names are fresh (avoid every local), these two are not.
     /// </summary>
-    [Theory(Skip = Open + "a local named saved or dX (d + a parameter's name) collides with the generated code's names")]
+    [Theory]
     [InlineData("saved")]
     [InlineData("dX")]
     public void Locals_may_have_the_names_the_generated_code_uses(string name) =>
@@ -163,7 +169,7 @@ public class LoopGeneratorBugTests
     /// <c>x[(i + 1f) % n]</c>, errors CS0266 and CS1503. (Loop bounds and int locals are right.) Of 100 random loop
     /// programs rewritten in float, 94 do not compile, all for this.
     /// </summary>
-    [Theory(Skip = Open + "float methods with loops write integer constants in indices as float literals: x[0f], x[i - 1f] (CS0266)")]
+    [Theory]
     [InlineData("return x[0] * x[1];", new[] { 3f, 2f })]
     [InlineData("float s = 0f; for (int i = 1; i < x.Length; i++) { s += x[i] * x[i - 1]; } return s;", new[] { 3f, 2f })]
     public void A_float_method_reads_an_element_at_a_constant_offset(string body, float[] expected)
@@ -186,7 +192,7 @@ public class LoopGeneratorBugTests
     /// ∂F/∂w = [1, 2]. Expected: an ArgumentException, as for an output overlapping an input (or the requirement
     /// documented).
     /// </summary>
-    [Fact(Skip = Open + "gradient outputs that overlap each other are not rejected: their partials are silently summed")]
+    [Fact]
     public void Gradient_outputs_that_overlap_each_other_are_rejected()
     {
         var type = Run("""
