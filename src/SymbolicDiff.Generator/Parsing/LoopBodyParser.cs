@@ -362,6 +362,13 @@ internal sealed class LoopBodyParser
             return;
         }
 
+        // A const local is folded into its uses, and a local nothing reads is dead code: copying either into the
+        // generated code would only give the user's project a warning (CS0219) in code it cannot change.
+        if (local.IsConst || !IsRead(local))
+        {
+            return;
+        }
+
         if (local.Type.SpecialType == _real)
         {
             _statementValue = initializer.Value;
@@ -447,6 +454,11 @@ internal sealed class LoopBodyParser
         _buffers.Add(local);
         output.Add(new DeclareBuffer(NameOf(local), length, OnStack: sizeOperation is not null && value is not IArrayCreationOperation));
     }
+
+    /// <summary>Whether anything refers to the local after its declaration (a read or a later assignment).</summary>
+    private bool IsRead(ILocalSymbol local) =>
+        _root is not null && _root.Descendants().OfType<ILocalReferenceOperation>().Any(reference =>
+            SymbolEqualityComparer.Default.Equals(reference.Local, local));
 
     private IEnumerable<IOperation> AssignmentsTo(ILocalSymbol local)
     {

@@ -116,6 +116,31 @@ public class LoopGeneratorBugTests
             new[] { 0.0, 0.0 });
 
     /// <summary>
+    /// The forward sweep copies a local that the user's code declares but the generated code never reads: a const
+    /// local (its uses are folded into the constant, so the copy <c>double eps = 0.001;</c> is never read) or a
+    /// local whose warning the user suppressed with #pragma (the copy is not suppressed). Warning CS0219 in generated
+    /// code: an error for everyone building with TreatWarningsAsErrors, in code the user cannot change. (Also found
+    /// by RobustnessTests' "const locals" and "pragma" cases, which fail since the loop path landed: their method
+    /// has a double[] parameter.) Expected: no warning, ∂F/∂x = 2x.
+    /// </summary>
+    [Theory]
+    [InlineData("const double eps = 1e-3;", "v * v + eps")]
+    [InlineData("#pragma warning disable CS0219\n        double unused = 1;\n#pragma warning restore CS0219", "v * v")]
+    public void A_const_or_unused_local_does_not_warn_in_generated_code(string declaration, string term) =>
+        AssertGradient($$"""
+                [Differentiable]
+                public static double F(double[] x)
+                {
+                    {{declaration}}
+                    double s = 0;
+                    foreach (double v in x) { s += {{term}}; }
+                    return s;
+                }
+            """,
+            new object[] { new[] { 0.5, -1.0 } },
+            new[] { 1.0, -2.0 });
+
+    /// <summary>
     /// A <c>long</c> counter indexed an array in the user's code, but the generated code indexed the gradient, a
     /// Span&lt;double&gt;, with it: error CS1503 in generated code. Counters must now be int (a span's indexer takes
     /// an int), and a long counter is reported where it is written.
