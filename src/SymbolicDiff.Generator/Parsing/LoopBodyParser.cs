@@ -364,7 +364,8 @@ internal sealed class LoopBodyParser
 
         // A const local is folded into its uses, and a local nothing reads is dead code: copying either into the
         // generated code would only give the user's project a warning (CS0219) in code it cannot change.
-        if (local.IsConst || !IsRead(local))
+        bool dead = local.IsConst || !IsRead(local);
+        if (dead && (local.Type.SpecialType == _real || IsInteger(local.Type) || local.Type.SpecialType == SpecialType.System_Boolean))
         {
             return;
         }
@@ -402,6 +403,24 @@ internal sealed class LoopBodyParser
         if (IsRealVector(local.Type, _real))
         {
             ParseBuffer(local, initializer, output);
+            return;
+        }
+
+        if (local.Type.SpecialType == SpecialType.System_Boolean)
+        {
+            // A bool local is a condition recorded once, like an if's.
+            if (AssignmentsTo(local).Any())
+            {
+                Report(DiagnosticDescriptors.LoopMethodStatement, syntax.GetFirstToken(), $"Assigning the bool local '{local.Name}' again (bool locals are assigned once)");
+                return;
+            }
+
+            var condition = ParseCondition(initializer.Value);
+            if (condition is not null)
+            {
+                output.Add(new DeclareBool(NameOf(local), _guard is null ? condition : new Logical(LogicalOperator.And, _guard, condition)));
+            }
+
             return;
         }
 
@@ -926,6 +945,12 @@ internal sealed class LoopBodyParser
 
             case ILiteralOperation { ConstantValue: { HasValue: true, Value: bool value } }:
                 return new BoolConstant(value);
+
+            case ILocalReferenceOperation { Type.SpecialType: SpecialType.System_Boolean } local:
+                return new Variable(NameOf(local.Local));
+
+            case IParameterReferenceOperation { Type.SpecialType: SpecialType.System_Boolean } parameter:
+                return new Variable(parameter.Parameter.Name);
 
             default:
                 return Unsupported(operation);

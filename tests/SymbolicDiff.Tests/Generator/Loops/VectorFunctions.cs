@@ -346,3 +346,26 @@ public static partial class VectorFunctions
         return sum;
     }
 }
+
+/// <summary>bool locals in loop methods: conditions recorded once and used by if and ?:.</summary>
+public static partial class VectorFunctions
+{
+    /// <summary>A bool local per element, read by an if and a ?:.</summary>
+    [Differentiable]
+    public static double SignedSquares(double[] x, double scale)
+    {
+        double total = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            bool positive = x[i] > 0;
+            if (positive)
+            {
+                total += x[i] * x[i] * scale;
+            }
+
+            total += positive ? 0.0 : x[i] * scale;
+        }
+
+        return total;
+    }
+}
