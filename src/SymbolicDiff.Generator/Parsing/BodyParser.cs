@@ -58,31 +58,7 @@ internal sealed class BodyParser
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken)
     {
-        // Code with syntax errors (half-typed code in an IDE) is the compiler's to report, and binding it can
-        // fail inside Roslyn itself (a NullReferenceException for some token soups): generate nothing yet.
-        if (declaration.ContainsDiagnostics)
-        {
-            return null;
-        }
-
-        var bodyOperation = semanticModel.GetOperation(declaration, cancellationToken) as IMethodBodyOperation;
-        var block = bodyOperation?.BlockBody ?? bodyOperation?.ExpressionBody;
-        if (block is null)
-        {
-            if (declaration.Body is null && declaration.ExpressionBody is null)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.UnsupportedMethodShape,
-                    LocationInfo.From(declaration.Identifier),
-                    method.Name,
-                    "it has no body to differentiate"));
-            }
-
-            return null;
-        }
-
-        // Code with semantic errors is the compiler's to report too: say nothing more until it binds.
-        if (block.Descendants().Any(IsErroneous))
+        if (MethodBody.Bind(semanticModel, method, declaration, diagnostics, cancellationToken) is not IBlockOperation block)
         {
             return null;
         }
@@ -100,9 +76,6 @@ internal sealed class BodyParser
 
         return (parser._body.ToEquatableArray(), parser._result);
     }
-
-    private static bool IsErroneous(IOperation operation) =>
-        operation is IInvalidOperation || operation.Type is { TypeKind: TypeKind.Error };
 
     private void ParseBlock(IBlockOperation block, bool isMethodBody)
     {

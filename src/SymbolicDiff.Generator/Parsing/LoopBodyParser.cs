@@ -103,28 +103,7 @@ internal sealed class LoopBodyParser
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken)
     {
-        if (declaration.ContainsDiagnostics)
-        {
-            return null;
-        }
-
-        var bodyOperation = semanticModel.GetOperation(declaration, cancellationToken) as IMethodBodyOperation;
-        var block = bodyOperation?.BlockBody ?? bodyOperation?.ExpressionBody;
-        if (block is null)
-        {
-            if (declaration.Body is null && declaration.ExpressionBody is null)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.UnsupportedMethodShape,
-                    LocationInfo.From(declaration.Identifier),
-                    method.Name,
-                    "it has no body to differentiate"));
-            }
-
-            return null;
-        }
-
-        if (block.Descendants().Any(o => o is IInvalidOperation || o.Type is { TypeKind: TypeKind.Error }))
+        if (MethodBody.Bind(semanticModel, method, declaration, diagnostics, cancellationToken) is not IBlockOperation block)
         {
             return null;
         }
