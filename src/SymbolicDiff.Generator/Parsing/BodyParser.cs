@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using SymbolicDiff.Generator.Diagnostics;
 using SymbolicDiff.Generator.Model;
+using static SymbolicDiff.Generator.Parsing.OperationFacts;
 
 namespace SymbolicDiff.Generator.Parsing;
 
@@ -118,10 +119,6 @@ internal sealed class BodyParser
 
             case IConditionalOperation branch:
                 ParseIf(branch);
-                break;
-
-            case ILoopOperation loop:
-                Report(DiagnosticDescriptors.LoopNotSupported, FirstToken(loop.Syntax), LoopKeyword(loop));
                 break;
 
             case IBlockOperation nested:
@@ -469,17 +466,6 @@ internal sealed class BodyParser
         }
     }
 
-    private static ComparisonOperator? ToComparisonOperator(BinaryOperatorKind kind) => kind switch
-    {
-        BinaryOperatorKind.LessThan => ComparisonOperator.Less,
-        BinaryOperatorKind.LessThanOrEqual => ComparisonOperator.LessOrEqual,
-        BinaryOperatorKind.GreaterThan => ComparisonOperator.Greater,
-        BinaryOperatorKind.GreaterThanOrEqual => ComparisonOperator.GreaterOrEqual,
-        BinaryOperatorKind.Equals => ComparisonOperator.Equal,
-        BinaryOperatorKind.NotEquals => ComparisonOperator.NotEqual,
-        _ => null,
-    };
-
     private Expr? CurrentGuard() => And(_branch, _notReturned);
 
     /// <summary><c>guard ? value : 0</c>, except for a name or a constant, which are safe to evaluate anywhere.</summary>
@@ -546,11 +532,6 @@ internal sealed class BodyParser
         return new Variable(name);
     }
 
-    private static string MemberCode(ISymbol member, IOperation? instance) =>
-        instance is null
-            ? DerivativeDeclarationReader.QualifiedName(member.ContainingType) + "." + Emit.ExpressionWriter.Identifier(member.Name)
-            : "this." + Emit.ExpressionWriter.Identifier(member.Name);
-
     /// <summary>An integer expression (a count, an index): integer arithmetic as C# does it, no derivative.</summary>
     private Expr? ParseInteger(IOperation operation)
     {
@@ -600,11 +581,6 @@ internal sealed class BodyParser
 
     private static BinaryOperator? ToIntegerOperator(BinaryOperatorKind kind) =>
         kind == BinaryOperatorKind.Remainder ? BinaryOperator.Remainder : ToBinaryOperator(kind);
-
-    /// <summary>The integer locals supported: int and long, whose arithmetic C# does in their own type.</summary>
-    private static bool IsInteger(ITypeSymbol? type) => type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64;
-
-    private static string IntegerKeyword(ITypeSymbol type) => type.SpecialType == SpecialType.System_Int64 ? "long" : "int";
 
     private void DefineInteger(ISymbol symbol, ITypeSymbol type, Expr value)
     {
@@ -836,29 +812,7 @@ internal sealed class BodyParser
         return new Call(function, arguments.ToEquatableArray()) { Location = LocationInfo.From(invocation.Syntax) };
     }
 
-    private static string DisplayName(IMethodSymbol method) =>
-        method.ContainingType is null ? method.Name : method.ContainingType.Name + "." + method.Name;
-
-    /// <summary>
-    /// A numeric type C# converts implicitly to the method's real type: anything numeric into double; for a
-    /// float method everything but double, so that double arithmetic never hides in a float method.
-    /// </summary>
-    private bool IsPromotable(ITypeSymbol? type) =>
-        IsNumeric(type) && !(_real == SpecialType.System_Single && type!.SpecialType == SpecialType.System_Double);
-
-    private static bool IsNumeric(ITypeSymbol? type) => type?.SpecialType is
-        SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32 or SpecialType.System_Int64 or
-        SpecialType.System_Int16 or SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_UInt16 or
-        SpecialType.System_UInt32 or SpecialType.System_UInt64;
-
-    private static BinaryOperator? ToBinaryOperator(BinaryOperatorKind kind) => kind switch
-    {
-        BinaryOperatorKind.Add => BinaryOperator.Add,
-        BinaryOperatorKind.Subtract => BinaryOperator.Subtract,
-        BinaryOperatorKind.Multiply => BinaryOperator.Multiply,
-        BinaryOperatorKind.Divide => BinaryOperator.Divide,
-        _ => null,
-    };
+    private bool IsPromotable(ITypeSymbol? type) => OperationFacts.IsPromotable(type, _real);
 
     private Expr? Unsupported(IOperation operation)
     {
@@ -873,13 +827,4 @@ internal sealed class BodyParser
         _diagnostics.Add(DiagnosticInfo.Create(descriptor, LocationInfo.From(token), arguments));
 
     private static SyntaxToken FirstToken(SyntaxNode syntax) => syntax.GetFirstToken();
-
-    private static string LoopKeyword(ILoopOperation loop) => loop.LoopKind switch
-    {
-        LoopKind.For => "for",
-        LoopKind.ForEach => "foreach",
-        LoopKind.While when loop.Syntax is DoStatementSyntax => "do",
-        LoopKind.While => "while",
-        _ => loop.Syntax.GetFirstToken().Text,
-    };
 }

@@ -4,6 +4,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SymbolicDiff.Generator.Model;
+using static SymbolicDiff.Generator.Parsing.OperationFacts;
 
 namespace SymbolicDiff.Generator.Parsing;
 
@@ -90,7 +91,4 @@ internal static class DifferentiableCallees
             }
         }
     }
-
-    private static string DisplayName(IMethodSymbol method) =>
-        method.ContainingType is null ? method.Name : method.ContainingType.Name + "." + method.Name;
 }

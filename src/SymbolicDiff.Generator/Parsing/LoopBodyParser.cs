@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using SymbolicDiff.Generator.Diagnostics;
 using SymbolicDiff.Generator.Model;
+using static SymbolicDiff.Generator.Parsing.OperationFacts;
 
 namespace SymbolicDiff.Generator.Parsing;
 
@@ -26,8 +27,6 @@ internal sealed class LoopBodyParser
     private readonly CancellationToken _cancellationToken;
     private readonly NameAllocator _names;
 
-    // Integer locals are assigned once (their declaration); a loop counter only by its loop header.
-    private readonly HashSet<ILocalSymbol> _counters = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> _buffers = new(SymbolEqualityComparer.Default);
     private IOperation? _root;
 
@@ -454,19 +453,25 @@ internal sealed class LoopBodyParser
     }
 
     /// <summary>Whether anything refers to the local after its declaration (a read or a later assignment).</summary>
-    private bool IsRead(ILocalSymbol local) =>
-        _root is not null && _root.Descendants().OfType<ILocalReferenceOperation>().Any(reference =>
-            SymbolEqualityComparer.Default.Equals(reference.Local, local));
+    private bool IsRead(ILocalSymbol local) => References[local].Any();
 
-    private IEnumerable<IOperation> AssignmentsTo(ILocalSymbol local)
-    {
-        var body = _root;
-        return body is null
-            ? Enumerable.Empty<IOperation>()
-            : body.Descendants().Where(o =>
-                (o is IAssignmentOperation assignment && assignment.Target is ILocalReferenceOperation target && SymbolEqualityComparer.Default.Equals(target.Local, local)) ||
-                (o is IIncrementOrDecrementOperation step && step.Target is ILocalReferenceOperation stepTarget && SymbolEqualityComparer.Default.Equals(stepTarget.Local, local)));
-    }
+    /// <summary>The assignments and increments that write the local.</summary>
+    private IEnumerable<IOperation> AssignmentsTo(ILocalSymbol local) =>
+        References[local]
+            .Where(reference => reference.Parent switch
+            {
+                IAssignmentOperation assignment => ReferenceEquals(assignment.Target, reference),
+                IIncrementOrDecrementOperation step => ReferenceEquals(step.Target, reference),
+                _ => false,
+            })
+            .Select(reference => reference.Parent!);
+
+    // Every reference to a local in the body, found in one walk rather than one walk per local asked about.
+    private ILookup<ILocalSymbol, ILocalReferenceOperation> References => _references ??= (_root?.Descendants() ?? Enumerable.Empty<IOperation>())
+        .OfType<ILocalReferenceOperation>()
+        .ToLookup(reference => reference.Local, (IEqualityComparer<ILocalSymbol>)SymbolEqualityComparer.Default);
+
+    private ILookup<ILocalSymbol, ILocalReferenceOperation>? _references;
 
     private void ParseAssignment(IOperation operation, List<Statement> output)
     {
@@ -597,22 +602,27 @@ internal sealed class LoopBodyParser
             return;
         }
 
-        _counters.Add(counter);
         string counterName = CounterName(counter);
+        var statements = ParseLoopBody(loop.Body);
+        output.Add(new ForLoop(counterName, IntegerKeyword(counter.Type), from, bound, statements, Descending: step < 0));
+    }
+
+    /// <summary>A loop's body (a block or one statement), parsed one loop deeper, after <paramref name="first"/> if given.</summary>
+    private EquatableArray<Statement> ParseLoopBody(IOperation body, Statement? first = null) =>
+        ParseLoopBody(body is IBlockOperation block ? block.Operations : (IReadOnlyList<IOperation>)new[] { body }, first);
+
+    private EquatableArray<Statement> ParseLoopBody(IReadOnlyList<IOperation> operations, Statement? first = null)
+    {
         var statements = new List<Statement>();
-        var body = loop.Body;
-        _loopDepth++;
-        if (body is IBlockOperation block)
+        if (first is not null)
         {
-            ParseStatements(block.Operations, statements, isMethodBody: false);
-        }
-        else
-        {
-            ParseStatement(body, statements, isLast: false);
+            statements.Add(first);
         }
 
+        _loopDepth++;
+        ParseStatements(operations, statements, isMethodBody: false);
         _loopDepth--;
-        output.Add(new ForLoop(counterName, IntegerKeyword(counter.Type), from, bound, statements.ToEquatableArray(), Descending: step < 0));
+        return statements.ToEquatableArray();
     }
 
     /// <summary><c>foreach (double v in x)</c> over a vector: a counted loop whose body starts with <c>double v = x[k];</c>.</summary>
@@ -627,7 +637,7 @@ internal sealed class LoopBodyParser
         var vectorName = collection switch
         {
             IParameterReferenceOperation parameter when ElementType(parameter.Type) is not null => parameter.Parameter.Name,
-            ILocalReferenceOperation local when _buffers.Contains(local.Local) => local.Local.Name,
+            ILocalReferenceOperation local when _buffers.Contains(local.Local) => NameOf(local.Local),
             _ => null,
         };
         if (vectorName is null || loop.LoopControlVariable is not IVariableDeclaratorOperation { Symbol: var element } ||
@@ -640,19 +650,7 @@ internal sealed class LoopBodyParser
         string counter = _names.Fresh(element.Name + "Index");
         var first = new DeclareReal(NameOf(element), new Element(vectorName, new Variable(counter)));
         var length = new Member(new Variable(vectorName), "Length");
-        _loopDepth++;
-        var statements = new List<Statement> { first };
-        if (loop.Body is IBlockOperation block)
-        {
-            ParseStatements(block.Operations, statements, isMethodBody: false);
-        }
-        else
-        {
-            ParseStatement(loop.Body, statements, isLast: false);
-        }
-
-        _loopDepth--;
-        output.Add(new ForLoop(counter, "int", Constant.Zero, length, statements.ToEquatableArray()));
+        output.Add(new ForLoop(counter, "int", Constant.Zero, length, ParseLoopBody(loop.Body, first)));
     }
 
     /// <summary>
@@ -679,13 +677,9 @@ internal sealed class LoopBodyParser
             return true;
         }
 
-        _counters.Add(counter);
         string counterName = CounterName(counter);
-        var statements = new List<Statement>();
-        _loopDepth++;
-        ParseStatements(operations.Take(operations.Length - 1).ToList(), statements, isMethodBody: false);
-        _loopDepth--;
-        output.Add(new ForLoop(counterName, IntegerKeyword(counter.Type), from, bound, statements.ToEquatableArray()));
+        var statements = ParseLoopBody(operations.Take(operations.Length - 1).ToList());
+        output.Add(new ForLoop(counterName, IntegerKeyword(counter.Type), from, bound, statements));
         return true;
     }
 
@@ -711,33 +705,16 @@ internal sealed class LoopBodyParser
     }
 
     /// <summary>The exclusive upper bound of <c>i &lt; n</c>, <c>i &lt;= n</c> (n + 1), <c>n &gt; i</c>, <c>n &gt;= i</c>, or null.</summary>
-    private Expr? UpperBound(IOperation? condition, ILocalSymbol counter)
-    {
-        if (condition is not IBinaryOperation { OperatorMethod: null } comparison)
-        {
-            return null;
-        }
-
-        bool IsCounter(IOperation o) => o is ILocalReferenceOperation r && SymbolEqualityComparer.Default.Equals(r.Local, counter);
-        var (bound, inclusive) = comparison.OperatorKind switch
-        {
-            BinaryOperatorKind.LessThan when IsCounter(comparison.LeftOperand) => (comparison.RightOperand, false),
-            BinaryOperatorKind.LessThanOrEqual when IsCounter(comparison.LeftOperand) => (comparison.RightOperand, true),
-            BinaryOperatorKind.GreaterThan when IsCounter(comparison.RightOperand) => (comparison.LeftOperand, false),
-            BinaryOperatorKind.GreaterThanOrEqual when IsCounter(comparison.RightOperand) => (comparison.LeftOperand, true),
-            _ => ((IOperation?)null, false),
-        };
-        if (bound is null || bound.DescendantsAndSelf().Any(IsCounter))
-        {
-            return null;
-        }
-
-        var parsed = ParseInteger(bound);
-        return parsed is null ? null : inclusive ? new Binary(BinaryOperator.Add, parsed, Constant.One) : parsed;
-    }
+    private Expr? UpperBound(IOperation? condition, ILocalSymbol counter) => Bound(condition, counter, ascending: true);
 
     /// <summary>The exclusive lower bound of <c>i &gt; n</c>, <c>i &gt;= n</c> (n − 1), <c>n &lt; i</c>, <c>n &lt;= i</c>, or null.</summary>
-    private Expr? LowerBound(IOperation? condition, ILocalSymbol counter)
+    private Expr? LowerBound(IOperation? condition, ILocalSymbol counter) => Bound(condition, counter, ascending: false);
+
+    /// <summary>
+    /// The exclusive bound a counting loop's condition sets on its counter, on the side it counts towards: an
+    /// inclusive comparison (<c>&lt;=</c> counting up, <c>&gt;=</c> counting down) moves the bound by one.
+    /// </summary>
+    private Expr? Bound(IOperation? condition, ILocalSymbol counter, bool ascending)
     {
         if (condition is not IBinaryOperation { OperatorMethod: null } comparison)
         {
@@ -745,22 +722,36 @@ internal sealed class LoopBodyParser
         }
 
         bool IsCounter(IOperation o) => o is ILocalReferenceOperation r && SymbolEqualityComparer.Default.Equals(r.Local, counter);
-        var (bound, inclusive) = comparison.OperatorKind switch
+
+        // Written with the counter on the left, counter < n counts up to n; n > counter is the same test.
+        var (op, bound) = IsCounter(comparison.LeftOperand) ? (comparison.OperatorKind, comparison.RightOperand)
+            : IsCounter(comparison.RightOperand) ? (Mirror(comparison.OperatorKind), comparison.LeftOperand)
+            : (BinaryOperatorKind.None, (IOperation?)null);
+        bool? inclusive = (op, ascending) switch
         {
-            BinaryOperatorKind.GreaterThan when IsCounter(comparison.LeftOperand) => (comparison.RightOperand, false),
-            BinaryOperatorKind.GreaterThanOrEqual when IsCounter(comparison.LeftOperand) => (comparison.RightOperand, true),
-            BinaryOperatorKind.LessThan when IsCounter(comparison.RightOperand) => (comparison.LeftOperand, false),
-            BinaryOperatorKind.LessThanOrEqual when IsCounter(comparison.RightOperand) => (comparison.LeftOperand, true),
-            _ => ((IOperation?)null, false),
+            (BinaryOperatorKind.LessThan, true) or (BinaryOperatorKind.GreaterThan, false) => false,
+            (BinaryOperatorKind.LessThanOrEqual, true) or (BinaryOperatorKind.GreaterThanOrEqual, false) => true,
+            _ => null,
         };
-        if (bound is null || bound.DescendantsAndSelf().Any(IsCounter))
+        if (bound is null || inclusive is null || bound.DescendantsAndSelf().Any(IsCounter))
         {
             return null;
         }
 
         var parsed = ParseInteger(bound);
-        return parsed is null ? null : inclusive ? new Binary(BinaryOperator.Subtract, parsed, Constant.One) : parsed;
+        return parsed is null || inclusive == false
+            ? parsed
+            : new Binary(ascending ? BinaryOperator.Add : BinaryOperator.Subtract, parsed, Constant.One);
     }
+
+    private static BinaryOperatorKind Mirror(BinaryOperatorKind kind) => kind switch
+    {
+        BinaryOperatorKind.LessThan => BinaryOperatorKind.GreaterThan,
+        BinaryOperatorKind.LessThanOrEqual => BinaryOperatorKind.GreaterThanOrEqual,
+        BinaryOperatorKind.GreaterThan => BinaryOperatorKind.LessThan,
+        BinaryOperatorKind.GreaterThanOrEqual => BinaryOperatorKind.LessThanOrEqual,
+        _ => kind,
+    };
 
     private void ReportLoop(ILoopOperation loop, string reason) =>
         Report(DiagnosticDescriptors.LoopNotSupported, loop.Syntax.GetFirstToken(), LoopKeyword(loop), reason);
@@ -908,7 +899,7 @@ internal sealed class LoopBodyParser
                 return left is null || right is null ? null : new Logical(op, left, right);
             }
 
-            case IBinaryOperation { OperatorMethod: null } comparison when ToComparison(comparison.OperatorKind) is { } op:
+            case IBinaryOperation { OperatorMethod: null } comparison when ToComparisonOperator(comparison.OperatorKind) is { } op:
             {
                 bool integers = IsInteger(comparison.LeftOperand.Type) && IsInteger(comparison.RightOperand.Type);
                 var left = integers ? ParseInteger(comparison.LeftOperand) : ParseReal(comparison.LeftOperand);
@@ -1098,53 +1089,7 @@ internal sealed class LoopBodyParser
         }
     }
 
-    private bool IsPromotable(ITypeSymbol? type)
-    {
-        bool numeric = type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32 or
-            SpecialType.System_Int64 or SpecialType.System_Int16 or SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_UInt16;
-        return numeric && !(_real == SpecialType.System_Single && type!.SpecialType == SpecialType.System_Double);
-    }
-
-    private static bool IsInteger(ITypeSymbol? type) => type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64;
-
-    private static string IntegerKeyword(ITypeSymbol type) => type.SpecialType == SpecialType.System_Int64 ? "long" : "int";
-
-    private static string MemberCode(ISymbol member, IOperation? instance) =>
-        instance is null
-            ? DerivativeDeclarationReader.QualifiedName(member.ContainingType) + "." + Emit.ExpressionWriter.Identifier(member.Name)
-            : "this." + Emit.ExpressionWriter.Identifier(member.Name);
-
-    private static BinaryOperator? ToBinaryOperator(BinaryOperatorKind kind) => kind switch
-    {
-        BinaryOperatorKind.Add => BinaryOperator.Add,
-        BinaryOperatorKind.Subtract => BinaryOperator.Subtract,
-        BinaryOperatorKind.Multiply => BinaryOperator.Multiply,
-        BinaryOperatorKind.Divide => BinaryOperator.Divide,
-        _ => null,
-    };
-
-    private static ComparisonOperator? ToComparison(BinaryOperatorKind kind) => kind switch
-    {
-        BinaryOperatorKind.LessThan => ComparisonOperator.Less,
-        BinaryOperatorKind.LessThanOrEqual => ComparisonOperator.LessOrEqual,
-        BinaryOperatorKind.GreaterThan => ComparisonOperator.Greater,
-        BinaryOperatorKind.GreaterThanOrEqual => ComparisonOperator.GreaterOrEqual,
-        BinaryOperatorKind.Equals => ComparisonOperator.Equal,
-        BinaryOperatorKind.NotEquals => ComparisonOperator.NotEqual,
-        _ => null,
-    };
-
-    private static string DisplayName(IMethodSymbol method) =>
-        method.ContainingType is null ? method.Name : method.ContainingType.Name + "." + method.Name;
-
-    private static string LoopKeyword(ILoopOperation loop) => loop.LoopKind switch
-    {
-        LoopKind.For => "for",
-        LoopKind.ForEach => "foreach",
-        LoopKind.While when loop.Syntax is DoStatementSyntax => "do",
-        LoopKind.While => "while",
-        _ => loop.Syntax.GetFirstToken().Text,
-    };
+    private bool IsPromotable(ITypeSymbol? type) => OperationFacts.IsPromotable(type, _real);
 
     private Expr? Unsupported(IOperation operation)
     {
