@@ -753,16 +753,7 @@ internal sealed class LoopDifferentiator
             string adjointTargetText = AdjointText(target);
             var taken = new Variable(_names.Fresh(AdjointName(TargetName(target)) + "Element"));
             output.Add(new BackwardLine(depth, $"{_real} {taken.Name} = {adjointTargetText}; // ∂{_method.Result}/∂{targetNotation}, taken before {targetNotation}'s own inputs get theirs"));
-            if (!partials.ReadsSelf)
-            {
-                output.Add(new BackwardLine(depth, $"{adjointTargetText} = {Zero}; // {targetText} was overwritten here: its earlier value does not reach the result through it"));
-            }
-            else if (partials.SelfPartial is not Constant { Value: 1 })
-            {
-                var self = Simplify(ExpressionFacts.Rewrite(partials.SelfPartial!, e => e is Variable { Name: ValuePlaceholder } ? valueExpr : null));
-                output.Add(new BackwardLine(depth, $"{adjointTargetText} = {Real(Multiply(taken, self))}; // ∂{targetNotation}/∂{targetNotation} (earlier value)"));
-            }
-
+            AddSelfUpdate(output, depth, partials, target, valueExpr, isDeclaration, taken);
             adjointOfTarget = taken;
         }
 
@@ -778,10 +769,7 @@ internal sealed class LoopDifferentiator
 
         foreach (var (input, partial) in partials.Inputs)
         {
-            var resolved = Simplify(ExpressionFacts.Rewrite(partial, e =>
-                e is Variable { Name: ValuePlaceholder } ? valueExpr :
-                calleeGradient is not null && e.Equals(calleeGradient) ? calleeGradientName :
-                null));
+            var resolved = Resolve(partial, valueExpr, calleeGradient, calleeGradientName);
             var contribution = Multiply(adjointOfTarget, resolved);
             string adjoint = AdjointText(input);
             string chain = IsSeed(target)
@@ -818,24 +806,51 @@ internal sealed class LoopDifferentiator
             return;
         }
 
+        AddSelfUpdate(output, depth, partials, target, valueExpr, isDeclaration, taken: null);
+    }
+
+    /// <summary>
+    /// What the assignment does to its target's own adjoint: a target overwritten here starts again from 0 (a
+    /// declaration has no earlier value); a target that reads itself (<c>p *= x</c>) scales it by ∂t/∂t, the
+    /// partial with respect to its earlier value. With <paramref name="taken"/>, the adjoint was already moved
+    /// into that local, and is set from it.
+    /// </summary>
+    private void AddSelfUpdate(List<BackwardLine> output, int depth, StatementPartials partials, Expr target, Expr valueExpr, bool isDeclaration, Variable? taken)
+    {
         string adjointTarget = AdjointText(target);
+        string targetNotation = Notation(target);
+        BackwardLine line;
         if (!partials.ReadsSelf)
         {
-            if (!isDeclaration)
+            if (isDeclaration)
             {
-                var reset = new BackwardLine(depth, $"{adjointTarget} = {Zero}; // {targetText} was overwritten here: its earlier value does not reach the result through it");
-                reset.Mentions.Add(adjointTarget);
-                output.Add(reset);
+                return;
             }
+
+            line = new BackwardLine(depth, $"{adjointTarget} = {Zero}; // {Real(target)} was overwritten here: its earlier value does not reach the result through it");
         }
         else if (partials.SelfPartial is not Constant { Value: 1 })
         {
-            var self = Simplify(ExpressionFacts.Rewrite(partials.SelfPartial!, e => e is Variable { Name: ValuePlaceholder } ? valueExpr : null));
-            var scale = new BackwardLine(depth, $"{adjointTarget} *= {Real(self)}; // ∂{targetNotation}/∂{targetNotation} (earlier value)");
-            scale.Mentions.Add(adjointTarget);
-            output.Add(scale);
+            var self = Resolve(partials.SelfPartial!, valueExpr);
+            line = new BackwardLine(depth, taken is null
+                ? $"{adjointTarget} *= {Real(self)}; // ∂{targetNotation}/∂{targetNotation} (earlier value)"
+                : $"{adjointTarget} = {Real(Multiply(taken, self))}; // ∂{targetNotation}/∂{targetNotation} (earlier value)");
         }
+        else
+        {
+            return;
+        }
+
+        line.Mentions.Add(adjointTarget);
+        output.Add(line);
     }
+
+    /// <summary>A partial as the backward sweep evaluates it: the statement's value where the rule used it, simplified.</summary>
+    private static Expr Resolve(Expr partial, Expr valueExpr, Expr? calleeGradient = null, Expr? calleeGradientName = null) =>
+        Simplify(ExpressionFacts.Rewrite(partial, e =>
+            e is Variable { Name: ValuePlaceholder } ? valueExpr :
+            calleeGradient is not null && e.Equals(calleeGradient) ? calleeGradientName :
+            null));
 
     /// <summary>The result written once, outside any loop: its adjoint is the constant 1 and needs no variable.</summary>
     private bool IsSeed(Expr target) => target is Variable { Name: var name } && name == _method.Result && _resultWrites == 1;
