@@ -83,8 +83,8 @@ internal sealed class CallNormalizer
         if (call.Function.IsDifferentiableCallee)
         {
             // Another [Differentiable] method: call its generated gradient once; value and partials are its properties.
-            var gradientCall = new Call(Function.Plain(call.Function.GradientMethod!, call.Function.DisplayName + "WithGradient"), arguments.ToEquatableArray());
-            string gradientName = _names.Fresh(NameAllocator.ToCamelCase(call.Function.DisplayName) + "Gradient");
+            var gradientCall = new Call(Function.Plain(call.Function.GradientMethod!, GeneratedNames.GradientMethod(call.Function.DisplayName)), arguments.ToEquatableArray());
+            string gradientName = _names.Fresh(GeneratedNames.CalleeGradient(call.Function.DisplayName));
             _output.Add(new Assignment(
                 gradientName,
                 gradientName,

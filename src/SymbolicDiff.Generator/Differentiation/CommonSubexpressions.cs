@@ -65,7 +65,7 @@ internal static class CommonSubexpressions
                 statements[i] = statements[i] with { Value = Rewrite(statements[i].Value, e => e.Equals(expression) ? new Variable(name) : null) };
             }
 
-            statements.Insert(firstUse, new BackwardStatement(name, expression, Accumulates: false, Comment: string.Empty));
+            statements.Insert(firstUse, new BackwardStatement(name, expression, Accumulates: false, Comment: null));
         }
 
         if (placeholders.Count == 0)
@@ -89,7 +89,7 @@ internal static class CommonSubexpressions
 
         return renamed
             .Select(statement => finalNames.ContainsValue(statement.Target)
-                ? statement with { Comment = $"// computed once, used in {renamed.Count(s => ExpressionFacts.Variables(s.Value).Contains(statement.Target))} lines below" }
+                ? statement with { Comment = Comment.Of($"computed once, used in {renamed.Count(s => ExpressionFacts.Variables(s.Value).Contains(statement.Target))} lines below") }
                 : statement)
             .ToList();
     }

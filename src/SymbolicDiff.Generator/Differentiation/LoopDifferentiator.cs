@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using SymbolicDiff.Generator.Diagnostics;
-using SymbolicDiff.Generator.Emit;
 using SymbolicDiff.Generator.Model;
 using static SymbolicDiff.Generator.Differentiation.Simplifier;
 
@@ -66,19 +65,19 @@ internal sealed class LoopDifferentiator
         }
 
         _names = new NameAllocator(reserved);
-        SavedStack = _names.Fresh("saved");
+        SavedStack = _names.Fresh(GeneratedNames.SavedStack);
     }
 
     /// <summary>The stack of saved values: <c>saved</c>, unless the method has a local of that name.</summary>
     private string SavedStack { get; }
 
     /// <summary>The name of the generated output for a differentiated parameter: <c>dWeights</c>, <c>dBias</c>.</summary>
-    public static string OutputName(ParameterModel parameter) => "d" + NameAllocator.ToPascalCase(parameter.Name);
+    public static string OutputName(ParameterModel parameter) => GeneratedNames.Output(parameter.Name);
 
     public static (GradientProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Differentiate(MethodModel method, CancellationToken cancellationToken = default)
     {
         var differentiator = new LoopDifferentiator(method, cancellationToken);
-        var lines = differentiator.Run();
+        var body = differentiator.Run();
         var diagnostics = differentiator._missing
             .Select(m => DiagnosticInfo.Create(DiagnosticDescriptors.MissingPartialDerivative, m.Location, m.Function, m.Parameter))
             .Distinct()
@@ -93,13 +92,10 @@ internal sealed class LoopDifferentiator
             .Where(p => p.IsDifferentiated)
             .Select(p => new GradientEntry(
                 p.Name,
-                NameAllocator.ToPascalCase(p.Name),
+                GeneratedNames.Property(p.Name),
                 differentiator._contributed.Contains(p.Name) ? new Variable(OutputName(p)) : Constant.Zero))
             .ToEquatableArray();
-        var program = new GradientProgram(method, EquatableArray<Assignment>.Empty, EquatableArray<BackwardStatement>.Empty, gradient)
-        {
-            LoopBody = lines.ToEquatableArray(),
-        };
+        var program = new GradientProgram(method, body.ToEquatableArray(), gradient, differentiator._returned);
         return (program, diagnostics);
     }
 
@@ -129,7 +125,7 @@ internal sealed class LoopDifferentiator
         }
     }
 
-    private List<CodeLine> Run()
+    private List<Statement> Run()
     {
         foreach (var parameter in _method.Parameters)
         {
@@ -158,34 +154,32 @@ internal sealed class LoopDifferentiator
         FindContributed();
         DecideWhatToSave();
 
-        var forward = new List<CodeLine>();
-        WriteForward(_method.Statements, 0, forward);
+        var forward = Forward(_method.Statements);
         _returned = _method.Result;
         if (_taped.Contains(_method.Result))
         {
             _returned = _names.Fresh(SafeName(_method.Result) + "Value");
-            forward.Add(new CodeLine(0, $"{_real} {_returned} = {Id(_method.Result)}; // kept: the backward sweep restores {_method.Result}'s earlier values"));
+            forward.Add(new DeclareReal(_returned, new Variable(_method.Result)) { Comment = Comment.Of($"kept: the backward sweep restores {_method.Result}'s earlier values") });
         }
 
-        var backward = new List<BackwardLine>();
-        WriteBackwardBlock(_method.Statements, 0, backward);
+        var backward = BackwardBlock(_method.Statements);
         var topScalars = _adjoints.Keys
             .Where(n => _reals.Contains(n) && _declaredIn.TryGetValue(n, out var loop) && loop is null && !(n == _method.Result && _resultWrites != 1))
             .ToList();
-        var body = new List<CodeLine>();
-        WritePrologue(body);
-        body.Add(new CodeLine(0, "// Forward sweep: the method's own computation."));
+        var body = new List<Statement>();
+        AddPrologue(body);
+        body.Add(Note("Forward sweep: the method's own computation."));
         body.AddRange(forward);
-        body.Add(new CodeLine(0, string.Empty));
-        body.Add(new CodeLine(0, "// Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse."));
+        body.Add(new CommentLine());
+        body.Add(Note("Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse."));
         body.AddRange(BackwardPrologue());
         if (_resultWrites != 1 && _adjoints.TryGetValue(_method.Result, out var seed))
         {
-            body.Add(new CodeLine(0, $"{_real} {seed} = {(_single ? "1f" : "1.0")}; // ∂{_method.Result}/∂{_method.Result} = 1: the seed of the backward sweep"));
+            body.Add(new DeclareReal(seed, Constant.One) { Comment = Comment.Of($"∂{_method.Result}/∂{_method.Result} = 1: the seed of the backward sweep") });
         }
 
-        body.AddRange(DeclareAdjoints(backward, topScalars.Concat(_method.Parameters.Where(p => p.IsDifferentiated && !p.IsVector).Select(p => p.Name)).ToList(), 0));
-        WriteEpilogue(body);
+        body.AddRange(DeclareAdjoints(backward, topScalars.Concat(_method.Parameters.Where(p => p.IsDifferentiated && !p.IsVector).Select(p => p.Name)).ToList()));
+        AddEpilogue(body);
         return body;
     }
 
@@ -565,115 +559,115 @@ internal sealed class LoopDifferentiator
 
     // ---- forward sweep ----
 
-    private void WriteForward(EquatableArray<Statement> statements, int depth, List<CodeLine> output)
+    /// <summary>The user's statements, with a push before each overwrite the backward sweep must undo.</summary>
+    private List<Statement> Forward(EquatableArray<Statement> statements)
     {
+        var output = new List<Statement>();
         foreach (var statement in statements)
         {
             switch (statement)
             {
-                case DeclareReal real:
-                    output.Add(new CodeLine(depth, $"{_real} {Id(real.Name)} = {Real(real.Value)};"));
-                    break;
-
-                case DeclareInteger integer:
-                    output.Add(new CodeLine(depth, $"{integer.TypeName} {Id(integer.Name)} = {ExpressionWriter.WriteInteger(integer.Value)};"));
-                    break;
-
-                case DeclareBool condition:
-                    output.Add(new CodeLine(depth, $"bool {Id(condition.Name)} = {Real(condition.Condition)};"));
-                    break;
-
-                case DeclareBuffer buffer:
-                    output.Add(new CodeLine(depth, buffer.OnStack
-                        ? $"global::System.Span<{_real}> {Id(buffer.Name)} = stackalloc {_real}[{ExpressionWriter.WriteInteger(buffer.Length)}];"
-                        : $"{_real}[] {Id(buffer.Name)} = new {_real}[{ExpressionWriter.WriteInteger(buffer.Length)}];"));
-                    break;
-
                 case AssignReal assign:
-                {
-                    string target = Real(assign.Target);
                     if (_taped.Contains(TargetName(assign.Target)))
                     {
-                        output.Add(new CodeLine(depth, $"{SavedStack}.Push({target}); // saved: the backward sweep reads the value {target} has before this assignment"));
+                        output.Add(new SavePush(SavedStack, assign.Target)
+                        {
+                            Comment = Comment.Of("saved: the backward sweep reads the value ", Code(assign.Target), " has before this assignment"),
+                        });
                     }
 
-                    output.Add(new CodeLine(depth, AssignmentText(assign) + ";"));
+                    output.Add(statement);
                     break;
-                }
 
                 case ForLoop loop:
-                    output.Add(new CodeLine(depth, ForwardHeader(loop)));
-                    output.Add(new CodeLine(depth, "{"));
-                    WriteForward(loop.Body, depth + 1, output);
+                    var body = Forward(loop.Body);
                     if (_savedAtEnd.TryGetValue(loop, out var saved))
                     {
                         foreach (string name in saved)
                         {
-                            string value = _bools.Contains(name) ? $"{Id(name)} ? {One} : {Zero}" : Id(name);
-                            output.Add(new CodeLine(depth + 1, $"{SavedStack}.Push({value}); // saved: {name} is declared in this loop, and the backward loop reads its final value in each iteration"));
+                            Expr value = _bools.Contains(name) ? new Conditional(new Variable(name), Constant.One, Constant.Zero) : new Variable(name);
+                            body.Add(new SavePush(SavedStack, value)
+                            {
+                                Comment = Comment.Of($"saved: {name} is declared in this loop, and the backward loop reads its final value in each iteration"),
+                            });
                         }
                     }
 
-                    output.Add(new CodeLine(depth, "}"));
+                    output.Add(loop with { Body = body.ToEquatableArray() });
+                    break;
+
+                default:
+                    output.Add(statement);
                     break;
             }
         }
+
+        return output;
     }
 
     // ---- backward sweep ----
 
-    /// <summary>A backward line, with the adjoints it mentions, so that declarations can be placed afterwards.</summary>
-    private sealed record BackwardLine(int Depth, string Text, string? Contributes = null, string? ContributionValue = null, string? Comment = null, string? Negated = null)
+    /// <summary>
+    /// A backward statement, with the adjoints it mentions, so that declarations can be placed afterwards. A
+    /// contribution (<see cref="Contributes"/> set) becomes <c>adj = c</c>, <c>adj += c</c> or <c>adj -= c</c> once
+    /// it is known whether it is the adjoint's first.
+    /// </summary>
+    private sealed record BackwardLine(Statement? Statement, Expr? ContributesTo = null, Expr? Contribution = null, Comment? ChainComment = null)
     {
+        /// <summary>The scalar adjoint this line contributes to, or null (a vector element's adjoint is never declared here).</summary>
+        public string? Contributes => ContributesTo is Variable variable ? variable.Name : null;
+
         public HashSet<string> Mentions { get; } = new();
     }
 
-    private void WriteBackwardBlock(EquatableArray<Statement> statements, int depth, List<BackwardLine> output)
+    private List<BackwardLine> BackwardBlock(EquatableArray<Statement> statements)
     {
+        var output = new List<BackwardLine>();
         for (int i = statements.Count - 1; i >= 0; i--)
         {
             _cancellationToken.ThrowIfCancellationRequested();
             switch (statements[i])
             {
                 case ForLoop loop:
-                    WriteBackwardLoop(loop, depth, output);
+                    BackwardLoop(loop, output);
                     break;
 
                 case DeclareReal real:
-                    WriteBackwardAssignment(statements[i], new Variable(real.Name), isDeclaration: true, $"{_real} {real.Name} = {Real(real.Value)};", depth, output);
+                    BackwardAssignment(statements[i], new Variable(real.Name), isDeclaration: true, output);
                     break;
 
                 case AssignReal assign:
-                    WriteBackwardAssignment(statements[i], assign.Target, isDeclaration: false, AssignmentText(assign) + ";", depth, output);
+                    BackwardAssignment(statements[i], assign.Target, isDeclaration: false, output);
                     break;
             }
         }
+
+        return output;
     }
 
-    private void WriteBackwardLoop(ForLoop loop, int depth, List<BackwardLine> output)
+    private void BackwardLoop(ForLoop loop, List<BackwardLine> output)
     {
-        var body = new List<BackwardLine>();
+        var body = new List<Statement>();
 
         // Values saved at the end of each forward iteration come back first, in reverse order.
         if (_savedAtEnd.TryGetValue(loop, out var saved))
         {
             for (int i = saved.Count - 1; i >= 0; i--)
             {
-                body.Add(new BackwardLine(depth + 1, _bools.Contains(saved[i])
-                    ? $"bool {Id(saved[i])} = {Pop()} != {Zero}; // the branch this iteration took"
-                    : $"{_real} {Id(saved[i])} = {Pop()}; // {saved[i]} as it was at the end of this iteration"));
+                body.Add(_bools.Contains(saved[i])
+                    ? new DeclareBool(saved[i], new Comparison(ComparisonOperator.NotEqual, new SavedPop(SavedStack), Constant.Zero)) { Comment = Comment.Of("the branch this iteration took") }
+                    : new DeclareReal(saved[i], new SavedPop(SavedStack)) { Comment = Comment.Of($"{saved[i]} as it was at the end of this iteration") });
             }
         }
 
-        var inner = new List<BackwardLine>();
-        WriteBackwardBlock(loop.Body, depth + 1, inner);
+        var inner = BackwardBlock(loop.Body);
         var localAdjoints = _adjoints.Keys.Where(n => _declaredIn.TryGetValue(n, out var scope) && ReferenceEquals(scope, loop)).ToList();
-        var declared = DeclareAdjointLines(inner, localAdjoints, depth + 1);
+        var declared = DeclareAdjointStatements(inner, localAdjoints);
 
         // Integer locals of the body (strides, rows) are computed again: they depend only on counters.
-        var mentioned = new HashSet<string>(declared.SelectMany(l => Identifiers(l.Text)));
+        var mentioned = new HashSet<string>(declared.SelectMany(StatementFacts.Names));
         var integers = loop.Body.OfType<DeclareInteger>().ToList();
-        var needed = new List<DeclareInteger>();
+        var needed = new List<Statement>();
         for (int i = integers.Count - 1; i >= 0; i--)
         {
             if (mentioned.Contains(integers[i].Name))
@@ -688,19 +682,32 @@ internal sealed class LoopDifferentiator
             return;
         }
 
-        output.Add(new BackwardLine(depth, BackwardHeader(loop)));
-        output.Add(new BackwardLine(depth, "{"));
-        foreach (var integer in needed)
-        {
-            output.Add(new BackwardLine(depth + 1, $"{integer.TypeName} {Id(integer.Name)} = {ExpressionWriter.WriteInteger(integer.Value)};"));
-        }
-
-        output.AddRange(body);
-        output.AddRange(declared);
-        output.Add(new BackwardLine(depth, "}"));
+        var reversed = Reversed(loop) with { Body = needed.Concat(body).Concat(declared).ToEquatableArray() };
+        var line = new BackwardLine(reversed);
+        line.Mentions.UnionWith(inner.SelectMany(l => l.Mentions));
+        output.Add(line);
     }
 
-    private void WriteBackwardAssignment(Statement statement, Expr target, bool isDeclaration, string source, int depth, List<BackwardLine> output)
+    /// <summary>The same iterations in the opposite order.</summary>
+    private static ForLoop Reversed(ForLoop loop)
+    {
+        if (loop.Descending)
+        {
+            // for (i = from; i > to; i--) runs back as for (i = to + 1; i <= from; i++).
+            var lowest = InclusiveBound(loop.To, BinaryOperator.Subtract) ?? new Binary(BinaryOperator.Add, loop.To, Constant.One);
+            return new ForLoop(loop.Counter, loop.CounterType, lowest, new Binary(BinaryOperator.Add, loop.From, Constant.One), EquatableArray<Statement>.Empty);
+        }
+
+        // for (i = from; i < to; i++) runs back as for (i = to - 1; i >= from; i--).
+        var highest = InclusiveBound(loop.To, BinaryOperator.Add) ?? new Binary(BinaryOperator.Subtract, loop.To, Constant.One);
+        return new ForLoop(loop.Counter, loop.CounterType, highest, new Binary(BinaryOperator.Subtract, loop.From, Constant.One), EquatableArray<Statement>.Empty, Descending: true);
+    }
+
+    /// <summary>n for an exclusive bound written n + 1 (ascending) or n − 1 (descending), as the parser records <c>&lt;=</c> and <c>&gt;=</c>.</summary>
+    private static Expr? InclusiveBound(Expr bound, BinaryOperator offset) =>
+        bound is Binary { Right: Constant { Value: 1 } } binary && binary.Operator == offset ? binary.Left : null;
+
+    private void BackwardAssignment(Statement statement, Expr target, bool isDeclaration, List<BackwardLine> output)
     {
         string targetName = TargetName(target);
         bool taped = !isDeclaration && _taped.Contains(targetName);
@@ -712,28 +719,27 @@ internal sealed class LoopDifferentiator
         }
 
         int commentAt = output.Count;
-        output.Add(new BackwardLine(depth, "// " + source));
-        WriteBackwardAssignmentBody(partials, target, isDeclaration, taped, contributes, depth, output);
+        output.Add(new BackwardLine(new CommentLine { Comment = Comment.Of(statement) }));
+        BackwardAssignmentBody(partials, target, isDeclaration, taped, contributes, output);
         if (output.Count == commentAt + 1)
         {
             output.RemoveAt(commentAt);
         }
     }
 
-    private void WriteBackwardAssignmentBody(StatementPartials? partials, Expr target, bool isDeclaration, bool taped, bool contributes, int depth, List<BackwardLine> output)
+    private void BackwardAssignmentBody(StatementPartials? partials, Expr target, bool isDeclaration, bool taped, bool contributes, List<BackwardLine> output)
     {
         string targetName = TargetName(target);
-        string targetText = Real(target);
-        string? valueName = null;
+        Variable? valueName = null;
         if (taped)
         {
             if (contributes && partials!.UsesValue)
             {
-                valueName = _names.Fresh(SafeName(targetName) + "Value");
-                output.Add(new BackwardLine(depth, $"{_real} {valueName} = {targetText}; // the value this assignment gave {targetText}"));
+                valueName = new Variable(_names.Fresh(SafeName(targetName) + "Value"));
+                output.Add(new BackwardLine(new DeclareReal(valueName.Name, target) { Comment = Comment.Of("the value this assignment gave ", Code(target)) }));
             }
 
-            output.Add(new BackwardLine(depth, $"{targetText} = {Pop()}; // {targetText} as it was before this assignment"));
+            output.Add(new BackwardLine(new UpdateReal(target, UpdateOperator.Set, new SavedPop(SavedStack)) { Comment = Comment.Of(Code(target), " as it was before this assignment") }));
         }
 
         if (!contributes || partials is null)
@@ -741,19 +747,21 @@ internal sealed class LoopDifferentiator
             return;
         }
 
-        Expr valueExpr = valueName is null ? target : new Variable(valueName);
+        Expr valueExpr = valueName ?? target;
         var adjointOfTarget = AdjointOf(target);
-        string targetNotation = Notation(target);
 
         // h[i] = f(h[j], ...): where i and j meet, the element's own adjoint must be taken before anything is
         // added to the element it read, so take it into a local and settle the element's adjoint first.
         bool readsOwnBuffer = target is Element written && partials.Inputs.Any(input => input.Input is Element read && read.Vector == written.Vector);
         if (readsOwnBuffer)
         {
-            string adjointTargetText = AdjointText(target);
             var taken = new Variable(_names.Fresh(AdjointName(TargetName(target)) + "Element"));
-            output.Add(new BackwardLine(depth, $"{_real} {taken.Name} = {adjointTargetText}; // ∂{_method.Result}/∂{targetNotation}, taken before {targetNotation}'s own inputs get theirs"));
-            AddSelfUpdate(output, depth, partials, target, valueExpr, isDeclaration, taken);
+            var line = new BackwardLine(new DeclareReal(taken.Name, AdjointOf(target))
+            {
+                Comment = Comment.Of($"∂{_method.Result}/∂", target, ", taken before ", target, "'s own inputs get theirs"),
+            });
+            output.Add(line);
+            AddSelfUpdate(output, partials, target, valueExpr, isDeclaration, taken);
             adjointOfTarget = taken;
         }
 
@@ -762,26 +770,22 @@ internal sealed class LoopDifferentiator
         Variable? calleeGradientName = null;
         if (partials!.Value is Call { Function.IsDifferentiableCallee: true } callee && partials.Inputs.Count > 0)
         {
-            calleeGradient = new Call(Function.Plain(callee.Function.GradientMethod!, callee.Function.DisplayName + "WithGradient"), callee.Arguments);
-            calleeGradientName = new Variable(_names.Fresh(NameAllocator.ToCamelCase(callee.Function.DisplayName) + "Gradient"));
-            output.Add(new BackwardLine(depth, $"var {calleeGradientName.Name} = {Real(calleeGradient)}; // the gradient of {callee.Function.DisplayName} at the same arguments"));
+            calleeGradient = new Call(Function.Plain(callee.Function.GradientMethod!, GeneratedNames.GradientMethod(callee.Function.DisplayName)), callee.Arguments);
+            calleeGradientName = new Variable(_names.Fresh(GeneratedNames.CalleeGradient(callee.Function.DisplayName)));
+            output.Add(new BackwardLine(new DeclareVar(calleeGradientName.Name, calleeGradient) { Comment = Comment.Of($"the gradient of {callee.Function.DisplayName} at the same arguments") }));
         }
 
         foreach (var (input, partial) in partials.Inputs)
         {
             var resolved = Resolve(partial, valueExpr, calleeGradient, calleeGradientName);
             var contribution = Multiply(adjointOfTarget, resolved);
-            string adjoint = AdjointText(input);
-            string chain = IsSeed(target)
-                ? $"∂{_method.Result}/∂{Notation(input)}"
-                : $"∂{_method.Result}/∂{Notation(input)} += ∂{_method.Result}/∂{targetNotation} · ∂{targetNotation}/∂{Notation(input)}";
-            var line = new BackwardLine(depth, string.Empty, adjoint, Real(contribution), "// " + chain, contribution is Negate negated ? Real(negated.Operand) : null);
-            line.Mentions.Add(adjoint);
-            foreach (var name in ExpressionFacts.Variables(contribution))
-            {
-                line.Mentions.Add(name);
-            }
-
+            var adjoint = AdjointOf(input);
+            var chain = IsSeed(target)
+                ? Comment.Of($"∂{_method.Result}/∂", input)
+                : Comment.Of($"∂{_method.Result}/∂", input, " += ", $"∂{_method.Result}/∂", target, " · ∂", target, "/∂", input);
+            var line = new BackwardLine(null, adjoint, contribution, chain);
+            line.Mentions.Add(AdjointName(TargetName(input)));
+            line.Mentions.UnionWith(ExpressionFacts.Variables(contribution));
             output.Add(line);
         }
 
@@ -790,14 +794,12 @@ internal sealed class LoopDifferentiator
             var call = (VectorCall)partials.Value;
             string adjointSpan = AdjointName(vector);
             var arguments = call.Arguments.Concat(new[] { adjointOfTarget, new VectorArgument(adjointSpan) }).ToEquatableArray();
-            string text = Real(new VectorCall(call.Function with { QualifiedName = product }, arguments)) + ";";
-            var line = new BackwardLine(depth, $"{text} // ∂{_method.Result}/∂{vector} += ∂{_method.Result}/∂{targetNotation} · ∂{targetNotation}/∂{vector}, a vector-Jacobian product");
-            line.Mentions.Add(adjointSpan);
-            foreach (var name in ExpressionFacts.Variables(adjointOfTarget))
+            var line = new BackwardLine(new CallStatement(new VectorCall(call.Function with { QualifiedName = product }, arguments))
             {
-                line.Mentions.Add(name);
-            }
-
+                Comment = Comment.Of($"∂{_method.Result}/∂{vector} += ∂{_method.Result}/∂", target, $" · ∂", target, $"/∂{vector}, a vector-Jacobian product"),
+            });
+            line.Mentions.Add(adjointSpan);
+            line.Mentions.UnionWith(ExpressionFacts.Variables(adjointOfTarget));
             output.Add(line);
         }
 
@@ -806,7 +808,7 @@ internal sealed class LoopDifferentiator
             return;
         }
 
-        AddSelfUpdate(output, depth, partials, target, valueExpr, isDeclaration, taken: null);
+        AddSelfUpdate(output, partials, target, valueExpr, isDeclaration, taken: null);
     }
 
     /// <summary>
@@ -815,11 +817,10 @@ internal sealed class LoopDifferentiator
     /// partial with respect to its earlier value. With <paramref name="taken"/>, the adjoint was already moved
     /// into that local, and is set from it.
     /// </summary>
-    private void AddSelfUpdate(List<BackwardLine> output, int depth, StatementPartials partials, Expr target, Expr valueExpr, bool isDeclaration, Variable? taken)
+    private void AddSelfUpdate(List<BackwardLine> output, StatementPartials partials, Expr target, Expr valueExpr, bool isDeclaration, Variable? taken)
     {
-        string adjointTarget = AdjointText(target);
-        string targetNotation = Notation(target);
-        BackwardLine line;
+        var adjointTarget = AdjointOf(target);
+        Statement update;
         if (!partials.ReadsSelf)
         {
             if (isDeclaration)
@@ -827,21 +828,26 @@ internal sealed class LoopDifferentiator
                 return;
             }
 
-            line = new BackwardLine(depth, $"{adjointTarget} = {Zero}; // {Real(target)} was overwritten here: its earlier value does not reach the result through it");
+            update = new UpdateReal(adjointTarget, UpdateOperator.Set, Constant.Zero)
+            {
+                Comment = Comment.Of(Code(target), " was overwritten here: its earlier value does not reach the result through it"),
+            };
         }
         else if (partials.SelfPartial is not Constant { Value: 1 })
         {
             var self = Resolve(partials.SelfPartial!, valueExpr);
-            line = new BackwardLine(depth, taken is null
-                ? $"{adjointTarget} *= {Real(self)}; // ∂{targetNotation}/∂{targetNotation} (earlier value)"
-                : $"{adjointTarget} = {Real(Multiply(taken, self))}; // ∂{targetNotation}/∂{targetNotation} (earlier value)");
+            var comment = Comment.Of("∂", target, "/∂", target, " (earlier value)");
+            update = taken is null
+                ? new UpdateReal(adjointTarget, UpdateOperator.Multiply, self) { Comment = comment }
+                : new UpdateReal(adjointTarget, UpdateOperator.Set, Multiply(taken, self)) { Comment = comment };
         }
         else
         {
             return;
         }
 
-        line.Mentions.Add(adjointTarget);
+        var line = new BackwardLine(update);
+        line.Mentions.UnionWith(ExpressionFacts.Variables(adjointTarget));
         output.Add(line);
     }
 
@@ -858,13 +864,11 @@ internal sealed class LoopDifferentiator
     private Expr AdjointOf(Expr target) =>
         IsSeed(target) ? Constant.One : target is Element element ? new Element(AdjointName(element.Vector), element.Index) : new Variable(AdjointName(((Variable)target).Name));
 
-    private string AdjointText(Expr target) => Real(AdjointOf(target));
-
     private string AdjointName(string name)
     {
         if (!_adjoints.TryGetValue(name, out var adjoint))
         {
-            adjoint = _names.Fresh("d" + NameAllocator.ToPascalCase(_method.Result) + "_d" + SafeName(name));
+            adjoint = _names.Fresh(GeneratedNames.Adjoint(_method.Result, SafeName(name)));
             _adjoints[name] = adjoint;
         }
 
@@ -873,9 +877,10 @@ internal sealed class LoopDifferentiator
 
     /// <summary>
     /// Places the declarations of the scalar adjoints that belong to one scope: at their first contribution
-    /// when that is a plain line of the scope itself (<c>double dLoss_dz = …;</c>), else as 0 at the top.
+    /// when that is a plain line of the scope itself (<c>double dLoss_dz = …;</c>), else as 0 at the top; and
+    /// turns every contribution into its statement.
     /// </summary>
-    private List<BackwardLine> DeclareAdjointLines(List<BackwardLine> lines, IReadOnlyCollection<string> scalars, int depth)
+    private List<Statement> DeclareAdjointStatements(List<BackwardLine> lines, IReadOnlyCollection<string> scalars)
     {
         var adjointNames = new HashSet<string>(scalars.Where(_adjoints.ContainsKey).Select(s => _adjoints[s]));
         var outputs = new HashSet<string>(_method.Parameters.Where(p => p.IsDifferentiated && !p.IsVector).Select(OutputName));
@@ -891,45 +896,53 @@ internal sealed class LoopDifferentiator
             }
         }
 
-        var result = new List<BackwardLine>();
+        var result = new List<Statement>();
         foreach (var name in adjointNames.Where(n => firstTouch.ContainsKey(n)).OrderBy(n => firstTouch[n]))
         {
-            var first = lines[firstTouch[name]];
-            if (!(first.Contributes == name && first.Depth == depth))
+            if (lines[firstTouch[name]].Contributes != name)
             {
-                string declaration = outputs.Contains(name) ? $"{name} = {Zero};" : $"{_real} {name} = {Zero};";
-                result.Add(new BackwardLine(depth, declaration));
+                result.Add(outputs.Contains(name) ? new UpdateReal(new Variable(name), UpdateOperator.Set, Constant.Zero) : new DeclareReal(name, Constant.Zero));
             }
         }
 
         for (int i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
-            if (line.Contributes is null)
+            if (line.ContributesTo is null)
             {
-                result.Add(line);
+                result.Add(line.Statement!);
                 continue;
             }
 
-            bool declaresHere = adjointNames.Contains(line.Contributes) && firstTouch[line.Contributes] == i && line.Depth == depth;
-            string text = declaresHere
-                ? (outputs.Contains(line.Contributes) ? string.Empty : _real + " ") + $"{line.Contributes} = {line.ContributionValue}; {line.Comment?.Replace(" += ", " = ")}"
-                : line.Negated is not null
-                    ? $"{line.Contributes} -= {line.Negated}; {line.Comment}"
-                    : $"{line.Contributes} += {line.ContributionValue}; {line.Comment}";
-            result.Add(line with { Text = text, Contributes = null });
+            var adjoint = line.ContributesTo;
+            bool declaresHere = line.Contributes is { } scalar && adjointNames.Contains(scalar) && firstTouch[scalar] == i;
+            if (declaresHere)
+            {
+                // The first contribution: "adj = c", and its comment says "=" where later ones say "+=".
+                var comment = new Comment(line.ChainComment!.Parts.Select(part => part is CommentText { Text: " += " } ? new CommentText(" = ") : part).ToEquatableArray());
+                result.Add(outputs.Contains(line.Contributes!)
+                    ? new UpdateReal(adjoint, UpdateOperator.Set, line.Contribution!) { Comment = comment }
+                    : new DeclareReal(line.Contributes!, line.Contribution!) { Comment = comment });
+            }
+            else
+            {
+                // adj += −(a·b) reads better as adj −= a·b.
+                result.Add(line.Contribution is Negate negated
+                    ? new UpdateReal(adjoint, UpdateOperator.Subtract, negated.Operand) { Comment = line.ChainComment }
+                    : new UpdateReal(adjoint, UpdateOperator.Add, line.Contribution!) { Comment = line.ChainComment });
+            }
         }
 
         return result;
     }
 
-    private IEnumerable<CodeLine> DeclareAdjoints(List<BackwardLine> backward, List<string> scalars, int depth)
+    private IEnumerable<Statement> DeclareAdjoints(List<BackwardLine> backward, List<string> scalars)
     {
-        var lines = DeclareAdjointLines(backward, scalars, depth);
-        var assigned = new HashSet<string>(lines.SelectMany(l => Identifiers(l.Text)));
-        foreach (var line in lines)
+        var statements = DeclareAdjointStatements(backward, scalars);
+        var assigned = new HashSet<string>(statements.SelectMany(StatementFacts.Names));
+        foreach (var statement in statements)
         {
-            yield return new CodeLine(line.Depth, line.Text);
+            yield return statement;
         }
 
         // A scalar output no contribution reached: the result does not depend on it.
@@ -938,41 +951,39 @@ internal sealed class LoopDifferentiator
             string output = OutputName(parameter);
             if (!assigned.Contains(output))
             {
-                yield return new CodeLine(depth, $"{output} = {Zero}; // {_method.Result} does not depend on {parameter.Name}");
+                yield return new UpdateReal(new Variable(output), UpdateOperator.Set, Constant.Zero) { Comment = Comment.Of($"{_method.Result} does not depend on {parameter.Name}") };
             }
         }
     }
 
-    private IEnumerable<CodeLine> BackwardPrologue()
+    private IEnumerable<Statement> BackwardPrologue()
     {
         foreach (var parameter in _method.Parameters.Where(p => p.IsDifferentiated && p.IsVector))
         {
-            yield return new CodeLine(0, $"{OutputName(parameter)}.Clear(); // the gradient is written, not accumulated: start from 0");
+            yield return new ClearOutput(OutputName(parameter)) { Comment = Comment.Of("the gradient is written, not accumulated: start from 0") };
         }
 
         foreach (string buffer in _buffers.Where(b => _adjoints.ContainsKey(b)))
         {
-            string adjoint = _adjoints[buffer];
-            yield return new CodeLine(0, $"var {adjoint}Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<{_real}>({Id(buffer)}.Length, stackalloc {_real}[{StackBound}]); // ∂{_method.Result}/∂{buffer}: on the stack up to {StackBound} elements, pooled above");
-            yield return new CodeLine(0, $"global::System.Span<{_real}> {adjoint} = {adjoint}Storage.Span;");
+            yield return new DeclareAdjointBuffer(_adjoints[buffer], buffer, StackBound)
+            {
+                Comment = Comment.Of($"∂{_method.Result}/∂{buffer}: on the stack up to {StackBound} elements, pooled above"),
+            };
         }
     }
 
-    private void WritePrologue(List<CodeLine> body)
+    private void AddPrologue(List<Statement> body)
     {
-        var inputs = _method.Parameters.Where(p => p.IsVector && p.ElementType == _real).ToList();
+        var inputs = _method.Parameters.Where(p => p.IsVector && p.ElementType == _real).Select(p => p.Name).ToEquatableArray();
         var earlierOutputs = new List<string>();
         foreach (var parameter in _method.Parameters.Where(p => p.IsDifferentiated && p.IsVector))
         {
             string output = OutputName(parameter);
-            string name = Id(parameter.Name);
-            body.Add(new CodeLine(0, $"if ({output}.Length != {name}.Length) throw new global::System.ArgumentException(\"{output} must have the length of {parameter.Name} (\" + {name}.Length + \"), not \" + {output}.Length + \".\", nameof({output}));"));
-            string overlaps = string.Join(" || ", inputs.Select(input => $"global::System.MemoryExtensions.Overlaps({output}, ({ReadOnly(input)}){Id(input.Name)})"));
-            body.Add(new CodeLine(0, $"if ({overlaps}) throw new global::System.ArgumentException(\"{output} must not overlap an input ({string.Join(", ", inputs.Select(i => i.Name))}): the gradient would overwrite it.\", nameof({output}));"));
+            body.Add(new CheckOutputLength(output, parameter.Name));
+            body.Add(new CheckNoOverlap(output, inputs, OthersAreOutputs: false));
             if (earlierOutputs.Count > 0)
             {
-                string shared = string.Join(" || ", earlierOutputs.Select(other => $"global::System.MemoryExtensions.Overlaps({output}, ({ReadOnly(parameter)}){other})"));
-                body.Add(new CodeLine(0, $"if ({shared}) throw new global::System.ArgumentException(\"{output} must not overlap another gradient output ({string.Join(", ", earlierOutputs)}).\", nameof({output}));"));
+                body.Add(new CheckNoOverlap(output, earlierOutputs.ToEquatableArray(), OthersAreOutputs: true));
             }
 
             earlierOutputs.Add(output);
@@ -980,122 +991,36 @@ internal sealed class LoopDifferentiator
 
         if (body.Count > 0)
         {
-            body.Add(new CodeLine(0, string.Empty));
+            body.Add(new CommentLine());
         }
 
         if (_usesSavedValues)
         {
-            body.Add(new CodeLine(0, $"// Values the backward sweep needs after the forward sweep overwrote them: on the stack up to {StackBound}, pooled above."));
-            body.Add(new CodeLine(0, $"var {SavedStack} = new global::SymbolicDiff.Runtime.SavedValues<{_real}>(stackalloc {_real}[{StackBound}]);"));
+            body.Add(Note($"Values the backward sweep needs after the forward sweep overwrote them: on the stack up to {StackBound}, pooled above."));
+            body.Add(new DeclareSavedValues(SavedStack, StackBound));
         }
     }
 
-    private string ReadOnly(ParameterModel parameter) => $"global::System.ReadOnlySpan<{parameter.ElementType}>";
-
-    private void WriteEpilogue(List<CodeLine> body)
+    private void AddEpilogue(List<Statement> body)
     {
-        body.Add(new CodeLine(0, string.Empty));
+        body.Add(new CommentLine());
         if (_usesSavedValues)
         {
-            body.Add(new CodeLine(0, $"{SavedStack}.Dispose();"));
+            body.Add(new Release(SavedStack, IsAdjointBuffer: false));
         }
 
         foreach (string buffer in _buffers.Where(b => _adjoints.ContainsKey(b)))
         {
-            body.Add(new CodeLine(0, $"{_adjoints[buffer]}Storage.Dispose();"));
+            body.Add(new Release(_adjoints[buffer], IsAdjointBuffer: true));
         }
-
-        body.Add(new CodeLine(0, $"return {Id(_returned)};"));
     }
 
-    /// <summary>The loop as the user wrote it: <c>i &lt; n</c> or <c>i &lt;= n</c>, <c>i &gt;= 0</c> or <c>i &gt; n</c>.</summary>
-    private static string ForwardHeader(ForLoop loop)
-    {
-        string counter = Id(loop.Counter);
-        string from = ExpressionWriter.WriteInteger(loop.From);
-        string condition = loop.Descending
-            ? (InclusiveBound(loop.To, BinaryOperator.Subtract) is { } lowest ? $"{counter} >= {lowest}" : $"{counter} > {ExpressionWriter.WriteInteger(loop.To)}")
-            : (InclusiveBound(loop.To, BinaryOperator.Add) is { } highest ? $"{counter} <= {highest}" : $"{counter} < {ExpressionWriter.WriteInteger(loop.To)}");
-        return $"for ({loop.CounterType} {counter} = {from}; {condition}; {counter}{(loop.Descending ? "--" : "++")})";
-    }
+    private static CommentLine Note(string text) => new() { Comment = Comment.Of(text) };
 
-    /// <summary>The same iterations in the opposite order.</summary>
-    private static string BackwardHeader(ForLoop loop)
-    {
-        string counter = Id(loop.Counter);
-        string from = ExpressionWriter.WriteInteger(loop.From);
-        if (loop.Descending)
-        {
-            string lowest = InclusiveBound(loop.To, BinaryOperator.Subtract) ?? ExpressionWriter.WriteInteger(new Binary(BinaryOperator.Add, loop.To, Constant.One));
-            return $"for ({loop.CounterType} {counter} = {lowest}; {counter} <= {from}; {counter}++)";
-        }
-
-        string highest = InclusiveBound(loop.To, BinaryOperator.Add) ?? ExpressionWriter.WriteInteger(new Binary(BinaryOperator.Subtract, loop.To, Constant.One));
-        return $"for ({loop.CounterType} {counter} = {highest}; {counter} >= {from}; {counter}--)";
-    }
-
-    /// <summary>n for an exclusive bound written n + 1 (ascending) or n − 1 (descending), as the parser records <c>&lt;=</c> and <c>&gt;=</c>.</summary>
-    private static string? InclusiveBound(Expr bound, BinaryOperator offset) =>
-        bound is Binary { Right: Constant { Value: 1 } } binary && binary.Operator == offset ? ExpressionWriter.WriteInteger(binary.Left) : null;
-
-    /// <summary><c>s += e</c> as the user wrote it, when the value is the target combined with one more term.</summary>
-    private string AssignmentText(AssignReal assign)
-    {
-        // Inside an if: v = branch ? e : v is written back as the guarded assignment it came from.
-        if (assign.Value is Conditional { WhenFalse: var unchanged } guarded && unchanged.Equals(assign.Target))
-        {
-            string condition = Real(guarded.Condition);
-            return $"if ({condition}) {AssignmentText(assign with { Value = guarded.WhenTrue })}";
-        }
-
-        string target = Real(assign.Target);
-        if (assign.Value is Binary { Left: var left, Right: var right } binary && left.Equals(assign.Target) &&
-            binary.Operator is BinaryOperator.Add or BinaryOperator.Subtract or BinaryOperator.Multiply or BinaryOperator.Divide)
-        {
-            string op = binary.Operator switch
-            {
-                BinaryOperator.Add => "+=",
-                BinaryOperator.Subtract => "-=",
-                BinaryOperator.Multiply => "*=",
-                _ => "/=",
-            };
-            return $"{target} {op} {Real(right)}";
-        }
-
-        return $"{target} = {Real(assign.Value)}";
-    }
-
-    private string Pop() => $"{SavedStack}.Pop()";
-
-    private string Zero => _single ? "0f" : "0.0";
-
-    private string One => _single ? "1f" : "1.0";
-
-    private string Real(Expr expression) => ExpressionWriter.Write(expression, _single);
-
-    private static string Id(string name) => ExpressionWriter.Identifier(name);
-
-    private static string Notation(Expr expression) => ExpressionWriter.Write(expression);
+    /// <summary>An expression quoted in a comment as the method's code writes it.</summary>
+    private static CommentExpression Code(Expr expression) => new(expression, AsCode: true);
 
     private static string SafeName(string name) => name.TrimStart('@');
-
-    private static IEnumerable<string> Identifiers(string text)
-    {
-        int start = -1;
-        for (int i = 0; i <= text.Length; i++)
-        {
-            bool part = i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '_');
-            if (part && start < 0)
-            {
-                start = i;
-            }
-            else if (!part && start >= 0)
-            {
-                yield return text.Substring(start, i - start);
-                start = -1;
-            }
-        }
-    }
 
     private sealed class ReferenceEqualityComparer : IEqualityComparer<object>
     {

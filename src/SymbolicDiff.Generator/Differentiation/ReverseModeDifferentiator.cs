@@ -56,29 +56,29 @@ internal static class ReverseModeDifferentiator
                 }
 
                 string partialText = Notation.Partial(assignment.Target, input);
-                string chainText = isResult
-                    ? Notation.Partial(method.Result, input)
-                    : Notation.Partial(method.Result, assignment.Target) + " · " + partialText;
+                var chain = isResult
+                    ? Comment.Of(Notation.Partial(method.Result, input))
+                    : Comment.Of(Notation.Partial(method.Result, assignment.Target) + " · " + partialText);
 
                 // A local partial worth naming gets its own line, as a textbook derivation would write it.
                 if (!isResult && !ExpressionFacts.IsAtom(partial))
                 {
-                    string partialName = names.Fresh("d" + assignment.Target + "_d" + input);
-                    backward.Add(new BackwardStatement(partialName, partial, Accumulates: false, "// " + partialText));
+                    string partialName = names.Fresh(GeneratedNames.LocalPartial(assignment.Target, input));
+                    backward.Add(new BackwardStatement(partialName, partial, Accumulates: false, Comment.Of(partialText)));
                     partial = new Variable(partialName);
                 }
                 else if (!isResult)
                 {
-                    chainText += ", " + partialText + " = " + Notation.Describe(partial);
+                    chain = chain.Append(", " + partialText + " = ", partial);
                 }
 
                 string adjoint = adjoints.Of(input);
                 bool accumulates = !declared.Add(adjoint);
                 string target = Notation.Partial(method.Result, input);
                 // The result's own partials are the first adjoints: ∂loss/∂a needs no chain to explain it.
-                string comment = isResult
-                    ? "// " + target
-                    : "// " + target + (accumulates ? " += " : " = ") + chainText;
+                var comment = isResult
+                    ? Comment.Of(target)
+                    : Comment.Of(target + (accumulates ? " += " : " = ")).Append(chain.Parts.ToArray<object>());
 
                 backward.Add(new BackwardStatement(adjoint, Multiply(adjointOfTarget, partial), accumulates, comment));
             }
@@ -95,17 +95,49 @@ internal static class ReverseModeDifferentiator
 
         var gradient = method.Parameters
             .Where(p => p.IsDifferentiated)
-            .Select(p => new GradientEntry(p.Name, NameAllocator.ToPascalCase(p.Name), GradientOf(p.Name, method.Result, declared, adjoints)))
+            .Select(p => new GradientEntry(p.Name, GeneratedNames.Property(p.Name), GradientOf(p.Name, method.Result, declared, adjoints)))
             .ToEquatableArray();
 
         var gradientAdjoints = new HashSet<string>(gradient.Select(g => g.Value).OfType<Variable>().Select(v => v.Name));
         backward = InlineConstantAdjoints(backward, gradientAdjoints);
-        var program = new GradientProgram(
-            method,
-            forward.ToEquatableArray(),
-            CommonSubexpressions.Share(forward, backward, names, cancellationToken).ToEquatableArray(),
-            gradient);
+        var shared = CommonSubexpressions.Share(forward, backward, names, cancellationToken);
+        var program = new GradientProgram(method, Body(forward, shared).ToEquatableArray(), gradient, method.Result);
         return (program, diagnostics);
+    }
+
+    /// <summary>The gradient method's body: the forward sweep's definitions, then the backward sweep's, as statements.</summary>
+    private static List<Statement> Body(List<Assignment> forward, List<BackwardStatement> backward)
+    {
+        var body = new List<Statement> { new CommentLine { Comment = Comment.Of("Forward sweep: the method's own computation.") } };
+        foreach (var assignment in forward)
+        {
+            body.Add(assignment switch
+            {
+                { IsBoolean: true } => new DeclareBool(assignment.Target, assignment.Value),
+                { IsGradientStruct: true } => new DeclareVar(assignment.Target, assignment.Value),
+                { IntegerType: { } integerType } => new DeclareInteger(assignment.Target, integerType, assignment.Value),
+                _ => new DeclareReal(assignment.Target, assignment.Value) { IntegerCode = assignment.HasIntegerValue },
+            });
+        }
+
+        body.Add(new CommentLine());
+        if (backward.Count > 0)
+        {
+            body.Add(new CommentLine { Comment = Comment.Of("Backward sweep: the chain rule, from the result back to the parameters.") });
+            foreach (var statement in backward)
+            {
+                var target = new Variable(statement.Target);
+                body.Add(!statement.Accumulates
+                    ? new DeclareReal(statement.Target, statement.Value) { Comment = statement.Comment }
+                    : statement.Value is Negate negate
+                        ? new UpdateReal(target, UpdateOperator.Subtract, negate.Operand) { Comment = statement.Comment } // adj += −(a·b) reads better as adj −= a·b
+                        : new UpdateReal(target, UpdateOperator.Add, statement.Value) { Comment = statement.Comment });
+            }
+
+            body.Add(new CommentLine());
+        }
+
+        return body;
     }
 
     /// <summary>
@@ -198,7 +230,7 @@ internal static class ReverseModeDifferentiator
         {
             if (!_byVariable.TryGetValue(variable, out string? name))
             {
-                name = _names.Fresh("d" + NameAllocator.ToPascalCase(_result) + "_d" + variable);
+                name = _names.Fresh(GeneratedNames.Adjoint(_result, variable));
                 _byVariable[variable] = name;
             }
 

@@ -30,6 +30,14 @@ internal static class ExpressionWriter
         return builder.ToString();
     }
 
+    /// <summary>Prints the whole value of a real declaration or assignment: a constant alone as a real literal (<c>0.0</c>, <c>1f</c>).</summary>
+    public static string WriteValue(Expr expression, bool single = false)
+    {
+        var builder = new StringBuilder();
+        WriteTyped(expression, builder, single, integer: false);
+        return builder.ToString();
+    }
+
     /// <summary>Prints integer code (a count): constants stay integer literals, as the user wrote them.</summary>
     public static string WriteInteger(Expr expression)
     {
@@ -215,6 +223,10 @@ internal static class ExpressionWriter
 
             case VectorArgument vector:
                 builder.Append(Identifier(vector.Vector));
+                break;
+
+            case SavedPop pop:
+                builder.Append(Identifier(pop.Stack)).Append(".Pop()");
                 break;
 
             case VectorCall call:

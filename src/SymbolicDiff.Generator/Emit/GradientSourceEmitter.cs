@@ -111,46 +111,16 @@ internal static class GradientSourceEmitter
         string signature = string.Join(", ", method.Parameters.Select(p =>
             p.TypeName + " " + ExpressionWriter.Identifier(p.Name) + (p.DefaultValue is null ? string.Empty : " = " + p.DefaultValue)));
         string modifiers = method.IsStatic ? "public static" : "public";
-        using (writer.Block($"{modifiers} {method.MethodName}Gradient {method.MethodName}WithGradient({signature})"))
+        using (writer.Block($"{modifiers} {GeneratedNames.GradientStruct(method.MethodName)} {GeneratedNames.GradientMethod(method.MethodName)}({signature})"))
         {
-            writer.Line("// Forward sweep: the method's own computation.");
-            foreach (var assignment in program.Forward)
-            {
-                string type = assignment.IsDouble ? method.RealType : assignment.TypeName;
-                bool integerCode = assignment.IntegerType is not null || assignment.HasIntegerValue;
-                string value = integerCode ? ExpressionWriter.WriteInteger(assignment.Value) : ExpressionWriter.Write(assignment.Value, method.IsSingle);
-                writer.Line($"{type} {ExpressionWriter.Identifier(assignment.Target)} = {value};");
-            }
-
-            writer.Line();
-            if (program.Backward.Count > 0)
-            {
-                writer.Line("// Backward sweep: the chain rule, from the result back to the parameters.");
-                foreach (var statement in program.Backward)
-                {
-                    string target = ExpressionWriter.Identifier(statement.Target);
-                    var value = statement.Value;
-                    string head = method.RealType + " " + target + " =";
-                    if (statement.Accumulates)
-                    {
-                        // adj += −(a·b) reads better as adj −= a·b.
-                        head = value is Negate ? target + " -=" : target + " +=";
-                        value = value is Negate negate ? negate.Operand : value;
-                    }
-
-                    writer.Line($"{head} {ExpressionWriter.Write(value, method.IsSingle)}; {statement.Comment}");
-                }
-
-                writer.Line();
-            }
-
+            new StatementWriter(writer, method.RealType).Write(program.Body);
             foreach (var entry in program.Gradient.Where(e => e.Value is Constant { IsZero: true }))
             {
                 writer.Line($"// {method.Result} does not depend on {entry.ParameterName}: ∂{method.Result}/∂{entry.ParameterName} = 0.");
             }
 
-            string values = string.Join(", ", new[] { ExpressionWriter.Identifier(method.Result) }.Concat(program.Gradient.Select(e => ExpressionWriter.Write(e.Value, method.IsSingle))));
-            writer.Line($"return new {method.MethodName}Gradient({values});");
+            string values = string.Join(", ", new[] { ExpressionWriter.Identifier(program.Returned) }.Concat(program.Gradient.Select(e => ExpressionWriter.Write(e.Value, method.IsSingle))));
+            writer.Line($"return new {GeneratedNames.GradientStruct(method.MethodName)}({values});");
         }
     }
 
@@ -174,7 +144,7 @@ internal static class GradientSourceEmitter
 
         foreach (var parameter in method.Parameters.Where(p => p.IsDifferentiated))
         {
-            string output = Differentiation.LoopDifferentiator.OutputName(parameter);
+            string output = GeneratedNames.Output(parameter.Name);
             writer.Line(parameter.IsVector
                 ? $"/// <param name=\"{output}\">Receives ∂{method.MethodName}/∂{parameter.Name}, element by element (overwritten); must have the length of <paramref name=\"{parameter.Name}\"/> and must not overlap an input.</param>"
                 : $"/// <param name=\"{output}\">Receives ∂{method.MethodName}/∂{parameter.Name}.</param>");
@@ -185,14 +155,12 @@ internal static class GradientSourceEmitter
         writer.Line(GeneratedCodeAttribute);
         var parameters = method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name))
             .Concat(method.Parameters.Where(p => p.IsDifferentiated).Select(p =>
-                (p.IsVector ? $"global::System.Span<{real}> " : $"out {real} ") + Differentiation.LoopDifferentiator.OutputName(p)));
+                (p.IsVector ? $"global::System.Span<{real}> " : $"out {real} ") + GeneratedNames.Output(p.Name)));
         string modifiers = method.IsStatic ? "public static" : "public";
-        using (writer.Block($"{modifiers} {real} {method.MethodName}WithGradient({string.Join(", ", parameters)})"))
+        using (writer.Block($"{modifiers} {real} {GeneratedNames.GradientMethod(method.MethodName)}({string.Join(", ", parameters)})"))
         {
-            foreach (var line in program.LoopBody)
-            {
-                writer.Line(line.Text.Length == 0 ? string.Empty : new string(' ', 4 * line.Depth) + line.Text);
-            }
+            new StatementWriter(writer, real).Write(program.Body);
+            writer.Line($"return {ExpressionWriter.Identifier(program.Returned)};");
         }
     }
 
@@ -212,12 +180,12 @@ internal static class GradientSourceEmitter
         string signature = string.Join(", ", method.Parameters.Select(p =>
             p.TypeName + " " + ExpressionWriter.Identifier(p.Name) + (p.DefaultValue is null ? string.Empty : " = " + p.DefaultValue)));
         string modifiers = method.IsStatic ? "public static" : "public";
-        using (writer.Block($"{modifiers} {method.MethodName}Gradient {method.MethodName}WithGradient({signature})"))
+        using (writer.Block($"{modifiers} {GeneratedNames.GradientStruct(method.MethodName)} {GeneratedNames.GradientMethod(method.MethodName)}({signature})"))
         {
             var arguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name)).ToList();
             foreach (var parameter in method.Parameters.Where(p => p.IsDifferentiated))
             {
-                string output = Differentiation.LoopDifferentiator.OutputName(parameter);
+                string output = GeneratedNames.Output(parameter.Name);
                 if (parameter.IsVector)
                 {
                     writer.Line($"var {output} = new {real}[{ExpressionWriter.Identifier(parameter.Name)}.Length];");
@@ -230,8 +198,8 @@ internal static class GradientSourceEmitter
             }
 
             string value = method.Parameters.Any(p => p.Name == "value") ? "value_" : "value";
-            writer.Line($"{real} {value} = {method.MethodName}WithGradient({string.Join(", ", arguments)});");
-            var values = new[] { value }.Concat(method.Parameters.Where(p => p.IsDifferentiated).Select(Differentiation.LoopDifferentiator.OutputName));
+            writer.Line($"{real} {value} = {GeneratedNames.GradientMethod(method.MethodName)}({string.Join(", ", arguments)});");
+            var values = new[] { value }.Concat(method.Parameters.Where(p => p.IsDifferentiated).Select(p => GeneratedNames.Output(p.Name)));
             writer.Line($"return new {method.MethodName}Gradient({string.Join(", ", values)});");
         }
     }

@@ -122,3 +122,6 @@ internal sealed record VectorCall(VectorFunction Function, EquatableArray<Expr> 
 
 /// <summary>A whole vector passed to a function (<c>logits</c> in <c>SoftmaxCrossEntropy(logits, k)</c>).</summary>
 internal sealed record VectorArgument(string Vector) : Expr;
+
+/// <summary><c>stack.Pop()</c>: the most recent value saved on a <see cref="SavePush"/> stack.</summary>
+internal sealed record SavedPop(string Stack) : Expr;

@@ -1,11 +1,14 @@
 namespace SymbolicDiff.Generator.Model;
 
-/// <summary>One line of the backward sweep: <c>double Target = Value;</c>, or <c>Target += Value;</c> when accumulating.</summary>
+/// <summary>
+/// One line of a loop-free backward sweep while it is being built and simplified: <c>double Target = Value;</c>,
+/// or <c>Target += Value;</c> when accumulating. It becomes a <see cref="Statement"/> of the program's body.
+/// </summary>
 /// <param name="Target">The adjoint or local-partial variable.</param>
 /// <param name="Value">The simplified right-hand side.</param>
 /// <param name="Accumulates">True for <c>+=</c> (a later contribution to an adjoint already declared).</param>
 /// <param name="Comment">The chain-rule step this line performs, in ∂ notation.</param>
-internal sealed record BackwardStatement(string Target, Expr Value, bool Accumulates, string Comment);
+internal sealed record BackwardStatement(string Target, Expr Value, bool Accumulates, Comment? Comment);
 
 /// <summary>The gradient entry of one differentiated parameter.</summary>
 /// <param name="ParameterName">The user's parameter name.</param>
@@ -14,16 +17,13 @@ internal sealed record BackwardStatement(string Target, Expr Value, bool Accumul
 internal sealed record GradientEntry(string ParameterName, string PropertyName, Expr Value);
 
 /// <summary>
-/// The output of differentiation and simplification, everything emission needs: the forward sweep (the
-/// user's statements in single-assignment form, minus any that do not reach the result), the backward
-/// sweep, and the gradient entries.
+/// The output of differentiation, everything emission needs, as IR: the body of the gradient method (forward
+/// sweep, then backward sweep, with argument checks and saved values as statements), the gradient entries, and
+/// the local holding the method's value. Emit adds the signature and the return, which follow the method's
+/// signature, and prints the rest as it is.
 /// </summary>
 internal sealed record GradientProgram(
     MethodModel Method,
-    EquatableArray<Assignment> Forward,
-    EquatableArray<BackwardStatement> Backward,
-    EquatableArray<GradientEntry> Gradient)
-{
-    /// <summary>For a method with loops or vectors: the whole generated method body, line by line (Forward and Backward are then empty).</summary>
-    public EquatableArray<CodeLine> LoopBody { get; init; }
-}
+    EquatableArray<Statement> Body,
+    EquatableArray<GradientEntry> Gradient,
+    string Returned);

@@ -4,11 +4,19 @@ namespace SymbolicDiff.Generator.Model;
 // mutable (a loop-carried sum is one variable updated n times), so the backward sweep runs the loops again
 // in reverse and restores overwritten values that it needs from a stack of saved values.
 
-/// <summary>One statement of a method with loops or vectors.</summary>
-internal abstract record Statement;
+/// <summary>One statement of a method, or of the gradient generated from it.</summary>
+internal abstract record Statement
+{
+    /// <summary>The comment Emit writes after the statement (or alone, for a <see cref="CommentLine"/>), or null.</summary>
+    public Comment? Comment { get; init; }
+}
 
 /// <summary><c>double name = value;</c>: a real local declared (and so born) here.</summary>
-internal sealed record DeclareReal(string Name, Expr Value) : Statement;
+internal sealed record DeclareReal(string Name, Expr Value) : Statement
+{
+    /// <summary>The value is integer arithmetic, written as the user wrote it (<c>double half = n / 2;</c>).</summary>
+    public bool IntegerCode { get; init; }
+}
 
 /// <summary><c>bool name = condition;</c>: an <c>if</c>'s condition, recorded so that the backward sweep takes the same branch.</summary>
 internal sealed record DeclareBool(string Name, Expr Condition) : Statement;
@@ -37,5 +45,3 @@ internal sealed record AssignReal(Expr Target, Expr Value, string Source) : Stat
 /// </summary>
 internal sealed record ForLoop(string Counter, string CounterType, Expr From, Expr To, EquatableArray<Statement> Body, bool Descending = false) : Statement;
 
-/// <summary>One line of generated code at an indentation depth (relative to the method body).</summary>
-internal sealed record CodeLine(int Depth, string Text);

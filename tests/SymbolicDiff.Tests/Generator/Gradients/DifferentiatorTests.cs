@@ -90,10 +90,10 @@ public class DifferentiatorTests
         var program = Differentiate(NeuronModel());
 
         Assert.Equal(new[] { "w", "b" }, program.Gradient.Select(g => g.ParameterName));
-        Assert.DoesNotContain(program.Backward, s => s.Target.EndsWith("_dx", StringComparison.Ordinal) || s.Target.EndsWith("_dy", StringComparison.Ordinal));
+        Assert.DoesNotContain(BackwardOf(program), s => s.Target.EndsWith("_dx", StringComparison.Ordinal) || s.Target.EndsWith("_dy", StringComparison.Ordinal));
 
         // The forward sweep is the method's own program, untouched.
-        Assert.Equal(NeuronModel().Body, program.Forward);
+        Assert.Equal(NeuronModel().Body.Select(a => (a.Target, a.Value)), ForwardOf(program).Select(a => (a.Target, a.Value)));
     }
 
     // ---- Fan-out: an adjoint accumulated from several uses -----------------------------------------------
@@ -120,7 +120,7 @@ public class DifferentiatorTests
         Assert.Equal(dRdu, run.Variables["dR_du"], Tolerance);
         Assert.Equal(y * dRdu + 1, run.Gradient["X"], Tolerance);
         Assert.Equal(x * dRdu, run.Gradient["Y"], Tolerance);
-        Assert.Contains(program.Backward, s => s.Accumulates);
+        Assert.Contains(BackwardOf(program), s => s.Accumulates);
     }
 
     // ---- Dead code and constants --------------------------------------------------------------------------
@@ -139,8 +139,8 @@ public class DifferentiatorTests
             Assign("c", Mul(K, C(2))),
             Assign("r", Mul(W, new Variable("c")))));
 
-        Assert.Equal(new[] { "c", "r" }, program.Forward.Select(a => a.Target));
-        var statement = Assert.Single(program.Backward);
+        Assert.Equal(new[] { "c", "r" }, ForwardOf(program).Select(a => a.Target));
+        var statement = Assert.Single(BackwardOf(program));
         Assert.False(statement.Accumulates);
         Assert.Equal(new Variable("c"), statement.Value);
 
@@ -160,7 +160,7 @@ public class DifferentiatorTests
     {
         var program = Differentiate(Method("Second", new[] { Parameter("x", true), Parameter("y", true) }, "y"));
 
-        Assert.Empty(program.Backward);
+        Assert.Empty(BackwardOf(program));
         Assert.Equal(Constant.Zero, program.Gradient[0].Value);
         Assert.Equal(Constant.One, program.Gradient[1].Value);
     }
@@ -171,7 +171,7 @@ public class DifferentiatorTests
         // r = 2k with only x differentiated.
         var program = Differentiate(Method("R", new[] { Parameter("x", true), Parameter("k", false) }, "r", Assign("r", Mul(C(2), K))));
 
-        Assert.Empty(program.Backward);
+        Assert.Empty(BackwardOf(program));
         Assert.Equal(Constant.Zero, Assert.Single(program.Gradient).Value);
     }
 
@@ -243,11 +243,11 @@ public class DifferentiatorTests
         var run = Interpreter.Run(quotient, ("x", 3.0), ("y", -4.0));
         Assert.Equal(1 / -4.0, run.Gradient["X"], Tolerance);
         Assert.Equal(-3.0 / 16.0, run.Gradient["Y"], Tolerance);    // −x/y²
-        Assert.Contains(quotient.Backward, s => Mentions(s.Value, "r"));
+        Assert.Contains(BackwardOf(quotient), s => Mentions(s.Value, "r"));
 
         var exponential = Differentiate(Method(
             "E", new[] { Parameter("x", true), Parameter("y", true) }, "e", Assign("e", Exp(Mul(X, Y)))));
-        Assert.DoesNotContain(exponential.Backward, s => CallsAnything(s.Value));
+        Assert.DoesNotContain(BackwardOf(exponential), s => CallsAnything(s.Value));
         var expRun = Interpreter.Run(exponential, ("x", 0.5), ("y", -1.0));
         Assert.Equal(-Math.Exp(-0.5), expRun.Gradient["X"], Tolerance);   // y·e^(xy)
         Assert.Equal(0.5 * Math.Exp(-0.5), expRun.Gradient["Y"], Tolerance);
@@ -425,13 +425,13 @@ public class DifferentiatorTests
             var variables = arguments.ToDictionary(a => a.Name, a => a.Value);
             Assert.Equal(program.Method.Parameters.Select(p => p.Name).OrderBy(n => n), variables.Keys.OrderBy(n => n));
 
-            foreach (var assignment in program.Forward)
+            foreach (var assignment in ForwardOf(program))
             {
                 Assert.False(variables.ContainsKey(assignment.Target), $"forward: {assignment.Target} is defined twice");
                 variables[assignment.Target] = Evaluate(assignment.Value, variables);
             }
 
-            foreach (var statement in program.Backward)
+            foreach (var statement in BackwardOf(program))
             {
                 double value = Evaluate(statement.Value, variables);
                 if (statement.Accumulates)
@@ -509,5 +509,51 @@ public class DifferentiatorTests
                 ? f(a)
                 : throw new NotSupportedException("no definition for " + call.Function.QualifiedName),
         };
+    }
+
+    /// <summary>A definition of the gradient body, as the interpreter and the assertions read it.</summary>
+    private sealed record Step(string Target, Expr Value, bool Accumulates);
+
+    /// <summary>The forward sweep: the body's definitions before the backward sweep's heading.</summary>
+    private static List<Step> ForwardOf(GradientProgram program) => Steps(program).TakeWhile(s => s.Target != BackwardHeading).ToList();
+
+    /// <summary>The backward sweep: the body's definitions and accumulations after its heading.</summary>
+    private static List<Step> BackwardOf(GradientProgram program) => Steps(program).SkipWhile(s => s.Target != BackwardHeading).Skip(1).ToList();
+
+    private const string BackwardHeading = "\u0001backward";
+
+    private static IEnumerable<Step> Steps(GradientProgram program)
+    {
+        foreach (var statement in program.Body)
+        {
+            switch (statement)
+            {
+                case CommentLine { Comment: { } comment } when comment.Parts.OfType<CommentText>().Any(t => t.Text.StartsWith("Backward sweep", StringComparison.Ordinal)):
+                    yield return new Step(BackwardHeading, Constant.Zero, false);
+                    break;
+                case DeclareReal real:
+                    yield return new Step(real.Name, real.Value, false);
+                    break;
+                case DeclareBool condition:
+                    yield return new Step(condition.Name, condition.Condition, false);
+                    break;
+                case DeclareVar declaration:
+                    yield return new Step(declaration.Name, declaration.Value, false);
+                    break;
+                case DeclareInteger integer:
+                    yield return new Step(integer.Name, integer.Value, false);
+                    break;
+                case UpdateReal { Target: Variable target, Operator: UpdateOperator.Add } update:
+                    yield return new Step(target.Name, update.Value, true);
+                    break;
+                case UpdateReal { Target: Variable target, Operator: UpdateOperator.Subtract } update:
+                    yield return new Step(target.Name, new Negate(update.Value), true);
+                    break;
+                case CommentLine:
+                    break;
+                default:
+                    throw new InvalidOperationException("Unexpected statement in a loop-free gradient body: " + statement);
+            }
+        }
     }
 }

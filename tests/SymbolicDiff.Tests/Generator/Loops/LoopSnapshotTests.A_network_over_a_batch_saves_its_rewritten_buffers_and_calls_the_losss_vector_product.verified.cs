@@ -43,7 +43,7 @@ partial class Models
         int rows = features.Length / d;
         global::System.Span<double> hidden = stackalloc double[hiddenCount];
         global::System.Span<double> logits = stackalloc double[classes];
-        double total = 0;
+        double total = 0.0;
         for (int r = 0; r < rows; r++)
         {
             for (int j = 0; j < hiddenCount; j++)
@@ -58,7 +58,7 @@ partial class Models
             }
             for (int k = 0; k < classes; k++)
             {
-                double z = 0;
+                double z = 0.0;
                 for (int j = 0; j < hiddenCount; j++)
                 {
                     z += w2[k * hiddenCount + j] * hidden[j];

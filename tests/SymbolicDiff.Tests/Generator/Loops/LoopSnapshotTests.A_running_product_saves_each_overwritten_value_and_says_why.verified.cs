@@ -24,7 +24,7 @@ partial class Models
         // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
         var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[128]);
         // Forward sweep: the method's own computation.
-        double p = 1;
+        double p = 1.0;
         for (int vIndex = 0; vIndex < x.Length; vIndex++)
         {
             double v = x[vIndex];

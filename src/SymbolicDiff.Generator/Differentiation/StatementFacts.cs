@@ -1,0 +1,76 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymbolicDiff.Generator.Model;
+
+namespace SymbolicDiff.Generator.Differentiation;
+
+/// <summary>Small queries over statements, and the one place that knows which expressions and names a statement holds.</summary>
+internal static class StatementFacts
+{
+    /// <summary>Every name a statement declares, writes or reads, nested loops included (comments excluded).</summary>
+    public static IEnumerable<string> Names(Statement statement)
+    {
+        foreach (var name in DeclaredName(statement) is { } declared ? new[] { declared } : Enumerable.Empty<string>())
+        {
+            yield return name;
+        }
+
+        foreach (var node in Expressions(statement).SelectMany(Nodes))
+        {
+            switch (node)
+            {
+                case Variable variable:
+                    yield return variable.Name;
+                    break;
+                case Element element:
+                    yield return element.Vector;
+                    break;
+                case VectorArgument vector:
+                    yield return vector.Vector;
+                    break;
+                case SavedPop pop:
+                    yield return pop.Stack;
+                    break;
+            }
+        }
+
+        if (statement is ForLoop loop)
+        {
+            yield return loop.Counter;
+            foreach (var name in loop.Body.SelectMany(Names))
+            {
+                yield return name;
+            }
+        }
+    }
+
+    private static IEnumerable<Expr> Nodes(Expr expression) =>
+        new[] { expression }.Concat(ExpressionFacts.Children(expression).SelectMany(Nodes));
+
+    /// <summary>The name a declaration introduces, or null.</summary>
+    public static string? DeclaredName(Statement statement) => statement switch
+    {
+        DeclareReal real => real.Name,
+        DeclareBool condition => condition.Name,
+        DeclareInteger integer => integer.Name,
+        DeclareBuffer buffer => buffer.Name,
+        DeclareVar declaration => declaration.Name,
+        _ => null,
+    };
+
+    /// <summary>The expressions a statement holds directly (not those of a loop's body).</summary>
+    public static IEnumerable<Expr> Expressions(Statement statement) => statement switch
+    {
+        DeclareReal real => new[] { real.Value },
+        DeclareBool condition => new[] { condition.Condition },
+        DeclareInteger integer => new[] { integer.Value },
+        DeclareBuffer buffer => new[] { buffer.Length },
+        DeclareVar declaration => new[] { declaration.Value },
+        AssignReal assign => new[] { assign.Target, assign.Value },
+        UpdateReal update => new[] { update.Target, update.Value },
+        CallStatement call => new[] { call.Call },
+        SavePush push => new[] { push.Value },
+        ForLoop loop => new[] { loop.From, loop.To },
+        _ => Enumerable.Empty<Expr>(),
+    };
+}

@@ -1,0 +1,170 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using SymbolicDiff.Generator.Model;
+
+namespace SymbolicDiff.Generator.Emit;
+
+/// <summary>
+/// Prints the statements of a gradient body as C#, one statement a line (a loop as a block), each followed by
+/// its comment. This and <see cref="ExpressionWriter"/> are the only places that know how C# is written.
+/// </summary>
+internal sealed class StatementWriter
+{
+    private readonly IndentedWriter _writer;
+    private readonly bool _single;
+    private readonly string _real;
+
+    public StatementWriter(IndentedWriter writer, string realType)
+    {
+        _writer = writer;
+        _real = realType;
+        _single = realType == "float";
+    }
+
+    /// <summary>Writes <paramref name="statements"/>, <paramref name="depth"/> levels deeper than the writer's own indentation.</summary>
+    public void Write(IEnumerable<Statement> statements, int depth = 0)
+    {
+        foreach (var statement in statements)
+        {
+            Write(statement, depth);
+        }
+    }
+
+    private void Write(Statement statement, int depth)
+    {
+        switch (statement)
+        {
+            case ForLoop loop:
+                Line(depth, ForHeader(loop), statement.Comment);
+                Line(depth, "{", comment: null);
+                Write(loop.Body, depth + 1);
+                Line(depth, "}", comment: null);
+                break;
+
+            case CommentLine:
+                Line(depth, statement.Comment is null ? string.Empty : "// " + CommentText(statement.Comment), comment: null);
+                break;
+
+            case DeclareAdjointBuffer buffer:
+                Line(depth, $"var {buffer.Name}Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<{_real}>({Id(buffer.Buffer)}.Length, stackalloc {_real}[{buffer.StackBound}]);", statement.Comment);
+                Line(depth, $"global::System.Span<{_real}> {buffer.Name} = {buffer.Name}Storage.Span;", comment: null);
+                break;
+
+            default:
+                Line(depth, Text(statement), statement.Comment);
+                break;
+        }
+    }
+
+    /// <summary>A one-line statement as C#, without its comment (also how a backward comment quotes a forward statement).</summary>
+    public string Text(Statement statement) => statement switch
+    {
+        DeclareReal real => $"{_real} {Id(real.Name)} = {(real.IntegerCode ? ExpressionWriter.WriteInteger(real.Value) : Value(real.Value))};",
+        DeclareInteger integer => $"{integer.TypeName} {Id(integer.Name)} = {ExpressionWriter.WriteInteger(integer.Value)};",
+        DeclareBool condition => $"bool {Id(condition.Name)} = {Code(condition.Condition)};",
+        DeclareVar declaration => $"var {Id(declaration.Name)} = {Code(declaration.Value)};",
+        DeclareBuffer buffer => buffer.OnStack
+            ? $"global::System.Span<{_real}> {Id(buffer.Name)} = stackalloc {_real}[{ExpressionWriter.WriteInteger(buffer.Length)}];"
+            : $"{_real}[] {Id(buffer.Name)} = new {_real}[{ExpressionWriter.WriteInteger(buffer.Length)}];",
+        AssignReal assign => AssignmentText(assign) + ";",
+        UpdateReal update => $"{Code(update.Target)} {UpdateOperatorText(update.Operator)} {Value(update.Value)};",
+        CallStatement call => Code(call.Call) + ";",
+        SavePush push => $"{Id(push.Stack)}.Push({Code(push.Value)});",
+        DeclareSavedValues saved => $"var {Id(saved.Name)} = new global::SymbolicDiff.Runtime.SavedValues<{_real}>(stackalloc {_real}[{saved.StackBound}]);",
+        Release release => (release.IsAdjointBuffer ? release.Name + "Storage" : Id(release.Name)) + ".Dispose();",
+        ClearOutput clear => $"{clear.Output}.Clear();",
+        CheckOutputLength check =>
+            $"if ({check.Output}.Length != {Id(check.Parameter)}.Length) throw new global::System.ArgumentException(\"{check.Output} must have the length of {check.Parameter} (\" + {Id(check.Parameter)}.Length + \"), not \" + {check.Output}.Length + \".\", nameof({check.Output}));",
+        CheckNoOverlap { OthersAreOutputs: false } check =>
+            $"if ({Overlaps(check)}) throw new global::System.ArgumentException(\"{check.Output} must not overlap an input ({string.Join(", ", check.Others)}): the gradient would overwrite it.\", nameof({check.Output}));",
+        CheckNoOverlap check =>
+            $"if ({Overlaps(check)}) throw new global::System.ArgumentException(\"{check.Output} must not overlap another gradient output ({string.Join(", ", check.Others)}).\", nameof({check.Output}));",
+        _ => throw new System.InvalidOperationException("No C# form for the statement " + statement.GetType().Name + "."),
+    };
+
+    /// <summary>A comment's text (without the leading <c>//</c>).</summary>
+    public string CommentText(Comment comment)
+    {
+        var builder = new StringBuilder();
+        foreach (var part in comment.Parts)
+        {
+            builder.Append(part switch
+            {
+                CommentText text => text.Text,
+                CommentExpression { AsCode: true } expression => Code(expression.Expression),
+                CommentExpression expression => ExpressionWriter.Write(expression.Expression),
+                QuotedStatement quoted => Text(quoted.Statement),
+                _ => string.Empty,
+            });
+        }
+
+        return builder.ToString();
+    }
+
+    private void Line(int depth, string text, Comment? comment)
+    {
+        string indent = new(' ', 4 * depth);
+        string suffix = comment is null || comment.Parts.Count == 0 ? string.Empty : " // " + CommentText(comment);
+        _writer.Line(text.Length == 0 && suffix.Length == 0 ? string.Empty : indent + text + suffix);
+    }
+
+    private string Overlaps(CheckNoOverlap check) =>
+        string.Join(" || ", check.Others.Select(other =>
+            $"global::System.MemoryExtensions.Overlaps({check.Output}, (global::System.ReadOnlySpan<{_real}>){(check.OthersAreOutputs ? other : Id(other))})"));
+
+    private static string UpdateOperatorText(UpdateOperator op) => op switch
+    {
+        UpdateOperator.Add => "+=",
+        UpdateOperator.Subtract => "-=",
+        UpdateOperator.Multiply => "*=",
+        _ => "=",
+    };
+
+    /// <summary><c>s += e</c> as the user wrote it, when the value is the target combined with one more term.</summary>
+    private string AssignmentText(AssignReal assign)
+    {
+        // Inside an if: v = branch ? e : v is written back as the guarded assignment it came from.
+        if (assign.Value is Conditional { WhenFalse: var unchanged } guarded && unchanged.Equals(assign.Target))
+        {
+            return $"if ({Code(guarded.Condition)}) {AssignmentText(assign with { Value = guarded.WhenTrue })}";
+        }
+
+        string target = Code(assign.Target);
+        if (assign.Value is Binary { Left: var left, Right: var right } binary && left.Equals(assign.Target) &&
+            binary.Operator is BinaryOperator.Add or BinaryOperator.Subtract or BinaryOperator.Multiply or BinaryOperator.Divide)
+        {
+            string op = binary.Operator switch
+            {
+                BinaryOperator.Add => "+=",
+                BinaryOperator.Subtract => "-=",
+                BinaryOperator.Multiply => "*=",
+                _ => "/=",
+            };
+            return $"{target} {op} {Code(right)}";
+        }
+
+        return $"{target} = {Value(assign.Value)}";
+    }
+
+    /// <summary>The loop as the user wrote it: <c>i &lt; n</c> or <c>i &lt;= n</c>, <c>i &gt;= 0</c> or <c>i &gt; n</c>.</summary>
+    private static string ForHeader(ForLoop loop)
+    {
+        string counter = Id(loop.Counter);
+        string from = ExpressionWriter.WriteInteger(loop.From);
+        string condition = loop.Descending
+            ? (InclusiveBound(loop.To, BinaryOperator.Subtract) is { } lowest ? $"{counter} >= {ExpressionWriter.WriteInteger(lowest)}" : $"{counter} > {ExpressionWriter.WriteInteger(loop.To)}")
+            : (InclusiveBound(loop.To, BinaryOperator.Add) is { } highest ? $"{counter} <= {ExpressionWriter.WriteInteger(highest)}" : $"{counter} < {ExpressionWriter.WriteInteger(loop.To)}");
+        return $"for ({loop.CounterType} {counter} = {from}; {condition}; {counter}{(loop.Descending ? "--" : "++")})";
+    }
+
+    /// <summary>n for an exclusive bound written n + 1 (ascending) or n − 1 (descending), as <c>&lt;=</c> and <c>&gt;=</c> are recorded.</summary>
+    private static Expr? InclusiveBound(Expr bound, BinaryOperator offset) =>
+        bound is Binary { Right: Constant { Value: 1 } } binary && binary.Operator == offset ? binary.Left : null;
+
+    private string Code(Expr expression) => ExpressionWriter.Write(expression, _single);
+
+    private string Value(Expr expression) => ExpressionWriter.WriteValue(expression, _single);
+
+    private static string Id(string name) => ExpressionWriter.Identifier(name);
+}

@@ -1,0 +1,33 @@
+namespace SymbolicDiff.Generator.Model;
+
+/// <summary>
+/// Every name the generator gives to generated code, in one place, so that the parser (which must keep the
+/// user's names clear of them), the transforms and Emit agree: <c>MWithGradient</c>, <c>MGradient</c>,
+/// <c>dWeights</c>, <c>dLoss_dz</c>, <c>saved</c>.
+/// </summary>
+internal static class GeneratedNames
+{
+    /// <summary>The generated method that returns the value and the gradient of <paramref name="method"/>.</summary>
+    public static string GradientMethod(string method) => method + "WithGradient";
+
+    /// <summary>The generated record struct holding the value and the gradient of <paramref name="method"/>.</summary>
+    public static string GradientStruct(string method) => method + "Gradient";
+
+    /// <summary>The gradient output of a differentiated parameter (a span or an <c>out</c>): <c>dWeights</c>, <c>dBias</c>.</summary>
+    public static string Output(string parameter) => "d" + NameAllocator.ToPascalCase(parameter);
+
+    /// <summary>The gradient property of a differentiated parameter in the gradient struct: <c>W</c> for <c>w</c>.</summary>
+    public static string Property(string parameter) => NameAllocator.ToPascalCase(parameter);
+
+    /// <summary>The adjoint ∂result/∂variable, named as a person would: <c>dLoss_dz</c>.</summary>
+    public static string Adjoint(string result, string variable) => "d" + NameAllocator.ToPascalCase(result) + "_d" + variable;
+
+    /// <summary>A named local partial ∂target/∂input: <c>da_dz</c>.</summary>
+    public static string LocalPartial(string target, string input) => "d" + target + "_d" + input;
+
+    /// <summary>The stack of values the backward sweep restores.</summary>
+    public const string SavedStack = "saved";
+
+    /// <summary>The local holding a called [Differentiable] method's gradient struct: <c>squareGradient</c>.</summary>
+    public static string CalleeGradient(string callee) => NameAllocator.ToCamelCase(callee) + "Gradient";
+}

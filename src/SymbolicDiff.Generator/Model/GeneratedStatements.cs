@@ -1,0 +1,49 @@
+namespace SymbolicDiff.Generator.Model;
+
+// Statements that only the transforms create (the parser never does): what a gradient body needs beyond the
+// user's own statements. They are IR like the others, and only Emit turns them into C#.
+
+/// <summary>How a generated update combines its value with the target: <c>=</c>, <c>+=</c>, <c>-=</c> or <c>*=</c>.</summary>
+internal enum UpdateOperator
+{
+    Set,
+    Add,
+    Subtract,
+    Multiply,
+}
+
+/// <summary><c>target op value;</c> on an adjoint or a gradient output (which, unlike <see cref="AssignReal"/>, holds only the new part of the value).</summary>
+internal sealed record UpdateReal(Expr Target, UpdateOperator Operator, Expr Value) : Statement;
+
+/// <summary><c>var name = value;</c>: the gradient struct a called [Differentiable] method returns.</summary>
+internal sealed record DeclareVar(string Name, Expr Value) : Statement;
+
+/// <summary>A call made for its effect (a vector-Jacobian product that adds into an adjoint span).</summary>
+internal sealed record CallStatement(Expr Call) : Statement;
+
+/// <summary>A line holding only its <see cref="Statement.Comment"/>; with no comment, an empty line.</summary>
+internal sealed record CommentLine : Statement;
+
+/// <summary><c>stack.Push(value);</c>: a value the backward sweep needs after the forward sweep overwrites it.</summary>
+internal sealed record SavePush(string Stack, Expr Value) : Statement;
+
+/// <summary>The stack of saved values, on the call stack up to <paramref name="StackBound"/> values and pooled above.</summary>
+internal sealed record DeclareSavedValues(string Name, int StackBound) : Statement;
+
+/// <summary>The adjoint of a local buffer: as long as <paramref name="Buffer"/>, on the stack up to <paramref name="StackBound"/> elements, pooled above.</summary>
+internal sealed record DeclareAdjointBuffer(string Name, string Buffer, int StackBound) : Statement;
+
+/// <summary>Returns what a <see cref="DeclareSavedValues"/> or <see cref="DeclareAdjointBuffer"/> rented.</summary>
+internal sealed record Release(string Name, bool IsAdjointBuffer) : Statement;
+
+/// <summary><c>output.Clear();</c>: a gradient span is overwritten, not accumulated into.</summary>
+internal sealed record ClearOutput(string Output) : Statement;
+
+/// <summary>The argument check that a gradient output span has its parameter's length.</summary>
+internal sealed record CheckOutputLength(string Output, string Parameter) : Statement;
+
+/// <summary>
+/// The argument check that a gradient output span overlaps none of <paramref name="Others"/>: the method's real
+/// inputs (so that writing the gradient cannot change what it is computed from), or the earlier outputs.
+/// </summary>
+internal sealed record CheckNoOverlap(string Output, EquatableArray<string> Others, bool OthersAreOutputs) : Statement;
