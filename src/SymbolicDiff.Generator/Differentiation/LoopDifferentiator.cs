@@ -778,11 +778,26 @@ internal sealed class LoopDifferentiator
         foreach (var (input, partial) in partials.Inputs)
         {
             var resolved = Resolve(partial, valueExpr, calleeGradient, calleeGradientName);
-            var contribution = Multiply(adjointOfTarget, resolved);
             var adjoint = AdjointOf(input);
             var chain = IsSeed(target)
                 ? Comment.Of($"∂{_method.Result}/∂", input)
                 : Comment.Of($"∂{_method.Result}/∂", input, " += ", $"∂{_method.Result}/∂", target, " · ∂", target, "/∂", input);
+
+            // An element read on one side of a conditional only (i == 0 ? x[i] : x[i - 1]) may not exist where
+            // the other side was taken, so its contribution runs under the same condition, never evaluating its index.
+            if (input is Element && Guard(resolved) is { } guard)
+            {
+                var guardedContribution = Multiply(adjointOfTarget, guard.Partial);
+                Statement update = guardedContribution is Negate negatedContribution
+                    ? new UpdateReal(adjoint, UpdateOperator.Subtract, negatedContribution.Operand) { Comment = chain }
+                    : new UpdateReal(adjoint, UpdateOperator.Add, guardedContribution) { Comment = chain };
+                var guardedLine = new BackwardLine(new IfStatement(guard.Condition, new[] { update }.ToEquatableArray()));
+                guardedLine.Mentions.UnionWith(ExpressionFacts.Variables(guardedContribution).Concat(ExpressionFacts.Variables(guard.Condition)));
+                output.Add(guardedLine);
+                continue;
+            }
+
+            var contribution = Multiply(adjointOfTarget, resolved);
             var line = new BackwardLine(null, adjoint, contribution, chain);
             line.Mentions.Add(AdjointName(TargetName(input)));
             line.Mentions.UnionWith(ExpressionFacts.Variables(contribution));
@@ -850,6 +865,42 @@ internal sealed class LoopDifferentiator
         line.Mentions.UnionWith(ExpressionFacts.Variables(adjointTarget));
         output.Add(line);
     }
+
+    /// <summary>
+    /// A partial that is zero on one side of a conditional (<c>c ? p : 0</c>, <c>c ? 0 : p</c>, nested): the
+    /// condition under which it is not zero, and its value there; null for any other partial.
+    /// </summary>
+    private static (Expr Condition, Expr Partial)? Guard(Expr partial)
+    {
+        if (partial is not Conditional conditional)
+        {
+            return null;
+        }
+
+        (Expr Condition, Expr Partial)? taken = conditional switch
+        {
+            { WhenFalse: Constant { IsZero: true } } => (conditional.Condition, conditional.WhenTrue),
+            { WhenTrue: Constant { IsZero: true } } => (Negated(conditional.Condition), conditional.WhenFalse),
+            _ => null,
+        };
+        if (taken is not { } outer)
+        {
+            return null;
+        }
+
+        return Guard(outer.Partial) is { } inner
+            ? (new Logical(LogicalOperator.And, outer.Condition, inner.Condition), inner.Partial)
+            : outer;
+    }
+
+    /// <summary>!c, written i != 0 for i == 0 (exact, even for NaN; &lt; and &gt;= are not each other's negation for NaN).</summary>
+    private static Expr Negated(Expr condition) => condition switch
+    {
+        Comparison { Operator: ComparisonOperator.Equal } equal => equal with { Operator = ComparisonOperator.NotEqual },
+        Comparison { Operator: ComparisonOperator.NotEqual } unequal => unequal with { Operator = ComparisonOperator.Equal },
+        Not not => not.Operand,
+        _ => new Not(condition),
+    };
 
     /// <summary>A partial as the backward sweep evaluates it: the statement's value where the rule used it, simplified.</summary>
     private static Expr Resolve(Expr partial, Expr valueExpr, Expr? calleeGradient = null, Expr? calleeGradientName = null) =>

@@ -42,6 +42,14 @@ internal static class StatementFacts
                 yield return name;
             }
         }
+
+        if (statement is IfStatement guarded)
+        {
+            foreach (var name in guarded.Then.SelectMany(Names))
+            {
+                yield return name;
+            }
+        }
     }
 
     private static IEnumerable<Expr> Nodes(Expr expression) =>
@@ -71,6 +79,7 @@ internal static class StatementFacts
         CallStatement call => new[] { call.Call },
         SavePush push => new[] { push.Value },
         ForLoop loop => new[] { loop.From, loop.To },
+        IfStatement guarded => new[] { guarded.Condition },
         _ => Enumerable.Empty<Expr>(),
     };
 }

@@ -42,6 +42,17 @@ internal sealed class StatementWriter
                 Line(depth, "}", comment: null);
                 break;
 
+            case IfStatement { Then.Count: 1 } guarded when guarded.Then[0] is not (ForLoop or IfStatement or DeclareAdjointBuffer):
+                Line(depth, $"if ({Code(guarded.Condition)}) {Text(guarded.Then[0])}", guarded.Then[0].Comment ?? statement.Comment);
+                break;
+
+            case IfStatement guarded:
+                Line(depth, $"if ({Code(guarded.Condition)})", statement.Comment);
+                Line(depth, "{", comment: null);
+                Write(guarded.Then, depth + 1);
+                Line(depth, "}", comment: null);
+                break;
+
             case CommentLine:
                 Line(depth, statement.Comment is null ? string.Empty : "// " + CommentText(statement.Comment), comment: null);
                 break;

@@ -38,6 +38,9 @@ internal sealed record DeclareBuffer(string Name, Expr Length, bool OnStack) : S
 /// </summary>
 internal sealed record AssignReal(Expr Target, Expr Value, string Source) : Statement;
 
+/// <summary><c>if (condition) { then }</c>: in a backward sweep, a contribution that must not run where the forward sweep's branch was not taken (its index may not exist).</summary>
+internal sealed record IfStatement(Expr Condition, EquatableArray<Statement> Then) : Statement;
+
 /// <summary>
 /// <c>for (int counter = from; counter &lt; to; counter++) body</c>, or with <paramref name="Descending"/>
 /// <c>for (int counter = from; counter &gt; to; counter--) body</c>: every supported loop is brought to one of

@@ -23,6 +23,37 @@ public static partial class VectorFunctions
         return sum;
     }
 
+    /// <summary>
+    /// A conditional whose untaken side would index out of range (x[i − 1] at i = 0): the backward sweep must not
+    /// touch that element's adjoint either, so the contribution is guarded by the same condition.
+    /// </summary>
+    [Differentiable]
+    public static double LaggedProducts(double[] x)
+    {
+        double total = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double previous = i == 0 ? x[i] : x[i - 1];
+            total += previous * x[i];
+        }
+
+        return total;
+    }
+
+    /// <summary>A conditional that reads the next element only where there is one.</summary>
+    [Differentiable]
+    public static double ForwardDifferences(double[] x)
+    {
+        double total = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double step = i + 1 < x.Length ? x[i + 1] - x[i] : 0.0;
+            total += step * step;
+        }
+
+        return total;
+    }
+
     /// <summary>foreach, and a non-linear function of each element.</summary>
     [Differentiable]
     public static double SumOfSines(double[] x)
