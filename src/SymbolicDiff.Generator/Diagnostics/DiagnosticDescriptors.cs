@@ -51,7 +51,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnknownFunction = Error(
         "SD0006",
         "Call of a function with no known derivative",
-        "'{0}' has no known derivative: call one of " + Parsing.BuiltinFunctions.SupportedList + ", or a static method that declares its derivative with [Derivative]");
+        "'{0}' has no known derivative: call one of " + Model.BuiltinRules.SupportedList + ", or a static method that declares its derivative with [Derivative]");
 
     public static readonly DiagnosticDescriptor ParameterNotDouble = Error(
         "SD0007",

@@ -106,8 +106,7 @@ internal sealed class CallNormalizer
         }
 
         var normalized = call with { Arguments = arguments.ToEquatableArray() };
-        bool exponentIsConstant = arguments.Count == 2 && arguments[1] is Constant;
-        if (!isRoot && normalized.Function.PartialsUseValue(exponentIsConstant))
+        if (!isRoot && normalized.Function.PartialsUseValue(arguments))
         {
             return Name(NameAllocator.ToCamelCase(call.Function.DisplayName), normalized);
         }

@@ -23,7 +23,7 @@ internal static class Simplifier
         // A comparison's operands are the user's (or a rule's arguments) and stay as written: simplifying
         // them could turn (c ? x : x) <= x into x <= x, which C# warns about (CS1718).
         Comparison comparison => SimplifyComparison(comparison.Operator, comparison.Left, comparison.Right),
-        Logical logical => new Logical(logical.Operator, Simplify(logical.Left), Simplify(logical.Right)),
+        Logical logical => SimplifyLogical(logical.Operator, Simplify(logical.Left), Simplify(logical.Right)),
         Not not => new Not(Simplify(not.Operand)),
         Conditional conditional => SimplifyConditional(
             Simplify(conditional.Condition),
@@ -33,6 +33,26 @@ internal static class Simplifier
     };
 
     public static Expr Negated(Expr operand) => SimplifyNegate(operand);
+
+    /// <summary>
+    /// A derivative rule's template with the call's arguments and value put in, simplified as it is rebuilt
+    /// (<c>3 · u^(3 − 1)</c> becomes <c>3 · u^2</c>); the arguments themselves are the user's and stay as written.
+    /// </summary>
+    public static Expr Instantiate(Expr template, System.Collections.Generic.IReadOnlyList<Expr> arguments, Expr value) => template switch
+    {
+        RuleArgument argument => arguments[argument.Index],
+        RuleValue => value,
+        Negate negate => SimplifyNegate(Instantiate(negate.Operand, arguments, value)),
+        Binary binary => SimplifyBinary(binary.Operator, Instantiate(binary.Left, arguments, value), Instantiate(binary.Right, arguments, value)),
+        Call call => SimplifyCall(new Call(call.Function, call.Arguments.Select(a => Instantiate(a, arguments, value)).ToEquatableArray())),
+        Comparison comparison => SimplifyComparison(comparison.Operator, Instantiate(comparison.Left, arguments, value), Instantiate(comparison.Right, arguments, value)),
+        Logical logical => SimplifyLogical(logical.Operator, Instantiate(logical.Left, arguments, value), Instantiate(logical.Right, arguments, value)),
+        Conditional conditional => SimplifyConditional(
+            Instantiate(conditional.Condition, arguments, value),
+            Instantiate(conditional.WhenTrue, arguments, value),
+            Instantiate(conditional.WhenFalse, arguments, value)),
+        _ => template,
+    };
 
     public static Expr Add(Expr left, Expr right) => SimplifyBinary(BinaryOperator.Add, left, right);
 
@@ -255,7 +275,31 @@ internal static class Simplifier
     private static Expr SimplifyComparison(ComparisonOperator op, Expr left, Expr right) =>
         op is ComparisonOperator.Less or ComparisonOperator.Greater && left.Equals(right)
             ? new BoolConstant(false)
-            : new Comparison(op, left, right);
+            : left is Constant a && right is Constant b
+                ? new BoolConstant(Compare(op, a.Value, b.Value))
+                : new Comparison(op, left, right);
+
+    private static bool Compare(ComparisonOperator op, double left, double right) => op switch
+    {
+        ComparisonOperator.Less => left < right,
+        ComparisonOperator.LessOrEqual => left <= right,
+        ComparisonOperator.Greater => left > right,
+        ComparisonOperator.GreaterOrEqual => left >= right,
+        ComparisonOperator.Equal => left == right,
+        _ => left != right,
+    };
+
+    /// <summary>&amp;&amp; and || with a constant side: <c>false &amp;&amp; c</c> is false, <c>true &amp;&amp; c</c> is c.</summary>
+    private static Expr SimplifyLogical(LogicalOperator op, Expr left, Expr right) => (op, left, right) switch
+    {
+        (LogicalOperator.And, BoolConstant { Value: false }, _) => left,
+        (LogicalOperator.And, BoolConstant { Value: true }, _) => right,
+        (LogicalOperator.And, _, BoolConstant { Value: true }) => left,
+        (LogicalOperator.Or, BoolConstant { Value: true }, _) => left,
+        (LogicalOperator.Or, BoolConstant { Value: false }, _) => right,
+        (LogicalOperator.Or, _, BoolConstant { Value: false }) => left,
+        _ => new Logical(op, left, right),
+    };
 
     private static Expr SimplifyConditional(Expr condition, Expr whenTrue, Expr whenFalse) => condition switch
     {

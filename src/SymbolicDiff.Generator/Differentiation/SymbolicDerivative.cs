@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using SymbolicDiff.Generator.Model;
-using SymbolicDiff.Generator.Parsing;
 using static SymbolicDiff.Generator.Differentiation.Simplifier;
 
 namespace SymbolicDiff.Generator.Differentiation;
@@ -131,105 +130,26 @@ internal sealed class SymbolicDerivative
     /// <summary>∂f/∂(argument i) at the call's arguments, or null when the callee declares none.</summary>
     private static Expr? Partial(Call call, int index, Expr value)
     {
-        if (call.Function.HasZeroDerivative)
-        {
-            // Sign, Floor, Ceiling, Round, Truncate are piecewise constant: 0, as PyTorch defines them.
-            return Constant.Zero;
-        }
-
         var a = call.Arguments;
-        switch (call.Function.Builtin)
+        if (call.Function.Rule is { } rule)
         {
-            case BuiltinFunction.Exp:
-                return value;                                                            // (eᵘ)' = eᵘ
-            case BuiltinFunction.Log:
-                return Divide(Constant.One, a[0]);                                       // (ln u)' = 1/u
-            case BuiltinFunction.LogWithBase when index == 0:
-                return Divide(Constant.One, Multiply(a[0], Math(BuiltinFunction.Log, a[1])));  // ∂log_b(u)/∂u = 1/(u ln b)
-            case BuiltinFunction.LogWithBase:
-                return Negated(Divide(value, Multiply(a[1], Math(BuiltinFunction.Log, a[1]))));  // ∂log_b(u)/∂b = −log_b(u)/(b ln b)
-            case BuiltinFunction.Log10:
-                return Divide(Constant.One, Multiply(a[0], new Constant(System.Math.Log(10))));
-            case BuiltinFunction.Log2:
-                return Divide(Constant.One, Multiply(a[0], new Constant(System.Math.Log(2))));
-            case BuiltinFunction.Sqrt:
-                return Divide(new Constant(0.5), value);                                 // (√u)' = 1/(2√u)
-            case BuiltinFunction.Cbrt:
-                return Divide(Constant.One, Multiply(new Constant(3), Multiply(value, value)));  // (∛u)' = 1/(3∛u²)
-            case BuiltinFunction.Pow when index == 0:
-                return Multiply(a[1], Simplify(Math(BuiltinFunction.Pow, a[0], Subtract(a[1], Constant.One)))); // p·u^(p−1)
-            case BuiltinFunction.Pow:
-                return Multiply(value, Math(BuiltinFunction.Log, a[0]));                 // ∂(u^p)/∂p = u^p · ln u
-            case BuiltinFunction.Sin:
-                return Math(BuiltinFunction.Cos, a[0]);
-            case BuiltinFunction.Cos:
-                return Negated(Math(BuiltinFunction.Sin, a[0]));
-            case BuiltinFunction.Tan:
-                return Add(Constant.One, Multiply(value, value));                        // 1 + tan²u
-            case BuiltinFunction.Asin:
-                return Divide(Constant.One, Math(BuiltinFunction.Sqrt, Subtract(Constant.One, Multiply(a[0], a[0]))));
-            case BuiltinFunction.Acos:
-                return Negated(Divide(Constant.One, Math(BuiltinFunction.Sqrt, Subtract(Constant.One, Multiply(a[0], a[0])))));
-            case BuiltinFunction.Atan:
-                return Divide(Constant.One, Add(Constant.One, Multiply(a[0], a[0])));
-            case BuiltinFunction.Atan2:
-            {
-                // atan2(y, x): ∂/∂y = x/(x² + y²), ∂/∂x = −y/(x² + y²)
-                var squaredNorm = Add(Multiply(a[1], a[1]), Multiply(a[0], a[0]));
-                return index == 0 ? Divide(a[1], squaredNorm) : Negated(Divide(a[0], squaredNorm));
-            }
-
-            case BuiltinFunction.Sinh:
-                return Math(BuiltinFunction.Cosh, a[0]);
-            case BuiltinFunction.Cosh:
-                return Math(BuiltinFunction.Sinh, a[0]);
-            case BuiltinFunction.Tanh:
-                return Subtract(Constant.One, Multiply(value, value));                   // 1 − tanh²u
-            case BuiltinFunction.Abs:
-                // sign(u), with 0 at u = 0 as PyTorch's abs backward. The last branch returns u itself:
-                // it is ±0 at a kink and NaN for NaN, where Math.Sign would throw.
-                return Select(a[0], ComparisonOperator.Greater, Constant.Zero, Constant.One,
-                    Select(a[0], ComparisonOperator.Less, Constant.Zero, new Constant(-1), a[0]));
-            case BuiltinFunction.Max:
-            case BuiltinFunction.Min:
-            {
-                // As torch.maximum/minimum: the gradient goes to the selected argument, split evenly on a tie.
-                var self = a[index];
-                var other = a[1 - index];
-                var wins = call.Function.Builtin == BuiltinFunction.Max ? ComparisonOperator.Greater : ComparisonOperator.Less;
-                var loses = call.Function.Builtin == BuiltinFunction.Max ? ComparisonOperator.Less : ComparisonOperator.Greater;
-                return Select(self, wins, other, Constant.One, Select(self, loses, other, Constant.Zero, new Constant(0.5)));
-            }
-
-            case BuiltinFunction.Clamp:
-            {
-                // As torch.clamp: x passes its gradient where lo ≤ x ≤ hi; a bound gets it where it is the result.
-                var (x, low, high) = (a[0], a[1], a[2]);
-                return index switch
-                {
-                    0 => Select(x, ComparisonOperator.Less, low, Constant.Zero, Select(x, ComparisonOperator.Greater, high, Constant.Zero, Constant.One)),
-                    1 => Select(x, ComparisonOperator.Less, low, Constant.One, Constant.Zero),
-                    _ => Select(x, ComparisonOperator.Greater, high, Constant.One, Constant.Zero),
-                };
-            }
-
-            case BuiltinFunction.FusedMultiplyAdd:
-                return index switch { 0 => a[1], 1 => a[0], _ => Constant.One };        // a·b + c
-            default:
-                var declared = index < call.Function.DeclaredPartials.Count ? call.Function.DeclaredPartials[index] : null;
-                if (declared is null)
-                {
-                    return null;
-                }
-
-                var arguments = new List<Expr>(a);
-                if (declared.TakesValue)
-                {
-                    arguments.Add(value);
-                }
-
-                return new Call(Function.Plain(declared.QualifiedMethodName, ShortName(declared.QualifiedMethodName)), arguments.ToEquatableArray());
+            // A built-in: its row's template, with the call's arguments and value put in.
+            return Instantiate(rule.Partials[index], a, value);
         }
+
+        var declared = index < call.Function.DeclaredPartials.Count ? call.Function.DeclaredPartials[index] : null;
+        if (declared is null)
+        {
+            return null;
+        }
+
+        var arguments = new List<Expr>(a);
+        if (declared.TakesValue)
+        {
+            arguments.Add(value);
+        }
+
+        return new Call(Function.Plain(declared.QualifiedMethodName, ShortName(declared.QualifiedMethodName)), arguments.ToEquatableArray());
     }
 
     /// <summary>
@@ -244,14 +164,9 @@ internal sealed class SymbolicDerivative
             return null;
         }
 
-        Expr target = gradient ?? (Expr)new Call(Function.Plain(call.Function.GradientMethod!, call.Function.DisplayName + "WithGradient"), call.Arguments);
+        Expr target = gradient ?? (Expr)new Call(Function.Plain(call.Function.GradientMethod!, GeneratedNames.GradientMethod(call.Function.DisplayName)), call.Arguments);
         return new Member(target, property);
     }
-
-    private static Call Math(BuiltinFunction kind, params Expr[] arguments) => BuiltinFunctions.Call(kind, arguments);
-
-    private static Expr Select(Expr left, ComparisonOperator op, Expr right, Expr whenTrue, Expr whenFalse) =>
-        Simplify(new Conditional(new Comparison(op, left, right), whenTrue, whenFalse));
 
     private static string ShortName(string qualifiedName) => qualifiedName.Substring(qualifiedName.LastIndexOf('.') + 1);
 }

@@ -162,9 +162,7 @@ internal static class ExpressionWriter
                     builder.Append(single ? "(float)" : "(double)");
                 }
 
-                builder.Append(single && call.Function.Builtin != BuiltinFunction.None
-                    ? call.Function.QualifiedName.Replace("global::System.Math.", "global::System.MathF.")
-                    : call.Function.QualifiedName).Append('(');
+                builder.Append(single && call.Function.Rule is { } rule ? rule.SingleName : call.Function.QualifiedName).Append('(');
                 for (int i = 0; i < call.Arguments.Count; i++)
                 {
                     if (i > 0)

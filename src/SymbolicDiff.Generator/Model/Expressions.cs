@@ -125,3 +125,9 @@ internal sealed record VectorArgument(string Vector) : Expr;
 
 /// <summary><c>stack.Pop()</c>: the most recent value saved on a <see cref="SavePush"/> stack.</summary>
 internal sealed record SavedPop(string Stack) : Expr;
+
+/// <summary>In a derivative rule's template (<see cref="BuiltinRules"/>): the call's argument number <paramref name="Index"/>.</summary>
+internal sealed record RuleArgument(int Index) : Expr;
+
+/// <summary>In a derivative rule's template: the value of the call itself (eᵘ in (eᵘ)' = eᵘ), which the forward sweep already computed.</summary>
+internal sealed record RuleValue : Expr;

@@ -72,23 +72,37 @@ internal sealed record Function(
     public static Function Plain(string qualifiedName, string displayName) =>
         new(qualifiedName, displayName, BuiltinFunction.None, EquatableArray<DeclaredPartial?>.Empty);
 
-    /// <summary>Whether some partial derivative is written in terms of the function's value (eᵘ, √u, σ(u), ...).</summary>
-    public bool PartialsUseValue(bool exponentIsConstant) => Builtin switch
+    /// <summary>The derivative rule of a built-in function, or null.</summary>
+    public BuiltinRule? Rule => Builtin == BuiltinFunction.None ? null : BuiltinRules.Of(Builtin);
+
+    /// <summary>
+    /// Whether a partial derivative needed at these arguments is written in terms of the function's value (eᵘ,
+    /// √u, σ(u), uᵖ·ln u for a varying exponent): then the value is worth a name of its own. A constant argument
+    /// needs no partial.
+    /// </summary>
+    public bool PartialsUseValue(System.Collections.Generic.IReadOnlyList<Expr> arguments)
     {
-        BuiltinFunction.Exp or BuiltinFunction.Sqrt or BuiltinFunction.Cbrt or BuiltinFunction.Tan or BuiltinFunction.Tanh or
-            BuiltinFunction.LogWithBase => true,
-        BuiltinFunction.Pow => !exponentIsConstant,
-        BuiltinFunction.None => HasValueTakingPartial(),
-        _ => false,
-    };
+        if (Rule is not { } rule)
+        {
+            return HasValueTakingPartial();
+        }
+
+        for (int i = 0; i < arguments.Count && i < rule.Arity; i++)
+        {
+            if (arguments[i] is not Constant && rule.PartialUsesValue(i))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Whether the partial derivatives evaluate the arguments again (1/u for ln u; every declared derivative method).</summary>
-    public bool PartialsUseArguments => !IsDifferentiableCallee && !(Builtin is BuiltinFunction.Exp or BuiltinFunction.Sqrt or BuiltinFunction.Cbrt or
-        BuiltinFunction.Tan or BuiltinFunction.Tanh || HasZeroDerivative);
+    public bool PartialsUseArguments => !IsDifferentiableCallee && (Rule?.PartialsUseArguments ?? true);
 
     /// <summary>Sign, Floor, Ceiling, Round and Truncate: piecewise constant, derivative 0 (as in PyTorch).</summary>
-    public bool HasZeroDerivative => Builtin is BuiltinFunction.Sign or BuiltinFunction.Floor or BuiltinFunction.Ceiling or
-        BuiltinFunction.Round or BuiltinFunction.Truncate;
+    public bool HasZeroDerivative => Rule?.HasZeroDerivative ?? false;
 
     private bool HasValueTakingPartial()
     {

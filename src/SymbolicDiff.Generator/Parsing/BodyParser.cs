@@ -750,7 +750,7 @@ internal sealed class BodyParser
         Function? function = null;
 
         // Math for a double method, MathF for a float one: the same rules, written in the method's own type.
-        bool isMath = method.ContainingType?.ToDisplayString() == (_real == SpecialType.System_Single ? "System.MathF" : "System.Math");
+        bool isMath = RealTypes.IsMathFor(method, _real);
 
         // Math.Sign is the one built-in that returns int; it is written as a real number in generated code.
         bool mathSignature = doubleSignature || (method.Name == "Sign" && method.Parameters.Length == 1 &&

@@ -936,7 +936,7 @@ internal sealed class LoopBodyParser
         var method = invocation.TargetMethod;
         var nameLocation = invocation.Syntax is InvocationExpressionSyntax call ? call.Expression : invocation.Syntax;
         bool realSignature = RealTypes.HasSignature(method, _real);
-        bool isMath = method.ContainingType?.ToDisplayString() == (_real == SpecialType.System_Single ? "System.MathF" : "System.Math");
+        bool isMath = RealTypes.IsMathFor(method, _real);
         Function? function = null;
         if (DerivativeDeclarationReader.HasDeclaredDerivative(method) && method.Parameters.Any(p => ElementType(p.Type) is not null))
         {

@@ -19,5 +19,16 @@ internal static class RealTypes
         method.ReturnType.SpecialType == real &&
         method.Parameters.All(p => p.Type.SpecialType == real && p.RefKind == RefKind.None);
 
+    /// <summary>
+    /// Whether <paramref name="method"/> is one of the <c>Math</c> functions for <paramref name="real"/>: System.Math
+    /// for either type, and MathF for float (a float method calls <c>Math.Clamp(float, float, float)</c>, since MathF has no Clamp).
+    /// </summary>
+    public static bool IsMathFor(IMethodSymbol method, SpecialType real) => method.ContainingType?.ToDisplayString() switch
+    {
+        "System.Math" => true,
+        "System.MathF" => real == SpecialType.System_Single,
+        _ => false,
+    };
+
     public static string Keyword(SpecialType real) => real == SpecialType.System_Single ? "float" : "double";
 }

@@ -476,6 +476,18 @@ public class DifferentiatorTests
 
         private static bool Holds(Expr condition, Dictionary<string, double> variables)
         {
+            switch (condition)
+            {
+                case Logical { Operator: LogicalOperator.And } and:
+                    return Holds(and.Left, variables) && Holds(and.Right, variables);
+                case Logical or:
+                    return Holds(or.Left, variables) || Holds(or.Right, variables);
+                case Not not:
+                    return !Holds(not.Operand, variables);
+                case BoolConstant constant:
+                    return constant.Value;
+            }
+
             if (condition is not Comparison comparison)
             {
                 throw new NotSupportedException("this interpreter evaluates comparisons only: " + condition);

@@ -32,9 +32,9 @@ partial class Functions
         double dMixed_dr = e + 1 / r; // ∂mixed/∂r
         double dMixed_dt = -(2 * t); // ∂mixed/∂t
         double dMixed_dy = 3 * exp; // ∂mixed/∂y = ∂mixed/∂exp · ∂exp/∂y, ∂exp/∂y = exp
-        double dpow_dx = y * global::System.Math.Pow(x, y - 1); // ∂pow/∂x
+        double dpow_dx = y == 0 ? 0.0 : y * global::System.Math.Pow(x, y - 1); // ∂pow/∂x
         double dMixed_dx = dpow_dx; // ∂mixed/∂x = ∂mixed/∂pow · ∂pow/∂x
-        double dpow_dy = pow * global::System.Math.Log(x); // ∂pow/∂y
+        double dpow_dy = x == 0 && y >= 0 ? 0.0 : pow * global::System.Math.Log(x); // ∂pow/∂y
         dMixed_dy += dpow_dy; // ∂mixed/∂y += ∂mixed/∂pow · ∂pow/∂y
         double dMixed_dtanh = dMixed_dt; // ∂mixed/∂tanh = ∂mixed/∂t · ∂t/∂tanh, ∂t/∂tanh = 1
         double dt_dy = global::System.Math.Cos(y) * global::System.Math.Cos(x); // ∂t/∂y

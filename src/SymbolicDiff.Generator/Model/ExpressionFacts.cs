@@ -1,9 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using SymbolicDiff.Generator.Model;
 
-namespace SymbolicDiff.Generator.Differentiation;
+namespace SymbolicDiff.Generator.Model;
 
 /// <summary>Small queries over expression trees, and the one place that knows each node's children.</summary>
 internal static class ExpressionFacts
