@@ -95,7 +95,7 @@ internal sealed class LoopDifferentiator
                 GeneratedNames.Property(p.Name),
                 differentiator._contributed.Contains(p.Name) ? new Variable(OutputName(p)) : Constant.Zero))
             .ToEquatableArray();
-        var program = new GradientProgram(method, body.ToEquatableArray(), gradient, differentiator._returned);
+        var program = new GradientProgram(method, body.ToEquatableArray(), gradient, differentiator._returned) { WritesOutputs = true };
         return (program, diagnostics);
     }
 

@@ -60,7 +60,9 @@ internal static class GradientSourceEmitter
 
         WriteGradientStruct(writer, program);
         writer.Line();
-        if (method.HasLoops)
+        // The API follows the signature: vectors get the overload that writes into spans (and a convenient one
+        // that allocates); a method differentiated only for scalars gets the struct, whatever its body.
+        if (method.Parameters.Any(p => p.IsVector && p.IsDifferentiated))
         {
             WriteSpanGradientMethod(writer, program);
             writer.Line();
@@ -113,13 +115,28 @@ internal static class GradientSourceEmitter
         string modifiers = method.IsStatic ? "public static" : "public";
         using (writer.Block($"{modifiers} {GeneratedNames.GradientStruct(method.MethodName)} {GeneratedNames.GradientMethod(method.MethodName)}({signature})"))
         {
-            new StatementWriter(writer, method.RealType).Write(program.Body);
-            foreach (var entry in program.Gradient.Where(e => e.Value is Constant { IsZero: true }))
+            if (program.WritesOutputs)
             {
-                writer.Line($"// {method.Result} does not depend on {entry.ParameterName}: ∂{method.Result}/∂{entry.ParameterName} = 0.");
+                // The body writes every partial into its output: here a local, returned in the struct.
+                foreach (var parameter in method.Parameters.Where(p => p.IsDifferentiated))
+                {
+                    writer.Line($"{method.RealType} {GeneratedNames.Output(parameter.Name)};");
+                }
             }
 
-            string values = string.Join(", ", new[] { ExpressionWriter.Identifier(program.Returned) }.Concat(program.Gradient.Select(e => ExpressionWriter.Write(e.Value, method.IsSingle))));
+            new StatementWriter(writer, method.RealType).Write(program.Body);
+            if (!program.WritesOutputs)
+            {
+                foreach (var entry in program.Gradient.Where(e => e.Value is Constant { IsZero: true }))
+                {
+                    writer.Line($"// {method.Result} does not depend on {entry.ParameterName}: ∂{method.Result}/∂{entry.ParameterName} = 0.");
+                }
+            }
+
+            var partials = program.WritesOutputs
+                ? program.Gradient.Select(e => GeneratedNames.Output(e.ParameterName))
+                : program.Gradient.Select(e => ExpressionWriter.Write(e.Value, method.IsSingle));
+            string values = string.Join(", ", new[] { ExpressionWriter.Identifier(program.Returned) }.Concat(partials));
             writer.Line($"return new {GeneratedNames.GradientStruct(method.MethodName)}({values});");
         }
     }

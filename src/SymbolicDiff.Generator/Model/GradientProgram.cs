@@ -26,4 +26,11 @@ internal sealed record GradientProgram(
     MethodModel Method,
     EquatableArray<Statement> Body,
     EquatableArray<GradientEntry> Gradient,
-    string Returned);
+    string Returned)
+{
+    /// <summary>
+    /// The body writes each partial into the differentiated parameter's output (<see cref="GeneratedNames.Output"/>:
+    /// a span, an <c>out</c>, or a local that Emit declares), rather than leaving it in the entry's adjoint.
+    /// </summary>
+    public bool WritesOutputs { get; init; }
+}

@@ -469,9 +469,19 @@ internal static class LoopPrograms
             builder.Append(indent).Append("}\n\n");
         }
 
-        // The span overload, called the way a training loop would, with outputs that hold garbage.
+        // The span overload, called the way a training loop would, with outputs that hold garbage; a method
+        // differentiated only for scalars has the struct overload alone (the API follows the signature).
         builder.Append(indent).Append($"public static double[] M{index}Outputs({parameters})\n");
         builder.Append(indent).Append("{\n");
+        if (!c.Parameters.Any(p => p.Shape != LoopShape.Scalar && c.Differentiated.Contains(p.Name)))
+        {
+            var properties = c.Parameters.Where(p => c.Differentiated.Contains(p.Name)).Select(p => "gradient." + OutputName(p.Name).Substring(1));
+            builder.Append(indent).Append($"    var gradient = M{index}WithGradient({string.Join(", ", c.Parameters.Select(p => p.Name))});\n");
+            builder.Append(indent).Append($"    return [{string.Join(", ", new[] { "gradient.Value" }.Concat(properties))}];\n");
+            builder.Append(indent).Append("}\n");
+            return builder.ToString();
+        }
+
         var arguments = c.Parameters.Select(p => p.Name).ToList();
         foreach (var p in c.Parameters.Where(p => c.Differentiated.Contains(p.Name)))
         {
