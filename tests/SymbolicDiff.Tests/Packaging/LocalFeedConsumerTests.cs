@@ -13,7 +13,7 @@ namespace SymbolicDiff.Tests.Packaging;
 /// makes one SymbolicDiff package, and fresh projects for each target framework restore it from that folder,
 /// build and run a [Differentiable] method through it. The package is packed once for all the tests here.
 /// </summary>
-[Trait("Category", "Slow")]
+[Trait(TestCategory.Name, TestCategory.Slow)]
 public class LocalFeedConsumerTests : IClassFixture<LocalFeedConsumerTests.PackedPackage>
 {
     private static readonly TimeSpan ProcessTimeout = TimeSpan.FromMinutes(5);
