@@ -26,7 +26,7 @@ public class LocalFeedConsumerTests : IClassFixture<LocalFeedConsumerTests.Packe
     public LocalFeedConsumerTests(PackedPackage package) => _package = package;
 
     [Fact]
-    public void The_package_holds_the_runtime_for_each_target_framework_the_generator_the_licence_and_the_notes()
+    public void The_package_holds_the_runtime_for_each_target_framework_the_generator_the_licence_the_icon_and_the_notes()
     {
         using var archive = ZipFile.OpenRead(_package.Path);
         var entries = archive.Entries.Select(e => e.FullName).ToList();
@@ -35,6 +35,7 @@ public class LocalFeedConsumerTests : IClassFixture<LocalFeedConsumerTests.Packe
         Assert.Contains("analyzers/dotnet/cs/SymbolicDiff.Generator.dll", entries);
         Assert.Contains("README.md", entries);
         Assert.Contains("LICENSE", entries);
+        Assert.Contains("icon.png", entries);
         // Symbols are embedded in the DLLs: no separate PDB to lose.
         Assert.DoesNotContain(entries, e => e.EndsWith(".pdb", StringComparison.OrdinalIgnoreCase));
 
@@ -58,6 +59,7 @@ public class LocalFeedConsumerTests : IClassFixture<LocalFeedConsumerTests.Packe
         Assert.StartsWith(notes.ReplaceLineEndings("\n"), changelog[(section + $"## {version}\n".Length)..].TrimStart('\n'), StringComparison.Ordinal);
 
         Assert.Equal("MIT", metadata.Element(ns + "license")?.Value);
+        Assert.Equal("icon.png", metadata.Element(ns + "icon")?.Value);
         Assert.StartsWith("https://", metadata.Element(ns + "projectUrl")?.Value ?? "", StringComparison.Ordinal);
         Assert.Contains("Copyright (c) 2026 SymbolicDiff contributors", File.ReadAllText(Path.Combine(_package.Root, "LICENSE")), StringComparison.Ordinal);
     }
@@ -77,15 +79,19 @@ public class LocalFeedConsumerTests : IClassFixture<LocalFeedConsumerTests.Packe
             }
 
             byte[] bytes = stream.ToArray();
-            byte[] embeddedPdb = EmbeddedPdb(bytes);
             foreach (string path in new[] { _package.Root, _package.WorkFolder })
             {
                 foreach (byte[] needle in new[] { Encoding.UTF8.GetBytes(path), Encoding.Unicode.GetBytes(path) })
                 {
                     Assert.True(bytes.AsSpan().IndexOf(needle) < 0, $"{dll.FullName} contains the build path {path}");
-                    Assert.True(embeddedPdb.AsSpan().IndexOf(needle) < 0, $"{dll.FullName}'s embedded PDB contains the build path {path}");
                 }
             }
+
+            // The embedded PDB stores each document's path in parts, so its documents are read, not searched.
+            var documents = EmbeddedPdbDocuments(bytes);
+            Assert.NotEmpty(documents);
+            // Mapped paths: /_/ for the repository, /_1/, /_2/... for other source roots (obj/ outside it).
+            Assert.All(documents, document => Assert.Matches("^/_[0-9]*/", document));
         }
     }
 
@@ -307,8 +313,8 @@ public class LocalFeedConsumerTests : IClassFixture<LocalFeedConsumerTests.Packe
         File.Copy(package, Path.Combine(feed, Path.GetFileName(package)));
     }
 
-    /// <summary>The PDB embedded in a portable executable, inflated ("MPDB", its size, then a deflate stream), or nothing.</summary>
-    private static byte[] EmbeddedPdb(byte[] dll)
+    /// <summary>The source documents the PDB embedded in a portable executable names (empty when it has none).</summary>
+    private static List<string> EmbeddedPdbDocuments(byte[] dll)
     {
         using var reader = new System.Reflection.PortableExecutable.PEReader(new MemoryStream(dll));
         var entry = reader.ReadDebugDirectory()
@@ -318,15 +324,9 @@ public class LocalFeedConsumerTests : IClassFixture<LocalFeedConsumerTests.Packe
             return [];
         }
 
-        Assert.Equal("MPDB", Encoding.ASCII.GetString(dll, entry.DataPointer, 4));
-        using var inflated = new MemoryStream();
-        using (var deflate = new DeflateStream(new MemoryStream(dll, entry.DataPointer + 8, entry.DataSize - 8), CompressionMode.Decompress))
-        {
-            deflate.CopyTo(inflated);
-        }
-
-        Assert.Equal(BitConverter.ToInt32(dll, entry.DataPointer + 4), (int)inflated.Length);
-        return inflated.ToArray();
+        using var provider = reader.ReadEmbeddedPortablePdbDebugDirectoryData(entry);
+        var pdb = provider.GetMetadataReader();
+        return pdb.Documents.Select(handle => pdb.GetString(pdb.GetDocument(handle).Name)).ToList();
     }
 
     private static string Run(string workingDirectory, params string[] arguments)
