@@ -271,7 +271,7 @@ public class LocalFeedConsumerTests : IClassFixture<LocalFeedConsumerTests.Packe
             else
             {
                 string publish = Path.Combine(_folder, "publish");
-                LocalFeedConsumerTests.Run(_folder, "publish", project, "-r", RuntimeInformation.RuntimeIdentifier, "--self-contained", "-o", publish);
+                LocalFeedConsumerTests.Run(_folder, "publish", project, "-r", PortableRuntimeIdentifier(), "--self-contained", "-o", publish);
                 string executable = Path.Combine(publish, OperatingSystem.IsWindows() ? "Consumer.exe" : "Consumer");
                 output = RunProcess(new ProcessStartInfo(executable) { WorkingDirectory = _folder }, executable);
             }
@@ -281,6 +281,16 @@ public class LocalFeedConsumerTests : IClassFixture<LocalFeedConsumerTests.Packe
             double[] numbers = lines[^3].Split(' ').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
             Assert.Equal(3, numbers.Length);
             return new ConsumerRun(numbers[0], numbers[1], numbers[2], Version.Parse(lines[^2]), lines[^1]);
+        }
+
+        /// <summary>This machine's portable RID (linux-x64, osx-arm64, ...): runtime packs exist for those, not for a distribution's own RID.</summary>
+        private static string PortableRuntimeIdentifier()
+        {
+            string os = OperatingSystem.IsWindows() ? "win"
+                : OperatingSystem.IsMacOS() ? "osx"
+                : RuntimeInformation.RuntimeIdentifier.Contains("musl", StringComparison.Ordinal) ? "linux-musl"
+                : "linux";
+            return $"{os}-{RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()}";
         }
 
         /// <summary>Whether `dotnet --list-runtimes` lists a Microsoft.NETCore.App of <paramref name="targetFramework"/>'s major version.</summary>
