@@ -1,7 +1,7 @@
 using ScottPlot;
 
 /// <summary>
-/// Writes training curves to a PNG with ScottPlot. Optional output: a failure here (the native Skia library
+/// Writes training curves to a PNG or a JPEG (by the file's extension) with ScottPlot. Optional output: a failure here (the native Skia library
 /// cannot load, the folder does not exist, ...) is reported in one line and never fails the training run.
 /// </summary>
 internal static class LossCurvePlot
@@ -26,7 +26,7 @@ internal static class LossCurvePlot
             plot.XLabel("epoch (0 = before training)");
             plot.YLabel(yLabel);
             plot.ShowLegend(Alignment.UpperRight);
-            plot.SavePng(path, 900, 540);
+            PlotFile.Save(plot, path, 900, 540);
             return null;
         }
         catch (Exception e)

@@ -5,7 +5,7 @@ using static System.FormattableString;
 // against the chain rule; Part 2 trains a two-feature logistic-regression classifier on the Palmer penguins
 // data, one example at a time; Part 3 trains one on all four measurements with a model method that takes a
 // whole mini-batch.
-// Usage: dotnet run --project samples/LogisticRegression [-- [--plot <file.png>] [path/to/penguins.csv]]
+// Usage: dotnet run --project samples/LogisticRegression [-- [--plot <file.png|file.jpg>] [path/to/penguins.csv] | --help]
 
 const int Seed = 42;
 const double TrainFraction = 0.8;
@@ -23,8 +23,14 @@ CommandLine? commandLine = CommandLine.Parse(args, out string? usageError);
 if (commandLine is null)
 {
     Console.Error.WriteLine($"error: {usageError}");
-    Console.Error.WriteLine("usage: LogisticRegression [--plot <file.png>] [path/to/penguins.csv]");
+    Console.Error.WriteLine(CommandLine.Usage("LogisticRegression"));
     return 2;
+}
+
+if (commandLine.HelpRequested)
+{
+    Console.Out.WriteLine(CommandLine.Help("LogisticRegression", "Works one sigmoid neuron through by hand (Part 1), then trains logistic-regression classifiers\nfor Adelie vs Gentoo penguins with gradients generated at compile time (Parts 2 and 3)."));
+    return 0;
 }
 
 TextWriter output = Console.Out;

@@ -1,7 +1,7 @@
 using ScottPlot;
 
 /// <summary>
-/// Writes the training curves to a PNG with ScottPlot: the loss on the left axis, the training accuracy on the
+/// Writes the training curves to a PNG or a JPEG (by the file's extension) with ScottPlot: the loss on the left axis, the training accuracy on the
 /// right. Optional output: a failure here (the native Skia library cannot load, the folder does not exist, ...)
 /// is reported in one line and never fails the training run.
 /// </summary>
@@ -27,7 +27,7 @@ internal static class LossCurvePlot
             plot.YLabel("mean softmax cross-entropy");
             plot.Axes.Right.Label.Text = "train accuracy (%)";
             plot.ShowLegend(Alignment.MiddleRight);
-            plot.SavePng(path, 900, 540);
+            PlotFile.Save(plot, path, 900, 540);
             return null;
         }
         catch (Exception e)

@@ -4,7 +4,7 @@ using static System.FormattableString;
 // SymbolicDiff sample: a one-hidden-layer perceptron (4 inputs, 8 tanh units, 3 logits, softmax cross-entropy)
 // classifying the three Palmer penguin species from their four measurements, trained with Adam on mini-batches.
 // The whole batch loss is one method, MlpModel.BatchLoss, and its gradient is MlpModel.BatchLossWithGradient.
-// Usage: dotnet run --project samples/Mlp [-- [--plot <file.png>] [path/to/penguins.csv]]
+// Usage: dotnet run --project samples/Mlp [-- [--plot <file.png|file.jpg>] [path/to/penguins.csv] | --help]
 
 const int Seed = 42;
 const double TrainFraction = 0.8;
@@ -17,8 +17,14 @@ CommandLine? commandLine = CommandLine.Parse(args, out string? usageError);
 if (commandLine is null)
 {
     Console.Error.WriteLine($"error: {usageError}");
-    Console.Error.WriteLine("usage: Mlp [--plot <file.png>] [path/to/penguins.csv]");
+    Console.Error.WriteLine(CommandLine.Usage("Mlp"));
     return 2;
+}
+
+if (commandLine.HelpRequested)
+{
+    Console.Out.WriteLine(CommandLine.Help("Mlp", "Trains a one-hidden-layer perceptron (4 inputs, 8 tanh units, 3 logits) to tell the three\npenguin species apart, with the batch loss's gradient generated at compile time."));
+    return 0;
 }
 
 TextWriter output = Console.Out;

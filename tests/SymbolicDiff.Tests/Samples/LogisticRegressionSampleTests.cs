@@ -87,9 +87,33 @@ public class LogisticRegressionSampleTests
     }
 
     [Theory]
+    [InlineData("loss.jpg")]
+    [InlineData("loss.JPEG")]
+    public void The_plot_option_writes_a_JPEG_when_the_file_name_asks_for_one(string name)
+    {
+        string folder = Directory.CreateTempSubdirectory("symbolicdiff-plot-").FullName;
+        try
+        {
+            string jpeg = Path.Combine(folder, name);
+            var (exitCode, output, error) = RunSample("--plot", jpeg);
+
+            Assert.True(exitCode == 0, error);
+            Assert.Equal(string.Empty, error);
+            Assert.Contains($"Loss curves written to {jpeg}", output, StringComparison.Ordinal);
+            SampleRunner.AssertJpeg(jpeg, 900, 540);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
     [InlineData("--plot")]
     [InlineData("--bogus")]
     [InlineData("a.csv", "b.csv")]
+    [InlineData("--plot", "loss.gif")]
+    [InlineData("--plot", "loss")]
     public void A_bad_command_line_is_a_usage_error_and_exit_code_2(params string[] args)
     {
         var (exitCode, output, error) = RunSample(args);
@@ -97,7 +121,37 @@ public class LogisticRegressionSampleTests
         Assert.Equal(2, exitCode);
         Assert.Equal(string.Empty, output);
         Assert.StartsWith("error: ", error, StringComparison.Ordinal);
-        Assert.Contains("usage: LogisticRegression [--plot <file.png>] [path/to/penguins.csv]", error, StringComparison.Ordinal);
+        Assert.Equal(2, error.Trim().Split('\n').Length);
+        Assert.Contains("usage: LogisticRegression [--plot <file.png|file.jpg>] [path/to/penguins.csv]", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_plot_extension_says_which_ones_are_written()
+    {
+        var (_, _, error) = RunSample("--plot", "loss.gif");
+
+        Assert.StartsWith("error: --plot writes a PNG (.png) or a JPEG (.jpg, .jpeg), and 'loss.gif' ends in neither", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("--bogus", "--help")]
+    [InlineData("--plot", "loss.png", "-h")]
+    public void Help_prints_the_usage_and_options_and_exits_0_without_training(params string[] args)
+    {
+        var (exitCode, output, error) = RunSample(args);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(string.Empty, error);
+        Assert.StartsWith("usage: LogisticRegression [--plot <file.png|file.jpg>] [path/to/penguins.csv]", output, StringComparison.Ordinal);
+        Assert.Contains("--plot <file>", output, StringComparison.Ordinal);
+        Assert.Contains("-h, --help", output, StringComparison.Ordinal);
+        // Neither the worked example nor any training ran.
+        Assert.DoesNotContain("L = (a - y)^2", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("epoch", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("written to", output, StringComparison.Ordinal);
     }
 
     [Fact]

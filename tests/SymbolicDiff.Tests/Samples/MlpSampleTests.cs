@@ -62,6 +62,51 @@ public class MlpSampleTests
     }
 
     [Fact]
+    public void The_plot_option_writes_a_JPEG_for_a_jpg_file_name()
+    {
+        string folder = Directory.CreateTempSubdirectory("symbolicdiff-plot-").FullName;
+        try
+        {
+            string jpeg = Path.Combine(folder, "mlp.jpg");
+            var (exitCode, output, error) = RunSample("--plot", jpeg);
+
+            Assert.True(exitCode == 0, error);
+            Assert.Equal(string.Empty, error);
+            Assert.Contains($"Training curves written to {jpeg}", output, StringComparison.Ordinal);
+            SampleRunner.AssertJpeg(jpeg, 900, 540);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public void Help_prints_the_usage_and_exits_0_without_training(string option)
+    {
+        var (exitCode, output, error) = RunSample(option);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(string.Empty, error);
+        Assert.StartsWith("usage: Mlp [--plot <file.png|file.jpg>] [path/to/penguins.csv]", output, StringComparison.Ordinal);
+        Assert.Contains("-h, --help", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("epoch", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_plot_extension_is_a_usage_error_and_exit_code_2()
+    {
+        var (exitCode, output, error) = RunSample("--plot", "mlp.bmp");
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal(string.Empty, output);
+        Assert.StartsWith("error: --plot writes a PNG (.png) or a JPEG (.jpg, .jpeg), and 'mlp.bmp' ends in neither", error, StringComparison.Ordinal);
+        Assert.Contains("usage: Mlp [--plot <file.png|file.jpg>] [path/to/penguins.csv]", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_missing_data_file_is_a_one_line_error_and_exit_code_1()
     {
         string missing = Path.Combine(Path.GetTempPath(), "no-such-dir-" + Guid.NewGuid(), "penguins.csv");

@@ -41,4 +41,33 @@ internal static class SampleRunner
         // Axes, labels and curves compress to well over 10 KB at this size; a blank canvas is a few hundred bytes.
         Assert.True(bytes.Length > 10_000, $"{path} is only {bytes.Length} bytes");
     }
+
+    /// <summary>Asserts that <paramref name="path"/> is a baseline or progressive JPEG of the given size with real content.</summary>
+    public static void AssertJpeg(string path, int width, int height)
+    {
+        Assert.True(File.Exists(path), $"no file at {path}");
+        byte[] bytes = File.ReadAllBytes(path);
+        Assert.True(bytes.Length > 4 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF, $"{path} does not start with the JPEG SOI marker");
+        Assert.True(bytes[^2] == 0xFF && bytes[^1] == 0xD9, $"{path} does not end with the JPEG EOI marker");
+
+        // Walk the marker segments (each FF xx, then a big-endian length that counts itself) to the frame
+        // header, SOF0..SOF2: precision, then height and width, big-endian.
+        int i = 2;
+        while (true)
+        {
+            Assert.True(i + 9 < bytes.Length && bytes[i] == 0xFF, $"{path}: no frame header before byte {i}");
+            byte marker = bytes[i + 1];
+            int length = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(i + 2));
+            if (marker is 0xC0 or 0xC1 or 0xC2)
+            {
+                Assert.Equal(height, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(i + 5)));
+                Assert.Equal(width, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(i + 7)));
+                break;
+            }
+
+            i += 2 + length;
+        }
+
+        Assert.True(bytes.Length > 10_000, $"{path} is only {bytes.Length} bytes");
+    }
 }

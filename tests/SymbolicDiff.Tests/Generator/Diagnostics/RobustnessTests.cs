@@ -406,6 +406,7 @@ public class RobustnessTests
     }
 
     [Fact]
+    [Trait(TestCategory.Name, TestCategory.Slow)]
     public void Every_prefix_of_a_valid_method_never_crashes()
     {
         var sources = Enumerable.Range(0, ValidSource.Length + 1).Select(length => ValidSource.Substring(0, length)).ToList();
@@ -413,6 +414,7 @@ public class RobustnessTests
     }
 
     [Fact]
+    [Trait(TestCategory.Name, TestCategory.Slow)]
     public void Typing_the_method_inside_its_class_never_crashes()
     {
         // As in an IDE: the rest of the file is there, and the method is typed one character at a time.
@@ -428,6 +430,7 @@ public class RobustnessTests
     }
 
     [Fact]
+    [Trait(TestCategory.Name, TestCategory.Slow)]
     public void Random_single_character_edits_never_crash()
     {
         const string alphabet = "abcxyzwAZ_019.,;:(){}[]<>=+-*/%!&|^~?@$#\"' \n\t\\";
@@ -505,6 +508,7 @@ public class RobustnessTests
         """;
 
     [Fact]
+    [Trait(TestCategory.Name, TestCategory.Slow)]
     public void Token_soup_never_crashes()
     {
         var random = new Random(1729);
@@ -641,6 +645,7 @@ public class RobustnessTests
     }
 
     [Fact]
+    [Trait(TestCategory.Name, TestCategory.Slow)]
     public void Random_supported_methods_generate_compiling_code()
     {
         var random = new Random(314159);

@@ -23,6 +23,7 @@ namespace SymbolicDiff.Tests.Generator.Properties;
 /// <see cref="PropertyRun"/>. Methods with loops and vectors have a test of their own, <see cref="LoopGradientPropertyTests"/>.
 /// </para>
 /// </remarks>
+[Trait(TestCategory.Name, TestCategory.Slow)]
 public class GradientPropertyTests
 {
     private const int DefaultMethods = 1000;

@@ -30,6 +30,7 @@ public class LoopGradientPropertyTests
     public LoopGradientPropertyTests(ITestOutputHelper output) => _output = output;
 
     [Fact]
+    [Trait(TestCategory.Name, TestCategory.Slow)]
     public void Methods_with_loops_and_vectors_get_correct_gradients() =>
         PropertyRun.Run(
             _output,
