@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using SymbolicDiff.Generator.Analysis;
 using SymbolicDiff.Generator.Diagnostics;
 using SymbolicDiff.Generator.Model;
 using static SymbolicDiff.Generator.Differentiation.Simplifier;
@@ -30,24 +31,16 @@ internal sealed class LoopDifferentiator
     private readonly string _real;
     private readonly bool _single;
 
-    private readonly HashSet<string> _vectors = new();
-    private readonly HashSet<string> _buffers = new();
-    private readonly HashSet<string> _reals = new();
-    private readonly HashSet<string> _bools = new();
-    private readonly HashSet<string> _active = new();
+    private readonly ProgramIndex _index;
+    private HashSet<string> _active = new();
     private readonly List<SymbolicDerivative.MissingPartial> _missing = new();
 
     // Every statement gets its position in program order; loops know the range of positions they contain.
-    private readonly Dictionary<Statement, int> _position = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<Statement, List<ForLoop>> _enclosing = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<string, ForLoop?> _declaredIn = new();
-    private readonly Dictionary<Statement, StatementPartials> _partials = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Statement, StatementPartials> _partials = new(ProgramIndex.ReferenceComparer.Instance);
 
-    private readonly HashSet<string> _taped = new();
-    private readonly Dictionary<ForLoop, List<string>> _savedAtEnd = new(ReferenceEqualityComparer.Instance);
+    private ToBeRecordedAnalysis.Decision _recorded = new(new HashSet<string>(), new Dictionary<ForLoop, List<string>>());
     private readonly Dictionary<string, string> _adjoints = new();
-    private readonly HashSet<string> _contributed = new();
-    private bool _usesSavedValues;
+    private HashSet<string> _contributed = new();
     private string _returned = string.Empty;
     private int _resultWrites;
 
@@ -66,7 +59,12 @@ internal sealed class LoopDifferentiator
 
         _names = new NameAllocator(reserved);
         SavedStack = _names.Fresh(GeneratedNames.SavedStack);
+        _index = ProgramIndex.Build(method);
     }
+
+    private HashSet<string> Taped => _recorded.SavedBeforeOverwrite;
+
+    private Dictionary<ForLoop, List<string>> SavedAtEnd => _recorded.SavedAtEndOfIteration;
 
     /// <summary>The stack of saved values: <c>saved</c>, unless the method has a local of that name.</summary>
     private string SavedStack { get; }
@@ -127,36 +125,32 @@ internal sealed class LoopDifferentiator
 
     private List<Statement> Run()
     {
-        foreach (var parameter in _method.Parameters)
+        foreach (var parameter in _method.Parameters.Where(p => p.IsDifferentiated))
         {
-            if (parameter.IsVector)
-            {
-                _vectors.Add(parameter.Name);
-            }
-            else if (parameter.TypeName == _real)
-            {
-                // A real parameter is a top-level scalar: the method may assign it like a local.
-                _reals.Add(parameter.Name);
-                _declaredIn[parameter.Name] = null;
-            }
+            _adjoints[parameter.Name] = OutputName(parameter);
+        }
 
-            if (parameter.IsDifferentiated)
+        foreach (var statement in _index.Statements)
+        {
+            if (statement is AssignReal { Target: Variable { Name: var name } } && name == _method.Result || statement is DeclareReal { Name: var declared } && declared == _method.Result)
             {
-                _active.Add(parameter.Name);
-                _adjoints[parameter.Name] = OutputName(parameter);
+                _resultWrites += _index.Enclosing(statement).Count > 0 ? 2 : 1;
             }
         }
 
-        int position = 0;
-        Index(_method.Statements, new List<ForLoop>(), null, ref position);
-        FindActive();
+        // Activity: what depends on a differentiated parameter, then the local partials of those statements,
+        // then which adjoints the result reaches through them, then what the forward sweep must save.
+        _active = ActivityAnalysis.Varied(
+            _method.Parameters.Where(p => p.IsDifferentiated).Select(p => p.Name),
+            Writes(_method.Statements).Select(w => new DataFlow(w.Target, DataReads(w.Value).ToList())).ToList(),
+            _cancellationToken);
         DerivePartials(_method.Statements);
-        FindContributed();
-        DecideWhatToSave();
+        _contributed = ActivityAnalysis.Useful(_method.Result, _partials.Values.Select(ContributionFlow).ToList(), _cancellationToken);
+        _recorded = ToBeRecordedAnalysis.Decide(_index, RecordedReads());
 
         var forward = Forward(_method.Statements);
         _returned = _method.Result;
-        if (_taped.Contains(_method.Result))
+        if (Taped.Contains(_method.Result))
         {
             _returned = _names.Fresh(SafeName(_method.Result) + "Value");
             forward.Add(new DeclareReal(_returned, new Variable(_method.Result)) { Comment = Comment.Of($"kept: the backward sweep restores {_method.Result}'s earlier values") });
@@ -164,7 +158,7 @@ internal sealed class LoopDifferentiator
 
         var backward = BackwardBlock(_method.Statements);
         var topScalars = _adjoints.Keys
-            .Where(n => _reals.Contains(n) && _declaredIn.TryGetValue(n, out var loop) && loop is null && !(n == _method.Result && _resultWrites != 1))
+            .Where(n => _index.Reals.Contains(n) && _index.TryGetScope(n, out var loop) && loop is null && !(n == _method.Result && _resultWrites != 1))
             .ToList();
         var body = new List<Statement>();
         AddPrologue(body);
@@ -184,60 +178,6 @@ internal sealed class LoopDifferentiator
     }
 
     // ---- analysis ----
-
-    private void Index(EquatableArray<Statement> statements, List<ForLoop> loops, ForLoop? scope, ref int position)
-    {
-        foreach (var statement in statements)
-        {
-            _position[statement] = position++;
-            _enclosing[statement] = loops.ToList();
-            switch (statement)
-            {
-                case DeclareReal real:
-                    _reals.Add(real.Name);
-                    _declaredIn[real.Name] = scope;
-                    break;
-                case DeclareBuffer buffer:
-                    _vectors.Add(buffer.Name);
-                    _buffers.Add(buffer.Name);
-                    _declaredIn[buffer.Name] = null;
-                    break;
-                case DeclareBool condition:
-                    _bools.Add(condition.Name);
-                    _declaredIn[condition.Name] = scope;
-                    break;
-                case ForLoop loop:
-                    loops.Add(loop);
-                    Index(loop.Body, loops, loop, ref position);
-                    loops.RemoveAt(loops.Count - 1);
-                    break;
-            }
-
-            if (statement is AssignReal { Target: Variable { Name: var name } } && name == _method.Result || statement is DeclareReal { Name: var declared } && declared == _method.Result)
-            {
-                _resultWrites += _enclosing[statement].Count > 0 ? 2 : 1;
-            }
-        }
-    }
-
-    /// <summary>Names that depend on a differentiated parameter: to a fixed point, since loops carry values around.</summary>
-    private void FindActive()
-    {
-        bool changed = true;
-        while (changed)
-        {
-            _cancellationToken.ThrowIfCancellationRequested();
-            changed = false;
-            foreach (var (target, value) in Writes(_method.Statements))
-            {
-                if (!_active.Contains(target) && DataReads(value).Any(_active.Contains))
-                {
-                    _active.Add(target);
-                    changed = true;
-                }
-            }
-        }
-    }
 
     private static IEnumerable<(string Target, Expr Value)> Writes(EquatableArray<Statement> statements)
     {
@@ -269,13 +209,13 @@ internal sealed class LoopDifferentiator
     {
         switch (expression)
         {
-            case Variable variable when _reals.Contains(variable.Name) || _bools.Contains(variable.Name) || variable.Name == ValuePlaceholder:
+            case Variable variable when _index.Reals.Contains(variable.Name) || _index.Bools.Contains(variable.Name) || variable.Name == ValuePlaceholder:
                 yield return variable.Name;
                 break;
-            case Element element when _vectors.Contains(element.Vector):
+            case Element element when _index.Vectors.Contains(element.Vector):
                 yield return element.Vector;
                 break;
-            case VectorArgument vector when _vectors.Contains(vector.Vector):
+            case VectorArgument vector when _index.Vectors.Contains(vector.Vector):
                 yield return vector.Vector;
                 break;
             case IntegerValue or Element:
@@ -367,8 +307,8 @@ internal sealed class LoopDifferentiator
 
         var rewritten = ExpressionFacts.Rewrite(value, e => e switch
         {
-            Element element when _vectors.Contains(element.Vector) => Leaf(element),
-            Variable variable when _reals.Contains(variable.Name) => Leaf(variable),
+            Element element when _index.Vectors.Contains(element.Vector) => Leaf(element),
+            Variable variable when _index.Reals.Contains(variable.Name) => Leaf(variable),
             IntegerValue or Element => e,
             _ => null,
         });
@@ -442,46 +382,17 @@ internal sealed class LoopDifferentiator
     }
 
     /// <summary>
-    /// Adjoints that receive a contribution somewhere (to a fixed point, from the result backwards):
-    /// a statement whose target's adjoint never does is skipped in the backward sweep.
+    /// What a statement passes its adjoint on to: the inputs with a non-zero partial and the vectors of its
+    /// vector-Jacobian products. An adjoint the result never reaches this way is 0, and its statement is skipped
+    /// in the backward sweep.
     /// </summary>
-    private void FindContributed()
+    private static DataFlow ContributionFlow(StatementPartials partials) =>
+        new(TargetName(partials.Target), partials.Inputs.Select(input => TargetName(input.Input)).Concat(partials.VectorProducts.Select(product => product.Vector)).ToList());
+
+    /// <summary>The names the backward sweep reads in the partials of the statements whose adjoint the result reaches.</summary>
+    private List<ToBeRecordedAnalysis.Read> RecordedReads()
     {
-        _contributed.Add(_method.Result);
-        bool changed = true;
-        while (changed)
-        {
-            changed = false;
-            foreach (var pair in _partials)
-            {
-                if (!_contributed.Contains(TargetName(pair.Value.Target)))
-                {
-                    continue;
-                }
-
-                foreach (var (input, _) in pair.Value.Inputs)
-                {
-                    changed |= _contributed.Add(TargetName(input));
-                }
-
-                foreach (var (vector, _) in pair.Value.VectorProducts)
-                {
-                    changed |= _contributed.Add(vector);
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// Decides what the forward sweep must save. A name is saved before it is overwritten when the backward
-    /// sweep reads it (in a partial) somewhere the overwrite happens later: further down, in a later
-    /// iteration of a loop they share, or in the same statement (u = u·u reads u's earlier value).
-    /// A local declared in a loop body is saved at the end of each iteration if the backward body reads it.
-    /// </summary>
-    private void DecideWhatToSave()
-    {
-        var writes = new List<(string Name, Statement Statement)>();
-        var reads = new List<(string Name, Statement Statement, bool PostValue)>();
+        var reads = new List<ToBeRecordedAnalysis.Read>();
         foreach (var pair in _partials)
         {
             var partials = pair.Value;
@@ -490,72 +401,15 @@ internal sealed class LoopDifferentiator
                 continue;
             }
 
-            foreach (string name in partials.PreReads)
-            {
-                reads.Add((name, pair.Key, false));
-            }
-
+            reads.AddRange(partials.PreReads.Select(name => new ToBeRecordedAnalysis.Read(name, pair.Key, AfterWrite: false)));
             if (partials.UsesValue)
             {
-                reads.Add((TargetName(partials.Target), pair.Key, true));
+                reads.Add(new ToBeRecordedAnalysis.Read(TargetName(partials.Target), pair.Key, AfterWrite: true));
             }
         }
 
-        foreach (var statement in _position.Keys)
-        {
-            if (statement is AssignReal assign)
-            {
-                writes.Add((TargetName(assign.Target), statement));
-            }
-        }
-
-        foreach (var (name, readAt, postValue) in reads)
-        {
-            if (_taped.Contains(name) || !_declaredIn.TryGetValue(name, out var scope))
-            {
-                continue; // Parameters are never written.
-            }
-
-            foreach (var (written, writeAt) in writes)
-            {
-                if (written != name)
-                {
-                    continue;
-                }
-
-                bool later = _position[writeAt] > _position[readAt];
-                bool sameStatementEarlierValue = ReferenceEquals(writeAt, readAt) && !postValue;
-                bool sharedLoop = _enclosing[writeAt].Intersect<ForLoop>(_enclosing[readAt], ReferenceEqualityComparer.Instance).Any(loop => scope is null || IsInside(loop, scope));
-                if (later || sameStatementEarlierValue || sharedLoop)
-                {
-                    _taped.Add(name);
-                    break;
-                }
-            }
-        }
-
-        foreach (var (name, readAt, _) in reads)
-        {
-            if (_declaredIn.TryGetValue(name, out var loop) && loop is not null && (_reals.Contains(name) || _bools.Contains(name)))
-            {
-                if (!_savedAtEnd.TryGetValue(loop, out var saved))
-                {
-                    _savedAtEnd[loop] = saved = new List<string>();
-                }
-
-                if (!saved.Contains(name))
-                {
-                    saved.Add(name);
-                }
-            }
-        }
-
-        _usesSavedValues = _taped.Count > 0 || _savedAtEnd.Count > 0;
+        return reads;
     }
-
-    /// <summary>Whether <paramref name="inner"/> is <paramref name="scope"/>'s body or nested in it (and not the scope loop itself).</summary>
-    private bool IsInside(ForLoop inner, ForLoop scope) =>
-        !ReferenceEquals(inner, scope) && _enclosing.TryGetValue(inner, out var outer) && outer.Any(loop => ReferenceEquals(loop, scope));
 
     // ---- forward sweep ----
 
@@ -568,7 +422,7 @@ internal sealed class LoopDifferentiator
             switch (statement)
             {
                 case AssignReal assign:
-                    if (_taped.Contains(TargetName(assign.Target)))
+                    if (Taped.Contains(TargetName(assign.Target)))
                     {
                         output.Add(new SavePush(SavedStack, assign.Target)
                         {
@@ -581,11 +435,11 @@ internal sealed class LoopDifferentiator
 
                 case ForLoop loop:
                     var body = Forward(loop.Body);
-                    if (_savedAtEnd.TryGetValue(loop, out var saved))
+                    if (SavedAtEnd.TryGetValue(loop, out var saved))
                     {
                         foreach (string name in saved)
                         {
-                            Expr value = _bools.Contains(name) ? new Conditional(new Variable(name), Constant.One, Constant.Zero) : new Variable(name);
+                            Expr value = _index.Bools.Contains(name) ? new Conditional(new Variable(name), Constant.One, Constant.Zero) : new Variable(name);
                             body.Add(new SavePush(SavedStack, value)
                             {
                                 Comment = Comment.Of($"saved: {name} is declared in this loop, and the backward loop reads its final value in each iteration"),
@@ -650,18 +504,18 @@ internal sealed class LoopDifferentiator
         var body = new List<Statement>();
 
         // Values saved at the end of each forward iteration come back first, in reverse order.
-        if (_savedAtEnd.TryGetValue(loop, out var saved))
+        if (SavedAtEnd.TryGetValue(loop, out var saved))
         {
             for (int i = saved.Count - 1; i >= 0; i--)
             {
-                body.Add(_bools.Contains(saved[i])
+                body.Add(_index.Bools.Contains(saved[i])
                     ? new DeclareBool(saved[i], new Comparison(ComparisonOperator.NotEqual, new SavedPop(SavedStack), Constant.Zero)) { Comment = Comment.Of("the branch this iteration took") }
                     : new DeclareReal(saved[i], new SavedPop(SavedStack)) { Comment = Comment.Of($"{saved[i]} as it was at the end of this iteration") });
             }
         }
 
         var inner = BackwardBlock(loop.Body);
-        var localAdjoints = _adjoints.Keys.Where(n => _declaredIn.TryGetValue(n, out var scope) && ReferenceEquals(scope, loop)).ToList();
+        var localAdjoints = _adjoints.Keys.Where(n => _index.TryGetScope(n, out var scope) && ReferenceEquals(scope, loop)).ToList();
         var declared = DeclareAdjointStatements(inner, localAdjoints);
 
         // Integer locals of the body (strides, rows) are computed again: they depend only on counters.
@@ -710,7 +564,7 @@ internal sealed class LoopDifferentiator
     private void BackwardAssignment(Statement statement, Expr target, bool isDeclaration, List<BackwardLine> output)
     {
         string targetName = TargetName(target);
-        bool taped = !isDeclaration && _taped.Contains(targetName);
+        bool taped = !isDeclaration && Taped.Contains(targetName);
         _partials.TryGetValue(statement, out var partials);
         bool contributes = partials is not null && _contributed.Contains(targetName);
         if (!contributes && !taped)
@@ -1014,7 +868,7 @@ internal sealed class LoopDifferentiator
             yield return new ClearOutput(OutputName(parameter)) { Comment = Comment.Of("the gradient is written, not accumulated: start from 0") };
         }
 
-        foreach (string buffer in _buffers.Where(b => _adjoints.ContainsKey(b)))
+        foreach (string buffer in _index.Buffers.Where(b => _adjoints.ContainsKey(b)))
         {
             yield return new DeclareAdjointBuffer(_adjoints[buffer], buffer, StackBound)
             {
@@ -1045,7 +899,7 @@ internal sealed class LoopDifferentiator
             body.Add(new CommentLine());
         }
 
-        if (_usesSavedValues)
+        if (_recorded.SavesAnything)
         {
             body.Add(Note($"Values the backward sweep needs after the forward sweep overwrote them: on the stack up to {StackBound}, pooled above."));
             body.Add(new DeclareSavedValues(SavedStack, StackBound));
@@ -1055,12 +909,12 @@ internal sealed class LoopDifferentiator
     private void AddEpilogue(List<Statement> body)
     {
         body.Add(new CommentLine());
-        if (_usesSavedValues)
+        if (_recorded.SavesAnything)
         {
             body.Add(new Release(SavedStack, IsAdjointBuffer: false));
         }
 
-        foreach (string buffer in _buffers.Where(b => _adjoints.ContainsKey(b)))
+        foreach (string buffer in _index.Buffers.Where(b => _adjoints.ContainsKey(b)))
         {
             body.Add(new Release(_adjoints[buffer], IsAdjointBuffer: true));
         }
@@ -1072,13 +926,4 @@ internal sealed class LoopDifferentiator
     private static CommentExpression Code(Expr expression) => new(expression, AsCode: true);
 
     private static string SafeName(string name) => name.TrimStart('@');
-
-    private sealed class ReferenceEqualityComparer : IEqualityComparer<object>
-    {
-        public static readonly ReferenceEqualityComparer Instance = new();
-
-        public new bool Equals(object? x, object? y) => ReferenceEquals(x, y);
-
-        public int GetHashCode(object obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
-    }
 }
