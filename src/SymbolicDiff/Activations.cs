@@ -6,7 +6,7 @@ namespace SymbolicDiff;
 /// Activation functions with declared derivatives, so that the SymbolicDiff generator can differentiate
 /// through calls to them.
 /// </summary>
-public static class Activations
+public static partial class Activations
 {
     /// <summary>
     /// The logistic sigmoid σ(z) = 1 / (1 + e<sup>−z</sup>), computed without overflow for any finite
@@ -36,12 +36,24 @@ public static class Activations
     }
 
     /// <summary>
-    /// The derivative of <see cref="Sigmoid(double)"/>: σ′(z) = σ(z)(1 − σ(z)).
+    /// The derivative of <see cref="Sigmoid(double)"/>: σ′(z) = σ(z)(1 − σ(z)) = σ(z)·σ(−z), accurate to a few
+    /// ulps in both tails.
     /// </summary>
-    /// <param name="z">The input at which the derivative is taken (unused: the derivative is computed from the value).</param>
+    /// <param name="z">The input at which the derivative is taken; its sign chooses the formula, and for z &gt; 0 it gives σ(−z).</param>
     /// <param name="sigmoid">The value σ(<paramref name="z"/>), as returned by <see cref="Sigmoid(double)"/>; it is reused rather than computed again.</param>
-    /// <returns>σ(z)(1 − σ(z)), in [0, ¼].</returns>
-    public static double SigmoidDerivative(double z, double sigmoid) => sigmoid * (1.0 - sigmoid);
+    /// <returns>
+    /// σ′(z), in [0, ¼]: relative error of a few ulps for every finite z where the value is a normal double
+    /// (e.g. 4.2483542552915890·10<sup>−18</sup> at z = ±40 and 9.8596765437597709·10<sup>−305</sup> at z = ±700),
+    /// <see cref="double.NaN"/> for <see cref="double.NaN"/>.
+    /// </returns>
+    /// <remarks>
+    /// For z ≤ 0 it evaluates σ(z)(1 − σ(z)): σ(z) ≤ ½, so 1 − σ(z) is in [½, 1] and exact. For z &gt; 0 it
+    /// evaluates σ(z)·σ(−z) with σ(−z) = e<sup>−z</sup> / (1 + e<sup>−z</sup>) computed afresh, because there
+    /// 1 − σ(z) cancels: it would have 93% relative error at z = 36.7 and be 0 from about z = 37 on, where σ(z)
+    /// rounds to 1, though the true value is about e<sup>−z</sup>. That costs one exponential for positive z.
+    /// </remarks>
+    public static double SigmoidDerivative(double z, double sigmoid) =>
+        z > 0 ? sigmoid * Sigmoid(-z) : sigmoid * (1.0 - sigmoid);
 
     /// <summary>The hyperbolic tangent tanh(x) = (e<sup>x</sup> − e<sup>−x</sup>) / (e<sup>x</sup> + e<sup>−x</sup>).</summary>
     /// <param name="x">The input.</param>

@@ -27,14 +27,17 @@ public sealed class Adam : IOptimizer
     /// <param name="learningRate">The learning rate lr; finite and greater than 0.</param>
     /// <param name="beta1">The decay rate β₁ of the first-moment estimate, in [0, 1).</param>
     /// <param name="beta2">The decay rate β₂ of the second-moment estimate, in [0, 1).</param>
-    /// <param name="epsilon">The term ε added to the denominator for numerical stability; finite and at least 0.</param>
+    /// <param name="epsilon">
+    /// The term ε added to the denominator for numerical stability; finite and greater than 0. (PyTorch accepts 0,
+    /// but then a parameter whose gradient has been 0 so far gets 0/0 = NaN.)
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside the range given for it (NaN included).</exception>
     public Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
     {
         LearningRate = OptimizerGuard.LearningRate(learningRate, nameof(learningRate));
         Beta1 = OptimizerGuard.UnitInterval(beta1, nameof(beta1), "decay rate beta1");
         Beta2 = OptimizerGuard.UnitInterval(beta2, nameof(beta2), "decay rate beta2");
-        Epsilon = OptimizerGuard.NonNegativeFinite(epsilon, nameof(epsilon), "epsilon");
+        Epsilon = OptimizerGuard.PositiveFinite(epsilon, nameof(epsilon), "epsilon");
     }
 
     /// <summary>The learning rate lr.</summary>
@@ -55,7 +58,7 @@ public sealed class Adam : IOptimizer
     /// <inheritdoc/>
     public void Step(Span<double> parameters, ReadOnlySpan<double> gradients)
     {
-        OptimizerGuard.Lengths(parameters.Length, gradients.Length, _parameterCount);
+        OptimizerGuard.Spans(parameters, gradients, _parameterCount);
 
         if (_firstMoment is null || _secondMoment is null || _firstMoment.Length != parameters.Length)
         {

@@ -45,7 +45,7 @@ public sealed class Sgd : IOptimizer
     /// <inheritdoc/>
     public void Step(Span<double> parameters, ReadOnlySpan<double> gradients)
     {
-        OptimizerGuard.Lengths(parameters.Length, gradients.Length, _parameterCount);
+        OptimizerGuard.Spans(parameters, gradients, _parameterCount);
         double learningRate = LearningRate;
 
         if (Momentum == 0)
