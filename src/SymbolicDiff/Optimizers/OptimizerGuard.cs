@@ -15,6 +15,17 @@ internal static class OptimizerGuard
         return value;
     }
 
+    /// <summary>A learning rate set between steps (by a schedule): finite and at least 0, since schedules such as cosine annealing reach 0.</summary>
+    public static double ScheduledLearningRate(double value, string paramName)
+    {
+        if (!double.IsFinite(value) || value < 0)
+        {
+            throw new ArgumentOutOfRangeException(paramName, value, "The learning rate must be a finite number greater than or equal to 0.");
+        }
+
+        return value;
+    }
+
     public static double NonNegativeFinite(double value, string paramName, string what)
     {
         if (!double.IsFinite(value) || value < 0)
