@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace SymbolicDiff;
 
@@ -12,7 +13,8 @@ namespace SymbolicDiff;
 /// Elementwise steps run through <see cref="TensorPrimitives"/> on chunks of at most
 /// <see cref="ChunkLength"/> elements held in stack buffers, so that nothing is allocated whatever the
 /// length, and each chunk stays in the L1 cache between steps. Chunk results are accumulated in
-/// <see cref="double"/> (for float input too).
+/// <see cref="double"/> (for float input too). The sigmoid-minus-target gradient is one fused
+/// <see cref="Vector{T}"/> pass instead, since its exact form needs a per-element choice of formula.
 /// </remarks>
 internal static class SpanKernels
 {
@@ -188,35 +190,83 @@ internal static class SpanKernels
     /// (1 − t)·σ(z) − t·σ(−z) so that it keeps its value in both tails for the labels 0 and 1
     /// (−4.25·10<sup>−18</sup> for z = 40, t = 1, where σ(40) rounds to 1).
     /// </summary>
+    /// <remarks>
+    /// With e = e<sup>−|z|</sup>: ((1 − t) − t·e) / (1 + e) for z ≥ 0 and ((1 − t)·e − t) / (1 + e) for z &lt; 0, as
+    /// <see cref="Losses.BinaryCrossEntropyWithLogitsLogitDerivative(double, double)"/>. One fused pass over
+    /// <see cref="Vector{T}"/> (one exponential, the sign chosen by a mask) rather than a chain of
+    /// <see cref="TensorPrimitives"/> calls. Measured against the former, inexact TensorPrimitives σ(z) − t
+    /// (n = 16 to 100,000, on a shared two-core machine, so ±30%): two vectorized sigmoids took 1.7 to 3 times as
+    /// long, this pass 1.0 to 1.3 times. The tail that does not fill a vector runs the same formula in scalars.
+    /// </remarks>
     public static void AddScaledSigmoidMinusTarget<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, T scale, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int chunk = Math.Min(ChunkLength, logits.Length);
-        Span<T> first = stackalloc T[chunk];
-        Span<T> second = stackalloc T[chunk];
-        Span<T> third = stackalloc T[chunk];
-        for (int start = 0; start < logits.Length; start += ChunkLength)
+        int done = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            int length = Math.Min(ChunkLength, logits.Length - start);
-            var z = logits.Slice(start, length);
-            var t = targets.Slice(start, length);
-            var residual = first[..length];
-            var complement = second[..length];
-            var oneMinusTarget = third[..length];
-            var target = destination.Slice(start, length);
-
-            // σ(z) = 1 / (1 + e^−z) and σ(−z): for z = −1000, e^1000 = ∞ and σ = 0, no NaN.
-            TensorPrimitives.Sigmoid(z, residual);
-            TensorPrimitives.Negate(z, complement);
-            TensorPrimitives.Sigmoid(complement, complement);
-
-            // (1 − t)·σ(z) − t·σ(−z).
-            TensorPrimitives.Subtract(T.One, t, oneMinusTarget);
-            TensorPrimitives.Multiply(oneMinusTarget, residual, residual);
-            TensorPrimitives.Multiply(t, complement, complement);
-            TensorPrimitives.Subtract(residual, complement, residual);
-            TensorPrimitives.MultiplyAdd(residual, scale, target, target);
+            if (typeof(T) == typeof(double))
+            {
+                done = VectorSigmoidMinusTarget(
+                    MemoryMarshal.Cast<T, double>(logits), MemoryMarshal.Cast<T, double>(targets),
+                    double.CreateTruncating(scale), MemoryMarshal.Cast<T, double>(destination));
+            }
+            else if (typeof(T) == typeof(float))
+            {
+                done = VectorSigmoidMinusTarget(
+                    MemoryMarshal.Cast<T, float>(logits), MemoryMarshal.Cast<T, float>(targets),
+                    float.CreateTruncating(scale), MemoryMarshal.Cast<T, float>(destination));
+            }
         }
+
+        for (int i = done; i < logits.Length; i++)
+        {
+            T z = logits[i], t = targets[i];
+            T e = T.Exp(-T.Abs(z));
+            T numerator = z >= T.Zero ? (T.One - t) - t * e : (T.One - t) * e - t;
+            destination[i] += scale * (numerator / (T.One + e));
+        }
+    }
+
+    /// <summary>The double vector body of <see cref="AddScaledSigmoidMinusTarget{T}"/>; returns how many elements it did.</summary>
+    private static int VectorSigmoidMinusTarget(ReadOnlySpan<double> logits, ReadOnlySpan<double> targets, double scale, Span<double> destination)
+    {
+        var one = Vector<double>.One;
+        var factor = new Vector<double>(scale);
+        int i = 0;
+        for (; i <= logits.Length - Vector<double>.Count; i += Vector<double>.Count)
+        {
+            var z = new Vector<double>(logits[i..]);
+            var t = new Vector<double>(targets[i..]);
+            var e = Vector.Exp(-Vector.Abs(z));
+            var nonNegative = Vector.GreaterThanOrEqual(z, Vector<double>.Zero);
+            var sigmoidTimesDenominator = Vector.ConditionalSelect(nonNegative, one, e);
+            var complementTimesDenominator = Vector.ConditionalSelect(nonNegative, e, one);
+            var residual = ((one - t) * sigmoidTimesDenominator - t * complementTimesDenominator) / (one + e);
+            (new Vector<double>(destination[i..]) + residual * factor).CopyTo(destination[i..]);
+        }
+
+        return i;
+    }
+
+    /// <summary>The float vector body of <see cref="AddScaledSigmoidMinusTarget{T}"/>; returns how many elements it did.</summary>
+    private static int VectorSigmoidMinusTarget(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, float scale, Span<float> destination)
+    {
+        var one = Vector<float>.One;
+        var factor = new Vector<float>(scale);
+        int i = 0;
+        for (; i <= logits.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            var z = new Vector<float>(logits[i..]);
+            var t = new Vector<float>(targets[i..]);
+            var e = Vector.Exp(-Vector.Abs(z));
+            var nonNegative = Vector.GreaterThanOrEqual(z, Vector<float>.Zero);
+            var sigmoidTimesDenominator = Vector.ConditionalSelect(nonNegative, one, e);
+            var complementTimesDenominator = Vector.ConditionalSelect(nonNegative, e, one);
+            var residual = ((one - t) * sigmoidTimesDenominator - t * complementTimesDenominator) / (one + e);
+            (new Vector<float>(destination[i..]) + residual * factor).CopyTo(destination[i..]);
+        }
+
+        return i;
     }
 
     /// <summary>

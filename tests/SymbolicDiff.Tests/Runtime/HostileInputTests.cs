@@ -81,6 +81,33 @@ public class HostileInputTests
         }
     }
 
+    [Fact]
+    public void Span_binary_cross_entropy_with_logits_gradient_equals_the_scalar_partial_at_every_position()
+    {
+        // 67 elements: whole SIMD vectors of any width and a scalar remainder, tails and ordinary values in each.
+        double[] pattern = [36.7, -40.0, 700.0, -700.0, 0.0, -0.0, 2.5, -1.25, 20.0, -36.7, 1e-310, double.NaN];
+        double[] labels = [1.0, 0.0, 1.0, 0.0, 0.3, 1.0, 0.25, 0.75, 1.0, 0.0, 1.0, 0.0];
+        var x = Enumerable.Range(0, 67).Select(i => pattern[i % pattern.Length]).ToArray();
+        var t = Enumerable.Range(0, 67).Select(i => labels[(i / 2) % labels.Length]).ToArray();
+        var gradient = new double[x.Length];
+        var gradientF = new float[x.Length];
+        Losses.BinaryCrossEntropyWithLogitsLogitsGradient(x, t, seed: x.Length, gradient);
+        Losses.BinaryCrossEntropyWithLogitsLogitsGradient(x.Select(v => (float)v).ToArray(), t.Select(v => (float)v).ToArray(), seed: x.Length, gradientF);
+        for (int i = 0; i < x.Length; i++)
+        {
+            double expected = Losses.BinaryCrossEntropyWithLogitsLogitDerivative(x[i], t[i]);
+            float expectedF = Losses.BinaryCrossEntropyWithLogitsLogitDerivative((float)x[i], (float)t[i]);
+            if (double.IsNaN(expected))
+            {
+                Assert.True(double.IsNaN(gradient[i]) && float.IsNaN(gradientF[i]), $"element {i}");
+                continue;
+            }
+
+            Assert.True(Math.Abs(gradient[i] - expected) <= 1e-14 * Math.Abs(expected), $"element {i}, x = {x[i]}, t = {t[i]}: {gradient[i]:R} vs {expected:R}");
+            Assert.True(Math.Abs(gradientF[i] - expectedF) <= 1e-6 * Math.Abs(expectedF), $"element {i} (float), x = {x[i]}, t = {t[i]}: {gradientF[i]:R} vs {expectedF:R}");
+        }
+    }
+
     // ---- Span losses whose sum overflows but whose mean does not ---------------------------------------------
 
     [Fact]
