@@ -130,7 +130,7 @@ public class ActivationsTests
     [Fact]
     public void Tanh_saturates_without_overflow_and_propagates_NaN()
     {
-        // tanh(±1000) = ±(1 − 2e^−2000...), which rounds to ±1; the derivative 1 − 1 is exactly 0.
+        // tanh(±1000) = ±(1 − 2e^−2000...), which rounds to ±1; the derivative 4e^−2000/(1 + e^−2000)² underflows to exactly 0.
         Assert.Equal(1.0, Activations.Tanh(1000.0));
         Assert.Equal(-1.0, Activations.Tanh(-1000.0));
         Assert.Equal(0.0, Activations.TanhDerivative(1000.0, Activations.Tanh(1000.0)));

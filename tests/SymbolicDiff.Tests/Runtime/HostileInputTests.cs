@@ -42,6 +42,26 @@ public class HostileInputTests
     }
 
     [Theory]
+    // x, tanh′(x) = 4e/(1 + e)² with e = e^−2x: python3 decimal, 60 digits, rounded to 21.
+    [InlineData(10.0, 8.24461445576739677630e-09)]
+    [InlineData(20.0, 1.69934170211663554838e-17)]
+    [InlineData(25.0, 7.71499939185567128225e-22)]
+    [InlineData(350.0, 3.94387061750390830873e-304)]
+    public void Tanh_derivative_is_accurate_in_both_tails(double magnitude, double expected)
+    {
+        // 1 − tanh² is 0 from |x| ≈ 19 (tanh rounds to ±1) and loses digits well before.
+        foreach (double x in new[] { magnitude, -magnitude })
+        {
+            AssertRelative(expected, Activations.TanhDerivative(x, Activations.Tanh(x)), 1e-14, $"tanh'({x})");
+            float single = Activations.TanhDerivative((float)x, Activations.Tanh((float)x));
+            if (expected > 1e-38)
+            {
+                AssertRelative(expected, single, 1e-6, $"tanh'({x}) in float");
+            }
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(Tails))]
     public void Binary_cross_entropy_with_logits_gradient_is_exact_in_both_tails(double magnitude, double unused, double tail)
     {
