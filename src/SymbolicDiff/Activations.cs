@@ -6,7 +6,7 @@ namespace SymbolicDiff;
 /// Activation functions with declared derivatives, so that the SymbolicDiff generator can differentiate
 /// through calls to them.
 /// </summary>
-public static class Activations
+public static partial class Activations
 {
     /// <summary>
     /// The logistic sigmoid σ(z) = 1 / (1 + e<sup>−z</sup>), computed without overflow for any finite
@@ -36,12 +36,24 @@ public static class Activations
     }
 
     /// <summary>
-    /// The derivative of <see cref="Sigmoid(double)"/>: σ′(z) = σ(z)(1 − σ(z)).
+    /// The derivative of <see cref="Sigmoid(double)"/>: σ′(z) = σ(z)(1 − σ(z)) = σ(z)·σ(−z), accurate to a few
+    /// ulps in both tails.
     /// </summary>
-    /// <param name="z">The input at which the derivative is taken (unused: the derivative is computed from the value).</param>
+    /// <param name="z">The input at which the derivative is taken; its sign chooses the formula, and for z &gt; 0 it gives σ(−z).</param>
     /// <param name="sigmoid">The value σ(<paramref name="z"/>), as returned by <see cref="Sigmoid(double)"/>; it is reused rather than computed again.</param>
-    /// <returns>σ(z)(1 − σ(z)), in [0, ¼].</returns>
-    public static double SigmoidDerivative(double z, double sigmoid) => sigmoid * (1.0 - sigmoid);
+    /// <returns>
+    /// σ′(z), in [0, ¼]: relative error of a few ulps for every finite z where the value is a normal double
+    /// (e.g. 4.2483542552915890·10<sup>−18</sup> at z = ±40 and 9.8596765437597709·10<sup>−305</sup> at z = ±700),
+    /// <see cref="double.NaN"/> for <see cref="double.NaN"/>.
+    /// </returns>
+    /// <remarks>
+    /// For z ≤ 0 it evaluates σ(z)(1 − σ(z)): σ(z) ≤ ½, so 1 − σ(z) is in [½, 1] and exact. For z &gt; 0 it
+    /// evaluates σ(z)·σ(−z) with σ(−z) = e<sup>−z</sup> / (1 + e<sup>−z</sup>) computed afresh, because there
+    /// 1 − σ(z) cancels: it would have 93% relative error at z = 36.7 and be 0 from about z = 37 on, where σ(z)
+    /// rounds to 1, though the true value is about e<sup>−z</sup>. That costs one exponential for positive z.
+    /// </remarks>
+    public static double SigmoidDerivative(double z, double sigmoid) =>
+        z > 0 ? sigmoid * Sigmoid(-z) : sigmoid * (1.0 - sigmoid);
 
     /// <summary>The hyperbolic tangent tanh(x) = (e<sup>x</sup> − e<sup>−x</sup>) / (e<sup>x</sup> + e<sup>−x</sup>).</summary>
     /// <param name="x">The input.</param>
@@ -50,18 +62,37 @@ public static class Activations
     /// <see cref="double.NaN"/> for <see cref="double.NaN"/>.
     /// </returns>
     /// <remarks>
-    /// This is <see cref="Math.Tanh(double)"/>, which the generator also differentiates directly; declaring
-    /// it here gives networks a uniform vocabulary of activations. Its derivative is
-    /// <see cref="TanhDerivative(double, double)"/>, 1 − tanh²(x), computed from the value.
+    /// This is <see cref="Math.Tanh(double)"/>, which the generator also differentiates directly (with
+    /// 1 − tanh², which is 0 in the tails); declaring it here gives networks a uniform vocabulary of activations.
+    /// Its derivative is <see cref="TanhDerivative(double, double)"/>, 1 − tanh²(x), computed from the value
+    /// for |x| ≤ 1 and accurately from x beyond.
     /// </remarks>
     [Derivative(nameof(TanhDerivative))]
     public static double Tanh(double x) => Math.Tanh(x);
 
-    /// <summary>The derivative of <see cref="Tanh(double)"/>: tanh′(x) = 1 − tanh²(x).</summary>
-    /// <param name="x">The input at which the derivative is taken (unused: the derivative is computed from the value).</param>
-    /// <param name="tanh">The value tanh(<paramref name="x"/>), as returned by <see cref="Tanh(double)"/>; it is reused rather than computed again.</param>
-    /// <returns>1 − tanh², in [0, 1]: 1 at x = 0, exactly 0 where tanh rounds to ±1 (|x| above about 19).</returns>
-    public static double TanhDerivative(double x, double tanh) => 1.0 - tanh * tanh;
+    /// <summary>The derivative of <see cref="Tanh(double)"/>: tanh′(x) = 1 − tanh²(x), accurate in both tails.</summary>
+    /// <param name="x">The input at which the derivative is taken; for |x| &gt; 1 the derivative is computed from it.</param>
+    /// <param name="tanh">The value tanh(<paramref name="x"/>), as returned by <see cref="Tanh(double)"/>; for |x| ≤ 1 it is reused rather than computed again.</param>
+    /// <returns>
+    /// tanh′(x), in [0, 1]: 1 at x = 0, and to a few ulps in the tails (1.6993417021166355·10<sup>−17</sup> at
+    /// x = ±20, where tanh rounds to ±1 and 1 − tanh² would be 0); <see cref="double.NaN"/> for <see cref="double.NaN"/>.
+    /// </returns>
+    /// <remarks>
+    /// For |x| ≤ 1, 1 − tanh² from the value (tanh² ≤ 0.58, no harmful cancellation). Beyond, where 1 − tanh²
+    /// cancels (relative error growing like e<sup>2|x|</sup>, and 0 from |x| ≈ 19), it evaluates
+    /// 4e / (1 + e)² with e = e<sup>−2|x|</sup>, which is the same function, at the cost of one exponential.
+    /// </remarks>
+    public static double TanhDerivative(double x, double tanh)
+    {
+        if (!(Math.Abs(x) > 1.0))
+        {
+            return 1.0 - tanh * tanh;
+        }
+
+        double e = Math.Exp(-2.0 * Math.Abs(x));
+        double onePlus = 1.0 + e;
+        return 4.0 * e / (onePlus * onePlus);
+    }
 
     /// <summary>The rectified linear unit relu(x) = max(x, 0).</summary>
     /// <param name="x">The input.</param>

@@ -17,7 +17,9 @@ public static partial class Losses
     /// <returns>
     /// The mean of the squared differences, each difference formed directly (never expanded into
     /// p² − 2pt + t², which would cancel); <see cref="double.NaN"/> if an element is NaN. For one element
-    /// it equals <see cref="MeanSquaredError(double, double)"/>.
+    /// it equals <see cref="MeanSquaredError(double, double)"/>. It is finite wherever the true mean is: where
+    /// the sum of the squares overflows (10,000 differences of 10<sup>154</sup>), the differences are scaled by
+    /// a power of two and the sum done again, so the mean is 10<sup>308</sup> rather than ∞.
     /// </returns>
     /// <exception cref="ArgumentException">
     /// <paramref name="predictions"/> is empty (PyTorch gives NaN), or <paramref name="targets"/> is not as long as it.
@@ -31,7 +33,7 @@ public static partial class Losses
     public static double MeanSquaredError(ReadOnlySpan<double> predictions, ReadOnlySpan<double> targets)
     {
         CheckPairs(predictions.Length, targets.Length, nameof(predictions));
-        return SpanKernels.SumOfSquaredDifferences(predictions, targets) / predictions.Length;
+        return SpanKernels.MeanOfSquaredDifferences(predictions, targets);
     }
 
     /// <summary>
@@ -43,12 +45,16 @@ public static partial class Losses
     /// <param name="seed">The derivative ∂L/∂mse of the final result with respect to the loss (1 when the loss is the result).</param>
     /// <param name="gradient">Receives the contributions to ∂L/∂p: one element per prediction; added to, not overwritten.</param>
     /// <exception cref="ArgumentException">
-    /// <paramref name="predictions"/> is empty, or <paramref name="targets"/> or <paramref name="gradient"/> is not as long as it.
+    /// <paramref name="predictions"/> is empty, or <paramref name="targets"/> or <paramref name="gradient"/> is not as long as it,
+    /// or <paramref name="gradient"/> overlaps <paramref name="predictions"/> or <paramref name="targets"/> (even exactly: the
+    /// gradient would be accumulated into an input, which no caller means).
     /// </exception>
     public static void MeanSquaredErrorPredictionsGradient(ReadOnlySpan<double> predictions, ReadOnlySpan<double> targets, double seed, Span<double> gradient)
     {
         CheckPairs(predictions.Length, targets.Length, nameof(predictions));
         SpanGuard.Gradient(gradient.Length, predictions.Length, nameof(predictions));
+        SpanGuard.NoOverlap(gradient, predictions, nameof(gradient), nameof(predictions));
+        SpanGuard.NoOverlap(gradient, targets, nameof(gradient), nameof(targets));
         SpanKernels.AddScaledDifference(predictions, targets, 2.0 * seed / predictions.Length, gradient);
     }
 
@@ -61,6 +67,8 @@ public static partial class Losses
     /// <returns>
     /// The mean of the squared differences: differences and squares in float, the sum of each 256-element
     /// chunk in float (SIMD), the chunks added and divided in double and the result rounded to float once.
+    /// Where a chunk's float sum overflows though the mean is a finite float, the differences are scaled by a
+    /// power of two and the sum done again.
     /// </returns>
     /// <exception cref="ArgumentException">
     /// <paramref name="predictions"/> is empty (PyTorch gives NaN), or <paramref name="targets"/> is not as long as it.
@@ -73,7 +81,7 @@ public static partial class Losses
     public static float MeanSquaredError(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets)
     {
         CheckPairs(predictions.Length, targets.Length, nameof(predictions));
-        return (float)(SpanKernels.SumOfSquaredDifferences(predictions, targets) / predictions.Length);
+        return (float)SpanKernels.MeanOfSquaredDifferences(predictions, targets);
     }
 
     /// <summary>
@@ -85,12 +93,16 @@ public static partial class Losses
     /// <param name="seed">The derivative ∂L/∂mse of the final result with respect to the loss.</param>
     /// <param name="gradient">Receives the contributions to ∂L/∂p: one element per prediction; added to, not overwritten.</param>
     /// <exception cref="ArgumentException">
-    /// <paramref name="predictions"/> is empty, or <paramref name="targets"/> or <paramref name="gradient"/> is not as long as it.
+    /// <paramref name="predictions"/> is empty, or <paramref name="targets"/> or <paramref name="gradient"/> is not as long as it,
+    /// or <paramref name="gradient"/> overlaps <paramref name="predictions"/> or <paramref name="targets"/> (even exactly: the
+    /// gradient would be accumulated into an input, which no caller means).
     /// </exception>
     public static void MeanSquaredErrorPredictionsGradient(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, float seed, Span<float> gradient)
     {
         CheckPairs(predictions.Length, targets.Length, nameof(predictions));
         SpanGuard.Gradient(gradient.Length, predictions.Length, nameof(predictions));
+        SpanGuard.NoOverlap(gradient, predictions, nameof(gradient), nameof(predictions));
+        SpanGuard.NoOverlap(gradient, targets, nameof(gradient), nameof(targets));
         SpanKernels.AddScaledDifference(predictions, targets, (float)(2.0 * seed / predictions.Length), gradient);
     }
 
@@ -108,7 +120,8 @@ public static partial class Losses
     /// The mean of max(x, 0) − x·t + log1p(e<sup>−|x|</sup>), the elementwise loss of
     /// <see cref="BinaryCrossEntropyWithLogits(double, double)"/>: finite for every finite logit (exactly 1000 for
     /// x = 1000, t = 0), accurate for large margins (about 4.25·10<sup>−18</sup> for x = 40, t = 1), and
-    /// <see cref="double.NaN"/> if an element is NaN.
+    /// <see cref="double.NaN"/> if an element is NaN. Where the sum of the elementwise losses overflows though
+    /// their mean need not (logits near the largest double), they are scaled by a power of two and summed again.
     /// </returns>
     /// <exception cref="ArgumentException">
     /// <paramref name="logits"/> is empty (PyTorch gives NaN), or <paramref name="targets"/> is not as long as it.
@@ -124,7 +137,7 @@ public static partial class Losses
     public static double BinaryCrossEntropyWithLogits(ReadOnlySpan<double> logits, ReadOnlySpan<double> targets)
     {
         CheckPairs(logits.Length, targets.Length, nameof(logits));
-        return SpanKernels.SumBinaryCrossEntropyWithLogits(logits, targets) / logits.Length;
+        return SpanKernels.MeanBinaryCrossEntropyWithLogits(logits, targets);
     }
 
     /// <summary>
@@ -136,17 +149,22 @@ public static partial class Losses
     /// <param name="seed">The derivative ∂L/∂loss of the final result with respect to the loss (1 when the loss is the result).</param>
     /// <param name="gradient">Receives the contributions to ∂L/∂x: one element per logit; added to, not overwritten.</param>
     /// <exception cref="ArgumentException">
-    /// <paramref name="logits"/> is empty, or <paramref name="targets"/> or <paramref name="gradient"/> is not as long as it.
+    /// <paramref name="logits"/> is empty, or <paramref name="targets"/> or <paramref name="gradient"/> is not as long as it,
+    /// or <paramref name="gradient"/> overlaps <paramref name="logits"/> or <paramref name="targets"/> (even exactly: the
+    /// gradient would be accumulated into an input, which no caller means).
     /// </exception>
     /// <remarks>
     /// σ(x) = 1 / (1 + e<sup>−x</sup>) is finite for every finite logit (0 for x = −1000, where e<sup>1000</sup> is
-    /// infinite, and 1 for x = 1000). As in PyTorch and <see cref="BinaryCrossEntropyWithLogitsLogitDerivative(double, double)"/>,
-    /// σ(x) − t is formed as written, so for a confident correct prediction (x = 40, t = 1) it is 0 rather than −4.25·10<sup>−18</sup>.
+    /// infinite, and 1 for x = 1000). As in <see cref="BinaryCrossEntropyWithLogitsLogitDerivative(double, double)"/>,
+    /// σ(x) − t is evaluated as (1 − t)·σ(x) − t·σ(−x), so a confident correct prediction keeps its small gradient
+    /// (−4.25·10<sup>−18</sup>/n for x = 40, t = 1, where PyTorch's σ(x) − t gives 0).
     /// </remarks>
     public static void BinaryCrossEntropyWithLogitsLogitsGradient(ReadOnlySpan<double> logits, ReadOnlySpan<double> targets, double seed, Span<double> gradient)
     {
         CheckPairs(logits.Length, targets.Length, nameof(logits));
         SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
+        SpanGuard.NoOverlap(gradient, logits, nameof(gradient), nameof(logits));
+        SpanGuard.NoOverlap(gradient, targets, nameof(gradient), nameof(targets));
         SpanKernels.AddScaledSigmoidMinusTarget(logits, targets, seed / logits.Length, gradient);
     }
 
@@ -172,7 +190,7 @@ public static partial class Losses
     public static float BinaryCrossEntropyWithLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets)
     {
         CheckPairs(logits.Length, targets.Length, nameof(logits));
-        return (float)(SpanKernels.SumBinaryCrossEntropyWithLogits(logits, targets) / logits.Length);
+        return (float)SpanKernels.MeanBinaryCrossEntropyWithLogits(logits, targets);
     }
 
     /// <summary>
@@ -184,12 +202,16 @@ public static partial class Losses
     /// <param name="seed">The derivative ∂L/∂loss of the final result with respect to the loss.</param>
     /// <param name="gradient">Receives the contributions to ∂L/∂x: one element per logit; added to, not overwritten.</param>
     /// <exception cref="ArgumentException">
-    /// <paramref name="logits"/> is empty, or <paramref name="targets"/> or <paramref name="gradient"/> is not as long as it.
+    /// <paramref name="logits"/> is empty, or <paramref name="targets"/> or <paramref name="gradient"/> is not as long as it,
+    /// or <paramref name="gradient"/> overlaps <paramref name="logits"/> or <paramref name="targets"/> (even exactly: the
+    /// gradient would be accumulated into an input, which no caller means).
     /// </exception>
     public static void BinaryCrossEntropyWithLogitsLogitsGradient(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, float seed, Span<float> gradient)
     {
         CheckPairs(logits.Length, targets.Length, nameof(logits));
         SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
+        SpanGuard.NoOverlap(gradient, logits, nameof(gradient), nameof(logits));
+        SpanGuard.NoOverlap(gradient, targets, nameof(gradient), nameof(targets));
         SpanKernels.AddScaledSigmoidMinusTarget(logits, targets, (float)((double)seed / logits.Length), gradient);
     }
 
@@ -233,7 +255,10 @@ public static partial class Losses
     /// <param name="target">The index of the correct class, in [0, n).</param>
     /// <param name="seed">The derivative ∂L/∂loss of the final result with respect to the loss (1 when the loss is the result).</param>
     /// <param name="gradient">Receives the contributions to ∂L/∂x: one element per logit; added to, not overwritten.</param>
-    /// <exception cref="ArgumentException"><paramref name="logits"/> is empty, or <paramref name="gradient"/> is not as long as it.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="logits"/> is empty, or <paramref name="gradient"/> is not as long as it or overlaps it (even
+    /// exactly: every element of the gradient depends on every logit, so writing one would change the others).
+    /// </exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="target"/> is negative or not less than the number of logits.</exception>
     /// <remarks>
     /// softmax(x)<sub>i</sub> = e<sup>x<sub>i</sub> − m</sup> / s with s = Σ<sub>j</sub> e<sup>x<sub>j</sub> − m</sup> ≥ 1, so no
@@ -245,6 +270,7 @@ public static partial class Losses
     {
         CheckClass(logits.Length, target);
         SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
+        SpanGuard.NoOverlap(gradient, logits, nameof(gradient), nameof(logits));
         var (argMax, max, others) = SpanKernels.LogSumExpParts(logits);
         double sum = 1.0 + others;
         double before = gradient[target];
@@ -285,12 +311,16 @@ public static partial class Losses
     /// <param name="target">The index of the correct class, in [0, n).</param>
     /// <param name="seed">The derivative ∂L/∂loss of the final result with respect to the loss.</param>
     /// <param name="gradient">Receives the contributions to ∂L/∂x: one element per logit; added to, not overwritten.</param>
-    /// <exception cref="ArgumentException"><paramref name="logits"/> is empty, or <paramref name="gradient"/> is not as long as it.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="logits"/> is empty, or <paramref name="gradient"/> is not as long as it or overlaps it (even
+    /// exactly: every element of the gradient depends on every logit, so writing one would change the others).
+    /// </exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="target"/> is negative or not less than the number of logits.</exception>
     public static void SoftmaxCrossEntropyLogitsGradient(ReadOnlySpan<float> logits, int target, float seed, Span<float> gradient)
     {
         CheckClass(logits.Length, target);
         SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
+        SpanGuard.NoOverlap(gradient, logits, nameof(gradient), nameof(logits));
         var (argMax, max, others) = SpanKernels.LogSumExpParts(logits);
         double sum = 1.0 + others;
         double before = gradient[target];

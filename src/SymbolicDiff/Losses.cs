@@ -16,8 +16,9 @@ namespace SymbolicDiff;
 /// </para>
 /// <para>
 /// The span overloads are SIMD-accelerated with <c>TensorPrimitives</c> and never allocate. They throw
-/// <see cref="ArgumentException"/> for spans of different lengths and for empty input (where PyTorch's mean
-/// gives NaN); NaN elements give a NaN result. Their derivatives use the vector-Jacobian form described on
+/// <see cref="ArgumentException"/> for spans of different lengths, for empty input (where PyTorch's mean
+/// gives NaN; a <see langword="null"/> array converts to an empty span), and for a gradient span that shares
+/// memory with an input span; NaN elements give a NaN result. Their derivatives use the vector-Jacobian form described on
 /// <see cref="Vectors"/>: a gradient method takes the loss's parameters, a seed ∂L/∂loss and a gradient span,
 /// and adds seed·∂loss/∂x<sub>i</sub> to gradient[i].
 /// </para>
@@ -153,7 +154,7 @@ public static partial class Losses
     /// <remarks>
     /// The terms max(x, 0) − x·t are summed before log1p(e<sup>−|x|</sup>) is added, so that a tiny loss is
     /// not lost against a large logit. The partials are <see cref="BinaryCrossEntropyWithLogitsLogitDerivative(double, double)"/>,
-    /// σ(x) − t, and <see cref="BinaryCrossEntropyWithLogitsTargetDerivative(double, double)"/>, −x.
+    /// σ(x) − t (computed without cancellation in the tails), and <see cref="BinaryCrossEntropyWithLogitsTargetDerivative(double, double)"/>, −x.
     /// </remarks>
     [Derivative(nameof(logit), nameof(BinaryCrossEntropyWithLogitsLogitDerivative))]
     [Derivative(nameof(target), nameof(BinaryCrossEntropyWithLogitsTargetDerivative))]
@@ -166,8 +167,23 @@ public static partial class Losses
     /// </summary>
     /// <param name="logit">The logit x.</param>
     /// <param name="target">The target t.</param>
-    /// <returns>σ(x) − t, with σ as computed by <see cref="Activations.Sigmoid(double)"/>; finite for every finite logit.</returns>
-    public static double BinaryCrossEntropyWithLogitsLogitDerivative(double logit, double target) => Activations.Sigmoid(logit) - target;
+    /// <returns>
+    /// σ(x) − t, finite for every finite logit and accurate in both tails for the labels 0 and 1: −4.2483542552915890·10<sup>−18</sup>
+    /// for x = 40, t = 1 (where σ(40) rounds to 1 and σ(x) − t formed as written, as PyTorch does, gives 0), and
+    /// 4.2483542552915890·10<sup>−18</sup> for x = −40, t = 0; <see cref="double.NaN"/> for a <see cref="double.NaN"/> argument.
+    /// </returns>
+    /// <remarks>
+    /// Evaluated as (1 − t)·σ(x) − t·σ(−x), which equals σ(x) − t since σ(x) + σ(−x) = 1, with one exponential
+    /// e = e<sup>−|x|</sup>: ((1 − t) − t·e) / (1 + e) for x ≥ 0 and ((1 − t)·e − t) / (1 + e) for x &lt; 0. For a
+    /// label the one non-zero term has no cancellation; for a soft target (0 &lt; t &lt; 1) the subtraction cancels only
+    /// where σ(x) is close to t, as it must.
+    /// </remarks>
+    public static double BinaryCrossEntropyWithLogitsLogitDerivative(double logit, double target)
+    {
+        double e = Math.Exp(-Math.Abs(logit));
+        double numerator = logit >= 0 ? (1.0 - target) - target * e : (1.0 - target) * e - target;
+        return numerator / (1.0 + e);
+    }
 
     /// <summary>
     /// The partial derivative of <see cref="BinaryCrossEntropyWithLogits(double, double)"/> with respect to the

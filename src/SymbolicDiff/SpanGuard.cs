@@ -38,4 +38,19 @@ internal static class SpanGuard
                 "gradient");
         }
     }
+
+    /// <summary>
+    /// Throws if the output span <paramref name="outputName"/> shares memory with the input
+    /// <paramref name="inputName"/>: the method would read values it has already overwritten (or accumulate
+    /// into its own input), and the result would be silently wrong.
+    /// </summary>
+    public static void NoOverlap<T>(ReadOnlySpan<T> output, ReadOnlySpan<T> input, string outputName, string inputName)
+    {
+        if (output.Overlaps(input))
+        {
+            throw new ArgumentException(
+                $"'{outputName}' overlaps '{inputName}': the method writes into '{outputName}' while it reads '{inputName}', so they must not share memory. Pass a separate buffer.",
+                outputName);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace SymbolicDiff;
 
@@ -12,15 +13,26 @@ namespace SymbolicDiff;
 /// Elementwise steps run through <see cref="TensorPrimitives"/> on chunks of at most
 /// <see cref="ChunkLength"/> elements held in stack buffers, so that nothing is allocated whatever the
 /// length, and each chunk stays in the L1 cache between steps. Chunk results are accumulated in
-/// <see cref="double"/> (for float input too).
+/// <see cref="double"/> (for float input too). The sigmoid-minus-target gradient is one fused
+/// <see cref="Vector{T}"/> pass instead, since its exact form needs a per-element choice of formula.
 /// </remarks>
 internal static class SpanKernels
 {
     /// <summary>The number of elements per chunk: 256 doubles (2 KiB) per stack buffer.</summary>
     public const int ChunkLength = 256;
 
-    /// <summary>Σ (x<sub>i</sub> − y<sub>i</sub>)², the differences formed exactly as a scalar loop forms them (no expansion into x² − 2xy + y²).</summary>
-    public static double SumOfSquaredDifferences<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y)
+    /// <summary>
+    /// (1/n)·Σ (x<sub>i</sub> − y<sub>i</sub>)², the differences formed exactly as a scalar loop forms them (no
+    /// expansion into x² − 2xy + y²), finite wherever the true mean is.
+    /// </summary>
+    /// <remarks>
+    /// The fast path sums the squares as they are. Where that sum overflows though the mean need not (10,000
+    /// differences of 10<sup>154</sup>: each square is finite, their sum is not), it is done again with every
+    /// difference divided by a power of two near the largest one, which is exact, and the mean scaled back.
+    /// A sum that is infinite because a difference is (an infinite input, or 10<sup>308</sup> − (−10<sup>308</sup>))
+    /// stays infinite: so is the true mean.
+    /// </remarks>
+    public static double MeanOfSquaredDifferences<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Span<T> difference = stackalloc T[Math.Min(ChunkLength, x.Length)];
@@ -33,7 +45,47 @@ internal static class SpanKernels
             sum += double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(d));
         }
 
-        return sum;
+        return double.IsPositiveInfinity(sum)
+            ? ScaledMeanOfSquaredDifferences(x, y, difference)
+            : sum / x.Length;
+    }
+
+    /// <summary>
+    /// The slow path of <see cref="MeanOfSquaredDifferences{T}(ReadOnlySpan{T}, ReadOnlySpan{T})"/>: with s = 2<sup>k</sup>
+    /// the power of two at or below the largest |x<sub>i</sub> − y<sub>i</sub>|, (((1/n)·Σ ((x<sub>i</sub> − y<sub>i</sub>)/s)²)·s)·s,
+    /// where every scaled square is below 4 and only a mean that truly overflows can.
+    /// </summary>
+    private static double ScaledMeanOfSquaredDifferences<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> difference)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T largest = T.Zero;
+        for (int start = 0; start < x.Length; start += ChunkLength)
+        {
+            int length = Math.Min(ChunkLength, x.Length - start);
+            var d = difference[..length];
+            TensorPrimitives.Subtract(x.Slice(start, length), y.Slice(start, length), d);
+            largest = T.Max(largest, T.Abs(TensorPrimitives.MaxMagnitude<T>(d)));
+        }
+
+        if (!T.IsFinite(largest))
+        {
+            return double.PositiveInfinity;
+        }
+
+        int exponent = T.ILogB(largest);
+        T inverse = T.ScaleB(T.One, -exponent);
+        double sum = 0;
+        for (int start = 0; start < x.Length; start += ChunkLength)
+        {
+            int length = Math.Min(ChunkLength, x.Length - start);
+            var d = difference[..length];
+            TensorPrimitives.Subtract(x.Slice(start, length), y.Slice(start, length), d);
+            TensorPrimitives.Multiply(d, inverse, d);
+            sum += double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(d));
+        }
+
+        double scale = Math.ScaleB(1.0, exponent);
+        return sum / x.Length * scale * scale;
     }
 
     /// <summary>destination<sub>i</sub> += scale·(x<sub>i</sub> − y<sub>i</sub>).</summary>
@@ -52,17 +104,42 @@ internal static class SpanKernels
     }
 
     /// <summary>
-    /// Σ max(z<sub>i</sub>, 0) − z<sub>i</sub>·t<sub>i</sub> + log1p(e<sup>−|z<sub>i</sub>|</sup>), the elementwise
-    /// binary cross-entropy with logits of <see cref="Losses.BinaryCrossEntropyWithLogits(double, double)"/>, summed.
+    /// (1/n)·Σ max(z<sub>i</sub>, 0) − z<sub>i</sub>·t<sub>i</sub> + log1p(e<sup>−|z<sub>i</sub>|</sup>), the mean of the
+    /// elementwise binary cross-entropy with logits of <see cref="Losses.BinaryCrossEntropyWithLogits(double, double)"/>,
+    /// finite wherever the true mean is.
     /// </summary>
     /// <remarks>
+    /// <para>
     /// Per element, max(z, 0) − z·t is formed first and log1p(e<sup>−|z|</sup>) added to it, as in the scalar loss.
     /// log1p(e) for e = e<sup>−|z|</sup> in [0, 1] is computed accurately even where 1 + e rounds to 1: with
     /// u = fl(1 + e), the rounding error r = e − (u − 1) is exact (u − 1 is exact, and so is the difference, by
     /// Fast2Sum since e ≤ 1), and ln(1 + e) = ln(u + r) = ln u + r/u + O((r/u)²), where r/u ≤ 2<sup>−53</sup>.
     /// Where u = 1 this gives e itself, which is what log1p of a tiny e is. There is no branch, so it vectorizes.
+    /// </para>
+    /// <para>
+    /// Where the plain sum overflows though the mean need not (losses near the largest finite value), it is
+    /// done again with every elementwise loss divided by 2<sup>k</sup> ≥ n, which is exact, and the mean scaled back.
+    /// </para>
     /// </remarks>
-    public static double SumBinaryCrossEntropyWithLogits<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets)
+    public static double MeanBinaryCrossEntropyWithLogits<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double sum = SumBinaryCrossEntropyWithLogits(logits, targets, T.One);
+        if (!double.IsPositiveInfinity(sum))
+        {
+            return sum / logits.Length;
+        }
+
+        int exponent = BitOperations.Log2((uint)logits.Length - 1) + 1;
+        double scaled = SumBinaryCrossEntropyWithLogits(logits, targets, T.ScaleB(T.One, -exponent));
+        return scaled * (Math.ScaleB(1.0, exponent) / logits.Length);
+    }
+
+    /// <summary>
+    /// Σ <paramref name="factor"/>·(max(z<sub>i</sub>, 0) − z<sub>i</sub>·t<sub>i</sub> + log1p(e<sup>−|z<sub>i</sub>|</sup>)),
+    /// each chunk's elementwise losses multiplied by the factor (a power of two) before they are summed.
+    /// </summary>
+    private static double SumBinaryCrossEntropyWithLogits<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, T factor)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int chunk = Math.Min(ChunkLength, logits.Length);
@@ -97,28 +174,99 @@ internal static class SpanKernels
             TensorPrimitives.Multiply(z, t, scratch);
             TensorPrimitives.Subtract(u, scratch, u);
             TensorPrimitives.Add(u, e, u);
+            if (factor != T.One)
+            {
+                TensorPrimitives.Multiply(u, factor, u);
+            }
+
             sum += double.CreateTruncating(TensorPrimitives.Sum<T>(u));
         }
 
         return sum;
     }
 
-    /// <summary>destination<sub>i</sub> += scale·(σ(z<sub>i</sub>) − t<sub>i</sub>).</summary>
+    /// <summary>
+    /// destination<sub>i</sub> += scale·(σ(z<sub>i</sub>) − t<sub>i</sub>), with σ(z) − t evaluated as
+    /// (1 − t)·σ(z) − t·σ(−z) so that it keeps its value in both tails for the labels 0 and 1
+    /// (−4.25·10<sup>−18</sup> for z = 40, t = 1, where σ(40) rounds to 1).
+    /// </summary>
+    /// <remarks>
+    /// With e = e<sup>−|z|</sup>: ((1 − t) − t·e) / (1 + e) for z ≥ 0 and ((1 − t)·e − t) / (1 + e) for z &lt; 0, as
+    /// <see cref="Losses.BinaryCrossEntropyWithLogitsLogitDerivative(double, double)"/>. One fused pass over
+    /// <see cref="Vector{T}"/> (one exponential, the sign chosen by a mask) rather than a chain of
+    /// <see cref="TensorPrimitives"/> calls. Measured against the former, inexact TensorPrimitives σ(z) − t
+    /// (n = 16 to 100,000, on a shared two-core machine, so ±30%): two vectorized sigmoids took 1.7 to 3 times as
+    /// long, this pass 1.0 to 1.3 times. The tail that does not fill a vector runs the same formula in scalars.
+    /// </remarks>
     public static void AddScaledSigmoidMinusTarget<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, T scale, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Span<T> buffer = stackalloc T[Math.Min(ChunkLength, logits.Length)];
-        for (int start = 0; start < logits.Length; start += ChunkLength)
+        int done = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            int length = Math.Min(ChunkLength, logits.Length - start);
-            var residual = buffer[..length];
-            var target = destination.Slice(start, length);
-
-            // σ(z) = 1 / (1 + e^−z): for z = −1000, e^1000 = ∞ and σ = 0, no NaN.
-            TensorPrimitives.Sigmoid(logits.Slice(start, length), residual);
-            TensorPrimitives.Subtract(residual, targets.Slice(start, length), residual);
-            TensorPrimitives.MultiplyAdd(residual, scale, target, target);
+            if (typeof(T) == typeof(double))
+            {
+                done = VectorSigmoidMinusTarget(
+                    MemoryMarshal.Cast<T, double>(logits), MemoryMarshal.Cast<T, double>(targets),
+                    double.CreateTruncating(scale), MemoryMarshal.Cast<T, double>(destination));
+            }
+            else if (typeof(T) == typeof(float))
+            {
+                done = VectorSigmoidMinusTarget(
+                    MemoryMarshal.Cast<T, float>(logits), MemoryMarshal.Cast<T, float>(targets),
+                    float.CreateTruncating(scale), MemoryMarshal.Cast<T, float>(destination));
+            }
         }
+
+        for (int i = done; i < logits.Length; i++)
+        {
+            T z = logits[i], t = targets[i];
+            T e = T.Exp(-T.Abs(z));
+            T numerator = z >= T.Zero ? (T.One - t) - t * e : (T.One - t) * e - t;
+            destination[i] += scale * (numerator / (T.One + e));
+        }
+    }
+
+    /// <summary>The double vector body of <see cref="AddScaledSigmoidMinusTarget{T}"/>; returns how many elements it did.</summary>
+    private static int VectorSigmoidMinusTarget(ReadOnlySpan<double> logits, ReadOnlySpan<double> targets, double scale, Span<double> destination)
+    {
+        var one = Vector<double>.One;
+        var factor = new Vector<double>(scale);
+        int i = 0;
+        for (; i <= logits.Length - Vector<double>.Count; i += Vector<double>.Count)
+        {
+            var z = new Vector<double>(logits[i..]);
+            var t = new Vector<double>(targets[i..]);
+            var e = Vector.Exp(-Vector.Abs(z));
+            var nonNegative = Vector.GreaterThanOrEqual(z, Vector<double>.Zero);
+            var sigmoidTimesDenominator = Vector.ConditionalSelect(nonNegative, one, e);
+            var complementTimesDenominator = Vector.ConditionalSelect(nonNegative, e, one);
+            var residual = ((one - t) * sigmoidTimesDenominator - t * complementTimesDenominator) / (one + e);
+            (new Vector<double>(destination[i..]) + residual * factor).CopyTo(destination[i..]);
+        }
+
+        return i;
+    }
+
+    /// <summary>The float vector body of <see cref="AddScaledSigmoidMinusTarget{T}"/>; returns how many elements it did.</summary>
+    private static int VectorSigmoidMinusTarget(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, float scale, Span<float> destination)
+    {
+        var one = Vector<float>.One;
+        var factor = new Vector<float>(scale);
+        int i = 0;
+        for (; i <= logits.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            var z = new Vector<float>(logits[i..]);
+            var t = new Vector<float>(targets[i..]);
+            var e = Vector.Exp(-Vector.Abs(z));
+            var nonNegative = Vector.GreaterThanOrEqual(z, Vector<float>.Zero);
+            var sigmoidTimesDenominator = Vector.ConditionalSelect(nonNegative, one, e);
+            var complementTimesDenominator = Vector.ConditionalSelect(nonNegative, e, one);
+            var residual = ((one - t) * sigmoidTimesDenominator - t * complementTimesDenominator) / (one + e);
+            (new Vector<float>(destination[i..]) + residual * factor).CopyTo(destination[i..]);
+        }
+
+        return i;
     }
 
     /// <summary>

@@ -17,7 +17,10 @@ namespace SymbolicDiff;
 /// backward rule). It accumulates and never overwrites, so that a parameter used in several places
 /// collects every contribution.
 /// </para>
-/// <para>No method allocates.</para>
+/// <para>
+/// No method allocates. A gradient span must not share memory with an input span; the gradient methods throw
+/// <see cref="ArgumentException"/> if it does, rather than return a silently wrong result.
+/// </para>
 /// </remarks>
 public static class Vectors
 {
@@ -53,11 +56,16 @@ public static class Vectors
     /// <param name="right">The second vector, as long as <paramref name="left"/>.</param>
     /// <param name="seed">The derivative ∂L/∂(left·right) of the final result with respect to the dot product.</param>
     /// <param name="gradient">Receives the contributions to ∂L/∂left: as long as <paramref name="left"/>; added to, not overwritten.</param>
-    /// <exception cref="ArgumentException"><paramref name="right"/> or <paramref name="gradient"/> is not as long as <paramref name="left"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="right"/> or <paramref name="gradient"/> is not as long as <paramref name="left"/>, or
+    /// <paramref name="gradient"/> overlaps <paramref name="left"/> or <paramref name="right"/> (even exactly).
+    /// </exception>
     public static void DotLeftGradient(ReadOnlySpan<double> left, ReadOnlySpan<double> right, double seed, Span<double> gradient)
     {
         SpanGuard.SameLength(right.Length, left.Length, nameof(right), nameof(left));
         SpanGuard.Gradient(gradient.Length, left.Length, nameof(left));
+        SpanGuard.NoOverlap(gradient, left, nameof(gradient), nameof(left));
+        SpanGuard.NoOverlap(gradient, right, nameof(gradient), nameof(right));
         TensorPrimitives.MultiplyAdd(right, seed, gradient, gradient);
     }
 
@@ -69,11 +77,16 @@ public static class Vectors
     /// <param name="right">The second vector, as long as <paramref name="left"/>.</param>
     /// <param name="seed">The derivative ∂L/∂(left·right) of the final result with respect to the dot product.</param>
     /// <param name="gradient">Receives the contributions to ∂L/∂right: as long as <paramref name="right"/>; added to, not overwritten.</param>
-    /// <exception cref="ArgumentException"><paramref name="right"/> or <paramref name="gradient"/> is not as long as <paramref name="left"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="right"/> or <paramref name="gradient"/> is not as long as <paramref name="left"/>, or
+    /// <paramref name="gradient"/> overlaps <paramref name="left"/> or <paramref name="right"/> (even exactly).
+    /// </exception>
     public static void DotRightGradient(ReadOnlySpan<double> left, ReadOnlySpan<double> right, double seed, Span<double> gradient)
     {
         SpanGuard.SameLength(right.Length, left.Length, nameof(right), nameof(left));
         SpanGuard.Gradient(gradient.Length, right.Length, nameof(right));
+        SpanGuard.NoOverlap(gradient, left, nameof(gradient), nameof(left));
+        SpanGuard.NoOverlap(gradient, right, nameof(gradient), nameof(right));
         TensorPrimitives.MultiplyAdd(left, seed, gradient, gradient);
     }
 
@@ -105,11 +118,16 @@ public static class Vectors
     /// <param name="right">The second vector, as long as <paramref name="left"/>.</param>
     /// <param name="seed">The derivative ∂L/∂(left·right) of the final result with respect to the dot product.</param>
     /// <param name="gradient">Receives the contributions to ∂L/∂left: as long as <paramref name="left"/>; added to, not overwritten.</param>
-    /// <exception cref="ArgumentException"><paramref name="right"/> or <paramref name="gradient"/> is not as long as <paramref name="left"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="right"/> or <paramref name="gradient"/> is not as long as <paramref name="left"/>, or
+    /// <paramref name="gradient"/> overlaps <paramref name="left"/> or <paramref name="right"/> (even exactly).
+    /// </exception>
     public static void DotLeftGradient(ReadOnlySpan<float> left, ReadOnlySpan<float> right, float seed, Span<float> gradient)
     {
         SpanGuard.SameLength(right.Length, left.Length, nameof(right), nameof(left));
         SpanGuard.Gradient(gradient.Length, left.Length, nameof(left));
+        SpanGuard.NoOverlap(gradient, left, nameof(gradient), nameof(left));
+        SpanGuard.NoOverlap(gradient, right, nameof(gradient), nameof(right));
         TensorPrimitives.MultiplyAdd(right, seed, gradient, gradient);
     }
 
@@ -121,11 +139,16 @@ public static class Vectors
     /// <param name="right">The second vector, as long as <paramref name="left"/>.</param>
     /// <param name="seed">The derivative ∂L/∂(left·right) of the final result with respect to the dot product.</param>
     /// <param name="gradient">Receives the contributions to ∂L/∂right: as long as <paramref name="right"/>; added to, not overwritten.</param>
-    /// <exception cref="ArgumentException"><paramref name="right"/> or <paramref name="gradient"/> is not as long as <paramref name="left"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="right"/> or <paramref name="gradient"/> is not as long as <paramref name="left"/>, or
+    /// <paramref name="gradient"/> overlaps <paramref name="left"/> or <paramref name="right"/> (even exactly).
+    /// </exception>
     public static void DotRightGradient(ReadOnlySpan<float> left, ReadOnlySpan<float> right, float seed, Span<float> gradient)
     {
         SpanGuard.SameLength(right.Length, left.Length, nameof(right), nameof(left));
         SpanGuard.Gradient(gradient.Length, right.Length, nameof(right));
+        SpanGuard.NoOverlap(gradient, left, nameof(gradient), nameof(left));
+        SpanGuard.NoOverlap(gradient, right, nameof(gradient), nameof(right));
         TensorPrimitives.MultiplyAdd(left, seed, gradient, gradient);
     }
 }

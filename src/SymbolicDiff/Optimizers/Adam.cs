@@ -3,12 +3,13 @@ using System;
 namespace SymbolicDiff.Optimizers;
 
 /// <summary>
-/// The Adam optimizer (Kingma &amp; Ba, 2015), following the update rule of PyTorch's
-/// <c>torch.optim.Adam</c> without AMSGrad and without weight decay.
+/// The Adam optimizer (Kingma &amp; Ba, 2015), following the update rule of PyTorch's <c>torch.optim.Adam</c>
+/// without AMSGrad, with optional weight decay in PyTorch's L2 form. For decoupled weight decay use
+/// <see cref="AdamW"/>.
 /// </summary>
 /// <remarks>
 /// <para>
-/// At step t = 1, 2, … with gradient g, for each parameter:
+/// At step t = 1, 2, … with gradient g, for each parameter: with weight decay λ ≠ 0, g ← g + λθ; then
 /// m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; m̂ = m / (1 − β₁<sup>t</sup>); v̂ = v / (1 − β₂<sup>t</sup>);
 /// θ ← θ − lr·m̂ / (√v̂ + ε). The moments m and v start at 0.
 /// </para>
@@ -19,91 +20,57 @@ namespace SymbolicDiff.Optimizers;
 /// </remarks>
 public sealed class Adam : IOptimizer
 {
-    private double[]? _firstMoment;
-    private double[]? _secondMoment;
-    private int _parameterCount = -1;
+    private readonly AdamCore _core;
 
     /// <summary>Creates the optimizer. The defaults are PyTorch's.</summary>
     /// <param name="learningRate">The learning rate lr; finite and greater than 0.</param>
     /// <param name="beta1">The decay rate β₁ of the first-moment estimate, in [0, 1).</param>
     /// <param name="beta2">The decay rate β₂ of the second-moment estimate, in [0, 1).</param>
-    /// <param name="epsilon">The term ε added to the denominator for numerical stability; finite and at least 0.</param>
+    /// <param name="epsilon">
+    /// The term ε added to the denominator for numerical stability; finite and greater than 0. (PyTorch accepts 0,
+    /// but then a parameter whose gradient has been 0 so far gets 0/0 = NaN.)
+    /// </param>
+    /// <param name="weightDecay">
+    /// The weight decay λ in PyTorch's L2 form: λθ is added to the gradient before the moments; finite and at least
+    /// 0, 0 (no decay) by default. (The decay is then scaled by the adaptive denominator; <see cref="AdamW"/> decouples it.)
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside the range given for it (NaN included).</exception>
-    public Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
+    public Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)
     {
-        LearningRate = OptimizerGuard.LearningRate(learningRate, nameof(learningRate));
-        Beta1 = OptimizerGuard.UnitInterval(beta1, nameof(beta1), "decay rate beta1");
-        Beta2 = OptimizerGuard.UnitInterval(beta2, nameof(beta2), "decay rate beta2");
-        Epsilon = OptimizerGuard.NonNegativeFinite(epsilon, nameof(epsilon), "epsilon");
+        _core = new AdamCore(learningRate, beta1, beta2, epsilon);
+        WeightDecay = OptimizerGuard.NonNegativeFinite(weightDecay, nameof(weightDecay), "weight decay");
     }
 
-    /// <summary>The learning rate lr.</summary>
-    public double LearningRate { get; }
+    /// <summary>The learning rate lr, used by the next step; a schedule may change it between steps.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value set is NaN, infinite or negative. 0 is allowed, as schedules such as cosine annealing reach it.</exception>
+    public double LearningRate
+    {
+        get => _core.LearningRate;
+        set => _core.LearningRate = OptimizerGuard.ScheduledLearningRate(value, nameof(value));
+    }
 
     /// <summary>The decay rate β₁ of the first-moment estimate.</summary>
-    public double Beta1 { get; }
+    public double Beta1 => _core.Beta1;
 
     /// <summary>The decay rate β₂ of the second-moment estimate.</summary>
-    public double Beta2 { get; }
+    public double Beta2 => _core.Beta2;
 
     /// <summary>The term ε added to the denominator.</summary>
-    public double Epsilon { get; }
+    public double Epsilon => _core.Epsilon;
+
+    /// <summary>The weight decay λ (L2 form, added to the gradient); 0 for none.</summary>
+    public double WeightDecay { get; }
 
     /// <summary>The number of steps t taken since construction or the last <see cref="Reset"/>.</summary>
-    public long StepCount { get; private set; }
+    public long StepCount => _core.StepCount;
 
     /// <inheritdoc/>
-    public void Step(Span<double> parameters, ReadOnlySpan<double> gradients)
-    {
-        OptimizerGuard.Lengths(parameters.Length, gradients.Length, _parameterCount);
-
-        if (_firstMoment is null || _secondMoment is null || _firstMoment.Length != parameters.Length)
-        {
-            // Only on a first step (after construction or Reset with another count): otherwise the
-            // length check above has already failed.
-            _firstMoment = new double[parameters.Length];
-            _secondMoment = new double[parameters.Length];
-        }
-
-        _parameterCount = parameters.Length;
-        long t = ++StepCount;
-
-        double beta1 = Beta1, beta2 = Beta2, epsilon = Epsilon, learningRate = LearningRate;
-        double biasCorrection1 = 1.0 - Math.Pow(beta1, t);
-        double biasCorrection2 = 1.0 - Math.Pow(beta2, t);
-        double[] m = _firstMoment, v = _secondMoment;
-
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            double g = gradients[i];
-            double mi = beta1 * m[i] + (1.0 - beta1) * g;
-            double vi = beta2 * v[i] + (1.0 - beta2) * g * g;
-            m[i] = mi;
-            v[i] = vi;
-
-            double mHat = mi / biasCorrection1;
-            double vHat = vi / biasCorrection2;
-            parameters[i] -= learningRate * mHat / (Math.Sqrt(vHat) + epsilon);
-        }
-    }
+    public void Step(Span<double> parameters, ReadOnlySpan<double> gradients) =>
+        _core.Step(parameters, gradients, l2WeightDecay: WeightDecay, decoupledWeightDecay: 0);
 
     /// <summary>
     /// Zeroes the moment estimates and the step count, so that the next step is again step 1, and unbinds
-    /// the optimizer from its parameter count.
+    /// the optimizer from its parameter count. The learning rate stays as it is.
     /// </summary>
-    public void Reset()
-    {
-        if (_firstMoment is not null)
-        {
-            Array.Clear(_firstMoment);
-        }
-
-        if (_secondMoment is not null)
-        {
-            Array.Clear(_secondMoment);
-        }
-
-        _parameterCount = -1;
-        StepCount = 0;
-    }
+    public void Reset() => _core.Reset();
 }

@@ -18,8 +18,10 @@ public interface IOptimizer
     /// <param name="parameters">The parameters θ, updated in place.</param>
     /// <param name="gradients">The gradient of the loss with respect to <paramref name="parameters"/>, element by element.</param>
     /// <exception cref="ArgumentException">
-    /// <paramref name="gradients"/> does not have the same length as <paramref name="parameters"/>, or
-    /// <paramref name="parameters"/> does not have the length it had on the first step.
+    /// <paramref name="parameters"/> is empty (a <see langword="null"/> array converts to an empty span),
+    /// <paramref name="gradients"/> does not have the same length as <paramref name="parameters"/>,
+    /// <paramref name="parameters"/> does not have the length it had on the first step, or the two spans share
+    /// memory (even exactly: a step writes the parameters while it reads the gradients).
     /// </exception>
     void Step(Span<double> parameters, ReadOnlySpan<double> gradients);
 }

@@ -15,11 +15,32 @@ internal static class OptimizerGuard
         return value;
     }
 
+    /// <summary>A learning rate set between steps (by a schedule): finite and at least 0, since schedules such as cosine annealing reach 0.</summary>
+    public static double ScheduledLearningRate(double value, string paramName)
+    {
+        if (!double.IsFinite(value) || value < 0)
+        {
+            throw new ArgumentOutOfRangeException(paramName, value, "The learning rate must be a finite number greater than or equal to 0.");
+        }
+
+        return value;
+    }
+
     public static double NonNegativeFinite(double value, string paramName, string what)
     {
         if (!double.IsFinite(value) || value < 0)
         {
             throw new ArgumentOutOfRangeException(paramName, value, $"The {what} must be a finite number greater than or equal to 0.");
+        }
+
+        return value;
+    }
+
+    public static double PositiveFinite(double value, string paramName, string what)
+    {
+        if (!double.IsFinite(value) || value <= 0)
+        {
+            throw new ArgumentOutOfRangeException(paramName, value, $"The {what} must be a finite number greater than 0.");
         }
 
         return value;
@@ -37,10 +58,28 @@ internal static class OptimizerGuard
     }
 
     /// <summary>
-    /// Checks that the spans have the same length and, once the optimizer is bound to a parameter count
+    /// Checks that there are parameters, that the spans have the same length and do not overlap, and, once the optimizer is bound to a parameter count
     /// (<paramref name="boundCount"/> ≥ 0), that it has not changed.
     /// </summary>
-    public static void Lengths(int parameterCount, int gradientCount, int boundCount)
+    public static void Spans(ReadOnlySpan<double> parameters, ReadOnlySpan<double> gradients, int boundCount)
+    {
+        if (parameters.IsEmpty)
+        {
+            throw new ArgumentException(
+                "There are no parameters (a null array converts to an empty span); an optimizer needs at least one.",
+                nameof(parameters));
+        }
+
+        Lengths(parameters.Length, gradients.Length, boundCount);
+        if (parameters.Overlaps(gradients))
+        {
+            throw new ArgumentException(
+                "'parameters' overlaps 'gradients': the step writes the parameters while it reads the gradients, so they must not share memory.",
+                nameof(parameters));
+        }
+    }
+
+    private static void Lengths(int parameterCount, int gradientCount, int boundCount)
     {
         if (gradientCount != parameterCount)
         {

@@ -125,6 +125,7 @@ public class OptimizerTests
     [Theory]
     [InlineData(double.NaN)]
     [InlineData(-1e-8)]
+    [InlineData(0.0)]
     [InlineData(double.PositiveInfinity)]
     public void Invalid_epsilon_is_rejected(double epsilon)
     {
