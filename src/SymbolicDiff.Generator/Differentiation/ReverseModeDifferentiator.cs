@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Threading;
 using System.Linq;
+using SymbolicDiff.Generator.Analysis;
 using SymbolicDiff.Generator.Diagnostics;
 using SymbolicDiff.Generator.Model;
 using static SymbolicDiff.Generator.Differentiation.Simplifier;
@@ -182,36 +183,16 @@ internal static class ReverseModeDifferentiator
     /// <summary>The assignments the result depends on, in order; the rest is dead code for the gradient.</summary>
     private static List<Assignment> LiveAssignments(EquatableArray<Assignment> body, string result)
     {
-        var needed = new HashSet<string> { result };
-        var live = new List<Assignment>();
-        for (int i = body.Count - 1; i >= 0; i--)
-        {
-            if (needed.Contains(body[i].Target))
-            {
-                live.Add(body[i]);
-                needed.UnionWith(ExpressionFacts.Variables(body[i].Value));
-            }
-        }
-
-        live.Reverse();
-        return live;
+        var useful = ActivityAnalysis.Useful(result, body.Select(a => new DataFlow(a.Target, ExpressionFacts.Variables(a.Value).ToList())).ToList());
+        return body.Where(a => useful.Contains(a.Target)).ToList();
     }
 
     /// <summary>Variables that depend on a differentiated parameter (live code only, so all of them reach the result).</summary>
-    private static HashSet<string> ActiveVariables(MethodModel method, List<Assignment> forward)
-    {
-        var active = new HashSet<string>(method.Parameters.Where(p => p.IsDifferentiated).Select(p => p.Name));
-        foreach (var assignment in forward)
-        {
+    private static HashSet<string> ActiveVariables(MethodModel method, List<Assignment> forward) =>
+        ActivityAnalysis.Varied(
+            method.Parameters.Where(p => p.IsDifferentiated).Select(p => p.Name),
             // A bool (a recorded condition) selects a branch but carries no derivative.
-            if (assignment.IsDouble && ExpressionFacts.Variables(assignment.Value).Any(active.Contains))
-            {
-                active.Add(assignment.Target);
-            }
-        }
-
-        return active;
-    }
+            forward.Where(a => a.IsDouble).Select(a => new DataFlow(a.Target, ExpressionFacts.Variables(a.Value).ToList())).ToList());
 
     /// <summary>Names adjoints after the result, as a person would: the adjoint of z in ∂loss/∂z is <c>dLoss_dz</c>.</summary>
     private sealed class AdjointNames
