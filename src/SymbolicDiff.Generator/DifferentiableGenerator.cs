@@ -40,7 +40,14 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
             .SelectMany(static (result, _) => result.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
 
-        context.RegisterSourceOutput(programs, static (output, program) => GradientSourceEmitter.AddSource(output, program));
+        // Every file name, so that names differing only in case (Model.F, model.F) can be told apart; it changes
+        // only when a method is added, removed or renamed.
+        var hintNames = programs
+            .Select(static (program, _) => GradientSourceEmitter.HintName(program))
+            .Collect()
+            .WithTrackingName(TrackingNames.HintNames);
+
+        context.RegisterSourceOutput(programs.Combine(hintNames), static (output, pair) => GradientSourceEmitter.AddSource(output, pair.Left, pair.Right));
 
         context.RegisterSourceOutput(diagnostics, static (output, diagnostic) =>
             output.ReportDiagnostic(Diagnostic.Create(

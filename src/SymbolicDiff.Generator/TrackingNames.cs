@@ -7,4 +7,5 @@ internal static class TrackingNames
     public const string DifferentiatedMethods = nameof(DifferentiatedMethods);
     public const string GradientPrograms = nameof(GradientPrograms);
     public const string Diagnostics = nameof(Diagnostics);
+    public const string HintNames = nameof(HintNames);
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -18,12 +19,18 @@ internal static class GradientSourceEmitter
     private const string GeneratedCodeAttribute =
         "[global::System.CodeDom.Compiler.GeneratedCode(\"SymbolicDiff.Generator\", \"" + ThisAssembly.Version + "\")]";
 
-    /// <summary>Adds the generated file; a failure here is reported as SD9999 rather than thrown (CS8785).</summary>
-    public static void AddSource(SourceProductionContext output, GradientProgram program)
+    /// <summary>The longest file name (without <c>.g.cs</c>) kept as it is; longer ones are cut and made unique with a hash.</summary>
+    public const int MaxHintNameLength = 120;
+
+    /// <summary>
+    /// Adds the generated file under a name unique among <paramref name="allHintNames"/> (every method's
+    /// <see cref="HintName"/>); a failure here is reported as SD9999 rather than thrown (CS8785).
+    /// </summary>
+    public static void AddSource(SourceProductionContext output, GradientProgram program, IReadOnlyCollection<string> allHintNames)
     {
         try
         {
-            output.AddSource(HintName(program), SourceText.From(Emit(program), Encoding.UTF8));
+            output.AddSource(UniqueHintName(HintName(program), allHintNames), SourceText.From(Emit(program), Encoding.UTF8));
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -37,6 +44,37 @@ internal static class GradientSourceEmitter
 
     public static string HintName(GradientProgram program) =>
         program.Method.Type.MetadataLikeName + "." + program.Method.MethodName + program.Method.HintNameTag + ".g.cs";
+
+    /// <summary>
+    /// File names are compared ignoring case, so <c>Model.F</c> and <c>model.F</c> would collide and the compiler
+    /// would drop every generated file: such a name gets a hash of its exact spelling. A name too long for some
+    /// file systems (a deep namespace, a long method name) is cut and gets the hash too. Both are deterministic.
+    /// </summary>
+    public static string UniqueHintName(string hintName, IReadOnlyCollection<string> allHintNames)
+    {
+        const string extension = ".g.cs";
+        string stem = hintName.Substring(0, hintName.Length - extension.Length);
+        bool collides = allHintNames.Any(other => other != hintName && string.Equals(other, hintName, StringComparison.OrdinalIgnoreCase));
+        if (!collides && stem.Length <= MaxHintNameLength)
+        {
+            return hintName;
+        }
+
+        string shortened = stem.Length <= MaxHintNameLength ? stem : stem.Substring(0, MaxHintNameLength);
+        return shortened + "_" + StableHash(stem) + extension;
+    }
+
+    /// <summary>FNV-1a over the UTF-16 code units: the same on every machine and run (string.GetHashCode is not).</summary>
+    private static string StableHash(string text)
+    {
+        uint hash = 2166136261;
+        foreach (char c in text)
+        {
+            hash = (hash ^ c) * 16777619;
+        }
+
+        return hash.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     public static string Emit(GradientProgram program)
     {
