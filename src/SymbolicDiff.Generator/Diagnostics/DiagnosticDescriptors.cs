@@ -108,6 +108,11 @@ internal static class DiagnosticDescriptors
         "Recursion cannot be differentiated",
         "The call of '{1}' makes '{0}' recursive{2}; a [Differentiable] method may call other [Differentiable] methods, but not itself, directly or through others");
 
+    public static readonly DiagnosticDescriptor NestedDifferentiation = Error(
+        "SD0020",
+        "Gradient called inside a [Differentiable] method",
+        "'{0}' calls '{1}', the generated gradient of '{2}', and differentiating a gradient (a second derivative) is not supported yet; to use the value of '{2}', call '{2}' itself (its derivative is taken into account); to use its gradient, compute it before calling '{0}' and pass it in as a parameter that is not differentiated");
+
     public static readonly DiagnosticDescriptor ResultIgnoresParameter = new(
         "SD0017",
         "Differentiated parameter does not affect the result",
