@@ -10,8 +10,18 @@ using SymbolicDiff.Generator.Parsing;
 
 namespace SymbolicDiff.Generator;
 
-/// <summary>What the parse step produces for one method: its Roslyn-free model (or none), the problems found, and where to report a failure of the next step.</summary>
-internal sealed record ParsedMethod(string MethodName, MethodModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, LocationInfo? Location);
+/// <summary>
+/// What the parse step produces for one method: its Roslyn-free model (or none), the problems found, and the
+/// places the next step may report at: the method (a failure, SD9999) and every call (SD0012). Those locations
+/// are part of equality, so that the cached differentiation step never reports at an old line (ARCHITECTURE.md:
+/// a location goes into a cached model only where it is part of equality).
+/// </summary>
+internal sealed record ParsedMethod(
+    string MethodName,
+    MethodModel? Model,
+    EquatableArray<DiagnosticInfo> Diagnostics,
+    LocationInfo? Location,
+    EquatableArray<LocationInfo> CallLocations);
 
 /// <summary>What the differentiation step produces for one method: code to emit, or diagnostics, or both empty.</summary>
 internal sealed record MethodResult(GradientProgram? Program, EquatableArray<DiagnosticInfo> Diagnostics);
@@ -33,11 +43,11 @@ internal static class DifferentiationPipeline
         try
         {
             var parsed = MethodParser.Parse(context, cancellationToken);
-            return new ParsedMethod(context.TargetSymbol.Name, parsed.Model, parsed.Diagnostics.ToEquatableArray(), location);
+            return new ParsedMethod(context.TargetSymbol.Name, parsed.Model, parsed.Diagnostics.ToEquatableArray(), location, parsed.CallLocations);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            return new ParsedMethod(context.TargetSymbol.Name, null, new[] { InternalError(location, context.TargetSymbol.Name, exception) }.ToEquatableArray(), location);
+            return new ParsedMethod(context.TargetSymbol.Name, null, new[] { InternalError(location, context.TargetSymbol.Name, exception) }.ToEquatableArray(), location, EquatableArray<LocationInfo>.Empty);
         }
     }
 

@@ -11,7 +11,15 @@ using SymbolicDiff.Generator.Model;
 namespace SymbolicDiff.Generator.Parsing;
 
 /// <summary>The parser's verdict: a model when the method can be differentiated, and every problem found.</summary>
-internal sealed record ParseResult(MethodModel? Model, IReadOnlyList<DiagnosticInfo> Diagnostics);
+internal sealed record ParseResult(MethodModel? Model, IReadOnlyList<DiagnosticInfo> Diagnostics)
+{
+    /// <summary>
+    /// Where every call in the body is written: the places the differentiation step may report at (SD0012).
+    /// The model's calls keep their locations out of equality, so that shared subexpressions stay equal;
+    /// these locations are compared instead, so that moving a call re-runs the step and its report moves too.
+    /// </summary>
+    public EquatableArray<LocationInfo> CallLocations { get; init; } = EquatableArray<LocationInfo>.Empty;
+}
 
 /// <summary>
 /// Stage 1 of the pipeline: reads a <c>[Differentiable]</c> method's symbol and <see cref="IOperation"/>
@@ -104,7 +112,7 @@ internal static class MethodParser
                 Statements = structured.Value.Statements,
                 HasLoops = true,
             };
-            return new ParseResult(loopModel, diagnostics);
+            return new ParseResult(loopModel, diagnostics) { CallLocations = CallLocations(bodyDeclaration) };
         }
 
         var body = BodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, cancellationToken);
@@ -119,8 +127,16 @@ internal static class MethodParser
             IsStatic = method.IsStatic,
             RealType = RealTypes.Keyword(RealTypes.Of(method)),
         };
-        return new ParseResult(model, diagnostics);
+        return new ParseResult(model, diagnostics) { CallLocations = CallLocations(bodyDeclaration) };
     }
+
+    private static EquatableArray<LocationInfo> CallLocations(MethodDeclarationSyntax declaration) =>
+        declaration.DescendantNodes()
+            .OfType<InvocationExpressionSyntax>()
+            .Select(invocation => LocationInfo.From(invocation))
+            .Where(location => location is not null)
+            .Select(location => location!)
+            .ToEquatableArray();
 
     /// <summary>Checks everything about the method but its body; returns the parameters, or null after a problem.</summary>
     private static List<ParameterModel>? CheckDeclaration(
