@@ -106,7 +106,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor Recursion = Error(
         "SD0018",
         "Recursion cannot be differentiated",
-        "The call of '{1}' makes '{0}' recursive{2}; a [Differentiable] method may call other [Differentiable] methods, but not itself, directly or through others");
+        "The call of '{1}' makes '{0}' recursive{2}; a [Differentiable] method may call other [Differentiable] methods, but not itself, directly or through others; write the computation as a loop instead: keep the running result in a local (double acc = ...;), update it in a for loop (acc = ... acc ...;) and return it");
 
     public static readonly DiagnosticDescriptor NestedDifferentiation = Error(
         "SD0020",

@@ -83,8 +83,9 @@ public class CompositionTests
     }
 
     [Theory]
-    [InlineData("public static double F(double x) => [|F|](x) * 2;", "The call of 'C.F' makes 'F' recursive; a [Differentiable] method may call other [Differentiable] methods, but not itself, directly or through others")]
-    [InlineData("public static double F(double x) => [|G|](x) + 1;", "The call of 'C.G' makes 'F' recursive, through 'C.G' and 'C.H'; a [Differentiable] method may call other [Differentiable] methods, but not itself, directly or through others")]
+    [InlineData("public static double F(double x) => [|F|](x) * 2;", "The call of 'C.F' makes 'F' recursive; a [Differentiable] method may call other [Differentiable] methods, but not itself, directly or through others; write the computation as a loop instead: keep the running result in a local (double acc = ...;), update it in a for loop (acc = ... acc ...;) and return it")]
+    [InlineData("public static double F(double x) { double s = 0; for (int i = 0; i < 2; i++) { s += [|F|](x); } return s; }", "The call of 'C.F' makes 'F' recursive; a [Differentiable] method may call other [Differentiable] methods, but not itself, directly or through others; write the computation as a loop instead: keep the running result in a local (double acc = ...;), update it in a for loop (acc = ... acc ...;) and return it")]
+    [InlineData("public static double F(double x) => [|G|](x) + 1;", "The call of 'C.G' makes 'F' recursive, through 'C.G' and 'C.H'; a [Differentiable] method may call other [Differentiable] methods, but not itself, directly or through others; write the computation as a loop instead: keep the running result in a local (double acc = ...;), update it in a for loop (acc = ... acc ...;) and return it")]
     public void Recursion_is_reported_at_the_call(string method, string message)
     {
         string source = $$"""
