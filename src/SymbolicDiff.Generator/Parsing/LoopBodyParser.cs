@@ -776,10 +776,7 @@ internal sealed class LoopBodyParser
         switch (operation)
         {
             case IConversionOperation conversion when conversion.OperatorMethod is null && conversion.Type?.SpecialType == _real && IsInteger(conversion.Operand.Type):
-            {
-                var integer = ParseInteger(conversion.Operand);
-                return integer is null ? null : new IntegerValue(integer);
-            }
+                return ParseIntegerAsReal(conversion.Operand);
 
             case IConversionOperation conversion when conversion.OperatorMethod is null && conversion.Type?.SpecialType == _real &&
                                                       IsPromotable(conversion.Operand.Type):
@@ -838,6 +835,44 @@ internal sealed class LoopBodyParser
                 }
 
                 return Unsupported(operation);
+        }
+    }
+
+    /// <summary>
+    /// An integer expression where a real is expected, as the straight-line path reads it: a call is a call
+    /// (<c>Math.Sign(x)</c>, derivative 0), a conditional chooses between its branches read as reals
+    /// (<c>c ? 1 : -1</c> is <c>c ? 1.0 : -1.0</c>, its condition recorded like any other), and anything else is
+    /// computed in integers first.
+    /// </summary>
+    private Expr? ParseIntegerAsReal(IOperation operation)
+    {
+        switch (operation)
+        {
+            case IInvocationOperation invocation:
+                return ParseCall(invocation);
+
+            case IConditionalOperation { WhenFalse: { } whenFalse } ternary when !operation.ConstantValue.HasValue:
+            {
+                var condition = ParseCondition(ternary.Condition);
+                var whenTrue = ParseIntegerAsReal(ternary.WhenTrue);
+                var otherwise = ParseIntegerAsReal(whenFalse);
+                return condition is null || whenTrue is null || otherwise is null ? null : new Conditional(condition, whenTrue, otherwise);
+            }
+
+            case IConversionOperation { OperatorMethod: null } conversion when IsInteger(conversion.Type) && IsInteger(conversion.Operand.Type) &&
+                                                                             conversion.Operand is IConditionalOperation or IInvocationOperation:
+                return ParseIntegerAsReal(conversion.Operand);
+
+            default:
+            {
+                var integer = ParseInteger(operation);
+                return integer switch
+                {
+                    null => null,
+                    Constant constant => constant,
+                    _ => new IntegerValue(integer),
+                };
+            }
         }
     }
 

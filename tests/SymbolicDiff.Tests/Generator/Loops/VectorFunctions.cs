@@ -369,3 +369,38 @@ public static partial class VectorFunctions
         return total;
     }
 }
+
+/// <summary>Math.Sign and ?: with integer literals in methods with loops, accepted as in loop-free methods.</summary>
+public static partial class VectorFunctions
+{
+    /// <summary>Math.Sign has derivative 0: each term is |x[i]|³·scale, so ∂/∂x[i] = 3·Sign(x[i])·x[i]²·scale − 1.</summary>
+    [Differentiable]
+    public static double SignedCubes(double[] x, double scale)
+    {
+        double total = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double s = Math.Sign(x[i]);
+            total += s * x[i] * x[i] * x[i] * scale + Math.Sign(x[i] - 2) * x[i];
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// ?: with integer literals in a double context: a direction per element, and one chosen by the loop-carried
+    /// total, whose value before each update the backward sweep needs.
+    /// </summary>
+    [Differentiable]
+    public static double Zigzag(double[] x, double rate)
+    {
+        double total = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double direction = x[i] > 0 ? 1 : -1;
+            total = total * rate + direction * x[i] * x[i] + (total > 0 ? 2 : -3) * x[i] * rate;
+        }
+
+        return total;
+    }
+}
