@@ -115,7 +115,9 @@ internal static class MethodParser
             return new ParseResult(loopModel, diagnostics) { CallLocations = CallLocations(bodyDeclaration) };
         }
 
-        var body = BodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, cancellationToken);
+        var inlined = new List<SyntaxNode>();
+        var body = BodyParser.Parse(
+            bodyModel, bodyMethod, bodyDeclaration, diagnostics, parameters?.Where(p => p.IsDifferentiated).Select(p => p.Name) ?? Enumerable.Empty<string>(), inlined, cancellationToken);
         if (parameters is null || body is null || diagnostics.Count > 0)
         {
             return new ParseResult(null, diagnostics);
@@ -127,11 +129,14 @@ internal static class MethodParser
             IsStatic = method.IsStatic,
             RealType = RealTypes.Keyword(RealTypes.Of(method)),
         };
-        return new ParseResult(model, diagnostics) { CallLocations = CallLocations(bodyDeclaration) };
+        // An inlined callee's calls are reported at in its own source: their locations count too.
+        return new ParseResult(model, diagnostics) { CallLocations = CallLocations(new SyntaxNode[] { bodyDeclaration }.Concat(inlined)) };
     }
 
-    private static EquatableArray<LocationInfo> CallLocations(MethodDeclarationSyntax declaration) =>
-        declaration.DescendantNodes()
+    private static EquatableArray<LocationInfo> CallLocations(params SyntaxNode[] declarations) => CallLocations((IEnumerable<SyntaxNode>)declarations);
+
+    private static EquatableArray<LocationInfo> CallLocations(IEnumerable<SyntaxNode> declarations) =>
+        declarations.SelectMany(declaration => declaration.DescendantNodes())
             .OfType<InvocationExpressionSyntax>()
             .Select(invocation => LocationInfo.From(invocation))
             .Where(location => location is not null)

@@ -113,15 +113,104 @@ public class CompositionTests
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
     }
 
+    private const string Layers = """
+        using System;
+        using SymbolicDiff;
+
+        public static partial class Net
+        {
+            // The layer reports its weights' gradient only; callers still pass it a varying input.
+            [Differentiable(nameof(w), nameof(b))]
+            public static double Layer(double x, double w, double b) => Math.Tanh(x * w + b);
+
+            [Differentiable]
+            public static double Stacked(double x, double w1, double b1, double w2, double b2) => Layer(Layer(x, w1, b1), w2, b2);
+
+            [Differentiable(nameof(w1), nameof(b1), nameof(w2), nameof(b2))]
+            public static double StackedWeights(double x, double w1, double b1, double w2, double b2)
+            {
+                double hidden = Layer(x, w1, b1);
+                return Layer(hidden, w2, b2);
+            }
+        }
+        """;
+
     [Fact]
-    public void A_varying_argument_for_a_parameter_the_callee_does_not_differentiate_is_SD0012()
+    public void Stacked_layers_that_select_their_weights_are_differentiated_through_their_input_too()
+    {
+        var run = GeneratorHarness.Run(Layers).ShouldSucceed();
+
+        // Worked numbers at x = 0.5, w1 = 0.8, b1 = 0.1, w2 = −1.2, b2 = 0.3:
+        //   h = tanh(0.5·0.8 + 0.1) = tanh(0.5) = 0.46211715726, out = tanh(h·w2 + b2) = tanh(−0.25454) = −0.24918211264
+        //   ∂out/∂b2 = 1 − out² = 0.93790827474, ∂out/∂w2 = (1 − out²)·h = 0.43342350569
+        //   ∂out/∂h = (1 − out²)·w2, so ∂out/∂b1 = (1 − out²)·w2·(1 − h²) = −0.88513900368,
+        //   ∂out/∂w1 = ∂out/∂b1·x = −0.44256950184, ∂out/∂x = ∂out/∂b1·w1 = −0.70811120294
+        double[] point = { 0.5, 0.8, 0.1, -1.2, 0.3 };
+        var gradient = FiniteDifferenceCheck.Gradient(run, "Net", "Stacked", point);
+        double[] expected = { -0.7081112029436629, -0.4425695018397893, -0.8851390036795787, 0.4334235056937192, 0.9379082747404981 };
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i], gradient[i], 1e-12);
+        }
+
+        FiniteDifferenceCheck.AgainstFiniteDifferencesOf(run, "Net", "Stacked", point, "x", "w1", "b1", "w2", "b2");
+        FiniteDifferenceCheck.AgainstFiniteDifferencesOf(run, "Net", "Stacked", new[] { -1.3, 0.4, -0.7, 2.1, -0.2 }, "x", "w1", "b1", "w2", "b2");
+        FiniteDifferenceCheck.AgainstFiniteDifferencesOf(run, "Net", "StackedWeights", point, "w1", "b1", "w2", "b2");
+        Assert.Equal(expected.Skip(1), FiniteDifferenceCheck.Gradient(run, "Net", "StackedWeights", point), new ToleranceComparer(1e-12));
+
+        // Where the input is held constant (x in StackedWeights), the layer's own gradient is still called.
+        string weights = run.Source("Net.StackedWeights.g.cs");
+        Assert.Equal(1, weights.Split("Net.LayerWithGradient(").Length - 1);
+    }
+
+    [Fact]
+    public void A_layer_with_locals_selecting_its_weights_is_stacked_the_same_way()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Net
+            {
+                [Differentiable(nameof(w), nameof(b))]
+                public static double Softsign(double x, double w, double b)
+                {
+                    double z = x * w + b;
+                    double scale = 1 + Math.Abs(z);
+                    return z / scale;
+                }
+
+                [Differentiable(nameof(w1), nameof(w2))]
+                public static double Model(double x, double w1, double w2, double target)
+                {
+                    double h = Softsign(x, w1, 0.25);
+                    double z = Softsign(h * h, w2, -0.5);
+                    return (z - target) * (z - target);
+                }
+            }
+            """).ShouldSucceed();
+
+        FiniteDifferenceCheck.AgainstFiniteDifferencesOf(run, "Net", "Model", new[] { 0.7, 1.3, -0.4, 0.25 }, "w1", "w2");
+        FiniteDifferenceCheck.AgainstFiniteDifferencesOf(run, "Net", "Model", new[] { -2.0, 0.3, 1.7, -0.5 }, "w1", "w2");
+    }
+
+    [Fact]
+    public void A_varying_argument_for_a_parameter_of_a_callee_that_cannot_be_inlined_is_SD0012()
     {
         var run = GeneratorHarness.Run("""
             using SymbolicDiff;
             public static partial class C
             {
                 [Differentiable(nameof(x))]
-                public static double Scaled(double x, double scale) => x * scale;
+                public static double Scaled(double x, double scale)
+                {
+                    if (scale > 1)
+                    {
+                        return x * scale;
+                    }
+
+                    return x;
+                }
 
                 [Differentiable]
                 public static double F(double x, double s) => Scaled(x, s);
@@ -133,5 +222,12 @@ public class CompositionTests
         Assert.Equal(
             "'Scaled' declares no derivative with respect to its parameter 'scale', but the argument passed for it depends on a differentiated parameter; declare one with [Derivative(nameof(scale), ...)]",
             diagnostic.GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(double obj) => 0;
     }
 }

@@ -1,0 +1,219 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using SymbolicDiff.Generator.Model;
+
+namespace SymbolicDiff.Generator.Parsing;
+
+/// <summary>
+/// Calls of a [Differentiable] callee that selected some parameters (<c>[Differentiable(nameof(w), nameof(b))]
+/// Layer(x, w, b)</c>) with a varying value for another one (<c>Layer(Layer(x, w1, b1), w2, b2)</c>): the
+/// selection chooses what the callee's own gradient reports, not what its callers may pass. Its generated
+/// gradient has no partial for <c>x</c>, so its body is read here, at the call, with the arguments in place of
+/// its parameters, and differentiated as part of the caller. Callees whose body is straight-line (double
+/// locals, then one return) and whose members the caller can reach are inlined; any other keeps SD0012.
+/// </summary>
+internal sealed partial class BodyParser
+{
+    // Recursion through inlining is SD0018 of the callee itself; this bounds the nesting anyway.
+    private const int MaxInliningDepth = 8;
+
+    private readonly HashSet<string> _differentiated = new();
+    private readonly Dictionary<IParameterSymbol, Expr> _inlinedArguments = new(SymbolEqualityComparer.Default);
+    private readonly List<IMethodSymbol> _inlining = new();
+    private readonly Dictionary<string, bool> _activeNames = new();
+    private List<SyntaxNode> _inlinedDeclarations = new();
+
+    /// <summary>Whether an argument for a parameter the callee's gradient does not report depends on a differentiated parameter.</summary>
+    private bool NeedsPartialsNotSelected(Function callee, IReadOnlyList<Expr> arguments)
+    {
+        for (int i = 0; i < arguments.Count && i < callee.GradientProperties.Count; i++)
+        {
+            if (callee.GradientProperties[i] is null && DependsOnDifferentiated(arguments[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="value"/> may depend on a differentiated parameter, through the definitions so
+    /// far (conservatively: conditions count too; a value inlined needlessly is still exact).
+    /// </summary>
+    private bool DependsOnDifferentiated(Expr value)
+    {
+        switch (value)
+        {
+            case Variable variable:
+                if (!_activeNames.TryGetValue(variable.Name, out bool active))
+                {
+                    var definition = _body.LastOrDefault(a => a.Target == variable.Name);
+                    _activeNames[variable.Name] = false; // a definition never reads itself; guards cycles anyway
+                    active = definition is null ? _differentiated.Contains(variable.Name) : DependsOnDifferentiated(definition.Value);
+                    _activeNames[variable.Name] = active;
+                }
+
+                return active;
+            case Negate negate:
+                return DependsOnDifferentiated(negate.Operand);
+            case Binary binary:
+                return DependsOnDifferentiated(binary.Left) || DependsOnDifferentiated(binary.Right);
+            case Call call:
+                return call.Arguments.Any(DependsOnDifferentiated);
+            case Comparison comparison:
+                return DependsOnDifferentiated(comparison.Left) || DependsOnDifferentiated(comparison.Right);
+            case Logical logical:
+                return DependsOnDifferentiated(logical.Left) || DependsOnDifferentiated(logical.Right);
+            case Not not:
+                return DependsOnDifferentiated(not.Operand);
+            case Conditional conditional:
+                return DependsOnDifferentiated(conditional.Condition) || DependsOnDifferentiated(conditional.WhenTrue) ||
+                       DependsOnDifferentiated(conditional.WhenFalse);
+            case Member member:
+                return DependsOnDifferentiated(member.Target);
+            case CalleeValue callee:
+                return DependsOnDifferentiated(callee.Call);
+            case IntegerValue integer:
+                return DependsOnDifferentiated(integer.Integer);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// The callee's value at <paramref name="arguments"/>, its body parsed in place; null (nothing reported,
+    /// nothing to undo that matters: unused definitions are dropped later) when its body is not straight-line.
+    /// </summary>
+    private Expr? TryInline(IMethodSymbol callee, IReadOnlyList<Expr> arguments)
+    {
+        callee = callee.PartialImplementationPart ?? callee;
+        if (_inlining.Count >= MaxInliningDepth || _inlining.Contains(callee, SymbolEqualityComparer.Default) ||
+            SymbolEqualityComparer.Default.Equals(callee, _method) || callee.Parameters.Length != arguments.Count ||
+            callee.DeclaringSyntaxReferences.Length != 1 ||
+            callee.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken) is not MethodDeclarationSyntax declaration ||
+            declaration.ContainsDiagnostics)
+        {
+            return null;
+        }
+
+        var model = declaration.SyntaxTree == _semanticModel.SyntaxTree ? _semanticModel : _semanticModel.Compilation.GetSemanticModel(declaration.SyntaxTree);
+        var body = model.GetOperation(declaration, _cancellationToken) as IMethodBodyOperation;
+        if ((body?.BlockBody ?? body?.ExpressionBody) is not { } block || !IsStraightLine(block, callee))
+        {
+            return null;
+        }
+
+        int problemsBefore = _diagnostics.Count;
+        _inlining.Add(callee);
+        try
+        {
+            // Each argument is evaluated once, as in the call: a compound one gets a name of its own.
+            string prefix = NameAllocator.ToCamelCase(callee.Name);
+            for (int i = 0; i < arguments.Count; i++)
+            {
+                _inlinedArguments[callee.Parameters[i]] = arguments[i] is Variable or Constant
+                    ? arguments[i]
+                    : DefineInlined(prefix + NameAllocator.ToPascalCase(callee.Parameters[i].Name), callee.Parameters[i].Name, arguments[i]);
+            }
+
+            Expr? result = null;
+            foreach (var statement in block.Operations)
+            {
+                if (statement is IReturnOperation { ReturnedValue: { } returned })
+                {
+                    result = ParseExpression(returned);
+                    break;
+                }
+
+                foreach (var declarator in ((IVariableDeclarationGroupOperation)statement).Declarations.SelectMany(d => d.Declarators))
+                {
+                    var initializer = declarator.Initializer ?? ((IVariableDeclarationOperation)declarator.Parent!).Initializer;
+                    var value = ParseExpression(initializer!.Value);
+                    if (value is null)
+                    {
+                        break;
+                    }
+
+                    _currentName[declarator.Symbol] = ((Variable)DefineInlined(prefix + NameAllocator.ToPascalCase(declarator.Symbol.Name), declarator.Symbol.Name, value)).Name;
+                }
+            }
+
+            if (result is null || _diagnostics.Count > problemsBefore)
+            {
+                _diagnostics.RemoveRange(problemsBefore, _diagnostics.Count - problemsBefore);
+                return null;
+            }
+
+            _inlinedDeclarations.Add(declaration);
+            return result;
+        }
+        finally
+        {
+            _inlining.RemoveAt(_inlining.Count - 1);
+            foreach (var parameter in callee.Parameters)
+            {
+                _inlinedArguments.Remove(parameter);
+            }
+        }
+    }
+
+    /// <summary>A definition with a fresh name, guarded like any other in a branch.</summary>
+    private Expr DefineInlined(string name, string sourceName, Expr value)
+    {
+        var guard = CurrentGuard();
+        string target = _names.Fresh(name);
+        _body.Add(new Assignment(target, sourceName, guard is null ? value : Guarded(guard, value)));
+        return new Variable(target);
+    }
+
+    /// <summary>
+    /// Initialised double locals, then one return, reading nothing the caller's type cannot reach: what is
+    /// inlined. Anything else (branches, loops, integers) keeps the call and its SD0012.
+    /// </summary>
+    private bool IsStraightLine(IBlockOperation block, IMethodSymbol callee)
+    {
+        if (block.Operations.Length == 0 || block.Operations[block.Operations.Length - 1] is not IReturnOperation { ReturnedValue: not null })
+        {
+            return false;
+        }
+
+        for (int i = 0; i < block.Operations.Length - 1; i++)
+        {
+            if (block.Operations[i] is not IVariableDeclarationGroupOperation group ||
+                group.Declarations.SelectMany(d => d.Declarators).Any(d =>
+                    d.Symbol.Type.SpecialType != _real || d.Symbol.IsConst || d.Symbol.IsRef ||
+                    (d.Initializer ?? ((IVariableDeclarationOperation)d.Parent!).Initializer) is null))
+            {
+                return false;
+            }
+        }
+
+        var within = _method.ContainingType;
+        foreach (var operation in block.Descendants())
+        {
+            if (operation is IInvalidOperation || operation.Type is { TypeKind: TypeKind.Error } ||
+                operation is IInstanceReferenceOperation || operation is IAnonymousFunctionOperation || operation is ILocalFunctionOperation)
+            {
+                return false;
+            }
+
+            ISymbol? member = operation switch
+            {
+                IFieldReferenceOperation field => field.Field,
+                IPropertyReferenceOperation property => property.Property,
+                IInvocationOperation invocation => invocation.TargetMethod,
+                _ => null,
+            };
+            if (member is not null && !_semanticModel.Compilation.IsSymbolAccessibleWithin(member, within))
+            {
+                return false;
+            }
+        }
+
+        return callee.Parameters.All(p => p.Type.SpecialType == _real && p.RefKind == RefKind.None);
+    }
+}
