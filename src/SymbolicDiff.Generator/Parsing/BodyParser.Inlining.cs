@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using SymbolicDiff.Generator.Model;
 
@@ -17,9 +16,6 @@ namespace SymbolicDiff.Generator.Parsing;
 /// </summary>
 internal sealed partial class BodyParser
 {
-    // Recursion through inlining is SD0018 of the callee itself; this bounds the nesting anyway.
-    private const int MaxInliningDepth = 8;
-
     private readonly HashSet<string> _differentiated = new();
     private readonly Dictionary<IParameterSymbol, Expr> _inlinedArguments = new(SymbolEqualityComparer.Default);
     private readonly List<IMethodSymbol> _inlining = new();
@@ -91,18 +87,9 @@ internal sealed partial class BodyParser
     private Expr? TryInline(IMethodSymbol callee, IReadOnlyList<Expr> arguments)
     {
         callee = callee.PartialImplementationPart ?? callee;
-        if (_inlining.Count >= MaxInliningDepth || _inlining.Contains(callee, SymbolEqualityComparer.Default) ||
-            SymbolEqualityComparer.Default.Equals(callee, _method) || callee.Parameters.Length != arguments.Count ||
-            callee.DeclaringSyntaxReferences.Length != 1 ||
-            callee.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken) is not MethodDeclarationSyntax declaration ||
-            declaration.ContainsDiagnostics)
-        {
-            return null;
-        }
-
-        var model = declaration.SyntaxTree == _semanticModel.SyntaxTree ? _semanticModel : _semanticModel.Compilation.GetSemanticModel(declaration.SyntaxTree);
-        var body = model.GetOperation(declaration, _cancellationToken) as IMethodBodyOperation;
-        if ((body?.BlockBody ?? body?.ExpressionBody) is not { } block || !IsStraightLine(block, callee))
+        if (_inlining.Count >= InlinableCallees.MaxDepth || _inlining.Contains(callee, SymbolEqualityComparer.Default) ||
+            callee.Parameters.Length != arguments.Count ||
+            InlinableCallees.StraightLineBody(callee, _method, _semanticModel, _real, _cancellationToken) is not var (block, declaration))
         {
             return null;
         }
@@ -131,8 +118,7 @@ internal sealed partial class BodyParser
 
                 foreach (var declarator in ((IVariableDeclarationGroupOperation)statement).Declarations.SelectMany(d => d.Declarators))
                 {
-                    var initializer = declarator.Initializer ?? ((IVariableDeclarationOperation)declarator.Parent!).Initializer;
-                    var value = ParseExpression(initializer!.Value);
+                    var value = ParseExpression(InlinableCallees.Initializer(declarator)!.Value);
                     if (value is null)
                     {
                         break;
@@ -168,52 +154,5 @@ internal sealed partial class BodyParser
         string target = _names.Fresh(name);
         _body.Add(new Assignment(target, sourceName, guard is null ? value : Guarded(guard, value)));
         return new Variable(target);
-    }
-
-    /// <summary>
-    /// Initialised double locals, then one return, reading nothing the caller's type cannot reach: what is
-    /// inlined. Anything else (branches, loops, integers) keeps the call and its SD0012.
-    /// </summary>
-    private bool IsStraightLine(IBlockOperation block, IMethodSymbol callee)
-    {
-        if (block.Operations.Length == 0 || block.Operations[block.Operations.Length - 1] is not IReturnOperation { ReturnedValue: not null })
-        {
-            return false;
-        }
-
-        for (int i = 0; i < block.Operations.Length - 1; i++)
-        {
-            if (block.Operations[i] is not IVariableDeclarationGroupOperation group ||
-                group.Declarations.SelectMany(d => d.Declarators).Any(d =>
-                    d.Symbol.Type.SpecialType != _real || d.Symbol.IsConst || d.Symbol.IsRef ||
-                    (d.Initializer ?? ((IVariableDeclarationOperation)d.Parent!).Initializer) is null))
-            {
-                return false;
-            }
-        }
-
-        var within = _method.ContainingType;
-        foreach (var operation in block.Descendants())
-        {
-            if (operation is IInvalidOperation || operation.Type is { TypeKind: TypeKind.Error } ||
-                operation is IInstanceReferenceOperation || operation is IAnonymousFunctionOperation || operation is ILocalFunctionOperation)
-            {
-                return false;
-            }
-
-            ISymbol? member = operation switch
-            {
-                IFieldReferenceOperation field => field.Field,
-                IPropertyReferenceOperation property => property.Property,
-                IInvocationOperation invocation => invocation.TargetMethod,
-                _ => null,
-            };
-            if (member is not null && !_semanticModel.Compilation.IsSymbolAccessibleWithin(member, within))
-            {
-                return false;
-            }
-        }
-
-        return callee.Parameters.All(p => p.Type.SpecialType == _real && p.RefKind == RefKind.None);
     }
 }

@@ -18,7 +18,7 @@ namespace SymbolicDiff.Generator.Parsing;
 /// assignments expanded, integer code (counts, strides, indices) kept apart from the real arithmetic that
 /// is differentiated. Unlike <see cref="BodyParser"/> it does not rename: a loop-carried sum stays one variable.
 /// </summary>
-internal sealed class LoopBodyParser
+internal sealed partial class LoopBodyParser
 {
     private readonly IMethodSymbol _method;
     private readonly SemanticModel _semanticModel;
@@ -100,6 +100,21 @@ internal sealed class LoopBodyParser
         IMethodSymbol method,
         MethodDeclarationSyntax declaration,
         List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellationToken) =>
+        Parse(semanticModel, method, declaration, diagnostics, Enumerable.Empty<string>(), new List<SyntaxNode>(), cancellationToken);
+
+    /// <summary>
+    /// Parses the body; <paramref name="differentiated"/> names the differentiated parameters (a callee whose
+    /// unselected parameter may receive a value depending on them is inlined), and <paramref name="inlined"/>
+    /// receives the declarations of the callees inlined.
+    /// </summary>
+    public static (EquatableArray<Statement> Statements, string Result)? Parse(
+        SemanticModel semanticModel,
+        IMethodSymbol method,
+        MethodDeclarationSyntax declaration,
+        List<DiagnosticInfo> diagnostics,
+        IEnumerable<string> differentiated,
+        List<SyntaxNode> inlined,
         CancellationToken cancellationToken)
     {
         if (MethodBody.Bind(semanticModel, method, declaration, diagnostics, cancellationToken) is not IBlockOperation block)
@@ -112,6 +127,8 @@ internal sealed class LoopBodyParser
             .Concat(new[] { method.Name });
         var parser = new LoopBodyParser(method, semanticModel, reserved, diagnostics, cancellationToken);
         parser._root = block;
+        parser._differentiated.UnionWith(differentiated);
+        parser._inlinedDeclarations = inlined;
         foreach (var parameter in method.Parameters)
         {
             parser._claimed.Add(parameter.Name);
@@ -782,6 +799,9 @@ internal sealed class LoopBodyParser
                                                       IsPromotable(conversion.Operand.Type):
                 return ParseReal(conversion.Operand);
 
+            case IParameterReferenceOperation parameter when _inlinedArguments.TryGetValue(parameter.Parameter, out var argument):
+                return argument;
+
             case IParameterReferenceOperation parameter when parameter.Type?.SpecialType == _real:
                 return new Variable(parameter.Parameter.Name);
 
@@ -1027,6 +1047,13 @@ internal sealed class LoopBodyParser
             }
 
             arguments.Add(value);
+        }
+
+        // A [Differentiable] callee's gradient reports only its selected parameters: where a value that may depend
+        // on a differentiated parameter goes into another one (stacked layers), its body is differentiated here.
+        if (function.IsDifferentiableCallee && _guard is null && MayNeedPartialsNotSelected(function, arguments) && TryInline(method, arguments) is { } inlined)
+        {
+            return inlined;
         }
 
         var parsed = new Call(function, arguments.ToEquatableArray()) { Location = LocationInfo.From(invocation.Syntax) };

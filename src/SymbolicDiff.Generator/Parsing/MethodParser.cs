@@ -98,7 +98,9 @@ internal static class MethodParser
 
         if (LoopBodyParser.NeedsLoopPath(bodyMethod, bodyDeclaration, parameters?.Where(p => p.IsDifferentiated).Select(p => p.Name) ?? Enumerable.Empty<string>()))
         {
-            var structured = LoopBodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, cancellationToken);
+            var inlinedInLoops = new List<SyntaxNode>();
+            var structured = LoopBodyParser.Parse(
+                bodyModel, bodyMethod, bodyDeclaration, diagnostics, parameters?.Where(p => p.IsDifferentiated).Select(p => p.Name) ?? Enumerable.Empty<string>(), inlinedInLoops, cancellationToken);
             if (parameters is null || structured is null || diagnostics.Count > 0)
             {
                 return new ParseResult(null, diagnostics);
@@ -112,7 +114,7 @@ internal static class MethodParser
                 Statements = structured.Value.Statements,
                 HasLoops = true,
             };
-            return new ParseResult(loopModel, diagnostics) { CallLocations = CallLocations(bodyDeclaration) };
+            return new ParseResult(loopModel, diagnostics) { CallLocations = CallLocations(new SyntaxNode[] { bodyDeclaration }.Concat(inlinedInLoops)) };
         }
 
         var inlined = new List<SyntaxNode>();
@@ -132,8 +134,6 @@ internal static class MethodParser
         // An inlined callee's calls are reported at in its own source: their locations count too.
         return new ParseResult(model, diagnostics) { CallLocations = CallLocations(new SyntaxNode[] { bodyDeclaration }.Concat(inlined)) };
     }
-
-    private static EquatableArray<LocationInfo> CallLocations(params SyntaxNode[] declarations) => CallLocations((IEnumerable<SyntaxNode>)declarations);
 
     private static EquatableArray<LocationInfo> CallLocations(IEnumerable<SyntaxNode> declarations) =>
         declarations.SelectMany(declaration => declaration.DescendantNodes())

@@ -195,6 +195,79 @@ public class CompositionTests
     }
 
     [Fact]
+    public void In_a_loop_method_the_layer_is_read_in_place_where_its_input_varies_and_called_where_it_does_not()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Net
+            {
+                [Differentiable(nameof(w), nameof(b))]
+                public static double Layer(double x, double w, double b) => Math.Tanh(x * w + b);
+
+                [Differentiable]
+                public static double Stacked(double[] x, double w1, double w2)
+                {
+                    double total = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        total += Layer(Layer(x[i], w1, 0.1), w2, -0.2);
+                    }
+
+                    return total;
+                }
+
+                [Differentiable(nameof(w1), nameof(w2))]
+                public static double HeldInput(double[] x, double w1, double w2)
+                {
+                    double total = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        total += Layer(x[i], w1, w2);
+                    }
+
+                    return total;
+                }
+            }
+            """).ShouldSucceed();
+
+        string stacked = run.Source("Net.Stacked.g.cs");
+        Assert.DoesNotContain("LayerWithGradient(", stacked, StringComparison.Ordinal);
+        Assert.Contains("Net.LayerWithGradient(", run.Source("Net.HeldInput.g.cs"), StringComparison.Ordinal);
+
+        // Worked numbers: x = [0.5, −1], w1 = 0.8, w2 = −1.2. For x = 0.5: h = tanh(0.5) = 0.46211715726,
+        // out = tanh(−0.2 − 1.2·h) = tanh(−0.75454058871) = −0.63803...; the gradient sums both elements' chains.
+        var assembly = run.Load();
+        var type = assembly.GetType("Net")!;
+        var withGradient = type.GetMethods().Single(m => m.Name == "StackedWithGradient" && m.GetParameters().Length == 3);
+        double[] x = { 0.5, -1.0 };
+        object result = withGradient.Invoke(null, new object[] { x, 0.8, -1.2 })!;
+        double value = (double)result.GetType().GetProperty("Value")!.GetValue(result)!;
+        double expected = 0;
+        double dW1 = 0, dW2 = 0;
+        foreach (double xi in x)
+        {
+            double h = Math.Tanh(xi * 0.8 + 0.1);
+            double o = Math.Tanh(h * -1.2 - 0.2);
+            expected += o;
+            dW2 += (1 - o * o) * h;
+            dW1 += (1 - o * o) * -1.2 * (1 - h * h) * xi;
+        }
+
+        Assert.Equal(expected, value, 1e-15);
+        Assert.Equal(dW1, (double)result.GetType().GetProperty("W1")!.GetValue(result)!, 1e-12);
+        Assert.Equal(dW2, (double)result.GetType().GetProperty("W2")!.GetValue(result)!, 1e-12);
+        var dX = (double[])result.GetType().GetProperty("X")!.GetValue(result)!;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double h = Math.Tanh(x[i] * 0.8 + 0.1);
+            double o = Math.Tanh(h * -1.2 - 0.2);
+            Assert.Equal((1 - o * o) * -1.2 * (1 - h * h) * 0.8, dX[i], 1e-12);
+        }
+    }
+
+    [Fact]
     public void A_varying_argument_for_a_parameter_of_a_callee_that_cannot_be_inlined_is_SD0012()
     {
         var run = GeneratorHarness.Run("""
