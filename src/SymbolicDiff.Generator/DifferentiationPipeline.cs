@@ -21,7 +21,11 @@ internal sealed record ParsedMethod(
     MethodModel? Model,
     EquatableArray<DiagnosticInfo> Diagnostics,
     LocationInfo? Location,
-    EquatableArray<LocationInfo> CallLocations);
+    EquatableArray<LocationInfo> CallLocations)
+{
+    /// <summary>The [Differentiable] callees that selected some parameters and are called as they are.</summary>
+    public EquatableArray<string> SelectingCallees { get; init; } = EquatableArray<string>.Empty;
+}
 
 /// <summary>What the differentiation step produces for one method: code to emit, or diagnostics, or both empty.</summary>
 internal sealed record MethodResult(GradientProgram? Program, EquatableArray<DiagnosticInfo> Diagnostics);
@@ -43,7 +47,10 @@ internal static class DifferentiationPipeline
         try
         {
             var parsed = MethodParser.Parse(context, cancellationToken);
-            return new ParsedMethod(context.TargetSymbol.Name, parsed.Model, parsed.Diagnostics.ToEquatableArray(), location, parsed.CallLocations);
+            return new ParsedMethod(context.TargetSymbol.Name, parsed.Model, parsed.Diagnostics.ToEquatableArray(), location, parsed.CallLocations)
+            {
+                SelectingCallees = parsed.SelectingCallees,
+            };
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -63,13 +70,23 @@ internal static class DifferentiationPipeline
             var (program, diagnostics) = parsed.Model.HasLoops
                 ? LoopDifferentiator.Differentiate(parsed.Model, cancellationToken)
                 : ReverseModeDifferentiator.Differentiate(parsed.Model, cancellationToken);
-            return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics).ToEquatableArray());
+            return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics.Select(d => ForSelectingCallee(d, parsed))).ToEquatableArray());
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             return new MethodResult(null, new[] { InternalError(parsed.Location, parsed.MethodName, exception) }.ToEquatableArray());
         }
     }
+
+    /// <summary>
+    /// SD0012 about a [Differentiable] callee that selected some parameters is SD0021: the advice to declare a
+    /// [Derivative] does not apply to it.
+    /// </summary>
+    private static DiagnosticInfo ForSelectingCallee(DiagnosticInfo diagnostic, ParsedMethod parsed) =>
+        diagnostic.Id == DiagnosticDescriptors.MissingPartialDerivative.Id && diagnostic.MessageArguments.Count == 2 &&
+        parsed.SelectingCallees.Contains(diagnostic.MessageArguments[0])
+            ? diagnostic with { Id = DiagnosticDescriptors.SelectedCalleeParameter.Id }
+            : diagnostic;
 
     /// <summary>Both steps at once, for the analyzer and tests.</summary>
     public static MethodResult Run(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>

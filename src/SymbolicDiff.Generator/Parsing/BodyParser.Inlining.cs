@@ -20,7 +20,7 @@ internal sealed partial class BodyParser
     private readonly Dictionary<IParameterSymbol, Expr> _inlinedArguments = new(SymbolEqualityComparer.Default);
     private readonly List<IMethodSymbol> _inlining = new();
     private readonly Dictionary<string, bool> _activeNames = new();
-    private List<SyntaxNode> _inlinedDeclarations = new();
+    private CallSites _calls = new();
 
     /// <summary>Whether an argument for a parameter the callee's gradient does not report depends on a differentiated parameter.</summary>
     private bool NeedsPartialsNotSelected(Function callee, IReadOnlyList<Expr> arguments)
@@ -134,7 +134,7 @@ internal sealed partial class BodyParser
                 return null;
             }
 
-            _inlinedDeclarations.Add(declaration);
+            _calls.Inlined.Add(declaration);
             return result;
         }
         finally

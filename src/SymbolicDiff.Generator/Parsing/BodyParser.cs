@@ -58,12 +58,12 @@ internal sealed partial class BodyParser
         MethodDeclarationSyntax declaration,
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken) =>
-        Parse(semanticModel, method, declaration, diagnostics, Enumerable.Empty<string>(), new List<SyntaxNode>(), cancellationToken);
+        Parse(semanticModel, method, declaration, diagnostics, Enumerable.Empty<string>(), new CallSites(), cancellationToken);
 
     /// <summary>
     /// Parses the body; <paramref name="differentiated"/> names the differentiated parameters (a callee whose
-    /// unselected parameter receives a value depending on them is inlined), and <paramref name="inlined"/>
-    /// receives the declarations of the callees inlined.
+    /// unselected parameter receives a value depending on them is inlined), and <paramref name="calls"/>
+    /// records what was inlined and which selecting callees were called as they are.
     /// </summary>
     public static (EquatableArray<Assignment> Body, string Result)? Parse(
         SemanticModel semanticModel,
@@ -71,7 +71,7 @@ internal sealed partial class BodyParser
         MethodDeclarationSyntax declaration,
         List<DiagnosticInfo> diagnostics,
         IEnumerable<string> differentiated,
-        List<SyntaxNode> inlined,
+        CallSites calls,
         CancellationToken cancellationToken)
     {
         if (MethodBody.Bind(semanticModel, method, declaration, diagnostics, cancellationToken) is not IBlockOperation block)
@@ -83,7 +83,7 @@ internal sealed partial class BodyParser
             .Concat(block.Descendants().OfType<IVariableDeclaratorOperation>().Select(d => d.Symbol.Name));
         var parser = new BodyParser(method, semanticModel, reserved, diagnostics, cancellationToken);
         parser._differentiated.UnionWith(differentiated);
-        parser._inlinedDeclarations = inlined;
+        parser._calls = calls;
         int problemsBefore = diagnostics.Count;
         parser.ParseBlock(block, isMethodBody: true);
         parser.FinishReturns();
@@ -834,6 +834,11 @@ internal sealed partial class BodyParser
         if (function.IsDifferentiableCallee && NeedsPartialsNotSelected(function, arguments) && TryInline(method, arguments) is { } inlined)
         {
             return inlined;
+        }
+
+        if (function.IsDifferentiableCallee && function.GradientProperties.Any(property => property is null))
+        {
+            _calls.SelectingCalled.Add(function.DisplayName);
         }
 
         return new Call(function, arguments.ToEquatableArray()) { Location = LocationInfo.From(invocation.Syntax) };

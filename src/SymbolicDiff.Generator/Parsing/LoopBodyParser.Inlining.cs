@@ -16,7 +16,7 @@ internal sealed partial class LoopBodyParser
     private readonly HashSet<string> _differentiated = new();
     private readonly Dictionary<IParameterSymbol, Expr> _inlinedArguments = new(SymbolEqualityComparer.Default);
     private readonly List<IMethodSymbol> _inlining = new();
-    private List<SyntaxNode> _inlinedDeclarations = new();
+    private CallSites _calls = new();
 
     /// <summary>
     /// Whether an argument for a parameter the callee's gradient does not report may depend on a differentiated
@@ -108,7 +108,7 @@ internal sealed partial class LoopBodyParser
                 return null;
             }
 
-            _inlinedDeclarations.Add(declaration);
+            _calls.Inlined.Add(declaration);
             return result;
         }
         finally

@@ -101,12 +101,12 @@ internal sealed partial class LoopBodyParser
         MethodDeclarationSyntax declaration,
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken) =>
-        Parse(semanticModel, method, declaration, diagnostics, Enumerable.Empty<string>(), new List<SyntaxNode>(), cancellationToken);
+        Parse(semanticModel, method, declaration, diagnostics, Enumerable.Empty<string>(), new CallSites(), cancellationToken);
 
     /// <summary>
     /// Parses the body; <paramref name="differentiated"/> names the differentiated parameters (a callee whose
-    /// unselected parameter may receive a value depending on them is inlined), and <paramref name="inlined"/>
-    /// receives the declarations of the callees inlined.
+    /// unselected parameter may receive a value depending on them is inlined), and <paramref name="calls"/>
+    /// records what was inlined and which selecting callees were called as they are.
     /// </summary>
     public static (EquatableArray<Statement> Statements, string Result)? Parse(
         SemanticModel semanticModel,
@@ -114,7 +114,7 @@ internal sealed partial class LoopBodyParser
         MethodDeclarationSyntax declaration,
         List<DiagnosticInfo> diagnostics,
         IEnumerable<string> differentiated,
-        List<SyntaxNode> inlined,
+        CallSites calls,
         CancellationToken cancellationToken)
     {
         if (MethodBody.Bind(semanticModel, method, declaration, diagnostics, cancellationToken) is not IBlockOperation block)
@@ -128,7 +128,7 @@ internal sealed partial class LoopBodyParser
         var parser = new LoopBodyParser(method, semanticModel, reserved, diagnostics, cancellationToken);
         parser._root = block;
         parser._differentiated.UnionWith(differentiated);
-        parser._inlinedDeclarations = inlined;
+        parser._calls = calls;
         foreach (var parameter in method.Parameters)
         {
             parser._claimed.Add(parameter.Name);
@@ -1054,6 +1054,11 @@ internal sealed partial class LoopBodyParser
         if (function.IsDifferentiableCallee && _guard is null && MayNeedPartialsNotSelected(function, arguments) && TryInline(method, arguments) is { } inlined)
         {
             return inlined;
+        }
+
+        if (function.IsDifferentiableCallee && function.GradientProperties.Any(property => property is null))
+        {
+            _calls.SelectingCalled.Add(function.DisplayName);
         }
 
         var parsed = new Call(function, arguments.ToEquatableArray()) { Location = LocationInfo.From(invocation.Syntax) };

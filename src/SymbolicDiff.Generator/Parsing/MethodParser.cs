@@ -19,6 +19,9 @@ internal sealed record ParseResult(MethodModel? Model, IReadOnlyList<DiagnosticI
     /// these locations are compared instead, so that moving a call re-runs the step and its report moves too.
     /// </summary>
     public EquatableArray<LocationInfo> CallLocations { get; init; } = EquatableArray<LocationInfo>.Empty;
+
+    /// <summary>The [Differentiable] callees that selected some parameters and are called as they are (sorted names).</summary>
+    public EquatableArray<string> SelectingCallees { get; init; } = EquatableArray<string>.Empty;
 }
 
 /// <summary>
@@ -98,9 +101,9 @@ internal static class MethodParser
 
         if (LoopBodyParser.NeedsLoopPath(bodyMethod, bodyDeclaration, parameters?.Where(p => p.IsDifferentiated).Select(p => p.Name) ?? Enumerable.Empty<string>()))
         {
-            var inlinedInLoops = new List<SyntaxNode>();
+            var loopCalls = new CallSites();
             var structured = LoopBodyParser.Parse(
-                bodyModel, bodyMethod, bodyDeclaration, diagnostics, parameters?.Where(p => p.IsDifferentiated).Select(p => p.Name) ?? Enumerable.Empty<string>(), inlinedInLoops, cancellationToken);
+                bodyModel, bodyMethod, bodyDeclaration, diagnostics, parameters?.Where(p => p.IsDifferentiated).Select(p => p.Name) ?? Enumerable.Empty<string>(), loopCalls, cancellationToken);
             if (parameters is null || structured is null || diagnostics.Count > 0)
             {
                 return new ParseResult(null, diagnostics);
@@ -114,12 +117,12 @@ internal static class MethodParser
                 Statements = structured.Value.Statements,
                 HasLoops = true,
             };
-            return new ParseResult(loopModel, diagnostics) { CallLocations = CallLocations(new SyntaxNode[] { bodyDeclaration }.Concat(inlinedInLoops)) };
+            return new ParseResult(loopModel, diagnostics) { CallLocations = CallLocations(new SyntaxNode[] { bodyDeclaration }.Concat(loopCalls.Inlined)), SelectingCallees = loopCalls.SelectingCalled.ToEquatableArray() };
         }
 
-        var inlined = new List<SyntaxNode>();
+        var calls = new CallSites();
         var body = BodyParser.Parse(
-            bodyModel, bodyMethod, bodyDeclaration, diagnostics, parameters?.Where(p => p.IsDifferentiated).Select(p => p.Name) ?? Enumerable.Empty<string>(), inlined, cancellationToken);
+            bodyModel, bodyMethod, bodyDeclaration, diagnostics, parameters?.Where(p => p.IsDifferentiated).Select(p => p.Name) ?? Enumerable.Empty<string>(), calls, cancellationToken);
         if (parameters is null || body is null || diagnostics.Count > 0)
         {
             return new ParseResult(null, diagnostics);
@@ -132,7 +135,7 @@ internal static class MethodParser
             RealType = RealTypes.Keyword(RealTypes.Of(method)),
         };
         // An inlined callee's calls are reported at in its own source: their locations count too.
-        return new ParseResult(model, diagnostics) { CallLocations = CallLocations(new SyntaxNode[] { bodyDeclaration }.Concat(inlined)) };
+        return new ParseResult(model, diagnostics) { CallLocations = CallLocations(new SyntaxNode[] { bodyDeclaration }.Concat(calls.Inlined)), SelectingCallees = calls.SelectingCalled.ToEquatableArray() };
     }
 
     private static EquatableArray<LocationInfo> CallLocations(IEnumerable<SyntaxNode> declarations) =>
