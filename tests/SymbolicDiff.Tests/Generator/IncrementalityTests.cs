@@ -187,6 +187,25 @@ public class IncrementalityTests
             second.Location.GetLineSpan().Span);
     }
 
+    [Fact]
+    public void Lines_inserted_above_a_method_rerun_its_differentiation_but_leave_its_code_unchanged()
+    {
+        // The calls moved, so the differentiation step runs again (its diagnostics would move too); the program
+        // it gives is equal, so nothing is emitted again.
+        var compilation = GeneratorHarness.Compile(Source);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var edited = compilation.ReplaceSyntaxTree(
+            compilation.SyntaxTrees.Single(),
+            CSharpSyntaxTree.ParseText(Source.Replace("namespace App;", "namespace App;\n\n\n", StringComparison.Ordinal), GeneratorHarness.ParseOptions, path: "Input0.cs"));
+        var second = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        var differentiated = second.TrackedSteps[TrackingNames.DifferentiatedMethods].SelectMany(run => run.Outputs).Select(o => o.Reason).ToList();
+        Assert.Contains(IncrementalStepRunReason.Unchanged, differentiated);
+        Assert.All(second.TrackedSteps[TrackingNames.GradientPrograms].SelectMany(run => run.Outputs), output => Assert.True(
+            output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"GradientPrograms was {output.Reason}"));
+        Assert.Single(second.GeneratedSources);
+    }
+
     private static List<IncrementalStepRunReason> Reasons(GeneratorDriver driver, string step) =>
         driver.GetRunResult().Results.Single().TrackedSteps[step].SelectMany(run => run.Outputs).Select(output => output.Reason).ToList();
 
