@@ -323,6 +323,50 @@ public class CompositionTests
         DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
     }
 
+    [Fact]
+    public void A_layer_is_read_in_place_only_where_the_caller_can_reach_what_it_reads()
+    {
+        // Layers.Scale is private: read in place inside Layers, the generated code compiles; from Other it would
+        // not, so there the call stays a call, and its unselected input is SD0021 at the call.
+        var (run, spans) = DiagnosticAssert.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Layers
+            {
+                private static double Scale = 0.5;
+
+                [Differentiable(nameof(w))]
+                public static double Layer(double x, double w) => Math.Tanh(x * w * Scale);
+
+                [Differentiable]
+                public static double Stacked(double x, double w1, double w2) => Layer(Layer(x, w1), w2);
+            }
+
+            public static partial class Other
+            {
+                [Differentiable]
+                public static double Stacked(double x, double w1, double w2) => Layers.Layer([|Layers.Layer(x, w1)|], w2);
+            }
+            """);
+
+        // Both calls pass a varying x (the parameter, then the inner call's value): SD0021 at each call.
+        string text = run.Input.SyntaxTrees.Single().GetText().ToString();
+        string outer = "Layers.Layer(Layers.Layer(x, w1), w2)";
+        var expected = new[] { (text.IndexOf(outer, StringComparison.Ordinal), outer.Length), (Assert.Single(spans).Span.Start, Assert.Single(spans).Span.Length) };
+        var reported = run.GeneratorDiagnostics.OrderBy(d => d.Location.SourceSpan.Start).ToList();
+        Assert.Equal(2, reported.Count);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal("SD0021", reported[i].Id);
+            Assert.Equal(SelectedCalleeMessage("Layer", "x"), reported[i].GetMessage(CultureInfo.InvariantCulture));
+            Assert.Equal(expected[i], (reported[i].Location.SourceSpan.Start, reported[i].Location.SourceSpan.Length));
+        }
+
+        Assert.DoesNotContain(run.CompilationProblems, d => d.Severity == DiagnosticSeverity.Error);
+        FiniteDifferenceCheck.AgainstFiniteDifferencesOf(run, "Layers", "Stacked", new[] { 0.9, 1.1, -0.7 }, "x", "w1", "w2");
+    }
+
     private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
     {
         public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
