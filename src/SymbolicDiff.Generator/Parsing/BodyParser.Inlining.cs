@@ -12,7 +12,7 @@ namespace SymbolicDiff.Generator.Parsing;
 /// selection chooses what the callee's own gradient reports, not what its callers may pass. Its generated
 /// gradient has no partial for <c>x</c>, so its body is read here, at the call, with the arguments in place of
 /// its parameters, and differentiated as part of the caller. Callees whose body is straight-line (double
-/// locals, then one return) and whose members the caller can reach are inlined; any other keeps SD0012.
+/// locals, then one return) and whose members the caller can reach are inlined; any other is SD0021 at the call.
 /// </summary>
 internal sealed partial class BodyParser
 {
@@ -23,61 +23,23 @@ internal sealed partial class BodyParser
     private CallSites _calls = new();
 
     /// <summary>Whether an argument for a parameter the callee's gradient does not report depends on a differentiated parameter.</summary>
-    private bool NeedsPartialsNotSelected(Function callee, IReadOnlyList<Expr> arguments)
+    private bool NeedsPartialsNotSelected(Function callee, IReadOnlyList<Expr> arguments) =>
+        InlinableCallees.NeedsPartialsNotSelected(callee, arguments, DependsOnDifferentiated);
+
+    /// <summary>Whether the single-assignment value <paramref name="name"/> depends on a differentiated parameter, through its definition.</summary>
+    private bool DependsOnDifferentiated(string name)
     {
-        for (int i = 0; i < arguments.Count && i < callee.GradientProperties.Count; i++)
+        if (!_activeNames.TryGetValue(name, out bool active))
         {
-            if (callee.GradientProperties[i] is null && DependsOnDifferentiated(arguments[i]))
-            {
-                return true;
-            }
+            var definition = _body.LastOrDefault(a => a.Target == name);
+            _activeNames[name] = false; // a definition never reads itself; this guards against cycles anyway
+            active = definition is null
+                ? _differentiated.Contains(name)
+                : InlinableCallees.MayVary(definition.Value, DependsOnDifferentiated);
+            _activeNames[name] = active;
         }
 
-        return false;
-    }
-
-    /// <summary>
-    /// Whether <paramref name="value"/> may depend on a differentiated parameter, through the definitions so
-    /// far (conservatively: conditions count too; a value inlined needlessly is still exact).
-    /// </summary>
-    private bool DependsOnDifferentiated(Expr value)
-    {
-        switch (value)
-        {
-            case Variable variable:
-                if (!_activeNames.TryGetValue(variable.Name, out bool active))
-                {
-                    var definition = _body.LastOrDefault(a => a.Target == variable.Name);
-                    _activeNames[variable.Name] = false; // a definition never reads itself; guards cycles anyway
-                    active = definition is null ? _differentiated.Contains(variable.Name) : DependsOnDifferentiated(definition.Value);
-                    _activeNames[variable.Name] = active;
-                }
-
-                return active;
-            case Negate negate:
-                return DependsOnDifferentiated(negate.Operand);
-            case Binary binary:
-                return DependsOnDifferentiated(binary.Left) || DependsOnDifferentiated(binary.Right);
-            case Call call:
-                return call.Arguments.Any(DependsOnDifferentiated);
-            case Comparison comparison:
-                return DependsOnDifferentiated(comparison.Left) || DependsOnDifferentiated(comparison.Right);
-            case Logical logical:
-                return DependsOnDifferentiated(logical.Left) || DependsOnDifferentiated(logical.Right);
-            case Not not:
-                return DependsOnDifferentiated(not.Operand);
-            case Conditional conditional:
-                return DependsOnDifferentiated(conditional.Condition) || DependsOnDifferentiated(conditional.WhenTrue) ||
-                       DependsOnDifferentiated(conditional.WhenFalse);
-            case Member member:
-                return DependsOnDifferentiated(member.Target);
-            case CalleeValue callee:
-                return DependsOnDifferentiated(callee.Call);
-            case IntegerValue integer:
-                return DependsOnDifferentiated(integer.Integer);
-            default:
-                return false;
-        }
+        return active;
     }
 
     /// <summary>

@@ -1,8 +1,10 @@
+using System;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using SymbolicDiff.Generator.Model;
 
 namespace SymbolicDiff.Generator.Parsing;
 
@@ -72,6 +74,44 @@ internal static class InlinableCallees
 
         return (block, declaration);
     }
+
+    /// <summary>
+    /// Whether a [Differentiable] callee's gradient lacks a partial the call may need: an argument for a parameter
+    /// it did not select may vary, by <paramref name="varies"/> (asked of each variable and vector read).
+    /// </summary>
+    public static bool NeedsPartialsNotSelected(Function callee, System.Collections.Generic.IReadOnlyList<Expr> arguments, Func<string, bool> varies)
+    {
+        for (int i = 0; i < arguments.Count && i < callee.GradientProperties.Count; i++)
+        {
+            if (callee.GradientProperties[i] is null && MayVary(arguments[i], varies))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="value"/> may depend on a differentiated parameter, conservatively (conditions
+    /// count too; a callee read in place needlessly is still exact): integers and constants never do.
+    /// </summary>
+    public static bool MayVary(Expr value, Func<string, bool> varies) => value switch
+    {
+        Constant or External or IntegerValue or BoolConstant or DefaultLiteral => false,
+        Variable variable => varies(variable.Name),
+        Element element => varies(element.Vector),
+        Negate negate => MayVary(negate.Operand, varies),
+        Binary binary => MayVary(binary.Left, varies) || MayVary(binary.Right, varies),
+        Call call => call.Arguments.Any(argument => MayVary(argument, varies)),
+        Comparison comparison => MayVary(comparison.Left, varies) || MayVary(comparison.Right, varies),
+        Logical logical => MayVary(logical.Left, varies) || MayVary(logical.Right, varies),
+        Not not => MayVary(not.Operand, varies),
+        Conditional conditional => MayVary(conditional.Condition, varies) || MayVary(conditional.WhenTrue, varies) || MayVary(conditional.WhenFalse, varies),
+        Member member => MayVary(member.Target, varies),
+        CalleeValue callee => MayVary(callee.Call, varies),
+        _ => true,
+    };
 
     /// <summary>A declarator's initializer, on the declarator or (double a = 1, b = 2 aside) on its declaration.</summary>
     public static IVariableInitializerOperation? Initializer(IVariableDeclaratorOperation declarator) =>

@@ -9,7 +9,7 @@ namespace SymbolicDiff.Generator.Parsing;
 /// <summary>
 /// Stacked layers in a method with loops, as <see cref="BodyParser"/> does them: a [Differentiable] callee that
 /// selected some parameters, given a value that may vary for another one, is read in place at the call (its
-/// locals and arguments become locals of the caller) when its body is straight-line; any other keeps SD0012.
+/// locals and arguments become locals of the caller) when its body is straight-line; any other is SD0021 at the call.
 /// </summary>
 internal sealed partial class LoopBodyParser
 {
@@ -22,33 +22,8 @@ internal sealed partial class LoopBodyParser
     /// Whether an argument for a parameter the callee's gradient does not report may depend on a differentiated
     /// parameter: locals are mutable here, so any real local, element or call counts (inlining needlessly is exact).
     /// </summary>
-    private bool MayNeedPartialsNotSelected(Function callee, IReadOnlyList<Expr> arguments)
-    {
-        for (int i = 0; i < arguments.Count && i < callee.GradientProperties.Count; i++)
-        {
-            if (callee.GradientProperties[i] is null && MayVary(arguments[i]))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private bool MayVary(Expr value) => value switch
-    {
-        Constant or External or IntegerValue or BoolConstant or DefaultLiteral => false,
-        Variable variable => !IsHeldParameter(variable.Name),
-        Element element => !IsHeldParameter(element.Vector),
-        Negate negate => MayVary(negate.Operand),
-        Binary binary => MayVary(binary.Left) || MayVary(binary.Right),
-        Call call => call.Arguments.Any(MayVary),
-        Conditional conditional => MayVary(conditional.WhenTrue) || MayVary(conditional.WhenFalse) || MayVary(conditional.Condition),
-        Comparison comparison => MayVary(comparison.Left) || MayVary(comparison.Right),
-        Logical logical => MayVary(logical.Left) || MayVary(logical.Right),
-        Not not => MayVary(not.Operand),
-        _ => true,
-    };
+    private bool MayNeedPartialsNotSelected(Function callee, IReadOnlyList<Expr> arguments) =>
+        InlinableCallees.NeedsPartialsNotSelected(callee, arguments, name => !IsHeldParameter(name));
 
     /// <summary>A parameter that is not differentiated (and so, read-only here, never varies).</summary>
     private bool IsHeldParameter(string name) =>
