@@ -196,6 +196,53 @@ public class CompositionTests
     }
 
     [Fact]
+    public void A_layer_read_in_place_inside_branches_follows_the_branch_taken()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Net
+            {
+                [Differentiable(nameof(w), nameof(b))]
+                public static double Layer(double x, double w, double b)
+                {
+                    double z = x * w + b;
+                    double squashed = z / (1 + z * z);
+                    return squashed * 3;
+                }
+
+                [Differentiable]
+                public static double Branchy(double x, double w)
+                {
+                    double y;
+                    if (x > 0)
+                    {
+                        y = Layer(x * x, w, 0.1);
+                    }
+                    else
+                    {
+                        if (x < -1)
+                        {
+                            return Layer(Math.Exp(x), w, -0.3);
+                        }
+
+                        y = Layer(-x, w, 0.2) * 2;
+                    }
+
+                    return y + Layer(y, w, x);
+                }
+            }
+            """).ShouldSucceed();
+
+        Assert.DoesNotContain("LayerWithGradient(", run.Source("Net.Branchy.g.cs"), StringComparison.Ordinal);
+        foreach (double x in new[] { 0.8, -0.4, -1.7 })
+        {
+            FiniteDifferenceCheck.AgainstFiniteDifferencesOf(run, "Net", "Branchy", new[] { x, 1.3 }, "x", "w");
+        }
+    }
+
+    [Fact]
     public void In_a_loop_method_the_layer_is_read_in_place_where_its_input_varies_and_called_where_it_does_not()
     {
         var run = GeneratorHarness.Run("""
