@@ -99,11 +99,11 @@ internal static class MethodParser
                 : semanticModel.Compilation.GetSemanticModel(implementationSyntax.SyntaxTree);
         }
 
-        if (LoopBodyParser.NeedsLoopPath(bodyMethod, bodyDeclaration, parameters?.Where(p => p.IsDifferentiated).Select(p => p.Name) ?? Enumerable.Empty<string>()))
+        var differentiated = parameters?.Where(p => p.IsDifferentiated).Select(p => p.Name).ToList() ?? new List<string>();
+        var calls = new CallSites();
+        if (LoopBodyParser.NeedsLoopPath(bodyMethod, bodyDeclaration, differentiated))
         {
-            var loopCalls = new CallSites();
-            var structured = LoopBodyParser.Parse(
-                bodyModel, bodyMethod, bodyDeclaration, diagnostics, parameters?.Where(p => p.IsDifferentiated).Select(p => p.Name) ?? Enumerable.Empty<string>(), loopCalls, cancellationToken);
+            var structured = LoopBodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, differentiated, calls, cancellationToken);
             if (parameters is null || structured is null || diagnostics.Count > 0)
             {
                 return new ParseResult(null, diagnostics);
@@ -117,12 +117,10 @@ internal static class MethodParser
                 Statements = structured.Value.Statements,
                 HasLoops = true,
             };
-            return new ParseResult(loopModel, diagnostics) { CallLocations = CallLocations(new SyntaxNode[] { bodyDeclaration }.Concat(loopCalls.Inlined)), SelectingCallees = loopCalls.SelectingCalled.ToEquatableArray() };
+            return Result(loopModel, diagnostics, bodyDeclaration, calls);
         }
 
-        var calls = new CallSites();
-        var body = BodyParser.Parse(
-            bodyModel, bodyMethod, bodyDeclaration, diagnostics, parameters?.Where(p => p.IsDifferentiated).Select(p => p.Name) ?? Enumerable.Empty<string>(), calls, cancellationToken);
+        var body = BodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, differentiated, calls, cancellationToken);
         if (parameters is null || body is null || diagnostics.Count > 0)
         {
             return new ParseResult(null, diagnostics);
@@ -134,9 +132,17 @@ internal static class MethodParser
             IsStatic = method.IsStatic,
             RealType = RealTypes.Keyword(RealTypes.Of(method)),
         };
-        // An inlined callee's calls are reported at in its own source: their locations count too.
-        return new ParseResult(model, diagnostics) { CallLocations = CallLocations(new SyntaxNode[] { bodyDeclaration }.Concat(calls.Inlined)), SelectingCallees = calls.SelectingCalled.ToEquatableArray() };
+        return Result(model, diagnostics, bodyDeclaration, calls);
     }
+
+    /// <summary>A model with what the next step needs to report at current lines and to give the right advice.</summary>
+    private static ParseResult Result(MethodModel model, List<DiagnosticInfo> diagnostics, MethodDeclarationSyntax body, CallSites calls) =>
+        new(model, diagnostics)
+        {
+            // An inlined callee's calls are reported at in its own source: their locations count too.
+            CallLocations = CallLocations(new SyntaxNode[] { body }.Concat(calls.Inlined)),
+            SelectingCallees = calls.SelectingCalled.ToEquatableArray(),
+        };
 
     private static EquatableArray<LocationInfo> CallLocations(IEnumerable<SyntaxNode> declarations) =>
         declarations.SelectMany(declaration => declaration.DescendantNodes())
