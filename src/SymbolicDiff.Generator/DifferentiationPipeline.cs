@@ -10,8 +10,22 @@ using SymbolicDiff.Generator.Parsing;
 
 namespace SymbolicDiff.Generator;
 
-/// <summary>What the parse step produces for one method: its Roslyn-free model (or none), the problems found, and where to report a failure of the next step.</summary>
-internal sealed record ParsedMethod(string MethodName, MethodModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, LocationInfo? Location);
+/// <summary>
+/// What the parse step produces for one method: its Roslyn-free model (or none), the problems found, and the
+/// places the next step may report at: the method (a failure, SD9999) and every call (SD0012). Those locations
+/// are part of equality, so that the cached differentiation step never reports at an old line (ARCHITECTURE.md:
+/// a location goes into a cached model only where it is part of equality).
+/// </summary>
+internal sealed record ParsedMethod(
+    string MethodName,
+    MethodModel? Model,
+    EquatableArray<DiagnosticInfo> Diagnostics,
+    LocationInfo? Location,
+    EquatableArray<LocationInfo> CallLocations)
+{
+    /// <summary>The [Differentiable] callees that selected some parameters and are called as they are.</summary>
+    public EquatableArray<string> SelectingCallees { get; init; } = EquatableArray<string>.Empty;
+}
 
 /// <summary>What the differentiation step produces for one method: code to emit, or diagnostics, or both empty.</summary>
 internal sealed record MethodResult(GradientProgram? Program, EquatableArray<DiagnosticInfo> Diagnostics);
@@ -33,11 +47,14 @@ internal static class DifferentiationPipeline
         try
         {
             var parsed = MethodParser.Parse(context, cancellationToken);
-            return new ParsedMethod(context.TargetSymbol.Name, parsed.Model, parsed.Diagnostics.ToEquatableArray(), location);
+            return new ParsedMethod(context.TargetSymbol.Name, parsed.Model, parsed.Diagnostics.ToEquatableArray(), location, parsed.CallLocations)
+            {
+                SelectingCallees = parsed.SelectingCallees,
+            };
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            return new ParsedMethod(context.TargetSymbol.Name, null, new[] { InternalError(location, context.TargetSymbol.Name, exception) }.ToEquatableArray(), location);
+            return new ParsedMethod(context.TargetSymbol.Name, null, new[] { InternalError(location, context.TargetSymbol.Name, exception) }.ToEquatableArray(), location, EquatableArray<LocationInfo>.Empty);
         }
     }
 
@@ -53,13 +70,23 @@ internal static class DifferentiationPipeline
             var (program, diagnostics) = parsed.Model.HasLoops
                 ? LoopDifferentiator.Differentiate(parsed.Model, cancellationToken)
                 : ReverseModeDifferentiator.Differentiate(parsed.Model, cancellationToken);
-            return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics).ToEquatableArray());
+            return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics.Select(d => ForSelectingCallee(d, parsed))).ToEquatableArray());
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             return new MethodResult(null, new[] { InternalError(parsed.Location, parsed.MethodName, exception) }.ToEquatableArray());
         }
     }
+
+    /// <summary>
+    /// SD0012 about a [Differentiable] callee that selected some parameters is SD0021: the advice to declare a
+    /// [Derivative] does not apply to it.
+    /// </summary>
+    private static DiagnosticInfo ForSelectingCallee(DiagnosticInfo diagnostic, ParsedMethod parsed) =>
+        diagnostic.Id == DiagnosticDescriptors.MissingPartialDerivative.Id && diagnostic.MessageArguments.Count == 2 &&
+        parsed.SelectingCallees.Contains(diagnostic.MessageArguments[0])
+            ? diagnostic with { Id = DiagnosticDescriptors.SelectedCalleeParameter.Id }
+            : diagnostic;
 
     /// <summary>Both steps at once, for the analyzer and tests.</summary>
     public static MethodResult Run(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>

@@ -106,7 +106,17 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor Recursion = Error(
         "SD0018",
         "Recursion cannot be differentiated",
-        "The call of '{1}' makes '{0}' recursive{2}; a [Differentiable] method may call other [Differentiable] methods, but not itself, directly or through others");
+        "The call of '{1}' makes '{0}' recursive{2}; a [Differentiable] method may call other [Differentiable] methods, but not itself, directly or through others; write the computation as a loop instead: keep the running result in a local (double acc = ...;), update it in a for loop (acc = ... acc ...;) and return it");
+
+    public static readonly DiagnosticDescriptor NestedDifferentiation = Error(
+        "SD0020",
+        "Gradient called inside a [Differentiable] method",
+        "'{0}' calls '{1}', the generated gradient of '{2}', and differentiating a gradient (a second derivative) is not supported yet; to use the value of '{2}', call '{2}' itself (its derivative is taken into account); to use its gradient, compute it before calling '{0}' and pass it in as a parameter that is not differentiated");
+
+    public static readonly DiagnosticDescriptor SelectedCalleeParameter = Error(
+        "SD0021",
+        "Argument for a parameter a [Differentiable] callee does not differentiate",
+        "'{0}' does not differentiate its parameter '{1}' (it is not in its [Differentiable] list), but the argument passed for it depends on a differentiated parameter, and '{0}' cannot be differentiated at the call: that needs a body of double locals and one return in this project, and, in a method with loops, a call outside any if; add '{1}' to the parameters '{0}' differentiates, or write its body that way");
 
     public static readonly DiagnosticDescriptor ResultIgnoresParameter = new(
         "SD0017",

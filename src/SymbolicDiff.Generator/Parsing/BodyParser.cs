@@ -17,7 +17,7 @@ namespace SymbolicDiff.Generator.Parsing;
 /// straight-line program in single-assignment form: every assignment defines a new name, so that the
 /// backward sweep can refer to each intermediate value. Expressions are kept as the user wrote them.
 /// </summary>
-internal sealed class BodyParser
+internal sealed partial class BodyParser
 {
     private readonly IMethodSymbol _method;
     private readonly SemanticModel _semanticModel;
@@ -57,6 +57,21 @@ internal sealed class BodyParser
         IMethodSymbol method,
         MethodDeclarationSyntax declaration,
         List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellationToken) =>
+        Parse(semanticModel, method, declaration, diagnostics, Enumerable.Empty<string>(), new CallSites(), cancellationToken);
+
+    /// <summary>
+    /// Parses the body; <paramref name="differentiated"/> names the differentiated parameters (a callee whose
+    /// unselected parameter receives a value depending on them is inlined), and <paramref name="calls"/>
+    /// records what was inlined and which selecting callees were called as they are.
+    /// </summary>
+    public static (EquatableArray<Assignment> Body, string Result)? Parse(
+        SemanticModel semanticModel,
+        IMethodSymbol method,
+        MethodDeclarationSyntax declaration,
+        List<DiagnosticInfo> diagnostics,
+        IEnumerable<string> differentiated,
+        CallSites calls,
         CancellationToken cancellationToken)
     {
         if (MethodBody.Bind(semanticModel, method, declaration, diagnostics, cancellationToken) is not IBlockOperation block)
@@ -67,6 +82,8 @@ internal sealed class BodyParser
         var reserved = method.Parameters.Select(p => p.Name)
             .Concat(block.Descendants().OfType<IVariableDeclaratorOperation>().Select(d => d.Symbol.Name));
         var parser = new BodyParser(method, semanticModel, reserved, diagnostics, cancellationToken);
+        parser._differentiated.UnionWith(differentiated);
+        parser._calls = calls;
         int problemsBefore = diagnostics.Count;
         parser.ParseBlock(block, isMethodBody: true);
         parser.FinishReturns();
@@ -676,6 +693,9 @@ internal sealed class BodyParser
                 when conversion.OperatorMethod is null && conversion.Type?.SpecialType == _real && IsPromotable(conversion.Operand.Type):
                 return ParseExpression(conversion.Operand);
 
+            case IParameterReferenceOperation parameter when _inlinedArguments.TryGetValue(parameter.Parameter, out var argument):
+                return argument;
+
             case IParameterReferenceOperation parameter when parameter.Type?.SpecialType == _real:
                 return CurrentValue(parameter.Parameter);
 
@@ -807,6 +827,18 @@ internal sealed class BodyParser
         if (!argumentsOk)
         {
             return null;
+        }
+
+        // A [Differentiable] callee's gradient reports only its selected parameters: where a value that depends
+        // on a differentiated parameter goes into another one (stacked layers), its body is differentiated here.
+        if (function.IsDifferentiableCallee && NeedsPartialsNotSelected(function, arguments) && TryInline(method, arguments) is { } inlined)
+        {
+            return inlined;
+        }
+
+        if (function.IsDifferentiableCallee && function.GradientProperties.Any(property => property is null))
+        {
+            _calls.SelectingCalled.Add(function.DisplayName);
         }
 
         return new Call(function, arguments.ToEquatableArray()) { Location = LocationInfo.From(invocation.Syntax) };

@@ -18,7 +18,7 @@ namespace SymbolicDiff.Generator.Parsing;
 /// assignments expanded, integer code (counts, strides, indices) kept apart from the real arithmetic that
 /// is differentiated. Unlike <see cref="BodyParser"/> it does not rename: a loop-carried sum stays one variable.
 /// </summary>
-internal sealed class LoopBodyParser
+internal sealed partial class LoopBodyParser
 {
     private readonly IMethodSymbol _method;
     private readonly SemanticModel _semanticModel;
@@ -100,6 +100,21 @@ internal sealed class LoopBodyParser
         IMethodSymbol method,
         MethodDeclarationSyntax declaration,
         List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellationToken) =>
+        Parse(semanticModel, method, declaration, diagnostics, Enumerable.Empty<string>(), new CallSites(), cancellationToken);
+
+    /// <summary>
+    /// Parses the body; <paramref name="differentiated"/> names the differentiated parameters (a callee whose
+    /// unselected parameter may receive a value depending on them is inlined), and <paramref name="calls"/>
+    /// records what was inlined and which selecting callees were called as they are.
+    /// </summary>
+    public static (EquatableArray<Statement> Statements, string Result)? Parse(
+        SemanticModel semanticModel,
+        IMethodSymbol method,
+        MethodDeclarationSyntax declaration,
+        List<DiagnosticInfo> diagnostics,
+        IEnumerable<string> differentiated,
+        CallSites calls,
         CancellationToken cancellationToken)
     {
         if (MethodBody.Bind(semanticModel, method, declaration, diagnostics, cancellationToken) is not IBlockOperation block)
@@ -112,6 +127,8 @@ internal sealed class LoopBodyParser
             .Concat(new[] { method.Name });
         var parser = new LoopBodyParser(method, semanticModel, reserved, diagnostics, cancellationToken);
         parser._root = block;
+        parser._differentiated.UnionWith(differentiated);
+        parser._calls = calls;
         foreach (var parameter in method.Parameters)
         {
             parser._claimed.Add(parameter.Name);
@@ -776,14 +793,14 @@ internal sealed class LoopBodyParser
         switch (operation)
         {
             case IConversionOperation conversion when conversion.OperatorMethod is null && conversion.Type?.SpecialType == _real && IsInteger(conversion.Operand.Type):
-            {
-                var integer = ParseInteger(conversion.Operand);
-                return integer is null ? null : new IntegerValue(integer);
-            }
+                return ParseIntegerAsReal(conversion.Operand);
 
             case IConversionOperation conversion when conversion.OperatorMethod is null && conversion.Type?.SpecialType == _real &&
                                                       IsPromotable(conversion.Operand.Type):
                 return ParseReal(conversion.Operand);
+
+            case IParameterReferenceOperation parameter when _inlinedArguments.TryGetValue(parameter.Parameter, out var argument):
+                return argument;
 
             case IParameterReferenceOperation parameter when parameter.Type?.SpecialType == _real:
                 return new Variable(parameter.Parameter.Name);
@@ -838,6 +855,44 @@ internal sealed class LoopBodyParser
                 }
 
                 return Unsupported(operation);
+        }
+    }
+
+    /// <summary>
+    /// An integer expression where a real is expected, as the straight-line path reads it: a call is a call
+    /// (<c>Math.Sign(x)</c>, derivative 0), a conditional chooses between its branches read as reals
+    /// (<c>c ? 1 : -1</c> is <c>c ? 1.0 : -1.0</c>, its condition recorded like any other), and anything else is
+    /// computed in integers first.
+    /// </summary>
+    private Expr? ParseIntegerAsReal(IOperation operation)
+    {
+        switch (operation)
+        {
+            case IInvocationOperation invocation:
+                return ParseCall(invocation);
+
+            case IConditionalOperation { WhenFalse: { } whenFalse } ternary when !operation.ConstantValue.HasValue:
+            {
+                var condition = ParseCondition(ternary.Condition);
+                var whenTrue = ParseIntegerAsReal(ternary.WhenTrue);
+                var otherwise = ParseIntegerAsReal(whenFalse);
+                return condition is null || whenTrue is null || otherwise is null ? null : new Conditional(condition, whenTrue, otherwise);
+            }
+
+            case IConversionOperation { OperatorMethod: null } conversion when IsInteger(conversion.Type) && IsInteger(conversion.Operand.Type) &&
+                                                                             conversion.Operand is IConditionalOperation or IInvocationOperation:
+                return ParseIntegerAsReal(conversion.Operand);
+
+            default:
+            {
+                var integer = ParseInteger(operation);
+                return integer switch
+                {
+                    null => null,
+                    Constant constant => constant,
+                    _ => new IntegerValue(integer),
+                };
+            }
         }
     }
 
@@ -992,6 +1047,18 @@ internal sealed class LoopBodyParser
             }
 
             arguments.Add(value);
+        }
+
+        // A [Differentiable] callee's gradient reports only its selected parameters: where a value that may depend
+        // on a differentiated parameter goes into another one (stacked layers), its body is differentiated here.
+        if (function.IsDifferentiableCallee && _guard is null && MayNeedPartialsNotSelected(function, arguments) && TryInline(method, arguments) is { } inlined)
+        {
+            return inlined;
+        }
+
+        if (function.IsDifferentiableCallee && function.GradientProperties.Any(property => property is null))
+        {
+            _calls.SelectingCalled.Add(function.DisplayName);
         }
 
         var parsed = new Call(function, arguments.ToEquatableArray()) { Location = LocationInfo.From(invocation.Syntax) };

@@ -40,7 +40,121 @@ internal static class MethodBody
             return null;
         }
 
+        // A call of a generated gradient (nested differentiation) is reported before anything else: during
+        // generation it binds to nothing (the gradient is not generated yet), and silence would leave the
+        // user with only CS0103 at the call.
+        if (ReportGradientCalls(semanticModel, method, block, diagnostics, cancellationToken))
+        {
+            return null;
+        }
+
         return block.Descendants().Any(IsErroneous) ? null : block;
+    }
+
+    // The generated names, longest suffix first: FWithGradient is F's gradient method, not FWith's struct.
+    private static readonly string[] GeneratedSuffixes = { "WithGradient", "WithDerivative", "Gradient" };
+
+    /// <summary>
+    /// Reports SD0020 at every call of a method generated for a [Differentiable] method (<c>FWithGradient</c>):
+    /// unresolved while the generator runs, resolved in a compilation that already holds generated code or
+    /// when the callee is in a referenced assembly. Returns whether it reported one.
+    /// </summary>
+    private static bool ReportGradientCalls(SemanticModel semanticModel, IMethodSymbol method, IOperation block, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        bool reported = false;
+        var seen = new HashSet<SyntaxNode>();
+        foreach (var operation in block.Descendants())
+        {
+            if (operation.Syntax is not InvocationExpressionSyntax invocation || !seen.Add(invocation))
+            {
+                continue;
+            }
+
+            string? name;
+            INamedTypeSymbol? type;
+            switch (operation)
+            {
+                case IInvocationOperation call when IsGenerated(call.TargetMethod):
+                    name = call.TargetMethod.Name;
+                    type = call.TargetMethod.ContainingType;
+                    break;
+                case IInvalidOperation:
+                    (name, type) = UnresolvedTarget(semanticModel, method, invocation.Expression, cancellationToken);
+                    break;
+                default:
+                    continue;
+            }
+
+            if (name is null || type is null || GradientOf(name, type) is not { } differentiable)
+            {
+                continue;
+            }
+
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.NestedDifferentiation,
+                LocationInfo.From(invocation),
+                method.Name,
+                type.Name + "." + name,
+                differentiable.Type.Name + "." + differentiable.Method));
+            reported = true;
+        }
+
+        return reported;
+    }
+
+    /// <summary>Whether SymbolicDiff generated <paramref name="member"/> (its [GeneratedCode] names the generator).</summary>
+    internal static bool IsGenerated(ISymbol member) =>
+        member.GetAttributes().Any(a =>
+            a.AttributeClass?.ToDisplayString() == "System.CodeDom.Compiler.GeneratedCodeAttribute" &&
+            a.ConstructorArguments.Length > 0 &&
+            a.ConstructorArguments[0].Value as string == GeneratorName);
+
+    /// <summary>The tool name the generated code's [GeneratedCode] attribute carries.</summary>
+    internal const string GeneratorName = "SymbolicDiff.Generator";
+
+    /// <summary>The name called and the type it was looked up in, for a call that binds to nothing.</summary>
+    private static (string? Name, INamedTypeSymbol? Type) UnresolvedTarget(SemanticModel semanticModel, IMethodSymbol method, ExpressionSyntax callee, CancellationToken cancellationToken)
+    {
+        switch (callee)
+        {
+            case SimpleNameSyntax simple:
+                return (simple.Identifier.ValueText, method.ContainingType);
+            case MemberAccessExpressionSyntax access:
+            {
+                var receiver = semanticModel.GetSymbolInfo(access.Expression, cancellationToken).Symbol as INamedTypeSymbol
+                               ?? semanticModel.GetTypeInfo(access.Expression, cancellationToken).Type as INamedTypeSymbol;
+                return (access.Name.Identifier.ValueText, receiver);
+            }
+
+            default:
+                return (null, null);
+        }
+    }
+
+    /// <summary>
+    /// The [Differentiable] method that generates <paramref name="name"/> in <paramref name="type"/> or a type
+    /// containing it (a simple name finds members of outer types too), or null.
+    /// </summary>
+    private static (INamedTypeSymbol Type, string Method)? GradientOf(string name, INamedTypeSymbol type)
+    {
+        foreach (string suffix in GeneratedSuffixes)
+        {
+            if (name.Length <= suffix.Length || !name.EndsWith(suffix, System.StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string prefix = name.Substring(0, name.Length - suffix.Length);
+            for (var current = type; current is not null; current = current.ContainingType)
+            {
+                if (TypeMemberFacts.For(current).DifferentiableCount(prefix) > 0)
+                {
+                    return (current, prefix);
+                }
+            }
+        }
+
+        return null;
     }
 
     private static bool IsErroneous(IOperation operation) =>

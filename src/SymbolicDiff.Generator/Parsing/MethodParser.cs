@@ -11,7 +11,18 @@ using SymbolicDiff.Generator.Model;
 namespace SymbolicDiff.Generator.Parsing;
 
 /// <summary>The parser's verdict: a model when the method can be differentiated, and every problem found.</summary>
-internal sealed record ParseResult(MethodModel? Model, IReadOnlyList<DiagnosticInfo> Diagnostics);
+internal sealed record ParseResult(MethodModel? Model, IReadOnlyList<DiagnosticInfo> Diagnostics)
+{
+    /// <summary>
+    /// Where every call in the body is written: the places the differentiation step may report at (SD0012).
+    /// The model's calls keep their locations out of equality, so that shared subexpressions stay equal;
+    /// these locations are compared instead, so that moving a call re-runs the step and its report moves too.
+    /// </summary>
+    public EquatableArray<LocationInfo> CallLocations { get; init; } = EquatableArray<LocationInfo>.Empty;
+
+    /// <summary>The [Differentiable] callees that selected some parameters and are called as they are (sorted names).</summary>
+    public EquatableArray<string> SelectingCallees { get; init; } = EquatableArray<string>.Empty;
+}
 
 /// <summary>
 /// Stage 1 of the pipeline: reads a <c>[Differentiable]</c> method's symbol and <see cref="IOperation"/>
@@ -88,9 +99,11 @@ internal static class MethodParser
                 : semanticModel.Compilation.GetSemanticModel(implementationSyntax.SyntaxTree);
         }
 
-        if (LoopBodyParser.NeedsLoopPath(bodyMethod, bodyDeclaration, parameters?.Where(p => p.IsDifferentiated).Select(p => p.Name) ?? Enumerable.Empty<string>()))
+        var differentiated = parameters?.Where(p => p.IsDifferentiated).Select(p => p.Name).ToList() ?? new List<string>();
+        var calls = new CallSites();
+        if (LoopBodyParser.NeedsLoopPath(bodyMethod, bodyDeclaration, differentiated))
         {
-            var structured = LoopBodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, cancellationToken);
+            var structured = LoopBodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, differentiated, calls, cancellationToken);
             if (parameters is null || structured is null || diagnostics.Count > 0)
             {
                 return new ParseResult(null, diagnostics);
@@ -104,10 +117,10 @@ internal static class MethodParser
                 Statements = structured.Value.Statements,
                 HasLoops = true,
             };
-            return new ParseResult(loopModel, diagnostics);
+            return Result(loopModel, diagnostics, bodyDeclaration, calls);
         }
 
-        var body = BodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, cancellationToken);
+        var body = BodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, differentiated, calls, cancellationToken);
         if (parameters is null || body is null || diagnostics.Count > 0)
         {
             return new ParseResult(null, diagnostics);
@@ -119,8 +132,25 @@ internal static class MethodParser
             IsStatic = method.IsStatic,
             RealType = RealTypes.Keyword(RealTypes.Of(method)),
         };
-        return new ParseResult(model, diagnostics);
+        return Result(model, diagnostics, bodyDeclaration, calls);
     }
+
+    /// <summary>A model with what the next step needs to report at current lines and to give the right advice.</summary>
+    private static ParseResult Result(MethodModel model, List<DiagnosticInfo> diagnostics, MethodDeclarationSyntax body, CallSites calls) =>
+        new(model, diagnostics)
+        {
+            // An inlined callee's calls are reported at in its own source: their locations count too.
+            CallLocations = CallLocations(new SyntaxNode[] { body }.Concat(calls.Inlined)),
+            SelectingCallees = calls.SelectingCalled.ToEquatableArray(),
+        };
+
+    private static EquatableArray<LocationInfo> CallLocations(IEnumerable<SyntaxNode> declarations) =>
+        declarations.SelectMany(declaration => declaration.DescendantNodes())
+            .OfType<InvocationExpressionSyntax>()
+            .Select(invocation => LocationInfo.From(invocation))
+            .Where(location => location is not null)
+            .Select(location => location!)
+            .ToEquatableArray();
 
     /// <summary>Checks everything about the method but its body; returns the parameters, or null after a problem.</summary>
     private static List<ParameterModel>? CheckDeclaration(

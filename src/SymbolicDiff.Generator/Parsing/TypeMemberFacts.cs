@@ -24,7 +24,11 @@ internal sealed class TypeMemberFacts
     private TypeMemberFacts(INamedTypeSymbol type)
     {
         var members = type.GetMembers();
-        _declaredNames = new HashSet<string>(members.Where(m => !m.IsImplicitlyDeclared).Select(m => m.Name), StringComparer.Ordinal);
+        // What SymbolicDiff itself generated (in a compilation that already holds its output, as an analyzer
+        // sees it) does not take a name: the method is seen as the user wrote it.
+        _declaredNames = new HashSet<string>(
+            members.Where(m => !m.IsImplicitlyDeclared && !(m.Name.EndsWith("Gradient", StringComparison.Ordinal) && MethodBody.IsGenerated(m))).Select(m => m.Name),
+            StringComparer.Ordinal);
         foreach (var method in members.OfType<IMethodSymbol>().Where(MethodParser.IsDifferentiable))
         {
             _differentiableCountByName[method.Name] = _differentiableCountByName.TryGetValue(method.Name, out int count) ? count + 1 : 1;

@@ -31,6 +31,50 @@ public class AnalyzerTests
         Assert.Equal("unused".Length, diagnostic.Location.SourceSpan.Length);
     }
 
+    [Theory]
+    [InlineData("public static double F(double x, double unused) => x * x;")]
+    [InlineData("""
+        public static double F(double x, double unused)
+        {
+            double total = 0;
+            for (int i = 0; i < 3; i++)
+            {
+                total += x * i;
+            }
+
+            return total;
+        }
+        """)]
+    public void In_a_build_with_the_generated_code_the_warning_is_still_reported_at_the_parameter(string method)
+    {
+        // What a real build (and the IDE) gives the analyzer: the compilation after the generator ran, which
+        // holds FGradient and FWithGradient. The analyzer must see F as the user wrote it all the same.
+        string source = $$"""
+            using SymbolicDiff;
+            public static partial class P
+            {
+                [Differentiable]
+                {{method}}
+
+                [Differentiable]
+                public static double UsesF(double y) => F(y, 2) + y;
+            }
+            """;
+        var run = GeneratorHarness.Run(source);
+        Assert.Equal(2, run.GeneratedSources.Count);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+
+        var diagnostic = Assert.Single(Analyze(run.Output));
+        Assert.Equal("SD0017", diagnostic.Id);
+        Assert.Equal(
+            "The result of 'F' does not depend on 'unused', so its gradient with respect to 'unused' is always exactly 0; remove 'unused' from the differentiated parameters or check for a mistake",
+            diagnostic.GetMessage(CultureInfo.InvariantCulture));
+        Assert.Equal("Input0.cs", diagnostic.Location.GetLineSpan().Path);
+        Assert.Equal(source.IndexOf("unused)", StringComparison.Ordinal), diagnostic.Location.SourceSpan.Start);
+        Assert.Equal("unused".Length, diagnostic.Location.SourceSpan.Length);
+    }
+
     [Fact]
     public void A_vector_parameter_a_loop_method_ignores_is_a_warning_too()
     {
@@ -159,9 +203,10 @@ public class AnalyzerTests
         Assert.Contains("'SumGradient' must be a static, non-private void method taking (System.ReadOnlySpan<double>, double seed, Span<double> gradient)", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
-    private static ImmutableArray<Diagnostic> Analyze(string source)
+    private static ImmutableArray<Diagnostic> Analyze(string source) => Analyze(GeneratorHarness.Compile(source));
+
+    private static ImmutableArray<Diagnostic> Analyze(Compilation compilation)
     {
-        var compilation = GeneratorHarness.Compile(source);
         var withAnalyzer = compilation.WithAnalyzers(
             ImmutableArray.Create<DiagnosticAnalyzer>(new DifferentiableAnalyzer()),
             new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: true));

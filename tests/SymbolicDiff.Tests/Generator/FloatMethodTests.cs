@@ -57,6 +57,46 @@ public class FloatMethodTests
     }
 
     [Fact]
+    public void A_float_method_with_a_loop_accepts_MathF_Sign_and_integer_literal_conditionals()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Single
+            {
+                [Differentiable]
+                public static float SignedSum(float[] x, float scale)
+                {
+                    float total = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        total += MathF.Sign(x[i]) * x[i] * x[i] * scale + (x[i] > 0.5f ? 2 : -1) * x[i];
+                    }
+
+                    return total;
+                }
+            }
+            """).ShouldSucceed();
+        string generated = run.Source("Single.SignedSum.g.cs");
+        Assert.Contains("MathF.Sign(", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.Math.", generated, StringComparison.Ordinal);
+
+        // ∂/∂x[i] = 2·Sign(x[i])·x[i]·scale + (x[i] > 0.5 ? 2 : −1), ∂/∂scale = Σ Sign(x[i])·x[i]².
+        float[] x = { 0.7f, -0.3f, 1.2f, 0.2f };
+        object gradient = run.Load().GetType("Single")!.GetMethods().Single(m => m.Name == "SignedSumWithGradient" && m.GetParameters().Length == 2)
+            .Invoke(null, new object[] { x, 1.5f })!;
+        var dX = (float[])gradient.GetType().GetProperty("X")!.GetValue(gradient)!;
+        float[] expectedX = { 2 * 0.7f * 1.5f + 2, 2 * -1 * -0.3f * 1.5f - 1, 2 * 1.2f * 1.5f + 2, 2 * 0.2f * 1.5f - 1 };
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.Equal(expectedX[i], dX[i], 1e-5f);
+        }
+
+        Assert.Equal(0.49f - 0.09f + 1.44f + 0.04f, (float)gradient.GetType().GetProperty("Scale")!.GetValue(gradient)!, 1e-5f);
+    }
+
+    [Fact]
     public void Double_arithmetic_inside_a_float_method_is_reported()
     {
         var run = GeneratorHarness.Run("""

@@ -128,6 +128,84 @@ public class IncrementalityTests
         Assert.DoesNotContain(IncrementalStepRunReason.Modified, afterRemove);
     }
 
+    // SD0012 is found by the differentiation step, which is cached while the parsed model is equal: the
+    // location it reports must follow edits that move the call all the same.
+    [Theory]
+    [InlineData("""
+        double z = x * y;
+                /*blank*/
+        return 1 + 2 * Product(x, z);
+        """)]
+    [InlineData("""
+        double total = 0;
+                /*blank*/
+        for (int i = 0; i < 3; i++)
+        {
+            total += Product(x, y * i);
+        }
+
+        return total;
+        """)]
+    public void A_diagnostic_of_the_differentiation_step_follows_lines_inserted_above_its_call(string body)
+    {
+        const string template = """
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Derivative(nameof(a), nameof(ProductByA))]
+                public static double Product(double a, double b) => a * b;
+
+                public static double ProductByA(double a, double b) => b;
+
+                [Differentiable]
+                public static double F(double x, double y)
+                {
+                    BODY
+                }
+            }
+            """;
+        string before = template.Replace("BODY", body.Replace("\n", "\n        ", StringComparison.Ordinal), StringComparison.Ordinal);
+        string after = before.Replace("/*blank*/", "\n\n\n", StringComparison.Ordinal);
+        var compilation = GeneratorHarness.Compile(before);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var first = Assert.Single(driver.GetRunResult().Diagnostics);
+
+        var edited = compilation.ReplaceSyntaxTree(
+            compilation.SyntaxTrees.Single(),
+            CSharpSyntaxTree.ParseText(after, GeneratorHarness.ParseOptions, path: "Input0.cs"));
+        var second = Assert.Single(driver.RunGenerators(edited).GetRunResult().Diagnostics);
+
+        Assert.Equal("SD0012", first.Id);
+        Assert.Equal("SD0012", second.Id);
+        Assert.Equal(before.IndexOf("Product(x, ", StringComparison.Ordinal), first.Location.SourceSpan.Start);
+        Assert.Equal(after.IndexOf("Product(x, ", StringComparison.Ordinal), second.Location.SourceSpan.Start);
+        Assert.Equal(first.Location.SourceSpan.Length, second.Location.SourceSpan.Length);
+        Assert.Equal(first.Location.GetLineSpan().StartLinePosition.Line + 3, second.Location.GetLineSpan().StartLinePosition.Line);
+        Assert.Equal(
+            edited.SyntaxTrees.Single().GetText().Lines.GetLinePositionSpan(second.Location.SourceSpan),
+            second.Location.GetLineSpan().Span);
+    }
+
+    [Fact]
+    public void Lines_inserted_above_a_method_rerun_its_differentiation_but_leave_its_code_unchanged()
+    {
+        // The calls moved, so the differentiation step runs again (its diagnostics would move too); the program
+        // it gives is equal, so nothing is emitted again.
+        var compilation = GeneratorHarness.Compile(Source);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var edited = compilation.ReplaceSyntaxTree(
+            compilation.SyntaxTrees.Single(),
+            CSharpSyntaxTree.ParseText(Source.Replace("namespace App;", "namespace App;\n\n\n", StringComparison.Ordinal), GeneratorHarness.ParseOptions, path: "Input0.cs"));
+        var second = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        var differentiated = second.TrackedSteps[TrackingNames.DifferentiatedMethods].SelectMany(run => run.Outputs).Select(o => o.Reason).ToList();
+        Assert.Contains(IncrementalStepRunReason.Unchanged, differentiated);
+        Assert.All(second.TrackedSteps[TrackingNames.GradientPrograms].SelectMany(run => run.Outputs), output => Assert.True(
+            output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"GradientPrograms was {output.Reason}"));
+        Assert.Single(second.GeneratedSources);
+    }
+
     private static List<IncrementalStepRunReason> Reasons(GeneratorDriver driver, string step) =>
         driver.GetRunResult().Results.Single().TrackedSteps[step].SelectMany(run => run.Outputs).Select(output => output.Reason).ToList();
 

@@ -400,3 +400,77 @@ public static partial class VectorFunctions
         return total;
     }
 }
+
+/// <summary>Math.Sign and ?: with integer literals in methods with loops, accepted as in loop-free methods.</summary>
+public static partial class VectorFunctions
+{
+    /// <summary>Math.Sign has derivative 0: each term is |x[i]|³·scale, so ∂/∂x[i] = 3·Sign(x[i])·x[i]²·scale − 1.</summary>
+    [Differentiable]
+    public static double SignedCubes(double[] x, double scale)
+    {
+        double total = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double s = Math.Sign(x[i]);
+            total += s * x[i] * x[i] * x[i] * scale + Math.Sign(x[i] - 2) * x[i];
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// ?: with integer literals in a double context: a direction per element, and one chosen by the loop-carried
+    /// total, whose value before each update the backward sweep needs.
+    /// </summary>
+    [Differentiable]
+    public static double Zigzag(double[] x, double rate)
+    {
+        double total = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double direction = x[i] > 0 ? 1 : -1;
+            total = total * rate + direction * x[i] * x[i] + (total > 0 ? 2 : -3) * x[i] * rate;
+        }
+
+        return total;
+    }
+}
+
+/// <summary>Stacked layers in a loop: a layer that selected its weights is still given a varying input.</summary>
+public static partial class VectorFunctions
+{
+    /// <summary>Differentiated with respect to its weights only; its body is read in place where its input varies.</summary>
+    [Differentiable(nameof(w), nameof(b))]
+    public static double Layer(double x, double w, double b)
+    {
+        double z = x * w + b;
+        return Math.Tanh(z);
+    }
+
+    /// <summary>Each element through two layers; the second layer's input is the first layer's output.</summary>
+    [Differentiable]
+    public static double StackedOverBatch(double[] x, double w1, double b1, double w2, double b2)
+    {
+        double total = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double h = Layer(x[i], w1, b1);
+            total += Layer(h, w2, b2) * x[i] + Layer(Layer(total, w1, 0.5), w2, b2);
+        }
+
+        return total;
+    }
+
+    /// <summary>The input held constant: the layer's own gradient is called, nothing is inlined.</summary>
+    [Differentiable(nameof(w), nameof(b))]
+    public static double LayerOverBatch(double[] x, double w, double b)
+    {
+        double total = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            total += Layer(x[i], w, b);
+        }
+
+        return total;
+    }
+}
