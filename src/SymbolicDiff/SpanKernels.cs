@@ -202,6 +202,8 @@ internal static class SpanKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int done = 0;
+#if NET9_0_OR_GREATER
+        // Vector.Exp arrived in .NET 9: on .NET 8 the scalar loop below does every element.
         if (Vector.IsHardwareAccelerated)
         {
             if (typeof(T) == typeof(double))
@@ -217,6 +219,7 @@ internal static class SpanKernels
                     float.CreateTruncating(scale), MemoryMarshal.Cast<T, float>(destination));
             }
         }
+#endif
 
         for (int i = done; i < logits.Length; i++)
         {
@@ -227,6 +230,7 @@ internal static class SpanKernels
         }
     }
 
+#if NET9_0_OR_GREATER
     /// <summary>The double vector body of <see cref="AddScaledSigmoidMinusTarget{T}"/>; returns how many elements it did.</summary>
     private static int VectorSigmoidMinusTarget(ReadOnlySpan<double> logits, ReadOnlySpan<double> targets, double scale, Span<double> destination)
     {
@@ -268,6 +272,8 @@ internal static class SpanKernels
 
         return i;
     }
+
+#endif
 
     /// <summary>
     /// The parts of a stable log-sum-exp: the index k of the largest logit (the first one on a tie, the first
