@@ -46,30 +46,11 @@ internal static class ExpressionWriter
         return builder.ToString();
     }
 
-    /// <summary>Escapes an identifier that is a C# keyword (a parameter named <c>@double</c>, say).</summary>
-    public static string Identifier(string name) =>
-        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+    /// <summary>Escapes an identifier that is a C# keyword (see <see cref="CSharpLexical.Identifier"/>).</summary>
+    public static string Identifier(string name) => CSharpLexical.Identifier(name);
 
-    /// <summary>A double literal that reads back as exactly the same double.</summary>
-    public static string Number(double value)
-    {
-        if (double.IsNaN(value))
-        {
-            return "double.NaN";
-        }
-
-        if (double.IsPositiveInfinity(value))
-        {
-            return "double.PositiveInfinity";
-        }
-
-        if (double.IsNegativeInfinity(value))
-        {
-            return "double.NegativeInfinity";
-        }
-
-        return value.ToString("R", CultureInfo.InvariantCulture);
-    }
+    /// <summary>A double literal that reads back as exactly the same double (see <see cref="CSharpLexical.Number"/>).</summary>
+    public static string Number(double value) => CSharpLexical.Number(value);
 
     /// <summary>
     /// A constant where nothing else fixes its type (a call argument, a branch of ?:): written so that C#

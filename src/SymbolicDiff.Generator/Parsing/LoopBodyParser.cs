@@ -810,7 +810,7 @@ internal sealed partial class LoopBodyParser
 
             case IParameterReferenceOperation parameter when IsPromotable(parameter.Type):
                 // A float (or other numeric) parameter of a double method: read as it is, held constant.
-                return new External(Emit.ExpressionWriter.Identifier(parameter.Parameter.Name));
+                return new External(CSharpLexical.Identifier(parameter.Parameter.Name));
 
             case IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field when IsPromotable(field.Type):
                 return new External(MemberCode(field.Field, field.Instance));

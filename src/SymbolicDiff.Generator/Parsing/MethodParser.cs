@@ -398,8 +398,8 @@ internal static class MethodParser
         return parameter.ExplicitDefaultValue switch
         {
             null => "default",
-            double d => Emit.ExpressionWriter.Number(d),
-            float f => Emit.ExpressionWriter.Number(f) + "f",
+            double d => CSharpLexical.Number(d),
+            float f => CSharpLexical.Number(f) + "f",
             bool b => b ? "true" : "false",
             string text => SymbolDisplay.FormatLiteral(text, quote: true),
             System.IFormattable number => "(" + parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + ")" +

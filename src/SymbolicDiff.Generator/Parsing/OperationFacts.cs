@@ -28,8 +28,8 @@ internal static class OperationFacts
     /// <summary>A field or property of this object (<c>this.scale</c>) or of a type, as C# text.</summary>
     public static string MemberCode(ISymbol member, IOperation? instance) =>
         instance is null
-            ? DerivativeDeclarationReader.QualifiedName(member.ContainingType) + "." + Emit.ExpressionWriter.Identifier(member.Name)
-            : "this." + Emit.ExpressionWriter.Identifier(member.Name);
+            ? DerivativeDeclarationReader.QualifiedName(member.ContainingType) + "." + CSharpLexical.Identifier(member.Name)
+            : "this." + CSharpLexical.Identifier(member.Name);
 
     public static BinaryOperator? ToBinaryOperator(BinaryOperatorKind kind) => kind switch
     {

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using SymbolicDiff.Generator;
 using SymbolicDiff.Generator.Diagnostics;
 
 namespace SymbolicDiff.Tests.Generator;

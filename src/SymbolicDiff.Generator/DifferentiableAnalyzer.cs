@@ -5,11 +5,12 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using SymbolicDiff.Generator.Diagnostics;
 using SymbolicDiff.Generator.Differentiation;
 using SymbolicDiff.Generator.Model;
 using SymbolicDiff.Generator.Parsing;
 
-namespace SymbolicDiff.Generator.Diagnostics;
+namespace SymbolicDiff.Generator;
 
 /// <summary>
 /// The checks that belong at a declaration rather than in generated code, reported by an analyzer so

@@ -1,4 +1,4 @@
-namespace SymbolicDiff.Generator;
+namespace SymbolicDiff.Generator.Emit;
 
 /// <summary>The version stamped into [GeneratedCode] on generated members.</summary>
 internal static class ThisAssembly
