@@ -31,7 +31,7 @@ internal static class DifferentiableCallees
         return new Function(type + "." + method.Name, method.Name, BuiltinFunction.None, new DeclaredPartial?[method.Parameters.Length].ToEquatableArray())
         {
             ParameterNames = method.Parameters.Select(p => p.Name).ToEquatableArray(),
-            GradientMethod = type + "." + method.Name + "WithGradient",
+            GradientMethod = type + "." + GeneratedNames.GradientMethod(method.Name),
             GradientProperties = method.Parameters
                 .Select(p => all || names.Contains(p.Name) ? NameAllocator.ToPascalCase(p.Name) : null)
                 .ToEquatableArray(),

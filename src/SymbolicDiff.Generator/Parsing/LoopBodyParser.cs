@@ -132,8 +132,8 @@ internal sealed partial class LoopBodyParser
         foreach (var parameter in method.Parameters)
         {
             parser._claimed.Add(parameter.Name);
-            parser._claimed.Add("d" + NameAllocator.ToPascalCase(parameter.Name));
-            parser._outputNames.Add("d" + NameAllocator.ToPascalCase(parameter.Name));
+            parser._claimed.Add(GeneratedNames.Output(parameter.Name));
+            parser._outputNames.Add(GeneratedNames.Output(parameter.Name));
         }
 
         int problemsBefore = diagnostics.Count;

@@ -360,7 +360,7 @@ internal static class MethodParser
         var taken = new Dictionary<string, string>
         {
             ["Value"] = "the value itself",
-            [method.Name + "Gradient"] = "the gradient type's own name",
+            [GeneratedNames.GradientStruct(method.Name)] = "the gradient type's own name",
         };
         foreach (string member in RecordStructMembers)
         {

@@ -43,7 +43,7 @@ internal sealed class TypeMemberFacts
     public static TypeMemberFacts For(INamedTypeSymbol type) => Cache.GetValue(type, static t => new TypeMemberFacts(t));
 
     /// <summary>The names the generator emits for a method <c>M</c>: <c>MGradient</c> and <c>MWithGradient</c>.</summary>
-    public static IEnumerable<string> GeneratedNames(string methodName) => new[] { methodName + "Gradient", methodName + "WithGradient" };
+    public static IEnumerable<string> GeneratedNames(string methodName) => new[] { Model.GeneratedNames.GradientStruct(methodName), Model.GeneratedNames.GradientMethod(methodName) };
 
     /// <summary>How many [Differentiable] methods of the type have this name (more than one: overloads).</summary>
     public int DifferentiableCount(string name) => _differentiableCountByName.TryGetValue(name, out int count) ? count : 0;
