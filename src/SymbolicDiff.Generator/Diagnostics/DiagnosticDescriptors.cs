@@ -36,7 +36,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LoopMethodStatement = Error(
         "SD0019",
         "Statement not supported in a method with loops or vectors",
-        "{0} is not supported in a [Differentiable] method with loops or vectors; supported there: declarations of double, int and buffer locals (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=) to double locals and buffer elements, if/else around assignments, for/foreach/while loops, and one return at the end");
+        "{0} is not supported in a [Differentiable] method with loops or vectors; supported there: declarations of double, int and buffer locals (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=) to double locals and buffer elements, if/else (holding any of these), for/foreach/while loops, and return, at the end or anywhere before it");
 
     public static readonly DiagnosticDescriptor UnsupportedStatement = Error(
         "SD0004",

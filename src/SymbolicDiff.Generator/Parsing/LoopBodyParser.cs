@@ -137,6 +137,7 @@ internal sealed partial class LoopBodyParser
         }
 
         int problemsBefore = diagnostics.Count;
+        parser.PrepareEarlyReturns(block);
         parser.ParseStatements(block.Operations, parser._top, isMethodBody: true);
         if (diagnostics.Count > problemsBefore)
         {
@@ -157,11 +158,18 @@ internal sealed partial class LoopBodyParser
 
     private void ParseStatements(IReadOnlyList<IOperation> operations, List<Statement> output, bool isMethodBody)
     {
+        var entryGuard = _guard;
         for (int i = 0; i < operations.Count; i++)
         {
             _cancellationToken.ThrowIfCancellationRequested();
             var operation = operations[i];
             bool isLast = isMethodBody && i == operations.Count - 1;
+
+            // After a statement that may have returned, what follows in this block runs only if it did not.
+            if (i > 0 && _returnFlag is not null && ContainsReturn(operations[i - 1]))
+            {
+                _guard = Running(entryGuard, output);
+            }
 
             // `int i = a; while (i < n) { ...; i++; }`: a for loop written longhand.
             if (i + 1 < operations.Count && operations[i + 1] is IWhileLoopOperation whileLoop &&
@@ -173,6 +181,65 @@ internal sealed partial class LoopBodyParser
 
             ParseStatement(operation, output, isLast);
         }
+
+        _guard = entryGuard;
+    }
+
+    // ---- early returns ----
+    // A return before the end of the method (inside an if, inside a loop) becomes two guarded assignments,
+    // value = g ? e : value and returned = g ? 1 : returned, and every statement after it runs under a recorded
+    // bool "returned == 0", refreshed after each statement that may return and at the top of each iteration of a
+    // loop that may. The forward sweep then computes what the method returns, and the backward sweep, replaying
+    // the same recorded conditions, differentiates the path taken.
+
+    private string? _returnFlag;
+    private string? _returnValue;
+
+    private void PrepareEarlyReturns(IBlockOperation block)
+    {
+        var returns = block.Descendants().OfType<IReturnOperation>().ToList();
+        bool onlyFinal = returns.Count == 1 && block.Operations.Length > 0 && ReferenceEquals(block.Operations[block.Operations.Length - 1], returns[0]);
+        if (returns.Count == 0 || onlyFinal)
+        {
+            return;
+        }
+
+        _returnValue = _names.Fresh("value");
+        _returnFlag = _names.Fresh("returned");
+        _claimed.Add(_returnValue);
+        _claimed.Add(_returnFlag);
+        _top.Add(new DeclareReal(_returnValue, Constant.Zero));
+        _top.Add(new DeclareReal(_returnFlag, Constant.Zero));
+    }
+
+    private static bool ContainsReturn(IOperation operation) =>
+        operation is IReturnOperation || operation.Descendants().Any(d => d is IReturnOperation);
+
+    /// <summary>Records "no return has happened yet" in a fresh bool and returns the guard for what follows: it and <paramref name="outer"/>.</summary>
+    private Expr Running(Expr? outer, List<Statement> output)
+    {
+        string running = _names.Fresh("running");
+        _claimed.Add(running);
+        output.Add(new DeclareBool(running, new Comparison(ComparisonOperator.Equal, new Variable(_returnFlag!), Constant.Zero)));
+        return outer is null ? new Variable(running) : new Logical(LogicalOperator.And, outer, new Variable(running));
+    }
+
+    /// <summary><c>return e;</c> where the method may already have returned or may return again: recorded, not left.</summary>
+    private void ParseEarlyReturn(IOperation returned, List<Statement> output)
+    {
+        _statementValue = returned;
+        var value = ParseReal(returned);
+        if (value is null)
+        {
+            return;
+        }
+
+        var result = new Variable(_returnValue!);
+        var flag = new Variable(_returnFlag!);
+        string source = returned.Parent?.Syntax.ToString() ?? "return";
+        output.Add(new AssignReal(result, Guarded(result, value), source));
+        output.Add(new AssignReal(flag, Guarded(flag, Constant.One), source));
+        _result = _returnValue;
     }
 
     private void ParseStatement(IOperation statement, List<Statement> output, bool isLast)
@@ -203,6 +270,10 @@ internal sealed partial class LoopBodyParser
                 ParseForEach(forEach, output);
                 break;
 
+            case IReturnOperation { ReturnedValue: { } earlyReturned } when _returnFlag is not null:
+                ParseEarlyReturn(earlyReturned, output);
+                break;
+
             case IReturnOperation { ReturnedValue: { } returned } returnOperation:
                 if (!isLast || _loopDepth > 0)
                 {
@@ -229,7 +300,7 @@ internal sealed partial class LoopBodyParser
 
                 break;
 
-            case IBlockOperation nested when _loopDepth > 0 || nested.Locals.IsEmpty:
+            case IBlockOperation nested when _loopDepth > 0 || _guard is not null || nested.Locals.IsEmpty:
                 ParseStatements(nested.Operations, output, isMethodBody: false);
                 break;
 
@@ -286,7 +357,8 @@ internal sealed partial class LoopBodyParser
     /// <summary>
     /// An <c>if</c> (with <c>else</c>, nested): its condition is recorded in a bool, and each assignment in a branch
     /// becomes <c>v = branch ? e : v</c>, which changes nothing where the branch is not taken; the backward sweep
-    /// reads the same bool. Branches hold assignments only: no declarations, loops or returns.
+    /// reads the same bool. A branch holds any statement: declarations in it are 0 where it is not taken, loops in
+    /// it run with guarded assignments, and a return in it is recorded (see the early returns above).
     /// </summary>
     private void ParseIf(IConditionalOperation branch, List<Statement> output)
     {
@@ -315,27 +387,10 @@ internal sealed partial class LoopBodyParser
 
     private void ParseBranch(IOperation statement, List<Statement> output)
     {
+        // A branch is a block like any other, run under its recorded condition: a declaration in it is 0 where
+        // the branch is not taken (and nothing outside reads it), a loop in it runs with its assignments guarded.
         var statements = statement is IBlockOperation block ? (IReadOnlyList<IOperation>)block.Operations : new[] { statement };
-        foreach (var operation in statements)
-        {
-            switch (operation)
-            {
-                case IExpressionStatementOperation or IConditionalOperation or IEmptyOperation:
-                    ParseStatement(operation, output, isLast: false);
-                    break;
-                default:
-                    string what = operation switch
-                    {
-                        IVariableDeclarationGroupOperation => "Declaring a local",
-                        ILoopOperation => "A loop",
-                        IReturnOperation => "A 'return'",
-                        _ => OperationDescriber.DescribeStatement(operation),
-                    };
-                    Report(DiagnosticDescriptors.LoopMethodStatement, operation.Syntax.GetFirstToken(),
-                        what + " inside an 'if' (branches of a method with loops hold assignments only; declare locals before the 'if')");
-                    break;
-            }
-        }
+        ParseStatements(statements, output, isMethodBody: false);
     }
 
     /// <summary>An assignment inside a branch changes its target only where the branch is taken.</summary>
@@ -371,7 +426,7 @@ internal sealed partial class LoopBodyParser
             var value = ParseReal(initializer.Value);
             if (value is not null)
             {
-                output.Add(new DeclareReal(NameOf(local), value));
+                output.Add(new DeclareReal(NameOf(local), _guard is null ? value : new Conditional(_guard, value, Constant.Zero)));
             }
 
             return;
@@ -389,7 +444,7 @@ internal sealed partial class LoopBodyParser
             var value = ParseInteger(initializer.Value);
             if (value is not null)
             {
-                output.Add(new DeclareInteger(NameOf(local), IntegerKeyword(local.Type), value));
+                output.Add(new DeclareInteger(NameOf(local), IntegerKeyword(local.Type), _guard is null ? value : new Conditional(_guard, value, Constant.Zero)));
             }
 
             return;
@@ -425,6 +480,14 @@ internal sealed partial class LoopBodyParser
     /// <summary><c>Span&lt;double&gt; h = stackalloc double[n];</c> or <c>double[] h = new double[n];</c>, at the top level.</summary>
     private void ParseBuffer(ILocalSymbol local, IVariableInitializerOperation initializer, List<Statement> output)
     {
+        if (_guard is not null && _loopDepth == 0)
+        {
+            _buffers.Add(local);
+            Report(DiagnosticDescriptors.LoopMethodStatement, initializer.Value.Syntax.GetFirstToken(),
+                $"Declaring the buffer '{local.Name}' inside an 'if' (declare it once, before the 'if', and write it in the branch)");
+            return;
+        }
+
         if (_loopDepth > 0)
         {
             _buffers.Add(local); // known as a buffer, so that its uses are not reported again
@@ -637,7 +700,15 @@ internal sealed partial class LoopBodyParser
         }
 
         _loopDepth++;
+        var entryGuard = _guard;
+        if (_returnFlag is not null && operations.Any(ContainsReturn))
+        {
+            // An earlier iteration may have returned.
+            _guard = Running(entryGuard, statements);
+        }
+
         ParseStatements(operations, statements, isMethodBody: false);
+        _guard = entryGuard;
         _loopDepth--;
         return statements.ToEquatableArray();
     }

@@ -199,14 +199,13 @@ public class DiagnosticTests
     // ----- SD0019 ----------------------------------------------------------------------------------------
 
     private const string LoopMethodStatementsSupported =
-        " is not supported in a [Differentiable] method with loops or vectors; supported there: declarations of double, int and buffer locals (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=) to double locals and buffer elements, if/else around assignments, for/foreach/while loops, and one return at the end";
+        " is not supported in a [Differentiable] method with loops or vectors; supported there: declarations of double, int and buffer locals (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=) to double locals and buffer elements, if/else (holding any of these), for/foreach/while loops, and return, at the end or anywhere before it";
 
     public static TheoryData<string, string> UnsupportedLoopStatements => new()
     {
-        { "if (x[i] > 0) { [|double|] t = x[i]; s += t; }", "Declaring a local inside an 'if' (branches of a method with loops hold assignments only; declare locals before the 'if')" },
+        { "if (x[i] > 0) { Span<double> h = [|stackalloc|] double[2]; h[0] = s; }", "Declaring the buffer 'h' inside a loop (declare it once, before the loop, and overwrite it)" },
         { "[|x|][i] = 0;", "Writing into 'x', which is not a local buffer of this method (inputs are read-only, so that no output can alias them)" },
         { "Span<double> h = [|stackalloc|] double[2]; h[0] = s;", "Declaring the buffer 'h' inside a loop (declare it once, before the loop, and overwrite it)" },
-        { "[|return|] s;", "A 'return' before the end of the method" },
     };
 
     [Theory]
@@ -229,6 +228,29 @@ public class DiagnosticTests
             """),
             "SD0019",
             description + LoopMethodStatementsSupported);
+    }
+
+    [Fact]
+    public void SD0019_buffer_declared_inside_an_if()
+    {
+        DiagnosticAssert.Single(
+            InC("""
+                [Differentiable]
+                public static double F(Span<double> x)
+                {
+                    double s = 0;
+                    if (x.Length > 1)
+                    {
+                        Span<double> h = [|stackalloc|] double[2];
+                        h[0] = x[0];
+                        s = h[0];
+                    }
+
+                    return s;
+                }
+            """),
+            "SD0019",
+            "Declaring the buffer 'h' inside an 'if' (declare it once, before the 'if', and write it in the branch)" + LoopMethodStatementsSupported);
     }
 
     // ----- SD0004 ----------------------------------------------------------------------------------------

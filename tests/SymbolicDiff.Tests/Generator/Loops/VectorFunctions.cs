@@ -54,6 +54,66 @@ public static partial class VectorFunctions
         return total;
     }
 
+    /// <summary>Locals declared inside the branches of an if in a loop, with the same name in both.</summary>
+    [Differentiable]
+    public static double BranchLocals(double[] x)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (x[i] > 0)
+            {
+                double t = x[i] * x[i];
+                s += t * t;
+            }
+            else
+            {
+                double t = Math.Exp(x[i]);
+                s += t;
+            }
+        }
+
+        return s;
+    }
+
+    /// <summary>An early return inside a loop: the gradient of the path taken (the sum up to the first crossing).</summary>
+    [Differentiable]
+    public static double FirstCrossing(double[] x, double threshold)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += x[i] * x[i];
+            if (s > threshold * threshold)
+            {
+                return s * threshold;
+            }
+        }
+
+        return s;
+    }
+
+    /// <summary>An early return before a loop, and a loop inside an if.</summary>
+    [Differentiable]
+    public static double GuardedNorm(double[] x, double scale)
+    {
+        if (scale < -1)
+        {
+            return scale * scale;
+        }
+
+        double s = scale;
+        if (scale > 0)
+        {
+            for (int i = 0; i < x.Length; i++)
+            {
+                s += scale * x[i] * x[i];
+            }
+        }
+
+        return Math.Sqrt(s * s + 1) * scale;
+    }
+
     /// <summary>foreach, and a non-linear function of each element.</summary>
     [Differentiable]
     public static double SumOfSines(double[] x)
