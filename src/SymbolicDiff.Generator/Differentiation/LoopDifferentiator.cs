@@ -493,6 +493,11 @@ internal sealed class LoopDifferentiator
                 case AssignReal assign:
                     BackwardAssignment(statements[i], assign.Target, isDeclaration: false, output);
                     break;
+
+                case StepInteger step:
+                    // Undone where the backward sweep meets it: before it, the index is what it was before the step.
+                    output.Add(new BackwardLine(step with { Subtract = !step.Subtract, Comment = Comment.Of("undoes ", step) }));
+                    break;
             }
         }
 

@@ -78,6 +78,7 @@ internal static class StatementFacts
         UpdateReal update => new[] { update.Target, update.Value },
         CallStatement call => new[] { call.Call },
         SavePush push => new[] { push.Value },
+        StepInteger step => step.Guard is null ? new[] { new Variable(step.Name), step.Delta } : new[] { new Variable(step.Name), step.Delta, step.Guard },
         ForLoop loop => new[] { loop.From, loop.To },
         IfStatement guarded => new[] { guarded.Condition },
         _ => Enumerable.Empty<Expr>(),

@@ -81,6 +81,8 @@ internal sealed class StatementWriter
         AssignReal assign => AssignmentText(assign) + ";",
         UpdateReal update => $"{Code(update.Target)} {UpdateOperatorText(update.Operator)} {Value(update.Value)};",
         CallStatement call => Code(call.Call) + ";",
+        StepInteger step => (step.Guard is null ? string.Empty : $"if ({Code(step.Guard)}) ") +
+            $"{Id(step.Name)} {(step.Subtract ? "-=" : "+=")} {ExpressionWriter.WriteInteger(step.Delta)};",
         SavePush push => $"{Id(push.Stack)}.Push({Code(push.Value)});",
         DeclareSavedValues saved => $"var {Id(saved.Name)} = new global::SymbolicDiff.Runtime.SavedValues<{_real}>(stackalloc {_real}[{saved.StackBound}]);",
         Release release => (release.IsAdjointBuffer ? release.Name + "Storage" : Id(release.Name)) + ".Dispose();",

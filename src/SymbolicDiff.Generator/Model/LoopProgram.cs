@@ -38,6 +38,14 @@ internal sealed record DeclareBuffer(string Name, Expr Length, bool OnStack) : S
 /// </summary>
 internal sealed record AssignReal(Expr Target, Expr Value, string Source) : Statement;
 
+/// <summary>
+/// <c>k += delta;</c> (or <c>k -= delta;</c>, <c>k++</c>, <c>k--</c>) on an integer local declared before every loop:
+/// a running index (into a packed triangle, say). Integers carry no derivative; the backward sweep undoes each
+/// step where it meets it, so the index has its forward value wherever the backward sweep reads it, with
+/// nothing saved. <paramref name="Guard"/> is the recorded condition of the branch it is in, or null.
+/// </summary>
+internal sealed record StepInteger(string Name, Expr Delta, bool Subtract, Expr? Guard) : Statement;
+
 /// <summary><c>if (condition) { then }</c>: in a backward sweep, a contribution that must not run where the forward sweep's branch was not taken (its index may not exist).</summary>
 internal sealed record IfStatement(Expr Condition, EquatableArray<Statement> Then) : Statement;
 

@@ -434,10 +434,18 @@ internal sealed partial class LoopBodyParser
 
         if (IsInteger(local.Type))
         {
-            if (AssignmentsTo(local).Any())
+            var assignments = AssignmentsTo(local).ToList();
+            if (assignments.Any(a => !IsIntegerStep(a, local)))
             {
                 Report(DiagnosticDescriptors.LoopMethodStatement, syntax.GetFirstToken(),
-                    $"Assigning the integer local '{local.Name}' again (integer locals are assigned once; counters only by their loop)");
+                    $"Assigning the integer local '{local.Name}' again (integer locals are assigned once, or stepped with ++, --, += and -= by an amount that does not read them; counters only by their loop)");
+                return;
+            }
+
+            if (assignments.Count > 0 && (_loopDepth > 0 || _guard is not null))
+            {
+                Report(DiagnosticDescriptors.LoopMethodStatement, syntax.GetFirstToken(),
+                    $"Stepping the integer local '{local.Name}' declared inside a loop or an 'if' (declare a running index once, before the loops: int {local.Name} = 0;)");
                 return;
             }
 
@@ -553,10 +561,52 @@ internal sealed partial class LoopBodyParser
 
     private ILookup<ILocalSymbol, ILocalReferenceOperation>? _references;
 
+    /// <summary><c>k++</c>, <c>k--</c>, <c>k += e</c> or <c>k -= e</c> on an integer local, where e does not read k.</summary>
+    private static bool IsIntegerStep(IOperation assignment, ILocalSymbol local) => assignment switch
+    {
+        IIncrementOrDecrementOperation => true,
+        ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } compound =>
+            !compound.Value.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Any(r => SymbolEqualityComparer.Default.Equals(r.Local, local)),
+        _ => false,
+    };
+
+    /// <summary>A step of a running integer index (see <see cref="StepInteger"/>); false when the target is not an integer local.</summary>
+    private bool TryParseIntegerStep(IOperation operation, List<Statement> output)
+    {
+        var target = operation switch
+        {
+            IIncrementOrDecrementOperation step => step.Target,
+            ICompoundAssignmentOperation compound => compound.Target,
+            _ => null,
+        };
+        if (target is not ILocalReferenceOperation { Local: var local } || !IsInteger(local.Type) || !IsIntegerStep(operation, local))
+        {
+            return false;
+        }
+
+        var (delta, subtract) = operation switch
+        {
+            IIncrementOrDecrementOperation step => ((Expr?)Constant.One, step.Kind == OperationKind.Decrement),
+            ICompoundAssignmentOperation compound => (ParseInteger(compound.Value), compound.OperatorKind == BinaryOperatorKind.Subtract),
+            _ => (null, false),
+        };
+        if (delta is not null)
+        {
+            output.Add(new StepInteger(NameOf(local), delta, subtract, _guard));
+        }
+
+        return true;
+    }
+
     private void ParseAssignment(IOperation operation, List<Statement> output)
     {
         _statementValue = null;
         string source = operation.Syntax.ToString();
+        if (TryParseIntegerStep(operation, output))
+        {
+            return;
+        }
+
         switch (operation)
         {
             case ISimpleAssignmentOperation assignment:
@@ -620,6 +670,10 @@ internal sealed partial class LoopBodyParser
             case IParameterReferenceOperation parameter:
                 Report(DiagnosticDescriptors.LoopMethodStatement, target.Syntax.GetFirstToken(),
                     $"Assigning the parameter '{parameter.Parameter.Name}' (copy it into a local first)");
+                return null;
+
+            case ILocalReferenceOperation local when IsInteger(local.Type):
+                // Reported once, at the declaration, which says what integer locals may do.
                 return null;
 
             default:

@@ -204,6 +204,8 @@ public class DiagnosticTests
     public static TheoryData<string, string> UnsupportedLoopStatements => new()
     {
         { "if (x[i] > 0) { Span<double> h = [|stackalloc|] double[2]; h[0] = s; }", "Declaring the buffer 'h' inside a loop (declare it once, before the loop, and overwrite it)" },
+        { "int [|k|] = i; k++; s += x[k];", "Stepping the integer local 'k' declared inside a loop or an 'if' (declare a running index once, before the loops: int k = 0;)" },
+        { "int [|k|] = i; k = 2 * k; s += x[k / 2];", "Assigning the integer local 'k' again (integer locals are assigned once, or stepped with ++, --, += and -= by an amount that does not read them; counters only by their loop)" },
         { "[|x|][i] = 0;", "Writing into 'x', which is not a local buffer of this method (inputs are read-only, so that no output can alias them)" },
         { "Span<double> h = [|stackalloc|] double[2]; h[0] = s;", "Declaring the buffer 'h' inside a loop (declare it once, before the loop, and overwrite it)" },
     };

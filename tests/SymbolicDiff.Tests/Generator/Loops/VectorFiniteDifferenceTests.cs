@@ -18,6 +18,7 @@ public class VectorFiniteDifferenceTests
     {
         [nameof(VectorFunctions.MatrixVectorNorm)] = random => Shape(random, (rows, columns) => new[] { rows * columns, columns }),
         [nameof(VectorFunctions.TwoLayerBatch)] = random => Shape(random, (n, d) => new[] { n * d, d }),
+        [nameof(VectorFunctions.PackedTriangle)] = random => Shape(random, (n, _) => new[] { n * (n + 1) / 2, n }),
         [nameof(VectorFunctions.SoftmaxRows)] = random => Shape(random, (rows, classes) => new[] { classes + 1, rows * (classes + 1) }),
     };
 

@@ -114,6 +114,49 @@ public static partial class VectorFunctions
         return Math.Sqrt(s * s + 1) * scale;
     }
 
+    /// <summary>
+    /// A running index into a packed lower triangle (<c>int k = 0; … k++;</c>): Σᵢ (Σ_{j≤i} L[i][j]·x[j])², with L
+    /// stored row by row. The backward sweep undoes each step, so k indexes the same element going back.
+    /// </summary>
+    [Differentiable]
+    public static double PackedTriangle(double[] packed, double[] x)
+    {
+        double total = 0;
+        int k = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double row = 0;
+            for (int j = 0; j <= i; j++)
+            {
+                row += packed[k] * x[j];
+                k++;
+            }
+
+            total += row * row;
+        }
+
+        return total;
+    }
+
+    /// <summary>A running index stepped by an amount (<c>k += stride</c>) and only in one branch.</summary>
+    [Differentiable]
+    public static double StridedPositives(double[] x, int stride)
+    {
+        double total = 0;
+        int k = 0;
+        int step = stride % 2 + 1;
+        for (int i = 0; i < x.Length / 2; i++)
+        {
+            if (x[i] > 0)
+            {
+                total += x[k] * x[i];
+                k += step;
+            }
+        }
+
+        return total;
+    }
+
     /// <summary>foreach, and a non-linear function of each element.</summary>
     [Differentiable]
     public static double SumOfSines(double[] x)
