@@ -51,7 +51,7 @@ internal sealed class LoopDifferentiator
         _real = method.RealType;
         _single = method.IsSingle;
         var reserved = new HashSet<string>(method.Parameters.Select(p => p.Name)) { method.MethodName };
-        Collect(method.Statements, reserved);
+        reserved.UnionWith(StatementFacts.DeclaredNames(method.Statements));
         foreach (var parameter in method.Parameters.Where(p => p.IsDifferentiated))
         {
             reserved.Add(OutputName(parameter));
@@ -76,10 +76,7 @@ internal sealed class LoopDifferentiator
     {
         var differentiator = new LoopDifferentiator(method, cancellationToken);
         var body = differentiator.Run();
-        var diagnostics = differentiator._missing
-            .Select(m => DiagnosticInfo.Create(DiagnosticDescriptors.MissingPartialDerivative, m.Location, m.Function, m.Parameter))
-            .Distinct()
-            .ToList();
+        var diagnostics = SymbolicDerivative.MissingPartial.Diagnostics(differentiator._missing);
         if (diagnostics.Count > 0)
         {
             return (null, diagnostics);
@@ -95,32 +92,6 @@ internal sealed class LoopDifferentiator
             .ToEquatableArray();
         var program = new GradientProgram(method, body.ToEquatableArray(), gradient, differentiator._returned) { WritesOutputs = true };
         return (program, diagnostics);
-    }
-
-    private void Collect(EquatableArray<Statement> statements, HashSet<string> names)
-    {
-        foreach (var statement in statements)
-        {
-            switch (statement)
-            {
-                case DeclareReal real:
-                    names.Add(real.Name);
-                    break;
-                case DeclareInteger integer:
-                    names.Add(integer.Name);
-                    break;
-                case DeclareBool condition:
-                    names.Add(condition.Name);
-                    break;
-                case DeclareBuffer buffer:
-                    names.Add(buffer.Name);
-                    break;
-                case ForLoop loop:
-                    names.Add(loop.Counter);
-                    Collect(loop.Body, names);
-                    break;
-            }
-        }
     }
 
     private List<Statement> Run()

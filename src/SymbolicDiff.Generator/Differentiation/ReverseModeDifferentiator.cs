@@ -85,10 +85,7 @@ internal static class ReverseModeDifferentiator
             }
         }
 
-        var diagnostics = missing
-            .Select(m => DiagnosticInfo.Create(DiagnosticDescriptors.MissingPartialDerivative, m.Location, m.Function, m.Parameter))
-            .Distinct()
-            .ToList();
+        var diagnostics = SymbolicDerivative.MissingPartial.Diagnostics(missing);
         if (diagnostics.Count > 0)
         {
             return (null, diagnostics);

@@ -55,6 +55,34 @@ internal static class StatementFacts
     private static IEnumerable<Expr> Nodes(Expr expression) =>
         new[] { expression }.Concat(ExpressionFacts.Children(expression).SelectMany(Nodes));
 
+    /// <summary>Every name the statements declare, loop counters included, nested bodies too.</summary>
+    public static IEnumerable<string> DeclaredNames(IEnumerable<Statement> statements)
+    {
+        foreach (var statement in statements)
+        {
+            if (DeclaredName(statement) is { } name)
+            {
+                yield return name;
+            }
+
+            var nested = statement switch
+            {
+                ForLoop loop => loop.Body,
+                IfStatement guarded => guarded.Then,
+                _ => EquatableArray<Statement>.Empty,
+            };
+            if (statement is ForLoop counted)
+            {
+                yield return counted.Counter;
+            }
+
+            foreach (var inner in DeclaredNames(nested))
+            {
+                yield return inner;
+            }
+        }
+    }
+
     /// <summary>The name a declaration introduces, or null.</summary>
     public static string? DeclaredName(Statement statement) => statement switch
     {

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using SymbolicDiff.Generator.Model;
 using static SymbolicDiff.Generator.Differentiation.Simplifier;
 
@@ -25,7 +26,14 @@ internal sealed class SymbolicDerivative
     }
 
     /// <summary>A call whose argument needs a partial derivative that the callee does not declare.</summary>
-    public sealed record MissingPartial(string Function, string Parameter, LocationInfo? Location);
+    public sealed record MissingPartial(string Function, string Parameter, LocationInfo? Location)
+    {
+        /// <summary>One SD0012 per distinct missing partial.</summary>
+        public static List<DiagnosticInfo> Diagnostics(IEnumerable<MissingPartial> missing) => missing
+            .Select(m => DiagnosticInfo.Create(Generator.Diagnostics.DiagnosticDescriptors.MissingPartialDerivative, m.Location, m.Function, m.Parameter))
+            .Distinct()
+            .ToList();
+    }
 
     /// <summary>
     /// ∂<paramref name="expression"/>/∂<paramref name="variable"/>, where <paramref name="expression"/> is
