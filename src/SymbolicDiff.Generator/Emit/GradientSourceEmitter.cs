@@ -105,6 +105,11 @@ internal static class GradientSourceEmitter
             WriteSpanGradientMethod(writer, program);
             writer.Line();
             WriteAllocatingGradientMethod(writer, program);
+            foreach (var parameter in method.Parameters.Where(p => p.IsVector && p.IsDifferentiated))
+            {
+                writer.Line();
+                WriteVectorJacobianProduct(writer, program, parameter);
+            }
         }
         else
         {
@@ -256,6 +261,67 @@ internal static class GradientSourceEmitter
             writer.Line($"{real} {value} = {GeneratedNames.GradientMethod(method.MethodName)}({string.Join(", ", arguments)});");
             var values = new[] { value }.Concat(method.Parameters.Where(p => p.IsDifferentiated).Select(p => GeneratedNames.Output(p.Name)));
             writer.Line($"return new {method.MethodName}Gradient({string.Join(", ", values)});");
+        }
+    }
+
+    /// <summary>
+    /// The vector-Jacobian product for one vector parameter, in the runtime's convention (seed, then a span the
+    /// product is added into): what the backward sweep of a [Differentiable] method that calls this one calls.
+    /// It runs the gradient into scratch outputs (on the stack up to a bound, pooled above) and adds seed times
+    /// the parameter's part.
+    /// </summary>
+    private static void WriteVectorJacobianProduct(IndentedWriter writer, GradientProgram program, ParameterModel target)
+    {
+        const int StackBound = 128;
+        var method = program.Method;
+        string real = method.RealType;
+        string name = GeneratedNames.VectorJacobianProduct(method.MethodName, target.Name);
+        writer.Line($"/// <summary>Adds <paramref name=\"seed\"/> · ∂{method.MethodName}/∂{target.Name} into <paramref name=\"gradient\"/>: the vector-Jacobian product of <see cref=\"{Cref(method)}\"/> with respect to <c>{target.Name}</c>, which the backward sweep of a [Differentiable] method calling it uses.</summary>");
+        foreach (var parameter in method.Parameters)
+        {
+            writer.Line($"/// <param name=\"{parameter.Name}\">As in <c>{method.MethodName}</c>.</param>");
+        }
+
+        writer.Line($"/// <param name=\"seed\">∂L/∂{method.MethodName}: the adjoint of the call's value.</param>");
+        writer.Line($"/// <param name=\"gradient\">Receives seed · ∂{method.MethodName}/∂{target.Name}, added to what it holds; the length of <paramref name=\"{target.Name}\"/>.</param>");
+        writer.Line($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"gradient\"/> has the wrong length.</exception>");
+        writer.Line(GeneratedCodeAttribute);
+        string signature = string.Join(", ", method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name))
+            .Concat(new[] { real + " seed", $"global::System.Span<{real}> gradient" }));
+        string modifiers = method.IsStatic ? "public static" : "public";
+        using (writer.Block($"{modifiers} void {name}({signature})"))
+        {
+            string targetName = ExpressionWriter.Identifier(target.Name);
+            writer.Line($"if (gradient.Length != {targetName}.Length) throw new global::System.ArgumentException(\"gradient must have the length of {target.Name} (\" + {targetName}.Length + \"), not \" + gradient.Length + \".\", nameof(gradient));");
+            var arguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name)).ToList();
+            var scratch = new System.Collections.Generic.List<string>();
+            foreach (var parameter in method.Parameters.Where(p => p.IsDifferentiated))
+            {
+                string output = GeneratedNames.Output(parameter.Name);
+                if (parameter.IsVector)
+                {
+                    writer.Line($"var {output}Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<{real}>({ExpressionWriter.Identifier(parameter.Name)}.Length, stackalloc {real}[{StackBound}]);");
+                    arguments.Add(output + "Storage.Span");
+                    scratch.Add(output);
+                }
+                else
+                {
+                    arguments.Add("out _");
+                }
+            }
+
+            writer.Line($"{GeneratedNames.GradientMethod(method.MethodName)}({string.Join(", ", arguments)});");
+            string partial = GeneratedNames.Output(target.Name) + "Storage.Span";
+            writer.Line($"global::System.Span<{real}> partial = {partial};");
+            using (writer.Block("for (int i = 0; i < gradient.Length; i++)"))
+            {
+                writer.Line("gradient[i] += seed * partial[i];");
+            }
+
+            foreach (var output in scratch)
+            {
+                writer.Line($"{output}Storage.Dispose();");
+            }
         }
     }
 

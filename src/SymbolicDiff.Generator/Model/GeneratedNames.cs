@@ -25,6 +25,12 @@ internal static class GeneratedNames
     /// <summary>A named local partial ∂target/∂input: <c>da_dz</c>.</summary>
     public static string LocalPartial(string target, string input) => "d" + target + "_d" + input;
 
+    /// <summary>
+    /// The generated vector-Jacobian product of a method over spans for one vector parameter, in the runtime's
+    /// convention for declared ones: <c>LossWeightsGradient(…, seed, gradient)</c> adds seed · ∂Loss/∂weights.
+    /// </summary>
+    public static string VectorJacobianProduct(string method, string parameter) => method + NameAllocator.ToPascalCase(parameter) + "Gradient";
+
     /// <summary>The stack of values the backward sweep restores.</summary>
     public const string SavedStack = "saved";
 

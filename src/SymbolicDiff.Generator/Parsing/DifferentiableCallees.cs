@@ -19,13 +19,7 @@ internal static class DifferentiableCallees
     /// </summary>
     public static Function Describe(IMethodSymbol method)
     {
-        var names = method.GetAttributes()
-            .First(a => a.AttributeClass?.ToDisplayString() == MethodParser.DifferentiableAttributeName)
-            .ConstructorArguments
-            .SelectMany(argument => argument.Kind == TypedConstantKind.Array
-                ? (argument.IsNull ? Enumerable.Empty<string?>() : argument.Values.Select(v => v.Value as string))
-                : new[] { argument.Value as string })
-            .ToList();
+        var names = SelectedNames(method);
         bool all = names.Count == 0;
         string type = DerivativeDeclarationReader.QualifiedName(method.ContainingType);
         return new Function(type + "." + method.Name, method.Name, BuiltinFunction.None, new DeclaredPartial?[method.Parameters.Length].ToEquatableArray())
@@ -37,6 +31,35 @@ internal static class DifferentiableCallees
                 .ToEquatableArray(),
         };
     }
+
+    /// <summary>
+    /// Another [Differentiable] method over spans that returns a real: a function over vectors whose
+    /// vector-Jacobian products are the ones its generated code provides, one per differentiated vector parameter
+    /// (<see cref="GeneratedNames.VectorJacobianProduct"/>).
+    /// </summary>
+    public static VectorFunction DescribeOverVectors(IMethodSymbol method, SpecialType real)
+    {
+        var names = SelectedNames(method);
+        string type = DerivativeDeclarationReader.QualifiedName(method.ContainingType);
+        return new VectorFunction(
+            type + "." + method.Name,
+            method.Name,
+            method.Parameters.Select(p => p.Name).ToEquatableArray(),
+            method.Parameters
+                .Select(p => LoopBodyParser.IsRealVector(p.Type, real) && (names.Count == 0 || names.Contains(p.Name))
+                    ? type + "." + GeneratedNames.VectorJacobianProduct(method.Name, p.Name)
+                    : null)
+                .ToEquatableArray());
+    }
+
+    /// <summary>The parameters named in the method's [Differentiable(...)]: empty for all of them.</summary>
+    private static List<string?> SelectedNames(IMethodSymbol method) => method.GetAttributes()
+        .First(a => a.AttributeClass?.ToDisplayString() == MethodParser.DifferentiableAttributeName)
+        .ConstructorArguments
+        .SelectMany(argument => argument.Kind == TypedConstantKind.Array
+            ? (argument.IsNull ? Enumerable.Empty<string?>() : argument.Values.Select(v => v.Value as string))
+            : new[] { argument.Value as string })
+        .ToList();
 
     /// <summary>
     /// Null when calling <paramref name="callee"/> does not lead back to this method; otherwise how it does

@@ -1123,6 +1123,20 @@ internal sealed partial class LoopBodyParser
             return ParseVectorCall(invocation, method, nameLocation);
         }
 
+        if (MethodParser.IsDifferentiable(method) && method.Parameters.Any(p => ElementType(p.Type) is not null) &&
+            method.ReturnType.SpecialType == _real && method.IsStatic && !method.IsGenericMethod)
+        {
+            // Another [Differentiable] method over spans: its generated vector-Jacobian products are its derivatives.
+            string? path = DifferentiableCallees.RecursionPath(_method, method, _semanticModel, _cancellationToken);
+            if (path is not null)
+            {
+                Report(DiagnosticDescriptors.Recursion, nameLocation, _method.Name, DisplayName(method), path);
+                return null;
+            }
+
+            return ParseVectorArguments(invocation, method, DifferentiableCallees.DescribeOverVectors(method, _real));
+        }
+
         if (isMath && (realSignature || (method.Name == "Sign" && method.Parameters.Length == 1 && method.Parameters[0].Type.SpecialType == _real)))
         {
             function = BuiltinFunctions.TryGetMath(method.Name, method.Parameters.Length);
@@ -1212,6 +1226,12 @@ internal sealed partial class LoopBodyParser
             return null;
         }
 
+        return ParseVectorArguments(invocation, method, function);
+    }
+
+    /// <summary>The arguments of a call of a function over vectors, and the call (hoisted into a local unless it is a declaration's whole value).</summary>
+    private Expr? ParseVectorArguments(IInvocationOperation invocation, IMethodSymbol method, VectorFunction function)
+    {
         var arguments = new List<Expr>();
         foreach (var argument in invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
         {

@@ -138,4 +138,82 @@ partial class Models
         double value = NetworkWithGradient(features, w1, b1, w2, dW1, dB1, dW2);
         return new NetworkGradient(value, dW1, dB1, dW2);
     }
+
+    /// <summary>Adds <paramref name="seed"/> · ∂Network/∂w1 into <paramref name="gradient"/>: the vector-Jacobian product of <see cref="Network(double[], double[], double[], double[])"/> with respect to <c>w1</c>, which the backward sweep of a [Differentiable] method calling it uses.</summary>
+    /// <param name="features">As in <c>Network</c>.</param>
+    /// <param name="w1">As in <c>Network</c>.</param>
+    /// <param name="b1">As in <c>Network</c>.</param>
+    /// <param name="w2">As in <c>Network</c>.</param>
+    /// <param name="seed">∂L/∂Network: the adjoint of the call's value.</param>
+    /// <param name="gradient">Receives seed · ∂Network/∂w1, added to what it holds; the length of <paramref name="w1"/>.</param>
+    /// <exception cref="global::System.ArgumentException"><paramref name="gradient"/> has the wrong length.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
+    public static void NetworkW1Gradient(double[] features, double[] w1, double[] b1, double[] w2, double seed, global::System.Span<double> gradient)
+    {
+        if (gradient.Length != w1.Length) throw new global::System.ArgumentException("gradient must have the length of w1 (" + w1.Length + "), not " + gradient.Length + ".", nameof(gradient));
+        var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[128]);
+        var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[128]);
+        var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[128]);
+        NetworkWithGradient(features, w1, b1, w2, dW1Storage.Span, dB1Storage.Span, dW2Storage.Span);
+        global::System.Span<double> partial = dW1Storage.Span;
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            gradient[i] += seed * partial[i];
+        }
+        dW1Storage.Dispose();
+        dB1Storage.Dispose();
+        dW2Storage.Dispose();
+    }
+
+    /// <summary>Adds <paramref name="seed"/> · ∂Network/∂b1 into <paramref name="gradient"/>: the vector-Jacobian product of <see cref="Network(double[], double[], double[], double[])"/> with respect to <c>b1</c>, which the backward sweep of a [Differentiable] method calling it uses.</summary>
+    /// <param name="features">As in <c>Network</c>.</param>
+    /// <param name="w1">As in <c>Network</c>.</param>
+    /// <param name="b1">As in <c>Network</c>.</param>
+    /// <param name="w2">As in <c>Network</c>.</param>
+    /// <param name="seed">∂L/∂Network: the adjoint of the call's value.</param>
+    /// <param name="gradient">Receives seed · ∂Network/∂b1, added to what it holds; the length of <paramref name="b1"/>.</param>
+    /// <exception cref="global::System.ArgumentException"><paramref name="gradient"/> has the wrong length.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
+    public static void NetworkB1Gradient(double[] features, double[] w1, double[] b1, double[] w2, double seed, global::System.Span<double> gradient)
+    {
+        if (gradient.Length != b1.Length) throw new global::System.ArgumentException("gradient must have the length of b1 (" + b1.Length + "), not " + gradient.Length + ".", nameof(gradient));
+        var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[128]);
+        var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[128]);
+        var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[128]);
+        NetworkWithGradient(features, w1, b1, w2, dW1Storage.Span, dB1Storage.Span, dW2Storage.Span);
+        global::System.Span<double> partial = dB1Storage.Span;
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            gradient[i] += seed * partial[i];
+        }
+        dW1Storage.Dispose();
+        dB1Storage.Dispose();
+        dW2Storage.Dispose();
+    }
+
+    /// <summary>Adds <paramref name="seed"/> · ∂Network/∂w2 into <paramref name="gradient"/>: the vector-Jacobian product of <see cref="Network(double[], double[], double[], double[])"/> with respect to <c>w2</c>, which the backward sweep of a [Differentiable] method calling it uses.</summary>
+    /// <param name="features">As in <c>Network</c>.</param>
+    /// <param name="w1">As in <c>Network</c>.</param>
+    /// <param name="b1">As in <c>Network</c>.</param>
+    /// <param name="w2">As in <c>Network</c>.</param>
+    /// <param name="seed">∂L/∂Network: the adjoint of the call's value.</param>
+    /// <param name="gradient">Receives seed · ∂Network/∂w2, added to what it holds; the length of <paramref name="w2"/>.</param>
+    /// <exception cref="global::System.ArgumentException"><paramref name="gradient"/> has the wrong length.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
+    public static void NetworkW2Gradient(double[] features, double[] w1, double[] b1, double[] w2, double seed, global::System.Span<double> gradient)
+    {
+        if (gradient.Length != w2.Length) throw new global::System.ArgumentException("gradient must have the length of w2 (" + w2.Length + "), not " + gradient.Length + ".", nameof(gradient));
+        var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[128]);
+        var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[128]);
+        var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[128]);
+        NetworkWithGradient(features, w1, b1, w2, dW1Storage.Span, dB1Storage.Span, dW2Storage.Span);
+        global::System.Span<double> partial = dW2Storage.Span;
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            gradient[i] += seed * partial[i];
+        }
+        dW1Storage.Dispose();
+        dB1Storage.Dispose();
+        dW2Storage.Dispose();
+    }
 }

@@ -62,4 +62,26 @@ partial class Models
         double value = LogisticWithGradient(x, weights, bias, y, dWeights, out var dBias);
         return new LogisticGradient(value, dWeights, dBias);
     }
+
+    /// <summary>Adds <paramref name="seed"/> · ∂Logistic/∂weights into <paramref name="gradient"/>: the vector-Jacobian product of <see cref="Logistic(double[], double[], double, double)"/> with respect to <c>weights</c>, which the backward sweep of a [Differentiable] method calling it uses.</summary>
+    /// <param name="x">As in <c>Logistic</c>.</param>
+    /// <param name="weights">As in <c>Logistic</c>.</param>
+    /// <param name="bias">As in <c>Logistic</c>.</param>
+    /// <param name="y">As in <c>Logistic</c>.</param>
+    /// <param name="seed">∂L/∂Logistic: the adjoint of the call's value.</param>
+    /// <param name="gradient">Receives seed · ∂Logistic/∂weights, added to what it holds; the length of <paramref name="weights"/>.</param>
+    /// <exception cref="global::System.ArgumentException"><paramref name="gradient"/> has the wrong length.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
+    public static void LogisticWeightsGradient(double[] x, double[] weights, double bias, double y, double seed, global::System.Span<double> gradient)
+    {
+        if (gradient.Length != weights.Length) throw new global::System.ArgumentException("gradient must have the length of weights (" + weights.Length + "), not " + gradient.Length + ".", nameof(gradient));
+        var dWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[128]);
+        LogisticWithGradient(x, weights, bias, y, dWeightsStorage.Span, out _);
+        global::System.Span<double> partial = dWeightsStorage.Span;
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            gradient[i] += seed * partial[i];
+        }
+        dWeightsStorage.Dispose();
+    }
 }

@@ -62,4 +62,23 @@ partial class Models
         double value = ProductWithGradient(x, dX);
         return new ProductGradient(value, dX);
     }
+
+    /// <summary>Adds <paramref name="seed"/> · ∂Product/∂x into <paramref name="gradient"/>: the vector-Jacobian product of <see cref="Product(double[])"/> with respect to <c>x</c>, which the backward sweep of a [Differentiable] method calling it uses.</summary>
+    /// <param name="x">As in <c>Product</c>.</param>
+    /// <param name="seed">∂L/∂Product: the adjoint of the call's value.</param>
+    /// <param name="gradient">Receives seed · ∂Product/∂x, added to what it holds; the length of <paramref name="x"/>.</param>
+    /// <exception cref="global::System.ArgumentException"><paramref name="gradient"/> has the wrong length.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
+    public static void ProductXGradient(double[] x, double seed, global::System.Span<double> gradient)
+    {
+        if (gradient.Length != x.Length) throw new global::System.ArgumentException("gradient must have the length of x (" + x.Length + "), not " + gradient.Length + ".", nameof(gradient));
+        var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[128]);
+        ProductWithGradient(x, dXStorage.Span);
+        global::System.Span<double> partial = dXStorage.Span;
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            gradient[i] += seed * partial[i];
+        }
+        dXStorage.Dispose();
+    }
 }

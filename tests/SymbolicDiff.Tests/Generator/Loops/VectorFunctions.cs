@@ -157,6 +157,33 @@ public static partial class VectorFunctions
         return total;
     }
 
+    /// <summary>A helper over a vector, itself [Differentiable]: its generated code includes a vector-Jacobian product.</summary>
+    [Differentiable]
+    public static double SquaredNorm(double[] v)
+    {
+        double s = 0;
+        for (int i = 0; i < v.Length; i++)
+        {
+            s += v[i] * v[i];
+        }
+
+        return s;
+    }
+
+    /// <summary>Calls a [Differentiable] helper over vectors twice: the backward sweep calls its vector-Jacobian products.</summary>
+    [Differentiable]
+    public static double NormalizedEnergy(double[] x, double[] w)
+    {
+        double e = SquaredNorm(x);
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += w[i] * x[i];
+        }
+
+        return s / (1 + e) + Math.Sqrt(SquaredNorm(w) + 1);
+    }
+
     /// <summary>foreach, and a non-linear function of each element.</summary>
     [Differentiable]
     public static double SumOfSines(double[] x)
