@@ -70,7 +70,7 @@ internal sealed class LoopDifferentiator
     private string SavedStack { get; }
 
     /// <summary>The name of the generated output for a differentiated parameter: <c>dWeights</c>, <c>dBias</c>.</summary>
-    public static string OutputName(ParameterModel parameter) => GeneratedNames.Output(parameter.Name);
+    public static string OutputName(ParameterModel parameter) => parameter.Output;
 
     public static (GradientProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Differentiate(MethodModel method, CancellationToken cancellationToken = default)
     {

@@ -163,7 +163,7 @@ internal static class GradientSourceEmitter
                 // The body writes every partial into its output: here a local, returned in the struct.
                 foreach (var parameter in method.Parameters.Where(p => p.IsDifferentiated))
                 {
-                    writer.Line($"{method.RealType} {GeneratedNames.Output(parameter.Name)};");
+                    writer.Line($"{method.RealType} {parameter.Output};");
                 }
             }
 
@@ -177,7 +177,7 @@ internal static class GradientSourceEmitter
             }
 
             var partials = program.WritesOutputs
-                ? program.Gradient.Select(e => GeneratedNames.Output(e.ParameterName))
+                ? program.Gradient.Select(e => method.Parameters.First(p => p.Name == e.ParameterName).Output)
                 : program.Gradient.Select(e => ExpressionWriter.Write(e.Value, method.IsSingle));
             string values = string.Join(", ", new[] { ExpressionWriter.Identifier(program.Returned) }.Concat(partials));
             writer.Line($"return new {GeneratedNames.GradientStruct(method.MethodName)}({values});");
@@ -204,7 +204,7 @@ internal static class GradientSourceEmitter
 
         foreach (var parameter in method.Parameters.Where(p => p.IsDifferentiated))
         {
-            string output = GeneratedNames.Output(parameter.Name);
+            string output = parameter.Output;
             writer.Line(parameter.IsVector
                 ? $"/// <param name=\"{output}\">Receives ∂{method.MethodName}/∂{parameter.Name}, element by element (overwritten); must have the length of <paramref name=\"{parameter.Name}\"/> and must not overlap an input.</param>"
                 : $"/// <param name=\"{output}\">Receives ∂{method.MethodName}/∂{parameter.Name}.</param>");
@@ -215,7 +215,7 @@ internal static class GradientSourceEmitter
         writer.Line(GeneratedCodeAttribute);
         var parameters = method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name))
             .Concat(method.Parameters.Where(p => p.IsDifferentiated).Select(p =>
-                (p.IsVector ? $"global::System.Span<{real}> " : $"out {real} ") + GeneratedNames.Output(p.Name)));
+                (p.IsVector ? $"global::System.Span<{real}> " : $"out {real} ") + p.Output));
         string modifiers = method.IsStatic ? "public static" : "public";
         using (writer.Block($"{modifiers} {real} {GeneratedNames.GradientMethod(method.MethodName)}({string.Join(", ", parameters)})"))
         {
@@ -245,7 +245,7 @@ internal static class GradientSourceEmitter
             var arguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name)).ToList();
             foreach (var parameter in method.Parameters.Where(p => p.IsDifferentiated))
             {
-                string output = GeneratedNames.Output(parameter.Name);
+                string output = parameter.Output;
                 if (parameter.IsVector)
                 {
                     writer.Line($"var {output} = new {real}[{ExpressionWriter.Identifier(parameter.Name)}.Length];");
@@ -259,7 +259,7 @@ internal static class GradientSourceEmitter
 
             string value = method.Parameters.Any(p => p.Name == "value") ? "value_" : "value";
             writer.Line($"{real} {value} = {GeneratedNames.GradientMethod(method.MethodName)}({string.Join(", ", arguments)});");
-            var values = new[] { value }.Concat(method.Parameters.Where(p => p.IsDifferentiated).Select(p => GeneratedNames.Output(p.Name)));
+            var values = new[] { value }.Concat(method.Parameters.Where(p => p.IsDifferentiated).Select(p => p.Output));
             writer.Line($"return new {method.MethodName}Gradient({string.Join(", ", values)});");
         }
     }
@@ -297,7 +297,7 @@ internal static class GradientSourceEmitter
             var scratch = new System.Collections.Generic.List<string>();
             foreach (var parameter in method.Parameters.Where(p => p.IsDifferentiated))
             {
-                string output = GeneratedNames.Output(parameter.Name);
+                string output = parameter.Output;
                 if (parameter.IsVector)
                 {
                     writer.Line($"var {output}Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<{real}>({ExpressionWriter.Identifier(parameter.Name)}.Length, stackalloc {real}[{StackBound}]);");
@@ -311,7 +311,7 @@ internal static class GradientSourceEmitter
             }
 
             writer.Line($"{GeneratedNames.GradientMethod(method.MethodName)}({string.Join(", ", arguments)});");
-            string partial = GeneratedNames.Output(target.Name) + "Storage.Span";
+            string partial = target.Output + "Storage.Span";
             writer.Line($"global::System.Span<{real}> partial = {partial};");
             using (writer.Block("for (int i = 0; i < gradient.Length; i++)"))
             {

@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using System.Linq;
+
 namespace SymbolicDiff.Generator.Model;
 
 /// <summary>
@@ -15,6 +18,17 @@ internal static class GeneratedNames
 
     /// <summary>The gradient output of a differentiated parameter (a span or an <c>out</c>): <c>dWeights</c>, <c>dBias</c>.</summary>
     public static string Output(string parameter) => "d" + NameAllocator.ToPascalCase(parameter);
+
+    /// <summary>
+    /// The gradient outputs of a method's parameters, in order: <see cref="Output(string)"/>, unless that is a
+    /// parameter's own name or another output's (<c>x</c> beside a parameter <c>dX</c>, or <c>x</c> and <c>X</c>),
+    /// where the smallest free suffix makes it unique (<c>dX_1</c>) rather than generated code that cannot compile.
+    /// </summary>
+    public static IReadOnlyList<string> Outputs(IReadOnlyList<string> parameters)
+    {
+        var names = new NameAllocator(parameters);
+        return parameters.Select(parameter => names.Fresh(Output(parameter))).ToList();
+    }
 
     /// <summary>The gradient property of a differentiated parameter in the gradient struct: <c>W</c> for <c>w</c>.</summary>
     public static string Property(string parameter) => NameAllocator.ToPascalCase(parameter);

@@ -13,6 +13,15 @@ internal sealed record ParameterModel(string Name, string TypeName, bool IsDiffe
     public string? ElementType { get; init; }
 
     public bool IsVector => ElementType is not null;
+
+    /// <summary>The name of its gradient output (<c>dWeights</c>), unique among the method's names (<see cref="GeneratedNames.Outputs"/>).</summary>
+    public string Output
+    {
+        get => _output ?? GeneratedNames.Output(Name);
+        init => _output = value;
+    }
+
+    private readonly string? _output;
 }
 
 /// <summary>One single-assignment definition <c>double Target = Value;</c> (or <c>bool</c>) of the forward program.</summary>

@@ -132,8 +132,12 @@ internal sealed partial class LoopBodyParser
         foreach (var parameter in method.Parameters)
         {
             parser._claimed.Add(parameter.Name);
-            parser._claimed.Add(GeneratedNames.Output(parameter.Name));
-            parser._outputNames.Add(GeneratedNames.Output(parameter.Name));
+        }
+
+        foreach (var output in GeneratedNames.Outputs(method.Parameters.Select(p => p.Name).ToList()))
+        {
+            parser._claimed.Add(output);
+            parser._outputNames.Add(output);
         }
 
         int problemsBefore = diagnostics.Count;

@@ -250,14 +250,16 @@ internal static class MethodParser
             return null;
         }
 
+        var outputs = GeneratedNames.Outputs(method.Parameters.Select(p => p.Name).ToList());
         var parameters = method.Parameters
-            .Select(p => new ParameterModel(
+            .Select((p, index) => new ParameterModel(
                 p.Name,
                 p.Type.ToDisplayString(ParameterTypeFormat),
                 differentiated.Contains(p.Name),
                 DefaultValueText(p))
             {
                 ElementType = LoopBodyParser.ElementType(p.Type)?.ToDisplayString(),
+                Output = outputs[index],
             })
             .ToList();
 

@@ -1,0 +1,44 @@
+namespace SymbolicDiff.Tests.Generator;
+
+/// <summary>A user's name that a generated name would take is never a compile error in generated code.</summary>
+public class GeneratedNameCollisionTests
+{
+    [Fact]
+    public void A_parameter_named_like_a_gradient_output_gets_a_renamed_output()
+    {
+        // x's output would be dX, the name of the user's own parameter: it becomes dX_1 (before, CS0100 in
+        // generated code and no SD diagnostic).
+        var run = GeneratorHarness.Run("""
+            using SymbolicDiff;
+            public static partial class C
+            {
+                [Differentiable(nameof(x))]
+                public static double F(double[] x, double dX)
+                {
+                    double s = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        s += x[i] * x[i] * dX;
+                    }
+
+                    return s;
+                }
+            }
+            """).ShouldSucceed();
+
+        var method = run.Load().GetType("C")!.GetMethods().Single(m => m.Name == "FWithGradient" && m.GetParameters().Length == 3);
+        Assert.Equal(new[] { "x", "dX", "dX_1" }, method.GetParameters().Select(p => p.Name));
+
+        double[] x = { 0.5, -2.0 };
+        var gradient = new double[2];
+        double value = Invoke(method, x, 3.0, gradient);
+        Assert.Equal((0.25 + 4.0) * 3.0, value);
+        Assert.Equal(new[] { 2 * 0.5 * 3.0, 2 * -2.0 * 3.0 }, gradient);   // ∂(3Σxᵢ²)/∂xᵢ = 6xᵢ
+    }
+
+    // Span arguments cannot go through MethodInfo.Invoke: a delegate of the right shape calls the method.
+    private delegate double Gradient(double[] x, double dX, Span<double> output);
+
+    private static double Invoke(System.Reflection.MethodInfo method, double[] x, double dX, double[] output) =>
+        method.CreateDelegate<Gradient>()(x, dX, output);
+}
