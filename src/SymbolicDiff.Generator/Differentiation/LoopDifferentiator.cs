@@ -98,7 +98,9 @@ internal sealed class LoopDifferentiator
     {
         foreach (var parameter in _method.Parameters.Where(p => p.IsDifferentiated))
         {
-            _adjoints[parameter.Name] = OutputName(parameter);
+            // A vector's adjoint is its output span; a scalar's is a local, copied into its output at the very end,
+            // so that an output aliasing an input (out x[0]) cannot change what the sweeps read.
+            _adjoints[parameter.Name] = parameter.IsVector ? OutputName(parameter) : _names.Fresh(GeneratedNames.Adjoint(_method.Result, SafeName(parameter.Name)));
         }
 
         foreach (var statement in _index.Statements)
@@ -764,7 +766,6 @@ internal sealed class LoopDifferentiator
     private List<Statement> DeclareAdjointStatements(List<BackwardLine> lines, IReadOnlyCollection<string> scalars)
     {
         var adjointNames = new HashSet<string>(scalars.Where(_adjoints.ContainsKey).Select(s => _adjoints[s]));
-        var outputs = new HashSet<string>(_method.Parameters.Where(p => p.IsDifferentiated && !p.IsVector).Select(OutputName));
         var firstTouch = new Dictionary<string, int>();
         for (int i = 0; i < lines.Count; i++)
         {
@@ -782,7 +783,7 @@ internal sealed class LoopDifferentiator
         {
             if (lines[firstTouch[name]].Contributes != name)
             {
-                result.Add(outputs.Contains(name) ? new UpdateReal(new Variable(name), UpdateOperator.Set, Constant.Zero) : new DeclareReal(name, Constant.Zero));
+                result.Add(new DeclareReal(name, Constant.Zero));
             }
         }
 
@@ -801,9 +802,7 @@ internal sealed class LoopDifferentiator
             {
                 // The first contribution: "adj = c", and its comment says "=" where later ones say "+=".
                 var comment = new Comment(line.ChainComment!.Parts.Select(part => part is CommentText { Text: " += " } ? new CommentText(" = ") : part).ToEquatableArray());
-                result.Add(outputs.Contains(line.Contributes!)
-                    ? new UpdateReal(adjoint, UpdateOperator.Set, line.Contribution!) { Comment = comment }
-                    : new DeclareReal(line.Contributes!, line.Contribution!) { Comment = comment });
+                result.Add(new DeclareReal(line.Contributes!, line.Contribution!) { Comment = comment });
             }
             else
             {
@@ -826,13 +825,38 @@ internal sealed class LoopDifferentiator
             yield return statement;
         }
 
-        // A scalar output no contribution reached: the result does not depend on it.
-        foreach (var parameter in _method.Parameters.Where(p => p.IsDifferentiated && !p.IsVector))
+        _declaredScalarAdjoints.UnionWith(assigned);
+    }
+
+    private readonly HashSet<string> _declaredScalarAdjoints = new();
+
+    /// <summary>
+    /// The scalar outputs, written last: each from its adjoint, or 0 where no contribution reached it. With span
+    /// outputs too, an <c>out</c> that is the same variable as another output or one of their elements is rejected.
+    /// </summary>
+    private void AddScalarOutputs(List<Statement> body)
+    {
+        var scalars = _method.Parameters.Where(p => p.IsDifferentiated && !p.IsVector).ToList();
+        foreach (var parameter in scalars)
         {
-            string output = OutputName(parameter);
-            if (!assigned.Contains(output))
+            string adjoint = _adjoints[parameter.Name];
+            body.Add(_declaredScalarAdjoints.Contains(adjoint)
+                ? new UpdateReal(new Variable(OutputName(parameter)), UpdateOperator.Set, new Variable(adjoint)) { Comment = Comment.Of($"∂{_method.Result}/∂{parameter.Name}") }
+                : new UpdateReal(new Variable(OutputName(parameter)), UpdateOperator.Set, Constant.Zero) { Comment = Comment.Of($"{_method.Result} does not depend on {parameter.Name}") });
+        }
+
+        var spans = _method.Parameters.Where(p => p.IsDifferentiated && p.IsVector).Select(OutputName).ToEquatableArray();
+        if (spans.Count == 0)
+        {
+            return; // The struct overload's outputs are its own locals.
+        }
+
+        for (int i = 0; i < scalars.Count; i++)
+        {
+            var earlier = scalars.Take(i).Select(OutputName).ToEquatableArray();
+            if (earlier.Count > 0 || spans.Count > 0)
             {
-                yield return new UpdateReal(new Variable(output), UpdateOperator.Set, Constant.Zero) { Comment = Comment.Of($"{_method.Result} does not depend on {parameter.Name}") };
+                body.Add(new CheckScalarOutputDistinct(OutputName(scalars[i]), earlier, spans));
             }
         }
     }
@@ -884,6 +908,7 @@ internal sealed class LoopDifferentiator
 
     private void AddEpilogue(List<Statement> body)
     {
+        AddScalarOutputs(body);
         body.Add(new CommentLine());
         if (_recorded.SavesAnything)
         {

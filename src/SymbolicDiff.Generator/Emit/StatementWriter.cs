@@ -93,6 +93,9 @@ internal sealed class StatementWriter
             $"if ({Overlaps(check)}) throw new global::System.ArgumentException(\"{check.Output} must not overlap an input ({string.Join(", ", check.Others)}): the gradient would overwrite it.\", nameof({check.Output}));",
         CheckNoOverlap check =>
             $"if ({Overlaps(check)}) throw new global::System.ArgumentException(\"{check.Output} must not overlap another gradient output ({string.Join(", ", check.Others)}).\", nameof({check.Output}));",
+        CheckScalarOutputDistinct check =>
+            $"if ({string.Join(" || ", check.EarlierScalars.Select(other => $"global::System.Runtime.CompilerServices.Unsafe.AreSame(ref {check.Output}, ref {other})").Concat(check.Spans.Select(span => $"global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref {check.Output}, 1), (global::System.ReadOnlySpan<{_real}>){span})")))}) " +
+            $"throw new global::System.ArgumentException(\"{check.Output} must be a variable of its own, not another gradient output or one of its elements ({string.Join(", ", check.EarlierScalars.Concat(check.Spans))}): one gradient would overwrite the other.\", nameof({check.Output}));",
         _ => throw new System.InvalidOperationException("No C# form for the statement " + statement.GetType().Name + "."),
     };
 

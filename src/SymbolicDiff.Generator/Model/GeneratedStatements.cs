@@ -47,3 +47,9 @@ internal sealed record CheckOutputLength(string Output, string Parameter) : Stat
 /// inputs (so that writing the gradient cannot change what it is computed from), or the earlier outputs.
 /// </summary>
 internal sealed record CheckNoOverlap(string Output, EquatableArray<string> Others, bool OthersAreOutputs) : Statement;
+
+/// <summary>
+/// The argument check that a scalar <c>out</c> output is not the same variable as an earlier scalar output or an
+/// element of a span output (<c>out dW[0]</c>), where one gradient would silently overwrite another.
+/// </summary>
+internal sealed record CheckScalarOutputDistinct(string Output, EquatableArray<string> EarlierScalars, EquatableArray<string> Spans) : Statement;

@@ -44,7 +44,9 @@ partial class Models
             dWeights[i] += dValue_dz * x[i]; // ∂value/∂weights[i] += ∂value/∂z · ∂z/∂weights[i]
         }
         // double z = bias;
-        dBias = dValue_dz; // ∂value/∂bias = ∂value/∂z · ∂z/∂bias
+        double dValue_dbias = dValue_dz; // ∂value/∂bias = ∂value/∂z · ∂z/∂bias
+        dBias = dValue_dbias; // ∂value/∂bias
+        if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dBias, 1), (global::System.ReadOnlySpan<double>)dWeights)) throw new global::System.ArgumentException("dBias must be a variable of its own, not another gradient output or one of its elements (dWeights): one gradient would overwrite the other.", nameof(dBias));
 
         return value;
     }
