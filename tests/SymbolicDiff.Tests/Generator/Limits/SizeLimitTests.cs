@@ -239,3 +239,42 @@ public class SizeLimitTests
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(20), $"took {stopwatch.Elapsed}");
     }
 }
+
+/// <summary>
+/// Callees inlined at the call add their depth to the caller's, beyond what the syntax check of each method
+/// sees: the stages run short of stack then report SD0022 at the method (a backstop), never crash.
+/// </summary>
+public class InlinedDepthTests
+{
+    [Fact]
+    public void Callees_inlined_into_each_other_past_the_stack_are_SD0022_at_the_caller_not_a_crash()
+    {
+        const int callees = 6, terms = 180;
+        var source = new StringBuilder("using System;\nusing SymbolicDiff;\n\npublic static partial class Chain\n{\n");
+        for (int k = 1; k <= callees; k++)
+        {
+            string sum = string.Join(" + ", Enumerable.Range(1, terms).Select(i => $"x * {i}.5"));
+            string inner = k < callees ? $"C{k + 1}(x, w) * 0.5 + " : "";
+            source.Append($"    [Differentiable(nameof(w))]\n    public static double C{k}(double x, double w) => {inner}{sum} + w;\n\n");
+        }
+
+        source.Append("    [Differentiable]\n    public static double F(double x, double w) => C1(x, w);\n}\n");
+        string text = source.ToString();
+        var input = GeneratorHarness.Compile(text);
+        GeneratorRun? run = null;
+        var thread = new Thread(
+            () =>
+            {
+                var driver = GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(input, out var output, out var diagnostics);
+                run = new GeneratorRun(input, output, diagnostics, driver.GetRunResult());
+            },
+            1024 * 1024);
+        thread.Start();
+        thread.Join();
+
+        Assert.All(run!.RunResult.Results, result => Assert.Null(result.Exception));
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("SD0022", diagnostic.Id);
+        Assert.Equal(new TextSpan(text.IndexOf("F(double", StringComparison.Ordinal), 1), diagnostic.Location.SourceSpan);
+    }
+}
