@@ -52,6 +52,10 @@ internal static class DifferentiationPipeline
                 SelectingCallees = parsed.SelectingCallees,
             };
         }
+        catch (InsufficientExecutionStackException)
+        {
+            return new ParsedMethod(context.TargetSymbol.Name, null, new[] { TooDeep(location, context.TargetSymbol.Name) }.ToEquatableArray(), location, EquatableArray<LocationInfo>.Empty);
+        }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             return new ParsedMethod(context.TargetSymbol.Name, null, new[] { InternalError(location, context.TargetSymbol.Name, exception) }.ToEquatableArray(), location, EquatableArray<LocationInfo>.Empty);
@@ -72,6 +76,10 @@ internal static class DifferentiationPipeline
                 : ReverseModeDifferentiator.Differentiate(parsed.Model, cancellationToken);
             return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics.Select(d => ForSelectingCallee(d, parsed))).ToEquatableArray());
         }
+        catch (InsufficientExecutionStackException)
+        {
+            return new MethodResult(null, new[] { TooDeep(parsed.Location, parsed.MethodName) }.ToEquatableArray());
+        }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             return new MethodResult(null, new[] { InternalError(parsed.Location, parsed.MethodName, exception) }.ToEquatableArray());
@@ -91,6 +99,13 @@ internal static class DifferentiationPipeline
     /// <summary>Both steps at once, for the analyzer and tests.</summary>
     public static MethodResult Run(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
         Differentiate(Parse(context, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// SD0022 at the method, when a stage ran short of stack although every expression is within the bound that
+    /// <see cref="SizeLimits"/> checks (callees inlined into a deep position add their own depth): never a crash.
+    /// </summary>
+    private static DiagnosticInfo TooDeep(LocationInfo? location, string methodName) =>
+        DiagnosticInfo.Create(DiagnosticDescriptors.ExpressionTooDeep, location, methodName, SizeLimits.MaxExpressionDepth.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private static DiagnosticInfo InternalError(LocationInfo? location, string methodName, Exception exception) =>
         DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, location, methodName, exception.GetType().Name + ": " + exception.Message);

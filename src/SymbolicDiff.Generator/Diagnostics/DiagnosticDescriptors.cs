@@ -118,6 +118,16 @@ internal static class DiagnosticDescriptors
         "Argument for a parameter a [Differentiable] callee does not differentiate",
         "'{0}' does not differentiate its parameter '{1}' (it is not in its [Differentiable] list), but the argument passed for it depends on a differentiated parameter, and '{0}' cannot be differentiated at the call: that needs a body of double locals and one return in this project, and, in a method with loops, a call outside any if; add '{1}' to the parameters '{0}' differentiates, or write its body that way");
 
+    public static readonly DiagnosticDescriptor ExpressionTooDeep = Error(
+        "SD0022",
+        "Expression nests too deeply",
+        "This expression in '{0}' nests deeper than {1} levels (each operator, call and pair of parentheses is a level; a chain a + b + c + ... of n terms is n levels), more than SymbolicDiff can differentiate without risking the compiler's stack; split it into locals of at most {1} levels each: double t1 = ...; double t2 = t1 + ...;");
+
+    public static readonly DiagnosticDescriptor MethodTooLarge = Error(
+        "SD0023",
+        "Method too large to differentiate",
+        "'{0}' is too large to differentiate in one method: {1}; split it into several [Differentiable] methods (each with part of the computation) and call them from '{0}', whose gradient then calls theirs");
+
     public static readonly DiagnosticDescriptor ResultIgnoresParameter = new(
         "SD0017",
         "Differentiated parameter does not affect the result",

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using SymbolicDiff.Generator.Model;
 
@@ -120,6 +121,7 @@ internal static class CommonSubexpressions
 
     private static void CountSubtrees(Expr expression, Dictionary<Expr, int> counts)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack(); // a backstop: SizeLimits keeps input shallower than this
         if (!ExpressionFacts.IsAtom(expression) && !ExpressionFacts.IsBoolean(expression))
         {
             counts[expression] = counts.TryGetValue(expression, out int n) ? n + 1 : 1;

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using SymbolicDiff.Generator.Model;
 
 namespace SymbolicDiff.Generator.Differentiation;
@@ -15,22 +16,26 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// </remarks>
 internal static class Simplifier
 {
-    public static Expr Simplify(Expr expression) => expression switch
+    public static Expr Simplify(Expr expression)
     {
-        Negate negate => SimplifyNegate(Simplify(negate.Operand)),
-        Binary binary => SimplifyBinary(binary.Operator, Simplify(binary.Left), Simplify(binary.Right)),
-        Call call => SimplifyCall(new Call(call.Function, call.Arguments.Select(Simplify).ToEquatableArray())),
-        // A comparison's operands are the user's (or a rule's arguments) and stay as written: simplifying
-        // them could turn (c ? x : x) <= x into x <= x, which C# warns about (CS1718).
-        Comparison comparison => SimplifyComparison(comparison.Operator, comparison.Left, comparison.Right),
-        Logical logical => SimplifyLogical(logical.Operator, Simplify(logical.Left), Simplify(logical.Right)),
-        Not not => new Not(Simplify(not.Operand)),
-        Conditional conditional => SimplifyConditional(
-            Simplify(conditional.Condition),
-            Simplify(conditional.WhenTrue),
-            Simplify(conditional.WhenFalse)),
-        _ => expression,
-    };
+        RuntimeHelpers.EnsureSufficientExecutionStack(); // a backstop: SizeLimits keeps input shallower than this
+        return expression switch
+        {
+            Negate negate => SimplifyNegate(Simplify(negate.Operand)),
+            Binary binary => SimplifyBinary(binary.Operator, Simplify(binary.Left), Simplify(binary.Right)),
+            Call call => SimplifyCall(new Call(call.Function, call.Arguments.Select(Simplify).ToEquatableArray())),
+            // A comparison's operands are the user's (or a rule's arguments) and stay as written: simplifying
+            // them could turn (c ? x : x) <= x into x <= x, which C# warns about (CS1718).
+            Comparison comparison => SimplifyComparison(comparison.Operator, comparison.Left, comparison.Right),
+            Logical logical => SimplifyLogical(logical.Operator, Simplify(logical.Left), Simplify(logical.Right)),
+            Not not => new Not(Simplify(not.Operand)),
+            Conditional conditional => SimplifyConditional(
+                Simplify(conditional.Condition),
+                Simplify(conditional.WhenTrue),
+                Simplify(conditional.WhenFalse)),
+            _ => expression,
+        };
+    }
 
     public static Expr Negated(Expr operand) => SimplifyNegate(operand);
 

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using SymbolicDiff.Generator.Model;
 using static SymbolicDiff.Generator.Differentiation.Simplifier;
 
@@ -42,6 +43,7 @@ internal sealed class SymbolicDerivative
     /// </summary>
     public static Expr Of(Expr expression, string variable, string valueName, List<MissingPartial> missing)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack(); // a backstop: SizeLimits keeps input shallower than this
         // A statement inside a branch is `v = taken ? e : 0`: where it is evaluated, v is e's value.
         var root = expression is Conditional { WhenFalse: Constant { IsZero: true } } guarded ? guarded.WhenTrue : expression;
         return new SymbolicDerivative(variable, root, valueName, missing).Derive(expression);

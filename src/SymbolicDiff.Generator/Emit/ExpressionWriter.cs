@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
 using SymbolicDiff.Generator.Model;
@@ -95,6 +96,7 @@ internal static class ExpressionWriter
 
     private static void Write(Expr expression, StringBuilder builder, bool single, bool integer)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack(); // a backstop: SizeLimits keeps input shallower than this
         switch (expression)
         {
             case Constant constant:

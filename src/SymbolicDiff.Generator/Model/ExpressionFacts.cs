@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 
 namespace SymbolicDiff.Generator.Model;
 
@@ -66,6 +67,7 @@ internal static class ExpressionFacts
     /// <summary>Rebuilds <paramref name="expression"/> top-down, replacing each node for which <paramref name="replace"/> answers.</summary>
     public static Expr Rewrite(Expr expression, Func<Expr, Expr?> replace)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack(); // a backstop: SizeLimits keeps input shallower than this
         var replacement = replace(expression);
         if (replacement is not null)
         {

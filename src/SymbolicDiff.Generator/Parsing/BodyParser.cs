@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -433,6 +434,7 @@ internal sealed partial class BodyParser
     /// <summary>A bool-valued condition: comparisons, &amp;&amp;, ||, !, bool locals and parameters, true and false.</summary>
     private Expr? ParseCondition(IOperation operation)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack(); // a backstop: SizeLimits keeps input shallower than this
         if (operation.ConstantValue is { HasValue: true, Value: bool constant })
         {
             return new BoolConstant(constant);
@@ -552,6 +554,7 @@ internal sealed partial class BodyParser
     /// <summary>An integer expression (a count, an index): integer arithmetic as C# does it, no derivative.</summary>
     private Expr? ParseInteger(IOperation operation)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack(); // a backstop: SizeLimits keeps input shallower than this
         if (operation.ConstantValue is { HasValue: true, Value: int or long or short or byte or sbyte or ushort or uint })
         {
             return new Constant(Convert.ToDouble(operation.ConstantValue.Value, CultureInfo.InvariantCulture));
@@ -655,6 +658,7 @@ internal sealed partial class BodyParser
 
     private Expr? ParseExpression(IOperation operation)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack(); // a backstop: SizeLimits keeps input shallower than this
         _cancellationToken.ThrowIfCancellationRequested();
 
         if (operation.ConstantValue.HasValue)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -906,6 +907,7 @@ internal sealed partial class LoopBodyParser
 
     private Expr? ParseReal(IOperation operation)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack(); // a backstop: SizeLimits keeps input shallower than this
         _cancellationToken.ThrowIfCancellationRequested();
         if (operation.ConstantValue.HasValue)
         {
@@ -1028,6 +1030,7 @@ internal sealed partial class LoopBodyParser
     /// <summary>An integer expression (a count, a bound, an index): integer arithmetic as C# does it.</summary>
     private Expr? ParseInteger(IOperation operation)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack(); // a backstop: SizeLimits keeps input shallower than this
         if (operation.ConstantValue is { HasValue: true, Value: int or long or short or byte or sbyte or ushort or uint })
         {
             return new Constant(Convert.ToDouble(operation.ConstantValue.Value, CultureInfo.InvariantCulture));
@@ -1073,6 +1076,7 @@ internal sealed partial class LoopBodyParser
 
     private Expr? ParseCondition(IOperation operation)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack(); // a backstop: SizeLimits keeps input shallower than this
         switch (operation)
         {
             case IBinaryOperation { OperatorMethod: null, OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } logical:

@@ -101,6 +101,13 @@ internal static class MethodParser
 
         var differentiated = parameters?.Where(p => p.IsDifferentiated).Select(p => p.Name).ToList() ?? new List<string>();
         var calls = new CallSites();
+
+        // Size first, on the syntax, before binding or any recursive walk: a too-deep expression must never reach them.
+        if (SizeLimits.Check(bodyDeclaration, method.Name, diagnostics, cancellationToken))
+        {
+            return new ParseResult(null, diagnostics);
+        }
+
         if (LoopBodyParser.NeedsLoopPath(bodyMethod, bodyDeclaration, differentiated))
         {
             var structured = LoopBodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, differentiated, calls, cancellationToken);
@@ -122,6 +129,11 @@ internal static class MethodParser
 
         var body = BodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, differentiated, calls, cancellationToken);
         if (parameters is null || body is null || diagnostics.Count > 0)
+        {
+            return new ParseResult(null, diagnostics);
+        }
+
+        if (SizeLimits.CheckParsed(body.Value.Body, bodyDeclaration, method.Name, diagnostics))
         {
             return new ParseResult(null, diagnostics);
         }

@@ -43,7 +43,7 @@ public class DiagnosticTests
     public void Every_descriptor_has_an_id_title_message_the_category_and_error_severity()
     {
         var descriptors = DiagnosticDescriptors.All.ToList();
-        var expectedIds = Enumerable.Range(1, 21).Select(n => $"SD{n:0000}").Append("SD9999");
+        var expectedIds = Enumerable.Range(1, 23).Select(n => $"SD{n:0000}").Append("SD9999");
         Assert.Equal(expectedIds, descriptors.Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal));
 
         foreach (var descriptor in descriptors)
