@@ -138,7 +138,9 @@ internal sealed class LoopDifferentiator
         body.Add(Note("Forward sweep: the method's own computation."));
         body.AddRange(forward);
         body.Add(new CommentLine());
-        body.Add(Note("Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse."));
+        body.Add(Note(_index.Statements.Any(statement => statement is ForLoop)
+            ? "Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse."
+            : "Backward sweep: the chain rule, from the result back to the parameters."));
         body.AddRange(BackwardPrologue());
         if (_resultWrites != 1 && _adjoints.TryGetValue(_method.Result, out var seed))
         {

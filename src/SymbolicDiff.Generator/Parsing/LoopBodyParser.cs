@@ -83,9 +83,10 @@ internal sealed partial class LoopBodyParser
         }
 
         SyntaxNode? body = (SyntaxNode?)declaration.Body ?? declaration.ExpressionBody;
-        return body is not null && body.DescendantNodes().Any(n =>
+        return body is not null && (body.DescendantNodes().Any(n =>
             n is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax ||
-            (n is IdentifierNameSyntax identifier && vectors.Contains(identifier.Identifier.ValueText)));
+            (n is IdentifierNameSyntax identifier && vectors.Contains(identifier.Identifier.ValueText))) ||
+            body.DescendantNodes().OfType<ReturnStatementSyntax>().Count() > 1);
     }
 
     /// <summary>The single declarator of <c>int i = a;</c> (one variable, with a value), or null.</summary>
@@ -158,7 +159,8 @@ internal sealed partial class LoopBodyParser
             return null;
         }
 
-        return (parser._top.ToEquatableArray(), parser._result);
+        var statements = parser._returnFlag is { } flag && !parser._returnFlagRead ? WithoutFlag(parser._top, flag) : parser._top.ToEquatableArray();
+        return (statements, parser._result);
     }
 
     private void ParseStatements(IReadOnlyList<IOperation> operations, List<Statement> output, bool isMethodBody)
@@ -199,6 +201,14 @@ internal sealed partial class LoopBodyParser
 
     private string? _returnFlag;
     private string? _returnValue;
+    private bool _returnFlagRead;
+
+    /// <summary>Where nothing runs after a return (if/else returning on every path), the flag is never read: it goes.</summary>
+    private static EquatableArray<Statement> WithoutFlag(IEnumerable<Statement> statements, string flag) => statements
+        .Where(statement => !(statement is DeclareReal { Name: var declared } && declared == flag) &&
+                            !(statement is AssignReal { Target: Variable { Name: var assigned } } && assigned == flag))
+        .Select(statement => statement is ForLoop loop ? loop with { Body = WithoutFlag(loop.Body, flag) } : statement)
+        .ToEquatableArray();
 
     private void PrepareEarlyReturns(IBlockOperation block)
     {
@@ -223,6 +233,7 @@ internal sealed partial class LoopBodyParser
     /// <summary>Records "no return has happened yet" in a fresh bool and returns the guard for what follows: it and <paramref name="outer"/>.</summary>
     private Expr Running(Expr? outer, List<Statement> output)
     {
+        _returnFlagRead = true;
         string running = _names.Fresh("running");
         _claimed.Add(running);
         output.Add(new DeclareBool(running, new Comparison(ComparisonOperator.Equal, new Variable(_returnFlag!), Constant.Zero)));
@@ -405,6 +416,13 @@ internal sealed partial class LoopBodyParser
     {
         var local = declarator.Symbol;
         var syntax = declarator.Syntax;
+        if (initializer is null && local.Type.SpecialType == _real)
+        {
+            // double y; if (c) y = …; else y = …;  C# guarantees an assignment before any read, so 0 is never seen.
+            output.Add(new DeclareReal(NameOf(local), Constant.Zero));
+            return;
+        }
+
         if (initializer is null)
         {
             Report(DiagnosticDescriptors.LoopMethodStatement, syntax.GetFirstToken(), $"The local '{local.Name}' declared without a value");
@@ -1198,7 +1216,7 @@ internal sealed partial class LoopBodyParser
 
         // A [Differentiable] callee's gradient reports only its selected parameters: where a value that may depend
         // on a differentiated parameter goes into another one (stacked layers), its body is differentiated here.
-        if (function.IsDifferentiableCallee && _guard is null && MayNeedPartialsNotSelected(function, arguments) && TryInline(method, arguments) is { } inlined)
+        if (function.IsDifferentiableCallee && MayNeedPartialsNotSelected(function, arguments) && TryInline(method, arguments) is { } inlined)
         {
             return inlined;
         }

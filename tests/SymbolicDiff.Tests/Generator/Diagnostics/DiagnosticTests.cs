@@ -285,10 +285,6 @@ public class DiagnosticTests
             "A local function"
         },
         {
-            "[|return|] x; x = 2 * x;",
-            "A 'return' before the end of the method, outside any branch,"
-        },
-        {
             "[|lock|] (typeof(C)) { x = 2 * x; }",
             "A 'lock' statement"
         },
