@@ -6,17 +6,23 @@ namespace SymbolicDiff.Generator.Diagnostics;
 
 /// <summary>
 /// Every diagnostic the generator reports. Each names the construct at fault and says what is supported;
-/// the README has a table with an example of each.
+/// each has a page in docs/diagnostics/ (its help link) with its cause, an example and the fix.
 /// </summary>
 internal static class DiagnosticDescriptors
 {
     private const string Category = "SymbolicDiff";
 
     /// <summary>
-    /// Each diagnostic's help link is its section of the README (anchors <c>#sd0001</c>, ...). The host is the
-    /// project's public repository address; keep it in step with the package's RepositoryUrl.
+    /// Where the repository's files are published: the one place to change when the project moves host or
+    /// branch. Keep it in step with the package's RepositoryUrl.
     /// </summary>
-    public const string HelpLinkRoot = "https://github.com/symbolicdiff/symbolicdiff/blob/main/README.md#";
+    public const string RepositoryFileBase = "https://github.com/symbolicdiff/symbolicdiff/blob/main/";
+
+    /// <summary>The folder, relative to the repository root, that holds one page per diagnostic (<c>SD0001.md</c>, ...).</summary>
+    public const string DocsFolder = "docs/diagnostics/";
+
+    /// <summary>The help link of diagnostic <paramref name="id"/>: its page in the repository.</summary>
+    public static string HelpLink(string id) => RepositoryFileBase + DocsFolder + id + ".md";
 
     public static readonly DiagnosticDescriptor MethodMustBeStatic = Error(
         "SD0001",
@@ -135,7 +141,7 @@ internal static class DiagnosticDescriptors
         Category,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        helpLinkUri: HelpLinkRoot + "sd0017");
+        helpLinkUri: HelpLink("SD0017"));
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         "SD9999",
@@ -154,5 +160,5 @@ internal static class DiagnosticDescriptors
     public static DiagnosticDescriptor Get(string id) => ById[id];
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkRoot + id.ToLowerInvariant());
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 }

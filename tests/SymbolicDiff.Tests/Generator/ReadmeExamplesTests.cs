@@ -84,17 +84,19 @@ public class ReadmeExamplesTests
     }
 }
 
-/// <summary>Every diagnostic is documented: a README row with an anchor, which its help link points to.</summary>
+/// <summary>
+/// Every diagnostic has a row in the README's table, with an anchor. (Help links point at the pages in
+/// docs/diagnostics/; SymbolicDiff.Tests.Docs.DiagnosticDocsTests checks those.)
+/// </summary>
 public class DiagnosticDocumentationTests
 {
     [Fact]
-    public void Every_descriptor_links_to_its_README_section_and_the_section_exists()
+    public void Every_descriptor_has_a_README_row_with_an_anchor()
     {
         string readme = File.ReadAllText(Path.Combine(ReadmeExamplesTests.RepositoryRoot(), "README.md"));
         foreach (var descriptor in SymbolicDiff.Generator.Diagnostics.DiagnosticDescriptors.All)
         {
             string anchor = descriptor.Id.ToLowerInvariant();
-            Assert.Equal(SymbolicDiff.Generator.Diagnostics.DiagnosticDescriptors.HelpLinkRoot + anchor, descriptor.HelpLinkUri);
             Assert.Contains($"<a id=\"{anchor}\"></a>{descriptor.Id} |", readme, StringComparison.Ordinal);
         }
     }
