@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace SymbolicDiff;
@@ -49,9 +50,14 @@ namespace SymbolicDiff;
 /// analytic derivative follows a convention and the difference straddles two slopes.
 /// </para>
 /// </remarks>
-public static class GradientCheck
+public static partial class GradientCheck
 {
     private const string WithGradientArgument = "withGradient";
+
+    private const string ReflectionMessage =
+        "GradientCheck.Run(Delegate, Delegate, ...) reads the delegates' signatures and the gradient's properties through " +
+        "reflection, which trimming and Native AOT can break. Use the reflection-free overloads over a parameter vector instead: " +
+        "Run(VectorFunction, VectorGradient, ...) for double methods, Run(FloatVectorFunction, FloatVectorGradient, ...) for float ones.";
 
     /// <summary>
     /// Compares <paramref name="withGradient"/> with <paramref name="function"/> and its central finite
@@ -71,6 +77,8 @@ public static class GradientCheck
     /// is not as described, a gradient property belongs to no parameter, there are no points, or a point
     /// has the wrong number of coordinates.
     /// </exception>
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
     public static GradientCheckResult Run(Delegate function, Delegate withGradient, params double[][] points) =>
         Run(function, withGradient, GradientCheckOptions.Default, points);
 
@@ -93,6 +101,8 @@ public static class GradientCheck
     /// is not as described, a gradient property belongs to no parameter, there are no points, or a point
     /// has the wrong number of coordinates.
     /// </exception>
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
     public static GradientCheckResult Run(Delegate function, Delegate withGradient, GradientCheckOptions options, params double[][] points)
     {
         ArgumentNullException.ThrowIfNull(function);
@@ -206,6 +216,7 @@ public static class GradientCheck
     }
 
     /// <summary>Finds <c>Value</c> and maps every other property of the result type to a parameter.</summary>
+    [RequiresUnreferencedCode(ReflectionMessage)]
     private static (PropertyInfo Value, (PropertyInfo Property, int Index)[] Gradient) MapGradientProperties(Callable f, Callable g)
     {
         Type resultType = g.ReturnType;
@@ -302,6 +313,7 @@ public static class GradientCheck
         private readonly Delegate _delegate;
         private readonly MethodInfo _invoke;
 
+        [RequiresUnreferencedCode(ReflectionMessage)]
         public Callable(Delegate @delegate, string argumentName)
         {
             _delegate = @delegate;
