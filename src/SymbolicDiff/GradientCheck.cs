@@ -42,8 +42,12 @@ namespace SymbolicDiff;
 /// </para>
 /// <para>
 /// Only functions whose parameters are all <see cref="double"/>s, passed by value, and that return
-/// <see cref="double"/> are supported. It calls the delegates through reflection, which is acceptable in a
-/// testing aid; the generated code itself uses none.
+/// <see cref="double"/> are supported. It calls the delegates through reflection (the generated code itself
+/// uses none), so trimming and Native AOT can break it: those overloads are marked
+/// <see cref="System.Diagnostics.CodeAnalysis.RequiresUnreferencedCodeAttribute"/>. Methods over spans,
+/// <see cref="float"/> methods, and trimmed or AOT builds use the reflection-free overloads over a flat
+/// parameter vector, <see cref="Run(VectorFunction, VectorGradient, GradientCheckOptions, double[][])"/> and
+/// <see cref="Run(FloatVectorFunction, FloatVectorGradient, GradientCheckOptions, float[][])"/>.
 /// </para>
 /// <para>
 /// Finite differences assume a smooth function: do not check at a kink (relu at 0, |x| at 0), where the
