@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace SymbolicDiff;
@@ -41,17 +42,26 @@ namespace SymbolicDiff;
 /// </para>
 /// <para>
 /// Only functions whose parameters are all <see cref="double"/>s, passed by value, and that return
-/// <see cref="double"/> are supported. It calls the delegates through reflection, which is acceptable in a
-/// testing aid; the generated code itself uses none.
+/// <see cref="double"/> are supported. It calls the delegates through reflection (the generated code itself
+/// uses none), so trimming and Native AOT can break it: those overloads are marked
+/// <see cref="System.Diagnostics.CodeAnalysis.RequiresUnreferencedCodeAttribute"/>. Methods over spans,
+/// <see cref="float"/> methods, and trimmed or AOT builds use the reflection-free overloads over a flat
+/// parameter vector, <see cref="Run(VectorFunction, VectorGradient, GradientCheckOptions, double[][])"/> and
+/// <see cref="Run(FloatVectorFunction, FloatVectorGradient, GradientCheckOptions, float[][])"/>.
 /// </para>
 /// <para>
 /// Finite differences assume a smooth function: do not check at a kink (relu at 0, |x| at 0), where the
 /// analytic derivative follows a convention and the difference straddles two slopes.
 /// </para>
 /// </remarks>
-public static class GradientCheck
+public static partial class GradientCheck
 {
     private const string WithGradientArgument = "withGradient";
+
+    private const string ReflectionMessage =
+        "GradientCheck.Run(Delegate, Delegate, ...) reads the delegates' signatures and the gradient's properties through " +
+        "reflection, which trimming and Native AOT can break. Use the reflection-free overloads over a parameter vector instead: " +
+        "Run(VectorFunction, VectorGradient, ...) for double methods, Run(FloatVectorFunction, FloatVectorGradient, ...) for float ones.";
 
     /// <summary>
     /// Compares <paramref name="withGradient"/> with <paramref name="function"/> and its central finite
@@ -71,6 +81,8 @@ public static class GradientCheck
     /// is not as described, a gradient property belongs to no parameter, there are no points, or a point
     /// has the wrong number of coordinates.
     /// </exception>
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
     public static GradientCheckResult Run(Delegate function, Delegate withGradient, params double[][] points) =>
         Run(function, withGradient, GradientCheckOptions.Default, points);
 
@@ -93,6 +105,8 @@ public static class GradientCheck
     /// is not as described, a gradient property belongs to no parameter, there are no points, or a point
     /// has the wrong number of coordinates.
     /// </exception>
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
     public static GradientCheckResult Run(Delegate function, Delegate withGradient, GradientCheckOptions options, params double[][] points)
     {
         ArgumentNullException.ThrowIfNull(function);
@@ -206,6 +220,7 @@ public static class GradientCheck
     }
 
     /// <summary>Finds <c>Value</c> and maps every other property of the result type to a parameter.</summary>
+    [RequiresUnreferencedCode(ReflectionMessage)]
     private static (PropertyInfo Value, (PropertyInfo Property, int Index)[] Gradient) MapGradientProperties(Callable f, Callable g)
     {
         Type resultType = g.ReturnType;
@@ -302,6 +317,7 @@ public static class GradientCheck
         private readonly Delegate _delegate;
         private readonly MethodInfo _invoke;
 
+        [RequiresUnreferencedCode(ReflectionMessage)]
         public Callable(Delegate @delegate, string argumentName)
         {
             _delegate = @delegate;

@@ -26,6 +26,19 @@ public sealed class GradientCheckOptions
     public static GradientCheckOptions Default { get; } = new();
 
     /// <summary>
+    /// The step for <see cref="float"/> functions: ∛ε<sub>f</sub> ≈ 4.9·10<sup>−3</sup>, where ε<sub>f</sub> = 2<sup>−23</sup>
+    /// is the machine epsilon of <see cref="float"/>; it balances the truncation error of the central difference
+    /// against the rounding error of a float function, as <see cref="DefaultRelativeStep"/> does for double.
+    /// </summary>
+    public static readonly double DefaultFloatRelativeStep = Math.Cbrt(Math.Pow(2, -23));
+
+    /// <summary>
+    /// The options for <see cref="float"/> functions: <see cref="DefaultFloatRelativeStep"/> and
+    /// <see cref="DefaultRelativeErrorFloor"/>; the default of the float overloads of <c>GradientCheck.Run</c>.
+    /// </summary>
+    public static GradientCheckOptions Float { get; } = new() { RelativeStep = DefaultFloatRelativeStep };
+
+    /// <summary>
     /// The step of the central difference in a coordinate x is h = <see cref="RelativeStep"/>·max(1, |x|):
     /// relative to x for |x| ≥ 1, absolute below. Defaults to <see cref="DefaultRelativeStep"/>.
     /// </summary>
