@@ -101,8 +101,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnsupportedLocalType = Error(
         "SD0015",
-        "Local must be double",
-        "Local '{0}' is of type '{1}'; locals of a [Differentiable] method must be double");
+        "Local of an unsupported type",
+        "Local '{0}' is of type '{1}'; locals of a [Differentiable] method are double (float in a float method), bool, int or long, and in a method with loops or vectors Span<double> or double[] buffers too");
 
     public static readonly DiagnosticDescriptor GradientNameClash = Error(
         "SD0016",

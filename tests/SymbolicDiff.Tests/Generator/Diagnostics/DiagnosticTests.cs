@@ -457,7 +457,7 @@ public class DiagnosticTests
                     return [|square|](x);
                 }
             """),
-            new ExpectedDiagnostic("SD0015", "Local 'square' is of type 'System.Func<double, double>'; locals of a [Differentiable] method must be double"),
+            new ExpectedDiagnostic("SD0015", "Local 'square' is of type 'System.Func<double, double>'; locals of a [Differentiable] method are double (float in a float method), bool, int or long, and in a method with loops or vectors Span<double> or double[] buffers too"),
             new ExpectedDiagnostic("SD0006", "'Func.Invoke'" + FunctionsSupported));
     }
 
@@ -473,7 +473,7 @@ public class DiagnosticTests
                     return x * [|n|];
                 }
             """),
-            new ExpectedDiagnostic("SD0015", "Local 'n' is of type 'float'; locals of a [Differentiable] method must be double"),
+            new ExpectedDiagnostic("SD0015", "Local 'n' is of type 'float'; locals of a [Differentiable] method are double (float in a float method), bool, int or long, and in a method with loops or vectors Span<double> or double[] buffers too"),
             new ExpectedDiagnostic("SD0005", "The local 'n' of type 'float' ('n')" + ExpressionsSupported));
     }
 
@@ -960,7 +960,7 @@ public class DiagnosticTests
                 }
             """),
             "SD0015",
-            $"Local '{name}' is of type '{type}'; locals of a [Differentiable] method must be double");
+            $"Local '{name}' is of type '{type}'; locals of a [Differentiable] method are double (float in a float method), bool, int or long, and in a method with loops or vectors Span<double> or double[] buffers too");
     }
 
     // ----- SD0016 ----------------------------------------------------------------------------------------
@@ -1023,7 +1023,7 @@ public class DiagnosticTests
             """,
             new ExpectedDiagnostic("SD0001", "'F' is virtual: its generated gradient could not follow overrides; [Differentiable] supports static methods and non-virtual instance methods"),
             new ExpectedDiagnostic("SD0003", "The 'while' loop cannot be differentiated: this form has no bound the generator can read" + LoopsSupported),
-            new ExpectedDiagnostic("SD0015", "Local 'steps' is of type 'float'; locals of a [Differentiable] method must be double"),
+            new ExpectedDiagnostic("SD0015", "Local 'steps' is of type 'float'; locals of a [Differentiable] method are double (float in a float method), bool, int or long, and in a method with loops or vectors Span<double> or double[] buffers too"),
             new ExpectedDiagnostic("SD0005", "The '%' operator ('x % 2')" + ExpressionsSupported),
             new ExpectedDiagnostic("SD0006", "'Math.CopySign'" + FunctionsSupported));
     }
