@@ -36,12 +36,11 @@ internal sealed partial class BodyParser
     private string? _result;
 
     // Branches are flattened into single assignments guarded by the recorded condition of the branch
-    // they are in: `v = taken ? e : 0`. `_branch` is the condition of the innermost enclosing branch,
-    // `_notReturned` is false once an earlier branch has returned; the backward sweep follows the same
-    // recorded conditions, so the gradient is that of the path taken.
+    // they are in: `v = taken ? e : 0`. `_branch` is the condition of the innermost enclosing branch; the
+    // backward sweep follows the same recorded conditions, so the gradient is that of the path taken. A method
+    // with several returns takes the structured path (LoopBodyParser), which records each return once, so here
+    // the one return is the method's last statement.
     private Expr? _branch;
-    private Expr? _notReturned;
-    private readonly List<(Expr Guard, string Value)> _earlyReturns = new();
 
     private BodyParser(IMethodSymbol method, SemanticModel semanticModel, IEnumerable<string> reservedNames, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
@@ -87,7 +86,6 @@ internal sealed partial class BodyParser
         parser._calls = calls;
         int problemsBefore = diagnostics.Count;
         parser.ParseBlock(block, isMethodBody: true);
-        parser.FinishReturns();
         if (diagnostics.Count > problemsBefore || parser._result is null)
         {
             return null;
@@ -126,9 +124,10 @@ internal sealed partial class BodyParser
                 break;
 
             case IReturnOperation { ReturnedValue: { } returned } returnOperation:
-                if (CurrentGuard() is null && !isLastStatement)
+                if (!isLastStatement)
                 {
-                    Report(DiagnosticDescriptors.UnsupportedStatement, FirstToken(returnOperation.Syntax), "A 'return' before the end of the method, outside any branch,");
+                    // Unreachable through the pipeline (several returns take the structured path); kept as the invariant.
+                    Report(DiagnosticDescriptors.UnsupportedStatement, FirstToken(returnOperation.Syntax), "A 'return' before the end of the method");
                     break;
                 }
 
@@ -308,49 +307,10 @@ internal sealed partial class BodyParser
     private void ParseReturn(IOperation returned)
     {
         var value = ParseExpression(returned);
-        if (value is null)
+        if (value is not null)
         {
-            return;
+            SetResult(value);
         }
-
-        var guard = CurrentGuard();
-        if (guard is not null && _branch is not null)
-        {
-            // An early return: remember its value and condition; from here on the rest of the method
-            // runs only where it did not return.
-            string returnedValue = _names.Fresh(NameAllocator.ToCamelCase(_method.Name) + "IfReturned");
-            _body.Add(new Assignment(returnedValue, returnedValue, Guarded(guard, value)));
-            _earlyReturns.Add((guard, returnedValue));
-            _notReturned = And(_notReturned, Negation(_branch!));
-            return;
-        }
-
-        SetResult(SelectReturned(value));
-    }
-
-    /// <summary>After the body: a method whose every path returns inside branches ends with its last early return.</summary>
-    private void FinishReturns()
-    {
-        if (_result is not null || _earlyReturns.Count == 0)
-        {
-            return;
-        }
-
-        var (_, last) = _earlyReturns[_earlyReturns.Count - 1];
-        _earlyReturns.RemoveAt(_earlyReturns.Count - 1);
-        SetResult(SelectReturned(new Variable(last)));
-    }
-
-    /// <summary>The method's value: the first early return whose condition held, else <paramref name="fallThrough"/>.</summary>
-    private Expr SelectReturned(Expr fallThrough)
-    {
-        Expr value = fallThrough;
-        for (int i = _earlyReturns.Count - 1; i >= 0; i--)
-        {
-            value = new Conditional(_earlyReturns[i].Guard, new Variable(_earlyReturns[i].Value), value);
-        }
-
-        return value;
     }
 
     private void SetResult(Expr value)
@@ -485,7 +445,7 @@ internal sealed partial class BodyParser
         }
     }
 
-    private Expr? CurrentGuard() => And(_branch, _notReturned);
+    private Expr? CurrentGuard() => _branch;
 
     /// <summary><c>guard ? value : 0</c>, except for a name or a constant, which are safe to evaluate anywhere.</summary>
     private static Expr Guarded(Expr guard, Expr value) =>
