@@ -12,8 +12,8 @@ internal sealed class ProgramIndex
 {
     // Statements are records with value equality, and the same statement may stand in two places
     // (s += x[i] in two loops): the index tells them apart by reference.
-    private readonly Dictionary<Statement, int> _position = new(ReferenceComparer.Instance);
-    private readonly Dictionary<Statement, IReadOnlyList<ForLoop>> _enclosing = new(ReferenceComparer.Instance);
+    private readonly Dictionary<Statement, int> _position = new(ReferenceComparer<Statement>.Instance);
+    private readonly Dictionary<Statement, IReadOnlyList<ForLoop>> _enclosing = new(ReferenceComparer<Statement>.Instance);
     private readonly Dictionary<string, ForLoop?> _declaredIn = new();
 
     private ProgramIndex()
@@ -113,15 +113,5 @@ internal sealed class ProgramIndex
                     break;
             }
         }
-    }
-
-    /// <summary>Compares statements by reference: see the note on the dictionaries.</summary>
-    internal sealed class ReferenceComparer : IEqualityComparer<Statement>
-    {
-        public static readonly ReferenceComparer Instance = new();
-
-        public bool Equals(Statement? x, Statement? y) => ReferenceEquals(x, y);
-
-        public int GetHashCode(Statement obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
     }
 }

@@ -52,7 +52,7 @@ internal static class ToBeRecordedAnalysis
                 bool later = index.Position(writeAt) > index.Position(read.At);
                 bool sameStatementEarlierValue = ReferenceEquals(writeAt, read.At) && !read.AfterWrite;
                 bool sharedLoop = index.Enclosing(writeAt)
-                    .Intersect(index.Enclosing(read.At), LoopReferenceComparer.Instance)
+                    .Intersect(index.Enclosing(read.At), ReferenceComparer<ForLoop>.Instance)
                     .Any(loop => scope is null || index.IsInside(loop, scope));
                 if (later || sameStatementEarlierValue || sharedLoop)
                 {
@@ -62,7 +62,7 @@ internal static class ToBeRecordedAnalysis
             }
         }
 
-        var atEnd = new Dictionary<ForLoop, List<string>>(LoopReferenceComparer.Instance);
+        var atEnd = new Dictionary<ForLoop, List<string>>(ReferenceComparer<ForLoop>.Instance);
         foreach (var read in reads)
         {
             if (index.TryGetScope(read.Name, out var loop) && loop is not null && (index.Reals.Contains(read.Name) || index.Bools.Contains(read.Name)))
@@ -80,14 +80,5 @@ internal static class ToBeRecordedAnalysis
         }
 
         return new Decision(taped, atEnd);
-    }
-
-    private sealed class LoopReferenceComparer : IEqualityComparer<ForLoop>
-    {
-        public static readonly LoopReferenceComparer Instance = new();
-
-        public bool Equals(ForLoop? x, ForLoop? y) => ReferenceEquals(x, y);
-
-        public int GetHashCode(ForLoop obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
     }
 }

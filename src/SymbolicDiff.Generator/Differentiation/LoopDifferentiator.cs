@@ -36,7 +36,7 @@ internal sealed class LoopDifferentiator
     private readonly List<SymbolicDerivative.MissingPartial> _missing = new();
 
     // Every statement gets its position in program order; loops know the range of positions they contain.
-    private readonly Dictionary<Statement, StatementPartials> _partials = new(ProgramIndex.ReferenceComparer.Instance);
+    private readonly Dictionary<Statement, StatementPartials> _partials = new(ReferenceComparer<Statement>.Instance);
 
     private ToBeRecordedAnalysis.Decision _recorded = new(new HashSet<string>(), new Dictionary<ForLoop, List<string>>());
     private readonly Dictionary<string, string> _adjoints = new();
@@ -528,18 +528,14 @@ internal sealed class LoopDifferentiator
         if (loop.Descending)
         {
             // for (i = from; i > to; i--) runs back as for (i = to + 1; i <= from; i++).
-            var lowest = InclusiveBound(loop.To, BinaryOperator.Subtract) ?? new Binary(BinaryOperator.Add, loop.To, Constant.One);
+            var lowest = ForLoop.InclusiveBound(loop.To, BinaryOperator.Subtract) ?? new Binary(BinaryOperator.Add, loop.To, Constant.One);
             return new ForLoop(loop.Counter, loop.CounterType, lowest, new Binary(BinaryOperator.Add, loop.From, Constant.One), EquatableArray<Statement>.Empty);
         }
 
         // for (i = from; i < to; i++) runs back as for (i = to - 1; i >= from; i--).
-        var highest = InclusiveBound(loop.To, BinaryOperator.Add) ?? new Binary(BinaryOperator.Subtract, loop.To, Constant.One);
+        var highest = ForLoop.InclusiveBound(loop.To, BinaryOperator.Add) ?? new Binary(BinaryOperator.Subtract, loop.To, Constant.One);
         return new ForLoop(loop.Counter, loop.CounterType, highest, new Binary(BinaryOperator.Subtract, loop.From, Constant.One), EquatableArray<Statement>.Empty, Descending: true);
     }
-
-    /// <summary>n for an exclusive bound written n + 1 (ascending) or n − 1 (descending), as the parser records <c>&lt;=</c> and <c>&gt;=</c>.</summary>
-    private static Expr? InclusiveBound(Expr bound, BinaryOperator offset) =>
-        bound is Binary { Right: Constant { Value: 1 } } binary && binary.Operator == offset ? binary.Left : null;
 
     private void BackwardAssignment(Statement statement, Expr target, bool isDeclaration, List<BackwardLine> output)
     {

@@ -169,14 +169,10 @@ internal sealed class StatementWriter
         string counter = Id(loop.Counter);
         string from = ExpressionWriter.WriteInteger(loop.From);
         string condition = loop.Descending
-            ? (InclusiveBound(loop.To, BinaryOperator.Subtract) is { } lowest ? $"{counter} >= {ExpressionWriter.WriteInteger(lowest)}" : $"{counter} > {ExpressionWriter.WriteInteger(loop.To)}")
-            : (InclusiveBound(loop.To, BinaryOperator.Add) is { } highest ? $"{counter} <= {ExpressionWriter.WriteInteger(highest)}" : $"{counter} < {ExpressionWriter.WriteInteger(loop.To)}");
+            ? (ForLoop.InclusiveBound(loop.To, BinaryOperator.Subtract) is { } lowest ? $"{counter} >= {ExpressionWriter.WriteInteger(lowest)}" : $"{counter} > {ExpressionWriter.WriteInteger(loop.To)}")
+            : (ForLoop.InclusiveBound(loop.To, BinaryOperator.Add) is { } highest ? $"{counter} <= {ExpressionWriter.WriteInteger(highest)}" : $"{counter} < {ExpressionWriter.WriteInteger(loop.To)}");
         return $"for ({loop.CounterType} {counter} = {from}; {condition}; {counter}{(loop.Descending ? "--" : "++")})";
     }
-
-    /// <summary>n for an exclusive bound written n + 1 (ascending) or n − 1 (descending), as <c>&lt;=</c> and <c>&gt;=</c> are recorded.</summary>
-    private static Expr? InclusiveBound(Expr bound, BinaryOperator offset) =>
-        bound is Binary { Right: Constant { Value: 1 } } binary && binary.Operator == offset ? binary.Left : null;
 
     private string Code(Expr expression) => ExpressionWriter.Write(expression, _single);
 

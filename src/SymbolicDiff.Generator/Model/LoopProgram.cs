@@ -54,5 +54,10 @@ internal sealed record IfStatement(Expr Condition, EquatableArray<Statement> The
 /// <c>for (int counter = from; counter &gt; to; counter--) body</c>: every supported loop is brought to one of
 /// these forms, <paramref name="To"/> being the exclusive bound.
 /// </summary>
-internal sealed record ForLoop(string Counter, string CounterType, Expr From, Expr To, EquatableArray<Statement> Body, bool Descending = false) : Statement;
+internal sealed record ForLoop(string Counter, string CounterType, Expr From, Expr To, EquatableArray<Statement> Body, bool Descending = false) : Statement
+{
+    /// <summary>n for an exclusive bound written n + 1 (ascending) or n − 1 (descending), as <c>&lt;=</c> and <c>&gt;=</c> are recorded; else null.</summary>
+    public static Expr? InclusiveBound(Expr bound, BinaryOperator offset) =>
+        bound is Binary { Right: Constant { Value: 1 } } binary && binary.Operator == offset ? binary.Left : null;
+}
 

@@ -454,8 +454,6 @@ internal sealed partial class BodyParser
     private static Expr? And(Expr? left, Expr? right) =>
         left is null ? right : right is null ? left : new Logical(LogicalOperator.And, left, right);
 
-    private static Expr Negation(Expr condition) => condition is Not not ? not.Operand : new Not(condition);
-
     /// <summary>The local or parameter an assignment writes, or null (with a diagnostic) for anything else.</summary>
     private ISymbol? AssignedSymbol(IOperation target)
     {

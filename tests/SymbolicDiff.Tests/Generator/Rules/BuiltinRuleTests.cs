@@ -88,7 +88,7 @@ public class BuiltinRuleTests
     [Fact]
     public void The_README_lists_the_tables_functions()
     {
-        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        string readme = File.ReadAllText(Path.Combine(ReadmeExamplesTests.RepositoryRoot(), "README.md"));
         Assert.Contains(BuiltinRules.SupportedList, readme, StringComparison.Ordinal);
     }
 
@@ -192,16 +192,5 @@ public class BuiltinRuleTests
         plus[index] += h;
         minus[index] -= h;
         return (f(plus) - f(minus)) / (2 * h);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "SymbolicDiff.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("SymbolicDiff.sln not found above " + AppContext.BaseDirectory);
     }
 }
