@@ -276,33 +276,36 @@ internal static class GradientSourceEmitter
         var method = program.Method;
         string real = method.RealType;
         string name = GeneratedNames.VectorJacobianProduct(method.MethodName, target.Name);
-        writer.Line($"/// <summary>Adds <paramref name=\"seed\"/> · ∂{method.MethodName}/∂{target.Name} into <paramref name=\"gradient\"/>: the vector-Jacobian product of <see cref=\"{Cref(method)}\"/> with respect to <c>{target.Name}</c>, which the backward sweep of a [Differentiable] method calling it uses.</summary>");
+
+        // seed, gradient and i, unless the method has a parameter of that name (or an output is named so).
+        var names = new NameAllocator(method.Parameters.Select(p => p.Name).Concat(method.Parameters.Select(p => p.Output)));
+        string seed = names.Fresh("seed"), gradient = names.Fresh("gradient"), index = names.Fresh("i");
+        writer.Line($"/// <summary>Adds <paramref name=\"{seed}\"/> · ∂{method.MethodName}/∂{target.Name} into <paramref name=\"{gradient}\"/>: the vector-Jacobian product of <see cref=\"{Cref(method)}\"/> with respect to <c>{target.Name}</c>, which the backward sweep of a [Differentiable] method calling it uses.</summary>");
         foreach (var parameter in method.Parameters)
         {
             writer.Line($"/// <param name=\"{parameter.Name}\">As in <c>{method.MethodName}</c>.</param>");
         }
 
-        writer.Line($"/// <param name=\"seed\">∂L/∂{method.MethodName}: the adjoint of the call's value.</param>");
-        writer.Line($"/// <param name=\"gradient\">Receives seed · ∂{method.MethodName}/∂{target.Name}, added to what it holds; the length of <paramref name=\"{target.Name}\"/>.</param>");
-        writer.Line($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"gradient\"/> has the wrong length.</exception>");
+        writer.Line($"/// <param name=\"{seed}\">∂L/∂{method.MethodName}: the adjoint of the call's value.</param>");
+        writer.Line($"/// <param name=\"{gradient}\">Receives {seed} · ∂{method.MethodName}/∂{target.Name}, added to what it holds; the length of <paramref name=\"{target.Name}\"/>.</param>");
+        writer.Line($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"{gradient}\"/> has the wrong length.</exception>");
         writer.Line(GeneratedCodeAttribute);
         string signature = string.Join(", ", method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name))
-            .Concat(new[] { real + " seed", $"global::System.Span<{real}> gradient" }));
+            .Concat(new[] { real + " " + seed, $"global::System.Span<{real}> {gradient}" }));
         string modifiers = method.IsStatic ? "public static" : "public";
         using (writer.Block($"{modifiers} void {name}({signature})"))
         {
-            string targetName = ExpressionWriter.Identifier(target.Name);
-            writer.Line($"if (gradient.Length != {targetName}.Length) throw new global::System.ArgumentException(\"gradient must have the length of {target.Name} (\" + {targetName}.Length + \"), not \" + gradient.Length + \".\", nameof(gradient));");
+            // The same argument check and scratch storage as the gradient's own, printed by the one statement printer.
+            var statements = new StatementWriter(writer, real);
+            statements.Write(new Statement[] { new CheckOutputLength(gradient, target.Name) });
             var arguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name)).ToList();
-            var scratch = new System.Collections.Generic.List<string>();
+            var scratch = new System.Collections.Generic.List<Statement>();
             foreach (var parameter in method.Parameters.Where(p => p.IsDifferentiated))
             {
-                string output = parameter.Output;
                 if (parameter.IsVector)
                 {
-                    writer.Line($"var {output}Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<{real}>({ExpressionWriter.Identifier(parameter.Name)}.Length, stackalloc {real}[{StackBound}]);");
-                    arguments.Add(output + "Storage.Span");
-                    scratch.Add(output);
+                    scratch.Add(new DeclareAdjointBuffer(parameter.Output, parameter.Name, StackBound));
+                    arguments.Add(parameter.Output);
                 }
                 else
                 {
@@ -310,18 +313,14 @@ internal static class GradientSourceEmitter
                 }
             }
 
+            statements.Write(scratch);
             writer.Line($"{GeneratedNames.GradientMethod(method.MethodName)}({string.Join(", ", arguments)});");
-            string partial = target.Output + "Storage.Span";
-            writer.Line($"global::System.Span<{real}> partial = {partial};");
-            using (writer.Block("for (int i = 0; i < gradient.Length; i++)"))
+            using (writer.Block($"for (int {index} = 0; {index} < {gradient}.Length; {index}++)"))
             {
-                writer.Line("gradient[i] += seed * partial[i];");
+                writer.Line($"{gradient}[{index}] += {seed} * {target.Output}[{index}];");
             }
 
-            foreach (var output in scratch)
-            {
-                writer.Line($"{output}Storage.Dispose();");
-            }
+            statements.Write(scratch.OfType<DeclareAdjointBuffer>().Select(buffer => new Release(buffer.Name, IsAdjointBuffer: true)));
         }
     }
 

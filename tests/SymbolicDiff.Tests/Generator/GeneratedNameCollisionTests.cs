@@ -36,6 +36,32 @@ public class GeneratedNameCollisionTests
         Assert.Equal(new[] { 2 * 0.5 * 3.0, 2 * -2.0 * 3.0 }, gradient);   // ∂(3Σxᵢ²)/∂xᵢ = 6xᵢ
     }
 
+    [Fact]
+    public void Parameters_named_like_the_vector_Jacobian_products_own_take_precedence()
+    {
+        // The generated WeightsGradient(…, seed, gradient) would repeat a parameter named seed or gradient.
+        var run = GeneratorHarness.Run("""
+            using SymbolicDiff;
+            public static partial class C
+            {
+                [Differentiable(nameof(weights))]
+                public static double F(double[] weights, double seed, double gradient, int i)
+                {
+                    double s = 0;
+                    for (int k = 0; k < weights.Length; k++)
+                    {
+                        s += weights[k] * seed * gradient * i;
+                    }
+
+                    return s;
+                }
+            }
+            """).ShouldSucceed();
+
+        var product = run.Load().GetType("C")!.GetMethod("FWeightsGradient")!;
+        Assert.Equal(new[] { "weights", "seed", "gradient", "i", "seed_1", "gradient_1" }, product.GetParameters().Select(p => p.Name));
+    }
+
     // Span arguments cannot go through MethodInfo.Invoke: a delegate of the right shape calls the method.
     private delegate double Gradient(double[] x, double dX, Span<double> output);
 

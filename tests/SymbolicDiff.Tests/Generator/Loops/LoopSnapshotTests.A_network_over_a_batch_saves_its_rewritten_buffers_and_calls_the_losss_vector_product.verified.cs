@@ -152,13 +152,15 @@ partial class Models
     {
         if (gradient.Length != w1.Length) throw new global::System.ArgumentException("gradient must have the length of w1 (" + w1.Length + "), not " + gradient.Length + ".", nameof(gradient));
         var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[128]);
+        global::System.Span<double> dW1 = dW1Storage.Span;
         var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[128]);
+        global::System.Span<double> dB1 = dB1Storage.Span;
         var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[128]);
-        NetworkWithGradient(features, w1, b1, w2, dW1Storage.Span, dB1Storage.Span, dW2Storage.Span);
-        global::System.Span<double> partial = dW1Storage.Span;
+        global::System.Span<double> dW2 = dW2Storage.Span;
+        NetworkWithGradient(features, w1, b1, w2, dW1, dB1, dW2);
         for (int i = 0; i < gradient.Length; i++)
         {
-            gradient[i] += seed * partial[i];
+            gradient[i] += seed * dW1[i];
         }
         dW1Storage.Dispose();
         dB1Storage.Dispose();
@@ -178,13 +180,15 @@ partial class Models
     {
         if (gradient.Length != b1.Length) throw new global::System.ArgumentException("gradient must have the length of b1 (" + b1.Length + "), not " + gradient.Length + ".", nameof(gradient));
         var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[128]);
+        global::System.Span<double> dW1 = dW1Storage.Span;
         var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[128]);
+        global::System.Span<double> dB1 = dB1Storage.Span;
         var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[128]);
-        NetworkWithGradient(features, w1, b1, w2, dW1Storage.Span, dB1Storage.Span, dW2Storage.Span);
-        global::System.Span<double> partial = dB1Storage.Span;
+        global::System.Span<double> dW2 = dW2Storage.Span;
+        NetworkWithGradient(features, w1, b1, w2, dW1, dB1, dW2);
         for (int i = 0; i < gradient.Length; i++)
         {
-            gradient[i] += seed * partial[i];
+            gradient[i] += seed * dB1[i];
         }
         dW1Storage.Dispose();
         dB1Storage.Dispose();
@@ -204,13 +208,15 @@ partial class Models
     {
         if (gradient.Length != w2.Length) throw new global::System.ArgumentException("gradient must have the length of w2 (" + w2.Length + "), not " + gradient.Length + ".", nameof(gradient));
         var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[128]);
+        global::System.Span<double> dW1 = dW1Storage.Span;
         var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[128]);
+        global::System.Span<double> dB1 = dB1Storage.Span;
         var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[128]);
-        NetworkWithGradient(features, w1, b1, w2, dW1Storage.Span, dB1Storage.Span, dW2Storage.Span);
-        global::System.Span<double> partial = dW2Storage.Span;
+        global::System.Span<double> dW2 = dW2Storage.Span;
+        NetworkWithGradient(features, w1, b1, w2, dW1, dB1, dW2);
         for (int i = 0; i < gradient.Length; i++)
         {
-            gradient[i] += seed * partial[i];
+            gradient[i] += seed * dW2[i];
         }
         dW1Storage.Dispose();
         dB1Storage.Dispose();

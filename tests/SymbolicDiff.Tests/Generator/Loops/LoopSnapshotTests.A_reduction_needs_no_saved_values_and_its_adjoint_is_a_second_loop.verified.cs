@@ -78,11 +78,11 @@ partial class Models
     {
         if (gradient.Length != weights.Length) throw new global::System.ArgumentException("gradient must have the length of weights (" + weights.Length + "), not " + gradient.Length + ".", nameof(gradient));
         var dWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[128]);
-        LogisticWithGradient(x, weights, bias, y, dWeightsStorage.Span, out _);
-        global::System.Span<double> partial = dWeightsStorage.Span;
+        global::System.Span<double> dWeights = dWeightsStorage.Span;
+        LogisticWithGradient(x, weights, bias, y, dWeights, out _);
         for (int i = 0; i < gradient.Length; i++)
         {
-            gradient[i] += seed * partial[i];
+            gradient[i] += seed * dWeights[i];
         }
         dWeightsStorage.Dispose();
     }

@@ -73,11 +73,11 @@ partial class Models
     {
         if (gradient.Length != x.Length) throw new global::System.ArgumentException("gradient must have the length of x (" + x.Length + "), not " + gradient.Length + ".", nameof(gradient));
         var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[128]);
-        ProductWithGradient(x, dXStorage.Span);
-        global::System.Span<double> partial = dXStorage.Span;
+        global::System.Span<double> dX = dXStorage.Span;
+        ProductWithGradient(x, dX);
         for (int i = 0; i < gradient.Length; i++)
         {
-            gradient[i] += seed * partial[i];
+            gradient[i] += seed * dX[i];
         }
         dXStorage.Dispose();
     }
