@@ -147,8 +147,9 @@ internal sealed class LoopDifferentiator
             body.Add(new DeclareReal(seed, Constant.One) { Comment = Comment.Of($"∂{_method.Result}/∂{_method.Result} = 1: the seed of the backward sweep") });
         }
 
-        body.AddRange(DeclareAdjoints(backward, topScalars.Concat(_method.Parameters.Where(p => p.IsDifferentiated && !p.IsVector).Select(p => p.Name)).ToList()));
-        AddEpilogue(body);
+        var adjoints = DeclareAdjointStatements(backward, topScalars.Concat(_method.Parameters.Where(p => p.IsDifferentiated && !p.IsVector).Select(p => p.Name)).ToList());
+        body.AddRange(adjoints);
+        AddEpilogue(body, new HashSet<string>(StatementFacts.DeclaredNames(adjoints)));
         return body;
     }
 
@@ -814,31 +815,17 @@ internal sealed class LoopDifferentiator
         return result;
     }
 
-    private IEnumerable<Statement> DeclareAdjoints(List<BackwardLine> backward, List<string> scalars)
-    {
-        var statements = DeclareAdjointStatements(backward, scalars);
-        var assigned = new HashSet<string>(statements.SelectMany(StatementFacts.Names));
-        foreach (var statement in statements)
-        {
-            yield return statement;
-        }
-
-        _declaredScalarAdjoints.UnionWith(assigned);
-    }
-
-    private readonly HashSet<string> _declaredScalarAdjoints = new();
-
     /// <summary>
     /// The scalar outputs, written last: each from its adjoint, or 0 where no contribution reached it. With span
     /// outputs too, an <c>out</c> that is the same variable as another output or one of their elements is rejected.
     /// </summary>
-    private void AddScalarOutputs(List<Statement> body)
+    private void AddScalarOutputs(List<Statement> body, HashSet<string> declaredAdjoints)
     {
         var scalars = _method.Parameters.Where(p => p.IsDifferentiated && !p.IsVector).ToList();
         foreach (var parameter in scalars)
         {
             string adjoint = _adjoints[parameter.Name];
-            body.Add(_declaredScalarAdjoints.Contains(adjoint)
+            body.Add(declaredAdjoints.Contains(adjoint)
                 ? new UpdateReal(new Variable(OutputName(parameter)), UpdateOperator.Set, new Variable(adjoint)) { Comment = Comment.Of($"∂{_method.Result}/∂{parameter.Name}") }
                 : new UpdateReal(new Variable(OutputName(parameter)), UpdateOperator.Set, Constant.Zero) { Comment = Comment.Of($"{_method.Result} does not depend on {parameter.Name}") });
         }
@@ -904,9 +891,9 @@ internal sealed class LoopDifferentiator
         }
     }
 
-    private void AddEpilogue(List<Statement> body)
+    private void AddEpilogue(List<Statement> body, HashSet<string> declaredAdjoints)
     {
-        AddScalarOutputs(body);
+        AddScalarOutputs(body, declaredAdjoints);
         body.Add(new CommentLine());
         if (_recorded.SavesAnything)
         {
