@@ -70,9 +70,7 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var (program, _) = parsed.Model.HasLoops
-            ? LoopDifferentiator.Differentiate(parsed.Model, context.CancellationToken)
-            : ReverseModeDifferentiator.Differentiate(parsed.Model, context.CancellationToken);
+        var (program, _) = ReverseMode.Differentiate(parsed.Model, context.CancellationToken);
         if (program is null)
         {
             return;

@@ -71,9 +71,7 @@ internal static class DifferentiationPipeline
 
         try
         {
-            var (program, diagnostics) = parsed.Model.HasLoops
-                ? LoopDifferentiator.Differentiate(parsed.Model, cancellationToken)
-                : ReverseModeDifferentiator.Differentiate(parsed.Model, cancellationToken);
+            var (program, diagnostics) = ReverseMode.Differentiate(parsed.Model, cancellationToken);
             return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics.Select(d => ForSelectingCallee(d, parsed))).ToEquatableArray());
         }
         catch (InsufficientExecutionStackException)

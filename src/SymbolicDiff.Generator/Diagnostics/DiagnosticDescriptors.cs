@@ -39,15 +39,10 @@ internal static class DiagnosticDescriptors
         "Loop form not supported",
         "The '{0}' loop cannot be differentiated: {1}; supported loops are for (int i = a; i < n; i++), foreach over a vector, and int i = a; while (i < n) {{ ...; i++; }}");
 
-    public static readonly DiagnosticDescriptor LoopMethodStatement = Error(
-        "SD0019",
-        "Statement not supported in a method with loops or vectors",
-        "{0} is not supported in a [Differentiable] method with loops or vectors; supported there: declarations of double, int and buffer locals (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=) to double locals and buffer elements, if/else (holding any of these), for/foreach/while loops, and return, at the end or anywhere before it");
-
     public static readonly DiagnosticDescriptor UnsupportedStatement = Error(
         "SD0004",
         "Statement not supported",
-        "{0} is not supported in a [Differentiable] method; supported statements are local declarations, assignments (=, +=, -=, *=, /=, ++, --), if/else and return");
+        "{0} is not supported in a [Differentiable] method; supported statements are declarations of double, float, int, long and bool locals and of buffers (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=, ++, --) to them and to buffer elements, if/else, for/foreach/while loops, and return anywhere");
 
     public static readonly DiagnosticDescriptor UnsupportedExpression = Error(
         "SD0005",

@@ -52,13 +52,13 @@ internal sealed class CallNormalizer
         Negate negate => new Negate(Visit(negate.Operand, isRoot: false)),
         Binary binary => new Binary(binary.Operator, Visit(binary.Left, isRoot: false), Visit(binary.Right, isRoot: false)),
         Call call => VisitCall(call, isRoot),
-        Conditional { WhenFalse: Constant { IsZero: true } } guarded when isRoot && _guard is null => VisitGuarded(guarded),
+        Conditional { WhenFalse: Variable or Constant } guarded when isRoot && _guard is null => VisitGuarded(guarded),
 
         // Anything inside another conditional stays where it is: hoisting it would evaluate it when not taken.
         _ => expression,
     };
 
-    /// <summary>A statement inside a branch, <c>v = taken ? e : 0</c>: e is normalised with guarded temporaries.</summary>
+    /// <summary>A statement inside a branch, <c>v = taken ? e : 0</c> or <c>v_1 = taken ? e : v</c>: e is normalised with guarded temporaries.</summary>
     private Expr VisitGuarded(Conditional guarded)
     {
         _guard = guarded.Condition;

@@ -16,15 +16,18 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// </summary>
 internal static class ReverseModeDifferentiator
 {
+    /// <summary>Differentiates <paramref name="body"/>, the single-assignment form of <paramref name="method"/>, whose value is <paramref name="result"/>.</summary>
     public static (GradientProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Differentiate(
         MethodModel method,
+        EquatableArray<Assignment> body,
+        string result,
         CancellationToken cancellationToken = default)
     {
-        var names = new NameAllocator(method.Parameters.Select(p => p.Name).Concat(method.Body.Select(a => a.Target)));
-        var live = LiveAssignments(method.Body, method.Result);
+        var names = new NameAllocator(method.Parameters.Select(p => p.Name).Concat(body.Select(a => a.Target)));
+        var live = LiveAssignments(body, result);
         var active = ActiveVariables(method, live);
         var forward = CallNormalizer.Normalize(live, active, names);
-        var adjoints = new AdjointNames(method.Result, names);
+        var adjoints = new AdjointNames(result, names);
         var backward = new List<BackwardStatement>();
         var declared = new HashSet<string>();
         var missing = new List<SymbolicDerivative.MissingPartial>();
@@ -38,7 +41,7 @@ internal static class ReverseModeDifferentiator
                 continue;
             }
 
-            bool isResult = assignment.Target == method.Result;
+            bool isResult = assignment.Target == result;
             if (!isResult && !declared.Contains(adjoints.Of(assignment.Target)))
             {
                 // Every use of this value had a zero partial (v − v, 0 · v): its adjoint is 0, and so is
@@ -50,7 +53,16 @@ internal static class ReverseModeDifferentiator
 
             foreach (string input in ExpressionFacts.Variables(assignment.Value).Where(active.Contains))
             {
+                int missingBefore = missing.Count;
                 var partial = SymbolicDerivative.Of(assignment.Value, input, assignment.Target, missing);
+                if (missing.Count > missingBefore)
+                {
+                    // No gradient comes of it, but the input's own inputs are still visited, so that every call
+                    // missing a partial is reported at once, not one per build.
+                    declared.Add(adjoints.Of(input));
+                    continue;
+                }
+
                 if (partial is Constant { IsZero: true })
                 {
                     continue;
@@ -58,8 +70,8 @@ internal static class ReverseModeDifferentiator
 
                 string partialText = Notation.Partial(assignment.Target, input);
                 var chain = isResult
-                    ? Comment.Of(Notation.Partial(method.Result, input))
-                    : Comment.Of(Notation.Partial(method.Result, assignment.Target) + " · " + partialText);
+                    ? Comment.Of(Notation.Partial(result, input))
+                    : Comment.Of(Notation.Partial(result, assignment.Target) + " · " + partialText);
 
                 // A local partial worth naming gets its own line, as a textbook derivation would write it.
                 if (!isResult && !ExpressionFacts.IsAtom(partial))
@@ -75,7 +87,7 @@ internal static class ReverseModeDifferentiator
 
                 string adjoint = adjoints.Of(input);
                 bool accumulates = !declared.Add(adjoint);
-                string target = Notation.Partial(method.Result, input);
+                string target = Notation.Partial(result, input);
                 // The result's own partials are the first adjoints: ∂loss/∂a needs no chain to explain it.
                 var comment = isResult
                     ? Comment.Of(target)
@@ -93,13 +105,13 @@ internal static class ReverseModeDifferentiator
 
         var gradient = method.Parameters
             .Where(p => p.IsDifferentiated)
-            .Select(p => new GradientEntry(p.Name, GeneratedNames.Property(p.Name), GradientOf(p.Name, method.Result, declared, adjoints)))
+            .Select(p => new GradientEntry(p.Name, GeneratedNames.Property(p.Name), GradientOf(p.Name, result, declared, adjoints)))
             .ToEquatableArray();
 
         var gradientAdjoints = new HashSet<string>(gradient.Select(g => g.Value).OfType<Variable>().Select(v => v.Name));
         backward = InlineConstantAdjoints(backward, gradientAdjoints);
         var shared = CommonSubexpressions.Share(forward, backward, names, cancellationToken);
-        var program = new GradientProgram(method, Body(forward, shared).ToEquatableArray(), gradient, method.Result);
+        var program = new GradientProgram(method, Body(forward, shared).ToEquatableArray(), gradient, result);
         return (program, diagnostics);
     }
 

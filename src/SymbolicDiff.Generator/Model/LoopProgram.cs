@@ -16,6 +16,12 @@ internal sealed record DeclareReal(string Name, Expr Value) : Statement
 {
     /// <summary>The value is integer arithmetic, written as the user wrote it (<c>double half = n / 2;</c>).</summary>
     public bool IntegerCode { get; init; }
+
+    /// <summary>
+    /// Declared without a value (<c>double y;</c>): C# guarantees an assignment before any read, so the 0 is never
+    /// seen; single-assignment renaming lets the first assignment define it instead.
+    /// </summary>
+    public bool Unassigned { get; init; }
 }
 
 /// <summary><c>bool name = condition;</c>: an <c>if</c>'s condition, recorded so that the backward sweep takes the same branch.</summary>

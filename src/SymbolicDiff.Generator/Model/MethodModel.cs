@@ -24,7 +24,7 @@ internal sealed record ParameterModel(string Name, string TypeName, bool IsDiffe
     private readonly string? _output;
 }
 
-/// <summary>One single-assignment definition <c>double Target = Value;</c> (or <c>bool</c>) of the forward program.</summary>
+/// <summary>One single-assignment definition <c>double Target = Value;</c> (or <c>bool</c>) of a loop-free block, as <see cref="Differentiation.SingleAssignment"/> writes it.</summary>
 /// <param name="Target">The defined name: the user's local name for its first assignment, a fresh name for later ones.</param>
 /// <param name="SourceName">The user's name for this value (the local or parameter it came from), used in comments.</param>
 /// <param name="Value">The expression.</param>
@@ -49,18 +49,19 @@ internal sealed record Assignment(
 }
 
 /// <summary>
-/// The user's method after parsing: Roslyn-free, in single-assignment form, ready to be differentiated.
+/// The user's method after parsing: Roslyn-free, one structured program for every method (a loop-free method is
+/// one without a <see cref="ForLoop"/>), ready to be differentiated.
 /// </summary>
 /// <param name="Type">Where the method lives, to reopen its partial type.</param>
 /// <param name="MethodName">The method's name.</param>
 /// <param name="Parameters">All parameters, in declaration order.</param>
-/// <param name="Body">The straight-line forward program.</param>
-/// <param name="Result">The variable holding the returned value (a parameter, a local, or a hoisted temporary).</param>
+/// <param name="Statements">The body.</param>
+/// <param name="Result">The local holding the returned value (a user's local, or one named after the method).</param>
 internal sealed record MethodModel(
     TypeHierarchy Type,
     string MethodName,
     EquatableArray<ParameterModel> Parameters,
-    EquatableArray<Assignment> Body,
+    EquatableArray<Statement> Statements,
     string Result)
 {
     /// <summary>False for an instance method: its gradient is an instance method too, reading the same fields.</summary>
@@ -76,15 +77,6 @@ internal sealed record MethodModel(
     /// differs only in case (F and f): file names are compared ignoring case.
     /// </summary>
     public string HintNameTag { get; init; } = string.Empty;
-
-    /// <summary>
-    /// For a method with loops or vector parameters: its structured body (the straight-line
-    /// <see cref="Body"/> is then empty, and <see cref="Result"/> names the returned local).
-    /// </summary>
-    public EquatableArray<Statement> Statements { get; init; }
-
-    /// <summary>Whether the method has loops or vectors, and so goes through the structured path.</summary>
-    public bool HasLoops { get; init; }
 }
 
 /// <summary>A type that contains the method, from outermost to innermost.</summary>

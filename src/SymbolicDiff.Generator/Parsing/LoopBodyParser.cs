@@ -153,7 +153,7 @@ internal sealed partial class LoopBodyParser
         if (parser._result is null)
         {
             diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.LoopMethodStatement,
+                DiagnosticDescriptors.UnsupportedStatement,
                 LocationInfo.From(declaration.Identifier),
                 "A method that does not end with 'return'"));
             return null;
@@ -219,12 +219,13 @@ internal sealed partial class LoopBodyParser
             return;
         }
 
-        _returnValue = _names.Fresh("value");
+        _returnValue = _names.Fresh(ResultName);
         _returnFlag = _names.Fresh("returned");
         _claimed.Add(_returnValue);
         _claimed.Add(_returnFlag);
-        _top.Add(new DeclareReal(_returnValue, Constant.Zero));
-        _top.Add(new DeclareReal(_returnFlag, Constant.Zero));
+        // Both start at 0 (nothing returned yet); in single-assignment form their first guarded write defines them.
+        _top.Add(new DeclareReal(_returnValue, Constant.Zero) { Unassigned = true });
+        _top.Add(new DeclareReal(_returnFlag, Constant.Zero) { Unassigned = true });
     }
 
     private static bool ContainsReturn(IOperation operation) =>
@@ -293,7 +294,7 @@ internal sealed partial class LoopBodyParser
             case IReturnOperation { ReturnedValue: { } returned } returnOperation:
                 if (!isLast || _loopDepth > 0)
                 {
-                    Report(DiagnosticDescriptors.LoopMethodStatement, returnOperation.Syntax.GetFirstToken(), "A 'return' before the end of the method");
+                    Report(DiagnosticDescriptors.UnsupportedStatement, returnOperation.Syntax.GetFirstToken(), "A 'return' before the end of the method");
                     break;
                 }
 
@@ -310,13 +311,13 @@ internal sealed partial class LoopBodyParser
                 }
                 else
                 {
-                    _result = _names.Fresh("value");
+                    _result = _names.Fresh(ResultName);
                     output.Add(new DeclareReal(_result, value));
                 }
 
                 break;
 
-            case IBlockOperation nested when _loopDepth > 0 || _guard is not null || nested.Locals.IsEmpty:
+            case IBlockOperation nested:
                 ParseStatements(nested.Operations, output, isMethodBody: false);
                 break;
 
@@ -333,12 +334,15 @@ internal sealed partial class LoopBodyParser
                 break;
 
             default:
-                Report(DiagnosticDescriptors.LoopMethodStatement, statement.Syntax.GetFirstToken(), OperationDescriber.DescribeStatement(statement));
+                Report(DiagnosticDescriptors.UnsupportedStatement, statement.Syntax.GetFirstToken(), OperationDescriber.DescribeStatement(statement));
                 break;
         }
     }
 
     private static bool IsRealLocal(IOperation operation) => operation is ILocalReferenceOperation;
+
+    /// <summary>What the returned value is called when it is not a local: after the method (Loss → loss), so the gradient reads ∂loss/∂a.</summary>
+    private string ResultName => NameAllocator.ToCamelCase(_method.Name.TrimStart('@'));
 
     /// <summary>
     /// A loop counter keeps its name (sibling loops may all count with i, as in the user's code, since the generated
@@ -395,6 +399,14 @@ internal sealed partial class LoopBodyParser
             // The else branch runs where the enclosing branch does and this condition does not.
             var notTaken = new Not(new Variable(taken));
             _guard = outer is null ? notTaken : new Logical(LogicalOperator.And, outer, notTaken);
+            if (outer is Logical)
+            {
+                // In an else-if chain the guards would grow with every level: each compound one is recorded once.
+                string otherwise = _names.Fresh("otherwise");
+                _claimed.Add(otherwise);
+                output.Add(new DeclareBool(otherwise, _guard));
+                _guard = new Variable(otherwise);
+            }
             ParseBranch(branch.WhenFalse, output);
         }
 
@@ -419,19 +431,22 @@ internal sealed partial class LoopBodyParser
         if (initializer is null && local.Type.SpecialType == _real)
         {
             // double y; if (c) y = …; else y = …;  C# guarantees an assignment before any read, so 0 is never seen.
-            output.Add(new DeclareReal(NameOf(local), Constant.Zero));
+            output.Add(new DeclareReal(NameOf(local), Constant.Zero) { Unassigned = true });
             return;
         }
 
         if (initializer is null)
         {
-            Report(DiagnosticDescriptors.LoopMethodStatement, syntax.GetFirstToken(), $"The local '{local.Name}' declared without a value");
+            Report(DiagnosticDescriptors.UnsupportedStatement, syntax.GetFirstToken(), $"The local '{local.Name}' declared without a value");
             return;
         }
 
         if (local.IsRef)
         {
-            Report(DiagnosticDescriptors.LoopMethodStatement, syntax.GetFirstToken(), $"The ref local '{local.Name}'");
+            // A ref local writes through to what it aliases, which the transforms cannot follow.
+            var identifier = syntax is VariableDeclaratorSyntax refVariable ? LocationInfo.From(refVariable.Identifier) : LocationInfo.From(syntax);
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedLocalType, identifier, local.Name, "ref " + local.Type.ToDisplayString()));
+            _reportedLocals.Add(local);
             return;
         }
 
@@ -440,6 +455,12 @@ internal sealed partial class LoopBodyParser
         bool dead = local.IsConst || !IsRead(local);
         if (dead && (local.Type.SpecialType == _real || IsInteger(local.Type) || local.Type.SpecialType == SpecialType.System_Boolean))
         {
+            if (!local.IsConst)
+            {
+                // Not copied, but still read: what it holds must be supported (an 'out var' in it declares a local).
+                ParseDiscarded(local.Type, initializer.Value);
+            }
+
             return;
         }
 
@@ -457,17 +478,20 @@ internal sealed partial class LoopBodyParser
 
         if (IsInteger(local.Type))
         {
-            var assignments = AssignmentsTo(local).ToList();
+            // Assigned again where it was declared (not from inside a deeper loop): each assignment declares a new
+            // version (n, n_1, ...), so every value the backward sweep reads is still there. From a deeper loop only
+            // a step can reach it, which the backward sweep undoes (StepInteger).
+            var assignments = AssignmentsTo(local).Where(a => !IsReassignedInPlace(a, declarator)).ToList();
             if (assignments.Any(a => !IsIntegerStep(a, local)))
             {
-                Report(DiagnosticDescriptors.LoopMethodStatement, syntax.GetFirstToken(),
-                    $"Assigning the integer local '{local.Name}' again (integer locals are assigned once, or stepped with ++, --, += and -= by an amount that does not read them; counters only by their loop)");
+                Report(DiagnosticDescriptors.UnsupportedStatement, syntax.GetFirstToken(),
+                    $"Assigning the integer local '{local.Name}' inside a loop it was declared outside of (there it can only be stepped with ++, --, += and -= by an amount that does not read it; or declare it inside the loop)");
                 return;
             }
 
             if (assignments.Count > 0 && (_loopDepth > 0 || _guard is not null))
             {
-                Report(DiagnosticDescriptors.LoopMethodStatement, syntax.GetFirstToken(),
+                Report(DiagnosticDescriptors.UnsupportedStatement, syntax.GetFirstToken(),
                     $"Stepping the integer local '{local.Name}' declared inside a loop or an 'if' (declare a running index once, before the loops: int {local.Name} = 0;)");
                 return;
             }
@@ -492,7 +516,7 @@ internal sealed partial class LoopBodyParser
             // A bool local is a condition recorded once, like an if's.
             if (AssignmentsTo(local).Any())
             {
-                Report(DiagnosticDescriptors.LoopMethodStatement, syntax.GetFirstToken(), $"Assigning the bool local '{local.Name}' again (bool locals are assigned once)");
+                Report(DiagnosticDescriptors.UnsupportedStatement, syntax.GetFirstToken(), $"Assigning the bool local '{local.Name}' again (bool locals are assigned once)");
                 return;
             }
 
@@ -508,13 +532,26 @@ internal sealed partial class LoopBodyParser
         Report(DiagnosticDescriptors.UnsupportedLocalType, syntax.GetFirstToken(), local.Name, local.Type.ToDisplayString());
     }
 
+    // Ref locals, reported at their declaration: their uses are not reported again.
+    private readonly HashSet<ILocalSymbol> _reportedLocals = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Parses a value nobody reads, for its diagnostics only: whatever it would add to the program is dropped.</summary>
+    private void ParseDiscarded(ITypeSymbol type, IOperation value)
+    {
+        var output = _currentOutput;
+        _currentOutput = new List<Statement>();
+        _statementValue = value;
+        _ = type.SpecialType == SpecialType.System_Boolean ? ParseCondition(value) : IsInteger(type) ? ParseInteger(value) : ParseReal(value);
+        _currentOutput = output;
+    }
+
     /// <summary><c>Span&lt;double&gt; h = stackalloc double[n];</c> or <c>double[] h = new double[n];</c>, at the top level.</summary>
     private void ParseBuffer(ILocalSymbol local, IVariableInitializerOperation initializer, List<Statement> output)
     {
         if (_guard is not null && _loopDepth == 0)
         {
             _buffers.Add(local);
-            Report(DiagnosticDescriptors.LoopMethodStatement, initializer.Value.Syntax.GetFirstToken(),
+            Report(DiagnosticDescriptors.UnsupportedStatement, initializer.Value.Syntax.GetFirstToken(),
                 $"Declaring the buffer '{local.Name}' inside an 'if' (declare it once, before the 'if', and write it in the branch)");
             return;
         }
@@ -522,7 +559,7 @@ internal sealed partial class LoopBodyParser
         if (_loopDepth > 0)
         {
             _buffers.Add(local); // known as a buffer, so that its uses are not reported again
-            Report(DiagnosticDescriptors.LoopMethodStatement, initializer.Value.Syntax.GetFirstToken(),
+            Report(DiagnosticDescriptors.UnsupportedStatement, initializer.Value.Syntax.GetFirstToken(),
                 $"Declaring the buffer '{local.Name}' inside a loop (declare it once, before the loop, and overwrite it)");
             return;
         }
@@ -548,7 +585,8 @@ internal sealed partial class LoopBodyParser
 
         if (sizeOperation is null)
         {
-            Report(DiagnosticDescriptors.LoopMethodStatement, initializer.Syntax.GetFirstToken(),
+            _buffers.Add(local); // known as a buffer, so that its uses are not reported again
+            Report(DiagnosticDescriptors.UnsupportedStatement, initializer.Syntax.GetFirstToken(),
                 $"The buffer '{local.Name}' initialized this way (supported: stackalloc double[n] or new double[n])");
             return;
         }
@@ -593,6 +631,93 @@ internal sealed partial class LoopBodyParser
         _ => false,
     };
 
+    /// <summary>The innermost loop around <paramref name="operation"/> within the method, or null.</summary>
+    private ILoopOperation? EnclosingLoop(IOperation operation)
+    {
+        for (var parent = operation.Parent; parent is not null && !ReferenceEquals(parent, _root); parent = parent.Parent)
+        {
+            if (parent is ILoopOperation loop)
+            {
+                return loop;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether an assignment to an integer local is in the same loop (or none) as its declaration.</summary>
+    private bool IsReassignedInPlace(IOperation assignment, IOperation declaration) =>
+        ReferenceEquals(EnclosingLoop(assignment), EnclosingLoop(declaration));
+
+    /// <summary>
+    /// <c>n = e</c>, <c>n += e</c>, <c>n %= e</c>, <c>n++</c> ... on an integer local, where it was declared: a new version
+    /// <c>int n_1 = e;</c> (in a branch, <c>branch ? e : n</c>) that later reads see. False when the target is not such a local.
+    /// </summary>
+    private bool TryParseIntegerReassignment(IOperation operation, List<Statement> output)
+    {
+        var target = operation switch
+        {
+            IIncrementOrDecrementOperation step => step.Target,
+            IAssignmentOperation assignment => assignment.Target,
+            _ => null,
+        };
+        ISymbol symbol;
+        ITypeSymbol type;
+        if (target is IParameterReferenceOperation { Parameter: var parameter } && IsInteger(parameter.Type) && EnclosingLoop(operation) is null)
+        {
+            // A parameter is a local the caller initialised: assigned outside loops, it gets versions like one.
+            (symbol, type) = (parameter, parameter.Type);
+        }
+        else if (target is ILocalReferenceOperation { Local: var local } && IsInteger(local.Type) && !local.IsRef &&
+                 local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken) is { } declarationSyntax &&
+                 _semanticModel.GetOperation(declarationSyntax, _cancellationToken) is { } declaration &&
+                 IsReassignedInPlace(operation, declaration))
+        {
+            (symbol, type) = (local, local.Type);
+        }
+        else
+        {
+            return false;
+        }
+
+        var current = new Variable(symbol is ILocalSymbol named ? NameOf(named) : IntegerParameterName((IParameterSymbol)symbol));
+        Expr? value = operation switch
+        {
+            IIncrementOrDecrementOperation step => new Binary(step.Kind == OperationKind.Increment ? BinaryOperator.Add : BinaryOperator.Subtract, current, Constant.One),
+            ISimpleAssignmentOperation simple => ParseInteger(simple.Value),
+            ICompoundAssignmentOperation { OperatorMethod: null } compound when IntegerOperator(compound.OperatorKind) is { } op =>
+                ParseInteger(compound.Value) is { } right ? new Binary(op, current, right) : null,
+            _ => Unsupported(operation),
+        };
+        if (value is null)
+        {
+            return true;
+        }
+
+        string version = _names.Fresh(symbol.Name);
+        _claimed.Add(version);
+        if (symbol is ILocalSymbol versioned)
+        {
+            _localNames[versioned] = version;
+        }
+        else
+        {
+            _parameterVersions[(IParameterSymbol)symbol] = version;
+        }
+
+        output.Add(new DeclareInteger(version, IntegerKeyword(type), _guard is null ? value : new Conditional(_guard, value, current)));
+        return true;
+    }
+
+    // The current version of each integer parameter assigned in the body (n, then n_1 after n += 2).
+    private readonly Dictionary<IParameterSymbol, string> _parameterVersions = new(SymbolEqualityComparer.Default);
+
+    private string IntegerParameterName(IParameterSymbol parameter) =>
+        _parameterVersions.TryGetValue(parameter, out var version) ? version : parameter.Name;
+
+    private static BinaryOperator? IntegerOperator(BinaryOperatorKind kind) =>
+        kind == BinaryOperatorKind.Remainder ? BinaryOperator.Remainder : ToBinaryOperator(kind);
+
     /// <summary>A step of a running integer index (see <see cref="StepInteger"/>); false when the target is not an integer local.</summary>
     private bool TryParseIntegerStep(IOperation operation, List<Statement> output)
     {
@@ -625,7 +750,7 @@ internal sealed partial class LoopBodyParser
     {
         _statementValue = null;
         string source = operation.Syntax.ToString();
-        if (TryParseIntegerStep(operation, output))
+        if (TryParseIntegerReassignment(operation, output) || TryParseIntegerStep(operation, output))
         {
             return;
         }
@@ -634,8 +759,11 @@ internal sealed partial class LoopBodyParser
         {
             case ISimpleAssignmentOperation assignment:
             {
+                // Both sides are read even when one is not supported, so that every problem is reported at once.
                 var target = ParseTarget(assignment.Target);
-                var value = target is null ? null : ParseReal(assignment.Value);
+                var value = target is null && assignment.Target is ILocalReferenceOperation { Local.Type: var type } && IsInteger(type)
+                    ? null // reported at its declaration, which says what integer locals may do
+                    : ParseReal(assignment.Value);
                 if (target is not null && value is not null)
                 {
                     output.Add(new AssignReal(target, Guarded(target, value), source));
@@ -668,17 +796,25 @@ internal sealed partial class LoopBodyParser
                 return;
             }
 
+            case IDeconstructionAssignmentOperation:
+                Report(DiagnosticDescriptors.UnsupportedStatement, operation.Syntax.GetFirstToken(), OperationDescriber.DescribeStatement(operation));
+                return;
+
             case ICompoundAssignmentOperation or IAssignmentOperation:
                 Unsupported(operation);
                 return;
 
             default:
-                Report(DiagnosticDescriptors.LoopMethodStatement, operation.Syntax.GetFirstToken(), OperationDescriber.DescribeStatement(operation));
+                Report(DiagnosticDescriptors.UnsupportedStatement, operation.Syntax, OperationDescriber.DescribeStatement(operation));
                 return;
         }
     }
 
-    /// <summary>What an assignment may write: a real local, or an element of a local buffer (never a parameter).</summary>
+    private string AssignmentTo(IOperation target) =>
+        "An assignment to " + OperationDescriber.DescribeAssignmentTarget(target) + " (only " + RealTypes.Keyword(_real) +
+        ", int, long and bool locals, " + RealTypes.Keyword(_real) + ", int and long parameters, and elements of local buffers can be assigned)";
+
+    /// <summary>What an assignment may write: a real local or parameter, or an element of a local buffer.</summary>
     private Expr? ParseTarget(IOperation target)
     {
         switch (target)
@@ -690,9 +826,8 @@ internal sealed partial class LoopBodyParser
                 // A real parameter is a local initialised by the caller: writing it is an ordinary assignment.
                 return new Variable(parameter.Parameter.Name);
 
-            case IParameterReferenceOperation parameter:
-                Report(DiagnosticDescriptors.LoopMethodStatement, target.Syntax.GetFirstToken(),
-                    $"Assigning the parameter '{parameter.Parameter.Name}' (copy it into a local first)");
+            case IParameterReferenceOperation:
+                Report(DiagnosticDescriptors.UnsupportedStatement, target.Syntax, AssignmentTo(target));
                 return null;
 
             case ILocalReferenceOperation local when IsInteger(local.Type):
@@ -704,7 +839,7 @@ internal sealed partial class LoopBodyParser
                 {
                     if (access.Vector is not ILocalReferenceOperation { Local: var buffer } || !_buffers.Contains(buffer))
                     {
-                        Report(DiagnosticDescriptors.LoopMethodStatement, target.Syntax.GetFirstToken(),
+                        Report(DiagnosticDescriptors.UnsupportedStatement, target.Syntax.GetFirstToken(),
                             $"Writing into '{access.Vector.Syntax}', which is not a local buffer of this method (inputs are read-only, so that no output can alias them)");
                         return null;
                     }
@@ -713,7 +848,11 @@ internal sealed partial class LoopBodyParser
                     return index is null ? null : new Element(buffer.Name, index);
                 }
 
-                Report(DiagnosticDescriptors.LoopMethodStatement, target.Syntax.GetFirstToken(), $"Assigning '{target.Syntax}'");
+                if (target is not ILocalReferenceOperation { Local: var reported } || !_reportedLocals.Contains(reported))
+                {
+                    Report(DiagnosticDescriptors.UnsupportedStatement, target.Syntax, AssignmentTo(target));
+                }
+
                 return null;
         }
     }
@@ -1061,9 +1200,12 @@ internal sealed partial class LoopBodyParser
             case ILocalReferenceOperation local when IsInteger(local.Type):
                 return new Variable(NameOf(local.Local));
             case IParameterReferenceOperation parameter when IsInteger(parameter.Type):
-                return new Variable(parameter.Parameter.Name);
+                return new Variable(IntegerParameterName(parameter.Parameter));
             case IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field when IsInteger(field.Type):
                 return new External(MemberCode(field.Field, field.Instance));
+            case IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Arguments.IsEmpty: true } property
+                when IsInteger(property.Type) && property.Property.GetMethod is not null:
+                return new External(MemberCode(property.Property, property.Instance));
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } instance, Arguments.IsEmpty: true }
                 when ElementType(instance.Type) is not null && VectorName(instance) is { } vector:
                 return new Member(new Variable(vector), "Length");
@@ -1110,7 +1252,15 @@ internal sealed partial class LoopBodyParser
                 bool integers = IsInteger(comparison.LeftOperand.Type) && IsInteger(comparison.RightOperand.Type);
                 var left = integers ? ParseInteger(comparison.LeftOperand) : ParseReal(comparison.LeftOperand);
                 var right = integers ? ParseInteger(comparison.RightOperand) : ParseReal(comparison.RightOperand);
-                return left is null || right is null ? null : new Comparison(op, integers ? AsReal(left) : left, integers ? AsReal(right) : right);
+                if (left is null || right is null)
+                {
+                    return null;
+                }
+
+                // +x < x is x < x once parsed: false for every x, and written so C# does not warn (CS1718).
+                return op is ComparisonOperator.Less or ComparisonOperator.Greater && left.Equals(right)
+                    ? new BoolConstant(false)
+                    : new Comparison(op, integers ? AsReal(left) : left, integers ? AsReal(right) : right);
             }
 
             case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
@@ -1331,6 +1481,11 @@ internal sealed partial class LoopBodyParser
 
     private Expr? Unsupported(IOperation operation)
     {
+        if (operation is ILocalReferenceOperation { Local: var reported } && _reportedLocals.Contains(reported))
+        {
+            return null;
+        }
+
         Report(DiagnosticDescriptors.UnsupportedExpression, operation.Syntax, OperationDescriber.Describe(operation));
         return null;
     }

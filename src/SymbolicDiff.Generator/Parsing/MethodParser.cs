@@ -108,37 +108,19 @@ internal static class MethodParser
             return new ParseResult(null, diagnostics);
         }
 
-        if (LoopBodyParser.NeedsLoopPath(bodyMethod, bodyDeclaration, differentiated))
+        if (!RealTypes.IsReal(method.ReturnType))
         {
-            var structured = LoopBodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, differentiated, calls, cancellationToken);
-            if (parameters is null || structured is null || diagnostics.Count > 0)
-            {
-                return new ParseResult(null, diagnostics);
-            }
-
-            var loopModel = new MethodModel(type, method.Name, parameters.ToEquatableArray(), EquatableArray<Assignment>.Empty, structured.Value.Result)
-            {
-                HintNameTag = HintNameTag(method, siblings),
-                IsStatic = method.IsStatic,
-                RealType = RealTypes.Keyword(RealTypes.Of(method)),
-                Statements = structured.Value.Statements,
-                HasLoops = true,
-            };
-            return Result(loopModel, diagnostics, bodyDeclaration, calls);
+            // Reported above (SD0009): a body computing in another type would only repeat it in other words.
+            return new ParseResult(null, diagnostics);
         }
 
-        var body = BodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, differentiated, calls, cancellationToken);
-        if (parameters is null || body is null || diagnostics.Count > 0)
+        var structured = LoopBodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, differentiated, calls, cancellationToken);
+        if (parameters is null || structured is null || diagnostics.Count > 0)
         {
             return new ParseResult(null, diagnostics);
         }
 
-        if (SizeLimits.CheckParsed(body.Value.Body, bodyDeclaration, method.Name, diagnostics))
-        {
-            return new ParseResult(null, diagnostics);
-        }
-
-        var model = new MethodModel(type, method.Name, parameters.ToEquatableArray(), body.Value.Body, body.Value.Result)
+        var model = new MethodModel(type, method.Name, parameters.ToEquatableArray(), structured.Value.Statements, structured.Value.Result)
         {
             HintNameTag = HintNameTag(method, siblings),
             IsStatic = method.IsStatic,

@@ -28,22 +28,17 @@ partial class Single
         float a = 1f / (1f + exp);
         bool branch = a > 0.5f;
         float sqrt = branch ? global::System.MathF.Sqrt(w * w + 1f) : 0f;
-        float a_1 = branch ? a * sqrt : 0f;
-        float a_2 = branch ? a_1 : a;
-        float u = 1f + a_2 * a_2;
+        float a_1 = branch ? a * sqrt : a;
+        float u = 1f + a_1 * a_1;
         float neuron = global::System.MathF.Log(u) + global::System.MathF.Max(z, 0f) / 3f;
 
         // Backward sweep: the chain rule, from the result back to the parameters.
         float dNeuron_du = 1f / u; // ∂neuron/∂u
         float dNeuron_dz = (z > 0f ? 1f : z < 0f ? 0f : 0.5f) / 3f; // ∂neuron/∂z
-        float du_da_2 = 2f * a_2; // ∂u/∂a_2
-        float dNeuron_da_2 = dNeuron_du * du_da_2; // ∂neuron/∂a_2 = ∂neuron/∂u · ∂u/∂a_2
-        float da_2_da_1 = branch ? 1f : 0f; // ∂a_2/∂a_1
-        float dNeuron_da_1 = dNeuron_da_2 * da_2_da_1; // ∂neuron/∂a_1 = ∂neuron/∂a_2 · ∂a_2/∂a_1
-        float da_2_da = branch ? 0f : 1f; // ∂a_2/∂a
-        float dNeuron_da = dNeuron_da_2 * da_2_da; // ∂neuron/∂a = ∂neuron/∂a_2 · ∂a_2/∂a
-        float da_1_da = branch ? sqrt : 0f; // ∂a_1/∂a
-        dNeuron_da += dNeuron_da_1 * da_1_da; // ∂neuron/∂a += ∂neuron/∂a_1 · ∂a_1/∂a
+        float du_da_1 = 2f * a_1; // ∂u/∂a_1
+        float dNeuron_da_1 = dNeuron_du * du_da_1; // ∂neuron/∂a_1 = ∂neuron/∂u · ∂u/∂a_1
+        float da_1_da = branch ? sqrt : 1f; // ∂a_1/∂a
+        float dNeuron_da = dNeuron_da_1 * da_1_da; // ∂neuron/∂a = ∂neuron/∂a_1 · ∂a_1/∂a
         float da_1_dsqrt = branch ? a : 0f; // ∂a_1/∂sqrt
         float dNeuron_dsqrt = dNeuron_da_1 * da_1_dsqrt; // ∂neuron/∂sqrt = ∂neuron/∂a_1 · ∂a_1/∂sqrt
         float dsqrt_dw = branch ? w / sqrt : 0f; // ∂sqrt/∂w

@@ -107,11 +107,7 @@ public class AnalysisTests
                 new ParameterModel("x", "double[]", true) { ElementType = "double" },
                 new ParameterModel("w", "double[]", true) { ElementType = "double" },
             }.ToEquatableArray(),
-            EquatableArray<Assignment>.Empty, "s")
-        {
-            Statements = statements.ToEquatableArray(),
-            HasLoops = true,
-        };
+            statements.ToEquatableArray(), "s");
 
     private static ForLoop Loop(params Statement[] body) =>
         new("i", "int", Constant.Zero, new Variable("n"), body.ToEquatableArray());

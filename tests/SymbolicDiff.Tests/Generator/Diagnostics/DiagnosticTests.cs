@@ -15,7 +15,7 @@ public class DiagnosticTests
 {
     // The fixed second halves of the statement and expression messages (SD0004, SD0005, SD0006).
     private const string StatementsSupported =
-        " is not supported in a [Differentiable] method; supported statements are local declarations, assignments (=, +=, -=, *=, /=, ++, --), if/else and return";
+        " is not supported in a [Differentiable] method; supported statements are declarations of double, float, int, long and bool locals and of buffers (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=, ++, --) to them and to buffer elements, if/else, for/foreach/while loops, and return anywhere";
 
     private const string ExpressionsSupported =
         " is not supported in a [Differentiable] method; supported expressions are double arithmetic (+, -, *, /, unary -), integer arithmetic, ?:, literals and constants, parameters, locals, fields and properties of this object or static ones, and calls of functions with a known derivative";
@@ -43,7 +43,8 @@ public class DiagnosticTests
     public void Every_descriptor_has_an_id_title_message_the_category_and_error_severity()
     {
         var descriptors = DiagnosticDescriptors.All.ToList();
-        var expectedIds = Enumerable.Range(1, 23).Select(n => $"SD{n:0000}").Append("SD9999");
+        // SD0019 (a statement in a method with loops) was folded into SD0004 when the two parsers became one.
+        var expectedIds = Enumerable.Range(1, 23).Where(n => n != 19).Select(n => $"SD{n:0000}").Append("SD9999");
         Assert.Equal(expectedIds, descriptors.Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal));
 
         foreach (var descriptor in descriptors)
@@ -196,23 +197,18 @@ public class DiagnosticTests
             $"The '{keyword}' loop cannot be differentiated: " + reason + LoopsSupported);
     }
 
-    // ----- SD0019 ----------------------------------------------------------------------------------------
-
-    private const string LoopMethodStatementsSupported =
-        " is not supported in a [Differentiable] method with loops or vectors; supported there: declarations of double, int and buffer locals (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=) to double locals and buffer elements, if/else (holding any of these), for/foreach/while loops, and return, at the end or anywhere before it";
+    // ----- SD0004 in loops ----------------------------------------------------------------------------------
 
     public static TheoryData<string, string> UnsupportedLoopStatements => new()
     {
         { "if (x[i] > 0) { Span<double> h = [|stackalloc|] double[2]; h[0] = s; }", "Declaring the buffer 'h' inside a loop (declare it once, before the loop, and overwrite it)" },
-        { "int [|k|] = i; k++; s += x[k];", "Stepping the integer local 'k' declared inside a loop or an 'if' (declare a running index once, before the loops: int k = 0;)" },
-        { "int [|k|] = i; k = 2 * k; s += x[k / 2];", "Assigning the integer local 'k' again (integer locals are assigned once, or stepped with ++, --, += and -= by an amount that does not read them; counters only by their loop)" },
         { "[|x|][i] = 0;", "Writing into 'x', which is not a local buffer of this method (inputs are read-only, so that no output can alias them)" },
         { "Span<double> h = [|stackalloc|] double[2]; h[0] = s;", "Declaring the buffer 'h' inside a loop (declare it once, before the loop, and overwrite it)" },
     };
 
     [Theory]
     [MemberData(nameof(UnsupportedLoopStatements))]
-    public void SD0019_statement_in_a_loop_method(string statement, string description)
+    public void SD0004_statement_in_a_loop(string statement, string description)
     {
         DiagnosticAssert.Single(
             InC($$"""
@@ -228,12 +224,35 @@ public class DiagnosticTests
                     return s;
                 }
             """),
-            "SD0019",
-            description + LoopMethodStatementsSupported);
+            "SD0004",
+            description + StatementsSupported);
     }
 
     [Fact]
-    public void SD0019_buffer_declared_inside_an_if()
+    public void SD0004_an_integer_declared_outside_a_loop_is_only_stepped_inside_it()
+    {
+        DiagnosticAssert.Single(
+            InC("""
+                [Differentiable]
+                public static double F(Span<double> x)
+                {
+                    double s = 0;
+                    int [|k|] = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        k = 2 * i;
+                        s += x[k / 2];
+                    }
+
+                    return s;
+                }
+            """),
+            "SD0004",
+            "Assigning the integer local 'k' inside a loop it was declared outside of (there it can only be stepped with ++, --, += and -= by an amount that does not read it; or declare it inside the loop)" + StatementsSupported);
+    }
+
+    [Fact]
+    public void SD0004_buffer_declared_inside_an_if()
     {
         DiagnosticAssert.Single(
             InC("""
@@ -251,8 +270,8 @@ public class DiagnosticTests
                     return s;
                 }
             """),
-            "SD0019",
-            "Declaring the buffer 'h' inside an 'if' (declare it once, before the 'if', and write it in the branch)" + LoopMethodStatementsSupported);
+            "SD0004",
+            "Declaring the buffer 'h' inside an 'if' (declare it once, before the 'if', and write it in the branch)" + StatementsSupported);
     }
 
     // ----- SD0004 ----------------------------------------------------------------------------------------
@@ -347,7 +366,7 @@ public class DiagnosticTests
                 }
             """),
             "SD0004",
-            "An assignment to the field 's_total' ('s_total') (only double, int, long and bool locals and parameters can be assigned)" + StatementsSupported);
+            "An assignment to the field 's_total' ('s_total') (only double, int, long and bool locals, double, int and long parameters, and elements of local buffers can be assigned)" + StatementsSupported);
     }
 
     [Fact]
@@ -363,7 +382,7 @@ public class DiagnosticTests
                 }
             """),
             "SD0004",
-            "An assignment to the parameter 'f' of type 'float' ('f') (only double, int, long and bool locals and parameters can be assigned)" + StatementsSupported);
+            "An assignment to the parameter 'f' of type 'float' ('f') (only double, int, long and bool locals, double, int and long parameters, and elements of local buffers can be assigned)" + StatementsSupported);
     }
 
     // ----- SD0005 ----------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ public class DifferentiatorTests
     // ---- The worked example -----------------------------------------------------------------------------
 
     /// <summary>z = x·w + b; a = σ(z); loss = (a − y)², differentiated with respect to w and b.</summary>
-    private static MethodModel NeuronModel() => Method(
+    private static StraightLineMethod NeuronModel() => Method(
         "Loss",
         new[] { Parameter("x", false), Parameter("w", true), Parameter("b", true), Parameter("y", false) },
         "loss",
@@ -266,13 +266,13 @@ public class DifferentiatorTests
         };
 
         // A constant for the undeclared parameter is fine...
-        var (fine, fineDiagnostics) = ReverseModeDifferentiator.Differentiate(Method(
+        var (fine, fineDiagnostics) = Run(Method(
             "R", new[] { Parameter("x", true), Parameter("k", false) }, "r", Assign("r", CallOf(onlyFirst, X, K))));
         Assert.NotNull(fine);
         Assert.Empty(fineDiagnostics);
 
         // ...an argument that depends on x is not.
-        var (program, diagnostics) = ReverseModeDifferentiator.Differentiate(Method(
+        var (program, diagnostics) = Run(Method(
             "R", new[] { Parameter("x", true), Parameter("k", false) }, "r", Assign("r", CallOf(onlyFirst, K, Mul(X, X)))));
         Assert.Null(program);
         var diagnostic = Assert.Single(diagnostics);
@@ -345,16 +345,24 @@ public class DifferentiatorTests
 
     // ---- Building models ----------------------------------------------------------------------------------
 
-    private static GradientProgram Differentiate(MethodModel method)
+    /// <summary>A straight-line method as the single-assignment pass hands it to the straight-line transform.</summary>
+    private sealed record StraightLineMethod(MethodModel Model, EquatableArray<Assignment> Body, string Result);
+
+    private static (GradientProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Run(StraightLineMethod method) =>
+        ReverseModeDifferentiator.Differentiate(method.Model, method.Body, method.Result);
+
+    private static GradientProgram Differentiate(StraightLineMethod method)
     {
-        var (program, diagnostics) = ReverseModeDifferentiator.Differentiate(method);
+        var (program, diagnostics) = Run(method);
         Assert.Empty(diagnostics);
         Assert.NotNull(program);
         return program!;
     }
 
-    private static MethodModel Method(string name, ParameterModel[] parameters, string result, params Assignment[] body) =>
-        new(new TypeHierarchy(null, EquatableArray<ContainingType>.Empty), name, parameters.ToEquatableArray(), body.ToEquatableArray(), result);
+    private static StraightLineMethod Method(string name, ParameterModel[] parameters, string result, params Assignment[] body) =>
+        new(new MethodModel(new TypeHierarchy(null, EquatableArray<ContainingType>.Empty), name, parameters.ToEquatableArray(), EquatableArray<Statement>.Empty, result),
+            body.ToEquatableArray(),
+            result);
 
     private static ParameterModel Parameter(string name, bool differentiated) => new(name, "double", differentiated);
 

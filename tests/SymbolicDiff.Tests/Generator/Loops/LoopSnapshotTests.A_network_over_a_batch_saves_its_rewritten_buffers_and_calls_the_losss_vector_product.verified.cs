@@ -69,35 +69,35 @@ partial class Models
             double softmaxCrossEntropy = global::SymbolicDiff.Losses.SoftmaxCrossEntropy(logits, r % classes);
             total += softmaxCrossEntropy;
         }
-        double value = total / (double)rows;
+        double network = total / (double)rows;
 
         // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
         dW1.Clear(); // the gradient is written, not accumulated: start from 0
         dB1.Clear(); // the gradient is written, not accumulated: start from 0
         dW2.Clear(); // the gradient is written, not accumulated: start from 0
-        var dValue_dhiddenStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(hidden.Length, stackalloc double[128]); // ∂value/∂hidden: on the stack up to 128 elements, pooled above
-        global::System.Span<double> dValue_dhidden = dValue_dhiddenStorage.Span;
-        var dValue_dlogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[128]); // ∂value/∂logits: on the stack up to 128 elements, pooled above
-        global::System.Span<double> dValue_dlogits = dValue_dlogitsStorage.Span;
-        // double value = total / (double)rows;
-        double dValue_dtotal = 1 / (double)rows; // ∂value/∂total
+        var dNetwork_dhiddenStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(hidden.Length, stackalloc double[128]); // ∂network/∂hidden: on the stack up to 128 elements, pooled above
+        global::System.Span<double> dNetwork_dhidden = dNetwork_dhiddenStorage.Span;
+        var dNetwork_dlogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[128]); // ∂network/∂logits: on the stack up to 128 elements, pooled above
+        global::System.Span<double> dNetwork_dlogits = dNetwork_dlogitsStorage.Span;
+        // double network = total / (double)rows;
+        double dNetwork_dtotal = 1 / (double)rows; // ∂network/∂total
         for (int r = rows - 1; r >= 0; r--)
         {
             // total += softmaxCrossEntropy;
-            double dValue_dsoftmaxCrossEntropy = dValue_dtotal; // ∂value/∂softmaxCrossEntropy = ∂value/∂total · ∂total/∂softmaxCrossEntropy
+            double dNetwork_dsoftmaxCrossEntropy = dNetwork_dtotal; // ∂network/∂softmaxCrossEntropy = ∂network/∂total · ∂total/∂softmaxCrossEntropy
             // double softmaxCrossEntropy = global::SymbolicDiff.Losses.SoftmaxCrossEntropy(logits, r % classes);
-            global::SymbolicDiff.Losses.SoftmaxCrossEntropyLogitsGradient(logits, r % classes, dValue_dsoftmaxCrossEntropy, dValue_dlogits); // ∂value/∂logits += ∂value/∂softmaxCrossEntropy · ∂softmaxCrossEntropy/∂logits, a vector-Jacobian product
+            global::SymbolicDiff.Losses.SoftmaxCrossEntropyLogitsGradient(logits, r % classes, dNetwork_dsoftmaxCrossEntropy, dNetwork_dlogits); // ∂network/∂logits += ∂network/∂softmaxCrossEntropy · ∂softmaxCrossEntropy/∂logits, a vector-Jacobian product
             for (int k = classes - 1; k >= 0; k--)
             {
                 // logits[k] = z;
                 logits[k] = saved.Pop(); // logits[k] as it was before this assignment
-                double dValue_dz = dValue_dlogits[k]; // ∂value/∂z = ∂value/∂logits[k] · ∂logits[k]/∂z
-                dValue_dlogits[k] = 0.0; // logits[k] was overwritten here: its earlier value does not reach the result through it
+                double dNetwork_dz = dNetwork_dlogits[k]; // ∂network/∂z = ∂network/∂logits[k] · ∂logits[k]/∂z
+                dNetwork_dlogits[k] = 0.0; // logits[k] was overwritten here: its earlier value does not reach the result through it
                 for (int j = hiddenCount - 1; j >= 0; j--)
                 {
                     // z += w2[k * hiddenCount + j] * hidden[j];
-                    dW2[k * hiddenCount + j] += dValue_dz * hidden[j]; // ∂value/∂w2[k * hiddenCount + j] += ∂value/∂z · ∂z/∂w2[k * hiddenCount + j]
-                    dValue_dhidden[j] += dValue_dz * w2[k * hiddenCount + j]; // ∂value/∂hidden[j] += ∂value/∂z · ∂z/∂hidden[j]
+                    dW2[k * hiddenCount + j] += dNetwork_dz * hidden[j]; // ∂network/∂w2[k * hiddenCount + j] += ∂network/∂z · ∂z/∂w2[k * hiddenCount + j]
+                    dNetwork_dhidden[j] += dNetwork_dz * w2[k * hiddenCount + j]; // ∂network/∂hidden[j] += ∂network/∂z · ∂z/∂hidden[j]
                 }
             }
             for (int j = hiddenCount - 1; j >= 0; j--)
@@ -105,22 +105,22 @@ partial class Models
                 // hidden[j] = global::System.Math.Tanh(a);
                 double hiddenValue = hidden[j]; // the value this assignment gave hidden[j]
                 hidden[j] = saved.Pop(); // hidden[j] as it was before this assignment
-                double dValue_da = dValue_dhidden[j] * (1 - hiddenValue * hiddenValue); // ∂value/∂a = ∂value/∂hidden[j] · ∂hidden[j]/∂a
-                dValue_dhidden[j] = 0.0; // hidden[j] was overwritten here: its earlier value does not reach the result through it
+                double dNetwork_da = dNetwork_dhidden[j] * (1 - hiddenValue * hiddenValue); // ∂network/∂a = ∂network/∂hidden[j] · ∂hidden[j]/∂a
+                dNetwork_dhidden[j] = 0.0; // hidden[j] was overwritten here: its earlier value does not reach the result through it
                 for (int c = d - 1; c >= 0; c--)
                 {
                     // a += w1[j * d + c] * features[r * d + c];
-                    dW1[j * d + c] += dValue_da * features[r * d + c]; // ∂value/∂w1[j * d + c] += ∂value/∂a · ∂a/∂w1[j * d + c]
+                    dW1[j * d + c] += dNetwork_da * features[r * d + c]; // ∂network/∂w1[j * d + c] += ∂network/∂a · ∂a/∂w1[j * d + c]
                 }
                 // double a = b1[j];
-                dB1[j] += dValue_da; // ∂value/∂b1[j] += ∂value/∂a · ∂a/∂b1[j]
+                dB1[j] += dNetwork_da; // ∂network/∂b1[j] += ∂network/∂a · ∂a/∂b1[j]
             }
         }
 
         saved.Dispose();
-        dValue_dhiddenStorage.Dispose();
-        dValue_dlogitsStorage.Dispose();
-        return value;
+        dNetwork_dhiddenStorage.Dispose();
+        dNetwork_dlogitsStorage.Dispose();
+        return network;
     }
 
     /// <summary>Computes <see cref="Network(double[], double[], double[], double[])"/> and its gradient with respect to <c>w1</c>, <c>b1</c>, <c>w2</c>, returned as a struct. Allocates one array per vector parameter; for training loops, use the overload that writes into spans.</summary>

@@ -32,23 +32,23 @@ partial class Models
         {
             z += weights[i] * x[i];
         }
-        double value = global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogits(z, y);
+        double logistic = global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogits(z, y);
 
         // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
         dWeights.Clear(); // the gradient is written, not accumulated: start from 0
-        // double value = global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogits(z, y);
-        double dValue_dz = global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogitsLogitDerivative(z, y); // ∂value/∂z
+        // double logistic = global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogits(z, y);
+        double dLogistic_dz = global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogitsLogitDerivative(z, y); // ∂logistic/∂z
         for (int i = x.Length - 1; i >= 0; i--)
         {
             // z += weights[i] * x[i];
-            dWeights[i] += dValue_dz * x[i]; // ∂value/∂weights[i] += ∂value/∂z · ∂z/∂weights[i]
+            dWeights[i] += dLogistic_dz * x[i]; // ∂logistic/∂weights[i] += ∂logistic/∂z · ∂z/∂weights[i]
         }
         // double z = bias;
-        double dValue_dbias = dValue_dz; // ∂value/∂bias = ∂value/∂z · ∂z/∂bias
-        dBias = dValue_dbias; // ∂value/∂bias
+        double dLogistic_dbias = dLogistic_dz; // ∂logistic/∂bias = ∂logistic/∂z · ∂z/∂bias
+        dBias = dLogistic_dbias; // ∂logistic/∂bias
         if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dBias, 1), (global::System.ReadOnlySpan<double>)dWeights)) throw new global::System.ArgumentException("dBias must be a variable of its own, not another gradient output or one of its elements (dWeights): one gradient would overwrite the other.", nameof(dBias));
 
-        return value;
+        return logistic;
     }
 
     /// <summary>Computes <see cref="Logistic(double[], double[], double, double)"/> and its gradient with respect to <c>weights</c>, <c>bias</c>, returned as a struct. Allocates one array per vector parameter; for training loops, use the overload that writes into spans.</summary>

@@ -18,33 +18,23 @@ partial class Branches
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static HuberGradient HuberWithGradient(double residual, double delta)
     {
-        double dResidual;
-        double dDelta;
         // Forward sweep: the method's own computation.
-        double value = 0.0;
-        double returned = 0.0;
         double magnitude = global::System.Math.Abs(residual);
         bool branch = magnitude <= delta;
-        if (branch) value = 0.5 * residual * residual;
-        if (branch) returned = 1.0;
+        double huber_1 = branch ? 0.5 * residual * residual : 0.0;
+        double returned = branch ? 1.0 : 0.0;
         bool running = returned == 0;
-        if (running) value = delta * (magnitude - 0.5 * delta);
-        if (running) returned = 1.0;
+        double huber = running ? delta * (magnitude - 0.5 * delta) : huber_1;
 
         // Backward sweep: the chain rule, from the result back to the parameters.
-        double dValue_dvalue = 1.0; // ∂value/∂value = 1: the seed of the backward sweep
-        // if (running) value = delta * (magnitude - 0.5 * delta);
-        double dValue_ddelta = running ? dValue_dvalue * (magnitude - 0.5 * delta - 0.5 * delta) : 0.0; // ∂value/∂delta = ∂value/∂value · ∂value/∂delta
-        double dValue_dmagnitude = running ? dValue_dvalue * delta : 0.0; // ∂value/∂magnitude = ∂value/∂value · ∂value/∂magnitude
-        dValue_dvalue *= running ? 0.0 : 1.0; // ∂value/∂value (earlier value)
-        // if (branch) value = 0.5 * residual * residual;
-        double dValue_dresidual = branch ? dValue_dvalue * residual : 0.0; // ∂value/∂residual = ∂value/∂value · ∂value/∂residual
-        dValue_dvalue *= branch ? 0.0 : 1.0; // ∂value/∂value (earlier value)
-        // double magnitude = global::System.Math.Abs(residual);
-        dValue_dresidual += dValue_dmagnitude * (residual > 0 ? 1.0 : residual < 0 ? -1.0 : residual); // ∂value/∂residual += ∂value/∂magnitude · ∂magnitude/∂residual
-        dResidual = dValue_dresidual; // ∂value/∂residual
-        dDelta = dValue_ddelta; // ∂value/∂delta
+        double dHuber_ddelta = running ? magnitude - 0.5 * delta - 0.5 * delta : 0.0; // ∂huber/∂delta
+        double dHuber_dmagnitude = running ? delta : 0.0; // ∂huber/∂magnitude
+        double dHuber_dhuber_1 = running ? 0.0 : 1.0; // ∂huber/∂huber_1
+        double dhuber_1_dresidual = branch ? residual : 0.0; // ∂huber_1/∂residual
+        double dHuber_dresidual = dHuber_dhuber_1 * dhuber_1_dresidual; // ∂huber/∂residual = ∂huber/∂huber_1 · ∂huber_1/∂residual
+        double dmagnitude_dresidual = residual > 0 ? 1.0 : residual < 0 ? -1.0 : residual; // ∂magnitude/∂residual
+        dHuber_dresidual += dHuber_dmagnitude * dmagnitude_dresidual; // ∂huber/∂residual += ∂huber/∂magnitude · ∂magnitude/∂residual
 
-        return new HuberGradient(value, dResidual, dDelta);
+        return new HuberGradient(huber, dHuber_dresidual, dHuber_ddelta);
     }
 }
