@@ -97,7 +97,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedLocalType = Error(
         "SD0015",
         "Local of an unsupported type",
-        "Local '{0}' is of type '{1}'; locals of a [Differentiable] method are double (float in a float method), bool, int or long, and in a method with loops or vectors Span<double> or double[] buffers too");
+        "Local '{0}' is of type '{1}'; locals of a [Differentiable] method are double (float in a float method), bool, int or long, and Span<double> or double[] buffers (stackalloc double[n], new double[n])");
 
     public static readonly DiagnosticDescriptor GradientNameClash = Error(
         "SD0016",
@@ -117,7 +117,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor SelectedCalleeParameter = Error(
         "SD0021",
         "Argument for a parameter a [Differentiable] callee does not differentiate",
-        "'{0}' does not differentiate its parameter '{1}' (it is not in its [Differentiable] list), but the argument passed for it depends on a differentiated parameter, and '{0}' cannot be differentiated at the call: that needs a body of double locals and one return in this project, and, in a method with loops, a call outside any if; add '{1}' to the parameters '{0}' differentiates, or write its body that way");
+        "'{0}' does not differentiate its parameter '{1}' (it is not in its [Differentiable] list), but the argument passed for it depends on a differentiated parameter, and '{0}' cannot be differentiated at the call: that needs a body of double locals and one return in this project; add '{1}' to the parameters '{0}' differentiates, or write its body that way");
 
     public static readonly DiagnosticDescriptor ExpressionTooDeep = Error(
         "SD0022",

@@ -21,7 +21,7 @@ internal static class DerivativeDeclarationReader
     /// <summary>The reason the method's [Derivative] declaration cannot be used, or null when it is valid.</summary>
     public static string? Validate(IMethodSymbol method)
     {
-        if (method.Parameters.Any(p => Parsing.LoopBodyParser.ElementType(p.Type) is not null))
+        if (method.Parameters.Any(p => Parsing.BodyParser.ElementType(p.Type) is not null))
         {
             ReadVectorCallable(method, out string? vectorError);
             return vectorError;
@@ -72,7 +72,7 @@ internal static class DerivativeDeclarationReader
             }
 
             var parameterType = method.Parameters[index].Type;
-            var element = Parsing.LoopBodyParser.ElementType(parameterType);
+            var element = Parsing.BodyParser.ElementType(parameterType);
             if (element is null || !SymbolEqualityComparer.Default.Equals(element, method.ReturnType))
             {
                 error = $"'{parameterName}' must be a span of {method.ReturnType.ToDisplayString()} to have a vector-Jacobian derivative";

@@ -46,7 +46,7 @@ internal static class DifferentiableCallees
             method.Name,
             method.Parameters.Select(p => p.Name).ToEquatableArray(),
             method.Parameters
-                .Select(p => LoopBodyParser.IsRealVector(p.Type, real) && (names.Count == 0 || names.Contains(p.Name))
+                .Select(p => BodyParser.IsRealVector(p.Type, real) && (names.Count == 0 || names.Contains(p.Name))
                     ? type + "." + GeneratedNames.VectorJacobianProduct(method.Name, p.Name)
                     : null)
                 .ToEquatableArray());

@@ -114,7 +114,7 @@ internal static class MethodParser
             return new ParseResult(null, diagnostics);
         }
 
-        var structured = LoopBodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, differentiated, calls, cancellationToken);
+        var structured = BodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, differentiated, calls, cancellationToken);
         if (parameters is null || structured is null || diagnostics.Count > 0)
         {
             return new ParseResult(null, diagnostics);
@@ -252,7 +252,7 @@ internal static class MethodParser
                 differentiated.Contains(p.Name),
                 DefaultValueText(p))
             {
-                ElementType = LoopBodyParser.ElementType(p.Type)?.ToDisplayString(),
+                ElementType = BodyParser.ElementType(p.Type)?.ToDisplayString(),
                 Output = outputs[index],
             })
             .ToList();
@@ -297,7 +297,7 @@ internal static class MethodParser
         if (names.Count == 0)
         {
             var all = new HashSet<string>(method.Parameters
-                .Where(p => (p.Type.SpecialType == RealTypes.Of(method) || LoopBodyParser.IsRealVector(p.Type, RealTypes.Of(method))) && p.RefKind == RefKind.None)
+                .Where(p => (p.Type.SpecialType == RealTypes.Of(method) || BodyParser.IsRealVector(p.Type, RealTypes.Of(method))) && p.RefKind == RefKind.None)
                 .Select(p => p.Name));
             if (all.Count == 0)
             {
@@ -328,7 +328,7 @@ internal static class MethodParser
                     method.Name,
                     parameterList));
             }
-            else if (parameter.Type.SpecialType != RealTypes.Of(method) && !LoopBodyParser.IsRealVector(parameter.Type, RealTypes.Of(method)))
+            else if (parameter.Type.SpecialType != RealTypes.Of(method) && !BodyParser.IsRealVector(parameter.Type, RealTypes.Of(method)))
             {
                 diagnostics.Add(DiagnosticInfo.Create(
                     DiagnosticDescriptors.ParameterNotDouble,

@@ -33,47 +33,6 @@ internal static class SizeLimits
     public const int MaxMethodNodes = 25_000;
 
     /// <summary>
-    /// The most expression nodes the parsed straight-line body may expand to. Each early return and branch
-    /// guards what follows with the conditions before it, so a body small in syntax can expand a lot, and its
-    /// differentiation grows faster still (see the README's "Limits").
-    /// </summary>
-    public const int MaxParsedNodes = 30_000;
-
-    /// <summary>
-    /// Reports SD0023 at the method when its parsed body (every assignment's value, shared subexpressions counted
-    /// each time they occur) has more than <see cref="MaxParsedNodes"/> nodes; counts iteratively and stops at the bound.
-    /// </summary>
-    public static bool CheckParsed(IEnumerable<Assignment> body, MethodDeclarationSyntax declaration, string methodName, List<DiagnosticInfo> diagnostics)
-    {
-        int nodes = 0;
-        var stack = new Stack<Expr>();
-        foreach (var assignment in body)
-        {
-            stack.Push(assignment.Value);
-            while (stack.Count > 0)
-            {
-                if (++nodes > MaxParsedNodes)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(
-                        DiagnosticDescriptors.MethodTooLarge,
-                        LocationInfo.From(declaration.Identifier),
-                        methodName,
-                        "its early returns and if/else branches expand to more than " + MaxParsedNodes.ToString(CultureInfo.InvariantCulture) +
-                        " expression nodes (each guards what follows with the conditions before it)"));
-                    return true;
-                }
-
-                foreach (var child in ExpressionFacts.Children(stack.Pop()))
-                {
-                    stack.Push(child);
-                }
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>
     /// Reports SD0022 at every outermost expression nested deeper than <see cref="MaxExpressionDepth"/>, and
     /// SD0023 at the method when its body has more than <see cref="MaxMethodNodes"/> nodes; returns whether it reported.
     /// </summary>

@@ -317,7 +317,7 @@ public class CompositionTests
 
     private static string SelectedCalleeMessage(string callee, string parameter) =>
         $"'{callee}' does not differentiate its parameter '{parameter}' (it is not in its [Differentiable] list), but the argument passed for it depends on a differentiated parameter, " +
-        $"and '{callee}' cannot be differentiated at the call: that needs a body of double locals and one return in this project, and, in a method with loops, a call outside any if; " +
+        $"and '{callee}' cannot be differentiated at the call: that needs a body of double locals and one return in this project; " +
         $"add '{parameter}' to the parameters '{callee}' differentiates, or write its body that way";
 
     [Theory]

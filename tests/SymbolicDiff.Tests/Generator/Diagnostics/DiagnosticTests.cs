@@ -476,7 +476,7 @@ public class DiagnosticTests
                     return [|square|](x);
                 }
             """),
-            new ExpectedDiagnostic("SD0015", "Local 'square' is of type 'System.Func<double, double>'; locals of a [Differentiable] method are double (float in a float method), bool, int or long, and in a method with loops or vectors Span<double> or double[] buffers too"),
+            new ExpectedDiagnostic("SD0015", "Local 'square' is of type 'System.Func<double, double>'; locals of a [Differentiable] method are double (float in a float method), bool, int or long, and Span<double> or double[] buffers (stackalloc double[n], new double[n])"),
             new ExpectedDiagnostic("SD0006", "'Func.Invoke'" + FunctionsSupported));
     }
 
@@ -492,7 +492,7 @@ public class DiagnosticTests
                     return x * [|n|];
                 }
             """),
-            new ExpectedDiagnostic("SD0015", "Local 'n' is of type 'float'; locals of a [Differentiable] method are double (float in a float method), bool, int or long, and in a method with loops or vectors Span<double> or double[] buffers too"),
+            new ExpectedDiagnostic("SD0015", "Local 'n' is of type 'float'; locals of a [Differentiable] method are double (float in a float method), bool, int or long, and Span<double> or double[] buffers (stackalloc double[n], new double[n])"),
             new ExpectedDiagnostic("SD0005", "The local 'n' of type 'float' ('n')" + ExpressionsSupported));
     }
 
@@ -979,7 +979,7 @@ public class DiagnosticTests
                 }
             """),
             "SD0015",
-            $"Local '{name}' is of type '{type}'; locals of a [Differentiable] method are double (float in a float method), bool, int or long, and in a method with loops or vectors Span<double> or double[] buffers too");
+            $"Local '{name}' is of type '{type}'; locals of a [Differentiable] method are double (float in a float method), bool, int or long, and Span<double> or double[] buffers (stackalloc double[n], new double[n])");
     }
 
     // ----- SD0016 ----------------------------------------------------------------------------------------
@@ -1042,7 +1042,7 @@ public class DiagnosticTests
             """,
             new ExpectedDiagnostic("SD0001", "'F' is virtual: its generated gradient could not follow overrides; [Differentiable] supports static methods and non-virtual instance methods"),
             new ExpectedDiagnostic("SD0003", "The 'while' loop cannot be differentiated: this form has no bound the generator can read" + LoopsSupported),
-            new ExpectedDiagnostic("SD0015", "Local 'steps' is of type 'float'; locals of a [Differentiable] method are double (float in a float method), bool, int or long, and in a method with loops or vectors Span<double> or double[] buffers too"),
+            new ExpectedDiagnostic("SD0015", "Local 'steps' is of type 'float'; locals of a [Differentiable] method are double (float in a float method), bool, int or long, and Span<double> or double[] buffers (stackalloc double[n], new double[n])"),
             new ExpectedDiagnostic("SD0005", "The '%' operator ('x % 2')" + ExpressionsSupported),
             new ExpectedDiagnostic("SD0006", "'Math.CopySign'" + FunctionsSupported));
     }

@@ -5,7 +5,7 @@ using CsCheck;
 namespace SymbolicDiff.Tests.Generator.Properties;
 
 // Random [Differentiable] methods with loops and vectors for LoopGradientPropertyTests: a small syntax tree of the
-// language the loop path supports (see LoopBodyParser), CsCheck generators for it (so that failures shrink), and
+// language the structured parser supports (see BodyParser), CsCheck generators for it (so that failures shrink), and
 // rendering to C#.
 //
 // As in RandomPrograms, the tree is context-free: a variable, an element read, a write target, a loop bound or a

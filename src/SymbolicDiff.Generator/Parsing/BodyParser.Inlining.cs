@@ -7,11 +7,11 @@ using SymbolicDiff.Generator.Model;
 namespace SymbolicDiff.Generator.Parsing;
 
 /// <summary>
-/// Stacked layers in a method with loops, as <see cref="BodyParser"/> does them: a [Differentiable] callee that
+/// Stacked layers: a [Differentiable] callee that
 /// selected some parameters, given a value that may vary for another one, is read in place at the call (its
 /// locals and arguments become locals of the caller) when its body is straight-line; any other is SD0021 at the call.
 /// </summary>
-internal sealed partial class LoopBodyParser
+internal sealed partial class BodyParser
 {
     private readonly HashSet<string> _differentiated = new();
     private readonly Dictionary<IParameterSymbol, Expr> _inlinedArguments = new(SymbolEqualityComparer.Default);

@@ -14,12 +14,15 @@ using static SymbolicDiff.Generator.Parsing.OperationFacts;
 namespace SymbolicDiff.Generator.Parsing;
 
 /// <summary>
-/// Parses the body of a method with loops or vector parameters into the structured IR of
-/// <see cref="Statement"/>s: every loop brought to <c>for (int i = a; i &lt; b; i++)</c>, compound
-/// assignments expanded, integer code (counts, strides, indices) kept apart from the real arithmetic that
-/// is differentiated. Unlike <see cref="BodyParser"/> it does not rename: a loop-carried sum stays one variable.
+/// The one parser of [Differentiable] bodies: walks the <see cref="IOperation"/> tree (semantics, not text) into
+/// the structured IR of <see cref="Statement"/>s, for every method. Every loop is brought to
+/// <c>for (int i = a; i &lt; b; i++)</c>, compound assignments are expanded, an <c>if</c> becomes a recorded condition
+/// and guarded assignments, a return before the end becomes recorded writes, and integer code (counts, strides,
+/// indices) is kept apart from the real arithmetic that is differentiated. Real variables stay mutable (a
+/// loop-carried sum is one variable); an integer assigned again gets a new version. Every unsupported construct is
+/// reported where it stands, and the walk goes on.
 /// </summary>
-internal sealed partial class LoopBodyParser
+internal sealed partial class BodyParser
 {
     private readonly IMethodSymbol _method;
     private readonly SemanticModel _semanticModel;
@@ -47,7 +50,7 @@ internal sealed partial class LoopBodyParser
     private string? _result;
     private readonly List<Statement> _top = new();
 
-    private LoopBodyParser(IMethodSymbol method, SemanticModel semanticModel, IEnumerable<string> reserved, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    private BodyParser(IMethodSymbol method, SemanticModel semanticModel, IEnumerable<string> reserved, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         _method = method;
         _semanticModel = semanticModel;
@@ -68,26 +71,6 @@ internal sealed partial class LoopBodyParser
             when span.ContainingNamespace?.ToDisplayString() == "System" => span.TypeArguments[0],
         _ => null,
     };
-
-    /// <summary>
-    /// Whether the method must take the structured path: a loop in its body, a differentiated vector
-    /// parameter, or a vector parameter its body reads. Other methods keep the straight-line path, with its
-    /// if/else and early returns.
-    /// </summary>
-    public static bool NeedsLoopPath(IMethodSymbol method, MethodDeclarationSyntax declaration, IEnumerable<string> differentiated)
-    {
-        var vectors = new HashSet<string>(method.Parameters.Where(p => ElementType(p.Type) is not null).Select(p => p.Name));
-        if (differentiated.Any(vectors.Contains))
-        {
-            return true;
-        }
-
-        SyntaxNode? body = (SyntaxNode?)declaration.Body ?? declaration.ExpressionBody;
-        return body is not null && (body.DescendantNodes().Any(n =>
-            n is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax ||
-            (n is IdentifierNameSyntax identifier && vectors.Contains(identifier.Identifier.ValueText))) ||
-            body.DescendantNodes().OfType<ReturnStatementSyntax>().Count() > 1);
-    }
 
     /// <summary>The single declarator of <c>int i = a;</c> (one variable, with a value), or null.</summary>
     private static IVariableDeclaratorOperation? SingleDeclarator(IOperation? operation) =>
@@ -127,7 +110,7 @@ internal sealed partial class LoopBodyParser
         var reserved = method.Parameters.Select(p => p.Name)
             .Concat(block.Descendants().OfType<IVariableDeclaratorOperation>().Select(d => d.Symbol.Name))
             .Concat(new[] { method.Name });
-        var parser = new LoopBodyParser(method, semanticModel, reserved, diagnostics, cancellationToken);
+        var parser = new BodyParser(method, semanticModel, reserved, diagnostics, cancellationToken);
         parser._root = block;
         parser._differentiated.UnionWith(differentiated);
         parser._calls = calls;
