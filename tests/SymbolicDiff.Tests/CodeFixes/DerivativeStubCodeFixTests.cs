@@ -46,6 +46,10 @@ public class DerivativeStubCodeFixTests
 
         Assert.Equal("Declare ∂Cube/∂v with [Derivative] (a stub to write)", fixedCode.Title);
         Assert.Equal(expected, fixedCode.Sources[0]);
+
+        // The page shows what the fix writes: the same lines, indentation aside.
+        string shown = DiagnosticDocsTests.CodeUnder(Page("SD0006"), "## Code fix")!;
+        Assert.Contains(Unindented(shown).TrimEnd('\n'), Unindented(fixedCode.Sources[0]), StringComparison.Ordinal);
         await fixedCode.ShouldBuildCleanAsync();
 
         // Unwritten, the stub stops the gradient rather than letting it be wrong.
@@ -193,6 +197,8 @@ public class DerivativeStubCodeFixTests
 
         Assert.Empty(actions);
     }
+
+    private static string Unindented(string code) => string.Join("\n", code.Split('\n').Select(line => line.Trim()));
 
     /// <summary>The source with the stub's throwing body replaced by <paramref name="body"/>, as the user would write it.</summary>
     private static string FillIn(string source, string stub, string body)
