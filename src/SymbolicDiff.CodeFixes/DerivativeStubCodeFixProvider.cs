@@ -144,7 +144,7 @@ public sealed class DerivativeStubCodeFixProvider : BatchCodeFixProvider<Derivat
                 }
 
                 string indentation = SyntaxHelpers.Indentation(declaration, text);
-                string attributeName = AttributeName(semanticModel, declaration.SpanStart);
+                string attributeName = SyntaxHelpers.AttributeName(semanticModel, declaration.SpanStart, "Derivative", SymbolicDiffNames.DerivativeAttribute);
                 var taken = new HashSet<string>(function.ContainingType.MemberNames);
                 var attributes = new List<AttributeListSyntax>();
                 var stubs = new List<MemberDeclarationSyntax>();
@@ -153,14 +153,11 @@ public sealed class DerivativeStubCodeFixProvider : BatchCodeFixProvider<Derivat
                     string name = Unique(function.Parameters.Length == 1 ? function.Name + "Derivative" : function.Name + "By" + Pascal(parameter.Name), taken);
                     string parameterName = SyntaxHelpers.SourceName(parameter, declaration);
                     string arguments = function.Parameters.Length == 1 ? $"nameof({name})" : $"nameof({parameterName}), nameof({name})";
-                    attributes.Add(SyntaxFactory.ParseCompilationUnit($"[{attributeName}({arguments})]class C{{}}")
-                        .DescendantNodes().OfType<AttributeListSyntax>().Single()
-                        .WithLeadingTrivia(SyntaxFactory.Whitespace(indentation))
-                        .WithTrailingTrivia(SyntaxFactory.EndOfLine(endOfLine)));
+                    attributes.Add(SyntaxHelpers.AttributeList($"{attributeName}({arguments})", indentation, endOfLine));
                     stubs.Add(Stub(function, declaration, parameter, name, indentation, endOfLine));
                 }
 
-                editor.ReplaceNode(declaration, (current, _) => WithAttributes((MethodDeclarationSyntax)current, attributes, indentation));
+                editor.ReplaceNode(declaration, (current, _) => SyntaxHelpers.WithAttributeLists((MethodDeclarationSyntax)current, attributes, indentation));
                 editor.InsertAfter(StubAnchor(declaration, function), stubs);
             }
 
@@ -188,20 +185,6 @@ public sealed class DerivativeStubCodeFixProvider : BatchCodeFixProvider<Derivat
             .Append(indentation).Append("    ").Append($"throw new System.NotImplementedException(\"{name} is a stub: write {partial} in it.\");").Append(endOfLine)
             .ToString();
         return SyntaxFactory.ParseMemberDeclaration(stub)!;
-    }
-
-    /// <summary>The function, with the new [Derivative] attribute lists after its own (which keep its documentation comment first).</summary>
-    private static MethodDeclarationSyntax WithAttributes(MethodDeclarationSyntax method, List<AttributeListSyntax> attributes, string indentation)
-    {
-        if (method.AttributeLists.Count > 0)
-        {
-            return method.WithAttributeLists(method.AttributeLists.AddRange(attributes));
-        }
-
-        // No attribute yet: the method's leading trivia (documentation, indentation) moves to the first attribute.
-        var leading = method.GetLeadingTrivia();
-        attributes[0] = attributes[0].WithLeadingTrivia(leading);
-        return method.WithLeadingTrivia(SyntaxFactory.Whitespace(indentation)).WithAttributeLists(SyntaxFactory.List(attributes));
     }
 
     /// <summary>
@@ -237,13 +220,6 @@ public sealed class DerivativeStubCodeFixProvider : BatchCodeFixProvider<Derivat
     }
 
     private static bool HasDerivative(IMethodSymbol function) => SyntaxHelpers.HasAttribute(function, SymbolicDiffNames.DerivativeAttribute);
-
-    /// <summary><c>Derivative</c> where <c>using SymbolicDiff;</c> is in scope, else the qualified name.</summary>
-    private static string AttributeName(SemanticModel semanticModel, int position)
-    {
-        var bound = semanticModel.GetSpeculativeTypeInfo(position, SyntaxFactory.ParseTypeName("DerivativeAttribute"), SpeculativeBindingOption.BindAsTypeOrNamespace).Type;
-        return bound?.ToDisplayString() == SymbolicDiffNames.DerivativeAttribute ? "Derivative" : "SymbolicDiff.Derivative";
-    }
 
     private static string Unique(string name, HashSet<string> taken)
     {

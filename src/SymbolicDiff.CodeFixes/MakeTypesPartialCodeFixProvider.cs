@@ -87,32 +87,12 @@ public sealed class MakeTypesPartialCodeFixProvider : BatchCodeFixProvider<MakeT
             foreach (var span in group.SelectMany(fix => fix.Types).Distinct())
             {
                 var type = editor.OriginalRoot.FindNode(span, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<TypeDeclarationSyntax>().First();
-                editor.ReplaceNode(type, (current, _) => WithPartial((TypeDeclarationSyntax)current));
+                editor.ReplaceNode(type, (current, _) => SyntaxHelpers.WithPartial((TypeDeclarationSyntax)current));
             }
 
             solution = solution.WithDocumentSyntaxRoot(group.Key, editor.GetChangedRoot());
         }
 
         return solution;
-    }
-
-    /// <summary>The declaration with <c>partial</c> last among its modifiers, just before the keyword, where C# requires it.</summary>
-    private static TypeDeclarationSyntax WithPartial(TypeDeclarationSyntax type)
-    {
-        if (type.Modifiers.Any(SyntaxKind.PartialKeyword))
-        {
-            return type;
-        }
-
-        var partial = SyntaxFactory.Token(SyntaxKind.PartialKeyword).WithTrailingTrivia(SyntaxFactory.Space);
-        if (type.Modifiers.Count > 0)
-        {
-            return type.WithModifiers(type.Modifiers.Add(partial));
-        }
-
-        // No modifiers: the keyword's indentation (or comment) moves in front of 'partial'.
-        var keyword = type.Keyword;
-        partial = partial.WithLeadingTrivia(keyword.LeadingTrivia);
-        return type.ReplaceToken(keyword, keyword.WithLeadingTrivia()).WithModifiers(SyntaxFactory.TokenList(partial));
     }
 }

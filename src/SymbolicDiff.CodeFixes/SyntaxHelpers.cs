@@ -110,4 +110,55 @@ internal static class SyntaxHelpers
     /// <summary>The identifier of a parameter as written in source (with its @ if it has one).</summary>
     public static string SourceName(IParameterSymbol parameter, MethodDeclarationSyntax declaration) =>
         declaration.ParameterList.Parameters.FirstOrDefault(p => p.Identifier.ValueText == parameter.Name)?.Identifier.Text ?? parameter.Name;
+
+    /// <summary>The declaration with <c>partial</c> last among its modifiers, just before the keyword, where C# requires it.</summary>
+    public static TypeDeclarationSyntax WithPartial(TypeDeclarationSyntax type)
+    {
+        if (type.Modifiers.Any(SyntaxKind.PartialKeyword))
+        {
+            return type;
+        }
+
+        var partial = SyntaxFactory.Token(SyntaxKind.PartialKeyword).WithTrailingTrivia(SyntaxFactory.Space);
+        if (type.Modifiers.Count > 0)
+        {
+            return type.WithModifiers(type.Modifiers.Add(partial));
+        }
+
+        // No modifiers: the keyword's indentation (or comment) moves in front of 'partial'.
+        var keyword = type.Keyword;
+        partial = partial.WithLeadingTrivia(keyword.LeadingTrivia);
+        return type.ReplaceToken(keyword, keyword.WithLeadingTrivia()).WithModifiers(SyntaxFactory.TokenList(partial));
+    }
+
+    /// <summary>The method with <paramref name="attributes"/> after its own attribute lists (so its documentation comment stays first).</summary>
+    public static MethodDeclarationSyntax WithAttributeLists(MethodDeclarationSyntax method, IReadOnlyList<AttributeListSyntax> attributes, string indentation)
+    {
+        if (method.AttributeLists.Count > 0)
+        {
+            return method.WithAttributeLists(method.AttributeLists.AddRange(attributes));
+        }
+
+        // No attribute yet: the method's leading trivia (documentation, indentation) moves to the first attribute.
+        var lists = attributes.ToList();
+        lists[0] = lists[0].WithLeadingTrivia(method.GetLeadingTrivia());
+        return method.WithLeadingTrivia(SyntaxFactory.Whitespace(indentation)).WithAttributeLists(SyntaxFactory.List(lists));
+    }
+
+    /// <summary><c>[attribute]</c> on a line of its own at <paramref name="indentation"/>.</summary>
+    public static AttributeListSyntax AttributeList(string attribute, string indentation, string endOfLine) =>
+        SyntaxFactory.ParseCompilationUnit($"[{attribute}]class C{{}}")
+            .DescendantNodes().OfType<AttributeListSyntax>().Single()
+            .WithLeadingTrivia(SyntaxFactory.Whitespace(indentation))
+            .WithTrailingTrivia(SyntaxFactory.EndOfLine(endOfLine));
+
+    /// <summary>
+    /// <paramref name="shortName"/> (as <c>Derivative</c>) where it binds to <paramref name="attributeClass"/> at
+    /// <paramref name="position"/> (<c>using SymbolicDiff;</c> in scope), else the name qualified with its namespace.
+    /// </summary>
+    public static string AttributeName(SemanticModel semanticModel, int position, string shortName, string attributeClass)
+    {
+        var bound = semanticModel.GetSpeculativeTypeInfo(position, SyntaxFactory.ParseTypeName(shortName + "Attribute"), SpeculativeBindingOption.BindAsTypeOrNamespace).Type;
+        return bound?.ToDisplayString() == attributeClass ? shortName : attributeClass.Substring(0, attributeClass.LastIndexOf('.') + 1) + shortName;
+    }
 }

@@ -72,7 +72,7 @@ public class CodeFixAssemblyTests
     public void Every_provider_is_exported_for_CSharp_and_fixes_diagnostics_the_generator_or_analyzer_reports()
     {
         var providers = Providers();
-        Assert.Equal(5, providers.Count);
+        Assert.Equal(6, providers.Count);
         var ids = DiagnosticDescriptors.All.Select(d => d.Id).ToHashSet();
         foreach (var provider in providers)
         {
@@ -96,6 +96,7 @@ public class CodeFixAssemblyTests
             MakeTypesPartialCodeFixProvider.Key,
             DerivativeStubCodeFixProvider.UnknownFunctionKey,
             DerivativeStubCodeFixProvider.MissingPartialKey,
+            MarkDifferentiableCodeFixProvider.Key,
             RemoveDifferentiatedParameterCodeFixProvider.Key,
             SuppressResultIgnoresParameterCodeFixProvider.Key,
             AddDifferentiatedParameterCodeFixProvider.Key,

@@ -178,7 +178,7 @@ public class DerivativeStubCodeFixTests
     [Theory]
     [InlineData("Math.CopySign(x, 1.0)")] // declared in metadata: nothing to edit
     [InlineData("Mixed(x, 2)")] // takes an int: [Derivative] needs double parameters
-    public async Task No_stub_is_offered_for_a_function_that_cannot_declare_one_here(string call)
+    public async Task Neither_fix_is_offered_for_a_function_that_cannot_declare_a_derivative_here(string call)
     {
         string source = $$"""
             using System;
@@ -194,8 +194,10 @@ public class DerivativeStubCodeFixTests
             """;
 
         var (_, _, actions) = await CodeFixHarness.ActionsAsync(Provider, "SD0006", [source]);
+        var (_, _, marks) = await CodeFixHarness.ActionsAsync(new MarkDifferentiableCodeFixProvider(), "SD0006", [source]);
 
         Assert.Empty(actions);
+        Assert.Empty(marks);
     }
 
     private static string Unindented(string code) => string.Join("\n", code.Split('\n').Select(line => line.Trim()));
