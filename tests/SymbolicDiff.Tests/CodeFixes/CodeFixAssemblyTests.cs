@@ -89,6 +89,16 @@ public class CodeFixAssemblyTests
     }
 
     [Fact]
+    public void The_providers_compose_as_the_IDE_finds_them_through_MEF()
+    {
+        using var container = new System.Composition.Hosting.ContainerConfiguration().WithAssembly(CodeFixes).CreateContainer();
+
+        var exported = container.GetExports<CodeFixProvider>().Select(p => p.GetType().Name).Order(StringComparer.Ordinal);
+
+        Assert.Equal(Providers().Select(p => p.GetType().Name).Order(StringComparer.Ordinal), exported);
+    }
+
+    [Fact]
     public void The_equivalence_keys_are_unique_and_name_their_diagnostic()
     {
         string[] keys =

@@ -152,6 +152,20 @@ public class DerivativeStubCodeFixTests
     }
 
     [Fact]
+    public async Task A_float_function_gets_a_float_stub_and_the_files_line_endings()
+    {
+        const string source = "using System;\r\nusing SymbolicDiff;\r\n\r\npublic static partial class Model\r\n{\r\n" +
+                              "    public static float Cube(float v) => v * v * v;\r\n\r\n" +
+                              "    [Differentiable]\r\n    public static float F(float x) => 2 * Cube(x);\r\n}\r\n";
+
+        var fixedCode = await CodeFixHarness.FixAsync(Provider, "SD0006", DerivativeStubCodeFixProvider.UnknownFunctionKey, [source]);
+
+        Assert.Contains("    public static float CubeDerivative(float v) =>\r\n", fixedCode.Sources[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", fixedCode.Sources[0].Replace("\r\n", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        await fixedCode.ShouldBuildCleanAsync();
+    }
+
+    [Fact]
     public async Task A_stub_name_already_taken_gets_a_number()
     {
         const string source = """
