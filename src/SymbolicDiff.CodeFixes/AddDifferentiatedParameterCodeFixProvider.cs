@@ -14,18 +14,23 @@ using Microsoft.CodeAnalysis.Text;
 namespace SymbolicDiff.CodeFixes;
 
 /// <summary>
-/// SD0021 (the form SD0012 takes for a <c>[Differentiable(...)]</c> callee): adds the parameter to the callee's
-/// <c>[Differentiable(...)]</c> list, so that its gradient reports that partial too and the caller's gradient reads it.
-/// The names are kept in the callee's declaration order.
+/// SD0021 (the form SD0012 takes for a <c>[Differentiable(...)]</c> callee), and SD0012 itself where its callee is a
+/// <c>[Differentiable(...)]</c> method: adds the parameter to the callee's <c>[Differentiable(...)]</c> list, so that its
+/// gradient reports that partial too and the caller's gradient reads it. The names are kept in the callee's declaration
+/// order. (SD0012 about a callee with <c>[Derivative]</c> gets the stub of <see cref="DerivativeStubCodeFixProvider"/>.)
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddDifferentiatedParameterCodeFixProvider)), Shared]
 public sealed class AddDifferentiatedParameterCodeFixProvider : BatchCodeFixProvider<AddDifferentiatedParameterCodeFixProvider.Fix>
 {
-    /// <summary>The equivalence key of this fix.</summary>
+    /// <summary>The equivalence key of this fix of SD0021.</summary>
     public const string Key = "SymbolicDiff.SD0021.AddToDifferentiable";
 
+    /// <summary>The equivalence key of this fix of SD0012 about a [Differentiable(...)] callee.</summary>
+    public const string MissingPartialKey = "SymbolicDiff.SD0012.AddToDifferentiable";
+
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(SymbolicDiffNames.SelectedCalleeParameter);
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
+        ImmutableArray.Create(SymbolicDiffNames.SelectedCalleeParameter, SymbolicDiffNames.MissingPartialDerivative);
 
     /// <summary>One parameter to add to one callee's [Differentiable(...)] list.</summary>
     public sealed class Fix
@@ -82,7 +87,8 @@ public sealed class AddDifferentiatedParameterCodeFixProvider : BatchCodeFixProv
 
     private protected override string Title(Fix fix) => $"Add '{fix.Parameter}' to the parameters '{fix.Callee}' differentiates";
 
-    private protected override string EquivalenceKey(string diagnosticId) => Key;
+    private protected override string EquivalenceKey(string diagnosticId) =>
+        diagnosticId == SymbolicDiffNames.MissingPartialDerivative ? MissingPartialKey : Key;
 
     private protected override string FixAllTitle(string equivalenceKey) => "Add the parameters to the [Differentiable] lists of the callees";
 

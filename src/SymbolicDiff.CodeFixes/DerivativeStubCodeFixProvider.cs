@@ -100,7 +100,9 @@ public sealed class DerivativeStubCodeFixProvider : BatchCodeFixProvider<Derivat
         }
         else
         {
-            if (MessageArguments.Read(diagnostic) is not { Count: >= 2 } arguments ||
+            // SD0012 is about a function with [Derivative]; a [Differentiable(...)] callee gets its list extended instead.
+            if (!HasDerivative(function) ||
+                MessageArguments.Read(diagnostic) is not { Count: >= 2 } arguments ||
                 function.Parameters.FirstOrDefault(p => p.Name == arguments[1]) is not { } parameter ||
                 declaredPartials.ContainsKey(parameter.Name) || function.Parameters.Length < 2)
             {

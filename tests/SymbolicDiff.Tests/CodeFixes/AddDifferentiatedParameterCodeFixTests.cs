@@ -29,6 +29,32 @@ public class AddDifferentiatedParameterCodeFixTests
     }
 
     [Fact]
+    public async Task SD0012_about_a_differentiable_callee_gets_the_same_fix_and_no_stub()
+    {
+        // The generator words this case as SD0021; should SD0012 be reported for it, the fix is the same. The
+        // diagnostic is SD0021's, reissued as SD0012 with the same place and arguments.
+        string page = File.ReadAllText(Path.Combine(ReadmeExamplesTests.RepositoryRoot(), "docs", "diagnostics", "SD0021.md")).ReplaceLineEndings("\n");
+        string example = DiagnosticDocsTests.CodeUnder(page, DiagnosticDocsTests.ExampleHeading)!;
+        var solution = CodeFixHarness.CreateSolution(example);
+        var reported = (await CodeFixHarness.BuildAsync(solution)).Sd("SD0021").Single();
+        var asMissingPartial = Microsoft.CodeAnalysis.Diagnostic.Create(
+            SymbolicDiff.Generator.Diagnostics.DiagnosticDescriptors.Get("SD0012"), reported.Location, "Model.Scaled", "scale");
+        var document = CodeFixHarness.DocumentOf(solution, reported);
+
+        var actions = new List<Microsoft.CodeAnalysis.CodeActions.CodeAction>();
+        await Provider.RegisterCodeFixesAsync(new Microsoft.CodeAnalysis.CodeFixes.CodeFixContext(document, asMissingPartial, (a, _) => actions.Add(a), CancellationToken.None));
+        var stubs = new List<Microsoft.CodeAnalysis.CodeActions.CodeAction>();
+        await new DerivativeStubCodeFixProvider().RegisterCodeFixesAsync(new Microsoft.CodeAnalysis.CodeFixes.CodeFixContext(document, asMissingPartial, (a, _) => stubs.Add(a), CancellationToken.None));
+
+        var action = Assert.Single(actions);
+        Assert.Equal(AddDifferentiatedParameterCodeFixProvider.MissingPartialKey, action.EquivalenceKey);
+        var changed = Assert.Single((await action.GetOperationsAsync(CancellationToken.None)).OfType<Microsoft.CodeAnalysis.CodeActions.ApplyChangesOperation>()).ChangedSolution;
+        string fixedText = (await changed.GetDocument(document.Id)!.GetTextAsync()).ToString();
+        Assert.Equal(example.Replace("[Differentiable(nameof(x))]", "[Differentiable(nameof(x), nameof(scale))]", StringComparison.Ordinal), fixedText);
+        Assert.Empty(stubs);
+    }
+
+    [Fact]
     public async Task Fix_all_adds_each_parameter_once_to_a_callee_in_another_file()
     {
         const string callee = """

@@ -110,6 +110,7 @@ public class CodeFixAssemblyTests
             RemoveDifferentiatedParameterCodeFixProvider.Key,
             SuppressResultIgnoresParameterCodeFixProvider.Key,
             AddDifferentiatedParameterCodeFixProvider.Key,
+            AddDifferentiatedParameterCodeFixProvider.MissingPartialKey,
         ];
 
         Assert.Equal(keys.Length, keys.Distinct(StringComparer.Ordinal).Count());
