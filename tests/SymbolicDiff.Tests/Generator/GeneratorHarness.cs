@@ -19,7 +19,7 @@ internal static class GeneratorHarness
         .WithLanguageVersion(LanguageVersion.Latest)
         .WithDocumentationMode(DocumentationMode.Diagnose);
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
+    internal static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {
         // The running .NET's own assemblies plus the SymbolicDiff runtime: what a consumer compiles against.
         var trusted = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);

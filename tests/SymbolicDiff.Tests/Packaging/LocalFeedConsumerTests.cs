@@ -26,13 +26,18 @@ public class LocalFeedConsumerTests : IClassFixture<LocalFeedConsumerTests.Packe
     public LocalFeedConsumerTests(PackedPackage package) => _package = package;
 
     [Fact]
-    public void The_package_holds_the_runtime_for_each_target_framework_the_generator_the_licence_the_icon_and_the_notes()
+    public void The_package_holds_the_runtime_for_each_target_framework_the_generator_the_code_fixes_the_licence_the_icon_and_the_notes()
     {
         using var archive = ZipFile.OpenRead(_package.Path);
         var entries = archive.Entries.Select(e => e.FullName).ToList();
         Assert.Contains("lib/net8.0/SymbolicDiff.dll", entries);
         Assert.Contains("lib/net10.0/SymbolicDiff.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/SymbolicDiff.Generator.dll", entries);
+        // The IDE's code fixes beside the generator, in their own assembly (it needs Workspaces; the generator must not).
+        Assert.Contains("analyzers/dotnet/cs/SymbolicDiff.CodeFixes.dll", entries);
+        Assert.Equal(
+            ["analyzers/dotnet/cs/SymbolicDiff.CodeFixes.dll", "analyzers/dotnet/cs/SymbolicDiff.Generator.dll"],
+            entries.Where(e => e.StartsWith("analyzers/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.Contains("README.md", entries);
         Assert.Contains("LICENSE", entries);
         Assert.Contains("icon.png", entries);
@@ -69,7 +74,8 @@ public class LocalFeedConsumerTests : IClassFixture<LocalFeedConsumerTests.Packe
     {
         using var archive = ZipFile.OpenRead(_package.Path);
         var dlls = archive.Entries.Where(e => e.FullName.EndsWith(".dll", StringComparison.Ordinal)).ToList();
-        Assert.Equal(3, dlls.Count);
+        // lib/net8.0 and lib/net10.0, the generator and the code fixes.
+        Assert.Equal(4, dlls.Count);
         foreach (var dll in dlls)
         {
             using var stream = new MemoryStream();

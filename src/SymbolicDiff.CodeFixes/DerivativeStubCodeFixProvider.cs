@@ -1,0 +1,241 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Text;
+
+namespace SymbolicDiff.CodeFixes;
+
+/// <summary>
+/// SD0006 and SD0012: declares the missing derivative of a function of the user's own with <c>[Derivative]</c>
+/// and writes the derivative method it names, with the signature the generator requires (static, in the same
+/// type, taking the function's parameters, returning its type, as visible as the function or internal), next to
+/// the function. The stub's body is for the user to write: until then it throws <see cref="System.NotImplementedException"/>,
+/// so a gradient that needs it fails loudly instead of being silently wrong, and a TODO comment marks it.
+/// SD0006 declares a partial for every parameter; SD0012 the one reported.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DerivativeStubCodeFixProvider)), Shared]
+public sealed class DerivativeStubCodeFixProvider : BatchCodeFixProvider<DerivativeStubCodeFixProvider.Fix>
+{
+    /// <summary>The equivalence key of the fix of SD0006 (a function with no derivative).</summary>
+    public const string UnknownFunctionKey = "SymbolicDiff.SD0006.DeclareDerivativeStub";
+
+    /// <summary>The equivalence key of the fix of SD0012 (a partial missing from a function's [Derivative] list).</summary>
+    public const string MissingPartialKey = "SymbolicDiff.SD0012.DeclarePartialDerivativeStub";
+
+    /// <inheritdoc />
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
+        ImmutableArray.Create(SymbolicDiffNames.UnknownFunction, SymbolicDiffNames.MissingPartialDerivative);
+
+    /// <summary>Partials of one function to declare.</summary>
+    public sealed class Fix
+    {
+        internal Fix(DocumentId document, TextSpan function, string functionName, ImmutableArray<string> parameters)
+        {
+            Document = document;
+            Function = function;
+            FunctionName = functionName;
+            Parameters = parameters;
+        }
+
+        /// <summary>The document that declares the function (not necessarily the one with the call).</summary>
+        internal DocumentId Document { get; }
+
+        internal TextSpan Function { get; }
+
+        internal string FunctionName { get; }
+
+        /// <summary>The parameters whose partials to declare.</summary>
+        internal ImmutableArray<string> Parameters { get; }
+    }
+
+    private protected override async Task<Fix?> ReadAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var semanticModel = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null || semanticModel is null ||
+            SyntaxHelpers.NodeAt(root, diagnostic.Location.SourceSpan).FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } invocation ||
+            semanticModel.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary } called)
+        {
+            return null;
+        }
+
+        var function = called.OriginalDefinition;
+        var real = function.ReturnType.SpecialType;
+        bool declarable = function.IsStatic && !function.IsGenericMethod && function.Parameters.Length > 0 &&
+                          real is SpecialType.System_Double or SpecialType.System_Single &&
+                          function.Parameters.All(p => p.Type.SpecialType == real && p.RefKind == RefKind.None);
+        if (!declarable || SyntaxHelpers.SourceDeclaration(function, document.Project.Solution, cancellationToken) is not { } declared)
+        {
+            return null;
+        }
+
+        // A float method calls float functions, a double method double ones: a stub of the other type would be SD0011.
+        if (invocation.FirstAncestorOrSelf<MethodDeclarationSyntax>() is { } caller &&
+            semanticModel.GetDeclaredSymbol(caller, cancellationToken) is { } callerSymbol &&
+            SyntaxHelpers.HasAttribute(callerSymbol, SymbolicDiffNames.DifferentiableAttribute) &&
+            SyntaxHelpers.RealType(callerSymbol) != real)
+        {
+            return null;
+        }
+
+        var declaredPartials = DeclaredPartials(function);
+        ImmutableArray<string> parameters;
+        if (diagnostic.Id == SymbolicDiffNames.UnknownFunction)
+        {
+            if (HasDerivative(function) || SyntaxHelpers.HasAttribute(function, SymbolicDiffNames.DifferentiableAttribute))
+            {
+                return null;
+            }
+
+            parameters = function.Parameters.Select(p => p.Name).ToImmutableArray();
+        }
+        else
+        {
+            // SD0012 is about a function with [Derivative]; a [Differentiable(...)] callee gets its list extended instead.
+            if (!HasDerivative(function) ||
+                MessageArguments.Read(diagnostic) is not { Count: >= 2 } arguments ||
+                function.Parameters.FirstOrDefault(p => p.Name == arguments[1]) is not { } parameter ||
+                declaredPartials.ContainsKey(parameter.Name) || function.Parameters.Length < 2)
+            {
+                return null;
+            }
+
+            parameters = ImmutableArray.Create(parameter.Name);
+        }
+
+        return new Fix(declared.Document.Id, declared.Declaration.Span, function.ContainingType.Name + "." + function.Name, parameters);
+    }
+
+    private protected override string Title(Fix fix) => fix.Parameters.Length == 1
+        ? $"Declare ∂{Short(fix.FunctionName)}/∂{fix.Parameters[0]} with [Derivative] (a stub to write)"
+        : $"Declare the partial derivatives of '{fix.FunctionName}' with [Derivative] (stubs to write)";
+
+    private protected override string EquivalenceKey(string diagnosticId) =>
+        diagnosticId == SymbolicDiffNames.UnknownFunction ? UnknownFunctionKey : MissingPartialKey;
+
+    private protected override string FixAllTitle(string equivalenceKey) => "Declare the missing derivatives with [Derivative] (stubs to write)";
+
+    private protected override async Task<Solution> ApplyAsync(Solution solution, IReadOnlyList<Fix> fixes, CancellationToken cancellationToken)
+    {
+        foreach (var group in fixes.GroupBy(fix => fix.Document))
+        {
+            var document = solution.GetDocument(group.Key)!;
+            var semanticModel = (await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false))!;
+            var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
+            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+            string endOfLine = SyntaxHelpers.EndOfLine(text);
+            foreach (var perFunction in group.GroupBy(fix => fix.Function))
+            {
+                var declaration = editor.OriginalRoot.FindNode(perFunction.Key, getInnermostNodeForTie: true).FirstAncestorOrSelf<MethodDeclarationSyntax>()!;
+                var function = semanticModel.GetDeclaredSymbol(declaration, cancellationToken)!;
+                var wanted = new HashSet<string>(perFunction.SelectMany(fix => fix.Parameters));
+                var declaredPartials = DeclaredPartials(function);
+                var parameters = function.Parameters.Where(p => wanted.Contains(p.Name) && !declaredPartials.ContainsKey(p.Name)).ToList();
+                if (parameters.Count == 0)
+                {
+                    continue;
+                }
+
+                string indentation = SyntaxHelpers.Indentation(declaration, text);
+                string attributeName = SyntaxHelpers.AttributeName(semanticModel, declaration.SpanStart, "Derivative", SymbolicDiffNames.DerivativeAttribute);
+                var taken = new HashSet<string>(function.ContainingType.MemberNames);
+                var attributes = new List<AttributeListSyntax>();
+                var stubs = new List<MemberDeclarationSyntax>();
+                foreach (var parameter in parameters)
+                {
+                    string name = Unique(function.Parameters.Length == 1 ? function.Name + "Derivative" : function.Name + "By" + Pascal(parameter.Name), taken);
+                    string parameterName = SyntaxHelpers.SourceName(parameter, declaration);
+                    string arguments = function.Parameters.Length == 1 ? $"nameof({name})" : $"nameof({parameterName}), nameof({name})";
+                    attributes.Add(SyntaxHelpers.AttributeList($"{attributeName}({arguments})", indentation, endOfLine));
+                    stubs.Add(Stub(function, declaration, parameter, name, indentation, endOfLine));
+                }
+
+                editor.ReplaceNode(declaration, (current, _) => SyntaxHelpers.WithAttributeLists((MethodDeclarationSyntax)current, attributes, indentation));
+                editor.InsertAfter(StubAnchor(declaration, function), stubs);
+            }
+
+            solution = solution.WithDocumentSyntaxRoot(group.Key, editor.GetChangedRoot());
+        }
+
+        return solution;
+    }
+
+    /// <summary>
+    /// The stub of ∂f/∂p, documented, marked TODO, throwing until it is written. Its signature is
+    /// the function's, so the generator accepts it (SD0011 otherwise).
+    /// </summary>
+    private static MemberDeclarationSyntax Stub(IMethodSymbol function, MethodDeclarationSyntax declaration, IParameterSymbol parameter, string name, string indentation, string endOfLine)
+    {
+        string real = function.ReturnType.SpecialType == SpecialType.System_Single ? "float" : "double";
+        string accessibility = function.DeclaredAccessibility == Accessibility.Public ? "public" : "internal";
+        string parameters = string.Join(", ", function.Parameters.Select(p => real + " " + SyntaxHelpers.SourceName(p, declaration)));
+        string partial = $"∂{function.Name}/∂{parameter.Name}";
+        var stub = new StringBuilder()
+            .Append(endOfLine)
+            .Append(indentation).Append($"/// <summary>{partial}, the derivative of <c>{function.Name}</c> with respect to <c>{parameter.Name}</c>, which SymbolicDiff calls through [Derivative].</summary>").Append(endOfLine)
+            .Append(indentation).Append($"// TODO: write {partial} here. A SymbolicDiff code fix wrote this stub; it throws until it is written.").Append(endOfLine)
+            .Append(indentation).Append($"{accessibility} static {real} {name}({parameters}) =>").Append(endOfLine)
+            .Append(indentation).Append("    ").Append($"throw new System.NotImplementedException(\"{name} is a stub: write {partial} in it.\");").Append(endOfLine)
+            .ToString();
+        return SyntaxFactory.ParseMemberDeclaration(stub)!;
+    }
+
+    /// <summary>
+    /// Where the stubs go: after the last derivative method the function already names, if it is declared in the
+    /// same type declaration, else right after the function.
+    /// </summary>
+    private static SyntaxNode StubAnchor(MethodDeclarationSyntax declaration, IMethodSymbol function)
+    {
+        var names = new HashSet<string>(DeclaredPartials(function).Values);
+        var siblings = declaration.Parent?.ChildNodes().OfType<MethodDeclarationSyntax>().Where(m => names.Contains(m.Identifier.ValueText)).ToList();
+        var last = siblings?.Where(m => m.SpanStart > declaration.SpanStart).LastOrDefault();
+        return last ?? (SyntaxNode)declaration;
+    }
+
+    /// <summary>The derivative method each parameter already has through [Derivative], by parameter name.</summary>
+    private static Dictionary<string, string> DeclaredPartials(IMethodSymbol function)
+    {
+        var partials = new Dictionary<string, string>();
+        foreach (var attribute in function.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == SymbolicDiffNames.DerivativeAttribute))
+        {
+            var arguments = attribute.ConstructorArguments;
+            if (arguments.Length == 1 && function.Parameters.Length == 1 && arguments[0].Value is string only)
+            {
+                partials[function.Parameters[0].Name] = only;
+            }
+            else if (arguments.Length == 2 && arguments[0].Value is string parameter && arguments[1].Value is string method)
+            {
+                partials[parameter] = method;
+            }
+        }
+
+        return partials;
+    }
+
+    private static bool HasDerivative(IMethodSymbol function) => SyntaxHelpers.HasAttribute(function, SymbolicDiffNames.DerivativeAttribute);
+
+    private static string Unique(string name, HashSet<string> taken)
+    {
+        string candidate = name;
+        for (int i = 2; taken.Contains(candidate); i++)
+        {
+            candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        taken.Add(candidate);
+        return candidate;
+    }
+
+    private static string Pascal(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name.Substring(1);
+
+    private static string Short(string qualified) => qualified.Substring(qualified.LastIndexOf('.') + 1);
+}
