@@ -377,7 +377,9 @@ internal sealed class LoopDifferentiator
                 continue;
             }
 
-            reads.AddRange(partials.PreReads.Select(name => new ToBeRecordedAnalysis.Read(name, pair.Key, AfterWrite: false)));
+            // Besides what the partials read, the integers the statement indexes with (dX[k] += ...) are computed again.
+            var integersRead = StatementFacts.Expressions(pair.Key).SelectMany(ExpressionFacts.Variables).Where(IsIntegerLocal);
+            reads.AddRange(WithIntegerInputs(partials.PreReads.Concat(integersRead)).Select(name => new ToBeRecordedAnalysis.Read(name, pair.Key, AfterWrite: false)));
             if (partials.UsesValue)
             {
                 reads.Add(new ToBeRecordedAnalysis.Read(TargetName(partials.Target), pair.Key, AfterWrite: true));
@@ -385,6 +387,45 @@ internal sealed class LoopDifferentiator
         }
 
         return reads;
+    }
+
+    /// <summary>
+    /// The names, and what the integers among them are computed from: the backward sweep computes an integer local
+    /// again (k = branch ? i + 1 : i), so it reads what the integer reads, a branch's recorded bool included.
+    /// </summary>
+    private IEnumerable<string> WithIntegerInputs(IEnumerable<string> names)
+    {
+        _integerValues ??= _index.Statements.OfType<DeclareInteger>().GroupBy(d => d.Name).ToDictionary(g => g.Key, g => g.First().Value);
+        var result = new List<string>();
+        var seen = new HashSet<string>();
+        var pending = new Stack<string>(names.Reverse());
+        while (pending.Count > 0)
+        {
+            string name = pending.Pop();
+            if (!seen.Add(name))
+            {
+                continue;
+            }
+
+            result.Add(name);
+            if (_integerValues.TryGetValue(name, out var value))
+            {
+                foreach (string input in ExpressionFacts.Variables(value))
+                {
+                    pending.Push(input);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private Dictionary<string, Expr>? _integerValues;
+
+    private bool IsIntegerLocal(string name)
+    {
+        _integerValues ??= _index.Statements.OfType<DeclareInteger>().GroupBy(d => d.Name).ToDictionary(g => g.Key, g => g.First().Value);
+        return _integerValues.ContainsKey(name);
     }
 
     // ---- forward sweep ----
@@ -517,7 +558,8 @@ internal sealed class LoopDifferentiator
             return;
         }
 
-        var reversed = Reversed(loop) with { Body = needed.Concat(body).Concat(declared).ToEquatableArray() };
+        // The restored values first: an integer computed again may read a branch's recorded bool among them.
+        var reversed = Reversed(loop) with { Body = body.Concat(needed).Concat(declared).ToEquatableArray() };
         var line = new BackwardLine(reversed);
         line.Mentions.UnionWith(inner.SelectMany(l => l.Mentions));
         output.Add(line);

@@ -30,4 +30,17 @@ public static partial class ScalarFunctions
         int d = k + 1;
         return x / d + x / k;
     }
+
+    /// <summary>An int parameter assigned again, in a branch too: each assignment a new version, read as a real once.</summary>
+    [Differentiable]
+    public static double IntegerParameterReassigned(double x, int n)
+    {
+        n += 2;
+        if (x > 0)
+        {
+            n = n * 3 % 5;
+        }
+
+        return x * n + x / (n + 1);
+    }
 }

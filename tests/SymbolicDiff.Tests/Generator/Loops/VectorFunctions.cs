@@ -603,4 +603,42 @@ public static partial class VectorFunctions
 
         return total;
     }
+
+    /// <summary>
+    /// An integer local assigned again inside the loop that declares it, in a branch too: each assignment is a new
+    /// version (k, k_1, k_2), so the backward sweep reads the index the forward sweep used.
+    /// </summary>
+    [Differentiable]
+    public static double IntegerVersionsInALoop(double[] x)
+    {
+        double total = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            int k = i;
+            k = 2 * k;
+            if (x[i] > 0)
+            {
+                k += 1;
+            }
+
+            total += x[k / 2] * x[i] + k;
+        }
+
+        return total;
+    }
+
+    /// <summary>An integer parameter assigned before the loop it bounds: the loop runs from its new value.</summary>
+    [Differentiable]
+    public static double SumFromAnOffset(double[] x, int start)
+    {
+        start = start % 3;
+        start++;
+        double total = 0;
+        for (int i = start; i < x.Length; i++)
+        {
+            total += x[i] * x[i - start];
+        }
+
+        return total;
+    }
 }
