@@ -12,7 +12,11 @@ namespace SymbolicDiff.Solvers;
 /// through a Householder QR of J and then of [R; √λ·D] (never forming JᵀJ, which would square the condition number).
 /// Dⱼ is the largest norm column j of J has had (Moré 1978), so the iterates do not depend on the parameters' units. A
 /// step is accepted when the cost falls by more than 10⁻⁴ of the reduction the linear model predicts (ratio ρ); the
-/// damping then shrinks by max(1/3, 1 − (2ρ − 1)³), and after a rejection it grows by 2, 4, 8, … (Nielsen's rule).
+/// damping then shrinks by max(1/3, 1 − (2ρ − 1)³), and after a rejection it grows by 2, 4, 8, … (Nielsen's rule). Once the
+/// predicted reduction is below 10ε of the cost, where rounding makes ρ meaningless, the step is taken unless the cost
+/// measurably rose, and after three such steps in a row the fit stops with <see cref="SolverStopReason.CostReductionSmall"/>:
+/// judging steps by ρ there would reject good steps at random and leave the parameters at about √ε relative accuracy
+/// instead of near ε·cond(J).
 /// </para>
 /// <para>
 /// An instance is made for one problem size (m residuals, n parameters) and holds all its workspace, so
@@ -28,6 +32,8 @@ public sealed class LevenbergMarquardt
 {
     private const double AcceptanceRatio = 1e-4;
     private const double MaxDamping = 1e300;
+    private const int UnmeasurableStepsToStop = 3;
+    private const double CostResolution = 10 * 2.220446049250313e-16; // 10ε, ε = 2⁻⁵² the relative spacing of doubles
 
     private readonly int _m;
     private readonly int _n;
@@ -113,6 +119,7 @@ public sealed class LevenbergMarquardt
 
         double damping = Options.InitialDamping, dampingGrowth = 2;
         bool firstIteration = true;
+        int unmeasurableSteps = 0;
         SolverStopReason reason;
         while (true)
         {
@@ -158,7 +165,12 @@ public sealed class LevenbergMarquardt
                 double trialCost = HalfSumOfSquares(_trialR);
                 double predicted = PredictedReduction(cost);
                 double actual = cost - trialCost;
-                if (double.IsFinite(trialCost) && predicted > 0 && actual > AcceptanceRatio * predicted && AllFinite(_trialJacobian))
+                // Below about 10ε·cost a reduction cannot be measured: the cost's own rounding swamps it and the ratio
+                // is noise. There the linear model is trusted: the step is taken if the cost did not measurably rise,
+                // and a few such steps end the fit, since no later step could be judged either.
+                double resolution = CostResolution * cost;
+                bool unmeasurable = predicted > 0 && predicted <= resolution && actual >= -resolution;
+                if (double.IsFinite(trialCost) && predicted > 0 && (actual > AcceptanceRatio * predicted || unmeasurable) && AllFinite(_trialJacobian))
                 {
                     accepted = true;
                     (_x, _trialX) = (_trialX, _x);
@@ -170,7 +182,8 @@ public sealed class LevenbergMarquardt
                     dampingGrowth = 2;
                     double previousCost = cost;
                     cost = trialCost;
-                    if (actual <= Options.CostTolerance * previousCost && predicted <= Options.CostTolerance * previousCost)
+                    unmeasurableSteps = unmeasurable ? unmeasurableSteps + 1 : 0;
+                    if (unmeasurableSteps >= UnmeasurableStepsToStop || (actual <= Options.CostTolerance * previousCost && predicted <= Options.CostTolerance * previousCost))
                     {
                         reason = SolverStopReason.CostReductionSmall;
                     }
