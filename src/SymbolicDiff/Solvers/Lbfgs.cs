@@ -76,7 +76,7 @@ public sealed class Lbfgs
         parameters.CopyTo(_x);
         double f = function(_x, _gradient);
         int evaluations = 1, iterations = 0, stored = 0, newest = -1;
-        if (!double.IsFinite(f) || !double.IsFinite(Dot(_gradient, _gradient)))
+        if (!double.IsFinite(f) || !double.IsFinite(VectorMath.Dot(_gradient, _gradient)))
         {
             throw new ArgumentException("f or its gradient at the starting point is not finite; start from a point where f is defined.", nameof(parameters));
         }
@@ -84,7 +84,7 @@ public sealed class Lbfgs
         SolverStopReason reason;
         while (true)
         {
-            if (LevenbergMarquardt.MaxAbs(_gradient) <= Options.GradientTolerance * Math.Max(1, Math.Abs(f)))
+            if (VectorMath.MaxAbs(_gradient) <= Options.GradientTolerance * Math.Max(1, Math.Abs(f)))
             {
                 reason = SolverStopReason.GradientSmall;
                 break;
@@ -105,16 +105,23 @@ public sealed class Lbfgs
                     _direction[j] = -_gradient[j];
                 }
 
-                initialStep = 1 / Math.Sqrt(Dot(_gradient, _gradient));
+                initialStep = 1 / Math.Sqrt(VectorMath.Dot(_gradient, _gradient));
             }
             else
             {
                 TwoLoopDirection(stored, newest);
             }
 
-            double slope = Dot(_gradient, _direction);
+            double slope = VectorMath.Dot(_gradient, _direction);
             if (!(slope < 0))
             {
+                if (stored == 0)
+                {
+                    // Even −∇f is no descent direction: the gradient is exactly 0 (with a gradient tolerance of 0).
+                    reason = SolverStopReason.GradientSmall;
+                    break;
+                }
+
                 // Rounding made the quasi-Newton direction useless: forget the history and restart from steepest descent.
                 stored = 0;
                 continue;
@@ -145,7 +152,7 @@ public sealed class Lbfgs
                 largestX = Math.Max(largestX, Math.Abs(_xNew[j]));
             }
 
-            double sy = Dot(s, y);
+            double sy = VectorMath.Dot(s, y);
             if (sy > 0)
             {
                 _rho[slot] = 1 / sy;
@@ -176,7 +183,7 @@ public sealed class Lbfgs
         }
 
         _x.CopyTo(parameters);
-        return new SolverResult(reason, iterations, evaluations, 0, f, LevenbergMarquardt.MaxAbs(_gradient));
+        return new SolverResult(reason, iterations, evaluations, 0, f, VectorMath.MaxAbs(_gradient));
     }
 
     /// <summary>direction = −H·g by the two-loop recursion over the stored pairs, newest first.</summary>
@@ -187,13 +194,13 @@ public sealed class Lbfgs
         for (int k = 0; k < stored; k++)
         {
             int slot = (newest - k + _history) % _history;
-            double a = _rho[slot] * Dot(_s.AsSpan(slot * _n, _n), q);
+            double a = _rho[slot] * VectorMath.Dot(_s.AsSpan(slot * _n, _n), q);
             _alpha[slot] = a;
-            Axpy(-a, _y.AsSpan(slot * _n, _n), q);
+            VectorMath.Axpy(-a, _y.AsSpan(slot * _n, _n), q);
         }
 
         ReadOnlySpan<double> yNewest = _y.AsSpan(newest * _n, _n);
-        double gamma = 1 / (_rho[newest] * Dot(yNewest, yNewest)); // sᵀy / yᵀy
+        double gamma = 1 / (_rho[newest] * VectorMath.Dot(yNewest, yNewest)); // sᵀy / yᵀy
         for (int j = 0; j < _n; j++)
         {
             q[j] *= gamma;
@@ -202,32 +209,13 @@ public sealed class Lbfgs
         for (int k = stored - 1; k >= 0; k--)
         {
             int slot = (newest - k + _history) % _history;
-            double b = _rho[slot] * Dot(_y.AsSpan(slot * _n, _n), q);
-            Axpy(_alpha[slot] - b, _s.AsSpan(slot * _n, _n), q);
+            double b = _rho[slot] * VectorMath.Dot(_y.AsSpan(slot * _n, _n), q);
+            VectorMath.Axpy(_alpha[slot] - b, _s.AsSpan(slot * _n, _n), q);
         }
 
         for (int j = 0; j < _n; j++)
         {
             q[j] = -q[j];
-        }
-    }
-
-    internal static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        double sum = 0;
-        for (int j = 0; j < a.Length; j++)
-        {
-            sum += a[j] * b[j];
-        }
-
-        return sum;
-    }
-
-    internal static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
-    {
-        for (int j = 0; j < x.Length; j++)
-        {
-            y[j] += a * x[j];
         }
     }
 }

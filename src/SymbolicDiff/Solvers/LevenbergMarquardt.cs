@@ -207,7 +207,7 @@ public sealed class LevenbergMarquardt
         }
 
         _x.CopyTo(parameters);
-        return new SolverResult(reason, iterations, evaluations, 0, cost, MaxAbs(_gradient));
+        return new SolverResult(reason, iterations, evaluations, 0, cost, VectorMath.MaxAbs(_gradient));
     }
 
     /// <summary>g = Jᵀr, the column norms of J, and the scaling D (first iteration: the column norms, then their running maximum).</summary>
@@ -359,16 +359,5 @@ public sealed class LevenbergMarquardt
         }
 
         return true;
-    }
-
-    internal static double MaxAbs(ReadOnlySpan<double> values)
-    {
-        double max = 0;
-        foreach (double v in values)
-        {
-            max = Math.Max(max, Math.Abs(v));
-        }
-
-        return max;
     }
 }

@@ -69,7 +69,7 @@ public sealed class NewtonCg
         SolverGuard.Parameters(parameters, _n);
         parameters.CopyTo(_x);
         double f = function(_x, _gradient);
-        if (!double.IsFinite(f) || !double.IsFinite(Lbfgs.Dot(_gradient, _gradient)))
+        if (!double.IsFinite(f) || !double.IsFinite(VectorMath.Dot(_gradient, _gradient)))
         {
             throw new ArgumentException("f or its gradient at the starting point is not finite; start from a point where f is defined.", nameof(parameters));
         }
@@ -80,7 +80,7 @@ public sealed class NewtonCg
         SolverStopReason reason;
         while (true)
         {
-            if (LevenbergMarquardt.MaxAbs(_gradient) <= Options.GradientTolerance * Math.Max(1, Math.Abs(f)))
+            if (VectorMath.MaxAbs(_gradient) <= Options.GradientTolerance * Math.Max(1, Math.Abs(f)))
             {
                 reason = SolverStopReason.GradientSmall;
                 break;
@@ -93,8 +93,8 @@ public sealed class NewtonCg
             }
 
             bool onBoundary = SteihaugCg(hessianVectorProduct, radius, maxCg, ref products);
-            double predicted = -(Lbfgs.Dot(_gradient, _step) + 0.5 * Lbfgs.Dot(_step, _hessianStep));
-            double stepNorm = Math.Sqrt(Lbfgs.Dot(_step, _step));
+            double predicted = -(VectorMath.Dot(_gradient, _step) + 0.5 * VectorMath.Dot(_step, _hessianStep));
+            double stepNorm = Math.Sqrt(VectorMath.Dot(_step, _step));
             for (int j = 0; j < _n; j++)
             {
                 _trialX[j] = _x[j] + _step[j];
@@ -103,7 +103,7 @@ public sealed class NewtonCg
             double trialValue = function(_trialX, _trialGradient);
             evaluations++;
             iterations++;
-            double ratio = double.IsFinite(trialValue) && double.IsFinite(Lbfgs.Dot(_trialGradient, _trialGradient)) && predicted > 0
+            double ratio = double.IsFinite(trialValue) && double.IsFinite(VectorMath.Dot(_trialGradient, _trialGradient)) && predicted > 0
                 ? (f - trialValue) / predicted
                 : double.NegativeInfinity;
 
@@ -128,13 +128,13 @@ public sealed class NewtonCg
                     break;
                 }
 
-                if (stepNorm <= Options.StepTolerance * Math.Max(1, Math.Sqrt(Lbfgs.Dot(_x, _x))))
+                if (stepNorm <= Options.StepTolerance * Math.Max(1, Math.Sqrt(VectorMath.Dot(_x, _x))))
                 {
                     reason = SolverStopReason.StepSmall;
                     break;
                 }
             }
-            else if (radius <= Options.StepTolerance * Math.Max(1, Math.Sqrt(Lbfgs.Dot(_x, _x))))
+            else if (radius <= Options.StepTolerance * Math.Max(1, Math.Sqrt(VectorMath.Dot(_x, _x))))
             {
                 reason = SolverStopReason.StepSmall;
                 break;
@@ -142,7 +142,7 @@ public sealed class NewtonCg
         }
 
         _x.CopyTo(parameters);
-        return new SolverResult(reason, iterations, evaluations, products, f, LevenbergMarquardt.MaxAbs(_gradient));
+        return new SolverResult(reason, iterations, evaluations, products, f, VectorMath.MaxAbs(_gradient));
     }
 
     /// <summary>
@@ -160,14 +160,14 @@ public sealed class NewtonCg
             _direction[j] = -_gradient[j];
         }
 
-        double rr = Lbfgs.Dot(_residual, _residual);
+        double rr = VectorMath.Dot(_residual, _residual);
         double gradientNorm = Math.Sqrt(rr);
         double tolerance = Math.Min(0.5, Math.Sqrt(gradientNorm)) * gradientNorm;
         for (int iteration = 0; iteration < maxIterations; iteration++)
         {
             hessianVectorProduct(_x, _direction, _hessianDirection);
             products++;
-            double curvature = Lbfgs.Dot(_direction, _hessianDirection);
+            double curvature = VectorMath.Dot(_direction, _hessianDirection);
             if (!(curvature > 0))
             {
                 // Negative (or zero, or undefined) curvature along d: the model decreases without bound that way, so go to the boundary.
@@ -189,10 +189,10 @@ public sealed class NewtonCg
                 return true;
             }
 
-            Lbfgs.Axpy(alpha, _direction, _step);
-            Lbfgs.Axpy(alpha, _hessianDirection, _hessianStep);
-            Lbfgs.Axpy(alpha, _hessianDirection, _residual);
-            double rrNext = Lbfgs.Dot(_residual, _residual);
+            VectorMath.Axpy(alpha, _direction, _step);
+            VectorMath.Axpy(alpha, _hessianDirection, _hessianStep);
+            VectorMath.Axpy(alpha, _hessianDirection, _residual);
+            double rrNext = VectorMath.Dot(_residual, _residual);
             if (Math.Sqrt(rrNext) < tolerance)
             {
                 return false;
@@ -213,9 +213,9 @@ public sealed class NewtonCg
     /// <summary>step += τ·d with τ ≥ 0 such that ‖step‖ = Δ, and the Hessian product along with it.</summary>
     private void ToBoundary(double radius)
     {
-        double a = Lbfgs.Dot(_direction, _direction);
-        double b = 2 * Lbfgs.Dot(_step, _direction);
-        double c = Lbfgs.Dot(_step, _step) - radius * radius; // ≤ 0: the step is inside.
+        double a = VectorMath.Dot(_direction, _direction);
+        double b = 2 * VectorMath.Dot(_step, _direction);
+        double c = VectorMath.Dot(_step, _step) - radius * radius; // ≤ 0: the step is inside.
         double root = Math.Sqrt(Math.Max(0, b * b - 4 * a * c));
         // The root of aτ² + bτ + c with τ ≥ 0, in the form that does not cancel.
         double tau = b >= 0 ? -2 * c / (b + root) : (-b + root) / (2 * a);
@@ -224,7 +224,7 @@ public sealed class NewtonCg
             tau = 0;
         }
 
-        Lbfgs.Axpy(tau, _direction, _step);
-        Lbfgs.Axpy(tau, _hessianDirection, _hessianStep);
+        VectorMath.Axpy(tau, _direction, _step);
+        VectorMath.Axpy(tau, _hessianDirection, _hessianStep);
     }
 }
