@@ -52,6 +52,29 @@ public class NistCertifiedValuesTests
         Assert.Equal(rss, 2 * fit.Result.Cost, 1e-9 * rss);
     }
 
+    [Theory]
+    [MemberData(nameof(ProblemsAndStarts))]
+    public void The_Jacobian_at_the_solution_gives_the_certified_standard_deviations(string name, int start)
+    {
+        // NIST's standard deviations are sqrt(diag((JᵀJ)⁻¹)·RSS/(m − k)) at the certified values: a check of the whole
+        // Jacobian the solver ends with (LevenbergMarquardt.Jacobian), not just of where it stopped.
+        NistProblem problem = Load(name);
+        int m = problem.X.Length, k = problem.ParameterCount;
+        var solver = new LevenbergMarquardt(m, k);
+        double[] b = (double[])problem.Starts[start - 1].Clone();
+        SolverResult result = solver.Minimize(NistModel.ByName[name].Residuals(problem.X, problem.Y), b);
+
+        double[,] inverse = InverseOfNormalMatrix(solver.Jacobian, m, k);
+        double variance = 2 * result.Cost / (m - k);
+        double[] certified = CertifiedStandardDeviations(name);
+        for (int j = 0; j < k; j++)
+        {
+            double standardDeviation = Math.Sqrt(inverse[j, j] * variance);
+            Assert.True(Math.Abs(standardDeviation - certified[j]) <= 1e-6 * certified[j],
+                $"{name} start {start}, b{j + 1}: standard deviation {standardDeviation:G12}, certified {certified[j]:G12}");
+        }
+    }
+
     [Fact]
     public void The_data_files_hold_what_NIST_certifies()
     {
@@ -72,6 +95,71 @@ public class NistCertifiedValuesTests
     [InlineData(double.NaN, 1.0, 0.0)]
     public void Agreeing_digits_are_NISTs_log_relative_error(double estimate, double certified, double digits) =>
         Assert.Equal(digits, NistFit.AgreeingDigits(estimate, certified), 1e-6);
+
+    private static double[] CertifiedStandardDeviations(string name)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(DataFolder, name + ".json")));
+        return document.RootElement.GetProperty("certified_std_devs").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+    }
+
+    /// <summary>(JᵀJ)⁻¹ by Gauss–Jordan elimination with partial pivoting (k ≤ 7 here).</summary>
+    private static double[,] InverseOfNormalMatrix(ReadOnlySpan<double> jacobian, int m, int k)
+    {
+        var a = new double[k, 2 * k];
+        for (int r = 0; r < k; r++)
+        {
+            for (int c = 0; c < k; c++)
+            {
+                double sum = 0;
+                for (int i = 0; i < m; i++)
+                {
+                    sum += jacobian[i * k + r] * jacobian[i * k + c];
+                }
+
+                a[r, c] = sum;
+            }
+
+            a[r, k + r] = 1;
+        }
+
+        for (int col = 0; col < k; col++)
+        {
+            int pivot = Enumerable.Range(col, k - col).MaxBy(r => Math.Abs(a[r, col]));
+            for (int c = 0; c < 2 * k; c++)
+            {
+                (a[col, c], a[pivot, c]) = (a[pivot, c], a[col, c]);
+            }
+
+            double diagonal = a[col, col];
+            for (int c = 0; c < 2 * k; c++)
+            {
+                a[col, c] /= diagonal;
+            }
+
+            for (int r = 0; r < k; r++)
+            {
+                if (r != col && a[r, col] != 0)
+                {
+                    double factor = a[r, col];
+                    for (int c = 0; c < 2 * k; c++)
+                    {
+                        a[r, c] -= factor * a[col, c];
+                    }
+                }
+            }
+        }
+
+        var inverse = new double[k, k];
+        for (int r = 0; r < k; r++)
+        {
+            for (int c = 0; c < k; c++)
+            {
+                inverse[r, c] = a[r, k + c];
+            }
+        }
+
+        return inverse;
+    }
 
     internal static string DataFolder => Path.Combine(ReadmeExamplesTests.RepositoryRoot(), "samples", "CurveFitting", "data");
 
