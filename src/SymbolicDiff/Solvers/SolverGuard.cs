@@ -1,0 +1,64 @@
+using System;
+
+namespace SymbolicDiff.Solvers;
+
+/// <summary>Argument checks shared by the solvers and their options.</summary>
+internal static class SolverGuard
+{
+    /// <summary>A tolerance: finite and at least 0 (0 turns that test off).</summary>
+    public static double Tolerance(double value, string paramName)
+    {
+        if (!double.IsFinite(value) || value < 0)
+        {
+            throw new ArgumentOutOfRangeException(paramName, value, $"{paramName} must be a finite number greater than or equal to 0 (0 turns the test off).");
+        }
+
+        return value;
+    }
+
+    public static double Positive(double value, string paramName)
+    {
+        if (!double.IsFinite(value) || value <= 0)
+        {
+            throw new ArgumentOutOfRangeException(paramName, value, $"{paramName} must be a finite number greater than 0.");
+        }
+
+        return value;
+    }
+
+    public static int PositiveCount(int value, string paramName)
+    {
+        if (value <= 0)
+        {
+            throw new ArgumentOutOfRangeException(paramName, value, $"{paramName} must be at least 1.");
+        }
+
+        return value;
+    }
+
+    /// <summary>Checks the parameter span of a solve against the size the solver was made for, and that it starts finite.</summary>
+    public static void Parameters(ReadOnlySpan<double> parameters, int expected)
+    {
+        if (parameters.Length != expected)
+        {
+            throw new ArgumentException(
+                $"'parameters' has {parameters.Length} elements; the solver was created for {expected} parameters.", nameof(parameters));
+        }
+
+        for (int j = 0; j < parameters.Length; j++)
+        {
+            if (!double.IsFinite(parameters[j]))
+            {
+                throw new ArgumentException($"'parameters' element {j} is {parameters[j]}; the starting point must be finite.", nameof(parameters));
+            }
+        }
+    }
+
+    public static void NotNull(object? value, string paramName)
+    {
+        if (value is null)
+        {
+            throw new ArgumentNullException(paramName);
+        }
+    }
+}
