@@ -348,6 +348,24 @@ internal sealed class LoopDifferentiator
             {
                 result.VectorProducts.Add((vector.Vector, product));
             }
+            else if (call.Arguments[i] is not (VectorArgument or IntegerValue) && product is not null)
+            {
+                // A real argument: its product with seed 1 is the call's partial with respect to it, chained
+                // through the argument's own partials.
+                var partial = new VectorCall(call.Function with { QualifiedName = product }, call.Arguments.Concat(new[] { Constant.One }).ToEquatableArray());
+                var argument = Partials(target, call.Arguments[i]);
+                result.PreReads.UnionWith(argument.PreReads);
+                foreach (var (input, inner) in argument.Inputs)
+                {
+                    result.Inputs.Add((input, Multiply(partial, inner)));
+                }
+
+                if (argument.ReadsSelf && argument.SelfPartial is { } self)
+                {
+                    result.ReadsSelf = true;
+                    result.SelfPartial = result.SelfPartial is null ? Multiply(partial, self) : Add(result.SelfPartial, Multiply(partial, self));
+                }
+            }
             else
             {
                 _missing.Add(new SymbolicDerivative.MissingPartial(call.Function.DisplayName, parameter, call.Location));

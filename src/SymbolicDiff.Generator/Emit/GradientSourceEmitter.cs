@@ -105,10 +105,17 @@ internal static class GradientSourceEmitter
             WriteSpanGradientMethod(writer, program);
             writer.Line();
             WriteAllocatingGradientMethod(writer, program);
-            foreach (var parameter in method.Parameters.Where(p => p.IsVector && p.IsDifferentiated))
+            foreach (var parameter in method.Parameters.Where(p => p.IsDifferentiated))
             {
                 writer.Line();
-                WriteVectorJacobianProduct(writer, program, parameter);
+                if (parameter.IsVector)
+                {
+                    WriteVectorJacobianProduct(writer, program, parameter);
+                }
+                else
+                {
+                    WriteScalarProduct(writer, program, parameter);
+                }
             }
         }
         else
@@ -321,6 +328,55 @@ internal static class GradientSourceEmitter
             }
 
             statements.Write(scratch.OfType<DeclareAdjointBuffer>().Select(buffer => new Release(buffer.Name, IsAdjointBuffer: true)));
+        }
+    }
+
+    /// <summary>
+    /// For a scalar parameter of a method over vectors, the same product returned instead of added into a span:
+    /// <c>seed · ∂M/∂s</c>, what the backward sweep of a caller passing a varying real for it adds to its adjoint.
+    /// </summary>
+    private static void WriteScalarProduct(IndentedWriter writer, GradientProgram program, ParameterModel target)
+    {
+        const int StackBound = 128;
+        var method = program.Method;
+        string real = method.RealType;
+        string name = GeneratedNames.VectorJacobianProduct(method.MethodName, target.Name);
+        // The vectors' scratch outputs take their output names; the partial asked for takes its own if free.
+        var names = new NameAllocator(method.Parameters.Select(p => p.Name).Concat(method.Parameters.Where(p => p.IsVector).Select(p => p.Output)));
+        string seed = names.Fresh("seed"), partial = names.Fresh(target.Output);
+        writer.Line($"/// <summary>Returns <paramref name=\"{seed}\"/> · ∂{method.MethodName}/∂{target.Name}: the product of <see cref=\"{Cref(method)}\"/>'s partial with respect to <c>{target.Name}</c>, which the backward sweep of a [Differentiable] method calling it uses.</summary>");
+        foreach (var parameter in method.Parameters)
+        {
+            writer.Line($"/// <param name=\"{parameter.Name}\">As in <c>{method.MethodName}</c>.</param>");
+        }
+
+        writer.Line($"/// <param name=\"{seed}\">∂L/∂{method.MethodName}: the adjoint of the call's value.</param>");
+        writer.Line($"/// <returns>{seed} · ∂{method.MethodName}/∂{target.Name}.</returns>");
+        writer.Line(GeneratedCodeAttribute);
+        string signature = string.Join(", ", method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name)).Concat(new[] { real + " " + seed }));
+        string modifiers = method.IsStatic ? "public static" : "public";
+        using (writer.Block($"{modifiers} {real} {name}({signature})"))
+        {
+            var statements = new StatementWriter(writer, real);
+            var arguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name)).ToList();
+            var scratch = new System.Collections.Generic.List<Statement>();
+            foreach (var parameter in method.Parameters.Where(p => p.IsDifferentiated))
+            {
+                if (parameter.IsVector)
+                {
+                    scratch.Add(new DeclareAdjointBuffer(parameter.Output, parameter.Name, StackBound));
+                    arguments.Add(parameter.Output);
+                }
+                else
+                {
+                    arguments.Add(parameter == target ? "out " + real + " " + partial : "out _");
+                }
+            }
+
+            statements.Write(scratch);
+            writer.Line($"{GeneratedNames.GradientMethod(method.MethodName)}({string.Join(", ", arguments)});");
+            statements.Write(scratch.OfType<DeclareAdjointBuffer>().Select(buffer => new Release(buffer.Name, IsAdjointBuffer: true)));
+            writer.Line($"return {seed} * {partial};");
         }
     }
 

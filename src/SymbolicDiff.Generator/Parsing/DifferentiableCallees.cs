@@ -33,20 +33,23 @@ internal static class DifferentiableCallees
     }
 
     /// <summary>
-    /// Another [Differentiable] method over spans that returns a real: a function over vectors whose
-    /// vector-Jacobian products are the ones its generated code provides, one per differentiated vector parameter
-    /// (<see cref="GeneratedNames.VectorJacobianProduct"/>).
+    /// Another [Differentiable] method over spans that returns a real: a function over vectors whose products are
+    /// the ones its generated code provides, one per differentiated parameter (<see cref="GeneratedNames.VectorJacobianProduct"/>):
+    /// a vector's adds seed · ∂M/∂v into a span, a real's returns seed · ∂M/∂s.
     /// </summary>
     public static VectorFunction DescribeOverVectors(IMethodSymbol method, SpecialType real)
     {
         var names = SelectedNames(method);
         string type = DerivativeDeclarationReader.QualifiedName(method.ContainingType);
+
+        // Products are generated with the span API, that is when the callee differentiates a vector.
+        bool differentiatesAVector = method.Parameters.Any(p => BodyParser.IsRealVector(p.Type, real) && (names.Count == 0 || names.Contains(p.Name)));
         return new VectorFunction(
             type + "." + method.Name,
             method.Name,
             method.Parameters.Select(p => p.Name).ToEquatableArray(),
             method.Parameters
-                .Select(p => BodyParser.IsRealVector(p.Type, real) && (names.Count == 0 || names.Contains(p.Name))
+                .Select(p => (BodyParser.IsRealVector(p.Type, real) || (differentiatesAVector && p.Type.SpecialType == real)) && (names.Count == 0 || names.Contains(p.Name))
                     ? type + "." + GeneratedNames.VectorJacobianProduct(method.Name, p.Name)
                     : null)
                 .ToEquatableArray());

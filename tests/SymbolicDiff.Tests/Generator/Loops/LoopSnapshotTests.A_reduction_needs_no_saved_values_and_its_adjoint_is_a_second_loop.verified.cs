@@ -86,4 +86,21 @@ partial class Models
         }
         dWeightsStorage.Dispose();
     }
+
+    /// <summary>Returns <paramref name="seed"/> · ∂Logistic/∂bias: the product of <see cref="Logistic(double[], double[], double, double)"/>'s partial with respect to <c>bias</c>, which the backward sweep of a [Differentiable] method calling it uses.</summary>
+    /// <param name="x">As in <c>Logistic</c>.</param>
+    /// <param name="weights">As in <c>Logistic</c>.</param>
+    /// <param name="bias">As in <c>Logistic</c>.</param>
+    /// <param name="y">As in <c>Logistic</c>.</param>
+    /// <param name="seed">∂L/∂Logistic: the adjoint of the call's value.</param>
+    /// <returns>seed · ∂Logistic/∂bias.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
+    public static double LogisticBiasGradient(double[] x, double[] weights, double bias, double y, double seed)
+    {
+        var dWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[128]);
+        global::System.Span<double> dWeights = dWeightsStorage.Span;
+        LogisticWithGradient(x, weights, bias, y, dWeights, out double dBias);
+        dWeightsStorage.Dispose();
+        return seed * dBias;
+    }
 }

@@ -641,4 +641,29 @@ public static partial class VectorFunctions
 
         return total;
     }
+
+    /// <summary>A helper over a vector with a real parameter of its own.</summary>
+    [Differentiable]
+    public static double ScaledSquaredNorm(double[] v, double scale)
+    {
+        double total = 0;
+        for (int i = 0; i < v.Length; i++)
+        {
+            total += scale * v[i] * v[i];
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// The helper called with reals that vary (a, a² and a + 1): its generated scalar product gives the partial,
+    /// chained through each argument's own.
+    /// </summary>
+    [Differentiable]
+    public static double HelperWithVaryingScale(double[] x, double a)
+    {
+        double s = a * a;
+        double first = ScaledSquaredNorm(x, s);
+        return first + ScaledSquaredNorm(x, a + 1) * a;
+    }
 }
