@@ -90,6 +90,7 @@ internal static class StatementFacts
         DeclareBool condition => condition.Name,
         DeclareInteger integer => integer.Name,
         DeclareBuffer buffer => buffer.Name,
+        DeclareIndexTable table => table.Name,
         DeclareVar declaration => declaration.Name,
         _ => null,
     };

@@ -68,6 +68,33 @@ internal sealed class StatementWriter
         }
     }
 
+    /// <summary>The most entries a constant index table has on the stack; a longer one is a constant array.</summary>
+    private const int MaxStackTable = 256;
+
+    /// <summary>
+    /// A constant table on the stack, filled element by element: no allocation in any build. (Constant data read
+    /// through <c>new int[] { ... }</c> or <c>stackalloc int[] { ... }</c> costs no allocation only where the JIT
+    /// optimizes; a Debug build allocates 72 bytes per call for it.) A table longer than <see cref="MaxStackTable"/>
+    /// is a constant array.
+    /// </summary>
+    private string IndexTableText(DeclareIndexTable table)
+    {
+        string name = Id(table.Name);
+        var values = table.Values.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        if (values.Count > MaxStackTable)
+        {
+            return $"global::System.ReadOnlySpan<{table.ElementType}> {name} = new {table.ElementType}[] {{ {string.Join(", ", values)} }};";
+        }
+
+        var text = new System.Text.StringBuilder($"global::System.Span<{table.ElementType}> {name} = stackalloc {table.ElementType}[{values.Count}];");
+        for (int i = 0; i < values.Count; i++)
+        {
+            text.Append($" {name}[{i}] = {values[i]};");
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>A one-line statement as C#, without its comment (also how a backward comment quotes a forward statement).</summary>
     public string Text(Statement statement) => statement switch
     {
@@ -78,6 +105,7 @@ internal sealed class StatementWriter
         DeclareBuffer buffer => buffer.OnStack
             ? $"global::System.Span<{_real}> {Id(buffer.Name)} = stackalloc {_real}[{ExpressionWriter.WriteInteger(buffer.Length)}];"
             : $"{_real}[] {Id(buffer.Name)} = new {_real}[{ExpressionWriter.WriteInteger(buffer.Length)}];",
+        DeclareIndexTable table => IndexTableText(table),
         AssignReal assign => AssignmentText(assign) + ";",
         UpdateReal update => $"{Code(update.Target)} {UpdateOperatorText(update.Operator)} {Value(update.Value)};",
         CallStatement call => Code(call.Call) + ";",

@@ -37,6 +37,12 @@ internal sealed record DeclareInteger(string Name, string TypeName, Expr Value) 
 internal sealed record DeclareBuffer(string Name, Expr Length, bool OnStack) : Statement;
 
 /// <summary>
+/// <c>ReadOnlySpan&lt;int&gt; order = new int[] { 2, 0, 1 };</c>: a constant table of indices, declared at the method's top
+/// level and only read (integers carry no derivative); printed as a stackalloc, so it costs no allocation.
+/// </summary>
+internal sealed record DeclareIndexTable(string Name, string ElementType, EquatableArray<long> Values) : Statement;
+
+/// <summary>
 /// <c>target = value;</c> where target is a real local (<see cref="Variable"/>) or a buffer element
 /// (<see cref="Element"/>); compound assignments arrive expanded (<c>s += e</c> is <c>s = s + e</c>), and one
 /// inside an <c>if</c> arrives guarded by the branch's recorded condition (<c>s = branch ? s + e : s</c>).

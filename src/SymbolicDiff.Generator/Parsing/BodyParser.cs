@@ -494,6 +494,12 @@ internal sealed partial class BodyParser
             return;
         }
 
+        if (IsInteger(ElementType(local.Type)))
+        {
+            ParseIndexTable(local, initializer, output);
+            return;
+        }
+
         if (local.Type.SpecialType == SpecialType.System_Boolean)
         {
             // A bool local is a condition recorded once, like an if's.
@@ -582,6 +588,59 @@ internal sealed partial class BodyParser
 
         _buffers.Add(local);
         output.Add(new DeclareBuffer(NameOf(local), length, OnStack: sizeOperation is not null && value is not IArrayCreationOperation));
+    }
+
+    // Integer tables the body reads indices from: a local naming an integer vector parameter (an alias), or a
+    // constant table of the method's own. Either is read-only.
+    private readonly Dictionary<ILocalSymbol, string> _indexTables = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// <c>ReadOnlySpan&lt;int&gt; rows = indices;</c> (another name for a parameter) or <c>int[] order = { 2, 0, 1 };</c>
+    /// (a constant table, declared once at the top level): an index table, only read.
+    /// </summary>
+    private void ParseIndexTable(ILocalSymbol local, IVariableInitializerOperation initializer, List<Statement> output)
+    {
+        var value = initializer.Value;
+        while (value is IConversionOperation conversion)
+        {
+            value = conversion.Operand;
+        }
+
+        if (value is IParameterReferenceOperation { Parameter: var parameter } && IsInteger(ElementType(parameter.Type)))
+        {
+            _indexTables[local] = parameter.Name;
+            return;
+        }
+
+        // The values, if they are all integer constants: an array initializer, or a collection expression (read from
+        // the syntax: the Roslyn this generator builds against has no operation for it yet).
+        var constants = value switch
+        {
+            IArrayCreationOperation { Initializer: { } arrayInitializer } => arrayInitializer.ElementValues.Select(e => e.ConstantValue).ToList(),
+            _ when initializer.Syntax is EqualsValueClauseSyntax { Value: CollectionExpressionSyntax collection } &&
+                   collection.Elements.All(e => e is ExpressionElementSyntax) =>
+                collection.Elements.Cast<ExpressionElementSyntax>().Select(e => _semanticModel.GetConstantValue(e.Expression, _cancellationToken)).ToList(),
+            _ => null,
+        };
+        if (constants is null || constants.Any(c => c is not { HasValue: true, Value: int or long or short or byte or sbyte or ushort or uint }))
+        {
+            Report(DiagnosticDescriptors.UnsupportedStatement, initializer.Syntax.GetFirstToken(),
+                $"The integer table '{local.Name}' initialized this way (supported: another name for an integer span or array parameter, or constants: {{ 2, 0, 1 }} or [2, 0, 1]; an integer table is only read)");
+            _reportedLocals.Add(local);
+            return;
+        }
+
+        if (_loopDepth > 0 || _guard is not null)
+        {
+            Report(DiagnosticDescriptors.UnsupportedStatement, initializer.Syntax.GetFirstToken(),
+                $"Declaring the integer table '{local.Name}' inside a loop or an 'if' (declare it once, at the top of the method)");
+            _reportedLocals.Add(local);
+            return;
+        }
+
+        string name = NameOf(local);
+        _indexTables[local] = name;
+        output.Add(new DeclareIndexTable(name, IntegerKeyword(ElementType(local.Type)!), constants.Select(c => Convert.ToInt64(c.Value, CultureInfo.InvariantCulture)).ToEquatableArray()));
     }
 
     /// <summary>Whether anything refers to the local after its declaration (a read or a later assignment).</summary>
@@ -1207,10 +1266,15 @@ internal sealed partial class BodyParser
             }
 
             default:
-                if (ElementAccess(operation) is { } access && IsInteger(ElementType(access.Vector.Type)) && access.Vector is IParameterReferenceOperation)
+                if (ElementAccess(operation) is { } access && IsInteger(ElementType(access.Vector.Type)) && IndexTableName(access.Vector) is { } table)
                 {
                     var index = ParseInteger(access.Index);
-                    return index is null ? null : new Element(((IParameterReferenceOperation)access.Vector).Parameter.Name, index);
+                    return index is null ? null : new Element(table, index);
+                }
+
+                if (ElementAccess(operation) is { Vector: ILocalReferenceOperation { Local: var reported } } && _reportedLocals.Contains(reported))
+                {
+                    return null; // reported at its declaration
                 }
 
                 return Unsupported(operation);
@@ -1446,10 +1510,20 @@ internal sealed partial class BodyParser
         _ => null,
     };
 
+    /// <summary>The name an integer table is read under: a parameter, or an index table local; else null.</summary>
+    private string? IndexTableName(IOperation vector) => vector switch
+    {
+        IParameterReferenceOperation parameter => parameter.Parameter.Name,
+        ILocalReferenceOperation local when _indexTables.TryGetValue(local.Local, out var name) => name,
+        _ => null,
+    };
+
     private string? VectorName(IOperation vector)
     {
         switch (vector)
         {
+            case ILocalReferenceOperation local when _indexTables.TryGetValue(local.Local, out var table):
+                return table;
             case IParameterReferenceOperation parameter:
                 return parameter.Parameter.Name;
             case ILocalReferenceOperation local when _buffers.Contains(local.Local):
