@@ -74,6 +74,14 @@ internal static class DifferentiationPipeline
             var (program, diagnostics) = parsed.Model.HasLoops
                 ? LoopDifferentiator.Differentiate(parsed.Model, cancellationToken)
                 : ReverseModeDifferentiator.Differentiate(parsed.Model, cancellationToken);
+
+            // Forward mode (MWithDerivative) is a transform of the structured body. Pending the parser change that
+            // gives every method one, a loop-free scalar method (whose Statements are still empty) gets none yet.
+            if (program is not null && parsed.Model.Statements.Count > 0)
+            {
+                program = program with { Derivative = ForwardModeDifferentiator.Differentiate(parsed.Model, cancellationToken) };
+            }
+
             return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics.Select(d => ForSelectingCallee(d, parsed))).ToEquatableArray());
         }
         catch (InsufficientExecutionStackException)
