@@ -104,10 +104,11 @@ internal sealed class ForwardModeDifferentiator
             ? $"One forward sweep: each value with its tangent, its derivative along {differentiated[0].Output}, computed beside it."
             : $"One forward sweep: each value with its tangent, its derivative along ({string.Join(", ", differentiated.Select(p => p.Output))}), computed beside it."));
 
-        // A real parameter held constant that the method assigns a varying value to: its tangent starts at 0.
+        // A real parameter held constant that the method assigns a varying value to: its tangent starts at 0. Its
+        // output name is free here (no tangent parameter takes it) and clear of the method's own names.
         foreach (var parameter in _method.Parameters.Where(p => !p.IsDifferentiated && !p.IsVector && _active.Contains(p.Name)))
         {
-            string tangent = _names.Fresh(GeneratedNames.Tangent(parameter.Name));
+            string tangent = parameter.Output;
             _tangents[parameter.Name] = tangent;
             body.Add(new DeclareReal(tangent, Constant.Zero) { Comment = Comment.Of($"{parameter.Name} is held constant until the method assigns it") });
         }

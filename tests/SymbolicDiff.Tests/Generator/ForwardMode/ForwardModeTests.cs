@@ -135,6 +135,20 @@ public class ForwardModeTests
 
                 return Losses.BinaryCrossEntropyWithLogits(logits, targets) + Vectors.Dot(w, v) * Vectors.Dot(v, v);
             }
+
+            /// <summary>A buffer element assigned from a function over the same buffer, which reads it whole.</summary>
+            [Differentiable]
+            public static double SelfDot(double[] w)
+            {
+                double[] h = new double[w.Length];
+                for (int i = 0; i < w.Length; i++)
+                {
+                    h[i] = w[i] * w[i];
+                }
+
+                h[0] = Vectors.Dot(h, w);
+                return h[0] + Vectors.Dot(h, h);
+            }
         }
         """;
 
@@ -144,7 +158,7 @@ public class ForwardModeTests
         var run = GeneratorHarness.Run(Constructs).ShouldSucceed();
         Assert.Contains("CollideWithDerivative(double[] x, double dX, global::System.ReadOnlySpan<double> dX_1, double dDX)", run.Source("Models.Collide.g.cs"), StringComparison.Ordinal);
         var methods = JvpHarness.Methods(run);
-        Assert.Equal(new[] { "Collide", "Iterated", "Logits", "Mixed", "Neuron", "Ramp", "Reassigned" }, methods.Select(m => m.Name).Order().ToArray());
+        Assert.Equal(new[] { "Collide", "Iterated", "Logits", "Mixed", "Neuron", "Ramp", "Reassigned", "SelfDot" }, methods.Select(m => m.Name).Order().ToArray());
         foreach (var method in methods)
         {
             Check(method, method.Name == "Logits" ? random => Enumerable.Repeat(random.Next(2, 6), 3).ToArray() : null);
