@@ -374,10 +374,15 @@ internal sealed class ForwardModeDifferentiator
                 return Subtract(dLeft, dRight);
 
             case BinaryOperator.Multiply:
-                // d(u·u) = 2u·du; d(fg) = df·g + f·dg
+                // d(u·u) = 2u·du, d(c·u·u) = 2c·u·du; d(fg) = df·g + f·dg
                 if (binary.Left.Equals(binary.Right))
                 {
                     return Multiply(Multiply(new Constant(2), binary.Left), dLeft);
+                }
+
+                if (binary.Left is Binary { Operator: BinaryOperator.Multiply, Left: Constant factor } scaled && scaled.Right.Equals(binary.Right))
+                {
+                    return Multiply(Multiply(new Constant(2 * factor.Value), binary.Right), dRight);
                 }
 
                 return Add(Multiply(dLeft, binary.Right), Multiply(binary.Left, dRight));

@@ -64,7 +64,7 @@ partial class Branches
         double dMagnitude = (residual > 0 ? 1.0 : residual < 0 ? -1.0 : residual) * dResidual; // dmagnitude = ∂magnitude/∂residual · dresidual
         double magnitude = global::System.Math.Abs(residual);
         bool branch = magnitude <= delta;
-        if (branch) dValue = 0.5 * dResidual * residual + 0.5 * residual * dResidual;
+        if (branch) dValue = residual * dResidual;
         if (branch) value = 0.5 * residual * residual;
         if (branch) returned = 1.0;
         bool running = returned == 0;
