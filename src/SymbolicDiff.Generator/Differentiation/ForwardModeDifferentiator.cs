@@ -229,7 +229,11 @@ internal sealed class ForwardModeDifferentiator
         }
 
         var tangent = Tangent(value, isRoot: true);
-        bool readsTarget = Mentions(value, node => IsTarget(node, target));
+        // In a branch, v = taken ? e : v reads v only where it keeps it, and there the tangent keeps dV too.
+        var read = value is Conditional { WhenFalse: var kept } guarded && kept.Equals(target)
+            ? new[] { guarded.Condition, guarded.WhenTrue }
+            : new[] { value };
+        bool readsTarget = read.Any(part => Mentions(part, node => IsTarget(node, target)));
         bool after = Mentions(tangent, node => node is RuleValue) && !readsTarget;
         if (after)
         {
@@ -246,7 +250,7 @@ internal sealed class ForwardModeDifferentiator
             return;
         }
 
-        var comment = readsTarget ? null : ChainComment(target, value);
+        var comment = readsTarget ? null : ChainComment(target, read[read.Length - 1]);
         Statement tangentStatement = isDeclaration
             ? new DeclareReal(tangentName, tangent) { Comment = comment }
             : new AssignReal(tangentTarget, tangent, string.Empty) { Comment = comment };

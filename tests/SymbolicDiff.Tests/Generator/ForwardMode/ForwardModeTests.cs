@@ -136,6 +136,28 @@ public class ForwardModeTests
                 return Losses.BinaryCrossEntropyWithLogits(logits, targets) + Vectors.Dot(w, v) * Vectors.Dot(v, v);
             }
 
+            /// <summary>An assignment in a branch whose rule reuses its value: the tangent follows it, under the same condition.</summary>
+            [Differentiable]
+            public static double Gated(double[] x)
+            {
+                double s = 0;
+                double last = 1;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    if (x[i] > 0)
+                    {
+                        last = Math.Exp(x[i] * last);
+                        s += last;
+                    }
+                    else
+                    {
+                        last = Math.Sqrt(x[i] * x[i] + 1);
+                    }
+                }
+
+                return s + last;
+            }
+
             /// <summary>A buffer element assigned from a function over the same buffer, which reads it whole.</summary>
             [Differentiable]
             public static double SelfDot(double[] w)
@@ -158,7 +180,7 @@ public class ForwardModeTests
         var run = GeneratorHarness.Run(Constructs).ShouldSucceed();
         Assert.Contains("CollideWithDerivative(double[] x, double dX, global::System.ReadOnlySpan<double> dX_1, double dDX)", run.Source("Models.Collide.g.cs"), StringComparison.Ordinal);
         var methods = JvpHarness.Methods(run);
-        Assert.Equal(new[] { "Collide", "Iterated", "Logits", "Mixed", "Neuron", "Ramp", "Reassigned", "SelfDot" }, methods.Select(m => m.Name).Order().ToArray());
+        Assert.Equal(new[] { "Collide", "Gated", "Iterated", "Logits", "Mixed", "Neuron", "Ramp", "Reassigned", "SelfDot" }, methods.Select(m => m.Name).Order().ToArray());
         foreach (var method in methods)
         {
             Check(method, method.Name == "Logits" ? random => Enumerable.Repeat(random.Next(2, 6), 3).ToArray() : null);
