@@ -64,11 +64,11 @@ partial class Branches
         double dMagnitude = (residual > 0 ? 1.0 : residual < 0 ? -1.0 : residual) * dResidual; // dmagnitude = ∂magnitude/∂residual · dresidual
         double magnitude = global::System.Math.Abs(residual);
         bool branch = magnitude <= delta;
-        if (branch) dValue = residual * dResidual;
+        if (branch) dValue = residual * dResidual; // dvalue = ∂value/∂residual · dresidual
         if (branch) value = 0.5 * residual * residual;
         if (branch) returned = 1.0;
         bool running = returned == 0;
-        if (running) dValue = dDelta * (magnitude - 0.5 * delta) + delta * (dMagnitude - 0.5 * dDelta);
+        if (running) dValue = dDelta * (magnitude - 0.5 * delta) + delta * (dMagnitude - 0.5 * dDelta); // dvalue = ∂value/∂delta · ddelta + ∂value/∂magnitude · dmagnitude
         if (running) value = delta * (magnitude - 0.5 * delta);
         if (running) returned = 1.0;
 
