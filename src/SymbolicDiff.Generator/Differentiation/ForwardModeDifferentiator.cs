@@ -44,6 +44,7 @@ internal sealed class ForwardModeDifferentiator
 
     // A vector passed to a function over vectors → the scratch span that receives ∂f/∂vector.
     private readonly Dictionary<string, string> _partials = new();
+    private HashSet<string> _needsPartials = new();
     private readonly List<Statement> _releases = new();
     private HashSet<string> _active = new();
     private bool _unsupported;
@@ -134,8 +135,6 @@ internal sealed class ForwardModeDifferentiator
         Expr derivative = _active.Contains(_method.Result) && _tangents.TryGetValue(_method.Result, out var result) ? new Variable(result) : Constant.Zero;
         return new DerivativeProgram(body.ToEquatableArray(), _method.Result, derivative);
     }
-
-    private HashSet<string> _needsPartials = new();
 
     // ---- the transform ----
 
