@@ -249,6 +249,13 @@ internal sealed class ForwardModeDifferentiator
             return;
         }
 
+        if (!isDeclaration && tangent.Equals(tangentTarget))
+        {
+            // s += c with c constant along the direction: the tangent stays as it is (no dS = dS, CS1717).
+            output.Add(statement);
+            return;
+        }
+
         var comment = readsTarget ? null : ChainComment(target, read[read.Length - 1]);
         Statement tangentStatement = isDeclaration
             ? new DeclareReal(tangentName, tangent) { Comment = comment }

@@ -151,6 +151,7 @@ public class ForwardModeTests
                     }
                     else
                     {
+                        s += 1;
                         last = Math.Sqrt(x[i] * x[i] + 1);
                     }
                 }
