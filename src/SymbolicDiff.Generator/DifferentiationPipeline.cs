@@ -72,6 +72,13 @@ internal static class DifferentiationPipeline
         try
         {
             var (program, diagnostics) = ReverseMode.Differentiate(parsed.Model, cancellationToken);
+
+            // Forward mode (MWithDerivative) is a second transform of the same structured body.
+            if (program is not null)
+            {
+                program = program with { Derivative = ForwardModeDifferentiator.Differentiate(parsed.Model, cancellationToken) };
+            }
+
             return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics.Select(d => ForSelectingCallee(d, parsed))).ToEquatableArray());
         }
         catch (InsufficientExecutionStackException)

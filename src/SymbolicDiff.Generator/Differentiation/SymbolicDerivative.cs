@@ -137,6 +137,15 @@ internal sealed class SymbolicDerivative
         return total;
     }
 
+    /// <summary>
+    /// ∂f/∂(argument <paramref name="index"/>) of one call, by the same rules the reverse transforms use: a built-in
+    /// rule's template, a declared <c>[Derivative]</c> partial, or a property of another [Differentiable] method's
+    /// gradient struct (read from <paramref name="gradient"/> where the caller computed it, else from a call of its
+    /// gradient). <paramref name="value"/> stands for the call's value where a rule reuses it. Null when no partial is declared.
+    /// </summary>
+    public static Expr? PartialOfCall(Call call, int index, Expr value, Variable? gradient) =>
+        call.Function.IsDifferentiableCallee ? CalleePartial(call, index, gradient) : Partial(call, index, value);
+
     /// <summary>∂f/∂(argument i) at the call's arguments, or null when the callee declares none.</summary>
     private static Expr? Partial(Call call, int index, Expr value)
     {

@@ -13,6 +13,28 @@ internal static class GeneratedNames
     /// <summary>The generated method that returns the value and the gradient of <paramref name="method"/>.</summary>
     public static string GradientMethod(string method) => method + "WithGradient";
 
+    /// <summary>
+    /// The generated forward-mode method of <paramref name="method"/>: <c>MWithDerivative(…, tangents)</c>, which returns
+    /// the value and the directional derivative along the tangents.
+    /// </summary>
+    public static string DerivativeMethod(string method) => method + "WithDerivative";
+
+    /// <summary>
+    /// The tangent of a local in the forward sweep (<c>dZ</c> for <c>z</c>): its derivative along the direction. A
+    /// parameter's tangent is its <see cref="ParameterModel.Output"/> name (<c>dWeights</c>), which
+    /// <see cref="Outputs"/> keeps clear of the other parameters; a local's is made unique by the transform's allocator.
+    /// </summary>
+    public static string Tangent(string variable) => Output(variable);
+
+    /// <summary>
+    /// In a forward sweep, the scratch span that receives ∂f/∂v for a function f over the vector <paramref name="vector"/>
+    /// (from f's vector-Jacobian product with seed 1): <c>logitsPartials</c>.
+    /// </summary>
+    public static string VectorPartials(string vector) => vector + "Partials";
+
+    /// <summary>The runtime's dot product, which turns ∂f/∂v and v's tangent into f's tangent.</summary>
+    public const string DotProduct = "global::SymbolicDiff.Vectors.Dot";
+
     /// <summary>The generated record struct holding the value and the gradient of <paramref name="method"/>.</summary>
     public static string GradientStruct(string method) => method + "Gradient";
 

@@ -33,4 +33,7 @@ internal sealed record GradientProgram(
     /// a span, an <c>out</c>, or a local that Emit declares), rather than leaving it in the entry's adjoint.
     /// </summary>
     public bool WritesOutputs { get; init; }
+
+    /// <summary>The forward-mode program of the same method (<c>MWithDerivative</c>), or null where none is generated.</summary>
+    public DerivativeProgram? Derivative { get; init; }
 }

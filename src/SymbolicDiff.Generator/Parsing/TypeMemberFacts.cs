@@ -27,7 +27,7 @@ internal sealed class TypeMemberFacts
         // What SymbolicDiff itself generated (in a compilation that already holds its output, as an analyzer
         // sees it) does not take a name: the method is seen as the user wrote it.
         _declaredNames = new HashSet<string>(
-            members.Where(m => !m.IsImplicitlyDeclared && !(m.Name.EndsWith("Gradient", StringComparison.Ordinal) && MethodBody.IsGenerated(m))).Select(m => m.Name),
+            members.Where(m => !m.IsImplicitlyDeclared && !MethodBody.IsGenerated(m)).Select(m => m.Name),
             StringComparer.Ordinal);
         foreach (var method in members.OfType<IMethodSymbol>().Where(MethodParser.IsDifferentiable))
         {
@@ -42,8 +42,13 @@ internal sealed class TypeMemberFacts
 
     public static TypeMemberFacts For(INamedTypeSymbol type) => Cache.GetValue(type, static t => new TypeMemberFacts(t));
 
-    /// <summary>The names the generator emits for a method <c>M</c>: <c>MGradient</c> and <c>MWithGradient</c>.</summary>
-    public static IEnumerable<string> GeneratedNames(string methodName) => new[] { Model.GeneratedNames.GradientStruct(methodName), Model.GeneratedNames.GradientMethod(methodName) };
+    /// <summary>The names the generator emits for a method <c>M</c>: <c>MGradient</c>, <c>MWithGradient</c> and <c>MWithDerivative</c>.</summary>
+    public static IEnumerable<string> GeneratedNames(string methodName) => new[]
+    {
+        Model.GeneratedNames.GradientStruct(methodName),
+        Model.GeneratedNames.GradientMethod(methodName),
+        Model.GeneratedNames.DerivativeMethod(methodName),
+    };
 
     /// <summary>How many [Differentiable] methods of the type have this name (more than one: overloads).</summary>
     public int DifferentiableCount(string name) => _differentiableCountByName.TryGetValue(name, out int count) ? count : 0;

@@ -14,7 +14,7 @@ public class VectorFiniteDifferenceTests
     private const double Tolerance = 1e-6;
 
     /// <summary>Vector lengths per method where the default (3 to 6 elements each) does not fit its shape.</summary>
-    private static readonly Dictionary<string, Func<Random, int[]>> Lengths = new()
+    internal static readonly Dictionary<string, Func<Random, int[]>> Lengths = new()
     {
         [nameof(VectorFunctions.MatrixVectorNorm)] = random => Shape(random, (rows, columns) => new[] { rows * columns, columns }),
         [nameof(VectorFunctions.TwoLayerBatch)] = random => Shape(random, (n, d) => new[] { n * d, d }),

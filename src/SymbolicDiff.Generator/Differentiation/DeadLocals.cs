@@ -1,0 +1,106 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymbolicDiff.Generator.Model;
+
+namespace SymbolicDiff.Generator.Differentiation;
+
+/// <summary>
+/// Removes the writes of real locals nothing reads: the parser keeps <c>double v2 = k;</c> when the only reader
+/// is itself dead (<c>double v3 = v2 * y;</c>, dropped for being unread), and the generated method would then warn
+/// (CS0219) in code the user cannot change. Repeated until nothing more goes; a local read by a condition, an
+/// index or another kept statement stays.
+/// </summary>
+internal static class DeadLocals
+{
+    public static EquatableArray<Statement> Remove(EquatableArray<Statement> statements, string result)
+    {
+        var current = statements;
+        while (true)
+        {
+            var read = new HashSet<string> { result };
+            CollectReads(current, read);
+            var pruned = Prune(current, read);
+            if (pruned.Count == current.Count && Size(pruned) == Size(current))
+            {
+                return current;
+            }
+
+            current = pruned;
+        }
+    }
+
+    /// <summary>Names read by a statement other than as its own target's earlier value.</summary>
+    private static void CollectReads(IEnumerable<Statement> statements, HashSet<string> read)
+    {
+        foreach (var statement in statements)
+        {
+            string? target = WrittenLocal(statement);
+            foreach (var expression in StatementFacts.Expressions(statement))
+            {
+                if (statement is AssignReal assign && ReferenceEquals(expression, assign.Target) && assign.Target is Variable)
+                {
+                    continue;
+                }
+
+                foreach (string name in ExpressionFacts.Variables(expression).Where(name => name != target))
+                {
+                    read.Add(name);
+                }
+
+                CollectVectors(expression, read);
+            }
+
+            switch (statement)
+            {
+                case ForLoop loop:
+                    CollectReads(loop.Body, read);
+                    break;
+                case IfStatement guarded:
+                    CollectReads(guarded.Then, read);
+                    break;
+            }
+        }
+    }
+
+    private static void CollectVectors(Expr expression, HashSet<string> read)
+    {
+        if (expression is Element element)
+        {
+            read.Add(element.Vector);
+        }
+        else if (expression is VectorArgument vector)
+        {
+            read.Add(vector.Vector);
+        }
+
+        foreach (var child in ExpressionFacts.Children(expression))
+        {
+            CollectVectors(child, read);
+        }
+    }
+
+    private static EquatableArray<Statement> Prune(IEnumerable<Statement> statements, HashSet<string> read) => statements
+        .Where(statement => WrittenLocal(statement) is not { } name || read.Contains(name))
+        .Select(statement => statement switch
+        {
+            ForLoop loop => loop with { Body = Prune(loop.Body, read) },
+            IfStatement guarded => guarded with { Then = Prune(guarded.Then, read) },
+            _ => statement,
+        })
+        .ToEquatableArray();
+
+    /// <summary>The real local a declaration or assignment writes as a whole (not a buffer element), or null.</summary>
+    private static string? WrittenLocal(Statement statement) => statement switch
+    {
+        DeclareReal real => real.Name,
+        AssignReal { Target: Variable variable } => variable.Name,
+        _ => null,
+    };
+
+    private static int Size(IEnumerable<Statement> statements) => statements.Sum(statement => 1 + statement switch
+    {
+        ForLoop loop => Size(loop.Body),
+        IfStatement guarded => Size(guarded.Then),
+        _ => 0,
+    });
+}
