@@ -249,6 +249,37 @@ public class SizeLimitTests
         Assert.Equal((3.5 * 2.0, 2.0, 3.5), (at(3.5, 2.0).Value, at(3.5, 2.0).X, at(3.5, 2.0).Y));
         Assert.Equal((2.0, 0.0, 1.0), (at(0.5, 2.0).Value, at(0.5, 2.0).X, at(0.5, 2.0).Y));
     }
+
+    [Fact]
+    public void Else_if_chains_grow_linearly()
+    {
+        // Each else of an else-if chain used to be guarded by the negations of every condition before it, an
+        // expression growing with the chain; now a compound guard is recorded once in a bool.
+        string Source(int branches)
+        {
+            var body = new StringBuilder("        double r = 0;\n        if (x > 1) r = x * y;\n");
+            for (int k = 2; k <= branches; k++)
+            {
+                body.Append($"        else if (x > {k}) r = x * y * {k};\n");
+            }
+
+            body.Append("        else r = y;\n");
+            return "using System;\nusing SymbolicDiff;\n\npublic static partial class Big\n{\n    [Differentiable]\n    public static double F(double x, double y)\n    {\n" +
+                body + "        return r;\n    }\n}\n";
+        }
+
+        var small = RunOnOneMegabyteStack(Source(50)).ShouldSucceed();
+        var large = RunOnOneMegabyteStack(Source(200)).ShouldSucceed();
+        int smallSize = small.Source("Big.F.g.cs").Length;
+        int largeSize = large.Source("Big.F.g.cs").Length;
+        Assert.True(largeSize < 5 * smallSize, $"50 branches: {smallSize} characters; 200 branches: {largeSize}");
+
+        // The first branch taken: x = 1.5 takes x > 1 (x·y); x = 0.5 takes the else (y); x = 3.5 still the first.
+        var type = large.Load().GetType("Big")!;
+        dynamic at(double x, double y) => type.GetMethod("FWithGradient")!.Invoke(null, new object[] { x, y })!;
+        Assert.Equal((1.5 * 2.0, 2.0, 1.5), (at(1.5, 2.0).Value, at(1.5, 2.0).X, at(1.5, 2.0).Y));
+        Assert.Equal((2.0, 0.0, 1.0), (at(0.5, 2.0).Value, at(0.5, 2.0).X, at(0.5, 2.0).Y));
+    }
 }
 
 /// <summary>
