@@ -71,12 +71,13 @@ internal static class DifferentiationPipeline
 
         try
         {
-            var (program, diagnostics) = ReverseMode.Differentiate(parsed.Model, cancellationToken);
+            var model = LongExpressions.Split(parsed.Model);
+            var (program, diagnostics) = ReverseMode.Differentiate(model, cancellationToken);
 
             // Forward mode (MWithDerivative) is a second transform of the same structured body.
             if (program is not null)
             {
-                program = program with { Derivative = ForwardModeDifferentiator.Differentiate(parsed.Model, cancellationToken) };
+                program = program with { Derivative = ForwardModeDifferentiator.Differentiate(model, cancellationToken) };
             }
 
             return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics.Select(d => ForSelectingCallee(d, parsed))).ToEquatableArray());

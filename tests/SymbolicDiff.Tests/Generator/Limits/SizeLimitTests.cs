@@ -250,6 +250,27 @@ public class SizeLimitTests
         Assert.Equal((2.0, 0.0, 1.0), (at(0.5, 2.0).Value, at(0.5, 2.0).X, at(0.5, 2.0).Y));
     }
 
+    [Theory]
+    [InlineData("*")]
+    [InlineData("+")]
+    public void Long_products_and_sums_in_one_expression_grow_linearly(string op)
+    {
+        // The partial of a product of n factors with respect to each is the product of the others: written out per
+        // factor, n² factors in all. Named intermediate values keep it linear.
+        string Source(int factors)
+        {
+            var terms = string.Join($" {op} ", Enumerable.Range(0, factors).Select(k => k % 3 == 0 ? "x" : k % 3 == 1 ? "y" : $"(x + {k})"));
+            return "using System;\nusing SymbolicDiff;\n\npublic static partial class Big\n{\n    [Differentiable]\n    public static double F(double x, double y) => " + terms + ";\n}\n";
+        }
+
+        var small = RunOnOneMegabyteStack(Source(40)).ShouldSucceed();
+        var large = RunOnOneMegabyteStack(Source(160)).ShouldSucceed();
+        int smallSize = small.Source("Big.F.g.cs").Length;
+        int largeSize = large.Source("Big.F.g.cs").Length;
+        Assert.True(largeSize < 5 * smallSize, $"40 factors: {smallSize} characters; 160 factors: {largeSize}");
+        FiniteDifferenceCheck.AgainstFiniteDifferences(large, "Big", "F", 1.01, 0.99);
+    }
+
     [Fact]
     public void Else_if_chains_grow_linearly()
     {
