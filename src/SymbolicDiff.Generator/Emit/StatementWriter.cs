@@ -58,8 +58,8 @@ internal sealed class StatementWriter
                 break;
 
             case DeclareAdjointBuffer buffer:
-                Line(depth, $"var {buffer.Name}Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<{_real}>({Id(buffer.Buffer)}.Length, stackalloc {_real}[{buffer.StackBound}]);", statement.Comment);
-                Line(depth, $"global::System.Span<{_real}> {buffer.Name} = {buffer.Name}Storage.Span;", comment: null);
+                Line(depth, $"var {Id(buffer.Storage)} = new global::SymbolicDiff.Runtime.ScratchBuffer<{_real}>({Id(buffer.Buffer)}.Length, stackalloc {_real}[{buffer.StackBound}]);", statement.Comment);
+                Line(depth, $"global::System.Span<{_real}> {Id(buffer.Name)} = {Id(buffer.Storage)}.Span;", comment: null);
                 break;
 
             default:
@@ -85,8 +85,9 @@ internal sealed class StatementWriter
             $"{Id(step.Name)} {(step.Subtract ? "-=" : "+=")} {ExpressionWriter.WriteInteger(step.Delta)};",
         SavePush push => $"{Id(push.Stack)}.Push({Code(push.Value)});",
         DeclareSavedValues saved => $"var {Id(saved.Name)} = new global::SymbolicDiff.Runtime.SavedValues<{_real}>(stackalloc {_real}[{saved.StackBound}]);",
-        Release release => (release.IsAdjointBuffer ? release.Name + "Storage" : Id(release.Name)) + ".Dispose();",
+        Release release => Id(release.Name) + ".Dispose();",
         ClearOutput clear => $"{clear.Output}.Clear();",
+        CheckNotNull check => $"if ({Id(check.Parameter)} is null) throw new global::System.ArgumentNullException(nameof({Id(check.Parameter)}));",
         CheckOutputLength check =>
             $"if ({check.Output}.Length != {Id(check.Parameter)}.Length) throw new global::System.ArgumentException(\"{check.Output} must have the length of {check.Parameter} (\" + {Id(check.Parameter)}.Length + \"), not \" + {check.Output}.Length + \".\", nameof({check.Output}));",
         CheckNoOverlap { OthersAreOutputs: false } check =>

@@ -15,9 +15,11 @@ partial class Models
     /// <param name="dX">Receives ∂Product/∂x, element by element (overwritten); must have the length of <paramref name="x"/> and must not overlap an input.</param>
     /// <returns>The value of <c>Product</c>.</returns>
     /// <exception cref="global::System.ArgumentException">A gradient output has the wrong length or overlaps an input.</exception>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="x"/> is null.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double ProductWithGradient(double[] x, global::System.Span<double> dX)
     {
+        if (x is null) throw new global::System.ArgumentNullException(nameof(x));
         if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x (" + x.Length + "), not " + dX.Length + ".", nameof(dX));
         if (global::System.MemoryExtensions.Overlaps(dX, (global::System.ReadOnlySpan<double>)x)) throw new global::System.ArgumentException("dX must not overlap an input (x): the gradient would overwrite it.", nameof(dX));
 
@@ -55,9 +57,11 @@ partial class Models
     /// <summary>Computes <see cref="Product(double[])"/> and its gradient with respect to <c>x</c>, returned as a struct. Allocates one array per vector parameter; for training loops, use the overload that writes into spans.</summary>
     /// <param name="x">As in <c>Product</c>.</param>
     /// <returns>The value of <c>Product</c> and one partial derivative (or array of them) per differentiated parameter.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="x"/> is null.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static ProductGradient ProductWithGradient(double[] x)
     {
+        if (x is null) throw new global::System.ArgumentNullException(nameof(x));
         var dX = new double[x.Length];
         double value = ProductWithGradient(x, dX);
         return new ProductGradient(value, dX);
@@ -68,9 +72,11 @@ partial class Models
     /// <param name="seed">∂L/∂Product: the adjoint of the call's value.</param>
     /// <param name="gradient">Receives seed · ∂Product/∂x, added to what it holds; the length of <paramref name="x"/>.</param>
     /// <exception cref="global::System.ArgumentException"><paramref name="gradient"/> has the wrong length.</exception>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="x"/> is null.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void ProductXGradient(double[] x, double seed, global::System.Span<double> gradient)
     {
+        if (x is null) throw new global::System.ArgumentNullException(nameof(x));
         if (gradient.Length != x.Length) throw new global::System.ArgumentException("gradient must have the length of x (" + x.Length + "), not " + gradient.Length + ".", nameof(gradient));
         var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[128]);
         global::System.Span<double> dX = dXStorage.Span;

@@ -41,7 +41,7 @@ partial class Functions
         dMixed_dy += dMixed_dt * dt_dy; // ∂mixed/∂y += ∂mixed/∂t · ∂t/∂y
         double dt_dx = -(global::System.Math.Sin(y) * global::System.Math.Sin(x)); // ∂t/∂x
         dMixed_dx += dMixed_dt * dt_dx; // ∂mixed/∂x += ∂mixed/∂t · ∂t/∂x
-        double dtanh_dx = 1 - tanh * tanh; // ∂tanh/∂x
+        double dtanh_dx = global::System.Math.Abs(x) <= 1 ? 1 - tanh * tanh : 1 / (global::System.Math.Cosh(x) * global::System.Math.Cosh(x)); // ∂tanh/∂x
         dMixed_dx += dMixed_dtanh * dtanh_dx; // ∂mixed/∂x += ∂mixed/∂tanh · ∂tanh/∂x
         double dr_dx = x / r; // ∂r/∂x
         dMixed_dx += dMixed_dr * dr_dx; // ∂mixed/∂x += ∂mixed/∂r · ∂r/∂x
