@@ -127,7 +127,9 @@ internal static class GradientSourceEmitter
     private static void WriteGradientStruct(IndentedWriter writer, GradientProgram program)
     {
         var method = program.Method;
-        writer.Line($"/// <summary>The value of <see cref=\"{Cref(method)}\"/> and its gradient with respect to {ParameterList(program)}.</summary>");
+        // Inside the struct a property named like the method (a parameter M0 of M0) hides it from the cref (CS1574).
+        string self = program.Gradient.Any(e => e.PropertyName == method.MethodName) ? $"<c>{method.MethodName}</c>" : $"<see cref=\"{Cref(method)}\"/>";
+        writer.Line($"/// <summary>The value of {self} and its gradient with respect to {ParameterList(program)}.</summary>");
         writer.Line($"/// <param name=\"Value\">The value of <c>{method.MethodName}</c>.</param>");
         foreach (var entry in program.Gradient)
         {

@@ -202,4 +202,107 @@ public class GeneratedCodeRobustnessTests
             }
             """).ShouldSucceed();
     }
+
+    [Fact]
+    public void A_local_named_nameof_does_not_break_the_argument_checks()
+    {
+        // The argument checks wrote nameof(dW): with a local named nameof in the method, CS0841 in generated code
+        // (found by the fuzzer). They write the name as a string now.
+        var type = Compile("""
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable(nameof(w))]
+                public static double F(double[] w)
+                {
+                    double nameof = 0.5;
+                    for (int i = 0; i < w.Length; i++)
+                    {
+                        nameof += w[i] * w[i];
+                    }
+
+                    return nameof;
+                }
+            }
+            """);
+        var spans = type.GetMethods().Single(m => m.Name == "FWithGradient" && m.GetParameters().Length == 2).CreateDelegate<OneVector>();
+        var exception = Assert.Throws<ArgumentException>(() => spans(new[] { 1.0, 2.0 }, new double[3]));
+        Assert.Equal("dW", exception.ParamName);
+
+        // 0.5 + Σwᵢ², ∂/∂wᵢ = 2wᵢ.
+        var dW = new double[2];
+        Assert.Equal(0.5 + 1 + 4, spans(new[] { 1.0, 2.0 }, dW));
+        Assert.Equal(new[] { 2.0, 4.0 }, dW);
+    }
+
+    private delegate double OneVector(double[] w, Span<double> dW);
+
+    [Fact]
+    public void A_parameter_named_like_its_method_does_not_hide_the_method_from_the_docs()
+    {
+        // Inside the generated struct M0Gradient, the property M0 (of the parameter M0) hid the method M0 from the
+        // struct's cref: CS1574 in generated code (found by the fuzzer).
+        var type = Compile("""
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double M0(double x, double M0) => x * M0 * M0;
+            }
+            """);
+        var gradient = type.GetMethod("M0WithGradient")!.Invoke(null, new object[] { 3.0, 2.0 })!;
+        Assert.Equal(4.0, (double)gradient.GetType().GetProperty("X")!.GetValue(gradient)!);     // ∂(x·m²)/∂x = m²
+        Assert.Equal(12.0, (double)gradient.GetType().GetProperty("M0")!.GetValue(gradient)!);   // ∂(x·m²)/∂m = 2xm
+    }
+
+    [Fact]
+    public void A_constant_condition_in_a_loop_method_leaves_no_unreachable_code()
+    {
+        // !(1.5 > 0) is folded to !true, and the element adjoint it guards was written if (!true) …: warning CS0162 in
+        // generated code, an error for a project with TreatWarningsAsErrors (found by the fuzzer, in a valid program).
+        var type = Compile("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double[] v, double a) =>
+                    (!(1.5 > 0) ? Activations.Sigmoid(v[v.Length - 1]) : Math.Tanh(a));
+            }
+            """);
+        var gradient = type.GetMethod("FWithGradient", new[] { typeof(double[]), typeof(double) })!.Invoke(null, new object[] { new[] { 0.3, 0.7 }, 0.5 })!;
+        Assert.Equal(new[] { 0.0, 0.0 }, (double[])gradient.GetType().GetProperty("V")!.GetValue(gradient)!);
+        double tanh = Math.Tanh(0.5);
+        Assert.Equal(1 - tanh * tanh, (double)gradient.GetType().GetProperty("A")!.GetValue(gradient)!, 1e-15);
+    }
+
+    [Fact]
+    public void A_long_constant_beyond_the_double_integers_is_written_as_an_integer()
+    {
+        // long.MinValue in an int local was written -9.223372036854776E+18, a double: CS0266 in generated code (found
+        // by the fuzzer). −2⁶³ is a double exactly, and is written -9223372036854775808 now.
+        var type = Compile("""
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x)
+                {
+                    long big = long.MinValue;
+                    if (x > 1)
+                    {
+                        big = long.MinValue / 2;
+                    }
+
+                    return x * (big < 0 ? 2.0 : 3.0);
+                }
+            }
+            """);
+        var gradient = type.GetMethod("FWithGradient")!.Invoke(null, new object[] { 2.0 })!;
+        Assert.Equal(2.0, (double)gradient.GetType().GetProperty("X")!.GetValue(gradient)!);
+    }
 }

@@ -26,18 +26,18 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double NetworkWithGradient(double[] features, double[] w1, double[] b1, double[] w2, global::System.Span<double> dW1, global::System.Span<double> dB1, global::System.Span<double> dW2)
     {
-        if (features is null) throw new global::System.ArgumentNullException(nameof(features));
-        if (w1 is null) throw new global::System.ArgumentNullException(nameof(w1));
-        if (b1 is null) throw new global::System.ArgumentNullException(nameof(b1));
-        if (w2 is null) throw new global::System.ArgumentNullException(nameof(w2));
-        if (dW1.Length != w1.Length) throw new global::System.ArgumentException("dW1 must have the length of w1 (" + w1.Length + "), not " + dW1.Length + ".", nameof(dW1));
-        if (global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)w1) || global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)b1) || global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)w2)) throw new global::System.ArgumentException("dW1 must not overlap an input (features, w1, b1, w2): the gradient would overwrite it.", nameof(dW1));
-        if (dB1.Length != b1.Length) throw new global::System.ArgumentException("dB1 must have the length of b1 (" + b1.Length + "), not " + dB1.Length + ".", nameof(dB1));
-        if (global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)w1) || global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)b1) || global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)w2)) throw new global::System.ArgumentException("dB1 must not overlap an input (features, w1, b1, w2): the gradient would overwrite it.", nameof(dB1));
-        if (global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)dW1)) throw new global::System.ArgumentException("dB1 must not overlap another gradient output (dW1).", nameof(dB1));
-        if (dW2.Length != w2.Length) throw new global::System.ArgumentException("dW2 must have the length of w2 (" + w2.Length + "), not " + dW2.Length + ".", nameof(dW2));
-        if (global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)w1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)b1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)w2)) throw new global::System.ArgumentException("dW2 must not overlap an input (features, w1, b1, w2): the gradient would overwrite it.", nameof(dW2));
-        if (global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)dW1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)dB1)) throw new global::System.ArgumentException("dW2 must not overlap another gradient output (dW1, dB1).", nameof(dW2));
+        if (features is null) throw new global::System.ArgumentNullException("features");
+        if (w1 is null) throw new global::System.ArgumentNullException("w1");
+        if (b1 is null) throw new global::System.ArgumentNullException("b1");
+        if (w2 is null) throw new global::System.ArgumentNullException("w2");
+        if (dW1.Length != w1.Length) throw new global::System.ArgumentException("dW1 must have the length of w1 (" + w1.Length + "), not " + dW1.Length + ".", "dW1");
+        if (global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)w1) || global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)b1) || global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)w2)) throw new global::System.ArgumentException("dW1 must not overlap an input (features, w1, b1, w2): the gradient would overwrite it.", "dW1");
+        if (dB1.Length != b1.Length) throw new global::System.ArgumentException("dB1 must have the length of b1 (" + b1.Length + "), not " + dB1.Length + ".", "dB1");
+        if (global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)w1) || global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)b1) || global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)w2)) throw new global::System.ArgumentException("dB1 must not overlap an input (features, w1, b1, w2): the gradient would overwrite it.", "dB1");
+        if (global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)dW1)) throw new global::System.ArgumentException("dB1 must not overlap another gradient output (dW1).", "dB1");
+        if (dW2.Length != w2.Length) throw new global::System.ArgumentException("dW2 must have the length of w2 (" + w2.Length + "), not " + dW2.Length + ".", "dW2");
+        if (global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)w1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)b1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)w2)) throw new global::System.ArgumentException("dW2 must not overlap an input (features, w1, b1, w2): the gradient would overwrite it.", "dW2");
+        if (global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)dW1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)dB1)) throw new global::System.ArgumentException("dW2 must not overlap another gradient output (dW1, dB1).", "dW2");
 
         // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
         var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[128]);
@@ -140,10 +140,10 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static NetworkGradient NetworkWithGradient(double[] features, double[] w1, double[] b1, double[] w2)
     {
-        if (features is null) throw new global::System.ArgumentNullException(nameof(features));
-        if (w1 is null) throw new global::System.ArgumentNullException(nameof(w1));
-        if (b1 is null) throw new global::System.ArgumentNullException(nameof(b1));
-        if (w2 is null) throw new global::System.ArgumentNullException(nameof(w2));
+        if (features is null) throw new global::System.ArgumentNullException("features");
+        if (w1 is null) throw new global::System.ArgumentNullException("w1");
+        if (b1 is null) throw new global::System.ArgumentNullException("b1");
+        if (w2 is null) throw new global::System.ArgumentNullException("w2");
         var dW1 = new double[w1.Length];
         var dB1 = new double[b1.Length];
         var dW2 = new double[w2.Length];
@@ -163,11 +163,11 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void NetworkW1Gradient(double[] features, double[] w1, double[] b1, double[] w2, double seed, global::System.Span<double> gradient)
     {
-        if (features is null) throw new global::System.ArgumentNullException(nameof(features));
-        if (w1 is null) throw new global::System.ArgumentNullException(nameof(w1));
-        if (b1 is null) throw new global::System.ArgumentNullException(nameof(b1));
-        if (w2 is null) throw new global::System.ArgumentNullException(nameof(w2));
-        if (gradient.Length != w1.Length) throw new global::System.ArgumentException("gradient must have the length of w1 (" + w1.Length + "), not " + gradient.Length + ".", nameof(gradient));
+        if (features is null) throw new global::System.ArgumentNullException("features");
+        if (w1 is null) throw new global::System.ArgumentNullException("w1");
+        if (b1 is null) throw new global::System.ArgumentNullException("b1");
+        if (w2 is null) throw new global::System.ArgumentNullException("w2");
+        if (gradient.Length != w1.Length) throw new global::System.ArgumentException("gradient must have the length of w1 (" + w1.Length + "), not " + gradient.Length + ".", "gradient");
         var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[128]);
         global::System.Span<double> dW1 = dW1Storage.Span;
         var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[128]);
@@ -196,11 +196,11 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void NetworkB1Gradient(double[] features, double[] w1, double[] b1, double[] w2, double seed, global::System.Span<double> gradient)
     {
-        if (features is null) throw new global::System.ArgumentNullException(nameof(features));
-        if (w1 is null) throw new global::System.ArgumentNullException(nameof(w1));
-        if (b1 is null) throw new global::System.ArgumentNullException(nameof(b1));
-        if (w2 is null) throw new global::System.ArgumentNullException(nameof(w2));
-        if (gradient.Length != b1.Length) throw new global::System.ArgumentException("gradient must have the length of b1 (" + b1.Length + "), not " + gradient.Length + ".", nameof(gradient));
+        if (features is null) throw new global::System.ArgumentNullException("features");
+        if (w1 is null) throw new global::System.ArgumentNullException("w1");
+        if (b1 is null) throw new global::System.ArgumentNullException("b1");
+        if (w2 is null) throw new global::System.ArgumentNullException("w2");
+        if (gradient.Length != b1.Length) throw new global::System.ArgumentException("gradient must have the length of b1 (" + b1.Length + "), not " + gradient.Length + ".", "gradient");
         var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[128]);
         global::System.Span<double> dW1 = dW1Storage.Span;
         var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[128]);
@@ -229,11 +229,11 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void NetworkW2Gradient(double[] features, double[] w1, double[] b1, double[] w2, double seed, global::System.Span<double> gradient)
     {
-        if (features is null) throw new global::System.ArgumentNullException(nameof(features));
-        if (w1 is null) throw new global::System.ArgumentNullException(nameof(w1));
-        if (b1 is null) throw new global::System.ArgumentNullException(nameof(b1));
-        if (w2 is null) throw new global::System.ArgumentNullException(nameof(w2));
-        if (gradient.Length != w2.Length) throw new global::System.ArgumentException("gradient must have the length of w2 (" + w2.Length + "), not " + gradient.Length + ".", nameof(gradient));
+        if (features is null) throw new global::System.ArgumentNullException("features");
+        if (w1 is null) throw new global::System.ArgumentNullException("w1");
+        if (b1 is null) throw new global::System.ArgumentNullException("b1");
+        if (w2 is null) throw new global::System.ArgumentNullException("w2");
+        if (gradient.Length != w2.Length) throw new global::System.ArgumentException("gradient must have the length of w2 (" + w2.Length + "), not " + gradient.Length + ".", "gradient");
         var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[128]);
         global::System.Span<double> dW1 = dW1Storage.Span;
         var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[128]);

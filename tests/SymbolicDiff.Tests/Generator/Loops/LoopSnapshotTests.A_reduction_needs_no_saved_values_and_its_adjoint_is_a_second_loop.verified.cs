@@ -24,10 +24,10 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double LogisticWithGradient(double[] x, double[] weights, double bias, double y, global::System.Span<double> dWeights, out double dBias)
     {
-        if (x is null) throw new global::System.ArgumentNullException(nameof(x));
-        if (weights is null) throw new global::System.ArgumentNullException(nameof(weights));
-        if (dWeights.Length != weights.Length) throw new global::System.ArgumentException("dWeights must have the length of weights (" + weights.Length + "), not " + dWeights.Length + ".", nameof(dWeights));
-        if (global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)x) || global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)weights)) throw new global::System.ArgumentException("dWeights must not overlap an input (x, weights): the gradient would overwrite it.", nameof(dWeights));
+        if (x is null) throw new global::System.ArgumentNullException("x");
+        if (weights is null) throw new global::System.ArgumentNullException("weights");
+        if (dWeights.Length != weights.Length) throw new global::System.ArgumentException("dWeights must have the length of weights (" + weights.Length + "), not " + dWeights.Length + ".", "dWeights");
+        if (global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)x) || global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)weights)) throw new global::System.ArgumentException("dWeights must not overlap an input (x, weights): the gradient would overwrite it.", "dWeights");
 
         // Forward sweep: the method's own computation.
         double z = bias;
@@ -49,7 +49,7 @@ partial class Models
         // double z = bias;
         double dValue_dbias = dValue_dz; // ∂value/∂bias = ∂value/∂z · ∂z/∂bias
         dBias = dValue_dbias; // ∂value/∂bias
-        if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dBias, 1), (global::System.ReadOnlySpan<double>)dWeights)) throw new global::System.ArgumentException("dBias must be a variable of its own, not another gradient output or one of its elements (dWeights): one gradient would overwrite the other.", nameof(dBias));
+        if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dBias, 1), (global::System.ReadOnlySpan<double>)dWeights)) throw new global::System.ArgumentException("dBias must be a variable of its own, not another gradient output or one of its elements (dWeights): one gradient would overwrite the other.", "dBias");
 
         return value;
     }
@@ -64,8 +64,8 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static LogisticGradient LogisticWithGradient(double[] x, double[] weights, double bias, double y)
     {
-        if (x is null) throw new global::System.ArgumentNullException(nameof(x));
-        if (weights is null) throw new global::System.ArgumentNullException(nameof(weights));
+        if (x is null) throw new global::System.ArgumentNullException("x");
+        if (weights is null) throw new global::System.ArgumentNullException("weights");
         var dWeights = new double[weights.Length];
         double value = LogisticWithGradient(x, weights, bias, y, dWeights, out var dBias);
         return new LogisticGradient(value, dWeights, dBias);
@@ -83,9 +83,9 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void LogisticWeightsGradient(double[] x, double[] weights, double bias, double y, double seed, global::System.Span<double> gradient)
     {
-        if (x is null) throw new global::System.ArgumentNullException(nameof(x));
-        if (weights is null) throw new global::System.ArgumentNullException(nameof(weights));
-        if (gradient.Length != weights.Length) throw new global::System.ArgumentException("gradient must have the length of weights (" + weights.Length + "), not " + gradient.Length + ".", nameof(gradient));
+        if (x is null) throw new global::System.ArgumentNullException("x");
+        if (weights is null) throw new global::System.ArgumentNullException("weights");
+        if (gradient.Length != weights.Length) throw new global::System.ArgumentException("gradient must have the length of weights (" + weights.Length + "), not " + gradient.Length + ".", "gradient");
         var dWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[128]);
         global::System.Span<double> dWeights = dWeightsStorage.Span;
         LogisticWithGradient(x, weights, bias, y, dWeights, out _);

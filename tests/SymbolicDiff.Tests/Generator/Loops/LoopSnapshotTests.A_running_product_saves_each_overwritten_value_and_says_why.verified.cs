@@ -19,9 +19,9 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double ProductWithGradient(double[] x, global::System.Span<double> dX)
     {
-        if (x is null) throw new global::System.ArgumentNullException(nameof(x));
-        if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x (" + x.Length + "), not " + dX.Length + ".", nameof(dX));
-        if (global::System.MemoryExtensions.Overlaps(dX, (global::System.ReadOnlySpan<double>)x)) throw new global::System.ArgumentException("dX must not overlap an input (x): the gradient would overwrite it.", nameof(dX));
+        if (x is null) throw new global::System.ArgumentNullException("x");
+        if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x (" + x.Length + "), not " + dX.Length + ".", "dX");
+        if (global::System.MemoryExtensions.Overlaps(dX, (global::System.ReadOnlySpan<double>)x)) throw new global::System.ArgumentException("dX must not overlap an input (x): the gradient would overwrite it.", "dX");
 
         // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
         var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[128]);
@@ -61,7 +61,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static ProductGradient ProductWithGradient(double[] x)
     {
-        if (x is null) throw new global::System.ArgumentNullException(nameof(x));
+        if (x is null) throw new global::System.ArgumentNullException("x");
         var dX = new double[x.Length];
         double value = ProductWithGradient(x, dX);
         return new ProductGradient(value, dX);
@@ -76,8 +76,8 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void ProductXGradient(double[] x, double seed, global::System.Span<double> gradient)
     {
-        if (x is null) throw new global::System.ArgumentNullException(nameof(x));
-        if (gradient.Length != x.Length) throw new global::System.ArgumentException("gradient must have the length of x (" + x.Length + "), not " + gradient.Length + ".", nameof(gradient));
+        if (x is null) throw new global::System.ArgumentNullException("x");
+        if (gradient.Length != x.Length) throw new global::System.ArgumentException("gradient must have the length of x (" + x.Length + "), not " + gradient.Length + ".", "gradient");
         var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[128]);
         global::System.Span<double> dX = dXStorage.Span;
         ProductWithGradient(x, dX);
