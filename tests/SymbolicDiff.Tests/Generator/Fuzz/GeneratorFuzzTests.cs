@@ -61,9 +61,9 @@ public class GeneratorFuzzTests
             (source, problem) => Regex.IsMatch(problem, @"error CS0117: '\w+' does not contain a definition for '\w+WithGradient'")
         ),
         (
-            "a switch expression whose operand has no type (`-default switch { > 0 => z, _ => y }`, an input error): Roslyn " +
-            "throws from GetOperation ('Unexpected value UnconvertedSwitchExpression'), and the generator reports SD9999 " +
-            "(the parser in Parsing/ should not ask for the operation of an expression with errors, or report SD0005)",
+            "a switch expression as the target of an assignment (`(true switch { > 0 => z, _ => y }) = y;`, an input error, " +
+            "CS0131): Roslyn throws while the parser reads it ('Unexpected value UnconvertedSwitchExpression'), and the " +
+            "generator reports SD9999 (Parsing/ should report SD0005 for an assignment target it cannot read, or stay silent on an input with errors)",
             (source, problem) => problem.Contains("SD9999", StringComparison.Ordinal) && problem.Contains("UnconvertedSwitchExpression", StringComparison.Ordinal)
         ),
         (
