@@ -23,17 +23,19 @@ partial class Scaler
         double bias = this.Bias;
         double converted = this._count;
         double global = global::Scaler.Global;
-        double tanh = global::System.Math.Tanh(x * w * scale + bias);
+        double u = x * w * scale + bias;
+        double tanh = global::System.Math.Tanh(u);
         double apply = tanh / converted + global * w;
 
         // Backward sweep: the chain rule, from the result back to the parameters.
         double dApply_dtanh = 1 / converted; // ∂apply/∂tanh
         double dApply_dw = global; // ∂apply/∂w
-        double shared = 1 - tanh * tanh; // computed once, used in 2 lines below
-        double dtanh_dx = shared * (w * scale); // ∂tanh/∂x
-        double dApply_dx = dApply_dtanh * dtanh_dx; // ∂apply/∂x = ∂apply/∂tanh · ∂tanh/∂x
-        double dtanh_dw = shared * (x * scale); // ∂tanh/∂w
-        dApply_dw += dApply_dtanh * dtanh_dw; // ∂apply/∂w += ∂apply/∂tanh · ∂tanh/∂w
+        double dtanh_du = global::System.Math.Abs(u) <= 1 ? 1 - tanh * tanh : 1 / (global::System.Math.Cosh(u) * global::System.Math.Cosh(u)); // ∂tanh/∂u
+        double dApply_du = dApply_dtanh * dtanh_du; // ∂apply/∂u = ∂apply/∂tanh · ∂tanh/∂u
+        double du_dx = w * scale; // ∂u/∂x
+        double dApply_dx = dApply_du * du_dx; // ∂apply/∂x = ∂apply/∂u · ∂u/∂x
+        double du_dw = x * scale; // ∂u/∂w
+        dApply_dw += dApply_du * du_dw; // ∂apply/∂w += ∂apply/∂u · ∂u/∂w
 
         return new ApplyGradient(apply, dApply_dx, dApply_dw);
     }
