@@ -62,8 +62,8 @@ public static partial class Activations
     /// <see cref="double.NaN"/> for <see cref="double.NaN"/>.
     /// </returns>
     /// <remarks>
-    /// This is <see cref="Math.Tanh(double)"/>, which the generator also differentiates directly (with
-    /// 1 − tanh², which is 0 in the tails); declaring it here gives networks a uniform vocabulary of activations.
+    /// This is <see cref="Math.Tanh(double)"/>, which the generator also differentiates directly, as accurately
+    /// (1 − tanh² for |x| ≤ 1, 1/cosh² beyond); declaring it here gives networks a uniform vocabulary of activations.
     /// Its derivative is <see cref="TanhDerivative(double, double)"/>, 1 − tanh²(x), computed from the value
     /// for |x| ≤ 1 and accurately from x beyond.
     /// </remarks>

@@ -166,11 +166,11 @@ internal sealed class ForwardModeDifferentiator
                     {
                         string tangent = FreshBufferName(GeneratedNames.Tangent(buffer.Name));
                         _tangents[buffer.Name] = tangent;
-                        output.Add(new DeclareAdjointBuffer(tangent, buffer.Name, StackBound)
+                        output.Add(new DeclareAdjointBuffer(tangent, GeneratedNames.AdjointStorage(tangent), buffer.Name, StackBound)
                         {
                             Comment = Comment.Of($"the tangent of {buffer.Name}, zeroed: on the stack up to {StackBound} elements, pooled above"),
                         });
-                        _releases.Add(new Release(tangent, IsAdjointBuffer: true));
+                        _releases.Add(new Release(GeneratedNames.AdjointStorage(tangent), IsAdjointBuffer: true));
                     }
 
                     if (_needsPartials.Contains(buffer.Name))
@@ -553,8 +553,8 @@ internal sealed class ForwardModeDifferentiator
     {
         string name = FreshBufferName(GeneratedNames.VectorPartials(vector.TrimStart('@')));
         _partials[vector] = name;
-        _releases.Add(new Release(name, IsAdjointBuffer: true));
-        return new DeclareAdjointBuffer(name, vector, StackBound)
+        _releases.Add(new Release(GeneratedNames.AdjointStorage(name), IsAdjointBuffer: true));
+        return new DeclareAdjointBuffer(name, GeneratedNames.AdjointStorage(name), vector, StackBound)
         {
             Comment = Comment.Of($"∂f/∂{vector} of a function f over {vector}, from its vector-Jacobian product: on the stack up to {StackBound} elements, pooled above"),
         };

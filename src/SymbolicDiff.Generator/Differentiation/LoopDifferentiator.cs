@@ -40,6 +40,7 @@ internal sealed class LoopDifferentiator
 
     private ToBeRecordedAnalysis.Decision _recorded = new(new HashSet<string>(), new Dictionary<ForLoop, List<string>>());
     private readonly Dictionary<string, string> _adjoints = new();
+    private readonly Dictionary<string, string> _storages = new();
     private HashSet<string> _contributed = new();
     private string _returned = string.Empty;
     private int _resultWrites;
@@ -915,7 +916,7 @@ internal sealed class LoopDifferentiator
 
         foreach (string buffer in _index.Buffers.Where(b => _adjoints.ContainsKey(b)))
         {
-            yield return new DeclareAdjointBuffer(_adjoints[buffer], buffer, StackBound)
+            yield return new DeclareAdjointBuffer(_adjoints[buffer], StorageName(buffer), buffer, StackBound)
             {
                 Comment = Comment.Of($"∂{_method.Result}/∂{buffer}: on the stack up to {StackBound} elements, pooled above"),
             };
@@ -962,8 +963,20 @@ internal sealed class LoopDifferentiator
 
         foreach (string buffer in _index.Buffers.Where(b => _adjoints.ContainsKey(b)))
         {
-            body.Add(new Release(_adjoints[buffer], IsAdjointBuffer: true));
+            body.Add(new Release(StorageName(buffer), IsAdjointBuffer: true));
         }
+    }
+
+    /// <summary>The scratch buffer behind the adjoint of a local buffer, named once (its declaration and its release agree).</summary>
+    private string StorageName(string buffer)
+    {
+        if (!_storages.TryGetValue(buffer, out var storage))
+        {
+            storage = _names.Fresh(GeneratedNames.AdjointStorage(_adjoints[buffer]));
+            _storages[buffer] = storage;
+        }
+
+        return storage;
     }
 
     private static CommentLine Note(string text) => new() { Comment = Comment.Of(text) };

@@ -47,6 +47,15 @@ internal static class ExpressionWriter
         return builder.ToString();
     }
 
+    /// <summary>
+    /// A whole number in integer code as an integer literal: "R" would write -2⁶³ (long.MinValue) as -9.223372036854776E+18,
+    /// a double, which a long cannot take (CS0266 in generated code, found by fuzzing).
+    /// </summary>
+    private static string IntegerLiteral(double value) =>
+        value == System.Math.Floor(value) && value >= -9223372036854775808.0 && value < 9223372036854775808.0 && System.Math.Abs(value) >= 1e15
+            ? ((long)value).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : Number(value);
+
     /// <summary>Escapes an identifier that is a C# keyword (see <see cref="CSharpLexical.Identifier"/>).</summary>
     public static string Identifier(string name) => CSharpLexical.Identifier(name);
 
@@ -101,7 +110,7 @@ internal static class ExpressionWriter
         {
             case Constant constant:
                 // Integer code (an index, a bound) stays integer in a float method too: x[0], not x[0f].
-                builder.Append(single && !integer ? FloatLiteral(constant.Value) : Number(constant.Value));
+                builder.Append(single && !integer ? FloatLiteral(constant.Value) : integer ? IntegerLiteral(constant.Value) : Number(constant.Value));
                 break;
 
             case Variable variable:

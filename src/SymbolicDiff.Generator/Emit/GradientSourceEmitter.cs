@@ -142,7 +142,9 @@ internal static class GradientSourceEmitter
     private static void WriteGradientStruct(IndentedWriter writer, GradientProgram program)
     {
         var method = program.Method;
-        writer.Line($"/// <summary>The value of <see cref=\"{Cref(method)}\"/> and its gradient with respect to {ParameterList(program)}.</summary>");
+        // Inside the struct a property named like the method (a parameter M0 of M0) hides it from the cref (CS1574).
+        string self = program.Gradient.Any(e => e.PropertyName == method.MethodName) ? $"<c>{method.MethodName}</c>" : $"<see cref=\"{Cref(method)}\"/>";
+        writer.Line($"/// <summary>The value of {self} and its gradient with respect to {ParameterList(program)}.</summary>");
         writer.Line($"/// <param name=\"Value\">The value of <c>{method.MethodName}</c>.</param>");
         foreach (var entry in program.Gradient)
         {
@@ -167,12 +169,14 @@ internal static class GradientSourceEmitter
         }
 
         writer.Line($"/// <returns>The value of <c>{method.MethodName}</c> and one partial derivative per differentiated parameter.</returns>");
+        WriteNullCheckDoc(writer, method);
         writer.Line(GeneratedCodeAttribute);
         string signature = string.Join(", ", method.Parameters.Select(p =>
             p.TypeName + " " + ExpressionWriter.Identifier(p.Name) + (p.DefaultValue is null ? string.Empty : " = " + p.DefaultValue)));
         string modifiers = method.IsStatic ? "public static" : "public";
         using (writer.Block($"{modifiers} {GeneratedNames.GradientStruct(method.MethodName)} {GeneratedNames.GradientMethod(method.MethodName)}({signature})"))
         {
+            WriteNullChecks(writer, method);
             if (program.WritesOutputs)
             {
                 // The body writes every partial into its output: here a local, returned in the struct.
@@ -227,6 +231,7 @@ internal static class GradientSourceEmitter
 
         writer.Line($"/// <returns>The value of <c>{method.MethodName}</c>.</returns>");
         writer.Line($"/// <exception cref=\"global::System.ArgumentException\">A gradient output has the wrong length or overlaps an input.</exception>");
+        WriteNullCheckDoc(writer, method);
         writer.Line(GeneratedCodeAttribute);
         var parameters = method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name))
             .Concat(method.Parameters.Where(p => p.IsDifferentiated).Select(p =>
@@ -234,6 +239,7 @@ internal static class GradientSourceEmitter
         string modifiers = method.IsStatic ? "public static" : "public";
         using (writer.Block($"{modifiers} {real} {GeneratedNames.GradientMethod(method.MethodName)}({string.Join(", ", parameters)})"))
         {
+            WriteNullChecks(writer, method);
             new StatementWriter(writer, real).Write(program.Body);
             writer.Line($"return {ExpressionWriter.Identifier(program.Returned)};");
         }
@@ -251,12 +257,15 @@ internal static class GradientSourceEmitter
         }
 
         writer.Line($"/// <returns>The value of <c>{method.MethodName}</c> and one partial derivative (or array of them) per differentiated parameter.</returns>");
+        WriteNullCheckDoc(writer, method);
         writer.Line(GeneratedCodeAttribute);
         string signature = string.Join(", ", method.Parameters.Select(p =>
             p.TypeName + " " + ExpressionWriter.Identifier(p.Name) + (p.DefaultValue is null ? string.Empty : " = " + p.DefaultValue)));
         string modifiers = method.IsStatic ? "public static" : "public";
         using (writer.Block($"{modifiers} {GeneratedNames.GradientStruct(method.MethodName)} {GeneratedNames.GradientMethod(method.MethodName)}({signature})"))
         {
+            // Before the arrays are allocated with the inputs' lengths.
+            WriteNullChecks(writer, method);
             var arguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name)).ToList();
             foreach (var parameter in method.Parameters.Where(p => p.IsDifferentiated))
             {
@@ -304,6 +313,7 @@ internal static class GradientSourceEmitter
         writer.Line($"/// <param name=\"{seed}\">∂L/∂{method.MethodName}: the adjoint of the call's value.</param>");
         writer.Line($"/// <param name=\"{gradient}\">Receives {seed} · ∂{method.MethodName}/∂{target.Name}, added to what it holds; the length of <paramref name=\"{target.Name}\"/>.</param>");
         writer.Line($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"{gradient}\"/> has the wrong length.</exception>");
+        WriteNullCheckDoc(writer, method);
         writer.Line(GeneratedCodeAttribute);
         string signature = string.Join(", ", method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name))
             .Concat(new[] { real + " " + seed, $"global::System.Span<{real}> {gradient}" }));
@@ -311,6 +321,7 @@ internal static class GradientSourceEmitter
         using (writer.Block($"{modifiers} void {name}({signature})"))
         {
             // The same argument check and scratch storage as the gradient's own, printed by the one statement printer.
+            WriteNullChecks(writer, method);
             var statements = new StatementWriter(writer, real);
             statements.Write(new Statement[] { new CheckOutputLength(gradient, target.Name) });
             var arguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name)).ToList();
@@ -319,7 +330,7 @@ internal static class GradientSourceEmitter
             {
                 if (parameter.IsVector)
                 {
-                    scratch.Add(new DeclareAdjointBuffer(parameter.Output, parameter.Name, StackBound));
+                    scratch.Add(new DeclareAdjointBuffer(parameter.Output, names.Fresh(GeneratedNames.AdjointStorage(parameter.Output)), parameter.Name, StackBound));
                     arguments.Add(parameter.Output);
                 }
                 else
@@ -335,7 +346,7 @@ internal static class GradientSourceEmitter
                 writer.Line($"{gradient}[{index}] += {seed} * {target.Output}[{index}];");
             }
 
-            statements.Write(scratch.OfType<DeclareAdjointBuffer>().Select(buffer => new Release(buffer.Name, IsAdjointBuffer: true)));
+            statements.Write(scratch.OfType<DeclareAdjointBuffer>().Select(buffer => new Release(buffer.Storage, IsAdjointBuffer: true)));
         }
     }
 
@@ -360,11 +371,13 @@ internal static class GradientSourceEmitter
 
         writer.Line($"/// <param name=\"{seed}\">∂L/∂{method.MethodName}: the adjoint of the call's value.</param>");
         writer.Line($"/// <returns>{seed} · ∂{method.MethodName}/∂{target.Name}.</returns>");
+        WriteNullCheckDoc(writer, method);
         writer.Line(GeneratedCodeAttribute);
         string signature = string.Join(", ", method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name)).Concat(new[] { real + " " + seed }));
         string modifiers = method.IsStatic ? "public static" : "public";
         using (writer.Block($"{modifiers} {real} {name}({signature})"))
         {
+            WriteNullChecks(writer, method);
             var statements = new StatementWriter(writer, real);
             var arguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name)).ToList();
             var scratch = new System.Collections.Generic.List<Statement>();
@@ -372,7 +385,7 @@ internal static class GradientSourceEmitter
             {
                 if (parameter.IsVector)
                 {
-                    scratch.Add(new DeclareAdjointBuffer(parameter.Output, parameter.Name, StackBound));
+                    scratch.Add(new DeclareAdjointBuffer(parameter.Output, names.Fresh(GeneratedNames.AdjointStorage(parameter.Output)), parameter.Name, StackBound));
                     arguments.Add(parameter.Output);
                 }
                 else
@@ -383,14 +396,36 @@ internal static class GradientSourceEmitter
 
             statements.Write(scratch);
             writer.Line($"{GeneratedNames.GradientMethod(method.MethodName)}({string.Join(", ", arguments)});");
-            statements.Write(scratch.OfType<DeclareAdjointBuffer>().Select(buffer => new Release(buffer.Name, IsAdjointBuffer: true)));
+            statements.Write(scratch.OfType<DeclareAdjointBuffer>().Select(buffer => new Release(buffer.Storage, IsAdjointBuffer: true)));
             writer.Line($"return {seed} * {partial};");
         }
     }
 
-    // Generic type arguments are written with braces inside a cref: List{int}.
+
+    /// <summary>
+    /// A null array parameter is an <c>ArgumentNullException</c> naming it, first thing in every generated method: the
+    /// method itself would fail with a NullReferenceException somewhere inside, and an array passed on as a span would
+    /// silently be an empty vector.
+    /// </summary>
+    private static void WriteNullChecks(IndentedWriter writer, MethodModel method) =>
+        new StatementWriter(writer, method.RealType).Write(Arrays(method).Select(p => (Statement)new CheckNotNull(p.Name)).ToList());
+
+    private static void WriteNullCheckDoc(IndentedWriter writer, MethodModel method)
+    {
+        var arrays = Arrays(method).ToList();
+        if (arrays.Count > 0)
+        {
+            writer.Line($"/// <exception cref=\"global::System.ArgumentNullException\">{string.Join(" or ", arrays.Select(p => $"<paramref name=\"{p.Name}\"/>"))} is null.</exception>");
+        }
+    }
+
+    private static System.Collections.Generic.IEnumerable<ParameterModel> Arrays(MethodModel method) =>
+        method.Parameters.Where(p => p.TypeName.TrimEnd('?').EndsWith("]", System.StringComparison.Ordinal));
+
+    // Generic type arguments are written with braces inside a cref: List{int}. A nullable type keeps its '?': a cref
+    // M(double) does not resolve to M(double?) (CS1574, found by fuzzing), and string? is accepted for string.
     private static string Cref(MethodModel method) =>
-        method.MethodName + "(" + string.Join(", ", method.Parameters.Select(p => p.TypeName.Replace('<', '{').Replace('>', '}').TrimEnd('?'))) + ")";
+        method.MethodName + "(" + string.Join(", ", method.Parameters.Select(p => p.TypeName.Replace('<', '{').Replace('>', '}'))) + ")";
 
     private static string ParameterList(GradientProgram program) =>
         string.Join(", ", program.Gradient.Select(e => "<c>" + e.ParameterName + "</c>"));

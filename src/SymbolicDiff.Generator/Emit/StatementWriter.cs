@@ -42,6 +42,21 @@ internal sealed class StatementWriter
                 Line(depth, "}", comment: null);
                 break;
 
+            // A condition the simplifier left constant (!true, from a constant comparison in the user's code): C# would
+            // warn that the guarded statement is unreachable (CS0162), so it is left out, or written unguarded.
+            case IfStatement { Then.Count: 1 } guarded when ConstantCondition(guarded.Condition) is { } constant &&
+                                                            guarded.Then[0] is not (ForLoop or IfStatement or DeclareAdjointBuffer or DeclareReal or DeclareInteger or DeclareBool or DeclareVar or DeclareBuffer or DeclareSavedValues):
+                if (constant)
+                {
+                    Line(depth, Text(guarded.Then[0]), guarded.Then[0].Comment ?? statement.Comment);
+                }
+                else
+                {
+                    Line(depth, "// " + Text(guarded.Then[0]) + " (never: its condition is constant and false)", comment: null);
+                }
+
+                break;
+
             case IfStatement { Then.Count: 1 } guarded when guarded.Then[0] is not (ForLoop or IfStatement or DeclareAdjointBuffer):
                 Line(depth, $"if ({Code(guarded.Condition)}) {Text(guarded.Then[0])}", guarded.Then[0].Comment ?? statement.Comment);
                 break;
@@ -58,8 +73,8 @@ internal sealed class StatementWriter
                 break;
 
             case DeclareAdjointBuffer buffer:
-                Line(depth, $"var {buffer.Name}Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<{_real}>({Id(buffer.Buffer)}.Length, stackalloc {_real}[{buffer.StackBound}]);", statement.Comment);
-                Line(depth, $"global::System.Span<{_real}> {buffer.Name} = {buffer.Name}Storage.Span;", comment: null);
+                Line(depth, $"var {Id(buffer.Storage)} = new global::SymbolicDiff.Runtime.ScratchBuffer<{_real}>({Id(buffer.Buffer)}.Length, stackalloc {_real}[{buffer.StackBound}]);", statement.Comment);
+                Line(depth, $"global::System.Span<{_real}> {Id(buffer.Name)} = {Id(buffer.Storage)}.Span;", comment: null);
                 break;
 
             default:
@@ -95,6 +110,16 @@ internal sealed class StatementWriter
         return text.ToString();
     }
 
+    /// <summary>The value of a condition made only of bool constants, !, &amp;&amp; and ||; null where it depends on anything else.</summary>
+    private static bool? ConstantCondition(Expr condition) => condition switch
+    {
+        BoolConstant constant => constant.Value,
+        Not not => !ConstantCondition(not.Operand),
+        Logical { Operator: LogicalOperator.And } and => ConstantCondition(and.Left) is { } l && ConstantCondition(and.Right) is { } r ? l && r : null,
+        Logical { Operator: LogicalOperator.Or } or => ConstantCondition(or.Left) is { } l && ConstantCondition(or.Right) is { } r ? l || r : null,
+        _ => null,
+    };
+
     /// <summary>A one-line statement as C#, without its comment (also how a backward comment quotes a forward statement).</summary>
     public string Text(Statement statement) => statement switch
     {
@@ -113,17 +138,18 @@ internal sealed class StatementWriter
             $"{Id(step.Name)} {(step.Subtract ? "-=" : "+=")} {ExpressionWriter.WriteInteger(step.Delta)};",
         SavePush push => $"{Id(push.Stack)}.Push({Code(push.Value)});",
         DeclareSavedValues saved => $"var {Id(saved.Name)} = new global::SymbolicDiff.Runtime.SavedValues<{_real}>(stackalloc {_real}[{saved.StackBound}]);",
-        Release release => (release.IsAdjointBuffer ? release.Name + "Storage" : Id(release.Name)) + ".Dispose();",
+        Release release => Id(release.Name) + ".Dispose();",
         ClearOutput clear => $"{clear.Output}.Clear();",
+        CheckNotNull check => $"if ({Id(check.Parameter)} is null) throw new global::System.ArgumentNullException(\"{check.Parameter}\");",
         CheckOutputLength check =>
-            $"if ({check.Output}.Length != {Id(check.Parameter)}.Length) throw new global::System.ArgumentException(\"{check.Output} must have the length of {check.Parameter} (\" + {Id(check.Parameter)}.Length + \"), not \" + {check.Output}.Length + \".\", nameof({check.Output}));",
+            $"if ({check.Output}.Length != {Id(check.Parameter)}.Length) throw new global::System.ArgumentException(\"{check.Output} must have the length of {check.Parameter} (\" + {Id(check.Parameter)}.Length + \"), not \" + {check.Output}.Length + \".\", \"{check.Output}\");",
         CheckNoOverlap { OthersAreOutputs: false } check =>
-            $"if ({Overlaps(check)}) throw new global::System.ArgumentException(\"{check.Output} must not overlap an input ({string.Join(", ", check.Others)}): the gradient would overwrite it.\", nameof({check.Output}));",
+            $"if ({Overlaps(check)}) throw new global::System.ArgumentException(\"{check.Output} must not overlap an input ({string.Join(", ", check.Others)}): the gradient would overwrite it.\", \"{check.Output}\");",
         CheckNoOverlap check =>
-            $"if ({Overlaps(check)}) throw new global::System.ArgumentException(\"{check.Output} must not overlap another gradient output ({string.Join(", ", check.Others)}).\", nameof({check.Output}));",
+            $"if ({Overlaps(check)}) throw new global::System.ArgumentException(\"{check.Output} must not overlap another gradient output ({string.Join(", ", check.Others)}).\", \"{check.Output}\");",
         CheckScalarOutputDistinct check =>
             $"if ({string.Join(" || ", check.EarlierScalars.Select(other => $"global::System.Runtime.CompilerServices.Unsafe.AreSame(ref {check.Output}, ref {other})").Concat(check.Spans.Select(span => $"global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref {check.Output}, 1), (global::System.ReadOnlySpan<{_real}>){span})")))}) " +
-            $"throw new global::System.ArgumentException(\"{check.Output} must be a variable of its own, not another gradient output or one of its elements ({string.Join(", ", check.EarlierScalars.Concat(check.Spans))}): one gradient would overwrite the other.\", nameof({check.Output}));",
+            $"throw new global::System.ArgumentException(\"{check.Output} must be a variable of its own, not another gradient output or one of its elements ({string.Join(", ", check.EarlierScalars.Concat(check.Spans))}): one gradient would overwrite the other.\", \"{check.Output}\");",
         _ => throw new System.InvalidOperationException("No C# form for the statement " + statement.GetType().Name + "."),
     };
 

@@ -49,7 +49,14 @@ internal static class BuiltinRules
             Neg(Div(U, Add(Mul(V, V), Mul(U, U))))),
         Row(BuiltinFunction.Sinh, "Sinh", "cosh u", Call(BuiltinFunction.Cosh, U)),
         Row(BuiltinFunction.Cosh, "Cosh", "sinh u", Call(BuiltinFunction.Sinh, U)),
-        Row(BuiltinFunction.Tanh, "Tanh", "1 − tanh²u", Sub(One, Mul(Value, Value))),
+        // 1 − tanh²u from the value where that is accurate (|u| ≤ 1: tanh² ≤ 0.58, no cancellation); beyond, 1 − tanh²
+        // cancels (relative error growing like e^2|u|, and 0 from |u| ≈ 19 where tanh rounds to ±1, although the
+        // derivative is a normal double up to |u| ≈ 354.9), so the same function is taken as 1/cosh²u there: one more
+        // exponential in the tails only, a few ulps everywhere, and 0 where cosh² overflows (the true value is subnormal).
+        Row(BuiltinFunction.Tanh, "Tanh", "1 − tanh²u for |u| ≤ 1, 1/cosh²u beyond",
+            If(new Comparison(ComparisonOperator.LessOrEqual, Call(BuiltinFunction.Abs, U), One),
+                Sub(One, Mul(Value, Value)),
+                Div(One, Mul(Call(BuiltinFunction.Cosh, U), Call(BuiltinFunction.Cosh, U))))),
         // sign(u), with 0 at u = 0 as PyTorch's abs backward. The last branch is u itself: ±0 at the kink and NaN
         // for NaN, where Math.Sign would throw.
         Row(BuiltinFunction.Abs, "Abs", "sign u, 0 at 0",

@@ -67,6 +67,13 @@ internal static class GeneratedNames
     /// </summary>
     public static string VectorJacobianProduct(string method, string parameter) => method + NameAllocator.ToPascalCase(parameter) + "Gradient";
 
+    /// <summary>
+    /// The scratch buffer that owns the memory of an adjoint buffer <paramref name="adjoint"/>: <c>dXStorage</c>. Like
+    /// every generated local, it goes through a <see cref="NameAllocator"/>, so that a parameter or local of that
+    /// name gets a suffix rather than generated code that cannot compile (CS0128, CS0136).
+    /// </summary>
+    public static string AdjointStorage(string adjoint) => adjoint + "Storage";
+
     /// <summary>The stack of values the backward sweep restores.</summary>
     public const string SavedStack = "saved";
 

@@ -30,14 +30,24 @@ internal sealed record SavePush(string Stack, Expr Value) : Statement;
 /// <summary>The stack of saved values, on the call stack up to <paramref name="StackBound"/> values and pooled above.</summary>
 internal sealed record DeclareSavedValues(string Name, int StackBound) : Statement;
 
-/// <summary>The adjoint of a local buffer: as long as <paramref name="Buffer"/>, on the stack up to <paramref name="StackBound"/> elements, pooled above.</summary>
-internal sealed record DeclareAdjointBuffer(string Name, string Buffer, int StackBound) : Statement;
+/// <summary>
+/// The adjoint of a local buffer: as long as <paramref name="Buffer"/>, on the stack up to <paramref name="StackBound"/>
+/// elements, pooled above; the span <paramref name="Name"/> over the scratch buffer <paramref name="Storage"/> that owns
+/// the memory (both names allocated like every generated name, see <see cref="GeneratedNames.AdjointStorage"/>).
+/// </summary>
+internal sealed record DeclareAdjointBuffer(string Name, string Storage, string Buffer, int StackBound) : Statement;
 
-/// <summary>Returns what a <see cref="DeclareSavedValues"/> or <see cref="DeclareAdjointBuffer"/> rented.</summary>
+/// <summary>Returns what a <see cref="DeclareSavedValues"/> (its name) or <see cref="DeclareAdjointBuffer"/> (its storage's name) rented.</summary>
 internal sealed record Release(string Name, bool IsAdjointBuffer) : Statement;
 
 /// <summary><c>output.Clear();</c>: a gradient span is overwritten, not accumulated into.</summary>
 internal sealed record ClearOutput(string Output) : Statement;
+
+/// <summary>
+/// The argument check that an array parameter is not null: <c>ArgumentNullException</c> naming it, rather than a
+/// NullReferenceException halfway through the forward sweep or, where an array converts to a span, an empty vector.
+/// </summary>
+internal sealed record CheckNotNull(string Parameter) : Statement;
 
 /// <summary>The argument check that a gradient output span has its parameter's length.</summary>
 internal sealed record CheckOutputLength(string Output, string Parameter) : Statement;

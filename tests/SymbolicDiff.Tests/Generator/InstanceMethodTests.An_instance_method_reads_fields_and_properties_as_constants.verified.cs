@@ -23,17 +23,19 @@ partial class Scaler
         double bias = this.Bias;
         double converted = this._count;
         double global = global::Scaler.Global;
-        double tanh = global::System.Math.Tanh(x * w * scale + bias);
+        double u = x * w * scale + bias;
+        double tanh = global::System.Math.Tanh(u);
         double apply = tanh / converted + global * w;
 
         // Backward sweep: the chain rule, from the result back to the parameters.
         double dApply_dtanh = 1 / converted; // ∂apply/∂tanh
         double dApply_dw = global; // ∂apply/∂w
-        double shared = 1 - tanh * tanh; // computed once, used in 2 lines below
-        double dtanh_dx = shared * (w * scale); // ∂tanh/∂x
-        double dApply_dx = dApply_dtanh * dtanh_dx; // ∂apply/∂x = ∂apply/∂tanh · ∂tanh/∂x
-        double dtanh_dw = shared * (x * scale); // ∂tanh/∂w
-        dApply_dw += dApply_dtanh * dtanh_dw; // ∂apply/∂w += ∂apply/∂tanh · ∂tanh/∂w
+        double dtanh_du = global::System.Math.Abs(u) <= 1 ? 1 - tanh * tanh : 1 / (global::System.Math.Cosh(u) * global::System.Math.Cosh(u)); // ∂tanh/∂u
+        double dApply_du = dApply_dtanh * dtanh_du; // ∂apply/∂u = ∂apply/∂tanh · ∂tanh/∂u
+        double du_dx = w * scale; // ∂u/∂x
+        double dApply_dx = dApply_du * du_dx; // ∂apply/∂x = ∂apply/∂u · ∂u/∂x
+        double du_dw = x * scale; // ∂u/∂w
+        dApply_dw += dApply_du * du_dw; // ∂apply/∂w += ∂apply/∂u · ∂u/∂w
 
         return new ApplyGradient(apply, dApply_dx, dApply_dw);
     }
@@ -48,7 +50,7 @@ partial class Scaler
     public (double Value, double Derivative) ApplyWithDerivative(double x, double w, double dX, double dW)
     {
         // One forward sweep: each value with its tangent, its derivative along (dX, dW), computed beside it.
-        double dApply = (1 - global::System.Math.Tanh(x * w * this._scale + this.Bias) * global::System.Math.Tanh(x * w * this._scale + this.Bias)) * ((dX * w + x * dW) * this._scale) / (double)this._count + global::Scaler.Global * dW; // dapply = ∂apply/∂x · dx + ∂apply/∂w · dw
+        double dApply = (global::System.Math.Abs(x * w * this._scale + this.Bias) <= 1 ? 1 - global::System.Math.Tanh(x * w * this._scale + this.Bias) * global::System.Math.Tanh(x * w * this._scale + this.Bias) : 1 / (global::System.Math.Cosh(x * w * this._scale + this.Bias) * global::System.Math.Cosh(x * w * this._scale + this.Bias))) * ((dX * w + x * dW) * this._scale) / (double)this._count + global::Scaler.Global * dW; // dapply = ∂apply/∂x · dx + ∂apply/∂w · dw
         double apply = global::System.Math.Tanh(x * w * this._scale + this.Bias) / (double)this._count + global::Scaler.Global * w;
 
         return (apply, dApply);

@@ -22,17 +22,22 @@ partial class Models
     /// <param name="dW2">Receives ∂Network/∂w2, element by element (overwritten); must have the length of <paramref name="w2"/> and must not overlap an input.</param>
     /// <returns>The value of <c>Network</c>.</returns>
     /// <exception cref="global::System.ArgumentException">A gradient output has the wrong length or overlaps an input.</exception>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="features"/> or <paramref name="w1"/> or <paramref name="b1"/> or <paramref name="w2"/> is null.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double NetworkWithGradient(double[] features, double[] w1, double[] b1, double[] w2, global::System.Span<double> dW1, global::System.Span<double> dB1, global::System.Span<double> dW2)
     {
-        if (dW1.Length != w1.Length) throw new global::System.ArgumentException("dW1 must have the length of w1 (" + w1.Length + "), not " + dW1.Length + ".", nameof(dW1));
-        if (global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)w1) || global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)b1) || global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)w2)) throw new global::System.ArgumentException("dW1 must not overlap an input (features, w1, b1, w2): the gradient would overwrite it.", nameof(dW1));
-        if (dB1.Length != b1.Length) throw new global::System.ArgumentException("dB1 must have the length of b1 (" + b1.Length + "), not " + dB1.Length + ".", nameof(dB1));
-        if (global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)w1) || global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)b1) || global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)w2)) throw new global::System.ArgumentException("dB1 must not overlap an input (features, w1, b1, w2): the gradient would overwrite it.", nameof(dB1));
-        if (global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)dW1)) throw new global::System.ArgumentException("dB1 must not overlap another gradient output (dW1).", nameof(dB1));
-        if (dW2.Length != w2.Length) throw new global::System.ArgumentException("dW2 must have the length of w2 (" + w2.Length + "), not " + dW2.Length + ".", nameof(dW2));
-        if (global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)w1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)b1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)w2)) throw new global::System.ArgumentException("dW2 must not overlap an input (features, w1, b1, w2): the gradient would overwrite it.", nameof(dW2));
-        if (global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)dW1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)dB1)) throw new global::System.ArgumentException("dW2 must not overlap another gradient output (dW1, dB1).", nameof(dW2));
+        if (features is null) throw new global::System.ArgumentNullException("features");
+        if (w1 is null) throw new global::System.ArgumentNullException("w1");
+        if (b1 is null) throw new global::System.ArgumentNullException("b1");
+        if (w2 is null) throw new global::System.ArgumentNullException("w2");
+        if (dW1.Length != w1.Length) throw new global::System.ArgumentException("dW1 must have the length of w1 (" + w1.Length + "), not " + dW1.Length + ".", "dW1");
+        if (global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)w1) || global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)b1) || global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)w2)) throw new global::System.ArgumentException("dW1 must not overlap an input (features, w1, b1, w2): the gradient would overwrite it.", "dW1");
+        if (dB1.Length != b1.Length) throw new global::System.ArgumentException("dB1 must have the length of b1 (" + b1.Length + "), not " + dB1.Length + ".", "dB1");
+        if (global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)w1) || global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)b1) || global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)w2)) throw new global::System.ArgumentException("dB1 must not overlap an input (features, w1, b1, w2): the gradient would overwrite it.", "dB1");
+        if (global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)dW1)) throw new global::System.ArgumentException("dB1 must not overlap another gradient output (dW1).", "dB1");
+        if (dW2.Length != w2.Length) throw new global::System.ArgumentException("dW2 must have the length of w2 (" + w2.Length + "), not " + dW2.Length + ".", "dW2");
+        if (global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)w1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)b1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)w2)) throw new global::System.ArgumentException("dW2 must not overlap an input (features, w1, b1, w2): the gradient would overwrite it.", "dW2");
+        if (global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)dW1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)dB1)) throw new global::System.ArgumentException("dW2 must not overlap another gradient output (dW1, dB1).", "dW2");
 
         // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
         var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[128]);
@@ -55,6 +60,7 @@ partial class Models
                 }
                 saved.Push(hidden[j]); // saved: the backward sweep reads the value hidden[j] has before this assignment
                 hidden[j] = global::System.Math.Tanh(a);
+                saved.Push(a); // saved: a is declared in this loop, and the backward loop reads its final value in each iteration
             }
             for (int k = 0; k < classes; k++)
             {
@@ -102,10 +108,11 @@ partial class Models
             }
             for (int j = hiddenCount - 1; j >= 0; j--)
             {
+                double a = saved.Pop(); // a as it was at the end of this iteration
                 // hidden[j] = global::System.Math.Tanh(a);
                 double hiddenValue = hidden[j]; // the value this assignment gave hidden[j]
                 hidden[j] = saved.Pop(); // hidden[j] as it was before this assignment
-                double dNetwork_da = dNetwork_dhidden[j] * (1 - hiddenValue * hiddenValue); // ∂network/∂a = ∂network/∂hidden[j] · ∂hidden[j]/∂a
+                double dNetwork_da = dNetwork_dhidden[j] * (global::System.Math.Abs(a) <= 1 ? 1 - hiddenValue * hiddenValue : 1 / (global::System.Math.Cosh(a) * global::System.Math.Cosh(a))); // ∂network/∂a = ∂network/∂hidden[j] · ∂hidden[j]/∂a
                 dNetwork_dhidden[j] = 0.0; // hidden[j] was overwritten here: its earlier value does not reach the result through it
                 for (int c = d - 1; c >= 0; c--)
                 {
@@ -129,9 +136,14 @@ partial class Models
     /// <param name="b1">As in <c>Network</c>.</param>
     /// <param name="w2">As in <c>Network</c>.</param>
     /// <returns>The value of <c>Network</c> and one partial derivative (or array of them) per differentiated parameter.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="features"/> or <paramref name="w1"/> or <paramref name="b1"/> or <paramref name="w2"/> is null.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static NetworkGradient NetworkWithGradient(double[] features, double[] w1, double[] b1, double[] w2)
     {
+        if (features is null) throw new global::System.ArgumentNullException("features");
+        if (w1 is null) throw new global::System.ArgumentNullException("w1");
+        if (b1 is null) throw new global::System.ArgumentNullException("b1");
+        if (w2 is null) throw new global::System.ArgumentNullException("w2");
         var dW1 = new double[w1.Length];
         var dB1 = new double[b1.Length];
         var dW2 = new double[w2.Length];
@@ -147,10 +159,15 @@ partial class Models
     /// <param name="seed">∂L/∂Network: the adjoint of the call's value.</param>
     /// <param name="gradient">Receives seed · ∂Network/∂w1, added to what it holds; the length of <paramref name="w1"/>.</param>
     /// <exception cref="global::System.ArgumentException"><paramref name="gradient"/> has the wrong length.</exception>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="features"/> or <paramref name="w1"/> or <paramref name="b1"/> or <paramref name="w2"/> is null.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void NetworkW1Gradient(double[] features, double[] w1, double[] b1, double[] w2, double seed, global::System.Span<double> gradient)
     {
-        if (gradient.Length != w1.Length) throw new global::System.ArgumentException("gradient must have the length of w1 (" + w1.Length + "), not " + gradient.Length + ".", nameof(gradient));
+        if (features is null) throw new global::System.ArgumentNullException("features");
+        if (w1 is null) throw new global::System.ArgumentNullException("w1");
+        if (b1 is null) throw new global::System.ArgumentNullException("b1");
+        if (w2 is null) throw new global::System.ArgumentNullException("w2");
+        if (gradient.Length != w1.Length) throw new global::System.ArgumentException("gradient must have the length of w1 (" + w1.Length + "), not " + gradient.Length + ".", "gradient");
         var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[128]);
         global::System.Span<double> dW1 = dW1Storage.Span;
         var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[128]);
@@ -175,10 +192,15 @@ partial class Models
     /// <param name="seed">∂L/∂Network: the adjoint of the call's value.</param>
     /// <param name="gradient">Receives seed · ∂Network/∂b1, added to what it holds; the length of <paramref name="b1"/>.</param>
     /// <exception cref="global::System.ArgumentException"><paramref name="gradient"/> has the wrong length.</exception>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="features"/> or <paramref name="w1"/> or <paramref name="b1"/> or <paramref name="w2"/> is null.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void NetworkB1Gradient(double[] features, double[] w1, double[] b1, double[] w2, double seed, global::System.Span<double> gradient)
     {
-        if (gradient.Length != b1.Length) throw new global::System.ArgumentException("gradient must have the length of b1 (" + b1.Length + "), not " + gradient.Length + ".", nameof(gradient));
+        if (features is null) throw new global::System.ArgumentNullException("features");
+        if (w1 is null) throw new global::System.ArgumentNullException("w1");
+        if (b1 is null) throw new global::System.ArgumentNullException("b1");
+        if (w2 is null) throw new global::System.ArgumentNullException("w2");
+        if (gradient.Length != b1.Length) throw new global::System.ArgumentException("gradient must have the length of b1 (" + b1.Length + "), not " + gradient.Length + ".", "gradient");
         var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[128]);
         global::System.Span<double> dW1 = dW1Storage.Span;
         var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[128]);
@@ -203,10 +225,15 @@ partial class Models
     /// <param name="seed">∂L/∂Network: the adjoint of the call's value.</param>
     /// <param name="gradient">Receives seed · ∂Network/∂w2, added to what it holds; the length of <paramref name="w2"/>.</param>
     /// <exception cref="global::System.ArgumentException"><paramref name="gradient"/> has the wrong length.</exception>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="features"/> or <paramref name="w1"/> or <paramref name="b1"/> or <paramref name="w2"/> is null.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void NetworkW2Gradient(double[] features, double[] w1, double[] b1, double[] w2, double seed, global::System.Span<double> gradient)
     {
-        if (gradient.Length != w2.Length) throw new global::System.ArgumentException("gradient must have the length of w2 (" + w2.Length + "), not " + gradient.Length + ".", nameof(gradient));
+        if (features is null) throw new global::System.ArgumentNullException("features");
+        if (w1 is null) throw new global::System.ArgumentNullException("w1");
+        if (b1 is null) throw new global::System.ArgumentNullException("b1");
+        if (w2 is null) throw new global::System.ArgumentNullException("w2");
+        if (gradient.Length != w2.Length) throw new global::System.ArgumentException("gradient must have the length of w2 (" + w2.Length + "), not " + gradient.Length + ".", "gradient");
         var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[128]);
         global::System.Span<double> dW1 = dW1Storage.Span;
         var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[128]);
@@ -236,9 +263,9 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) NetworkWithDerivative(double[] features, double[] w1, double[] b1, double[] w2, global::System.ReadOnlySpan<double> dW1, global::System.ReadOnlySpan<double> dB1, global::System.ReadOnlySpan<double> dW2)
     {
-        if (dW1.Length != w1.Length) throw new global::System.ArgumentException("dW1 must have the length of w1 (" + w1.Length + "), not " + dW1.Length + ".", nameof(dW1));
-        if (dB1.Length != b1.Length) throw new global::System.ArgumentException("dB1 must have the length of b1 (" + b1.Length + "), not " + dB1.Length + ".", nameof(dB1));
-        if (dW2.Length != w2.Length) throw new global::System.ArgumentException("dW2 must have the length of w2 (" + w2.Length + "), not " + dW2.Length + ".", nameof(dW2));
+        if (dW1.Length != w1.Length) throw new global::System.ArgumentException("dW1 must have the length of w1 (" + w1.Length + "), not " + dW1.Length + ".", "dW1");
+        if (dB1.Length != b1.Length) throw new global::System.ArgumentException("dB1 must have the length of b1 (" + b1.Length + "), not " + dB1.Length + ".", "dB1");
+        if (dW2.Length != w2.Length) throw new global::System.ArgumentException("dW2 must have the length of w2 (" + w2.Length + "), not " + dW2.Length + ".", "dW2");
 
         // One forward sweep: each value with its tangent, its derivative along (dW1, dB1, dW2), computed beside it.
         int hiddenCount = b1.Length;
@@ -267,7 +294,7 @@ partial class Models
                     a += w1[j * d + c] * features[r * d + c];
                 }
                 hidden[j] = global::System.Math.Tanh(a);
-                dHidden[j] = (1 - hidden[j] * hidden[j]) * dA; // dhidden[j] = ∂hidden[j]/∂a · da
+                dHidden[j] = (global::System.Math.Abs(a) <= 1 ? 1 - hidden[j] * hidden[j] : 1 / (global::System.Math.Cosh(a) * global::System.Math.Cosh(a))) * dA; // dhidden[j] = ∂hidden[j]/∂a · da
             }
             for (int k = 0; k < classes; k++)
             {

@@ -20,11 +20,14 @@ partial class Models
     /// <param name="dBias">Receives ∂Logistic/∂bias.</param>
     /// <returns>The value of <c>Logistic</c>.</returns>
     /// <exception cref="global::System.ArgumentException">A gradient output has the wrong length or overlaps an input.</exception>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="x"/> or <paramref name="weights"/> is null.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double LogisticWithGradient(double[] x, double[] weights, double bias, double y, global::System.Span<double> dWeights, out double dBias)
     {
-        if (dWeights.Length != weights.Length) throw new global::System.ArgumentException("dWeights must have the length of weights (" + weights.Length + "), not " + dWeights.Length + ".", nameof(dWeights));
-        if (global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)x) || global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)weights)) throw new global::System.ArgumentException("dWeights must not overlap an input (x, weights): the gradient would overwrite it.", nameof(dWeights));
+        if (x is null) throw new global::System.ArgumentNullException("x");
+        if (weights is null) throw new global::System.ArgumentNullException("weights");
+        if (dWeights.Length != weights.Length) throw new global::System.ArgumentException("dWeights must have the length of weights (" + weights.Length + "), not " + dWeights.Length + ".", "dWeights");
+        if (global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)x) || global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)weights)) throw new global::System.ArgumentException("dWeights must not overlap an input (x, weights): the gradient would overwrite it.", "dWeights");
 
         // Forward sweep: the method's own computation.
         double z = bias;
@@ -46,7 +49,7 @@ partial class Models
         // double z = bias;
         double dLogistic_dbias = dLogistic_dz; // ∂logistic/∂bias = ∂logistic/∂z · ∂z/∂bias
         dBias = dLogistic_dbias; // ∂logistic/∂bias
-        if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dBias, 1), (global::System.ReadOnlySpan<double>)dWeights)) throw new global::System.ArgumentException("dBias must be a variable of its own, not another gradient output or one of its elements (dWeights): one gradient would overwrite the other.", nameof(dBias));
+        if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dBias, 1), (global::System.ReadOnlySpan<double>)dWeights)) throw new global::System.ArgumentException("dBias must be a variable of its own, not another gradient output or one of its elements (dWeights): one gradient would overwrite the other.", "dBias");
 
         return logistic;
     }
@@ -57,9 +60,12 @@ partial class Models
     /// <param name="bias">As in <c>Logistic</c>.</param>
     /// <param name="y">As in <c>Logistic</c>.</param>
     /// <returns>The value of <c>Logistic</c> and one partial derivative (or array of them) per differentiated parameter.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="x"/> or <paramref name="weights"/> is null.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static LogisticGradient LogisticWithGradient(double[] x, double[] weights, double bias, double y)
     {
+        if (x is null) throw new global::System.ArgumentNullException("x");
+        if (weights is null) throw new global::System.ArgumentNullException("weights");
         var dWeights = new double[weights.Length];
         double value = LogisticWithGradient(x, weights, bias, y, dWeights, out var dBias);
         return new LogisticGradient(value, dWeights, dBias);
@@ -73,10 +79,13 @@ partial class Models
     /// <param name="seed">∂L/∂Logistic: the adjoint of the call's value.</param>
     /// <param name="gradient">Receives seed · ∂Logistic/∂weights, added to what it holds; the length of <paramref name="weights"/>.</param>
     /// <exception cref="global::System.ArgumentException"><paramref name="gradient"/> has the wrong length.</exception>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="x"/> or <paramref name="weights"/> is null.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void LogisticWeightsGradient(double[] x, double[] weights, double bias, double y, double seed, global::System.Span<double> gradient)
     {
-        if (gradient.Length != weights.Length) throw new global::System.ArgumentException("gradient must have the length of weights (" + weights.Length + "), not " + gradient.Length + ".", nameof(gradient));
+        if (x is null) throw new global::System.ArgumentNullException("x");
+        if (weights is null) throw new global::System.ArgumentNullException("weights");
+        if (gradient.Length != weights.Length) throw new global::System.ArgumentException("gradient must have the length of weights (" + weights.Length + "), not " + gradient.Length + ".", "gradient");
         var dWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[128]);
         global::System.Span<double> dWeights = dWeightsStorage.Span;
         LogisticWithGradient(x, weights, bias, y, dWeights, out _);
@@ -94,9 +103,12 @@ partial class Models
     /// <param name="y">As in <c>Logistic</c>.</param>
     /// <param name="seed">∂L/∂Logistic: the adjoint of the call's value.</param>
     /// <returns>seed · ∂Logistic/∂bias.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="x"/> or <paramref name="weights"/> is null.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double LogisticBiasGradient(double[] x, double[] weights, double bias, double y, double seed)
     {
+        if (x is null) throw new global::System.ArgumentNullException("x");
+        if (weights is null) throw new global::System.ArgumentNullException("weights");
         var dWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[128]);
         global::System.Span<double> dWeights = dWeightsStorage.Span;
         LogisticWithGradient(x, weights, bias, y, dWeights, out double dBias);
@@ -116,7 +128,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) LogisticWithDerivative(double[] x, double[] weights, double bias, double y, global::System.ReadOnlySpan<double> dWeights, double dBias)
     {
-        if (dWeights.Length != weights.Length) throw new global::System.ArgumentException("dWeights must have the length of weights (" + weights.Length + "), not " + dWeights.Length + ".", nameof(dWeights));
+        if (dWeights.Length != weights.Length) throw new global::System.ArgumentException("dWeights must have the length of weights (" + weights.Length + "), not " + dWeights.Length + ".", "dWeights");
 
         // One forward sweep: each value with its tangent, its derivative along (dWeights, dBias), computed beside it.
         double dZ = dBias; // dz = ∂z/∂bias · dbias

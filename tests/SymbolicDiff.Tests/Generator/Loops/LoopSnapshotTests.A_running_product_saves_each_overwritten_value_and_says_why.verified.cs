@@ -15,11 +15,13 @@ partial class Models
     /// <param name="dX">Receives ∂Product/∂x, element by element (overwritten); must have the length of <paramref name="x"/> and must not overlap an input.</param>
     /// <returns>The value of <c>Product</c>.</returns>
     /// <exception cref="global::System.ArgumentException">A gradient output has the wrong length or overlaps an input.</exception>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="x"/> is null.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double ProductWithGradient(double[] x, global::System.Span<double> dX)
     {
-        if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x (" + x.Length + "), not " + dX.Length + ".", nameof(dX));
-        if (global::System.MemoryExtensions.Overlaps(dX, (global::System.ReadOnlySpan<double>)x)) throw new global::System.ArgumentException("dX must not overlap an input (x): the gradient would overwrite it.", nameof(dX));
+        if (x is null) throw new global::System.ArgumentNullException("x");
+        if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x (" + x.Length + "), not " + dX.Length + ".", "dX");
+        if (global::System.MemoryExtensions.Overlaps(dX, (global::System.ReadOnlySpan<double>)x)) throw new global::System.ArgumentException("dX must not overlap an input (x): the gradient would overwrite it.", "dX");
 
         // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
         var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[128]);
@@ -55,9 +57,11 @@ partial class Models
     /// <summary>Computes <see cref="Product(double[])"/> and its gradient with respect to <c>x</c>, returned as a struct. Allocates one array per vector parameter; for training loops, use the overload that writes into spans.</summary>
     /// <param name="x">As in <c>Product</c>.</param>
     /// <returns>The value of <c>Product</c> and one partial derivative (or array of them) per differentiated parameter.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="x"/> is null.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static ProductGradient ProductWithGradient(double[] x)
     {
+        if (x is null) throw new global::System.ArgumentNullException("x");
         var dX = new double[x.Length];
         double value = ProductWithGradient(x, dX);
         return new ProductGradient(value, dX);
@@ -68,10 +72,12 @@ partial class Models
     /// <param name="seed">∂L/∂Product: the adjoint of the call's value.</param>
     /// <param name="gradient">Receives seed · ∂Product/∂x, added to what it holds; the length of <paramref name="x"/>.</param>
     /// <exception cref="global::System.ArgumentException"><paramref name="gradient"/> has the wrong length.</exception>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="x"/> is null.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void ProductXGradient(double[] x, double seed, global::System.Span<double> gradient)
     {
-        if (gradient.Length != x.Length) throw new global::System.ArgumentException("gradient must have the length of x (" + x.Length + "), not " + gradient.Length + ".", nameof(gradient));
+        if (x is null) throw new global::System.ArgumentNullException("x");
+        if (gradient.Length != x.Length) throw new global::System.ArgumentException("gradient must have the length of x (" + x.Length + "), not " + gradient.Length + ".", "gradient");
         var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[128]);
         global::System.Span<double> dX = dXStorage.Span;
         ProductWithGradient(x, dX);
@@ -90,7 +96,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) ProductWithDerivative(double[] x, global::System.ReadOnlySpan<double> dX)
     {
-        if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x (" + x.Length + "), not " + dX.Length + ".", nameof(dX));
+        if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x (" + x.Length + "), not " + dX.Length + ".", "dX");
 
         // One forward sweep: each value with its tangent, its derivative along dX, computed beside it.
         double dP = 0.0; // p is a constant here
