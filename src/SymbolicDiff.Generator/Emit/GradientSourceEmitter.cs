@@ -123,6 +123,9 @@ internal static class GradientSourceEmitter
             WriteGradientMethod(writer, program);
         }
 
+        writer.Line();
+        DerivationWriter.Write(writer, program, GeneratedCodeAttribute, Cref(method));
+
         for (int i = scopes.Count - 1; i >= 0; i--)
         {
             scopes[i].Dispose();
