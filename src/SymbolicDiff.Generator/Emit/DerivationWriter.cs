@@ -59,6 +59,11 @@ internal static class DerivationWriter
                 string name = ExpressionWriter.Identifier(parameter.Name);
                 if (parameter.IsVector)
                 {
+                    if (!IsReal(parameter.ElementType!))
+                    {
+                        continue; // an index table: integers carry no derivative
+                    }
+
                     writer.Line($"{derivation}.AddVector({Kind}Input, {Literal(parameter.Name)}, {name});");
                 }
                 else if (IsReal(parameter.TypeName))
@@ -93,9 +98,9 @@ internal static class DerivationWriter
                 }
 
                 string? record = Record(statement, backward, method, derivation, statements, known, assigned, outputs);
-                if (record is not null)
+                foreach (string line in record?.Split('\n') ?? System.Array.Empty<string>())
                 {
-                    writer.Line(record);
+                    writer.Line(line);
                 }
             }
 
@@ -201,7 +206,17 @@ internal static class DerivationWriter
                 int count = Count(loop.Body);
                 string summary = $"{StatementWriter.ForHeader(loop)} {{ {count} statement{(count == 1 ? string.Empty : "s")} }}";
                 string phase = backward ? "backward sweep: the loop run in reverse, not unrolled" : "forward sweep: not unrolled";
-                return $"{derivation}.AddLoop({Literal("for " + loop.Counter)}, {Literal(summary)}, {Literal(phase)});";
+                var lines = new List<string> { $"{derivation}.AddLoop({Literal("for " + loop.Counter)}, {Literal(summary)}, {Literal(phase)});" };
+                // What the loop leaves in the top level's reals: a sum's total, an adjoint's accumulated value.
+                foreach (string written in Written(loop.Body).Distinct().Where(assigned.Contains))
+                {
+                    string after = $"after for {loop.Counter}";
+                    lines.Add(backward
+                        ? $"{derivation}.AddAdjoint({Literal(written)}, {(outputs.TryGetValue(written, out var output) ? Literal(output) : AdjointOf(written, method, known) is { } v ? Literal(v) : "null")}, {Literal(after)}, {ExpressionWriter.Identifier(written)}, null);"
+                        : $"{derivation}.Add({Kind}Intermediate, {Literal(written)}, {Literal(after)}, {ExpressionWriter.Identifier(written)}, {Literal(written)});");
+                }
+
+                return string.Join("\n", lines);
 
             default:
                 return null;
@@ -235,6 +250,37 @@ internal static class DerivationWriter
         }
 
         return null;
+    }
+
+    /// <summary>The real scalars a block assigns or updates (not buffer elements).</summary>
+    private static IEnumerable<string> Written(IEnumerable<Statement> statements)
+    {
+        foreach (var statement in statements)
+        {
+            switch (statement)
+            {
+                case AssignReal { Target: Variable target }:
+                    yield return target.Name;
+                    break;
+                case UpdateReal { Target: Variable target }:
+                    yield return target.Name;
+                    break;
+                case ForLoop loop:
+                    foreach (string name in Written(loop.Body))
+                    {
+                        yield return name;
+                    }
+
+                    break;
+                case IfStatement guarded:
+                    foreach (string name in Written(guarded.Then))
+                    {
+                        yield return name;
+                    }
+
+                    break;
+            }
+        }
     }
 
     private static int Count(IEnumerable<Statement> statements) =>
