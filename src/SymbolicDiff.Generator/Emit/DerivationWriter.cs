@@ -163,7 +163,7 @@ internal static class DerivationWriter
                 if (AdjointOf(real.Name, method, known) is { } variable)
                 {
                     // ∂loss/∂a with no product behind it is the local partial of the result itself, as a textbook lists it.
-                    if (statement.Comment is not { } chain || !statements.CommentText(chain).Contains(" = "))
+                    if (statement.Comment is { } chain && !statements.CommentText(chain).Contains(" = "))
                     {
                         return $"{derivation}.AddPartial({Literal(real.Name)}, {Literal(method.Result)}, {Literal(variable)}, {Literal(Display(real.Value, method))}, {ExpressionWriter.Identifier(real.Name)}, {note});";
                     }
