@@ -26,6 +26,13 @@ public partial class DerivationTests
         }
 
         [Differentiable]
+        public static float Cube(float x, float c)
+        {
+            float square = x * x;
+            return square * x + c;
+        }
+
+        [Differentiable]
         public static double ScaledSumOfSquares(ReadOnlySpan<double> v, double s)
         {
             double total = 0;
@@ -194,6 +201,21 @@ public partial class DerivationTests
 
         var gradient = Neuron.ScaledSumOfSquaresWithGradient(new double[] { 1, 2, 3 }, 2);
         Assert.Equal(gradient.V.Append(gradient.S), small.Gradient.Select(s => s.Value));
+    }
+
+    [Fact]
+    public void A_float_method_s_trace_holds_its_float_values()
+    {
+        // At x = 1.5, c = 2: x² = 2.25, x³ + c = 5.375, ∂/∂x = 3x² = 6.75, ∂/∂c = 1 (all exact in float).
+        var derivation = Neuron.CubeDerivation(1.5f, 2f);
+        var gradient = Neuron.CubeWithGradient(1.5f, 2f);
+
+        Assert.Equal(2.25, Step(derivation, DerivationStepKind.Intermediate, "square").Value);
+        Assert.Equal(5.375, derivation.Value);
+        Assert.Equal(new[] { 6.75, 1.0 }, derivation.Gradient.Select(s => s.Value));
+        Assert.Equal(new double[] { gradient.X, gradient.C }, derivation.Gradient.Select(s => s.Value));
+        float h = 1e-2f;
+        Assert.Equal((Neuron.Cube(1.5f + h, 2f) - Neuron.Cube(1.5f - h, 2f)) / (2 * h), derivation.Gradient[0].Value, 1e-2);
     }
 
     [Fact]
