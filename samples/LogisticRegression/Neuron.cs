@@ -4,7 +4,8 @@ using SymbolicDiff;
 /// The differentiable functions of this sample. Each method is plain straight-line scalar code; the
 /// SymbolicDiff generator adds <c>LossWithGradient</c>, <c>HalfLossWithGradient</c> and
 /// <c>ClassifierLossWithGradient</c> (and their <c>...Gradient</c> record structs) at compile time, which is
-/// why the class is <see langword="partial"/>.
+/// why the class is <see langword="partial"/>; and <c>LossDerivation</c> and the others, the step-by-step traces
+/// Part 1 prints.
 /// </summary>
 public static partial class Neuron
 {

@@ -218,7 +218,7 @@ internal sealed class StatementWriter
     }
 
     /// <summary>The loop as the user wrote it: <c>i &lt; n</c> or <c>i &lt;= n</c>, <c>i &gt;= 0</c> or <c>i &gt; n</c>.</summary>
-    private static string ForHeader(ForLoop loop)
+    internal static string ForHeader(ForLoop loop)
     {
         string counter = Id(loop.Counter);
         string from = ExpressionWriter.WriteInteger(loop.From);

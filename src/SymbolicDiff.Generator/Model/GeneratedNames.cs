@@ -35,6 +35,12 @@ internal static class GeneratedNames
     /// <summary>The runtime's dot product, which turns ∂f/∂v and v's tangent into f's tangent.</summary>
     public const string DotProduct = "global::SymbolicDiff.Vectors.Dot";
 
+    /// <summary>The generated method that returns the step-by-step trace (a <c>SymbolicDiff.Derivation</c>) of <paramref name="method"/>'s gradient.</summary>
+    public static string DerivationMethod(string method) => method + "Derivation";
+
+    /// <summary>The local holding the trace in a <see cref="DerivationMethod"/> (given a suffix if the body uses the name).</summary>
+    public const string DerivationLocal = "derivation";
+
     /// <summary>The generated record struct holding the value and the gradient of <paramref name="method"/>.</summary>
     public static string GradientStruct(string method) => method + "Gradient";
 

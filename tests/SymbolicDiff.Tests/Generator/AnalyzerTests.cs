@@ -62,7 +62,7 @@ public class AnalyzerTests
             }
             """;
         var run = GeneratorHarness.Run(source);
-        Assert.Equal(2, run.GeneratedSources.Count);
+        Assert.Equal(2, run.GradientSources.Count);
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
 

@@ -74,6 +74,10 @@ internal sealed record GeneratorRun(
     public IReadOnlyList<GeneratedSourceResult> GeneratedSources =>
         RunResult.Results.SelectMany(result => result.GeneratedSources).ToList();
 
+    /// <summary>The gradient files only: each method's file of <c>MWithGradient</c>, without its <c>.Derivation.g.cs</c> beside it.</summary>
+    public IReadOnlyList<GeneratedSourceResult> GradientSources =>
+        GeneratedSources.Where(source => !source.HintName.EndsWith(".Derivation.g.cs", StringComparison.Ordinal)).ToList();
+
     /// <summary>The text of the one generated file whose hint name ends with <paramref name="hintNameSuffix"/>.</summary>
     public string Source(string hintNameSuffix) =>
         GeneratedSources.Single(source => source.HintName.EndsWith(hintNameSuffix, StringComparison.Ordinal)).SourceText.ToString();

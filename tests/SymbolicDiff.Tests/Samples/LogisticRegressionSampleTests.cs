@@ -18,9 +18,34 @@ public class LogisticRegressionSampleTests
 
         Assert.True(exitCode == 0, error);
         Assert.Equal(string.Empty, error);
-        // The worked example's numbers, under both loss definitions, all agreeing with the generated gradients.
-        Assert.Contains("L = (a - y)^2       = 0.25", output, StringComparison.Ordinal);
-        Assert.Contains("L = 1/2 (a - y)^2   = 0.125", output, StringComparison.Ordinal);
+        // The worked example, printed from the generated traces (Neuron.LossDerivation, Neuron.HalfLossDerivation):
+        // the hand-worked numbers z = 0, a = ½, L = ¼ (or ⅛), ∂a/∂z = ¼, ∂L/∂z = −¼ (or −⅛), one row each.
+        string part1 = Section(output, "Part 1 - ", "Part 2 - ");
+        foreach (string row in new[]
+        {
+            @"forward\s+z\s+x \* w \+ b\s+0",
+            @"forward\s+a\s+Activations\.Sigmoid\(z\)\s+0\.5",
+            @"local partial\s+da_dz\s+Activations\.SigmoidDerivative\(z, a\)\s+0\.25\s+∂a/∂z",
+        })
+        {
+            Assert.Equal(2, Regex.Matches(part1, @"^    " + row + "$", RegexOptions.Multiline).Count); // in both tables
+        }
+
+        foreach (string row in new[]
+        {
+            @"forward\s+loss\s+Losses\.MeanSquaredError\(a, y\)\s+0\.25",
+            @"forward\s+halfLoss\s+Losses\.HalfSquaredError\(a, y\)\s+0\.125",
+            @"local partial\s+dLoss_da\s+Losses\.MeanSquaredErrorPredictionDerivative\(a, y\)\s+-1\s+∂loss/∂a",
+            @"adjoint\s+dLoss_dz\s+dLoss_da \* da_dz\s+-0\.25\s+∂loss/∂z = ∂loss/∂a · ∂a/∂z",
+            @"adjoint\s+dHalfLoss_dz\s+dHalfLoss_da \* da_dz\s+-0\.125\s+∂halfLoss/∂z = ∂halfLoss/∂a · ∂a/∂z",
+            @"gradient\s+∂loss/∂w\s+dLoss_dw\s+-0\.125",
+            @"gradient\s+∂loss/∂b\s+dLoss_db\s+-0\.25",
+        })
+        {
+            Assert.True(Regex.Matches(part1, @"^    " + row + "$", RegexOptions.Multiline).Count == 1, row + "\n" + part1);
+        }
+
+        // Under both loss definitions, the traced gradients agree with the chain rule worked by hand.
         Assert.Contains("dL/dw by hand = (-1) * 0.25 * 0.5 = -0.125,  generated = -0.125  -> agree", output, StringComparison.Ordinal);
         Assert.Contains("dL/db by hand = (-1) * 0.25 * 1 = -0.25,  generated = -0.25  -> agree", output, StringComparison.Ordinal);
         Assert.Contains("dL/dw by hand = (-0.5) * 0.25 * 0.5 = -0.0625,  generated = -0.0625  -> agree", output, StringComparison.Ordinal);

@@ -1092,7 +1092,7 @@ public class DiagnosticTests
         var diagnostic = Assert.Single(run.GeneratorDiagnostics);
         Assert.Equal("SD0006", diagnostic.Id);
         DiagnosticAssert.AtSpan(run, diagnostic, spans[0]);
-        var generated = Assert.Single(run.GeneratedSources);
+        var generated = Assert.Single(run.GradientSources);
         Assert.Contains("GoodWithGradient", generated.SourceText.ToString(), StringComparison.Ordinal);
     }
 

@@ -78,7 +78,7 @@ public class RobustnessTests
         {
             // The compiler itself (Roslyn 4.8) throws while binding some soups with syntax errors; the
             // generator stayed silent on them, which is all that is asked of it there.
-            outcome = new Outcome(run.GeneratorDiagnostics.ToList(), Array.Empty<Diagnostic>(), Array.Empty<Diagnostic>(), run.GeneratedSources.Count, CompilerThrew: true);
+            outcome = new Outcome(run.GeneratorDiagnostics.ToList(), Array.Empty<Diagnostic>(), Array.Empty<Diagnostic>(), run.GradientSources.Count, CompilerThrew: true);
             return run.GeneratorDiagnostics.IsEmpty && run.GeneratedSources.Count == 0
                 ? null
                 : "the compiler throws on this input, yet the generator reported or generated something:\n" + outcome.Describe();
@@ -89,7 +89,7 @@ public class RobustnessTests
         var errors = problems.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         var inputErrors = errors.Except(generatedCodeProblems).ToList();
         var sd = run.GeneratorDiagnostics.ToList();
-        outcome = new Outcome(sd, inputErrors, generatedCodeProblems, run.GeneratedSources.Count);
+        outcome = new Outcome(sd, inputErrors, generatedCodeProblems, run.GradientSources.Count);
 
         if (generatedCodeProblems.Count > 0 && !inputErrors.Any(d => !d.IsWarningAsError))
         {
