@@ -58,7 +58,24 @@ internal static class DifferentiationPipeline
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            return new ParsedMethod(context.TargetSymbol.Name, null, new[] { InternalError(location, context.TargetSymbol.Name, exception) }.ToEquatableArray(), location, EquatableArray<LocationInfo>.Empty);
+            // Roslyn itself can throw while binding a method with errors (an assignment to a switch expression,
+            // CS0131): the user sees those errors, and a generator error on top of them would only be noise.
+            var diagnostics = HasErrors(context, cancellationToken)
+                ? EquatableArray<DiagnosticInfo>.Empty
+                : new[] { InternalError(location, context.TargetSymbol.Name, exception) }.ToEquatableArray();
+            return new ParsedMethod(context.TargetSymbol.Name, null, diagnostics, location, EquatableArray<LocationInfo>.Empty);
+        }
+    }
+
+    private static bool HasErrors(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return context.SemanticModel.GetDiagnostics(context.TargetNode.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return true; // binding it throws again: it has errors
         }
     }
 

@@ -170,6 +170,12 @@ internal sealed partial class BodyParser
             }
 
             ParseStatement(operation, output, isLast);
+            if (operation is IReturnOperation)
+            {
+                // What follows a return in the same block never runs (C# warns CS0162); made reachable under a
+                // recorded guard it could read a local before its assignment (CS0165 in generated code).
+                break;
+            }
         }
 
         _guard = entryGuard;

@@ -236,6 +236,18 @@ internal static class MethodParser
                     parameter.Name,
                     RefKindText(parameter.RefKind)));
             }
+
+            if (parameter.Type.TypeKind == TypeKind.Dynamic)
+            {
+                // The generated overloads pass their parameters on to each other: through dynamic, they would bind
+                // at run time (CS1978 and CS8197 in generated code).
+                var parameterSyntax = i < declaration.ParameterList.Parameters.Count ? declaration.ParameterList.Parameters[i] : null;
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.UnsupportedMethodShape,
+                    parameterSyntax?.Type is { } type ? LocationInfo.From(type) : methodLocation,
+                    method.Name,
+                    $"its parameter '{parameter.Name}' is dynamic; give it a static type"));
+            }
         }
 
         var differentiated = ReadDifferentiatedNames(attribute, method, methodLocation, diagnostics, cancellationToken);

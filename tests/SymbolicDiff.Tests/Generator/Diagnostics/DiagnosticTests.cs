@@ -197,6 +197,19 @@ public class DiagnosticTests
             $"The '{keyword}' loop cannot be differentiated: " + reason + LoopsSupported);
     }
 
+    [Fact]
+    public void SD0013_a_dynamic_parameter_is_reported_at_its_type()
+    {
+        // Found by fuzzing: the generated overloads passed it on to each other through dynamic dispatch (CS1978).
+        DiagnosticAssert.Single(
+            InC("""
+                [Differentiable(nameof(x))]
+                public static double F(double x, [|dynamic|] scale) => x * x;
+            """),
+            "SD0013",
+            "'F' cannot be differentiated: its parameter 'scale' is dynamic; give it a static type");
+    }
+
     // ----- SD0004 in loops ----------------------------------------------------------------------------------
 
     public static TheoryData<string, string> UnsupportedLoopStatements => new()
