@@ -232,20 +232,37 @@ internal static class DerivationWriter
     }
 
     /// <summary>v when <paramref name="name"/> is the adjoint ∂result/∂v (<see cref="GeneratedNames.Adjoint"/>).</summary>
-    private static string? AdjointOf(string name, MethodModel method, HashSet<string> known) =>
-        known.FirstOrDefault(v => GeneratedNames.Adjoint(method.Result, v) == name);
+    private static string? AdjointOf(string name, MethodModel method, HashSet<string> known)
+    {
+        // d{Result}_d{v}: the prefix is fixed, so v is what follows it (a name allocated fresh may carry a suffix
+        // of its own, which the lookup in known settles). Linear in the name, not in the number of variables.
+        string prefix = GeneratedNames.Adjoint(method.Result, string.Empty);
+        if (!name.StartsWith(prefix, System.StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        string variable = name.Substring(prefix.Length);
+        return known.Contains(variable) ? variable : null;
+    }
 
     /// <summary>(a, z) when <paramref name="name"/> is the local partial ∂a/∂z (<see cref="GeneratedNames.LocalPartial"/>).</summary>
     private static (string Of, string WithRespectTo)? PartialOf(string name, HashSet<string> known)
     {
-        foreach (string of in known)
+        // d{of}_d{withRespectTo}: try each "_d" as the seam (names may hold underscores), linear in the name's
+        // length rather than quadratic in the number of variables.
+        if (!name.StartsWith("d", System.StringComparison.Ordinal))
         {
-            foreach (string withRespectTo in known)
+            return null;
+        }
+
+        for (int seam = name.IndexOf("_d", 1, System.StringComparison.Ordinal); seam > 0; seam = name.IndexOf("_d", seam + 1, System.StringComparison.Ordinal))
+        {
+            string of = name.Substring(1, seam - 1);
+            string withRespectTo = name.Substring(seam + 2);
+            if (known.Contains(of) && known.Contains(withRespectTo))
             {
-                if (GeneratedNames.LocalPartial(of, withRespectTo) == name)
-                {
-                    return (of, withRespectTo);
-                }
+                return (of, withRespectTo);
             }
         }
 
