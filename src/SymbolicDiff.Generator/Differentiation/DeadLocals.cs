@@ -5,7 +5,7 @@ using SymbolicDiff.Generator.Model;
 namespace SymbolicDiff.Generator.Differentiation;
 
 /// <summary>
-/// Removes the writes of real locals nothing reads: the parser keeps <c>double v2 = k;</c> when the only reader
+/// Removes the writes of locals (real, integer, bool) nothing reads: the parser keeps <c>double v2 = k;</c> when the only reader
 /// is itself dead (<c>double v3 = v2 * y;</c>, dropped for being unread), and the generated method would then warn
 /// (CS0219) in code the user cannot change. Repeated until nothing more goes; a local read by a condition, an
 /// index or another kept statement stays.
@@ -94,6 +94,9 @@ internal static class DeadLocals
     {
         DeclareReal real => real.Name,
         AssignReal { Target: Variable variable } => variable.Name,
+        DeclareInteger integer => integer.Name,
+        DeclareBool condition => condition.Name,
+        StepInteger step => step.Name,
         _ => null,
     };
 

@@ -5,7 +5,7 @@ using SymbolicDiff.Generator.Model;
 namespace SymbolicDiff.Generator.Differentiation;
 
 /// <summary>
-/// A pass before both transforms: a long expression in a statement outside loops and branches is cut into named
+/// A pass before both transforms, for loop-free methods: a long expression in a statement outside branches is cut into named
 /// terms of at most <see cref="MaxTermSize"/> nodes (<c>double term = ...;</c> before it). The partial of a product of
 /// n factors with respect to each is the product of the others, n² factors written out in all, in the gradient and
 /// in the directional derivative alike; with the running product named every few factors, each partial is short
@@ -24,7 +24,9 @@ internal sealed class LongExpressions
 
     public static MethodModel Split(MethodModel method)
     {
-        if (!method.Statements.Any(IsLong))
+        // Only where the straight-line transform takes the method: the loop transform would give a named term
+        // whose value no partial reads an adjoint nothing uses (CS0219), and there a long expression stays as it is.
+        if (!method.Statements.Any(IsLong) || SingleAssignment.TryLower(method) is null)
         {
             return method;
         }

@@ -812,7 +812,8 @@ internal sealed partial class BodyParser
                 var value = target is null && assignment.Target is ILocalReferenceOperation { Local.Type: var type } && IsInteger(type)
                     ? null // reported at its declaration, which says what integer locals may do
                     : ParseReal(assignment.Value);
-                if (target is not null && value is not null)
+                // y = y; does nothing (C# warns CS1717 in the user's code; copied, it would warn in generated code too).
+                if (target is not null && value is not null && !value.Equals(target))
                 {
                     output.Add(new AssignReal(target, Guarded(target, value), source));
                 }

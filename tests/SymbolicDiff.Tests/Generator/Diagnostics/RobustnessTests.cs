@@ -320,6 +320,9 @@ public class RobustnessTests
         { "a local reading itself after a return", "x = y + x; return 0; double v = v * 1.5; return y;", "ok" },
         // Found by fuzzing: Roslyn throws binding it (an input error, CS0131); that was SD9999 on top of the error.
         { "assignment to a switch expression", "(true switch { > 0 => x, _ => y }) = y; return x;", "error" },
+        // Found by the full run after forward mode: both were copied into MWithDerivative (CS1717, CS0219).
+        { "self-assignment", "y = y; return x * y;", "ok" },
+        { "an integer only a dead statement reads", "long q = 5; y /= q; return x;", "ok" },
         { "unsafe code", "unsafe { double* p = &x; return *p; }", "error" },
         { "dynamic", "dynamic d = x; return d * y;", "SD0005 SD0015" },
         { "await outside async", "await System.Threading.Tasks.Task.Delay(1); return x;", "error" },
