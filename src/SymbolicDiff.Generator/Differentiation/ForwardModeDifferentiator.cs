@@ -80,7 +80,7 @@ internal sealed class ForwardModeDifferentiator
         var differentiated = _method.Parameters.Where(p => p.IsDifferentiated).ToList();
 
         // Activity: a tangent is needed only for what depends on a differentiated parameter and reaches the result.
-        var flows = Writes(_method.Statements).Select(write => new DataFlow(write.Target, DataReads(write.Value).Distinct().ToList())).ToList();
+        var flows = StatementFacts.Writes(_method.Statements).Select(write => new DataFlow(write.Target, DataReads(write.Value).Distinct().ToList())).ToList();
         var varied = ActivityAnalysis.Varied(differentiated.Select(p => p.Name), flows, _cancellationToken);
         var useful = ActivityAnalysis.Useful(_method.Result, flows, _cancellationToken);
         _active = new HashSet<string>(varied.Where(useful.Contains));
@@ -444,35 +444,6 @@ internal sealed class ForwardModeDifferentiator
 
     // ---- activity ----
 
-    private static IEnumerable<(string Target, Expr Value)> Writes(EquatableArray<Statement> statements)
-    {
-        foreach (var statement in statements)
-        {
-            switch (statement)
-            {
-                case DeclareReal real:
-                    yield return (real.Name, real.Value);
-                    break;
-                case AssignReal assign:
-                    yield return (TargetName(assign.Target), assign.Value);
-                    break;
-                case ForLoop loop:
-                    foreach (var write in Writes(loop.Body))
-                    {
-                        yield return write;
-                    }
-
-                    break;
-                case IfStatement guarded:
-                    foreach (var write in Writes(guarded.Then))
-                    {
-                        yield return write;
-                    }
-
-                    break;
-            }
-        }
-    }
 
     private static IEnumerable<VectorCall> VectorCalls(EquatableArray<Statement> statements)
     {
@@ -633,7 +604,7 @@ internal sealed class ForwardModeDifferentiator
 
     private static bool IsZero(Expr expression) => expression is Constant { IsZero: true };
 
-    private static string TargetName(Expr target) => target is Element element ? element.Vector : ((Variable)target).Name;
+    private static string TargetName(Expr target) => StatementFacts.TargetName(target);
 
     private static CommentLine Note(string text) => new() { Comment = Comment.Of(text) };
 }

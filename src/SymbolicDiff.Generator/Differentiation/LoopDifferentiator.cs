@@ -116,7 +116,7 @@ internal sealed class LoopDifferentiator
         // then which adjoints the result reaches through them, then what the forward sweep must save.
         _active = ActivityAnalysis.Varied(
             _method.Parameters.Where(p => p.IsDifferentiated).Select(p => p.Name),
-            Writes(_method.Statements).Select(w => new DataFlow(w.Target, DataReads(w.Value).ToList())).ToList(),
+            StatementFacts.Writes(_method.Statements).Select(w => new DataFlow(w.Target, DataReads(w.Value).ToList())).ToList(),
             _cancellationToken);
         DerivePartials(_method.Statements);
         _contributed = ActivityAnalysis.Useful(_method.Result, _partials.Values.Select(ContributionFlow).ToList(), _cancellationToken);
@@ -156,30 +156,8 @@ internal sealed class LoopDifferentiator
 
     // ---- analysis ----
 
-    private static IEnumerable<(string Target, Expr Value)> Writes(EquatableArray<Statement> statements)
-    {
-        foreach (var statement in statements)
-        {
-            switch (statement)
-            {
-                case DeclareReal real:
-                    yield return (real.Name, real.Value);
-                    break;
-                case AssignReal assign:
-                    yield return (TargetName(assign.Target), assign.Value);
-                    break;
-                case ForLoop loop:
-                    foreach (var write in Writes(loop.Body))
-                    {
-                        yield return write;
-                    }
 
-                    break;
-            }
-        }
-    }
-
-    private static string TargetName(Expr target) => target is Element element ? element.Vector : ((Variable)target).Name;
+    private static string TargetName(Expr target) => StatementFacts.TargetName(target);
 
     /// <summary>The real scalars and vectors an expression reads (not the integers inside indices).</summary>
     private IEnumerable<string> Reads(Expr expression)

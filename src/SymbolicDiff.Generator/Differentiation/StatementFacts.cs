@@ -95,6 +95,40 @@ internal static class StatementFacts
         _ => null,
     };
 
+    /// <summary>The name an assignment target stands for: the local, or the vector of an element.</summary>
+    public static string TargetName(Expr target) => target is Element element ? element.Vector : ((Variable)target).Name;
+
+    /// <summary>Every real write of the statements (declarations and assignments, in loops and guarded blocks too), as (target, value): the data flows the activity analyses run over.</summary>
+    public static IEnumerable<(string Target, Expr Value)> Writes(IEnumerable<Statement> statements)
+    {
+        foreach (var statement in statements)
+        {
+            switch (statement)
+            {
+                case DeclareReal real:
+                    yield return (real.Name, real.Value);
+                    break;
+                case AssignReal assign:
+                    yield return (TargetName(assign.Target), assign.Value);
+                    break;
+                case ForLoop loop:
+                    foreach (var write in Writes(loop.Body))
+                    {
+                        yield return write;
+                    }
+
+                    break;
+                case IfStatement guarded:
+                    foreach (var write in Writes(guarded.Then))
+                    {
+                        yield return write;
+                    }
+
+                    break;
+            }
+        }
+    }
+
     /// <summary>The expressions a statement holds directly (not those of a loop's body).</summary>
     public static IEnumerable<Expr> Expressions(Statement statement) => statement switch
     {
