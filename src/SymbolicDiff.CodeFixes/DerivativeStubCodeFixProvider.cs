@@ -18,8 +18,9 @@ namespace SymbolicDiff.CodeFixes;
 /// SD0006 and SD0012: declares the missing derivative of a function of the user's own with <c>[Derivative]</c>
 /// and writes the derivative method it names, with the signature the generator requires (static, in the same
 /// type, taking the function's parameters, returning its type, as visible as the function or internal), next to
-/// the function. The stub's body is for the user to write: until then it throws <see cref="System.NotImplementedException"/>,
-/// so a gradient that needs it fails loudly instead of being silently wrong, and a TODO comment marks it.
+/// the function. Its body is a working derivative from the start: a central difference of the function itself, good
+/// to about 7 significant digits where the function is smooth, which the documentation comment says to replace with
+/// the exact derivative for full precision and speed.
 /// SD0006 declares a partial for every parameter; SD0012 the one reported.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DerivativeStubCodeFixProvider)), Shared]
@@ -116,13 +117,13 @@ public sealed class DerivativeStubCodeFixProvider : BatchCodeFixProvider<Derivat
     }
 
     private protected override string Title(Fix fix) => fix.Parameters.Length == 1
-        ? $"Declare ∂{Short(fix.FunctionName)}/∂{fix.Parameters[0]} with [Derivative] (a stub to write)"
-        : $"Declare the partial derivatives of '{fix.FunctionName}' with [Derivative] (stubs to write)";
+        ? $"Declare ∂{Short(fix.FunctionName)}/∂{fix.Parameters[0]} with [Derivative] (a central difference to replace)"
+        : $"Declare the partial derivatives of '{fix.FunctionName}' with [Derivative] (central differences to replace)";
 
     private protected override string EquivalenceKey(string diagnosticId) =>
         diagnosticId == SymbolicDiffNames.UnknownFunction ? UnknownFunctionKey : MissingPartialKey;
 
-    private protected override string FixAllTitle(string equivalenceKey) => "Declare the missing derivatives with [Derivative] (stubs to write)";
+    private protected override string FixAllTitle(string equivalenceKey) => "Declare the missing derivatives with [Derivative] (central differences to replace)";
 
     private protected override async Task<Solution> ApplyAsync(Solution solution, IReadOnlyList<Fix> fixes, CancellationToken cancellationToken)
     {
@@ -170,21 +171,45 @@ public sealed class DerivativeStubCodeFixProvider : BatchCodeFixProvider<Derivat
     }
 
     /// <summary>
-    /// The stub of ∂f/∂p, documented, marked TODO, throwing until it is written. Its signature is
-    /// the function's, so the generator accepts it (SD0011 otherwise).
+    /// The derivative method ∂f/∂p, documented: a central difference of f in p, with a step of ∛ε·max(1, |p|) (the
+    /// step that balances truncation and rounding error) and the difference of the rounded points as the divisor.
+    /// Its signature is the function's, so the generator accepts it (SD0011 otherwise).
     /// </summary>
     private static MemberDeclarationSyntax Stub(IMethodSymbol function, MethodDeclarationSyntax declaration, IParameterSymbol parameter, string name, string indentation, string endOfLine)
     {
-        string real = function.ReturnType.SpecialType == SpecialType.System_Single ? "float" : "double";
+        bool single = function.ReturnType.SpecialType == SpecialType.System_Single;
+        string real = single ? "float" : "double";
+        string math = single ? "global::System.MathF" : "global::System.Math";
+        string cubeRootOfEpsilon = single ? "4.921566E-03f" : "6.0554544523933395E-06";
+        string one = single ? "1f" : "1.0";
         string accessibility = function.DeclaredAccessibility == Accessibility.Public ? "public" : "internal";
+        var names = function.Parameters.Select(p => SyntaxHelpers.SourceName(p, declaration)).ToList();
+        string Fresh(string wanted)
+        {
+            string candidate = wanted;
+            while (names.Contains(candidate))
+            {
+                candidate += "_";
+            }
+
+            names.Add(candidate);
+            return candidate;
+        }
+
+        string target = SyntaxHelpers.SourceName(parameter, declaration);
+        string step = Fresh("step"), above = Fresh("above"), below = Fresh("below");
         string parameters = string.Join(", ", function.Parameters.Select(p => real + " " + SyntaxHelpers.SourceName(p, declaration)));
+        string At(string point) => function.Name + "(" + string.Join(", ", function.Parameters.Select(p => p.Name == parameter.Name ? point : SyntaxHelpers.SourceName(p, declaration))) + ")";
         string partial = $"∂{function.Name}/∂{parameter.Name}";
         var stub = new StringBuilder()
             .Append(endOfLine)
-            .Append(indentation).Append($"/// <summary>{partial}, the derivative of <c>{function.Name}</c> with respect to <c>{parameter.Name}</c>, which SymbolicDiff calls through [Derivative].</summary>").Append(endOfLine)
-            .Append(indentation).Append($"// TODO: write {partial} here. A SymbolicDiff code fix wrote this stub; it throws until it is written.").Append(endOfLine)
-            .Append(indentation).Append($"{accessibility} static {real} {name}({parameters}) =>").Append(endOfLine)
-            .Append(indentation).Append("    ").Append($"throw new System.NotImplementedException(\"{name} is a stub: write {partial} in it.\");").Append(endOfLine)
+            .Append(indentation).Append($"/// <summary>{partial}, the derivative of <c>{function.Name}</c> with respect to <c>{parameter.Name}</c>, which SymbolicDiff calls through [Derivative]. Written by a code fix as a central difference of <c>{function.Name}</c>, good to about 7 significant digits where it is smooth: the exact derivative in its place is exact and faster.</summary>").Append(endOfLine)
+            .Append(indentation).Append($"{accessibility} static {real} {name}({parameters})").Append(endOfLine)
+            .Append(indentation).Append('{').Append(endOfLine)
+            .Append(indentation).Append("    ").Append($"{real} {step} = {cubeRootOfEpsilon} * {math}.Max({one}, {math}.Abs({target}));").Append(endOfLine)
+            .Append(indentation).Append("    ").Append($"{real} {above} = {target} + {step}, {below} = {target} - {step};").Append(endOfLine)
+            .Append(indentation).Append("    ").Append($"return ({At(above)} - {At(below)}) / ({above} - {below});").Append(endOfLine)
+            .Append(indentation).Append('}').Append(endOfLine)
             .ToString();
         return SyntaxFactory.ParseMemberDeclaration(stub)!;
     }

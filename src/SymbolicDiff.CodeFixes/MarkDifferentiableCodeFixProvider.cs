@@ -17,7 +17,7 @@ namespace SymbolicDiff.CodeFixes;
 /// SD0006, the other way: marks the called function <c>[Differentiable]</c> too, so that its gradient is generated
 /// and the caller's gradient calls it, with nothing to write by hand; its containing types become <c>partial</c>
 /// where they are not. If the function's body is beyond what the generator differentiates, the generator says so
-/// at the function, and the <c>[Derivative]</c> stub is the way instead.
+/// at the function, and the <c>[Derivative]</c> method (a central difference to replace) is the way instead.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MarkDifferentiableCodeFixProvider)), Shared]
 public sealed class MarkDifferentiableCodeFixProvider : BatchCodeFixProvider<MarkDifferentiableCodeFixProvider.Fix>
