@@ -29,6 +29,18 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
             .Select(static (parsed, cancellationToken) => DifferentiationPipeline.Differentiate(parsed, cancellationToken))
             .WithTrackingName(TrackingNames.DifferentiatedMethods);
 
+        // A method whose gradient calls the generated code of a method that gets none (an SD error there) gets no
+        // code either, and an SD0024 at the call: never generated code that calls what does not exist. The set
+        // changes only when some method's outcome does, so after an unrelated edit this step stays cached.
+        var withoutCode = methods
+            .Collect()
+            .Select(static (results, _) => DifferentiationPipeline.MethodsWithoutCode(results))
+            .WithTrackingName(TrackingNames.MethodsWithoutCode);
+        methods = methods
+            .Combine(withoutCode)
+            .Select(static (pair, _) => DifferentiationPipeline.WithoutCallsToMissingCode(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.CheckedMethods);
+
         // Code and diagnostics flow separately, so that a change that only moves a diagnostic does not
         // re-emit code, and code is cached while only a diagnostic's location changes.
         var programs = methods

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -25,10 +27,23 @@ internal sealed record ParsedMethod(
 {
     /// <summary>The [Differentiable] callees that selected some parameters and are called as they are.</summary>
     public EquatableArray<string> SelectingCallees { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>The method's documentation ID, by which its callers name it in <see cref="DifferentiableCalls"/>.</summary>
+    public string? Key { get; init; }
+
+    /// <summary>The calls whose callee's generated code the gradient calls.</summary>
+    public EquatableArray<DifferentiableCall> DifferentiableCalls { get; init; } = EquatableArray<DifferentiableCall>.Empty;
 }
 
 /// <summary>What the differentiation step produces for one method: code to emit, or diagnostics, or both empty.</summary>
-internal sealed record MethodResult(GradientProgram? Program, EquatableArray<DiagnosticInfo> Diagnostics);
+internal sealed record MethodResult(GradientProgram? Program, EquatableArray<DiagnosticInfo> Diagnostics)
+{
+    /// <summary>The method's documentation ID (<see cref="ParsedMethod.Key"/>).</summary>
+    public string? Key { get; init; }
+
+    /// <summary>The calls whose callee's generated code the gradient calls.</summary>
+    public EquatableArray<DifferentiableCall> DifferentiableCalls { get; init; } = EquatableArray<DifferentiableCall>.Empty;
+}
 
 /// <summary>
 /// The work done per [Differentiable] method, outside the pipeline wiring, in two steps. Parsing needs the
@@ -50,11 +65,16 @@ internal static class DifferentiationPipeline
             return new ParsedMethod(context.TargetSymbol.Name, parsed.Model, parsed.Diagnostics.ToEquatableArray(), location, parsed.CallLocations)
             {
                 SelectingCallees = parsed.SelectingCallees,
+                Key = KeyOf(context.TargetSymbol),
+                DifferentiableCalls = parsed.DifferentiableCalls,
             };
         }
         catch (InsufficientExecutionStackException)
         {
-            return new ParsedMethod(context.TargetSymbol.Name, null, new[] { TooDeep(location, context.TargetSymbol.Name) }.ToEquatableArray(), location, EquatableArray<LocationInfo>.Empty);
+            return new ParsedMethod(context.TargetSymbol.Name, null, new[] { TooDeep(location, context.TargetSymbol.Name) }.ToEquatableArray(), location, EquatableArray<LocationInfo>.Empty)
+            {
+                Key = KeyOf(context.TargetSymbol),
+            };
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -63,7 +83,10 @@ internal static class DifferentiationPipeline
             var diagnostics = HasErrors(context, cancellationToken)
                 ? EquatableArray<DiagnosticInfo>.Empty
                 : new[] { InternalError(location, context.TargetSymbol.Name, exception) }.ToEquatableArray();
-            return new ParsedMethod(context.TargetSymbol.Name, null, diagnostics, location, EquatableArray<LocationInfo>.Empty);
+            return new ParsedMethod(context.TargetSymbol.Name, null, diagnostics, location, EquatableArray<LocationInfo>.Empty)
+            {
+                Key = KeyOf(context.TargetSymbol),
+            };
         }
     }
 
@@ -79,7 +102,10 @@ internal static class DifferentiationPipeline
         }
     }
 
-    public static MethodResult Differentiate(ParsedMethod parsed, CancellationToken cancellationToken)
+    public static MethodResult Differentiate(ParsedMethod parsed, CancellationToken cancellationToken) =>
+        DifferentiateModel(parsed, cancellationToken) with { Key = parsed.Key, DifferentiableCalls = parsed.DifferentiableCalls };
+
+    private static MethodResult DifferentiateModel(ParsedMethod parsed, CancellationToken cancellationToken)
     {
         if (parsed.Model is null)
         {
@@ -118,6 +144,55 @@ internal static class DifferentiationPipeline
         parsed.SelectingCallees.Contains(diagnostic.MessageArguments[0])
             ? diagnostic with { Id = DiagnosticDescriptors.SelectedCalleeParameter.Id }
             : diagnostic;
+
+    /// <summary>
+    /// The methods that get no generated code: those with an SD error of their own, and, transitively, those whose
+    /// gradient would call the generated code of one of them. Sorted, so that it is equal across runs while no
+    /// method's outcome changes, and the step that reads it stays cached.
+    /// </summary>
+    public static EquatableArray<string> MethodsWithoutCode(ImmutableArray<MethodResult> results)
+    {
+        var without = new HashSet<string>(results.Where(r => r.Program is null && r.Key is not null).Select(r => r.Key!), StringComparer.Ordinal);
+        bool grew = true;
+        while (grew)
+        {
+            grew = false;
+            foreach (var result in results)
+            {
+                if (result.Key is not null && !without.Contains(result.Key) && result.DifferentiableCalls.Any(call => without.Contains(call.Callee)))
+                {
+                    without.Add(result.Key);
+                    grew = true;
+                }
+            }
+        }
+
+        return without.OrderBy(key => key, StringComparer.Ordinal).ToEquatableArray();
+    }
+
+    /// <summary>
+    /// <paramref name="result"/> without its code when it calls a method in <paramref name="withoutCode"/>: the
+    /// code would call generated members that do not exist (CS0117 in generated code). SD0024 at each such call
+    /// says which callee to fix instead.
+    /// </summary>
+    public static MethodResult WithoutCallsToMissingCode(MethodResult result, EquatableArray<string> withoutCode)
+    {
+        if (result.Program is null || withoutCode.Count == 0)
+        {
+            return result;
+        }
+
+        var missing = result.DifferentiableCalls.Where(call => withoutCode.Contains(call.Callee)).ToList();
+        if (missing.Count == 0)
+        {
+            return result;
+        }
+
+        var reports = missing.Select(call => DiagnosticInfo.Create(DiagnosticDescriptors.CalleeWithoutGradient, call.Location, result.Program.Method.MethodName, call.DisplayName));
+        return result with { Program = null, Diagnostics = result.Diagnostics.Concat(reports).ToEquatableArray() };
+    }
+
+    private static string? KeyOf(ISymbol symbol) => symbol.OriginalDefinition.GetDocumentationCommentId();
 
     /// <summary>Both steps at once, for the analyzer and tests.</summary>
     public static MethodResult Run(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>

@@ -8,4 +8,6 @@ internal static class TrackingNames
     public const string GradientPrograms = nameof(GradientPrograms);
     public const string Diagnostics = nameof(Diagnostics);
     public const string HintNames = nameof(HintNames);
+    public const string MethodsWithoutCode = nameof(MethodsWithoutCode);
+    public const string CheckedMethods = nameof(CheckedMethods);
 }

@@ -129,6 +129,11 @@ internal static class DiagnosticDescriptors
         "Method too large to differentiate",
         "'{0}' is too large to differentiate in one method: {1}; split it into several [Differentiable] methods (each with part of the computation) and call them from '{0}', whose gradient then calls theirs");
 
+    public static readonly DiagnosticDescriptor CalleeWithoutGradient = Error(
+        "SD0024",
+        "Called [Differentiable] method has no gradient",
+        "'{0}' calls '{1}', whose gradient could not be generated because of the errors reported on '{1}'; the gradient of '{0}' calls it, so it is not generated either; fix the errors on '{1}' first");
+
     public static readonly DiagnosticDescriptor ResultIgnoresParameter = new(
         "SD0017",
         "Differentiated parameter does not affect the result",

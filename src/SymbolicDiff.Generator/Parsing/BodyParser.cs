@@ -1364,6 +1364,7 @@ internal sealed partial class BodyParser
                 return null;
             }
 
+            _calls.AddDifferentiableCall(method, invocation.Syntax);
             return ParseVectorArguments(invocation, method, DifferentiableCallees.DescribeOverVectors(method, _real));
         }
 
@@ -1428,6 +1429,11 @@ internal sealed partial class BodyParser
         if (function.IsDifferentiableCallee && function.GradientProperties.Any(property => property is null))
         {
             _calls.SelectingCalled.Add(function.DisplayName);
+        }
+
+        if (function.IsDifferentiableCallee)
+        {
+            _calls.AddDifferentiableCall(method, invocation.Syntax);
         }
 
         var parsed = new Call(function, arguments.ToEquatableArray()) { Location = LocationInfo.From(invocation.Syntax) };

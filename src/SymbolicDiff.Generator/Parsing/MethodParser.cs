@@ -22,6 +22,9 @@ internal sealed record ParseResult(MethodModel? Model, IReadOnlyList<DiagnosticI
 
     /// <summary>The [Differentiable] callees that selected some parameters and are called as they are (sorted names).</summary>
     public EquatableArray<string> SelectingCallees { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>The calls whose callee's generated code the gradient calls (<see cref="CallSites.DifferentiableCalled"/>).</summary>
+    public EquatableArray<DifferentiableCall> DifferentiableCalls { get; init; } = EquatableArray<DifferentiableCall>.Empty;
 }
 
 /// <summary>
@@ -136,6 +139,7 @@ internal static class MethodParser
             // An inlined callee's calls are reported at in its own source: their locations count too.
             CallLocations = CallLocations(new SyntaxNode[] { body }.Concat(calls.Inlined)),
             SelectingCallees = calls.SelectingCalled.ToEquatableArray(),
+            DifferentiableCalls = calls.DifferentiableCalled.ToEquatableArray(),
         };
 
     private static EquatableArray<LocationInfo> CallLocations(IEnumerable<SyntaxNode> declarations) =>

@@ -30,6 +30,15 @@ public class DiagnosticDocsTests
         ["SD0023"] = "needs thousands of statements (more than 25,000 syntax nodes); Limits/SizeLimitTests.cs generates such methods",
     };
 
+    /// <summary>
+    /// Diagnostics whose example must report another one too, and which: SD0024 is about a callee that has an
+    /// error of its own, reported on the callee.
+    /// </summary>
+    private static readonly Dictionary<string, string> ReportedWith = new()
+    {
+        ["SD0024"] = "SD0003",
+    };
+
     private static string DocsFolder => Path.Combine(ReadmeExamplesTests.RepositoryRoot(), "docs", "diagnostics");
 
     private static IEnumerable<string> PageIds() =>
@@ -138,7 +147,8 @@ public class DiagnosticDocsTests
         var reported = run.GeneratorDiagnostics.Concat(analyzerDiagnostics).Where(d => d.Id.StartsWith("SD", StringComparison.Ordinal)).ToList();
         string described = string.Join("\n", reported.Select(d => $"  {d.Id}: {d.GetMessage(CultureInfo.InvariantCulture)}"));
         Assert.True(reported.Any(d => d.Id == id), $"{id}.md's example does not report {id}; it reported:\n{described}");
-        Assert.True(reported.All(d => d.Id == id), $"{id}.md's example reports other diagnostics too:\n{described}");
+        string? alsoExpected = ReportedWith.GetValueOrDefault(id);
+        Assert.True(reported.All(d => d.Id == id || d.Id == alsoExpected), $"{id}.md's example reports other diagnostics too:\n{described}");
     }
 
     [Theory]

@@ -49,12 +49,6 @@ public class GeneratorFuzzTests
     /// </summary>
     private static readonly (string Bug, Func<string, string, bool> Matches)[] KnownBugs =
     {
-        (
-            "a [Differentiable] method calling another one of the same type whose own body got an SD error: its generated code " +
-            "calls the callee's missing gradient, CS0117 '…WithGradient' in generated code (Parsing/DifferentiableCallees.cs should " +
-            "report the call, as for a callee without a derivative)",
-            (source, problem) => Regex.IsMatch(problem, @"error CS0117: '\w+' does not contain a definition for '\w+WithGradient'")
-        ),
     };
 
     /// <summary>A kind of input, how many files of it (per unit of scale) and how many to a compilation.</summary>
