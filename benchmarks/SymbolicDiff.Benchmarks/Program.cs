@@ -17,7 +17,7 @@ Type[] benchmarks = typeof(Program).Assembly.GetTypes()
 if (TorchSharpProbe.WhyUnavailable() is { } reason)
 {
     Console.WriteLine($"TorchSharp rows skipped: {reason}");
-    benchmarks = benchmarks.Where(type => type != typeof(TorchSharpBenchmarks)).ToArray();
+    benchmarks = benchmarks.Where(type => type != typeof(TorchSharpBenchmarks) && type != typeof(TorchSharpBatchBenchmarks)).ToArray();
 }
 #else
 Console.WriteLine("TorchSharp rows skipped: built without -p:WithTorchSharp=true (LibTorch is about 600 MB, so it is opt-in).");
