@@ -107,8 +107,11 @@ internal sealed class SingleAssignment
                 break;
 
             case AssignReal { Target: Variable target } assigned:
-                Define(target.Name, Real(assigned.Value));
+            {
+                var (value, replaced) = MergedWithThenBranch(Real(assigned.Value));
+                Define(target.Name, value, version: replaced);
                 break;
+            }
 
             case DeclareBool condition:
                 Define(condition.Name, Condition(condition.Condition), isBoolean: true);
@@ -140,16 +143,45 @@ internal sealed class SingleAssignment
 
     /// <summary>
     /// Adds <c>name = value</c> under the name's next version: a local keeps its own name the first time it gets a
-    /// value; a parameter, or a local assigned again, gets a fresh one.
+    /// value; a parameter, or a local assigned again, gets a fresh one (or <paramref name="version"/>, a dropped version's name it takes over).
     /// </summary>
-    private void Define(string name, Expr value, bool isBoolean = false, string? integerType = null, bool hasIntegerValue = false)
+    private void Define(string name, Expr value, bool isBoolean = false, string? integerType = null, bool hasIntegerValue = false, string? version = null)
     {
         bool first = !_current.ContainsKey(name) && !_parameters.Contains(name);
-        string version = first ? name : _names.Fresh(name);
+        version ??= first ? name : _names.Fresh(name);
         _unassigned.Remove(name);
         _body.Add(new Assignment(version, name, value, isBoolean, IntegerType: integerType, HasIntegerValue: hasIntegerValue));
         _current[name] = version;
     }
+
+    /// <summary>
+    /// An <c>else</c> branch's write <c>t_2 = !branch ? e : t_1</c> right after the <c>then</c> branch's
+    /// <c>t_1 = branch ? a : t</c>, where nothing else reads <c>t_1</c>: one value, <c>t_2 = branch ? a : e</c>, as the
+    /// <c>if</c>/<c>else</c> reads, under <c>t_1</c>'s name, which it replaces (returned). Otherwise the value before the <c>if</c> would reach the
+    /// result through two complementary guards, and the backward sweep would compute a partial that is always 0.
+    /// </summary>
+    private (Expr Value, string? Replaced) MergedWithThenBranch(Expr value)
+    {
+        if (value is not Conditional { WhenFalse: Variable previous } elseWrite)
+        {
+            return (value, null);
+        }
+
+        int index = _body.FindLastIndex(a => a.Target == previous.Name);
+        if (index < 0 || _body[index] is not { IsDouble: true, Value: Conditional thenWrite } ||
+            !Complementary(thenWrite.Condition, elseWrite.Condition) ||
+            ExpressionFacts.Variables(elseWrite.WhenTrue).Contains(previous.Name) ||
+            _body.Skip(index + 1).Any(a => ExpressionFacts.Variables(a.Value).Contains(previous.Name)))
+        {
+            return (value, null);
+        }
+
+        _body.RemoveAt(index);
+        return (new Conditional(thenWrite.Condition, thenWrite.WhenTrue, elseWrite.WhenTrue), previous.Name);
+    }
+
+    private static bool Complementary(Expr first, Expr second) =>
+        (second is Not notSecond && notSecond.Operand.Equals(first)) || (first is Not notFirst && notFirst.Operand.Equals(second));
 
     private string Current(string name) => _current.TryGetValue(name, out var version) ? version : name;
 

@@ -137,4 +137,36 @@ public class GeneratorRegressionTests
         Assert.Empty(run.GeneratedSources);
         Assert.Contains(run.Input.SyntaxTrees.First().GetDiagnostics(), d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
     }
+
+    /// <summary>
+    /// An if/else that writes a local in both branches is one value, <c>r_1 = branch ? a : e</c>; the merge must not
+    /// happen where the else branch reads the value from before the if, or where something read the then-branch value.
+    /// </summary>
+    [Theory]
+    [InlineData("double r = y; if (x > 0.5) { r = x * y; } else { r = x * x + y; } return r;", 0.8, 0.3, 0.3, 0.8)]
+    [InlineData("double r = y; if (x > 0.5) { r = x * y; } else { r = x * x + y; } return r;", 0.2, 0.3, 0.4, 1.0)]
+    [InlineData("double r = y * y; if (x > 0.5) { r = x; } else { r = r * x; } return r;", 0.2, 0.3, 0.09, 0.12)]
+    [InlineData("double r = y; double s = 0; if (x > 0.5) { r = x * x; s = r; } else { r = y * y; } return r + s;", 0.8, 0.3, 3.2, 0.0)]
+    [InlineData("double r = y; if (x > 0.5) { r = x * y; } if (!(x > 0.5)) { r = 3 * y; } return r;", 0.2, 0.3, 0.0, 3.0)]
+    public void An_if_else_writing_one_local_in_both_branches_is_one_value(string body, double x, double y, double dx, double dy)
+    {
+        var run = GeneratorHarness.Run($$"""
+            using System;
+            using SymbolicDiff;
+            public static partial class P
+            {
+                [Differentiable]
+                public static double F(double x, double y)
+                {
+                    {{body}}
+                }
+            }
+            """).ShouldSucceed();
+
+        // dx, dy worked out by hand for the branch taken (the first row: ∂(x·y)/∂x = y, ∂(x·y)/∂y = x).
+        double[] gradient = FiniteDifferenceCheck.Gradient(run, "P", "F", x, y);
+        Assert.Equal(dx, gradient[0], 12);
+        Assert.Equal(dy, gradient[1], 12);
+        FiniteDifferenceCheck.AgainstFiniteDifferences(run, "P", "F", x, y);
+    }
 }

@@ -19,24 +19,14 @@ partial class Branches
     public static SafeLogGradient SafeLogWithGradient(double x, double y)
     {
         // Forward sweep: the method's own computation.
-        double r = y;
         bool branch = x > 0 && y != 0;
-        double r_1 = branch ? global::System.Math.Log(x) * y : r;
-        double r_2 = !branch ? (x < -1 ? -x : 0.5 * y) : r_1;
+        double r_1 = branch ? global::System.Math.Log(x) * y : x < -1 ? -x : 0.5 * y;
 
         // Backward sweep: the chain rule, from the result back to the parameters.
-        double dR_2_dx = !branch ? (x < -1 ? -1.0 : 0.0) : 0.0; // ∂r_2/∂x
-        double dR_2_dy = !branch ? (x < -1 ? 0.0 : 0.5) : 0.0; // ∂r_2/∂y
-        double dR_2_dr_1 = !branch ? 0.0 : 1.0; // ∂r_2/∂r_1
-        double dr_1_dx = branch ? y / x : 0.0; // ∂r_1/∂x
-        dR_2_dx += dR_2_dr_1 * dr_1_dx; // ∂r_2/∂x += ∂r_2/∂r_1 · ∂r_1/∂x
-        double dr_1_dy = branch ? global::System.Math.Log(x) : 0.0; // ∂r_1/∂y
-        dR_2_dy += dR_2_dr_1 * dr_1_dy; // ∂r_2/∂y += ∂r_2/∂r_1 · ∂r_1/∂y
-        double dr_1_dr = branch ? 0.0 : 1.0; // ∂r_1/∂r
-        double dR_2_dr = dR_2_dr_1 * dr_1_dr; // ∂r_2/∂r = ∂r_2/∂r_1 · ∂r_1/∂r
-        dR_2_dy += dR_2_dr; // ∂r_2/∂y += ∂r_2/∂r · ∂r/∂y, ∂r/∂y = 1
+        double dR_1_dx = branch ? y / x : x < -1 ? -1.0 : 0.0; // ∂r_1/∂x
+        double dR_1_dy = branch ? global::System.Math.Log(x) : x < -1 ? 0.0 : 0.5; // ∂r_1/∂y
 
-        return new SafeLogGradient(r_2, dR_2_dx, dR_2_dy);
+        return new SafeLogGradient(r_1, dR_1_dx, dR_1_dy);
     }
 
     /// <summary>Computes <see cref="SafeLog(double, double)"/> and its directional derivative along <paramref name="dX"/>, <paramref name="dY"/>: Σ ∂SafeLog/∂p · dP over the differentiated parameters, in one forward sweep with no allocation.</summary>
