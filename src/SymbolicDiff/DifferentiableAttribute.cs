@@ -11,7 +11,7 @@ namespace SymbolicDiff;
 /// <remarks>
 /// The gradient is derived symbolically by reverse-mode source transformation: the generated method is
 /// ordinary C# with no tape, no reflection and no allocation. Methods the generator cannot differentiate
-/// are reported at compile time as errors <c>SD0001</c>–<c>SD0099</c> (see the README).
+/// are reported at compile time as errors <c>SD0001</c>–<c>SD0099</c> (see docs/diagnostics/README.md).
 /// </remarks>
 /// <example>
 /// <code>

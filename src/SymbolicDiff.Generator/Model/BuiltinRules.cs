@@ -74,7 +74,7 @@ internal static class BuiltinRules
             Select(U, ComparisonOperator.Less, V, Zero, Select(U, ComparisonOperator.Greater, W, Zero, One)),
             Select(U, ComparisonOperator.Less, V, One, Zero),
             Select(U, ComparisonOperator.Greater, W, One, Zero)) with { SingleName = "global::System.Math.Clamp" },
-        Row(BuiltinFunction.FusedMultiplyAdd, "FusedMultiplyAdd", "a·b + c", V, U, One),
+        Row(BuiltinFunction.FusedMultiplyAdd, "FusedMultiplyAdd", "∂(a·b + c)/∂a = b, ∂/∂b = a, ∂/∂c = 1", V, U, One),
         // Piecewise constant: derivative 0 wherever it exists, as PyTorch defines it.
         Piecewise(BuiltinFunction.Sign, "Sign"),
         Piecewise(BuiltinFunction.Floor, "Floor"),

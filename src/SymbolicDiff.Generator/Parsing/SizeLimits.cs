@@ -16,7 +16,7 @@ namespace SymbolicDiff.Generator.Parsing;
 /// <para>
 /// Every later stage (the body parsers, the differentiators, the simplifier, common subexpressions and the
 /// writer) recurses over expression depth. <see cref="MaxExpressionDepth"/> is chosen so that all of them stay
-/// safe on a 1 MB thread stack (an IDE worker), measured with a margin (see the README's "Limits").
+/// safe on a 1 MB thread stack (an IDE worker), measured with a margin (see docs/diagnostics/README.md, "Limits").
 /// <see cref="MaxMethodNodes"/> bounds the work per method, so that a huge method is an SD diagnostic in
 /// milliseconds rather than minutes of IDE time.
 /// </para>

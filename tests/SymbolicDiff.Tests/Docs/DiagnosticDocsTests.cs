@@ -42,7 +42,7 @@ public class DiagnosticDocsTests
     private static string DocsFolder => Path.Combine(ReadmeExamplesTests.RepositoryRoot(), "docs", "diagnostics");
 
     private static IEnumerable<string> PageIds() =>
-        Directory.GetFiles(DocsFolder, "*.md").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal)!;
+        Directory.GetFiles(DocsFolder, "SD*.md").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal)!;
 
     private static string Page(string id) => File.ReadAllText(Path.Combine(DocsFolder, id + ".md")).Replace("\r\n", "\n", StringComparison.Ordinal);
 
@@ -92,10 +92,51 @@ public class DiagnosticDocsTests
     }
 
     [Fact]
-    public void The_docs_index_links_every_page()
+    public void The_diagnostics_index_table_is_the_descriptors() =>
+        GeneratedDocSection.AssertUpToDate("docs/diagnostics/README.md", "diagnostics", Table(linkPrefix: ""));
+
+    [Fact]
+    public void The_README_table_is_the_descriptors() =>
+        GeneratedDocSection.AssertUpToDate("README.md", "diagnostics", Table(linkPrefix: DiagnosticDescriptors.DocsFolder));
+
+    [Fact]
+    public void The_table_has_a_row_per_descriptor_with_its_title_and_severity()
     {
-        string index = File.ReadAllText(Path.Combine(ReadmeExamplesTests.RepositoryRoot(), "docs", "README.md"));
-        Assert.All(DiagnosticDescriptors.All, d => Assert.Contains($"](diagnostics/{d.Id}.md)", index, StringComparison.Ordinal));
+        // The generated table itself, checked against the descriptors independently of its formatting code.
+        string table = Table(linkPrefix: "");
+        foreach (var descriptor in DiagnosticDescriptors.All)
+        {
+            Assert.Contains(
+                $"| [{descriptor.Id}]({descriptor.Id}.md) | {descriptor.DefaultSeverity} | {descriptor.Title.ToString(CultureInfo.InvariantCulture)} |\n",
+                table,
+                StringComparison.Ordinal);
+        }
+
+        Assert.Equal(DiagnosticDescriptors.All.Count() + 2, table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public void The_help_link_base_is_the_packages_repository()
+    {
+        // The repository's address is written twice: in the package (RepositoryUrl) and in the help links. Keep them one.
+        string project = File.ReadAllText(Path.Combine(ReadmeExamplesTests.RepositoryRoot(), "src", "SymbolicDiff", "SymbolicDiff.csproj"));
+        string repositoryUrl = Regex.Match(project, "<RepositoryUrl>(.*?)</RepositoryUrl>").Groups[1].Value;
+        Assert.NotEmpty(repositoryUrl);
+        string helpLinkBase = DiagnosticDescriptors.RepositoryFileBase;
+        Assert.Equal(repositoryUrl.TrimEnd('/') + "/blob/main/", helpLinkBase);
+    }
+
+    /// <summary>The diagnostics table as the docs show it: one row per descriptor, in ID order, linking its page.</summary>
+    internal static string Table(string linkPrefix)
+    {
+        var lines = new List<string> { "| ID | Severity | Title |", "|---|---|---|" };
+        foreach (var descriptor in DiagnosticDescriptors.All.OrderBy(d => d.Id, StringComparer.Ordinal))
+        {
+            string title = descriptor.Title.ToString(CultureInfo.InvariantCulture).Replace("|", "\\|", StringComparison.Ordinal);
+            lines.Add($"| [{descriptor.Id}]({linkPrefix}{descriptor.Id}.md) | {descriptor.DefaultSeverity} | {title} |");
+        }
+
+        return string.Join("\n", lines) + "\n";
     }
 
     [Theory]
@@ -191,7 +232,7 @@ public class DiagnosticDocsTests
     }
 
     /// <summary>What a build reports: the generator's diagnostics, then the analyzer's on the compilation with the generated code.</summary>
-    private static (GeneratorRun Run, ImmutableArray<Diagnostic> AnalyzerDiagnostics) Build(string source)
+    internal static (GeneratorRun Run, ImmutableArray<Diagnostic> AnalyzerDiagnostics) Build(string source)
     {
         var run = GeneratorHarness.Run(source);
         DiagnosticAssert.NoGeneratorFailure(run);

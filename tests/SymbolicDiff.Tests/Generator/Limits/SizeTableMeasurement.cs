@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace SymbolicDiff.Tests.Generator.Limits;
 
 /// <summary>
-/// Measures what the README's size table reports: for each shape of method at n, 2n and 4n, the generator's time
+/// Measures what the size table of docs/performance.md reports: for each shape of method at n, 2n and 4n, the generator's time
 /// (Roslyn binding the input included, the best of three warm runs), what it allocates on its thread, and the size of
 /// the generated file. A measurement, not a check: it runs only with SYMBOLICDIFF_MEASURE_SIZES=1
 /// (<c>SYMBOLICDIFF_MEASURE_SIZES=1 dotnet test --filter SizeTableMeasurement --logger "console;verbosity=detailed"</c>)

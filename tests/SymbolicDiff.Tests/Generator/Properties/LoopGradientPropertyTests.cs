@@ -14,7 +14,7 @@ namespace SymbolicDiff.Tests.Generator.Properties;
 /// </summary>
 /// <remarks>
 /// <para>
-/// 300 methods at 3 points each by default, 50 to a compilation: see the README's test section for the time this
+/// 300 methods at 3 points each by default, 50 to a compilation: see docs/contributing.md's test section for the time this
 /// takes. Seeds, replay, shrinking and the environment variables that control a run are described at
 /// <see cref="PropertyRun"/> (SYMBOLICDIFF_PROPERTY_METHODS sets the number of methods of this test too).
 /// </para>

@@ -86,10 +86,39 @@ public class BuiltinRuleTests
     }
 
     [Fact]
-    public void The_README_lists_the_tables_functions()
+    public void The_docs_list_the_tables_functions()
     {
-        string readme = File.ReadAllText(Path.Combine(ReadmeExamplesTests.RepositoryRoot(), "README.md"));
-        Assert.Contains(BuiltinRules.SupportedList, readme, StringComparison.Ordinal);
+        string supported = File.ReadAllText(Path.Combine(ReadmeExamplesTests.RepositoryRoot(), "docs", "supported.md"));
+        Assert.Contains(BuiltinRules.SupportedList, supported, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_docs_table_of_functions_is_the_rules() =>
+        SymbolicDiff.Tests.Docs.GeneratedDocSection.AssertUpToDate("docs/supported.md", "builtin-functions", FunctionTable());
+
+    [Fact]
+    public void The_table_of_functions_has_a_row_per_rule()
+    {
+        string table = FunctionTable();
+        Assert.Equal(BuiltinRules.All.Count + 2, table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        foreach (var rule in BuiltinRules.All)
+        {
+            Assert.Contains($"| `Math.{rule.Name}` | {rule.Arity} |", table, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>The built-in functions as docs/supported.md shows them: one row per rule, in the table's order.</summary>
+    private static string FunctionTable()
+    {
+        var lines = new List<string> { "| function | arguments | derivative | in a float method |", "|---|---:|---|---|" };
+        foreach (var rule in BuiltinRules.All)
+        {
+            string formula = rule.Formula.Replace("|", "\\|", StringComparison.Ordinal);
+            string single = rule.SingleName.Replace("global::System.", string.Empty, StringComparison.Ordinal);
+            lines.Add($"| `Math.{rule.Name}` | {rule.Arity} | {formula} | `{single}` |");
+        }
+
+        return string.Join("\n", lines) + "\n";
     }
 
     [Fact]
