@@ -61,11 +61,11 @@ public static partial class AdBenchHandWritten
                 k3Bar[i] = h / 3 * yBar[i];
             }
 
-            // k4 = f(u4), u4 = y + h k3.
-            dX[0] += h / 6 * yBar[0];
+            // k4 = f(u4), u4 = y + h k3. k̄4 = h/6 ȳ' is k̄1 before the stages below add to it (ȳ itself changes here).
+            dX[0] += k1Bar[0];
             for (int i = n - 1; i >= 1; i--)
             {
-                double k4Bar = h / 6 * yBar[i];
+                double k4Bar = k1Bar[i];
                 dX[i] += k4Bar * u4[i - 1];
                 double u4Bar = k4Bar * x[i];
                 yBar[i - 1] += u4Bar;
