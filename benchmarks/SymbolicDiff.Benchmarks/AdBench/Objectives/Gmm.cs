@@ -26,6 +26,18 @@ public static partial class AdBenchObjectives
         Span<double> centered = stackalloc double[d];
         Span<double> qTimesCentered = stackalloc double[d];
         Span<double> mainTerm = stackalloc double[k];
+        Span<double> qDiagonal = stackalloc double[k * d];
+        Span<double> sumQ = stackalloc double[k];
+
+        // As ADBench: the diagonals exp(q) and the sums Σⱼ qₖⱼ once, before the points.
+        for (int ik = 0; ik < k; ik++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                qDiagonal[ik * d + j] = Math.Exp(q[ik * d + j]);
+                sumQ[ik] += q[ik * d + j];
+            }
+        }
 
         double sumLogSumExp = 0;
         for (int ix = 0; ix < n; ix++)
@@ -35,13 +47,7 @@ public static partial class AdBenchObjectives
                 for (int j = 0; j < d; j++)
                 {
                     centered[j] = x[ix * d + j] - mu[ik * d + j];
-                }
-
-                double sumQ = 0;
-                for (int j = 0; j < d; j++)
-                {
-                    qTimesCentered[j] = Math.Exp(q[ik * d + j]) * centered[j];
-                    sumQ += q[ik * d + j];
+                    qTimesCentered[j] = qDiagonal[ik * d + j] * centered[j];
                 }
 
                 // ADBench steps a running index into l (Lparamsidx++); the generator takes an int stepped in a loop
@@ -62,7 +68,7 @@ public static partial class AdBenchObjectives
                     squaredNorm += qTimesCentered[j] * qTimesCentered[j];
                 }
 
-                mainTerm[ik] = alpha[ik] + sumQ - 0.5 * squaredNorm;
+                mainTerm[ik] = alpha[ik] + sumQ[ik] - 0.5 * squaredNorm;
             }
 
             double max = mainTerm[0];
@@ -98,12 +104,9 @@ public static partial class AdBenchObjectives
         for (int ik = 0; ik < k; ik++)
         {
             double frobenius = 0;
-            double sumQ = 0;
             for (int j = 0; j < d; j++)
             {
-                double diagonal = Math.Exp(q[ik * d + j]);
-                frobenius += diagonal * diagonal;
-                sumQ += q[ik * d + j];
+                frobenius += qDiagonal[ik * d + j] * qDiagonal[ik * d + j];
             }
 
             for (int j = 0; j < lSize; j++)
@@ -111,7 +114,7 @@ public static partial class AdBenchObjectives
                 frobenius += l[ik * lSize + j] * l[ik * lSize + j];
             }
 
-            prior += 0.5 * gamma * gamma * frobenius - m * sumQ;
+            prior += 0.5 * gamma * gamma * frobenius - m * sumQ[ik];
         }
 
         int wishartN = d + m + 1;
