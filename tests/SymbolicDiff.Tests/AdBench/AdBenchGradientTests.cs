@@ -101,6 +101,41 @@ public class AdBenchGradientTests
         Assert.Equal(2.0, gradient[1], 12);
     }
 
+    /// <summary>
+    /// Instances large enough that each generated gradient saves more than the 128 values its stack buffer holds (so
+    /// the pooled path is taken too): after warm-up, a generated call allocates nothing.
+    /// </summary>
+    public static TheoryData<string> AllocationCases => new()
+    {
+        "gmm", "ba", "hand", "lstm", "lse", "llsq", "kmeans", "ode", "det",
+    };
+
+    [Theory, MemberData(nameof(AllocationCases))]
+    public void GeneratedGradientAllocatesNothing(string name)
+    {
+        AdBenchProblem problem = name switch
+        {
+            "gmm" => new GmmProblem(1, d: 4, k: 3, n: 20, m: 0),
+            "ba" => new BundleAdjustmentProblem(1, cameras: 2, points: 3, observations: 40),
+            "hand" => new HandTrackingProblem(1, fingers: 2, bonesPerFinger: 2, vertices: 100),
+            "lstm" => new LstmProblem(1, layers: 2, b: 3, c: 30),
+            "lse" => new LogSumExpProblem(1, n: 500),
+            "llsq" => new LinearLeastSquaresProblem(1, m: 5, n: 200),
+            "kmeans" => new KMeansProblem(1, n: 100, k: 3, d: 2),
+            "ode" => new OdeProblem(1, n: 4, steps: 50),
+            _ => new DeterminantProblem(1, ell: 6),
+        };
+        for (int i = 0; i < 3; i++)
+        {
+            problem.Generated();
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        problem.Generated();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+    }
+
     private static void Check(AdBenchProblem problem)
     {
         double objective = problem.Objective();
