@@ -138,4 +138,28 @@ public class CalleeWithoutGradientTests
         Assert.Empty(GeneratorHarness.Problems(run.Input, run.Output));
         Assert.Equal(new[] { "Model.F.g.cs", "Model.Halve.g.cs" }, run.GradientSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
     }
+
+    /// <summary>Found porting GradBench's determinant: a recursive callee over spans (SD0018) left its caller calling the missing product.</summary>
+    [Fact]
+    public void A_caller_of_a_recursive_callee_over_vectors_gets_SD0024_not_CS0117()
+    {
+        var (run, spans) = DiagnosticAssert.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Repro
+            {
+                [Differentiable(nameof(v))]
+                public static double H(ReadOnlySpan<double> v) => [|K(v, 0)|];
+
+                [Differentiable(nameof(v))]
+                private static double K(ReadOnlySpan<double> v, int i) => i == v.Length ? 0 : v[i] + K(v, i + 1);
+            }
+            """);
+
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SD0018");
+        DiagnosticAssert.AtSpan(run, Assert.Single(run.GeneratorDiagnostics, d => d.Id == "SD0024"), spans[0]);
+        Assert.Empty(run.GeneratedSources);
+    }
 }
