@@ -9,7 +9,7 @@ namespace SymbolicDiff.Benchmarks;
 /// value). Inputs are fields set in <see cref="Setup"/>, so the JIT cannot fold them; the gradient goes into a
 /// field's array, whose writes the JIT cannot drop, and the value and dBias are returned.
 /// </summary>
-[MemoryDiagnoser]
+[MemoryDiagnoser, MinColumn, MedianColumn]
 public class LogisticVectorBenchmarks
 {
     private const double H = 1e-6;

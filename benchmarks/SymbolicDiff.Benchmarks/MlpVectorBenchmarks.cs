@@ -8,7 +8,7 @@ namespace SymbolicDiff.Benchmarks;
 /// (the baseline), backpropagation written by hand, and central finite differences (2 · 67 evaluations for the
 /// gradient, one more for the value). Inputs are fields set in <see cref="Setup"/>; gradients go into fields' arrays.
 /// </summary>
-[MemoryDiagnoser]
+[MemoryDiagnoser, MinColumn, MedianColumn]
 public class MlpVectorBenchmarks
 {
     private const double H = 1e-6;

@@ -20,7 +20,7 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// (<c>SavedValues</c>) that lives on the call stack under a size bound and in pooled arrays above it.
 /// </para>
 /// </summary>
-internal sealed class LoopDifferentiator
+internal sealed partial class LoopDifferentiator
 {
     private const string ValuePlaceholder = "\u0001value";
     private const int StackBound = 128;
@@ -121,6 +121,10 @@ internal sealed class LoopDifferentiator
         DerivePartials(_method.Statements);
         _contributed = ActivityAnalysis.Useful(_method.Result, _partials.Values.Select(ContributionFlow).ToList(), _cancellationToken);
         _recorded = ToBeRecordedAnalysis.Decide(_index, RecordedReads());
+        if (FindFusion() is { } fusion)
+        {
+            return RunFused(fusion);
+        }
 
         var forward = Forward(_method.Statements);
         _returned = _method.Result;

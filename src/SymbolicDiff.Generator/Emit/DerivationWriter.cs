@@ -20,6 +20,7 @@ internal static class DerivationWriter
 
     /// <summary>The text the transforms open the backward sweep with; every statement after it is backward.</summary>
     private const string BackwardSweepNote = "Backward sweep";
+    private const string ForwardSweepNote = "Forward sweep";
 
     public static void Write(IndentedWriter writer, GradientProgram program, string generatedCodeAttribute, string cref)
     {
@@ -91,9 +92,10 @@ internal static class DerivationWriter
             foreach (var statement in program.Body)
             {
                 statements.Write(new[] { statement });
-                if (statement is CommentLine { Comment: { } comment } && statements.CommentText(comment).StartsWith(BackwardSweepNote, System.StringComparison.Ordinal))
+                if (statement is CommentLine { Comment: { } comment } && statements.CommentText(comment) is var text &&
+                    (text.StartsWith(BackwardSweepNote, System.StringComparison.Ordinal) || text.StartsWith(ForwardSweepNote, System.StringComparison.Ordinal)))
                 {
-                    backward = true;
+                    backward = text.StartsWith(BackwardSweepNote, System.StringComparison.Ordinal);
                     continue;
                 }
 
@@ -205,13 +207,15 @@ internal static class DerivationWriter
             case ForLoop loop:
                 int count = Count(loop.Body);
                 string summary = $"{StatementWriter.ForHeader(loop)} {{ {count} statement{(count == 1 ? string.Empty : "s")} }}";
-                string phase = backward ? "backward sweep: the loop run in reverse, not unrolled" : "forward sweep: not unrolled";
+                string phase = loop.IterationByIteration ? "forward and backward sweep of each iteration in turn: not unrolled"
+                    : backward ? "backward sweep: the loop run in reverse, not unrolled" : "forward sweep: not unrolled";
                 var lines = new List<string> { $"{derivation}.AddLoop({Literal("for " + loop.Counter)}, {Literal(summary)}, {Literal(phase)});" };
                 // What the loop leaves in the top level's reals: a sum's total, an adjoint's accumulated value.
                 foreach (string written in Written(loop.Body).Distinct().Where(assigned.Contains))
                 {
                     string after = $"after for {loop.Counter}";
-                    lines.Add(backward
+                    bool isAdjoint = outputs.ContainsKey(written) || AdjointOf(written, method, known) is not null;
+                    lines.Add(backward && (isAdjoint || !loop.IterationByIteration)
                         ? $"{derivation}.AddAdjoint({Literal(written)}, {(outputs.TryGetValue(written, out var output) ? Literal(output) : AdjointOf(written, method, known) is { } v ? Literal(v) : "null")}, {Literal(after)}, {ExpressionWriter.Identifier(written)}, null);"
                         : $"{derivation}.Add({Kind}Intermediate, {Literal(written)}, {Literal(after)}, {ExpressionWriter.Identifier(written)}, {Literal(written)});");
                 }

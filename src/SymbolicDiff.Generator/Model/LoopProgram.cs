@@ -68,6 +68,9 @@ internal sealed record IfStatement(Expr Condition, EquatableArray<Statement> The
 /// </summary>
 internal sealed record ForLoop(string Counter, string CounterType, Expr From, Expr To, EquatableArray<Statement> Body, bool Descending = false) : Statement
 {
+    /// <summary>In a gradient: the user's loop with each iteration's backward sweep at the end of its body (a sum of per-row terms).</summary>
+    public bool IterationByIteration { get; init; }
+
     /// <summary>n for an exclusive bound written n + 1 (ascending) or n − 1 (descending), as <c>&lt;=</c> and <c>&gt;=</c> are recorded; else null.</summary>
     public static Expr? InclusiveBound(Expr bound, BinaryOperator offset) =>
         bound is Binary { Right: Constant { Value: 1 } } binary && binary.Operator == offset ? binary.Left : null;

@@ -22,9 +22,56 @@ public class SizeTableMeasurement
         "using System;\nusing SymbolicDiff;\n\npublic static partial class Big\n{\n    [Differentiable]\n    public static double F(double x, double y)\n    {\n" +
         body + "    }\n}\n";
 
+    private static string VectorMethod(string body) =>
+        "using System;\nusing SymbolicDiff;\n\npublic static partial class Big\n{\n    [Differentiable]\n    public static double F(double[] v, double y)\n    {\n" +
+        body + "    }\n}\n";
+
+    /// <summary><paramref name="depth"/> nested <c>if</c>s, each with an assignment of its own before the next.</summary>
+    private static string NestedBranches(int depth)
+    {
+        var body = new StringBuilder("        double s = y;\n");
+        for (int k = 1; k <= depth; k++)
+        {
+            body.Append(' ', 4 + 4 * k).Append($"if (x > {K(k)})\n").Append(' ', 4 + 4 * k).Append("{\n");
+            body.Append(' ', 8 + 4 * k).Append($"s = s * x + {K(k)};\n");
+        }
+
+        for (int k = depth; k >= 1; k--)
+        {
+            body.Append(' ', 4 + 4 * k).Append("}\n");
+        }
+
+        return Method(body.Append("        return s;\n").ToString());
+    }
+
+    /// <summary>Five loops nested in each other, the innermost holding <paramref name="statements"/> statements, half of them overwriting a local the backward sweep reads.</summary>
+    private static string LoopNest(int statements)
+    {
+        var body = new StringBuilder("        double s = 0;\n");
+        string[] counters = { "a", "b", "c", "d", "e" };
+        for (int level = 0; level < counters.Length; level++)
+        {
+            body.Append(' ', 8 + 4 * level).Append($"for (int {counters[level]} = 0; {counters[level]} < v.Length; {counters[level]}++)\n").Append(' ', 8 + 4 * level).Append("{\n");
+        }
+
+        string indent = new(' ', 8 + 4 * counters.Length);
+        body.Append(indent).Append("double t = v[a] * v[e];\n");
+        for (int k = 1; k <= statements; k++)
+        {
+            body.Append(indent).Append(k % 2 == 0 ? $"s += t * v[{counters[k % 5]}] * {K(k)};\n" : $"t = Math.Sin(t) * {K(k)} + v[{counters[k % 5]}];\n");
+        }
+
+        for (int level = counters.Length - 1; level >= 0; level--)
+        {
+            body.Append(' ', 8 + 4 * level).Append("}\n");
+        }
+
+        return VectorMethod(body.Append("        return s * y;\n").ToString());
+    }
+
     private static string K(int k) => (1 + k * 0.001).ToString("0.###", CultureInfo.InvariantCulture);
 
-    /// <summary>The shapes of the issue: early returns, else-if chains, long sums, long products, nested parentheses.</summary>
+    /// <summary>The shapes of the issues: early returns, else-if chains, long sums, long products, nested parentheses, a 2,000-term sum, nested branches, a 5-deep loop nest.</summary>
     private static readonly (string Shape, int N, Func<int, string> Source)[] Shapes =
     {
         ("`if (x > k) return x * y * k;` in a row", 100, n =>
@@ -42,6 +89,12 @@ public class SizeTableMeasurement
             Method("        return " + string.Join(" * ", Enumerable.Range(0, n).Select(k => k % 2 == 0 ? "x" : "y")) + ";\n")),
         ("nested parentheses `(((...(x * y)...)))`", 48, n =>
             Method("        return " + new string('(', n) + "x * y" + new string(')', n) + ";\n")),
+        ("a 2,000-term sum in locals of 50 terms", 500, n =>
+            Method(string.Concat(Enumerable.Range(0, n / 50).Select(t =>
+                $"        double t{t + 1} = {(t == 0 ? "0" : "t" + t)} + " + string.Join(" + ", Enumerable.Range(1, 50).Select(k => (k % 2 == 0 ? "x * " : "y * ") + K(k))) + ";\n")) +
+                $"        return t{n / 50};\n")),
+        ("nested branches `if (x > k) { s = s * x + k; if (...) { ... } }`", 50, NestedBranches),
+        ("a 5-deep loop nest, n statements in the innermost body", 25, LoopNest),
     };
 
     [Fact]

@@ -24,8 +24,8 @@ public class AllocationTests
     }
 
     [Theory]
-    [InlineData(2)]     // saved values fit the stack buffer
-    [InlineData(64)]    // 64 rows save about 1,500 values: the stack overflows into pooled arrays
+    [InlineData(2)]
+    [InlineData(64)]    // differentiated row by row, so only one row's saved values are held at a time, however many rows
     public void Mlp_batch_gradient_allocates_nothing_on_the_stack_or_pooled(int rows)
     {
         var random = new Random(rows);

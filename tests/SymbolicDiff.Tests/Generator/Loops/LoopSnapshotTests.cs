@@ -5,8 +5,8 @@ namespace SymbolicDiff.Tests.Generator.Loops;
 /// <summary>
 /// The code emitted for loops, locked by snapshots so that a change in its shape is seen in review: a reduction
 /// (no saved values, the adjoint a second loop), a running product (each overwritten value saved), and a
-/// one-hidden-layer network over a batch (buffers rewritten per row, saved element by element, and a span loss's
-/// vector-Jacobian product). A snapshot alone would lock in a wrong derivative, so each compiled method is also
+/// one-hidden-layer network over a batch (a sum of per-row losses: each row's backward sweep runs right after its
+/// forward sweep, so the buffers it rewrites are neither saved nor restored, and a span loss's vector-Jacobian product). A snapshot alone would lock in a wrong derivative, so each compiled method is also
 /// checked against finite differences.
 /// </summary>
 public class LoopSnapshotTests
@@ -119,12 +119,16 @@ public class LoopSnapshotTests
     }
 
     [Fact]
-    public void A_network_over_a_batch_saves_its_rewritten_buffers_and_calls_the_losss_vector_product()
+    public void A_network_over_a_batch_is_differentiated_row_by_row_and_calls_the_losss_vector_product()
     {
         var run = GeneratorHarness.Run(Network).ShouldSucceed();
         string generated = run.Source("Models.Network.g.cs");
         Snapshot.Verify(generated);
         Assert.Contains("SoftmaxCrossEntropyLogitsGradient(", generated, StringComparison.Ordinal);
+        Assert.Contains("This iteration's backward sweep, at once.", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("hidden[j] = saved.Pop()", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("logits[k] = saved.Pop()", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("for (int r = rows - 1", generated, StringComparison.Ordinal);
         // 2 rows of 3 features, 4 hidden units, 3 classes.
         VectorFiniteDifferenceTests.Check(run.Load().GetType("Models")!, "Network", random => new[] { 6, 12, 4, 12 });
     }

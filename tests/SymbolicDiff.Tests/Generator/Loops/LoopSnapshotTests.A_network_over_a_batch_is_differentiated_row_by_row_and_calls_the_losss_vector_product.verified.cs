@@ -49,6 +49,17 @@ partial class Models
         global::System.Span<double> hidden = stackalloc double[hiddenCount];
         global::System.Span<double> logits = stackalloc double[classes];
         double total = 0.0;
+
+        // Backward sweep, iteration by iteration: the loop over r only adds into total, whose adjoint the statements after it give, so each iteration's backward sweep runs right after it and nothing is saved across iterations.
+        dW1.Clear(); // the gradient is written, not accumulated: start from 0
+        dB1.Clear(); // the gradient is written, not accumulated: start from 0
+        dW2.Clear(); // the gradient is written, not accumulated: start from 0
+        var dNetwork_dhiddenStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(hidden.Length, stackalloc double[128]); // ∂network/∂hidden: on the stack up to 128 elements, pooled above
+        global::System.Span<double> dNetwork_dhidden = dNetwork_dhiddenStorage.Span;
+        var dNetwork_dlogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[128]); // ∂network/∂logits: on the stack up to 128 elements, pooled above
+        global::System.Span<double> dNetwork_dlogits = dNetwork_dlogitsStorage.Span;
+        // double network = total / (double)rows;
+        double dNetwork_dtotal = 1 / (double)rows; // ∂network/∂total
         for (int r = 0; r < rows; r++)
         {
             for (int j = 0; j < hiddenCount; j++)
@@ -58,7 +69,6 @@ partial class Models
                 {
                     a += w1[j * d + c] * features[r * d + c];
                 }
-                saved.Push(hidden[j]); // saved: the backward sweep reads the value hidden[j] has before this assignment
                 hidden[j] = global::System.Math.Tanh(a);
                 saved.Push(a); // saved: a is declared in this loop, and the backward loop reads its final value in each iteration
             }
@@ -69,26 +79,11 @@ partial class Models
                 {
                     z += w2[k * hiddenCount + j] * hidden[j];
                 }
-                saved.Push(logits[k]); // saved: the backward sweep reads the value logits[k] has before this assignment
                 logits[k] = z;
             }
             double softmaxCrossEntropy = global::SymbolicDiff.Losses.SoftmaxCrossEntropy(logits, r % classes);
             total += softmaxCrossEntropy;
-        }
-        double network = total / (double)rows;
-
-        // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
-        dW1.Clear(); // the gradient is written, not accumulated: start from 0
-        dB1.Clear(); // the gradient is written, not accumulated: start from 0
-        dW2.Clear(); // the gradient is written, not accumulated: start from 0
-        var dNetwork_dhiddenStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(hidden.Length, stackalloc double[128]); // ∂network/∂hidden: on the stack up to 128 elements, pooled above
-        global::System.Span<double> dNetwork_dhidden = dNetwork_dhiddenStorage.Span;
-        var dNetwork_dlogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[128]); // ∂network/∂logits: on the stack up to 128 elements, pooled above
-        global::System.Span<double> dNetwork_dlogits = dNetwork_dlogitsStorage.Span;
-        // double network = total / (double)rows;
-        double dNetwork_dtotal = 1 / (double)rows; // ∂network/∂total
-        for (int r = rows - 1; r >= 0; r--)
-        {
+            // This iteration's backward sweep, at once.
             // total += softmaxCrossEntropy;
             double dNetwork_dsoftmaxCrossEntropy = dNetwork_dtotal; // ∂network/∂softmaxCrossEntropy = ∂network/∂total · ∂total/∂softmaxCrossEntropy
             // double softmaxCrossEntropy = global::SymbolicDiff.Losses.SoftmaxCrossEntropy(logits, r % classes);
@@ -96,7 +91,6 @@ partial class Models
             for (int k = classes - 1; k >= 0; k--)
             {
                 // logits[k] = z;
-                logits[k] = saved.Pop(); // logits[k] as it was before this assignment
                 double dNetwork_dz = dNetwork_dlogits[k]; // ∂network/∂z = ∂network/∂logits[k] · ∂logits[k]/∂z
                 dNetwork_dlogits[k] = 0.0; // logits[k] was overwritten here: its earlier value does not reach the result through it
                 for (int j = hiddenCount - 1; j >= 0; j--)
@@ -110,9 +104,7 @@ partial class Models
             {
                 double a = saved.Pop(); // a as it was at the end of this iteration
                 // hidden[j] = global::System.Math.Tanh(a);
-                double hiddenValue = hidden[j]; // the value this assignment gave hidden[j]
-                hidden[j] = saved.Pop(); // hidden[j] as it was before this assignment
-                double dNetwork_da = dNetwork_dhidden[j] * (global::System.Math.Abs(a) <= 1 ? 1 - hiddenValue * hiddenValue : 1 / (global::System.Math.Cosh(a) * global::System.Math.Cosh(a))); // ∂network/∂a = ∂network/∂hidden[j] · ∂hidden[j]/∂a
+                double dNetwork_da = dNetwork_dhidden[j] * (global::System.Math.Abs(a) <= 1 ? 1 - hidden[j] * hidden[j] : 1 / (global::System.Math.Cosh(a) * global::System.Math.Cosh(a))); // ∂network/∂a = ∂network/∂hidden[j] · ∂hidden[j]/∂a
                 dNetwork_dhidden[j] = 0.0; // hidden[j] was overwritten here: its earlier value does not reach the result through it
                 for (int c = d - 1; c >= 0; c--)
                 {
@@ -123,6 +115,8 @@ partial class Models
                 dB1[j] += dNetwork_da; // ∂network/∂b1[j] += ∂network/∂a · ∂a/∂b1[j]
             }
         }
+        // Forward sweep, continued: the statements after the loop.
+        double network = total / (double)rows;
 
         saved.Dispose();
         dNetwork_dhiddenStorage.Dispose();
