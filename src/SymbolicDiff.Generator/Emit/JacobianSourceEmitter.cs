@@ -50,7 +50,7 @@ internal static class JacobianSourceEmitter
                 : $"/// <param name=\"{parameter.Output}\">Receives Σᵢ cᵢ ∂rᵢ/∂{parameter.Name}.</param>");
         }
 
-        writer.Line("/// <exception cref=\"global::System.ArgumentException\">A cotangent or a gradient output has the wrong length, or an output overlaps an input.</exception>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">A cotangent or a gradient output has the wrong length, or a gradient output overlaps an input.</exception>");
         GradientSourceEmitter.WriteNullCheckDoc(writer, method);
         writer.Line(GradientSourceEmitter.GeneratedCodeAttribute);
         var parameters = method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name))
@@ -62,6 +62,11 @@ internal static class JacobianSourceEmitter
             var checks = outputs.Select((output, k) => (Statement)new CheckOutputLength(jacobian.Cotangents[k], output.Name)).ToList();
             var statements = new StatementWriter(writer, real);
             statements.Write(checks);
+            if (checks.Count > 0 && jacobian.Product.Body.FirstOrDefault() is not (CheckOutputLength or CheckNoOverlap))
+            {
+                writer.Line();
+            }
+
             statements.Write(jacobian.Product.Body);
         }
     }

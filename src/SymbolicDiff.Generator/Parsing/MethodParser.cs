@@ -96,7 +96,7 @@ internal static class MethodParser
 
         // The type's other members, read once per type: overloads, generated-name clashes and file names need them.
         var siblings = TypeMemberFacts.For(method.ContainingType);
-        var outputs = VectorOutputs.Find(bodyMethod, bodyDeclaration, bodyModel, cancellationToken);
+        var outputs = VectorOutputs.Find(bodyMethod, attribute, bodyDeclaration, bodyModel, cancellationToken);
         var parameters = CheckDeclaration(attribute, method, declaration, siblings, outputs, diagnostics, cancellationToken);
         var type = ReadTypeHierarchy(declaration);
 

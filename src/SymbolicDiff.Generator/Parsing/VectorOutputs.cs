@@ -10,15 +10,25 @@ namespace SymbolicDiff.Generator.Parsing;
 /// <summary>
 /// The outputs of a vector-valued method: its <c>Span&lt;T&gt;</c> and <c>T[]</c> parameters (T the method's real
 /// type) that the body writes element by element (<c>r[i] = e;</c>, <c>r[i] += e;</c>, <c>r[i]++</c>). Found on the
-/// syntax with the semantic model, before the body is parsed, because they decide the declaration's checks (a
+/// syntax with the semantic model, before the body is parsed (a parameter named in [Differentiable] is an input, never
+/// an output), because they decide the declaration's checks (a
 /// <c>void</c> method needs one) and which parameters are differentiated (an output never is).
 /// </summary>
 internal static class VectorOutputs
 {
-    public static IReadOnlyCollection<string> Find(IMethodSymbol method, MethodDeclarationSyntax declaration, SemanticModel semanticModel, CancellationToken cancellationToken)
+    public static IReadOnlyCollection<string> Find(
+        IMethodSymbol method,
+        AttributeData? attribute,
+        MethodDeclarationSyntax declaration,
+        SemanticModel semanticModel,
+        CancellationToken cancellationToken)
     {
+        // A parameter named in [Differentiable] is an input, whatever the body does with it (writing it stays SD0004).
+        var named = new HashSet<string?>(attribute?.ConstructorArguments
+            .SelectMany(argument => argument.Kind == TypedConstantKind.Array ? (argument.IsNull ? Enumerable.Empty<TypedConstant>() : argument.Values) : new[] { argument })
+            .Select(value => value.Value as string) ?? Enumerable.Empty<string?>());
         var candidates = method.Parameters
-            .Where(p => p.RefKind == RefKind.None && IsWritableVector(p.Type, RealTypes.Of(method)))
+            .Where(p => p.RefKind == RefKind.None && IsWritableVector(p.Type, RealTypes.Of(method)) && !named.Contains(p.Name))
             .ToList();
         var outputs = new HashSet<string>();
         if (candidates.Count == 0)
