@@ -1422,6 +1422,15 @@ internal sealed partial class BodyParser
                 return null;
             }
 
+            // A vector-valued callee writes into its span arguments, which the caller's sweeps would not know about.
+            var calleeOutputs = VectorOutputs.OfCallee(method, _semanticModel.Compilation, _cancellationToken);
+            if (calleeOutputs.Count > 0)
+            {
+                Report(DiagnosticDescriptors.UnsupportedExpression, nameLocation,
+                    $"A call of '{DisplayName(method)}', a vector-valued method that writes its results into '{string.Join("', '", calleeOutputs)}' (calling one from a [Differentiable] method is not supported yet: write its loop in this method, or differentiate the two separately)");
+                return null;
+            }
+
             return ParseVectorArguments(invocation, method, DifferentiableCallees.DescribeOverVectors(method, _real));
         }
 

@@ -63,6 +63,29 @@ internal static class VectorOutputs
         return outputs;
     }
 
+    /// <summary>
+    /// The outputs of a called [Differentiable] method: from its body when it is in source, else (from metadata) one
+    /// placeholder when its type has the generated vector-Jacobian product that only vector-valued methods get.
+    /// </summary>
+    public static IReadOnlyCollection<string> OfCallee(IMethodSymbol callee, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (!callee.Parameters.Any(p => IsWritableVector(p.Type, RealTypes.Of(callee))))
+        {
+            return new string[0];
+        }
+
+        var definition = callee.PartialImplementationPart ?? callee;
+        if (definition.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is MethodDeclarationSyntax declaration)
+        {
+            var attribute = callee.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == MethodParser.DifferentiableAttributeName);
+            return Find(definition, attribute, declaration, compilation.GetSemanticModel(declaration.SyntaxTree), cancellationToken);
+        }
+
+        return callee.ContainingType.GetMembers(Model.GeneratedNames.VectorJacobianProductMethod(callee.Name)).Length > 0
+            ? new[] { "its outputs" }
+            : new string[0];
+    }
+
     /// <summary><c>Span&lt;T&gt;</c> or <c>T[]</c>: a vector the method may write (a <c>ReadOnlySpan</c> it cannot).</summary>
     private static bool IsWritableVector(ITypeSymbol type, SpecialType real) => type switch
     {

@@ -106,4 +106,35 @@ public class VectorValuedDiagnosticTests
             """)).ShouldSucceed();
         Assert.Contains("public static void FJacobian(", run.Source("C.F.g.cs"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Calling_a_vector_valued_method_from_a_Differentiable_method_is_SD0005_at_the_call()
+    {
+        // Its sweeps would not know that the callee writes into the buffer: an error rather than a wrong gradient.
+        var (run, spans) = DiagnosticAssert.Run(InC("""
+                [Differentiable(nameof(s), nameof(w))]
+                public static double Moments(double s, ReadOnlySpan<double> w, Span<double> m)
+                {
+                    m[0] = s * w[0];
+                    m[1] = s * w[1];
+                    return m[0] + m[1];
+                }
+
+                [Differentiable(nameof(s))]
+                public static double Caller(double s, ReadOnlySpan<double> w)
+                {
+                    Span<double> buffer = stackalloc double[2];
+                    double v = [|Moments|](s, w, buffer);
+                    return v * buffer[0];
+                }
+            """));
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("SD0005", diagnostic.Id);
+        Assert.Equal(
+            "A call of 'C.Moments', a vector-valued method that writes its results into 'm' (calling one from a [Differentiable] method is not supported yet: write its loop in this method, or differentiate the two separately)" + Tail,
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
+        Assert.DoesNotContain(run.GeneratedSources, source => source.HintName.StartsWith("C.Caller", StringComparison.Ordinal));
+        Assert.Contains(run.GeneratedSources, source => source.HintName == "C.Moments.g.cs");
+    }
 }
