@@ -6,7 +6,7 @@ namespace SymbolicDiff.Tests.Generator.Jacobians;
 /// Vector-valued methods in the other shapes the parser accepts: a float method (float outputs, tangents and Jacobian,
 /// written with MathF) and an instance method reading a field (its generated methods are instance methods too, and a
 /// double-returning one's Jacobian calls the method on the same object). Each Jacobian is checked against the one
-/// worked out by hand.
+/// worked out by hand. And a loop-free one (the structured transform takes it, its outputs being buffers).
 /// </summary>
 public class VectorValuedShapeTests
 {
@@ -105,6 +105,63 @@ public class VectorValuedShapeTests
                 Assert.Equal(-a * x[i] * e, result[1 + i * 2 + 1], 14);
             }
         }
+    }
+
+    [Fact]
+    public void A_loop_free_vector_valued_method_gets_its_Jacobian_by_either_sweep()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Models
+            {
+                [Differentiable]
+                public static void Polar(double radius, double angle, Span<double> xy)
+                {
+                    xy[0] = radius * Math.Cos(angle);
+                    xy[1] = radius * Math.Sin(angle);
+                }
+
+                [Differentiable]
+                public static void Norm(double x, double y, double z, Span<double> n)
+                {
+                    n[0] = Math.Sqrt(x * x + y * y + z * z);
+                }
+            }
+
+            public static class Driver
+            {
+                public static double[] Polar(double radius, double angle)
+                {
+                    var jacobian = new double[4];
+                    Models.PolarJacobian(radius, angle, new double[2], jacobian);
+                    return jacobian;
+                }
+
+                public static double[] Norm(double x, double y, double z)
+                {
+                    var jacobian = new double[3];
+                    Models.NormJacobian(x, y, z, new double[1], jacobian);
+                    return jacobian;
+                }
+            }
+            """).ShouldSucceed();
+
+        // m = n = 2, forward sweeps: [[cos θ, −r·sin θ], [sin θ, r·cos θ]].
+        const double radius = 1.7, angle = 0.6;
+        var polar = (double[])Method(run, "Polar").Invoke(null, new object[] { radius, angle })!;
+        double[] expected = { Math.Cos(angle), -radius * Math.Sin(angle), Math.Sin(angle), radius * Math.Cos(angle) };
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(expected[i], polar[i], 14);
+        }
+
+        // m = 1 < n = 3, a reverse sweep: (x, y, z) / ‖(x, y, z)‖.
+        var norm = (double[])Method(run, "Norm").Invoke(null, new object[] { 1.0, -2.0, 2.0 })!;
+        Assert.Equal(1.0 / 3, norm[0], 14);
+        Assert.Equal(-2.0 / 3, norm[1], 14);
+        Assert.Equal(2.0 / 3, norm[2], 14);
     }
 
     private static MethodInfo Method(GeneratorRun run, string name) =>
