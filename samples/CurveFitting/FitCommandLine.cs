@@ -9,7 +9,7 @@ internal sealed record FitCommandLine(string? DataFolder, string? PlotPath, stri
         {Usage}
 
         Fits six NIST StRD nonlinear-regression problems (Misra1a, Chwirut2, DanWood, Thurber, MGH09, Eckerle4) from
-        both of NIST's starting points with Levenberg-Marquardt, each model's Jacobian filled from its gradient
+        both of NIST's starting points with Levenberg-Marquardt, on the Jacobian of each model's residuals
         generated at compile time, and compares the parameters with NIST's certified values.
 
           path/to/data-folder   the folder of NIST problem files, <name>.json (default: data/ beside the program)

@@ -1,41 +1,48 @@
 using System.Diagnostics;
 using SymbolicDiff.Solvers;
 
-/// <summary>A model of the parameters b and one predictor value x: its value and its generated gradient with respect to b.</summary>
+/// <summary>
+/// A NIST model as its vector-valued residual method (see <see cref="NistModels"/>) and the Jacobian the generator wrote
+/// for it.
+/// </summary>
 /// <param name="Name">The NIST problem it belongs to.</param>
-/// <param name="Value">f(b, x).</param>
-/// <param name="WithGradient">The generated <c>&lt;Model&gt;WithGradient(b, x, dB)</c>: returns f(b, x) and writes ∂f/∂b into dB.</param>
-public sealed record NistModel(string Name, Func<double[], double, double> Value, NistModel.Gradient WithGradient)
+/// <param name="Evaluate">The residual method: writes rᵢ = f(b, xᵢ) − yᵢ into r.</param>
+/// <param name="Jacobian">The generated <c>&lt;Model&gt;Jacobian(b, x, y, r, jacobian)</c>: the residuals and ∂rᵢ/∂bⱼ at [i·k + j].</param>
+public sealed record NistModel(string Name, NistModel.ResidualMethod Evaluate, NistModel.JacobianMethod Jacobian)
 {
-    /// <summary>The shape of a generated gradient over the parameter span.</summary>
-    public delegate double Gradient(ReadOnlySpan<double> b, double x, Span<double> dB);
+    /// <summary>The shape of a residual method.</summary>
+    public delegate void ResidualMethod(ReadOnlySpan<double> b, ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> r);
+
+    /// <summary>The shape of its generated Jacobian.</summary>
+    public delegate void JacobianMethod(ReadOnlySpan<double> b, ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> r, Span<double> jacobian);
 
     /// <summary>The six models, by NIST's problem name.</summary>
     public static IReadOnlyDictionary<string, NistModel> ByName { get; } = new Dictionary<string, NistModel>(StringComparer.OrdinalIgnoreCase)
     {
-        ["Misra1a"] = new("Misra1a", (b, x) => NistModels.Misra1a(b, x), NistModels.Misra1aWithGradient),
-        ["Chwirut2"] = new("Chwirut2", (b, x) => NistModels.Chwirut2(b, x), NistModels.Chwirut2WithGradient),
-        ["DanWood"] = new("DanWood", (b, x) => NistModels.DanWood(b, x), NistModels.DanWoodWithGradient),
-        ["Thurber"] = new("Thurber", (b, x) => NistModels.Thurber(b, x), NistModels.ThurberWithGradient),
-        ["MGH09"] = new("MGH09", (b, x) => NistModels.Mgh09(b, x), NistModels.Mgh09WithGradient),
-        ["Eckerle4"] = new("Eckerle4", (b, x) => NistModels.Eckerle4(b, x), NistModels.Eckerle4WithGradient),
+        ["Misra1a"] = new("Misra1a", NistModels.Misra1a, NistModels.Misra1aJacobian),
+        ["Chwirut2"] = new("Chwirut2", NistModels.Chwirut2, NistModels.Chwirut2Jacobian),
+        ["DanWood"] = new("DanWood", NistModels.DanWood, NistModels.DanWoodJacobian),
+        ["Thurber"] = new("Thurber", NistModels.Thurber, NistModels.ThurberJacobian),
+        ["MGH09"] = new("MGH09", NistModels.Mgh09, NistModels.Mgh09Jacobian),
+        ["Eckerle4"] = new("Eckerle4", NistModels.Eckerle4, NistModels.Eckerle4Jacobian),
     };
 
+    /// <summary>f(b, x), the model's curve at one point: its residual against y = 0.</summary>
+    public double Value(double[] b, double x)
+    {
+        Span<double> r = stackalloc double[1];
+        Evaluate(b, [x], [0.0], r);
+        return r[0];
+    }
+
     /// <summary>
-    /// The residuals rᵢ = f(b, xᵢ) − yᵢ and their Jacobian for <see cref="LevenbergMarquardt"/>: row i is the generated gradient
-    /// of f at xᵢ, written straight into the Jacobian's row (∂rᵢ/∂b = ∂f(b, xᵢ)/∂b).
+    /// The residuals rᵢ = f(b, xᵢ) − yᵢ and their Jacobian for <see cref="LevenbergMarquardt"/>: the generated Jacobian of the
+    /// residual method, written straight into the solver's residuals and Jacobian.
     /// </summary>
     public ResidualsAndJacobian Residuals(double[] x, double[] y)
     {
-        Gradient withGradient = WithGradient;
-        return (b, residuals, jacobian) =>
-        {
-            int k = b.Length;
-            for (int i = 0; i < x.Length; i++)
-            {
-                residuals[i] = withGradient(b, x[i], jacobian.Slice(i * k, k)) - y[i];
-            }
-        };
+        JacobianMethod jacobian = Jacobian;
+        return (b, residuals, matrix) => jacobian(b, x, y, residuals, matrix);
     }
 }
 

@@ -1,8 +1,8 @@
 using static System.FormattableString;
 
-// SymbolicDiff sample: the NIST StRD nonlinear-regression problems fitted with Levenberg-Marquardt. Each model is an
-// ordinary [Differentiable] method of the parameter vector (NistModels.cs); row i of the Jacobian is its generated
-// gradient at the data point x_i. Prints, per problem and start, the parameters found, the significant digits that
+// SymbolicDiff sample: the NIST StRD nonlinear-regression problems fitted with Levenberg-Marquardt. Each model's
+// residuals are a vector-valued [Differentiable] method of the parameter vector (NistModels.cs), and the Jacobian is
+// the one the generator writes for it (<Model>Jacobian). Prints, per problem and start, the parameters found, the significant digits that
 // agree with NIST's certified values, the solver's iterations and why it stopped, and the time.
 // Usage: dotnet run --project samples/CurveFitting [-- [--problem <name>] [--plot <file.png|file.jpg>] [path/to/data-folder] | --help]
 

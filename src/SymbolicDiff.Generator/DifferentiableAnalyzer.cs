@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System;
 using System.Collections.Immutable;
 using System.Linq;
@@ -70,13 +71,18 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var (program, _) = ReverseMode.Differentiate(parsed.Model, context.CancellationToken);
-        if (program is null)
+        var model = parsed.Model;
+        var program = model.ReturnsVoid ? null : ReverseMode.Differentiate(model, context.CancellationToken).Program;
+        // A vector-valued method's results are its outputs too: a parameter is ignored only if no output depends on it either.
+        var products = model.HasOutputs ? VectorJacobian.Differentiate(model, context.CancellationToken).Program?.Product.Gradient : null;
+        IEnumerable<GradientEntry>? entries = program is not null ? program.Gradient : products;
+        if (entries is null || (model.HasOutputs && products is null))
         {
             return;
         }
 
-        foreach (var entry in program.Gradient.Where(e => e.Value is Constant { IsZero: true }))
+        foreach (var entry in entries.Where(e => e.Value is Constant { IsZero: true } &&
+                                                 (products is null || products.Value.Any(p => p.ParameterName == e.ParameterName && p.Value is Constant { IsZero: true }))))
         {
             var parameter = declaration.ParameterList.Parameters.FirstOrDefault(p => p.Identifier.ValueText == entry.ParameterName);
             context.ReportDiagnostic(Diagnostic.Create(

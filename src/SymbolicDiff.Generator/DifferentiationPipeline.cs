@@ -115,7 +115,17 @@ internal static class DifferentiationPipeline
         try
         {
             var model = LongExpressions.Split(parsed.Model);
-            var (program, diagnostics) = ReverseMode.Differentiate(model, cancellationToken);
+            var (program, diagnostics) = model.ReturnsVoid
+                ? (new GradientProgram(model, EquatableArray<Statement>.Empty, EquatableArray<GradientEntry>.Empty, string.Empty), new List<DiagnosticInfo>())
+                : ReverseMode.Differentiate(model, cancellationToken);
+
+            // A vector-valued method also gets its vector-Jacobian product (and from it, in Emit, its Jacobian).
+            if (program is not null && model.HasOutputs)
+            {
+                var (jacobian, productDiagnostics) = VectorJacobian.Differentiate(model, cancellationToken);
+                program = jacobian is null ? null : program with { Jacobian = jacobian };
+                diagnostics = diagnostics.Concat(productDiagnostics).Distinct().ToList();
+            }
 
             // Forward mode (MWithDerivative) is a second transform of the same structured body.
             if (program is not null)

@@ -29,7 +29,7 @@ internal sealed class ProgramIndex
     /// <summary>Vectors: vector parameters and local buffers.</summary>
     public HashSet<string> Vectors { get; } = new();
 
-    /// <summary>Local buffers (<c>stackalloc</c> or <c>new double[n]</c>).</summary>
+    /// <summary>Local buffers (<c>stackalloc</c> or <c>new double[n]</c>) and the outputs of a vector-valued method.</summary>
     public HashSet<string> Buffers { get; } = new();
 
     /// <summary>Every statement, in program order.</summary>
@@ -43,6 +43,11 @@ internal sealed class ProgramIndex
             if (parameter.IsVector)
             {
                 index.Vectors.Add(parameter.Name);
+                if (parameter.IsOutput)
+                {
+                    // A vector-valued method's output is written like a local buffer (its adjoint is one too).
+                    index.Buffers.Add(parameter.Name);
+                }
             }
             else if (parameter.TypeName == method.RealType)
             {

@@ -67,7 +67,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ReturnTypeNotDouble = Error(
         "SD0009",
         "[Differentiable] method must return double or float",
-        "'{0}' returns '{1}'; a [Differentiable] method must return double (or float, computing in float with MathF)");
+        "'{0}' returns '{1}'; a [Differentiable] method must return double (or float, computing in float with MathF), or be a vector-valued method that writes its results element by element into Span<double> parameters (r[i] = ...) and returns void or double");
 
     public static readonly DiagnosticDescriptor ParameterByReference = Error(
         "SD0010",

@@ -82,18 +82,33 @@ internal sealed class ForwardModeDifferentiator
         // Activity: a tangent is needed only for what depends on a differentiated parameter and reaches the result.
         var flows = StatementFacts.Writes(_method.Statements).Select(write => new DataFlow(write.Target, DataReads(write.Value).Distinct().ToList())).ToList();
         var varied = ActivityAnalysis.Varied(differentiated.Select(p => p.Name), flows, _cancellationToken);
+        var outputs = _method.Parameters.Where(p => p.IsOutput).ToList();
         var useful = ActivityAnalysis.Useful(_method.Result, flows, _cancellationToken);
+        foreach (var output in outputs)
+        {
+            // A vector-valued method's results are its outputs too: what they depend on needs a tangent.
+            useful.UnionWith(ActivityAnalysis.Useful(output.Name, flows, _cancellationToken));
+        }
+
         _active = new HashSet<string>(varied.Where(useful.Contains));
 
-        foreach (var parameter in differentiated)
+        foreach (var parameter in differentiated.Concat(outputs))
         {
             _tangents[parameter.Name] = parameter.Output;
         }
 
         var body = new List<Statement>();
-        foreach (var parameter in differentiated.Where(p => p.IsVector))
+        foreach (var parameter in differentiated.Where(p => p.IsVector).Concat(outputs))
         {
             body.Add(new CheckOutputLength(parameter.Output, parameter.Name));
+        }
+
+        foreach (var output in outputs)
+        {
+            body.Add(new ClearOutput(output.Output)
+            {
+                Comment = Comment.Of($"{output.Output}, the tangent of the output {output.Name}, is written where {output.Name} is: 0 where it is not"),
+            });
         }
 
         if (body.Count > 0)
@@ -132,7 +147,7 @@ internal sealed class ForwardModeDifferentiator
         }
 
         body.AddRange(_releases);
-        Expr derivative = _active.Contains(_method.Result) && _tangents.TryGetValue(_method.Result, out var result) ? new Variable(result) : Constant.Zero;
+        Expr derivative = !_method.ReturnsVoid && _active.Contains(_method.Result) && _tangents.TryGetValue(_method.Result, out var result) ? new Variable(result) : Constant.Zero;
         return new DerivativeProgram(body.ToEquatableArray(), _method.Result, derivative);
     }
 

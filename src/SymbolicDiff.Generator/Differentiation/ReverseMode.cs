@@ -16,7 +16,8 @@ internal static class ReverseMode
     public static (GradientProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Differentiate(
         MethodModel method,
         CancellationToken cancellationToken = default) =>
-        SingleAssignment.TryLower(method) is { } straightLine
+        // A method writing outputs keeps them as buffers: only the structured transform writes elements.
+        !method.HasOutputs && SingleAssignment.TryLower(method) is { } straightLine
             ? ReverseModeDifferentiator.Differentiate(method, straightLine.Body, straightLine.Result, cancellationToken)
             : LoopDifferentiator.Differentiate(method, cancellationToken);
 }

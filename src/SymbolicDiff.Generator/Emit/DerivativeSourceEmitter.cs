@@ -16,10 +16,12 @@ internal static class DerivativeSourceEmitter
         string real = method.RealType;
         var differentiated = method.Parameters.Where(p => p.IsDifferentiated).ToList();
         string direction = string.Join(", ", differentiated.Select(p => "<paramref name=\"" + p.Output + "\"/>"));
-        writer.Line($"/// <summary>Computes <see cref=\"{cref}\"/> and its directional derivative along {direction}: Σ ∂{method.MethodName}/∂p · dP over the differentiated parameters, in one forward sweep with no allocation.</summary>");
+        writer.Line(method.HasOutputs
+            ? $"/// <summary>Computes <see cref=\"{cref}\"/>, writing its outputs, and their directional derivatives along {direction} (Σ ∂r/∂p · dP over the differentiated parameters) into the outputs' tangents, in one forward sweep with no allocation.</summary>"
+            : $"/// <summary>Computes <see cref=\"{cref}\"/> and its directional derivative along {direction}: Σ ∂{method.MethodName}/∂p · dP over the differentiated parameters, in one forward sweep with no allocation.</summary>");
         foreach (var parameter in method.Parameters)
         {
-            string role = parameter.IsDifferentiated ? "differentiated with respect to" : "held constant";
+            string role = parameter.IsDifferentiated ? "differentiated with respect to" : parameter.IsOutput ? "receives the method's results" : "held constant";
             writer.Line($"/// <param name=\"{parameter.Name}\">As in <c>{method.MethodName}</c>; {role}.</param>");
         }
 
@@ -30,21 +32,36 @@ internal static class DerivativeSourceEmitter
                 : $"/// <param name=\"{parameter.Output}\">The tangent of <paramref name=\"{parameter.Name}\"/>: its part of the direction.</param>");
         }
 
-        writer.Line($"/// <returns>The value of <c>{method.MethodName}</c>, and its derivative along the direction (a Jacobian-vector product).</returns>");
-        if (differentiated.Any(p => p.IsVector))
+        var outputs = method.Parameters.Where(p => p.IsOutput).ToList();
+        foreach (var output in outputs)
+        {
+            writer.Line($"/// <param name=\"{output.Output}\">Receives the tangent of <paramref name=\"{output.Name}\"/>: the derivative of each of its elements along the direction (a Jacobian-vector product, overwritten); must have the length of <paramref name=\"{output.Name}\"/>.</param>");
+        }
+
+        if (!method.ReturnsVoid)
+        {
+            writer.Line($"/// <returns>The value of <c>{method.MethodName}</c>, and its derivative along the direction (a Jacobian-vector product).</returns>");
+        }
+
+        if (differentiated.Any(p => p.IsVector) || outputs.Count > 0)
         {
             writer.Line("/// <exception cref=\"global::System.ArgumentException\">A tangent does not have the length of its parameter.</exception>");
         }
 
         writer.Line(generatedCodeAttribute);
         var parameters = method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name))
-            .Concat(differentiated.Select(p => (p.IsVector ? $"global::System.ReadOnlySpan<{real}> " : real + " ") + p.Output));
+            .Concat(differentiated.Select(p => (p.IsVector ? $"global::System.ReadOnlySpan<{real}> " : real + " ") + p.Output))
+            .Concat(outputs.Select(p => $"global::System.Span<{real}> " + p.Output));
         string modifiers = method.IsStatic ? "public static" : "public";
-        using (writer.Block($"{modifiers} ({real} Value, {real} Derivative) {GeneratedNames.DerivativeMethod(method.MethodName)}({string.Join(", ", parameters)})"))
+        string returned = method.ReturnsVoid ? "void" : $"({real} Value, {real} Derivative)";
+        using (writer.Block($"{modifiers} {returned} {GeneratedNames.DerivativeMethod(method.MethodName)}({string.Join(", ", parameters)})"))
         {
             new StatementWriter(writer, real).Write(program.Body);
-            writer.Line();
-            writer.Line($"return ({ExpressionWriter.Identifier(program.Returned)}, {ExpressionWriter.WriteValue(program.Derivative, method.IsSingle)});");
+            if (!method.ReturnsVoid)
+            {
+                writer.Line();
+                writer.Line($"return ({ExpressionWriter.Identifier(program.Returned)}, {ExpressionWriter.WriteValue(program.Derivative, method.IsSingle)});");
+            }
         }
     }
 }

@@ -35,6 +35,27 @@ internal static class GeneratedNames
     /// <summary>The runtime's dot product, which turns ∂f/∂v and v's tangent into f's tangent.</summary>
     public const string DotProduct = "global::SymbolicDiff.Vectors.Dot";
 
+    /// <summary>
+    /// The generated reverse-mode method of a vector-valued method (one that writes outputs): <c>MVectorJacobianProduct(…,
+    /// cotangents, gradient outputs)</c> writes the outputs and Σᵢ cᵢ ∂rᵢ/∂p for each differentiated parameter p.
+    /// </summary>
+    public static string VectorJacobianProductMethod(string method) => method + "VectorJacobianProduct";
+
+    /// <summary>The generated <c>MJacobian(…, jacobian)</c> of a vector-valued method: the outputs and their dense Jacobian, row-major.</summary>
+    public static string JacobianMethod(string method) => method + "Jacobian";
+
+    /// <summary>The cotangent (the row vector of a vector-Jacobian product) of the output <paramref name="output"/>: <c>rCotangent</c>.</summary>
+    public static string Cotangent(string output) => output + "Cotangent";
+
+    /// <summary>The Jacobian parameter of <see cref="JacobianMethod"/>.</summary>
+    public const string JacobianParameter = "jacobian";
+
+    /// <summary>
+    /// In a vector-Jacobian product, the scalar Σᵢ cᵢ rᵢ of the cotangents and the outputs, whose gradient is the product:
+    /// the backward sweep from it seeds each output's adjoint with its cotangent.
+    /// </summary>
+    public const string CotangentProjection = "projection";
+
     /// <summary>The generated method that returns the step-by-step trace (a <c>SymbolicDiff.Derivation</c>) of <paramref name="method"/>'s gradient.</summary>
     public static string DerivationMethod(string method) => method + "Derivation";
 

@@ -36,4 +36,16 @@ internal sealed record GradientProgram(
 
     /// <summary>The forward-mode program of the same method (<c>MWithDerivative</c>), or null where none is generated.</summary>
     public DerivativeProgram? Derivative { get; init; }
+
+    /// <summary>For a vector-valued method (one with outputs), its vector-Jacobian product, from which Emit also builds <c>MJacobian</c>; else null.</summary>
+    public JacobianProgram? Jacobian { get; init; }
 }
+
+/// <summary>
+/// The reverse mode of a vector-valued method: the gradient of Σᵢ cᵢ rᵢ over its outputs r with the cotangents c as
+/// extra inputs, which is the vector-Jacobian product cᵀ J. Emit prints it as <c>MVectorJacobianProduct</c> and
+/// builds <c>MJacobian</c> from it and <c>MWithDerivative</c>.
+/// </summary>
+/// <param name="Product">The gradient program of the rewritten method (its parameters: the method's, then one cotangent per output).</param>
+/// <param name="Cotangents">The cotangent parameter of each output, in the outputs' order.</param>
+internal sealed record JacobianProgram(GradientProgram Product, EquatableArray<string> Cotangents);

@@ -14,6 +14,12 @@ internal sealed record ParameterModel(string Name, string TypeName, bool IsDiffe
 
     public bool IsVector => ElementType is not null;
 
+    /// <summary>
+    /// A span (or array) the method writes its results into element by element (<c>r[i] = e;</c>): an output of a
+    /// vector-valued method, never differentiated; its elements are the rows of the method's Jacobian.
+    /// </summary>
+    public bool IsOutput { get; init; }
+
     /// <summary>The name of its gradient output (<c>dWeights</c>), unique among the method's names (<see cref="GeneratedNames.Outputs"/>).</summary>
     public string Output
     {
@@ -71,6 +77,12 @@ internal sealed record MethodModel(
     public string RealType { get; init; } = "double";
 
     public bool IsSingle => RealType == "float";
+
+    /// <summary>A vector-valued method that returns nothing: its results are only its outputs (<see cref="ParameterModel.IsOutput"/>).</summary>
+    public bool ReturnsVoid { get; init; }
+
+    /// <summary>Whether the method writes results into span parameters (a vector-valued method, which gets a Jacobian).</summary>
+    public bool HasOutputs => Parameters.Any(p => p.IsOutput);
 
     /// <summary>
     /// Added to the generated file's name when the type has another [Differentiable] method whose name

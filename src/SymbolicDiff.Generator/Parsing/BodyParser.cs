@@ -86,7 +86,7 @@ internal sealed partial class BodyParser
         MethodDeclarationSyntax declaration,
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken) =>
-        Parse(semanticModel, method, declaration, diagnostics, Enumerable.Empty<string>(), new CallSites(), cancellationToken);
+        Parse(semanticModel, method, declaration, diagnostics, Enumerable.Empty<string>(), new CallSites(), cancellationToken, new HashSet<string>());
 
     /// <summary>
     /// Parses the body; <paramref name="differentiated"/> names the differentiated parameters (a callee whose
@@ -100,7 +100,8 @@ internal sealed partial class BodyParser
         List<DiagnosticInfo> diagnostics,
         IEnumerable<string> differentiated,
         CallSites calls,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyCollection<string> outputs)
     {
         if (MethodBody.Bind(semanticModel, method, declaration, diagnostics, cancellationToken) is not IBlockOperation block)
         {
@@ -114,6 +115,7 @@ internal sealed partial class BodyParser
         parser._root = block;
         parser._differentiated.UnionWith(differentiated);
         parser._calls = calls;
+        parser._outputs.UnionWith(outputs);
         foreach (var parameter in method.Parameters)
         {
             parser._claimed.Add(parameter.Name);
@@ -131,6 +133,12 @@ internal sealed partial class BodyParser
         if (diagnostics.Count > problemsBefore)
         {
             return null;
+        }
+
+        if (parser._result is null && method.ReturnsVoid && outputs.Count > 0)
+        {
+            // A vector-valued method that returns nothing: its results are its outputs.
+            parser._result = string.Empty;
         }
 
         if (parser._result is null)
@@ -349,6 +357,30 @@ internal sealed partial class BodyParser
     }
 
     private readonly HashSet<string> _outputNames = new();
+
+    // A vector-valued method's outputs (span parameters it writes), and those a statement parsed so far has written:
+    // an output holds whatever the caller passed until the method writes it, and the generated methods write it on
+    // every pass, so reading it before any write is an error.
+    private readonly HashSet<string> _outputs = new();
+    private readonly HashSet<string> _writtenOutputs = new();
+
+    /// <summary>SD0005 where an output is read (or updated, <c>r[i] += e</c>) before any statement wrote it.</summary>
+    private void CheckOutputRead(string vector, SyntaxNode syntax)
+    {
+        if (_outputs.Contains(vector) && !_writtenOutputs.Contains(vector))
+        {
+            Report(DiagnosticDescriptors.UnsupportedExpression, syntax,
+                $"Reading the output '{vector}' before this method writes it (an output starts with whatever the caller passed, and the generated Jacobian writes it once per pass: assign {vector}[i] = ... first, then update or read it, or keep the running value in a local)");
+        }
+    }
+
+    private void MarkWritten(Expr? target)
+    {
+        if (target is Element element && _outputs.Contains(element.Vector))
+        {
+            _writtenOutputs.Add(element.Vector);
+        }
+    }
 
     /// <summary>The name a local has in the generated code (see <see cref="_localNames"/>).</summary>
     private string NameOf(ILocalSymbol local)
@@ -818,13 +850,20 @@ internal sealed partial class BodyParser
                     output.Add(new AssignReal(target, Guarded(target, value), source));
                 }
 
+                MarkWritten(target);
                 return;
             }
 
             case ICompoundAssignmentOperation compound when compound.OperatorMethod is null && ToBinaryOperator(compound.OperatorKind) is { } op:
             {
                 var target = ParseTarget(compound.Target);
+                if (target is Element { Vector: var updated })
+                {
+                    CheckOutputRead(updated, compound.Target.Syntax);
+                }
+
                 var value = target is null ? null : ParseReal(compound.Value);
+                MarkWritten(target);
                 if (target is not null && value is not null)
                 {
                     output.Add(new AssignReal(target, Guarded(target, new Binary(op, target, value)), source));
@@ -836,6 +875,12 @@ internal sealed partial class BodyParser
             case IIncrementOrDecrementOperation step:
             {
                 var target = ParseTarget(step.Target);
+                if (target is Element { Vector: var stepped })
+                {
+                    CheckOutputRead(stepped, step.Target.Syntax);
+                }
+
+                MarkWritten(target);
                 if (target is not null)
                 {
                     var op = step.Kind == OperationKind.Increment ? BinaryOperator.Add : BinaryOperator.Subtract;
@@ -886,6 +931,13 @@ internal sealed partial class BodyParser
             default:
                 if (ElementAccess(target) is { } access)
                 {
+                    if (access.Vector is IParameterReferenceOperation { Parameter.Name: var output } && _outputs.Contains(output))
+                    {
+                        // An output of a vector-valued method: written like a local buffer.
+                        var outputIndex = ParseInteger(access.Index);
+                        return outputIndex is null ? null : new Element(output, outputIndex);
+                    }
+
                     if (access.Vector is not ILocalReferenceOperation { Local: var buffer } || !_buffers.Contains(buffer))
                     {
                         Report(DiagnosticDescriptors.UnsupportedStatement, target.Syntax.GetFirstToken(),
@@ -1000,6 +1052,7 @@ internal sealed partial class BodyParser
             return;
         }
 
+        CheckOutputRead(vectorName, collection.Syntax);
         string counter = _names.Fresh(element.Name + "Index");
         var first = new DeclareReal(NameOf(element), new Element(vectorName, new Variable(counter)));
         var length = new Member(new Variable(vectorName), "Length");
@@ -1187,6 +1240,11 @@ internal sealed partial class BodyParser
                 if (ElementAccess(operation) is { } access && ElementType(access.Vector.Type)?.SpecialType == _real)
                 {
                     var vector = VectorName(access.Vector);
+                    if (vector is not null && access.Vector is IParameterReferenceOperation)
+                    {
+                        CheckOutputRead(vector, operation.Syntax);
+                    }
+
                     var index = vector is null ? null : ParseInteger(access.Index);
                     return index is null ? null : new Element(vector!, index);
                 }
@@ -1364,6 +1422,15 @@ internal sealed partial class BodyParser
                 return null;
             }
 
+            // A vector-valued callee writes into its span arguments, which the caller's sweeps would not know about.
+            var calleeOutputs = VectorOutputs.OfCallee(method, _semanticModel.Compilation, _cancellationToken);
+            if (calleeOutputs.Count > 0)
+            {
+                Report(DiagnosticDescriptors.UnsupportedExpression, nameLocation,
+                    $"A call of '{DisplayName(method)}', a vector-valued method that writes its results into '{string.Join("', '", calleeOutputs)}' (calling one from a [Differentiable] method is not supported yet: write its loop in this method, or differentiate the two separately)");
+                return null;
+            }
+
             _calls.AddDifferentiableCall(method, invocation.Syntax);
             return ParseVectorArguments(invocation, method, DifferentiableCallees.DescribeOverVectors(method, _real));
         }
@@ -1481,6 +1548,11 @@ internal sealed partial class BodyParser
                 }
 
                 parsed = ElementType(value.Type)?.SpecialType == _real && VectorName(value) is { } vector ? new VectorArgument(vector) : Unsupported(value);
+                if (parsed is VectorArgument { Vector: var passed } && value is IParameterReferenceOperation)
+                {
+                    CheckOutputRead(passed, value.Syntax);
+                }
+
             }
             else if (IsInteger(argument.Parameter?.Type))
             {

@@ -84,11 +84,6 @@ internal static class MethodParser
             return new ParseResult(null, diagnostics);
         }
 
-        // The type's other members, read once per type: overloads, generated-name clashes and file names need them.
-        var siblings = TypeMemberFacts.For(method.ContainingType);
-        var parameters = CheckDeclaration(attribute, method, declaration, siblings, diagnostics, cancellationToken);
-        var type = ReadTypeHierarchy(declaration);
-
         // [Differentiable] on the defining part of a partial method: the body is in the implementing part.
         var (bodyMethod, bodyDeclaration, bodyModel) = (method, declaration, semanticModel);
         if (declaration.Body is null && declaration.ExpressionBody is null &&
@@ -102,6 +97,12 @@ internal static class MethodParser
                 : semanticModel.Compilation.GetSemanticModel(implementationSyntax.SyntaxTree);
         }
 
+        // The type's other members, read once per type: overloads, generated-name clashes and file names need them.
+        var siblings = TypeMemberFacts.For(method.ContainingType);
+        var outputs = VectorOutputs.Find(bodyMethod, attribute, bodyDeclaration, bodyModel, cancellationToken);
+        var parameters = CheckDeclaration(attribute, method, declaration, siblings, outputs, diagnostics, cancellationToken);
+        var type = ReadTypeHierarchy(declaration);
+
         var differentiated = parameters?.Where(p => p.IsDifferentiated).Select(p => p.Name).ToList() ?? new List<string>();
         var calls = new CallSites();
 
@@ -111,13 +112,14 @@ internal static class MethodParser
             return new ParseResult(null, diagnostics);
         }
 
-        if (!RealTypes.IsReal(method.ReturnType))
+        bool returnsVoid = method.ReturnsVoid && outputs.Count > 0;
+        if (!RealTypes.IsReal(method.ReturnType) && !returnsVoid)
         {
             // Reported above (SD0009): a body computing in another type would only repeat it in other words.
             return new ParseResult(null, diagnostics);
         }
 
-        var structured = BodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, differentiated, calls, cancellationToken);
+        var structured = BodyParser.Parse(bodyModel, bodyMethod, bodyDeclaration, diagnostics, differentiated, calls, cancellationToken, outputs);
         if (parameters is null || structured is null || diagnostics.Count > 0)
         {
             return new ParseResult(null, diagnostics);
@@ -128,6 +130,7 @@ internal static class MethodParser
             HintNameTag = HintNameTag(method, siblings),
             IsStatic = method.IsStatic,
             RealType = RealTypes.Keyword(RealTypes.Of(method)),
+            ReturnsVoid = returnsVoid,
         };
         return Result(model, diagnostics, bodyDeclaration, calls);
     }
@@ -156,6 +159,7 @@ internal static class MethodParser
         IMethodSymbol method,
         MethodDeclarationSyntax declaration,
         TypeMemberFacts siblings,
+        IReadOnlyCollection<string> vectorOutputs,
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken)
     {
@@ -198,7 +202,7 @@ internal static class MethodParser
                 "generic methods are not supported; give it double parameters"));
         }
 
-        if (!RealTypes.IsReal(method.ReturnType))
+        if (!RealTypes.IsReal(method.ReturnType) && !(method.ReturnsVoid && vectorOutputs.Count > 0))
         {
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.ReturnTypeNotDouble,
@@ -254,7 +258,7 @@ internal static class MethodParser
             }
         }
 
-        var differentiated = ReadDifferentiatedNames(attribute, method, methodLocation, diagnostics, cancellationToken);
+        var differentiated = ReadDifferentiatedNames(attribute, method, methodLocation, vectorOutputs, diagnostics, cancellationToken);
         if (differentiated is null)
         {
             return null;
@@ -265,10 +269,11 @@ internal static class MethodParser
             .Select((p, index) => new ParameterModel(
                 p.Name,
                 p.Type.ToDisplayString(ParameterTypeFormat),
-                differentiated.Contains(p.Name),
+                differentiated.Contains(p.Name) && !vectorOutputs.Contains(p.Name),
                 DefaultValueText(p))
             {
                 ElementType = BodyParser.ElementType(p.Type)?.ToDisplayString(),
+                IsOutput = vectorOutputs.Contains(p.Name),
                 Output = outputs[index],
             })
             .ToList();
@@ -284,6 +289,7 @@ internal static class MethodParser
         AttributeData? attribute,
         IMethodSymbol method,
         LocationInfo? methodLocation,
+        IReadOnlyCollection<string> vectorOutputs,
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken)
     {
@@ -313,7 +319,8 @@ internal static class MethodParser
         if (names.Count == 0)
         {
             var all = new HashSet<string>(method.Parameters
-                .Where(p => (p.Type.SpecialType == RealTypes.Of(method) || BodyParser.IsRealVector(p.Type, RealTypes.Of(method))) && p.RefKind == RefKind.None)
+                .Where(p => (p.Type.SpecialType == RealTypes.Of(method) || BodyParser.IsRealVector(p.Type, RealTypes.Of(method))) && p.RefKind == RefKind.None &&
+                            !vectorOutputs.Contains(p.Name))
                 .Select(p => p.Name));
             if (all.Count == 0)
             {

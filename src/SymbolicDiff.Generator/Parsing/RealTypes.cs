@@ -9,8 +9,22 @@ namespace SymbolicDiff.Generator.Parsing;
 /// </summary>
 internal static class RealTypes
 {
-    public static SpecialType Of(IMethodSymbol method) =>
-        method.ReturnType.SpecialType == SpecialType.System_Single ? SpecialType.System_Single : SpecialType.System_Double;
+    /// <summary>
+    /// The return type; for a <c>void</c> (vector-valued) method, float when it writes a <c>Span&lt;float&gt;</c> or
+    /// <c>float[]</c> and no double vector.
+    /// </summary>
+    public static SpecialType Of(IMethodSymbol method)
+    {
+        if (method.ReturnsVoid)
+        {
+            var elements = method.Parameters.Select(p => BodyParser.ElementType(p.Type)?.SpecialType).Where(t => t is not null).ToList();
+            return elements.Contains(SpecialType.System_Single) && !elements.Contains(SpecialType.System_Double)
+                ? SpecialType.System_Single
+                : SpecialType.System_Double;
+        }
+
+        return method.ReturnType.SpecialType == SpecialType.System_Single ? SpecialType.System_Single : SpecialType.System_Double;
+    }
 
     public static bool IsReal(ITypeSymbol? type) => type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single;
 

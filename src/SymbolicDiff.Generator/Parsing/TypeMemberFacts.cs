@@ -42,13 +42,15 @@ internal sealed class TypeMemberFacts
 
     public static TypeMemberFacts For(INamedTypeSymbol type) => Cache.GetValue(type, static t => new TypeMemberFacts(t));
 
-    /// <summary>The names the generator emits for a method <c>M</c>: <c>MGradient</c>, <c>MWithGradient</c>, <c>MWithDerivative</c> and <c>MDerivation</c>.</summary>
+    /// <summary>The names the generator emits for a method <c>M</c>: <c>MGradient</c>, <c>MWithGradient</c>, <c>MWithDerivative</c>, <c>MDerivation</c>, and for a vector-valued method <c>MVectorJacobianProduct</c> and <c>MJacobian</c>.</summary>
     public static IEnumerable<string> GeneratedNames(string methodName) => new[]
     {
         Model.GeneratedNames.GradientStruct(methodName),
         Model.GeneratedNames.GradientMethod(methodName),
         Model.GeneratedNames.DerivativeMethod(methodName),
         Model.GeneratedNames.DerivationMethod(methodName),
+        Model.GeneratedNames.VectorJacobianProductMethod(methodName),
+        Model.GeneratedNames.JacobianMethod(methodName),
     };
 
     /// <summary>How many [Differentiable] methods of the type have this name (more than one: overloads).</summary>

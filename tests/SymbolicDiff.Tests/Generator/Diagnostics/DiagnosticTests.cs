@@ -215,6 +215,7 @@ public class DiagnosticTests
     public static TheoryData<string, string> UnsupportedLoopStatements => new()
     {
         { "if (x[i] > 0) { Span<double> h = [|stackalloc|] double[2]; h[0] = s; }", "Declaring the buffer 'h' inside a loop (declare it once, before the loop, and overwrite it)" },
+        // x is named in [Differentiable], so it is an input, not an output of a vector-valued method.
         { "[|x|][i] = 0;", "Writing into 'x', which is not a local buffer of this method (inputs are read-only, so that no output can alias them)" },
         { "Span<double> h = [|stackalloc|] double[2]; h[0] = s;", "Declaring the buffer 'h' inside a loop (declare it once, before the loop, and overwrite it)" },
     };
@@ -225,7 +226,7 @@ public class DiagnosticTests
     {
         DiagnosticAssert.Single(
             InC($$"""
-                [Differentiable]
+                [Differentiable(nameof(x))]
                 public static double F(Span<double> x)
                 {
                     double s = 0;
@@ -639,7 +640,7 @@ public class DiagnosticTests
                 public static {{declaration}}
             """),
             "SD0009",
-            $"'F' returns '{type}'; a [Differentiable] method must return double (or float, computing in float with MathF)");
+            $"'F' returns '{type}'; a [Differentiable] method must return double (or float, computing in float with MathF), or be a vector-valued method that writes its results element by element into Span<double> parameters (r[i] = ...) and returns void or double");
     }
 
     // ----- SD0010 ----------------------------------------------------------------------------------------
@@ -1074,7 +1075,7 @@ public class DiagnosticTests
             }
             """,
             new ExpectedDiagnostic("SD0002", "Type 'C' must be declared partial so that the gradient of 'F' can be generated into it"),
-            new ExpectedDiagnostic("SD0009", "'F' returns 'decimal'; a [Differentiable] method must return double (or float, computing in float with MathF)"),
+            new ExpectedDiagnostic("SD0009", "'F' returns 'decimal'; a [Differentiable] method must return double (or float, computing in float with MathF), or be a vector-valued method that writes its results element by element into Span<double> parameters (r[i] = ...) and returns void or double"),
             new ExpectedDiagnostic("SD0001", "'F' is virtual: its generated gradient could not follow overrides; [Differentiable] supports static methods and non-virtual instance methods"),
             new ExpectedDiagnostic("SD0013", "'F' cannot be differentiated: generic methods are not supported; give it double parameters"),
             new ExpectedDiagnostic("SD0010", "Parameter 'x' is declared 'ref'; the parameters of a [Differentiable] method must be passed by value"));

@@ -3,7 +3,7 @@ using SymbolicDiff.Solvers;
 namespace SymbolicDiff.Tests.Runtime.Solvers;
 
 /// <summary>
-/// The Jacobians the curve-fitting sample builds from generated gradients, checked two ways at random points: against
+/// The Jacobians the curve-fitting sample takes from its residual methods' generated <c>MJacobian</c>, checked two ways at random points: against
 /// partial derivatives worked out by hand for each NIST model, and against central finite differences.
 /// </summary>
 public class NistJacobianTests
