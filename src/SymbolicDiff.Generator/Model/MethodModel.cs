@@ -72,6 +72,9 @@ internal sealed record MethodModel(
 
     public bool IsSingle => RealType == "float";
 
+    /// <summary>[Differentiable(SecondOrder = true)]: second derivatives are generated too (<see cref="GradientProgram.Hessian"/>).</summary>
+    public bool SecondOrder { get; init; }
+
     /// <summary>
     /// Added to the generated file's name when the type has another [Differentiable] method whose name
     /// differs only in case (F and f): file names are compared ignoring case.
