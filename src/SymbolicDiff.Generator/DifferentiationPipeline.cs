@@ -95,6 +95,17 @@ internal static class DifferentiationPipeline
             if (program is not null)
             {
                 program = program with { Derivative = ForwardModeDifferentiator.Differentiate(model, cancellationToken) };
+
+                // Second derivatives, opted into: forward mode again, over the gradient program just made.
+                if (model.SecondOrder)
+                {
+                    var (hessian, problem) = SecondOrder.Differentiate(model, program, parsed.Location, cancellationToken);
+                    program = program with { Hessian = hessian };
+                    if (problem is not null)
+                    {
+                        diagnostics = diagnostics.Concat(new[] { problem }).ToList();
+                    }
+                }
             }
 
             return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics.Select(d => ForSelectingCallee(d, parsed))).ToEquatableArray());

@@ -129,6 +129,16 @@ internal static class DiagnosticDescriptors
         "Method too large to differentiate",
         "'{0}' is too large to differentiate in one method: {1}; split it into several [Differentiable] methods (each with part of the computation) and call them from '{0}', whose gradient then calls theirs");
 
+    public static readonly DiagnosticDescriptor MissingSecondDerivative = Error(
+        "SD0030",
+        "Function without a second derivative",
+        "'{0}' asks for second derivatives (SecondOrder = true), but its gradient calls '{1}', which has no {2}; declare it with [Derivative] on '{1}' (as on the function itself), or remove SecondOrder");
+
+    public static readonly DiagnosticDescriptor SecondOrderUnsupported = Error(
+        "SD0031",
+        "Second derivatives not supported here",
+        "'{0}' asks for second derivatives (SecondOrder = true), which are not generated for {1}; remove SecondOrder");
+
     public static readonly DiagnosticDescriptor ResultIgnoresParameter = new(
         "SD0017",
         "Differentiated parameter does not affect the result",

@@ -25,7 +25,7 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// vector-Jacobian product with seed 1 (∂f/∂v into a scratch span, then dotted with v's tangent).
 /// </para>
 /// </summary>
-internal sealed class ForwardModeDifferentiator
+internal sealed partial class ForwardModeDifferentiator
 {
     private const int StackBound = 128;
 
@@ -49,9 +49,13 @@ internal sealed class ForwardModeDifferentiator
     private HashSet<string> _active = new();
     private bool _unsupported;
 
-    private ForwardModeDifferentiator(MethodModel method, CancellationToken cancellationToken)
+    // The values whose tangents are wanted: the method's result, or (over a gradient) its value and every partial.
+    private readonly IReadOnlyList<string> _results;
+
+    private ForwardModeDifferentiator(MethodModel method, CancellationToken cancellationToken, IReadOnlyList<string>? results = null)
     {
         _method = method;
+        _results = results ?? new[] { method.Result };
         _cancellationToken = cancellationToken;
         _index = ProgramIndex.Build(method);
         _reserved = new HashSet<string>(method.Parameters.Select(p => p.Name)) { method.MethodName };
@@ -82,7 +86,7 @@ internal sealed class ForwardModeDifferentiator
         // Activity: a tangent is needed only for what depends on a differentiated parameter and reaches the result.
         var flows = StatementFacts.Writes(_method.Statements).Select(write => new DataFlow(write.Target, DataReads(write.Value).Distinct().ToList())).ToList();
         var varied = ActivityAnalysis.Varied(differentiated.Select(p => p.Name), flows, _cancellationToken);
-        var useful = ActivityAnalysis.Useful(_method.Result, flows, _cancellationToken);
+        var useful = new HashSet<string>(_results.SelectMany(result => ActivityAnalysis.Useful(result, flows, _cancellationToken)));
         _active = new HashSet<string>(varied.Where(useful.Contains));
 
         foreach (var parameter in differentiated)
@@ -125,7 +129,7 @@ internal sealed class ForwardModeDifferentiator
         }
 
         _needsPartials = needsPartials;
-        body.AddRange(Transform(DeadLocals.Remove(_method.Statements, _method.Result)));
+        body.AddRange(Transform(DeadLocals.Remove(_method.Statements, _results.ToList())));
         if (_unsupported)
         {
             return null;
@@ -189,7 +193,11 @@ internal sealed class ForwardModeDifferentiator
                     break;
 
                 default:
-                    output.Add(statement);
+                    if (!TransformGradientStatement(statement, output))
+                    {
+                        output.Add(statement);
+                    }
+
                     break;
             }
         }
@@ -356,6 +364,9 @@ internal sealed class ForwardModeDifferentiator
             case CalleeValue callee:
                 return TangentOfCall(callee.Call, callee, callee.Gradient);
 
+            case SavedPop pop:
+                return TangentOfSavedValue(pop);
+
             case Conditional conditional:
                 // The condition carries no derivative: the tangent is that of the branch taken, whose value the
                 // whole expression then is.
@@ -432,6 +443,7 @@ internal sealed class ForwardModeDifferentiator
             var partial = SymbolicDerivative.PartialOfCall(call, i, value, gradient);
             if (partial is null)
             {
+                _missingPartial ??= (call.Function.DisplayName, i < call.Function.ParameterNames.Count ? call.Function.ParameterNames[i] : "#" + (i + 1));
                 _unsupported = true;
                 return Constant.Zero;
             }

@@ -137,6 +137,12 @@ internal static class GradientSourceEmitter
             DerivativeSourceEmitter.Write(writer, method, derivative, GeneratedCodeAttribute, Cref(method));
         }
 
+        if (program.Hessian is { } hessian)
+        {
+            writer.Line();
+            HessianSourceEmitter.Write(writer, program, hessian, GeneratedCodeAttribute, Cref(method));
+        }
+
         for (int i = scopes.Count - 1; i >= 0; i--)
         {
             scopes[i].Dispose();

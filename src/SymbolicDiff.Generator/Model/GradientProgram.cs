@@ -36,4 +36,7 @@ internal sealed record GradientProgram(
 
     /// <summary>The forward-mode program of the same method (<c>MWithDerivative</c>), or null where none is generated.</summary>
     public DerivativeProgram? Derivative { get; init; }
+
+    /// <summary>With <c>[Differentiable(SecondOrder = true)]</c>, the second-derivative program (forward mode over this one); else null.</summary>
+    public HessianProgram? Hessian { get; init; }
 }
