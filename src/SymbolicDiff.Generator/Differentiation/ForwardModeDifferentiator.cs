@@ -129,7 +129,7 @@ internal sealed partial class ForwardModeDifferentiator
         }
 
         _needsPartials = needsPartials;
-        body.AddRange(Transform(DeadLocals.Remove(_method.Statements, _results.ToList())));
+        body.AddRange(Transform(DeadLocals.Remove(_method.Statements, _results.Append(_method.Result).Distinct().ToList())));
         if (_unsupported)
         {
             return null;

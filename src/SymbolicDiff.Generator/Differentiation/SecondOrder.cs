@@ -100,7 +100,8 @@ internal static class SecondOrder
             .ToList();
         var asMethod = method with { Parameters = parameters.ToEquatableArray(), Statements = body.ToEquatableArray(), Result = gradient.Returned };
 
-        var results = new[] { gradient.Returned }.Concat(partials.OfType<Variable>().Select(v => v.Name)).Distinct().ToList();
+        // The tangents wanted are the partials' (the value's own tangent, f's directional derivative, is not needed).
+        var results = partials.OfType<Variable>().Select(v => v.Name).Distinct().ToList();
         var forward = ForwardModeDifferentiator.DifferentiateGradient(asMethod, results, outputTangents, cancellationToken);
         if (forward.Program is null)
         {

@@ -86,7 +86,7 @@ internal static class HessianSourceEmitter
                     writer.Line($"{real} {hessian.Directions[i]} = {direction} == {N(i)} ? 1 : 0; // the direction's part for {differentiated[i].Name}");
                 }
 
-                new StatementWriter(writer, real).Write(hessian.Body);
+                new StatementWriter(writer, real).Write(WithoutTrailingBlankLines(hessian.Body));
                 writer.Line();
                 writer.Line($"{value} = {ExpressionWriter.Identifier(hessian.Returned)};");
                 for (int i = 0; i < n; i++)
@@ -219,6 +219,17 @@ internal static class HessianSourceEmitter
         used.UnionWith(Differentiation.StatementFacts.DeclaredNames(hessian.Body));
         used.UnionWith(hessian.Body.SelectMany(Differentiation.StatementFacts.Names));
         return new NameAllocator(used);
+    }
+
+    private static List<Statement> WithoutTrailingBlankLines(EquatableArray<Statement> body)
+    {
+        var statements = body.ToList();
+        while (statements.Count > 0 && statements[statements.Count - 1] is CommentLine { Comment: null })
+        {
+            statements.RemoveAt(statements.Count - 1);
+        }
+
+        return statements;
     }
 
     private static List<ParameterModel> Differentiated(MethodModel method) => method.Parameters.Where(p => p.IsDifferentiated).ToList();
