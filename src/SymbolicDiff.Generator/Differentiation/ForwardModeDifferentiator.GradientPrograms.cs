@@ -83,4 +83,6 @@ internal sealed partial class ForwardModeDifferentiator
     /// <see cref="TransformGradientStatement"/> pushed it after the value. The tangent statement goes before the value's.
     /// </summary>
     private Expr TangentOfSavedValue(SavedPop pop) => new SavedPop(pop.Stack);
+
+    private static Comment SavedTangentComment(Expr target) => Comment.Of("d", target, " as it was, restored with the value");
 }

@@ -548,6 +548,11 @@ internal sealed partial class ForwardModeDifferentiator
     /// <summary><c>dz = ∂z/∂x · dx + ∂z/∂w · dw</c>, over the varying values the right-hand side reads.</summary>
     private Comment ChainComment(Expr target, Expr value)
     {
+        if (value is SavedPop)
+        {
+            return SavedTangentComment(target);
+        }
+
         var inputs = Leaves(value).Distinct().ToList();
         if (inputs.Count == 0)
         {

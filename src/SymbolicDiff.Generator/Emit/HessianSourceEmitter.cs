@@ -20,6 +20,8 @@ internal static class HessianSourceEmitter
         if (program.Method.Parameters.Any(p => p.IsDifferentiated && p.IsVector))
         {
             WriteHessianVectorProduct(writer, program, hessian, generatedCodeAttribute, cref);
+            writer.Line();
+            WriteDenseFromProducts(writer, program, hessian, generatedCodeAttribute, cref);
         }
         else
         {
@@ -195,10 +197,101 @@ internal static class HessianSourceEmitter
                 checks.Add(new CheckNoOverlap(product, differentiated.Select(p => p.Output).ToEquatableArray(), OthersAreOutputs: true));
             }
 
+            // The gradient is written while the direction is still read: they must not share memory either.
+            foreach (var parameter in differentiated)
+            {
+                checks.Add(new CheckNoOverlap(parameter.Output, hessian.Directions, OthersAreOutputs: false));
+            }
+
             var statements = new StatementWriter(writer, real);
             statements.Write(checks);
             statements.Write(hessian.Body);
             writer.Line($"return {ExpressionWriter.Identifier(hessian.Returned)};");
+        }
+    }
+
+    /// <summary>
+    /// The dense Hessian of a method over spans, for small n: n Hessian-vector products, one per unit direction, each
+    /// giving one column; scratch directions, gradients and products on the stack up to a bound, pooled above.
+    /// </summary>
+    private static void WriteDenseFromProducts(IndentedWriter writer, GradientProgram program, HessianProgram hessian, string generatedCodeAttribute, string cref)
+    {
+        const int StackBound = 128;
+        var method = program.Method;
+        var differentiated = Differentiated(method);
+        string real = method.RealType;
+        var names = new NameAllocator(method.Parameters.Select(p => p.Name));
+        string matrix = names.Fresh("hessian"), size = names.Fresh("n"), value = names.Fresh("value");
+        string column = names.Fresh("k"), row = names.Fresh("i"), other = names.Fresh("j"), mean = names.Fresh("mean");
+        var directions = differentiated.Select(p => names.Fresh(GeneratedNames.HessianDirection(p.Name))).ToList();
+        var gradients = differentiated.Select(p => names.Fresh(p.Output)).ToList();
+        var products = differentiated.Select(p => names.Fresh(GeneratedNames.HessianVectorProductOutput(p.Name))).ToList();
+        string list = string.Join(", ", differentiated.Select(p => "<c>" + p.Name + "</c>"));
+
+        writer.Line($"/// <summary>Computes <see cref=\"{cref}\"/> and writes its dense Hessian with respect to {list}: n Hessian-vector products, one per column, so for small n (it costs n times the Hessian-vector product, and n² storage).</summary>");
+        WriteParameterDocs(writer, method);
+        writer.Line($"/// <param name=\"{matrix}\">Receives the Hessian, row-major, n×n with n the total length of {list} (their elements in declaration order): element i·n + j is ∂²{method.MethodName}/∂pᵢ∂pⱼ. Exactly symmetric (the mean of the two computed halves).</param>");
+        writer.Line($"/// <returns>The value of <c>{method.MethodName}</c>.</returns>");
+        writer.Line($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"{matrix}\"/> does not have n² elements.</exception>");
+        writer.Line(generatedCodeAttribute);
+        var parameters = method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name)).Concat(new[] { $"global::System.Span<{real}> {matrix}" });
+        using (writer.Block($"{Modifiers(method)} {real} {GeneratedNames.HessianStruct(method.MethodName)}({string.Join(", ", parameters)})"))
+        {
+            writer.Line($"int {size} = {string.Join(" + ", differentiated.Select(p => ExpressionWriter.Identifier(p.Name) + ".Length"))};");
+            writer.Line($"if ({matrix}.Length != {size} * {size}) throw new global::System.ArgumentException(\"{matrix} must have n² = \" + ({size} * {size}) + \" elements (n×n, row-major), not \" + {matrix}.Length + \".\", \"{matrix}\");");
+            var arguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name)).ToList();
+            writer.Line($"{real} {value} = {method.MethodName}({string.Join(", ", arguments)});");
+            var scratch = new List<Statement>();
+            for (int i = 0; i < differentiated.Count; i++)
+            {
+                foreach (string buffer in new[] { directions[i], gradients[i], products[i] })
+                {
+                    scratch.Add(new DeclareAdjointBuffer(buffer, names.Fresh(GeneratedNames.AdjointStorage(buffer)), differentiated[i].Name, StackBound));
+                }
+            }
+
+            var statements = new StatementWriter(writer, real);
+            statements.Write(scratch);
+            var call = arguments.Concat(directions).Concat(gradients).Concat(products);
+            string offset = "0";
+            for (int p = 0; p < differentiated.Count; p++)
+            {
+                string name = ExpressionWriter.Identifier(differentiated[p].Name);
+                writer.Line($"// Column {offset} + {column} is H·e: the Hessian-vector product along the unit direction of {differentiated[p].Name}[{column}].");
+                using (writer.Block($"for (int {column} = 0; {column} < {name}.Length; {column}++)"))
+                {
+                    writer.Line($"{directions[p]}[{column}] = 1;");
+                    writer.Line($"{GeneratedNames.HessianVectorProductMethod(method.MethodName)}({string.Join(", ", call)});");
+                    writer.Line($"{directions[p]}[{column}] = 0;");
+                    string rowOffset = "0";
+                    for (int q = 0; q < differentiated.Count; q++)
+                    {
+                        string rows = ExpressionWriter.Identifier(differentiated[q].Name);
+                        using (writer.Block($"for (int {row} = 0; {row} < {rows}.Length; {row}++)"))
+                        {
+                            writer.Line($"{matrix}[({rowOffset} + {row}) * {size} + {offset} + {column}] = {products[q]}[{row}];");
+                        }
+
+                        rowOffset = rowOffset == "0" ? rows + ".Length" : rowOffset + " + " + rows + ".Length";
+                    }
+                }
+
+                offset = offset == "0" ? name + ".Length" : offset + " + " + name + ".Length";
+            }
+
+            writer.Line("// ∂²f/∂pᵢ∂pⱼ = ∂²f/∂pⱼ∂pᵢ: the two products agree up to rounding; their mean makes the matrix exactly symmetric.");
+            using (writer.Block($"for (int {row} = 1; {row} < {size}; {row}++)"))
+            {
+                using (writer.Block($"for (int {other} = 0; {other} < {row}; {other}++)"))
+                {
+                    writer.Line($"{real} {mean} = 0.5 * ({matrix}[{row} * {size} + {other}] + {matrix}[{other} * {size} + {row}]);");
+                    writer.Line($"{matrix}[{row} * {size} + {other}] = {mean};");
+                    writer.Line($"{matrix}[{other} * {size} + {row}] = {mean};");
+                }
+            }
+
+            statements.Write(scratch.OfType<DeclareAdjointBuffer>().Select(buffer => (Statement)new Release(buffer.Storage, IsAdjointBuffer: true)).ToList());
+            writer.Line($"return {value};");
         }
     }
 
