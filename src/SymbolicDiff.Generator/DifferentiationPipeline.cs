@@ -25,6 +25,9 @@ internal sealed record ParsedMethod(
 {
     /// <summary>The [Differentiable] callees that selected some parameters and are called as they are.</summary>
     public EquatableArray<string> SelectingCallees { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>Where <c>SecondOrder = true</c> is written in the attribute (what SD0030 and SD0031 point at), or null.</summary>
+    public LocationInfo? SecondOrderLocation { get; init; }
 }
 
 /// <summary>What the differentiation step produces for one method: code to emit, or diagnostics, or both empty.</summary>
@@ -50,6 +53,7 @@ internal static class DifferentiationPipeline
             return new ParsedMethod(context.TargetSymbol.Name, parsed.Model, parsed.Diagnostics.ToEquatableArray(), location, parsed.CallLocations)
             {
                 SelectingCallees = parsed.SelectingCallees,
+                SecondOrderLocation = parsed.Model is { SecondOrder: true } ? SecondOrderLocation(context, cancellationToken) : null,
             };
         }
         catch (InsufficientExecutionStackException)
@@ -65,6 +69,13 @@ internal static class DifferentiationPipeline
                 : new[] { InternalError(location, context.TargetSymbol.Name, exception) }.ToEquatableArray();
             return new ParsedMethod(context.TargetSymbol.Name, null, diagnostics, location, EquatableArray<LocationInfo>.Empty);
         }
+    }
+
+    private static LocationInfo? SecondOrderLocation(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var attribute = context.Attributes.FirstOrDefault()?.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+        var argument = attribute?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "SecondOrder");
+        return argument is not null ? LocationInfo.From(argument) : attribute is not null ? LocationInfo.From(attribute) : null;
     }
 
     private static bool HasErrors(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -99,7 +110,7 @@ internal static class DifferentiationPipeline
                 // Second derivatives, opted into: forward mode again, over the gradient program just made.
                 if (model.SecondOrder)
                 {
-                    var (hessian, problem) = SecondOrder.Differentiate(model, program, parsed.Location, cancellationToken);
+                    var (hessian, problem) = SecondOrder.Differentiate(model, program, parsed.SecondOrderLocation ?? parsed.Location, cancellationToken);
                     program = program with { Hessian = hessian };
                     if (problem is not null)
                     {
