@@ -10,14 +10,14 @@ namespace SymbolicDiff.Generator.Differentiation;
 // the two can evolve separately; the entry point is DifferentiateGradient.
 internal sealed partial class ForwardModeDifferentiator
 {
-    // A missing partial met while differentiating a call: the function and its parameter.
-    private (string Function, string Parameter)? _missingPartial;
+    // A missing partial met while differentiating a call: the function and its parameter (null: it declares none at all).
+    private (string Function, string? Parameter)? _missingPartial;
 
     /// <summary>The forward sweep of a gradient program, with the tangents of several of its values.</summary>
     /// <param name="Program">The forward sweep, or null where a construct has no forward rule.</param>
     /// <param name="Tangents">Per requested value, its tangent (a variable or 0), in the order asked.</param>
     /// <param name="MissingFunction">Where Program is null because a called function declares no derivative: its name and parameter.</param>
-    public sealed record GradientTangents(DerivativeProgram? Program, IReadOnlyList<Expr> Tangents, (string Function, string Parameter)? MissingFunction);
+    public sealed record GradientTangents(DerivativeProgram? Program, IReadOnlyList<Expr> Tangents, (string Function, string? Parameter)? MissingFunction);
 
     /// <summary>
     /// Forward mode over <paramref name="gradient"/>, a gradient program presented as a method (its body as the

@@ -443,7 +443,7 @@ internal sealed partial class ForwardModeDifferentiator
             var partial = SymbolicDerivative.PartialOfCall(call, i, value, gradient);
             if (partial is null)
             {
-                _missingPartial ??= (call.Function.DisplayName, i < call.Function.ParameterNames.Count ? call.Function.ParameterNames[i] : "#" + (i + 1));
+                _missingPartial ??= (call.Function.DisplayName, i < call.Function.ParameterNames.Count ? call.Function.ParameterNames[i] : null);
                 _unsupported = true;
                 return Constant.Zero;
             }

@@ -39,12 +39,12 @@ internal static class SecondOrder
             if (statement is DeclareVar declaration && declaration.Value is Call or Conditional)
             {
                 string callee = Calls(declaration.Value).Select(c => c.Function.DisplayName).FirstOrDefault() ?? declaration.Name;
-                return (null, Missing(method, location, callee, "the call of a [Differentiable] method (differentiate through it by declaring it with SecondOrder = true is not supported yet)"));
+                return (null, Missing(method, location, callee, "rule for differentiating its generated gradient again (second derivatives through a call of another [Differentiable] method are not supported yet)"));
             }
 
             if (statement is CallStatement { Call: VectorCall vectorCall })
             {
-                return (null, Missing(method, location, vectorCall.Function.DisplayName, "its vector-Jacobian product"));
+                return (null, Missing(method, location, vectorCall.Function.DisplayName, "derivative of its vector-Jacobian product (second derivatives of functions over vectors are not declared)"));
             }
         }
 
@@ -106,7 +106,9 @@ internal static class SecondOrder
         if (forward.Program is null)
         {
             return forward.MissingFunction is { } missing
-                ? (null, Missing(method, location, missing.Function, $"a derivative with respect to its parameter '{missing.Parameter}'"))
+                ? (null, Missing(method, location, missing.Function, missing.Parameter is null
+                    ? "derivative of its own ([Derivative] on it)"
+                    : $"derivative with respect to its parameter '{missing.Parameter}'"))
                 : (null, Unsupported(method, location, "a construct of its gradient that forward mode has no rule for"));
         }
 
