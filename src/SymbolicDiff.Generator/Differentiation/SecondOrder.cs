@@ -115,7 +115,12 @@ internal static class SecondOrder
         var tangents = partials.Select(partial => partial is Variable variable
             ? outputTangents.TryGetValue(variable.Name, out var span) ? new Variable(span) : forward.Tangents[results.IndexOf(variable.Name)]
             : Constant.Zero).ToList();
-        return (new HessianProgram(forward.Program.Body, gradient.Returned, directions.ToEquatableArray(), partials.ToEquatableArray(), tangents.ToEquatableArray()), null);
+        var used = new SortedSet<string>(StatementFacts.DeclaredNames(forward.Program.Body), System.StringComparer.Ordinal);
+        used.UnionWith(Flatten(forward.Program.Body).SelectMany(StatementFacts.Names));
+        return (new HessianProgram(forward.Program.Body, gradient.Returned, directions.ToEquatableArray(), partials.ToEquatableArray(), tangents.ToEquatableArray())
+        {
+            UsedNames = used.ToEquatableArray(),
+        }, null);
     }
 
     /// <summary>The gradient's statements as the forward transform reads them: <c>t += e</c> as <c>t = t + e</c>, derivative calls with their own derivatives.</summary>

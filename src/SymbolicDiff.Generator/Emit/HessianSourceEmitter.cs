@@ -309,8 +309,7 @@ internal static class HessianSourceEmitter
     {
         var used = new HashSet<string>(method.Parameters.Select(p => p.Name));
         used.UnionWith(hessian.Directions);
-        used.UnionWith(Differentiation.StatementFacts.DeclaredNames(hessian.Body));
-        used.UnionWith(hessian.Body.SelectMany(Differentiation.StatementFacts.Names));
+        used.UnionWith(hessian.UsedNames);
         return new NameAllocator(used);
     }
 

@@ -17,4 +17,8 @@ internal sealed record HessianProgram(
     string Returned,
     EquatableArray<string> Directions,
     EquatableArray<Expr> Partials,
-    EquatableArray<Expr> PartialTangents);
+    EquatableArray<Expr> PartialTangents)
+{
+    /// <summary>Every name the body declares or reads, so that the locals Emit adds around it (<c>k</c>, <c>hessian</c>) take others.</summary>
+    public EquatableArray<string> UsedNames { get; init; } = EquatableArray<string>.Empty;
+}
