@@ -39,12 +39,14 @@ internal static class SecondOrder
             if (statement is DeclareVar declaration && declaration.Value is Call or Conditional)
             {
                 string callee = Calls(declaration.Value).Select(c => c.Function.DisplayName).FirstOrDefault() ?? declaration.Name;
-                return (null, Missing(method, location, callee, "rule for differentiating its generated gradient again (second derivatives through a call of another [Differentiable] method are not supported yet)"));
+                string suffix = GeneratedNames.GradientMethod(string.Empty);
+                callee = callee.EndsWith(suffix, System.StringComparison.Ordinal) ? callee.Substring(0, callee.Length - suffix.Length) : callee;
+                return (null, Unsupported(method, location, $"a method that calls another [Differentiable] method ('{callee}'), whose gradient would have to be differentiated again"));
             }
 
             if (statement is CallStatement { Call: VectorCall vectorCall })
             {
-                return (null, Missing(method, location, vectorCall.Function.DisplayName, "derivative of its vector-Jacobian product (second derivatives of functions over vectors are not declared)"));
+                return (null, Unsupported(method, location, $"a method that calls a function over vectors ('{vectorCall.Function.DisplayName}'), whose vector-Jacobian product declares no derivative"));
             }
         }
 
