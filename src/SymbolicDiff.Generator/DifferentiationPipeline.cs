@@ -33,6 +33,8 @@ internal sealed record ParsedMethod(
 
     /// <summary>The calls whose callee's generated code the gradient calls.</summary>
     public EquatableArray<DifferentiableCall> DifferentiableCalls { get; init; } = EquatableArray<DifferentiableCall>.Empty;
+    /// <summary>Where <c>SecondOrder = true</c> is written in the attribute (what SD0030 and SD0031 point at), or null.</summary>
+    public LocationInfo? SecondOrderLocation { get; init; }
 }
 
 /// <summary>What the differentiation step produces for one method: code to emit, or diagnostics, or both empty.</summary>
@@ -67,6 +69,7 @@ internal static class DifferentiationPipeline
                 SelectingCallees = parsed.SelectingCallees,
                 Key = KeyOf(context.TargetSymbol),
                 DifferentiableCalls = parsed.DifferentiableCalls,
+                SecondOrderLocation = parsed.Model is { SecondOrder: true } ? SecondOrderLocation(context, cancellationToken) : null,
             };
         }
         catch (InsufficientExecutionStackException)
@@ -88,6 +91,13 @@ internal static class DifferentiationPipeline
                 Key = KeyOf(context.TargetSymbol),
             };
         }
+    }
+
+    private static LocationInfo? SecondOrderLocation(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var attribute = context.Attributes.FirstOrDefault()?.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+        var argument = attribute?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "SecondOrder");
+        return argument is not null ? LocationInfo.From(argument) : attribute is not null ? LocationInfo.From(attribute) : null;
     }
 
     private static bool HasErrors(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -131,6 +141,17 @@ internal static class DifferentiationPipeline
             if (program is not null)
             {
                 program = program with { Derivative = ForwardModeDifferentiator.Differentiate(model, cancellationToken) };
+
+                // Second derivatives, opted into: forward mode again, over the gradient program just made.
+                if (model.SecondOrder)
+                {
+                    var (hessian, problem) = SecondOrder.Differentiate(model, program, parsed.SecondOrderLocation ?? parsed.Location, cancellationToken);
+                    program = program with { Hessian = hessian };
+                    if (problem is not null)
+                    {
+                        diagnostics = diagnostics.Concat(new[] { problem }).ToList();
+                    }
+                }
             }
 
             return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics.Select(d => ForSelectingCallee(d, parsed))).ToEquatableArray());

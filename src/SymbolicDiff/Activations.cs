@@ -52,6 +52,8 @@ public static partial class Activations
     /// 1 − σ(z) cancels: it would have 93% relative error at z = 36.7 and be 0 from about z = 37 on, where σ(z)
     /// rounds to 1, though the true value is about e<sup>−z</sup>. That costs one exponential for positive z.
     /// </remarks>
+    [Derivative(nameof(z), nameof(SigmoidDerivativeZPartial))]
+    [Derivative(nameof(sigmoid), nameof(SigmoidDerivativeSigmoidPartial))]
     public static double SigmoidDerivative(double z, double sigmoid) =>
         z > 0 ? sigmoid * Sigmoid(-z) : sigmoid * (1.0 - sigmoid);
 
@@ -82,6 +84,8 @@ public static partial class Activations
     /// cancels (relative error growing like e<sup>2|x|</sup>, and 0 from |x| ≈ 19), it evaluates
     /// 4e / (1 + e)² with e = e<sup>−2|x|</sup>, which is the same function, at the cost of one exponential.
     /// </remarks>
+    [Derivative(nameof(x), nameof(TanhDerivativeXPartial))]
+    [Derivative(nameof(tanh), nameof(TanhDerivativeTanhPartial))]
     public static double TanhDerivative(double x, double tanh)
     {
         if (!(Math.Abs(x) > 1.0))
@@ -116,6 +120,7 @@ public static partial class Activations
     /// 1 for x &gt; 0, otherwise 0; <see cref="double.NaN"/> for <see cref="double.NaN"/>, so that a NaN
     /// input shows up in the gradient too (PyTorch's backward would give 1 there).
     /// </returns>
+    [Derivative(nameof(ReluSecondDerivative))]
     public static double ReluDerivative(double x) => x > 0 ? 1.0 : double.IsNaN(x) ? x : 0.0;
 
     /// <summary>
@@ -149,6 +154,8 @@ public static partial class Activations
     /// 1 for x &gt; 0, otherwise <paramref name="negativeSlope"/>; <see cref="double.NaN"/> for a
     /// <see cref="double.NaN"/> <paramref name="x"/>.
     /// </returns>
+    [Derivative(nameof(x), nameof(LeakyReluDerivativeXPartial))]
+    [Derivative(nameof(negativeSlope), nameof(LeakyReluDerivativeSlopePartial))]
     public static double LeakyReluDerivative(double x, double negativeSlope) => x > 0 ? 1.0 : double.IsNaN(x) ? x : negativeSlope;
 
     /// <summary>
@@ -174,5 +181,6 @@ public static partial class Activations
     /// <summary>The derivative of <see cref="Softplus(double)"/>: softplus′(x) = σ(x) = 1 / (1 + e<sup>−x</sup>).</summary>
     /// <param name="x">The input at which the derivative is taken.</param>
     /// <returns>σ(<paramref name="x"/>) as computed by <see cref="Sigmoid(double)"/>, in [0, 1].</returns>
+    [Derivative(nameof(SoftplusSecondDerivative))]
     public static double SoftplusDerivative(double x) => Sigmoid(x);
 }

@@ -48,4 +48,31 @@ public sealed class DifferentiableAttribute : Attribute
 
     /// <summary>The names of the parameters to differentiate with respect to; empty means all <see cref="double"/> parameters.</summary>
     public string[] Parameters { get; }
+
+    /// <summary>
+    /// Also generates second derivatives, by forward-mode differentiation of the generated gradient
+    /// (forward-over-reverse). Off by default: nothing more is generated without it.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// For a method whose differentiated parameters are all scalars, the generator adds
+    /// <c>MWithHessian(&lt;M's parameters&gt;)</c>, returning the value, the gradient and the dense symmetric Hessian
+    /// (a <c>MHessian</c> record struct whose <c>Hessian</c> is a <c>double[,]</c>, row i and column j being
+    /// ∂²M/∂pᵢ∂pⱼ over the differentiated parameters in declaration order), and an overload that writes the
+    /// gradient and the Hessian (n×n, row-major) into spans without allocating. It costs n forward sweeps over the
+    /// gradient, one per differentiated parameter.
+    /// </para>
+    /// <para>
+    /// For a method over spans it adds <c>MHessianVectorProduct(&lt;M's parameters&gt;, &lt;one direction per
+    /// differentiated parameter&gt;, &lt;gradient outputs&gt;, &lt;product outputs&gt;)</c>, which writes the gradient and
+    /// the Hessian times the direction in one forward sweep over the gradient (a small constant multiple of the
+    /// gradient's cost).
+    /// </para>
+    /// <para>
+    /// Every function the gradient calls needs a derivative of its own: the built-in <c>Math</c> rules have them,
+    /// and a <c>[Derivative]</c> method needs its own <c>[Derivative]</c>. Where one is missing, the generator
+    /// reports error <c>SD0030</c> naming the function.
+    /// </para>
+    /// </remarks>
+    public bool SecondOrder { get; set; }
 }

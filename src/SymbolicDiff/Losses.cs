@@ -44,12 +44,16 @@ public static partial class Losses
     /// <param name="prediction">The prediction p.</param>
     /// <param name="target">The target t.</param>
     /// <returns>2(p − t).</returns>
+    [Derivative(nameof(prediction), nameof(MeanSquaredErrorCurvature))]
+    [Derivative(nameof(target), nameof(MeanSquaredErrorMixedCurvature))]
     public static double MeanSquaredErrorPredictionDerivative(double prediction, double target) => 2.0 * (prediction - target);
 
     /// <summary>The partial derivative of <see cref="MeanSquaredError(double, double)"/> with respect to the target: −2(p − t).</summary>
     /// <param name="prediction">The prediction p.</param>
     /// <param name="target">The target t.</param>
     /// <returns>−2(p − t) = 2(t − p).</returns>
+    [Derivative(nameof(prediction), nameof(MeanSquaredErrorMixedCurvature))]
+    [Derivative(nameof(target), nameof(MeanSquaredErrorCurvature))]
     public static double MeanSquaredErrorTargetDerivative(double prediction, double target) => 2.0 * (target - prediction);
 
     /// <summary>
@@ -70,12 +74,16 @@ public static partial class Losses
     /// <param name="prediction">The prediction p.</param>
     /// <param name="target">The target t.</param>
     /// <returns>p − t.</returns>
+    [Derivative(nameof(prediction), nameof(HalfSquaredErrorCurvature))]
+    [Derivative(nameof(target), nameof(HalfSquaredErrorMixedCurvature))]
     public static double HalfSquaredErrorPredictionDerivative(double prediction, double target) => prediction - target;
 
     /// <summary>The partial derivative of <see cref="HalfSquaredError(double, double)"/> with respect to the target: −(p − t).</summary>
     /// <param name="prediction">The prediction p.</param>
     /// <param name="target">The target t.</param>
     /// <returns>t − p.</returns>
+    [Derivative(nameof(prediction), nameof(HalfSquaredErrorMixedCurvature))]
+    [Derivative(nameof(target), nameof(HalfSquaredErrorCurvature))]
     public static double HalfSquaredErrorTargetDerivative(double prediction, double target) => target - prediction;
 
     /// <summary>The clamp PyTorch applies to each logarithm of the binary cross-entropy: ln 0 = −∞ becomes −100.</summary>
@@ -123,6 +131,8 @@ public static partial class Losses
     /// Like PyTorch it ignores the −100 clamps of the forward pass, which only take effect for p or 1 − p below
     /// e<sup>−100</sup> ≈ 3.7·10<sup>−44</sup>.
     /// </returns>
+    [Derivative(nameof(probability), nameof(BinaryCrossEntropyProbabilityCurvature))]
+    [Derivative(nameof(target), nameof(BinaryCrossEntropyProbabilityTargetCurvature))]
     public static double BinaryCrossEntropyProbabilityDerivative(double probability, double target) =>
         (probability - target) / Math.Max((1.0 - probability) * probability, ProbabilityProductFloor);
 
@@ -137,6 +147,8 @@ public static partial class Losses
     /// [0, 1], 100 at p = 0 and −100 at p = 1. (PyTorch's target gradient is −logit(p), the same value without
     /// the clamps, which is ±∞ at p = 0 and 1.)
     /// </returns>
+    [Derivative(nameof(probability), nameof(BinaryCrossEntropyMixedCurvature))]
+    [Derivative(nameof(target), nameof(BinaryCrossEntropyTargetCurvature))]
     public static double BinaryCrossEntropyTargetDerivative(double probability, double target) =>
         Math.Max(Numerics.Log1p(-probability), LogClamp) - Math.Max(Math.Log(probability), LogClamp);
 
@@ -178,6 +190,8 @@ public static partial class Losses
     /// label the one non-zero term has no cancellation; for a soft target (0 &lt; t &lt; 1) the subtraction cancels only
     /// where σ(x) is close to t, as it must.
     /// </remarks>
+    [Derivative(nameof(logit), nameof(BinaryCrossEntropyWithLogitsCurvature))]
+    [Derivative(nameof(target), nameof(BinaryCrossEntropyWithLogitsMixedCurvature))]
     public static double BinaryCrossEntropyWithLogitsLogitDerivative(double logit, double target)
     {
         double e = Math.Exp(-Math.Abs(logit));
@@ -192,5 +206,7 @@ public static partial class Losses
     /// <param name="logit">The logit x.</param>
     /// <param name="target">The target t (unused: the loss is linear in it).</param>
     /// <returns>−x.</returns>
+    [Derivative(nameof(logit), nameof(BinaryCrossEntropyWithLogitsMixedCurvature))]
+    [Derivative(nameof(target), nameof(BinaryCrossEntropyWithLogitsTargetCurvature))]
     public static double BinaryCrossEntropyWithLogitsTargetDerivative(double logit, double target) => -logit;
 }

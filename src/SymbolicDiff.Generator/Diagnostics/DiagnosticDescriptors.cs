@@ -134,6 +134,16 @@ internal static class DiagnosticDescriptors
         "Called [Differentiable] method has no gradient",
         "'{0}' calls '{1}', whose gradient could not be generated because of the errors reported on '{1}'; the gradient of '{0}' calls it, so it is not generated either; fix the errors on '{1}' first");
 
+    public static readonly DiagnosticDescriptor MissingSecondDerivative = Error(
+        "SD0030",
+        "Function without a second derivative",
+        "'{0}' asks for second derivatives (SecondOrder = true), but its gradient calls '{1}', which has no {2}; declare it with [Derivative] on '{1}' (as on the function itself), or remove SecondOrder");
+
+    public static readonly DiagnosticDescriptor SecondOrderUnsupported = Error(
+        "SD0031",
+        "Second derivatives not supported here",
+        "'{0}' asks for second derivatives (SecondOrder = true), which are not generated for {1}; remove SecondOrder");
+
     public static readonly DiagnosticDescriptor ResultIgnoresParameter = new(
         "SD0017",
         "Differentiated parameter does not affect the result",

@@ -12,12 +12,16 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// </summary>
 internal static class DeadLocals
 {
-    public static EquatableArray<Statement> Remove(EquatableArray<Statement> statements, string result)
+    public static EquatableArray<Statement> Remove(EquatableArray<Statement> statements, string result) =>
+        Remove(statements, new[] { result });
+
+    /// <summary>The same, keeping every local in <paramref name="results"/> (a gradient's entries, for second derivatives).</summary>
+    public static EquatableArray<Statement> Remove(EquatableArray<Statement> statements, IReadOnlyCollection<string> results)
     {
         var current = statements;
         while (true)
         {
-            var read = new HashSet<string> { result };
+            var read = new HashSet<string>(results);
             CollectReads(current, read);
             var pruned = Prune(current, read);
             if (pruned.Count == current.Count && Size(pruned) == Size(current))

@@ -25,7 +25,7 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// vector-Jacobian product with seed 1 (∂f/∂v into a scratch span, then dotted with v's tangent).
 /// </para>
 /// </summary>
-internal sealed class ForwardModeDifferentiator
+internal sealed partial class ForwardModeDifferentiator
 {
     private const int StackBound = 128;
 
@@ -49,9 +49,14 @@ internal sealed class ForwardModeDifferentiator
     private HashSet<string> _active = new();
     private bool _unsupported;
 
-    private ForwardModeDifferentiator(MethodModel method, CancellationToken cancellationToken)
+    // The values whose tangents are wanted: the method's result, or (over a gradient) its value and every partial.
+    private readonly IReadOnlyList<string> _results;
+
+    private ForwardModeDifferentiator(MethodModel method, CancellationToken cancellationToken, IReadOnlyList<string>? results = null)
     {
         _method = method;
+        // A vector-valued method's results are its outputs too: what they depend on needs a tangent.
+        _results = results ?? new[] { method.Result }.Concat(method.Parameters.Where(p => p.IsOutput).Select(p => p.Name)).ToList();
         _cancellationToken = cancellationToken;
         _index = ProgramIndex.Build(method);
         _reserved = new HashSet<string>(method.Parameters.Select(p => p.Name)) { method.MethodName };
@@ -83,13 +88,7 @@ internal sealed class ForwardModeDifferentiator
         var flows = StatementFacts.Writes(_method.Statements).Select(write => new DataFlow(write.Target, DataReads(write.Value).Distinct().ToList())).ToList();
         var varied = ActivityAnalysis.Varied(differentiated.Select(p => p.Name), flows, _cancellationToken);
         var outputs = _method.Parameters.Where(p => p.IsOutput).ToList();
-        var useful = ActivityAnalysis.Useful(_method.Result, flows, _cancellationToken);
-        foreach (var output in outputs)
-        {
-            // A vector-valued method's results are its outputs too: what they depend on needs a tangent.
-            useful.UnionWith(ActivityAnalysis.Useful(output.Name, flows, _cancellationToken));
-        }
-
+        var useful = new HashSet<string>(_results.SelectMany(result => ActivityAnalysis.Useful(result, flows, _cancellationToken)));
         _active = new HashSet<string>(varied.Where(useful.Contains));
 
         foreach (var parameter in differentiated.Concat(outputs))
@@ -140,7 +139,7 @@ internal sealed class ForwardModeDifferentiator
         }
 
         _needsPartials = needsPartials;
-        body.AddRange(Transform(DeadLocals.Remove(_method.Statements, _method.Result)));
+        body.AddRange(Transform(DeadLocals.Remove(_method.Statements, _results.Append(_method.Result).Distinct().ToList())));
         if (_unsupported)
         {
             return null;
@@ -204,7 +203,11 @@ internal sealed class ForwardModeDifferentiator
                     break;
 
                 default:
-                    output.Add(statement);
+                    if (!TransformGradientStatement(statement, output))
+                    {
+                        output.Add(statement);
+                    }
+
                     break;
             }
         }
@@ -371,6 +374,9 @@ internal sealed class ForwardModeDifferentiator
             case CalleeValue callee:
                 return TangentOfCall(callee.Call, callee, callee.Gradient);
 
+            case SavedPop pop:
+                return TangentOfSavedValue(pop);
+
             case Conditional conditional:
                 // The condition carries no derivative: the tangent is that of the branch taken, whose value the
                 // whole expression then is.
@@ -447,6 +453,7 @@ internal sealed class ForwardModeDifferentiator
             var partial = SymbolicDerivative.PartialOfCall(call, i, value, gradient);
             if (partial is null)
             {
+                _missingPartial ??= (call.Function.DisplayName, i < call.Function.ParameterNames.Count ? call.Function.ParameterNames[i] : null);
                 _unsupported = true;
                 return Constant.Zero;
             }
@@ -551,6 +558,11 @@ internal sealed class ForwardModeDifferentiator
     /// <summary><c>dz = ∂z/∂x · dx + ∂z/∂w · dw</c>, over the varying values the right-hand side reads.</summary>
     private Comment ChainComment(Expr target, Expr value)
     {
+        if (value is SavedPop)
+        {
+            return SavedTangentComment(target);
+        }
+
         var inputs = Leaves(value).Distinct().ToList();
         if (inputs.Count == 0)
         {

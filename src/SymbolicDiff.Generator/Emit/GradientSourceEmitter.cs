@@ -132,6 +132,12 @@ internal static class GradientSourceEmitter
             JacobianSourceEmitter.Write(writer, method, jacobian);
         }
 
+        if (program.Hessian is { } hessian)
+        {
+            writer.Line();
+            HessianSourceEmitter.Write(writer, program, hessian, GeneratedCodeAttribute, Cref(method));
+        }
+
         for (int i = scopes.Count - 1; i >= 0; i--)
         {
             scopes[i].Dispose();

@@ -40,7 +40,15 @@ internal enum BuiltinFunction
 /// A partial derivative declared with <c>[Derivative]</c>: the method that computes it, and whether it
 /// takes the function's value as an extra last argument.
 /// </summary>
-internal sealed record DeclaredPartial(string QualifiedMethodName, bool TakesValue);
+internal sealed record DeclaredPartial(string QualifiedMethodName, bool TakesValue)
+{
+    /// <summary>
+    /// The derivative method as a function in its own right, with the partials its own <c>[Derivative]</c>
+    /// attributes declare (read one level deep), or null where it declares none: what second derivatives
+    /// (forward mode over the gradient, which calls this method) differentiate through.
+    /// </summary>
+    public Function? Callable { get; init; }
+}
 
 /// <summary>
 /// A callable function as the generator sees it: the fully qualified name to emit, a short name for

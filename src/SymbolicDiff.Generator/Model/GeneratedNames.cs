@@ -104,6 +104,28 @@ internal static class GeneratedNames
     /// <summary>The stack of values the backward sweep restores.</summary>
     public const string SavedStack = "saved";
 
+    /// <summary>
+    /// The generated record struct holding the value, the gradient and the Hessian of <paramref name="method"/>
+    /// (<c>[Differentiable(SecondOrder = true)]</c>, scalar parameters); for a method over spans, the name of the dense
+    /// Hessian method built from Hessian-vector products.
+    /// </summary>
+    public static string HessianStruct(string method) => method + "Hessian";
+
+    /// <summary>The generated method that returns the value, the gradient and the Hessian of <paramref name="method"/>.</summary>
+    public static string HessianMethod(string method) => method + "WithHessian";
+
+    /// <summary>The generated Hessian-vector product of a method over spans: <c>MHessianVectorProduct</c>.</summary>
+    public static string HessianVectorProductMethod(string method) => method + "HessianVectorProduct";
+
+    /// <summary>
+    /// In a Hessian method, the tangent of a differentiated parameter: its part of the direction the gradient is
+    /// differentiated along (<c>vW</c> for <c>w</c>, the v of H·v).
+    /// </summary>
+    public static string HessianDirection(string parameter) => "v" + NameAllocator.ToPascalCase(parameter);
+
+    /// <summary>In a Hessian-vector product, the output receiving (H·v) for a parameter: <c>hvWeights</c>.</summary>
+    public static string HessianVectorProductOutput(string parameter) => "hv" + NameAllocator.ToPascalCase(parameter);
+
     /// <summary>The local holding a called [Differentiable] method's gradient struct: <c>squareGradient</c>.</summary>
     public static string CalleeGradient(string callee) => NameAllocator.ToCamelCase(callee) + "Gradient";
 }

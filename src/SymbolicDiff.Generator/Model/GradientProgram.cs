@@ -39,6 +39,9 @@ internal sealed record GradientProgram(
 
     /// <summary>For a vector-valued method (one with outputs), its vector-Jacobian product, from which Emit also builds <c>MJacobian</c>; else null.</summary>
     public JacobianProgram? Jacobian { get; init; }
+
+    /// <summary>With <c>[Differentiable(SecondOrder = true)]</c>, the second-derivative program (forward mode over this one); else null.</summary>
+    public HessianProgram? Hessian { get; init; }
 }
 
 /// <summary>

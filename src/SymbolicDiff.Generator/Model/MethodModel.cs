@@ -84,6 +84,9 @@ internal sealed record MethodModel(
     /// <summary>Whether the method writes results into span parameters (a vector-valued method, which gets a Jacobian).</summary>
     public bool HasOutputs => Parameters.Any(p => p.IsOutput);
 
+    /// <summary>[Differentiable(SecondOrder = true)]: second derivatives are generated too (<see cref="GradientProgram.Hessian"/>).</summary>
+    public bool SecondOrder { get; init; }
+
     /// <summary>
     /// Added to the generated file's name when the type has another [Differentiable] method whose name
     /// differs only in case (F and f): file names are compared ignoring case.

@@ -123,10 +123,10 @@ internal static class DerivativeDeclarationReader
             return null;
         }
 
-        return Read(method, out error);
+        return Read(method, out error, readPartialsOfPartials: true);
     }
 
-    private static Function? Read(IMethodSymbol method, out string? error)
+    private static Function? Read(IMethodSymbol method, out string? error, bool readPartialsOfPartials)
     {
         error = null;
         var partials = new DeclaredPartial?[method.Parameters.Length];
@@ -175,10 +175,19 @@ internal static class DerivativeDeclarationReader
                 return null;
             }
 
-            var partial = ResolveDerivativeMethod(method, derivativeName, out error);
+            var partial = ResolveDerivativeMethod(method, derivativeName, out error, out var partialSymbol);
             if (partial is null)
             {
                 return null;
+            }
+
+            // The derivative method's own [Derivative] (SigmoidDerivative's), for second derivatives: one level, so
+            // that a method declared as its own derivative cannot make this recurse. Invalid ones are left out here
+            // (the analyzer reports them at their declaration) and second order then reports the missing partial.
+            if (readPartialsOfPartials && partialSymbol is not null && HasDeclaredDerivative(partialSymbol) &&
+                Read(partialSymbol, out _, readPartialsOfPartials: false) is { } callable)
+            {
+                partial = partial with { Callable = callable };
             }
 
             partials[index] = partial;
@@ -198,8 +207,9 @@ internal static class DerivativeDeclarationReader
     /// Finds the derivative method: in the same type, static, returning double, taking the function's
     /// parameters and optionally the function's value.
     /// </summary>
-    private static DeclaredPartial? ResolveDerivativeMethod(IMethodSymbol function, string derivativeName, out string? error)
+    private static DeclaredPartial? ResolveDerivativeMethod(IMethodSymbol function, string derivativeName, out string? error, out IMethodSymbol? symbol)
     {
+        symbol = null;
         var candidates = function.ContainingType.GetMembers(derivativeName).OfType<IMethodSymbol>().ToList();
         if (candidates.Count == 0)
         {
@@ -232,6 +242,7 @@ internal static class DerivativeDeclarationReader
             if (candidate.Parameters.Length == n)
             {
                 error = null;
+                symbol = candidate;
                 return new DeclaredPartial(QualifiedName(function.ContainingType) + "." + candidate.Name, TakesValue: false);
             }
 
@@ -239,6 +250,7 @@ internal static class DerivativeDeclarationReader
                 SymbolEqualityComparer.Default.Equals(candidate.Parameters[n].Type, function.ReturnType))
             {
                 error = null;
+                symbol = candidate;
                 return new DeclaredPartial(QualifiedName(function.ContainingType) + "." + candidate.Name, TakesValue: true);
             }
         }

@@ -131,6 +131,7 @@ internal static class MethodParser
             IsStatic = method.IsStatic,
             RealType = RealTypes.Keyword(RealTypes.Of(method)),
             ReturnsVoid = returnsVoid,
+            SecondOrder = IsSecondOrder(attribute),
         };
         return Result(model, diagnostics, bodyDeclaration, calls);
     }
@@ -429,6 +430,10 @@ internal static class MethodParser
 
     private static string HintNameTag(IMethodSymbol method, TypeMemberFacts siblings) =>
         siblings.HasCaseVariant(method.Name) ? "." + string.Concat(method.Name.Select(c => char.IsUpper(c) ? 'U' : 'l')) : string.Empty;
+
+    /// <summary>Whether the attribute says <c>SecondOrder = true</c>.</summary>
+    internal static bool IsSecondOrder(AttributeData? attribute) =>
+        attribute is not null && attribute.NamedArguments.Any(a => a.Key == "SecondOrder" && a.Value.Value is true);
 
     /// <summary>Whether <paramref name="method"/> carries [Differentiable] (in source or in metadata).</summary>
     internal static bool IsDifferentiable(IMethodSymbol method) =>

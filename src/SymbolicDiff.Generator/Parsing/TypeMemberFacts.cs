@@ -20,6 +20,7 @@ internal sealed class TypeMemberFacts
     private readonly Dictionary<string, HashSet<string>> _producersOfGeneratedName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _differentiableCountByName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _differentiableNamesIgnoringCase = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, bool> _secondOrder = new(StringComparer.Ordinal);
 
     private TypeMemberFacts(INamedTypeSymbol type)
     {
@@ -33,7 +34,9 @@ internal sealed class TypeMemberFacts
         {
             _differentiableCountByName[method.Name] = _differentiableCountByName.TryGetValue(method.Name, out int count) ? count + 1 : 1;
             Add(_differentiableNamesIgnoringCase, method.Name, method.Name);
-            foreach (string generated in GeneratedNames(method.Name))
+            bool secondOrder = MethodParser.IsSecondOrder(method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == MethodParser.DifferentiableAttributeName));
+            _secondOrder[method.Name] = secondOrder || (_secondOrder.TryGetValue(method.Name, out bool other) && other);
+            foreach (string generated in GeneratedNames(method.Name, secondOrder))
             {
                 Add(_producersOfGeneratedName, generated, method.Name);
             }
@@ -42,16 +45,32 @@ internal sealed class TypeMemberFacts
 
     public static TypeMemberFacts For(INamedTypeSymbol type) => Cache.GetValue(type, static t => new TypeMemberFacts(t));
 
-    /// <summary>The names the generator emits for a method <c>M</c>: <c>MGradient</c>, <c>MWithGradient</c>, <c>MWithDerivative</c>, <c>MDerivation</c>, and for a vector-valued method <c>MVectorJacobianProduct</c> and <c>MJacobian</c>.</summary>
-    public static IEnumerable<string> GeneratedNames(string methodName) => new[]
+    /// <summary>
+    /// The names the generator emits for a method <c>M</c>: <c>MGradient</c>, <c>MWithGradient</c>, <c>MWithDerivative</c>,
+    /// <c>MDerivation</c>, <c>MVectorJacobianProduct</c> and <c>MJacobian</c> (for a vector-valued method; reserved for
+    /// every method); with <paramref name="secondOrder"/> also <c>MHessian</c>, <c>MWithHessian</c> and
+    /// <c>MHessianVectorProduct</c>.
+    /// </summary>
+    public static IEnumerable<string> GeneratedNames(string methodName, bool secondOrder = false)
     {
-        Model.GeneratedNames.GradientStruct(methodName),
-        Model.GeneratedNames.GradientMethod(methodName),
-        Model.GeneratedNames.DerivativeMethod(methodName),
-        Model.GeneratedNames.DerivationMethod(methodName),
-        Model.GeneratedNames.VectorJacobianProductMethod(methodName),
-        Model.GeneratedNames.JacobianMethod(methodName),
-    };
+        var names = new List<string>
+        {
+            Model.GeneratedNames.GradientStruct(methodName),
+            Model.GeneratedNames.GradientMethod(methodName),
+            Model.GeneratedNames.DerivativeMethod(methodName),
+            Model.GeneratedNames.DerivationMethod(methodName),
+            Model.GeneratedNames.VectorJacobianProductMethod(methodName),
+            Model.GeneratedNames.JacobianMethod(methodName),
+        };
+        if (secondOrder)
+        {
+            names.Add(Model.GeneratedNames.HessianStruct(methodName));
+            names.Add(Model.GeneratedNames.HessianMethod(methodName));
+            names.Add(Model.GeneratedNames.HessianVectorProductMethod(methodName));
+        }
+
+        return names;
+    }
 
     /// <summary>How many [Differentiable] methods of the type have this name (more than one: overloads).</summary>
     public int DifferentiableCount(string name) => _differentiableCountByName.TryGetValue(name, out int count) ? count : 0;
@@ -61,7 +80,7 @@ internal sealed class TypeMemberFacts
     /// another [Differentiable] method (F's FWithGradient is FWith's struct), or null.
     /// </summary>
     public string? GeneratedNameTaken(string methodName) =>
-        GeneratedNames(methodName).FirstOrDefault(generated =>
+        GeneratedNames(methodName, _secondOrder.TryGetValue(methodName, out bool secondOrder) && secondOrder).FirstOrDefault(generated =>
             _declaredNames.Contains(generated) ||
             (_producersOfGeneratedName.TryGetValue(generated, out var producers) && producers.Any(p => p != methodName)));
 

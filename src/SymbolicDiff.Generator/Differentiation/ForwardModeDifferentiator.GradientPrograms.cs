@@ -1,0 +1,88 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using SymbolicDiff.Generator.Model;
+
+namespace SymbolicDiff.Generator.Differentiation;
+
+// Forward mode over a gradient program (second derivatives, forward-over-reverse): the statements only the reverse
+// transforms create, which the parser never does. Kept apart from the forward transform of users' methods so that
+// the two can evolve separately; the entry point is DifferentiateGradient.
+internal sealed partial class ForwardModeDifferentiator
+{
+    // A missing partial met while differentiating a call: the function and its parameter (null: it declares none at all).
+    private (string Function, string? Parameter)? _missingPartial;
+
+    /// <summary>The forward sweep of a gradient program, with the tangents of several of its values.</summary>
+    /// <param name="Program">The forward sweep, or null where a construct has no forward rule.</param>
+    /// <param name="Tangents">Per requested value, its tangent (a variable or 0), in the order asked.</param>
+    /// <param name="MissingFunction">Where Program is null because a called function declares no derivative: its name and parameter.</param>
+    public sealed record GradientTangents(DerivativeProgram? Program, IReadOnlyList<Expr> Tangents, (string Function, string? Parameter)? MissingFunction);
+
+    /// <summary>
+    /// Forward mode over <paramref name="gradient"/>, a gradient program presented as a method (its body as the
+    /// statements, the gradient's outputs declared in it): the tangents of all of <paramref name="results"/> (the value
+    /// and the partials), along the direction given by the differentiated parameters' <see cref="ParameterModel.Output"/>
+    /// names, and of the output spans as <paramref name="outputTangents"/> names them. Values the backward sweep restores from the saved stack get their tangents from the same stack (pushed
+    /// after the value, so popped before it).
+    /// </summary>
+    public static GradientTangents DifferentiateGradient(
+        MethodModel gradient,
+        IReadOnlyList<string> results,
+        IReadOnlyDictionary<string, string> outputTangents,
+        CancellationToken cancellationToken)
+    {
+        var transform = new ForwardModeDifferentiator(gradient, cancellationToken, results);
+
+        // The gradient's output spans (written, never read by the method) have the caller's spans as their tangents.
+        foreach (var pair in outputTangents)
+        {
+            transform._tangents[pair.Key] = pair.Value;
+        }
+
+        var program = transform.Run();
+        var tangents = results
+            .Select(result => program is not null && transform._active.Contains(result) && transform._tangents.TryGetValue(result, out var tangent)
+                ? (Expr)new Variable(tangent)
+                : Constant.Zero)
+            .ToList();
+        return new GradientTangents(program, tangents, program is null ? transform._missingPartial : null);
+    }
+
+    /// <summary>The statements of a gradient program that need a tangent of their own; false for the others, kept as they are.</summary>
+    private bool TransformGradientStatement(Statement statement, List<Statement> output)
+    {
+        switch (statement)
+        {
+            case SavePush push:
+                output.Add(push);
+                var tangent = Tangent(push.Value, isRoot: false);
+                if (IsSavedWithTangent(push.Value))
+                {
+                    output.Add(new SavePush(push.Stack, tangent) { Comment = Comment.Of("saved: its tangent, popped before the value") });
+                }
+
+                return true;
+
+            case ClearOutput clear when _tangents.TryGetValue(clear.Output, out var tangentOutput):
+                output.Add(clear);
+                output.Add(new ClearOutput(tangentOutput));
+                return true;
+
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Whether a saved value's tangent is saved beside it: a real whose tangent the sweep carries.</summary>
+    private bool IsSavedWithTangent(Expr value) =>
+        value is Variable variable && _active.Contains(variable.Name) && _tangents.ContainsKey(variable.Name);
+
+    /// <summary>
+    /// The tangent of a value the backward sweep restores (<c>p = saved.Pop()</c>): popped from the same stack, where
+    /// <see cref="TransformGradientStatement"/> pushed it after the value. The tangent statement goes before the value's.
+    /// </summary>
+    private Expr TangentOfSavedValue(SavedPop pop) => new SavedPop(pop.Stack);
+
+    private static Comment SavedTangentComment(Expr target) => Comment.Of("d", target, " as it was, restored with the value");
+}

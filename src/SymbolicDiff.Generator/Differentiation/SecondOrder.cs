@@ -1,0 +1,225 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using SymbolicDiff.Generator.Diagnostics;
+using SymbolicDiff.Generator.Model;
+
+namespace SymbolicDiff.Generator.Differentiation;
+
+/// <summary>
+/// Second derivatives by forward-over-reverse: the gradient program the reverse transforms produced is itself a
+/// program in the same IR, so the forward transform runs over it. The tangent of each partial of the gradient along a
+/// direction v is (H·v) for that parameter. Nothing here differentiates anything itself: this class only presents the
+/// gradient as a method to the forward transform (its outputs declared, <c>+=</c> written out, each derivative
+/// function the gradient calls given its own declared derivative) and reports what has none.
+/// </summary>
+internal static class SecondOrder
+{
+    public static (HessianProgram? Program, DiagnosticInfo? Diagnostic) Differentiate(
+        MethodModel method,
+        GradientProgram gradient,
+        LocationInfo? location,
+        CancellationToken cancellationToken)
+    {
+        var differentiated = method.Parameters.Where(p => p.IsDifferentiated).ToList();
+        if (method.IsSingle)
+        {
+            return (null, Unsupported(method, location, "a float method (second derivatives are generated for double methods)"));
+        }
+
+        if (differentiated.Any(p => p.IsVector) && differentiated.Any(p => !p.IsVector))
+        {
+            return (null, Unsupported(method, location, "a Hessian-vector product of a method differentiated with respect to both vectors and scalars (make the scalars a vector, or differentiate with respect to one kind)"));
+        }
+
+        // What the forward transform has no rule for in a gradient body: a [Differentiable] callee's gradient struct,
+        // a function over vectors' vector-Jacobian product. Reported by name rather than differentiated wrongly.
+        foreach (var statement in Flatten(gradient.Body))
+        {
+            if (statement is DeclareVar declaration && declaration.Value is Call or Conditional)
+            {
+                string callee = Calls(declaration.Value).Select(c => c.Function.DisplayName).FirstOrDefault() ?? declaration.Name;
+                string suffix = GeneratedNames.GradientMethod(string.Empty);
+                callee = callee.EndsWith(suffix, System.StringComparison.Ordinal) ? callee.Substring(0, callee.Length - suffix.Length) : callee;
+                return (null, Unsupported(method, location, $"a method that calls another [Differentiable] method ('{callee}'), whose gradient would have to be differentiated again"));
+            }
+
+            if (statement is CallStatement { Call: VectorCall vectorCall })
+            {
+                return (null, Unsupported(method, location, $"a method that calls a function over vectors ('{vectorCall.Function.DisplayName}'), whose vector-Jacobian product declares no derivative"));
+            }
+        }
+
+        var callables = DerivativeCallables(method.Statements);
+        var body = new List<Statement>();
+        var names = new HashSet<string>(method.Parameters.Select(p => p.Name).Concat(method.Parameters.Select(p => p.Output)));
+        names.UnionWith(StatementFacts.DeclaredNames(gradient.Body));
+        names.UnionWith(Flatten(gradient.Body).SelectMany(StatementFacts.Names));
+        var allocator = new NameAllocator(names);
+
+        // The gradient's outputs are locals here (a scalar method's loop gradient writes dW, which Emit declares) or,
+        // for vectors, the caller's spans; the product outputs are their tangents.
+        var outputTangents = new Dictionary<string, string>();
+        var vectorOutputs = new List<ParameterModel>();
+        if (gradient.WritesOutputs)
+        {
+            foreach (var parameter in differentiated)
+            {
+                if (parameter.IsVector)
+                {
+                    string product = allocator.Fresh(GeneratedNames.HessianVectorProductOutput(parameter.Name));
+                    outputTangents[parameter.Output] = product;
+                    vectorOutputs.Add(new ParameterModel(parameter.Output, $"global::System.Span<{method.RealType}>", IsDifferentiated: false) { ElementType = method.RealType, Output = product });
+                }
+                else
+                {
+                    body.Add(new DeclareReal(parameter.Output, Constant.Zero) { Unassigned = true });
+                }
+            }
+        }
+
+        body.AddRange(Rewrite(gradient.Body, callables));
+
+        // A partial the straight-line gradient left as an expression (not one adjoint) gets a name, to take its tangent.
+        var partials = new List<Expr>();
+        foreach (var parameter in differentiated)
+        {
+            var value = gradient.WritesOutputs ? new Variable(parameter.Output) : gradient.Gradient.First(e => e.ParameterName == parameter.Name).Value;
+            if (value is not (Variable or Constant))
+            {
+                string name = allocator.Fresh(GeneratedNames.Adjoint(method.Result, parameter.Name));
+                body.Add(new DeclareReal(name, value));
+                value = new Variable(name);
+            }
+
+            partials.Add(value);
+        }
+
+        var directions = differentiated.Select(p => allocator.Fresh(GeneratedNames.HessianDirection(p.Name))).ToList();
+        var parameters = method.Parameters
+            .Select(p => p.IsDifferentiated ? p with { Output = directions[differentiated.IndexOf(p)] } : p)
+            .Concat(vectorOutputs)
+            .ToList();
+        var asMethod = method with { Parameters = parameters.ToEquatableArray(), Statements = body.ToEquatableArray(), Result = gradient.Returned };
+
+        // The tangents wanted are the partials' (the value's own tangent, f's directional derivative, is not needed).
+        var results = partials.OfType<Variable>().Select(v => v.Name).Distinct().ToList();
+        var forward = ForwardModeDifferentiator.DifferentiateGradient(asMethod, results, outputTangents, cancellationToken);
+        if (forward.Program is null)
+        {
+            return forward.MissingFunction is { } missing
+                ? (null, Missing(method, location, missing.Function, missing.Parameter is null
+                    ? "derivative of its own ([Derivative] on it)"
+                    : $"derivative with respect to its parameter '{missing.Parameter}'"))
+                : (null, Unsupported(method, location, "a construct of its gradient that forward mode has no rule for"));
+        }
+
+        var tangents = partials.Select(partial => partial is Variable variable
+            ? outputTangents.TryGetValue(variable.Name, out var span) ? new Variable(span) : forward.Tangents[results.IndexOf(variable.Name)]
+            : Constant.Zero).ToList();
+        var used = new SortedSet<string>(StatementFacts.DeclaredNames(forward.Program.Body), System.StringComparer.Ordinal);
+        used.UnionWith(Flatten(forward.Program.Body).SelectMany(StatementFacts.Names));
+        return (new HessianProgram(forward.Program.Body, gradient.Returned, directions.ToEquatableArray(), partials.ToEquatableArray(), tangents.ToEquatableArray())
+        {
+            UsedNames = used.ToEquatableArray(),
+        }, null);
+    }
+
+    /// <summary>The gradient's statements as the forward transform reads them: <c>t += e</c> as <c>t = t + e</c>, derivative calls with their own derivatives.</summary>
+    private static List<Statement> Rewrite(IEnumerable<Statement> statements, IReadOnlyDictionary<string, Function> callables)
+    {
+        var output = new List<Statement>();
+        foreach (var statement in statements)
+        {
+            Expr Calls(Expr e) => WithCallables(e, callables);
+            output.Add(statement switch
+            {
+                UpdateReal update => new AssignReal(update.Target, Calls(Updated(update)), string.Empty) { Comment = update.Comment },
+                DeclareReal real => real with { Value = Calls(real.Value) },
+                AssignReal assign => assign with { Value = Calls(assign.Value) },
+                ForLoop loop => loop with { Body = Rewrite(loop.Body, callables).ToEquatableArray() },
+                IfStatement guarded => guarded with { Then = Rewrite(guarded.Then, callables).ToEquatableArray() },
+                _ => statement,
+            });
+        }
+
+        return output;
+    }
+
+    private static Expr Updated(UpdateReal update) => update.Operator switch
+    {
+        UpdateOperator.Add => new Binary(BinaryOperator.Add, update.Target, update.Value),
+        UpdateOperator.Subtract => new Binary(BinaryOperator.Subtract, update.Target, update.Value),
+        UpdateOperator.Multiply => new Binary(BinaryOperator.Multiply, update.Target, update.Value),
+        _ => update.Value,
+    };
+
+    /// <summary>A call of a derivative method (<c>SigmoidDerivative</c>) with the partials its own [Derivative] declares.</summary>
+    private static Expr WithCallables(Expr expression, IReadOnlyDictionary<string, Function> callables)
+    {
+        var children = ExpressionFacts.Children(expression);
+        var rebuilt = children.Count == 0 ? expression : ExpressionFacts.WithChildren(expression, children.Select(child => WithCallables(child, callables)).ToArray());
+        return rebuilt is Call { Function: { Builtin: BuiltinFunction.None, DeclaredPartials.Count: 0, IsDifferentiableCallee: false } plain } call &&
+            callables.TryGetValue(plain.QualifiedName, out var callable)
+            ? call with { Function = callable }
+            : rebuilt;
+    }
+
+    /// <summary>The derivative methods the method's calls declare, by name, each with its own declared partials where it has them.</summary>
+    private static Dictionary<string, Function> DerivativeCallables(IEnumerable<Statement> statements)
+    {
+        var callables = new Dictionary<string, Function>();
+        foreach (var statement in Flatten(statements))
+        {
+            foreach (var call in StatementFacts.Expressions(statement).SelectMany(Calls))
+            {
+                foreach (var partial in call.Function.DeclaredPartials)
+                {
+                    if (partial?.Callable is { } callable)
+                    {
+                        callables[partial.QualifiedMethodName] = callable;
+                    }
+                }
+            }
+        }
+
+        return callables;
+    }
+
+    private static IEnumerable<Call> Calls(Expr expression)
+    {
+        if (expression is Call call)
+        {
+            yield return call;
+        }
+
+        foreach (var nested in ExpressionFacts.Children(expression).SelectMany(Calls))
+        {
+            yield return nested;
+        }
+    }
+
+    private static IEnumerable<Statement> Flatten(IEnumerable<Statement> statements)
+    {
+        foreach (var statement in statements)
+        {
+            yield return statement;
+            var nested = statement switch
+            {
+                ForLoop loop => Flatten(loop.Body),
+                IfStatement guarded => Flatten(guarded.Then),
+                _ => Enumerable.Empty<Statement>(),
+            };
+            foreach (var inner in nested)
+            {
+                yield return inner;
+            }
+        }
+    }
+
+    private static DiagnosticInfo Missing(MethodModel method, LocationInfo? location, string function, string what) =>
+        DiagnosticInfo.Create(DiagnosticDescriptors.MissingSecondDerivative, location, method.MethodName, function, what);
+
+    private static DiagnosticInfo Unsupported(MethodModel method, LocationInfo? location, string what) =>
+        DiagnosticInfo.Create(DiagnosticDescriptors.SecondOrderUnsupported, location, method.MethodName, what);
+}

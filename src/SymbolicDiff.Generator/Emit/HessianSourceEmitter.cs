@@ -1,0 +1,332 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using SymbolicDiff.Generator.Model;
+
+namespace SymbolicDiff.Generator.Emit;
+
+/// <summary>
+/// Writes the second-derivative methods of <c>[Differentiable(SecondOrder = true)]</c> into the file
+/// <see cref="GradientSourceEmitter"/> writes, from a <see cref="HessianProgram"/> (forward mode over the gradient).
+/// For scalar parameters: the <c>MHessian</c> struct, <c>MWithHessian</c> returning it, and the allocation-free
+/// <c>MWithHessian</c> writing the gradient and the n×n Hessian (row-major) into spans. The body runs once per unit
+/// direction, in one loop, and the Hessian is symmetrised at the end. For vectors: <c>MHessianVectorProduct</c>, one
+/// forward sweep over the gradient along the caller's direction.
+/// </summary>
+internal static class HessianSourceEmitter
+{
+    public static void Write(IndentedWriter writer, GradientProgram program, HessianProgram hessian, string generatedCodeAttribute, string cref)
+    {
+        if (program.Method.Parameters.Any(p => p.IsDifferentiated && p.IsVector))
+        {
+            WriteHessianVectorProduct(writer, program, hessian, generatedCodeAttribute, cref);
+            writer.Line();
+            WriteDenseFromProducts(writer, program, hessian, generatedCodeAttribute, cref);
+        }
+        else
+        {
+            WriteStruct(writer, program, generatedCodeAttribute, cref);
+            writer.Line();
+            WriteSpanMethod(writer, program, hessian, generatedCodeAttribute, cref);
+            writer.Line();
+            WriteStructMethod(writer, program, generatedCodeAttribute, cref);
+        }
+    }
+
+    private static void WriteStruct(IndentedWriter writer, GradientProgram program, string generatedCodeAttribute, string cref)
+    {
+        var method = program.Method;
+        var differentiated = Differentiated(method);
+        string real = method.RealType;
+        string list = string.Join(", ", differentiated.Select(p => "<c>" + p.Name + "</c>"));
+        writer.Line($"/// <summary>The value of <see cref=\"{cref}\"/>, its gradient and its Hessian with respect to {list}.</summary>");
+        writer.Line($"/// <param name=\"Value\">The value of <c>{method.MethodName}</c>.</param>");
+        foreach (var parameter in differentiated)
+        {
+            writer.Line($"/// <param name=\"{GeneratedNames.Property(parameter.Name)}\">∂{method.MethodName}/∂{parameter.Name}.</param>");
+        }
+
+        writer.Line($"/// <param name=\"Hessian\">The symmetric matrix of second derivatives: element [i, j] is ∂²{method.MethodName}/∂pᵢ∂pⱼ, the parameters p being ({string.Join(", ", differentiated.Select(p => p.Name))}) in this order.</param>");
+        writer.Line(generatedCodeAttribute);
+        var properties = new[] { real + " Value" }
+            .Concat(differentiated.Select(p => real + " " + ExpressionWriter.Identifier(GeneratedNames.Property(p.Name))))
+            .Concat(new[] { real + "[,] Hessian" });
+        writer.Line($"public readonly record struct {GeneratedNames.HessianStruct(method.MethodName)}({string.Join(", ", properties)});");
+    }
+
+    private static void WriteSpanMethod(IndentedWriter writer, GradientProgram program, HessianProgram hessian, string generatedCodeAttribute, string cref)
+    {
+        var method = program.Method;
+        var differentiated = Differentiated(method);
+        string real = method.RealType;
+        int n = differentiated.Count;
+        var names = Names(method, hessian);
+        string gradient = names.Fresh("gradient"), matrix = names.Fresh("hessian"), value = names.Fresh("value");
+        string direction = names.Fresh("k"), row = names.Fresh("i"), column = names.Fresh("j"), mean = names.Fresh("mean");
+        string list = string.Join(", ", differentiated.Select(p => "<c>" + p.Name + "</c>"));
+
+        writer.Line($"/// <summary>Computes <see cref=\"{cref}\"/>, its gradient and its Hessian with respect to {list}, into spans: {N(n)} forward sweeps over the gradient (forward-over-reverse), one per parameter, with no allocation.</summary>");
+        WriteParameterDocs(writer, method);
+        writer.Line($"/// <param name=\"{gradient}\">Receives the gradient, one partial derivative per differentiated parameter in declaration order; its length must be {N(n)}.</param>");
+        writer.Line($"/// <param name=\"{matrix}\">Receives the Hessian, row-major: element i·{N(n)} + j is ∂²{method.MethodName}/∂pᵢ∂pⱼ; its length must be {N(n * n)}. Exactly symmetric (the mean of the two computed halves).</param>");
+        writer.Line($"/// <returns>The value of <c>{method.MethodName}</c>.</returns>");
+        writer.Line($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"{gradient}\"/> or <paramref name=\"{matrix}\"/> has the wrong length.</exception>");
+        writer.Line(generatedCodeAttribute);
+        var parameters = method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name))
+            .Concat(new[] { $"global::System.Span<{real}> {gradient}", $"global::System.Span<{real}> {matrix}" });
+        using (writer.Block($"{Modifiers(method)} {real} {GeneratedNames.HessianMethod(method.MethodName)}({string.Join(", ", parameters)})"))
+        {
+            writer.Line($"if ({gradient}.Length != {N(n)}) throw new global::System.ArgumentException(\"{gradient} must have length {N(n)} (one partial per differentiated parameter), not \" + {gradient}.Length + \".\", \"{gradient}\");");
+            writer.Line($"if ({matrix}.Length != {N(n * n)}) throw new global::System.ArgumentException(\"{matrix} must have length {N(n * n)} ({N(n)}×{N(n)}, row-major), not \" + {matrix}.Length + \".\", \"{matrix}\");");
+            writer.Line();
+            writer.Line($"{real} {value} = 0;");
+            writer.Line($"// Column {direction} of the Hessian is the derivative of the gradient along the unit direction e_{direction}: forward mode over the gradient, once per parameter.");
+            using (writer.Block($"for (int {direction} = 0; {direction} < {N(n)}; {direction}++)"))
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    writer.Line($"{real} {hessian.Directions[i]} = {direction} == {N(i)} ? 1 : 0; // the direction's part for {differentiated[i].Name}");
+                }
+
+                new StatementWriter(writer, real).Write(WithoutTrailingBlankLines(hessian.Body));
+                writer.Line();
+                writer.Line($"{value} = {ExpressionWriter.Identifier(hessian.Returned)};");
+                for (int i = 0; i < n; i++)
+                {
+                    string name = differentiated[i].Name;
+                    writer.Line($"{gradient}[{N(i)}] = {ExpressionWriter.WriteValue(hessian.Partials[i], method.IsSingle)}; // ∂{method.Result}/∂{name}");
+                    writer.Line($"{matrix}[{N(i * n)} + {direction}] = {ExpressionWriter.WriteValue(hessian.PartialTangents[i], method.IsSingle)}; // ∂²{method.Result}/∂{name}∂p_{direction}: the tangent of ∂{method.Result}/∂{name}");
+                }
+            }
+
+            if (n > 1)
+            {
+                writer.Line();
+                writer.Line("// ∂²f/∂pᵢ∂pⱼ = ∂²f/∂pⱼ∂pᵢ: the two sweeps agree up to rounding; their mean makes the matrix exactly symmetric.");
+                using (writer.Block($"for (int {row} = 1; {row} < {N(n)}; {row}++)"))
+                {
+                    using (writer.Block($"for (int {column} = 0; {column} < {row}; {column}++)"))
+                    {
+                        writer.Line($"{real} {mean} = 0.5 * ({matrix}[{row} * {N(n)} + {column}] + {matrix}[{column} * {N(n)} + {row}]);");
+                        writer.Line($"{matrix}[{row} * {N(n)} + {column}] = {mean};");
+                        writer.Line($"{matrix}[{column} * {N(n)} + {row}] = {mean};");
+                    }
+                }
+            }
+
+            writer.Line();
+            writer.Line($"return {value};");
+        }
+    }
+
+    private static void WriteStructMethod(IndentedWriter writer, GradientProgram program, string generatedCodeAttribute, string cref)
+    {
+        var method = program.Method;
+        var differentiated = Differentiated(method);
+        string real = method.RealType;
+        int n = differentiated.Count;
+        var names = new NameAllocator(method.Parameters.Select(p => p.Name));
+        string gradient = names.Fresh("gradient"), flat = names.Fresh("hessian"), matrix = names.Fresh("matrix"), value = names.Fresh("value");
+        string row = names.Fresh("i"), column = names.Fresh("j");
+        string list = string.Join(", ", differentiated.Select(p => "<c>" + p.Name + "</c>"));
+        writer.Line($"/// <summary>Computes <see cref=\"{cref}\"/>, its gradient and its Hessian with respect to {list}, returned as a struct (which allocates the {N(n)}×{N(n)} matrix; the overload into spans does not).</summary>");
+        WriteParameterDocs(writer, method);
+        writer.Line($"/// <returns>The value of <c>{method.MethodName}</c>, one partial derivative per differentiated parameter, and the Hessian.</returns>");
+        writer.Line(generatedCodeAttribute);
+        string signature = string.Join(", ", method.Parameters.Select(p =>
+            p.TypeName + " " + ExpressionWriter.Identifier(p.Name) + (p.DefaultValue is null ? string.Empty : " = " + p.DefaultValue)));
+        using (writer.Block($"{Modifiers(method)} {GeneratedNames.HessianStruct(method.MethodName)} {GeneratedNames.HessianMethod(method.MethodName)}({signature})"))
+        {
+            writer.Line($"global::System.Span<{real}> {gradient} = stackalloc {real}[{N(n)}];");
+            writer.Line($"global::System.Span<{real}> {flat} = stackalloc {real}[{N(n * n)}];");
+            var arguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name)).Concat(new[] { gradient, flat });
+            writer.Line($"{real} {value} = {GeneratedNames.HessianMethod(method.MethodName)}({string.Join(", ", arguments)});");
+            writer.Line($"var {matrix} = new {real}[{N(n)}, {N(n)}];");
+            using (writer.Block($"for (int {row} = 0; {row} < {N(n)}; {row}++)"))
+            {
+                using (writer.Block($"for (int {column} = 0; {column} < {N(n)}; {column}++)"))
+                {
+                    writer.Line($"{matrix}[{row}, {column}] = {flat}[{row} * {N(n)} + {column}];");
+                }
+            }
+
+            var values = new[] { value }.Concat(Enumerable.Range(0, n).Select(i => $"{gradient}[{N(i)}]")).Concat(new[] { matrix });
+            writer.Line($"return new {GeneratedNames.HessianStruct(method.MethodName)}({string.Join(", ", values)});");
+        }
+    }
+
+    private static void WriteHessianVectorProduct(IndentedWriter writer, GradientProgram program, HessianProgram hessian, string generatedCodeAttribute, string cref)
+    {
+        var method = program.Method;
+        var differentiated = Differentiated(method);
+        string real = method.RealType;
+        string list = string.Join(", ", differentiated.Select(p => "<c>" + p.Name + "</c>"));
+        writer.Line($"/// <summary>Computes <see cref=\"{cref}\"/>, its gradient with respect to {list}, and the Hessian times a direction (a Hessian-vector product), in one forward sweep over the gradient (forward-over-reverse) with no allocation beyond the gradient's own.</summary>");
+        WriteParameterDocs(writer, method);
+        for (int i = 0; i < differentiated.Count; i++)
+        {
+            writer.Line($"/// <param name=\"{hessian.Directions[i]}\">The direction's part for <paramref name=\"{differentiated[i].Name}\"/>; must have its length.</param>");
+        }
+
+        for (int i = 0; i < differentiated.Count; i++)
+        {
+            writer.Line($"/// <param name=\"{differentiated[i].Output}\">Receives ∂{method.MethodName}/∂{differentiated[i].Name} (overwritten); must have the length of <paramref name=\"{differentiated[i].Name}\"/> and overlap no input.</param>");
+        }
+
+        for (int i = 0; i < differentiated.Count; i++)
+        {
+            writer.Line($"/// <param name=\"{((Variable)hessian.PartialTangents[i]).Name}\">Receives the part of H·v for <paramref name=\"{differentiated[i].Name}\"/> (overwritten); must have its length and overlap no input or other output.</param>");
+        }
+
+        writer.Line($"/// <returns>The value of <c>{method.MethodName}</c>.</returns>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">A direction or an output has the wrong length, or an output overlaps an input or another output.</exception>");
+        writer.Line(generatedCodeAttribute);
+        var parameters = method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name))
+            .Concat(hessian.Directions.Select(d => $"global::System.ReadOnlySpan<{real}> {d}"))
+            .Concat(differentiated.Select(p => $"global::System.Span<{real}> {p.Output}"))
+            .Concat(hessian.PartialTangents.Select(t => $"global::System.Span<{real}> {((Variable)t).Name}"));
+        using (writer.Block($"{Modifiers(method)} {real} {GeneratedNames.HessianVectorProductMethod(method.MethodName)}({string.Join(", ", parameters)})"))
+        {
+            var checks = new List<Statement>();
+            var inputs = method.Parameters.Where(p => p.IsVector).Select(p => p.Name).Concat(hessian.Directions).ToEquatableArray();
+            for (int i = 0; i < differentiated.Count; i++)
+            {
+                string product = ((Variable)hessian.PartialTangents[i]).Name;
+                checks.Add(new CheckOutputLength(product, differentiated[i].Name));
+                checks.Add(new CheckNoOverlap(product, inputs, OthersAreOutputs: false));
+                checks.Add(new CheckNoOverlap(product, differentiated.Select(p => p.Output).ToEquatableArray(), OthersAreOutputs: true));
+            }
+
+            // The gradient is written while the direction is still read: they must not share memory either.
+            foreach (var parameter in differentiated)
+            {
+                checks.Add(new CheckNoOverlap(parameter.Output, hessian.Directions, OthersAreOutputs: false));
+            }
+
+            var statements = new StatementWriter(writer, real);
+            statements.Write(checks);
+            statements.Write(hessian.Body);
+            writer.Line($"return {ExpressionWriter.Identifier(hessian.Returned)};");
+        }
+    }
+
+    /// <summary>
+    /// The dense Hessian of a method over spans, for small n: n Hessian-vector products, one per unit direction, each
+    /// giving one column; scratch directions, gradients and products on the stack up to a bound, pooled above.
+    /// </summary>
+    private static void WriteDenseFromProducts(IndentedWriter writer, GradientProgram program, HessianProgram hessian, string generatedCodeAttribute, string cref)
+    {
+        const int StackBound = 128;
+        var method = program.Method;
+        var differentiated = Differentiated(method);
+        string real = method.RealType;
+        var names = new NameAllocator(method.Parameters.Select(p => p.Name));
+        string matrix = names.Fresh("hessian"), size = names.Fresh("n"), value = names.Fresh("value");
+        string column = names.Fresh("k"), row = names.Fresh("i"), other = names.Fresh("j"), mean = names.Fresh("mean");
+        var directions = differentiated.Select(p => names.Fresh(GeneratedNames.HessianDirection(p.Name))).ToList();
+        var gradients = differentiated.Select(p => names.Fresh(p.Output)).ToList();
+        var products = differentiated.Select(p => names.Fresh(GeneratedNames.HessianVectorProductOutput(p.Name))).ToList();
+        string list = string.Join(", ", differentiated.Select(p => "<c>" + p.Name + "</c>"));
+
+        writer.Line($"/// <summary>Computes <see cref=\"{cref}\"/> and writes its dense Hessian with respect to {list}: n Hessian-vector products, one per column, so for small n (it costs n times the Hessian-vector product, and n² storage).</summary>");
+        WriteParameterDocs(writer, method);
+        writer.Line($"/// <param name=\"{matrix}\">Receives the Hessian, row-major, n×n with n the total length of {list} (their elements in declaration order): element i·n + j is ∂²{method.MethodName}/∂pᵢ∂pⱼ. Exactly symmetric (the mean of the two computed halves).</param>");
+        writer.Line($"/// <returns>The value of <c>{method.MethodName}</c>.</returns>");
+        writer.Line($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"{matrix}\"/> does not have n² elements.</exception>");
+        writer.Line(generatedCodeAttribute);
+        var parameters = method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name)).Concat(new[] { $"global::System.Span<{real}> {matrix}" });
+        using (writer.Block($"{Modifiers(method)} {real} {GeneratedNames.HessianStruct(method.MethodName)}({string.Join(", ", parameters)})"))
+        {
+            writer.Line($"int {size} = {string.Join(" + ", differentiated.Select(p => ExpressionWriter.Identifier(p.Name) + ".Length"))};");
+            writer.Line($"if ({matrix}.Length != {size} * {size}) throw new global::System.ArgumentException(\"{matrix} must have n² = \" + ({size} * {size}) + \" elements (n×n, row-major), not \" + {matrix}.Length + \".\", \"{matrix}\");");
+            var arguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name)).ToList();
+            writer.Line($"{real} {value} = {method.MethodName}({string.Join(", ", arguments)});");
+            var scratch = new List<Statement>();
+            for (int i = 0; i < differentiated.Count; i++)
+            {
+                foreach (string buffer in new[] { directions[i], gradients[i], products[i] })
+                {
+                    scratch.Add(new DeclareAdjointBuffer(buffer, names.Fresh(GeneratedNames.AdjointStorage(buffer)), differentiated[i].Name, StackBound));
+                }
+            }
+
+            var statements = new StatementWriter(writer, real);
+            statements.Write(scratch);
+            var call = arguments.Concat(directions).Concat(gradients).Concat(products);
+            string offset = "0";
+            for (int p = 0; p < differentiated.Count; p++)
+            {
+                string name = ExpressionWriter.Identifier(differentiated[p].Name);
+                writer.Line($"// Column {offset} + {column} is H·e: the Hessian-vector product along the unit direction of {differentiated[p].Name}[{column}].");
+                using (writer.Block($"for (int {column} = 0; {column} < {name}.Length; {column}++)"))
+                {
+                    writer.Line($"{directions[p]}[{column}] = 1;");
+                    writer.Line($"{GeneratedNames.HessianVectorProductMethod(method.MethodName)}({string.Join(", ", call)});");
+                    writer.Line($"{directions[p]}[{column}] = 0;");
+                    string rowOffset = "0";
+                    for (int q = 0; q < differentiated.Count; q++)
+                    {
+                        string rows = ExpressionWriter.Identifier(differentiated[q].Name);
+                        using (writer.Block($"for (int {row} = 0; {row} < {rows}.Length; {row}++)"))
+                        {
+                            writer.Line($"{matrix}[({rowOffset} + {row}) * {size} + {offset} + {column}] = {products[q]}[{row}];");
+                        }
+
+                        rowOffset = rowOffset == "0" ? rows + ".Length" : rowOffset + " + " + rows + ".Length";
+                    }
+                }
+
+                offset = offset == "0" ? name + ".Length" : offset + " + " + name + ".Length";
+            }
+
+            writer.Line("// ∂²f/∂pᵢ∂pⱼ = ∂²f/∂pⱼ∂pᵢ: the two products agree up to rounding; their mean makes the matrix exactly symmetric.");
+            using (writer.Block($"for (int {row} = 1; {row} < {size}; {row}++)"))
+            {
+                using (writer.Block($"for (int {other} = 0; {other} < {row}; {other}++)"))
+                {
+                    writer.Line($"{real} {mean} = 0.5 * ({matrix}[{row} * {size} + {other}] + {matrix}[{other} * {size} + {row}]);");
+                    writer.Line($"{matrix}[{row} * {size} + {other}] = {mean};");
+                    writer.Line($"{matrix}[{other} * {size} + {row}] = {mean};");
+                }
+            }
+
+            statements.Write(scratch.OfType<DeclareAdjointBuffer>().Select(buffer => (Statement)new Release(buffer.Storage, IsAdjointBuffer: true)).ToList());
+            writer.Line($"return {value};");
+        }
+    }
+
+    private static void WriteParameterDocs(IndentedWriter writer, MethodModel method)
+    {
+        foreach (var parameter in method.Parameters)
+        {
+            string role = parameter.IsDifferentiated ? "differentiated with respect to" : "held constant";
+            writer.Line($"/// <param name=\"{parameter.Name}\">As in <c>{method.MethodName}</c>; {role}.</param>");
+        }
+    }
+
+    /// <summary>The names the body and the parameters use, so that the method's own locals take others.</summary>
+    private static NameAllocator Names(MethodModel method, HessianProgram hessian)
+    {
+        var used = new HashSet<string>(method.Parameters.Select(p => p.Name));
+        used.UnionWith(hessian.Directions);
+        used.UnionWith(hessian.UsedNames);
+        return new NameAllocator(used);
+    }
+
+    private static List<Statement> WithoutTrailingBlankLines(EquatableArray<Statement> body)
+    {
+        var statements = body.ToList();
+        while (statements.Count > 0 && statements[statements.Count - 1] is CommentLine { Comment: null })
+        {
+            statements.RemoveAt(statements.Count - 1);
+        }
+
+        return statements;
+    }
+
+    private static List<ParameterModel> Differentiated(MethodModel method) => method.Parameters.Where(p => p.IsDifferentiated).ToList();
+
+    private static string Modifiers(MethodModel method) => method.IsStatic ? "public static" : "public";
+
+    private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

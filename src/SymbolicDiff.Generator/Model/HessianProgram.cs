@@ -1,0 +1,24 @@
+namespace SymbolicDiff.Generator.Model;
+
+/// <summary>
+/// Second derivatives of a method, as IR: forward mode run over the method's gradient program (forward-over-reverse).
+/// <see cref="Body"/> is the gradient's own computation with each value's tangent beside it, the tangent taken along
+/// the direction held in <see cref="Directions"/>; the tangent of each partial of the gradient is then one entry of
+/// H·v. Emit runs the body once per unit direction for a dense Hessian (scalar parameters), or once along the
+/// caller's direction for a Hessian-vector product (vectors).
+/// </summary>
+/// <param name="Body">The forward sweep over the gradient: value, gradient and their tangents.</param>
+/// <param name="Returned">The local holding the method's value at the end of the body.</param>
+/// <param name="Directions">Per differentiated parameter, in declaration order, the name of its part of the direction (<c>vW</c>).</param>
+/// <param name="Partials">Per differentiated parameter, its partial derivative after the body (a local, or 0); for a vector, its gradient output span.</param>
+/// <param name="PartialTangents">Per differentiated parameter, the tangent of its partial along the direction: (H·v) for it; for a vector, the span receiving it.</param>
+internal sealed record HessianProgram(
+    EquatableArray<Statement> Body,
+    string Returned,
+    EquatableArray<string> Directions,
+    EquatableArray<Expr> Partials,
+    EquatableArray<Expr> PartialTangents)
+{
+    /// <summary>Every name the body declares or reads, so that the locals Emit adds around it (<c>k</c>, <c>hessian</c>) take others.</summary>
+    public EquatableArray<string> UsedNames { get; init; } = EquatableArray<string>.Empty;
+}

@@ -1,0 +1,81 @@
+using System;
+
+namespace SymbolicDiff;
+
+// The derivatives of the activations' derivative methods, declared on them with [Derivative], so that second
+// derivatives (forward mode over a generated gradient, which calls SigmoidDerivative and the like) can differentiate
+// through them. Each is the partial of the derivative method as it is written, a function of its own parameters held
+// independent (SigmoidDerivative(z, s) of z with s fixed, and of s with z fixed): along s = σ(z) their sum is the
+// second derivative, whichever branch the method takes.
+public static partial class Activations
+{
+    /// <summary>∂/∂z of <see cref="SigmoidDerivative(double, double)"/> with <paramref name="sigmoid"/> held fixed: −s·σ(−z)·(1 − σ(−z)) for z &gt; 0, else 0.</summary>
+    /// <param name="z">The input of the sigmoid.</param>
+    /// <param name="sigmoid">The value σ(z).</param>
+    /// <returns>The partial derivative.</returns>
+    public static double SigmoidDerivativeZPartial(double z, double sigmoid)
+    {
+        if (!(z > 0))
+        {
+            return 0.0;
+        }
+
+        double complement = Sigmoid(-z);
+        return -sigmoid * complement * (1.0 - complement);
+    }
+
+    /// <summary>∂/∂σ of <see cref="SigmoidDerivative(double, double)"/> with <paramref name="z"/> held fixed: σ(−z) for z &gt; 0, else 1 − 2σ.</summary>
+    /// <param name="z">The input of the sigmoid.</param>
+    /// <param name="sigmoid">The value σ(z).</param>
+    /// <returns>The partial derivative.</returns>
+    public static double SigmoidDerivativeSigmoidPartial(double z, double sigmoid) =>
+        z > 0 ? Sigmoid(-z) : 1.0 - 2.0 * sigmoid;
+
+    /// <summary>
+    /// ∂/∂x of <see cref="TanhDerivative(double, double)"/> with <paramref name="tanh"/> held fixed: 0 where it is
+    /// 1 − tanh² (|x| ≤ 1), else the derivative of 4e/(1 + e)² with e = e^(−2|x|), −8·sign(x)·e(1 − e)/(1 + e)³.
+    /// </summary>
+    /// <param name="x">The input of tanh.</param>
+    /// <param name="tanh">The value tanh(x).</param>
+    /// <returns>The partial derivative.</returns>
+    public static double TanhDerivativeXPartial(double x, double tanh)
+    {
+        if (!(Math.Abs(x) > 1.0))
+        {
+            return 0.0;
+        }
+
+        double e = Math.Exp(-2.0 * Math.Abs(x));
+        double onePlus = 1.0 + e;
+        return -8.0 * Math.Sign(x) * e * (1.0 - e) / (onePlus * onePlus * onePlus);
+    }
+
+    /// <summary>∂/∂tanh of <see cref="TanhDerivative(double, double)"/> with <paramref name="x"/> held fixed: −2·tanh for |x| ≤ 1, else 0.</summary>
+    /// <param name="x">The input of tanh.</param>
+    /// <param name="tanh">The value tanh(x).</param>
+    /// <returns>The partial derivative.</returns>
+    public static double TanhDerivativeTanhPartial(double x, double tanh) =>
+        !(Math.Abs(x) > 1.0) ? -2.0 * tanh : 0.0;
+
+    /// <summary>The derivative of <see cref="ReluDerivative(double)"/>: 0 (it is piecewise constant); NaN for NaN.</summary>
+    /// <param name="x">The input.</param>
+    /// <returns>0, or NaN.</returns>
+    public static double ReluSecondDerivative(double x) => double.IsNaN(x) ? x : 0.0;
+
+    /// <summary>∂/∂x of <see cref="LeakyReluDerivative(double, double)"/>: 0 (it is piecewise constant in x); NaN for NaN.</summary>
+    /// <param name="x">The input.</param>
+    /// <param name="negativeSlope">The slope for x ≤ 0.</param>
+    /// <returns>0, or NaN.</returns>
+    public static double LeakyReluDerivativeXPartial(double x, double negativeSlope) => double.IsNaN(x) ? x : 0.0;
+
+    /// <summary>∂/∂negativeSlope of <see cref="LeakyReluDerivative(double, double)"/>: 1 for x ≤ 0, 0 for x &gt; 0; NaN for NaN.</summary>
+    /// <param name="x">The input.</param>
+    /// <param name="negativeSlope">The slope for x ≤ 0.</param>
+    /// <returns>The partial derivative.</returns>
+    public static double LeakyReluDerivativeSlopePartial(double x, double negativeSlope) => x > 0 ? 0.0 : double.IsNaN(x) ? x : 1.0;
+
+    /// <summary>The derivative of <see cref="SoftplusDerivative(double)"/> (= σ(x)): σ′(x) = σ(x)(1 − σ(x)).</summary>
+    /// <param name="x">The input.</param>
+    /// <returns>The second derivative of softplus.</returns>
+    public static double SoftplusSecondDerivative(double x) => SigmoidDerivative(x, Sigmoid(x));
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+
+namespace SymbolicDiff.Tests.Generator.SecondOrder;
+
+/// <summary>Where a second derivative cannot be generated, an error at <c>SecondOrder = true</c> names why, and the gradient is still generated.</summary>
+public class SecondOrderDiagnosticTests
+{
+    private static Diagnostic Single(GeneratorRun run, string id)
+    {
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        // A location from the cached model is a file path and span; the test's one source is the first tree.
+        string source = run.Input.SyntaxTrees.First().ToString();
+        Assert.Equal("SecondOrder = true", source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        return diagnostic;
+    }
+
+    [Fact]
+    public void A_derivative_method_without_its_own_derivative_is_SD0030_naming_it()
+    {
+        var run = GeneratorHarness.Run("""
+            using SymbolicDiff;
+
+            public static partial class Model
+            {
+                [Derivative(nameof(CubeDerivative))]
+                public static double Cube(double x) => x * x * x;
+
+                public static double CubeDerivative(double x) => 3 * x * x;
+
+                [Differentiable(SecondOrder = true)]
+                public static double Energy(double x, double y) => Cube(x) * y;
+            }
+            """);
+        string message = Single(run, "SD0030").GetMessage(CultureInfo.InvariantCulture);
+        Assert.Contains("'CubeDerivative'", message);
+        Assert.Contains("derivative of its own ([Derivative] on it)", message);
+        // The gradient itself is still there.
+        Assert.Contains("EnergyWithGradient", run.Source("Model.Energy.g.cs"));
+        Assert.DoesNotContain("EnergyWithHessian", run.Source("Model.Energy.g.cs"));
+    }
+
+    [Fact]
+    public void A_function_over_vectors_is_SD0031_naming_it()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Model
+            {
+                [Differentiable(nameof(logits), SecondOrder = true)]
+                public static double Loss(ReadOnlySpan<double> logits, int label) => Losses.SoftmaxCrossEntropy(logits, label);
+            }
+            """);
+        string message = Single(run, "SD0031").GetMessage(CultureInfo.InvariantCulture);
+        Assert.Contains("'SoftmaxCrossEntropy'", message);
+    }
+
+    [Fact]
+    public void A_call_of_another_differentiable_method_is_SD0031_naming_it()
+    {
+        var run = GeneratorHarness.Run("""
+            using SymbolicDiff;
+
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double Square(double u) => u * u;
+
+                [Differentiable(SecondOrder = true)]
+                public static double Outer(double x) => Square(x) * x;
+            }
+            """);
+        string message = Single(run, "SD0031").GetMessage(CultureInfo.InvariantCulture);
+        Assert.Contains("another [Differentiable] method ('Square')", message);
+        Assert.Contains("OuterWithGradient", run.Source("Model.Outer.g.cs"));
+    }
+
+    [Fact]
+    public void Vectors_and_scalars_together_and_float_methods_are_SD0031()
+    {
+        var mixed = GeneratorHarness.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Model
+            {
+                [Differentiable(SecondOrder = true)]
+                public static double Fit(ReadOnlySpan<double> w, double b)
+                {
+                    double s = b;
+                    for (int i = 0; i < w.Length; i++)
+                    {
+                        s += w[i] * w[i];
+                    }
+
+                    return s * b;
+                }
+            }
+            """);
+        Assert.Contains("both vectors and scalars", Single(mixed, "SD0031").GetMessage(CultureInfo.InvariantCulture));
+
+        var single = GeneratorHarness.Run("""
+            using SymbolicDiff;
+
+            public static partial class Model
+            {
+                [Differentiable(SecondOrder = true)]
+                public static float Square(float x) => x * x;
+            }
+            """);
+        Assert.Contains("float", Single(single, "SD0031").GetMessage(CultureInfo.InvariantCulture));
+    }
+}
