@@ -27,6 +27,13 @@ internal static class SecondOrder
             return (null, Unsupported(method, location, "a float method (second derivatives are generated for double methods)"));
         }
 
+        if (method.HasOutputs)
+        {
+            // Its results are spans: their second derivatives would be a tensor, and its gradient program (if it
+            // returns a value) is not the whole story of what it computes.
+            return (null, Unsupported(method, location, "a vector-valued method (one that writes results into span parameters; its Jacobian is generated)"));
+        }
+
         if (differentiated.Any(p => p.IsVector) && differentiated.Any(p => !p.IsVector))
         {
             return (null, Unsupported(method, location, "a Hessian-vector product of a method differentiated with respect to both vectors and scalars (make the scalars a vector, or differentiate with respect to one kind)"));

@@ -113,4 +113,33 @@ public class SecondOrderDiagnosticTests
             """);
         Assert.Contains("float", Single(single, "SD0031").GetMessage(CultureInfo.InvariantCulture));
     }
+
+    /// <summary>
+    /// Second derivatives and vector-valued methods landed side by side: a vector-valued method asking for them gets
+    /// an error at the opt-in (or a Hessian that compiles), never broken generated code, and keeps its Jacobian.
+    /// </summary>
+    [Fact]
+    public void A_vector_valued_method_asking_for_second_derivatives_gets_no_broken_code()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Model
+            {
+                [Differentiable(nameof(a), nameof(k), SecondOrder = true)]
+                public static void Residuals(double a, double k, ReadOnlySpan<double> x, Span<double> r)
+                {
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        r[i] = a * Math.Exp(-k * x[i]);
+                    }
+                }
+            }
+            """);
+
+        Assert.Empty(GeneratorHarness.Problems(run.Input, run.Output));
+        Assert.All(run.GeneratorDiagnostics, d => Assert.Equal("SD0031", d.Id));
+        Assert.Contains("ResidualsJacobian", run.Source("Model.Residuals.g.cs"));
+    }
 }
