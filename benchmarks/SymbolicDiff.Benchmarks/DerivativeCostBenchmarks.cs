@@ -1,0 +1,97 @@
+using BenchmarkDotNet.Attributes;
+
+namespace SymbolicDiff.Benchmarks;
+
+/// <summary>Methods for the cost ratios of issue 11: a Jacobian against its function, a Hessian-vector product against its gradient.</summary>
+public static partial class DerivativeCostFunctions
+{
+    /// <summary>The chained Rosenbrock function Σ (1 − xᵢ)² + 100 (xᵢ₊₁ − xᵢ²)², with second derivatives.</summary>
+    [Differentiable(SecondOrder = true)]
+    public static double Rosenbrock(ReadOnlySpan<double> x)
+    {
+        double sum = 0;
+        for (int i = 0; i < x.Length - 1; i++)
+        {
+            double a = 1 - x[i];
+            double b = x[i + 1] - x[i] * x[i];
+            sum += a * a + 100 * b * b;
+        }
+
+        return sum;
+    }
+
+    /// <summary>The residuals rᵢ = a·e^(−k·tᵢ) − yᵢ of an exponential decay (a NIST-style model), a vector-valued method.</summary>
+    [Differentiable(nameof(a), nameof(k))]
+    public static void DecayResiduals(double a, double k, ReadOnlySpan<double> t, ReadOnlySpan<double> y, Span<double> r)
+    {
+        for (int i = 0; i < t.Length; i++)
+        {
+            r[i] = a * Math.Exp(-k * t[i]) - y[i];
+        }
+    }
+}
+
+/// <summary>
+/// Rosenbrock at n = 1,000: the function, its generated gradient (the baseline) and its generated Hessian-vector
+/// product (forward mode over the gradient), all into preallocated spans.
+/// </summary>
+[MemoryDiagnoser]
+public class HessianVectorProductBenchmarks
+{
+    private const int N = 1000;
+    private readonly double[] _x = new double[N], _v = new double[N], _gradient = new double[N], _product = new double[N];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new Random(11);
+        for (int i = 0; i < N; i++)
+        {
+            _x[i] = random.NextDouble() * 2 - 1;
+            _v[i] = random.NextDouble() * 2 - 1;
+        }
+
+        // The product's gradient output must be the gradient: the two rows compute the same first derivatives.
+        double value = DerivativeCostFunctions.RosenbrockHessianVectorProduct(_x, _v, _gradient, _product);
+        double[] gradient = (double[])_gradient.Clone();
+        Agreement.Check("gradient", [Gradient(), .. _gradient], [value, .. gradient], 1e-9);
+    }
+
+    [Benchmark]
+    public double Function() => DerivativeCostFunctions.Rosenbrock(_x);
+
+    [Benchmark(Baseline = true)]
+    public double Gradient() => DerivativeCostFunctions.RosenbrockWithGradient(_x, _gradient);
+
+    [Benchmark]
+    public double HessianVectorProduct() => DerivativeCostFunctions.RosenbrockHessianVectorProduct(_x, _v, _gradient, _product);
+}
+
+/// <summary>
+/// The decay residuals at m = 14 (Misra1a's size) and 300 points, two parameters: the function (the baseline) and
+/// its generated Jacobian (two forward sweeps, since n = 2 ≤ m).
+/// </summary>
+[MemoryDiagnoser]
+public class JacobianBenchmarks
+{
+    private double[] _t = Array.Empty<double>(), _y = Array.Empty<double>(), _r = Array.Empty<double>(), _jacobian = Array.Empty<double>();
+
+    /// <summary>Residuals (rows of the Jacobian).</summary>
+    [Params(14, 300)]
+    public int Points { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _t = Enumerable.Range(0, Points).Select(i => 0.1 * i).ToArray();
+        _y = _t.Select(t => 5 * Math.Exp(-0.5 * t) + 0.01 * Math.Sin(7 * t)).ToArray();
+        _r = new double[Points];
+        _jacobian = new double[Points * 2];
+    }
+
+    [Benchmark(Baseline = true)]
+    public void Function() => DerivativeCostFunctions.DecayResiduals(4.5, 0.4, _t, _y, _r);
+
+    [Benchmark]
+    public void Jacobian() => DerivativeCostFunctions.DecayResidualsJacobian(4.5, 0.4, _t, _y, _r, _jacobian);
+}
