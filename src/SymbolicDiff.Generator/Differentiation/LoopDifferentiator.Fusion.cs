@@ -257,9 +257,7 @@ internal sealed partial class LoopDifferentiator
             lines.AddRange(earlier);
         }
 
-        var topScalars = _adjoints.Keys
-            .Where(n => _index.Reals.Contains(n) && _index.TryGetScope(n, out var scope) && scope is null && !(n == _method.Result && _resultWrites != 1))
-            .ToList();
+        var topScalars = TopLevelScalarAdjoints();
         var result = new List<Statement>();
         AddPrologue(result);
         result.Add(Note("Forward sweep: the method's own computation."));
@@ -269,15 +267,7 @@ internal sealed partial class LoopDifferentiator
         result.Add(Note(fusion.Accumulators.Count == 0
             ? $"Backward sweep, iteration by iteration: the loop over {loop.Counter} carries nothing from one iteration to the next, so each iteration's backward sweep runs right after it and nothing is saved across iterations."
             : $"Backward sweep, iteration by iteration: the loop over {loop.Counter} only adds into {sums}, {(fusion.Accumulators.Count == 1 ? "whose adjoint" : "whose adjoints")} the statements after it give, so each iteration's backward sweep runs right after it and nothing is saved across iterations."));
-        result.AddRange(BackwardPrologue());
-        if (_resultWrites != 1 && _adjoints.TryGetValue(_method.Result, out var seed))
-        {
-            result.Add(new DeclareReal(seed, Constant.One) { Comment = Comment.Of($"∂{_method.Result}/∂{_method.Result} = 1: the seed of the backward sweep") });
-        }
-
-        var adjoints = DeclareAdjointStatements(lines, topScalars.Concat(_method.Parameters.Where(p => p.IsDifferentiated && !p.IsVector).Select(p => p.Name)).ToList());
-        result.AddRange(adjoints);
-        AddEpilogue(result, new HashSet<string>(StatementFacts.DeclaredNames(adjoints)));
+        AddBackwardSweep(result, lines, topScalars);
         return result;
     }
 }

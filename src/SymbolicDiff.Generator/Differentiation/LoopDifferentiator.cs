@@ -135,9 +135,7 @@ internal sealed partial class LoopDifferentiator
         }
 
         var backward = BackwardBlock(_method.Statements);
-        var topScalars = _adjoints.Keys
-            .Where(n => _index.Reals.Contains(n) && _index.TryGetScope(n, out var loop) && loop is null && !(n == _method.Result && _resultWrites != 1))
-            .ToList();
+        var topScalars = TopLevelScalarAdjoints();
         var body = new List<Statement>();
         AddPrologue(body);
         body.Add(Note("Forward sweep: the method's own computation."));
@@ -146,6 +144,21 @@ internal sealed partial class LoopDifferentiator
         body.Add(Note(_index.Statements.Any(statement => statement is ForLoop)
             ? "Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse."
             : "Backward sweep: the chain rule, from the result back to the parameters."));
+        AddBackwardSweep(body, backward, topScalars);
+        return body;
+    }
+
+    /// <summary>The reals outside every loop that have an adjoint so far (the result's seed apart, where it is written more than once).</summary>
+    private List<string> TopLevelScalarAdjoints() => _adjoints.Keys
+        .Where(n => _index.Reals.Contains(n) && _index.TryGetScope(n, out var loop) && loop is null && !(n == _method.Result && _resultWrites != 1))
+        .ToList();
+
+    /// <summary>
+    /// The backward sweep's prologue, the result's seed where it is written more than once, <paramref name="backward"/>
+    /// with its adjoints declared, and the epilogue: the end of the gradient's body in either order of the sweeps.
+    /// </summary>
+    private void AddBackwardSweep(List<Statement> body, List<BackwardLine> backward, IEnumerable<string> topScalars)
+    {
         body.AddRange(BackwardPrologue());
         if (_resultWrites != 1 && _adjoints.TryGetValue(_method.Result, out var seed))
         {
@@ -155,7 +168,6 @@ internal sealed partial class LoopDifferentiator
         var adjoints = DeclareAdjointStatements(backward, topScalars.Concat(_method.Parameters.Where(p => p.IsDifferentiated && !p.IsVector).Select(p => p.Name)).ToList());
         body.AddRange(adjoints);
         AddEpilogue(body, new HashSet<string>(StatementFacts.DeclaredNames(adjoints)));
-        return body;
     }
 
     // ---- analysis ----
