@@ -50,13 +50,39 @@ internal sealed class CallNormalizer
     private Expr Visit(Expr expression, bool isRoot) => expression switch
     {
         Negate negate => new Negate(Visit(negate.Operand, isRoot: false)),
-        Binary binary => new Binary(binary.Operator, Visit(binary.Left, isRoot: false), Visit(binary.Right, isRoot: false)),
+        Binary binary => VisitBinary(binary),
         Call call => VisitCall(call, isRoot),
         Conditional { WhenFalse: Variable or Constant } guarded when isRoot && _guard is null => VisitGuarded(guarded),
 
         // Anything inside another conditional stays where it is: hoisting it would evaluate it when not taken.
         _ => expression,
     };
+
+    /// <summary>
+    /// A product or quotient: each operand is a partial of the other (∂(a·b)/∂a = b, ∂(a/b)/∂a = 1/b), so a call
+    /// there whose other operand is active is named, and the backward sweep reads it instead of calling again
+    /// (<c>Softplus(v) * s</c> becomes <c>double softplus = Softplus(v);</c> then <c>softplus * s</c>).
+    /// </summary>
+    private Expr VisitBinary(Binary binary)
+    {
+        var left = Visit(binary.Left, isRoot: false);
+        var right = Visit(binary.Right, isRoot: false);
+        if (binary.Operator is BinaryOperator.Multiply or BinaryOperator.Divide)
+        {
+            left = left is Call leftCall && IsActive(right) ? NameCall(leftCall) : left;
+            right = right is Call rightCall && IsActive(left) ? NameCall(rightCall) : right;
+        }
+
+        return new Binary(binary.Operator, left, right);
+    }
+
+    // A call as cheap as reading a local (|u|, max, floor, ...) is left where it is: naming it would only add lines.
+    private Expr NameCall(Call call) =>
+        call.Function.IsDifferentiableCallee || call.Function.Builtin is BuiltinFunction.Abs or BuiltinFunction.Max or BuiltinFunction.Min
+            or BuiltinFunction.Clamp or BuiltinFunction.FusedMultiplyAdd or BuiltinFunction.Sign or BuiltinFunction.Floor
+            or BuiltinFunction.Ceiling or BuiltinFunction.Round or BuiltinFunction.Truncate
+            ? call
+            : Name(NameAllocator.ToCamelCase(call.Function.DisplayName), call);
 
     /// <summary>A statement inside a branch, <c>v = taken ? e : 0</c> or <c>v_1 = taken ? e : v</c>: e is normalised with guarded temporaries.</summary>
     private Expr VisitGuarded(Conditional guarded)

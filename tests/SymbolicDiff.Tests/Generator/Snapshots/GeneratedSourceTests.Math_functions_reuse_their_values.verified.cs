@@ -22,7 +22,9 @@ partial class Functions
         double e = global::System.Math.Exp(-x * y);
         double r = global::System.Math.Sqrt(x * x + y * y);
         double tanh = global::System.Math.Tanh(x);
-        double t = tanh + global::System.Math.Sin(y) * global::System.Math.Cos(x);
+        double sin = global::System.Math.Sin(y);
+        double cos = global::System.Math.Cos(x);
+        double t = tanh + sin * cos;
         double pow = global::System.Math.Pow(x, y);
         double exp = global::System.Math.Exp(y);
         double mixed = e * r + global::System.Math.Log(r) - global::System.Math.Pow(t, 2.0) + pow + 3 * exp;
@@ -37,10 +39,12 @@ partial class Functions
         double dpow_dy = x == 0 && y >= 0 ? 0.0 : pow * global::System.Math.Log(x); // ∂pow/∂y
         dMixed_dy += dpow_dy; // ∂mixed/∂y += ∂mixed/∂pow · ∂pow/∂y
         double dMixed_dtanh = dMixed_dt; // ∂mixed/∂tanh = ∂mixed/∂t · ∂t/∂tanh, ∂t/∂tanh = 1
-        double dt_dy = global::System.Math.Cos(y) * global::System.Math.Cos(x); // ∂t/∂y
-        dMixed_dy += dMixed_dt * dt_dy; // ∂mixed/∂y += ∂mixed/∂t · ∂t/∂y
-        double dt_dx = -(global::System.Math.Sin(y) * global::System.Math.Sin(x)); // ∂t/∂x
-        dMixed_dx += dMixed_dt * dt_dx; // ∂mixed/∂x += ∂mixed/∂t · ∂t/∂x
+        double dMixed_dsin = dMixed_dt * cos; // ∂mixed/∂sin = ∂mixed/∂t · ∂t/∂sin, ∂t/∂sin = cos
+        double dMixed_dcos = dMixed_dt * sin; // ∂mixed/∂cos = ∂mixed/∂t · ∂t/∂cos, ∂t/∂cos = sin
+        double dcos_dx = -global::System.Math.Sin(x); // ∂cos/∂x
+        dMixed_dx += dMixed_dcos * dcos_dx; // ∂mixed/∂x += ∂mixed/∂cos · ∂cos/∂x
+        double dsin_dy = global::System.Math.Cos(y); // ∂sin/∂y
+        dMixed_dy += dMixed_dsin * dsin_dy; // ∂mixed/∂y += ∂mixed/∂sin · ∂sin/∂y
         double dtanh_dx = global::System.Math.Abs(x) <= 1 ? 1 - tanh * tanh : 1 / (global::System.Math.Cosh(x) * global::System.Math.Cosh(x)); // ∂tanh/∂x
         dMixed_dx += dMixed_dtanh * dtanh_dx; // ∂mixed/∂x += ∂mixed/∂tanh · ∂tanh/∂x
         double dr_dx = x / r; // ∂r/∂x
