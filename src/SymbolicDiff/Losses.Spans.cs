@@ -271,11 +271,9 @@ public static partial class Losses
         CheckClass(logits.Length, target);
         SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
         SpanGuard.NoOverlap(gradient, logits, nameof(gradient), nameof(logits));
-        var (argMax, max, others) = SpanKernels.LogSumExpParts(logits);
-        double sum = 1.0 + others;
         double before = gradient[target];
-        SpanKernels.AddScaledExpShifted(logits, max, seed / sum, gradient);
-        gradient[target] = before + seed * ProbabilityMinusOne(argMax == target, logits[target] - max, others, sum);
+        var (argMax, max, others) = SpanKernels.AddSoftmaxScaled(logits, seed, gradient);
+        gradient[target] = before + seed * ProbabilityMinusOne(argMax == target, logits[target] - max, others, 1.0 + others);
     }
 
     /// <summary>
@@ -321,11 +319,9 @@ public static partial class Losses
         CheckClass(logits.Length, target);
         SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
         SpanGuard.NoOverlap(gradient, logits, nameof(gradient), nameof(logits));
-        var (argMax, max, others) = SpanKernels.LogSumExpParts(logits);
-        double sum = 1.0 + others;
         double before = gradient[target];
-        SpanKernels.AddScaledExpShifted(logits, max, (float)(seed / sum), gradient);
-        gradient[target] = (float)(before + seed * ProbabilityMinusOne(argMax == target, (double)logits[target] - max, others, sum));
+        var (argMax, max, others) = SpanKernels.AddSoftmaxScaled(logits, seed, gradient);
+        gradient[target] = (float)(before + seed * ProbabilityMinusOne(argMax == target, (double)logits[target] - max, others, 1.0 + others));
     }
 
     /// <summary>

@@ -293,6 +293,47 @@ internal static class SpanKernels
         return (argMax, max, others);
     }
 
+    /// <summary>
+    /// The core of the softmax's vector-Jacobian product: adds scale·e<sup>z<sub>i</sub> − m</sup> to destination[i],
+    /// with scale = seed / (1 + others), and returns the log-sum-exp parts as <see cref="LogSumExpParts{T}"/> does.
+    /// </summary>
+    /// <remarks>
+    /// The scale needs the whole sum before the first product, so the exponentials are needed twice: below
+    /// <see cref="ScalarBelow"/> logits (a classifier's few classes) they are kept on the stack from the sum,
+    /// one exponential per logit; above, they are computed again in vectorised chunks.
+    /// </remarks>
+    public static (int ArgMax, T Max, double Others) AddSoftmaxScaled<T>(ReadOnlySpan<T> logits, double seed, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (logits.Length >= ScalarBelow)
+        {
+            var parts = LogSumExpParts(logits);
+            AddScaledExpShifted(logits, parts.Max, T.CreateTruncating(seed / (1.0 + parts.Others)), destination);
+            return parts;
+        }
+
+        Span<T> exponentials = stackalloc T[ScalarBelow];
+        int argMax = TensorPrimitives.IndexOfMax(logits);
+        T max = logits[argMax];
+        double others = 0;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            exponentials[i] = T.Exp(logits[i] - max);
+            if (i != argMax)
+            {
+                others += double.CreateTruncating(exponentials[i]);
+            }
+        }
+
+        T scale = T.CreateTruncating(seed / (1.0 + others));
+        for (int i = 0; i < logits.Length; i++)
+        {
+            destination[i] += exponentials[i] * scale;
+        }
+
+        return (argMax, max, others);
+    }
+
     // Below this length a plain loop beats TensorPrimitives' per-call dispatch: a softmax over a few classes
     // (measured: the MLP benchmark's 3 logits spent about 100 ns per call in dispatch).
     private const int ScalarBelow = 16;
