@@ -138,6 +138,12 @@ internal sealed partial class ForwardModeDifferentiator
             body.Add(DeclarePartials(parameter.Name));
         }
 
+        PlanOutputCallTangents();
+        foreach (var parameter in _method.Parameters.Where(p => p.IsVector))
+        {
+            body.AddRange(DeclareOutputCallTangents(parameter.Name));
+        }
+
         _needsPartials = needsPartials;
         body.AddRange(Transform(DeadLocals.Remove(_method.Statements, _results.Append(_method.Result).Distinct().ToList())));
         if (_unsupported)
@@ -192,6 +198,11 @@ internal sealed partial class ForwardModeDifferentiator
                         output.Add(DeclarePartials(buffer.Name));
                     }
 
+                    output.AddRange(DeclareOutputCallTangents(buffer.Name));
+                    break;
+
+                case CallWithOutputs call:
+                    DifferentiateOutputCall(call, output);
                     break;
 
                 case ForLoop loop:
@@ -475,6 +486,7 @@ internal sealed partial class ForwardModeDifferentiator
             {
                 ForLoop loop => VectorCalls(loop.Body),
                 IfStatement guarded => VectorCalls(guarded.Then),
+                CallWithOutputs => Enumerable.Empty<VectorCall>(), // differentiated by the helper's own forward mode
                 _ => StatementFacts.Expressions(statement).SelectMany(Nodes).OfType<VectorCall>(),
             };
             foreach (var call in nested)

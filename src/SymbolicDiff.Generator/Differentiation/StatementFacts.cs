@@ -111,6 +111,13 @@ internal static class StatementFacts
                 case AssignReal assign:
                     yield return (TargetName(assign.Target), assign.Value);
                     break;
+                case CallWithOutputs call:
+                    foreach (string output in call.OutputVectors)
+                    {
+                        yield return (output, call.Inputs);
+                    }
+
+                    break;
                 case ForLoop loop:
                     foreach (var write in Writes(loop.Body))
                     {
@@ -140,6 +147,7 @@ internal static class StatementFacts
         AssignReal assign => new[] { assign.Target, assign.Value },
         UpdateReal update => new[] { update.Target, update.Value },
         CallStatement call => new[] { call.Call },
+        CallWithOutputs call => new Expr[] { call.Call },
         SavePush push => new[] { push.Value },
         StepInteger step => step.Guard is null ? new[] { new Variable(step.Name), step.Delta } : new[] { new Variable(step.Name), step.Delta, step.Guard },
         ForLoop loop => new[] { loop.From, loop.To },

@@ -894,6 +894,9 @@ internal sealed partial class BodyParser
                 Report(DiagnosticDescriptors.UnsupportedStatement, operation.Syntax.GetFirstToken(), OperationDescriber.DescribeStatement(operation));
                 return;
 
+            case IInvocationOperation invocation when TryParseOutputCall(invocation, output):
+                return;
+
             case ICompoundAssignmentOperation or IAssignmentOperation:
                 Unsupported(operation);
                 return;
@@ -1427,7 +1430,7 @@ internal sealed partial class BodyParser
             if (calleeOutputs.Count > 0)
             {
                 Report(DiagnosticDescriptors.UnsupportedExpression, nameLocation,
-                    $"A call of '{DisplayName(method)}', a vector-valued method that writes its results into '{string.Join("', '", calleeOutputs)}' (calling one from a [Differentiable] method is not supported yet: write its loop in this method, or differentiate the two separately)");
+                    $"Using the value of '{DisplayName(method)}', a vector-valued method that writes its results into '{string.Join("', '", calleeOutputs)}' (call it as a statement of its own, '{DisplayName(method)}(...);', and read its results from its outputs)");
                 return null;
             }
 

@@ -1,0 +1,156 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymbolicDiff.Generator.Model;
+
+namespace SymbolicDiff.Generator.Differentiation;
+
+/// <summary>
+/// Calls of vector-valued helpers in forward mode, <c>Step(state, k, next);</c>: the helper's own forward mode
+/// (<c>StepWithDerivative</c>) takes the arguments' tangents and writes the outputs with their tangents, in place of
+/// the call. An argument that does not vary gets a zero tangent (a zeroed scratch span for a vector), and an output
+/// whose tangent nothing reads gets a scratch span to write it into.
+/// </summary>
+internal sealed partial class ForwardModeDifferentiator
+{
+    // A vector passed to a helper where it does not vary → its zero tangent; an output nothing reads → the span its tangent goes to.
+    private readonly Dictionary<string, string> _zeroTangents = new();
+    private readonly Dictionary<string, string> _discardedTangents = new();
+    private HashSet<string> _needsZeroTangent = new();
+    private HashSet<string> _needsDiscardedTangent = new();
+
+    /// <summary>Whether the call's derivative is computed: an output's tangent is wanted, and an input varies.</summary>
+    private bool IsDifferentiated(CallWithOutputs call) =>
+        call.OutputVectors.Any(_active.Contains) && DataReads(call.Inputs).Any(_active.Contains);
+
+    /// <summary>Decides, before the transform, which vectors need a zero tangent or a discarded one (declared where their length is known).</summary>
+    private void PlanOutputCallTangents()
+    {
+        var calls = OutputCallsIn(_method.Statements).Where(IsDifferentiated).ToList();
+        _needsZeroTangent = new HashSet<string>(calls.SelectMany(call => call.Call.Arguments
+            .Select((argument, i) => (argument, i))
+            .Where(pair => pair.i < call.Call.Function.Differentiated.Count && call.Call.Function.Differentiated[pair.i])
+            .Select(pair => pair.argument)
+            .OfType<VectorArgument>()
+            .Select(vector => vector.Vector)
+            .Where(vector => !_active.Contains(vector))));
+        _needsDiscardedTangent = new HashSet<string>(calls.SelectMany(call => call.OutputVectors.Where(output => !_active.Contains(output))));
+    }
+
+    /// <summary>The scratch spans <see cref="PlanOutputCallTangents"/> asked for, for <paramref name="vector"/>, declared where its length is known.</summary>
+    private IEnumerable<Statement> DeclareOutputCallTangents(string vector)
+    {
+        if (_needsZeroTangent.Contains(vector))
+        {
+            string name = FreshBufferName(GeneratedNames.Tangent(vector.TrimStart('@')) + "Zero");
+            _zeroTangents[vector] = name;
+            _releases.Add(new Release(GeneratedNames.AdjointStorage(name), IsAdjointBuffer: true));
+            yield return new DeclareAdjointBuffer(name, GeneratedNames.AdjointStorage(name), vector, StackBound)
+            {
+                Comment = Comment.Of($"the tangent of {vector}, which does not vary: 0, for a helper that takes one"),
+            };
+        }
+
+        if (_needsDiscardedTangent.Contains(vector))
+        {
+            string name = FreshBufferName(GeneratedNames.Tangent(vector.TrimStart('@')) + "Unused");
+            _discardedTangents[vector] = name;
+            _releases.Add(new Release(GeneratedNames.AdjointStorage(name), IsAdjointBuffer: true));
+            yield return new DeclareAdjointBuffer(name, GeneratedNames.AdjointStorage(name), vector, StackBound)
+            {
+                Comment = Comment.Of($"where a helper writes the tangent of {vector}, which nothing reads"),
+            };
+        }
+    }
+
+    /// <summary>The call with its forward mode in its place, or as it is where nothing about it varies.</summary>
+    private void DifferentiateOutputCall(CallWithOutputs call, List<Statement> output)
+    {
+        var function = call.Call.Function;
+        if (!call.OutputVectors.Any(_active.Contains))
+        {
+            output.Add(call);
+            return;
+        }
+
+        if (!IsDifferentiated(call))
+        {
+            output.Add(call);
+            foreach (string vector in call.OutputVectors.Where(IsActiveVector))
+            {
+                output.Add(new ClearOutput(_tangents[vector]) { Comment = Comment.Of($"{vector} does not vary here: {function.DisplayName} computed it from constants") });
+            }
+
+            return;
+        }
+
+        if (function.DerivativeMethod is null)
+        {
+            _unsupported = true;
+            return;
+        }
+
+        var arguments = new List<Expr>(call.Call.Arguments);
+        for (int i = 0; i < call.Call.Arguments.Count; i++)
+        {
+            var argument = call.Call.Arguments[i];
+            bool differentiated = i < function.Differentiated.Count && function.Differentiated[i];
+            if (!differentiated)
+            {
+                if (!function.IsOutput(i) && DataReads(argument).Any(_active.Contains))
+                {
+                    _unsupported = true; // no partial for it: the reverse transform reports it (SD0012)
+                    return;
+                }
+
+                continue;
+            }
+
+            arguments.Add(argument is VectorArgument vector
+                ? new VectorArgument(IsActiveVector(vector.Vector) ? _tangents[vector.Vector] : _zeroTangents[vector.Vector])
+                : Tangent(argument, isRoot: false));
+        }
+
+        foreach (string vector in call.OutputVectors)
+        {
+            arguments.Add(new VectorArgument(IsActiveVector(vector) ? _tangents[vector] : _discardedTangents[vector]));
+        }
+
+        if (_unsupported)
+        {
+            return;
+        }
+
+        var tangents = string.Join(", ", call.OutputVectors.Where(IsActiveVector).Select(vector => _tangents[vector]));
+        output.Add(new CallStatement(new VectorCall(function with { QualifiedName = function.DerivativeMethod }, arguments.ToEquatableArray()))
+        {
+            Comment = Comment.Of(call, $" with the tangents: {tangents} = ∂{function.DisplayName}/∂(its inputs) · their tangents"),
+        });
+    }
+
+    private static IEnumerable<CallWithOutputs> OutputCallsIn(IEnumerable<Statement> statements)
+    {
+        foreach (var statement in statements)
+        {
+            switch (statement)
+            {
+                case CallWithOutputs call:
+                    yield return call;
+                    break;
+                case ForLoop loop:
+                    foreach (var inner in OutputCallsIn(loop.Body))
+                    {
+                        yield return inner;
+                    }
+
+                    break;
+                case IfStatement guarded:
+                    foreach (var inner in OutputCallsIn(guarded.Then))
+                    {
+                        yield return inner;
+                    }
+
+                    break;
+            }
+        }
+    }
+}
