@@ -90,6 +90,8 @@ internal sealed partial class ForwardModeDifferentiator
         }
 
         var arguments = new List<Expr>(call.Call.Arguments);
+        var chain = new List<object>();
+        string written = call.OutputVectors.Count(IsActiveVector) == 1 ? call.OutputVectors.First(IsActiveVector) : function.DisplayName;
         for (int i = 0; i < call.Call.Arguments.Count; i++)
         {
             var argument = call.Call.Arguments[i];
@@ -105,9 +107,14 @@ internal sealed partial class ForwardModeDifferentiator
                 continue;
             }
 
-            arguments.Add(argument is VectorArgument vector
+            var tangent = argument is VectorArgument vector
                 ? new VectorArgument(IsActiveVector(vector.Vector) ? _tangents[vector.Vector] : _zeroTangents[vector.Vector])
-                : Tangent(argument, isRoot: false));
+                : Tangent(argument, isRoot: false);
+            arguments.Add(tangent);
+            if (argument is VectorArgument varying ? IsActiveVector(varying.Vector) : !IsZero(tangent))
+            {
+                chain.AddRange(new object[] { chain.Count == 0 ? string.Empty : " + ", $"∂{written}/∂", argument is VectorArgument named ? named.Vector : function.ParameterNames[i], " · ", tangent });
+            }
         }
 
         foreach (string vector in call.OutputVectors)
@@ -121,9 +128,11 @@ internal sealed partial class ForwardModeDifferentiator
         }
 
         var tangents = string.Join(", ", call.OutputVectors.Where(IsActiveVector).Select(vector => _tangents[vector]));
+        var comment = new List<object> { $"{function.DisplayName} and its tangents: {tangents} = " };
+        comment.AddRange(chain);
         output.Add(new CallStatement(new VectorCall(function with { QualifiedName = function.DerivativeMethod }, arguments.ToEquatableArray()))
         {
-            Comment = Comment.Of(call, $" with the tangents: {tangents} = ∂{function.DisplayName}/∂(its inputs) · their tangents"),
+            Comment = Comment.Of(comment.ToArray()),
         });
     }
 

@@ -73,7 +73,7 @@ internal sealed partial class LoopDifferentiator
     {
         foreach (string output in call.OutputVectors.Where(Taped.Contains))
         {
-            string counter = _names.Fresh("k");
+            string counter = _names.Fresh("j");
             var push = new SavePush(SavedStack, new Element(output, new Variable(counter)));
             yield return new ForLoop(counter, "int", Constant.Zero, Length(output), new Statement[] { push }.ToEquatableArray())
             {
@@ -101,7 +101,7 @@ internal sealed partial class LoopDifferentiator
         for (int k = taped.Count - 1; k >= 0; k--)
         {
             string vector = taped[k];
-            string counter = _names.Fresh("k");
+            string counter = _names.Fresh("j");
             var restore = new UpdateReal(new Element(vector, new Variable(counter)), UpdateOperator.Set, new SavedPop(SavedStack));
             var loop = new ForLoop(counter, "int", new Binary(BinaryOperator.Subtract, Length(vector), Constant.One), new Binary(BinaryOperator.Subtract, Constant.Zero, Constant.One), new Statement[] { restore }.ToEquatableArray(), Descending: true)
             {
@@ -128,6 +128,7 @@ internal sealed partial class LoopDifferentiator
         }
 
         string cotangents = string.Join(", ", outputs.Select(o => $"∂{_method.Result}/∂{o}"));
+        var reached = new List<string>();
         for (int i = 0; i < call.Call.Arguments.Count; i++)
         {
             if (i >= function.Differentiated.Count || !function.Differentiated[i])
@@ -143,6 +144,7 @@ internal sealed partial class LoopDifferentiator
                 arguments.Add(new VectorArgument(scratch));
                 if (_active.Contains(vector.Vector))
                 {
+                    reached.Add($"∂{_method.Result}/∂{vector.Vector}");
                     additions.Add(AddInto(AdjointName(vector.Vector), scratch, vector.Vector));
                     mentions.Add(AdjointName(vector.Vector));
                 }
@@ -157,6 +159,7 @@ internal sealed partial class LoopDifferentiator
                 continue;
             }
 
+            reached.Add($"∂{_method.Result}/∂{parameter}");
             var gradient = new Variable(_names.Fresh(GeneratedNames.Adjoint(function.DisplayName, SafeName(parameter))));
             arguments.Add(new OutArgument(gradient, Declares: true));
             foreach (var (input, partial) in partials.Inputs)
@@ -175,7 +178,7 @@ internal sealed partial class LoopDifferentiator
         var product = new VectorCall(function with { QualifiedName = function.ProductMethod! }, arguments.ToEquatableArray());
         var productLine = new BackwardLine(new CallStatement(product)
         {
-            Comment = Comment.Of($"the vector-Jacobian product of {function.DisplayName} with cotangent {cotangents}: ∂{_method.Result}/∂ each of its inputs through {string.Join(", ", outputs)}"),
+            Comment = Comment.Of($"{string.Join(", ", reached)} through {string.Join(", ", outputs)}: {function.DisplayName}'s vector-Jacobian product with cotangent {cotangents}"),
         });
         productLine.Mentions.UnionWith(mentions);
         output.Add(productLine);
@@ -192,7 +195,7 @@ internal sealed partial class LoopDifferentiator
     /// <summary><c>for (int k = 0; k &lt; v.Length; k++) adjoint[k] += scratch[k];</c></summary>
     private BackwardLine AddInto(string adjoint, string scratch, string vector)
     {
-        string counter = _names.Fresh("k");
+        string counter = _names.Fresh("j");
         var add = new UpdateReal(new Element(adjoint, new Variable(counter)), UpdateOperator.Add, new Element(scratch, new Variable(counter)));
         var loop = new ForLoop(counter, "int", Constant.Zero, Length(vector), new Statement[] { add }.ToEquatableArray())
         {

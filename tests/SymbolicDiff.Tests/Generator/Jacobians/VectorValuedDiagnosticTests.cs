@@ -108,9 +108,9 @@ public class VectorValuedDiagnosticTests
     }
 
     [Fact]
-    public void Calling_a_vector_valued_method_from_a_Differentiable_method_is_SD0005_at_the_call()
+    public void Using_the_value_of_a_vector_valued_method_is_SD0005_at_the_call()
     {
-        // Its sweeps would not know that the callee writes into the buffer: an error rather than a wrong gradient.
+        // Called as a statement it is differentiated (OutputCallTests); its value, read in an expression, is not yet.
         var (run, spans) = DiagnosticAssert.Run(InC("""
                 [Differentiable(nameof(s), nameof(w))]
                 public static double Moments(double s, ReadOnlySpan<double> w, Span<double> m)
@@ -131,7 +131,7 @@ public class VectorValuedDiagnosticTests
         var diagnostic = Assert.Single(run.GeneratorDiagnostics);
         Assert.Equal("SD0005", diagnostic.Id);
         Assert.Equal(
-            "A call of 'C.Moments', a vector-valued method that writes its results into 'm' (calling one from a [Differentiable] method is not supported yet: write its loop in this method, or differentiate the two separately)" + Tail,
+            "Using the value of 'C.Moments', a vector-valued method that writes its results into 'm' (call it as a statement of its own, 'C.Moments(...);', and read its results from its outputs)" + Tail,
             diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
         Assert.DoesNotContain(run.GeneratedSources, source => source.HintName.StartsWith("C.Caller", StringComparison.Ordinal));

@@ -1,0 +1,214 @@
+using SymbolicDiff;
+
+namespace SymbolicDiff.Tests.Generator.OutputCalls;
+
+/// <summary>
+/// [Differentiable] methods that call vector-valued helpers as statements (<c>Decay(x, k, rate);</c>), differentiated
+/// by the generator as part of this test project: ODE integrators (Euler, RK4) in the shape AD benchmarks use, a
+/// vector-valued caller, and a buffer whose earlier values the backward sweep reads after a helper overwrote it.
+/// </summary>
+public static partial class OutputCallModels
+{
+    /// <summary>x' = −k·x, component by component: rateᵢ = −k·stateᵢ.</summary>
+    [Differentiable(nameof(state), nameof(k))]
+    public static void Decay(ReadOnlySpan<double> state, double k, Span<double> rate)
+    {
+        for (int i = 0; i < state.Length; i++)
+        {
+            rate[i] = -k * state[i];
+        }
+    }
+
+    /// <summary>One explicit Euler step of x' = −k·x: nextᵢ = stateᵢ + h·(−k·stateᵢ).</summary>
+    [Differentiable(nameof(state), nameof(k), nameof(h))]
+    public static void EulerStep(ReadOnlySpan<double> state, double k, double h, Span<double> next)
+    {
+        for (int i = 0; i < state.Length; i++)
+        {
+            next[i] = state[i] - h * k * state[i];
+        }
+    }
+
+    /// <summary>The logistic equation x' = r·x·(1 − x), component by component.</summary>
+    [Differentiable(nameof(state), nameof(r))]
+    public static void Logistic(ReadOnlySpan<double> state, double r, Span<double> rate)
+    {
+        for (int i = 0; i < state.Length; i++)
+        {
+            rate[i] = r * state[i] * (1 - state[i]);
+        }
+    }
+
+    /// <summary>Σᵢ xᵢ after <paramref name="steps"/> Euler steps of x' = −k·x from x0, updating x in place from the helper's rates: Σx0·(1 − h·k)ⁿ.</summary>
+    [Differentiable(nameof(x0), nameof(k))]
+    public static double EulerDecay(ReadOnlySpan<double> x0, double k, double h, int steps)
+    {
+        Span<double> x = stackalloc double[x0.Length];
+        Span<double> rate = stackalloc double[x0.Length];
+        for (int i = 0; i < x0.Length; i++)
+        {
+            x[i] = x0[i];
+        }
+
+        for (int s = 0; s < steps; s++)
+        {
+            Decay(x, k, rate);
+            for (int i = 0; i < x.Length; i++)
+            {
+                x[i] += h * rate[i];
+            }
+        }
+
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            sum += x[i];
+        }
+
+        return sum;
+    }
+
+    /// <summary>The same integral with a step helper writing a second buffer, copied back after each step, and the rate given as an expression (k·scale).</summary>
+    [Differentiable(nameof(x0), nameof(k), nameof(scale))]
+    public static double EulerCopied(ReadOnlySpan<double> x0, double k, double scale, double h, int steps)
+    {
+        Span<double> current = stackalloc double[x0.Length];
+        Span<double> next = stackalloc double[x0.Length];
+        for (int i = 0; i < x0.Length; i++)
+        {
+            current[i] = x0[i];
+        }
+
+        for (int s = 0; s < steps; s++)
+        {
+            EulerStep(current, k * scale, h, next);
+            for (int i = 0; i < next.Length; i++)
+            {
+                current[i] = next[i];
+            }
+        }
+
+        double sum = 0;
+        for (int i = 0; i < current.Length; i++)
+        {
+            sum += current[i];
+        }
+
+        return sum;
+    }
+
+    /// <summary>Classic RK4 on the logistic equation, four helper calls a step, the stage input buffer reused three times: Σᵢ xᵢ(T).</summary>
+    [Differentiable(nameof(x0), nameof(r))]
+    public static double LogisticRk4(ReadOnlySpan<double> x0, double r, double h, int steps)
+    {
+        int n = x0.Length;
+        Span<double> x = stackalloc double[n];
+        Span<double> stage = stackalloc double[n];
+        Span<double> k1 = stackalloc double[n];
+        Span<double> k2 = stackalloc double[n];
+        Span<double> k3 = stackalloc double[n];
+        Span<double> k4 = stackalloc double[n];
+        for (int i = 0; i < n; i++)
+        {
+            x[i] = x0[i];
+        }
+
+        for (int s = 0; s < steps; s++)
+        {
+            Logistic(x, r, k1);
+            for (int i = 0; i < n; i++)
+            {
+                stage[i] = x[i] + 0.5 * h * k1[i];
+            }
+
+            Logistic(stage, r, k2);
+            for (int i = 0; i < n; i++)
+            {
+                stage[i] = x[i] + 0.5 * h * k2[i];
+            }
+
+            Logistic(stage, r, k3);
+            for (int i = 0; i < n; i++)
+            {
+                stage[i] = x[i] + h * k3[i];
+            }
+
+            Logistic(stage, r, k4);
+            for (int i = 0; i < n; i++)
+            {
+                x[i] += h / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
+            }
+        }
+
+        double sum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            sum += x[i];
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// Σ over the steps of |rate|² of the step before, the rate buffer overwritten by the helper after it is read: the
+    /// backward sweep needs each step's rates after the next step replaced them, so they are saved whole.
+    /// With a = 1 − h·k: k²·Σx0²·Σₜ₌₀ⁿ⁻² a²ᵗ.
+    /// </summary>
+    [Differentiable(nameof(x0), nameof(k))]
+    public static double RateEnergy(ReadOnlySpan<double> x0, double k, double h, int steps)
+    {
+        Span<double> x = stackalloc double[x0.Length];
+        Span<double> rate = stackalloc double[x0.Length];
+        for (int i = 0; i < x0.Length; i++)
+        {
+            x[i] = x0[i];
+        }
+
+        double energy = 0;
+        for (int s = 0; s < steps; s++)
+        {
+            for (int i = 0; i < rate.Length; i++)
+            {
+                energy += rate[i] * rate[i];
+            }
+
+            Decay(x, k, rate);
+            for (int i = 0; i < x.Length; i++)
+            {
+                x[i] += h * rate[i];
+            }
+        }
+
+        return energy;
+    }
+
+    /// <summary>A vector-valued caller: the first component after each Euler step, positionsₛ = x0₀·(1 − h·k)ˢ⁺¹.</summary>
+    [Differentiable(nameof(x0), nameof(k))]
+    public static void Trajectory(ReadOnlySpan<double> x0, double k, double h, Span<double> positions)
+    {
+        Span<double> x = stackalloc double[x0.Length];
+        Span<double> next = stackalloc double[x0.Length];
+        for (int i = 0; i < x0.Length; i++)
+        {
+            x[i] = x0[i];
+        }
+
+        for (int s = 0; s < positions.Length; s++)
+        {
+            EulerStep(x, k, h, next);
+            for (int i = 0; i < x.Length; i++)
+            {
+                x[i] = next[i];
+            }
+
+            positions[s] = x[0];
+        }
+    }
+
+    /// <summary>A vector-valued caller whose output the helper writes directly: r = −k·x.</summary>
+    [Differentiable(nameof(x), nameof(k))]
+    public static void Rates(ReadOnlySpan<double> x, double k, Span<double> r)
+    {
+        Decay(x, k, r);
+    }
+}
