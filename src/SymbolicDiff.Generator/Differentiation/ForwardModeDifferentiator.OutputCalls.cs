@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using SymbolicDiff.Generator.Model;
+using static SymbolicDiff.Generator.Differentiation.Simplifier;
 
 namespace SymbolicDiff.Generator.Differentiation;
 
@@ -26,15 +27,30 @@ internal sealed partial class ForwardModeDifferentiator
     private void PlanOutputCallTangents()
     {
         var calls = OutputCallsIn(_method.Statements).Where(IsDifferentiated).ToList();
-        _needsZeroTangent = new HashSet<string>(calls.SelectMany(call => call.Call.Arguments
+        _needsZeroTangent = new HashSet<string>(calls.Where(call => call.Call.Function.DerivativeMethod is not null).SelectMany(call => call.Call.Arguments
             .Select((argument, i) => (argument, i))
             .Where(pair => pair.i < call.Call.Function.Differentiated.Count && call.Call.Function.Differentiated[pair.i])
             .Select(pair => pair.argument)
             .OfType<VectorArgument>()
             .Select(vector => vector.Vector)
             .Where(vector => !_active.Contains(vector))));
-        _needsDiscardedTangent = new HashSet<string>(calls.SelectMany(call => call.OutputVectors.Where(output => !_active.Contains(output))));
+        _needsDiscardedTangent = new HashSet<string>(calls.Where(call => call.Call.Function.DerivativeMethod is not null)
+            .SelectMany(call => call.OutputVectors.Where(output => !_active.Contains(output))));
+
+        // A helper with declared products: a unit cotangent per output, and ∂/∂v scratch per varying vector input.
+        var declared = calls.Where(call => call.Call.Function.DerivativeMethod is null).ToList();
+        _needsUnitCotangent = new HashSet<string>(declared.SelectMany(call => call.OutputVectors));
+        DeclaredProductVectors = new HashSet<string>(declared.SelectMany(call => call.Call.Arguments
+            .Select((argument, i) => (argument, i))
+            .Where(pair => call.Call.Function.Products[pair.i] is not null && pair.argument is VectorArgument vector && _active.Contains(vector.Vector))
+            .Select(pair => ((VectorArgument)pair.argument).Vector)));
     }
+
+    private HashSet<string> _needsUnitCotangent = new();
+    private readonly Dictionary<string, string> _unitCotangents = new();
+
+    /// <summary>The varying vectors a helper's declared product differentiates: each needs a span for ∂/∂v.</summary>
+    private HashSet<string> DeclaredProductVectors { get; set; } = new();
 
     /// <summary>The scratch spans <see cref="PlanOutputCallTangents"/> asked for, for <paramref name="vector"/>, declared where its length is known.</summary>
     private IEnumerable<Statement> DeclareOutputCallTangents(string vector)
@@ -47,6 +63,17 @@ internal sealed partial class ForwardModeDifferentiator
             yield return new DeclareAdjointBuffer(name, GeneratedNames.AdjointStorage(name), vector, StackBound)
             {
                 Comment = Comment.Of($"the tangent of {vector}, which does not vary: 0, for a helper that takes one"),
+            };
+        }
+
+        if (_needsUnitCotangent.Contains(vector))
+        {
+            string name = FreshBufferName(vector.TrimStart('@') + "Unit");
+            _unitCotangents[vector] = name;
+            _releases.Add(new Release(GeneratedNames.AdjointStorage(name), IsAdjointBuffer: true));
+            yield return new DeclareAdjointBuffer(name, GeneratedNames.AdjointStorage(name), vector, StackBound)
+            {
+                Comment = Comment.Of($"a unit cotangent over {vector}, one element at a time, for a helper's declared products"),
             };
         }
 
@@ -85,7 +112,7 @@ internal sealed partial class ForwardModeDifferentiator
 
         if (function.DerivativeMethod is null)
         {
-            _unsupported = true;
+            DifferentiateDeclaredOutputCall(call, output);
             return;
         }
 
@@ -134,6 +161,69 @@ internal sealed partial class ForwardModeDifferentiator
         {
             Comment = Comment.Of(comment.ToArray()),
         });
+    }
+
+    /// <summary>
+    /// A helper that declares only its vector-Jacobian products: the call as it is, then each output's tangent one
+    /// element at a time, dOᵢ = eᵢᵀ·J·t, from the products with the unit cotangent eᵢ (a product call per element).
+    /// </summary>
+    private void DifferentiateDeclaredOutputCall(CallWithOutputs call, List<Statement> output)
+    {
+        var function = call.Call.Function;
+        var inputs = call.Call.Arguments.Where((_, i) => !function.IsOutput(i)).ToList();
+        var outputs = call.OutputVectors.ToList();
+        var units = outputs.Select(o => (Expr)new VectorArgument(_unitCotangents[o])).ToList();
+        output.Add(call);
+        foreach (string vector in outputs.Where(IsActiveVector))
+        {
+            string counter = _names.Fresh("i");
+            var index = new Variable(counter);
+            var body = new List<Statement> { new UpdateReal(new Element(_unitCotangents[vector], index), UpdateOperator.Set, Constant.One) };
+            Expr row = Constant.Zero;
+            for (int i = 0; i < call.Call.Arguments.Count; i++)
+            {
+                var argument = call.Call.Arguments[i];
+                if (function.IsOutput(i))
+                {
+                    continue;
+                }
+
+                var tangent = argument is VectorArgument v ? (IsActiveVector(v.Vector) ? new VectorArgument(_tangents[v.Vector]) : null) : Tangent(argument, isRoot: false);
+                if (tangent is null || IsZero(tangent))
+                {
+                    continue;
+                }
+
+                if (function.Products[i] is not { } product)
+                {
+                    _unsupported = true; // no product for a varying input: the reverse transform reports it (SD0012)
+                    return;
+                }
+
+                var productFunction = function with { QualifiedName = product };
+                if (argument is VectorArgument varying)
+                {
+                    string partials = _partials[varying.Vector];
+                    body.Add(new ClearOutput(partials));
+                    body.Add(new CallStatement(new VectorCall(productFunction, inputs.Concat(units).Append(new VectorArgument(partials)).ToEquatableArray()))
+                    {
+                        Comment = Comment.Of($"{partials} = eᵢᵀ · ∂{vector}/∂{varying.Vector}: {function.DisplayName}'s declared product"),
+                    });
+                    row = Add(row, new Call(Function.Plain(GeneratedNames.DotProduct, "Dot"), new Expr[] { new VectorArgument(partials), tangent }.ToEquatableArray()));
+                }
+                else
+                {
+                    row = Add(row, Multiply(new VectorCall(productFunction, inputs.Concat(units).ToEquatableArray()), tangent));
+                }
+            }
+
+            body.Add(new UpdateReal(new Element(_tangents[vector], index), UpdateOperator.Set, row) { Comment = Comment.Of($"d{vector}[{counter}] = Σ ∂{vector}[{counter}]/∂u · du over {function.DisplayName}'s varying inputs") });
+            body.Add(new UpdateReal(new Element(_unitCotangents[vector], index), UpdateOperator.Set, Constant.Zero));
+            output.Add(new ForLoop(counter, "int", Constant.Zero, new Member(new Variable(vector), "Length"), body.ToEquatableArray())
+            {
+                Comment = Comment.Of($"the tangent of {vector}, one element at a time, from {function.DisplayName}'s declared products"),
+            });
+        }
     }
 
     private static IEnumerable<CallWithOutputs> OutputCallsIn(IEnumerable<Statement> statements)

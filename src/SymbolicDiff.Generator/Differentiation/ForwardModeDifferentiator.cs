@@ -129,16 +129,17 @@ internal sealed partial class ForwardModeDifferentiator
         }
 
         // Scratch spans for the functions over vectors, declared where their vector's length is known.
+        PlanOutputCallTangents();
         var needsPartials = new HashSet<string>(VectorCalls(_method.Statements)
             .SelectMany(call => call.Arguments.OfType<VectorArgument>())
             .Select(argument => argument.Vector)
-            .Where(_active.Contains));
+            .Where(_active.Contains)
+            .Concat(DeclaredProductVectors));
         foreach (var parameter in _method.Parameters.Where(p => needsPartials.Contains(p.Name)))
         {
             body.Add(DeclarePartials(parameter.Name));
         }
 
-        PlanOutputCallTangents();
         foreach (var parameter in _method.Parameters.Where(p => p.IsVector))
         {
             body.AddRange(DeclareOutputCallTangents(parameter.Name));

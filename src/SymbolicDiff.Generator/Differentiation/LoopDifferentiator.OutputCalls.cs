@@ -118,6 +118,12 @@ internal sealed partial class LoopDifferentiator
     private void BackwardProduct(CallWithOutputs call, List<BackwardLine> output)
     {
         var function = call.Call.Function;
+        if (function.ProductMethod is null)
+        {
+            BackwardDeclaredProducts(call, output);
+            return;
+        }
+
         var arguments = new List<Expr>(call.Call.Arguments);
         var additions = new List<BackwardLine>();
         var outputs = call.OutputVectors.ToList();
@@ -162,17 +168,7 @@ internal sealed partial class LoopDifferentiator
             reached.Add($"∂{_method.Result}/∂{parameter}");
             var gradient = new Variable(_names.Fresh(GeneratedNames.Adjoint(function.DisplayName, SafeName(parameter))));
             arguments.Add(new OutArgument(gradient, Declares: true));
-            foreach (var (input, partial) in partials.Inputs)
-            {
-                var contribution = Multiply(gradient, Resolve(partial, argument));
-                var chain = argument.Equals(input)
-                    ? Comment.Of($"∂{_method.Result}/∂", input, $" += its part through {function.DisplayName}'s {parameter}")
-                    : Comment.Of($"∂{_method.Result}/∂", input, $" += (∂{_method.Result}/∂{parameter} through {function.DisplayName}) · ∂{parameter}/∂", input, $" ({parameter} = ", Code(argument), ")");
-                var line = new BackwardLine(null, AdjointOf(input), contribution, chain);
-                line.Mentions.Add(AdjointName(TargetName(input)));
-                line.Mentions.UnionWith(ExpressionFacts.Variables(contribution));
-                additions.Add(line);
-            }
+            AddScalarContributions(function, parameter, argument, partials, gradient, additions);
         }
 
         var product = new VectorCall(function with { QualifiedName = function.ProductMethod! }, arguments.ToEquatableArray());
@@ -189,6 +185,85 @@ internal sealed partial class LoopDifferentiator
             {
                 Comment = Comment.Of($"{vector} was overwritten here: its earlier values do not reach the result through it"),
             }));
+        }
+    }
+
+    /// <summary>
+    /// A helper that declares its products with [Derivative]: per varying input, its product with the outputs' adjoints as
+    /// cotangents, which adds into a vector's adjoint directly, or returns a real's part; then the outputs' adjoints are 0.
+    /// </summary>
+    private void BackwardDeclaredProducts(CallWithOutputs call, List<BackwardLine> output)
+    {
+        var function = call.Call.Function;
+        var outputs = call.OutputVectors.ToList();
+        var inputs = call.Call.Arguments.Where((_, i) => !function.IsOutput(i)).ToList();
+        var cotangents = outputs.Select(o => (Expr)new VectorArgument(AdjointName(o))).ToList();
+        string through = string.Join(", ", outputs.Select(o => $"∂{_method.Result}/∂{o}"));
+        for (int i = 0; i < call.Call.Arguments.Count; i++)
+        {
+            if (function.Products[i] is not { } product)
+            {
+                continue;
+            }
+
+            var argument = call.Call.Arguments[i];
+            string parameter = function.ParameterNames[i];
+            var productFunction = function with { QualifiedName = product };
+            if (argument is VectorArgument vector)
+            {
+                if (!_active.Contains(vector.Vector))
+                {
+                    continue;
+                }
+
+                string adjoint = AdjointName(vector.Vector);
+                var line = new BackwardLine(new CallStatement(new VectorCall(productFunction, inputs.Concat(cotangents).Append(new VectorArgument(adjoint)).ToEquatableArray()))
+                {
+                    Comment = Comment.Of($"∂{_method.Result}/∂{vector.Vector} += ({through})ᵀ · ∂{string.Join(", ", outputs)}/∂{parameter}: {function.DisplayName}'s declared product"),
+                });
+                line.Mentions.Add(adjoint);
+                output.Add(line);
+                continue;
+            }
+
+            var partials = Partials(new Variable("\u0001none"), argument);
+            if (partials.Inputs.Count == 0)
+            {
+                continue;
+            }
+
+            var gradient = new Variable(_names.Fresh(GeneratedNames.Adjoint(function.DisplayName, SafeName(parameter))));
+            output.Add(new BackwardLine(new DeclareReal(gradient.Name, new VectorCall(productFunction, inputs.Concat(cotangents).ToEquatableArray()))
+            {
+                Comment = Comment.Of($"({through})ᵀ · ∂{string.Join(", ", outputs)}/∂{parameter}: {function.DisplayName}'s declared product"),
+            }));
+            var additions = new List<BackwardLine>();
+            AddScalarContributions(function, parameter, argument, partials, gradient, additions);
+            output.AddRange(additions);
+        }
+
+        foreach (string vector in outputs)
+        {
+            output.Add(new BackwardLine(new ClearOutput(AdjointName(vector))
+            {
+                Comment = Comment.Of($"{vector} was overwritten here: its earlier values do not reach the result through it"),
+            }));
+        }
+    }
+
+    /// <summary>What a helper's part for a real parameter passes on to the values its argument is computed from.</summary>
+    private void AddScalarContributions(VectorFunction function, string parameter, Expr argument, StatementPartials partials, Variable gradient, List<BackwardLine> additions)
+    {
+        foreach (var (input, partial) in partials.Inputs)
+        {
+            var contribution = Multiply(gradient, Resolve(partial, argument));
+            var chain = argument.Equals(input)
+                ? Comment.Of($"∂{_method.Result}/∂", input, $" += its part through {function.DisplayName}'s {parameter}")
+                : Comment.Of($"∂{_method.Result}/∂", input, $" += ∂{_method.Result}/∂{function.DisplayName}.{parameter} · ∂{function.DisplayName}.{parameter}/∂", input, $" ({function.DisplayName}.{parameter} = ", Code(argument), ")");
+            var line = new BackwardLine(null, AdjointOf(input), contribution, chain);
+            line.Mentions.Add(AdjointName(TargetName(input)));
+            line.Mentions.UnionWith(ExpressionFacts.Variables(contribution));
+            additions.Add(line);
         }
     }
 

@@ -23,6 +23,11 @@ internal sealed partial class BodyParser
     {
         var method = invocation.TargetMethod;
         var nameLocation = invocation.Syntax is InvocationExpressionSyntax call ? call.Expression : invocation.Syntax;
+        if (!MethodParser.IsDifferentiable(method) && DerivativeDeclarationReader.HasDeclaredDerivative(method) && DerivativeDeclarationReader.IsOutputHelper(method))
+        {
+            return TryParseDeclaredOutputCall(invocation, method, nameLocation, output);
+        }
+
         if (!MethodParser.IsDifferentiable(method) || !method.IsStatic || method.IsGenericMethod || !method.Parameters.Any(p => ElementType(p.Type) is not null))
         {
             return false;
@@ -50,6 +55,35 @@ internal sealed partial class BodyParser
         return true;
     }
 
+    /// <summary>A call of a span-writing helper that declares its products with [Derivative].</summary>
+    private bool TryParseDeclaredOutputCall(IInvocationOperation invocation, IMethodSymbol method, SyntaxNode nameLocation, List<Statement> output)
+    {
+        var function = DerivativeDeclarationReader.ReadOutputHelper(method, out string? error);
+        if (function is null)
+        {
+            Report(DiagnosticDescriptors.InvalidDerivativeDeclaration, nameLocation, DisplayName(method), error ?? "invalid declaration");
+            return true;
+        }
+
+        if (_guard is not null)
+        {
+            ReportGuardedOutputCall(method, nameLocation);
+            return true;
+        }
+
+        var parsed = ParseOutputCallArguments(invocation, method, function);
+        if (parsed is not null)
+        {
+            output.Add(new CallWithOutputs(parsed, invocation.Syntax.ToString()));
+        }
+
+        return true;
+    }
+
+    private void ReportGuardedOutputCall(IMethodSymbol method, SyntaxNode nameLocation) =>
+        Report(DiagnosticDescriptors.UnsupportedExpression, nameLocation,
+            $"A call of '{DisplayName(method)}', a vector-valued method, inside an 'if' or after an early return (call it unconditionally, and choose between its results with a conditional afterwards)");
+
     /// <summary>
     /// A [Differentiable] callee that writes <paramref name="outputs"/>, as a function over vectors whose derivatives are
     /// its generated methods; null (reported) where it cannot be called from here.
@@ -73,8 +107,7 @@ internal sealed partial class BodyParser
 
         if (_guard is not null)
         {
-            Report(DiagnosticDescriptors.UnsupportedExpression, nameLocation,
-                $"A call of '{DisplayName(method)}', a vector-valued method, inside an 'if' or after an early return (call it unconditionally, and choose between its results with a conditional afterwards)");
+            ReportGuardedOutputCall(method, nameLocation);
             return null;
         }
 

@@ -90,13 +90,27 @@ internal static class VectorOutputs
         CancellationToken cancellationToken,
         int depth)
     {
-        if (semanticModel.GetOperation(invocation, cancellationToken) is not Microsoft.CodeAnalysis.Operations.IInvocationOperation operation ||
-            !MethodParser.IsDifferentiable(operation.TargetMethod))
+        if (semanticModel.GetOperation(invocation, cancellationToken) is not Microsoft.CodeAnalysis.Operations.IInvocationOperation operation)
         {
             yield break;
         }
 
-        var calleeOutputs = OfCallee(operation.TargetMethod, semanticModel.Compilation, cancellationToken, depth + 1);
+        var target = operation.TargetMethod;
+        IReadOnlyCollection<string> calleeOutputs;
+        if (MethodParser.IsDifferentiable(target))
+        {
+            calleeOutputs = OfCallee(target, semanticModel.Compilation, cancellationToken, depth + 1);
+        }
+        else if (DerivativeDeclarationReader.HasDeclaredDerivative(target) && DerivativeDeclarationReader.IsOutputHelper(target))
+        {
+            // A helper declaring its products writes its Span<T> parameters.
+            calleeOutputs = target.Parameters.Where(p => p.Type is INamedTypeSymbol { Name: "Span" }).Select(p => p.Name).ToList();
+        }
+        else
+        {
+            yield break;
+        }
+
         foreach (var argument in operation.Arguments)
         {
             var value = argument.Value;
