@@ -211,4 +211,20 @@ public static partial class OutputCallModels
     {
         Decay(x, k, r);
     }
+
+    /// <summary>
+    /// An output read (element by element, and whole by a function over vectors) and then overwritten: r₀ = a⁴ + a,
+    /// r₁ = a⁴ + a². The reverse sweep must restore r's earlier values, which it did not for a method's outputs before
+    /// they were known to the to-be-recorded analysis (it gave 2(a⁴ + a)·2a + 1 for ∂r₀/∂a).
+    /// </summary>
+    [Differentiable(nameof(a))]
+    public static void OverwrittenOutput(double a, Span<double> r)
+    {
+        r[0] = a * a;
+        r[1] = a;
+        double t = r[0] * r[0];
+        double n = Vectors.Dot(r, r);
+        r[0] = t + a;
+        r[1] = n;
+    }
 }

@@ -169,6 +169,23 @@ public class OutputCallTests
     }
 
     [Theory]
+    [InlineData(1.3)]
+    [InlineData(-0.6)]
+    public void An_output_read_and_then_overwritten_is_restored_for_the_reverse_sweep(double a)
+    {
+        // The vector-Jacobian product is the reverse sweep (the Jacobian of one column would take a forward one).
+        double[] r = new double[2];
+        OutputCallModels.OverwrittenOutputVectorJacobianProduct(a, r, new double[] { 1, 0 }, out double d0);
+        OutputCallModels.OverwrittenOutputVectorJacobianProduct(a, r, new double[] { 0, 1 }, out double d1);
+
+        // r₀ = a⁴ + a, r₁ = a⁴ + a².
+        Assert.Equal(4 * a * a * a + 1, d0, 12);
+        Assert.Equal(4 * a * a * a + 2 * a, d1, 12);
+        Assert.Equal(Central(v => { var values = new double[2]; OutputCallModels.OverwrittenOutput(v, values); return values[0]; }, a), d0, 6);
+        Assert.Equal(Central(v => { var values = new double[2]; OutputCallModels.OverwrittenOutput(v, values); return values[1]; }, a), d1, 6);
+    }
+
+    [Theory]
     [InlineData(4)]
     [InlineData(300)] // longer than the 128-element stack bound: the scratch spans are pooled
     public void The_gradient_through_a_helper_allocates_nothing(int length)
