@@ -109,6 +109,10 @@ internal sealed class ProgramIndex
                     Buffers.Add(buffer.Name);
                     _declaredIn[buffer.Name] = null;
                     break;
+                case CallWithOutputs { ValueName: { } value }:
+                    Reals.Add(value);
+                    _declaredIn[value] = scope;
+                    break;
                 case DeclareBool condition:
                     Bools.Add(condition.Name);
                     _declaredIn[condition.Name] = scope;

@@ -21,7 +21,10 @@ internal sealed partial class ForwardModeDifferentiator
 
     /// <summary>Whether the call's derivative is computed: an output's tangent is wanted, and an input varies.</summary>
     private bool IsDifferentiated(CallWithOutputs call) =>
-        call.OutputVectors.Any(_active.Contains) && DataReads(call.Inputs).Any(_active.Contains);
+        (call.OutputVectors.Any(_active.Contains) || IsValueActive(call)) && DataReads(call.Inputs).Any(_active.Contains);
+
+    /// <summary>Whether the helper's returned value, read by the caller, needs a tangent.</summary>
+    private bool IsValueActive(CallWithOutputs call) => call.ValueName is { } value && _active.Contains(value);
 
     /// <summary>Decides, before the transform, which vectors need a zero tangent or a discarded one (declared where their length is known).</summary>
     private void PlanOutputCallTangents()
@@ -93,7 +96,7 @@ internal sealed partial class ForwardModeDifferentiator
     private void DifferentiateOutputCall(CallWithOutputs call, List<Statement> output)
     {
         var function = call.Call.Function;
-        if (!call.OutputVectors.Any(_active.Contains))
+        if (!call.OutputVectors.Any(_active.Contains) && !IsValueActive(call))
         {
             output.Add(call);
             return;
@@ -105,6 +108,11 @@ internal sealed partial class ForwardModeDifferentiator
             foreach (string vector in call.OutputVectors.Where(IsActiveVector))
             {
                 output.Add(new ClearOutput(_tangents[vector]) { Comment = Comment.Of($"{vector} does not vary here: {function.DisplayName} computed it from constants") });
+            }
+
+            if (IsValueActive(call))
+            {
+                output.Add(new DeclareReal(NewTangent(call.ValueName!), Constant.Zero) { Comment = Comment.Of($"{call.ValueName} is a constant here") });
             }
 
             return;
@@ -157,10 +165,21 @@ internal sealed partial class ForwardModeDifferentiator
         var tangents = string.Join(", ", call.OutputVectors.Where(IsActiveVector).Select(vector => _tangents[vector]));
         var comment = new List<object> { $"{function.DisplayName} and its tangents: {tangents} = " };
         comment.AddRange(chain);
-        output.Add(new CallStatement(new VectorCall(function with { QualifiedName = function.DerivativeMethod }, arguments.ToEquatableArray()))
+        var derivative = new VectorCall(function with { QualifiedName = function.DerivativeMethod }, arguments.ToEquatableArray());
+        if (call.ValueName is not { } value)
         {
-            Comment = Comment.Of(comment.ToArray()),
-        });
+            output.Add(new CallStatement(derivative) { Comment = Comment.Of(comment.ToArray()) });
+            return;
+        }
+
+        // It also returns (Value, Derivative): the value the caller reads, and its tangent.
+        var result = new Variable(_names.Fresh(NameAllocator.ToCamelCase(function.DisplayName) + "Derivative"));
+        output.Add(new DeclareVar(result.Name, derivative) { Comment = Comment.Of(comment.ToArray()) });
+        output.Add(new DeclareReal(value, new Member(result, "Value")));
+        if (IsValueActive(call))
+        {
+            output.Add(new DeclareReal(NewTangent(value), new Member(result, "Derivative")) { Comment = Comment.Of($"d{value}, the directional derivative of the value {function.DisplayName} returned") });
+        }
     }
 
     /// <summary>

@@ -28,12 +28,15 @@ internal sealed partial class LoopDifferentiator
     private IEnumerable<DataFlow> OutputCallFlows() => OutputCalls.SelectMany(call =>
     {
         var inputs = DataReads(call.Inputs).Where(_active.Contains).Distinct().ToList();
-        return call.OutputVectors.Select(output => new DataFlow(output, inputs));
+        return call.OutputVectors.Concat(call.ValueName is { } value ? new[] { value } : new string[0]).Select(output => new DataFlow(output, inputs));
     });
 
     /// <summary>Whether the backward sweep differentiates this call: an output reaches the result, and an input varies.</summary>
     private bool Contributes(CallWithOutputs call) =>
-        call.OutputVectors.Any(_contributed.Contains) && DataReads(call.Inputs).Any(_active.Contains);
+        (call.OutputVectors.Any(_contributed.Contains) || ValueContributes(call)) && DataReads(call.Inputs).Any(_active.Contains);
+
+    /// <summary>Whether the helper's returned value, read by the caller, reaches the result.</summary>
+    private bool ValueContributes(CallWithOutputs call) => call.ValueName is { } value && _contributed.Contains(value);
 
     /// <summary>An argument that varies where the helper has no gradient output for it: a missing partial (SD0012).</summary>
     private void CheckOutputCallPartials(CallWithOutputs call)
@@ -55,7 +58,7 @@ internal sealed partial class LoopDifferentiator
     {
         foreach (var call in OutputCalls)
         {
-            if (!call.OutputVectors.Any(_contributed.Contains))
+            if (!call.OutputVectors.Any(_contributed.Contains) && !ValueContributes(call))
             {
                 continue;
             }
@@ -171,14 +174,23 @@ internal sealed partial class LoopDifferentiator
             AddScalarContributions(function, parameter, argument, partials, gradient, additions);
         }
 
-        var product = new VectorCall(function with { QualifiedName = function.ProductMethod! }, arguments.ToEquatableArray());
-        var productLine = new BackwardLine(new CallStatement(product)
+        if (outputs.Any(_contributed.Contains))
         {
-            Comment = Comment.Of($"{string.Join(", ", reached)} through {string.Join(", ", outputs)}: {function.DisplayName}'s vector-Jacobian product with cotangent {cotangents}"),
-        });
-        productLine.Mentions.UnionWith(mentions);
-        output.Add(productLine);
-        output.AddRange(additions);
+            var product = new VectorCall(function with { QualifiedName = function.ProductMethod! }, arguments.ToEquatableArray());
+            var productLine = new BackwardLine(new CallStatement(product)
+            {
+                Comment = Comment.Of($"{string.Join(", ", reached)} through {string.Join(", ", outputs)}: {function.DisplayName}'s vector-Jacobian product with cotangent {cotangents}"),
+            });
+            productLine.Mentions.UnionWith(mentions);
+            output.Add(productLine);
+            output.AddRange(additions);
+        }
+
+        if (ValueContributes(call) && function.ValueGradientMethod is { } gradientMethod)
+        {
+            BackwardValue(call, gradientMethod, output);
+        }
+
         foreach (string vector in outputs)
         {
             output.Add(new BackwardLine(new ClearOutput(AdjointName(vector))
@@ -251,8 +263,74 @@ internal sealed partial class LoopDifferentiator
         }
     }
 
+    /// <summary>
+    /// <c>double e = Step(state, k, next);</c>: what the returned value passes on, from the helper's gradient
+    /// (<c>StepWithGradient</c>, whose span outputs are overwritten: scratch again, then added in scaled by ∂result/∂e).
+    /// </summary>
+    private void BackwardValue(CallWithOutputs call, string gradientMethod, List<BackwardLine> output)
+    {
+        var function = call.Call.Function;
+        string value = call.ValueName!;
+        var adjoint = AdjointOf(new Variable(value));
+        bool spans = call.Call.Arguments.Where((argument, i) => i < function.Differentiated.Count && function.Differentiated[i]).Any(argument => argument is VectorArgument);
+        var arguments = new List<Expr>(call.Call.Arguments);
+        var additions = new List<BackwardLine>();
+        Variable? gradientStruct = spans ? null : new Variable(_names.Fresh(GeneratedNames.CalleeGradient(function.DisplayName)));
+        for (int i = 0; i < call.Call.Arguments.Count; i++)
+        {
+            if (i >= function.Differentiated.Count || !function.Differentiated[i])
+            {
+                continue;
+            }
+
+            var argument = call.Call.Arguments[i];
+            string parameter = function.ParameterNames[i];
+            if (argument is VectorArgument vector)
+            {
+                string scratch = ProductScratch(function.DisplayName, vector.Vector);
+                arguments.Add(new VectorArgument(scratch));
+                if (_active.Contains(vector.Vector))
+                {
+                    var line = AddInto(AdjointName(vector.Vector), scratch, vector.Vector, adjoint);
+                    line.Mentions.UnionWith(ExpressionFacts.Variables(adjoint));
+                    additions.Add(line);
+                }
+
+                continue;
+            }
+
+            var partials = Partials(new Variable("\u0001none"), argument);
+            if (gradientStruct is not null)
+            {
+                if (partials.Inputs.Count > 0)
+                {
+                    AddScalarContributions(function, parameter, argument, partials, Multiply(adjoint, new Member(gradientStruct, GeneratedNames.Property(parameter))), additions);
+                }
+
+                continue;
+            }
+
+            if (partials.Inputs.Count == 0)
+            {
+                arguments.Add(new OutArgument(new Variable("_"), Declares: false));
+                continue;
+            }
+
+            var gradient = new Variable(_names.Fresh(GeneratedNames.Adjoint(function.DisplayName, SafeName(parameter))));
+            arguments.Add(new OutArgument(gradient, Declares: true));
+            AddScalarContributions(function, parameter, argument, partials, Multiply(adjoint, gradient), additions);
+        }
+
+        var comment = Comment.Of($"∂{value}/∂ each of {function.DisplayName}'s inputs: its gradient, for the value it returned");
+        var gradientCall = new VectorCall(function with { QualifiedName = gradientMethod }, (gradientStruct is null ? (IEnumerable<Expr>)arguments : call.Call.Arguments).ToEquatableArray());
+        output.Add(new BackwardLine(gradientStruct is null
+            ? new CallStatement(gradientCall) { Comment = comment }
+            : new DeclareVar(gradientStruct.Name, gradientCall) { Comment = comment }));
+        output.AddRange(additions);
+    }
+
     /// <summary>What a helper's part for a real parameter passes on to the values its argument is computed from.</summary>
-    private void AddScalarContributions(VectorFunction function, string parameter, Expr argument, StatementPartials partials, Variable gradient, List<BackwardLine> additions)
+    private void AddScalarContributions(VectorFunction function, string parameter, Expr argument, StatementPartials partials, Expr gradient, List<BackwardLine> additions)
     {
         foreach (var (input, partial) in partials.Inputs)
         {
@@ -267,11 +345,12 @@ internal sealed partial class LoopDifferentiator
         }
     }
 
-    /// <summary><c>for (int k = 0; k &lt; v.Length; k++) adjoint[k] += scratch[k];</c></summary>
-    private BackwardLine AddInto(string adjoint, string scratch, string vector)
+    /// <summary><c>for (int k = 0; k &lt; v.Length; k++) adjoint[k] += scratch[k];</c> (each times <paramref name="scale"/>, if given).</summary>
+    private BackwardLine AddInto(string adjoint, string scratch, string vector, Expr? scale = null)
     {
         string counter = _names.Fresh("j");
-        var add = new UpdateReal(new Element(adjoint, new Variable(counter)), UpdateOperator.Add, new Element(scratch, new Variable(counter)));
+        Expr part = new Element(scratch, new Variable(counter));
+        var add = new UpdateReal(new Element(adjoint, new Variable(counter)), UpdateOperator.Add, scale is null ? part : Multiply(scale, part));
         var loop = new ForLoop(counter, "int", Constant.Zero, Length(vector), new Statement[] { add }.ToEquatableArray())
         {
             Comment = Comment.Of($"∂{_method.Result}/∂{vector} += its part through this call"),

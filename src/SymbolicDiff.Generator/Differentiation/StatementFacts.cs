@@ -92,6 +92,7 @@ internal static class StatementFacts
         DeclareBuffer buffer => buffer.Name,
         DeclareIndexTable table => table.Name,
         DeclareVar declaration => declaration.Name,
+        CallWithOutputs { ValueName: { } value } => value,
         _ => null,
     };
 
@@ -115,6 +116,11 @@ internal static class StatementFacts
                     foreach (string output in call.OutputVectors)
                     {
                         yield return (output, call.Inputs);
+                    }
+
+                    if (call.ValueName is { } value)
+                    {
+                        yield return (value, call.Inputs);
                     }
 
                     break;

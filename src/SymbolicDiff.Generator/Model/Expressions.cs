@@ -132,6 +132,9 @@ internal sealed record VectorFunction(string QualifiedName, string DisplayName, 
     /// </summary>
     public string? DerivativeMethod { get; init; }
 
+    /// <summary>For a vector-valued [Differentiable] helper that returns a real: its <c>MWithGradient</c>, fully qualified (the gradient of the returned value); else null.</summary>
+    public string? ValueGradientMethod { get; init; }
+
     /// <summary>Whether the function writes results into some of its span arguments.</summary>
     public bool HasOutputs
     {

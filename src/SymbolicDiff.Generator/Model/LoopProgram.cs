@@ -87,6 +87,12 @@ internal sealed record ForLoop(string Counter, string CounterType, Expr From, Ex
 /// </summary>
 internal sealed record CallWithOutputs(VectorCall Call, string Source) : Statement
 {
+    /// <summary>
+    /// For a helper that also returns a real, read by the caller (<c>double e = Step(state, k, next);</c>): the local
+    /// declared here with the returned value; else null.
+    /// </summary>
+    public string? ValueName { get; init; }
+
     /// <summary>The vectors the call writes, in argument order.</summary>
     public System.Collections.Generic.IEnumerable<string> OutputVectors
     {

@@ -55,6 +55,32 @@ internal sealed partial class BodyParser
         return true;
     }
 
+    /// <summary>
+    /// <c>double e = Step(state, k, next);</c> (or <c>return Step(...);</c>): a vector-valued helper whose returned value is
+    /// read too, as the whole value of a declaration or a return, so that it runs exactly where the user's code runs it.
+    /// </summary>
+    private Expr? ParseValuedOutputCall(IInvocationOperation invocation, IMethodSymbol method, SyntaxNode nameLocation, IReadOnlyCollection<string> outputs)
+    {
+        if (!ReferenceEquals(invocation, _statementValue))
+        {
+            Report(DiagnosticDescriptors.UnsupportedExpression, nameLocation,
+                $"Using the value of '{DisplayName(method)}', a vector-valued method that writes its results into '{string.Join("', '", outputs)}', inside an expression (it would run out of turn: declare a local with it, 'double value = {DisplayName(method)}(...);', or call it as a statement of its own)");
+            return null;
+        }
+
+        var function = DescribeVectorValuedCallee(method, nameLocation, outputs);
+        var parsed = function is null ? null : ParseOutputCallArguments(invocation, method, function);
+        if (parsed is null)
+        {
+            return null;
+        }
+
+        _calls.AddDifferentiableCall(method, invocation.Syntax);
+        string value = _names.Fresh(NameAllocator.ToCamelCase(method.Name));
+        _currentOutput.Add(new CallWithOutputs(parsed, invocation.Syntax.ToString()) { ValueName = value });
+        return new Variable(value);
+    }
+
     /// <summary>A call of a span-writing helper that declares its products with [Derivative].</summary>
     private bool TryParseDeclaredOutputCall(IInvocationOperation invocation, IMethodSymbol method, SyntaxNode nameLocation, List<Statement> output)
     {

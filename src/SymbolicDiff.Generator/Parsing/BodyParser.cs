@@ -1429,9 +1429,7 @@ internal sealed partial class BodyParser
             var calleeOutputs = VectorOutputs.OfCallee(method, _semanticModel.Compilation, _cancellationToken);
             if (calleeOutputs.Count > 0)
             {
-                Report(DiagnosticDescriptors.UnsupportedExpression, nameLocation,
-                    $"Using the value of '{DisplayName(method)}', a vector-valued method that writes its results into '{string.Join("', '", calleeOutputs)}' (call it as a statement of its own, '{DisplayName(method)}(...);', and read its results from its outputs)");
-                return null;
+                return ParseValuedOutputCall(invocation, method, nameLocation, calleeOutputs);
             }
 
             _calls.AddDifferentiableCall(method, invocation.Syntax);

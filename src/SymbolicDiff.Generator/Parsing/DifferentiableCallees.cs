@@ -76,6 +76,7 @@ internal static class DifferentiableCallees
                 .ToEquatableArray(),
             ProductMethod = type + "." + GeneratedNames.VectorJacobianProductMethod(method.Name),
             DerivativeMethod = type + "." + GeneratedNames.DerivativeMethod(method.Name),
+            ValueGradientMethod = method.ReturnsVoid ? null : type + "." + GeneratedNames.GradientMethod(method.Name),
         };
     }
 

@@ -227,4 +227,64 @@ public static partial class OutputCallModels
         r[0] = t + a;
         r[1] = n;
     }
+
+    /// <summary>An Euler step that also returns the step's energy k·Σ stateᵢ².</summary>
+    [Differentiable(nameof(state), nameof(k))]
+    public static double StepWithEnergy(ReadOnlySpan<double> state, double k, double h, Span<double> next)
+    {
+        double energy = 0;
+        for (int i = 0; i < state.Length; i++)
+        {
+            next[i] = state[i] - h * k * state[i];
+            energy += k * state[i] * state[i];
+        }
+
+        return energy;
+    }
+
+    /// <summary>The energies the steps return, summed, plus the final x₀: k·Σx0²·Σₛ a²ˢ + x0₀·aⁿ with a = 1 − h·k.</summary>
+    [Differentiable(nameof(x0), nameof(k))]
+    public static double EnergyAndPosition(ReadOnlySpan<double> x0, double k, double h, int steps)
+    {
+        Span<double> x = stackalloc double[x0.Length];
+        Span<double> next = stackalloc double[x0.Length];
+        for (int i = 0; i < x0.Length; i++)
+        {
+            x[i] = x0[i];
+        }
+
+        double total = 0;
+        for (int s = 0; s < steps; s++)
+        {
+            double energy = StepWithEnergy(x, k, h, next);
+            total += energy;
+            for (int i = 0; i < x.Length; i++)
+            {
+                x[i] = next[i];
+            }
+        }
+
+        return total + x[0];
+    }
+
+    /// <summary>r = k·w, returning k²; differentiated only for k, so its gradient is the struct overload.</summary>
+    [Differentiable(nameof(k))]
+    public static double Scale(ReadOnlySpan<double> w, double k, Span<double> r)
+    {
+        for (int i = 0; i < w.Length; i++)
+        {
+            r[i] = k * w[i];
+        }
+
+        return k * k;
+    }
+
+    /// <summary>q + r₀·r₁ with (q, r) = Scale(w, 3k): 9k²·(1 + w₀w₁).</summary>
+    [Differentiable(nameof(k))]
+    public static double UsesScale(ReadOnlySpan<double> w, double k)
+    {
+        Span<double> r = stackalloc double[w.Length];
+        double q = Scale(w, k * 3, r);
+        return q + r[0] * r[1];
+    }
 }

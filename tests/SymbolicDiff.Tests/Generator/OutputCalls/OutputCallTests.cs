@@ -169,6 +169,47 @@ public class OutputCallTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void A_helpers_returned_value_read_by_the_caller_is_differentiated_too(int steps)
+    {
+        const double k = 0.3, h = 0.1;
+        double[] dX0 = new double[X0.Length];
+        double value = OutputCallModels.EnergyAndPositionWithGradient(X0, k, h, steps, dX0, out double dK);
+
+        // a = 1 − h·k, xₛ = x0·aˢ, energyₛ = k·Q·a²ˢ (Q = Σx0²): total = k·Q·S + x0₀·aⁿ, S = Σₛ₌₀ⁿ⁻¹ a²ˢ.
+        double a = 1 - h * k, q = X0.Sum(x => x * x), s = 0, dS = 0;
+        for (int t = 0; t < steps; t++)
+        {
+            s += Math.Pow(a, 2 * t);
+            dS += t == 0 ? 0 : 2 * t * Math.Pow(a, 2 * t - 1) * -h;
+        }
+
+        Assert.Equal(k * q * s + X0[0] * Math.Pow(a, steps), value, 12);
+        Assert.Equal(q * s + k * q * dS - h * steps * X0[0] * Math.Pow(a, steps - 1), dK, 12);
+        Assert.Equal(2 * k * X0[0] * s + Math.Pow(a, steps), dX0[0], 12);
+        Assert.Equal(2 * k * X0[2] * s, dX0[2], 12);
+
+        Assert.Equal(Central(v => OutputCallModels.EnergyAndPosition(X0, v, h, steps), k), dK, 6);
+        Assert.Equal(Central(v => OutputCallModels.EnergyAndPosition(With(X0, 1, v), k, h, steps), X0[1]), dX0[1], 6);
+        AssertForwardAgrees((dx, d) => OutputCallModels.EnergyAndPositionWithDerivative(X0, k, h, steps, dx, d).Derivative, dX0, dK);
+    }
+
+    [Fact]
+    public void A_helpers_value_through_its_struct_gradient_is_differentiated()
+    {
+        double[] w = { 0.5, 2 };
+        const double k = 0.7;
+        var g = OutputCallModels.UsesScaleWithGradient(w, k);
+
+        // 9k²·(1 + w₀w₁): ∂/∂k = 18k·(1 + w₀w₁).
+        Assert.Equal(9 * k * k * (1 + w[0] * w[1]), g.Value, 12);
+        Assert.Equal(18 * k * (1 + w[0] * w[1]), g.K, 12);
+        Assert.Equal(Central(v => OutputCallModels.UsesScale(w, v), k), g.K, 6);
+        Assert.Equal(g.K, OutputCallModels.UsesScaleWithDerivative(w, k, 1.0).Derivative, 12);
+    }
+
+    [Theory]
     [InlineData(1.3)]
     [InlineData(-0.6)]
     public void An_output_read_and_then_overwritten_is_restored_for_the_reverse_sweep(double a)
