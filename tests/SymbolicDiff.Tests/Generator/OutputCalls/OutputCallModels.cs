@@ -287,4 +287,60 @@ public static partial class OutputCallModels
         double q = Scale(w, k * 3, r);
         return q + r[0] * r[1];
     }
+
+    /// <summary>GradBench's ode system, y₀' = x₀, yᵢ' = xᵢ·yᵢ₋₁: the right-hand side the AD-bench objective writes out four times.</summary>
+    [Differentiable(nameof(x), nameof(y))]
+    public static void GradBenchRate(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> rate)
+    {
+        rate[0] = x[0];
+        for (int i = 1; i < x.Length; i++)
+        {
+            rate[i] = x[i] * y[i - 1];
+        }
+    }
+
+    /// <summary>
+    /// <see cref="SymbolicDiff.Benchmarks.AdBench.AdBenchObjectives.OdeFinalState"/> as it is naturally written, with the
+    /// right-hand side a helper called once per RK4 stage.
+    /// </summary>
+    [Differentiable(nameof(x))]
+    public static double GradBenchOde(ReadOnlySpan<double> x, int steps)
+    {
+        int n = x.Length;
+        Span<double> y = stackalloc double[n];
+        Span<double> k1 = stackalloc double[n];
+        Span<double> k2 = stackalloc double[n];
+        Span<double> k3 = stackalloc double[n];
+        Span<double> k4 = stackalloc double[n];
+        Span<double> stage = stackalloc double[n];
+        double h = 2.0 / steps;
+        for (int step = 0; step < steps; step++)
+        {
+            GradBenchRate(x, y, k1);
+            for (int i = 0; i < n; i++)
+            {
+                stage[i] = y[i] + h * k1[i] / 2;
+            }
+
+            GradBenchRate(x, stage, k2);
+            for (int i = 0; i < n; i++)
+            {
+                stage[i] = y[i] + h * k2[i] / 2;
+            }
+
+            GradBenchRate(x, stage, k3);
+            for (int i = 0; i < n; i++)
+            {
+                stage[i] = y[i] + h * k3[i];
+            }
+
+            GradBenchRate(x, stage, k4);
+            for (int i = 0; i < n; i++)
+            {
+                y[i] += h * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]) / 6;
+            }
+        }
+
+        return y[n - 1];
+    }
 }

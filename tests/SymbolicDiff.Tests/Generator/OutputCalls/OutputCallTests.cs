@@ -210,6 +210,28 @@ public class OutputCallTests
     }
 
     [Theory]
+    [InlineData(4, 10)]
+    [InlineData(12, 25)]
+    public void The_AD_bench_ode_with_its_rate_as_a_helper_has_the_inlined_objectives_gradient(int n, int steps)
+    {
+        var random = new Random(n);
+        double[] x = Enumerable.Range(0, n).Select(_ => random.NextDouble() + 0.5).ToArray();
+        double[] viaHelper = new double[n], inlined = new double[n];
+        double value = OutputCallModels.GradBenchOdeWithGradient(x, steps, viaHelper);
+        double expected = SymbolicDiff.Benchmarks.AdBench.AdBenchObjectives.OdeFinalStateWithGradient(x, steps, inlined);
+
+        // The objective with the system written out (its gradient checked against GradBench's hand-written one in
+        // AdBenchGradientTests), and central differences.
+        Assert.Equal(expected, value, 12);
+        for (int i = 0; i < n; i++)
+        {
+            Assert.Equal(inlined[i], viaHelper[i], 10);
+            int at = i;
+            Assert.Equal(Central(v => OutputCallModels.GradBenchOde(With(x, at, v), steps), x[i]), viaHelper[i], 5);
+        }
+    }
+
+    [Theory]
     [InlineData(1.3)]
     [InlineData(-0.6)]
     public void An_output_read_and_then_overwritten_is_restored_for_the_reverse_sweep(double a)
