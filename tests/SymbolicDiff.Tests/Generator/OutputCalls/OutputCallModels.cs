@@ -343,4 +343,19 @@ public static partial class OutputCallModels
 
         return y[n - 1];
     }
+
+    /// <summary>Σ rateᵢ² for rate = Decay(w, k): k²·Σw², w held constant (the helper differentiates it, so forward mode passes it a zero tangent).</summary>
+    [Differentiable(nameof(k))]
+    public static double RateNorm(ReadOnlySpan<double> w, double k)
+    {
+        Span<double> rate = stackalloc double[w.Length];
+        Decay(w, k, rate);
+        double sum = 0;
+        for (int i = 0; i < rate.Length; i++)
+        {
+            sum += rate[i] * rate[i];
+        }
+
+        return sum;
+    }
 }

@@ -196,6 +196,20 @@ public class OutputCallTests
     }
 
     [Fact]
+    public void A_constant_vector_passed_where_the_helper_differentiates_gets_a_zero_tangent()
+    {
+        const double k = -1.7;
+        var g = OutputCallModels.RateNormWithGradient(X0, k);
+        double squares = X0.Sum(x => x * x);
+
+        // k²·Σw²: ∂/∂k = 2k·Σw².
+        Assert.Equal(k * k * squares, g.Value, 12);
+        Assert.Equal(2 * k * squares, g.K, 12);
+        Assert.Equal(Central(v => OutputCallModels.RateNorm(X0, v), k), g.K, 6);
+        Assert.Equal(g.K, OutputCallModels.RateNormWithDerivative(X0, k, 1.0).Derivative, 12);
+    }
+
+    [Fact]
     public void A_helpers_value_through_its_struct_gradient_is_differentiated()
     {
         double[] w = { 0.5, 2 };
