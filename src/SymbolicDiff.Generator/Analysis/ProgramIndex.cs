@@ -45,8 +45,10 @@ internal sealed class ProgramIndex
                 index.Vectors.Add(parameter.Name);
                 if (parameter.IsOutput)
                 {
-                    // A vector-valued method's output is written like a local buffer (its adjoint is one too).
+                    // A vector-valued method's output is written like a local buffer (its adjoint is one too), and
+                    // like one, an overwrite the backward sweep must undo is saved.
                     index.Buffers.Add(parameter.Name);
+                    index._declaredIn[parameter.Name] = null;
                 }
             }
             else if (parameter.TypeName == method.RealType)
@@ -106,6 +108,10 @@ internal sealed class ProgramIndex
                     Vectors.Add(buffer.Name);
                     Buffers.Add(buffer.Name);
                     _declaredIn[buffer.Name] = null;
+                    break;
+                case CallWithOutputs { ValueName: { } value }:
+                    Reals.Add(value);
+                    _declaredIn[value] = scope;
                     break;
                 case DeclareBool condition:
                     Bools.Add(condition.Name);

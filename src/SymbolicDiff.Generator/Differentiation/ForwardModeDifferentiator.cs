@@ -129,13 +129,20 @@ internal sealed partial class ForwardModeDifferentiator
         }
 
         // Scratch spans for the functions over vectors, declared where their vector's length is known.
+        PlanOutputCallTangents();
         var needsPartials = new HashSet<string>(VectorCalls(_method.Statements)
             .SelectMany(call => call.Arguments.OfType<VectorArgument>())
             .Select(argument => argument.Vector)
-            .Where(_active.Contains));
+            .Where(_active.Contains)
+            .Concat(DeclaredProductVectors));
         foreach (var parameter in _method.Parameters.Where(p => needsPartials.Contains(p.Name)))
         {
             body.Add(DeclarePartials(parameter.Name));
+        }
+
+        foreach (var parameter in _method.Parameters.Where(p => p.IsVector))
+        {
+            body.AddRange(DeclareOutputCallTangents(parameter.Name));
         }
 
         _needsPartials = needsPartials;
@@ -192,6 +199,11 @@ internal sealed partial class ForwardModeDifferentiator
                         output.Add(DeclarePartials(buffer.Name));
                     }
 
+                    output.AddRange(DeclareOutputCallTangents(buffer.Name));
+                    break;
+
+                case CallWithOutputs call:
+                    DifferentiateOutputCall(call, output);
                     break;
 
                 case ForLoop loop:
@@ -475,6 +487,7 @@ internal sealed partial class ForwardModeDifferentiator
             {
                 ForLoop loop => VectorCalls(loop.Body),
                 IfStatement guarded => VectorCalls(guarded.Then),
+                CallWithOutputs => Enumerable.Empty<VectorCall>(), // differentiated by the helper's own forward mode
                 _ => StatementFacts.Expressions(statement).SelectMany(Nodes).OfType<VectorCall>(),
             };
             foreach (var call in nested)

@@ -45,7 +45,7 @@ internal sealed partial class LoopDifferentiator
         }
 
         var inside = Flatten(loop.Body).ToList();
-        if (inside.Any(s => s is StepInteger or IfStatement))
+        if (inside.Any(s => s is StepInteger or IfStatement or CallWithOutputs))
         {
             return null; // an index stepped across iterations would be undone by each iteration's backward sweep
         }

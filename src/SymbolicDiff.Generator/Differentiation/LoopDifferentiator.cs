@@ -119,7 +119,7 @@ internal sealed partial class LoopDifferentiator
             StatementFacts.Writes(_method.Statements).Select(w => new DataFlow(w.Target, DataReads(w.Value).ToList())).ToList(),
             _cancellationToken);
         DerivePartials(_method.Statements);
-        _contributed = ActivityAnalysis.Useful(_method.Result, _partials.Values.Select(ContributionFlow).ToList(), _cancellationToken);
+        _contributed = ActivityAnalysis.Useful(_method.Result, _partials.Values.Select(ContributionFlow).Concat(OutputCallFlows()).ToList(), _cancellationToken);
         _recorded = ToBeRecordedAnalysis.Decide(_index, RecordedReads());
         if (FindFusion() is { } fusion)
         {
@@ -247,6 +247,9 @@ internal sealed partial class LoopDifferentiator
                     break;
                 case ForLoop loop:
                     DerivePartials(loop.Body);
+                    break;
+                case CallWithOutputs call:
+                    CheckOutputCallPartials(call);
                     break;
             }
         }
@@ -399,6 +402,7 @@ internal sealed partial class LoopDifferentiator
             }
         }
 
+        reads.AddRange(OutputCallReads());
         return reads;
     }
 
@@ -451,6 +455,11 @@ internal sealed partial class LoopDifferentiator
         {
             switch (statement)
             {
+                case CallWithOutputs call:
+                    output.AddRange(SaveOverwrittenOutputs(call));
+                    output.Add(statement);
+                    break;
+
                 case AssignReal assign:
                     if (Taped.Contains(TargetName(assign.Target)))
                     {
@@ -522,6 +531,10 @@ internal sealed partial class LoopDifferentiator
 
                 case AssignReal assign:
                     BackwardAssignment(statements[i], assign.Target, isDeclaration: false, output);
+                    break;
+
+                case CallWithOutputs call:
+                    BackwardOutputCall(call, output);
                     break;
 
                 case StepInteger step:
@@ -915,6 +928,11 @@ internal sealed partial class LoopDifferentiator
                 Comment = Comment.Of($"∂{_method.Result}/∂{buffer}: on the stack up to {StackBound} elements, pooled above"),
             };
         }
+
+        foreach (var statement in OutputCallScratchDeclarations())
+        {
+            yield return statement;
+        }
     }
 
     private void AddPrologue(List<Statement> body)
@@ -959,6 +977,8 @@ internal sealed partial class LoopDifferentiator
         {
             body.Add(new Release(StorageName(buffer), IsAdjointBuffer: true));
         }
+
+        body.AddRange(OutputCallScratchReleases());
     }
 
     /// <summary>The scratch buffer behind the adjoint of a local buffer, named once (its declaration and its release agree).</summary>

@@ -51,6 +51,11 @@ internal static class SecondOrder
                 return (null, Unsupported(method, location, $"a method that calls another [Differentiable] method ('{callee}'), whose gradient would have to be differentiated again"));
             }
 
+            if (statement is CallStatement { Call: VectorCall { Function.HasOutputs: true } helperCall })
+            {
+                return (null, Unsupported(method, location, $"a method that calls a vector-valued helper ('{helperCall.Function.DisplayName}'), whose generated derivatives are first derivatives only"));
+            }
+
             if (statement is CallStatement { Call: VectorCall vectorCall })
             {
                 return (null, Unsupported(method, location, $"a method that calls a function over vectors ('{vectorCall.Function.DisplayName}'), whose vector-Jacobian product declares no derivative"));

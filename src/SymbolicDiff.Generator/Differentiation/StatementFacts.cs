@@ -92,6 +92,7 @@ internal static class StatementFacts
         DeclareBuffer buffer => buffer.Name,
         DeclareIndexTable table => table.Name,
         DeclareVar declaration => declaration.Name,
+        CallWithOutputs { ValueName: { } value } => value,
         _ => null,
     };
 
@@ -110,6 +111,18 @@ internal static class StatementFacts
                     break;
                 case AssignReal assign:
                     yield return (TargetName(assign.Target), assign.Value);
+                    break;
+                case CallWithOutputs call:
+                    foreach (string output in call.OutputVectors)
+                    {
+                        yield return (output, call.Inputs);
+                    }
+
+                    if (call.ValueName is { } value)
+                    {
+                        yield return (value, call.Inputs);
+                    }
+
                     break;
                 case ForLoop loop:
                     foreach (var write in Writes(loop.Body))
@@ -140,6 +153,7 @@ internal static class StatementFacts
         AssignReal assign => new[] { assign.Target, assign.Value },
         UpdateReal update => new[] { update.Target, update.Value },
         CallStatement call => new[] { call.Call },
+        CallWithOutputs call => new Expr[] { call.Call },
         SavePush push => new[] { push.Value },
         StepInteger step => step.Guard is null ? new[] { new Variable(step.Name), step.Delta } : new[] { new Variable(step.Name), step.Delta, step.Guard },
         ForLoop loop => new[] { loop.From, loop.To },

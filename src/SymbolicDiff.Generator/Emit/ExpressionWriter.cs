@@ -215,6 +215,10 @@ internal static class ExpressionWriter
                 builder.Append(Identifier(vector.Vector));
                 break;
 
+            case OutArgument argument:
+                builder.Append(argument.Declares ? (single ? "out float " : "out double ") : "out ").Append(Identifier(argument.Target.Name));
+                break;
+
             case SavedPop pop:
                 builder.Append(Identifier(pop.Stack)).Append(".Pop()");
                 break;

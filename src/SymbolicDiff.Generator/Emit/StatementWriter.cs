@@ -134,6 +134,7 @@ internal sealed class StatementWriter
         AssignReal assign => AssignmentText(assign) + ";",
         UpdateReal update => $"{Code(update.Target)} {UpdateOperatorText(update.Operator)} {Value(update.Value)};",
         CallStatement call => Code(call.Call) + ";",
+        CallWithOutputs call => call.ValueName is { } value ? $"{_real} {Id(value)} = {Code(call.Call)};" : Code(call.Call) + ";",
         StepInteger step => (step.Guard is null ? string.Empty : $"if ({Code(step.Guard)}) ") +
             $"{Id(step.Name)} {(step.Subtract ? "-=" : "+=")} {ExpressionWriter.WriteInteger(step.Delta)};",
         SavePush push => $"{Id(push.Stack)}.Push({Code(push.Value)});",

@@ -43,6 +43,7 @@ internal static class ExpressionFacts
         Element element => new[] { element.Index },
         IntegerValue integer => new[] { integer.Integer },
         VectorCall call => call.Arguments.ToArray(),
+        OutArgument argument => new Expr[] { argument.Target },
         _ => Array.Empty<Expr>(),
     };
 
@@ -61,6 +62,7 @@ internal static class ExpressionFacts
         Element element => new Element(element.Vector, children[0]),
         IntegerValue => new IntegerValue(children[0]),
         VectorCall call => new VectorCall(call.Function, children.ToEquatableArray()) { Location = call.Location },
+        OutArgument argument => new OutArgument((Variable)children[0], argument.Declares),
         _ => expression,
     };
 

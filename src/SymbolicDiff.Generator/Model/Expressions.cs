@@ -108,7 +108,59 @@ internal sealed record IntegerValue(Expr Integer) : Expr;
 /// A function over vectors with declared vector-Jacobian products (<c>Losses.SoftmaxCrossEntropy(logits, k)</c>):
 /// for each parameter, the method that adds <c>seed · ∂f/∂parameter</c> into a gradient span, or null.
 /// </summary>
-internal sealed record VectorFunction(string QualifiedName, string DisplayName, EquatableArray<string> ParameterNames, EquatableArray<string?> Products);
+internal sealed record VectorFunction(string QualifiedName, string DisplayName, EquatableArray<string> ParameterNames, EquatableArray<string?> Products)
+{
+    /// <summary>
+    /// For a vector-valued helper (one that writes its results into span arguments, <c>Step(state, next)</c>): per
+    /// parameter, whether it is such an output. Empty for a function that only reads its spans.
+    /// </summary>
+    public EquatableArray<bool> Outputs { get; init; } = EquatableArray<bool>.Empty;
+
+    /// <summary>For a vector-valued helper: per parameter, whether its generated (or declared) derivatives have a gradient output and a tangent for it.</summary>
+    public EquatableArray<bool> Differentiated { get; init; } = EquatableArray<bool>.Empty;
+
+    /// <summary>
+    /// For a vector-valued helper: its vector-Jacobian product, fully qualified, called as
+    /// <c>P(&lt;arguments&gt;, cotangent per output, gradient output per differentiated parameter)</c>: a span (overwritten)
+    /// for a vector, <c>out</c> for a real.
+    /// </summary>
+    public string? ProductMethod { get; init; }
+
+    /// <summary>
+    /// For a vector-valued helper: its forward mode, fully qualified, called as <c>D(&lt;arguments&gt;, tangent per
+    /// differentiated parameter, tangent span per output)</c>; null where it has none (a declared derivative may not).
+    /// </summary>
+    public string? DerivativeMethod { get; init; }
+
+    /// <summary>For a vector-valued [Differentiable] helper that returns a real: its <c>MWithGradient</c>, fully qualified (the gradient of the returned value); else null.</summary>
+    public string? ValueGradientMethod { get; init; }
+
+    /// <summary>Whether the function writes results into some of its span arguments.</summary>
+    public bool HasOutputs
+    {
+        get
+        {
+            foreach (bool output in Outputs)
+            {
+                if (output)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Whether argument <paramref name="index"/> is an output.</summary>
+    public bool IsOutput(int index) => index < Outputs.Count && Outputs[index];
+}
+
+/// <summary>
+/// <c>out target</c> (with <paramref name="Declares"/>, <c>out double target</c>): an argument that receives a generated
+/// method's scalar gradient output; <c>out _</c> discards it.
+/// </summary>
+internal sealed record OutArgument(Variable Target, bool Declares) : Expr;
 
 /// <summary>A call of a <see cref="VectorFunction"/>; vector arguments are <see cref="VectorArgument"/>s, integer ones <see cref="IntegerValue"/>s.</summary>
 internal sealed record VectorCall(VectorFunction Function, EquatableArray<Expr> Arguments) : Expr

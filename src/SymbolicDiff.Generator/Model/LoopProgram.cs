@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace SymbolicDiff.Generator.Model;
 
 // The structured IR of a method with loops or vectors. Unlike the straight-line path, variables here are
@@ -76,3 +78,38 @@ internal sealed record ForLoop(string Counter, string CounterType, Expr From, Ex
         bound is Binary { Right: Constant { Value: 1 } } binary && binary.Operator == offset ? binary.Left : null;
 }
 
+
+/// <summary>
+/// <c>Step(state, next);</c>: a call of a vector-valued helper (another [Differentiable] method that writes outputs, or
+/// one that declares its vector-Jacobian product) made for the results it writes into its output span arguments
+/// (<see cref="VectorFunction.Outputs"/>, each a local buffer or an output of this method); its other arguments are
+/// read. <paramref name="Source"/> is the user's statement, quoted in comments.
+/// </summary>
+internal sealed record CallWithOutputs(VectorCall Call, string Source) : Statement
+{
+    /// <summary>
+    /// For a helper that also returns a real, read by the caller (<c>double e = Step(state, k, next);</c>): the local
+    /// declared here with the returned value; else null.
+    /// </summary>
+    public string? ValueName { get; init; }
+
+    /// <summary>The vectors the call writes, in argument order.</summary>
+    public System.Collections.Generic.IEnumerable<string> OutputVectors
+    {
+        get
+        {
+            for (int i = 0; i < Call.Arguments.Count; i++)
+            {
+                if (Call.Function.IsOutput(i) && Call.Arguments[i] is VectorArgument output)
+                {
+                    yield return output.Vector;
+                }
+            }
+        }
+    }
+
+    /// <summary>The call with its outputs left out (each a 0): what the values it writes depend on.</summary>
+    public Expr Inputs => new VectorCall(
+        Call.Function,
+        Call.Arguments.Select((argument, i) => Call.Function.IsOutput(i) ? Constant.Zero : argument).ToEquatableArray());
+}

@@ -894,6 +894,9 @@ internal sealed partial class BodyParser
                 Report(DiagnosticDescriptors.UnsupportedStatement, operation.Syntax.GetFirstToken(), OperationDescriber.DescribeStatement(operation));
                 return;
 
+            case IInvocationOperation invocation when TryParseOutputCall(invocation, output):
+                return;
+
             case ICompoundAssignmentOperation or IAssignmentOperation:
                 Unsupported(operation);
                 return;
@@ -1426,9 +1429,7 @@ internal sealed partial class BodyParser
             var calleeOutputs = VectorOutputs.OfCallee(method, _semanticModel.Compilation, _cancellationToken);
             if (calleeOutputs.Count > 0)
             {
-                Report(DiagnosticDescriptors.UnsupportedExpression, nameLocation,
-                    $"A call of '{DisplayName(method)}', a vector-valued method that writes its results into '{string.Join("', '", calleeOutputs)}' (calling one from a [Differentiable] method is not supported yet: write its loop in this method, or differentiate the two separately)");
-                return null;
+                return ParseValuedOutputCall(invocation, method, nameLocation, calleeOutputs);
             }
 
             _calls.AddDifferentiableCall(method, invocation.Syntax);

@@ -10,7 +10,7 @@ namespace SymbolicDiff.Generator.Parsing;
 /// This is how the runtime's primitives and users' own functions get their derivatives: the generator
 /// holds no list of them.
 /// </summary>
-internal static class DerivativeDeclarationReader
+internal static partial class DerivativeDeclarationReader
 {
     public const string DerivativeAttributeName = "SymbolicDiff.DerivativeAttribute";
 
@@ -21,6 +21,12 @@ internal static class DerivativeDeclarationReader
     /// <summary>The reason the method's [Derivative] declaration cannot be used, or null when it is valid.</summary>
     public static string? Validate(IMethodSymbol method)
     {
+        if (IsOutputHelper(method))
+        {
+            ReadOutputHelper(method, out string? helperError);
+            return helperError;
+        }
+
         if (method.Parameters.Any(p => Parsing.BodyParser.ElementType(p.Type) is not null))
         {
             ReadVectorCallable(method, out string? vectorError);

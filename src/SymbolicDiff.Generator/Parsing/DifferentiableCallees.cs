@@ -55,6 +55,31 @@ internal static class DifferentiableCallees
                 .ToEquatableArray());
     }
 
+    /// <summary>
+    /// Another [Differentiable] method that writes its results into <paramref name="outputs"/> (a vector-valued method):
+    /// a function over vectors whose derivatives are its generated <c>MVectorJacobianProduct</c> and <c>MWithDerivative</c>,
+    /// with a gradient output and a tangent for each parameter it differentiates (its outputs never are).
+    /// </summary>
+    public static VectorFunction DescribeVectorValued(IMethodSymbol method, IReadOnlyCollection<string> outputs, SpecialType real)
+    {
+        var names = SelectedNames(method);
+        string type = DerivativeDeclarationReader.QualifiedName(method.ContainingType);
+        return new VectorFunction(
+            type + "." + method.Name,
+            method.Name,
+            method.Parameters.Select(p => p.Name).ToEquatableArray(),
+            new string?[method.Parameters.Length].ToEquatableArray())
+        {
+            Outputs = method.Parameters.Select(p => outputs.Contains(p.Name)).ToEquatableArray(),
+            Differentiated = method.Parameters
+                .Select(p => !outputs.Contains(p.Name) && p.RefKind == RefKind.None && (BodyParser.IsRealVector(p.Type, real) || p.Type.SpecialType == real) && (names.Count == 0 || names.Contains(p.Name)))
+                .ToEquatableArray(),
+            ProductMethod = type + "." + GeneratedNames.VectorJacobianProductMethod(method.Name),
+            DerivativeMethod = type + "." + GeneratedNames.DerivativeMethod(method.Name),
+            ValueGradientMethod = method.ReturnsVoid ? null : type + "." + GeneratedNames.GradientMethod(method.Name),
+        };
+    }
+
     /// <summary>The parameters named in the method's [Differentiable(...)]: empty for all of them.</summary>
     private static List<string?> SelectedNames(IMethodSymbol method) => method.GetAttributes()
         .First(a => a.AttributeClass?.ToDisplayString() == MethodParser.DifferentiableAttributeName)

@@ -21,7 +21,19 @@ internal static class VectorOutputs
         AttributeData? attribute,
         MethodDeclarationSyntax declaration,
         SemanticModel semanticModel,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        Find(method, attribute, declaration, semanticModel, cancellationToken, depth: 0);
+
+    // How deep a chain of helpers writing each other's outputs is followed (a cycle is recursion, SD0018 at the call).
+    private const int MaxCalleeDepth = 4;
+
+    private static IReadOnlyCollection<string> Find(
+        IMethodSymbol method,
+        AttributeData? attribute,
+        MethodDeclarationSyntax declaration,
+        SemanticModel semanticModel,
+        CancellationToken cancellationToken,
+        int depth)
     {
         // A parameter named in [Differentiable] is an input, whatever the body does with it (writing it stays SD0004).
         var named = new HashSet<string?>(attribute?.ConstructorArguments
@@ -52,6 +64,13 @@ internal static class VectorOutputs
                 PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } prefix => prefix.Operand,
                 _ => null,
             };
+            // Step(state, r): a vector-valued helper writing its results into r.
+            if (node is InvocationExpressionSyntax invocation && depth < MaxCalleeDepth)
+            {
+                outputs.UnionWith(WrittenByCall(invocation, candidates, semanticModel, cancellationToken, depth));
+                continue;
+            }
+
             if (target is ElementAccessExpressionSyntax access &&
                 semanticModel.GetSymbolInfo(access.Expression, cancellationToken).Symbol is IParameterSymbol parameter &&
                 candidates.Any(c => SymbolEqualityComparer.Default.Equals(c, parameter)))
@@ -63,11 +82,60 @@ internal static class VectorOutputs
         return outputs;
     }
 
+    /// <summary>The candidates passed to a [Differentiable] helper as arguments for its outputs.</summary>
+    private static IEnumerable<string> WrittenByCall(
+        InvocationExpressionSyntax invocation,
+        List<IParameterSymbol> candidates,
+        SemanticModel semanticModel,
+        CancellationToken cancellationToken,
+        int depth)
+    {
+        if (semanticModel.GetOperation(invocation, cancellationToken) is not Microsoft.CodeAnalysis.Operations.IInvocationOperation operation)
+        {
+            yield break;
+        }
+
+        var target = operation.TargetMethod;
+        IReadOnlyCollection<string> calleeOutputs;
+        if (MethodParser.IsDifferentiable(target))
+        {
+            calleeOutputs = OfCallee(target, semanticModel.Compilation, cancellationToken, depth + 1);
+        }
+        else if (DerivativeDeclarationReader.HasDeclaredDerivative(target) && DerivativeDeclarationReader.IsOutputHelper(target))
+        {
+            // A helper declaring its products writes its Span<T> parameters.
+            calleeOutputs = target.Parameters.Where(p => p.Type is INamedTypeSymbol { Name: "Span" }).Select(p => p.Name).ToList();
+        }
+        else
+        {
+            yield break;
+        }
+
+        foreach (var argument in operation.Arguments)
+        {
+            var value = argument.Value;
+            while (value is Microsoft.CodeAnalysis.Operations.IConversionOperation conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            if (argument.Parameter is { } parameter && calleeOutputs.Contains(parameter.Name) &&
+                value is Microsoft.CodeAnalysis.Operations.IParameterReferenceOperation reference &&
+                candidates.Any(c => SymbolEqualityComparer.Default.Equals(c, reference.Parameter)))
+            {
+                yield return reference.Parameter.Name;
+            }
+        }
+    }
+
     /// <summary>
     /// The outputs of a called [Differentiable] method: from its body when it is in source, else (from metadata) one
     /// placeholder when its type has the generated vector-Jacobian product that only vector-valued methods get.
     /// </summary>
-    public static IReadOnlyCollection<string> OfCallee(IMethodSymbol callee, Compilation compilation, CancellationToken cancellationToken)
+    public static IReadOnlyCollection<string> OfCallee(IMethodSymbol callee, Compilation compilation, CancellationToken cancellationToken) =>
+        OfCallee(callee, compilation, cancellationToken, depth: 0);
+
+    private static IReadOnlyCollection<string> OfCallee(IMethodSymbol callee, Compilation compilation, CancellationToken cancellationToken, int depth)
     {
         if (!callee.Parameters.Any(p => IsWritableVector(p.Type, RealTypes.Of(callee))))
         {
@@ -78,7 +146,7 @@ internal static class VectorOutputs
         if (definition.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is MethodDeclarationSyntax declaration)
         {
             var attribute = callee.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == MethodParser.DifferentiableAttributeName);
-            return Find(definition, attribute, declaration, compilation.GetSemanticModel(declaration.SyntaxTree), cancellationToken);
+            return Find(definition, attribute, declaration, compilation.GetSemanticModel(declaration.SyntaxTree), cancellationToken, depth);
         }
 
         return callee.ContainingType.GetMembers(Model.GeneratedNames.VectorJacobianProductMethod(callee.Name)).Length > 0

@@ -108,9 +108,10 @@ public class VectorValuedDiagnosticTests
     }
 
     [Fact]
-    public void Calling_a_vector_valued_method_from_a_Differentiable_method_is_SD0005_at_the_call()
+    public void Using_the_value_of_a_vector_valued_method_inside_an_expression_is_SD0005_at_the_call()
     {
-        // Its sweeps would not know that the callee writes into the buffer: an error rather than a wrong gradient.
+        // Called as a statement, or as a declaration's whole value, it is differentiated (OutputCallTests); inside a
+        // larger expression it would have to run out of turn.
         var (run, spans) = DiagnosticAssert.Run(InC("""
                 [Differentiable(nameof(s), nameof(w))]
                 public static double Moments(double s, ReadOnlySpan<double> w, Span<double> m)
@@ -124,14 +125,14 @@ public class VectorValuedDiagnosticTests
                 public static double Caller(double s, ReadOnlySpan<double> w)
                 {
                     Span<double> buffer = stackalloc double[2];
-                    double v = [|Moments|](s, w, buffer);
+                    double v = 2 * [|Moments|](s, w, buffer);
                     return v * buffer[0];
                 }
             """));
         var diagnostic = Assert.Single(run.GeneratorDiagnostics);
         Assert.Equal("SD0005", diagnostic.Id);
         Assert.Equal(
-            "A call of 'C.Moments', a vector-valued method that writes its results into 'm' (calling one from a [Differentiable] method is not supported yet: write its loop in this method, or differentiate the two separately)" + Tail,
+            "Using the value of 'C.Moments', a vector-valued method that writes its results into 'm', inside an expression (it would run out of turn: declare a local with it, 'double value = C.Moments(...);', or call it as a statement of its own)" + Tail,
             diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
         Assert.DoesNotContain(run.GeneratedSources, source => source.HintName.StartsWith("C.Caller", StringComparison.Ordinal));

@@ -1,0 +1,398 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymbolicDiff.Generator.Analysis;
+using SymbolicDiff.Generator.Model;
+using static SymbolicDiff.Generator.Differentiation.Simplifier;
+
+namespace SymbolicDiff.Generator.Differentiation;
+
+/// <summary>
+/// Calls of vector-valued helpers, <c>Step(state, k, next);</c> (<see cref="CallWithOutputs"/>): the outputs' adjoints
+/// are the cotangent of the helper's vector-Jacobian product, which gives ∂result/∂argument for each argument at once.
+/// <para>
+/// The generated product overwrites its gradient outputs, so it writes them into scratch spans (one per vector
+/// argument, declared once with the adjoint buffers: no allocation per call) and <c>out</c> locals, which are then
+/// added into the arguments' adjoints. The call overwrote its outputs, so their adjoints are 0 before it. It writes
+/// every element of them, so where the backward sweep reads an output's earlier value (a buffer reused across
+/// iterations), the whole output is saved before the call and restored after its product.
+/// </para>
+/// </summary>
+internal sealed partial class LoopDifferentiator
+{
+    // A vector passed to a helper's product → the scratch span that receives its gradient output.
+    private readonly Dictionary<string, string> _productScratch = new();
+
+    private IEnumerable<CallWithOutputs> OutputCalls => _index.Statements.OfType<CallWithOutputs>();
+
+    /// <summary>What reaches what through the calls: each output from the call's active inputs.</summary>
+    private IEnumerable<DataFlow> OutputCallFlows() => OutputCalls.SelectMany(call =>
+    {
+        var inputs = DataReads(call.Inputs).Where(_active.Contains).Distinct().ToList();
+        return call.OutputVectors.Concat(call.ValueName is { } value ? new[] { value } : new string[0]).Select(output => new DataFlow(output, inputs));
+    });
+
+    /// <summary>Whether the backward sweep differentiates this call: an output reaches the result, and an input varies.</summary>
+    private bool Contributes(CallWithOutputs call) =>
+        (call.OutputVectors.Any(_contributed.Contains) || ValueContributes(call)) && DataReads(call.Inputs).Any(_active.Contains);
+
+    /// <summary>Whether the helper's returned value, read by the caller, reaches the result.</summary>
+    private bool ValueContributes(CallWithOutputs call) => call.ValueName is { } value && _contributed.Contains(value);
+
+    /// <summary>An argument that varies where the helper has no gradient output for it: a missing partial (SD0012).</summary>
+    private void CheckOutputCallPartials(CallWithOutputs call)
+    {
+        var function = call.Call.Function;
+        for (int i = 0; i < call.Call.Arguments.Count; i++)
+        {
+            bool differentiated = i < function.Differentiated.Count && function.Differentiated[i];
+            if (!function.IsOutput(i) && !differentiated && DataReads(call.Call.Arguments[i]).Any(_active.Contains))
+            {
+                string parameter = i < function.ParameterNames.Count ? function.ParameterNames[i] : "#" + (i + 1);
+                _missing.Add(new SymbolicDerivative.MissingPartial(function.DisplayName, parameter, call.Call.Location));
+            }
+        }
+    }
+
+    /// <summary>What the product reads again in the backward sweep: every input of the call (the integers they are indexed with too).</summary>
+    private IEnumerable<ToBeRecordedAnalysis.Read> OutputCallReads()
+    {
+        foreach (var call in OutputCalls)
+        {
+            if (!call.OutputVectors.Any(_contributed.Contains) && !ValueContributes(call))
+            {
+                continue;
+            }
+
+            var integers = ExpressionFacts.Variables(call.Inputs).Where(IsIntegerLocal);
+            foreach (string name in WithIntegerInputs(Reads(call.Inputs).Concat(integers)))
+            {
+                yield return new ToBeRecordedAnalysis.Read(name, call, AfterWrite: false);
+            }
+        }
+    }
+
+    /// <summary>The forward sweep: each output whose earlier values the backward sweep reads is saved, element by element, before the call.</summary>
+    private IEnumerable<Statement> SaveOverwrittenOutputs(CallWithOutputs call)
+    {
+        foreach (string output in call.OutputVectors.Where(Taped.Contains))
+        {
+            string counter = _names.Fresh("j");
+            var push = new SavePush(SavedStack, new Element(output, new Variable(counter)));
+            yield return new ForLoop(counter, "int", Constant.Zero, Length(output), new Statement[] { push }.ToEquatableArray())
+            {
+                Comment = Comment.Of($"saved: the backward sweep reads the values {output} has before {call.Call.Function.DisplayName} overwrites it"),
+            };
+        }
+    }
+
+    private void BackwardOutputCall(CallWithOutputs call, List<BackwardLine> output)
+    {
+        var taped = call.OutputVectors.Where(Taped.Contains).ToList();
+        bool contributes = Contributes(call);
+        if (!contributes && taped.Count == 0)
+        {
+            return;
+        }
+
+        output.Add(new BackwardLine(new CommentLine { Comment = Comment.Of(call) }));
+        if (contributes)
+        {
+            BackwardProduct(call, output);
+        }
+
+        // Undone last, in the reverse order of the saves: the product above wrote the outputs' values after the call.
+        for (int k = taped.Count - 1; k >= 0; k--)
+        {
+            string vector = taped[k];
+            string counter = _names.Fresh("j");
+            var restore = new UpdateReal(new Element(vector, new Variable(counter)), UpdateOperator.Set, new SavedPop(SavedStack));
+            var loop = new ForLoop(counter, "int", new Binary(BinaryOperator.Subtract, Length(vector), Constant.One), new Binary(BinaryOperator.Subtract, Constant.Zero, Constant.One), new Statement[] { restore }.ToEquatableArray(), Descending: true)
+            {
+                Comment = Comment.Of($"{vector} as it was before this call"),
+            };
+            output.Add(new BackwardLine(loop));
+        }
+    }
+
+    /// <summary>
+    /// The helper's product with the outputs' adjoints as cotangents, its gradient outputs added into the arguments'
+    /// adjoints (a real argument's through its own partials), and the outputs' adjoints set to 0.
+    /// </summary>
+    private void BackwardProduct(CallWithOutputs call, List<BackwardLine> output)
+    {
+        var function = call.Call.Function;
+        if (function.ProductMethod is null)
+        {
+            BackwardDeclaredProducts(call, output);
+            return;
+        }
+
+        var arguments = new List<Expr>(call.Call.Arguments);
+        var additions = new List<BackwardLine>();
+        var outputs = call.OutputVectors.ToList();
+        var mentions = new HashSet<string>();
+        foreach (string vector in outputs)
+        {
+            arguments.Add(new VectorArgument(AdjointName(vector)));
+        }
+
+        string cotangents = string.Join(", ", outputs.Select(o => $"∂{_method.Result}/∂{o}"));
+        var reached = new List<string>();
+        for (int i = 0; i < call.Call.Arguments.Count; i++)
+        {
+            if (i >= function.Differentiated.Count || !function.Differentiated[i])
+            {
+                continue;
+            }
+
+            var argument = call.Call.Arguments[i];
+            string parameter = function.ParameterNames[i];
+            if (argument is VectorArgument vector)
+            {
+                string scratch = ProductScratch(function.DisplayName, vector.Vector);
+                arguments.Add(new VectorArgument(scratch));
+                if (_active.Contains(vector.Vector))
+                {
+                    reached.Add($"∂{_method.Result}/∂{vector.Vector}");
+                    additions.Add(AddInto(AdjointName(vector.Vector), scratch, vector.Vector));
+                    mentions.Add(AdjointName(vector.Vector));
+                }
+
+                continue;
+            }
+
+            var partials = Partials(new Variable("\u0001none"), argument);
+            if (partials.Inputs.Count == 0)
+            {
+                arguments.Add(new OutArgument(new Variable("_"), Declares: false));
+                continue;
+            }
+
+            reached.Add($"∂{_method.Result}/∂{parameter}");
+            var gradient = new Variable(_names.Fresh(GeneratedNames.Adjoint(function.DisplayName, SafeName(parameter))));
+            arguments.Add(new OutArgument(gradient, Declares: true));
+            AddScalarContributions(function, parameter, argument, partials, gradient, additions);
+        }
+
+        if (outputs.Any(_contributed.Contains))
+        {
+            var product = new VectorCall(function with { QualifiedName = function.ProductMethod! }, arguments.ToEquatableArray());
+            var productLine = new BackwardLine(new CallStatement(product)
+            {
+                Comment = Comment.Of($"{string.Join(", ", reached)} through {string.Join(", ", outputs)}: {function.DisplayName}'s vector-Jacobian product with cotangent {cotangents}"),
+            });
+            productLine.Mentions.UnionWith(mentions);
+            output.Add(productLine);
+            output.AddRange(additions);
+        }
+
+        if (ValueContributes(call) && function.ValueGradientMethod is { } gradientMethod)
+        {
+            BackwardValue(call, gradientMethod, output);
+        }
+
+        foreach (string vector in outputs)
+        {
+            output.Add(new BackwardLine(new ClearOutput(AdjointName(vector))
+            {
+                Comment = Comment.Of($"{vector} was overwritten here: its earlier values do not reach the result through it"),
+            }));
+        }
+    }
+
+    /// <summary>
+    /// A helper that declares its products with [Derivative]: per varying input, its product with the outputs' adjoints as
+    /// cotangents, which adds into a vector's adjoint directly, or returns a real's part; then the outputs' adjoints are 0.
+    /// </summary>
+    private void BackwardDeclaredProducts(CallWithOutputs call, List<BackwardLine> output)
+    {
+        var function = call.Call.Function;
+        var outputs = call.OutputVectors.ToList();
+        var inputs = call.Call.Arguments.Where((_, i) => !function.IsOutput(i)).ToList();
+        var cotangents = outputs.Select(o => (Expr)new VectorArgument(AdjointName(o))).ToList();
+        string through = string.Join(", ", outputs.Select(o => $"∂{_method.Result}/∂{o}"));
+        for (int i = 0; i < call.Call.Arguments.Count; i++)
+        {
+            if (function.Products[i] is not { } product)
+            {
+                continue;
+            }
+
+            var argument = call.Call.Arguments[i];
+            string parameter = function.ParameterNames[i];
+            var productFunction = function with { QualifiedName = product };
+            if (argument is VectorArgument vector)
+            {
+                if (!_active.Contains(vector.Vector))
+                {
+                    continue;
+                }
+
+                string adjoint = AdjointName(vector.Vector);
+                var line = new BackwardLine(new CallStatement(new VectorCall(productFunction, inputs.Concat(cotangents).Append(new VectorArgument(adjoint)).ToEquatableArray()))
+                {
+                    Comment = Comment.Of($"∂{_method.Result}/∂{vector.Vector} += ({through})ᵀ · ∂{string.Join(", ", outputs)}/∂{parameter}: {function.DisplayName}'s declared product"),
+                });
+                line.Mentions.Add(adjoint);
+                output.Add(line);
+                continue;
+            }
+
+            var partials = Partials(new Variable("\u0001none"), argument);
+            if (partials.Inputs.Count == 0)
+            {
+                continue;
+            }
+
+            var gradient = new Variable(_names.Fresh(GeneratedNames.Adjoint(function.DisplayName, SafeName(parameter))));
+            output.Add(new BackwardLine(new DeclareReal(gradient.Name, new VectorCall(productFunction, inputs.Concat(cotangents).ToEquatableArray()))
+            {
+                Comment = Comment.Of($"({through})ᵀ · ∂{string.Join(", ", outputs)}/∂{parameter}: {function.DisplayName}'s declared product"),
+            }));
+            var additions = new List<BackwardLine>();
+            AddScalarContributions(function, parameter, argument, partials, gradient, additions);
+            output.AddRange(additions);
+        }
+
+        foreach (string vector in outputs)
+        {
+            output.Add(new BackwardLine(new ClearOutput(AdjointName(vector))
+            {
+                Comment = Comment.Of($"{vector} was overwritten here: its earlier values do not reach the result through it"),
+            }));
+        }
+    }
+
+    /// <summary>
+    /// <c>double e = Step(state, k, next);</c>: what the returned value passes on, from the helper's gradient
+    /// (<c>StepWithGradient</c>, whose span outputs are overwritten: scratch again, then added in scaled by ∂result/∂e).
+    /// </summary>
+    private void BackwardValue(CallWithOutputs call, string gradientMethod, List<BackwardLine> output)
+    {
+        var function = call.Call.Function;
+        string value = call.ValueName!;
+        var adjoint = AdjointOf(new Variable(value));
+        bool spans = call.Call.Arguments.Where((argument, i) => i < function.Differentiated.Count && function.Differentiated[i]).Any(argument => argument is VectorArgument);
+        var arguments = new List<Expr>(call.Call.Arguments);
+        var additions = new List<BackwardLine>();
+        Variable? gradientStruct = spans ? null : new Variable(_names.Fresh(GeneratedNames.CalleeGradient(function.DisplayName)));
+        for (int i = 0; i < call.Call.Arguments.Count; i++)
+        {
+            if (i >= function.Differentiated.Count || !function.Differentiated[i])
+            {
+                continue;
+            }
+
+            var argument = call.Call.Arguments[i];
+            string parameter = function.ParameterNames[i];
+            if (argument is VectorArgument vector)
+            {
+                string scratch = ProductScratch(function.DisplayName, vector.Vector);
+                arguments.Add(new VectorArgument(scratch));
+                if (_active.Contains(vector.Vector))
+                {
+                    var line = AddInto(AdjointName(vector.Vector), scratch, vector.Vector, adjoint);
+                    line.Mentions.UnionWith(ExpressionFacts.Variables(adjoint));
+                    additions.Add(line);
+                }
+
+                continue;
+            }
+
+            var partials = Partials(new Variable("\u0001none"), argument);
+            if (gradientStruct is not null)
+            {
+                if (partials.Inputs.Count > 0)
+                {
+                    AddScalarContributions(function, parameter, argument, partials, Multiply(adjoint, new Member(gradientStruct, GeneratedNames.Property(parameter))), additions);
+                }
+
+                continue;
+            }
+
+            if (partials.Inputs.Count == 0)
+            {
+                arguments.Add(new OutArgument(new Variable("_"), Declares: false));
+                continue;
+            }
+
+            var gradient = new Variable(_names.Fresh(GeneratedNames.Adjoint(function.DisplayName, SafeName(parameter))));
+            arguments.Add(new OutArgument(gradient, Declares: true));
+            AddScalarContributions(function, parameter, argument, partials, Multiply(adjoint, gradient), additions);
+        }
+
+        var comment = Comment.Of($"∂{value}/∂ each of {function.DisplayName}'s inputs: its gradient, for the value it returned");
+        var gradientCall = new VectorCall(function with { QualifiedName = gradientMethod }, (gradientStruct is null ? (IEnumerable<Expr>)arguments : call.Call.Arguments).ToEquatableArray());
+        output.Add(new BackwardLine(gradientStruct is null
+            ? new CallStatement(gradientCall) { Comment = comment }
+            : new DeclareVar(gradientStruct.Name, gradientCall) { Comment = comment }));
+        output.AddRange(additions);
+    }
+
+    /// <summary>What a helper's part for a real parameter passes on to the values its argument is computed from.</summary>
+    private void AddScalarContributions(VectorFunction function, string parameter, Expr argument, StatementPartials partials, Expr gradient, List<BackwardLine> additions)
+    {
+        foreach (var (input, partial) in partials.Inputs)
+        {
+            var contribution = Multiply(gradient, Resolve(partial, argument));
+            var chain = argument.Equals(input)
+                ? Comment.Of($"∂{_method.Result}/∂", input, $" += its part through {function.DisplayName}'s {parameter}")
+                : Comment.Of($"∂{_method.Result}/∂", input, $" += ∂{_method.Result}/∂{function.DisplayName}.{parameter} · ∂{function.DisplayName}.{parameter}/∂", input, $" ({function.DisplayName}.{parameter} = ", Code(argument), ")");
+            var line = new BackwardLine(null, AdjointOf(input), contribution, chain);
+            line.Mentions.Add(AdjointName(TargetName(input)));
+            line.Mentions.UnionWith(ExpressionFacts.Variables(contribution));
+            additions.Add(line);
+        }
+    }
+
+    /// <summary><c>for (int k = 0; k &lt; v.Length; k++) adjoint[k] += scratch[k];</c> (each times <paramref name="scale"/>, if given).</summary>
+    private BackwardLine AddInto(string adjoint, string scratch, string vector, Expr? scale = null)
+    {
+        string counter = _names.Fresh("j");
+        Expr part = new Element(scratch, new Variable(counter));
+        var add = new UpdateReal(new Element(adjoint, new Variable(counter)), UpdateOperator.Add, scale is null ? part : Multiply(scale, part));
+        var loop = new ForLoop(counter, "int", Constant.Zero, Length(vector), new Statement[] { add }.ToEquatableArray())
+        {
+            Comment = Comment.Of($"∂{_method.Result}/∂{vector} += its part through this call"),
+        };
+        var line = new BackwardLine(loop);
+        line.Mentions.Add(adjoint);
+        return line;
+    }
+
+    /// <summary>The scratch span a helper's product writes its gradient output for <paramref name="vector"/> into, one per vector.</summary>
+    private string ProductScratch(string helper, string vector)
+    {
+        if (!_productScratch.TryGetValue(vector, out var scratch))
+        {
+            scratch = _names.Fresh(GeneratedNames.Adjoint(helper, SafeName(vector)));
+            _productScratch[vector] = scratch;
+        }
+
+        return scratch;
+    }
+
+    private IEnumerable<Statement> OutputCallScratchDeclarations() => _productScratch.Select(pair =>
+        (Statement)new DeclareAdjointBuffer(pair.Value, ScratchStorageName(pair.Value), pair.Key, StackBound)
+        {
+            Comment = Comment.Of($"a helper's gradient output for {pair.Key}, added into ∂{_method.Result}/∂{pair.Key}: on the stack up to {StackBound} elements, pooled above"),
+        });
+
+    private IEnumerable<Statement> OutputCallScratchReleases() =>
+        _productScratch.Values.Select(scratch => (Statement)new Release(ScratchStorageName(scratch), IsAdjointBuffer: true));
+
+    private readonly Dictionary<string, string> _scratchStorages = new();
+
+    private string ScratchStorageName(string scratch)
+    {
+        if (!_scratchStorages.TryGetValue(scratch, out var storage))
+        {
+            storage = _names.Fresh(GeneratedNames.AdjointStorage(scratch));
+            _scratchStorages[scratch] = storage;
+        }
+
+        return storage;
+    }
+
+    private static Expr Length(string vector) => new Member(new Variable(vector), "Length");
+}
