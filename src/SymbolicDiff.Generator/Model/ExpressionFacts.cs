@@ -43,6 +43,10 @@ internal static class ExpressionFacts
         Element element => new[] { element.Index },
         IntegerValue integer => new[] { integer.Integer },
         VectorCall call => call.Arguments.ToArray(),
+        BitwiseComplement complement => new[] { complement.Operand },
+        IntegerConversion conversion => new[] { conversion.Real },
+        HeldArgument held => new[] { held.Value },
+        Widening widening => new[] { widening.Integer },
         _ => Array.Empty<Expr>(),
     };
 
@@ -61,6 +65,10 @@ internal static class ExpressionFacts
         Element element => new Element(element.Vector, children[0]),
         IntegerValue => new IntegerValue(children[0]),
         VectorCall call => new VectorCall(call.Function, children.ToEquatableArray()) { Location = call.Location },
+        BitwiseComplement => new BitwiseComplement(children[0]),
+        IntegerConversion conversion => new IntegerConversion(conversion.TypeName, children[0]),
+        HeldArgument held => new HeldArgument(children[0], held.IsCondition),
+        Widening => new Widening(children[0]),
         _ => expression,
     };
 

@@ -510,14 +510,11 @@ internal sealed partial class BodyParser
                 return;
             }
 
-            if (assignments.Count > 0 && (_loopDepth > 0 || _guard is not null))
-            {
-                Report(DiagnosticDescriptors.UnsupportedStatement, syntax.GetFirstToken(),
-                    $"Stepping the integer local '{local.Name}' declared inside a loop or an 'if' (declare a running index once, before the loops: int {local.Name} = 0;)");
-                return;
-            }
-
+            // Stepped from a deeper loop, a local declared in a loop is restored to its value at the end of each
+            // iteration when the backward sweep reruns it (see LoopDifferentiator's saved values).
+            _integerLocal = local.Name;
             var value = ParseInteger(initializer.Value);
+            _integerLocal = null;
             if (value is not null)
             {
                 output.Add(new DeclareInteger(NameOf(local), IntegerKeyword(local.Type), _guard is null ? value : new Conditional(_guard, value, Constant.Zero)));
@@ -794,9 +791,6 @@ internal sealed partial class BodyParser
 
     private string IntegerParameterName(IParameterSymbol parameter) =>
         _parameterVersions.TryGetValue(parameter, out var version) ? version : parameter.Name;
-
-    private static BinaryOperator? IntegerOperator(BinaryOperatorKind kind) =>
-        kind == BinaryOperatorKind.Remainder ? BinaryOperator.Remainder : ToBinaryOperator(kind);
 
     /// <summary>A step of a running integer index (see <see cref="StepInteger"/>); false when the target is not an integer local.</summary>
     private bool TryParseIntegerStep(IOperation operation, List<Statement> output)
@@ -1303,7 +1297,7 @@ internal sealed partial class BodyParser
         switch (operation)
         {
             case IConversionOperation { OperatorMethod: null } conversion when IsInteger(conversion.Type) && IsInteger(conversion.Operand.Type):
-                return ParseInteger(conversion.Operand);
+                return IsWideningOperand(conversion) && ParseInteger(conversion.Operand) is { } widened ? new Widening(widened) : ParseInteger(conversion.Operand);
             case ILocalReferenceOperation local when IsInteger(local.Type):
                 return new Variable(NameOf(local.Local));
             case IParameterReferenceOperation parameter when IsInteger(parameter.Type):
@@ -1316,8 +1310,7 @@ internal sealed partial class BodyParser
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } instance, Arguments.IsEmpty: true }
                 when ElementType(instance.Type) is not null && VectorName(instance) is { } vector:
                 return new Member(new Variable(vector), "Length");
-            case IBinaryOperation { OperatorMethod: null } binary when IsInteger(binary.Type) &&
-                                                                     (binary.OperatorKind == BinaryOperatorKind.Remainder ? BinaryOperator.Remainder : ToBinaryOperator(binary.OperatorKind)) is { } op:
+            case IBinaryOperation { OperatorMethod: null } binary when IsInteger(binary.Type) && IntegerOperator(binary.OperatorKind) is { } op:
             {
                 var left = ParseInteger(binary.LeftOperand);
                 var right = ParseInteger(binary.RightOperand);
@@ -1342,7 +1335,7 @@ internal sealed partial class BodyParser
                     return null; // reported at its declaration
                 }
 
-                return Unsupported(operation);
+                return TryParseMoreInteger(operation, out var more) ? more : Unsupported(operation);
         }
     }
 
@@ -1457,7 +1450,7 @@ internal sealed partial class BodyParser
                 return null;
             }
 
-            if (!method.IsStatic || method.IsGenericMethod || !realSignature)
+            if (!method.IsStatic || method.IsGenericMethod || !IsCallableScalarSignature(method))
             {
                 Report(DiagnosticDescriptors.UnknownFunction, nameLocation, DisplayName(method));
                 return null;
@@ -1477,7 +1470,8 @@ internal sealed partial class BodyParser
         var arguments = new List<Expr>();
         foreach (var argument in invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
         {
-            var value = ParseReal(argument.Value);
+            // A [Differentiable] callee's int or bool parameter (Power(x, 3)) is passed through, with no partial.
+            var value = function.IsDifferentiableCallee && argument.Parameter?.Type.SpecialType != _real ? ParseHeldArgument(argument) : ParseReal(argument.Value);
             if (value is null)
             {
                 return null;
