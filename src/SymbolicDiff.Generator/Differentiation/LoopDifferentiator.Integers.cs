@@ -34,20 +34,36 @@ internal sealed partial class LoopDifferentiator
     }
 
     /// <summary>
-    /// An integer local a loop's body declares and a deeper loop steps (<c>int k = start; for (...) { ...; k++; }</c>): the
-    /// backward sweep undoes each step where it meets it, so at the top of each iteration it reruns the local must hold
-    /// its value at the end of that iteration, not its initial one. It is saved there, with the loop's other saved
-    /// locals (read by the backward sweep among <paramref name="reads"/>), and restored instead of computed again.
+    /// Integer locals a loop's body declares whose value a step changes: a running index a deeper loop steps
+    /// (<c>int k = start; for (...) { ...; k++; }</c>), and a local computed from one (<c>int row = k;</c> before
+    /// <c>k += n</c>). The backward sweep undoes each step where it meets it, so at the top of each iteration it reruns,
+    /// where it would compute such a local again, the steps are not undone yet: the local would be off by them. Each one
+    /// the backward sweep reads (among <paramref name="reads"/>) is saved at the end of the iteration instead, with the
+    /// loop's other saved locals, and restored from there.
     /// </summary>
-    private void SaveSteppedIntegers(IEnumerable<ToBeRecordedAnalysis.Read> reads)
+    private void SaveIntegersStepsChange(IEnumerable<ToBeRecordedAnalysis.Read> reads)
     {
-        var stepped = new HashSet<string>(_index.Statements.OfType<StepInteger>().Select(step => step.Name));
-        if (stepped.Count == 0)
+        var changed = new HashSet<string>(_index.Statements.OfType<StepInteger>().Select(step => step.Name));
+        if (changed.Count == 0)
         {
             return;
         }
 
-        foreach (string name in reads.Select(read => read.Name).Where(stepped.Contains).Distinct().ToList())
+        // What is computed from a stepped index, directly or through other integers, changes with it.
+        var integers = _index.Statements.OfType<DeclareInteger>().ToList();
+        for (bool grew = true; grew;)
+        {
+            grew = false;
+            foreach (var integer in integers)
+            {
+                if (!changed.Contains(integer.Name) && ExpressionFacts.Variables(integer.Value).Any(changed.Contains))
+                {
+                    grew = changed.Add(integer.Name);
+                }
+            }
+        }
+
+        foreach (string name in reads.Select(read => read.Name).Where(changed.Contains).Distinct().ToList())
         {
             if (DeclaringLoop(name, _method.Statements, null) is not { } loop)
             {
@@ -106,7 +122,13 @@ internal sealed partial class LoopDifferentiator
 
         if (IntegerTypeOf(name) is { } type)
         {
-            return new DeclareInteger(name, type, new IntegerConversion(type, popped)) { Comment = Comment.Of($"{name} as it was at the end of this iteration: the steps below undo it") };
+            bool stepped = _index.Statements.Any(statement => statement is StepInteger step && step.Name == name);
+            return new DeclareInteger(name, type, new IntegerConversion(type, popped))
+            {
+                Comment = stepped
+                    ? Comment.Of($"{name} as it was at the end of this iteration: the steps below undo it")
+                    : Comment.Of($"{name} as this iteration computed it (computed again here, it would read steps not undone yet)"),
+            };
         }
 
         return new DeclareReal(name, popped) { Comment = Comment.Of($"{name} as it was at the end of this iteration") };

@@ -122,7 +122,7 @@ internal sealed partial class LoopDifferentiator
         _contributed = ActivityAnalysis.Useful(_method.Result, _partials.Values.Select(ContributionFlow).ToList(), _cancellationToken);
         var reads = RecordedReads();
         _recorded = ToBeRecordedAnalysis.Decide(_index, reads);
-        SaveSteppedIntegers(reads);
+        SaveIntegersStepsChange(reads);
         if (FindFusion() is { } fusion)
         {
             return RunFused(fusion);

@@ -223,7 +223,7 @@ internal sealed class SingleAssignment
         Binary binary => new Binary(binary.Operator, Integer(binary.Left), Integer(binary.Right)),
         Conditional conditional => new Conditional(Condition(conditional.Condition), Integer(conditional.WhenTrue), Integer(conditional.WhenFalse)),
         BitwiseComplement complement => new BitwiseComplement(Integer(complement.Operand)),
-        Widening widening => new Widening(Integer(widening.Integer)),
+        IntegerCast cast => cast with { Integer = Integer(cast.Integer) },
         IntegerConversion conversion => conversion with { Real = Real(conversion.Real) },
         _ => throw new NotStraightLineException(),
     };

@@ -175,9 +175,9 @@ internal static class ExpressionWriter
                 WriteOperand(conversion.Real, PrimaryPrecedence, builder, parenthesiseEqual: false, single, integer: false);
                 break;
 
-            case Widening widening:
-                builder.Append("(long)");
-                WriteOperand(widening.Integer, UnaryPrecedence, builder, parenthesiseEqual: false, single, integer: true);
+            case IntegerCast cast:
+                builder.Append('(').Append(cast.TypeName).Append(')');
+                WriteOperand(cast.Integer, UnaryPrecedence, builder, parenthesiseEqual: false, single, integer: true);
                 break;
 
             case HeldArgument held:
@@ -282,7 +282,7 @@ internal static class ExpressionWriter
             case IntegerValue value:
                 // Integer arithmetic first, as C# does it, then one conversion.
                 builder.Append(single ? "(float)" : "(double)");
-                WriteOperand(value.Integer, value.Integer is IntegerConversion or BitwiseComplement ? UnaryPrecedence : PrimaryPrecedence, builder, parenthesiseEqual: false, single, integer: true);
+                WriteOperand(value.Integer, value.Integer is IntegerConversion or IntegerCast or BitwiseComplement ? UnaryPrecedence : PrimaryPrecedence, builder, parenthesiseEqual: false, single, integer: true);
                 break;
 
             case BoolConstant boolean:
@@ -344,7 +344,7 @@ internal static class ExpressionWriter
         Binary { Operator: BinaryOperator.BitwiseAnd } => BitwiseAndPrecedence,
         Binary { Operator: var op } when op.IsShift() => ShiftPrecedence,
         Binary => MultiplicativePrecedence,
-        BitwiseComplement or IntegerConversion or Widening => UnaryPrecedence,
+        BitwiseComplement or IntegerConversion or IntegerCast => UnaryPrecedence,
         HeldArgument held => Precedence(held.Value),
         Negate => UnaryPrecedence,
         Call { Function.Builtin: BuiltinFunction.Sign } => UnaryPrecedence,

@@ -46,7 +46,7 @@ internal static class ExpressionFacts
         BitwiseComplement complement => new[] { complement.Operand },
         IntegerConversion conversion => new[] { conversion.Real },
         HeldArgument held => new[] { held.Value },
-        Widening widening => new[] { widening.Integer },
+        IntegerCast cast => new[] { cast.Integer },
         _ => Array.Empty<Expr>(),
     };
 
@@ -68,7 +68,7 @@ internal static class ExpressionFacts
         BitwiseComplement => new BitwiseComplement(children[0]),
         IntegerConversion conversion => new IntegerConversion(conversion.TypeName, children[0]),
         HeldArgument held => new HeldArgument(children[0], held.IsCondition),
-        Widening => new Widening(children[0]),
+        IntegerCast cast => new IntegerCast(cast.TypeName, children[0]),
         _ => expression,
     };
 

@@ -15,10 +15,11 @@ internal sealed record BitwiseComplement(Expr Operand) : Expr;
 internal sealed record IntegerConversion(string TypeName, Expr Real) : Expr;
 
 /// <summary>
-/// <c>(long)n</c> inside long arithmetic (<c>(long)i &lt;&lt; 40</c>, <c>(long)n * n</c>): an int widened before the operation, which
-/// then runs in 64 bits; dropping it would shift or overflow in 32.
+/// An integer converted to another integer type where the conversion changes the result: <c>(long)n</c> inside long
+/// arithmetic (<c>(long)i &lt;&lt; 40</c>, <c>(long)n * n</c>: dropped, it would shift or overflow in 32 bits), and <c>(int)k</c>
+/// of a long (which keeps the low 32 bits, and makes an index a span accepts).
 /// </summary>
-internal sealed record Widening(Expr Integer) : Expr;
+internal sealed record IntegerCast(string TypeName, Expr Integer) : Expr;
 
 /// <summary>
 /// An argument for a parameter of a [Differentiable] callee that is not real (<c>3</c> in <c>Power(x, 3)</c> for

@@ -1,6 +1,7 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using SymbolicDiff.Generator.Diagnostics;
 using SymbolicDiff.Generator.Model;
 using static SymbolicDiff.Generator.Parsing.OperationFacts;
 
@@ -99,11 +100,21 @@ internal sealed partial class BodyParser
             }
 
             default:
-                if (ElementAccess(operation) is { } access && IsInteger(ElementType(access.Vector.Type)) && StaticIndexTable(access.Vector) is { } table)
+                if (ElementAccess(operation) is { } access && IsInteger(ElementType(access.Vector.Type)))
                 {
-                    var index = ParseInteger(access.Index);
-                    parsed = index is null ? null : new Element(table, index);
-                    return true;
+                    if (StaticIndexTable(access.Vector) is { } table)
+                    {
+                        var index = ParseInteger(access.Index);
+                        parsed = index is null ? null : new Element(table, index);
+                        return true;
+                    }
+
+                    if (access.Vector is IFieldReferenceOperation or IPropertyReferenceOperation)
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedExpression, operation.Syntax,
+                            $"Reading the integer table '{access.Vector.Syntax}' by index, a member that may change ('{operation.Syntax}') (an index table of the type is a static readonly int[] field or a static ReadOnlySpan<int> property; or pass it as a ReadOnlySpan<int> parameter)");
+                        return true;
+                    }
                 }
 
                 return false;
@@ -111,12 +122,28 @@ internal sealed partial class BodyParser
     }
 
     /// <summary>
-    /// Whether an int converted to long is an operand of long arithmetic (<c>(long)i &lt;&lt; 40</c>, <c>(long)n * n</c>), where the
-    /// conversion changes the result; a value widened as a whole (<c>long m = n * 2;</c>) needs none written.
+    /// Whether an integer conversion must be written: a long narrowed to int (<c>t[(int)(k + j)]</c>), or an int widened
+    /// explicitly as an operand of long arithmetic (<c>(long)i &lt;&lt; 40</c>, <c>(long)n * n</c>), where it changes the result. A
+    /// value widened as a whole (<c>long m = n * 2;</c>), or where C# widens anyway, needs none.
     /// </summary>
-    private static bool IsWideningOperand(IConversionOperation conversion) =>
-        conversion.Type?.SpecialType == SpecialType.System_Int64 && conversion.Operand.Type?.SpecialType == SpecialType.System_Int32 &&
-        !conversion.IsImplicit && !conversion.Operand.ConstantValue.HasValue && conversion.Parent is IBinaryOperation or IUnaryOperation;
+    private static bool KeepsIntegerConversion(IConversionOperation conversion) =>
+        !conversion.Operand.ConstantValue.HasValue &&
+        (conversion.Type?.SpecialType == SpecialType.System_Int32 && conversion.Operand.Type?.SpecialType == SpecialType.System_Int64 ||
+         conversion.Type?.SpecialType == SpecialType.System_Int64 && conversion.Operand.Type?.SpecialType == SpecialType.System_Int32 &&
+         !conversion.IsImplicit && conversion.Parent is IBinaryOperation or IUnaryOperation);
+
+    /// <summary>A condition the parser does not read: <c>^</c> of bools gets the advice to write <c>!=</c>; anything else is SD0005 as usual.</summary>
+    private Expr? UnsupportedCondition(IOperation operation)
+    {
+        if (operation is IBinaryOperation { OperatorMethod: null, OperatorKind: BinaryOperatorKind.ExclusiveOr, Type.SpecialType: SpecialType.System_Boolean } exclusive)
+        {
+            Report(DiagnosticDescriptors.UnsupportedExpression, operation.Syntax,
+                $"The '^' operator on bools ('{exclusive.Syntax}') (write it as two conditions: (a && !b) || (!a && b))");
+            return null;
+        }
+
+        return Unsupported(operation);
+    }
 
     /// <summary>
     /// A static field or property of integers the body reads by index (<c>Order[i]</c>): <c>static readonly int[]</c>, or a

@@ -1297,7 +1297,7 @@ internal sealed partial class BodyParser
         switch (operation)
         {
             case IConversionOperation { OperatorMethod: null } conversion when IsInteger(conversion.Type) && IsInteger(conversion.Operand.Type):
-                return IsWideningOperand(conversion) && ParseInteger(conversion.Operand) is { } widened ? new Widening(widened) : ParseInteger(conversion.Operand);
+                return KeepsIntegerConversion(conversion) && ParseInteger(conversion.Operand) is { } converted ? new IntegerCast(IntegerKeyword(conversion.Type!), converted) : ParseInteger(conversion.Operand);
             case ILocalReferenceOperation local when IsInteger(local.Type):
                 return new Variable(NameOf(local.Local));
             case IParameterReferenceOperation parameter when IsInteger(parameter.Type):
@@ -1307,6 +1307,9 @@ internal sealed partial class BodyParser
             case IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Arguments.IsEmpty: true } property
                 when IsInteger(property.Type) && property.Property.GetMethod is not null:
                 return new External(MemberCode(property.Property, property.Instance));
+            case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } instance, Arguments.IsEmpty: true }
+                when ElementType(instance.Type) is not null && StaticIndexTable(instance) is { } staticTable:
+                return new Member(new External(staticTable), "Length");
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } instance, Arguments.IsEmpty: true }
                 when ElementType(instance.Type) is not null && VectorName(instance) is { } vector:
                 return new Member(new Variable(vector), "Length");
@@ -1344,11 +1347,14 @@ internal sealed partial class BodyParser
         RuntimeHelpers.EnsureSufficientExecutionStack(); // a backstop: SizeLimits keeps input shallower than this
         switch (operation)
         {
-            case IBinaryOperation { OperatorMethod: null, OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } logical:
+            case IBinaryOperation { OperatorMethod: null } logical
+                when logical.OperatorKind is BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr ||
+                     logical.OperatorKind is BinaryOperatorKind.And or BinaryOperatorKind.Or && logical.Type?.SpecialType == SpecialType.System_Boolean:
             {
+                // & and | of bools are && and || of conditions, which have no side effects to evaluate.
                 var left = ParseCondition(logical.LeftOperand);
                 var right = ParseCondition(logical.RightOperand);
-                var op = logical.OperatorKind == BinaryOperatorKind.ConditionalAnd ? LogicalOperator.And : LogicalOperator.Or;
+                var op = logical.OperatorKind is BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.And ? LogicalOperator.And : LogicalOperator.Or;
                 return left is null || right is null ? null : new Logical(op, left, right);
             }
 
@@ -1384,7 +1390,7 @@ internal sealed partial class BodyParser
                 return new Variable(parameter.Parameter.Name);
 
             default:
-                return Unsupported(operation);
+                return UnsupportedCondition(operation);
         }
     }
 
