@@ -116,6 +116,11 @@ public class IntegerCodeTests
         var (value, derivative) = IntegerModels.WobbleWithDerivative(0.9, 0.5, 3, 1.0, -2.0);
         Close(1.0546875, value, 1e-12, "forward value");
         Close(1.171875 - 2 * 0.140625, derivative, 1e-12, "derivative along (1, −2)");
+
+        // ∂²/∂x² = 0, ∂²/∂x∂a = P'(a) = 0.15625; ∂²/∂a² = x·P''(a) = 0.9·2·Σ_{k<l} (dₖ/2)(dₗ/2)·Π_{j≠k,l}(1 + dⱼa/2)
+        // = 1.8·(−0.25·1.25 + 0.25·0.75 − 0.25·1.25) = −0.7875.
+        var hessian = IntegerModels.WobbleWithHessian(0.9, 0.5, 3).Hessian;
+        AssertHessian(new[,] { { 0, 0.15625 }, { 0.15625, -0.7875 } }, hessian, p => { var g = IntegerModels.WobbleWithGradient(p[0], p[1], 3); return new[] { g.X, g.A }; }, new[] { 0.9, 0.5 });
     }
 
     // ---- a real converted to an integer ----
@@ -147,6 +152,10 @@ public class IntegerCodeTests
         Close(gradient.X, Central(x => IntegerModels.Levels(x, 0.3, 3), 0.9), 1e-6, "∂/∂x by finite differences");
         Close(gradient.A, Central(a => IntegerModels.Levels(0.9, a, 3), 0.3), 1e-6, "∂/∂a by finite differences");
         Close(3.952 + 12.798, IntegerModels.LevelsWithDerivative(0.9, 0.3, 3, 1.0, 1.0).Derivative, 1e-12, "forward mode along (1, 1)");
+
+        // ∂²/∂x² = 0, ∂²/∂x∂a = 14.22; ∂²/∂a² = x·2·Σ_{k<l} LₖLₗ·Π_{others} = 1.8·(2·1.9 + 3·1.6 + 6·1.3) = 29.52.
+        var hessian = IntegerModels.LevelsWithHessian(0.9, 0.3, 3).Hessian;
+        AssertHessian(new[,] { { 0, 14.22 }, { 14.22, 29.52 } }, hessian, p => { var g = IntegerModels.LevelsWithGradient(p[0], p[1], 3); return new[] { g.X, g.A }; }, new[] { 0.9, 0.3 });
     }
 
     // ---- index tables of the type, and a loop of integer code ----
@@ -166,6 +175,11 @@ public class IntegerCodeTests
         var (forwardValue, derivative) = IntegerModels.TabledWithDerivative(x, new double[] { 1, 0, 0, -1 });
         Close(value, forwardValue, 1e-12, "forward value");
         Close(dX[0] - dX[3], derivative, 1e-12, "derivative along e0 − e3");
+
+        // ∂²/∂x0∂x2 = 3, ∂²/∂x0∂x1 = 1, ∂²/∂x2∂x3 = 2, ∂²/∂x1∂x3 = 1.
+        var hessian = new double[16];
+        IntegerModels.TabledHessian(x, hessian);
+        AssertHessian(new double[,] { { 0, 1, 3, 0 }, { 1, 0, 0, 1 }, { 3, 0, 0, 2 }, { 0, 1, 2, 0 } }, Square(hessian, 4), p => Gradient(IntegerModels.TabledWithGradient, p), x);
     }
 
     [Theory]
@@ -191,6 +205,13 @@ public class IntegerCodeTests
         var direction = Enumerable.Range(0, length).Select(i => 0.5 - 0.25 * i).ToArray();
         var (_, derivative) = IntegerModels.ParityWithDerivative(x, direction);
         Close(expected.Zip(direction, (g, d) => g * d).Sum(), derivative, 1e-12, "forward mode");
+
+        // ∂²/∂x1∂x2 = ∂²/∂x2∂x3 = 2, every other second derivative 0.
+        var hessian = new double[length * length];
+        IntegerModels.ParityHessian(x, hessian);
+        var byHand = new double[length, length];
+        byHand[1, 2] = byHand[2, 1] = byHand[2, 3] = byHand[3, 2] = 2;
+        AssertHessian(byHand, Square(hessian, length), p => Gradient(IntegerModels.ParityWithGradient, p), x);
     }
 
     [Fact]
@@ -229,6 +250,49 @@ public class IntegerCodeTests
                 IntegerModels.Mirrored(plus, yPlus);
                 IntegerModels.Mirrored(minus, yMinus);
                 Close((yPlus[i] - yMinus[i]) / (2 * H), jacobian[i * 4 + j], 1e-6, $"J[{i},{j}] by finite differences");
+            }
+        }
+    }
+
+    private delegate double SpanGradient(ReadOnlySpan<double> x, Span<double> gradient);
+
+    private static double[] Gradient(SpanGradient withGradient, double[] point)
+    {
+        var gradient = new double[point.Length];
+        withGradient(point, gradient);
+        return gradient;
+    }
+
+    private static double[,] Square(double[] flat, int n)
+    {
+        var square = new double[n, n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                square[i, j] = flat[i * n + j];
+            }
+        }
+
+        return square;
+    }
+
+    /// <summary>The Hessian equals the one worked out by hand, and central differences of the generated gradient.</summary>
+    private static void AssertHessian(double[,] byHand, double[,] hessian, Func<double[], double[]> gradient, double[] point)
+    {
+        int n = point.Length;
+        for (int j = 0; j < n; j++)
+        {
+            var plus = (double[])point.Clone();
+            var minus = (double[])point.Clone();
+            plus[j] += H;
+            minus[j] -= H;
+            var gPlus = gradient(plus);
+            var gMinus = gradient(minus);
+            for (int i = 0; i < n; i++)
+            {
+                Close(byHand[i, j], hessian[i, j], 1e-12, $"H[{i},{j}]");
+                Close((gPlus[i] - gMinus[i]) / (2 * H), hessian[i, j], 1e-6, $"H[{i},{j}] by finite differences of the gradient");
             }
         }
     }

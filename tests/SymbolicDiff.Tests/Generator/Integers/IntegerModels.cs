@@ -53,7 +53,7 @@ public static partial class IntegerModels
     /// s ← s + dir·s·a/2, n times, dir = −1 where s &gt; 1 and +1 elsewhere: dir reads the s this iteration overwrites, so
     /// the backward sweep must use the forward dir, not one computed again from the final s.
     /// </summary>
-    [Differentiable]
+    [Differentiable(SecondOrder = true)]
     public static double Wobble(double x, double a, int n)
     {
         double s = x;
@@ -78,7 +78,7 @@ public static partial class IntegerModels
     }
 
     /// <summary>s ← s + level·s·a, n times, level = (int)(2s): level reads the s this iteration overwrites.</summary>
-    [Differentiable]
+    [Differentiable(SecondOrder = true)]
     public static double Levels(double x, double a, int n)
     {
         double s = x;
@@ -94,7 +94,7 @@ public static partial class IntegerModels
     // ---- index tables of the type ----
 
     /// <summary>Σᵢ Weights[i] · x[Order[i]] · x[i]: a static readonly array and a ReadOnlySpan property, read by index.</summary>
-    [Differentiable]
+    [Differentiable(SecondOrder = true)]
     public static double Tabled(ReadOnlySpan<double> x)
     {
         double total = 0;
@@ -111,7 +111,7 @@ public static partial class IntegerModels
     /// <summary>
     /// Σᵢ sign(i)·xᵢ·x(i ^ 1) + xᵢ·x(i == 0 ? 0 : i − 1)·(i &amp; 2): parity signs, XOR partners and a conditional index.
     /// </summary>
-    [Differentiable]
+    [Differentiable(SecondOrder = true)]
     public static double Parity(ReadOnlySpan<double> x)
     {
         double total = 0;
