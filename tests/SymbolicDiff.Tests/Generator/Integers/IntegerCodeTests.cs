@@ -428,4 +428,22 @@ public class IntegerCodeTests
         Assert.Contains("long w = (long)n << 33;", source);
         Assert.Contains("int cell = (int)(x * ", source);
     }
+
+    [Fact]
+    public void The_derivation_of_integer_code_reports_the_value_and_gradient_the_gradient_method_computes()
+    {
+        foreach (var (name, derivation, value, gradient) in new (string, Derivation, double, double[])[]
+                 {
+                     ("BitMix", IntegerModels.BitMixDerivation(1.5, 6), IntegerModels.BitMix(1.5, 6), new[] { IntegerModels.BitMixWithGradient(1.5, 6).X }),
+                     ("IntegerConditional", IntegerModels.IntegerConditionalDerivation(-2, 4), IntegerModels.IntegerConditional(-2, 4), new[] { IntegerModels.IntegerConditionalWithGradient(-2, 4).X }),
+                     ("Cells", IntegerModels.CellsDerivation(1.7, 3), IntegerModels.Cells(1.7, 3), new[] { IntegerModels.CellsWithGradient(1.7, 3).X }),
+                     ("Wobble", IntegerModels.WobbleDerivation(0.9, 0.5, 3), IntegerModels.Wobble(0.9, 0.5, 3), new[] { 1.171875, 0.140625 }),
+                     ("Levels", IntegerModels.LevelsDerivation(0.9, 0.3, 3), IntegerModels.Levels(0.9, 0.3, 3), new[] { 3.952, 12.798 }),
+                     ("CallsWithIntegers", IntegerModels.CallsWithIntegersDerivation(1.2, 0.5, 4), 11.0801, new[] { 23.972, 23.652 }),
+                 })
+        {
+            Close(value, derivation.Value, 1e-12, name + " value");
+            Close(gradient, derivation.Gradient.Select(step => step.Value).ToArray(), 1e-12, name + " gradient");
+        }
+    }
 }

@@ -124,8 +124,8 @@ public class IntegerExpressionRoundTripTests
         ParenthesizedExpressionSyntax parenthesized => Evaluate(parenthesized.Expression, n),
         IdentifierNameSyntax { Identifier.ValueText: "n" } => n,
         LiteralExpressionSyntax literal => (int)literal.Token.Value!,
-        PrefixUnaryExpressionSyntax unary when unary.IsKind(SyntaxKind.UnaryMinusExpression) => unchecked(-Evaluate(unary.Operand, n)),
-        PrefixUnaryExpressionSyntax unary when unary.IsKind(SyntaxKind.BitwiseNotExpression) => ~Evaluate(unary.Operand, n),
+        PrefixUnaryExpressionSyntax unary when unary.Kind() == SyntaxKind.UnaryMinusExpression => unchecked(-Evaluate(unary.Operand, n)),
+        PrefixUnaryExpressionSyntax unary when unary.Kind() == SyntaxKind.BitwiseNotExpression => ~Evaluate(unary.Operand, n),
         BinaryExpressionSyntax binary when ComparisonOf(binary.Kind()) is { } comparison =>
             Compare(comparison, Evaluate(binary.Left, n), Evaluate(binary.Right, n)) ? 1 : 0,
         BinaryExpressionSyntax binary => Apply(OperatorOf(binary.Kind()), Evaluate(binary.Left, n), Evaluate(binary.Right, n)),
