@@ -203,11 +203,31 @@ internal sealed partial class BodyParser
     }
 
     /// <summary>
-    /// Whether a scalar [Differentiable] callee can be called: it returns the real type, and takes each parameter by
-    /// value, as the real type (differentiated or held) or as an integer or bool (passed through, with no partial).
+    /// Null when a scalar [Differentiable] callee can be called: static, not generic, returning the real type, and taking
+    /// each parameter by value, as the real type (differentiated or held) or as an int, long or bool (passed through, with
+    /// no partial). Otherwise what stops it, and how such a callee is written.
     /// </summary>
-    private bool IsCallableScalarSignature(IMethodSymbol method) =>
-        method.ReturnType.SpecialType == _real &&
-        method.Parameters.All(p => p.RefKind == RefKind.None &&
-                                   (p.Type.SpecialType == _real || IsInteger(p.Type) || p.Type.SpecialType == SpecialType.System_Boolean));
+    private string? UncallableReason(IMethodSymbol method)
+    {
+        string real = RealTypes.Keyword(_real);
+        string rule = $"(a [Differentiable] method called from another is static, not generic, returns {real} and takes its parameters by value, as {real}, int, long or bool)";
+        if (!method.IsStatic)
+        {
+            return "an instance method " + rule;
+        }
+
+        if (method.IsGenericMethod)
+        {
+            return "a generic method " + rule;
+        }
+
+        if (method.ReturnType.SpecialType != _real)
+        {
+            return $"which returns '{method.ReturnType.ToDisplayString()}' " + rule;
+        }
+
+        var other = method.Parameters.FirstOrDefault(p => p.RefKind != RefKind.None ||
+                                                          !(p.Type.SpecialType == _real || IsInteger(p.Type) || p.Type.SpecialType == SpecialType.System_Boolean));
+        return other is null ? null : $"whose parameter '{other.Name}' is {(other.RefKind == RefKind.None ? string.Empty : other.RefKind.ToString().ToLowerInvariant() + " ")}'{other.Type.ToDisplayString()}' " + rule;
+    }
 }

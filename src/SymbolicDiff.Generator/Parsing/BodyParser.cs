@@ -1456,9 +1456,9 @@ internal sealed partial class BodyParser
                 return null;
             }
 
-            if (!method.IsStatic || method.IsGenericMethod || !IsCallableScalarSignature(method))
+            if (UncallableReason(method) is { } reason)
             {
-                Report(DiagnosticDescriptors.UnknownFunction, nameLocation, DisplayName(method));
+                Report(DiagnosticDescriptors.UnsupportedExpression, nameLocation, $"A call of the [Differentiable] method '{DisplayName(method)}', {reason}");
                 return null;
             }
 

@@ -402,6 +402,28 @@ public class IntegerCodeTests
             "Reading the integer table 's_order' by index, a member that may change ('s_order[i]') (an index table of the type is a static readonly int[] field or a static ReadOnlySpan<int> property; or pass it as a ReadOnlySpan<int> parameter) is not supported in a [Differentiable] method; supported expressions are double arithmetic (+, -, *, /, unary -), integer arithmetic, ?:, literals and constants, parameters, locals, fields and properties of this object or static ones, and calls of functions with a known derivative");
     }
 
+    [Theory]
+    [InlineData("public double Twice(double v) => 2 * v;", "Twice(x)", "an instance method")]
+    [InlineData("public static double Twice(double v, float scale) => 2 * v * scale;", "Twice(x, 1f)", "whose parameter 'scale' is 'float'")]
+    public void A_Differentiable_callee_that_cannot_be_called_is_SD0005_saying_what_a_callee_takes(string callee, string call, string reason)
+    {
+        SymbolicDiff.Tests.Generator.Diagnostics.DiagnosticAssert.Single(
+            $$"""
+            using SymbolicDiff;
+
+            public partial class C
+            {
+                [Differentiable(nameof(v))]
+                {{callee}}
+
+                [Differentiable(nameof(x))]
+                public double F(double x, int n) => [|Twice|]{{call.Substring("Twice".Length)}} + n;
+            }
+            """,
+            "SD0005",
+            $"A call of the [Differentiable] method 'C.Twice', {reason} (a [Differentiable] method called from another is static, not generic, returns double and takes its parameters by value, as double, int, long or bool) is not supported in a [Differentiable] method; supported expressions are double arithmetic (+, -, *, /, unary -), integer arithmetic, ?:, literals and constants, parameters, locals, fields and properties of this object or static ones, and calls of functions with a known derivative");
+    }
+
     [Fact]
     public void Bit_operations_in_a_generated_file_read_as_written_with_parentheses_where_operators_mix()
     {
@@ -427,6 +449,19 @@ public class IntegerCodeTests
         Assert.Contains("int k = (n + 1) << 2;", source);
         Assert.Contains("long w = (long)n << 33;", source);
         Assert.Contains("int cell = (int)(x * ", source);
+    }
+
+    [Fact]
+    public void A_callees_integer_and_bool_arguments_in_a_loop_are_passed_through_with_no_partial()
+    {
+        // x = (0.5, −1.2, 2): x0 + 1·x0² = 0.75; x1² − 2·x1² = −1.44; x2³ + 3·x2² = 20: 19.31.
+        // ∂/∂x = (1 + 2x0, 2x1 − 4x1, 3x2² + 6x2) = (2, 2.4, 24).
+        double[] x = { 0.5, -1.2, 2.0 };
+        var dX = new double[3];
+        Close(19.31, IntegerModels.SumOfPowersWithGradient(x, dX), 1e-12, "value");
+        Close(new[] { 2, 2.4, 24 }, dX, 1e-12, "gradient");
+        Close(Central(v => IntegerModels.SumOfPowers(v), x), dX, 1e-6, "finite differences");
+        Close(2 - 24, IntegerModels.SumOfPowersWithDerivative(x, new double[] { 1, 0, -1 }).Derivative, 1e-12, "forward mode");
     }
 
     [Fact]

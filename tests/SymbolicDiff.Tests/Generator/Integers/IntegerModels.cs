@@ -255,6 +255,19 @@ public static partial class IntegerModels
     [Differentiable]
     public static double Scaled(double x, long scale, bool negate) => negate ? -x * x * scale : x * x * scale;
 
+    /// <summary>Σᵢ Power(xᵢ, i + 1) + Scaled(xᵢ, i + 1, xᵢ &lt; 0): the callees' int, long and bool arguments inside a loop.</summary>
+    [Differentiable]
+    public static double SumOfPowers(ReadOnlySpan<double> x)
+    {
+        double total = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            total += Power(x[i], i + 1) + Scaled(x[i], i + 1, x[i] < 0);
+        }
+
+        return total;
+    }
+
     /// <summary>x³ + (x + y)ⁿ + Scaled(y, 4, x &lt; 0): the int, long and bool arguments are passed through, with no partial.</summary>
     [Differentiable]
     public static double CallsWithIntegers(double x, double y, int n) => Power(x, 3) + Power(x + y, n) + Scaled(y, 4, x < 0);
