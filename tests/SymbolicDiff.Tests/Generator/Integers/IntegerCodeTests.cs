@@ -407,7 +407,7 @@ public class IntegerCodeTests
     [InlineData("public static double Twice(double v, float scale) => 2 * v * scale;", "Twice(x, 1f)", "whose parameter 'scale' is 'float'")]
     public void A_Differentiable_callee_that_cannot_be_called_is_SD0005_saying_what_a_callee_takes(string callee, string call, string reason)
     {
-        SymbolicDiff.Tests.Generator.Diagnostics.DiagnosticAssert.Single(
+        var (run, spans) = SymbolicDiff.Tests.Generator.Diagnostics.DiagnosticAssert.Run(
             $$"""
             using SymbolicDiff;
 
@@ -419,9 +419,16 @@ public class IntegerCodeTests
                 [Differentiable(nameof(x))]
                 public double F(double x, int n) => [|Twice|]{{call.Substring("Twice".Length)}} + n;
             }
-            """,
-            "SD0005",
-            $"A call of the [Differentiable] method 'C.Twice', {reason} (a [Differentiable] method called from another is static, not generic, returns double and takes its parameters by value, as double, int, long or bool) is not supported in a [Differentiable] method; supported expressions are double arithmetic (+, -, *, /, unary -), integer arithmetic, ?:, literals and constants, parameters, locals, fields and properties of this object or static ones, and calls of functions with a known derivative");
+            """);
+
+        // Twice itself is fine and gets its code; F gets none.
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("SD0005", diagnostic.Id);
+        SymbolicDiff.Tests.Generator.Diagnostics.DiagnosticAssert.AtSpan(run, diagnostic, spans[0]);
+        Assert.DoesNotContain(run.GeneratedSources, source => source.HintName.StartsWith("C.F.", StringComparison.Ordinal));
+        Assert.Equal(
+            $"A call of the [Differentiable] method 'C.Twice', {reason} (a [Differentiable] method called from another is static, not generic, returns double and takes its parameters by value, as double, int, long or bool) is not supported in a [Differentiable] method; supported expressions are double arithmetic (+, -, *, /, unary -), integer arithmetic, ?:, literals and constants, parameters, locals, fields and properties of this object or static ones, and calls of functions with a known derivative",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
