@@ -120,7 +120,9 @@ internal sealed partial class LoopDifferentiator
             _cancellationToken);
         DerivePartials(_method.Statements);
         _contributed = ActivityAnalysis.Useful(_method.Result, _partials.Values.Select(ContributionFlow).Concat(OutputCallFlows()).ToList(), _cancellationToken);
-        _recorded = ToBeRecordedAnalysis.Decide(_index, RecordedReads());
+        var reads = RecordedReads();
+        _recorded = ToBeRecordedAnalysis.Decide(_index, reads);
+        SaveIntegersStepsChange(reads);
         if (FindFusion() is { } fusion)
         {
             return RunFused(fusion);
@@ -394,7 +396,7 @@ internal sealed partial class LoopDifferentiator
             }
 
             // Besides what the partials read, the integers the statement indexes with (dX[k] += ...) are computed again.
-            var integersRead = StatementFacts.Expressions(pair.Key).SelectMany(ExpressionFacts.Variables).Where(IsIntegerLocal);
+            var integersRead = StatementFacts.Expressions(pair.Key).SelectMany(ExpressionFacts.Variables).Where(IsIntegerLocal).Concat(IntegerCodeReads(pair.Key));
             reads.AddRange(WithIntegerInputs(partials.PreReads.Concat(integersRead)).Select(name => new ToBeRecordedAnalysis.Read(name, pair.Key, AfterWrite: false)));
             if (partials.UsesValue)
             {
@@ -478,8 +480,7 @@ internal sealed partial class LoopDifferentiator
                     {
                         foreach (string name in saved)
                         {
-                            Expr value = _index.Bools.Contains(name) ? new Conditional(new Variable(name), Constant.One, Constant.Zero) : new Variable(name);
-                            body.Add(new SavePush(SavedStack, value)
+                            body.Add(new SavePush(SavedStack, SavedValueOf(name))
                             {
                                 Comment = Comment.Of($"saved: {name} is declared in this loop, and the backward loop reads its final value in each iteration"),
                             });
@@ -556,9 +557,7 @@ internal sealed partial class LoopDifferentiator
         {
             for (int i = saved.Count - 1; i >= 0; i--)
             {
-                body.Add(_index.Bools.Contains(saved[i])
-                    ? new DeclareBool(saved[i], new Comparison(ComparisonOperator.NotEqual, new SavedPop(SavedStack), Constant.Zero)) { Comment = Comment.Of("the branch this iteration took") }
-                    : new DeclareReal(saved[i], new SavedPop(SavedStack)) { Comment = Comment.Of($"{saved[i]} as it was at the end of this iteration") });
+                body.Add(RestoredAtEnd(saved[i]));
             }
         }
 
@@ -568,7 +567,7 @@ internal sealed partial class LoopDifferentiator
 
         // Integer locals of the body (strides, rows) are computed again: they depend only on counters.
         var mentioned = new HashSet<string>(declared.SelectMany(StatementFacts.Names));
-        var integers = loop.Body.OfType<DeclareInteger>().ToList();
+        var integers = loop.Body.OfType<DeclareInteger>().Where(integer => saved is null || !saved.Contains(integer.Name)).ToList();
         var needed = new List<Statement>();
         for (int i = integers.Count - 1; i >= 0; i--)
         {

@@ -76,9 +76,9 @@ internal static class Simplifier
 
     private static Expr SimplifyBinary(BinaryOperator op, Expr left, Expr right)
     {
-        if (left is Constant a && right is Constant b && IsWorthFolding(op, a.Value, b.Value))
+        if (left is Constant a && right is Constant b && Fold(op, a.Value, b.Value) is { } folded)
         {
-            return new Constant(Fold(op, a.Value, b.Value));
+            return new Constant(folded);
         }
 
         switch (op)
@@ -315,27 +315,29 @@ internal static class Simplifier
     };
 
     /// <summary>
-    /// Folds everything but a division whose quotient is not short and exact: <c>1 / 3</c> stays as written
-    /// rather than becoming 0.3333333333333333, which is both harder to read and not what the user wrote.
+    /// The value of <c>left op right</c>, or null where it is better left as written: a division whose quotient is not
+    /// short and exact (<c>1 / 3</c> stays as written rather than becoming 0.3333333333333333, which is both harder to
+    /// read and not what the user wrote), and the integer-only operators (<c>%</c>, bit operations, shifts), whose
+    /// value depends on the integer type (a shift count is masked by its width) and which the user's own constants
+    /// already come folded by the compiler.
     /// </summary>
-    private static bool IsWorthFolding(BinaryOperator op, double left, double right)
+    private static double? Fold(BinaryOperator op, double left, double right)
     {
-        if (op != BinaryOperator.Divide)
+        switch (op)
         {
-            return true;
+            case BinaryOperator.Add:
+                return left + right;
+            case BinaryOperator.Subtract:
+                return left - right;
+            case BinaryOperator.Multiply:
+                return left * right;
+            case BinaryOperator.Divide:
+                double quotient = left / right;
+                return quotient * right == left && quotient.ToString("R", System.Globalization.CultureInfo.InvariantCulture).Length <= 8
+                    ? quotient
+                    : null;
+            default:
+                return null;
         }
-
-        double quotient = left / right;
-        return quotient * right == left &&
-               quotient.ToString("R", System.Globalization.CultureInfo.InvariantCulture).Length <= 8;
     }
-
-    private static double Fold(BinaryOperator op, double left, double right) => op switch
-    {
-        BinaryOperator.Add => left + right,
-        BinaryOperator.Subtract => left - right,
-        BinaryOperator.Multiply => left * right,
-        BinaryOperator.Divide => left / right,
-        _ => throw new ArgumentOutOfRangeException(nameof(op)),
-    };
 }

@@ -196,6 +196,7 @@ internal sealed class SingleAssignment
         Binary binary => new Binary(binary.Operator, Real(binary.Left), Real(binary.Right)),
         Conditional conditional => new Conditional(Condition(conditional.Condition), Real(conditional.WhenTrue), Real(conditional.WhenFalse)),
         Call call => call with { Arguments = call.Arguments.Select(Real).ToEquatableArray() },
+        HeldArgument held => held with { Value = held.IsCondition ? Condition(held.Value) : Integer(held.Value) },
         IntegerValue { Integer: Variable integer } => RealCopy(Current(integer.Name), integer.Name + _realSuffix, new Variable(Current(integer.Name))),
         IntegerValue converted => Converted(converted.Integer),
         External external => RealCopy(external.Code, CopyName(external.Code), external),
@@ -221,6 +222,9 @@ internal sealed class SingleAssignment
         Negate negate => new Negate(Integer(negate.Operand)),
         Binary binary => new Binary(binary.Operator, Integer(binary.Left), Integer(binary.Right)),
         Conditional conditional => new Conditional(Condition(conditional.Condition), Integer(conditional.WhenTrue), Integer(conditional.WhenFalse)),
+        BitwiseComplement complement => new BitwiseComplement(Integer(complement.Operand)),
+        IntegerCast cast => cast with { Integer = Integer(cast.Integer) },
+        IntegerConversion conversion => conversion with { Real = Real(conversion.Real) },
         _ => throw new NotStraightLineException(),
     };
 

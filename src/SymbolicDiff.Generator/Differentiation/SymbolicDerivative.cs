@@ -82,6 +82,11 @@ internal sealed class SymbolicDerivative
 
     private Expr DeriveBinary(Binary binary)
     {
+        if (binary.Operator.IsIntegerOnly())
+        {
+            return Constant.Zero; // %, bit operations, shifts: integers carry no derivative
+        }
+
         var left = binary.Left;
         var right = binary.Right;
         var dLeft = Derive(left);

@@ -17,7 +17,13 @@ internal static class ExpressionWriter
     private const int ConditionalPrecedence = 1;
     private const int OrPrecedence = 2;
     private const int AndPrecedence = 3;
-    private const int ComparisonPrecedence = 5;
+
+    // C#'s integer operators: | below ^ below &, all below comparisons; shifts between comparisons and + -.
+    private const int BitwiseOrPrecedence = 4;
+    private const int ExclusiveOrPrecedence = 5;
+    private const int BitwiseAndPrecedence = 6;
+    private const int ComparisonPrecedence = 7;
+    private const int ShiftPrecedence = 8;
     private const int AdditivePrecedence = 10;
     private const int MultiplicativePrecedence = 20;
     private const int UnaryPrecedence = 30;
@@ -138,6 +144,17 @@ internal static class ExpressionWriter
                 WriteOperand(right, MultiplicativePrecedence, builder, parenthesiseEqual: true, single, integer);
                 break;
 
+            case Binary binary when binary.Operator.IsIntegerOnly() && binary.Operator != BinaryOperator.Remainder:
+            {
+                // Bit operations and shifts: an operand that is another of them, or arithmetic, gets parentheses even
+                // where precedence would not need them ((n & 3) | (n << 1), (i + 1) << 2), as people write them.
+                int precedence = Precedence(binary);
+                WriteOperand(binary.Left, ClarifiedPrecedence(binary, binary.Left, precedence), builder, parenthesiseEqual: false, single, integer);
+                builder.Append(' ').Append(OperatorText(binary.Operator)).Append(' ');
+                WriteOperand(binary.Right, ClarifiedPrecedence(binary, binary.Right, precedence), builder, parenthesiseEqual: true, single, integer);
+                break;
+            }
+
             case Binary binary:
             {
                 int precedence = Precedence(binary);
@@ -146,6 +163,26 @@ internal static class ExpressionWriter
                 WriteOperand(binary.Right, precedence, builder, parenthesiseEqual: true, single, integer);
                 break;
             }
+
+            case BitwiseComplement complement:
+                builder.Append('~');
+                WriteOperand(complement.Operand, UnaryPrecedence, builder, parenthesiseEqual: false, single, integer: true);
+                break;
+
+            case IntegerConversion conversion:
+                // (int)(x * n): the operand is real code, whatever surrounds the conversion.
+                builder.Append('(').Append(conversion.TypeName).Append(')');
+                WriteOperand(conversion.Real, PrimaryPrecedence, builder, parenthesiseEqual: false, single, integer: false);
+                break;
+
+            case IntegerCast cast:
+                builder.Append('(').Append(cast.TypeName).Append(')');
+                WriteOperand(cast.Integer, UnaryPrecedence, builder, parenthesiseEqual: false, single, integer: true);
+                break;
+
+            case HeldArgument held:
+                Write(held.Value, builder, single, integer: !held.IsCondition);
+                break;
 
             case Call call:
                 if (call.Function.Builtin == BuiltinFunction.Sign)
@@ -249,7 +286,7 @@ internal static class ExpressionWriter
             case IntegerValue value:
                 // Integer arithmetic first, as C# does it, then one conversion.
                 builder.Append(single ? "(float)" : "(double)");
-                WriteOperand(value.Integer, PrimaryPrecedence, builder, parenthesiseEqual: false, single, integer: true);
+                WriteOperand(value.Integer, value.Integer is IntegerConversion or IntegerCast or BitwiseComplement ? UnaryPrecedence : PrimaryPrecedence, builder, parenthesiseEqual: false, single, integer: true);
                 break;
 
             case BoolConstant boolean:
@@ -306,7 +343,13 @@ internal static class ExpressionWriter
         Not => UnaryPrecedence,
         Comparison => ComparisonPrecedence,
         Binary { Operator: BinaryOperator.Add or BinaryOperator.Subtract } => AdditivePrecedence,
+        Binary { Operator: BinaryOperator.BitwiseOr } => BitwiseOrPrecedence,
+        Binary { Operator: BinaryOperator.ExclusiveOr } => ExclusiveOrPrecedence,
+        Binary { Operator: BinaryOperator.BitwiseAnd } => BitwiseAndPrecedence,
+        Binary { Operator: var op } when op.IsShift() => ShiftPrecedence,
         Binary => MultiplicativePrecedence,
+        BitwiseComplement or IntegerConversion or IntegerCast => UnaryPrecedence,
+        HeldArgument held => Precedence(held.Value),
         Negate => UnaryPrecedence,
         Call { Function.Builtin: BuiltinFunction.Sign } => UnaryPrecedence,
         IntegerValue => UnaryPrecedence,
@@ -320,8 +363,21 @@ internal static class ExpressionWriter
         BinaryOperator.Subtract => "-",
         BinaryOperator.Multiply => "*",
         BinaryOperator.Remainder => "%",
+        BinaryOperator.BitwiseAnd => "&",
+        BinaryOperator.BitwiseOr => "|",
+        BinaryOperator.ExclusiveOr => "^",
+        BinaryOperator.LeftShift => "<<",
+        BinaryOperator.RightShift => ">>",
+        BinaryOperator.UnsignedRightShift => ">>>",
         _ => "/",
     };
+
+    /// <summary>
+    /// The precedence an operand of a bit operation or shift is written against: one above its own when it is a
+    /// different binary operator (so it gets parentheses), else the parent's.
+    /// </summary>
+    private static int ClarifiedPrecedence(Binary parent, Expr operand, int precedence) =>
+        operand is Binary child && child.Operator != parent.Operator ? System.Math.Max(precedence, Precedence(child) + 1) : precedence;
 
     private static string ComparisonText(ComparisonOperator op) => op switch
     {

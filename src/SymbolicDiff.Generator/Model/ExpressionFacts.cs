@@ -44,6 +44,10 @@ internal static class ExpressionFacts
         IntegerValue integer => new[] { integer.Integer },
         VectorCall call => call.Arguments.ToArray(),
         OutArgument argument => new Expr[] { argument.Target },
+        BitwiseComplement complement => new[] { complement.Operand },
+        IntegerConversion conversion => new[] { conversion.Real },
+        HeldArgument held => new[] { held.Value },
+        IntegerCast cast => new[] { cast.Integer },
         _ => Array.Empty<Expr>(),
     };
 
@@ -63,6 +67,10 @@ internal static class ExpressionFacts
         IntegerValue => new IntegerValue(children[0]),
         VectorCall call => new VectorCall(call.Function, children.ToEquatableArray()) { Location = call.Location },
         OutArgument argument => new OutArgument((Variable)children[0], argument.Declares),
+        BitwiseComplement => new BitwiseComplement(children[0]),
+        IntegerConversion conversion => new IntegerConversion(conversion.TypeName, children[0]),
+        HeldArgument held => new HeldArgument(children[0], held.IsCondition),
+        IntegerCast cast => new IntegerCast(cast.TypeName, children[0]),
         _ => expression,
     };
 

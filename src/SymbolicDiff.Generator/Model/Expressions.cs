@@ -32,8 +32,14 @@ internal enum BinaryOperator
     Multiply,
     Divide,
 
-    // Integer remainder: only in the integer locals (counts) the backward sweep never differentiates.
+    // Integer-only operators: in integer code (counts, indices, flags) the backward sweep never differentiates.
     Remainder,
+    BitwiseAnd,
+    BitwiseOr,
+    ExclusiveOr,
+    LeftShift,
+    RightShift,
+    UnsignedRightShift,
 }
 
 /// <summary>An arithmetic operation on two doubles.</summary>

@@ -510,14 +510,11 @@ internal sealed partial class BodyParser
                 return;
             }
 
-            if (assignments.Count > 0 && (_loopDepth > 0 || _guard is not null))
-            {
-                Report(DiagnosticDescriptors.UnsupportedStatement, syntax.GetFirstToken(),
-                    $"Stepping the integer local '{local.Name}' declared inside a loop or an 'if' (declare a running index once, before the loops: int {local.Name} = 0;)");
-                return;
-            }
-
+            // Stepped from a deeper loop, a local declared in a loop is restored to its value at the end of each
+            // iteration when the backward sweep reruns it (see LoopDifferentiator's saved values).
+            _integerLocal = local.Name;
             var value = ParseInteger(initializer.Value);
+            _integerLocal = null;
             if (value is not null)
             {
                 output.Add(new DeclareInteger(NameOf(local), IntegerKeyword(local.Type), _guard is null ? value : new Conditional(_guard, value, Constant.Zero)));
@@ -794,9 +791,6 @@ internal sealed partial class BodyParser
 
     private string IntegerParameterName(IParameterSymbol parameter) =>
         _parameterVersions.TryGetValue(parameter, out var version) ? version : parameter.Name;
-
-    private static BinaryOperator? IntegerOperator(BinaryOperatorKind kind) =>
-        kind == BinaryOperatorKind.Remainder ? BinaryOperator.Remainder : ToBinaryOperator(kind);
 
     /// <summary>A step of a running integer index (see <see cref="StepInteger"/>); false when the target is not an integer local.</summary>
     private bool TryParseIntegerStep(IOperation operation, List<Statement> output)
@@ -1306,7 +1300,7 @@ internal sealed partial class BodyParser
         switch (operation)
         {
             case IConversionOperation { OperatorMethod: null } conversion when IsInteger(conversion.Type) && IsInteger(conversion.Operand.Type):
-                return ParseInteger(conversion.Operand);
+                return KeepsIntegerConversion(conversion) && ParseInteger(conversion.Operand) is { } converted ? new IntegerCast(IntegerKeyword(conversion.Type!), converted) : ParseInteger(conversion.Operand);
             case ILocalReferenceOperation local when IsInteger(local.Type):
                 return new Variable(NameOf(local.Local));
             case IParameterReferenceOperation parameter when IsInteger(parameter.Type):
@@ -1317,10 +1311,12 @@ internal sealed partial class BodyParser
                 when IsInteger(property.Type) && property.Property.GetMethod is not null:
                 return new External(MemberCode(property.Property, property.Instance));
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } instance, Arguments.IsEmpty: true }
+                when ElementType(instance.Type) is not null && StaticIndexTable(instance) is { } staticTable:
+                return new Member(new External(staticTable), "Length");
+            case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } instance, Arguments.IsEmpty: true }
                 when ElementType(instance.Type) is not null && VectorName(instance) is { } vector:
                 return new Member(new Variable(vector), "Length");
-            case IBinaryOperation { OperatorMethod: null } binary when IsInteger(binary.Type) &&
-                                                                     (binary.OperatorKind == BinaryOperatorKind.Remainder ? BinaryOperator.Remainder : ToBinaryOperator(binary.OperatorKind)) is { } op:
+            case IBinaryOperation { OperatorMethod: null } binary when IsInteger(binary.Type) && IntegerOperator(binary.OperatorKind) is { } op:
             {
                 var left = ParseInteger(binary.LeftOperand);
                 var right = ParseInteger(binary.RightOperand);
@@ -1345,7 +1341,7 @@ internal sealed partial class BodyParser
                     return null; // reported at its declaration
                 }
 
-                return Unsupported(operation);
+                return TryParseMoreInteger(operation, out var more) ? more : Unsupported(operation);
         }
     }
 
@@ -1354,11 +1350,14 @@ internal sealed partial class BodyParser
         RuntimeHelpers.EnsureSufficientExecutionStack(); // a backstop: SizeLimits keeps input shallower than this
         switch (operation)
         {
-            case IBinaryOperation { OperatorMethod: null, OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } logical:
+            case IBinaryOperation { OperatorMethod: null } logical
+                when logical.OperatorKind is BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr ||
+                     logical.OperatorKind is BinaryOperatorKind.And or BinaryOperatorKind.Or && logical.Type?.SpecialType == SpecialType.System_Boolean:
             {
+                // & and | of bools are && and || of conditions, which have no side effects to evaluate.
                 var left = ParseCondition(logical.LeftOperand);
                 var right = ParseCondition(logical.RightOperand);
-                var op = logical.OperatorKind == BinaryOperatorKind.ConditionalAnd ? LogicalOperator.And : LogicalOperator.Or;
+                var op = logical.OperatorKind is BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.And ? LogicalOperator.And : LogicalOperator.Or;
                 return left is null || right is null ? null : new Logical(op, left, right);
             }
 
@@ -1394,7 +1393,7 @@ internal sealed partial class BodyParser
                 return new Variable(parameter.Parameter.Name);
 
             default:
-                return Unsupported(operation);
+                return UnsupportedCondition(operation);
         }
     }
 
@@ -1458,9 +1457,9 @@ internal sealed partial class BodyParser
                 return null;
             }
 
-            if (!method.IsStatic || method.IsGenericMethod || !realSignature)
+            if (UncallableReason(method) is { } reason)
             {
-                Report(DiagnosticDescriptors.UnknownFunction, nameLocation, DisplayName(method));
+                Report(DiagnosticDescriptors.UnsupportedExpression, nameLocation, $"A call of the [Differentiable] method '{DisplayName(method)}', {reason}");
                 return null;
             }
 
@@ -1478,7 +1477,8 @@ internal sealed partial class BodyParser
         var arguments = new List<Expr>();
         foreach (var argument in invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
         {
-            var value = ParseReal(argument.Value);
+            // A [Differentiable] callee's int or bool parameter (Power(x, 3)) is passed through, with no partial.
+            var value = function.IsDifferentiableCallee && argument.Parameter?.Type.SpecialType != _real ? ParseHeldArgument(argument) : ParseReal(argument.Value);
             if (value is null)
             {
                 return null;

@@ -21,13 +21,14 @@ internal static class DifferentiableCallees
     {
         var names = SelectedNames(method);
         bool all = names.Count == 0;
+        var real = RealTypes.Of(method);
         string type = DerivativeDeclarationReader.QualifiedName(method.ContainingType);
         return new Function(type + "." + method.Name, method.Name, BuiltinFunction.None, new DeclaredPartial?[method.Parameters.Length].ToEquatableArray())
         {
             ParameterNames = method.Parameters.Select(p => p.Name).ToEquatableArray(),
             GradientMethod = type + "." + GeneratedNames.GradientMethod(method.Name),
             GradientProperties = method.Parameters
-                .Select(p => all || names.Contains(p.Name) ? NameAllocator.ToPascalCase(p.Name) : null)
+                .Select(p => p.Type.SpecialType == real && (all || names.Contains(p.Name)) ? NameAllocator.ToPascalCase(p.Name) : null)
                 .ToEquatableArray(),
         };
     }

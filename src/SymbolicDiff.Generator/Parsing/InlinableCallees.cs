@@ -98,7 +98,7 @@ internal static class InlinableCallees
     /// </summary>
     public static bool MayVary(Expr value, Func<string, bool> varies) => value switch
     {
-        Constant or External or IntegerValue or BoolConstant or DefaultLiteral => false,
+        Constant or External or IntegerValue or HeldArgument or BoolConstant or DefaultLiteral => false,
         Variable variable => varies(variable.Name),
         Element element => varies(element.Vector),
         Negate negate => MayVary(negate.Operand, varies),

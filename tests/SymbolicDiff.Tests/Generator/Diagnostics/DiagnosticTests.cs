@@ -414,9 +414,9 @@ public class DiagnosticTests
             "The conditional operator '?:' on values that are not double ('x > 0 ? 1f : 0f')"
         },
         {
-            // Integer arithmetic is supported (as C# does it); bit shifts are not.
-            "return x * ([|n << 1|]);",
-            "The '<<' operator ('n << 1')"
+            // Integer arithmetic, bit operations and shifts are supported (as C# does them); ^ of two bools is not.
+            "return ([|x > 0 ^ n > 1|]) ? x : 0;",
+            "The '^' operator on bools ('x > 0 ^ n > 1') (write it as two conditions: (a && !b) || (!a && b))"
         },
         {
             // Fields and properties of this object or of a type are read as constants; of another object, not.

@@ -1,0 +1,233 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using SymbolicDiff.Generator.Diagnostics;
+using SymbolicDiff.Generator.Model;
+using static SymbolicDiff.Generator.Parsing.OperationFacts;
+
+namespace SymbolicDiff.Generator.Parsing;
+
+/// <summary>
+/// Integer code beyond + - * / %, as people write it first: bit operations and shifts, <c>c ? 1 : -1</c> and
+/// <c>i == 0 ? 0 : i - 1</c> in an integer, <c>(int)(x * n)</c>, and static index tables of the type
+/// (<c>static readonly int[] Order</c>, <c>static ReadOnlySpan&lt;int&gt; Order =&gt; [...]</c>). Integers carry no derivative.
+/// <para>
+/// Inside a loop the backward sweep computes an integer local again, at the top of each iteration it reruns, where
+/// the reals of that iteration already hold their last values. So what an integer reads there must not change
+/// after it: a condition that reads reals is recorded in a bool of its own (<c>bool signCondition = x[i] &gt; 0;</c>) and a
+/// converted real in a real of its own (<c>double cellReal = x[i] * n;</c>), each assigned once, which the backward
+/// sweep restores like any local of the loop.
+/// </para>
+/// </summary>
+internal sealed partial class BodyParser
+{
+    // The integer local whose value is being parsed, to name what its value records (signCondition, cellReal).
+    private string? _integerLocal;
+
+    /// <summary>The IR operator of an integer binary operator kind: arithmetic, %, bit operations and shifts; else null.</summary>
+    private static BinaryOperator? IntegerOperator(BinaryOperatorKind kind) => kind switch
+    {
+        BinaryOperatorKind.Remainder => BinaryOperator.Remainder,
+        BinaryOperatorKind.And => BinaryOperator.BitwiseAnd,
+        BinaryOperatorKind.Or => BinaryOperator.BitwiseOr,
+        BinaryOperatorKind.ExclusiveOr => BinaryOperator.ExclusiveOr,
+        BinaryOperatorKind.LeftShift => BinaryOperator.LeftShift,
+        BinaryOperatorKind.RightShift => BinaryOperator.RightShift,
+        BinaryOperatorKind.UnsignedRightShift => BinaryOperator.UnsignedRightShift,
+        _ => ToBinaryOperator(kind),
+    };
+
+    /// <summary>
+    /// The integer forms <see cref="ParseInteger"/> leaves to this file: <c>~n</c>, <c>c ? a : b</c>, a real converted to
+    /// an integer, an element of a static index table. False when <paramref name="operation"/> is none of them.
+    /// </summary>
+    private bool TryParseMoreInteger(IOperation operation, out Expr? parsed)
+    {
+        parsed = null;
+        switch (operation)
+        {
+            case IUnaryOperation { OperatorMethod: null, OperatorKind: UnaryOperatorKind.BitwiseNegation } complement when IsInteger(complement.Type):
+            {
+                var operand = ParseInteger(complement.Operand);
+                parsed = operand is null ? null : new BitwiseComplement(operand);
+                return true;
+            }
+
+            case IUnaryOperation { OperatorMethod: null, OperatorKind: UnaryOperatorKind.Plus } plus when IsInteger(plus.Type):
+                parsed = ParseInteger(plus.Operand);
+                return true;
+
+            case IConditionalOperation { WhenFalse: { } whenFalse } ternary when IsInteger(ternary.Type):
+            {
+                var condition = ParseCondition(ternary.Condition);
+                var whenTrue = ParseInteger(ternary.WhenTrue);
+                var otherwise = ParseInteger(whenFalse);
+                if (condition is null || whenTrue is null || otherwise is null)
+                {
+                    return true;
+                }
+
+                if (_loopDepth > 0 && ReadsReals(ternary.Condition) && condition is not Variable)
+                {
+                    condition = Recorded(condition);
+                }
+
+                parsed = new Conditional(condition, whenTrue, otherwise);
+                return true;
+            }
+
+            case IConversionOperation { OperatorMethod: null } conversion when IsInteger(conversion.Type) && RealTypes.IsReal(conversion.Operand.Type):
+            {
+                // Truncation toward zero, as C# converts; piecewise constant, so its derivative is 0 (like Math.Truncate).
+                if (conversion.IsChecked)
+                {
+                    return false;
+                }
+
+                var real = conversion.Operand.Type!.SpecialType == _real || IsPromotable(conversion.Operand.Type) ? ParseReal(conversion.Operand) : Unsupported(conversion.Operand);
+                if (real is null)
+                {
+                    return true;
+                }
+
+                if (_loopDepth > 0 && real is not Constant)
+                {
+                    real = Held(real);
+                }
+
+                parsed = new IntegerConversion(IntegerKeyword(conversion.Type!), real);
+                return true;
+            }
+
+            default:
+                if (ElementAccess(operation) is { } access && IsInteger(ElementType(access.Vector.Type)))
+                {
+                    if (StaticIndexTable(access.Vector) is { } table)
+                    {
+                        var index = ParseInteger(access.Index);
+                        parsed = index is null ? null : new Element(table, index);
+                        return true;
+                    }
+
+                    if (access.Vector is IFieldReferenceOperation or IPropertyReferenceOperation)
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedExpression, operation.Syntax,
+                            $"Reading the integer table '{access.Vector.Syntax}' by index, a member that may change ('{operation.Syntax}') (an index table of the type is a static readonly int[] field or a static ReadOnlySpan<int> property; or pass it as a ReadOnlySpan<int> parameter)");
+                        return true;
+                    }
+                }
+
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Whether an integer conversion must be written: a long narrowed to int (<c>t[(int)(k + j)]</c>), or an int widened
+    /// explicitly as an operand of long arithmetic (<c>(long)i &lt;&lt; 40</c>, <c>(long)n * n</c>), where it changes the result. A
+    /// value widened as a whole (<c>long m = n * 2;</c>), or where C# widens anyway, needs none.
+    /// </summary>
+    private static bool KeepsIntegerConversion(IConversionOperation conversion) =>
+        !conversion.Operand.ConstantValue.HasValue &&
+        (conversion.Type?.SpecialType == SpecialType.System_Int32 && conversion.Operand.Type?.SpecialType == SpecialType.System_Int64 ||
+         conversion.Type?.SpecialType == SpecialType.System_Int64 && conversion.Operand.Type?.SpecialType == SpecialType.System_Int32 &&
+         !conversion.IsImplicit && conversion.Parent is IBinaryOperation or IUnaryOperation);
+
+    /// <summary>A condition the parser does not read: <c>^</c> of bools gets the advice to write <c>!=</c>; anything else is SD0005 as usual.</summary>
+    private Expr? UnsupportedCondition(IOperation operation)
+    {
+        if (operation is IBinaryOperation { OperatorMethod: null, OperatorKind: BinaryOperatorKind.ExclusiveOr, Type.SpecialType: SpecialType.System_Boolean } exclusive)
+        {
+            Report(DiagnosticDescriptors.UnsupportedExpression, operation.Syntax,
+                $"The '^' operator on bools ('{exclusive.Syntax}') (write it as two conditions: (a && !b) || (!a && b))");
+            return null;
+        }
+
+        return Unsupported(operation);
+    }
+
+    /// <summary>
+    /// A static field or property of integers the body reads by index (<c>Order[i]</c>): <c>static readonly int[]</c>, or a
+    /// <c>ReadOnlySpan&lt;int&gt;</c> property, read where it is as C# code; null for anything else.
+    /// </summary>
+    private static string? StaticIndexTable(IOperation vector) => vector switch
+    {
+        IFieldReferenceOperation { Instance: null, Field: { IsStatic: true, IsReadOnly: true } field } => MemberCode(field, null),
+        IFieldReferenceOperation { Instance: null, Field: { IsStatic: true, IsConst: true } field } => MemberCode(field, null),
+        IPropertyReferenceOperation { Instance: null, Arguments.IsEmpty: true, Property: { IsStatic: true, GetMethod: not null, SetMethod: null } property }
+            when property.Type is INamedTypeSymbol { Name: "ReadOnlySpan" } => MemberCode(property, null),
+        _ => null,
+    };
+
+    /// <summary>Whether an operation reads a real anywhere in it (a condition over reals, not only over integers and bools).</summary>
+    private bool ReadsReals(IOperation operation) =>
+        operation.DescendantsAndSelf().Any(o => RealTypes.IsReal(o.Type) && !o.ConstantValue.HasValue);
+
+    /// <summary><c>bool signCondition = x[i] &gt; 0;</c>: a condition an integer in a loop reads, recorded once (under the branch's guard).</summary>
+    private Variable Recorded(Expr condition)
+    {
+        string name = _names.Fresh((_integerLocal ?? "integer") + "Condition");
+        _claimed.Add(name);
+        _currentOutput.Add(new DeclareBool(name, _guard is null ? condition : new Logical(LogicalOperator.And, _guard, condition)));
+        return new Variable(name);
+    }
+
+    /// <summary><c>double cellReal = x[i] * n;</c>: a real an integer in a loop converts, held in a local assigned once.</summary>
+    private Variable Held(Expr real)
+    {
+        string name = _names.Fresh((_integerLocal ?? "integer") + "Real");
+        _claimed.Add(name);
+        _currentOutput.Add(new DeclareReal(name, _guard is null ? real : new Conditional(_guard, real, Constant.Zero)));
+        return new Variable(name);
+    }
+
+    /// <summary>
+    /// An argument for a parameter of a scalar [Differentiable] callee that is not real: an integer (a count) or a bool (a
+    /// flag), passed through as written, with no partial; null (reported) for anything else.
+    /// </summary>
+    private Expr? ParseHeldArgument(IArgumentOperation argument)
+    {
+        if (argument.Parameter?.Type.SpecialType == SpecialType.System_Boolean)
+        {
+            var condition = ParseCondition(argument.Value);
+            return condition is null ? null : new HeldArgument(condition, IsCondition: true);
+        }
+
+        var value = argument.Value;
+        while (value is IConversionOperation { OperatorMethod: null } widening && IsInteger(widening.Type) && IsInteger(widening.Operand.Type))
+        {
+            value = widening.Operand;
+        }
+
+        var integer = ParseInteger(value);
+        return integer is null ? null : new HeldArgument(integer, IsCondition: false);
+    }
+
+    /// <summary>
+    /// Null when a scalar [Differentiable] callee can be called: static, not generic, returning the real type, and taking
+    /// each parameter by value, as the real type (differentiated or held) or as an int, long or bool (passed through, with
+    /// no partial). Otherwise what stops it, and how such a callee is written.
+    /// </summary>
+    private string? UncallableReason(IMethodSymbol method)
+    {
+        string real = RealTypes.Keyword(_real);
+        string rule = $"(a [Differentiable] method called from another is static, not generic, returns {real} and takes its parameters by value, as {real}, int, long or bool)";
+        if (!method.IsStatic)
+        {
+            return "an instance method " + rule;
+        }
+
+        if (method.IsGenericMethod)
+        {
+            return "a generic method " + rule;
+        }
+
+        if (method.ReturnType.SpecialType != _real)
+        {
+            return $"which returns '{method.ReturnType.ToDisplayString()}' " + rule;
+        }
+
+        var other = method.Parameters.FirstOrDefault(p => p.RefKind != RefKind.None ||
+                                                          !(p.Type.SpecialType == _real || IsInteger(p.Type) || p.Type.SpecialType == SpecialType.System_Boolean));
+        return other is null ? null : $"whose parameter '{other.Name}' is {(other.RefKind == RefKind.None ? string.Empty : other.RefKind.ToString().ToLowerInvariant() + " ")}'{other.Type.ToDisplayString()}' " + rule;
+    }
+}
