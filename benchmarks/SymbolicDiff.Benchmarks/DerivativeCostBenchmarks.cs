@@ -94,4 +94,62 @@ public class JacobianBenchmarks
 
     [Benchmark]
     public void Jacobian() => DerivativeCostFunctions.DecayResidualsJacobian(4.5, 0.4, _t, _y, _r, _jacobian);
+
+    /// <summary>
+    /// The same Jacobian as the generator wrote it before it zeroed tangents with <c>Zeroing.Clear</c>: the forward
+    /// sweep starts with <c>dR.Clear()</c>, and every <c>Math.Exp</c> after it pays the AVX–SSE transition penalty
+    /// under tiered compilation (docs/jacobians.md). Kept to show the before and after in one run.
+    /// </summary>
+    [Benchmark]
+    public void JacobianWithSpanClear() => SpanClearJacobian.DecayResidualsJacobian(4.5, 0.4, _t, _y, _r, _jacobian);
+
+    [GlobalSetup(Target = nameof(JacobianWithSpanClear))]
+    public void CheckSpanClearJacobian()
+    {
+        Setup();
+        double[] expected = new double[_jacobian.Length];
+        DerivativeCostFunctions.DecayResidualsJacobian(4.5, 0.4, _t, _y, _r, expected);
+        SpanClearJacobian.DecayResidualsJacobian(4.5, 0.4, _t, _y, _r, _jacobian);
+        Agreement.Check("Jacobian with Span.Clear", expected, _jacobian, 1e-15);
+    }
+}
+
+/// <summary>
+/// The generated <c>DecayResidualsJacobian</c> (forward mode, two columns) as it was before tangents were zeroed with
+/// <c>Zeroing.Clear</c>, copied from the generator's output then, to measure the AVX–SSE transition penalty that
+/// <c>Span.Clear</c> caused.
+/// </summary>
+public static class SpanClearJacobian
+{
+    public static void DecayResidualsJacobian(double a, double k, ReadOnlySpan<double> t, ReadOnlySpan<double> y, Span<double> r, Span<double> jacobian)
+    {
+        int rows = r.Length;
+        double[]? rented = rows > 128 ? System.Buffers.ArrayPool<double>.Shared.Rent(rows) : null;
+        Span<double> column = rented is null ? stackalloc double[128] : rented;
+        column = column.Slice(0, rows);
+        for (int j = 0; j < 2; j++)
+        {
+            DecayResidualsWithDerivative(a, k, t, y, r, j == 0 ? 1 : 0, j == 1 ? 1 : 0, column);
+            for (int i = 0; i < rows; i++)
+            {
+                jacobian[i * 2 + j] = column[i];
+            }
+        }
+
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void DecayResidualsWithDerivative(double a, double k, ReadOnlySpan<double> t, ReadOnlySpan<double> y, Span<double> r, double dA, double dK, Span<double> dR)
+    {
+        dR.Clear();
+        for (int i = 0; i < t.Length; i++)
+        {
+            dR[i] = dA * Math.Exp(-k * t[i]) - a * (Math.Exp(-k * t[i]) * (dK * t[i]));
+            r[i] = a * Math.Exp(-k * t[i]) - y[i];
+        }
+    }
 }

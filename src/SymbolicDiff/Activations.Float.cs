@@ -31,6 +31,8 @@ public static partial class Activations
     /// σ′(z) rounded to float, in [0, ¼]: e.g. 1.8048514·10<sup>−35</sup> at z = ±80, where σ(80) is 1 in float and
     /// σ(1 − σ) would be 0; <see cref="float.NaN"/> for <see cref="float.NaN"/>.
     /// </returns>
+    [Derivative(nameof(z), nameof(SigmoidDerivativeZPartial))]
+    [Derivative(nameof(sigmoid), nameof(SigmoidDerivativeSigmoidPartial))]
     public static float SigmoidDerivative(float z, float sigmoid) => (float)SigmoidDerivative((double)z, (double)sigmoid);
 
     /// <summary>The hyperbolic tangent of a float.</summary>
@@ -47,6 +49,8 @@ public static partial class Activations
     /// tanh′(x) as <see cref="TanhDerivative(double, double)"/> computes it, rounded once to float, in [0, 1]: accurate in
     /// the tails too (1.6993417·10<sup>−17</sup> at x = ±20, where tanh is ±1 in float).
     /// </returns>
+    [Derivative(nameof(x), nameof(TanhDerivativeXPartial))]
+    [Derivative(nameof(tanh), nameof(TanhDerivativeTanhPartial))]
     public static float TanhDerivative(float x, float tanh) => (float)TanhDerivative((double)x, (double)tanh);
 
     /// <summary>The rectified linear unit relu(x) = max(x, 0) of a float.</summary>
@@ -59,6 +63,7 @@ public static partial class Activations
     /// <summary>The derivative of <see cref="Relu(float)"/>: 1 for x &gt; 0, otherwise 0 (0 at the kink, as PyTorch).</summary>
     /// <param name="x">The input at which the derivative is taken.</param>
     /// <returns>1 for x &gt; 0, otherwise 0; <see cref="float.NaN"/> for <see cref="float.NaN"/>.</returns>
+    [Derivative(nameof(ReluSecondDerivative))]
     public static float ReluDerivative(float x) => x > 0 ? 1f : float.IsNaN(x) ? x : 0f;
 
     /// <summary>
@@ -82,6 +87,8 @@ public static partial class Activations
     /// <param name="x">The input at which the derivative is taken.</param>
     /// <param name="negativeSlope">The slope for x ≤ 0.</param>
     /// <returns>1 for x &gt; 0, otherwise <paramref name="negativeSlope"/>; <see cref="float.NaN"/> for a <see cref="float.NaN"/> <paramref name="x"/>.</returns>
+    [Derivative(nameof(x), nameof(LeakyReluDerivativeXPartial))]
+    [Derivative(nameof(negativeSlope), nameof(LeakyReluDerivativeSlopePartial))]
     public static float LeakyReluDerivative(float x, float negativeSlope) => x > 0 ? 1f : float.IsNaN(x) ? x : negativeSlope;
 
     /// <summary>The softplus function ln(1 + e<sup>x</sup>) of a float, without overflow or cancellation.</summary>
@@ -97,5 +104,6 @@ public static partial class Activations
     /// <summary>The derivative of <see cref="Softplus(float)"/>: σ(x).</summary>
     /// <param name="x">The input at which the derivative is taken.</param>
     /// <returns>σ(<paramref name="x"/>) as computed by <see cref="Sigmoid(float)"/>, in [0, 1].</returns>
+    [Derivative(nameof(SoftplusSecondDerivative))]
     public static float SoftplusDerivative(float x) => Sigmoid(x);
 }

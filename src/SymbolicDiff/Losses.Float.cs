@@ -19,12 +19,16 @@ public static partial class Losses
     /// <param name="prediction">The prediction p.</param>
     /// <param name="target">The target t.</param>
     /// <returns>2(p − t), rounded once to float.</returns>
+    [Derivative(nameof(prediction), nameof(MeanSquaredErrorCurvature))]
+    [Derivative(nameof(target), nameof(MeanSquaredErrorMixedCurvature))]
     public static float MeanSquaredErrorPredictionDerivative(float prediction, float target) => (float)MeanSquaredErrorPredictionDerivative((double)prediction, (double)target);
 
     /// <summary>The partial derivative of <see cref="MeanSquaredError(float, float)"/> with respect to the target: −2(p − t).</summary>
     /// <param name="prediction">The prediction p.</param>
     /// <param name="target">The target t.</param>
     /// <returns>2(t − p), rounded once to float.</returns>
+    [Derivative(nameof(prediction), nameof(MeanSquaredErrorMixedCurvature))]
+    [Derivative(nameof(target), nameof(MeanSquaredErrorCurvature))]
     public static float MeanSquaredErrorTargetDerivative(float prediction, float target) => (float)MeanSquaredErrorTargetDerivative((double)prediction, (double)target);
 
     /// <summary>Half the squared error, ½(p − t)², of a float prediction and target.</summary>
@@ -39,12 +43,16 @@ public static partial class Losses
     /// <param name="prediction">The prediction p.</param>
     /// <param name="target">The target t.</param>
     /// <returns>p − t, rounded once to float.</returns>
+    [Derivative(nameof(prediction), nameof(HalfSquaredErrorCurvature))]
+    [Derivative(nameof(target), nameof(HalfSquaredErrorMixedCurvature))]
     public static float HalfSquaredErrorPredictionDerivative(float prediction, float target) => (float)HalfSquaredErrorPredictionDerivative((double)prediction, (double)target);
 
     /// <summary>The partial derivative of <see cref="HalfSquaredError(float, float)"/> with respect to the target: t − p.</summary>
     /// <param name="prediction">The prediction p.</param>
     /// <param name="target">The target t.</param>
     /// <returns>t − p, rounded once to float.</returns>
+    [Derivative(nameof(prediction), nameof(HalfSquaredErrorMixedCurvature))]
+    [Derivative(nameof(target), nameof(HalfSquaredErrorCurvature))]
     public static float HalfSquaredErrorTargetDerivative(float prediction, float target) => (float)HalfSquaredErrorTargetDerivative((double)prediction, (double)target);
 
     /// <summary>
@@ -72,6 +80,8 @@ public static partial class Losses
     /// <param name="probability">The predicted probability p.</param>
     /// <param name="target">The target t.</param>
     /// <returns>The partial, computed in double and rounded once to float: ±10<sup>12</sup> for a wrong label at p = 0 or 1.</returns>
+    [Derivative(nameof(probability), nameof(BinaryCrossEntropyProbabilityCurvature))]
+    [Derivative(nameof(target), nameof(BinaryCrossEntropyProbabilityTargetCurvature))]
     public static float BinaryCrossEntropyProbabilityDerivative(float probability, float target) => (float)BinaryCrossEntropyProbabilityDerivative((double)probability, (double)target);
 
     /// <summary>
@@ -81,6 +91,8 @@ public static partial class Losses
     /// <param name="probability">The predicted probability p.</param>
     /// <param name="target">The target t (unused: the loss is linear in it).</param>
     /// <returns>The partial, rounded once to float: 100 at p = 0 and −100 at p = 1.</returns>
+    [Derivative(nameof(probability), nameof(BinaryCrossEntropyMixedCurvature))]
+    [Derivative(nameof(target), nameof(BinaryCrossEntropyTargetCurvature))]
     public static float BinaryCrossEntropyTargetDerivative(float probability, float target) => (float)BinaryCrossEntropyTargetDerivative((double)probability, (double)target);
 
     /// <summary>
@@ -110,6 +122,8 @@ public static partial class Losses
     /// σ(x) − t without cancellation in the tails, rounded once to float (−4.2483543·10<sup>−18</sup> for x = 40, t = 1,
     /// where σ(40) is 1 in float).
     /// </returns>
+    [Derivative(nameof(logit), nameof(BinaryCrossEntropyWithLogitsCurvature))]
+    [Derivative(nameof(target), nameof(BinaryCrossEntropyWithLogitsMixedCurvature))]
     public static float BinaryCrossEntropyWithLogitsLogitDerivative(float logit, float target) => (float)BinaryCrossEntropyWithLogitsLogitDerivative((double)logit, (double)target);
 
     /// <summary>
@@ -118,5 +132,7 @@ public static partial class Losses
     /// <param name="logit">The logit x.</param>
     /// <param name="target">The target t (unused: the loss is linear in it).</param>
     /// <returns>−x.</returns>
+    [Derivative(nameof(logit), nameof(BinaryCrossEntropyWithLogitsMixedCurvature))]
+    [Derivative(nameof(target), nameof(BinaryCrossEntropyWithLogitsTargetCurvature))]
     public static float BinaryCrossEntropyWithLogitsTargetDerivative(float logit, float target) => -logit;
 }

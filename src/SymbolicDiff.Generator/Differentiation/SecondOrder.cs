@@ -22,11 +22,6 @@ internal static class SecondOrder
         CancellationToken cancellationToken)
     {
         var differentiated = method.Parameters.Where(p => p.IsDifferentiated).ToList();
-        if (method.IsSingle)
-        {
-            return (null, Unsupported(method, location, "a float method (second derivatives are generated for double methods)"));
-        }
-
         if (method.HasOutputs)
         {
             // Its results are spans: their second derivatives would be a tensor, and its gradient program (if it

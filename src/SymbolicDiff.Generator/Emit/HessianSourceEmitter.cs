@@ -107,7 +107,7 @@ internal static class HessianSourceEmitter
                 {
                     using (writer.Block($"for (int {column} = 0; {column} < {row}; {column}++)"))
                     {
-                        writer.Line($"{real} {mean} = 0.5 * ({matrix}[{row} * {N(n)} + {column}] + {matrix}[{column} * {N(n)} + {row}]);");
+                        writer.Line($"{real} {mean} = {Half(method)} * ({matrix}[{row} * {N(n)} + {column}] + {matrix}[{column} * {N(n)} + {row}]);");
                         writer.Line($"{matrix}[{row} * {N(n)} + {column}] = {mean};");
                         writer.Line($"{matrix}[{column} * {N(n)} + {row}] = {mean};");
                     }
@@ -284,7 +284,7 @@ internal static class HessianSourceEmitter
             {
                 using (writer.Block($"for (int {other} = 0; {other} < {row}; {other}++)"))
                 {
-                    writer.Line($"{real} {mean} = 0.5 * ({matrix}[{row} * {size} + {other}] + {matrix}[{other} * {size} + {row}]);");
+                    writer.Line($"{real} {mean} = {Half(method)} * ({matrix}[{row} * {size} + {other}] + {matrix}[{other} * {size} + {row}]);");
                     writer.Line($"{matrix}[{row} * {size} + {other}] = {mean};");
                     writer.Line($"{matrix}[{other} * {size} + {row}] = {mean};");
                 }
@@ -329,4 +329,7 @@ internal static class HessianSourceEmitter
     private static string Modifiers(MethodModel method) => method.IsStatic ? "public static" : "public";
 
     private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>One half in the method's real type (<c>0.5f</c> in a float method, where <c>0.5</c> would make the mean a double).</summary>
+    private static string Half(MethodModel method) => method.IsSingle ? "0.5f" : "0.5";
 }

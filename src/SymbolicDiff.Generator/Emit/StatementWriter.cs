@@ -140,7 +140,7 @@ internal sealed class StatementWriter
         SavePush push => $"{Id(push.Stack)}.Push({Code(push.Value)});",
         DeclareSavedValues saved => $"var {Id(saved.Name)} = new global::SymbolicDiff.Runtime.SavedValues<{_real}>(stackalloc {_real}[{saved.StackBound}]);",
         Release release => Id(release.Name) + ".Dispose();",
-        ClearOutput clear => $"{clear.Output}.Clear();",
+        ClearOutput clear => $"global::SymbolicDiff.Runtime.Zeroing.Clear({clear.Output});",
         CheckNotNull check => $"if ({Id(check.Parameter)} is null) throw new global::System.ArgumentNullException(\"{check.Parameter}\");",
         CheckOutputLength check =>
             $"if ({check.Output}.Length != {Id(check.Parameter)}.Length) throw new global::System.ArgumentException(\"{check.Output} must have the length of {check.Parameter} (\" + {Id(check.Parameter)}.Length + \"), not \" + {check.Output}.Length + \".\", \"{check.Output}\");",

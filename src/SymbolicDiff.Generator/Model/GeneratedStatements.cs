@@ -40,7 +40,10 @@ internal sealed record DeclareAdjointBuffer(string Name, string Storage, string 
 /// <summary>Returns what a <see cref="DeclareSavedValues"/> (its name) or <see cref="DeclareAdjointBuffer"/> (its storage's name) rented.</summary>
 internal sealed record Release(string Name, bool IsAdjointBuffer) : Statement;
 
-/// <summary><c>output.Clear();</c>: a gradient span is overwritten, not accumulated into.</summary>
+/// <summary>
+/// <c>Zeroing.Clear(output);</c>: a gradient span is overwritten, not accumulated into. Not <c>output.Clear()</c>,
+/// which on .NET 10 can leave the vector registers' upper halves dirty and every <c>Math</c> call after it slow.
+/// </summary>
 internal sealed record ClearOutput(string Output) : Statement;
 
 /// <summary>

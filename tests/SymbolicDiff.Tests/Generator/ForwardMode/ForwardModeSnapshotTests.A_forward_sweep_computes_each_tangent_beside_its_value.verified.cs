@@ -46,7 +46,7 @@ partial class Models
         double batch = global::SymbolicDiff.Losses.MeanSquaredError(predictions, y);
 
         // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
-        dW.Clear(); // the gradient is written, not accumulated: start from 0
+        global::SymbolicDiff.Runtime.Zeroing.Clear(dW); // the gradient is written, not accumulated: start from 0
         var dBatch_dpredictionsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(predictions.Length, stackalloc double[128]); // ∂batch/∂predictions: on the stack up to 128 elements, pooled above
         global::System.Span<double> dBatch_dpredictions = dBatch_dpredictionsStorage.Span;
         double dBatch_db = 0.0;
@@ -163,7 +163,7 @@ partial class Models
             predictions[r] = global::SymbolicDiff.Activations.Sigmoid(z);
             dPredictions[r] = global::SymbolicDiff.Activations.SigmoidDerivative(z, predictions[r]) * dZ; // dpredictions[r] = ∂predictions[r]/∂z · dz
         }
-        predictionsPartials.Clear();
+        global::SymbolicDiff.Runtime.Zeroing.Clear(predictionsPartials);
         global::SymbolicDiff.Losses.MeanSquaredErrorPredictionsGradient(predictions, y, 1.0, predictionsPartials); // predictionsPartials = ∂MeanSquaredError/∂predictions: its vector-Jacobian product with seed 1
         double dBatch = global::SymbolicDiff.Vectors.Dot(predictionsPartials, dPredictions); // dbatch = ∂batch/∂predictions · dpredictions
         double batch = global::SymbolicDiff.Losses.MeanSquaredError(predictions, y);

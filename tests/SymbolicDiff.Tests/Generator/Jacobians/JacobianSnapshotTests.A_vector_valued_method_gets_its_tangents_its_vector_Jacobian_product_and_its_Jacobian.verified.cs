@@ -18,7 +18,7 @@ partial class Models
     public static void DecayWithDerivative(double a, double k, global::System.ReadOnlySpan<double> t, global::System.ReadOnlySpan<double> y, global::System.Span<double> r, double dA, double dK, global::System.Span<double> dR)
     {
         if (dR.Length != r.Length) throw new global::System.ArgumentException("dR must have the length of r (" + r.Length + "), not " + dR.Length + ".", "dR");
-        dR.Clear(); // dR, the tangent of the output r, is written where r is: 0 where it is not
+        global::SymbolicDiff.Runtime.Zeroing.Clear(dR); // dR, the tangent of the output r, is written where r is: 0 where it is not
 
         // One forward sweep: each value with its tangent, its derivative along (dA, dK), computed beside it.
         for (int i = 0; i < t.Length; i++)

@@ -51,9 +51,9 @@ partial class Models
         double total = 0.0;
 
         // Backward sweep, iteration by iteration: the loop over r only adds into total, whose adjoint the statements after it give, so each iteration's backward sweep runs right after it and nothing is saved across iterations.
-        dW1.Clear(); // the gradient is written, not accumulated: start from 0
-        dB1.Clear(); // the gradient is written, not accumulated: start from 0
-        dW2.Clear(); // the gradient is written, not accumulated: start from 0
+        global::SymbolicDiff.Runtime.Zeroing.Clear(dW1); // the gradient is written, not accumulated: start from 0
+        global::SymbolicDiff.Runtime.Zeroing.Clear(dB1); // the gradient is written, not accumulated: start from 0
+        global::SymbolicDiff.Runtime.Zeroing.Clear(dW2); // the gradient is written, not accumulated: start from 0
         var dNetwork_dhiddenStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(hidden.Length, stackalloc double[128]); // ∂network/∂hidden: on the stack up to 128 elements, pooled above
         global::System.Span<double> dNetwork_dhidden = dNetwork_dhiddenStorage.Span;
         var dNetwork_dlogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[128]); // ∂network/∂logits: on the stack up to 128 elements, pooled above
@@ -302,7 +302,7 @@ partial class Models
                 dLogits[k] = dZ; // dlogits[k] = ∂logits[k]/∂z · dz
                 logits[k] = z;
             }
-            logitsPartials.Clear();
+            global::SymbolicDiff.Runtime.Zeroing.Clear(logitsPartials);
             global::SymbolicDiff.Losses.SoftmaxCrossEntropyLogitsGradient(logits, r % classes, 1.0, logitsPartials); // logitsPartials = ∂SoftmaxCrossEntropy/∂logits: its vector-Jacobian product with seed 1
             double dSoftmaxCrossEntropy = global::SymbolicDiff.Vectors.Dot(logitsPartials, dLogits); // dsoftmaxCrossEntropy = ∂softmaxCrossEntropy/∂logits · dlogits
             double softmaxCrossEntropy = global::SymbolicDiff.Losses.SoftmaxCrossEntropy(logits, r % classes);

@@ -38,7 +38,7 @@ partial class Models
         double logistic = global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogits(z, y);
 
         // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
-        dWeights.Clear(); // the gradient is written, not accumulated: start from 0
+        global::SymbolicDiff.Runtime.Zeroing.Clear(dWeights); // the gradient is written, not accumulated: start from 0
         // double logistic = global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogits(z, y);
         double dLogistic_dz = global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogitsLogitDerivative(z, y); // ∂logistic/∂z
         for (int i = x.Length - 1; i >= 0; i--)

@@ -37,7 +37,7 @@ partial class Models
         double pValue = p; // kept: the backward sweep restores p's earlier values
 
         // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
-        dX.Clear(); // the gradient is written, not accumulated: start from 0
+        global::SymbolicDiff.Runtime.Zeroing.Clear(dX); // the gradient is written, not accumulated: start from 0
         double dP_dp = 1.0; // ∂p/∂p = 1: the seed of the backward sweep
         for (int vIndex = x.Length - 1; vIndex >= 0; vIndex--)
         {

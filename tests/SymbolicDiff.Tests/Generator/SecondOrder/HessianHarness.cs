@@ -10,14 +10,15 @@ internal sealed class HessianHarness
 {
     private readonly MethodInfo _method;
     private readonly MethodInfo _withGradient;
-    private readonly MethodInfo _withHessian;
+    private readonly MethodInfo? _withHessian;
 
-    public HessianHarness(GeneratorRun run, string typeName, string methodName)
+    /// <param name="withHessian">False for a method without second derivatives, used only for its gradient's finite differences.</param>
+    public HessianHarness(GeneratorRun run, string typeName, string methodName, bool withHessian = true)
     {
         var type = run.Load().GetType(typeName)!;
         _method = type.GetMethod(methodName)!;
         _withGradient = type.GetMethods().Single(m => m.Name == methodName + "WithGradient" && m.GetParameters().Length == _method.GetParameters().Length);
-        _withHessian = type.GetMethods().Single(m => m.Name == methodName + "WithHessian" && m.GetParameters().Length == _method.GetParameters().Length);
+        _withHessian = withHessian ? type.GetMethods().Single(m => m.Name == methodName + "WithHessian" && m.GetParameters().Length == _method.GetParameters().Length) : null;
     }
 
     public double Value(double[] point) => (double)_method.Invoke(null, point.Cast<object>().ToArray())!;
@@ -25,7 +26,7 @@ internal sealed class HessianHarness
     /// <summary>MWithHessian at <paramref name="point"/>: the value, the gradient, the Hessian.</summary>
     public (double Value, double[] Gradient, double[,] Hessian) WithHessian(double[] point)
     {
-        object result = _withHessian.Invoke(null, point.Cast<object>().ToArray())!;
+        object result = _withHessian!.Invoke(null, point.Cast<object>().ToArray())!;
         var properties = result.GetType().GetProperties();
         double value = (double)properties.Single(p => p.Name == "Value").GetValue(result)!;
         var hessian = (double[,])properties.Single(p => p.Name == "Hessian").GetValue(result)!;

@@ -1,0 +1,54 @@
+namespace SymbolicDiff;
+
+// The float overloads of the activations' second-order partials (Activations.SecondOrder.cs), declared with
+// [Derivative] on the float derivative methods as the double ones are, so that a float method's second derivatives
+// (MWithHessian, MHessianVectorProduct) differentiate through SigmoidDerivative(float, float) and the like. Each
+// computes in double and rounds once, as the float activations do.
+public static partial class Activations
+{
+    /// <summary>The float overload of <see cref="SigmoidDerivativeZPartial(double, double)"/>, computed in double and rounded once.</summary>
+    /// <param name="z">As in the double overload.</param>
+    /// <param name="sigmoid">As in the double overload.</param>
+    /// <returns>The partial derivative, rounded to float.</returns>
+    public static float SigmoidDerivativeZPartial(float z, float sigmoid) => (float)SigmoidDerivativeZPartial((double)z, (double)sigmoid);
+
+    /// <summary>The float overload of <see cref="SigmoidDerivativeSigmoidPartial(double, double)"/>, computed in double and rounded once.</summary>
+    /// <param name="z">As in the double overload.</param>
+    /// <param name="sigmoid">As in the double overload.</param>
+    /// <returns>The partial derivative, rounded to float.</returns>
+    public static float SigmoidDerivativeSigmoidPartial(float z, float sigmoid) => (float)SigmoidDerivativeSigmoidPartial((double)z, (double)sigmoid);
+
+    /// <summary>The float overload of <see cref="TanhDerivativeXPartial(double, double)"/>, computed in double and rounded once.</summary>
+    /// <param name="x">As in the double overload.</param>
+    /// <param name="tanh">As in the double overload.</param>
+    /// <returns>The partial derivative, rounded to float.</returns>
+    public static float TanhDerivativeXPartial(float x, float tanh) => (float)TanhDerivativeXPartial((double)x, (double)tanh);
+
+    /// <summary>The float overload of <see cref="TanhDerivativeTanhPartial(double, double)"/>, computed in double and rounded once.</summary>
+    /// <param name="x">As in the double overload.</param>
+    /// <param name="tanh">As in the double overload.</param>
+    /// <returns>The partial derivative, rounded to float.</returns>
+    public static float TanhDerivativeTanhPartial(float x, float tanh) => (float)TanhDerivativeTanhPartial((double)x, (double)tanh);
+
+    /// <summary>The float overload of <see cref="ReluSecondDerivative(double)"/>, computed in double and rounded once.</summary>
+    /// <param name="x">As in the double overload.</param>
+    /// <returns>The partial derivative, rounded to float.</returns>
+    public static float ReluSecondDerivative(float x) => (float)ReluSecondDerivative((double)x);
+
+    /// <summary>The float overload of <see cref="LeakyReluDerivativeXPartial(double, double)"/>, computed in double and rounded once.</summary>
+    /// <param name="x">As in the double overload.</param>
+    /// <param name="negativeSlope">As in the double overload.</param>
+    /// <returns>The partial derivative, rounded to float.</returns>
+    public static float LeakyReluDerivativeXPartial(float x, float negativeSlope) => (float)LeakyReluDerivativeXPartial((double)x, (double)negativeSlope);
+
+    /// <summary>The float overload of <see cref="LeakyReluDerivativeSlopePartial(double, double)"/>, computed in double and rounded once.</summary>
+    /// <param name="x">As in the double overload.</param>
+    /// <param name="negativeSlope">As in the double overload.</param>
+    /// <returns>The partial derivative, rounded to float.</returns>
+    public static float LeakyReluDerivativeSlopePartial(float x, float negativeSlope) => (float)LeakyReluDerivativeSlopePartial((double)x, (double)negativeSlope);
+
+    /// <summary>The float overload of <see cref="SoftplusSecondDerivative(double)"/>, computed in double and rounded once.</summary>
+    /// <param name="x">As in the double overload.</param>
+    /// <returns>The partial derivative, rounded to float.</returns>
+    public static float SoftplusSecondDerivative(float x) => (float)SoftplusSecondDerivative((double)x);
+}
