@@ -66,7 +66,7 @@ partial class C
                 dEuler_dx[j] += dDecay_dx[j];
             }
             dEuler_dk += dDecay_dk; // ∂euler/∂k += its part through Decay's k
-            dEuler_drate.Clear(); // rate was overwritten here: its earlier values do not reach the result through it
+            global::SymbolicDiff.Runtime.Zeroing.Clear(dEuler_drate); // rate was overwritten here: its earlier values do not reach the result through it
         }
         for (int i = x0.Length - 1; i >= 0; i--)
         {

@@ -25,12 +25,15 @@ partial class Neuron
         float a = global::SymbolicDiff.Activations.Sigmoid(z);
         float u = 1f + w * w;
         float exp = global::System.MathF.Exp(b);
-        float loss = global::SymbolicDiff.Losses.MeanSquaredError(a, y) + global::System.MathF.Log(u) * exp;
+        float log = global::System.MathF.Log(u);
+        float loss = global::SymbolicDiff.Losses.MeanSquaredError(a, y) + log * exp;
 
         // Backward sweep: the chain rule, from the result back to the parameters.
         float dLoss_da = global::SymbolicDiff.Losses.MeanSquaredErrorPredictionDerivative(a, y); // ∂loss/∂a
-        float dLoss_du = exp / u; // ∂loss/∂u
-        float dLoss_dexp = global::System.MathF.Log(u); // ∂loss/∂exp
+        float dLoss_dlog = exp; // ∂loss/∂log
+        float dLoss_dexp = log; // ∂loss/∂exp
+        float dlog_du = 1f / u; // ∂log/∂u
+        float dLoss_du = dLoss_dlog * dlog_du; // ∂loss/∂u = ∂loss/∂log · ∂log/∂u
         float dLoss_db = dLoss_dexp * exp; // ∂loss/∂b = ∂loss/∂exp · ∂exp/∂b, ∂exp/∂b = exp
         float du_dw = 2f * w; // ∂u/∂w
         float dLoss_dw = dLoss_du * du_dw; // ∂loss/∂w = ∂loss/∂u · ∂u/∂w
@@ -103,15 +106,21 @@ partial class Neuron
             float u = 1f + w * w;
             float exp = global::System.MathF.Exp(b);
             float dExp = exp * vB; // dexp = ∂exp/∂b · db
-            float loss = global::SymbolicDiff.Losses.MeanSquaredError(a, y) + global::System.MathF.Log(u) * exp;
+            float dLog = dU / u; // dlog = ∂log/∂u · du
+            float log = global::System.MathF.Log(u);
+            float loss = global::SymbolicDiff.Losses.MeanSquaredError(a, y) + log * exp;
 
             // Backward sweep: the chain rule, from the result back to the parameters.
             float dDLoss_da = global::SymbolicDiff.Losses.MeanSquaredErrorCurvature(a, y) * dA; // ddLoss_da = ∂dLoss_da/∂a · da
             float dLoss_da = global::SymbolicDiff.Losses.MeanSquaredErrorPredictionDerivative(a, y); // ∂loss/∂a
-            float dLoss_du = exp / u; // ∂loss/∂u
-            float dDLoss_du = (dExp - dLoss_du * dU) / u; // ddLoss_du = ∂dLoss_du/∂exp · dexp + ∂dLoss_du/∂u · du
-            float dDLoss_dexp = dU / u; // ddLoss_dexp = ∂dLoss_dexp/∂u · du
-            float dLoss_dexp = global::System.MathF.Log(u); // ∂loss/∂exp
+            float dDLoss_dlog = dExp; // ddLoss_dlog = ∂dLoss_dlog/∂exp · dexp
+            float dLoss_dlog = exp; // ∂loss/∂log
+            float dDLoss_dexp = dLog; // ddLoss_dexp = ∂dLoss_dexp/∂log · dlog
+            float dLoss_dexp = log; // ∂loss/∂exp
+            float dlog_du = 1f / u; // ∂log/∂u
+            float dDlog_du = -(dlog_du * dU / u); // ddlog_du = ∂dlog_du/∂u · du
+            float dDLoss_du = dDLoss_dlog * dlog_du + dLoss_dlog * dDlog_du; // ddLoss_du = ∂dLoss_du/∂dLoss_dlog · ddLoss_dlog + ∂dLoss_du/∂dlog_du · ddlog_du
+            float dLoss_du = dLoss_dlog * dlog_du; // ∂loss/∂u = ∂loss/∂log · ∂log/∂u
             float dDLoss_db = dDLoss_dexp * exp + dLoss_dexp * dExp; // ddLoss_db = ∂dLoss_db/∂dLoss_dexp · ddLoss_dexp + ∂dLoss_db/∂exp · dexp
             float dLoss_db = dLoss_dexp * exp; // ∂loss/∂b = ∂loss/∂exp · ∂exp/∂b, ∂exp/∂b = exp
             float dDu_dw = 2f * vW; // ddu_dw = ∂du_dw/∂w · dw
