@@ -26,18 +26,21 @@ internal static class GradientSourceEmitter
     /// Adds the generated file under a name unique among <paramref name="allHintNames"/> (every method's
     /// <see cref="HintName"/>); a failure here is reported as SD9999 rather than thrown (CS8785).
     /// </summary>
-    public static void AddSource(SourceProductionContext output, GradientProgram program, IReadOnlyCollection<string> allHintNames)
+    public static void AddSource(SourceProductionContext output, GradientProgram program, HintNameSet allHintNames)
     {
         try
         {
-            output.AddSource(UniqueHintName(HintName(program), allHintNames), SourceText.From(Emit(program), Encoding.UTF8));
+            string hintName = HintName(program);
+            bool collides = allHintNames.Collides(hintName);
+            string gradientFile = Emit(program);
+            output.AddSource(UniqueHintName(hintName, collides), SourceText.From(gradientFile, Encoding.UTF8));
             if (program.Method.ReturnsVoid)
             {
                 return; // no value, so no gradient to derive step by step: its file holds the forward mode and the Jacobian
             }
 
-            var derivationNames = allHintNames.Select(name => name.Substring(0, name.Length - ".g.cs".Length) + ".Derivation.g.cs").ToList();
-            output.AddSource(UniqueHintName(DerivationHintName(program), derivationNames), SourceText.From(EmitDerivation(program), Encoding.UTF8));
+            // The derivation's name is the file's name with one suffix more: it collides exactly when the file's does.
+            output.AddSource(UniqueHintName(DerivationHintName(program), collides), SourceText.From(EmitDerivation(program, gradientFile), Encoding.UTF8));
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -61,11 +64,14 @@ internal static class GradientSourceEmitter
     /// would drop every generated file: such a name gets a hash of its exact spelling. A name too long for some
     /// file systems (a deep namespace, a long method name) is cut and gets the hash too. Both are deterministic.
     /// </summary>
-    public static string UniqueHintName(string hintName, IReadOnlyCollection<string> allHintNames)
+    public static string UniqueHintName(string hintName, IReadOnlyCollection<string> allHintNames) =>
+        UniqueHintName(hintName, new HintNameSet(allHintNames).Collides(hintName));
+
+    /// <summary><see cref="UniqueHintName(string, IReadOnlyCollection{string})"/> where whether the name collides is known.</summary>
+    private static string UniqueHintName(string hintName, bool collides)
     {
         const string extension = ".g.cs";
         string stem = hintName.Substring(0, hintName.Length - extension.Length);
-        bool collides = allHintNames.Any(other => other != hintName && string.Equals(other, hintName, StringComparison.OrdinalIgnoreCase));
         if (!collides && stem.Length <= MaxHintNameLength)
         {
             return hintName;
@@ -199,13 +205,16 @@ internal static class GradientSourceEmitter
     /// The file of <c>MDerivation</c>: a file of its own, so that the gradient's file reads as before and the trace,
     /// which repeats the gradient's body with a recording line after each step, is there only for whoever opens it.
     /// </summary>
-    public static string EmitDerivation(GradientProgram program)
+    /// <param name="program">The method's differentiated program.</param>
+    /// <param name="gradientFile">The method's gradient file (<see cref="Emit"/>), which prints the same body, if at hand: where
+    /// it does not hold the trace's local name, the body does not either, and the body need not be printed once more to check.</param>
+    public static string EmitDerivation(GradientProgram program, string? gradientFile = null)
     {
         var method = program.Method;
         return GeneratedFile(
             method,
             $"the step-by-step derivation of {method.MethodName}'s gradient, the same computation as {GeneratedNames.GradientMethod(method.MethodName)} with each step recorded.",
-            writer => DerivationWriter.Write(writer, program, GeneratedCodeAttribute, Cref(method)));
+            writer => DerivationWriter.Write(writer, program, GeneratedCodeAttribute, Cref(method), gradientFile));
     }
 
     private static void WriteGradientStruct(IndentedWriter writer, GradientProgram program)
