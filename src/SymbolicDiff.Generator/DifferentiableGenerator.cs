@@ -52,11 +52,12 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
             .SelectMany(static (result, _) => result.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
 
-        // Every file name, so that names differing only in case (Model.F, model.F) can be told apart; it changes
-        // only when a method is added, removed or renamed.
+        // Every file name, so that names differing only in case (Model.F, model.F) can be told apart, with those
+        // that collide found once rather than once per method; it changes only when a method is added, removed or renamed.
         var hintNames = programs
             .Select(static (program, _) => GradientSourceEmitter.HintName(program))
             .Collect()
+            .Select(static (names, _) => new HintNameSet(names))
             .WithTrackingName(TrackingNames.HintNames);
 
         context.RegisterSourceOutput(programs.Combine(hintNames), static (output, pair) => GradientSourceEmitter.AddSource(output, pair.Left, pair.Right));

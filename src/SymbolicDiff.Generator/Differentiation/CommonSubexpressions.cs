@@ -141,14 +141,13 @@ internal static class CommonSubexpressions
             return;
         }
 
-        foreach (var child in ExpressionFacts.Children(expression))
+        for (int i = 0, count = ExpressionFacts.ChildCount(expression); i < count; i++)
         {
-            CountSubtrees(child, counts);
+            CountSubtrees(ExpressionFacts.Child(expression, i), counts);
         }
     }
 
-    private static bool Contains(Expr expression, Expr part) =>
-        expression.Equals(part) || ExpressionFacts.Children(expression).Any(child => Contains(child, part));
+    private static bool Contains(Expr expression, Expr part) => ExpressionFacts.Mentions(expression, node => node.Equals(part));
 
     internal static Expr Rewrite(Expr expression, Func<Expr, Expr?> replace) => ExpressionFacts.Rewrite(expression, replace);
 }

@@ -77,9 +77,9 @@ internal static class DeadLocals
             read.Add(vector.Vector);
         }
 
-        foreach (var child in ExpressionFacts.Children(expression))
+        for (int i = 0, count = ExpressionFacts.ChildCount(expression); i < count; i++)
         {
-            CollectVectors(child, read);
+            CollectVectors(ExpressionFacts.Child(expression, i), read);
         }
     }
 

@@ -636,11 +636,9 @@ internal sealed partial class ForwardModeDifferentiator
         _ => false,
     };
 
-    private static bool Mentions(Expr expression, System.Func<Expr, bool> predicate) =>
-        predicate(expression) || ExpressionFacts.Children(expression).Any(child => Mentions(child, predicate));
+    private static bool Mentions(Expr expression, System.Func<Expr, bool> predicate) => ExpressionFacts.Mentions(expression, predicate);
 
-    private static IEnumerable<Expr> Nodes(Expr expression) =>
-        new[] { expression }.Concat(ExpressionFacts.Children(expression).SelectMany(Nodes));
+    private static IEnumerable<Expr> Nodes(Expr expression) => ExpressionFacts.Nodes(expression);
 
     private static bool IsZero(Expr expression) => expression is Constant { IsZero: true };
 

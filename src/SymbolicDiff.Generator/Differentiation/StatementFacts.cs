@@ -52,8 +52,7 @@ internal static class StatementFacts
         }
     }
 
-    private static IEnumerable<Expr> Nodes(Expr expression) =>
-        new[] { expression }.Concat(ExpressionFacts.Children(expression).SelectMany(Nodes));
+    private static IEnumerable<Expr> Nodes(Expr expression) => ExpressionFacts.Nodes(expression);
 
     /// <summary>Every name the statements declare, loop counters included, nested bodies too.</summary>
     public static IEnumerable<string> DeclaredNames(IEnumerable<Statement> statements)

@@ -32,25 +32,25 @@ internal static class ExpressionWriter
     /// <summary>Prints <paramref name="expression"/>; for a float method (<paramref name="single"/>) with float literals and MathF.</summary>
     public static string Write(Expr expression, bool single = false)
     {
-        var builder = new StringBuilder();
+        var builder = Builders.Acquire();
         Write(expression, builder, single, integer: false);
-        return builder.ToString();
+        return Builders.Release(builder);
     }
 
     /// <summary>Prints the whole value of a real declaration or assignment: a constant alone as a real literal (<c>0.0</c>, <c>1f</c>).</summary>
     public static string WriteValue(Expr expression, bool single = false)
     {
-        var builder = new StringBuilder();
+        var builder = Builders.Acquire();
         WriteTyped(expression, builder, single, integer: false);
-        return builder.ToString();
+        return Builders.Release(builder);
     }
 
     /// <summary>Prints integer code (a count): constants stay integer literals, as the user wrote them.</summary>
     public static string WriteInteger(Expr expression)
     {
-        var builder = new StringBuilder();
+        var builder = Builders.Acquire();
         Write(expression, builder, single: false, integer: true);
-        return builder.ToString();
+        return Builders.Release(builder);
     }
 
     /// <summary>
@@ -105,8 +105,15 @@ internal static class ExpressionWriter
     private static string DoubleLiteral(double value)
     {
         string text = Number(value);
-        bool looksIntegral = text.All(c => char.IsDigit(c) || c == '-');
-        return looksIntegral ? text + ".0" : text;
+        foreach (char c in text)
+        {
+            if (!char.IsDigit(c) && c != '-')
+            {
+                return text;
+            }
+        }
+
+        return text + ".0"; // looks integral: C# would read an int
     }
 
     private static void Write(Expr expression, StringBuilder builder, bool single, bool integer)

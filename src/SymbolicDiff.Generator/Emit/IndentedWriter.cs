@@ -7,8 +7,28 @@ namespace SymbolicDiff.Generator.Emit;
 internal sealed class IndentedWriter
 {
     private const string IndentUnit = "    ";
-    private readonly StringBuilder _builder = new();
+    private StringBuilder _builder;
     private int _depth;
+
+    public IndentedWriter() => _builder = new StringBuilder();
+
+    private IndentedWriter(StringBuilder builder) => _builder = builder;
+
+    /// <summary>
+    /// A writer for a whole generated file, on a builder kept from the last file this thread wrote: files of a run are
+    /// of similar size, so after the first the text is built without growing a builder chunk by chunk again.
+    /// <see cref="Finish"/> returns the text and the builder.
+    /// </summary>
+    public static IndentedWriter ForFile() => new(Builders.AcquireFile());
+
+    /// <summary>The text written, with the file's builder handed back; the writer is not to be used afterwards.</summary>
+    public string Finish()
+    {
+        string text = _builder.ToString();
+        Builders.ReleaseFile(_builder);
+        _builder = null!;
+        return text;
+    }
 
     public IndentedWriter Line(string text = "")
     {
@@ -20,6 +40,33 @@ internal sealed class IndentedWriter
             }
 
             _builder.Append(text);
+        }
+
+        _builder.Append('\n');
+        return this;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="text"/> <paramref name="depth"/> levels deeper than the current indentation, followed by
+    /// <c> // </c> and <paramref name="comment"/> when there is one: the same line as <c>Line(indent + text + " // " +
+    /// comment)</c>, without building it first.
+    /// </summary>
+    public IndentedWriter Line(int depth, string text, string? comment)
+    {
+        if (text.Length == 0 && comment is null)
+        {
+            return Line();
+        }
+
+        for (int i = 0; i < _depth + depth; i++)
+        {
+            _builder.Append(IndentUnit);
+        }
+
+        _builder.Append(text);
+        if (comment is not null)
+        {
+            _builder.Append(" // ").Append(comment);
         }
 
         _builder.Append('\n');

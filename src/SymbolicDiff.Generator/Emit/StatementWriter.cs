@@ -157,7 +157,7 @@ internal sealed class StatementWriter
     /// <summary>A comment's text (without the leading <c>//</c>).</summary>
     public string CommentText(Comment comment)
     {
-        var builder = new StringBuilder();
+        var builder = Builders.Acquire();
         foreach (var part in comment.Parts)
         {
             builder.Append(part switch
@@ -170,15 +170,11 @@ internal sealed class StatementWriter
             });
         }
 
-        return builder.ToString();
+        return Builders.Release(builder);
     }
 
-    private void Line(int depth, string text, Comment? comment)
-    {
-        string indent = new(' ', 4 * depth);
-        string suffix = comment is null || comment.Parts.Count == 0 ? string.Empty : " // " + CommentText(comment);
-        _writer.Line(text.Length == 0 && suffix.Length == 0 ? string.Empty : indent + text + suffix);
-    }
+    private void Line(int depth, string text, Comment? comment) =>
+        _writer.Line(depth, text, comment is null || comment.Parts.Count == 0 ? null : CommentText(comment));
 
     private string Overlaps(CheckNoOverlap check) =>
         string.Join(" || ", check.Others.Select(other =>

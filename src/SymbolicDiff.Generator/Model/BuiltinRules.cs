@@ -145,6 +145,5 @@ internal sealed record BuiltinRule(BuiltinFunction Kind, string Name, int Arity,
     /// <summary>Whether some partial evaluates an argument again (1/u for ln u), so that arguments are worth naming.</summary>
     public bool PartialsUseArguments => Partials.Any(partial => Mentions(partial, node => node is RuleArgument));
 
-    private static bool Mentions(Expr template, System.Func<Expr, bool> predicate) =>
-        predicate(template) || ExpressionFacts.Children(template).Any(child => Mentions(child, predicate));
+    private static bool Mentions(Expr template, System.Func<Expr, bool> predicate) => ExpressionFacts.Mentions(template, predicate);
 }

@@ -26,30 +26,104 @@ internal static class ExpressionFacts
     public static bool IsBoolean(Expr expression) => expression is Comparison or Logical or Not or BoolConstant;
 
     /// <summary>The number of nodes, a cheap measure of how much work an expression is.</summary>
-    public static int Size(Expr expression) => 1 + Children(expression).Sum(Size);
+    public static int Size(Expr expression)
+    {
+        int size = 1;
+        for (int i = 0, count = ChildCount(expression); i < count; i++)
+        {
+            size += Size(Child(expression, i));
+        }
+
+        return size;
+    }
 
     /// <summary>The direct subexpressions, left to right.</summary>
-    public static IReadOnlyList<Expr> Children(Expr expression) => expression switch
+    public static IReadOnlyList<Expr> Children(Expr expression)
     {
-        Negate negate => new[] { negate.Operand },
-        Binary binary => new[] { binary.Left, binary.Right },
-        Call call => call.Arguments.ToArray(),
-        Comparison comparison => new[] { comparison.Left, comparison.Right },
-        Logical logical => new[] { logical.Left, logical.Right },
-        Not not => new[] { not.Operand },
-        Conditional conditional => new[] { conditional.Condition, conditional.WhenTrue, conditional.WhenFalse },
-        Member member => new[] { member.Target },
-        CalleeValue callee => new Expr[] { callee.Gradient, callee.Call },
-        Element element => new[] { element.Index },
-        IntegerValue integer => new[] { integer.Integer },
-        VectorCall call => call.Arguments.ToArray(),
-        OutArgument argument => new Expr[] { argument.Target },
-        BitwiseComplement complement => new[] { complement.Operand },
-        IntegerConversion conversion => new[] { conversion.Real },
-        HeldArgument held => new[] { held.Value },
-        IntegerCast cast => new[] { cast.Integer },
-        _ => Array.Empty<Expr>(),
+        int count = ChildCount(expression);
+        if (count == 0)
+        {
+            return Array.Empty<Expr>();
+        }
+
+        var children = new Expr[count];
+        for (int i = 0; i < count; i++)
+        {
+            children[i] = Child(expression, i);
+        }
+
+        return children;
+    }
+
+    /// <summary>How many direct subexpressions <paramref name="expression"/> has (what <see cref="Children"/> lists, without a list).</summary>
+    public static int ChildCount(Expr expression) => expression switch
+    {
+        Negate or Not or Member or Element or IntegerValue or OutArgument or BitwiseComplement or IntegerConversion or HeldArgument or IntegerCast => 1,
+        Binary or Comparison or Logical or CalleeValue => 2,
+        Conditional => 3,
+        Call call => call.Arguments.Count,
+        VectorCall call => call.Arguments.Count,
+        _ => 0,
     };
+
+    /// <summary>The direct subexpression at <paramref name="index"/>, left to right (0 ≤ index &lt; <see cref="ChildCount"/>).</summary>
+    public static Expr Child(Expr expression, int index) => expression switch
+    {
+        Negate negate => negate.Operand,
+        Binary binary => index == 0 ? binary.Left : binary.Right,
+        Call call => call.Arguments[index],
+        Comparison comparison => index == 0 ? comparison.Left : comparison.Right,
+        Logical logical => index == 0 ? logical.Left : logical.Right,
+        Not not => not.Operand,
+        Conditional conditional => index == 0 ? conditional.Condition : index == 1 ? conditional.WhenTrue : conditional.WhenFalse,
+        Member member => member.Target,
+        CalleeValue callee => index == 0 ? callee.Gradient : callee.Call,
+        Element element => element.Index,
+        IntegerValue integer => integer.Integer,
+        VectorCall call => call.Arguments[index],
+        OutArgument argument => argument.Target,
+        BitwiseComplement complement => complement.Operand,
+        IntegerConversion conversion => conversion.Real,
+        HeldArgument held => held.Value,
+        IntegerCast cast => cast.Integer,
+        _ => throw new ArgumentOutOfRangeException(nameof(index), index, "The expression has no subexpressions."),
+    };
+
+    /// <summary>Whether <paramref name="predicate"/> holds for <paramref name="expression"/> or any node below it.</summary>
+    public static bool Mentions(Expr expression, Func<Expr, bool> predicate)
+    {
+        if (predicate(expression))
+        {
+            return true;
+        }
+
+        for (int i = 0, count = ChildCount(expression); i < count; i++)
+        {
+            if (Mentions(Child(expression, i), predicate))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Every node of <paramref name="expression"/>, itself first, then each child's nodes left to right (preorder).</summary>
+    public static IReadOnlyList<Expr> Nodes(Expr expression)
+    {
+        var nodes = new List<Expr>();
+        AddNodes(expression, nodes);
+        return nodes;
+    }
+
+    private static void AddNodes(Expr expression, List<Expr> nodes)
+    {
+        nodes.Add(expression);
+        for (int i = 0, count = ChildCount(expression); i < count; i++)
+        {
+            AddNodes(Child(expression, i), nodes);
+        }
+    }
 
     /// <summary>The same node with new children (in the order <see cref="Children"/> gives them).</summary>
     public static Expr WithChildren(Expr expression, IReadOnlyList<Expr> children) => expression switch
@@ -100,9 +174,9 @@ internal static class ExpressionFacts
             return;
         }
 
-        foreach (var child in Children(expression))
+        for (int i = 0, count = ChildCount(expression); i < count; i++)
         {
-            Collect(child, seen, ordered);
+            Collect(Child(expression, i), seen, ordered);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using SymbolicDiff.Generator.Model;
 
@@ -14,9 +15,16 @@ internal static partial class DerivativeDeclarationReader
 {
     public const string DerivativeAttributeName = "SymbolicDiff.DerivativeAttribute";
 
+    // What was read from a callee, kept with its symbol: every call of Sigmoid in every method of a compilation reads
+    // the same attributes and resolves the same derivative methods, so each callee is read once, not once per call.
+    // Keyed by the symbol, which belongs to one compilation (or to a metadata reference, which does not change).
+    private static readonly ConditionalWeakTable<IMethodSymbol, CalleeReading> Readings = new();
+
     /// <summary>Whether <paramref name="method"/> carries at least one [Derivative] attribute.</summary>
-    public static bool HasDeclaredDerivative(IMethodSymbol method) =>
-        method.GetAttributes().Any(IsDerivativeAttribute);
+    public static bool HasDeclaredDerivative(IMethodSymbol method) => ReadingOf(method).HasDeclaredDerivative;
+
+    private static CalleeReading ReadingOf(IMethodSymbol method) =>
+        Readings.GetValue(method, static m => new CalleeReading(m.GetAttributes().Any(IsDerivativeAttribute)));
 
     /// <summary>The reason the method's [Derivative] declaration cannot be used, or null when it is valid.</summary>
     public static string? Validate(IMethodSymbol method)
@@ -116,6 +124,28 @@ internal static partial class DerivativeDeclarationReader
     /// can call: static, taking and returning double. Otherwise returns null and the reason.
     /// </summary>
     public static Function? ReadCallable(IMethodSymbol method, SpecialType real, out string? error)
+    {
+        var reading = ReadingOf(method);
+        var read = real == SpecialType.System_Single ? reading.AsSingle : reading.AsDouble;
+        if (read is null)
+        {
+            var function = ReadCallableUncached(method, real, out string? problem);
+            read = new CallableReading(function, problem);
+            if (real == SpecialType.System_Single)
+            {
+                reading.AsSingle = read;
+            }
+            else
+            {
+                reading.AsDouble = read;
+            }
+        }
+
+        error = read.Error;
+        return read.Function;
+    }
+
+    private static Function? ReadCallableUncached(IMethodSymbol method, SpecialType real, out string? error)
     {
         if (!method.IsStatic)
         {
@@ -284,4 +314,20 @@ internal static partial class DerivativeDeclarationReader
 
     internal static string QualifiedName(ITypeSymbol type) =>
         type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+
+    /// <summary>A callee's [Derivative] declarations as read, and its function record for each real type once asked for.</summary>
+    private sealed class CalleeReading
+    {
+        public CalleeReading(bool hasDeclaredDerivative) => HasDeclaredDerivative = hasDeclaredDerivative;
+
+        public bool HasDeclaredDerivative { get; }
+
+        // Filled on first use; two threads may both read a callee, and either's (equal) reading is kept.
+        public CallableReading? AsDouble { get; set; }
+
+        public CallableReading? AsSingle { get; set; }
+    }
+
+    /// <summary>The outcome of <see cref="ReadCallable"/>: the function (immutable, so shared by every call) or why there is none.</summary>
+    private sealed record CallableReading(Function? Function, string? Error);
 }

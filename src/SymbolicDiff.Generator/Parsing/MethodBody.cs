@@ -74,7 +74,8 @@ internal static class MethodBody
             INamedTypeSymbol? type;
             switch (operation)
             {
-                case IInvocationOperation call when IsGenerated(call.TargetMethod):
+                // The name first: only a generated name can be reported, and reading attributes costs more.
+                case IInvocationOperation call when HasGeneratedSuffix(call.TargetMethod.Name) && IsGenerated(call.TargetMethod):
                     name = call.TargetMethod.Name;
                     type = call.TargetMethod.ContainingType;
                     break;
@@ -101,6 +102,9 @@ internal static class MethodBody
 
         return reported;
     }
+
+    private static bool HasGeneratedSuffix(string name) =>
+        GeneratedSuffixes.Any(suffix => name.Length > suffix.Length && name.EndsWith(suffix, System.StringComparison.Ordinal));
 
     /// <summary>Whether SymbolicDiff generated <paramref name="member"/> (its [GeneratedCode] names the generator).</summary>
     internal static bool IsGenerated(ISymbol member) =>
