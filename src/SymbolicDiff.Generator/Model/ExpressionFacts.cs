@@ -43,6 +43,7 @@ internal static class ExpressionFacts
         Element element => new[] { element.Index },
         IntegerValue integer => new[] { integer.Integer },
         VectorCall call => call.Arguments.ToArray(),
+        HessianEntry entry => entry.Arguments.ToArray(),
         _ => Array.Empty<Expr>(),
     };
 
@@ -61,6 +62,7 @@ internal static class ExpressionFacts
         Element element => new Element(element.Vector, children[0]),
         IntegerValue => new IntegerValue(children[0]),
         VectorCall call => new VectorCall(call.Function, children.ToEquatableArray()) { Location = call.Location },
+        HessianEntry entry => entry with { Arguments = children.ToEquatableArray() },
         _ => expression,
     };
 
