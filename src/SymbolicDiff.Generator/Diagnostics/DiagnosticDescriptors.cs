@@ -111,7 +111,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor NestedDifferentiation = Error(
         "SD0020",
-        "Gradient called inside a [Differentiable] method cannot be differentiated through",
+        "Gradient called inside a [Differentiable] method",
         "'{0}' calls '{1}', generated for '{2}', and differentiating through it {3}");
 
     public static readonly DiagnosticDescriptor SelectedCalleeParameter = Error(

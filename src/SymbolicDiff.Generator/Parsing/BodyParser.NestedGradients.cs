@@ -31,7 +31,8 @@ internal sealed partial class BodyParser
         var (instance, member) = MemberRead(operation);
         if (instance is ILocalReferenceOperation local && _gradientLocals.TryGetValue(local.Local, out var members))
         {
-            parsed = members.TryGetValue(member!, out var variable) ? variable : Unsupported(operation);
+            // A member whose read was reported at the declaration is not reported again at each use.
+            parsed = members.TryGetValue(member!, out var variable) ? variable : _reportedLocals.Contains(local.Local) ? null : Unsupported(operation);
             return true;
         }
 
@@ -74,6 +75,7 @@ internal sealed partial class BodyParser
         var arguments = ParseNestedArguments(call);
         if (arguments is null)
         {
+            _reportedLocals.Add(local);
             return true;
         }
 
@@ -82,7 +84,8 @@ internal sealed partial class BodyParser
             var value = NestedRead(call, callee.Method, callee.IsDerivative, arguments, member, hoist: false);
             if (value is null)
             {
-                continue;
+                _reportedLocals.Add(local);
+                break;
             }
 
             string name = _names.Fresh(NameAllocator.ToCamelCase(local.Name) + NameAllocator.ToPascalCase(member));
