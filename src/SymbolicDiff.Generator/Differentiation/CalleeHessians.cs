@@ -188,11 +188,11 @@ internal static class CalleeHessians
             string size = hessian.Size.ToString(System.Globalization.CultureInfo.InvariantCulture);
             _declarations.Add(new DeclareBuffer(scratch.Gradient, new Constant(hessian.Size), OnStack: true)
             {
-                Comment = Comment.Of($"{hessian.DisplayName}'s gradient, filled with its Hessian below"),
+                Comment = Comment.Of($"{hessian.DisplayName}'s gradient where its Hessian was last taken ({GeneratedNames.HessianMethod(hessian.DisplayName)} writes both)"),
             });
             _declarations.Add(new DeclareBuffer(scratch.Hessian, new Constant(hessian.Size * hessian.Size), OnStack: true)
             {
-                Comment = Comment.Of($"{hessian.DisplayName}'s Hessian, {size}×{size} row-major: the partials of its gradient's entries"),
+                Comment = Comment.Of($"{hessian.DisplayName}'s Hessian there, {size}×{size} row-major: row i holds the partials of its gradient's entry i"),
             });
             pairs.Add(scratch);
             return scratch;

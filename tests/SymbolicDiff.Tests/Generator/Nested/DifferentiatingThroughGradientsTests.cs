@@ -1,4 +1,5 @@
 using System.Reflection;
+using SymbolicDiff.Tests.Snapshots;
 
 namespace SymbolicDiff.Tests.Generator.Nested;
 
@@ -243,6 +244,19 @@ public class DifferentiatingThroughGradientsTests
             AssertClose(ex + 2 * y + 4 * x + 3 * fy, gradient[1], 1e-12, "∂Slope/∂y");
             FiniteDifferenceCheck.AgainstFiniteDifferences(run, "Reads", "Slope", x, y);
         }
+    }
+
+    [Fact]
+    public void The_particles_sweeps_call_the_potentials_Hessian_where_they_need_its_partials()
+    {
+        // The numbers are checked above against the closed form and central differences; this is how they read.
+        Snapshot.Verify(GeneratorHarness.Run(Particle).ShouldSucceed().Source("Particle.FinalPosition.g.cs"));
+    }
+
+    [Fact]
+    public void A_gradient_entrys_gradient_is_read_from_one_call_of_the_Hessian()
+    {
+        Snapshot.Verify(GeneratorHarness.Run(HessianRows).ShouldSucceed().Source("Curvature.Gx.g.cs"));
     }
 
     private static (double Value, double[] Gradient) ValueAndGradient(Type type, string method, object[] arguments)
