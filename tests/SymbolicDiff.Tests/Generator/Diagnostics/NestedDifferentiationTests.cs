@@ -167,6 +167,30 @@ public class NestedDifferentiationTests
     }
 
     [Fact]
+    public void A_varying_argument_for_a_parameter_the_callee_does_not_differentiate_is_SD0021()
+    {
+        // The Hessian of OnlyX has no column for k: ∂(∂OnlyX/∂x)/∂k is not generated.
+        var (run, spans) = DiagnosticAssert.Run(
+            """
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable(nameof(x), SecondOrder = true)]
+                public static double OnlyX(double x, double k) => k * x * x * x;
+
+                [Differentiable]
+                public static double Selecting(double x, double k) => [|OnlyXWithGradient(x, k)|].X;
+            }
+            """);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("SD0021", diagnostic.Id);
+        DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
+        Assert.Contains("'OnlyX' does not differentiate its parameter 'k'", diagnostic.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_method_named_like_a_gradient_that_is_not_generated_is_an_ordinary_call()
     {
         // LossGradient of a type with no [Differentiable] Loss is not a generated name: no SD0020.

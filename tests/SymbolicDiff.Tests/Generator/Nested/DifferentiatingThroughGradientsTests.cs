@@ -247,6 +247,57 @@ public class DifferentiatingThroughGradientsTests
     }
 
     [Fact]
+    public void Reads_at_different_points_in_one_statement_and_reads_in_a_branch_are_differentiated_exactly()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class P
+            {
+                [Differentiable(SecondOrder = true)]
+                public static double F(double x, double y) => x * x * y + Math.Sin(y) * x;
+
+                /// <summary>Three points, so three Hessians held at once.</summary>
+                [Differentiable]
+                public static double Two(double x, double y) => FWithGradient(x, y).X * FWithGradient(y, x).Y + Math.Exp(FWithGradient(x, 2 * y).Y);
+
+                [Differentiable]
+                public static double Branch(double x, double y)
+                {
+                    double r = x;
+                    if (x > 0)
+                    {
+                        var g = FWithGradient(x, y);
+                        r = g.X + g.Y * r;
+                    }
+
+                    return r;
+                }
+            }
+            """).ShouldSucceed();
+        var type = run.Load().GetType("P")!;
+        foreach (var (x, y) in new[] { (0.4, 1.3), (-0.7, 0.2), (1.6, -0.9) })
+        {
+            // By hand: F_x = 2xy + sin y, F_y = x² + x cos y. Two = F_x(x, y)·F_y(y, x) + exp(F_y(x, 2y)), with
+            // F_y(y, x) = y² + y cos x and F_y(x, 2y) = x² + x cos 2y.
+            double fx = 2 * x * y + Math.Sin(y);
+            double fyAtYX = y * y + y * Math.Cos(x);
+            double e = Math.Exp(x * x + x * Math.Cos(2 * y));
+            var (_, two) = ValueAndGradient(type, "Two", new object[] { x, y });
+            AssertClose(2 * y * fyAtYX - fx * y * Math.Sin(x) + e * (2 * x + Math.Cos(2 * y)), two[0], 1e-12, "∂Two/∂x");
+            AssertClose((2 * x + Math.Cos(y)) * fyAtYX + fx * (2 * y + Math.Cos(x)) - e * 2 * x * Math.Sin(2 * y), two[1], 1e-12, "∂Two/∂y");
+            FiniteDifferenceCheck.AgainstFiniteDifferences(run, "P", "Two", x, y);
+
+            // Branch = F_x + F_y·x = 2xy + sin y + x³ + x² cos y where x > 0, else x.
+            var (_, branch) = ValueAndGradient(type, "Branch", new object[] { x, y });
+            AssertClose(x > 0 ? 2 * y + 3 * x * x + 2 * x * Math.Cos(y) : 1, branch[0], 1e-12, "∂Branch/∂x");
+            AssertClose(x > 0 ? 2 * x + Math.Cos(y) - x * x * Math.Sin(y) : 0, branch[1], 1e-12, "∂Branch/∂y");
+            FiniteDifferenceCheck.AgainstFiniteDifferences(run, "P", "Branch", x, y);
+        }
+    }
+
+    [Fact]
     public void The_particles_sweeps_call_the_potentials_Hessian_where_they_need_its_partials()
     {
         // The numbers are checked above against the closed form and central differences; this is how they read.
