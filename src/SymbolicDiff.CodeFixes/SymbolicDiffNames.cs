@@ -11,6 +11,7 @@ internal static class SymbolicDiffNames
     public const string UnknownFunction = "SD0006";
     public const string MissingPartialDerivative = "SD0012";
     public const string ResultIgnoresParameter = "SD0017";
+    public const string NestedDifferentiation = "SD0020";
     public const string SelectedCalleeParameter = "SD0021";
 
     public const string DifferentiableAttribute = "SymbolicDiff.DifferentiableAttribute";

@@ -152,6 +152,9 @@ internal static class DifferentiationPipeline
                         diagnostics = diagnostics.Concat(new[] { problem }).ToList();
                     }
                 }
+
+                // Differentiating through another method's gradient read its Hessian: the calls that fill it, last.
+                program = CalleeHessians.Lower(program);
             }
 
             return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics.Select(d => ForSelectingCallee(d, parsed))).ToEquatableArray());

@@ -112,7 +112,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NestedDifferentiation = Error(
         "SD0020",
         "Gradient called inside a [Differentiable] method",
-        "'{0}' calls '{1}', the generated gradient of '{2}', and differentiating a gradient (a second derivative) is not supported yet; to use the value of '{2}', call '{2}' itself (its derivative is taken into account); to use its gradient, compute it before calling '{0}' and pass it in as a parameter that is not differentiated");
+        "'{0}' calls '{1}', generated for '{2}', and differentiating through it {3}");
 
     public static readonly DiagnosticDescriptor SelectedCalleeParameter = Error(
         "SD0021",

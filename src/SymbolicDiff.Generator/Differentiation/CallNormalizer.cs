@@ -137,6 +137,13 @@ internal sealed class CallNormalizer
             return Name(NameAllocator.ToCamelCase(call.Function.DisplayName), normalized);
         }
 
+        // An entry of another method's gradient inside a larger expression: named once here (fX), so that the backward
+        // sweep reads it rather than calling that gradient again where the product rule needs the entry's value.
+        if (!isRoot && normalized.Function.Component is { } component)
+        {
+            return Name(NameAllocator.ToCamelCase(component.Hessian.DisplayName) + component.Property, normalized);
+        }
+
         return normalized;
     }
 

@@ -34,6 +34,13 @@ internal static class SecondOrder
             return (null, Unsupported(method, location, "a Hessian-vector product of a method differentiated with respect to both vectors and scalars (make the scalars a vector, or differentiate with respect to one kind)"));
         }
 
+        // A gradient that differentiates through another method's gradient reads its Hessian: its own second
+        // derivatives would be third derivatives of that method.
+        if (CalleeHessians.FirstComponentCallee(method.Statements) is { } nested)
+        {
+            return (null, Unsupported(method, location, $"a method that differentiates through '{GeneratedNames.GradientMethod(nested)}' (its second derivatives would be third derivatives of '{nested}')"));
+        }
+
         // What the forward transform has no rule for in a gradient body: a [Differentiable] callee's gradient struct,
         // a function over vectors' vector-Jacobian product. Reported by name rather than differentiated wrongly.
         foreach (var statement in Flatten(gradient.Body))

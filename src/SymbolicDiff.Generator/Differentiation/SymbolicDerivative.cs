@@ -155,6 +155,13 @@ internal sealed class SymbolicDerivative
     private static Expr? Partial(Call call, int index, Expr value)
     {
         var a = call.Arguments;
+        if (call.Function.Component is { } component)
+        {
+            // An entry of another method's gradient: its partials are a row of that method's Hessian.
+            int column = index < component.Columns.Count ? component.Columns[index] : -1;
+            return column < 0 ? null : new HessianEntry(component.Hessian, a, component.Row, column);
+        }
+
         if (call.Function.Rule is { } rule)
         {
             // A built-in: its row's template, with the call's arguments and value put in.

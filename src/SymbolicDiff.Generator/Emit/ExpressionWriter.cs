@@ -198,7 +198,8 @@ internal static class ExpressionWriter
                     builder.Append(single ? "(float)" : "(double)");
                 }
 
-                builder.Append(single && call.Function.Rule is { } rule ? rule.SingleName : call.Function.QualifiedName).Append('(');
+                // An entry of another method's gradient is read from the struct its gradient method returns.
+                builder.Append(call.Function.Component is { } component ? component.GradientMethod : single && call.Function.Rule is { } rule ? rule.SingleName : call.Function.QualifiedName).Append('(');
                 for (int i = 0; i < call.Arguments.Count; i++)
                 {
                     if (i > 0)
@@ -210,6 +211,11 @@ internal static class ExpressionWriter
                 }
 
                 builder.Append(')');
+                if (call.Function.Component is { } read)
+                {
+                    builder.Append('.').Append(read.Property);
+                }
+
                 break;
 
             case Comparison comparison:

@@ -63,6 +63,7 @@ internal static class ExpressionFacts
         Conditional => 3,
         Call call => call.Arguments.Count,
         VectorCall call => call.Arguments.Count,
+        HessianEntry entry => entry.Arguments.Count,
         _ => 0,
     };
 
@@ -86,6 +87,7 @@ internal static class ExpressionFacts
         IntegerConversion conversion => conversion.Real,
         HeldArgument held => held.Value,
         IntegerCast cast => cast.Integer,
+        HessianEntry entry => entry.Arguments[index],
         _ => throw new ArgumentOutOfRangeException(nameof(index), index, "The expression has no subexpressions."),
     };
 
@@ -145,6 +147,7 @@ internal static class ExpressionFacts
         IntegerConversion conversion => new IntegerConversion(conversion.TypeName, children[0]),
         HeldArgument held => new HeldArgument(children[0], held.IsCondition),
         IntegerCast cast => new IntegerCast(cast.TypeName, children[0]),
+        HessianEntry entry => entry with { Arguments = children.ToEquatableArray() },
         _ => expression,
     };
 

@@ -73,6 +73,12 @@ internal sealed record Function(
     /// <summary>For another [Differentiable] method: per parameter, the gradient property (W for w), or null where it is not differentiated.</summary>
     public EquatableArray<string?> GradientProperties { get; init; }
 
+    /// <summary>
+    /// For an entry of another [Differentiable] method's gradient (<c>UWithGradient(x, k).X</c>, nested differentiation):
+    /// where its value and its partials (a row of the callee's Hessian) come from; else null.
+    /// </summary>
+    public GradientComponent? Component { get; init; }
+
     /// <summary>Whether this is another [Differentiable] method, whose generated gradient is called rather than inlined.</summary>
     public bool IsDifferentiableCallee => GradientMethod is not null;
 

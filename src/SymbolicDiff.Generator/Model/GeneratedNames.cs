@@ -128,4 +128,10 @@ internal static class GeneratedNames
 
     /// <summary>The local holding a called [Differentiable] method's gradient struct: <c>squareGradient</c>.</summary>
     public static string CalleeGradient(string callee) => NameAllocator.ToCamelCase(callee) + "Gradient";
+
+    /// <summary>
+    /// The scratch span a called [Differentiable] method's Hessian is written into where a gradient differentiates
+    /// through its gradient (<c>uHessian</c>); its gradient goes into <see cref="CalleeGradient"/>'s span.
+    /// </summary>
+    public static string CalleeHessian(string callee) => NameAllocator.ToCamelCase(callee) + "Hessian";
 }

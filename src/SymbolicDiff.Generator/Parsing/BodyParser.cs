@@ -103,10 +103,13 @@ internal sealed partial class BodyParser
         CancellationToken cancellationToken,
         IReadOnlyCollection<string> outputs)
     {
-        if (MethodBody.Bind(semanticModel, method, declaration, diagnostics, cancellationToken) is not IBlockOperation block)
+        if (MethodBody.Bind(semanticModel, method, declaration, diagnostics, cancellationToken) is not { Block: IBlockOperation block } bound)
         {
             return null;
         }
+
+        // A body calling another method's generated gradient is bound where that gradient is declared: read it there.
+        (semanticModel, method) = (bound.Model, bound.Method);
 
         var reserved = method.Parameters.Select(p => p.Name)
             .Concat(block.Descendants().OfType<IVariableDeclaratorOperation>().Select(d => d.Symbol.Name))
@@ -550,6 +553,11 @@ internal sealed partial class BodyParser
                 output.Add(new DeclareBool(NameOf(local), _guard is null ? condition : new Logical(LogicalOperator.And, _guard, condition)));
             }
 
+            return;
+        }
+
+        if (TryDeclareGradientLocal(local, initializer, output))
+        {
             return;
         }
 
@@ -1179,6 +1187,9 @@ internal sealed partial class BodyParser
 
         switch (operation)
         {
+            case IPropertyReferenceOperation or IFieldReferenceOperation when TryParseNestedGradient(operation, out var nested):
+                return nested;
+
             case IConversionOperation conversion when conversion.OperatorMethod is null && conversion.Type?.SpecialType == _real && IsInteger(conversion.Operand.Type):
                 return ParseIntegerAsReal(conversion.Operand);
 

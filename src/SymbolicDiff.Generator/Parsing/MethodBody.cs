@@ -13,11 +13,12 @@ namespace SymbolicDiff.Generator.Parsing;
 internal static class MethodBody
 {
     /// <summary>
-    /// The body's operation tree; null when there is nothing to parse yet: code with syntax or semantic errors
-    /// is the compiler's to report (and binding half-typed code can fail inside Roslyn itself), and a method
-    /// with no body at all gets SD0013.
+    /// The body's operation tree, with the semantic model and method symbol it was bound with; null when there is
+    /// nothing to parse yet: code with syntax or semantic errors is the compiler's to report (and binding half-typed
+    /// code can fail inside Roslyn itself), and a method with no body at all gets SD0013. A body that calls another
+    /// method's generated gradient is bound in a compilation that declares it (<see cref="NestedGradientStubs"/>).
     /// </summary>
-    public static IOperation? Bind(SemanticModel semanticModel, IMethodSymbol method, MethodDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    public static (IOperation Block, SemanticModel Model, IMethodSymbol Method)? Bind(SemanticModel semanticModel, IMethodSymbol method, MethodDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         if (declaration.ContainsDiagnostics)
         {
@@ -40,28 +41,50 @@ internal static class MethodBody
             return null;
         }
 
-        // A call of a generated gradient (nested differentiation) is reported before anything else: during
-        // generation it binds to nothing (the gradient is not generated yet), and silence would leave the
-        // user with only CS0103 at the call.
-        if (ReportGradientCalls(semanticModel, method, block, diagnostics, cancellationToken))
+        // A call of a generated gradient (nested differentiation) binds to nothing while the generator runs (the
+        // gradient is not generated yet): its signatures are declared for binding, or SD0020 says why it cannot be
+        // differentiated through, rather than silence and only CS0103 at the call.
+        var (unsupported, toDeclare) = GradientCalls(semanticModel, method, block, diagnostics, cancellationToken);
+        if (unsupported)
         {
             return null;
         }
 
-        return block.Descendants().Any(IsErroneous) ? null : block;
+        if (toDeclare.Count > 0)
+        {
+            var compilation = NestedGradientStubs.AddTo(semanticModel.Compilation, declaration.SyntaxTree, toDeclare, cancellationToken);
+            if (compilation is null)
+            {
+                return null;
+            }
+
+            semanticModel = compilation.GetSemanticModel(declaration.SyntaxTree);
+            if (semanticModel.GetDeclaredSymbol(declaration, cancellationToken) is not IMethodSymbol rebound ||
+                semanticModel.GetOperation(declaration, cancellationToken) is not IMethodBodyOperation reboundBody ||
+                (reboundBody.BlockBody ?? reboundBody.ExpressionBody) is not { } reboundBlock)
+            {
+                return null;
+            }
+
+            (method, block) = (rebound, reboundBlock);
+        }
+
+        return block.Descendants().Any(IsErroneous) ? null : (block, semanticModel, method);
     }
 
     // The generated names, longest suffix first: FWithGradient is F's gradient method, not FWith's struct.
     private static readonly string[] GeneratedSuffixes = { "WithGradient", "WithDerivative", "Gradient" };
 
     /// <summary>
-    /// Reports SD0020 at every call of a method generated for a [Differentiable] method (<c>FWithGradient</c>):
-    /// unresolved while the generator runs, resolved in a compilation that already holds generated code or
-    /// when the callee is in a referenced assembly. Returns whether it reported one.
+    /// Finds every call of a method generated for a [Differentiable] method (<c>FWithGradient</c>): unresolved while
+    /// the generator runs, resolved in a compilation that already holds generated code or when the callee is in a
+    /// referenced assembly. Reports SD0020 at each one that cannot be differentiated through, and returns whether it
+    /// reported one, and the callees whose generated code must be declared for the body to bind.
     /// </summary>
-    private static bool ReportGradientCalls(SemanticModel semanticModel, IMethodSymbol method, IOperation block, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    private static (bool Reported, List<IMethodSymbol> ToDeclare) GradientCalls(SemanticModel semanticModel, IMethodSymbol method, IOperation block, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         bool reported = false;
+        var toDeclare = new List<IMethodSymbol>();
         var seen = new HashSet<SyntaxNode>();
         foreach (var operation in block.Descendants())
         {
@@ -91,16 +114,32 @@ internal static class MethodBody
                 continue;
             }
 
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.NestedDifferentiation,
-                LocationInfo.From(invocation),
-                method.Name,
-                type.Name + "." + name,
-                differentiable.Type.Name + "." + differentiable.Method));
-            reported = true;
+            var callees = differentiable.Type.GetMembers(differentiable.Method).OfType<IMethodSymbol>().Where(MethodParser.IsDifferentiable).ToList();
+            string? why = !differentiable.Suffix.StartsWith("With", System.StringComparison.Ordinal)
+                ? $"is not supported (a [Differentiable] method may call '{differentiable.Method}WithGradient' and '{differentiable.Method}WithDerivative' and read their properties)"
+                : callees.Count != 1
+                    ? $"is not supported for an overloaded method"
+                    : NestedGradientStubs.Unsupported(callees[0], RealTypes.Of(method)) is { } shape
+                        ? $"is not supported for {shape} yet; compute the gradient before calling '{method.Name}' and pass it in as a parameter that is not differentiated"
+                        : null;
+            if (why is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.NestedDifferentiation,
+                    LocationInfo.From(invocation),
+                    method.Name,
+                    type.Name + "." + name,
+                    differentiable.Type.Name + "." + differentiable.Method,
+                    why));
+                reported = true;
+            }
+            else if (operation is IInvalidOperation && !toDeclare.Contains(callees[0], SymbolEqualityComparer.Default))
+            {
+                toDeclare.Add(callees[0]);
+            }
         }
 
-        return reported;
+        return (reported, toDeclare);
     }
 
     private static bool HasGeneratedSuffix(string name) =>
@@ -139,7 +178,7 @@ internal static class MethodBody
     /// The [Differentiable] method that generates <paramref name="name"/> in <paramref name="type"/> or a type
     /// containing it (a simple name finds members of outer types too), or null.
     /// </summary>
-    private static (INamedTypeSymbol Type, string Method)? GradientOf(string name, INamedTypeSymbol type)
+    private static (INamedTypeSymbol Type, string Method, string Suffix)? GradientOf(string name, INamedTypeSymbol type)
     {
         foreach (string suffix in GeneratedSuffixes)
         {
@@ -153,7 +192,7 @@ internal static class MethodBody
             {
                 if (TypeMemberFacts.For(current).DifferentiableCount(prefix) > 0)
                 {
-                    return (current, prefix);
+                    return (current, prefix, suffix);
                 }
             }
         }

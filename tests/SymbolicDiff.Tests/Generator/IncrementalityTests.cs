@@ -69,6 +69,38 @@ public class IncrementalityTests
     }
 
     [Fact]
+    public void A_method_differentiated_through_another_ones_gradient_stays_cached_after_an_unrelated_edit()
+    {
+        // Its body is bound in a compilation of its own (with the generated signatures declared): the model must still
+        // compare equal, so that differentiation is not run again.
+        const string nested = """
+            using SymbolicDiff;
+
+            namespace App;
+
+            public static partial class Curvature
+            {
+                [Differentiable(SecondOrder = true)]
+                public static double F(double x, double y) => x * x * y;
+
+                [Differentiable]
+                public static double Gx(double x, double y) => FWithGradient(x, y).X;
+            }
+            """;
+        var compilation = GeneratorHarness.Compile(nested, "namespace App; public static class Other { public static int N = 1; }");
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        Assert.Empty(driver.GetRunResult().Results.Single().Diagnostics);
+
+        var edited = compilation.ReplaceSyntaxTree(
+            compilation.SyntaxTrees.Last(),
+            CSharpSyntaxTree.ParseText("namespace App; public static class Other { public static int N = 2; }", GeneratorHarness.ParseOptions, path: "Input1.cs"));
+        var second = driver.RunGenerators(edited).GetRunResult().Results.Single();
+        var differentiated = second.TrackedSteps[TrackingNames.DifferentiatedMethods].SelectMany(run => run.Outputs).ToList();
+        Assert.Equal(2, differentiated.Count);
+        Assert.All(differentiated, output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
+    }
+
+    [Fact]
     public void After_an_unrelated_edit_differentiation_does_not_run_again()
     {
         // Parsing needs the semantic model, so the compiler runs it for the new compilation; its model compares

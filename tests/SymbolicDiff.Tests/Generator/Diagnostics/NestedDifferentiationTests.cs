@@ -4,19 +4,19 @@ using Microsoft.CodeAnalysis;
 namespace SymbolicDiff.Tests.Generator.Diagnostics;
 
 /// <summary>
-/// A [Differentiable] method that calls a generated gradient (nested differentiation, a second derivative)
-/// is SD0020 at that call. While the generator runs, the gradient does not exist yet, so the call binds to
-/// nothing: without SD0020 the method was dropped silently and the user saw only CS0103.
+/// A [Differentiable] method that reads a generated gradient is differentiated through it when the callee has
+/// second derivatives; otherwise SD0020 at the call says what is missing. While the generator runs the gradient does
+/// not exist yet, so the call binds to nothing: without SD0020 the method would be dropped silently and the user
+/// would see only CS0103.
 /// </summary>
 public class NestedDifferentiationTests
 {
-    private static string Message(string caller, string called, string differentiable) =>
-        $"'{caller}' calls '{called}', the generated gradient of '{differentiable}', and differentiating a gradient (a second derivative) is not supported yet; " +
-        $"to use the value of '{differentiable}', call '{differentiable}' itself (its derivative is taken into account); " +
-        $"to use its gradient, compute it before calling '{caller}' and pass it in as a parameter that is not differentiated";
+    private static string NeedsSecondOrder(string caller, string called, string differentiable, string callee) =>
+        $"'{caller}' calls '{called}', generated for '{differentiable}', and differentiating through it " +
+        $"needs the second derivatives of '{callee}' (the partials of its gradient are its Hessian): add SecondOrder = true to its attribute, [Differentiable(SecondOrder = true)]";
 
     [Fact]
-    public void A_gradient_call_in_a_loop_free_method_is_SD0020_at_the_call()
+    public void A_gradient_read_in_a_loop_free_method_of_a_callee_without_second_derivatives_is_SD0020_at_the_call()
     {
         var run = AssertReported(
             """
@@ -36,14 +36,14 @@ public class NestedDifferentiationTests
                 }
             }
             """,
-            Message("Penalized", "C.SquareWithGradient", "C.Square"));
+            NeedsSecondOrder("Penalized", "C.SquareWithGradient", "C.Square", "Square"));
 
         // Square's own gradient is still generated, so the user's code compiles with it: SD0020 is the only error.
         Assert.Equal(new[] { "C.Square.Derivation.g.cs", "C.Square.g.cs" }, run.GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
     }
 
     [Fact]
-    public void A_qualified_gradient_call_in_a_method_with_a_loop_is_SD0020_at_the_call()
+    public void A_qualified_gradient_read_in_a_method_with_a_loop_is_SD0020_at_the_call()
     {
         AssertReported(
             """
@@ -74,11 +74,11 @@ public class NestedDifferentiationTests
                 }
             }
             """,
-            Message("Total", "Penalties.SquareWithGradient", "Penalties.Square"));
+            NeedsSecondOrder("Total", "Penalties.SquareWithGradient", "Penalties.Square", "Square"));
     }
 
     [Fact]
-    public void Every_gradient_call_is_reported_and_other_errors_stay_the_compilers()
+    public void Every_gradient_read_is_reported_a_value_read_is_not_and_other_errors_stay_the_compilers()
     {
         var (run, spans) = DiagnosticAssert.Run(
             """
@@ -93,7 +93,7 @@ public class NestedDifferentiationTests
                 public static double Cube(double x) => x * x * x;
 
                 [Differentiable]
-                public static double Both(double x) => [|C.SquareWithGradient(x)|].Value + [|CubeWithGradient(x)|].X;
+                public static double Both(double x) => [|C.SquareWithGradient(x)|].X + [|CubeWithGradient(x)|].X + CubeWithGradient(x).Value;
 
                 [Differentiable]
                 public static double Typo(double x) => Sqaure(x);
@@ -104,11 +104,90 @@ public class NestedDifferentiationTests
         Assert.Equal(new[] { "SD0020", "SD0020" }, reported.Select(d => d.Id));
         DiagnosticAssert.AtSpan(run, reported[0], spans[0]);
         DiagnosticAssert.AtSpan(run, reported[1], spans[1]);
-        Assert.Equal(Message("Both", "C.SquareWithGradient", "C.Square"), reported[0].GetMessage(CultureInfo.InvariantCulture));
-        Assert.Equal(Message("Both", "C.CubeWithGradient", "C.Cube"), reported[1].GetMessage(CultureInfo.InvariantCulture));
+        Assert.Equal(NeedsSecondOrder("Both", "C.SquareWithGradient", "C.Square", "Square"), reported[0].GetMessage(CultureInfo.InvariantCulture));
+        Assert.Equal(NeedsSecondOrder("Both", "C.CubeWithGradient", "C.Cube", "Cube"), reported[1].GetMessage(CultureInfo.InvariantCulture));
 
         // The misspelt call is not a generated name: the compiler's CS0103 is the one report.
         Assert.Contains(run.Output.GetDiagnostics(), d => d.Id == "CS0103" && d.GetMessage(CultureInfo.InvariantCulture).Contains("Sqaure", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_gradient_of_a_method_over_spans_is_SD0020_saying_it_is_not_supported_yet()
+    {
+        AssertReported(
+            """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable(SecondOrder = true)]
+                public static double Norm(ReadOnlySpan<double> v)
+                {
+                    double sum = 0;
+                    for (int i = 0; i < v.Length; i++)
+                    {
+                        sum += v[i] * v[i];
+                    }
+
+                    return sum;
+                }
+
+                [Differentiable(nameof(x))]
+                public static double Step(double x, double[] v, double[] dV) => x * [|NormWithGradient(v, dV)|];
+            }
+            """,
+            "'Step' calls 'C.NormWithGradient', generated for 'C.Norm', and differentiating through it is not supported for a method over spans " +
+            "(for now; its Hessian-vector product would be the derivative) yet; compute the gradient before calling 'Step' and pass it in as a parameter that is not differentiated");
+    }
+
+    [Fact]
+    public void A_caller_asking_for_second_derivatives_of_a_gradient_read_is_SD0031_naming_the_call()
+    {
+        var (run, spans) = DiagnosticAssert.Run(
+            """
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable(SecondOrder = true)]
+                public static double Square(double x) => x * x * x;
+
+                [Differentiable([|SecondOrder = true|])]
+                public static double Slope(double x) => SquareWithGradient(x).X;
+            }
+            """);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("SD0031", diagnostic.Id);
+        DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
+        Assert.Equal(
+            "'Slope' asks for second derivatives (SecondOrder = true), which are not generated for a method that differentiates through 'SquareWithGradient' (its second derivatives would be third derivatives of 'Square'); remove SecondOrder",
+            diagnostic.GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void A_varying_argument_for_a_parameter_the_callee_does_not_differentiate_is_SD0021()
+    {
+        // The Hessian of OnlyX has no column for k: ∂(∂OnlyX/∂x)/∂k is not generated.
+        var (run, spans) = DiagnosticAssert.Run(
+            """
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable(nameof(x), SecondOrder = true)]
+                public static double OnlyX(double x, double k) => k * x * x * x;
+
+                [Differentiable]
+                public static double Selecting(double x, double k) => [|OnlyXWithGradient(x, k)|].X;
+            }
+            """);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("SD0021", diagnostic.Id);
+        DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
+        Assert.Contains("'OnlyX' does not differentiate its parameter 'k'", diagnostic.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
     [Fact]

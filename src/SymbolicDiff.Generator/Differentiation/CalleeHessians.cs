@@ -1,0 +1,276 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymbolicDiff.Generator.Model;
+
+namespace SymbolicDiff.Generator.Differentiation;
+
+/// <summary>
+/// The last pass over a program that differentiates through another method's gradient (nested differentiation):
+/// the transforms wrote each partial of a gradient entry as a <see cref="HessianEntry"/>, a value like any other; here
+/// each becomes an element of a scratch span that a call of the callee's <c>MWithHessian</c> (the span overload, no
+/// allocation) at the same arguments filled just before the statement that reads it. A call is made again only where
+/// the arguments may have changed (a write to one of their variables, a loop or branch boundary) or another call took
+/// the span, and the spans are declared once at the top of the method, never in a loop.
+/// </summary>
+internal static class CalleeHessians
+{
+    /// <summary>The program with every <see cref="HessianEntry"/> lowered; the same program where there is none.</summary>
+    public static GradientProgram Lower(GradientProgram program)
+    {
+        var lowered = Contains(program.Body) ? program with { Body = new Lowering(program.Method, program.Body).Run() } : program;
+        if (program.Derivative is { } derivative && (Contains(derivative.Body) || HasEntry(derivative.Derivative)))
+        {
+            var body = derivative.Body.ToList();
+            var tangent = derivative.Derivative;
+            if (HasEntry(tangent))
+            {
+                // The returned tangent reads the Hessian: it gets a local, so that the call filling the span comes before it.
+                var names = new NameAllocator(NamesOf(program.Method, body));
+                string name = names.Fresh(GeneratedNames.Tangent(program.Method.Result));
+                body.Add(new DeclareReal(name, tangent));
+                tangent = new Variable(name);
+            }
+
+            lowered = lowered with { Derivative = derivative with { Body = new Lowering(program.Method, body).Run(), Derivative = tangent } };
+        }
+
+        if (program.Jacobian is { } jacobian)
+        {
+            lowered = lowered with { Jacobian = jacobian with { Product = Lower(jacobian.Product) } };
+        }
+
+        return lowered;
+    }
+
+    /// <summary>Whether a statement or expression still holds an entry of a callee's Hessian, or reads a callee's gradient entry (what a third derivative would need).</summary>
+    public static bool Contains(IEnumerable<Statement> statements) => Flatten(statements).Any(statement => StatementFacts.Expressions(statement).Any(HasEntry));
+
+    private static bool HasEntry(Expr expression) =>
+        expression is HessianEntry || ExpressionFacts.Children(expression).Any(HasEntry);
+
+    /// <summary>The name of the first callee whose gradient the statements read an entry of (<c>U</c>), or null.</summary>
+    public static string? FirstComponentCallee(IEnumerable<Statement> statements) =>
+        Flatten(statements).SelectMany(StatementFacts.Expressions).Select(FirstComponent).FirstOrDefault(name => name is not null);
+
+    private static string? FirstComponent(Expr expression) => expression switch
+    {
+        Call { Function.Component: { } component } => component.Hessian.DisplayName,
+        HessianEntry entry => entry.Hessian.DisplayName,
+        _ => ExpressionFacts.Children(expression).Select(FirstComponent).FirstOrDefault(name => name is not null),
+    };
+
+    private static IEnumerable<Statement> Flatten(IEnumerable<Statement> statements)
+    {
+        foreach (var statement in statements)
+        {
+            yield return statement;
+            var nested = statement switch
+            {
+                ForLoop loop => Flatten(loop.Body),
+                IfStatement guarded => Flatten(guarded.Then),
+                _ => Enumerable.Empty<Statement>(),
+            };
+            foreach (var inner in nested)
+            {
+                yield return inner;
+            }
+        }
+    }
+
+    private static IEnumerable<string> NamesOf(MethodModel method, IEnumerable<Statement> body) =>
+        method.Parameters.Select(p => p.Name)
+            .Concat(method.Parameters.Select(p => p.Output))
+            .Concat(new[] { method.MethodName, method.Result })
+            .Concat(StatementFacts.DeclaredNames(body))
+            .Concat(Flatten(body).SelectMany(StatementFacts.Names));
+
+    /// <summary>One body's lowering: the scratch spans it declares, and what each holds at each point.</summary>
+    private sealed class Lowering
+    {
+        private readonly IReadOnlyList<Statement> _body;
+        private readonly NameAllocator _names;
+
+        // Per callee (its MWithHessian), the pairs of scratch spans declared so far: a statement reading the Hessian
+        // at two different points takes two pairs.
+        private readonly Dictionary<string, List<Scratch>> _scratch = new(System.StringComparer.Ordinal);
+        private readonly List<Statement> _declarations = new();
+
+        public Lowering(MethodModel method, IReadOnlyList<Statement> body)
+        {
+            _body = body;
+            _names = new NameAllocator(NamesOf(method, body));
+        }
+
+        public EquatableArray<Statement> Run()
+        {
+            var lowered = Block(_body);
+            return _declarations.Concat(lowered).ToEquatableArray();
+        }
+
+        private List<Statement> Block(IEnumerable<Statement> statements)
+        {
+            // What each scratch pair holds here: the arguments of the last call that filled it in this block. Nothing is
+            // known on entering a block (a loop's second iteration finds what its first left) or after a nested one.
+            var held = new Dictionary<Scratch, EquatableArray<Expr>>();
+            var output = new List<Statement>();
+            foreach (var statement in statements)
+            {
+                switch (statement)
+                {
+                    case ForLoop loop:
+                        output.Add(loop with { Body = Block(loop.Body).ToEquatableArray() });
+                        held.Clear();
+                        continue;
+                    case IfStatement guarded:
+                        output.Add(guarded with { Then = Block(guarded.Then).ToEquatableArray() });
+                        held.Clear();
+                        continue;
+                }
+
+                var entries = StatementFacts.Expressions(statement)
+                    .Concat(CommentExpressions(statement.Comment))
+                    .SelectMany(Entries)
+                    .Select(entry => (entry.Hessian, entry.Arguments))
+                    .Distinct()
+                    .ToList();
+                var spans = new Dictionary<(CalleeHessian, EquatableArray<Expr>), Scratch>();
+                foreach (var (hessian, arguments) in entries)
+                {
+                    var pairs = Pairs(hessian);
+                    var scratch = pairs.FirstOrDefault(pair => held.TryGetValue(pair, out var holds) && holds.Equals(arguments));
+                    if (scratch is null)
+                    {
+                        // A pair this statement does not read already: the first such, or a new one.
+                        scratch = pairs.FirstOrDefault(pair => !spans.ContainsValue(pair)) ?? Declare(hessian, pairs);
+                        output.Add(Evaluate(hessian, arguments, scratch));
+                        held[scratch] = arguments;
+                    }
+
+                    spans[(hessian, arguments)] = scratch;
+                }
+
+                // An entry of the gradient itself, at arguments a call just evaluated the Hessian at, is in its gradient span.
+                var reads = StatementFacts.Expressions(statement)
+                    .SelectMany(Components)
+                    .Select(component => (component.Function.Component!.Hessian, component.Arguments))
+                    .Distinct()
+                    .Select(key => (Key: key, Scratch: Pairs(key.Hessian).FirstOrDefault(pair => held.TryGetValue(pair, out var holds) && holds.Equals(key.Arguments))))
+                    .Where(read => read.Scratch is not null)
+                    .ToDictionary(read => read.Key, read => read.Scratch!);
+                output.Add(spans.Count == 0 && reads.Count == 0 ? statement : Rewrite(statement, spans, reads));
+
+                // A write to a variable the held arguments read makes them stale.
+                foreach (string written in Written(statement))
+                {
+                    foreach (var stale in held.Where(pair => pair.Value.Any(argument => Reads(argument, written))).Select(pair => pair.Key).ToList())
+                    {
+                        held.Remove(stale);
+                    }
+                }
+            }
+
+            return output;
+        }
+
+        private List<Scratch> Pairs(CalleeHessian hessian)
+        {
+            if (!_scratch.TryGetValue(hessian.Method, out var pairs))
+            {
+                _scratch[hessian.Method] = pairs = new List<Scratch>();
+            }
+
+            return pairs;
+        }
+
+        private Scratch Declare(CalleeHessian hessian, List<Scratch> pairs)
+        {
+            var scratch = new Scratch(_names.Fresh(GeneratedNames.CalleeGradient(hessian.DisplayName)), _names.Fresh(GeneratedNames.CalleeHessian(hessian.DisplayName)));
+            string size = hessian.Size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            _declarations.Add(new DeclareBuffer(scratch.Gradient, new Constant(hessian.Size), OnStack: true)
+            {
+                Comment = Comment.Of($"{hessian.DisplayName}'s gradient where its Hessian was last taken ({GeneratedNames.HessianMethod(hessian.DisplayName)} writes both)"),
+            });
+            _declarations.Add(new DeclareBuffer(scratch.Hessian, new Constant(hessian.Size * hessian.Size), OnStack: true)
+            {
+                Comment = Comment.Of($"{hessian.DisplayName}'s Hessian there, {size}×{size} row-major: row i holds the partials of its gradient's entry i"),
+            });
+            pairs.Add(scratch);
+            return scratch;
+        }
+
+        private static Statement Evaluate(CalleeHessian hessian, EquatableArray<Expr> arguments, Scratch scratch)
+        {
+            var call = new Call(
+                Function.Plain(hessian.Method, GeneratedNames.HessianMethod(hessian.DisplayName)),
+                arguments.Concat(new Expr[] { new VectorArgument(scratch.Gradient), new VectorArgument(scratch.Hessian) }).ToEquatableArray());
+            return new CallStatement(call)
+            {
+                Comment = Comment.Of($"{hessian.DisplayName}'s second derivatives at these arguments: the partials of its gradient"),
+            };
+        }
+
+        private static Statement Rewrite(
+            Statement statement,
+            Dictionary<(CalleeHessian, EquatableArray<Expr>), Scratch> spans,
+            Dictionary<(CalleeHessian, EquatableArray<Expr>), Scratch> reads)
+        {
+            Expr Lower(Expr expression) => ExpressionFacts.Rewrite(expression, node => node switch
+            {
+                HessianEntry entry => new Element(spans[(entry.Hessian, entry.Arguments)].Hessian, new Constant(entry.Index)),
+                Call { Function.Component: { } component } call when reads.TryGetValue((component.Hessian, call.Arguments), out var scratch) =>
+                    new Element(scratch.Gradient, new Constant(component.Row)),
+                _ => null,
+            });
+
+            var rewritten = statement switch
+            {
+                DeclareReal real => real with { Value = Lower(real.Value) },
+                AssignReal assign => assign with { Target = Lower(assign.Target), Value = Lower(assign.Value) },
+                UpdateReal update => update with { Target = Lower(update.Target), Value = Lower(update.Value) },
+                DeclareBool condition => condition with { Condition = Lower(condition.Condition) },
+                DeclareVar declaration => declaration with { Value = Lower(declaration.Value) },
+                CallStatement call => call with { Call = Lower(call.Call) },
+                SavePush push => push with { Value = Lower(push.Value) },
+                _ => statement,
+            };
+
+            return rewritten.Comment is { } comment
+                ? rewritten with
+                {
+                    Comment = new Comment(comment.Parts.Select(part => part is CommentExpression expression ? expression with { Expression = Lower(expression.Expression) } : part).ToEquatableArray()),
+                }
+                : rewritten;
+        }
+
+        private static IEnumerable<Expr> CommentExpressions(Comment? comment) =>
+            comment?.Parts.OfType<CommentExpression>().Select(part => part.Expression) ?? Enumerable.Empty<Expr>();
+
+        private static IEnumerable<HessianEntry> Entries(Expr expression) =>
+            (expression is HessianEntry entry ? new[] { entry } : Enumerable.Empty<HessianEntry>())
+                .Concat(ExpressionFacts.Children(expression).SelectMany(Entries));
+
+        private static IEnumerable<Call> Components(Expr expression) =>
+            (expression is Call { Function.Component: not null } call ? new[] { call } : Enumerable.Empty<Call>())
+                .Concat(ExpressionFacts.Children(expression).SelectMany(Components));
+
+        private static IEnumerable<string> Written(Statement statement) => statement switch
+        {
+            DeclareReal real => new[] { real.Name },
+            DeclareInteger integer => new[] { integer.Name },
+            AssignReal assign => new[] { StatementFacts.TargetName(assign.Target) },
+            UpdateReal update => new[] { StatementFacts.TargetName(update.Target) },
+            StepInteger step => new[] { step.Name },
+            _ => Enumerable.Empty<string>(),
+        };
+
+        private static bool Reads(Expr expression, string name) => expression switch
+        {
+            Variable variable => variable.Name == name,
+            Element element => element.Vector == name || Reads(element.Index, name),
+            _ => ExpressionFacts.Children(expression).Any(child => Reads(child, name)),
+        };
+    }
+
+    /// <summary>The scratch spans of one call of a callee's <c>MWithHessian</c>.</summary>
+    private sealed record Scratch(string Gradient, string Hessian);
+}

@@ -1,0 +1,131 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymbolicDiff.Generator.Model;
+
+namespace SymbolicDiff.Generator.Parsing;
+
+/// <summary>
+/// Lets a method that calls another method's generated gradient (<c>UWithGradient(x, k).X</c>, nested differentiation)
+/// bind while the generator runs, before that gradient exists: the compilation the body is bound in gets a stand-in of
+/// the generated signatures (<c>UGradient</c>, <c>UWithGradient</c>, <c>UWithDerivative</c>, bodiless in effect, never
+/// emitted). The method's own syntax tree is the same object, so every location the parser reports is the user's; and
+/// the operation tree is the one an analyzer sees in a compilation that holds the generated code, so one parser
+/// serves both.
+/// </summary>
+internal static class NestedGradientStubs
+{
+    /// <summary>The version the stand-ins' [GeneratedCode] carries: marks them as SymbolicDiff's, as the real ones are.</summary>
+    private const string StubVersion = "binding";
+
+    /// <summary>
+    /// Why a call of <paramref name="callee"/>'s generated code cannot be differentiated through, or null where it can:
+    /// a static, non-generic method of scalar parameters of the method's real type, passed by value.
+    /// </summary>
+    public static string? Unsupported(IMethodSymbol callee, SpecialType real)
+    {
+        if (callee.Parameters.Any(p => BodyParser.ElementType(p.Type) is not null))
+        {
+            return "a method over spans (for now; its Hessian-vector product would be the derivative)";
+        }
+
+        if (!callee.IsStatic || callee.IsGenericMethod || callee.Parameters.Any(p => p.RefKind != RefKind.None))
+        {
+            return "an instance or generic method, or one with ref parameters";
+        }
+
+        if (real != SpecialType.System_Double || callee.ReturnType.SpecialType != real || callee.Parameters.Any(p => p.Type.SpecialType != real))
+        {
+            return "a method that is not all double (second derivatives are generated for double methods)";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The compilation with stand-ins for the generated code of <paramref name="callees"/>, or null where one is not
+    /// declared in a partial type of source code.
+    /// </summary>
+    public static Compilation? AddTo(Compilation compilation, SyntaxTree tree, IReadOnlyCollection<IMethodSymbol> callees, CancellationToken cancellationToken)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("// SymbolicDiff: the signatures of generated code, to bind calls of it while the generator runs; never emitted.");
+        text.AppendLine("#nullable enable");
+        foreach (var callee in callees)
+        {
+            if (Stub(callee, cancellationToken) is not { } stub)
+            {
+                return null;
+            }
+
+            text.Append(stub);
+        }
+
+        var options = tree.Options as CSharpParseOptions ?? CSharpParseOptions.Default;
+        return compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(text.ToString(), options, cancellationToken: cancellationToken));
+    }
+
+    private static string? Stub(IMethodSymbol callee, CancellationToken cancellationToken)
+    {
+        var declaration = callee.ContainingType.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) as TypeDeclarationSyntax;
+        if (declaration is null)
+        {
+            return null;
+        }
+
+        var types = declaration.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().Reverse().ToList();
+        if (types.Any(type => !type.Modifiers.Any(SyntaxKind.PartialKeyword)))
+        {
+            return null;
+        }
+
+        string? namespaceName = callee.ContainingType.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null;
+        var text = new StringBuilder();
+        if (namespaceName is not null)
+        {
+            text.Append("namespace ").Append(namespaceName).AppendLine(" {");
+        }
+
+        foreach (var type in types)
+        {
+            string typeParameters = type.TypeParameterList is null ? string.Empty : "<" + string.Join(", ", type.TypeParameterList.Parameters.Select(p => p.Identifier.Text)) + ">";
+            text.Append("partial ").Append(Keyword(type)).Append(' ').Append(type.Identifier.Text).Append(typeParameters).AppendLine(" {");
+        }
+
+        string attribute = $"[global::System.CodeDom.Compiler.GeneratedCode(\"{MethodBody.GeneratorName}\", \"{StubVersion}\")]";
+        string real = callee.ReturnType.SpecialType == SpecialType.System_Single ? "float" : "double";
+        var function = DifferentiableCallees.Describe(callee);
+        var properties = function.GradientProperties.Where(p => p is not null).Select(p => p!).ToList();
+        string gradient = GeneratedNames.GradientStruct(callee.Name);
+        text.Append(attribute).Append(" public readonly struct ").Append(gradient).Append(" { ")
+            .Append(string.Join(" ", new[] { "Value" }.Concat(properties).Select(p => $"public {real} {p} => default;")))
+            .AppendLine(" }");
+
+        var parameters = callee.Parameters.Select(p => $"{real} {CSharpLexical.Identifier(p.Name)}").ToList();
+        var tangents = callee.Parameters.Where((p, i) => function.GradientProperties[i] is not null).Select(p => $"{real} {CSharpLexical.Identifier(GeneratedNames.Output(p.Name))}");
+        text.Append(attribute).Append($" public static {gradient} {GeneratedNames.GradientMethod(callee.Name)}(").Append(string.Join(", ", parameters)).AppendLine(") => default;");
+        text.Append(attribute).Append($" public static ({real} Value, {real} Derivative) {GeneratedNames.DerivativeMethod(callee.Name)}(")
+            .Append(string.Join(", ", parameters.Concat(tangents))).AppendLine(") => default;");
+
+        text.Append('}', types.Count).AppendLine();
+        if (namespaceName is not null)
+        {
+            text.AppendLine("}");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Keyword(TypeDeclarationSyntax type) => type switch
+    {
+        RecordDeclarationSyntax record when record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) => "record struct",
+        RecordDeclarationSyntax => "record",
+        StructDeclarationSyntax => "struct",
+        InterfaceDeclarationSyntax => "interface",
+        _ => "class",
+    };
+}

@@ -1,0 +1,54 @@
+using SymbolicDiff.CodeFixes;
+using SymbolicDiff.Tests.Docs;
+using SymbolicDiff.Tests.Generator;
+
+namespace SymbolicDiff.Tests.CodeFixes;
+
+/// <summary>SD0020's fix: the callee whose gradient is read gets SecondOrder = true, and then the caller is differentiated through it.</summary>
+public class AddSecondOrderCodeFixTests
+{
+    private static readonly AddSecondOrderCodeFixProvider Provider = new();
+
+    [Fact]
+    public async Task The_fix_turns_the_docs_example_into_the_docs_fix()
+    {
+        string page = File.ReadAllText(Path.Combine(ReadmeExamplesTests.RepositoryRoot(), "docs", "diagnostics", "SD0020.md")).ReplaceLineEndings("\n");
+        string example = DiagnosticDocsTests.CodeUnder(page, DiagnosticDocsTests.ExampleHeading)!;
+        string documented = DiagnosticDocsTests.CodeUnder(page, DiagnosticDocsTests.FixHeading)!;
+
+        var fixedCode = await CodeFixHarness.FixAsync(Provider, "SD0020", AddSecondOrderCodeFixProvider.Key, [example]);
+
+        Assert.Equal("Generate the second derivatives of 'Model.Square' (SecondOrder = true)", fixedCode.Title);
+        Assert.Equal(documented, fixedCode.Sources[0]);
+        await fixedCode.ShouldBuildCleanAsync();
+    }
+
+    [Fact]
+    public async Task The_fix_keeps_the_callees_listed_parameters_and_edits_the_file_that_declares_it()
+    {
+        const string callee = """
+            using SymbolicDiff;
+
+            public static partial class Potentials
+            {
+                [Differentiable(nameof(x), nameof(k))]
+                public static double Spring(double x, double k, double unused) => 0.5 * k * x * x;
+            }
+            """;
+        const string caller = """
+            using SymbolicDiff;
+
+            public static partial class Motion
+            {
+                [Differentiable(nameof(k))]
+                public static double Step(double x, double k) => x - 0.1 * Potentials.SpringWithGradient(x, k, 0.0).X;
+            }
+            """;
+
+        var fixedCode = await CodeFixHarness.FixAsync(Provider, "SD0020", AddSecondOrderCodeFixProvider.Key, [callee, caller]);
+
+        Assert.Equal(callee.Replace("[Differentiable(nameof(x), nameof(k))]", "[Differentiable(nameof(x), nameof(k), SecondOrder = true)]", StringComparison.Ordinal), fixedCode.Sources[0]);
+        Assert.Equal(caller, fixedCode.Sources[1]);
+        await fixedCode.ShouldBuildCleanAsync();
+    }
+}
