@@ -1,3 +1,4 @@
+using SymbolicDiff.Runtime;
 namespace SymbolicDiff.Benchmarks.AdBench;
 
 public static partial class AdBenchHandWritten
@@ -14,8 +15,8 @@ public static partial class AdBenchHandWritten
         ReadOnlySpan<int> observations, ReadOnlySpan<double> features,
         Span<double> dCameras, Span<double> dPoints, Span<double> dWeights)
     {
-        dCameras.Clear();
-        dPoints.Clear();
+        Zeroing.Clear(dCameras);
+        Zeroing.Clear(dPoints);
         double total = 0;
         for (int i = 0; i < weights.Length; i++)
         {

@@ -1,3 +1,4 @@
+using SymbolicDiff.Runtime;
 using System.Buffers;
 
 namespace SymbolicDiff.Benchmarks.AdBench;
@@ -49,8 +50,8 @@ public static partial class AdBenchHandWritten
         }
 
         double value = minors[subsets - 1];
-        dA.Clear();
-        minorsBar.Clear();
+        Zeroing.Clear(dA);
+        Zeroing.Clear(minorsBar);
         minorsBar[subsets - 1] = 1;
         for (int row = 0; row < ell; row++)
         {

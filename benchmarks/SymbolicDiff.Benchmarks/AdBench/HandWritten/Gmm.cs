@@ -1,3 +1,4 @@
+using SymbolicDiff.Runtime;
 using System.Buffers;
 
 namespace SymbolicDiff.Benchmarks.AdBench;
@@ -40,10 +41,10 @@ public static partial class AdBenchHandWritten
             sumQ[ik] = s;
         }
 
-        dAlpha.Clear();
-        dMu.Clear();
-        dQ.Clear();
-        dL.Clear();
+        Zeroing.Clear(dAlpha);
+        Zeroing.Clear(dMu);
+        Zeroing.Clear(dQ);
+        Zeroing.Clear(dL);
         double sumLogSumExp = 0;
         for (int ix = 0; ix < n; ix++)
         {

@@ -1,3 +1,4 @@
+using SymbolicDiff.Runtime;
 namespace SymbolicDiff.Benchmarks.AdBench;
 
 public static partial class AdBenchHandWritten
@@ -23,9 +24,9 @@ public static partial class AdBenchHandWritten
         Span<double> angleBar = work.Slice(3 * bones, bones);
         Span<double> originXBar = work.Slice(4 * bones, bones);
         Span<double> originYBar = work.Slice(5 * bones, bones);
-        angleBar.Clear();
-        originXBar.Clear();
-        originYBar.Clear();
+        Zeroing.Clear(angleBar);
+        Zeroing.Clear(originXBar);
+        Zeroing.Clear(originYBar);
         angle[0] = pose[2];
         originX[0] = pose[0];
         originY[0] = pose[1];

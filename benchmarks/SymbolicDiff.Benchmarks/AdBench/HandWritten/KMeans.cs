@@ -1,3 +1,4 @@
+using SymbolicDiff.Runtime;
 namespace SymbolicDiff.Benchmarks.AdBench;
 
 public static partial class AdBenchHandWritten
@@ -12,8 +13,8 @@ public static partial class AdBenchHandWritten
         int n = points.Length / d;
         int k = centroids.Length / d;
         Span<int> clusterSize = k <= 256 ? stackalloc int[k] : new int[k];
-        clusterSize.Clear();
-        dCentroids.Clear();
+        Zeroing.Clear(clusterSize);
+        Zeroing.Clear(dCentroids);
         double cost = 0;
         for (int i = 0; i < n; i++)
         {

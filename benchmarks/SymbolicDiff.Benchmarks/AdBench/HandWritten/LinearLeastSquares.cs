@@ -1,3 +1,4 @@
+using SymbolicDiff.Runtime;
 namespace SymbolicDiff.Benchmarks.AdBench;
 
 public static partial class AdBenchHandWritten
@@ -9,7 +10,7 @@ public static partial class AdBenchHandWritten
     /// </summary>
     public static double LinearLeastSquares(ReadOnlySpan<double> x, int n, Span<double> dX)
     {
-        dX.Clear();
+        Zeroing.Clear(dX);
         double sum = 0;
         for (int i = 0; i < n; i++)
         {

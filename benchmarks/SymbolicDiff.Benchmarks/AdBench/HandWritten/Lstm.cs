@@ -1,3 +1,4 @@
+using SymbolicDiff.Runtime;
 using System.Buffers;
 
 namespace SymbolicDiff.Benchmarks.AdBench;
@@ -88,9 +89,9 @@ public static partial class AdBenchHandWritten
         }
 
         double scale = -1.0 / (steps * b);
-        dMainParams.Clear();
-        dExtraParams.Clear();
-        stateBar.Clear();
+        Zeroing.Clear(dMainParams);
+        Zeroing.Clear(dExtraParams);
+        Zeroing.Clear(stateBar);
         int last = layers - 1;
         for (int t = steps - 1; t >= 0; t--)
         {

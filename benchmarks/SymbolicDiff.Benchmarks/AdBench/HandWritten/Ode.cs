@@ -1,3 +1,4 @@
+using SymbolicDiff.Runtime;
 using System.Buffers;
 
 namespace SymbolicDiff.Benchmarks.AdBench;
@@ -19,7 +20,7 @@ public static partial class AdBenchHandWritten
         double h = 2.0 / steps;
         double[] history = ArrayPool<double>.Shared.Rent(steps * n);
         Span<double> work = n <= 64 ? stackalloc double[11 * n] : new double[11 * n];
-        work.Clear();
+        Zeroing.Clear(work);
         Span<double> y = work.Slice(0, n);
         Span<double> k1 = work.Slice(n, n);
         Span<double> k2 = work.Slice(2 * n, n);
@@ -46,7 +47,7 @@ public static partial class AdBenchHandWritten
 
         double value = y[n - 1];
 
-        dX.Clear();
+        Zeroing.Clear(dX);
         yBar[n - 1] = 1;
         for (int step = steps - 1; step >= 0; step--)
         {
