@@ -91,9 +91,12 @@ internal sealed partial class BodyParser
                     return true;
                 }
 
-                if (_loopDepth > 0 && real is not Constant && !ReadsOnlyInputs(conversion.Operand))
+                // A constant here came from a callee read in place (H(w, 0.25)): held in a local, so that (int)q / (int)q
+                // stays a division C# computes at run time, as the callee's own code does, not a constant one it rejects.
+                if (real is Constant && !conversion.Operand.ConstantValue.HasValue ||
+                    _loopDepth > 0 && real is not Constant && !ReadsOnlyInputs(conversion.Operand))
                 {
-                    real = Held(real);
+                    real = Held(real, (conversion.Operand as IParameterReferenceOperation)?.Parameter.Name);
                 }
 
                 parsed = new IntegerConversion(IntegerKeyword(conversion.Type!), real);
@@ -194,9 +197,9 @@ internal sealed partial class BodyParser
     }
 
     /// <summary><c>double cellReal = x[i] * n;</c>: a real an integer in a loop converts, held in a local assigned once.</summary>
-    private Variable Held(Expr real)
+    private Variable Held(Expr real, string? parameter = null)
     {
-        string name = _names.Fresh((_integerLocal ?? "integer") + "Real");
+        string name = _names.Fresh((_integerLocal ?? parameter ?? "integer") + "Real");
         _claimed.Add(name);
         _currentOutput.Add(new DeclareReal(name, _guard is null ? real : new Conditional(_guard, real, Constant.Zero)));
         return new Variable(name);
