@@ -14,9 +14,10 @@ namespace SymbolicDiff.Generator.Parsing;
 /// <para>
 /// Inside a loop the backward sweep computes an integer local again, at the top of each iteration it reruns, where
 /// the reals of that iteration already hold their last values. So what an integer reads there must not change
-/// after it: a condition that reads reals is recorded in a bool of its own (<c>bool signCondition = x[i] &gt; 0;</c>) and a
-/// converted real in a real of its own (<c>double cellReal = x[i] * n;</c>), each assigned once, which the backward
-/// sweep restores like any local of the loop.
+/// after it: a condition that reads real locals is recorded in a bool of its own (<c>bool signCondition = s &gt; 1;</c>) and
+/// a converted real in a real of its own (<c>double cellReal = s * n;</c>), each assigned once, which the backward sweep
+/// restores like any local of the loop. What reads only inputs nothing writes (<c>x[i] &gt; 0</c> of a read-only span) is
+/// computed again instead, and costs no saved value.
 /// </para>
 /// </summary>
 internal sealed partial class BodyParser
@@ -67,7 +68,7 @@ internal sealed partial class BodyParser
                     return true;
                 }
 
-                if (_loopDepth > 0 && ReadsReals(ternary.Condition) && condition is not Variable)
+                if (_loopDepth > 0 && ReadsReals(ternary.Condition) && !ReadsOnlyInputs(ternary.Condition) && condition is not Variable)
                 {
                     condition = Recorded(condition);
                 }
@@ -90,9 +91,12 @@ internal sealed partial class BodyParser
                     return true;
                 }
 
-                if (_loopDepth > 0 && real is not Constant)
+                // A constant here came from a callee read in place (H(w, 0.25)): held in a local, so that (int)q / (int)q
+                // stays a division C# computes at run time, as the callee's own code does, not a constant one it rejects.
+                if (real is Constant && !conversion.Operand.ConstantValue.HasValue ||
+                    _loopDepth > 0 && real is not Constant && !ReadsOnlyInputs(conversion.Operand))
                 {
-                    real = Held(real);
+                    real = Held(real, (conversion.Operand as IParameterReferenceOperation)?.Parameter.Name);
                 }
 
                 parsed = new IntegerConversion(IntegerKeyword(conversion.Type!), real);
@@ -162,6 +166,27 @@ internal sealed partial class BodyParser
     private bool ReadsReals(IOperation operation) =>
         operation.DescendantsAndSelf().Any(o => RealTypes.IsReal(o.Type) && !o.ConstantValue.HasValue);
 
+    /// <summary>
+    /// Whether the reals an operation reads are inputs no statement writes (real parameters never assigned, elements of
+    /// <c>ReadOnlySpan</c> parameters): then the backward sweep computes it again to the same value, and nothing is recorded.
+    /// </summary>
+    private bool ReadsOnlyInputs(IOperation operation) => operation.DescendantsAndSelf().All(o => o switch
+    {
+        ILocalReferenceOperation local => !RealTypes.IsReal(local.Type) && ElementType(local.Type) is null,
+        IParameterReferenceOperation parameter when _inlinedArguments.ContainsKey(parameter.Parameter) => false, // a callee read in place: the caller's value
+        IParameterReferenceOperation parameter when ElementType(parameter.Type) is not null =>
+            parameter.Type is INamedTypeSymbol { Name: "ReadOnlySpan" },
+        IParameterReferenceOperation parameter => !RealTypes.IsReal(parameter.Type) || !IsAssigned(parameter.Parameter),
+        IInvocationOperation invocation => !MethodParser.IsDifferentiable(invocation.TargetMethod),
+        _ => true,
+    });
+
+    /// <summary>Whether the body assigns the parameter (<c>x = ...</c>, <c>x += ...</c>, <c>x++</c>).</summary>
+    private bool IsAssigned(IParameterSymbol parameter) =>
+        (_root?.Descendants() ?? Enumerable.Empty<IOperation>()).Any(o =>
+            (o as IAssignmentOperation)?.Target is IParameterReferenceOperation { Parameter: var assigned } && SymbolEqualityComparer.Default.Equals(assigned, parameter) ||
+            (o as IIncrementOrDecrementOperation)?.Target is IParameterReferenceOperation { Parameter: var stepped } && SymbolEqualityComparer.Default.Equals(stepped, parameter));
+
     /// <summary><c>bool signCondition = x[i] &gt; 0;</c>: a condition an integer in a loop reads, recorded once (under the branch's guard).</summary>
     private Variable Recorded(Expr condition)
     {
@@ -172,9 +197,9 @@ internal sealed partial class BodyParser
     }
 
     /// <summary><c>double cellReal = x[i] * n;</c>: a real an integer in a loop converts, held in a local assigned once.</summary>
-    private Variable Held(Expr real)
+    private Variable Held(Expr real, string? parameter = null)
     {
-        string name = _names.Fresh((_integerLocal ?? "integer") + "Real");
+        string name = _names.Fresh((_integerLocal ?? parameter ?? "integer") + "Real");
         _claimed.Add(name);
         _currentOutput.Add(new DeclareReal(name, _guard is null ? real : new Conditional(_guard, real, Constant.Zero)));
         return new Variable(name);

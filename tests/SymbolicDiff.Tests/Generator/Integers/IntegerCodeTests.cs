@@ -158,6 +158,98 @@ public class IntegerCodeTests
         AssertHessian(new[,] { { 0, 14.22 }, { 14.22, 29.52 } }, hessian, p => { var g = IntegerModels.LevelsWithGradient(p[0], p[1], 3); return new[] { g.X, g.A }; }, new[] { 0.9, 0.3 });
     }
 
+    [Fact]
+    public void Integer_code_that_reads_only_inputs_is_computed_again_in_the_backward_sweep()
+    {
+        // x = (0.5, 1.5, 2.5), a = 1.2: up = (0, 1, 1), level = (int)(1.2, 2.4, 3.6) = (1, 2, 3);
+        // s = 1 → 0.5 + 1.2 = 1.7 → 1.7·2.5 + 2.4 = 6.65 → 6.65·3.5 + 3.6 = 26.875.
+        // ∂/∂x = (3.5·2.5·1, 3.5·1.7, 6.65) = (8.75, 5.95, 6.65); ∂/∂a = 3 + 3.5·(2 + 2.5·1) = 18.75.
+        double[] x = { 0.5, 1.5, 2.5 };
+        var dX = new double[3];
+        double value = IntegerModels.StepsWithGradient(x, 1.2, dX, out double dA);
+        Close(26.875, value, 1e-12, "value");
+        Close(new[] { 8.75, 5.95, 6.65 }, dX, 1e-12, "∂/∂x");
+        Close(18.75, dA, 1e-12, "∂/∂a");
+        Close(Central(v => IntegerModels.Steps(v, 1.2), x), dX, 1e-6, "∂/∂x by finite differences");
+        Close(18.75, Central(a => IntegerModels.Steps(x, a), 1.2), 1e-6, "∂/∂a by finite differences");
+
+    }
+
+    [Fact]
+    public void A_callee_read_in_place_with_a_constant_argument_keeps_its_conversions_a_run_time_division()
+    {
+        // Found by fuzzing: H(w, 0.25) read in place made (int)q / (int)q the constant division (int)0.25 / (int)0.25,
+        // which C# rejects (CS0020) where the callee's own code divides at run time.
+        var run = GeneratorHarness.Run(
+            """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable("q")]
+                public static double H(double p, double q) => Math.Tanh(1.5 > p ? Math.Min(q, 2) : (int)q / (int)q);
+
+                [Differentiable]
+                public static double M(double x, double w) => x / (1 + Math.Pow(H(w, 0.25), 2));
+            }
+            """).ShouldSucceed();
+        Assert.Contains("double qReal = 0.25;", run.Source("C.M.g.cs"));
+    }
+
+    [Fact]
+    public void In_a_loop_only_integer_code_that_reads_real_locals_records_what_it_reads()
+    {
+        var run = GeneratorHarness.Run(
+            """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double Inputs(ReadOnlySpan<double> x, double a)
+                {
+                    double s = 1;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        int up = x[i] > a ? 1 : 0;
+                        int level = (int)(a * (i + 1));
+                        s = s * x[i] + up * s + level * a;
+                    }
+
+                    return s;
+                }
+
+                [Differentiable]
+                public static double Locals(double x, double a, int n)
+                {
+                    double s = x;
+                    for (int i = 0; i < n; i++)
+                    {
+                        int dir = s > 1 ? -1 : 1;
+                        int level = (int)(s * 2);
+                        s = s + dir * s * a + level * s * a;
+                    }
+
+                    return s;
+                }
+            }
+            """).ShouldSucceed();
+
+        string inputs = run.Source("C.Inputs.g.cs");
+        Assert.Contains("int up = x[i] > a ? 1 : 0;", inputs);
+        Assert.Contains("int level = (int)(a * (double)(i + 1));", inputs);
+        Assert.DoesNotContain("upCondition", inputs); // s itself is saved, as any real the loop overwrites and a partial reads
+        Assert.DoesNotContain("levelReal", inputs);
+
+        string locals = run.Source("C.Locals.g.cs");
+        Assert.Contains("bool dirCondition = s > 1;", locals);
+        Assert.Contains("double levelReal = s * 2;", locals);
+        Assert.Contains("saved.Push(dirCondition ? 1.0 : 0.0);", locals);
+        Assert.Contains("saved.Push(levelReal);", locals);
+    }
+
     // ---- index tables of the type, and a loop of integer code ----
 
     [Fact]

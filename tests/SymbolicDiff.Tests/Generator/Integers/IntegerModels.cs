@@ -91,6 +91,24 @@ public static partial class IntegerModels
         return s;
     }
 
+    /// <summary>
+    /// s ← s·(xᵢ + upᵢ) + levelᵢ·a with upᵢ = (xᵢ &gt; a ? 1 : 0) and levelᵢ = (int)(a·(i + 1)): integer code that reads only
+    /// inputs nothing writes, so the backward sweep computes it again rather than saving it.
+    /// </summary>
+    [Differentiable]
+    public static double Steps(ReadOnlySpan<double> x, double a)
+    {
+        double s = 1;
+        for (int i = 0; i < x.Length; i++)
+        {
+            int up = x[i] > a ? 1 : 0;
+            int level = (int)(a * (i + 1));
+            s = s * x[i] + up * s + level * a;
+        }
+
+        return s;
+    }
+
     // ---- index tables of the type ----
 
     /// <summary>Σᵢ Weights[i] · x[Order[i]] · x[i]: a static readonly array and a ReadOnlySpan property, read by index.</summary>
