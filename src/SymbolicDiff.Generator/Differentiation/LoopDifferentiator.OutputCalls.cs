@@ -127,13 +127,21 @@ internal sealed partial class LoopDifferentiator
             return;
         }
 
-        var arguments = new List<Expr>(call.Call.Arguments);
+        // UWithGradient(v, dV): U's Hessian-vector product, (U's arguments, direction, gradient, H·direction); the
+        // gradient it writes again goes to scratch, and H·adj(dV) is adj(dV)ᵀ·H, H being symmetric.
+        bool hessian = function.ProductIsHessianVector;
+        var arguments = hessian ? call.Call.Arguments.Where((_, i) => !function.IsOutput(i)).ToList() : new List<Expr>(call.Call.Arguments);
         var additions = new List<BackwardLine>();
         var outputs = call.OutputVectors.ToList();
         var mentions = new HashSet<string>();
         foreach (string vector in outputs)
         {
             arguments.Add(new VectorArgument(AdjointName(vector)));
+        }
+
+        if (hessian)
+        {
+            arguments.AddRange(outputs.Select(vector => new VectorArgument(ProductScratch(function.DisplayName, vector))));
         }
 
         string cotangents = string.Join(", ", outputs.Select(o => $"∂{_method.Result}/∂{o}"));
@@ -179,7 +187,7 @@ internal sealed partial class LoopDifferentiator
             var product = new VectorCall(function with { QualifiedName = function.ProductMethod! }, arguments.ToEquatableArray());
             var productLine = new BackwardLine(new CallStatement(product)
             {
-                Comment = Comment.Of($"{string.Join(", ", reached)} through {string.Join(", ", outputs)}: {function.DisplayName}'s vector-Jacobian product with cotangent {cotangents}"),
+                Comment = Comment.Of($"{string.Join(", ", reached)} through {string.Join(", ", outputs)}: {(hessian ? $"the Hessian-vector product of the function whose gradient {function.DisplayName} writes, with direction" : function.DisplayName + "'s vector-Jacobian product with cotangent")} {cotangents}"),
             });
             productLine.Mentions.UnionWith(mentions);
             output.Add(productLine);
