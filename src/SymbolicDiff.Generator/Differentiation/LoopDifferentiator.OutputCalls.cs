@@ -22,6 +22,9 @@ internal sealed partial class LoopDifferentiator
     // A vector passed to a helper's product → the scratch span that receives its gradient output.
     private readonly Dictionary<string, string> _productScratch = new();
 
+    // The outputs of UWithGradient(v, dV) calls: their scratch receives the gradient U's Hessian-vector product writes again, unread.
+    private readonly HashSet<string> _rewrittenGradients = new();
+
     private IEnumerable<CallWithOutputs> OutputCalls => _index.Statements.OfType<CallWithOutputs>();
 
     /// <summary>What reaches what through the calls: each output from the call's active inputs.</summary>
@@ -141,6 +144,7 @@ internal sealed partial class LoopDifferentiator
 
         if (hessian)
         {
+            _rewrittenGradients.UnionWith(outputs);
             arguments.AddRange(outputs.Select(vector => new VectorArgument(ProductScratch(function.DisplayName, vector))));
         }
 
@@ -383,7 +387,9 @@ internal sealed partial class LoopDifferentiator
     private IEnumerable<Statement> OutputCallScratchDeclarations() => _productScratch.Select(pair =>
         (Statement)new DeclareAdjointBuffer(pair.Value, ScratchStorageName(pair.Value), pair.Key, StackBound)
         {
-            Comment = Comment.Of($"a helper's gradient output for {pair.Key}, added into ∂{_method.Result}/∂{pair.Key}: on the stack up to {StackBound} elements, pooled above"),
+            Comment = _rewrittenGradients.Contains(pair.Key)
+                ? Comment.Of($"the gradient a Hessian-vector product writes again, as {pair.Key} (not read): on the stack up to {StackBound} elements, pooled above")
+                : Comment.Of($"a helper's gradient output for {pair.Key}, added into ∂{_method.Result}/∂{pair.Key}: on the stack up to {StackBound} elements, pooled above"),
         });
 
     private IEnumerable<Statement> OutputCallScratchReleases() =>

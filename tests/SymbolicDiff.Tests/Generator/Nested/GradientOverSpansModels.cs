@@ -1,3 +1,4 @@
+using System;
 using SymbolicDiff;
 
 namespace SymbolicDiff.Tests.Generator.Nested;

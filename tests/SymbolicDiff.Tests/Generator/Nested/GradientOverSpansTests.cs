@@ -1,3 +1,5 @@
+using SymbolicDiff.Tests.Snapshots;
+
 namespace SymbolicDiff.Tests.Generator.Nested;
 
 /// <summary>
@@ -45,6 +47,14 @@ public class GradientOverSpansTests
         var (forwardValue, derivative) = GradientOverSpansModels.DescendWithDerivative(Start, A, eta, steps, u, w);
         Assert.Equal(value, forwardValue, 12);
         Assert.Equal(dStart.Zip(u, (g, d) => g * d).Sum() + dEta * w, derivative, 11);
+    }
+
+    [Fact]
+    public void The_descents_sweeps_call_the_energys_Hessian_vector_product_with_the_gradients_adjoint_or_tangent()
+    {
+        // The numbers are checked above; this is how they read (the models' own source, run through the generator).
+        string source = File.ReadAllText(Path.Combine(ReadmeExamplesTests.RepositoryRoot(), "tests", "SymbolicDiff.Tests", "Generator", "Nested", "GradientOverSpansModels.cs"));
+        Snapshot.Verify(GeneratorHarness.Run(source).ShouldSucceed().Source("GradientOverSpansModels.Descend.g.cs"));
     }
 
     private static double Central(Func<double, double> f, double at)
