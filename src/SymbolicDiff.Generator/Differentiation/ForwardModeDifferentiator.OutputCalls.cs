@@ -124,7 +124,9 @@ internal sealed partial class ForwardModeDifferentiator
             return;
         }
 
-        var arguments = new List<Expr>(call.Call.Arguments);
+        // UWithGradient(v, dV): U's Hessian-vector product writes the gradient into dV and H·dv into its tangent.
+        bool hessian = function.ProductIsHessianVector;
+        var arguments = hessian ? call.Call.Arguments.Where((_, i) => !function.IsOutput(i)).ToList() : new List<Expr>(call.Call.Arguments);
         var chain = new List<object>();
         string written = call.OutputVectors.Count(IsActiveVector) == 1 ? call.OutputVectors.First(IsActiveVector) : function.DisplayName;
         for (int i = 0; i < call.Call.Arguments.Count; i++)
@@ -150,6 +152,11 @@ internal sealed partial class ForwardModeDifferentiator
             {
                 chain.AddRange(new object[] { chain.Count == 0 ? string.Empty : " + ", $"∂{written}/∂", argument is VectorArgument named ? named.Vector : function.ParameterNames[i], " · ", tangent });
             }
+        }
+
+        if (hessian)
+        {
+            arguments.AddRange(call.OutputVectors.Select(vector => new VectorArgument(vector)));
         }
 
         foreach (string vector in call.OutputVectors)

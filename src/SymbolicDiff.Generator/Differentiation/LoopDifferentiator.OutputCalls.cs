@@ -22,6 +22,9 @@ internal sealed partial class LoopDifferentiator
     // A vector passed to a helper's product → the scratch span that receives its gradient output.
     private readonly Dictionary<string, string> _productScratch = new();
 
+    // The outputs of UWithGradient(v, dV) calls: their scratch receives the gradient U's Hessian-vector product writes again, unread.
+    private readonly HashSet<string> _rewrittenGradients = new();
+
     private IEnumerable<CallWithOutputs> OutputCalls => _index.Statements.OfType<CallWithOutputs>();
 
     /// <summary>What reaches what through the calls: each output from the call's active inputs.</summary>
@@ -127,13 +130,22 @@ internal sealed partial class LoopDifferentiator
             return;
         }
 
-        var arguments = new List<Expr>(call.Call.Arguments);
+        // UWithGradient(v, dV): U's Hessian-vector product, (U's arguments, direction, gradient, H·direction); the
+        // gradient it writes again goes to scratch, and H·adj(dV) is adj(dV)ᵀ·H, H being symmetric.
+        bool hessian = function.ProductIsHessianVector;
+        var arguments = hessian ? call.Call.Arguments.Where((_, i) => !function.IsOutput(i)).ToList() : new List<Expr>(call.Call.Arguments);
         var additions = new List<BackwardLine>();
         var outputs = call.OutputVectors.ToList();
         var mentions = new HashSet<string>();
         foreach (string vector in outputs)
         {
             arguments.Add(new VectorArgument(AdjointName(vector)));
+        }
+
+        if (hessian)
+        {
+            _rewrittenGradients.UnionWith(outputs);
+            arguments.AddRange(outputs.Select(vector => new VectorArgument(ProductScratch(function.DisplayName, vector))));
         }
 
         string cotangents = string.Join(", ", outputs.Select(o => $"∂{_method.Result}/∂{o}"));
@@ -179,7 +191,7 @@ internal sealed partial class LoopDifferentiator
             var product = new VectorCall(function with { QualifiedName = function.ProductMethod! }, arguments.ToEquatableArray());
             var productLine = new BackwardLine(new CallStatement(product)
             {
-                Comment = Comment.Of($"{string.Join(", ", reached)} through {string.Join(", ", outputs)}: {function.DisplayName}'s vector-Jacobian product with cotangent {cotangents}"),
+                Comment = Comment.Of($"{string.Join(", ", reached)} through {string.Join(", ", outputs)}: {(hessian ? $"the Hessian-vector product of the function whose gradient {function.DisplayName} writes, with direction" : function.DisplayName + "'s vector-Jacobian product with cotangent")} {cotangents}"),
             });
             productLine.Mentions.UnionWith(mentions);
             output.Add(productLine);
@@ -375,7 +387,9 @@ internal sealed partial class LoopDifferentiator
     private IEnumerable<Statement> OutputCallScratchDeclarations() => _productScratch.Select(pair =>
         (Statement)new DeclareAdjointBuffer(pair.Value, ScratchStorageName(pair.Value), pair.Key, StackBound)
         {
-            Comment = Comment.Of($"a helper's gradient output for {pair.Key}, added into ∂{_method.Result}/∂{pair.Key}: on the stack up to {StackBound} elements, pooled above"),
+            Comment = _rewrittenGradients.Contains(pair.Key)
+                ? Comment.Of($"the gradient a Hessian-vector product writes again, as {pair.Key} (not read): on the stack up to {StackBound} elements, pooled above")
+                : Comment.Of($"a helper's gradient output for {pair.Key}, added into ∂{_method.Result}/∂{pair.Key}: on the stack up to {StackBound} elements, pooled above"),
         });
 
     private IEnumerable<Statement> OutputCallScratchReleases() =>

@@ -138,6 +138,13 @@ internal sealed record VectorFunction(string QualifiedName, string DisplayName, 
     /// </summary>
     public string? DerivativeMethod { get; init; }
 
+    /// <summary>
+    /// For <c>UWithGradient(v, dV)</c> read in a [Differentiable] method (the outputs are U's gradient): the product and the
+    /// forward mode are both U's <c>UHessianVectorProduct(&lt;U's arguments&gt;, direction per vector, gradient outputs,
+    /// H·direction outputs)</c>, so the outputs and their cotangent or tangent take those places (H is symmetric).
+    /// </summary>
+    public bool ProductIsHessianVector { get; init; }
+
     /// <summary>For a vector-valued [Differentiable] helper that returns a real: its <c>MWithGradient</c>, fully qualified (the gradient of the returned value); else null.</summary>
     public string? ValueGradientMethod { get; init; }
 

@@ -23,6 +23,11 @@ internal sealed partial class BodyParser
     {
         var method = invocation.TargetMethod;
         var nameLocation = invocation.Syntax is InvocationExpressionSyntax call ? call.Expression : invocation.Syntax;
+        if (NestedCallee(invocation) is ({ } over, false) && method.Parameters.Any(p => ElementType(p.Type) is not null))
+        {
+            return TryParseGradientOverSpans(invocation, method, over, nameLocation, output);
+        }
+
         if (!MethodParser.IsDifferentiable(method) && DerivativeDeclarationReader.HasDeclaredDerivative(method) && DerivativeDeclarationReader.IsOutputHelper(method))
         {
             return TryParseDeclaredOutputCall(invocation, method, nameLocation, output);
@@ -79,6 +84,34 @@ internal sealed partial class BodyParser
         string value = _names.Fresh(NameAllocator.ToCamelCase(method.Name));
         _currentOutput.Add(new CallWithOutputs(parsed, invocation.Syntax.ToString()) { ValueName = value });
         return new Variable(value);
+    }
+
+    /// <summary>
+    /// <c>UWithGradient(v, dV);</c> of a method U over spans: a vector-valued call whose outputs are U's gradient, so
+    /// that it is differentiated through U's Hessian-vector product.
+    /// </summary>
+    private bool TryParseGradientOverSpans(IInvocationOperation invocation, IMethodSymbol method, IMethodSymbol callee, SyntaxNode nameLocation, List<Statement> output)
+    {
+        var function = DifferentiableCallees.DescribeGradientOverSpans(callee, _real);
+        if (function is null || function.ParameterNames.Count != method.Parameters.Length)
+        {
+            // MethodBody reported SD0020 for it; the allocating form UWithGradient(v) is no call of a helper.
+            return false;
+        }
+
+        if (_guard is not null)
+        {
+            ReportGuardedOutputCall(method, nameLocation);
+            return true;
+        }
+
+        var parsed = ParseOutputCallArguments(invocation, method, function);
+        if (parsed is not null)
+        {
+            output.Add(new CallWithOutputs(parsed, invocation.Syntax.ToString()));
+        }
+
+        return true;
     }
 
     /// <summary>A call of a span-writing helper that declares its products with [Derivative].</summary>

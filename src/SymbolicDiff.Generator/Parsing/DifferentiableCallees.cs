@@ -81,6 +81,48 @@ internal static class DifferentiableCallees
         };
     }
 
+    /// <summary>
+    /// The generated <c>UWithGradient(v, dV)</c> of a [Differentiable(SecondOrder = true)] method U over spans, called in
+    /// another [Differentiable] method: a vector-valued function of U's arguments whose outputs (one per differentiated
+    /// vector, after U's parameters) are U's gradient, so that its derivative is U's Hessian-vector product. Null where
+    /// U has no such product: not a static double method, a parameter that is not a ReadOnlySpan&lt;double&gt; or a
+    /// double passed by value, a differentiated scalar, or no SecondOrder = true.
+    /// </summary>
+    public static VectorFunction? DescribeGradientOverSpans(IMethodSymbol method, SpecialType real)
+    {
+        var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == MethodParser.DifferentiableAttributeName);
+        if (real != SpecialType.System_Double || !method.IsStatic || method.IsGenericMethod || method.ReturnType.SpecialType != real || !MethodParser.IsSecondOrder(attribute) ||
+            method.Parameters.Any(p => p.RefKind != RefKind.None || (p.Type.SpecialType != real && !IsReadOnlyRealSpan(p.Type, real))))
+        {
+            return null;
+        }
+
+        var names = SelectedNames(method);
+        var differentiated = method.Parameters.Select(p => names.Count == 0 || names.Contains(p.Name)).ToList();
+        if (method.Parameters.Where((p, i) => differentiated[i]).Any(p => p.Type.SpecialType == real) || !differentiated.Any(d => d))
+        {
+            return null;
+        }
+
+        string type = DerivativeDeclarationReader.QualifiedName(method.ContainingType);
+        var outputs = method.Parameters.Where((p, i) => differentiated[i]).Select(p => GeneratedNames.Output(p.Name)).ToList();
+        return new VectorFunction(
+            type + "." + GeneratedNames.GradientMethod(method.Name),
+            GeneratedNames.GradientMethod(method.Name),
+            method.Parameters.Select(p => p.Name).Concat(outputs).ToEquatableArray(),
+            new string?[method.Parameters.Length + outputs.Count].ToEquatableArray())
+        {
+            Outputs = method.Parameters.Select(_ => false).Concat(outputs.Select(_ => true)).ToEquatableArray(),
+            Differentiated = differentiated.Concat(outputs.Select(_ => false)).ToEquatableArray(),
+            ProductMethod = type + "." + GeneratedNames.HessianVectorProductMethod(method.Name),
+            DerivativeMethod = type + "." + GeneratedNames.HessianVectorProductMethod(method.Name),
+            ProductIsHessianVector = true,
+        };
+    }
+
+    private static bool IsReadOnlyRealSpan(ITypeSymbol type, SpecialType real) =>
+        type is INamedTypeSymbol { Name: "ReadOnlySpan", TypeArguments.Length: 1 } span && span.TypeArguments[0].SpecialType == real;
+
     /// <summary>The parameters named in the method's [Differentiable(...)]: empty for all of them.</summary>
     private static List<string?> SelectedNames(IMethodSymbol method) => method.GetAttributes()
         .First(a => a.AttributeClass?.ToDisplayString() == MethodParser.DifferentiableAttributeName)

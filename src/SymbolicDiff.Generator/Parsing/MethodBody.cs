@@ -121,7 +121,9 @@ internal static class MethodBody
                     ? $"is not supported for an overloaded method"
                     : NestedGradientStubs.Unsupported(callees[0], RealTypes.Of(method)) is { } shape
                         ? $"is not supported for {shape} yet; compute the gradient before calling '{method.Name}' and pass it in as a parameter that is not differentiated"
-                        : null;
+                        : IsOverSpans(callees[0]) && invocation.Parent is not ExpressionStatementSyntax
+                            ? $"is supported for a method over spans only as a statement, '{differentiable.Method}WithGradient(v, dV);' (its returned value is not differentiated through yet); call it as a statement and compute the value with '{differentiable.Method}(v)'"
+                            : null;
             if (why is not null)
             {
                 diagnostics.Add(DiagnosticInfo.Create(
@@ -141,6 +143,8 @@ internal static class MethodBody
 
         return (reported, toDeclare);
     }
+
+    private static bool IsOverSpans(IMethodSymbol callee) => callee.Parameters.Any(p => BodyParser.ElementType(p.Type) is not null);
 
     private static bool HasGeneratedSuffix(string name) =>
         GeneratedSuffixes.Any(suffix => name.Length > suffix.Length && name.EndsWith(suffix, System.StringComparison.Ordinal));

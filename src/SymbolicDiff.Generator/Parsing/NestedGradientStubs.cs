@@ -30,7 +30,9 @@ internal static class NestedGradientStubs
     {
         if (callee.Parameters.Any(p => BodyParser.ElementType(p.Type) is not null))
         {
-            return "a method over spans (for now; its Hessian-vector product would be the derivative)";
+            return DifferentiableCallees.DescribeGradientOverSpans(callee, real) is null
+                ? "a method over spans other than a static double method with SecondOrder = true, ReadOnlySpan<double> parameters and vector differentiated parameters, whose 'UWithGradient(v, dV);' is called as a statement"
+                : null;
         }
 
         if (!callee.IsStatic || callee.IsGenericMethod || callee.Parameters.Any(p => p.RefKind != RefKind.None))
@@ -97,19 +99,30 @@ internal static class NestedGradientStubs
         }
 
         string attribute = $"[global::System.CodeDom.Compiler.GeneratedCode(\"{MethodBody.GeneratorName}\", \"{StubVersion}\")]";
-        string real = callee.ReturnType.SpecialType == SpecialType.System_Single ? "float" : "double";
-        var function = DifferentiableCallees.Describe(callee);
-        var properties = function.GradientProperties.Where(p => p is not null).Select(p => p!).ToList();
-        string gradient = GeneratedNames.GradientStruct(callee.Name);
-        text.Append(attribute).Append(" public readonly struct ").Append(gradient).Append(" { ")
-            .Append(string.Join(" ", new[] { "Value" }.Concat(properties).Select(p => $"public {real} {p} => default;")))
-            .AppendLine(" }");
+        if (callee.Parameters.Any(p => BodyParser.ElementType(p.Type) is not null))
+        {
+            // Over spans: only the form that writes the gradient into spans, UWithGradient(v, dV).
+            var spanFunction = DifferentiableCallees.DescribeGradientOverSpans(callee, SpecialType.System_Double)!;
+            var all = callee.Parameters.Select(p => $"{p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)} {CSharpLexical.Identifier(p.Name)}")
+                .Concat(spanFunction.ParameterNames.Skip(callee.Parameters.Length).Select(name => $"global::System.Span<double> {CSharpLexical.Identifier(name)}"));
+            text.Append(attribute).Append($" public static double {GeneratedNames.GradientMethod(callee.Name)}(").Append(string.Join(", ", all)).AppendLine(") => default;");
+        }
+        else
+        {
+            string real = callee.ReturnType.SpecialType == SpecialType.System_Single ? "float" : "double";
+            var function = DifferentiableCallees.Describe(callee);
+            var properties = function.GradientProperties.Where(p => p is not null).Select(p => p!).ToList();
+            string gradient = GeneratedNames.GradientStruct(callee.Name);
+            text.Append(attribute).Append(" public readonly struct ").Append(gradient).Append(" { ")
+                .Append(string.Join(" ", new[] { "Value" }.Concat(properties).Select(p => $"public {real} {p} => default;")))
+                .AppendLine(" }");
 
-        var parameters = callee.Parameters.Select(p => $"{real} {CSharpLexical.Identifier(p.Name)}").ToList();
-        var tangents = callee.Parameters.Where((p, i) => function.GradientProperties[i] is not null).Select(p => $"{real} {CSharpLexical.Identifier(GeneratedNames.Output(p.Name))}");
-        text.Append(attribute).Append($" public static {gradient} {GeneratedNames.GradientMethod(callee.Name)}(").Append(string.Join(", ", parameters)).AppendLine(") => default;");
-        text.Append(attribute).Append($" public static ({real} Value, {real} Derivative) {GeneratedNames.DerivativeMethod(callee.Name)}(")
-            .Append(string.Join(", ", parameters.Concat(tangents))).AppendLine(") => default;");
+            var parameters = callee.Parameters.Select(p => $"{real} {CSharpLexical.Identifier(p.Name)}").ToList();
+            var tangents = callee.Parameters.Where((p, i) => function.GradientProperties[i] is not null).Select(p => $"{real} {CSharpLexical.Identifier(GeneratedNames.Output(p.Name))}");
+            text.Append(attribute).Append($" public static {gradient} {GeneratedNames.GradientMethod(callee.Name)}(").Append(string.Join(", ", parameters)).AppendLine(") => default;");
+            text.Append(attribute).Append($" public static ({real} Value, {real} Derivative) {GeneratedNames.DerivativeMethod(callee.Name)}(")
+                .Append(string.Join(", ", parameters.Concat(tangents))).AppendLine(") => default;");
+        }
 
         text.Append('}', types.Count).AppendLine();
         if (namespaceName is not null)

@@ -112,7 +112,7 @@ public class NestedDifferentiationTests
     }
 
     [Fact]
-    public void The_gradient_of_a_method_over_spans_is_SD0020_saying_it_is_not_supported_yet()
+    public void The_value_of_the_gradient_of_a_method_over_spans_is_SD0020_saying_to_call_it_as_a_statement()
     {
         AssertReported(
             """
@@ -137,8 +137,43 @@ public class NestedDifferentiationTests
                 public static double Step(double x, double[] v, double[] dV) => x * [|NormWithGradient(v, dV)|];
             }
             """,
-            "'Step' calls 'C.NormWithGradient', generated for 'C.Norm', and differentiating through it is not supported for a method over spans " +
-            "(for now; its Hessian-vector product would be the derivative) yet; compute the gradient before calling 'Step' and pass it in as a parameter that is not differentiated");
+            "'Step' calls 'C.NormWithGradient', generated for 'C.Norm', and differentiating through it is supported for a method over spans only as a statement, " +
+            "'NormWithGradient(v, dV);' (its returned value is not differentiated through yet); call it as a statement and compute the value with 'Norm(v)'");
+    }
+
+    [Fact]
+    public void The_gradient_of_a_method_over_spans_without_second_derivatives_is_SD0020()
+    {
+        AssertReported(
+            """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double Norm(ReadOnlySpan<double> v)
+                {
+                    double sum = 0;
+                    for (int i = 0; i < v.Length; i++)
+                    {
+                        sum += v[i] * v[i];
+                    }
+
+                    return sum;
+                }
+
+                [Differentiable(nameof(v))]
+                public static double Step(double[] v, double[] dV)
+                {
+                    [|NormWithGradient(v, dV)|];
+                    return dV[0];
+                }
+            }
+            """,
+            "'Step' calls 'C.NormWithGradient', generated for 'C.Norm', and differentiating through it is not supported for a method over spans other than a static double method " +
+            "with SecondOrder = true, ReadOnlySpan<double> parameters and vector differentiated parameters, whose 'UWithGradient(v, dV);' is called as a statement yet; " +
+            "compute the gradient before calling 'Step' and pass it in as a parameter that is not differentiated");
     }
 
     [Fact]

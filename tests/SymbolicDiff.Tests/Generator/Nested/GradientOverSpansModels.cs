@@ -1,0 +1,54 @@
+using System;
+using SymbolicDiff;
+
+namespace SymbolicDiff.Tests.Generator.Nested;
+
+/// <summary>
+/// A [Differentiable] method that calls the generated gradient of a method over spans as a statement
+/// (<c>EnergyWithGradient(v, a, gradient);</c>), differentiated by the generator as part of this test project through
+/// the energy's Hessian-vector product.
+/// </summary>
+public static partial class GradientOverSpansModels
+{
+    /// <summary>U(v) = Σᵢ ½ aᵢ vᵢ²: ∂U/∂vᵢ = aᵢ vᵢ, and the Hessian is diag(a).</summary>
+    [Differentiable(nameof(v), SecondOrder = true)]
+    public static double Energy(ReadOnlySpan<double> v, ReadOnlySpan<double> a)
+    {
+        double sum = 0;
+        for (int i = 0; i < v.Length; i++)
+        {
+            sum += 0.5 * a[i] * v[i] * v[i];
+        }
+
+        return sum;
+    }
+
+    /// <summary>Σᵢ vᵢ² after <paramref name="steps"/> steps of gradient descent v ← v − η·∇U(v) from <paramref name="start"/>.</summary>
+    [Differentiable(nameof(start), nameof(eta))]
+    public static double Descend(ReadOnlySpan<double> start, ReadOnlySpan<double> a, double eta, int steps)
+    {
+        Span<double> v = stackalloc double[start.Length];
+        Span<double> gradient = stackalloc double[start.Length];
+        for (int i = 0; i < start.Length; i++)
+        {
+            v[i] = start[i];
+        }
+
+        for (int s = 0; s < steps; s++)
+        {
+            EnergyWithGradient(v, a, gradient);
+            for (int i = 0; i < v.Length; i++)
+            {
+                v[i] -= eta * gradient[i];
+            }
+        }
+
+        double sum = 0;
+        for (int i = 0; i < v.Length; i++)
+        {
+            sum += v[i] * v[i];
+        }
+
+        return sum;
+    }
+}
