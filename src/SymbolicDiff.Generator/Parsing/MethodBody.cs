@@ -67,6 +67,13 @@ internal static class MethodBody
             }
 
             (method, block) = (rebound, reboundBlock);
+
+            // A call of a declared gradient that still binds to nothing (UWithGradient(v) of a method over spans, whose
+            // declared form is UWithGradient(v, dV)) would leave the method without code and without a word.
+            if (ReportUnboundGradientCalls(semanticModel, method, block, diagnostics, cancellationToken))
+            {
+                return null;
+            }
         }
 
         return block.Descendants().Any(IsErroneous) ? null : (block, semanticModel, method);
@@ -160,6 +167,31 @@ internal static class MethodBody
     internal const string GeneratorName = "SymbolicDiff.Generator";
 
     /// <summary>The name called and the type it was looked up in, for a call that binds to nothing.</summary>
+    private static bool ReportUnboundGradientCalls(SemanticModel semanticModel, IMethodSymbol method, IOperation block, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        bool reported = false;
+        foreach (var invalid in block.Descendants().OfType<IInvalidOperation>())
+        {
+            if (invalid.Syntax is not InvocationExpressionSyntax invocation ||
+                UnresolvedTarget(semanticModel, method, invocation.Expression, cancellationToken) is not ({ } name, { } type) ||
+                GradientOf(name, type) is not { } differentiable)
+            {
+                continue;
+            }
+
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.NestedDifferentiation,
+                LocationInfo.From(invocation),
+                method.Name,
+                type.Name + "." + name,
+                differentiable.Type.Name + "." + differentiable.Method,
+                $"is supported only in the forms '{differentiable.Method}WithGradient(...).X' (a method over scalars) and '{differentiable.Method}WithGradient(v, dV);' as a statement (a method over spans), not with these arguments"));
+            reported = true;
+        }
+
+        return reported;
+    }
+
     private static (string? Name, INamedTypeSymbol? Type) UnresolvedTarget(SemanticModel semanticModel, IMethodSymbol method, ExpressionSyntax callee, CancellationToken cancellationToken)
     {
         switch (callee)

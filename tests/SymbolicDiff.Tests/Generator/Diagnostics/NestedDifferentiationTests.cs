@@ -177,6 +177,44 @@ public class NestedDifferentiationTests
     }
 
     [Fact]
+    public void The_allocating_gradient_of_a_method_over_spans_called_as_a_statement_is_reported_not_dropped()
+    {
+        // UWithGradient(v) returns the gradient in arrays; as a statement its result is discarded, and it binds to no
+        // stand-in: the method must still get a diagnostic at the call, never silently no code.
+        var (run, spans) = DiagnosticAssert.Run(
+            """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable(SecondOrder = true)]
+                public static double Norm(ReadOnlySpan<double> v)
+                {
+                    double sum = 0;
+                    for (int i = 0; i < v.Length; i++)
+                    {
+                        sum += v[i] * v[i];
+                    }
+
+                    return sum;
+                }
+
+                [Differentiable(nameof(v))]
+                public static double Step(double[] v)
+                {
+                    [|NormWithGradient(v)|];
+                    return v[0] * v[0];
+                }
+            }
+            """);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("SD0020", diagnostic.Id);
+        DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
+        Assert.Contains("'NormWithGradient(v, dV);' as a statement", diagnostic.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_caller_asking_for_second_derivatives_of_a_gradient_read_is_SD0031_naming_the_call()
     {
         var (run, spans) = DiagnosticAssert.Run(
