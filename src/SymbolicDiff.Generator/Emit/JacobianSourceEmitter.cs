@@ -120,9 +120,9 @@ internal static class JacobianSourceEmitter
             using (writer.Block($"if ({columns} <= {rows})"))
             {
                 writer.Line($"// Forward mode, one sweep per column j: the tangent is the unit vector eⱼ over the inputs, and the outputs' tangents are column j.");
-                writer.Line($"var {tangentStorage} = new global::SymbolicDiff.Runtime.ScratchBuffer<{real}>({columns}, stackalloc {real}[{StackBound}]);");
+                writer.Line($"var {tangentStorage} = new global::SymbolicDiff.Runtime.ScratchBuffer<{real}>({columns}, stackalloc {real}[global::SymbolicDiff.Runtime.StackStorage.Length]);");
                 writer.Line($"global::System.Span<{real}> {tangent} = {tangentStorage}.Span;");
-                writer.Line($"var {columnStorage} = new global::SymbolicDiff.Runtime.ScratchBuffer<{real}>({rows}, stackalloc {real}[{StackBound}]);");
+                writer.Line($"var {columnStorage} = new global::SymbolicDiff.Runtime.ScratchBuffer<{real}>({rows}, stackalloc {real}[global::SymbolicDiff.Runtime.StackStorage.Length]);");
                 writer.Line($"global::System.Span<{real}> {column} = {columnStorage}.Span;");
                 if (!method.ReturnsVoid)
                 {
@@ -151,7 +151,7 @@ internal static class JacobianSourceEmitter
             using (writer.Block("else"))
             {
                 writer.Line($"// Reverse mode, one sweep per row i: the cotangent is the unit vector eᵢ over the outputs, and the product is row i.");
-                writer.Line($"var {cotangentStorage} = new global::SymbolicDiff.Runtime.ScratchBuffer<{real}>({rows}, stackalloc {real}[{StackBound}]);");
+                writer.Line($"var {cotangentStorage} = new global::SymbolicDiff.Runtime.ScratchBuffer<{real}>({rows}, stackalloc {real}[global::SymbolicDiff.Runtime.StackStorage.Length]);");
                 writer.Line($"global::System.Span<{real}> {cotangent} = {cotangentStorage}.Span;");
                 using (writer.Block($"for (int {i} = 0; {i} < {rows}; {i}++)"))
                 {

@@ -73,7 +73,7 @@ internal sealed class StatementWriter
                 break;
 
             case DeclareAdjointBuffer buffer:
-                Line(depth, $"var {Id(buffer.Storage)} = new global::SymbolicDiff.Runtime.ScratchBuffer<{_real}>({Id(buffer.Buffer)}.Length, stackalloc {_real}[{buffer.StackBound}]);", statement.Comment);
+                Line(depth, $"var {Id(buffer.Storage)} = new global::SymbolicDiff.Runtime.ScratchBuffer<{_real}>({Id(buffer.Buffer)}.Length, stackalloc {_real}[global::SymbolicDiff.Runtime.StackStorage.Length]);", statement.Comment);
                 Line(depth, $"global::System.Span<{_real}> {Id(buffer.Name)} = {Id(buffer.Storage)}.Span;", comment: null);
                 break;
 
@@ -138,7 +138,7 @@ internal sealed class StatementWriter
         StepInteger step => (step.Guard is null ? string.Empty : $"if ({Code(step.Guard)}) ") +
             $"{Id(step.Name)} {(step.Subtract ? "-=" : "+=")} {ExpressionWriter.WriteInteger(step.Delta)};",
         SavePush push => $"{Id(push.Stack)}.Push({Code(push.Value)});",
-        DeclareSavedValues saved => $"var {Id(saved.Name)} = new global::SymbolicDiff.Runtime.SavedValues<{_real}>(stackalloc {_real}[{saved.StackBound}]);",
+        DeclareSavedValues saved => $"var {Id(saved.Name)} = new global::SymbolicDiff.Runtime.SavedValues<{_real}>(stackalloc {_real}[global::SymbolicDiff.Runtime.StackStorage.Length]);",
         Release release => Id(release.Name) + ".Dispose();",
         ClearOutput clear => $"global::SymbolicDiff.Runtime.Zeroing.Clear({clear.Output});",
         CheckNotNull check => $"if ({Id(check.Parameter)} is null) throw new global::System.ArgumentNullException(\"{check.Parameter}\");",

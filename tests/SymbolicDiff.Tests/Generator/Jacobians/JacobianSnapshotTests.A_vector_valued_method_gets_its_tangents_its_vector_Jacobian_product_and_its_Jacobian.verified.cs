@@ -55,7 +55,7 @@ partial class Models
         }
 
         // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
-        var dProjection_drStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(r.Length, stackalloc double[128]); // ∂projection/∂r: on the stack up to 128 elements, pooled above
+        var dProjection_drStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(r.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂projection/∂r: on the stack up to 128 elements, pooled above
         global::System.Span<double> dProjection_dr = dProjection_drStorage.Span;
         double dProjection_dprojection = 1.0; // ∂projection/∂projection = 1: the seed of the backward sweep
         double dProjection_da = 0.0;
@@ -96,9 +96,9 @@ partial class Models
         if (columns <= rows)
         {
             // Forward mode, one sweep per column j: the tangent is the unit vector eⱼ over the inputs, and the outputs' tangents are column j.
-            var tangentStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(columns, stackalloc double[128]);
+            var tangentStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(columns, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
             global::System.Span<double> tangent = tangentStorage.Span;
-            var columnStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(rows, stackalloc double[128]);
+            var columnStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(rows, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
             global::System.Span<double> column = columnStorage.Span;
             for (int j = 0; j < columns; j++)
             {
@@ -116,7 +116,7 @@ partial class Models
         else
         {
             // Reverse mode, one sweep per row i: the cotangent is the unit vector eᵢ over the outputs, and the product is row i.
-            var cotangentStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(rows, stackalloc double[128]);
+            var cotangentStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(rows, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
             global::System.Span<double> cotangent = cotangentStorage.Span;
             for (int i = 0; i < rows; i++)
             {

@@ -40,7 +40,7 @@ partial class Models
         if (global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)dW1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)dB1)) throw new global::System.ArgumentException("dW2 must not overlap another gradient output (dW1, dB1).", "dW2");
 
         // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
-        var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[128]);
+        var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
         // Forward sweep: the method's own computation.
         int hiddenCount = b1.Length;
         int d = w1.Length / hiddenCount;
@@ -54,9 +54,9 @@ partial class Models
         global::SymbolicDiff.Runtime.Zeroing.Clear(dW1); // the gradient is written, not accumulated: start from 0
         global::SymbolicDiff.Runtime.Zeroing.Clear(dB1); // the gradient is written, not accumulated: start from 0
         global::SymbolicDiff.Runtime.Zeroing.Clear(dW2); // the gradient is written, not accumulated: start from 0
-        var dNetwork_dhiddenStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(hidden.Length, stackalloc double[128]); // ∂network/∂hidden: on the stack up to 128 elements, pooled above
+        var dNetwork_dhiddenStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(hidden.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂network/∂hidden: on the stack up to 128 elements, pooled above
         global::System.Span<double> dNetwork_dhidden = dNetwork_dhiddenStorage.Span;
-        var dNetwork_dlogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[128]); // ∂network/∂logits: on the stack up to 128 elements, pooled above
+        var dNetwork_dlogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂network/∂logits: on the stack up to 128 elements, pooled above
         global::System.Span<double> dNetwork_dlogits = dNetwork_dlogitsStorage.Span;
         // double network = total / (double)rows;
         double dNetwork_dtotal = 1 / (double)rows; // ∂network/∂total
@@ -162,11 +162,11 @@ partial class Models
         if (b1 is null) throw new global::System.ArgumentNullException("b1");
         if (w2 is null) throw new global::System.ArgumentNullException("w2");
         if (gradient.Length != w1.Length) throw new global::System.ArgumentException("gradient must have the length of w1 (" + w1.Length + "), not " + gradient.Length + ".", "gradient");
-        var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[128]);
+        var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
         global::System.Span<double> dW1 = dW1Storage.Span;
-        var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[128]);
+        var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
         global::System.Span<double> dB1 = dB1Storage.Span;
-        var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[128]);
+        var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
         global::System.Span<double> dW2 = dW2Storage.Span;
         NetworkWithGradient(features, w1, b1, w2, dW1, dB1, dW2);
         for (int i = 0; i < gradient.Length; i++)
@@ -195,11 +195,11 @@ partial class Models
         if (b1 is null) throw new global::System.ArgumentNullException("b1");
         if (w2 is null) throw new global::System.ArgumentNullException("w2");
         if (gradient.Length != b1.Length) throw new global::System.ArgumentException("gradient must have the length of b1 (" + b1.Length + "), not " + gradient.Length + ".", "gradient");
-        var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[128]);
+        var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
         global::System.Span<double> dW1 = dW1Storage.Span;
-        var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[128]);
+        var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
         global::System.Span<double> dB1 = dB1Storage.Span;
-        var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[128]);
+        var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
         global::System.Span<double> dW2 = dW2Storage.Span;
         NetworkWithGradient(features, w1, b1, w2, dW1, dB1, dW2);
         for (int i = 0; i < gradient.Length; i++)
@@ -228,11 +228,11 @@ partial class Models
         if (b1 is null) throw new global::System.ArgumentNullException("b1");
         if (w2 is null) throw new global::System.ArgumentNullException("w2");
         if (gradient.Length != w2.Length) throw new global::System.ArgumentException("gradient must have the length of w2 (" + w2.Length + "), not " + gradient.Length + ".", "gradient");
-        var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[128]);
+        var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
         global::System.Span<double> dW1 = dW1Storage.Span;
-        var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[128]);
+        var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
         global::System.Span<double> dB1 = dB1Storage.Span;
-        var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[128]);
+        var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
         global::System.Span<double> dW2 = dW2Storage.Span;
         NetworkWithGradient(features, w1, b1, w2, dW1, dB1, dW2);
         for (int i = 0; i < gradient.Length; i++)
@@ -267,12 +267,12 @@ partial class Models
         int classes = w2.Length / hiddenCount;
         int rows = features.Length / d;
         global::System.Span<double> hidden = stackalloc double[hiddenCount];
-        var dHiddenStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(hidden.Length, stackalloc double[128]); // the tangent of hidden, zeroed: on the stack up to 128 elements, pooled above
+        var dHiddenStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(hidden.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the tangent of hidden, zeroed: on the stack up to 128 elements, pooled above
         global::System.Span<double> dHidden = dHiddenStorage.Span;
         global::System.Span<double> logits = stackalloc double[classes];
-        var dLogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[128]); // the tangent of logits, zeroed: on the stack up to 128 elements, pooled above
+        var dLogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the tangent of logits, zeroed: on the stack up to 128 elements, pooled above
         global::System.Span<double> dLogits = dLogitsStorage.Span;
-        var logitsPartialsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[128]); // ∂f/∂logits of a function f over logits, from its vector-Jacobian product: on the stack up to 128 elements, pooled above
+        var logitsPartialsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂f/∂logits of a function f over logits, from its vector-Jacobian product: on the stack up to 128 elements, pooled above
         global::System.Span<double> logitsPartials = logitsPartialsStorage.Span;
         double dTotal = 0.0; // total is a constant here
         double total = 0.0;

@@ -24,7 +24,7 @@ partial class Models
         if (global::System.MemoryExtensions.Overlaps(dX, (global::System.ReadOnlySpan<double>)x)) throw new global::System.ArgumentException("dX must not overlap an input (x): the gradient would overwrite it.", "dX");
 
         // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
-        var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[128]);
+        var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
         // Forward sweep: the method's own computation.
         double p = 1.0;
         for (int vIndex = 0; vIndex < x.Length; vIndex++)
@@ -78,7 +78,7 @@ partial class Models
     {
         if (x is null) throw new global::System.ArgumentNullException("x");
         if (gradient.Length != x.Length) throw new global::System.ArgumentException("gradient must have the length of x (" + x.Length + "), not " + gradient.Length + ".", "gradient");
-        var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[128]);
+        var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
         global::System.Span<double> dX = dXStorage.Span;
         ProductWithGradient(x, dX);
         for (int i = 0; i < gradient.Length; i++)

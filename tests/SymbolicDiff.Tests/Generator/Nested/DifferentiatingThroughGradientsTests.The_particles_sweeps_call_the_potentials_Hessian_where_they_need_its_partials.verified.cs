@@ -24,7 +24,7 @@ partial class Particle
         global::System.Span<double> potentialGradient = stackalloc double[2]; // Potential's gradient where its Hessian was last taken (PotentialWithHessian writes both)
         global::System.Span<double> potentialHessian = stackalloc double[4]; // Potential's Hessian there, 2×2 row-major: row i holds the partials of its gradient's entry i
         // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
-        var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[128]);
+        var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
         // Forward sweep: the method's own computation.
         double x = x0;
         double v = v0;

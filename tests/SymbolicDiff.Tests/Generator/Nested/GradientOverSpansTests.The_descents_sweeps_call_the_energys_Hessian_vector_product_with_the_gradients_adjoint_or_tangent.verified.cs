@@ -29,7 +29,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
             if (global::System.MemoryExtensions.Overlaps(dStart, (global::System.ReadOnlySpan<double>)start) || global::System.MemoryExtensions.Overlaps(dStart, (global::System.ReadOnlySpan<double>)a)) throw new global::System.ArgumentException("dStart must not overlap an input (start, a): the gradient would overwrite it.", "dStart");
 
             // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
-            var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[128]);
+            var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
             // Forward sweep: the method's own computation.
             global::System.Span<double> v = stackalloc double[start.Length];
             global::System.Span<double> gradient = stackalloc double[start.Length];
@@ -59,13 +59,13 @@ namespace SymbolicDiff.Tests.Generator.Nested
 
             // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
             global::SymbolicDiff.Runtime.Zeroing.Clear(dStart); // the gradient is written, not accumulated: start from 0
-            var dSum_dvStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(v.Length, stackalloc double[128]); // ∂sum/∂v: on the stack up to 128 elements, pooled above
+            var dSum_dvStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(v.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂sum/∂v: on the stack up to 128 elements, pooled above
             global::System.Span<double> dSum_dv = dSum_dvStorage.Span;
-            var dSum_dgradientStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(gradient.Length, stackalloc double[128]); // ∂sum/∂gradient: on the stack up to 128 elements, pooled above
+            var dSum_dgradientStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(gradient.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂sum/∂gradient: on the stack up to 128 elements, pooled above
             global::System.Span<double> dSum_dgradient = dSum_dgradientStorage.Span;
-            var dEnergyWithGradient_dgradientStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(gradient.Length, stackalloc double[128]); // the gradient a Hessian-vector product writes again, as gradient (not read): on the stack up to 128 elements, pooled above
+            var dEnergyWithGradient_dgradientStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(gradient.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the gradient a Hessian-vector product writes again, as gradient (not read): on the stack up to 128 elements, pooled above
             global::System.Span<double> dEnergyWithGradient_dgradient = dEnergyWithGradient_dgradientStorage.Span;
-            var dEnergyWithGradient_dvStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(v.Length, stackalloc double[128]); // a helper's gradient output for v, added into ∂sum/∂v: on the stack up to 128 elements, pooled above
+            var dEnergyWithGradient_dvStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(v.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // a helper's gradient output for v, added into ∂sum/∂v: on the stack up to 128 elements, pooled above
             global::System.Span<double> dEnergyWithGradient_dv = dEnergyWithGradient_dvStorage.Span;
             double dSum_dsum = 1.0; // ∂sum/∂sum = 1: the seed of the backward sweep
             double dSum_deta = 0.0;
@@ -139,7 +139,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
         public static void DescendStartGradient(global::System.ReadOnlySpan<double> start, global::System.ReadOnlySpan<double> a, double eta, int steps, double seed, global::System.Span<double> gradient)
         {
             if (gradient.Length != start.Length) throw new global::System.ArgumentException("gradient must have the length of start (" + start.Length + "), not " + gradient.Length + ".", "gradient");
-            var dStartStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(start.Length, stackalloc double[128]);
+            var dStartStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(start.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
             global::System.Span<double> dStart = dStartStorage.Span;
             DescendWithGradient(start, a, eta, steps, dStart, out _);
             for (int i = 0; i < gradient.Length; i++)
@@ -159,7 +159,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
         public static double DescendEtaGradient(global::System.ReadOnlySpan<double> start, global::System.ReadOnlySpan<double> a, double eta, int steps, double seed)
         {
-            var dStartStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(start.Length, stackalloc double[128]);
+            var dStartStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(start.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
             global::System.Span<double> dStart = dStartStorage.Span;
             DescendWithGradient(start, a, eta, steps, dStart, out double dEta);
             dStartStorage.Dispose();
@@ -182,10 +182,10 @@ namespace SymbolicDiff.Tests.Generator.Nested
 
             // One forward sweep: each value with its tangent, its derivative along (dStart, dEta), computed beside it.
             global::System.Span<double> v = stackalloc double[start.Length];
-            var dVStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(v.Length, stackalloc double[128]); // the tangent of v, zeroed: on the stack up to 128 elements, pooled above
+            var dVStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(v.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the tangent of v, zeroed: on the stack up to 128 elements, pooled above
             global::System.Span<double> dV = dVStorage.Span;
             global::System.Span<double> gradient = stackalloc double[start.Length];
-            var dGradientStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(gradient.Length, stackalloc double[128]); // the tangent of gradient, zeroed: on the stack up to 128 elements, pooled above
+            var dGradientStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(gradient.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the tangent of gradient, zeroed: on the stack up to 128 elements, pooled above
             global::System.Span<double> dGradient = dGradientStorage.Span;
             for (int i = 0; i < start.Length; i++)
             {
