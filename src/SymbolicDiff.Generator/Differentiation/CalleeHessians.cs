@@ -43,14 +43,14 @@ internal static class CalleeHessians
     }
 
     /// <summary>Whether a statement or expression still holds an entry of a callee's Hessian, or reads a callee's gradient entry (what a third derivative would need).</summary>
-    public static bool Contains(IEnumerable<Statement> statements) => Flatten(statements).Any(statement => StatementFacts.Expressions(statement).Any(HasEntry));
+    public static bool Contains(IEnumerable<Statement> statements) => StatementFacts.Flatten(statements).Any(statement => StatementFacts.Expressions(statement).Any(HasEntry));
 
     private static bool HasEntry(Expr expression) =>
         expression is HessianEntry || ExpressionFacts.Children(expression).Any(HasEntry);
 
     /// <summary>The name of the first callee whose gradient the statements read an entry of (<c>U</c>), or null.</summary>
     public static string? FirstComponentCallee(IEnumerable<Statement> statements) =>
-        Flatten(statements).SelectMany(StatementFacts.Expressions).Select(FirstComponent).FirstOrDefault(name => name is not null);
+        StatementFacts.Flatten(statements).SelectMany(StatementFacts.Expressions).Select(FirstComponent).FirstOrDefault(name => name is not null);
 
     private static string? FirstComponent(Expr expression) => expression switch
     {
@@ -59,30 +59,13 @@ internal static class CalleeHessians
         _ => ExpressionFacts.Children(expression).Select(FirstComponent).FirstOrDefault(name => name is not null),
     };
 
-    private static IEnumerable<Statement> Flatten(IEnumerable<Statement> statements)
-    {
-        foreach (var statement in statements)
-        {
-            yield return statement;
-            var nested = statement switch
-            {
-                ForLoop loop => Flatten(loop.Body),
-                IfStatement guarded => Flatten(guarded.Then),
-                _ => Enumerable.Empty<Statement>(),
-            };
-            foreach (var inner in nested)
-            {
-                yield return inner;
-            }
-        }
-    }
 
     private static IEnumerable<string> NamesOf(MethodModel method, IEnumerable<Statement> body) =>
         method.Parameters.Select(p => p.Name)
             .Concat(method.Parameters.Select(p => p.Output))
             .Concat(new[] { method.MethodName, method.Result })
             .Concat(StatementFacts.DeclaredNames(body))
-            .Concat(Flatten(body).SelectMany(StatementFacts.Names));
+            .Concat(StatementFacts.Flatten(body).SelectMany(StatementFacts.Names));
 
     /// <summary>One body's lowering: the scratch spans it declares, and what each holds at each point.</summary>
     private sealed class Lowering

@@ -44,7 +44,7 @@ internal sealed partial class LoopDifferentiator
             return null;
         }
 
-        var inside = Flatten(loop.Body).ToList();
+        var inside = StatementFacts.Flatten(loop.Body).ToList();
         if (inside.Any(s => s is StepInteger or IfStatement or CallWithOutputs))
         {
             return null; // an index stepped across iterations would be undone by each iteration's backward sweep
@@ -193,23 +193,6 @@ internal sealed partial class LoopDifferentiator
         return expression;
     }
 
-    private static IEnumerable<Statement> Flatten(IEnumerable<Statement> statements)
-    {
-        foreach (var statement in statements)
-        {
-            yield return statement;
-            var nested = statement switch
-            {
-                ForLoop loop => loop.Body,
-                IfStatement guarded => guarded.Then,
-                _ => EquatableArray<Statement>.Empty,
-            };
-            foreach (var inner in Flatten(nested))
-            {
-                yield return inner;
-            }
-        }
-    }
 
     /// <summary>
     /// The gradient with <paramref name="fusion"/>'s loop differentiated iteration by iteration: the forward sweep up to

@@ -43,7 +43,7 @@ internal static class SecondOrder
 
         // What the forward transform has no rule for in a gradient body: a [Differentiable] callee's gradient struct,
         // a function over vectors' vector-Jacobian product. Reported by name rather than differentiated wrongly.
-        foreach (var statement in Flatten(gradient.Body))
+        foreach (var statement in StatementFacts.Flatten(gradient.Body))
         {
             if (statement is DeclareVar declaration && declaration.Value is Call or Conditional)
             {
@@ -68,7 +68,7 @@ internal static class SecondOrder
         var body = new List<Statement>();
         var names = new HashSet<string>(method.Parameters.Select(p => p.Name).Concat(method.Parameters.Select(p => p.Output)));
         names.UnionWith(StatementFacts.DeclaredNames(gradient.Body));
-        names.UnionWith(Flatten(gradient.Body).SelectMany(StatementFacts.Names));
+        names.UnionWith(StatementFacts.Flatten(gradient.Body).SelectMany(StatementFacts.Names));
         var allocator = new NameAllocator(names);
 
         // The gradient's outputs are locals here (a scalar method's loop gradient writes dW, which Emit declares) or,
@@ -132,7 +132,7 @@ internal static class SecondOrder
             ? outputTangents.TryGetValue(variable.Name, out var span) ? new Variable(span) : forward.Tangents[results.IndexOf(variable.Name)]
             : Constant.Zero).ToList();
         var used = new SortedSet<string>(StatementFacts.DeclaredNames(forward.Program.Body), System.StringComparer.Ordinal);
-        used.UnionWith(Flatten(forward.Program.Body).SelectMany(StatementFacts.Names));
+        used.UnionWith(StatementFacts.Flatten(forward.Program.Body).SelectMany(StatementFacts.Names));
         return (new HessianProgram(forward.Program.Body, gradient.Returned, directions.ToEquatableArray(), partials.ToEquatableArray(), tangents.ToEquatableArray())
         {
             UsedNames = used.ToEquatableArray(),
@@ -183,7 +183,7 @@ internal static class SecondOrder
     private static Dictionary<string, Function> DerivativeCallables(IEnumerable<Statement> statements)
     {
         var callables = new Dictionary<string, Function>();
-        foreach (var statement in Flatten(statements))
+        foreach (var statement in StatementFacts.Flatten(statements))
         {
             foreach (var call in StatementFacts.Expressions(statement).SelectMany(Calls))
             {
@@ -213,23 +213,6 @@ internal static class SecondOrder
         }
     }
 
-    private static IEnumerable<Statement> Flatten(IEnumerable<Statement> statements)
-    {
-        foreach (var statement in statements)
-        {
-            yield return statement;
-            var nested = statement switch
-            {
-                ForLoop loop => Flatten(loop.Body),
-                IfStatement guarded => Flatten(guarded.Then),
-                _ => Enumerable.Empty<Statement>(),
-            };
-            foreach (var inner in nested)
-            {
-                yield return inner;
-            }
-        }
-    }
 
     private static DiagnosticInfo Missing(MethodModel method, LocationInfo? location, string function, string what) =>
         DiagnosticInfo.Create(DiagnosticDescriptors.MissingSecondDerivative, location, method.MethodName, function, what);

@@ -7,6 +7,25 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// <summary>Small queries over statements, and the one place that knows which expressions and names a statement holds.</summary>
 internal static class StatementFacts
 {
+    /// <summary>Every statement, each followed by those nested in it (loop bodies, branches), in program order.</summary>
+    public static IEnumerable<Statement> Flatten(IEnumerable<Statement> statements)
+    {
+        foreach (var statement in statements)
+        {
+            yield return statement;
+            var nested = statement switch
+            {
+                ForLoop loop => loop.Body,
+                IfStatement guarded => guarded.Then,
+                _ => EquatableArray<Statement>.Empty,
+            };
+            foreach (var inner in Flatten(nested))
+            {
+                yield return inner;
+            }
+        }
+    }
+
     /// <summary>Every name a statement declares, writes or reads, nested loops included (comments excluded).</summary>
     public static IEnumerable<string> Names(Statement statement)
     {
