@@ -219,10 +219,16 @@ internal static class ExpressionWriter
                 break;
 
             case Comparison comparison:
-                WriteOperand(comparison.Left, ComparisonPrecedence, builder, parenthesiseEqual: true, single, integer);
+            {
+                // Integers compared with integers read as the user wrote them, (i & 1) == 0, not (double)(i & 1) == 0:
+                // the same result (and for a long beyond 2^53 the exact one), without a conversion to read past.
+                bool integers = IntegerOperand(comparison.Left) is { } left && IntegerOperand(comparison.Right) is { } right &&
+                                (comparison.Left is IntegerValue || comparison.Right is IntegerValue);
+                WriteOperand(integers ? IntegerOperand(comparison.Left)! : comparison.Left, integers ? ComparedPrecedence(comparison.Left) : ComparisonPrecedence, builder, parenthesiseEqual: true, single, integer || integers);
                 builder.Append(' ').Append(ComparisonText(comparison.Operator)).Append(' ');
-                WriteOperand(comparison.Right, ComparisonPrecedence, builder, parenthesiseEqual: true, single, integer);
+                WriteOperand(integers ? IntegerOperand(comparison.Right)! : comparison.Right, integers ? ComparedPrecedence(comparison.Right) : ComparisonPrecedence, builder, parenthesiseEqual: true, single, integer || integers);
                 break;
+            }
 
             case Logical logical:
             {
@@ -331,6 +337,20 @@ internal static class ExpressionWriter
                 break;
         }
     }
+
+    /// <summary>The integer code a comparison operand stands for: an integer read as a real, or a whole-number literal; else null.</summary>
+    private static Expr? IntegerOperand(Expr operand) => operand switch
+    {
+        IntegerValue value => value.Integer,
+        Constant constant when constant.Value == System.Math.Floor(constant.Value) && System.Math.Abs(constant.Value) <= int.MaxValue => constant,
+        _ => null,
+    };
+
+    /// <summary>A bit operation or shift compared gets parentheses, as people write it: (i >> 1) != 2.</summary>
+    private static int ComparedPrecedence(Expr operand) =>
+        operand is IntegerValue { Integer: Binary binary } && binary.Operator.IsIntegerOnly() && binary.Operator != BinaryOperator.Remainder
+            ? PrimaryPrecedence
+            : ComparisonPrecedence;
 
     private static void WriteOperand(Expr operand, int parentPrecedence, StringBuilder builder, bool parenthesiseEqual, bool single, bool integer)
     {

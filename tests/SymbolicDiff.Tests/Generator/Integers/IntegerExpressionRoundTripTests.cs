@@ -42,6 +42,32 @@ public class IntegerExpressionRoundTripTests
     }
 
     [Fact]
+    public void Integers_compared_in_real_code_are_printed_without_a_conversion_and_keep_their_value()
+    {
+        // A branch condition such as (i & 1) == 0 reaches Emit as a comparison of integers read as reals; it is printed
+        // as the user wrote it, in integers, and must still compute the same truth value.
+        var random = new Random(20261201);
+        for (int trial = 0; trial < 1000; trial++)
+        {
+            var left = new IntegerValue(RandomTree(random, depth: 3));
+            Expr right = trial % 2 == 0 ? new Constant(random.Next(-3, 8)) : new IntegerValue(RandomTree(random, depth: 2));
+            var comparison = new Comparison((ComparisonOperator)(trial % 6), left, right);
+            string text = ExpressionWriter.Write(comparison);
+            Assert.DoesNotContain("(double)", text);
+            var syntax = SyntaxFactory.ParseExpression(text);
+            Assert.False(syntax.ContainsDiagnostics, text);
+            var integers = new Comparison(comparison.Operator, left.Integer, right is IntegerValue value ? value.Integer : right);
+            foreach (int n in new[] { -37, -5, -1, 0, 1, 6, 13, 1000 })
+            {
+                Assert.True(Evaluate(integers, n) == Evaluate(syntax, n), $"{text} at n = {n}");
+            }
+        }
+
+        // A real operand keeps the comparison in reals.
+        Assert.Equal("(double)(n & 1) == 0.5", ExpressionWriter.Write(new Comparison(ComparisonOperator.Equal, new IntegerValue(new Binary(BinaryOperator.BitwiseAnd, new Variable("n"), new Constant(1))), new Constant(0.5))));
+    }
+
+    [Fact]
     public void The_simplifier_folds_no_integer_only_operator_and_throws_on_none()
     {
         foreach (BinaryOperator op in Enum.GetValues<BinaryOperator>())
