@@ -160,16 +160,19 @@ internal sealed partial class BodyParser
     private void ParseStatements(IReadOnlyList<IOperation> operations, List<Statement> output, bool isMethodBody)
     {
         var entryGuard = _guard;
+        var exited = new List<string>();
         for (int i = 0; i < operations.Count; i++)
         {
             _cancellationToken.ThrowIfCancellationRequested();
             var operation = operations[i];
             bool isLast = isMethodBody && i == operations.Count - 1;
 
-            // After a statement that may have returned, what follows in this block runs only if it did not.
-            if (i > 0 && _returnFlag is not null && ContainsReturn(operations[i - 1]))
+            // After a statement that may have returned (or left the loop, or skipped the rest of this iteration),
+            // what follows in this block runs only if none of the statements before it did.
+            if (i > 0 && ExitFlags(operations[i - 1]) is { Count: > 0 } flags)
             {
-                _guard = Running(entryGuard, output);
+                exited.AddRange(flags.Where(flag => !exited.Contains(flag)));
+                _guard = Running(entryGuard, output, exited);
             }
 
             // `int i = a; while (i < n) { ...; i++; }`: a for loop written longhand.
@@ -181,10 +184,10 @@ internal sealed partial class BodyParser
             }
 
             ParseStatement(operation, output, isLast);
-            if (operation is IReturnOperation)
+            if (operation is IReturnOperation or IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue })
             {
-                // What follows a return in the same block never runs (C# warns CS0162); made reachable under a
-                // recorded guard it could read a local before its assignment (CS0165 in generated code).
+                // What follows a return (a break, a continue) in the same block never runs (C# warns CS0162); made
+                // reachable under a recorded guard it could read a local before its assignment (CS0165 in generated code).
                 break;
             }
         }
@@ -231,14 +234,100 @@ internal sealed partial class BodyParser
     private static bool ContainsReturn(IOperation operation) =>
         operation is IReturnOperation || operation.Descendants().Any(d => d is IReturnOperation);
 
-    /// <summary>Records "no return has happened yet" in a fresh bool and returns the guard for what follows: it and <paramref name="outer"/>.</summary>
-    private Expr Running(Expr? outer, List<Statement> output)
+    /// <summary>
+    /// Records "none of <paramref name="flags"/> is set yet" (no return has happened, the loop was not left, the
+    /// iteration not skipped) in a fresh bool and returns the guard for what follows: it and <paramref name="outer"/>.
+    /// </summary>
+    private Expr Running(Expr? outer, List<Statement> output, IReadOnlyList<string> flags)
     {
-        _returnFlagRead = true;
+        _returnFlagRead |= flags.Contains(_returnFlag!);
         string running = _names.Fresh("running");
         _claimed.Add(running);
-        output.Add(new DeclareBool(running, new Comparison(ComparisonOperator.Equal, new Variable(_returnFlag!), Constant.Zero)));
+        Expr? condition = null;
+        foreach (string flag in flags)
+        {
+            var unset = new Comparison(ComparisonOperator.Equal, new Variable(flag), Constant.Zero);
+            condition = condition is null ? unset : new Logical(LogicalOperator.And, condition, unset);
+        }
+
+        output.Add(new DeclareBool(running, condition!));
         return outer is null ? new Variable(running) : new Logical(LogicalOperator.And, outer, new Variable(running));
+    }
+
+    // ---- break and continue ----
+    // Lowered as early returns are: the loop keeps its bound and runs every iteration, and a recorded flag says what
+    // to skip. `break;` sets a flag declared before the loop (broken = g ? 1 : broken), and each later iteration runs
+    // under "broken == 0"; `continue;` sets a flag reset to 0 at the top of each iteration, and the rest of that
+    // iteration runs under "continued == 0". A break or continue always leaves the innermost loop (switch, the only
+    // other statement it could leave, is not supported), so only that loop's flags can change inside its body. The
+    // backward sweep replays the same recorded conditions, so the gradient is that of the iterations that ran.
+
+    /// <summary>The innermost loop being parsed and its flags, or null outside loops.</summary>
+    private LoopExits? _loopExits;
+
+    private sealed class LoopExits
+    {
+        public LoopExits(ILoopOperation loop, string? broken, string? continued)
+        {
+            Loop = loop;
+            Broken = broken;
+            Continued = continued;
+        }
+
+        public ILoopOperation Loop { get; }
+
+        /// <summary>The flag a <c>break</c> of this loop sets, or null where the loop has none.</summary>
+        public string? Broken { get; }
+
+        /// <summary>The flag a <c>continue</c> of this loop sets, or null where the loop has none.</summary>
+        public string? Continued { get; }
+    }
+
+    /// <summary>Whether <paramref name="operation"/> holds a break (or continue) of <paramref name="loop"/>.</summary>
+    private static bool Leaves(IOperation operation, ILoopOperation loop, BranchKind kind) =>
+        operation.DescendantsAndSelf().OfType<IBranchOperation>().Any(branch => branch.BranchKind == kind &&
+            SymbolEqualityComparer.Default.Equals(branch.Target, kind == BranchKind.Break ? loop.ExitLabel : loop.ContinueLabel));
+
+    /// <summary>The flags <paramref name="operation"/> may set: the return flag, and the innermost loop's break and continue flags.</summary>
+    private List<string> ExitFlags(IOperation operation)
+    {
+        var flags = new List<string>(3);
+        if (_returnFlag is not null && ContainsReturn(operation))
+        {
+            flags.Add(_returnFlag);
+        }
+
+        if (_loopExits is { } exits)
+        {
+            if (exits.Broken is { } broken && Leaves(operation, exits.Loop, BranchKind.Break))
+            {
+                flags.Add(broken);
+            }
+
+            if (exits.Continued is { } continued && Leaves(operation, exits.Loop, BranchKind.Continue))
+            {
+                flags.Add(continued);
+            }
+        }
+
+        return flags;
+    }
+
+    /// <summary><c>break;</c> or <c>continue;</c> of the innermost loop: its flag set under the current guard.</summary>
+    private void ParseBranch(IBranchOperation branch, List<Statement> output)
+    {
+        string? flag = _loopExits is { } exits && SymbolEqualityComparer.Default.Equals(branch.Target,
+            branch.BranchKind == BranchKind.Break ? exits.Loop.ExitLabel : exits.Loop.ContinueLabel)
+            ? branch.BranchKind == BranchKind.Break ? exits.Broken : exits.Continued
+            : null;
+        if (flag is null)
+        {
+            Report(DiagnosticDescriptors.UnsupportedStatement, branch.Syntax.GetFirstToken(), OperationDescriber.DescribeStatement(branch));
+            return;
+        }
+
+        var target = new Variable(flag);
+        output.Add(new AssignReal(target, Guarded(target, Constant.One), branch.Syntax.ToString()));
     }
 
     /// <summary><c>return e;</c> where the method may already have returned or may return again: recorded, not left.</summary>
@@ -331,6 +420,10 @@ internal sealed partial class BodyParser
 
             case IConditionalOperation branch:
                 ParseIf(branch, output);
+                break;
+
+            case IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue } jump:
+                ParseBranch(jump, output);
                 break;
 
             default:
@@ -1005,15 +1098,18 @@ internal sealed partial class BodyParser
         }
 
         string counterName = CounterName(counter);
-        var statements = ParseLoopBody(loop.Body);
+        var statements = ParseLoopBody(loop, loop.Body, output);
         output.Add(new ForLoop(counterName, IntegerKeyword(counter.Type), from, bound, statements, Descending: step < 0));
     }
 
-    /// <summary>A loop's body (a block or one statement), parsed one loop deeper, after <paramref name="first"/> if given.</summary>
-    private EquatableArray<Statement> ParseLoopBody(IOperation body, Statement? first = null) =>
-        ParseLoopBody(body is IBlockOperation block ? block.Operations : (IReadOnlyList<IOperation>)new[] { body }, first);
+    /// <summary>
+    /// A loop's body (a block or one statement), parsed one loop deeper, after <paramref name="first"/> if given; the
+    /// flags its break and continue statements set are declared into <paramref name="output"/>, before the loop.
+    /// </summary>
+    private EquatableArray<Statement> ParseLoopBody(ILoopOperation loop, IOperation body, List<Statement> output, Statement? first = null) =>
+        ParseLoopBody(loop, body is IBlockOperation block ? block.Operations : (IReadOnlyList<IOperation>)new[] { body }, output, first);
 
-    private EquatableArray<Statement> ParseLoopBody(IReadOnlyList<IOperation> operations, Statement? first = null)
+    private EquatableArray<Statement> ParseLoopBody(ILoopOperation loop, IReadOnlyList<IOperation> operations, List<Statement> output, Statement? first = null)
     {
         var statements = new List<Statement>();
         if (first is not null)
@@ -1021,18 +1117,48 @@ internal sealed partial class BodyParser
             statements.Add(first);
         }
 
+        var outerExits = _loopExits;
+        _loopExits = new LoopExits(
+            loop,
+            operations.Any(o => Leaves(o, loop, BranchKind.Break)) ? LoopFlag("broken", output) : null,
+            operations.Any(o => Leaves(o, loop, BranchKind.Continue)) ? LoopFlag("continued", output) : null);
+        if (_loopExits.Continued is { } continued)
+        {
+            statements.Add(new AssignReal(new Variable(continued), Constant.Zero, "continue")); // a new iteration skips nothing yet
+        }
+
         _loopDepth++;
         var entryGuard = _guard;
+        var flags = new List<string>(2);
         if (_returnFlag is not null && operations.Any(ContainsReturn))
         {
-            // An earlier iteration may have returned.
-            _guard = Running(entryGuard, statements);
+            flags.Add(_returnFlag); // an earlier iteration may have returned
+        }
+
+        if (_loopExits.Broken is { } broken)
+        {
+            flags.Add(broken); // or left the loop
+        }
+
+        if (flags.Count > 0)
+        {
+            _guard = Running(entryGuard, statements, flags);
         }
 
         ParseStatements(operations, statements, isMethodBody: false);
         _guard = entryGuard;
         _loopDepth--;
+        _loopExits = outerExits;
         return statements.ToEquatableArray();
+    }
+
+    /// <summary>A loop's break or continue flag, 0 before the loop; in single-assignment form its first write defines it.</summary>
+    private string LoopFlag(string name, List<Statement> output)
+    {
+        string flag = _names.Fresh(name);
+        _claimed.Add(flag);
+        output.Add(new DeclareReal(flag, Constant.Zero) { Unassigned = true });
+        return flag;
     }
 
     /// <summary><c>foreach (double v in x)</c> over a vector: a counted loop whose body starts with <c>double v = x[k];</c>.</summary>
@@ -1061,7 +1187,7 @@ internal sealed partial class BodyParser
         string counter = _names.Fresh(element.Name + "Index");
         var first = new DeclareReal(NameOf(element), new Element(vectorName, new Variable(counter)));
         var length = new Member(new Variable(vectorName), "Length");
-        output.Add(new ForLoop(counter, "int", Constant.Zero, length, ParseLoopBody(loop.Body, first)));
+        output.Add(new ForLoop(counter, "int", Constant.Zero, length, ParseLoopBody(loop, loop.Body, output, first)));
     }
 
     /// <summary>
@@ -1088,8 +1214,17 @@ internal sealed partial class BodyParser
             return true;
         }
 
+        if (operations.FirstOrDefault(o => Leaves(o, loop, BranchKind.Continue)) is { } skipping)
+        {
+            // In C# the continue would skip the counter's step at the end of the body; the for form steps anyway.
+            Report(DiagnosticDescriptors.UnsupportedStatement,
+                skipping.DescendantsAndSelf().OfType<IBranchOperation>().First(b => b.BranchKind == BranchKind.Continue).Syntax.GetFirstToken(),
+                $"A 'continue' in a while loop (it skips the step '{counter.Name}++' at the end of the body; write the loop as for (int {counter.Name} = ...; {counter.Name} < ...; {counter.Name}++), where continue steps the counter)");
+            return true;
+        }
+
         string counterName = CounterName(counter);
-        var statements = ParseLoopBody(operations.Take(operations.Length - 1).ToList());
+        var statements = ParseLoopBody(loop, operations.Take(operations.Length - 1).ToList(), output);
         output.Add(new ForLoop(counterName, IntegerKeyword(counter.Type), from, bound, statements));
         return true;
     }

@@ -15,7 +15,7 @@ public class DiagnosticTests
 {
     // The fixed second halves of the statement and expression messages (SD0004, SD0005, SD0006).
     private const string StatementsSupported =
-        " is not supported in a [Differentiable] method; supported statements are declarations of double, float, int, long and bool locals and of buffers (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=, ++, --) to them and to buffer elements, if/else, for/foreach/while loops, and return anywhere";
+        " is not supported in a [Differentiable] method; supported statements are declarations of double, float, int, long and bool locals and of buffers (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=, ++, --) to them and to buffer elements, if/else, for/foreach/while loops with break and continue, and return anywhere";
 
     private const string ExpressionsSupported =
         " is not supported in a [Differentiable] method; supported expressions are double arithmetic (+, -, *, /, unary -), integer arithmetic, ?:, literals and constants, parameters, locals, fields and properties of this object or static ones, and calls of functions with a known derivative";
@@ -241,6 +241,30 @@ public class DiagnosticTests
             """),
             "SD0004",
             description + StatementsSupported);
+    }
+
+    [Fact]
+    public void SD0004_a_continue_in_a_while_loop_would_skip_its_counters_step()
+    {
+        DiagnosticAssert.Single(
+            InC("""
+                [Differentiable]
+                public static double F(Span<double> x)
+                {
+                    double s = 0;
+                    int i = 0;
+                    while (i < x.Length)
+                    {
+                        if (x[i] < 0) [|continue|];
+                        s += x[i];
+                        i++;
+                    }
+
+                    return s;
+                }
+            """),
+            "SD0004",
+            "A 'continue' in a while loop (it skips the step 'i++' at the end of the body; write the loop as for (int i = ...; i < ...; i++), where continue steps the counter)" + StatementsSupported);
     }
 
     [Fact]
