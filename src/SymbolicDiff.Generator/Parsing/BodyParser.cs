@@ -314,7 +314,7 @@ internal sealed partial class BodyParser
     }
 
     /// <summary><c>break;</c> or <c>continue;</c> of the innermost loop: its flag set under the current guard.</summary>
-    private void ParseBranch(IBranchOperation branch, List<Statement> output)
+    private void ParseBreakOrContinue(IBranchOperation branch, List<Statement> output)
     {
         string? flag = _loopExits is { } exits && SymbolEqualityComparer.Default.Equals(branch.Target,
             branch.BranchKind == BranchKind.Break ? exits.Loop.ExitLabel : exits.Loop.ContinueLabel)
@@ -423,7 +423,7 @@ internal sealed partial class BodyParser
                 break;
 
             case IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue } jump:
-                ParseBranch(jump, output);
+                ParseBreakOrContinue(jump, output);
                 break;
 
             default:
@@ -671,24 +671,14 @@ internal sealed partial class BodyParser
     }
 
     /// <summary><c>Span&lt;double&gt; h = stackalloc double[n];</c> or <c>double[] h = new double[n];</c>, at the top level.</summary>
+    /// <remarks>
+    /// A buffer declared inside an <c>if</c> is declared where the <c>if</c> is (its branches are flattened into guarded
+    /// statements). One declared inside a loop is declared once, before the outermost loop, and filled with zeros where
+    /// the user declared it, which is what C# gives each iteration: a fresh zeroed buffer. Its length must then be the
+    /// same in every iteration.
+    /// </remarks>
     private void ParseBuffer(ILocalSymbol local, IVariableInitializerOperation initializer, List<Statement> output)
     {
-        if (_guard is not null && _loopDepth == 0)
-        {
-            _buffers.Add(local);
-            Report(DiagnosticDescriptors.UnsupportedStatement, initializer.Value.Syntax.GetFirstToken(),
-                $"Declaring the buffer '{local.Name}' inside an 'if' (declare it once, before the 'if', and write it in the branch)");
-            return;
-        }
-
-        if (_loopDepth > 0)
-        {
-            _buffers.Add(local); // known as a buffer, so that its uses are not reported again
-            Report(DiagnosticDescriptors.UnsupportedStatement, initializer.Value.Syntax.GetFirstToken(),
-                $"Declaring the buffer '{local.Name}' inside a loop (declare it once, before the loop, and overwrite it)");
-            return;
-        }
-
         IOperation? sizeOperation = null;
         var value = initializer.Value;
         while (value is IConversionOperation conversion)
@@ -716,6 +706,14 @@ internal sealed partial class BodyParser
             return;
         }
 
+        if (_loopDepth > 0 && VariesInLoop(sizeOperation) is { } varying)
+        {
+            _buffers.Add(local); // known as a buffer, so that its uses are not reported again
+            Report(DiagnosticDescriptors.UnsupportedStatement, sizeOperation.Syntax.GetFirstToken(),
+                $"Declaring the buffer '{local.Name}' inside a loop with a length that changes from one iteration to the next (it reads '{varying}'; declare the buffer before the loop with the largest length)");
+            return;
+        }
+
         var length = ParseInteger(sizeOperation);
         if (length is null)
         {
@@ -723,7 +721,112 @@ internal sealed partial class BodyParser
         }
 
         _buffers.Add(local);
-        output.Add(new DeclareBuffer(NameOf(local), length, OnStack: sizeOperation is not null && value is not IArrayCreationOperation));
+        string name = NameOf(local);
+        var declaration = new DeclareBuffer(name, length, OnStack: sizeOperation is not null && value is not IArrayCreationOperation);
+        if (_loopDepth == 0)
+        {
+            output.Add(declaration);
+            return;
+        }
+
+        // Before the outermost loop (the top-level list, where that loop is added once its body is parsed), and here
+        // the zeros a new buffer starts with in each iteration.
+        _top.Add(declaration);
+        string counter = _names.Fresh(local.Name + "Index");
+        _claimed.Add(counter);
+        var zero = new AssignReal(new Element(name, new Variable(counter)), Constant.Zero, initializer.Parent?.Syntax.ToString() ?? local.Name);
+        var zeroing = new ForLoop(counter, "int", Constant.Zero, length, new EquatableArray<Statement>(new Statement[] { zero }));
+        _zeroings.Add(zeroing);
+        output.Add(zeroing);
+    }
+
+    /// <summary>The zero fills of buffers declared inside loops, each the only loop of its kind (see <see cref="WithoutRedundantZeroing"/>).</summary>
+    private readonly List<ForLoop> _zeroings = new();
+
+    /// <summary>
+    /// <paramref name="body"/> without the zero fill of a buffer that the loop body then writes in full anyway before
+    /// reading it (<c>for (int j = 0; j &lt; n; j++) h[j] = …;</c>, the usual first use): those zeros would never be
+    /// read, and one write per element per iteration is what lets a sum over rows be differentiated row by row.
+    /// </summary>
+    private List<Statement> WithoutRedundantZeroing(List<Statement> body)
+    {
+        for (int k = body.Count - 1; k >= 0; k--)
+        {
+            if (body[k] is not ForLoop zeroing || !_zeroings.Contains(zeroing))
+            {
+                continue;
+            }
+
+            string buffer = ((Element)((AssignReal)zeroing.Body[0]).Target).Vector;
+            var next = body.Skip(k + 1).FirstOrDefault(statement => MayMention(statement, buffer));
+            if (next is ForLoop { Descending: false, From: Constant { IsZero: true } } cover &&
+                (cover.To.Equals(zeroing.To) || cover.To.Equals(new Member(new Variable(buffer), "Length"))) &&
+                cover.Body.Where(statement => MayMention(statement, buffer)).ToList() is { Count: 1 } mentions &&
+                mentions[0] is AssignReal { Target: Element { Vector: var written, Index: Variable { Name: var index } } } write &&
+                written == buffer && index == cover.Counter &&
+                !Mentions(write.Value, buffer))
+            {
+                body.RemoveAt(k);
+            }
+        }
+
+        return body;
+    }
+
+    /// <summary>Whether a parsed statement may read or write <paramref name="buffer"/>: exact for the statements a loop body holds, true for any other.</summary>
+    private static bool MayMention(Statement statement, string buffer) => statement switch
+    {
+        AssignReal assign => Mentions(assign.Target, buffer) || Mentions(assign.Value, buffer),
+        DeclareReal real => Mentions(real.Value, buffer),
+        DeclareBool condition => Mentions(condition.Condition, buffer),
+        DeclareInteger integer => Mentions(integer.Value, buffer),
+        ForLoop loop => Mentions(loop.From, buffer) || Mentions(loop.To, buffer) || loop.Body.Any(s => MayMention(s, buffer)),
+        _ => true,
+    };
+
+    private static bool Mentions(Expr expression, string buffer) => ExpressionFacts.Mentions(expression, e => e switch
+    {
+        Variable variable => variable.Name == buffer,
+        Element element => element.Vector == buffer,
+        VectorArgument vector => vector.Vector == buffer,
+        _ => false,
+    });
+
+    /// <summary>The outermost loop being parsed, or null outside loops.</summary>
+    private ILoopOperation? _outermostLoop;
+
+    /// <summary>
+    /// The first local <paramref name="size"/> reads that can change between iterations of the loops being parsed (one
+    /// declared inside the outermost of them, or assigned inside it: a counter), or null if there is none.
+    /// </summary>
+    private string? VariesInLoop(IOperation size)
+    {
+        if (_outermostLoop is not { } loop)
+        {
+            return null;
+        }
+
+        var span = loop.Syntax.Span;
+        var assigned = new HashSet<ILocalSymbol>(
+            loop.DescendantsAndSelf().Select(AssignedLocal).Where(l => l is not null).Select(l => l!),
+            SymbolEqualityComparer.Default);
+        foreach (var reference in size.DescendantsAndSelf().OfType<ILocalReferenceOperation>())
+        {
+            var declared = reference.Local.DeclaringSyntaxReferences.FirstOrDefault();
+            if (declared is null || span.Contains(declared.Span) || assigned.Contains(reference.Local))
+            {
+                return reference.Local.Name;
+            }
+        }
+
+        return null;
+
+        static ILocalSymbol? AssignedLocal(IOperation operation) => operation switch
+        {
+            IAssignmentOperation { Target: ILocalReferenceOperation target } => target.Local,
+            IIncrementOrDecrementOperation { Target: ILocalReferenceOperation target } => target.Local,
+            _ => null,
+        };
     }
 
     // Integer tables the body reads indices from: a local naming an integer vector parameter (an alias), or a
@@ -1118,6 +1221,7 @@ internal sealed partial class BodyParser
         }
 
         var outerExits = _loopExits;
+        _outermostLoop ??= loop;
         _loopExits = new LoopExits(
             loop,
             operations.Any(o => Leaves(o, loop, BranchKind.Break)) ? LoopFlag("broken", output) : null,
@@ -1146,9 +1250,15 @@ internal sealed partial class BodyParser
         }
 
         ParseStatements(operations, statements, isMethodBody: false);
+        WithoutRedundantZeroing(statements);
         _guard = entryGuard;
         _loopDepth--;
         _loopExits = outerExits;
+        if (_loopDepth == 0)
+        {
+            _outermostLoop = null;
+        }
+
         return statements.ToEquatableArray();
     }
 
