@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using SymbolicDiff.Generator.Model;
 
@@ -83,7 +84,11 @@ internal sealed partial class BodyParser
                 return null;
             }
 
-            _calls.Inlined.Add(declaration);
+            if (declaration is MethodDeclarationSyntax)
+            {
+                _calls.Inlined.Add(declaration); // a local function is part of this method's own body already
+            }
+
             return result;
         }
         finally

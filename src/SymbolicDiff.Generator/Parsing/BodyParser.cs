@@ -215,7 +215,7 @@ internal sealed partial class BodyParser
 
     private void PrepareEarlyReturns(IBlockOperation block)
     {
-        var returns = block.Descendants().OfType<IReturnOperation>().ToList();
+        var returns = block.Descendants().OfType<IReturnOperation>().Where(r => !InLocalFunction(r)).ToList();
         bool onlyFinal = returns.Count == 1 && block.Operations.Length > 0 && ReferenceEquals(block.Operations[block.Operations.Length - 1], returns[0]);
         if (returns.Count == 0 || onlyFinal)
         {
@@ -232,7 +232,21 @@ internal sealed partial class BodyParser
     }
 
     private static bool ContainsReturn(IOperation operation) =>
-        operation is IReturnOperation || operation.Descendants().Any(d => d is IReturnOperation);
+        operation is IReturnOperation || (operation is not ILocalFunctionOperation && operation.Descendants().Any(d => d is IReturnOperation && !InLocalFunction(d)));
+
+    /// <summary>Whether <paramref name="operation"/> is inside a local function (whose returns leave only it).</summary>
+    private static bool InLocalFunction(IOperation operation)
+    {
+        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (parent is ILocalFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Records "none of <paramref name="flags"/> is set yet" (no return has happened, the loop was not left, the
@@ -330,6 +344,34 @@ internal sealed partial class BodyParser
         output.Add(new AssignReal(target, Guarded(target, Constant.One), branch.Syntax.ToString()));
     }
 
+    /// <summary>
+    /// A call of a local function of the method (<c>static double Square(double v) =&gt; v * v;</c>): its body is read in
+    /// place at the call, as a stacked layer's is, when it is straight-line; any other is SD0005 at the call.
+    /// </summary>
+    private Expr? ParseLocalFunctionCall(IInvocationOperation invocation, IMethodSymbol method, SyntaxNode nameLocation)
+    {
+        var arguments = new List<Expr>();
+        foreach (var argument in invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
+        {
+            if (argument.Parameter?.Type.SpecialType != _real || ParseReal(argument.Value) is not { } value)
+            {
+                arguments = null;
+                break;
+            }
+
+            arguments.Add(value);
+        }
+
+        if (arguments is not null && TryInline(method, arguments) is { } inlined)
+        {
+            return inlined;
+        }
+
+        Report(DiagnosticDescriptors.UnsupportedExpression, nameLocation,
+            $"A call of the local function '{method.Name}', which is not straight-line (a local function is read in place at each call: {RealTypes.Keyword(_real)} parameters, {RealTypes.Keyword(_real)} locals, then one return; or make it a static method marked [Differentiable])");
+        return null;
+    }
+
     /// <summary><c>return e;</c> where the method may already have returned or may return again: recorded, not left.</summary>
     private void ParseEarlyReturn(IOperation returned, List<Statement> output)
     {
@@ -411,6 +453,7 @@ internal sealed partial class BodyParser
                 break;
 
             case IEmptyOperation:
+            case ILocalFunctionOperation: // read in place where it is called
                 break;
 
             case ILoopOperation loop:
@@ -1722,6 +1765,11 @@ internal sealed partial class BodyParser
             // Another scalar [Differentiable] method: called as it is in the forward sweep; the backward sweep
             // calls its generated gradient at the same arguments and reads the partials from it.
             function = DifferentiableCallees.Describe(method);
+        }
+
+        if (function is null && method.MethodKind == MethodKind.LocalFunction)
+        {
+            return ParseLocalFunctionCall(invocation, method, nameLocation);
         }
 
         if (function is null)

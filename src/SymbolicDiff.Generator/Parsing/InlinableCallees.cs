@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using SymbolicDiff.Generator.Model;
@@ -21,21 +22,32 @@ internal static class InlinableCallees
     /// The callee's body, when it is initialised locals of the real type and then one return, over parameters of
     /// the real type passed by value, reading only what <paramref name="caller"/>'s type can reach; else null.
     /// </summary>
-    public static (IBlockOperation Body, MethodDeclarationSyntax Declaration)? StraightLineBody(
+    /// <remarks>
+    /// The callee is a method (a [Differentiable] one, for stacked layers) or a local function of the caller, which is
+    /// read in place at each call the same way: reading a captured local there reads its value at the call, as C# does.
+    /// </remarks>
+    public static (IBlockOperation Body, CSharpSyntaxNode Declaration)? StraightLineBody(
         IMethodSymbol callee, IMethodSymbol caller, SemanticModel semanticModel, SpecialType real, CancellationToken cancellationToken)
     {
         callee = callee.PartialImplementationPart ?? callee;
         if (SymbolEqualityComparer.Default.Equals(callee, caller) || callee.DeclaringSyntaxReferences.Length != 1 ||
+            callee.ReturnType.SpecialType != real ||
             !callee.Parameters.All(p => p.Type.SpecialType == real && p.RefKind == RefKind.None) ||
-            callee.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not MethodDeclarationSyntax declaration ||
+            callee.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not (MethodDeclarationSyntax or LocalFunctionStatementSyntax) ||
+            callee.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not CSharpSyntaxNode declaration ||
             declaration.ContainsDiagnostics)
         {
             return null;
         }
 
         var model = declaration.SyntaxTree == semanticModel.SyntaxTree ? semanticModel : semanticModel.Compilation.GetSemanticModel(declaration.SyntaxTree);
-        var body = model.GetOperation(declaration, cancellationToken) as IMethodBodyOperation;
-        if ((body?.BlockBody ?? body?.ExpressionBody) is not { } block ||
+        var block = model.GetOperation(declaration, cancellationToken) switch
+        {
+            IMethodBodyOperation body => body.BlockBody ?? body.ExpressionBody,
+            ILocalFunctionOperation local => local.Body,
+            _ => null,
+        };
+        if (block is null ||
             block.Operations.Length == 0 || block.Operations[block.Operations.Length - 1] is not IReturnOperation { ReturnedValue: not null })
         {
             return null;

@@ -311,15 +311,6 @@ public class DiagnosticTests
             "A 'throw'"
         },
         {
-            // A local function is reported at its first token (here its return type).
-            "[|double|] Twice(double v) => 2 * v;",
-            "A local function"
-        },
-        {
-            "[|static|] double Twice(double v) => 2 * v;",
-            "A local function"
-        },
-        {
             "[|lock|] (typeof(C)) { x = 2 * x; }",
             "A 'lock' statement"
         },
