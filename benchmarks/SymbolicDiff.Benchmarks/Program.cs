@@ -6,6 +6,14 @@ using SymbolicDiff.Benchmarks;
 // dotnet run -c Release --project benchmarks/SymbolicDiff.Benchmarks -- --filter '*'            (everything)
 // dotnet run -c Release --project benchmarks/SymbolicDiff.Benchmarks -- --filter '*' --job short (a quick look)
 
+// dotnet benchmarks/SymbolicDiff.Benchmarks/bin/Release/net10.0/SymbolicDiff.Benchmarks.dll --alternating 300
+//   (generated against hand-written, alternating in one process: for a busy machine; see AlternatingComparison)
+if (args is ["--alternating", ..])
+{
+    AlternatingComparison.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 300);
+    return;
+}
+
 // TorchSharp is decided here, once, before BenchmarkDotNet starts: where its native library does not load,
 // its benchmarks are left out with the reason on one line, rather than each failing in its own process.
 Type[] benchmarks = typeof(Program).Assembly.GetTypes()

@@ -65,7 +65,7 @@ public static partial class Activations
     /// </returns>
     /// <remarks>
     /// This is <see cref="Math.Tanh(double)"/>, which the generator also differentiates directly, as accurately
-    /// (1 − tanh² for |x| ≤ 1, 1/cosh² beyond); declaring it here gives networks a uniform vocabulary of activations.
+    /// (1 − tanh² for |x| ≤ 1, 2(1 + |tanh x|)/(e<sup>2|x|</sup> + 1) beyond); declaring it here gives networks a uniform vocabulary of activations.
     /// Its derivative is <see cref="TanhDerivative(double, double)"/>, 1 − tanh²(x), computed from the value
     /// for |x| ≤ 1 and accurately from x beyond.
     /// </remarks>

@@ -1,4 +1,6 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace SymbolicDiff;
 
@@ -272,8 +274,8 @@ public static partial class Losses
         SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
         SpanGuard.NoOverlap(gradient, logits, nameof(gradient), nameof(logits));
         double before = gradient[target];
-        var (argMax, max, others) = SpanKernels.AddSoftmaxScaled(logits, seed, gradient);
-        gradient[target] = before + seed * ProbabilityMinusOne(argMax == target, logits[target] - max, others, 1.0 + others);
+        var (argMax, max, others, targetExponential) = SpanKernels.AddSoftmaxScaled(logits, seed, gradient, target);
+        gradient[target] = before + seed * ProbabilityMinusOne(argMax == target, targetExponential, logits[target] - max, others, 1.0 + others);
     }
 
     /// <summary>
@@ -320,16 +322,18 @@ public static partial class Losses
         SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
         SpanGuard.NoOverlap(gradient, logits, nameof(gradient), nameof(logits));
         double before = gradient[target];
-        var (argMax, max, others) = SpanKernels.AddSoftmaxScaled(logits, seed, gradient);
-        gradient[target] = (float)(before + seed * ProbabilityMinusOne(argMax == target, (double)logits[target] - max, others, 1.0 + others));
+        var (argMax, max, others, _) = SpanKernels.AddSoftmaxScaled(logits, seed, gradient, target);
+        gradient[target] = (float)(before + seed * ProbabilityMinusOne(argMax == target, double.NaN, (double)logits[target] - max, others, 1.0 + others));
     }
 
     /// <summary>
     /// softmax(x)<sub>target</sub> − 1 without cancellation: −others/sum when the target is the largest logit (where
-    /// the probability is near 1), otherwise e<sup>x<sub>target</sub> − m</sup>/sum − 1 (the probability is then at most ½).
+    /// the probability is near 1), otherwise e<sup>x<sub>target</sub> − m</sup>/sum − 1 (the probability is then at most ½),
+    /// with the exponential the softmax kept (<paramref name="targetExponential"/>) or, where it kept none (NaN; float
+    /// logits, whose kept exponential is rounded to float), computed again in double.
     /// </summary>
-    private static double ProbabilityMinusOne(bool targetIsMax, double shiftedTarget, double others, double sum) =>
-        targetIsMax ? -others / sum : Math.Exp(shiftedTarget) / sum - 1.0;
+    private static double ProbabilityMinusOne(bool targetIsMax, double targetExponential, double shiftedTarget, double others, double sum) =>
+        targetIsMax ? -others / sum : (double.IsNaN(targetExponential) ? Math.Exp(shiftedTarget) : targetExponential) / sum - 1.0;
 
     // ---- Argument checks ---------------------------------------------------------------------------------
 
@@ -340,13 +344,19 @@ public static partial class Losses
         SpanGuard.SameLength(targets, inputs, "targets", inputsName);
     }
 
-    /// <summary>There is at least one logit, and the target is the index of one.</summary>
+    /// <summary>There is at least one logit, and the target is the index of one: two comparisons, inlined (run once per row of a batch).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CheckClass(int logits, int target)
     {
         SpanGuard.NotEmpty(logits, nameof(logits));
         if ((uint)target >= (uint)logits)
         {
-            throw new ArgumentOutOfRangeException(nameof(target), target, $"The target class must be in [0, {logits}): there are {logits} logits.");
+            ThrowTargetOutOfRange(logits, target);
         }
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowTargetOutOfRange(int logits, int target) =>
+        throw new ArgumentOutOfRangeException(nameof(target), target, $"The target class must be in [0, {logits}): there are {logits} logits.");
 }

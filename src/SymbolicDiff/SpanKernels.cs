@@ -287,7 +287,7 @@ internal static class SpanKernels
     public static (int ArgMax, T Max, double Others) LogSumExpParts<T>(ReadOnlySpan<T> logits)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int argMax = TensorPrimitives.IndexOfMax(logits);
+        int argMax = IndexOfMax(logits);
         T max = logits[argMax];
         double others = SumExpShifted(logits[..argMax], max) + SumExpShifted(logits[(argMax + 1)..], max);
         return (argMax, max, others);
@@ -300,20 +300,25 @@ internal static class SpanKernels
     /// <remarks>
     /// The scale needs the whole sum before the first product, so the exponentials are needed twice: below
     /// <see cref="ScalarBelow"/> logits (a classifier's few classes) they are kept on the stack from the sum,
-    /// one exponential per logit; above, they are computed again in vectorised chunks.
+    /// one exponential per logit; above, they are computed again in vectorised chunks. The exponential of
+    /// logit <paramref name="target"/> is returned too (NaN where it was not kept), so that the caller need not
+    /// compute it a third time.
     /// </remarks>
-    public static (int ArgMax, T Max, double Others) AddSoftmaxScaled<T>(ReadOnlySpan<T> logits, double seed, Span<T> destination)
+    public static (int ArgMax, T Max, double Others, T TargetExponential) AddSoftmaxScaled<T>(
+        ReadOnlySpan<T> logits, double seed, Span<T> destination, int target)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (logits.Length >= ScalarBelow)
         {
             var parts = LogSumExpParts(logits);
             AddScaledExpShifted(logits, parts.Max, T.CreateTruncating(seed / (1.0 + parts.Others)), destination);
-            return parts;
+            return (parts.ArgMax, parts.Max, parts.Others, T.NaN);
         }
 
-        Span<T> exponentials = stackalloc T[ScalarBelow];
-        int argMax = TensorPrimitives.IndexOfMax(logits);
+        // A length known only at run time, on purpose: a constant-length stackalloc is zeroed with 256/512-bit stores
+        // and no vzeroupper, and every T.Exp after it would pay the AVX–SSE transition penalty (StackStorage).
+        Span<T> exponentials = stackalloc T[logits.Length];
+        int argMax = IndexOfMax(logits);
         T max = logits[argMax];
         double others = 0;
         for (int i = 0; i < logits.Length; i++)
@@ -331,7 +336,46 @@ internal static class SpanKernels
             destination[i] += exponentials[i] * scale;
         }
 
-        return (argMax, max, others);
+        return (argMax, max, others, exponentials[target]);
+    }
+
+    /// <summary>
+    /// The index of the largest value, as <see cref="TensorPrimitives.IndexOfMax{T}(ReadOnlySpan{T})"/> defines it
+    /// (the first NaN if there is one, the first of equal values, +0 above −0), by a plain loop below
+    /// <see cref="ScalarBelow"/> values, where the vectorised call's dispatch costs more than the search.
+    /// </summary>
+    public static int IndexOfMax<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (values.Length >= ScalarBelow)
+        {
+            return TensorPrimitives.IndexOfMax(values);
+        }
+
+        int best = 0;
+        T max = values[0];
+        if (T.IsNaN(max))
+        {
+            return 0;
+        }
+
+        for (int i = 1; i < values.Length; i++)
+        {
+            T value = values[i];
+            if (T.IsNaN(value))
+            {
+                return i;
+            }
+
+            // Equal values differ only for a signed zero: +0 is taken above −0, as TensorPrimitives does.
+            if (value > max || (value == max && T.IsNegative(max) && !T.IsNegative(value)))
+            {
+                max = value;
+                best = i;
+            }
+        }
+
+        return best;
     }
 
     // Below this length a plain loop beats TensorPrimitives' per-call dispatch: a softmax over a few classes

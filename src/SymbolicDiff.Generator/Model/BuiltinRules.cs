@@ -51,12 +51,14 @@ internal static class BuiltinRules
         Row(BuiltinFunction.Cosh, "Cosh", "sinh u", Call(BuiltinFunction.Sinh, U)),
         // 1 − tanh²u from the value where that is accurate (|u| ≤ 1: tanh² ≤ 0.58, no cancellation); beyond, 1 − tanh²
         // cancels (relative error growing like e^2|u|, and 0 from |u| ≈ 19 where tanh rounds to ±1, although the
-        // derivative is a normal double up to |u| ≈ 354.9), so the same function is taken as 1/cosh²u there: one more
-        // exponential in the tails only, a few ulps everywhere, and 0 where cosh² overflows (the true value is subnormal).
-        Row(BuiltinFunction.Tanh, "Tanh", "1 − tanh²u for |u| ≤ 1, 1/cosh²u beyond",
+        // derivative is a normal double up to |u| ≈ 354.9), so the same function is taken as (1 + |tanh u|)(1 − |tanh u|)
+        // with 1 − |tanh u| = 2/(e^2|u| + 1), which does not cancel: one exponential in the tails only (1/cosh²u took
+        // two Math.Cosh), a few ulps everywhere (TanhTailTests), and 0 where e^2|u| overflows (the true value is subnormal).
+        Row(BuiltinFunction.Tanh, "Tanh", "1 − tanh²u for |u| ≤ 1, 2(1 + |tanh u|)/(e^2|u| + 1) beyond",
             If(new Comparison(ComparisonOperator.LessOrEqual, Call(BuiltinFunction.Abs, U), One),
                 Sub(One, Mul(Value, Value)),
-                Div(One, Mul(Call(BuiltinFunction.Cosh, U), Call(BuiltinFunction.Cosh, U))))),
+                Div(Mul(new Constant(2), Add(One, Call(BuiltinFunction.Abs, Value))),
+                    Add(Call(BuiltinFunction.Exp, Mul(new Constant(2), Call(BuiltinFunction.Abs, U))), One)))),
         // sign(u), with 0 at u = 0 as PyTorch's abs backward. The last branch is u itself: ±0 at the kink and NaN
         // for NaN, where Math.Sign would throw.
         Row(BuiltinFunction.Abs, "Abs", "sign u, 0 at 0",

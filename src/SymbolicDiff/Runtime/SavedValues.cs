@@ -1,6 +1,8 @@
 using System;
 using System.Buffers;
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace SymbolicDiff.Runtime;
 
@@ -38,6 +40,7 @@ public ref struct SavedValues<T>
 
     /// <summary>Saves <paramref name="value"/>.</summary>
     /// <param name="value">The value about to be overwritten.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Push(T value)
     {
         if (_count == _items.Length)
@@ -51,11 +54,12 @@ public ref struct SavedValues<T>
     /// <summary>Takes back the value saved last.</summary>
     /// <returns>The value most recently pushed and not yet popped.</returns>
     /// <exception cref="InvalidOperationException">The stack is empty.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T Pop()
     {
         if (_count == 0)
         {
-            throw new InvalidOperationException("No saved value left: the backward sweep popped more values than the forward sweep saved.");
+            ThrowEmpty();
         }
 
         return _items[--_count];
@@ -72,6 +76,14 @@ public ref struct SavedValues<T>
         }
     }
 
+    // Out of line, so that Push and Pop, called once per saved value in the generated loops, inline to a compare,
+    // a store or load, and an increment.
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowEmpty() =>
+        throw new InvalidOperationException("No saved value left: the backward sweep popped more values than the forward sweep saved.");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void Grow()
     {
         var larger = ArrayPool<T>.Shared.Rent(Math.Max(16, _items.Length * 2));

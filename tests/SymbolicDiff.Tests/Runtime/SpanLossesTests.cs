@@ -397,6 +397,49 @@ public class SpanLossesTests
         Assert.Equal("gradient", Assert.Throws<ArgumentException>(() => Losses.SoftmaxCrossEntropyLogitsGradient(ToFloat(x), 0, 1, new float[4])).ParamName);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Softmax_cross_entropy_over_a_few_logits_with_a_tied_maximum_matches_independent_values(int target)
+    {
+        // Below 16 logits the largest is found by a plain loop and the target's exponential is reused from the sum;
+        // a tie at the maximum (the target first, second, or not the maximum) must not change the numbers.
+        // Independently: softmax_i = 1 / Σ_j e^(x_j − x_i), loss = −ln softmax_target.
+        double[] x = [2.0, 2.0, -1.0];
+        double Softmax(int i) => 1 / x.Sum(xj => Math.Exp(xj - x[i]));
+        Assert.Equal(-Math.Log(Softmax(target)), Losses.SoftmaxCrossEntropy(x, target), 1e-15);
+
+        var gradient = new double[] { 0.25, -0.5, 1.0 };
+        Losses.SoftmaxCrossEntropyLogitsGradient(x, target, 2.0, gradient);
+        double[] expected = Enumerable.Range(0, 3).Select(i => new[] { 0.25, -0.5, 1.0 }[i] + 2.0 * (Softmax(i) - (i == target ? 1 : 0))).ToArray();
+        AssertClose(expected, gradient, 1e-15);
+        var fresh = new double[3];
+        Losses.SoftmaxCrossEntropyLogitsGradient(x, target, 1.0, fresh);
+        AssertClose(FiniteDifference.CentralGradient(v => Losses.SoftmaxCrossEntropy(v, target), x), fresh, 1e-9);
+    }
+
+    [Fact]
+    public void Softmax_cross_entropy_over_a_few_logits_propagates_a_NaN_in_any_position_and_treats_signed_zeros_alike()
+    {
+        foreach (var x in new[] { new[] { double.NaN, 1.0, 2.0 }, new[] { 1.0, 2.0, double.NaN }, new[] { 3.0, double.NaN, double.NaN } })
+        {
+            Assert.True(double.IsNaN(Losses.SoftmaxCrossEntropy(x, 0)));
+            var gradient = new double[3];
+            Losses.SoftmaxCrossEntropyLogitsGradient(x, 0, 1.0, gradient);
+            Assert.All(gradient, g => Assert.True(double.IsNaN(g)));
+        }
+
+        // −0 and +0 are equal logits: probability ½ each, loss ln 2, gradient (½ − 1, ½) for either order.
+        foreach (var x in new[] { new[] { -0.0, 0.0 }, new[] { 0.0, -0.0 } })
+        {
+            Assert.Equal(Math.Log(2), Losses.SoftmaxCrossEntropy(x, 0), 1e-16);
+            var gradient = new double[2];
+            Losses.SoftmaxCrossEntropyLogitsGradient(x, 0, 1.0, gradient);
+            AssertClose([-0.5, 0.5], gradient, 1e-16);
+        }
+    }
+
     [Fact]
     public void Softmax_cross_entropy_propagates_NaN()
     {

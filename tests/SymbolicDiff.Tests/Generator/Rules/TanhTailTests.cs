@@ -6,8 +6,10 @@ namespace SymbolicDiff.Tests.Generator.Rules;
 /// tanh′(x) in the tails. The generator's rule was 1 − tanh²: its relative error grows like e<sup>2|x|</sup> and it is
 /// 0 from |x| ≈ 19, where tanh rounds to ±1, although the derivative 4/(eˣ + e⁻ˣ)² is a normal double up to
 /// |x| ≈ 354.9. The generated gradient, and the runtime's <see cref="Activations.TanhDerivative(double, double)"/>,
-/// must now be within 10⁻¹² relative of an independent reference across that range, and agree with finite
-/// differences taken where they do not cancel.
+/// must now be within 2·10⁻¹⁵ relative (about 9 ulps) of an independent reference across that range, and agree with
+/// finite differences taken where they do not cancel. Measured against a 60-digit reference (Python's decimal, 60,000
+/// points in [0, 354]), the generated rule's worst relative error is 6.0·10⁻¹⁶ (at 0.96, from 1 − tanh²) and
+/// 2.6·10⁻¹⁶ in the tail, where it takes (1 + |tanh x|)·2/(e<sup>2|x|</sup> + 1); the reference below adds its own few ulps.
 /// </summary>
 public class TanhTailTests
 {
@@ -73,7 +75,7 @@ public class TanhTailTests
         Assert.True(reference > 0 && double.IsNormal(reference), $"the reference at {x} is {reference}");
         double relative = Math.Abs(actual - reference) / reference;
         Assert.True(
-            relative <= 1e-12,
+            relative <= 2e-15,
             $"{what} at x = {x.ToString("R", CultureInfo.InvariantCulture)}: {actual:R}, reference 4/(eˣ + e⁻ˣ)² = {reference:R}, relative error {relative:E2}");
 
         double finiteDifference = FiniteDifference(x);

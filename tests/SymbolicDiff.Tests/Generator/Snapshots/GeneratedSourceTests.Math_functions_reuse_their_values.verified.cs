@@ -45,7 +45,7 @@ partial class Functions
         dMixed_dx += dMixed_dcos * dcos_dx; // ∂mixed/∂x += ∂mixed/∂cos · ∂cos/∂x
         double dsin_dy = global::System.Math.Cos(y); // ∂sin/∂y
         dMixed_dy += dMixed_dsin * dsin_dy; // ∂mixed/∂y += ∂mixed/∂sin · ∂sin/∂y
-        double dtanh_dx = global::System.Math.Abs(x) <= 1 ? 1 - tanh * tanh : 1 / (global::System.Math.Cosh(x) * global::System.Math.Cosh(x)); // ∂tanh/∂x
+        double dtanh_dx = global::System.Math.Abs(x) <= 1 ? 1 - tanh * tanh : 2 * (1 + global::System.Math.Abs(tanh)) / (global::System.Math.Exp(2 * global::System.Math.Abs(x)) + 1); // ∂tanh/∂x
         dMixed_dx += dMixed_dtanh * dtanh_dx; // ∂mixed/∂x += ∂mixed/∂tanh · ∂tanh/∂x
         double dr_dx = x / r; // ∂r/∂x
         dMixed_dx += dMixed_dr * dr_dx; // ∂mixed/∂x += ∂mixed/∂r · ∂r/∂x
@@ -73,7 +73,7 @@ partial class Functions
         double dE = -(e * (dX * y + x * dY)); // de = ∂e/∂x · dx + ∂e/∂y · dy
         double r = global::System.Math.Sqrt(x * x + y * y);
         double dR = 0.5 * (2 * x * dX + 2 * y * dY) / r; // dr = ∂r/∂x · dx + ∂r/∂y · dy
-        double dT = (global::System.Math.Abs(x) <= 1 ? 1 - global::System.Math.Tanh(x) * global::System.Math.Tanh(x) : 1 / (global::System.Math.Cosh(x) * global::System.Math.Cosh(x))) * dX + (global::System.Math.Cos(y) * dY * global::System.Math.Cos(x) - global::System.Math.Sin(y) * (global::System.Math.Sin(x) * dX)); // dt = ∂t/∂x · dx + ∂t/∂y · dy
+        double dT = (global::System.Math.Abs(x) <= 1 ? 1 - global::System.Math.Tanh(x) * global::System.Math.Tanh(x) : 2 * (1 + global::System.Math.Abs(global::System.Math.Tanh(x))) / (global::System.Math.Exp(2 * global::System.Math.Abs(x)) + 1)) * dX + (global::System.Math.Cos(y) * dY * global::System.Math.Cos(x) - global::System.Math.Sin(y) * (global::System.Math.Sin(x) * dX)); // dt = ∂t/∂x · dx + ∂t/∂y · dy
         double t = global::System.Math.Tanh(x) + global::System.Math.Sin(y) * global::System.Math.Cos(x);
         double dMixed = dE * r + e * dR + dR / r - 2 * t * dT + ((y == 0 ? 0.0 : y * global::System.Math.Pow(x, y - 1)) * dX + (x == 0 && y >= 0 ? 0.0 : global::System.Math.Pow(x, y) * global::System.Math.Log(x)) * dY) + 3 * (global::System.Math.Exp(y) * dY); // dmixed = ∂mixed/∂e · de + ∂mixed/∂r · dr + ∂mixed/∂t · dt + ∂mixed/∂x · dx + ∂mixed/∂y · dy
         double mixed = e * r + global::System.Math.Log(r) - global::System.Math.Pow(t, 2.0) + global::System.Math.Pow(x, y) + 3 * global::System.Math.Exp(y);
