@@ -166,8 +166,10 @@ partial class Neuron
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static LossHessian LossWithHessian(float x, float w, float b, float y)
     {
-        global::System.Span<float> gradient = stackalloc float[2];
-        global::System.Span<float> hessian = stackalloc float[4];
+        var gradientStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<float>(2, stackalloc float[global::SymbolicDiff.Runtime.StackStorage.Length]); // on the stack up to 128 elements, pooled above
+        global::System.Span<float> gradient = gradientStorage.Span;
+        var hessianStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<float>(4, stackalloc float[global::SymbolicDiff.Runtime.StackStorage.Length]); // on the stack up to 128 elements, pooled above
+        global::System.Span<float> hessian = hessianStorage.Span;
         float value = LossWithHessian(x, w, b, y, gradient, hessian);
         var matrix = new float[2, 2];
         for (int i = 0; i < 2; i++)
@@ -177,6 +179,9 @@ partial class Neuron
                 matrix[i, j] = hessian[i * 2 + j];
             }
         }
-        return new LossHessian(value, gradient[0], gradient[1], matrix);
+        var result = new LossHessian(value, gradient[0], gradient[1], matrix);
+        gradientStorage.Dispose();
+        hessianStorage.Dispose();
+        return result;
     }
 }
