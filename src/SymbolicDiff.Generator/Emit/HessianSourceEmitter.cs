@@ -10,8 +10,9 @@ namespace SymbolicDiff.Generator.Emit;
 /// <see cref="GradientSourceEmitter"/> writes, from a <see cref="HessianProgram"/> (forward mode over the gradient).
 /// For scalar parameters: the <c>MHessian</c> struct, <c>MWithHessian</c> returning it, and the allocation-free
 /// <c>MWithHessian</c> writing the gradient and the n×n Hessian (row-major) into spans. The body runs once per unit
-/// direction, in one loop, and the Hessian is symmetrised at the end. For vectors: <c>MHessianVectorProduct</c>, one
-/// forward sweep over the gradient along the caller's direction.
+/// direction, in one loop, and the Hessian is symmetrised at the end. For vectors (and scalars beside them):
+/// <c>MHessianVectorProduct</c>, one forward sweep over the gradient along the caller's direction, whose scalars' parts
+/// are a <c>T</c> direction and <c>out T</c> outputs as in the gradient, and the dense <c>MHessian</c> from n products.
 /// </summary>
 internal static class HessianSourceEmitter
 {
