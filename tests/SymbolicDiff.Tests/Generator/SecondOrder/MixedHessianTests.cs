@@ -85,12 +85,27 @@ public class MixedHessianTests
 
                 return s * s * cubes / 3 + s * t * sum;
             }
+
+            // b is differentiated but unused: its row and column of the Hessian are 0, and so are dB and hvB.
+            [Differentiable(SecondOrder = true)]
+            public static double Unused(ReadOnlySpan<double> w, double b)
+            {
+                double sum = 0;
+                for (int i = 0; i < w.Length; i++)
+                {
+                    sum += Math.Sin(w[i]);
+                }
+
+                return sum;
+            }
         }
         """;
 
     // Arrays in, arrays out: reflection cannot pass spans.
     private const string Adapters = """
         using System;
+
+        using System.Linq;
 
         public static class Adapters
         {
@@ -116,6 +131,15 @@ public class MixedHessianTests
                 Model.ScaledHessianVectorProduct(s, v, t, vS, vV, vT, out dS, dV, out dT, out hvS, hvV, out hvT);
 
             public static double ScaledDense(double s, double[] v, double t, double[] hessian) => Model.ScaledHessian(s, v, t, hessian);
+
+            public static double[] Unused(double[] w, double[] v, double vB, double[] hessian)
+            {
+                var dW = new double[w.Length];
+                var hvW = new double[w.Length];
+                Model.UnusedHessianVectorProduct(w, 0.5, v, vB, dW, out double dB, hvW, out double hvB);
+                Model.UnusedHessian(w, 0.5, hessian);
+                return new[] { dB, hvB }.Concat(hvW).ToArray();
+            }
 
             public static long Allocations(int d, int m)
             {
@@ -436,6 +460,22 @@ public class MixedHessianTests
                 AssertClose(h[i, j], dense[i * n + j], 1e-12, $"H[{i},{j}] against the hand-worked Hessian");
             }
         }
+    }
+
+    [Fact]
+    public void A_scalar_the_method_does_not_read_has_zero_partials_and_a_zero_row_and_column()
+    {
+        var (_, adapters) = Compile();
+        double[] w = { 0.3, -1.1 }, v = { 0.7, 0.2 };
+        var hessian = new double[9];
+        var result = (double[])adapters.GetMethod("Unused")!.Invoke(null, new object[] { w, v, 2.0, hessian })!;
+
+        // f = Σ sin(wᵢ): ∂f/∂b = 0, H = diag(−sin wᵢ) and 0 in b's row and column, so H·v = (−sin(w₀)·v₀, −sin(w₁)·v₁, 0).
+        Assert.Equal(0.0, result[0]);
+        Assert.Equal(0.0, result[1]);
+        AssertClose(-Math.Sin(w[0]) * v[0], result[2], 1e-15, "(Hv)[0]");
+        AssertClose(-Math.Sin(w[1]) * v[1], result[3], 1e-15, "(Hv)[1]");
+        Assert.Equal(new[] { -Math.Sin(w[0]), 0, 0, 0, -Math.Sin(w[1]), 0, 0, 0, 0 }, hessian);
     }
 
     [Theory]
