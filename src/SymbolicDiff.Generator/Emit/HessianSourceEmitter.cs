@@ -129,7 +129,7 @@ internal static class HessianSourceEmitter
         var names = new NameAllocator(method.Parameters.Select(p => p.Name));
         string gradient = names.Fresh("gradient"), flat = names.Fresh("hessian"), matrix = names.Fresh("matrix"), value = names.Fresh("value");
         string row = names.Fresh("i"), column = names.Fresh("j"), result = names.Fresh("result");
-        string gradientStorage = names.Fresh(GeneratedNames.AdjointStorage(gradient)), flatStorage = names.Fresh(GeneratedNames.AdjointStorage(flat));
+        string storage = names.Fresh("scratch");
         string list = string.Join(", ", differentiated.Select(p => "<c>" + p.Name + "</c>"));
         writer.Line($"/// <summary>Computes <see cref=\"{cref}\"/>, its gradient and its Hessian with respect to {list}, returned as a struct (which allocates the {N(n)}×{N(n)} matrix; the overload into spans does not).</summary>");
         WriteParameterDocs(writer, method);
@@ -141,8 +141,10 @@ internal static class HessianSourceEmitter
         {
             // Scratch of a length the JIT cannot fold (StackStorage.Length), as everywhere in generated code: a constant-length
             // stackalloc is zeroed with wide vector stores that leave every Math call after it slow (docs/jacobians.md).
-            WriteScratch(writer, real, gradientStorage, gradient, N(n));
-            WriteScratch(writer, real, flatStorage, flat, N(n * n));
+            // One buffer for both, so that the stack zeroed is one StackStorage.Length, not two.
+            writer.Line($"var {storage} = new global::SymbolicDiff.Runtime.ScratchBuffer<{real}>({N(n + n * n)}, stackalloc {real}[global::SymbolicDiff.Runtime.StackStorage.Length]); // the gradient and the Hessian: on the stack up to 128 elements, pooled above");
+            writer.Line($"global::System.Span<{real}> {gradient} = {storage}.Span.Slice(0, {N(n)});");
+            writer.Line($"global::System.Span<{real}> {flat} = {storage}.Span.Slice({N(n)}, {N(n * n)});");
             var arguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name)).Concat(new[] { gradient, flat });
             writer.Line($"{real} {value} = {GeneratedNames.HessianMethod(method.MethodName)}({string.Join(", ", arguments)});");
             writer.Line($"var {matrix} = new {real}[{N(n)}, {N(n)}];");
@@ -156,8 +158,7 @@ internal static class HessianSourceEmitter
 
             var values = new[] { value }.Concat(Enumerable.Range(0, n).Select(i => $"{gradient}[{N(i)}]")).Concat(new[] { matrix });
             writer.Line($"var {result} = new {GeneratedNames.HessianStruct(method.MethodName)}({string.Join(", ", values)});");
-            writer.Line($"{gradientStorage}.Dispose();");
-            writer.Line($"{flatStorage}.Dispose();");
+            writer.Line($"{storage}.Dispose();");
             writer.Line($"return {result};");
         }
     }
@@ -360,13 +361,6 @@ internal static class HessianSourceEmitter
     }
 
     private static string Plus(string offset, string index) => offset == "0" ? index : offset + " + " + index;
-
-    /// <summary><paramref name="length"/> zeroed elements on the stack up to <c>StackStorage.Length</c>, pooled above (the printer's form of a scratch buffer).</summary>
-    private static void WriteScratch(IndentedWriter writer, string real, string storage, string span, string length)
-    {
-        writer.Line($"var {storage} = new global::SymbolicDiff.Runtime.ScratchBuffer<{real}>({length}, stackalloc {real}[global::SymbolicDiff.Runtime.StackStorage.Length]); // on the stack up to 128 elements, pooled above");
-        writer.Line($"global::System.Span<{real}> {span} = {storage}.Span;");
-    }
 
     private static void WriteParameterDocs(IndentedWriter writer, MethodModel method)
     {

@@ -166,10 +166,9 @@ partial class Neuron
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static LossHessian LossWithHessian(float x, float w, float b, float y)
     {
-        var gradientStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<float>(2, stackalloc float[global::SymbolicDiff.Runtime.StackStorage.Length]); // on the stack up to 128 elements, pooled above
-        global::System.Span<float> gradient = gradientStorage.Span;
-        var hessianStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<float>(4, stackalloc float[global::SymbolicDiff.Runtime.StackStorage.Length]); // on the stack up to 128 elements, pooled above
-        global::System.Span<float> hessian = hessianStorage.Span;
+        var scratch = new global::SymbolicDiff.Runtime.ScratchBuffer<float>(6, stackalloc float[global::SymbolicDiff.Runtime.StackStorage.Length]); // the gradient and the Hessian: on the stack up to 128 elements, pooled above
+        global::System.Span<float> gradient = scratch.Span.Slice(0, 2);
+        global::System.Span<float> hessian = scratch.Span.Slice(2, 4);
         float value = LossWithHessian(x, w, b, y, gradient, hessian);
         var matrix = new float[2, 2];
         for (int i = 0; i < 2; i++)
@@ -180,8 +179,7 @@ partial class Neuron
             }
         }
         var result = new LossHessian(value, gradient[0], gradient[1], matrix);
-        gradientStorage.Dispose();
-        hessianStorage.Dispose();
+        scratch.Dispose();
         return result;
     }
 }

@@ -136,10 +136,9 @@ partial class Neuron
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static LossHessian LossWithHessian(double x, double w, double b, double y)
     {
-        var gradientStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(2, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // on the stack up to 128 elements, pooled above
-        global::System.Span<double> gradient = gradientStorage.Span;
-        var hessianStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(4, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // on the stack up to 128 elements, pooled above
-        global::System.Span<double> hessian = hessianStorage.Span;
+        var scratch = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(6, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the gradient and the Hessian: on the stack up to 128 elements, pooled above
+        global::System.Span<double> gradient = scratch.Span.Slice(0, 2);
+        global::System.Span<double> hessian = scratch.Span.Slice(2, 4);
         double value = LossWithHessian(x, w, b, y, gradient, hessian);
         var matrix = new double[2, 2];
         for (int i = 0; i < 2; i++)
@@ -150,8 +149,7 @@ partial class Neuron
             }
         }
         var result = new LossHessian(value, gradient[0], gradient[1], matrix);
-        gradientStorage.Dispose();
-        hessianStorage.Dispose();
+        scratch.Dispose();
         return result;
     }
 }
