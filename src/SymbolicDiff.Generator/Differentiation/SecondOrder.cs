@@ -29,11 +29,6 @@ internal static class SecondOrder
             return (null, Unsupported(method, location, "a vector-valued method (one that writes results into span parameters; its Jacobian is generated)"));
         }
 
-        if (differentiated.Any(p => p.IsVector) && differentiated.Any(p => !p.IsVector))
-        {
-            return (null, Unsupported(method, location, "a Hessian-vector product of a method differentiated with respect to both vectors and scalars (make the scalars a vector, or differentiate with respect to one kind)"));
-        }
-
         // A gradient that differentiates through another method's gradient reads its Hessian: its own second
         // derivatives would be third derivatives of that method.
         if (CalleeHessians.FirstComponentCallee(method.Statements) is { } nested)
@@ -131,9 +126,20 @@ internal static class SecondOrder
         var tangents = partials.Select(partial => partial is Variable variable
             ? outputTangents.TryGetValue(variable.Name, out var span) ? new Variable(span) : forward.Tangents[results.IndexOf(variable.Name)]
             : Constant.Zero).ToList();
-        var used = new SortedSet<string>(StatementFacts.DeclaredNames(forward.Program.Body), System.StringComparer.Ordinal);
-        used.UnionWith(StatementFacts.Flatten(forward.Program.Body).SelectMany(StatementFacts.Names));
-        return (new HessianProgram(forward.Program.Body, gradient.Returned, directions.ToEquatableArray(), partials.ToEquatableArray(), tangents.ToEquatableArray())
+        var productBody = forward.Program.Body.ToList();
+        if (differentiated.Any(p => p.IsVector) && differentiated.Any(p => !p.IsVector))
+        {
+            foreach (string name in StatementFacts.DeclaredNames(productBody).Concat(StatementFacts.Flatten(productBody).SelectMany(StatementFacts.Names)))
+            {
+                allocator.Reserve(name);
+            }
+
+            (productBody, tangents) = MixedHessianOutputs.AsOutParameters(differentiated, productBody, tangents, allocator, method.Result);
+        }
+
+        var used = new SortedSet<string>(StatementFacts.DeclaredNames(productBody), System.StringComparer.Ordinal);
+        used.UnionWith(StatementFacts.Flatten(productBody).SelectMany(StatementFacts.Names));
+        return (new HessianProgram(productBody.ToEquatableArray(), gradient.Returned, directions.ToEquatableArray(), partials.ToEquatableArray(), tangents.ToEquatableArray())
         {
             UsedNames = used.ToEquatableArray(),
         }, null);

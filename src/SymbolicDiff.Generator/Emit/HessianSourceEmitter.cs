@@ -10,8 +10,9 @@ namespace SymbolicDiff.Generator.Emit;
 /// <see cref="GradientSourceEmitter"/> writes, from a <see cref="HessianProgram"/> (forward mode over the gradient).
 /// For scalar parameters: the <c>MHessian</c> struct, <c>MWithHessian</c> returning it, and the allocation-free
 /// <c>MWithHessian</c> writing the gradient and the n×n Hessian (row-major) into spans. The body runs once per unit
-/// direction, in one loop, and the Hessian is symmetrised at the end. For vectors: <c>MHessianVectorProduct</c>, one
-/// forward sweep over the gradient along the caller's direction.
+/// direction, in one loop, and the Hessian is symmetrised at the end. For vectors (and scalars beside them):
+/// <c>MHessianVectorProduct</c>, one forward sweep over the gradient along the caller's direction, whose scalars' parts
+/// are a <c>T</c> direction and <c>out T</c> outputs as in the gradient, and the dense <c>MHessian</c> from n products.
 /// </summary>
 internal static class HessianSourceEmitter
 {
@@ -127,7 +128,8 @@ internal static class HessianSourceEmitter
         int n = differentiated.Count;
         var names = new NameAllocator(method.Parameters.Select(p => p.Name));
         string gradient = names.Fresh("gradient"), flat = names.Fresh("hessian"), matrix = names.Fresh("matrix"), value = names.Fresh("value");
-        string row = names.Fresh("i"), column = names.Fresh("j");
+        string row = names.Fresh("i"), column = names.Fresh("j"), result = names.Fresh("result");
+        string storage = names.Fresh("scratch");
         string list = string.Join(", ", differentiated.Select(p => "<c>" + p.Name + "</c>"));
         writer.Line($"/// <summary>Computes <see cref=\"{cref}\"/>, its gradient and its Hessian with respect to {list}, returned as a struct (which allocates the {N(n)}×{N(n)} matrix; the overload into spans does not).</summary>");
         WriteParameterDocs(writer, method);
@@ -137,8 +139,12 @@ internal static class HessianSourceEmitter
             p.TypeName + " " + ExpressionWriter.Identifier(p.Name) + (p.DefaultValue is null ? string.Empty : " = " + p.DefaultValue)));
         using (writer.Block($"{Modifiers(method)} {GeneratedNames.HessianStruct(method.MethodName)} {GeneratedNames.HessianMethod(method.MethodName)}({signature})"))
         {
-            writer.Line($"global::System.Span<{real}> {gradient} = stackalloc {real}[{N(n)}];");
-            writer.Line($"global::System.Span<{real}> {flat} = stackalloc {real}[{N(n * n)}];");
+            // Scratch of a length the JIT cannot fold (StackStorage.Length), as everywhere in generated code: a constant-length
+            // stackalloc is zeroed with wide vector stores that leave every Math call after it slow (docs/jacobians.md).
+            // One buffer for both, so that the stack zeroed is one StackStorage.Length, not two.
+            writer.Line($"var {storage} = new global::SymbolicDiff.Runtime.ScratchBuffer<{real}>({N(n + n * n)}, stackalloc {real}[global::SymbolicDiff.Runtime.StackStorage.Length]); // the gradient and the Hessian: on the stack up to 128 elements, pooled above");
+            writer.Line($"global::System.Span<{real}> {gradient} = {storage}.Span.Slice(0, {N(n)});");
+            writer.Line($"global::System.Span<{real}> {flat} = {storage}.Span.Slice({N(n)}, {N(n * n)});");
             var arguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name)).Concat(new[] { gradient, flat });
             writer.Line($"{real} {value} = {GeneratedNames.HessianMethod(method.MethodName)}({string.Join(", ", arguments)});");
             writer.Line($"var {matrix} = new {real}[{N(n)}, {N(n)}];");
@@ -151,7 +157,9 @@ internal static class HessianSourceEmitter
             }
 
             var values = new[] { value }.Concat(Enumerable.Range(0, n).Select(i => $"{gradient}[{N(i)}]")).Concat(new[] { matrix });
-            writer.Line($"return new {GeneratedNames.HessianStruct(method.MethodName)}({string.Join(", ", values)});");
+            writer.Line($"var {result} = new {GeneratedNames.HessianStruct(method.MethodName)}({string.Join(", ", values)});");
+            writer.Line($"{storage}.Dispose();");
+            writer.Line($"return {result};");
         }
     }
 
@@ -161,46 +169,56 @@ internal static class HessianSourceEmitter
         var differentiated = Differentiated(method);
         string real = method.RealType;
         string list = string.Join(", ", differentiated.Select(p => "<c>" + p.Name + "</c>"));
+        var products = hessian.PartialTangents.Select(t => ((Variable)t).Name).ToList();
         writer.Line($"/// <summary>Computes <see cref=\"{cref}\"/>, its gradient with respect to {list}, and the Hessian times a direction (a Hessian-vector product), in one forward sweep over the gradient (forward-over-reverse) with no allocation beyond the gradient's own.</summary>");
         WriteParameterDocs(writer, method);
         for (int i = 0; i < differentiated.Count; i++)
         {
-            writer.Line($"/// <param name=\"{hessian.Directions[i]}\">The direction's part for <paramref name=\"{differentiated[i].Name}\"/>; must have its length.</param>");
+            writer.Line(differentiated[i].IsVector
+                ? $"/// <param name=\"{hessian.Directions[i]}\">The direction's part for <paramref name=\"{differentiated[i].Name}\"/>; must have its length.</param>"
+                : $"/// <param name=\"{hessian.Directions[i]}\">The direction's part for <paramref name=\"{differentiated[i].Name}\"/>.</param>");
         }
 
         for (int i = 0; i < differentiated.Count; i++)
         {
-            writer.Line($"/// <param name=\"{differentiated[i].Output}\">Receives ∂{method.MethodName}/∂{differentiated[i].Name} (overwritten); must have the length of <paramref name=\"{differentiated[i].Name}\"/> and overlap no input.</param>");
+            writer.Line(differentiated[i].IsVector
+                ? $"/// <param name=\"{differentiated[i].Output}\">Receives ∂{method.MethodName}/∂{differentiated[i].Name} (overwritten); must have the length of <paramref name=\"{differentiated[i].Name}\"/> and overlap no input.</param>"
+                : $"/// <param name=\"{differentiated[i].Output}\">Receives ∂{method.MethodName}/∂{differentiated[i].Name}, as the gradient's <c>out</c> does.</param>");
         }
 
         for (int i = 0; i < differentiated.Count; i++)
         {
-            writer.Line($"/// <param name=\"{((Variable)hessian.PartialTangents[i]).Name}\">Receives the part of H·v for <paramref name=\"{differentiated[i].Name}\"/> (overwritten); must have its length and overlap no input or other output.</param>");
+            writer.Line(differentiated[i].IsVector
+                ? $"/// <param name=\"{products[i]}\">Receives the part of H·v for <paramref name=\"{differentiated[i].Name}\"/> (overwritten); must have its length and overlap no input or other output.</param>"
+                : $"/// <param name=\"{products[i]}\">Receives the part of H·v for <paramref name=\"{differentiated[i].Name}\"/>: Σⱼ ∂²{method.MethodName}/∂{differentiated[i].Name}∂pⱼ · vⱼ; a variable of its own, not another output or one of its elements.</param>");
         }
 
         writer.Line($"/// <returns>The value of <c>{method.MethodName}</c>.</returns>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A direction or an output has the wrong length, or an output overlaps an input or another output.</exception>");
         writer.Line(generatedCodeAttribute);
+
+        // As in the gradient (Span<T> dW, out T dB): a vector's parts are spans, a scalar's are a T and outs.
         var parameters = method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name))
-            .Concat(hessian.Directions.Select(d => $"global::System.ReadOnlySpan<{real}> {d}"))
-            .Concat(differentiated.Select(p => $"global::System.Span<{real}> {p.Output}"))
-            .Concat(hessian.PartialTangents.Select(t => $"global::System.Span<{real}> {((Variable)t).Name}"));
+            .Concat(differentiated.Select((p, i) => (p.IsVector ? $"global::System.ReadOnlySpan<{real}> " : real + " ") + hessian.Directions[i]))
+            .Concat(differentiated.Select(p => (p.IsVector ? $"global::System.Span<{real}> " : $"out {real} ") + p.Output))
+            .Concat(differentiated.Select((p, i) => (p.IsVector ? $"global::System.Span<{real}> " : $"out {real} ") + products[i]));
         using (writer.Block($"{Modifiers(method)} {real} {GeneratedNames.HessianVectorProductMethod(method.MethodName)}({string.Join(", ", parameters)})"))
         {
+            var vectors = Enumerable.Range(0, differentiated.Count).Where(i => differentiated[i].IsVector).ToList();
+            var vectorDirections = vectors.Select(i => hessian.Directions[i]).ToEquatableArray();
             var checks = new List<Statement>();
-            var inputs = method.Parameters.Where(p => p.IsVector).Select(p => p.Name).Concat(hessian.Directions).ToEquatableArray();
-            for (int i = 0; i < differentiated.Count; i++)
+            var inputs = method.Parameters.Where(p => p.IsVector).Select(p => p.Name).Concat(vectorDirections).ToEquatableArray();
+            foreach (int i in vectors)
             {
-                string product = ((Variable)hessian.PartialTangents[i]).Name;
-                checks.Add(new CheckOutputLength(product, differentiated[i].Name));
-                checks.Add(new CheckNoOverlap(product, inputs, OthersAreOutputs: false));
-                checks.Add(new CheckNoOverlap(product, differentiated.Select(p => p.Output).ToEquatableArray(), OthersAreOutputs: true));
+                checks.Add(new CheckOutputLength(products[i], differentiated[i].Name));
+                checks.Add(new CheckNoOverlap(products[i], inputs, OthersAreOutputs: false));
+                checks.Add(new CheckNoOverlap(products[i], vectors.Select(j => differentiated[j].Output).ToEquatableArray(), OthersAreOutputs: true));
             }
 
             // The gradient is written while the direction is still read: they must not share memory either.
-            foreach (var parameter in differentiated)
+            foreach (int i in vectors)
             {
-                checks.Add(new CheckNoOverlap(parameter.Output, hessian.Directions, OthersAreOutputs: false));
+                checks.Add(new CheckNoOverlap(differentiated[i].Output, vectorDirections, OthersAreOutputs: false));
             }
 
             var statements = new StatementWriter(writer, real);
@@ -212,7 +230,9 @@ internal static class HessianSourceEmitter
 
     /// <summary>
     /// The dense Hessian of a method over spans, for small n: n Hessian-vector products, one per unit direction, each
-    /// giving one column; scratch directions, gradients and products on the stack up to a bound, pooled above.
+    /// giving one column; scratch directions, gradients and products on the stack up to a bound, pooled above. Rows and
+    /// columns follow the differentiated parameters' elements in declaration order (a scalar is one element), as a
+    /// Jacobian's columns do.
     /// </summary>
     private static void WriteDenseFromProducts(IndentedWriter writer, GradientProgram program, HessianProgram hessian, string generatedCodeAttribute, string cref)
     {
@@ -228,55 +248,86 @@ internal static class HessianSourceEmitter
         var products = differentiated.Select(p => names.Fresh(GeneratedNames.HessianVectorProductOutput(p.Name))).ToList();
         string list = string.Join(", ", differentiated.Select(p => "<c>" + p.Name + "</c>"));
 
+        // Where each parameter's rows and columns start: the lengths of the ones before it (a scalar counts 1).
+        var lengths = differentiated.Select(p => p.IsVector ? ExpressionWriter.Identifier(p.Name) + ".Length" : "1").ToList();
+        var offsets = Enumerable.Range(0, differentiated.Count).Select(i => Sum(lengths.Take(i))).ToList();
+
         writer.Line($"/// <summary>Computes <see cref=\"{cref}\"/> and writes its dense Hessian with respect to {list}: n Hessian-vector products, one per column, so for small n (it costs n times the Hessian-vector product, and n² storage).</summary>");
         WriteParameterDocs(writer, method);
-        writer.Line($"/// <param name=\"{matrix}\">Receives the Hessian, row-major, n×n with n the total length of {list} (their elements in declaration order): element i·n + j is ∂²{method.MethodName}/∂pᵢ∂pⱼ. Exactly symmetric (the mean of the two computed halves).</param>");
+        string scalarsCount = differentiated.Any(p => !p.IsVector) ? " (a scalar counts one)" : string.Empty;
+        writer.Line($"/// <param name=\"{matrix}\">Receives the Hessian, row-major, n×n with n the total length of {list}{scalarsCount}, their elements in declaration order: element i·n + j is ∂²{method.MethodName}/∂pᵢ∂pⱼ. Exactly symmetric (the mean of the two computed halves).</param>");
         writer.Line($"/// <returns>The value of <c>{method.MethodName}</c>.</returns>");
         writer.Line($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"{matrix}\"/> does not have n² elements.</exception>");
         writer.Line(generatedCodeAttribute);
         var parameters = method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name)).Concat(new[] { $"global::System.Span<{real}> {matrix}" });
         using (writer.Block($"{Modifiers(method)} {real} {GeneratedNames.HessianStruct(method.MethodName)}({string.Join(", ", parameters)})"))
         {
-            writer.Line($"int {size} = {string.Join(" + ", differentiated.Select(p => ExpressionWriter.Identifier(p.Name) + ".Length"))};");
+            writer.Line($"int {size} = {Sum(lengths)};");
             writer.Line($"if ({matrix}.Length != {size} * {size}) throw new global::System.ArgumentException(\"{matrix} must have n² = \" + ({size} * {size}) + \" elements (n×n, row-major), not \" + {matrix}.Length + \".\", \"{matrix}\");");
             var arguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name)).ToList();
             writer.Line($"{real} {value} = {method.MethodName}({string.Join(", ", arguments)});");
             var scratch = new List<Statement>();
             for (int i = 0; i < differentiated.Count; i++)
             {
-                foreach (string buffer in new[] { directions[i], gradients[i], products[i] })
+                if (differentiated[i].IsVector)
                 {
-                    scratch.Add(new DeclareAdjointBuffer(buffer, names.Fresh(GeneratedNames.AdjointStorage(buffer)), differentiated[i].Name, StackBound));
+                    foreach (string buffer in new[] { directions[i], gradients[i], products[i] })
+                    {
+                        scratch.Add(new DeclareAdjointBuffer(buffer, names.Fresh(GeneratedNames.AdjointStorage(buffer)), differentiated[i].Name, StackBound));
+                    }
                 }
             }
 
             var statements = new StatementWriter(writer, real);
             statements.Write(scratch);
-            var call = arguments.Concat(directions).Concat(gradients).Concat(products);
-            string offset = "0";
+            for (int i = 0; i < differentiated.Count; i++)
+            {
+                if (!differentiated[i].IsVector)
+                {
+                    writer.Line($"{real} {directions[i]} = 0, {gradients[i]}, {products[i]}; // {differentiated[i].Name}: its part of the direction, of the gradient and of each product");
+                }
+            }
+
+            var callArguments = arguments.Concat(directions)
+                .Concat(differentiated.Select((p, i) => p.IsVector ? gradients[i] : "out " + gradients[i]))
+                .Concat(differentiated.Select((p, i) => p.IsVector ? products[i] : "out " + products[i]));
+            string call = $"{GeneratedNames.HessianVectorProductMethod(method.MethodName)}({string.Join(", ", callArguments)});";
             for (int p = 0; p < differentiated.Count; p++)
             {
                 string name = ExpressionWriter.Identifier(differentiated[p].Name);
-                writer.Line($"// Column {offset} + {column} is H·e: the Hessian-vector product along the unit direction of {differentiated[p].Name}[{column}].");
-                using (writer.Block($"for (int {column} = 0; {column} < {name}.Length; {column}++)"))
+                string target = differentiated[p].IsVector ? $"{directions[p]}[{column}]" : directions[p];
+                string at = differentiated[p].IsVector ? Plus(offsets[p], column) : offsets[p];
+                if (differentiated[p].IsVector)
                 {
-                    writer.Line($"{directions[p]}[{column}] = 1;");
-                    writer.Line($"{GeneratedNames.HessianVectorProductMethod(method.MethodName)}({string.Join(", ", call)});");
-                    writer.Line($"{directions[p]}[{column}] = 0;");
-                    string rowOffset = "0";
-                    for (int q = 0; q < differentiated.Count; q++)
-                    {
-                        string rows = ExpressionWriter.Identifier(differentiated[q].Name);
-                        using (writer.Block($"for (int {row} = 0; {row} < {rows}.Length; {row}++)"))
-                        {
-                            writer.Line($"{matrix}[({rowOffset} + {row}) * {size} + {offset} + {column}] = {products[q]}[{row}];");
-                        }
-
-                        rowOffset = rowOffset == "0" ? rows + ".Length" : rowOffset + " + " + rows + ".Length";
-                    }
+                    writer.Line($"// Column {at} is H·e: the Hessian-vector product along the unit direction of {differentiated[p].Name}[{column}].");
+                }
+                else
+                {
+                    writer.Line($"// Column {at} is H·e: the Hessian-vector product along the unit direction of {differentiated[p].Name}.");
                 }
 
-                offset = offset == "0" ? name + ".Length" : offset + " + " + name + ".Length";
+                using (differentiated[p].IsVector ? writer.Block($"for (int {column} = 0; {column} < {name}.Length; {column}++)") : null)
+                {
+                    writer.Line($"{target} = 1;");
+                    writer.Line(call);
+                    writer.Line($"{target} = 0;");
+                    for (int q = 0; q < differentiated.Count; q++)
+                    {
+                        if (differentiated[q].IsVector)
+                        {
+                            using (writer.Block($"for (int {row} = 0; {row} < {ExpressionWriter.Identifier(differentiated[q].Name)}.Length; {row}++)"))
+                            {
+                                string rowAt = offsets[q] == "0" ? row : $"({offsets[q]} + {row})";
+                                writer.Line($"{matrix}[{rowAt} * {size} + {at}] = {products[q]}[{row}];");
+                            }
+                        }
+                        else
+                        {
+                            string rowAt = offsets[q].Contains(" + ") ? $"({offsets[q]})" : offsets[q];
+                            writer.Line($"{matrix}[{rowAt} * {size} + {at}] = {products[q]};");
+                        }
+                    }
+                }
             }
 
             writer.Line("// ∂²f/∂pᵢ∂pⱼ = ∂²f/∂pⱼ∂pᵢ: the two products agree up to rounding; their mean makes the matrix exactly symmetric.");
@@ -294,6 +345,22 @@ internal static class HessianSourceEmitter
             writer.Line($"return {value};");
         }
     }
+
+    /// <summary>Lengths added up as C#: <c>0</c> for none, <c>w.Length + 1</c>; the scalars' ones folded into one count.</summary>
+    private static string Sum(IEnumerable<string> lengths)
+    {
+        var terms = lengths.ToList();
+        int ones = terms.Count(t => t == "1");
+        var parts = terms.Where(t => t != "1").ToList();
+        if (ones > 0)
+        {
+            parts.Add(N(ones));
+        }
+
+        return parts.Count == 0 ? "0" : string.Join(" + ", parts);
+    }
+
+    private static string Plus(string offset, string index) => offset == "0" ? index : offset + " + " + index;
 
     private static void WriteParameterDocs(IndentedWriter writer, MethodModel method)
     {

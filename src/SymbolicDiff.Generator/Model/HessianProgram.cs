@@ -10,8 +10,8 @@ namespace SymbolicDiff.Generator.Model;
 /// <param name="Body">The forward sweep over the gradient: value, gradient and their tangents.</param>
 /// <param name="Returned">The local holding the method's value at the end of the body.</param>
 /// <param name="Directions">Per differentiated parameter, in declaration order, the name of its part of the direction (<c>vW</c>).</param>
-/// <param name="Partials">Per differentiated parameter, its partial derivative after the body (a local, or 0); for a vector, its gradient output span.</param>
-/// <param name="PartialTangents">Per differentiated parameter, the tangent of its partial along the direction: (H·v) for it; for a vector, the span receiving it.</param>
+/// <param name="Partials">Per differentiated parameter, its partial derivative after the body (a local, or 0); in a method over vectors, its gradient output (a span, or an <c>out</c> for a scalar).</param>
+/// <param name="PartialTangents">Per differentiated parameter, the tangent of its partial along the direction: (H·v) for it; in a method over vectors, the output receiving it (a span for a vector, an <c>out</c> for a scalar).</param>
 internal sealed record HessianProgram(
     EquatableArray<Statement> Body,
     string Returned,

@@ -166,8 +166,9 @@ partial class Neuron
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static LossHessian LossWithHessian(float x, float w, float b, float y)
     {
-        global::System.Span<float> gradient = stackalloc float[2];
-        global::System.Span<float> hessian = stackalloc float[4];
+        var scratch = new global::SymbolicDiff.Runtime.ScratchBuffer<float>(6, stackalloc float[global::SymbolicDiff.Runtime.StackStorage.Length]); // the gradient and the Hessian: on the stack up to 128 elements, pooled above
+        global::System.Span<float> gradient = scratch.Span.Slice(0, 2);
+        global::System.Span<float> hessian = scratch.Span.Slice(2, 4);
         float value = LossWithHessian(x, w, b, y, gradient, hessian);
         var matrix = new float[2, 2];
         for (int i = 0; i < 2; i++)
@@ -177,6 +178,8 @@ partial class Neuron
                 matrix[i, j] = hessian[i * 2 + j];
             }
         }
-        return new LossHessian(value, gradient[0], gradient[1], matrix);
+        var result = new LossHessian(value, gradient[0], gradient[1], matrix);
+        scratch.Dispose();
+        return result;
     }
 }
