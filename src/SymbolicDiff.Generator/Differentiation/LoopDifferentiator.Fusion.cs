@@ -19,26 +19,45 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// </summary>
 internal sealed partial class LoopDifferentiator
 {
-    /// <summary>The method's last top-level loop (statement <paramref name="At"/>), which only adds into <paramref name="Accumulators"/> and rewrites <paramref name="RowBuffers"/> in each iteration.</summary>
-    private sealed record Fusion(ForLoop Loop, int At, IReadOnlyList<string> Accumulators, IReadOnlyList<string> RowBuffers);
+    /// <summary>
+    /// A top-level loop (statement <paramref name="At"/>) that only adds into <paramref name="Accumulators"/> and rewrites its
+    /// buffers in each iteration: <paramref name="RowBuffers"/> once per iteration (nothing of theirs is saved), the others
+    /// (<c>centered</c> in a loop over components inside the loop over points) in full before each read, with their saves kept
+    /// for the inner loops' own backward sweeps. <paramref name="Before"/> runs before it: the statements ahead of it and those
+    /// after it that neither read nor write anything it touches (<paramref name="Hoisted"/> of them); <paramref name="After"/>,
+    /// the rest, only reads what the loop sums.
+    /// </summary>
+    private sealed record Fusion(
+        ForLoop Loop, int At, IReadOnlyList<string> Accumulators, IReadOnlyList<string> RowBuffers,
+        EquatableArray<Statement> Before, EquatableArray<Statement> After, int Hoisted);
 
     /// <summary>The loop to differentiate iteration by iteration, or null where the usual forward-then-backward order is needed.</summary>
     private Fusion? FindFusion()
     {
-        var statements = _method.Statements;
-        int at = -1;
-        for (int i = statements.Count - 1; i >= 0 && at < 0; i--)
-        {
-            at = statements[i] is ForLoop ? i : -1;
-        }
-
-        if (at < 0 || Taped.Contains(_method.Result))
+        if (Taped.Contains(_method.Result))
         {
             return null;
         }
 
+        // The last loop first; an earlier one (GMM's loop over points, followed by the prior's loops) where the statements
+        // after it that do not depend on it can run before it.
+        var statements = _method.Statements;
+        for (int at = statements.Count - 1; at >= 0; at--)
+        {
+            if (statements[at] is ForLoop && FusionAt(at) is { } fusion)
+            {
+                return fusion;
+            }
+        }
+
+        return null;
+    }
+
+    private Fusion? FusionAt(int at)
+    {
+        var statements = _method.Statements;
         var loop = (ForLoop)statements[at];
-        var suffix = statements.Skip(at + 1).ToList();
+        var (hoisted, suffix) = SplitAfter(loop, statements.Skip(at + 1).ToList());
         if (suffix.Any(s => s is not (DeclareReal or AssignReal or DeclareInteger or DeclareBool)))
         {
             return null;
@@ -92,11 +111,16 @@ internal sealed partial class LoopDifferentiator
             }
         }
 
+        var rowBuffers = new List<string>();
         foreach (string buffer in buffers)
         {
-            if (!IsRewrittenEachIteration(loop, at, buffer, inside))
+            switch (RewriteOf(loop, at, buffer, inside))
             {
-                return null;
+                case BufferRewrite.None:
+                    return null;
+                case BufferRewrite.OncePerIteration:
+                    rowBuffers.Add(buffer);
+                    break;
             }
         }
 
@@ -127,7 +151,74 @@ internal sealed partial class LoopDifferentiator
             }
         }
 
-        return new Fusion(loop, at, accumulators, buffers);
+        var before = statements.Take(at).Concat(hoisted).ToEquatableArray();
+        return new Fusion(loop, at, accumulators, rowBuffers, before, suffix.ToEquatableArray(), hoisted.Count);
+    }
+
+    /// <summary>
+    /// The statements after <paramref name="loop"/> split into those that may run before it and the rest, each list in
+    /// program order. A statement moves ahead of the loop, and of the statements between that stay, when neither reads
+    /// or writes what the other writes (names declared inside either, such as loop counters, are their own): swapping
+    /// two such statements changes no value either computes. Only declarations, assignments and loops of them move.
+    /// </summary>
+    private static (List<Statement> Hoisted, List<Statement> Staying) SplitAfter(ForLoop loop, List<Statement> after)
+    {
+        var hoisted = new List<Statement>();
+        var rest = new List<Statement>();
+        var staying = new List<Statement> { loop };
+        foreach (var statement in after)
+        {
+            bool movable = StatementFacts.Flatten(new[] { statement }).All(s => s is DeclareReal or AssignReal or DeclareInteger or DeclareBool or ForLoop) &&
+                staying.All(other => Commute(statement, other));
+            (movable ? hoisted : rest).Add(statement);
+            if (!movable)
+            {
+                staying.Add(statement);
+            }
+        }
+
+        return (hoisted, rest);
+    }
+
+    private static bool Commute(Statement first, Statement second)
+    {
+        var firstNames = OuterNames(first);
+        var secondNames = OuterNames(second);
+        return !OuterWrites(first).Any(secondNames.Contains) && !OuterWrites(second).Any(firstNames.Contains);
+    }
+
+    /// <summary>The names a statement mentions that live outside it: all but those declared in its loops' bodies and their counters.</summary>
+    private static HashSet<string> OuterNames(Statement statement)
+    {
+        var names = new HashSet<string>(StatementFacts.Names(statement));
+        if (statement is ForLoop loop)
+        {
+            names.ExceptWith(StatementFacts.DeclaredNames(new[] { loop }));
+        }
+
+        return names;
+    }
+
+    /// <summary>The names outside a statement that it writes or declares.</summary>
+    private static HashSet<string> OuterWrites(Statement statement)
+    {
+        var writes = new HashSet<string>(StatementFacts.Writes(new[] { statement }).Select(w => w.Target));
+        foreach (var step in StatementFacts.Flatten(new[] { statement }).OfType<StepInteger>())
+        {
+            writes.Add(step.Name);
+        }
+
+        if (StatementFacts.DeclaredName(statement) is { } declared)
+        {
+            writes.Add(declared);
+        }
+
+        if (statement is ForLoop loop)
+        {
+            writes.ExceptWith(StatementFacts.DeclaredNames(new[] { loop }));
+        }
+
+        return writes;
     }
 
     /// <summary><c>s = s + e</c> or <c>s = s − e</c> where e does not read s.</summary>
@@ -135,12 +226,26 @@ internal sealed partial class LoopDifferentiator
         assign.Value is Binary { Operator: BinaryOperator.Add or BinaryOperator.Subtract, Left: Variable { Name: var left }, Right: var term } &&
         left == name && !ExpressionFacts.Variables(term).Contains(name);
 
+    /// <summary>How a buffer the fused loop writes is written in each of its iterations.</summary>
+    private enum BufferRewrite
+    {
+        /// <summary>Some iteration may read an element an earlier one wrote: no fusion.</summary>
+        None,
+
+        /// <summary>Written in full, once, before the iteration reads it: nothing of it needs saving.</summary>
+        OncePerIteration,
+
+        /// <summary>Written in full before each read, more than once per iteration (in an inner loop): its saves stay, for the inner loops' backward sweeps.</summary>
+        InFullBeforeEachRead,
+    }
+
     /// <summary>
-    /// Whether each iteration of <paramref name="loop"/> writes every element of <paramref name="buffer"/> before it reads
-    /// any: the first statement of the body that mentions the buffer is <c>for (j = 0; j &lt; length; j++) { …; buffer[j] = e; … }</c>,
-    /// that being its only mention there and the loop's only write of it, and nothing outside the loop mentions it.
+    /// Whether each iteration of <paramref name="loop"/> writes every element of <paramref name="buffer"/> before it reads any,
+    /// so that no iteration reads a value an earlier one left (nor one a later one writes: its backward sweep has run by
+    /// then). Nothing outside the loop may mention the buffer but its declaration, and in the body the buffer must be
+    /// <see cref="CoveredBeforeRead">covered before it is read</see>.
     /// </summary>
-    private bool IsRewrittenEachIteration(ForLoop loop, int at, string buffer, List<Statement> inside)
+    private BufferRewrite RewriteOf(ForLoop loop, int at, string buffer, List<Statement> inside)
     {
         var statements = _method.Statements;
         DeclareBuffer? declaration = null;
@@ -152,22 +257,80 @@ internal sealed partial class LoopDifferentiator
             }
             else if (i != at && StatementFacts.Names(statements[i]).Contains(buffer))
             {
-                return false;
+                return BufferRewrite.None;
             }
         }
 
-        if (declaration is null || loop.Body.FirstOrDefault(s => StatementFacts.Names(s).Contains(buffer)) is not ForLoop { Descending: false, From: Constant { IsZero: true } } cover ||
-            !SameInteger(cover.To, declaration.Length, buffer))
+        if (declaration is null || !CoveredBeforeRead(loop.Body, declaration, out bool direct))
+        {
+            return BufferRewrite.None;
+        }
+
+        return direct && inside.OfType<AssignReal>().Count(a => TargetName(a.Target) == buffer) == 1
+            ? BufferRewrite.OncePerIteration
+            : BufferRewrite.InFullBeforeEachRead;
+    }
+
+    /// <summary>
+    /// Whether running <paramref name="statements"/> writes every element of the buffer before reading any. The first
+    /// statement that mentions it must be a cover, <c>for (j = 0; j &lt; length; j++) { …; buffer[j] = e; … }</c>, where
+    /// e does not read the buffer and the body's later statements touch only <c>buffer[j]</c> (so element j is written in
+    /// iteration j before anything reads it; <paramref name="direct"/>), or a loop whose own body covers the buffer before
+    /// it reads it and after which nothing in <paramref name="statements"/> mentions it (each of that loop's iterations
+    /// writes the buffer in full before it reads it; if it runs no iteration, nothing reads the buffer).
+    /// </summary>
+    private bool CoveredBeforeRead(EquatableArray<Statement> statements, DeclareBuffer declaration, out bool direct)
+    {
+        direct = false;
+        string buffer = declaration.Name;
+        int first = -1;
+        for (int i = 0; i < statements.Count && first < 0; i++)
+        {
+            first = StatementFacts.Names(statements[i]).Contains(buffer) ? i : -1;
+        }
+
+        if (first < 0 || statements[first] is not ForLoop { Descending: false } candidate)
+        {
+            return false;
+        }
+
+        if (IsCover(candidate, declaration))
+        {
+            direct = true;
+            return true;
+        }
+
+        return CoveredBeforeRead(candidate.Body, declaration, out _) &&
+            !statements.Skip(first + 1).Any(s => StatementFacts.Names(s).Contains(buffer));
+    }
+
+    /// <summary><c>for (j = 0; j &lt; length; j++)</c> whose first statement mentioning the buffer is <c>buffer[j] = e</c> (e not reading it), the later ones touching only <c>buffer[j]</c>, none of them a loop.</summary>
+    private bool IsCover(ForLoop cover, DeclareBuffer declaration)
+    {
+        string buffer = declaration.Name;
+        if (cover.From is not Constant { IsZero: true } || !SameInteger(cover.To, declaration.Length, buffer))
         {
             return false;
         }
 
         var mentions = cover.Body.Where(s => StatementFacts.Names(s).Contains(buffer)).ToList();
-        return mentions.Count == 1 &&
-            mentions[0] is AssignReal { Target: Element { Index: Variable { Name: var index } } } write &&
-            index == cover.Counter &&
-            !Reads(write.Value).Contains(buffer) &&
-            inside.OfType<AssignReal>().Count(a => TargetName(a.Target) == buffer) == 1;
+        if (mentions.Count == 0 ||
+            mentions[0] is not AssignReal { Target: Element { Index: Variable { Name: var index } } } write ||
+            index != cover.Counter ||
+            Reads(write.Value).Contains(buffer))
+        {
+            return false;
+        }
+
+        var ownElement = new Element(buffer, new Variable(cover.Counter));
+        return mentions.Skip(1).All(s => s is not ForLoop &&
+            StatementFacts.Expressions(s).SelectMany(ExpressionFacts.Nodes).All(node => node switch
+            {
+                Element element when element.Vector == buffer => element.Equals(ownElement),
+                VectorArgument vector => vector.Vector != buffer,
+                Variable variable => variable.Name != buffer,
+                _ => true,
+            }));
     }
 
     /// <summary>Whether a loop bound is the buffer's length: the same expression, <c>buffer.Length</c>, or an integer local set to it once.</summary>
@@ -205,9 +368,8 @@ internal sealed partial class LoopDifferentiator
         _recorded.SavedBeforeOverwrite.ExceptWith(fusion.RowBuffers);
         _recorded.SavedAtEndOfIteration.Remove(fusion.Loop);
 
-        var statements = _method.Statements;
-        var before = statements.Take(fusion.At).ToEquatableArray();
-        var after = statements.Skip(fusion.At + 1).ToEquatableArray();
+        var before = fusion.Before;
+        var after = fusion.After;
         var loop = fusion.Loop;
         _returned = _method.Result;
 
@@ -243,7 +405,9 @@ internal sealed partial class LoopDifferentiator
         var topScalars = TopLevelScalarAdjoints();
         var result = new List<Statement>();
         AddPrologue(result);
-        result.Add(Note("Forward sweep: the method's own computation."));
+        result.Add(Note(fusion.Hoisted == 0
+            ? "Forward sweep: the method's own computation."
+            : $"Forward sweep: the method's own computation, the statements after the loop over {loop.Counter} that neither read nor change what it writes moved ahead of it ({fusion.Hoisted} of them), so that their adjoints are known before it runs."));
         result.AddRange(Forward(before));
         result.Add(new CommentLine());
         string sums = fusion.Accumulators.Count == 1 ? fusion.Accumulators[0] : string.Join(", ", fusion.Accumulators.Take(fusion.Accumulators.Count - 1)) + " and " + fusion.Accumulators[fusion.Accumulators.Count - 1];
