@@ -376,7 +376,7 @@ internal sealed partial class LoopDifferentiator
         var lines = BackwardBlock(after);
         var inner = BackwardBlock(loop.Body);
         var localAdjoints = _adjoints.Keys.Where(n => _index.TryGetScope(n, out var scope) && ReferenceEquals(scope, loop)).ToList();
-        var reverse = DeclareAdjointStatements(inner, localAdjoints);
+        var reverse = ReuseIterationValues(loop, DeclareAdjointStatements(inner, localAdjoints));
         var body = Forward(loop.Body);
         if (reverse.Count > 0)
         {
@@ -416,5 +416,45 @@ internal sealed partial class LoopDifferentiator
             : $"Backward sweep, iteration by iteration: the loop over {loop.Counter} only adds into {sums}, {(fusion.Accumulators.Count == 1 ? "whose adjoint" : "whose adjoints")} the statements after it give, so each iteration's backward sweep runs right after it and nothing is saved across iterations."));
         AddBackwardSweep(result, lines, topScalars);
         return result;
+    }
+
+    /// <summary>
+    /// The iteration's backward sweep runs right after its forward sweep, in the same block, so a partial equal to the
+    /// value of a local the iteration declared (<c>double cos = Math.Cos(angle[bone]);</c>, and ∂sin/∂angle = cos(angle))
+    /// reads the local instead of calling again. Only locals declared at the top of the body, never assigned again, whose
+    /// value reads nothing the loop writes: they still hold that value when the backward sweep reads them.
+    /// </summary>
+    private List<Statement> ReuseIterationValues(ForLoop loop, List<Statement> reverse)
+    {
+        var flat = StatementFacts.Flatten(loop.Body).ToList();
+        var written = new HashSet<string>(StatementFacts.Writes(loop.Body).Select(w => w.Target));
+        written.UnionWith(flat.OfType<StepInteger>().Select(step => step.Name));
+        written.UnionWith(flat.OfType<CallWithOutputs>().SelectMany(call => call.OutputVectors));
+        var values = new Dictionary<Expr, Variable>();
+        foreach (var declaration in loop.Body.OfType<DeclareReal>())
+        {
+            bool stable = !flat.Any(s => s is AssignReal assign && TargetName(assign.Target) == declaration.Name) &&
+                !Taped.Contains(declaration.Name) &&
+                !StatementFacts.Names(declaration).Any(name => name != declaration.Name && written.Contains(name));
+            if (stable && declaration.Value is Call && !values.ContainsKey(declaration.Value))
+            {
+                values[declaration.Value] = new Variable(declaration.Name);
+            }
+        }
+
+        return values.Count == 0 ? reverse : reverse.Select(statement => WithValuesReused(statement, values)).ToList();
+    }
+
+    private static Statement WithValuesReused(Statement statement, Dictionary<Expr, Variable> values)
+    {
+        Expr Reuse(Expr expression) => ExpressionFacts.Rewrite(expression, node => values.TryGetValue(node, out var local) ? local : null);
+        return statement switch
+        {
+            DeclareReal real => real with { Value = Reuse(real.Value) },
+            UpdateReal update => update with { Value = Reuse(update.Value) },
+            IfStatement guarded => guarded with { Condition = Reuse(guarded.Condition), Then = guarded.Then.Select(inner => WithValuesReused(inner, values)).ToEquatableArray() },
+            ForLoop inner => inner with { Body = inner.Body.Select(nested => WithValuesReused(nested, values)).ToEquatableArray() },
+            _ => statement,
+        };
     }
 }

@@ -253,6 +253,25 @@ public class IterationByIterationTests
                 return total;
             }
 
+            // The hand's shape: cos and sin of an angle declared in the iteration; their partials (−sin, cos) read them.
+            [Differentiable(nameof(angles))]
+            public static double RotatedOffsets(double[] angles, double[] offsets)
+            {
+                double total = 0;
+                for (int v = 0; v < offsets.Length; v++)
+                {
+                    double cos = Math.Cos(angles[v % angles.Length]);
+                    double sin = Math.Sin(angles[v % angles.Length]);
+                    double x = cos * offsets[v];
+                    double y = sin * offsets[v];
+                    total += x * y;
+                }
+
+                return total;
+            }
+
+            public static double RotatedOffsetsIntoArrays(double[] angles, double[] offsets, double[] dAngles) => RotatedOffsetsWithGradient(angles, offsets, dAngles);
+
             // A buffer whose last element each row leaves as the previous row wrote it: the usual order.
             [Differentiable(nameof(w))]
             public static double PartlyRewritten(double[] x, double[] w)
@@ -296,6 +315,7 @@ public class IterationByIterationTests
     [InlineData("LaterLoopRewritesWhatTheSumReads", false)]
     [InlineData("LaterLoopReadsTheSum", false)]
     [InlineData("InnerBufferCarried", false)]
+    [InlineData("RotatedOffsets", true)]
     public void The_gradient_matches_finite_differences_in_either_order(string method, bool iterationByIteration)
     {
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
@@ -371,18 +391,47 @@ public class IterationByIterationTests
         AssertGradient(run, "SumThenIndependentLoopsIntoArrays", new[] { Math.PI / 2 }, new[] { 0.5, 0.5 }, new[] { 1 + Math.PI / 2, 1 }, value: 1.5 + 2 * Math.Log(2));
     }
 
+    [Fact]
+    public void The_backward_sweep_of_an_iteration_reads_the_cos_and_sin_it_computed_and_the_gradient_is_the_closed_form()
+    {
+        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        string generated = run.Source("Models.RotatedOffsets.g.cs");
+        Assert.Contains(Fused, generated, StringComparison.Ordinal);
+
+        // ∂sin/∂a = cos a and ∂cos/∂a = −sin a come from the locals: each function is called once per vertex.
+        int start = generated.IndexOf("WithGradient(", StringComparison.Ordinal);
+        string gradient = generated[start..generated.IndexOf("public static", start, StringComparison.Ordinal)];
+        string code = string.Join('\n', gradient.Split('\n').Select(line => line.Split("//")[0]));
+        Assert.Single(code.Split("Math.Cos(").Skip(1));
+        Assert.Single(code.Split("Math.Sin(").Skip(1));
+
+        // f = Σ_v cos a sin a · o_v² = Σ_v ½ sin 2a · o_v², so ∂f/∂a_i = Σ_{v ≡ i} cos 2a_i · o_v².
+        double[] angles = { 0.4, -1.1 };
+        double[] offsets = { 1.5, -0.5, 2.0 };
+        double[] expected = new double[2];
+        for (int v = 0; v < offsets.Length; v++)
+        {
+            expected[v % 2] += Math.Cos(2 * angles[v % 2]) * offsets[v] * offsets[v];
+        }
+
+        AssertGradient(run, "RotatedOffsetsIntoArrays", angles, offsets, expected);
+
+        // Worked by hand: a = π/6, o = 2: f = ½ sin(π/3) · 4 = √3, ∂f/∂a = cos(π/3) · 4 = 2.
+        AssertGradient(run, "RotatedOffsetsIntoArrays", new[] { Math.PI / 6 }, new[] { 2.0 }, new[] { 2.0 }, value: Math.Sqrt(3));
+    }
+
     private static void AssertGradient(GeneratorRun run, string method, double[] x, double[] w, double[] expected, double? value = null)
     {
         var gradient = (Func<double[], double[], double[], double>)Delegate.CreateDelegate(
             typeof(Func<double[], double[], double[], double>), run.Load().GetType("Models")!.GetMethod(method)!);
-        double[] dW = new double[w.Length];
+        double[] dW = new double[expected.Length]; // the differentiated parameter's length
         double computed = gradient(x, w, dW);
         if (value is double known)
         {
             Assert.Equal(known, computed, 12);
         }
 
-        for (int i = 0; i < w.Length; i++)
+        for (int i = 0; i < dW.Length; i++)
         {
             Assert.Equal(expected[i], dW[i], 10);
         }
