@@ -9,11 +9,17 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// each iteration's backward sweep runs right after its forward sweep, as backpropagation written by hand does, so
 /// nothing is saved for a later backward loop and no buffer is restored.
 /// <para>
-/// That is exact when nothing flows from one iteration into the next except sums into scalars declared before the
-/// loop, whose adjoint the loop never changes (∂s/∂s = 1 for <c>s += e</c>), and when that adjoint is known before the
-/// loop runs: the statements after the loop are differentiated first, and their partials must read nothing the loop
-/// or they write. Buffers the loop writes must be rewritten in full before each iteration reads them
-/// (<c>for (j = 0; j &lt; n; j++) h[j] = …;</c> over the buffer's whole length), so an iteration reads only its own values.
+/// Why that is exact. The usual order runs iteration i's backward sweep after every iteration's forward sweep; running
+/// it right after iteration i's forward sweep instead gives the same numbers when (a) iteration i's backward sweep sees
+/// the same values, and (b) it starts from the same adjoints. (a) holds when nothing flows from one iteration into the
+/// next except sums into scalars declared before the loop, which no partial reads: every other name the loop writes is
+/// declared in it (born again in each iteration), or a buffer each iteration rewrites in full before it reads it
+/// (<see cref="RewriteOf"/>), so iteration i reads only its own values and never one a later iteration writes; within an
+/// iteration, inner loops save and restore as usual, balanced before the next iteration starts. (b) holds because
+/// ∂s/∂s = 1 for <c>s += e</c>: the sums' adjoints do not change in the loop, and they are known before it runs, since the
+/// statements after the loop are differentiated first and their partials may read nothing the loop or they write.
+/// Statements after the loop that neither read nor write what it (or a statement staying after it) writes, nor write
+/// what those read, are moved ahead of it first (<see cref="SplitAfter"/>): commuting statements compute the same values.
 /// Any other loop is rerun backwards as usual.
 /// </para>
 /// </summary>
