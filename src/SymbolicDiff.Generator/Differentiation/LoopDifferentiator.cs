@@ -673,9 +673,11 @@ internal sealed partial class LoopDifferentiator
             output.Add(new BackwardLine(new DeclareVar(calleeGradientName.Name, calleeGradient) { Comment = Comment.Of($"the gradient of {callee.Function.DisplayName} at the same arguments") }));
         }
 
-        foreach (var (input, partial) in partials.Inputs)
+        var resolvedPartials = SharePartialCalls(partials.Inputs.Select(input => Resolve(input.Partial, valueExpr, calleeGradient, calleeGradientName)).ToList(), output);
+        for (int inputIndex = 0; inputIndex < partials.Inputs.Count; inputIndex++)
         {
-            var resolved = Resolve(partial, valueExpr, calleeGradient, calleeGradientName);
+            var input = partials.Inputs[inputIndex].Input;
+            var resolved = resolvedPartials[inputIndex];
             var adjoint = AdjointOf(input);
             var chain = IsSeed(target)
                 ? Comment.Of($"∂{_method.Result}/∂", input)

@@ -68,8 +68,9 @@ partial class Models
         for (int i = t.Length - 1; i >= 0; i--)
         {
             // r[i] = a * global::System.Math.Exp(-k * t[i]) - y[i];
-            dProjection_da += dProjection_dr[i] * global::System.Math.Exp(-(k * t[i])); // ∂projection/∂a += ∂projection/∂r[i] · ∂r[i]/∂a
-            dProjection_dk -= dProjection_dr[i] * (a * (global::System.Math.Exp(-(k * t[i])) * t[i])); // ∂projection/∂k += ∂projection/∂r[i] · ∂r[i]/∂k
+            double exp = global::System.Math.Exp(-(k * t[i])); // computed once, used in 2 partials below
+            dProjection_da += dProjection_dr[i] * exp; // ∂projection/∂a += ∂projection/∂r[i] · ∂r[i]/∂a
+            dProjection_dk -= dProjection_dr[i] * (a * (exp * t[i])); // ∂projection/∂k += ∂projection/∂r[i] · ∂r[i]/∂k
             dProjection_dr[i] = 0.0; // r[i] was overwritten here: its earlier value does not reach the result through it
         }
         dA = dProjection_da; // ∂projection/∂a
