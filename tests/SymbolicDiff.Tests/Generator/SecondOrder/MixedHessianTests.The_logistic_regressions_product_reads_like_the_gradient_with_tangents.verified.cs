@@ -27,11 +27,21 @@ partial class Model
         if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
         if (global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)w) || global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)xs) || global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)ys)) throw new global::System.ArgumentException("dW must not overlap an input (w, xs, ys): the gradient would overwrite it.", "dW");
 
-        // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
-        var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
-        // Forward sweep: the method's own computation.
+        // Forward sweep: the method's own computation, the statements after the loop over k that neither read nor change what it writes moved ahead of it (2 of them), so that their adjoints are known before it runs.
         int d = w.Length;
         double sum = 0.0;
+        double penalty = 0.0;
+        for (int i = 0; i < d; i++)
+        {
+            penalty += w[i] * w[i];
+        }
+
+        // Backward sweep, iteration by iteration: the loop over k only adds into sum, whose adjoint the statements after it give, so each iteration's backward sweep runs right after it and nothing is saved across iterations.
+        global::SymbolicDiff.Runtime.Zeroing.Clear(dW); // the gradient is written, not accumulated: start from 0
+        // double logistic = sum / (double)ys.Length + 0.5 * lambda * penalty + b * b * b / 6;
+        double dLogistic_dsum = 1 / (double)ys.Length; // ∂logistic/∂sum
+        double dLogistic_dpenalty = 0.5 * lambda; // ∂logistic/∂penalty
+        double dLogistic_db = (2 * b * b + b * b) / 6; // ∂logistic/∂b
         for (int k = 0; k < ys.Length; k++)
         {
             double z = b;
@@ -40,29 +50,7 @@ partial class Model
                 z += w[i] * xs[k * d + i];
             }
             sum += global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogits(z, ys[k]);
-            saved.Push(z); // saved: z is declared in this loop, and the backward loop reads its final value in each iteration
-        }
-        double penalty = 0.0;
-        for (int i = 0; i < d; i++)
-        {
-            penalty += w[i] * w[i];
-        }
-        double logistic = sum / (double)ys.Length + 0.5 * lambda * penalty + b * b * b / 6;
-
-        // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
-        global::SymbolicDiff.Runtime.Zeroing.Clear(dW); // the gradient is written, not accumulated: start from 0
-        // double logistic = sum / (double)ys.Length + 0.5 * lambda * penalty + b * b * b / 6;
-        double dLogistic_dsum = 1 / (double)ys.Length; // ∂logistic/∂sum
-        double dLogistic_dpenalty = 0.5 * lambda; // ∂logistic/∂penalty
-        double dLogistic_db = (2 * b * b + b * b) / 6; // ∂logistic/∂b
-        for (int i = d - 1; i >= 0; i--)
-        {
-            // penalty += w[i] * w[i];
-            dW[i] += dLogistic_dpenalty * (2 * w[i]); // ∂logistic/∂w[i] += ∂logistic/∂penalty · ∂penalty/∂w[i]
-        }
-        for (int k = ys.Length - 1; k >= 0; k--)
-        {
-            double z = saved.Pop(); // z as it was at the end of this iteration
+            // This iteration's backward sweep, at once.
             // sum += global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogits(z, ys[k]);
             double dLogistic_dz = dLogistic_dsum * global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogitsLogitDerivative(z, ys[k]); // ∂logistic/∂z = ∂logistic/∂sum · ∂sum/∂z
             for (int i = d - 1; i >= 0; i--)
@@ -73,10 +61,17 @@ partial class Model
             // double z = b;
             dLogistic_db += dLogistic_dz; // ∂logistic/∂b += ∂logistic/∂z · ∂z/∂b
         }
+        // Forward sweep, continued: the statements after the loop.
+        double logistic = sum / (double)ys.Length + 0.5 * lambda * penalty + b * b * b / 6;
+        // Backward sweep of the statements before the loop.
+        for (int i = d - 1; i >= 0; i--)
+        {
+            // penalty += w[i] * w[i];
+            dW[i] += dLogistic_dpenalty * (2 * w[i]); // ∂logistic/∂w[i] += ∂logistic/∂penalty · ∂penalty/∂w[i]
+        }
         dB = dLogistic_db; // ∂logistic/∂b
         if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dB, 1), (global::System.ReadOnlySpan<double>)dW)) throw new global::System.ArgumentException("dB must be a variable of its own, not another gradient output or one of its elements (dW): one gradient would overwrite the other.", "dB");
 
-        saved.Dispose();
         return logistic;
     }
 
@@ -208,11 +203,23 @@ partial class Model
         if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
         if (global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)w) || global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)xs) || global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)ys)) throw new global::System.ArgumentException("dW must not overlap an input (w, xs, ys): the gradient would overwrite it.", "dW");
 
-        // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
-        var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
-        // Forward sweep: the method's own computation.
+        // Forward sweep: the method's own computation, the statements after the loop over k that neither read nor change what it writes moved ahead of it (2 of them), so that their adjoints are known before it runs.
         int d = w.Length;
         double sum = 0.0;
+        double penalty = 0.0;
+        for (int i = 0; i < d; i++)
+        {
+            penalty += w[i] * w[i];
+        }
+
+        // Backward sweep, iteration by iteration: the loop over k only adds into sum, whose adjoint the statements after it give, so each iteration's backward sweep runs right after it and nothing is saved across iterations.
+        global::SymbolicDiff.Runtime.Zeroing.Clear(dW); // the gradient is written, not accumulated: start from 0
+        global::SymbolicDiff.Runtime.Zeroing.Clear(hvW);
+        // double logistic = sum / (double)ys.Length + 0.5 * lambda * penalty + b * b * b / 6;
+        double dLogistic_dsum = 1 / (double)ys.Length; // ∂logistic/∂sum
+        double dLogistic_dpenalty = 0.5 * lambda; // ∂logistic/∂penalty
+        double dDLogistic_db = (4 * b * vB + 2 * b * vB) / 6; // ddLogistic_db = ∂dLogistic_db/∂b · db
+        double dLogistic_db = (2 * b * b + b * b) / 6; // ∂logistic/∂b
         for (int k = 0; k < ys.Length; k++)
         {
             double dZ = vB; // dz = ∂z/∂b · db
@@ -223,36 +230,9 @@ partial class Model
                 z += w[i] * xs[k * d + i];
             }
             sum += global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogits(z, ys[k]);
-            saved.Push(z); // saved: z is declared in this loop, and the backward loop reads its final value in each iteration
-            saved.Push(dZ); // saved: its tangent, popped before the value
-        }
-        double penalty = 0.0;
-        for (int i = 0; i < d; i++)
-        {
-            penalty += w[i] * w[i];
-        }
-        double logistic = sum / (double)ys.Length + 0.5 * lambda * penalty + b * b * b / 6;
-
-        // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
-        global::SymbolicDiff.Runtime.Zeroing.Clear(dW); // the gradient is written, not accumulated: start from 0
-        global::SymbolicDiff.Runtime.Zeroing.Clear(hvW);
-        // double logistic = sum / (double)ys.Length + 0.5 * lambda * penalty + b * b * b / 6;
-        double dLogistic_dsum = 1 / (double)ys.Length; // ∂logistic/∂sum
-        double dLogistic_dpenalty = 0.5 * lambda; // ∂logistic/∂penalty
-        double dDLogistic_db = (4 * b * vB + 2 * b * vB) / 6; // ddLogistic_db = ∂dLogistic_db/∂b · db
-        double dLogistic_db = (2 * b * b + b * b) / 6; // ∂logistic/∂b
-        for (int i = d - 1; i >= 0; i--)
-        {
-            // penalty += w[i] * w[i];
-            hvW[i] += dLogistic_dpenalty * (2 * vW[i]);
-            dW[i] += dLogistic_dpenalty * (2 * w[i]); // ∂logistic/∂w[i] += ∂logistic/∂penalty · ∂penalty/∂w[i]
-        }
-        for (int k = ys.Length - 1; k >= 0; k--)
-        {
-            double dZ_1 = saved.Pop(); // dz as it was, restored with the value
-            double z = saved.Pop(); // z as it was at the end of this iteration
+            // This iteration's backward sweep, at once.
             // sum += global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogits(z, ys[k]);
-            double dDLogistic_dz = dLogistic_dsum * (global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogitsCurvature(z, ys[k]) * dZ_1); // ddLogistic_dz = ∂dLogistic_dz/∂z · dz
+            double dDLogistic_dz = dLogistic_dsum * (global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogitsCurvature(z, ys[k]) * dZ); // ddLogistic_dz = ∂dLogistic_dz/∂z · dz
             double dLogistic_dz = dLogistic_dsum * global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogitsLogitDerivative(z, ys[k]); // ∂logistic/∂z = ∂logistic/∂sum · ∂sum/∂z
             for (int i = d - 1; i >= 0; i--)
             {
@@ -264,6 +244,15 @@ partial class Model
             dDLogistic_db += dDLogistic_dz;
             dLogistic_db += dLogistic_dz; // ∂logistic/∂b += ∂logistic/∂z · ∂z/∂b
         }
+        // Forward sweep, continued: the statements after the loop.
+        double logistic = sum / (double)ys.Length + 0.5 * lambda * penalty + b * b * b / 6;
+        // Backward sweep of the statements before the loop.
+        for (int i = d - 1; i >= 0; i--)
+        {
+            // penalty += w[i] * w[i];
+            hvW[i] += dLogistic_dpenalty * (2 * vW[i]);
+            dW[i] += dLogistic_dpenalty * (2 * w[i]); // ∂logistic/∂w[i] += ∂logistic/∂penalty · ∂penalty/∂w[i]
+        }
         dDB = dDLogistic_db; // ddB = ∂dB/∂dLogistic_db · ddLogistic_db
         dB = dLogistic_db; // ∂logistic/∂b
         if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dB, 1), (global::System.ReadOnlySpan<double>)dW)) throw new global::System.ArgumentException("dB must be a variable of its own, not another gradient output or one of its elements (dW): one gradient would overwrite the other.", "dB");
@@ -271,7 +260,6 @@ partial class Model
         if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dB, 1), (global::System.ReadOnlySpan<double>)hvW)) throw new global::System.ArgumentException("dB must be a variable of its own, not another gradient output or one of its elements (hvW): one gradient would overwrite the other.", "dB");
         if (global::System.Runtime.CompilerServices.Unsafe.AreSame(ref hvB, ref dB) || global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hvB, 1), (global::System.ReadOnlySpan<double>)dW) || global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hvB, 1), (global::System.ReadOnlySpan<double>)hvW)) throw new global::System.ArgumentException("hvB must be a variable of its own, not another gradient output or one of its elements (dB, dW, hvW): one gradient would overwrite the other.", "hvB");
 
-        saved.Dispose();
         return logistic;
     }
 
