@@ -61,6 +61,17 @@ internal static class CalleeHessians
     private static bool HasEntry(Expr expression) =>
         expression is HessianEntry || ExpressionFacts.Children(expression).Any(HasEntry);
 
+    /// <summary>The keys of the callees declared in source whose Hessian the statements read (before <see cref="Lower"/>), sorted.</summary>
+    public static EquatableArray<string> KeysRead(IEnumerable<Statement> statements) =>
+        StatementFacts.Flatten(statements).SelectMany(StatementFacts.Expressions).SelectMany(ExpressionFacts.Nodes)
+            .OfType<HessianEntry>()
+            .Select(entry => entry.Hessian.Key)
+            .Where(key => key is not null)
+            .Select(key => key!)
+            .Distinct()
+            .OrderBy(key => key, System.StringComparer.Ordinal)
+            .ToEquatableArray();
+
     /// <summary>The name of the first callee whose gradient the statements read an entry of (<c>U</c>), or null.</summary>
     public static string? FirstComponentCallee(IEnumerable<Statement> statements) =>
         StatementFacts.Flatten(statements).SelectMany(StatementFacts.Expressions).Select(FirstComponent).FirstOrDefault(name => name is not null);

@@ -34,6 +34,9 @@ internal static class DifferentiableCallees
             GradientProperties = properties,
             Hessian = MethodParser.IsSecondOrder(attribute)
                 ? new CalleeHessian(type + "." + GeneratedNames.HessianMethod(method.Name), method.Name, properties.Count(p => p is not null))
+                {
+                    Key = method.OriginalDefinition.Locations.Any(location => location.IsInSource) ? method.OriginalDefinition.GetDocumentationCommentId() : null,
+                }
                 : null,
         };
     }

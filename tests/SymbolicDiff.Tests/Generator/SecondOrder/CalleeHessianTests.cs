@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.CodeAnalysis;
+using SymbolicDiff.Tests.Generator.Diagnostics;
 using SymbolicDiff.Tests.Snapshots;
 
 namespace SymbolicDiff.Tests.Generator.SecondOrder;
@@ -221,6 +222,59 @@ public class CalleeHessianTests
         Assert.Contains("OuterWithGradient", run.Source("Model.Outer.g.cs"));
         Assert.DoesNotContain("OuterWithHessian", run.Source("Model.Outer.g.cs"));
         Assert.Empty(run.CompilationProblems);
+    }
+
+    /// <summary>
+    /// A chain F → G → H where H has no second derivatives: G is SD0032 at its call of H and gets no Hessian, so neither
+    /// F's Hessian (which reads G's) nor the gradient of N (which reads G's gradient, so its Hessian) may call
+    /// GWithHessian: SD0033 at their calls of G, and every generated file compiles.
+    /// </summary>
+    [Fact]
+    public void A_callee_that_got_no_Hessian_is_SD0033_at_each_caller_that_reads_it_and_no_generated_code_calls_it()
+    {
+        var (run, spans) = DiagnosticAssert.Run(
+            """
+            using SymbolicDiff;
+
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double H(double u) => u * u * u;
+
+                [Differentiable(SecondOrder = true)]
+                public static double G(double u, double y) => [|H(u)|] * y;
+
+                [Differentiable(SecondOrder = true)]
+                public static double F(double x, double y) => [|G(x, y)|] * x + y;
+
+                [Differentiable(SecondOrder = true)]
+                public static double E(double x) => [|F(x, 2.0)|] * x;
+
+                [Differentiable]
+                public static double N(double x, double y) => [|GWithGradient(x, y)|].U;
+            }
+            """);
+
+        Assert.Empty(run.CompilationProblems);
+        var reported = run.GeneratorDiagnostics.OrderBy(d => d.Location.SourceSpan.Start).ToList();
+        Assert.Equal(new[] { "SD0032", "SD0033", "SD0033", "SD0033" }, reported.Select(d => d.Id));
+        for (int i = 0; i < reported.Count; i++)
+        {
+            DiagnosticAssert.AtSpan(run, reported[i], spans[i]);
+        }
+
+        Assert.Contains("the second derivatives of 'F' read them, so they are not generated either (its gradient is)", reported[1].GetMessage(CultureInfo.InvariantCulture));
+        Assert.Contains("'E' calls 'Model.F'", reported[2].GetMessage(CultureInfo.InvariantCulture));
+        Assert.Contains("the gradient of 'N' reads them", reported[3].GetMessage(CultureInfo.InvariantCulture));
+
+        // The gradients of G, F and E are still generated; N, whose gradient needs G's Hessian, gets no code.
+        foreach (string method in new[] { "G", "F", "E" })
+        {
+            Assert.Contains(method + "WithGradient", run.Source($"Model.{method}.g.cs"));
+            Assert.DoesNotContain(method + "WithHessian", run.Source($"Model.{method}.g.cs"));
+        }
+
+        Assert.DoesNotContain(run.GeneratedSources, source => source.HintName.EndsWith("Model.N.g.cs", StringComparison.Ordinal));
     }
 
     [Fact]
