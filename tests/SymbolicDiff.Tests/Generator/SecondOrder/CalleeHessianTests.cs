@@ -278,6 +278,79 @@ public class CalleeHessianTests
     }
 
     [Fact]
+    public void A_method_over_spans_calling_the_callee_in_a_loop_gets_its_Hessian_vector_product()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Model
+            {
+                [Differentiable(SecondOrder = true)]
+                public static double G(double u, double y) => u * u * y + Math.Sin(y);
+
+                [Differentiable(SecondOrder = true)]
+                public static double Chain(ReadOnlySpan<double> w)
+                {
+                    double s = 0;
+                    for (int i = 0; i < w.Length - 1; i++)
+                    {
+                        s += G(w[i], w[i + 1]);
+                    }
+
+                    return s;
+                }
+            }
+
+            public static class Adapters
+            {
+                public static double Product(double[] w, double[] v, double[] gradient, double[] product) => Model.ChainHessianVectorProduct(w, v, gradient, product);
+
+                public static double Gradient(double[] w, double[] gradient) => Model.ChainWithGradient(w, gradient);
+            }
+            """).ShouldSucceed();
+        var adapters = run.Load().GetType("Adapters")!;
+        double[] Product(double[] w, double[] v)
+        {
+            var product = new double[w.Length];
+            adapters.GetMethod("Product")!.Invoke(null, new object[] { w, v, new double[w.Length], product });
+            return product;
+        }
+
+        double[] Gradient(double[] w)
+        {
+            var gradient = new double[w.Length];
+            adapters.GetMethod("Gradient")!.Invoke(null, new object[] { w, gradient });
+            return gradient;
+        }
+
+        double[] point = { 0.7, -1.3, 0.4, 2.1, -0.5 }, direction = { 0.3, -0.8, 1.1, 0.2, -0.6 };
+        int n = point.Length;
+
+        // Term i is G(wᵢ, wᵢ₊₁): G_uu = 2y on (i, i), G_uy = 2u on (i, i+1) and (i+1, i), G_yy = −sin y on (i+1, i+1).
+        var byHand = new double[n, n];
+        for (int i = 0; i < n - 1; i++)
+        {
+            double u = point[i], y = point[i + 1];
+            byHand[i, i] += 2 * y;
+            byHand[i, i + 1] += 2 * u;
+            byHand[i + 1, i] += 2 * u;
+            byHand[i + 1, i + 1] -= Math.Sin(y);
+        }
+
+        var product = Product(point, direction);
+        const double h = 1e-6;
+        var plus = Gradient(point.Select((w, i) => w + h * direction[i]).ToArray());
+        var minus = Gradient(point.Select((w, i) => w - h * direction[i]).ToArray());
+        for (int i = 0; i < n; i++)
+        {
+            double expected = Enumerable.Range(0, n).Sum(j => byHand[i, j] * direction[j]);
+            Assert.Equal(expected, product[i], 12);
+            Assert.Equal((plus[i] - minus[i]) / (2 * h), product[i], 6);
+        }
+    }
+
+    [Fact]
     public void A_callee_whose_arguments_are_constants_needs_no_second_derivatives()
     {
         // Square(2.0) is a constant: the gradient never calls SquareWithGradient, so nothing of Square's is differentiated.
