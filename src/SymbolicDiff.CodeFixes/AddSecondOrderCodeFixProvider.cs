@@ -14,9 +14,10 @@ using Microsoft.CodeAnalysis.Text;
 namespace SymbolicDiff.CodeFixes;
 
 /// <summary>
-/// SD0020 where a [Differentiable] method reads the generated gradient of a callee without second derivatives: adds
-/// <c>SecondOrder = true</c> to the callee's <c>[Differentiable]</c>, so that its Hessian is generated and the caller is
-/// differentiated through its gradient. (SD0020 for a callee that is not supported yet has no fix.)
+/// SD0020 where a [Differentiable] method reads the generated gradient of a callee without second derivatives, and
+/// SD0032 where a method with <c>SecondOrder = true</c> calls such a callee: adds <c>SecondOrder = true</c> to the
+/// callee's <c>[Differentiable]</c>, so that its Hessian is generated and the caller is differentiated through its
+/// gradient. (SD0020 for a callee that is not supported yet has no fix.)
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddSecondOrderCodeFixProvider)), Shared]
 public sealed class AddSecondOrderCodeFixProvider : BatchCodeFixProvider<AddSecondOrderCodeFixProvider.Fix>
@@ -30,7 +31,7 @@ public sealed class AddSecondOrderCodeFixProvider : BatchCodeFixProvider<AddSeco
     private static readonly string[] GeneratedSuffixes = { "WithGradient", "WithDerivative" };
 
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(SymbolicDiffNames.NestedDifferentiation);
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(SymbolicDiffNames.NestedDifferentiation, SymbolicDiffNames.CalleeWithoutSecondOrder);
 
     /// <summary>One callee's [Differentiable] attribute that gets <c>SecondOrder = true</c>.</summary>
     public sealed class Fix
@@ -55,11 +56,10 @@ public sealed class AddSecondOrderCodeFixProvider : BatchCodeFixProvider<AddSeco
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var semanticModel = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         if (root is null || semanticModel is null ||
-            MessageArguments.Read(diagnostic) is not { Count: 4 } arguments ||
-            !arguments[3].StartsWith(NeedsSecondOrder, System.StringComparison.Ordinal) ||
             SyntaxHelpers.NodeAt(root, diagnostic.Location.SourceSpan).FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } invocation ||
-            Called(invocation, semanticModel, cancellationToken) is not var (name, type) ||
-            Callee(name, type) is not { } callee ||
+            (diagnostic.Id == SymbolicDiffNames.CalleeWithoutSecondOrder
+                ? CalledDirectly(invocation, semanticModel, cancellationToken)
+                : CalledThroughGradient(diagnostic, invocation, semanticModel, cancellationToken)) is not { } callee ||
             SyntaxHelpers.SourceDeclaration(callee, document.Project.Solution, cancellationToken) is not { } declared ||
             SyntaxHelpers.Attribute(callee, SymbolicDiffNames.DifferentiableAttribute)?.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax attribute ||
             attribute.SyntaxTree != declared.Declaration.SyntaxTree ||
@@ -70,6 +70,21 @@ public sealed class AddSecondOrderCodeFixProvider : BatchCodeFixProvider<AddSeco
 
         return new Fix(declared.Document.Id, attribute.Span, callee.ContainingType.Name + "." + callee.Name);
     }
+
+    /// <summary>SD0020: the callee whose generated gradient is called, where the message says it lacks second derivatives.</summary>
+    private static IMethodSymbol? CalledThroughGradient(Diagnostic diagnostic, InvocationExpressionSyntax invocation, SemanticModel semanticModel, CancellationToken cancellationToken) =>
+        MessageArguments.Read(diagnostic) is { Count: 4 } arguments &&
+        arguments[3].StartsWith(NeedsSecondOrder, System.StringComparison.Ordinal) &&
+        Called(invocation, semanticModel, cancellationToken) is var (name, type)
+            ? Callee(name, type)
+            : null;
+
+    /// <summary>SD0032: the [Differentiable] method the invocation calls.</summary>
+    private static IMethodSymbol? CalledDirectly(InvocationExpressionSyntax invocation, SemanticModel semanticModel, CancellationToken cancellationToken) =>
+        semanticModel.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol method &&
+        SyntaxHelpers.HasAttribute(method, SymbolicDiffNames.DifferentiableAttribute)
+            ? method
+            : null;
 
     /// <summary>
     /// The name called and the type it is looked up in: the generated method where the document's compilation holds

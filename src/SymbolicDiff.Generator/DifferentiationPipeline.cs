@@ -45,7 +45,22 @@ internal sealed record MethodResult(GradientProgram? Program, EquatableArray<Dia
 
     /// <summary>The calls whose callee's generated code the gradient calls.</summary>
     public EquatableArray<DifferentiableCall> DifferentiableCalls { get; init; } = EquatableArray<DifferentiableCall>.Empty;
+
+    /// <summary>The callees (keys) whose Hessian the gradient or directional derivative reads: nested differentiation.</summary>
+    public EquatableArray<string> HessiansRead { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>The callees (keys) whose Hessian only the method's own second derivatives read.</summary>
+    public EquatableArray<string> HessiansReadBySecondOrder { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>The method asks for second derivatives (SecondOrder = true) and gets none, or no code at all.</summary>
+    public bool LacksHessian { get; init; }
 }
+
+/// <summary>
+/// The methods whose generated code others must not call (<see cref="DifferentiationPipeline.MethodsWithoutCode"/>):
+/// those with no code at all, and those asking for second derivatives that have no <c>MWithHessian</c>.
+/// </summary>
+internal sealed record MissingCode(EquatableArray<string> WithoutCode, EquatableArray<string> WithoutHessian);
 
 /// <summary>
 /// The work done per [Differentiable] method, outside the pipeline wiring, in two steps. Parsing needs the
@@ -125,6 +140,8 @@ internal static class DifferentiationPipeline
         try
         {
             var model = LongExpressions.Split(parsed.Model);
+            var hessiansRead = EquatableArray<string>.Empty;
+            var hessiansReadBySecondOrder = EquatableArray<string>.Empty;
             var (program, diagnostics) = model.ReturnsVoid
                 ? (new GradientProgram(model, EquatableArray<Statement>.Empty, EquatableArray<GradientEntry>.Empty, string.Empty), new List<DiagnosticInfo>())
                 : ReverseMode.Differentiate(model, cancellationToken);
@@ -154,10 +171,21 @@ internal static class DifferentiationPipeline
                 }
 
                 // Differentiating through another method's gradient read its Hessian: the calls that fill it, last.
+                hessiansRead = CalleeHessians.KeysRead(program.Body
+                    .Concat(program.Derivative is { } derivative ? derivative.Body.Append(new DeclareReal(derivative.Returned, derivative.Derivative)) : Enumerable.Empty<Statement>())
+                    .Concat(program.Jacobian?.Product.Body ?? EquatableArray<Statement>.Empty));
+                hessiansReadBySecondOrder = program.Hessian is { } second
+                    ? CalleeHessians.KeysRead(second.Body).Where(key => !hessiansRead.Contains(key)).ToEquatableArray()
+                    : EquatableArray<string>.Empty;
                 program = CalleeHessians.Lower(program);
             }
 
-            return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics.Select(d => ForSelectingCallee(d, parsed))).ToEquatableArray());
+            return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics.Select(d => ForSelectingCallee(d, parsed))).ToEquatableArray())
+            {
+                HessiansRead = hessiansRead,
+                HessiansReadBySecondOrder = hessiansReadBySecondOrder,
+                LacksHessian = model.SecondOrder && program?.Hessian is null,
+            };
         }
         catch (InsufficientExecutionStackException)
         {
@@ -181,50 +209,88 @@ internal static class DifferentiationPipeline
 
     /// <summary>
     /// The methods that get no generated code: those with an SD error of their own, and, transitively, those whose
-    /// gradient would call the generated code of one of them. Sorted, so that it is equal across runs while no
+    /// gradient would call the generated code of one of them, or read the Hessian of a method that has none; and the
+    /// methods that ask for second derivatives and get none: those with an error there, and, transitively, those whose
+    /// second derivatives would read the Hessian of one of them. Sorted, so that it is equal across runs while no
     /// method's outcome changes, and the step that reads it stays cached.
     /// </summary>
-    public static EquatableArray<string> MethodsWithoutCode(ImmutableArray<MethodResult> results)
+    public static MissingCode MethodsWithoutCode(ImmutableArray<MethodResult> results)
     {
         var without = new HashSet<string>(results.Where(r => r.Program is null && r.Key is not null).Select(r => r.Key!), StringComparer.Ordinal);
+        var withoutHessian = new HashSet<string>(results.Where(r => r.LacksHessian && r.Key is not null).Select(r => r.Key!), StringComparer.Ordinal);
+        bool NoHessian(string key) => without.Contains(key) || withoutHessian.Contains(key);
         bool grew = true;
         while (grew)
         {
             grew = false;
-            foreach (var result in results)
+            foreach (var result in results.Where(r => r.Key is not null && !without.Contains(r.Key)))
             {
-                if (result.Key is not null && !without.Contains(result.Key) && result.DifferentiableCalls.Any(call => without.Contains(call.Callee)))
+                if (result.DifferentiableCalls.Any(call => without.Contains(call.Callee)) || result.HessiansRead.Any(NoHessian))
                 {
-                    without.Add(result.Key);
+                    without.Add(result.Key!);
+                    grew = true;
+                }
+                else if (!withoutHessian.Contains(result.Key!) && result.HessiansReadBySecondOrder.Any(NoHessian))
+                {
+                    withoutHessian.Add(result.Key!);
                     grew = true;
                 }
             }
         }
 
-        return without.OrderBy(key => key, StringComparer.Ordinal).ToEquatableArray();
+        withoutHessian.UnionWith(without);
+        return new MissingCode(
+            without.OrderBy(key => key, StringComparer.Ordinal).ToEquatableArray(),
+            withoutHessian.OrderBy(key => key, StringComparer.Ordinal).ToEquatableArray());
     }
 
     /// <summary>
-    /// <paramref name="result"/> without its code when it calls a method in <paramref name="withoutCode"/>: the
-    /// code would call generated members that do not exist (CS0117 in generated code). SD0024 at each such call
-    /// says which callee to fix instead.
+    /// <paramref name="result"/> without its code when it calls a method in <paramref name="missing"/>'s
+    /// <see cref="MissingCode.WithoutCode"/> or its gradient reads the Hessian of one without it, and without its
+    /// second derivatives when only they read such a Hessian: the code would call generated members that do not exist
+    /// (CS0117 in generated code). SD0024 or SD0033 at each such call says which callee to fix instead.
     /// </summary>
-    public static MethodResult WithoutCallsToMissingCode(MethodResult result, EquatableArray<string> withoutCode)
+    public static MethodResult WithoutCallsToMissingCode(MethodResult result, MissingCode missing)
     {
-        if (result.Program is null || withoutCode.Count == 0)
+        if (result.Program is null || missing.WithoutHessian.Count == 0)
         {
             return result;
         }
 
-        var missing = result.DifferentiableCalls.Where(call => withoutCode.Contains(call.Callee)).ToList();
-        if (missing.Count == 0)
+        string name = result.Program.Method.MethodName;
+        var withoutGradient = result.DifferentiableCalls.Where(call => missing.WithoutCode.Contains(call.Callee)).ToList();
+        if (withoutGradient.Count > 0)
         {
-            return result;
+            var reports = withoutGradient.Select(call => DiagnosticInfo.Create(DiagnosticDescriptors.CalleeWithoutGradient, call.Location, name, call.DisplayName));
+            return result with { Program = null, Diagnostics = result.Diagnostics.Concat(reports).ToEquatableArray() };
         }
 
-        var reports = missing.Select(call => DiagnosticInfo.Create(DiagnosticDescriptors.CalleeWithoutGradient, call.Location, result.Program.Method.MethodName, call.DisplayName));
-        return result with { Program = null, Diagnostics = result.Diagnostics.Concat(reports).ToEquatableArray() };
+        var readByGradient = HessianCalls(result, result.HessiansRead, missing);
+        if (readByGradient.Count > 0)
+        {
+            var reports = readByGradient.Select(call => DiagnosticInfo.Create(DiagnosticDescriptors.CalleeWithoutHessian, call.Location, name, call.DisplayName,
+                $"the gradient of '{name}' reads them (it differentiates through a gradient of '{call.DisplayName}'), so it is not generated either"));
+            return result with { Program = null, Diagnostics = result.Diagnostics.Concat(reports).ToEquatableArray() };
+        }
+
+        var readBySecondOrder = HessianCalls(result, result.HessiansReadBySecondOrder, missing);
+        if (readBySecondOrder.Count > 0 && result.Program.Hessian is not null)
+        {
+            var reports = readBySecondOrder.Select(call => DiagnosticInfo.Create(DiagnosticDescriptors.CalleeWithoutHessian, call.Location, name, call.DisplayName,
+                $"the second derivatives of '{name}' read them, so they are not generated either (its gradient is)"));
+            return result with { Program = result.Program with { Hessian = null }, Diagnostics = result.Diagnostics.Concat(reports).ToEquatableArray() };
+        }
+
+        return result;
     }
+
+    /// <summary>The first call of each callee in <paramref name="keys"/> that has no Hessian.</summary>
+    private static List<DifferentiableCall> HessianCalls(MethodResult result, EquatableArray<string> keys, MissingCode missing) =>
+        result.DifferentiableCalls
+            .Where(call => keys.Contains(call.Callee) && missing.WithoutHessian.Contains(call.Callee))
+            .GroupBy(call => call.Callee)
+            .Select(group => group.First())
+            .ToList();
 
     private static string? KeyOf(ISymbol symbol) => symbol.OriginalDefinition.GetDocumentationCommentId();
 

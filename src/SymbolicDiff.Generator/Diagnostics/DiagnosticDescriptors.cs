@@ -144,6 +144,16 @@ internal static class DiagnosticDescriptors
         "Second derivatives not supported here",
         "'{0}' asks for second derivatives (SecondOrder = true), which are not generated for {1}; remove SecondOrder");
 
+    public static readonly DiagnosticDescriptor CalleeWithoutSecondOrder = Error(
+        "SD0032",
+        "Called [Differentiable] method without second derivatives",
+        "'{0}' asks for second derivatives (SecondOrder = true) and calls '{1}', whose gradient they differentiate again (the partials of its gradient are its Hessian): add SecondOrder = true to the [Differentiable] of '{1}', or remove SecondOrder from '{0}'");
+
+    public static readonly DiagnosticDescriptor CalleeWithoutHessian = Error(
+        "SD0033",
+        "Called [Differentiable] method has no second derivatives",
+        "'{0}' calls '{1}', whose second derivatives could not be generated because of the errors reported on '{1}'; {2}; fix the errors on '{1}' first");
+
     public static readonly DiagnosticDescriptor ResultIgnoresParameter = new(
         "SD0017",
         "Differentiated parameter does not affect the result",

@@ -34,6 +34,19 @@ internal static class CalleeHessians
             lowered = lowered with { Derivative = derivative with { Body = new Lowering(program.Method, body).Run(), Derivative = tangent } };
         }
 
+        if (program.Hessian is { } hessian && Contains(hessian.Body))
+        {
+            // Second derivatives through a callee's gradient: its Hessian, with the scratch spans declared once, before the
+            // sweeps (the dense Hessian runs the body once per direction, in a loop).
+            var lowering = new Lowering(program.Method, hessian.Body.ToList());
+            var body = lowering.Body();
+            var used = new SortedSet<string>(hessian.UsedNames.Concat(StatementFacts.DeclaredNames(lowering.Declarations)), System.StringComparer.Ordinal);
+            lowered = lowered with
+            {
+                Hessian = hessian with { Body = body.ToEquatableArray(), Prologue = hessian.Prologue.Concat(lowering.Declarations).ToEquatableArray(), UsedNames = used.ToEquatableArray() },
+            };
+        }
+
         if (program.Jacobian is { } jacobian)
         {
             lowered = lowered with { Jacobian = jacobian with { Product = Lower(jacobian.Product) } };
@@ -47,6 +60,17 @@ internal static class CalleeHessians
 
     private static bool HasEntry(Expr expression) =>
         expression is HessianEntry || ExpressionFacts.Children(expression).Any(HasEntry);
+
+    /// <summary>The keys of the callees declared in source whose Hessian the statements read (before <see cref="Lower"/>), sorted.</summary>
+    public static EquatableArray<string> KeysRead(IEnumerable<Statement> statements) =>
+        StatementFacts.Flatten(statements).SelectMany(StatementFacts.Expressions).SelectMany(ExpressionFacts.Nodes)
+            .OfType<HessianEntry>()
+            .Select(entry => entry.Hessian.Key)
+            .Where(key => key is not null)
+            .Select(key => key!)
+            .Distinct()
+            .OrderBy(key => key, System.StringComparer.Ordinal)
+            .ToEquatableArray();
 
     /// <summary>The name of the first callee whose gradient the statements read an entry of (<c>U</c>), or null.</summary>
     public static string? FirstComponentCallee(IEnumerable<Statement> statements) =>
@@ -89,6 +113,11 @@ internal static class CalleeHessians
             var lowered = Block(_body);
             return _declarations.Concat(lowered).ToEquatableArray();
         }
+
+        /// <summary>The lowered body without the declarations of its scratch spans, which <see cref="Declarations"/> then holds.</summary>
+        public List<Statement> Body() => Block(_body);
+
+        public IReadOnlyList<Statement> Declarations => _declarations;
 
         private List<Statement> Block(IEnumerable<Statement> statements)
         {

@@ -36,6 +36,15 @@ internal static class SecondOrder
             return (null, Unsupported(method, location, $"a method that differentiates through '{GeneratedNames.GradientMethod(nested)}' (its second derivatives would be third derivatives of '{nested}')"));
         }
 
+        // A [Differentiable] callee's gradient struct: its entries read as functions whose partials are its Hessian.
+        var (withEntries, withoutHessian) = CalleeGradientReads.Rewrite(method, gradient);
+        if (withEntries is null)
+        {
+            return (null, CalleeWithoutHessian(method, withoutHessian!, location));
+        }
+
+        gradient = withEntries;
+
         // What the forward transform has no rule for in a gradient body: a [Differentiable] callee's gradient struct,
         // a function over vectors' vector-Jacobian product. Reported by name rather than differentiated wrongly.
         foreach (var statement in StatementFacts.Flatten(gradient.Body))
@@ -222,6 +231,10 @@ internal static class SecondOrder
 
     private static DiagnosticInfo Missing(MethodModel method, LocationInfo? location, string function, string what) =>
         DiagnosticInfo.Create(DiagnosticDescriptors.MissingSecondDerivative, location, method.MethodName, function, what);
+
+    /// <summary>At the call of the callee (else at <c>SecondOrder = true</c>): its second derivatives are needed, and it has none.</summary>
+    private static DiagnosticInfo CalleeWithoutHessian(MethodModel method, Call call, LocationInfo? location) =>
+        DiagnosticInfo.Create(DiagnosticDescriptors.CalleeWithoutSecondOrder, call.Location ?? location, method.MethodName, call.Function.DisplayName);
 
     private static DiagnosticInfo Unsupported(MethodModel method, LocationInfo? location, string what) =>
         DiagnosticInfo.Create(DiagnosticDescriptors.SecondOrderUnsupported, location, method.MethodName, what);

@@ -80,6 +80,11 @@ internal static class HessianSourceEmitter
             writer.Line($"if ({gradient}.Length != {N(n)}) throw new global::System.ArgumentException(\"{gradient} must have length {N(n)} (one partial per differentiated parameter), not \" + {gradient}.Length + \".\", \"{gradient}\");");
             writer.Line($"if ({matrix}.Length != {N(n * n)}) throw new global::System.ArgumentException(\"{matrix} must have length {N(n * n)} ({N(n)}×{N(n)}, row-major), not \" + {matrix}.Length + \".\", \"{matrix}\");");
             writer.Line();
+            if (hessian.Prologue.Count > 0)
+            {
+                new StatementWriter(writer, real).Write(hessian.Prologue);
+            }
+
             writer.Line($"{real} {value} = 0;");
             writer.Line($"// Column {direction} of the Hessian is the derivative of the gradient along the unit direction e_{direction}: forward mode over the gradient, once per parameter.");
             using (writer.Block($"for (int {direction} = 0; {direction} < {N(n)}; {direction}++)"))
@@ -223,6 +228,7 @@ internal static class HessianSourceEmitter
 
             var statements = new StatementWriter(writer, real);
             statements.Write(checks);
+            statements.Write(hessian.Prologue);
             statements.Write(hessian.Body);
             writer.Line($"return {ExpressionWriter.Identifier(hessian.Returned)};");
         }

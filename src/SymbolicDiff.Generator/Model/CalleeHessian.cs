@@ -8,7 +8,14 @@ namespace SymbolicDiff.Generator.Model;
 /// <param name="Method">The span overload of <c>MWithHessian</c>, fully qualified.</param>
 /// <param name="DisplayName">The callee's short name (<c>U</c>), for comments and the names of its scratch spans.</param>
 /// <param name="Size">n, the number of parameters the callee differentiates: the gradient has n entries, the Hessian n×n, row-major.</param>
-internal sealed record CalleeHessian(string Method, string DisplayName, int Size);
+internal sealed record CalleeHessian(string Method, string DisplayName, int Size)
+{
+    /// <summary>
+    /// The callee's documentation ID where it is declared in source (as <see cref="DifferentiableCall.Callee"/>), so that a
+    /// caller whose code reads this Hessian gets none when the callee's Hessian is not generated; null from metadata.
+    /// </summary>
+    public string? Key { get; init; }
+}
 
 /// <summary>
 /// One entry of a called [Differentiable] method's gradient, <c>UWithGradient(x, k).X</c>, seen as a function of U's

@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace SymbolicDiff.Generator.Model;
 
 /// <summary>The functions whose derivative rules are built into the generator (the <c>System.Math</c> ones).</summary>
@@ -79,8 +81,38 @@ internal sealed record Function(
     /// </summary>
     public GradientComponent? Component { get; init; }
 
+    /// <summary>
+    /// For another [Differentiable] method with <c>SecondOrder = true</c>: its Hessian, which the partials of its gradient's
+    /// entries read (nested differentiation, and a caller's own second derivatives); else null.
+    /// </summary>
+    public CalleeHessian? Hessian { get; init; }
+
     /// <summary>Whether this is another [Differentiable] method, whose generated gradient is called rather than inlined.</summary>
     public bool IsDifferentiableCallee => GradientMethod is not null;
+
+    /// <summary>
+    /// For another [Differentiable] method with second derivatives (<see cref="Hessian"/>): the entry
+    /// <paramref name="property"/> of its gradient (<c>UWithGradient(x, k).X</c>) as a function of its arguments in its
+    /// own right, whose partials are a row of its Hessian. Named after the callee, so that a partial it does not
+    /// differentiate is SD0021's advice, as for a call of it.
+    /// </summary>
+    public Function GradientEntry(string property)
+    {
+        var columns = new int[GradientProperties.Count];
+        int differentiated = 0;
+        for (int i = 0; i < columns.Length; i++)
+        {
+            columns[i] = GradientProperties[i] is null ? -1 : differentiated++;
+        }
+
+        int row = columns[GradientProperties.ToList().IndexOf(property)];
+        var component = new GradientComponent(Hessian!, GradientMethod!, property, row, columns.ToEquatableArray());
+        return new Function(GradientMethod + "." + property, DisplayName, BuiltinFunction.None, new DeclaredPartial?[DeclaredPartials.Count].ToEquatableArray())
+        {
+            ParameterNames = ParameterNames,
+            Component = component,
+        };
+    }
 
     /// <summary>A function called only in derivative code (a [Derivative] method), which needs no rule of its own.</summary>
     public static Function Plain(string qualifiedName, string displayName) =>

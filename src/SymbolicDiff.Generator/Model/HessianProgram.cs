@@ -21,4 +21,10 @@ internal sealed record HessianProgram(
 {
     /// <summary>Every name the body declares or reads, so that the locals Emit adds around it (<c>k</c>, <c>hessian</c>) take others.</summary>
     public EquatableArray<string> UsedNames { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>
+    /// Statements Emit writes once, before the body and outside any loop over directions: the scratch spans that the
+    /// Hessians of called [Differentiable] methods are written into (<see cref="Differentiation.CalleeHessians"/>).
+    /// </summary>
+    public EquatableArray<Statement> Prologue { get; init; } = EquatableArray<Statement>.Empty;
 }

@@ -187,7 +187,7 @@ internal sealed partial class BodyParser
             return new Variable(temporary);
         }
 
-        if (!IsSecondOrder(callee))
+        if (function.Hessian is null)
         {
             Report(DiagnosticDescriptors.NestedDifferentiation, call.Syntax,
                 _method.Name,
@@ -209,7 +209,7 @@ internal sealed partial class BodyParser
                     continue;
                 }
 
-                var entry = new Call(Component(callee, function, property), calleeArguments) { Location = LocationInfo.From(call.Syntax) };
+                var entry = new Call(function.GradientEntry(property), calleeArguments) { Location = LocationInfo.From(call.Syntax) };
                 var product = new Binary(BinaryOperator.Multiply, entry, arguments[tangent++]);
                 total = total is Constant { IsZero: true } ? product : new Binary(BinaryOperator.Add, total, product);
             }
@@ -219,36 +219,10 @@ internal sealed partial class BodyParser
 
         if (!isDerivative && function.GradientProperties.Contains(member))
         {
-            return new Call(Component(callee, function, member), calleeArguments) { Location = LocationInfo.From(call.Syntax) };
+            return new Call(function.GradientEntry(member), calleeArguments) { Location = LocationInfo.From(call.Syntax) };
         }
 
         Report(DiagnosticDescriptors.UnsupportedExpression, call.Syntax.Parent ?? call.Syntax, $"Reading '{member}' of '{call.TargetMethod.Name}'");
         return null;
     }
-
-    /// <summary>The entry <paramref name="property"/> of the callee's gradient, as a function of its arguments with the Hessian's row for partials.</summary>
-    private static Function Component(IMethodSymbol callee, Function function, string property)
-    {
-        var columns = new List<int>();
-        int differentiated = 0;
-        foreach (var entry in function.GradientProperties)
-        {
-            columns.Add(entry is null ? -1 : differentiated++);
-        }
-
-        int row = columns[function.GradientProperties.ToList().IndexOf(property)];
-        string type = DerivativeDeclarationReader.QualifiedName(callee.ContainingType);
-        var hessian = new CalleeHessian(type + "." + GeneratedNames.HessianMethod(callee.Name), callee.Name, differentiated);
-        var component = new GradientComponent(hessian, type + "." + GeneratedNames.GradientMethod(callee.Name), property, row, columns.ToEquatableArray());
-
-        // Named after U: a partial U does not differentiate is then SD0021's advice, as for a call of U.
-        return new Function(type + "." + GeneratedNames.GradientMethod(callee.Name) + "." + property, callee.Name, BuiltinFunction.None, new DeclaredPartial?[callee.Parameters.Length].ToEquatableArray())
-        {
-            ParameterNames = callee.Parameters.Select(p => p.Name).ToEquatableArray(),
-            Component = component,
-        };
-    }
-
-    private static bool IsSecondOrder(IMethodSymbol method) =>
-        MethodParser.IsSecondOrder(method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == MethodParser.DifferentiableAttributeName));
 }

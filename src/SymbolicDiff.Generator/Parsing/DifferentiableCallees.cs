@@ -23,13 +23,21 @@ internal static class DifferentiableCallees
         bool all = names.Count == 0;
         var real = RealTypes.Of(method);
         string type = DerivativeDeclarationReader.QualifiedName(method.ContainingType);
+        var properties = method.Parameters
+            .Select(p => p.Type.SpecialType == real && (all || names.Contains(p.Name)) ? NameAllocator.ToPascalCase(p.Name) : null)
+            .ToEquatableArray();
+        var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == MethodParser.DifferentiableAttributeName);
         return new Function(type + "." + method.Name, method.Name, BuiltinFunction.None, new DeclaredPartial?[method.Parameters.Length].ToEquatableArray())
         {
             ParameterNames = method.Parameters.Select(p => p.Name).ToEquatableArray(),
             GradientMethod = type + "." + GeneratedNames.GradientMethod(method.Name),
-            GradientProperties = method.Parameters
-                .Select(p => p.Type.SpecialType == real && (all || names.Contains(p.Name)) ? NameAllocator.ToPascalCase(p.Name) : null)
-                .ToEquatableArray(),
+            GradientProperties = properties,
+            Hessian = MethodParser.IsSecondOrder(attribute)
+                ? new CalleeHessian(type + "." + GeneratedNames.HessianMethod(method.Name), method.Name, properties.Count(p => p is not null))
+                {
+                    Key = method.OriginalDefinition.Locations.Any(location => location.IsInSource) ? method.OriginalDefinition.GetDocumentationCommentId() : null,
+                }
+                : null,
         };
     }
 

@@ -24,7 +24,7 @@ internal static class NestedGradientStubs
 
     /// <summary>
     /// Why a call of <paramref name="callee"/>'s generated code cannot be differentiated through, or null where it can:
-    /// a static, non-generic method of scalar parameters of the method's real type, passed by value.
+    /// a static, non-generic method of scalar parameters of the method's real type (double or float), passed by value.
     /// </summary>
     public static string? Unsupported(IMethodSymbol callee, SpecialType real)
     {
@@ -40,9 +40,11 @@ internal static class NestedGradientStubs
             return "an instance or generic method, or one with ref parameters";
         }
 
-        if (real != SpecialType.System_Double || callee.ReturnType.SpecialType != real || callee.Parameters.Any(p => p.Type.SpecialType != real))
+        if (callee.ReturnType.SpecialType != real || callee.Parameters.Any(p => p.Type.SpecialType != real))
         {
-            return "a method that is not all double (second derivatives are generated for double methods)";
+            return real == SpecialType.System_Single
+                ? "a method that is not all float, called in a float method"
+                : "a method that is not all double, called in a double method";
         }
 
         return null;

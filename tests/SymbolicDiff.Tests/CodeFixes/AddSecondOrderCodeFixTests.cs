@@ -24,6 +24,20 @@ public class AddSecondOrderCodeFixTests
     }
 
     [Fact]
+    public async Task The_fix_of_SD0032_turns_its_docs_example_into_its_docs_fix()
+    {
+        string page = File.ReadAllText(Path.Combine(ReadmeExamplesTests.RepositoryRoot(), "docs", "diagnostics", "SD0032.md")).ReplaceLineEndings("\n");
+        string example = DiagnosticDocsTests.CodeUnder(page, DiagnosticDocsTests.ExampleHeading)!;
+        string documented = DiagnosticDocsTests.CodeUnder(page, DiagnosticDocsTests.FixHeading)!;
+
+        var fixedCode = await CodeFixHarness.FixAsync(Provider, "SD0032", AddSecondOrderCodeFixProvider.Key, [example]);
+
+        Assert.Equal("Generate the second derivatives of 'Model.Square' (SecondOrder = true)", fixedCode.Title);
+        Assert.Equal(documented, fixedCode.Sources[0]);
+        await fixedCode.ShouldBuildCleanAsync();
+    }
+
+    [Fact]
     public async Task The_fix_keeps_the_callees_listed_parameters_and_edits_the_file_that_declares_it()
     {
         const string callee = """

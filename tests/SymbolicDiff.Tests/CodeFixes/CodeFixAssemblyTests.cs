@@ -84,7 +84,7 @@ public class CodeFixAssemblyTests
         }
 
         Assert.Equal(
-            ["SD0002", "SD0006", "SD0012", "SD0017", "SD0020", "SD0021"],
+            ["SD0002", "SD0006", "SD0012", "SD0017", "SD0020", "SD0021", "SD0032"],
             providers.SelectMany(p => p.FixableDiagnosticIds).Distinct().Order(StringComparer.Ordinal));
     }
 

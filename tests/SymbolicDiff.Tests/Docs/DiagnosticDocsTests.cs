@@ -37,6 +37,7 @@ public class DiagnosticDocsTests
     private static readonly Dictionary<string, string> ReportedWith = new()
     {
         ["SD0024"] = "SD0003",
+        ["SD0033"] = "SD0032",
     };
 
     private static string DocsFolder => Path.Combine(ReadmeExamplesTests.RepositoryRoot(), "docs", "diagnostics");

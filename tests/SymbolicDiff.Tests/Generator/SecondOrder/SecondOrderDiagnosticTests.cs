@@ -59,26 +59,6 @@ public class SecondOrderDiagnosticTests
     }
 
     [Fact]
-    public void A_call_of_another_differentiable_method_is_SD0031_naming_it()
-    {
-        var run = GeneratorHarness.Run("""
-            using SymbolicDiff;
-
-            public static partial class Model
-            {
-                [Differentiable]
-                public static double Square(double u) => u * u;
-
-                [Differentiable(SecondOrder = true)]
-                public static double Outer(double x) => Square(x) * x;
-            }
-            """);
-        string message = Single(run, "SD0031").GetMessage(CultureInfo.InvariantCulture);
-        Assert.Contains("another [Differentiable] method ('Square')", message);
-        Assert.Contains("OuterWithGradient", run.Source("Model.Outer.g.cs"));
-    }
-
-    [Fact]
     public void Vectors_and_scalars_together_and_float_methods_are_supported()
     {
         // Differentiated with respect to a vector and a scalar: a Hessian-vector product with a scalar direction and
