@@ -188,7 +188,8 @@ internal static class HessianSourceEmitter
         using (writer.Block($"{Modifiers(method)} {real} {GeneratedNames.HessianVectorProductMethod(method.MethodName)}({string.Join(", ", parameters)})"))
         {
             var checks = new List<Statement>();
-            var inputs = method.Parameters.Where(p => p.IsVector).Select(p => p.Name).Concat(hessian.Directions).ToEquatableArray();
+            // Spans of the real type only: a ReadOnlySpan<int> of labels cannot share memory with a span of doubles.
+            var inputs = method.Parameters.Where(p => p.IsVector && p.ElementType == real).Select(p => p.Name).Concat(hessian.Directions).ToEquatableArray();
             for (int i = 0; i < differentiated.Count; i++)
             {
                 string product = ((Variable)hessian.PartialTangents[i]).Name;
