@@ -243,6 +243,21 @@ public class SpanLossHessianTests
         double s = Vectors.Dot(p, targets);
         return s * s + Vectors.Dot(p, p);
         """)]
+    [InlineData("A local buffer and no span function (its adjoint buffer needs a tangent too)", """
+        Span<double> squares = stackalloc double[p.Length];
+        for (int i = 0; i < p.Length; i++)
+        {
+            squares[i] = p[i] * p[i] * targets[i];
+        }
+
+        double sum = 0;
+        for (int i = 0; i < p.Length; i++)
+        {
+            sum += squares[i] * squares[(i + 1) % p.Length];
+        }
+
+        return sum;
+        """)]
     [InlineData("SoftmaxCrossEntropy of a parameter, scaled by a varying value", """
         return p[0] * p[0] * Losses.SoftmaxCrossEntropy(p, 1);
         """)]
