@@ -103,13 +103,18 @@ internal sealed partial class ForwardModeDifferentiator
     private void DifferentiateProductCall(CallStatement statement, VectorCall call, List<Statement> output)
     {
         output.Add(statement);
-        var gradient = (VectorArgument)call.Arguments[call.Arguments.Count - 1];
-        if (!_active.Contains(gradient.Vector) || !_tangents.TryGetValue(gradient.Vector, out var gradientTangent))
+        if (call.Arguments.Count == 0 || call.Arguments[call.Arguments.Count - 1] is not VectorArgument gradient ||
+            !_active.Contains(gradient.Vector) || !_tangents.TryGetValue(gradient.Vector, out var gradientTangent))
         {
             return;
         }
 
-        string tangentMethod = call.Function.TangentOfProductCall!;
+        if (call.Function.TangentOfProductCall is not { } tangentMethod)
+        {
+            _unsupported = true; // the product declares no derivative: SecondOrder reports it (SD0031)
+            return;
+        }
+
         var inputs = call.Arguments.Take(call.Arguments.Count - 1).ToList();
         var tangents = new List<Expr>();
         var varying = new List<object>();
