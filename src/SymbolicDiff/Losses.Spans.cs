@@ -51,6 +51,7 @@ public static partial class Losses
     /// or <paramref name="gradient"/> overlaps <paramref name="predictions"/> or <paramref name="targets"/> (even exactly: the
     /// gradient would be accumulated into an input, which no caller means).
     /// </exception>
+    [Derivative(nameof(MeanSquaredErrorPredictionsGradientTangent))]
     public static void MeanSquaredErrorPredictionsGradient(ReadOnlySpan<double> predictions, ReadOnlySpan<double> targets, double seed, Span<double> gradient)
     {
         CheckPairs(predictions.Length, targets.Length, nameof(predictions));
@@ -99,6 +100,7 @@ public static partial class Losses
     /// or <paramref name="gradient"/> overlaps <paramref name="predictions"/> or <paramref name="targets"/> (even exactly: the
     /// gradient would be accumulated into an input, which no caller means).
     /// </exception>
+    [Derivative(nameof(MeanSquaredErrorPredictionsGradientTangent))]
     public static void MeanSquaredErrorPredictionsGradient(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, float seed, Span<float> gradient)
     {
         CheckPairs(predictions.Length, targets.Length, nameof(predictions));
@@ -161,6 +163,7 @@ public static partial class Losses
     /// σ(x) − t is evaluated as (1 − t)·σ(x) − t·σ(−x), so a confident correct prediction keeps its small gradient
     /// (−4.25·10<sup>−18</sup>/n for x = 40, t = 1, where PyTorch's σ(x) − t gives 0).
     /// </remarks>
+    [Derivative(nameof(BinaryCrossEntropyWithLogitsLogitsGradientTangent))]
     public static void BinaryCrossEntropyWithLogitsLogitsGradient(ReadOnlySpan<double> logits, ReadOnlySpan<double> targets, double seed, Span<double> gradient)
     {
         CheckPairs(logits.Length, targets.Length, nameof(logits));
@@ -208,6 +211,7 @@ public static partial class Losses
     /// or <paramref name="gradient"/> overlaps <paramref name="logits"/> or <paramref name="targets"/> (even exactly: the
     /// gradient would be accumulated into an input, which no caller means).
     /// </exception>
+    [Derivative(nameof(BinaryCrossEntropyWithLogitsLogitsGradientTangent))]
     public static void BinaryCrossEntropyWithLogitsLogitsGradient(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, float seed, Span<float> gradient)
     {
         CheckPairs(logits.Length, targets.Length, nameof(logits));
@@ -268,6 +272,7 @@ public static partial class Losses
     /// −(s − 1)/s from the sum that leaves the maximum out, so a confident correct prediction gets its small
     /// gradient (−8.5·10<sup>−18</sup> for x = (40, 0, 0), target 0) instead of 0.
     /// </remarks>
+    [Derivative(nameof(SoftmaxCrossEntropyLogitsGradientTangent))]
     public static void SoftmaxCrossEntropyLogitsGradient(ReadOnlySpan<double> logits, int target, double seed, Span<double> gradient)
     {
         CheckClass(logits.Length, target);
@@ -316,6 +321,7 @@ public static partial class Losses
     /// exactly: every element of the gradient depends on every logit, so writing one would change the others).
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="target"/> is negative or not less than the number of logits.</exception>
+    [Derivative(nameof(SoftmaxCrossEntropyLogitsGradientTangent))]
     public static void SoftmaxCrossEntropyLogitsGradient(ReadOnlySpan<float> logits, int target, float seed, Span<float> gradient)
     {
         CheckClass(logits.Length, target);

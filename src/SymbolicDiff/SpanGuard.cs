@@ -34,6 +34,20 @@ internal static class SpanGuard
     }
 
     /// <summary>
+    /// Throws unless the tangent span <paramref name="paramName"/> is empty (its input does not vary: a zero tangent)
+    /// or has one element per element of <paramref name="inputName"/>.
+    /// </summary>
+    public static void Tangent(int length, int expected, string paramName, string inputName)
+    {
+        if (length != 0 && length != expected)
+        {
+            throw new ArgumentException(
+                $"'{paramName}' has {length} elements and '{inputName}' has {expected}; a tangent is as long as its input, or empty where the input does not vary.",
+                paramName);
+        }
+    }
+
+    /// <summary>
     /// Throws unless the gradient span has one element per element of the differentiated parameter
     /// <paramref name="differentiatedName"/>.
     /// </summary>

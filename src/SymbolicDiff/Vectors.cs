@@ -22,7 +22,7 @@ namespace SymbolicDiff;
 /// <see cref="ArgumentException"/> if it does, rather than return a silently wrong result.
 /// </para>
 /// </remarks>
-public static class Vectors
+public static partial class Vectors
 {
     /// <summary>
     /// The dot product Σ<sub>i</sub> left<sub>i</sub>·right<sub>i</sub> (PyTorch's <c>torch.dot</c>), SIMD-accelerated
@@ -60,6 +60,7 @@ public static class Vectors
     /// <paramref name="right"/> or <paramref name="gradient"/> is not as long as <paramref name="left"/>, or
     /// <paramref name="gradient"/> overlaps <paramref name="left"/> or <paramref name="right"/> (even exactly).
     /// </exception>
+    [Derivative(nameof(DotLeftGradientTangent))]
     public static void DotLeftGradient(ReadOnlySpan<double> left, ReadOnlySpan<double> right, double seed, Span<double> gradient)
     {
         SpanGuard.SameLength(right.Length, left.Length, nameof(right), nameof(left));
@@ -81,6 +82,7 @@ public static class Vectors
     /// <paramref name="right"/> or <paramref name="gradient"/> is not as long as <paramref name="left"/>, or
     /// <paramref name="gradient"/> overlaps <paramref name="left"/> or <paramref name="right"/> (even exactly).
     /// </exception>
+    [Derivative(nameof(DotRightGradientTangent))]
     public static void DotRightGradient(ReadOnlySpan<double> left, ReadOnlySpan<double> right, double seed, Span<double> gradient)
     {
         SpanGuard.SameLength(right.Length, left.Length, nameof(right), nameof(left));
@@ -122,6 +124,7 @@ public static class Vectors
     /// <paramref name="right"/> or <paramref name="gradient"/> is not as long as <paramref name="left"/>, or
     /// <paramref name="gradient"/> overlaps <paramref name="left"/> or <paramref name="right"/> (even exactly).
     /// </exception>
+    [Derivative(nameof(DotLeftGradientTangent))]
     public static void DotLeftGradient(ReadOnlySpan<float> left, ReadOnlySpan<float> right, float seed, Span<float> gradient)
     {
         SpanGuard.SameLength(right.Length, left.Length, nameof(right), nameof(left));
@@ -143,6 +146,7 @@ public static class Vectors
     /// <paramref name="right"/> or <paramref name="gradient"/> is not as long as <paramref name="left"/>, or
     /// <paramref name="gradient"/> overlaps <paramref name="left"/> or <paramref name="right"/> (even exactly).
     /// </exception>
+    [Derivative(nameof(DotRightGradientTangent))]
     public static void DotRightGradient(ReadOnlySpan<float> left, ReadOnlySpan<float> right, float seed, Span<float> gradient)
     {
         SpanGuard.SameLength(right.Length, left.Length, nameof(right), nameof(left));

@@ -109,6 +109,12 @@ internal sealed class ProgramIndex
                     Buffers.Add(buffer.Name);
                     _declaredIn[buffer.Name] = null;
                     break;
+                case DeclareAdjointBuffer adjoint:
+                    // Only in a gradient program that second derivatives differentiate again: a buffer like a local one.
+                    Vectors.Add(adjoint.Name);
+                    Buffers.Add(adjoint.Name);
+                    _declaredIn[adjoint.Name] = null;
+                    break;
                 case CallWithOutputs { ValueName: { } value }:
                     Reals.Add(value);
                     _declaredIn[value] = scope;

@@ -64,6 +64,26 @@ internal sealed partial class ForwardModeDifferentiator
 
                 return true;
 
+            case DeclareAdjointBuffer adjoint:
+                // The adjoint of a local buffer (∂loss/∂logits): a vector of the gradient like any other, with a tangent buffer beside it.
+                output.Add(adjoint);
+                if (_active.Contains(adjoint.Name))
+                {
+                    string name = FreshBufferName(GeneratedNames.Tangent(adjoint.Name));
+                    _tangents[adjoint.Name] = name;
+                    output.Add(new DeclareAdjointBuffer(name, GeneratedNames.AdjointStorage(name), adjoint.Buffer, StackBound)
+                    {
+                        Comment = Comment.Of($"the tangent of {adjoint.Name}, zeroed: on the stack up to {StackBound} elements, pooled above"),
+                    });
+                    _releases.Add(new Release(GeneratedNames.AdjointStorage(name), IsAdjointBuffer: true));
+                }
+
+                return true;
+
+            case CallStatement { Call: VectorCall { Function.IsProductCall: true } product }:
+                DifferentiateProductCall((CallStatement)statement, product, output);
+                return true;
+
             case ClearOutput clear when _tangents.TryGetValue(clear.Output, out var tangentOutput):
                 output.Add(clear);
                 output.Add(new ClearOutput(tangentOutput));
@@ -73,6 +93,84 @@ internal sealed partial class ForwardModeDifferentiator
                 return false;
         }
     }
+
+    /// <summary>
+    /// <c>G(x, k, seed, dX)</c>, a function over vectors' vector-Jacobian product adding seed·∂f/∂x into dX: the call, then
+    /// the tangent method G's own [Derivative] names, which adds the call's directional derivative (seed·H·dx +
+    /// dseed·∂f/∂x) into dX's tangent. An input that does not vary gets <c>default</c>, an empty span the tangent method
+    /// reads as 0 (a real gets 0).
+    /// </summary>
+    private void DifferentiateProductCall(CallStatement statement, VectorCall call, List<Statement> output)
+    {
+        output.Add(statement);
+        if (call.Arguments.Count == 0 || call.Arguments[call.Arguments.Count - 1] is not VectorArgument gradient ||
+            !_active.Contains(gradient.Vector) || !_tangents.TryGetValue(gradient.Vector, out var gradientTangent))
+        {
+            return;
+        }
+
+        if (call.Function.TangentOfProductCall is not { } tangentMethod)
+        {
+            _unsupported = true; // the product declares no derivative: SecondOrder reports it (SD0031)
+            return;
+        }
+
+        var inputs = call.Arguments.Take(call.Arguments.Count - 1).ToList();
+        var tangents = new List<Expr>();
+        var varying = new List<object>();
+        foreach (var input in inputs)
+        {
+            switch (input)
+            {
+                case IntegerValue:
+                    break;
+                case VectorArgument vector when IsActiveVector(vector.Vector):
+                    tangents.Add(new VectorArgument(_tangents[vector.Vector]));
+                    varying.Add(_tangents[vector.Vector]);
+                    break;
+                case VectorArgument:
+                    tangents.Add(new DefaultLiteral());
+                    break;
+                default:
+                    var tangent = Tangent(input, isRoot: false);
+                    tangents.Add(tangent);
+                    if (!IsZero(tangent))
+                    {
+                        varying.Add(tangent);
+                    }
+
+                    break;
+            }
+        }
+
+        if (varying.Count == 0)
+        {
+            return;
+        }
+
+        string product = call.Function.QualifiedName.Substring(call.Function.QualifiedName.LastIndexOf('.') + 1);
+        var comment = new List<object> { $"{gradientTangent} += the derivative of {product}'s contribution to {gradient.Vector} along " };
+        for (int i = 0; i < varying.Count; i++)
+        {
+            comment.Add(i == 0 ? string.Empty : ", ");
+            comment.Add(varying[i]);
+        }
+
+        var arguments = inputs.Concat(tangents).Append(new VectorArgument(gradientTangent)).ToEquatableArray();
+        output.Add(new CallStatement(new VectorCall(call.Function with { QualifiedName = tangentMethod }, arguments))
+        {
+            Comment = Comment.Of(comment.ToArray()),
+        });
+    }
+
+    /// <summary>What a vector-Jacobian product call (<c>G(x, k, seed, dX)</c>) writes and reads, for the activity analysis: dX from all its arguments, dX included.</summary>
+    private IEnumerable<Analysis.DataFlow> ProductCallFlows() =>
+        StatementFacts.Flatten(_method.Statements)
+            .OfType<CallStatement>()
+            .Select(statement => statement.Call)
+            .OfType<VectorCall>()
+            .Where(call => call.Function.IsProductCall && call.Arguments.Count > 0 && call.Arguments[call.Arguments.Count - 1] is VectorArgument)
+            .Select(call => new Analysis.DataFlow(((VectorArgument)call.Arguments[call.Arguments.Count - 1]).Vector, DataReads(call).Distinct().ToList()));
 
     /// <summary>Whether a saved value's tangent is saved beside it: a real whose tangent the sweep carries.</summary>
     private bool IsSavedWithTangent(Expr value) =>

@@ -85,7 +85,7 @@ internal sealed partial class ForwardModeDifferentiator
         var differentiated = _method.Parameters.Where(p => p.IsDifferentiated).ToList();
 
         // Activity: a tangent is needed only for what depends on a differentiated parameter and reaches the result.
-        var flows = StatementFacts.Writes(_method.Statements).Select(write => new DataFlow(write.Target, DataReads(write.Value).Distinct().ToList())).ToList();
+        var flows = StatementFacts.Writes(_method.Statements).Select(write => new DataFlow(write.Target, DataReads(write.Value).Distinct().ToList())).Concat(ProductCallFlows()).ToList();
         var varied = ActivityAnalysis.Varied(differentiated.Select(p => p.Name), flows, _cancellationToken);
         var outputs = _method.Parameters.Where(p => p.IsOutput).ToList();
         var useful = new HashSet<string>(_results.SelectMany(result => ActivityAnalysis.Useful(result, flows, _cancellationToken)));
@@ -479,15 +479,19 @@ internal sealed partial class ForwardModeDifferentiator
     // ---- activity ----
 
 
-    private static IEnumerable<VectorCall> VectorCalls(EquatableArray<Statement> statements)
+    private IEnumerable<VectorCall> VectorCalls(EquatableArray<Statement> statements)
     {
         foreach (var statement in statements)
         {
             var nested = statement switch
             {
+                // A value whose tangent nothing needs (over a gradient: the loss itself) calls no product, so needs no scratch.
+                DeclareReal real when !_active.Contains(real.Name) => Enumerable.Empty<VectorCall>(),
+                AssignReal assign when !_active.Contains(TargetName(assign.Target)) => Enumerable.Empty<VectorCall>(),
                 ForLoop loop => VectorCalls(loop.Body),
                 IfStatement guarded => VectorCalls(guarded.Then),
                 CallWithOutputs => Enumerable.Empty<VectorCall>(), // differentiated by the helper's own forward mode
+                CallStatement { Call: VectorCall { Function.IsProductCall: true } } => Enumerable.Empty<VectorCall>(), // by the product's tangent method
                 _ => StatementFacts.Expressions(statement).SelectMany(Nodes).OfType<VectorCall>(),
             };
             foreach (var call in nested)

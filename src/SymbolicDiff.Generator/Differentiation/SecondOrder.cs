@@ -62,9 +62,11 @@ internal static class SecondOrder
                 return (null, Unsupported(method, location, $"a method that calls a vector-valued helper ('{helperCall.Function.DisplayName}'), whose generated derivatives are first derivatives only"));
             }
 
-            if (statement is CallStatement { Call: VectorCall vectorCall })
+            // A vector-Jacobian product (SoftmaxCrossEntropyLogitsGradient) is differentiated by the tangent method its own [Derivative] names.
+            if (statement is CallStatement { Call: VectorCall { Function.TangentOfProductCall: null } vectorCall })
             {
-                return (null, Unsupported(method, location, $"a method that calls a function over vectors ('{vectorCall.Function.DisplayName}'), whose vector-Jacobian product declares no derivative"));
+                string product = vectorCall.Function.QualifiedName.Substring(vectorCall.Function.QualifiedName.LastIndexOf('.') + 1);
+                return (null, Unsupported(method, location, $"a method that calls a function over vectors ('{vectorCall.Function.DisplayName}'), whose vector-Jacobian product '{product}' declares no derivative (declare one on it: [Derivative(nameof({product}Tangent))], see docs/custom-derivatives.md)"));
             }
         }
 

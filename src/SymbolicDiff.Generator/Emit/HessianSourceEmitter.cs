@@ -212,7 +212,8 @@ internal static class HessianSourceEmitter
             var vectors = Enumerable.Range(0, differentiated.Count).Where(i => differentiated[i].IsVector).ToList();
             var vectorDirections = vectors.Select(i => hessian.Directions[i]).ToEquatableArray();
             var checks = new List<Statement>();
-            var inputs = method.Parameters.Where(p => p.IsVector).Select(p => p.Name).Concat(vectorDirections).ToEquatableArray();
+            // Spans of the real type only: a ReadOnlySpan<int> of labels cannot share memory with a span of doubles.
+            var inputs = method.Parameters.Where(p => p.IsVector && p.ElementType == real).Select(p => p.Name).Concat(vectorDirections).ToEquatableArray();
             foreach (int i in vectors)
             {
                 checks.Add(new CheckOutputLength(products[i], differentiated[i].Name));

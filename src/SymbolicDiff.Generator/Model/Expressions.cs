@@ -122,6 +122,50 @@ internal sealed record VectorFunction(string QualifiedName, string DisplayName, 
     /// </summary>
     public EquatableArray<bool> Outputs { get; init; } = EquatableArray<bool>.Empty;
 
+    /// <summary>
+    /// Per parameter, the derivative of its vector-Jacobian product (what the product's own <c>[Derivative]</c> names), or
+    /// null: <c>T(&lt;the product's arguments but the gradient&gt;, tangent per real or span input, Span gradientTangent)</c>,
+    /// which adds the product's directional derivative. Second derivatives call it; empty where none is declared.
+    /// </summary>
+    public EquatableArray<string?> ProductTangents { get; init; } = EquatableArray<string?>.Empty;
+
+    /// <summary>
+    /// For a call of one of this function's vector-Jacobian products (its <see cref="QualifiedName"/> replaced by the
+    /// product's, as the reverse transforms write it): the product's tangent method; else null.
+    /// </summary>
+    public string? TangentOfProductCall
+    {
+        get
+        {
+            for (int i = 0; i < Products.Count && i < ProductTangents.Count; i++)
+            {
+                if (Products[i] == QualifiedName)
+                {
+                    return ProductTangents[i];
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>Whether this is a call of one of the function's own vector-Jacobian products (see <see cref="TangentOfProductCall"/>).</summary>
+    public bool IsProductCall
+    {
+        get
+        {
+            foreach (string? product in Products)
+            {
+                if (product == QualifiedName)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>For a vector-valued helper: per parameter, whether its generated (or declared) derivatives have a gradient output and a tangent for it.</summary>
     public EquatableArray<bool> Differentiated { get; init; } = EquatableArray<bool>.Empty;
 

@@ -11,9 +11,9 @@ namespace SymbolicDiff.Generator.Parsing;
 // returns it, as the products of functions over vectors add seed · ∂f/∂v and return seed · ∂f/∂s.
 internal static partial class DerivativeDeclarationReader
 {
-    /// <summary>Whether <paramref name="method"/> is a span-writing helper: it returns void and has a <c>Span&lt;T&gt;</c> parameter, T double or float.</summary>
+    /// <summary>Whether <paramref name="method"/> is a span-writing helper: it returns void and has a <c>Span&lt;T&gt;</c> parameter, T double or float (and is not a vector-Jacobian product declaring its tangent).</summary>
     public static bool IsOutputHelper(IMethodSymbol method) =>
-        method.ReturnsVoid && method.Parameters.Any(p => OutputElement(p.Type) is not null);
+        method.ReturnsVoid && method.Parameters.Any(p => OutputElement(p.Type) is not null) && !DeclaresProductTangent(method);
 
     /// <summary>
     /// Reads a span-writing helper's declared products (see above); null and the reason where the declaration is

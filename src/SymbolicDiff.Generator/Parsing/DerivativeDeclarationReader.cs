@@ -29,6 +29,12 @@ internal static partial class DerivativeDeclarationReader
     /// <summary>The reason the method's [Derivative] declaration cannot be used, or null when it is valid.</summary>
     public static string? Validate(IMethodSymbol method)
     {
+        if (DeclaresProductTangent(method))
+        {
+            ReadProductTangent(method, out string? tangentError);
+            return tangentError;
+        }
+
         if (IsOutputHelper(method))
         {
             ReadOutputHelper(method, out string? helperError);
@@ -61,6 +67,7 @@ internal static partial class DerivativeDeclarationReader
         }
 
         var products = new string?[method.Parameters.Length];
+        var tangents = new string?[method.Parameters.Length];
         foreach (var attribute in method.GetAttributes().Where(IsDerivativeAttribute))
         {
             var arguments = attribute.ConstructorArguments;
@@ -110,13 +117,17 @@ internal static partial class DerivativeDeclarationReader
             }
 
             products[index] = QualifiedName(method.ContainingType) + "." + productName;
+            tangents[index] = ProductTangentOf(method, productName);
         }
 
         return new VectorFunction(
             QualifiedName(method.ContainingType) + "." + method.Name,
             method.Name,
             method.Parameters.Select(p => p.Name).ToEquatableArray(),
-            products.ToEquatableArray());
+            products.ToEquatableArray())
+        {
+            ProductTangents = tangents.ToEquatableArray(),
+        };
     }
 
     /// <summary>

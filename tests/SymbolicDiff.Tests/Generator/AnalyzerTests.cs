@@ -204,6 +204,37 @@ public class AnalyzerTests
         Assert.Contains("'SumGradient' must be a static, non-private void method taking (System.ReadOnlySpan<double>, double seed, Span<double> gradient)", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_invalid_tangent_of_a_vector_Jacobian_product_is_reported_at_its_attribute_with_the_signature_to_write()
+    {
+        const string source = """
+            using System;
+            using SymbolicDiff;
+
+            public static class Bad
+            {
+                [Derivative(nameof(x), nameof(SumGradient))]
+                public static double Sum(ReadOnlySpan<double> x, int skip) => 0;
+
+                [Derivative(nameof(SumGradientTangent))]
+                public static void SumGradient(ReadOnlySpan<double> x, int skip, double seed, Span<double> gradient) { }
+
+                // Missing the seed's tangent.
+                public static void SumGradientTangent(ReadOnlySpan<double> x, int skip, double seed, ReadOnlySpan<double> xTangent, Span<double> gradientTangent) { }
+            }
+            """;
+        var diagnostic = Assert.Single(Analyze(source));
+        Assert.Equal("SD0011", diagnostic.Id);
+        Assert.Contains(
+            "'SumGradientTangent' must be a static, non-private void method taking (System.ReadOnlySpan<double> x, int skip, double seed, System.ReadOnlySpan<double> xTangent, double seedTangent, Span<double> gradientTangent)",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        string attribute = "Derivative(nameof(SumGradientTangent))";
+        Assert.Equal(source.IndexOf(attribute, StringComparison.Ordinal), diagnostic.Location.SourceSpan.Start);
+
+        // Written as the message says, it is valid.
+        Assert.Empty(Analyze(source.Replace("ReadOnlySpan<double> xTangent, Span<double>", "ReadOnlySpan<double> xTangent, double seedTangent, Span<double>")));
+    }
+
     private static ImmutableArray<Diagnostic> Analyze(string source) => Analyze(GeneratorHarness.Compile(source));
 
     private static ImmutableArray<Diagnostic> Analyze(Compilation compilation)

@@ -59,11 +59,36 @@ public class VectorJacobianDeclarationTests
         }
     }
 
+    [Fact]
+    public void Each_vector_Jacobian_product_declares_its_tangent_for_second_derivatives()
+    {
+        foreach (var (function, _, methodName) in SpanDeclarations())
+        {
+            var real = function.ReturnType;
+            var product = function.DeclaringType!.GetMethod(methodName, BindingFlags.Public | BindingFlags.Static,
+                function.GetParameters().Select(p => p.ParameterType).Append(real).Append(typeof(Span<>).MakeGenericType(real)).ToArray())!;
+            var attribute = Assert.Single(product.GetCustomAttributes<DerivativeAttribute>());
+            Assert.Null(attribute.Parameter);
+            Assert.Equal(methodName + "Tangent", attribute.DerivativeMethod);
+
+            // The product's inputs, a tangent per real or span input (an int index gets none), the gradient's tangent.
+            var inputs = product.GetParameters().SkipLast(1).ToList();
+            var varying = inputs.Where(p => p.ParameterType == real || p.ParameterType == typeof(ReadOnlySpan<>).MakeGenericType(real)).ToList();
+            Type[] expected = inputs.Select(p => p.ParameterType).Concat(varying.Select(p => p.ParameterType)).Append(typeof(Span<>).MakeGenericType(real)).ToArray();
+            var tangent = function.DeclaringType!.GetMethod(attribute.DerivativeMethod, BindingFlags.Public | BindingFlags.Static, expected);
+            Assert.True(tangent is not null, $"{product} declares {attribute.DerivativeMethod}, which has no public static overload taking ({string.Join(", ", expected.Select(t => t.Name))})");
+            Assert.Equal(typeof(void), tangent!.ReturnType);
+            Assert.Equal(
+                inputs.Select(p => p.Name).Concat(varying.Select(p => p.Name + "Tangent")).Append("gradientTangent"),
+                tangent.GetParameters().Select(p => p.Name));
+        }
+    }
+
     private static IEnumerable<(MethodInfo Function, string Parameter, string Method)> SpanDeclarations() =>
         typeof(Activations).Assembly.GetTypes()
             .Where(type => type.IsPublic)
             .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.Static))
-            .Where(method => method.GetParameters().Any(p => p.ParameterType.IsByRefLike))
+            .Where(method => method.ReturnType != typeof(void) && method.GetParameters().Any(p => p.ParameterType.IsByRefLike))
             .SelectMany(method => method.GetCustomAttributes<DerivativeAttribute>()
                 .Select(attribute => (method, attribute.Parameter!, attribute.DerivativeMethod)));
 }

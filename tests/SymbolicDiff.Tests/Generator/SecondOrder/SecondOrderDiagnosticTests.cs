@@ -42,7 +42,41 @@ public class SecondOrderDiagnosticTests
     }
 
     [Fact]
-    public void A_function_over_vectors_is_SD0031_naming_it()
+    public void A_function_over_vectors_whose_product_declares_no_derivative_is_SD0031_naming_it_and_what_to_declare()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Model
+            {
+                [Derivative(nameof(values), nameof(SumOfCubesValuesGradient))]
+                public static double SumOfCubes(ReadOnlySpan<double> values)
+                {
+                    double sum = 0;
+                    foreach (double v in values) sum += v * v * v;
+                    return sum;
+                }
+
+                public static void SumOfCubesValuesGradient(ReadOnlySpan<double> values, double seed, Span<double> gradient)
+                {
+                    for (int i = 0; i < values.Length; i++) gradient[i] += seed * 3 * values[i] * values[i];
+                }
+
+                [Differentiable(nameof(x), SecondOrder = true)]
+                public static double Loss(ReadOnlySpan<double> x) => SumOfCubes(x);
+            }
+            """);
+        string message = Single(run, "SD0031").GetMessage(CultureInfo.InvariantCulture);
+        Assert.Contains("'SumOfCubes'", message);
+        Assert.Contains("'SumOfCubesValuesGradient' declares no derivative", message);
+        Assert.Contains("[Derivative(nameof(SumOfCubesValuesGradientTangent))]", message);
+        Assert.Contains("LossWithGradient", run.Source("Model.Loss.g.cs"));
+        Assert.DoesNotContain("LossHessianVectorProduct", run.Source("Model.Loss.g.cs"));
+    }
+
+    [Fact]
+    public void The_runtimes_span_losses_declare_their_products_derivatives_so_a_loss_over_them_has_second_derivatives()
     {
         var run = GeneratorHarness.Run("""
             using System;
@@ -53,9 +87,8 @@ public class SecondOrderDiagnosticTests
                 [Differentiable(nameof(logits), SecondOrder = true)]
                 public static double Loss(ReadOnlySpan<double> logits, int label) => Losses.SoftmaxCrossEntropy(logits, label);
             }
-            """);
-        string message = Single(run, "SD0031").GetMessage(CultureInfo.InvariantCulture);
-        Assert.Contains("'SoftmaxCrossEntropy'", message);
+            """).ShouldSucceed();
+        Assert.Contains("Losses.SoftmaxCrossEntropyLogitsGradientTangent(", run.Source("Model.Loss.g.cs"));
     }
 
     [Fact]
