@@ -232,7 +232,7 @@ public static partial class Losses
             double shifted = double.CreateTruncating(logits[i]) - max;
             double p = Math.Exp(shifted) / sum;
             double dx = logitsTangent.IsEmpty ? 0.0 : double.CreateTruncating(logitsTangent[i]);
-            double gradient = i == target ? ProbabilityMinusOne(argMax == target, shifted, others, sum) : p;
+            double gradient = i == target ? ProbabilityMinusOne(argMax == target, double.NaN, shifted, others, sum) : p;
             gradientTangent[i] = T.CreateTruncating(double.CreateTruncating(gradientTangent[i]) + s * p * (dx - mean) + ds * gradient);
         }
     }
