@@ -133,8 +133,9 @@ partial class Model
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static FHessian FWithHessian(double x, double y)
     {
-        global::System.Span<double> gradient = stackalloc double[2];
-        global::System.Span<double> hessian = stackalloc double[4];
+        var scratch = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(6, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the gradient and the Hessian: on the stack up to 128 elements, pooled above
+        global::System.Span<double> gradient = scratch.Span.Slice(0, 2);
+        global::System.Span<double> hessian = scratch.Span.Slice(2, 4);
         double value = FWithHessian(x, y, gradient, hessian);
         var matrix = new double[2, 2];
         for (int i = 0; i < 2; i++)
@@ -144,6 +145,8 @@ partial class Model
                 matrix[i, j] = hessian[i * 2 + j];
             }
         }
-        return new FHessian(value, gradient[0], gradient[1], matrix);
+        var result = new FHessian(value, gradient[0], gradient[1], matrix);
+        scratch.Dispose();
+        return result;
     }
 }

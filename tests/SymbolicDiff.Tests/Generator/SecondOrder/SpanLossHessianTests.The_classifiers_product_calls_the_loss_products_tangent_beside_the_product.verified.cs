@@ -249,7 +249,7 @@ partial class Classifier
     /// <param name="features">As in <c>Loss</c>; held constant.</param>
     /// <param name="labels">As in <c>Loss</c>; held constant.</param>
     /// <param name="classes">As in <c>Loss</c>; held constant.</param>
-    /// <param name="hessian">Receives the Hessian, row-major, n×n with n the total length of <c>weights</c> (their elements in declaration order): element i·n + j is ∂²Loss/∂pᵢ∂pⱼ. Exactly symmetric (the mean of the two computed halves).</param>
+    /// <param name="hessian">Receives the Hessian, row-major, n×n with n the total length of <c>weights</c>, their elements in declaration order: element i·n + j is ∂²Loss/∂pᵢ∂pⱼ. Exactly symmetric (the mean of the two computed halves).</param>
     /// <returns>The value of <c>Loss</c>.</returns>
     /// <exception cref="global::System.ArgumentException"><paramref name="hessian"/> does not have n² elements.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
@@ -264,7 +264,7 @@ partial class Classifier
         global::System.Span<double> dWeights = dWeightsStorage.Span;
         var hvWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
         global::System.Span<double> hvWeights = hvWeightsStorage.Span;
-        // Column 0 + k is H·e: the Hessian-vector product along the unit direction of weights[k].
+        // Column k is H·e: the Hessian-vector product along the unit direction of weights[k].
         for (int k = 0; k < weights.Length; k++)
         {
             vWeights[k] = 1;
@@ -272,7 +272,7 @@ partial class Classifier
             vWeights[k] = 0;
             for (int i = 0; i < weights.Length; i++)
             {
-                hessian[(0 + i) * n + 0 + k] = hvWeights[i];
+                hessian[i * n + k] = hvWeights[i];
             }
         }
         // ∂²f/∂pᵢ∂pⱼ = ∂²f/∂pⱼ∂pᵢ: the two products agree up to rounding; their mean makes the matrix exactly symmetric.
