@@ -76,7 +76,7 @@ internal sealed partial class LoopDifferentiator
     public static (GradientProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Differentiate(MethodModel method, CancellationToken cancellationToken = default)
     {
         var differentiator = new LoopDifferentiator(method, cancellationToken);
-        var body = differentiator.Run();
+        var body = StoreOnce(method, differentiator.Run());
         var diagnostics = SymbolicDerivative.MissingPartial.Diagnostics(differentiator._missing);
         if (diagnostics.Count > 0)
         {
@@ -93,6 +93,82 @@ internal sealed partial class LoopDifferentiator
             .ToEquatableArray();
         var program = new GradientProgram(method, body.ToEquatableArray(), gradient, differentiator._returned) { WritesOutputs = true };
         return (program, diagnostics);
+    }
+
+    /// <summary>
+    /// Where a gradient output is written by one statement only, <c>dW[i] += e</c> directly in a top-level loop over
+    /// i from 0, that statement stores (<c>dW[i] = e</c>) and the clear before the backward sweep zeroes only the
+    /// elements past the loop's bound: each element is written once, as a hand-written gradient writes it, instead of
+    /// zeroed and then read, added to and written again. Exact: the loop visits each i below its bound once, and
+    /// nothing else reads or writes the output. The bound may read only parameters and integer locals assigned once
+    /// (the clear runs before the loop, where a stepped index would not have its value yet).
+    /// </summary>
+    private static List<Statement> StoreOnce(MethodModel method, List<Statement> body)
+    {
+        var stepped = new HashSet<string>(StatementFacts.Flatten(body).OfType<StepInteger>().Select(step => step.Name));
+        var parameters = new HashSet<string>(method.Parameters.Select(p => p.Name));
+        var integers = new HashSet<string>(body.OfType<DeclareInteger>().Select(d => d.Name));
+        for (int c = 0; c < body.Count; c++)
+        {
+            if (body[c] is not ClearOutput { From: null } clear)
+            {
+                continue;
+            }
+
+            string output = clear.Output;
+            // The argument checks name the output but read none of its elements.
+            var mentioning = Enumerable.Range(0, body.Count)
+                .Where(i => i != c && body[i] is not (CheckOutputLength or CheckNoOverlap or CheckScalarOutputDistinct) && StatementFacts.Names(body[i]).Contains(output))
+                .ToList();
+            if (mentioning.Count != 1 || mentioning[0] < c ||
+                body[mentioning[0]] is not ForLoop loop || UpperBoundFromZero(loop) is not { } bound ||
+                ExpressionFacts.Variables(bound).Any(v => stepped.Contains(v) || !(parameters.Contains(v) || integers.Contains(v))))
+            {
+                continue;
+            }
+
+            var writes = loop.Body.Where(statement => StatementFacts.Names(statement).Contains(output)).ToList();
+            if (writes.Count != 1 ||
+                writes[0] is not UpdateReal { Operator: UpdateOperator.Add, Target: Element { Vector: var vector, Index: Variable { Name: var index } } } add ||
+                vector != output || index != loop.Counter || StatementFacts.Names(add with { Target = new Variable(index) }).Contains(output))
+            {
+                continue;
+            }
+
+            var stored = add with
+            {
+                Operator = UpdateOperator.Set,
+                Comment = add.Comment is { } chain
+                    ? new Comment(chain.Parts.Select(part => part is CommentText text ? new CommentText(text.Text.Replace(" += ", " = ")) : part).ToEquatableArray())
+                    : null,
+            };
+            body[mentioning[0]] = loop with { Body = loop.Body.Select(statement => ReferenceEquals(statement, add) ? stored : statement).ToEquatableArray() };
+            body[c] = clear with
+            {
+                From = bound,
+                Comment = Comment.Of($"the gradient is written, not accumulated: the loop over {loop.Counter} below stores each element before its bound once, so only the rest is zeroed"),
+            };
+        }
+
+        return body;
+    }
+
+    /// <summary>
+    /// The exclusive upper bound of a loop that visits every i from 0 below it once: <c>for (i = 0; i &lt; n; i++)</c>,
+    /// or the backward sweep's <c>for (i = n - 1; i &gt;= 0; i--)</c>; else null.
+    /// </summary>
+    private static Expr? UpperBoundFromZero(ForLoop loop)
+    {
+        if (!loop.Descending)
+        {
+            return loop.From is Constant { IsZero: true } ? loop.To : null;
+        }
+
+        bool downToZero = loop.To is Constant { Value: -1 } ||
+                          loop.To is Binary { Operator: BinaryOperator.Subtract, Left: Constant { IsZero: true }, Right: Constant { Value: 1 } };
+        return !downToZero ? null
+            : loop.From is Binary { Operator: BinaryOperator.Subtract, Left: var top, Right: Constant { Value: 1 } } ? top
+            : new Binary(BinaryOperator.Add, loop.From, Constant.One);
     }
 
     private List<Statement> Run()

@@ -140,6 +140,8 @@ internal sealed class StatementWriter
         SavePush push => $"{Id(push.Stack)}.Push({Code(push.Value)});",
         DeclareSavedValues saved => $"var {Id(saved.Name)} = new global::SymbolicDiff.Runtime.SavedValues<{_real}>(stackalloc {_real}[global::SymbolicDiff.Runtime.StackStorage.Length]);",
         Release release => Id(release.Name) + ".Dispose();",
+        ClearOutput { From: { } from } clear =>
+            $"global::SymbolicDiff.Runtime.Zeroing.ClearFrom({clear.Output}, {ExpressionWriter.WriteInteger(from)});",
         ClearOutput clear => $"global::SymbolicDiff.Runtime.Zeroing.Clear({clear.Output});",
         CheckNotNull check => $"if ({Id(check.Parameter)} is null) throw new global::System.ArgumentNullException(\"{check.Parameter}\");",
         CheckOutputLength check =>

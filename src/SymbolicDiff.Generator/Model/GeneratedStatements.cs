@@ -44,7 +44,16 @@ internal sealed record Release(string Name, bool IsAdjointBuffer) : Statement;
 /// <c>Zeroing.Clear(output);</c>: a gradient span is overwritten, not accumulated into. Not <c>output.Clear()</c>,
 /// which on .NET 10 can leave the vector registers' upper halves dirty and every <c>Math</c> call after it slow.
 /// </summary>
-internal sealed record ClearOutput(string Output) : Statement;
+internal sealed record ClearOutput(string Output) : Statement
+{
+    /// <summary>
+    /// Where the clearing starts, or null for the whole span: the elements before it are each stored once by the loop
+    /// that follows (see <c>LoopDifferentiator.StoreOnce</c>), so only the tail needs zeros. Written
+    /// <c>Zeroing.ClearFrom(output, From)</c>, which clears nothing for a bound past the span; the loop's store then
+    /// throws there as the add would have.
+    /// </summary>
+    public Expr? From { get; init; }
+}
 
 /// <summary>
 /// The argument check that an array parameter is not null: <c>ArgumentNullException</c> naming it, rather than a

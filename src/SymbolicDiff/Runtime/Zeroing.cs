@@ -29,6 +29,18 @@ namespace SymbolicDiff.Runtime;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class Zeroing
 {
+    /// <summary>
+    /// Sets the elements of <paramref name="span"/> from <paramref name="start"/> on to zero, as <see cref="Clear{T}(Span{T})"/>
+    /// does; a start past the end clears nothing and one below 0 clears everything. Generated code calls it where a loop
+    /// stores each element below <paramref name="start"/> once, so only the rest needs zeros.
+    /// </summary>
+    /// <typeparam name="T">The element type: <see cref="double"/>, <see cref="float"/> or another unmanaged type.</typeparam>
+    /// <param name="span">The elements, of which those from <paramref name="start"/> on are zeroed.</param>
+    /// <param name="start">The index of the first element to zero.</param>
+    public static void ClearFrom<T>(Span<T> span, int start)
+        where T : unmanaged =>
+        Clear(span.Slice(Math.Clamp(start, 0, span.Length)));
+
     /// <summary>Sets every element of <paramref name="span"/> to zero with 128-bit stores at the widest.</summary>
     /// <typeparam name="T">The element type: <see cref="double"/>, <see cref="float"/> or another unmanaged type.</typeparam>
     /// <param name="span">The elements to zero.</param>

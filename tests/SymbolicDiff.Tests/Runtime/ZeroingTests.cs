@@ -62,6 +62,19 @@ public class ZeroingTests
         again.Dispose();
     }
 
+    [Theory]
+    [InlineData(3, new[] { 1.0, 1.0, 1.0, 0.0, 0.0 })]
+    [InlineData(0, new[] { 0.0, 0.0, 0.0, 0.0, 0.0 })]
+    [InlineData(-2, new[] { 0.0, 0.0, 0.0, 0.0, 0.0 })]
+    [InlineData(5, new[] { 1.0, 1.0, 1.0, 1.0, 1.0 })]
+    [InlineData(9, new[] { 1.0, 1.0, 1.0, 1.0, 1.0 })]
+    public void ClearFrom_zeroes_from_the_start_on_and_clamps_a_start_outside_the_span(int start, double[] expected)
+    {
+        double[] values = { 1, 1, 1, 1, 1 };
+        Zeroing.ClearFrom<double>(values, start);
+        Assert.Equal(expected, values);
+    }
+
     private readonly record struct Triple(byte A)
     {
         public readonly byte B = A;

@@ -38,13 +38,13 @@ partial class Models
         double logistic = global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogits(z, y);
 
         // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
-        global::SymbolicDiff.Runtime.Zeroing.Clear(dWeights); // the gradient is written, not accumulated: start from 0
+        global::SymbolicDiff.Runtime.Zeroing.ClearFrom(dWeights, x.Length); // the gradient is written, not accumulated: the loop over i below stores each element before its bound once, so only the rest is zeroed
         // double logistic = global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogits(z, y);
         double dLogistic_dz = global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogitsLogitDerivative(z, y); // ∂logistic/∂z
         for (int i = x.Length - 1; i >= 0; i--)
         {
             // z += weights[i] * x[i];
-            dWeights[i] += dLogistic_dz * x[i]; // ∂logistic/∂weights[i] += ∂logistic/∂z · ∂z/∂weights[i]
+            dWeights[i] = dLogistic_dz * x[i]; // ∂logistic/∂weights[i] = ∂logistic/∂z · ∂z/∂weights[i]
         }
         // double z = bias;
         double dLogistic_dbias = dLogistic_dz; // ∂logistic/∂bias = ∂logistic/∂z · ∂z/∂bias

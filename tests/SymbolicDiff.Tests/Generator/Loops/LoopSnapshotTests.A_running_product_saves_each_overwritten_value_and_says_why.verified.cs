@@ -37,7 +37,7 @@ partial class Models
         double pValue = p; // kept: the backward sweep restores p's earlier values
 
         // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
-        global::SymbolicDiff.Runtime.Zeroing.Clear(dX); // the gradient is written, not accumulated: start from 0
+        global::SymbolicDiff.Runtime.Zeroing.ClearFrom(dX, x.Length); // the gradient is written, not accumulated: the loop over vIndex below stores each element before its bound once, so only the rest is zeroed
         double dP_dp = 1.0; // ∂p/∂p = 1: the seed of the backward sweep
         for (int vIndex = x.Length - 1; vIndex >= 0; vIndex--)
         {
@@ -47,7 +47,7 @@ partial class Models
             double dP_dv = dP_dp * p; // ∂p/∂v = ∂p/∂p · ∂p/∂v
             dP_dp *= v; // ∂p/∂p (earlier value)
             // double v = x[vIndex];
-            dX[vIndex] += dP_dv; // ∂p/∂x[vIndex] += ∂p/∂v · ∂v/∂x[vIndex]
+            dX[vIndex] = dP_dv; // ∂p/∂x[vIndex] = ∂p/∂v · ∂v/∂x[vIndex]
         }
 
         saved.Dispose();

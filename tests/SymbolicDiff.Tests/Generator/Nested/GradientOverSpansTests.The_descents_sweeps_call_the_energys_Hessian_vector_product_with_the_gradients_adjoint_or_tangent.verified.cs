@@ -58,7 +58,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
             }
 
             // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
-            global::SymbolicDiff.Runtime.Zeroing.Clear(dStart); // the gradient is written, not accumulated: start from 0
+            global::SymbolicDiff.Runtime.Zeroing.ClearFrom(dStart, start.Length); // the gradient is written, not accumulated: the loop over i below stores each element before its bound once, so only the rest is zeroed
             var dSum_dvStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(v.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂sum/∂v: on the stack up to 128 elements, pooled above
             global::System.Span<double> dSum_dv = dSum_dvStorage.Span;
             var dSum_dgradientStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(gradient.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂sum/∂gradient: on the stack up to 128 elements, pooled above
@@ -99,7 +99,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
             {
                 // v[i] = start[i];
                 v[i] = saved.Pop(); // v[i] as it was before this assignment
-                dStart[i] += dSum_dv[i]; // ∂sum/∂start[i] += ∂sum/∂v[i] · ∂v[i]/∂start[i]
+                dStart[i] = dSum_dv[i]; // ∂sum/∂start[i] = ∂sum/∂v[i] · ∂v[i]/∂start[i]
                 dSum_dv[i] = 0.0; // v[i] was overwritten here: its earlier value does not reach the result through it
             }
             dEta = dSum_deta; // ∂sum/∂eta
