@@ -222,13 +222,9 @@ internal sealed partial class BodyParser
             return;
         }
 
-        _returnValue = _names.Fresh(ResultName);
-        _returnFlag = _names.Fresh("returned");
-        _claimed.Add(_returnValue);
-        _claimed.Add(_returnFlag);
-        // Both start at 0 (nothing returned yet); in single-assignment form their first guarded write defines them.
-        _top.Add(new DeclareReal(_returnValue, Constant.Zero) { Unassigned = true });
-        _top.Add(new DeclareReal(_returnFlag, Constant.Zero) { Unassigned = true });
+        // Both start at 0 (nothing returned yet).
+        _returnValue = DeclareFlag(ResultName, _top);
+        _returnFlag = DeclareFlag("returned", _top);
     }
 
     private static bool ContainsReturn(IOperation operation) =>
@@ -299,8 +295,11 @@ internal sealed partial class BodyParser
 
     /// <summary>Whether <paramref name="operation"/> holds a break (or continue) of <paramref name="loop"/>.</summary>
     private static bool Leaves(IOperation operation, ILoopOperation loop, BranchKind kind) =>
-        operation.DescendantsAndSelf().OfType<IBranchOperation>().Any(branch => branch.BranchKind == kind &&
-            SymbolEqualityComparer.Default.Equals(branch.Target, kind == BranchKind.Break ? loop.ExitLabel : loop.ContinueLabel));
+        operation.DescendantsAndSelf().OfType<IBranchOperation>().Any(branch => branch.BranchKind == kind && Jumps(branch, loop));
+
+    /// <summary>Whether a break leaves <paramref name="loop"/>, or a continue goes to its next iteration.</summary>
+    private static bool Jumps(IBranchOperation branch, ILoopOperation loop) =>
+        SymbolEqualityComparer.Default.Equals(branch.Target, branch.BranchKind == BranchKind.Break ? loop.ExitLabel : loop.ContinueLabel);
 
     /// <summary>The flags <paramref name="operation"/> may set: the return flag, and the innermost loop's break and continue flags.</summary>
     private List<string> ExitFlags(IOperation operation)
@@ -330,8 +329,7 @@ internal sealed partial class BodyParser
     /// <summary><c>break;</c> or <c>continue;</c> of the innermost loop: its flag set under the current guard.</summary>
     private void ParseBreakOrContinue(IBranchOperation branch, List<Statement> output)
     {
-        string? flag = _loopExits is { } exits && SymbolEqualityComparer.Default.Equals(branch.Target,
-            branch.BranchKind == BranchKind.Break ? exits.Loop.ExitLabel : exits.Loop.ContinueLabel)
+        string? flag = _loopExits is { } exits && Jumps(branch, exits.Loop)
             ? branch.BranchKind == BranchKind.Break ? exits.Broken : exits.Continued
             : null;
         if (flag is null)
@@ -783,15 +781,15 @@ internal sealed partial class BodyParser
         output.Add(zeroing);
     }
 
-    /// <summary>The zero fills of buffers declared inside loops, each the only loop of its kind (see <see cref="WithoutRedundantZeroing"/>).</summary>
+    /// <summary>The zero fills of buffers declared inside loops (see <see cref="WithoutRedundantZeroing"/>).</summary>
     private readonly List<ForLoop> _zeroings = new();
 
     /// <summary>
-    /// <paramref name="body"/> without the zero fill of a buffer that the loop body then writes in full anyway before
+    /// Removes from <paramref name="body"/> the zero fill of a buffer that the loop body then writes in full anyway before
     /// reading it (<c>for (int j = 0; j &lt; n; j++) h[j] = …;</c>, the usual first use): those zeros would never be
     /// read, and one write per element per iteration is what lets a sum over rows be differentiated row by row.
     /// </summary>
-    private List<Statement> WithoutRedundantZeroing(List<Statement> body)
+    private void WithoutRedundantZeroing(List<Statement> body)
     {
         for (int k = body.Count - 1; k >= 0; k--)
         {
@@ -801,39 +799,20 @@ internal sealed partial class BodyParser
             }
 
             string buffer = ((Element)((AssignReal)zeroing.Body[0]).Target).Vector;
-            var next = body.Skip(k + 1).FirstOrDefault(statement => MayMention(statement, buffer));
+            var next = body.Skip(k + 1).FirstOrDefault(statement => Mentions(statement, buffer));
             if (next is ForLoop { Descending: false, From: Constant { IsZero: true } } cover &&
                 (cover.To.Equals(zeroing.To) || cover.To.Equals(new Member(new Variable(buffer), "Length"))) &&
-                cover.Body.Where(statement => MayMention(statement, buffer)).ToList() is { Count: 1 } mentions &&
+                cover.Body.Where(statement => Mentions(statement, buffer)).ToList() is { Count: 1 } mentions &&
                 mentions[0] is AssignReal { Target: Element { Vector: var written, Index: Variable { Name: var index } } } write &&
                 written == buffer && index == cover.Counter &&
-                !Mentions(write.Value, buffer))
+                !Mentions(write with { Target = new Variable(index) }, buffer))
             {
                 body.RemoveAt(k);
             }
         }
-
-        return body;
     }
 
-    /// <summary>Whether a parsed statement may read or write <paramref name="buffer"/>: exact for the statements a loop body holds, true for any other.</summary>
-    private static bool MayMention(Statement statement, string buffer) => statement switch
-    {
-        AssignReal assign => Mentions(assign.Target, buffer) || Mentions(assign.Value, buffer),
-        DeclareReal real => Mentions(real.Value, buffer),
-        DeclareBool condition => Mentions(condition.Condition, buffer),
-        DeclareInteger integer => Mentions(integer.Value, buffer),
-        ForLoop loop => Mentions(loop.From, buffer) || Mentions(loop.To, buffer) || loop.Body.Any(s => MayMention(s, buffer)),
-        _ => true,
-    };
-
-    private static bool Mentions(Expr expression, string buffer) => ExpressionFacts.Mentions(expression, e => e switch
-    {
-        Variable variable => variable.Name == buffer,
-        Element element => element.Vector == buffer,
-        VectorArgument vector => vector.Vector == buffer,
-        _ => false,
-    });
+    private static bool Mentions(Statement statement, string buffer) => StatementFacts.Names(statement).Contains(buffer);
 
     /// <summary>The outermost loop being parsed, or null outside loops.</summary>
     private ILoopOperation? _outermostLoop;
@@ -1267,8 +1246,8 @@ internal sealed partial class BodyParser
         _outermostLoop ??= loop;
         _loopExits = new LoopExits(
             loop,
-            operations.Any(o => Leaves(o, loop, BranchKind.Break)) ? LoopFlag("broken", output) : null,
-            operations.Any(o => Leaves(o, loop, BranchKind.Continue)) ? LoopFlag("continued", output) : null);
+            operations.Any(o => Leaves(o, loop, BranchKind.Break)) ? DeclareFlag("broken", output) : null,
+            operations.Any(o => Leaves(o, loop, BranchKind.Continue)) ? DeclareFlag("continued", output) : null);
         if (_loopExits.Continued is { } continued)
         {
             statements.Add(new AssignReal(new Variable(continued), Constant.Zero, "continue")); // a new iteration skips nothing yet
@@ -1305,8 +1284,11 @@ internal sealed partial class BodyParser
         return statements.ToEquatableArray();
     }
 
-    /// <summary>A loop's break or continue flag, 0 before the loop; in single-assignment form its first write defines it.</summary>
-    private string LoopFlag(string name, List<Statement> output)
+    /// <summary>
+    /// A recorded real under a fresh name, 0 until its first guarded write (a return, a break or a continue flag; the
+    /// value returned early); in single-assignment form that write defines it.
+    /// </summary>
+    private string DeclareFlag(string name, List<Statement> output)
     {
         string flag = _names.Fresh(name);
         _claimed.Add(flag);
@@ -1371,7 +1353,7 @@ internal sealed partial class BodyParser
         {
             // In C# the continue would skip the counter's step at the end of the body; the for form steps anyway.
             Report(DiagnosticDescriptors.UnsupportedStatement,
-                skipping.DescendantsAndSelf().OfType<IBranchOperation>().First(b => b.BranchKind == BranchKind.Continue).Syntax.GetFirstToken(),
+                skipping.DescendantsAndSelf().OfType<IBranchOperation>().First(b => b.BranchKind == BranchKind.Continue && Jumps(b, loop)).Syntax.GetFirstToken(),
                 $"A 'continue' in a while loop (it skips the step '{counter.Name}++' at the end of the body; write the loop as for (int {counter.Name} = ...; {counter.Name} < ...; {counter.Name}++), where continue steps the counter)");
             return true;
         }

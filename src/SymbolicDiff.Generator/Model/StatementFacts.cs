@@ -1,8 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
-using SymbolicDiff.Generator.Model;
-
-namespace SymbolicDiff.Generator.Differentiation;
+namespace SymbolicDiff.Generator.Model;
 
 /// <summary>Small queries over statements, and the one place that knows which expressions and names a statement holds.</summary>
 internal static class StatementFacts
