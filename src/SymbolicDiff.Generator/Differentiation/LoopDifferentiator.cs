@@ -138,9 +138,7 @@ internal sealed partial class LoopDifferentiator
             var stored = add with
             {
                 Operator = UpdateOperator.Set,
-                Comment = add.Comment is { } chain
-                    ? new Comment(chain.Parts.Select(part => part is CommentText text ? new CommentText(text.Text.Replace(" += ", " = ")) : part).ToEquatableArray())
-                    : null,
+                Comment = add.Comment is { } chain ? Assigning(chain) : null,
             };
             body[mentioning[0]] = loop with { Body = loop.Body.Select(statement => ReferenceEquals(statement, add) ? stored : statement).ToEquatableArray() };
             body[c] = clear with
@@ -153,6 +151,10 @@ internal sealed partial class LoopDifferentiator
         return body;
     }
 
+    /// <summary>A chain-rule comment for a first (or only) write: "∂y/∂x = …" where an added contribution says "+=".</summary>
+    private static Comment Assigning(Comment chain) =>
+        new(chain.Parts.Select(part => part is CommentText { Text: " += " } ? new CommentText(" = ") : part).ToEquatableArray());
+
     /// <summary>
     /// The exclusive upper bound of a loop that visits every i from 0 below it once: <c>for (i = 0; i &lt; n; i++)</c>,
     /// or the backward sweep's <c>for (i = n - 1; i &gt;= 0; i--)</c>; else null.
@@ -164,11 +166,9 @@ internal sealed partial class LoopDifferentiator
             return loop.From is Constant { IsZero: true } ? loop.To : null;
         }
 
-        bool downToZero = loop.To is Constant { Value: -1 } ||
-                          loop.To is Binary { Operator: BinaryOperator.Subtract, Left: Constant { IsZero: true }, Right: Constant { Value: 1 } };
-        return !downToZero ? null
-            : loop.From is Binary { Operator: BinaryOperator.Subtract, Left: var top, Right: Constant { Value: 1 } } ? top
-            : new Binary(BinaryOperator.Add, loop.From, Constant.One);
+        // Reversed writes the bounds of for (i = 0; i < n; i++) as from n − 1 down past 0 − 1: read them back the same way.
+        bool downToZero = loop.To is Constant { Value: -1 } || ForLoop.InclusiveBound(loop.To, BinaryOperator.Subtract) is Constant { IsZero: true };
+        return !downToZero ? null : ForLoop.InclusiveBound(loop.From, BinaryOperator.Subtract) ?? new Binary(BinaryOperator.Add, loop.From, Constant.One);
     }
 
     private List<Statement> Run()
@@ -945,7 +945,7 @@ internal sealed partial class LoopDifferentiator
             if (declaresHere)
             {
                 // The first contribution: "adj = c", and its comment says "=" where later ones say "+=".
-                var comment = new Comment(line.ChainComment!.Parts.Select(part => part is CommentText { Text: " += " } ? new CommentText(" = ") : part).ToEquatableArray());
+                var comment = Assigning(line.ChainComment!);
                 result.Add(new DeclareReal(line.Contributes!, line.Contribution!) { Comment = comment });
             }
             else
