@@ -200,25 +200,6 @@ internal static class CalleeGradientReads
             return null;
         }
 
-        private Statement Rewrite(Statement statement)
-        {
-            var rewritten = statement switch
-            {
-                DeclareReal real => real with { Value = Replace(real.Value) },
-                AssignReal assign => assign with { Target = Replace(assign.Target), Value = Replace(assign.Value) },
-                UpdateReal update => update with { Target = Replace(update.Target), Value = Replace(update.Value) },
-                DeclareBool condition => condition with { Condition = Replace(condition.Condition) },
-                CallStatement call => call with { Call = Replace(call.Call) },
-                SavePush push => push with { Value = Replace(push.Value) },
-                _ => statement,
-            };
-
-            return rewritten.Comment is { } comment
-                ? rewritten with
-                {
-                    Comment = new Comment(comment.Parts.Select(part => part is CommentExpression expression ? expression with { Expression = Replace(expression.Expression) } : part).ToEquatableArray()),
-                }
-                : rewritten;
-        }
+        private Statement Rewrite(Statement statement) => StatementFacts.RewriteExpressions(statement, Replace);
     }
 }

@@ -234,24 +234,7 @@ internal static class CalleeHessians
                 _ => null,
             });
 
-            var rewritten = statement switch
-            {
-                DeclareReal real => real with { Value = Lower(real.Value) },
-                AssignReal assign => assign with { Target = Lower(assign.Target), Value = Lower(assign.Value) },
-                UpdateReal update => update with { Target = Lower(update.Target), Value = Lower(update.Value) },
-                DeclareBool condition => condition with { Condition = Lower(condition.Condition) },
-                DeclareVar declaration => declaration with { Value = Lower(declaration.Value) },
-                CallStatement call => call with { Call = Lower(call.Call) },
-                SavePush push => push with { Value = Lower(push.Value) },
-                _ => statement,
-            };
-
-            return rewritten.Comment is { } comment
-                ? rewritten with
-                {
-                    Comment = new Comment(comment.Parts.Select(part => part is CommentExpression expression ? expression with { Expression = Lower(expression.Expression) } : part).ToEquatableArray()),
-                }
-                : rewritten;
+            return StatementFacts.RewriteExpressions(statement, Lower);
         }
 
         private static IEnumerable<Expr> CommentExpressions(Comment? comment) =>

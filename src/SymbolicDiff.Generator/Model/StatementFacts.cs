@@ -1,10 +1,39 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
+
 namespace SymbolicDiff.Generator.Model;
 
 /// <summary>Small queries over statements, and the one place that knows which expressions and names a statement holds.</summary>
 internal static class StatementFacts
 {
+    /// <summary>
+    /// <paramref name="statement"/> with the expressions of a straight-line statement (values, targets, conditions,
+    /// calls, pushes) and those its comment shows each replaced by <paramref name="rewrite"/>; loops, branches and the
+    /// other kinds as they are (their callers walk nested bodies themselves).
+    /// </summary>
+    public static Statement RewriteExpressions(Statement statement, Func<Expr, Expr> rewrite)
+    {
+        var rewritten = statement switch
+        {
+            DeclareReal real => real with { Value = rewrite(real.Value) },
+            AssignReal assign => assign with { Target = rewrite(assign.Target), Value = rewrite(assign.Value) },
+            UpdateReal update => update with { Target = rewrite(update.Target), Value = rewrite(update.Value) },
+            DeclareBool condition => condition with { Condition = rewrite(condition.Condition) },
+            DeclareVar declaration => declaration with { Value = rewrite(declaration.Value) },
+            CallStatement call => call with { Call = rewrite(call.Call) },
+            SavePush push => push with { Value = rewrite(push.Value) },
+            _ => statement,
+        };
+
+        return rewritten.Comment is { } comment
+            ? rewritten with
+            {
+                Comment = new Comment(comment.Parts.Select(part => part is CommentExpression expression ? expression with { Expression = rewrite(expression.Expression) } : part).ToEquatableArray()),
+            }
+            : rewritten;
+    }
+
     /// <summary>Every statement, each followed by those nested in it (loop bodies, branches), in program order.</summary>
     public static IEnumerable<Statement> Flatten(IEnumerable<Statement> statements)
     {
