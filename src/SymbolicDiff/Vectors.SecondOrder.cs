@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace SymbolicDiff;
@@ -28,11 +29,7 @@ public static partial class Vectors
         ReadOnlySpan<double> leftTangent, ReadOnlySpan<double> rightTangent, double seedTangent, Span<double> gradientTangent)
     {
         CheckTangents(left, right, leftTangent, rightTangent, gradientTangent);
-        TensorPrimitives.MultiplyAdd(right, seedTangent, gradientTangent, gradientTangent);
-        if (!rightTangent.IsEmpty)
-        {
-            TensorPrimitives.MultiplyAdd(rightTangent, seed, gradientTangent, gradientTangent);
-        }
+        AddTangent(right, rightTangent, seed, seedTangent, gradientTangent);
     }
 
     /// <summary>
@@ -55,11 +52,7 @@ public static partial class Vectors
         ReadOnlySpan<double> leftTangent, ReadOnlySpan<double> rightTangent, double seedTangent, Span<double> gradientTangent)
     {
         CheckTangents(left, right, leftTangent, rightTangent, gradientTangent);
-        TensorPrimitives.MultiplyAdd(left, seedTangent, gradientTangent, gradientTangent);
-        if (!leftTangent.IsEmpty)
-        {
-            TensorPrimitives.MultiplyAdd(leftTangent, seed, gradientTangent, gradientTangent);
-        }
+        AddTangent(left, leftTangent, seed, seedTangent, gradientTangent);
     }
 
     /// <summary>
@@ -82,11 +75,7 @@ public static partial class Vectors
         ReadOnlySpan<float> leftTangent, ReadOnlySpan<float> rightTangent, float seedTangent, Span<float> gradientTangent)
     {
         CheckTangents(left, right, leftTangent, rightTangent, gradientTangent);
-        TensorPrimitives.MultiplyAdd(right, seedTangent, gradientTangent, gradientTangent);
-        if (!rightTangent.IsEmpty)
-        {
-            TensorPrimitives.MultiplyAdd(rightTangent, seed, gradientTangent, gradientTangent);
-        }
+        AddTangent(right, rightTangent, seed, seedTangent, gradientTangent);
     }
 
     /// <summary>
@@ -109,10 +98,20 @@ public static partial class Vectors
         ReadOnlySpan<float> leftTangent, ReadOnlySpan<float> rightTangent, float seedTangent, Span<float> gradientTangent)
     {
         CheckTangents(left, right, leftTangent, rightTangent, gradientTangent);
-        TensorPrimitives.MultiplyAdd(left, seedTangent, gradientTangent, gradientTangent);
-        if (!leftTangent.IsEmpty)
+        AddTangent(left, leftTangent, seed, seedTangent, gradientTangent);
+    }
+
+    /// <summary>
+    /// The tangent of seed·other, the contribution one side's product adds: seed·dother + dseed·other, added into
+    /// <paramref name="gradientTangent"/> (an empty <paramref name="otherTangent"/> is a zero one).
+    /// </summary>
+    private static void AddTangent<T>(ReadOnlySpan<T> other, ReadOnlySpan<T> otherTangent, T seed, T seedTangent, Span<T> gradientTangent)
+        where T : IFloatingPointIeee754<T>
+    {
+        TensorPrimitives.MultiplyAdd(other, seedTangent, gradientTangent, gradientTangent);
+        if (!otherTangent.IsEmpty)
         {
-            TensorPrimitives.MultiplyAdd(leftTangent, seed, gradientTangent, gradientTangent);
+            TensorPrimitives.MultiplyAdd(otherTangent, seed, gradientTangent, gradientTangent);
         }
     }
 
