@@ -69,13 +69,7 @@ internal sealed partial class ForwardModeDifferentiator
                 output.Add(adjoint);
                 if (_active.Contains(adjoint.Name))
                 {
-                    string name = FreshBufferName(GeneratedNames.Tangent(adjoint.Name));
-                    _tangents[adjoint.Name] = name;
-                    output.Add(new DeclareAdjointBuffer(name, GeneratedNames.AdjointStorage(name), adjoint.Buffer, StackBound)
-                    {
-                        Comment = Comment.Of($"the tangent of {adjoint.Name}, zeroed: on the stack up to {StackBound} elements, pooled above"),
-                    });
-                    _releases.Add(new Release(GeneratedNames.AdjointStorage(name), IsAdjointBuffer: true));
+                    DeclareTangentBuffer(adjoint.Name, adjoint.Buffer, output);
                 }
 
                 return true;

@@ -185,13 +185,7 @@ internal sealed partial class ForwardModeDifferentiator
                     output.Add(buffer);
                     if (_active.Contains(buffer.Name))
                     {
-                        string tangent = FreshBufferName(GeneratedNames.Tangent(buffer.Name));
-                        _tangents[buffer.Name] = tangent;
-                        output.Add(new DeclareAdjointBuffer(tangent, GeneratedNames.AdjointStorage(tangent), buffer.Name, StackBound)
-                        {
-                            Comment = Comment.Of($"the tangent of {buffer.Name}, zeroed: on the stack up to {StackBound} elements, pooled above"),
-                        });
-                        _releases.Add(new Release(GeneratedNames.AdjointStorage(tangent), IsAdjointBuffer: true));
+                        DeclareTangentBuffer(buffer.Name, buffer.Name, output);
                     }
 
                     if (_needsPartials.Contains(buffer.Name))
@@ -544,6 +538,21 @@ internal sealed partial class ForwardModeDifferentiator
         string tangent = _names.Fresh(GeneratedNames.Tangent(name.TrimStart('@')));
         _tangents[name] = tangent;
         return tangent;
+    }
+
+    /// <summary>
+    /// The tangent of the buffer <paramref name="name"/> (a local buffer, or the adjoint of one in a gradient program),
+    /// as long as <paramref name="shapedLike"/>, zeroed, released at the end: declared into <paramref name="output"/>.
+    /// </summary>
+    private void DeclareTangentBuffer(string name, string shapedLike, List<Statement> output)
+    {
+        string tangent = FreshBufferName(GeneratedNames.Tangent(name));
+        _tangents[name] = tangent;
+        output.Add(new DeclareAdjointBuffer(tangent, GeneratedNames.AdjointStorage(tangent), shapedLike, StackBound)
+        {
+            Comment = Comment.Of($"the tangent of {name}, zeroed: on the stack up to {StackBound} elements, pooled above"),
+        });
+        _releases.Add(new Release(GeneratedNames.AdjointStorage(tangent), IsAdjointBuffer: true));
     }
 
     /// <summary>A name for a span whose storage the printer names <c>nameStorage</c>: both must be free.</summary>
