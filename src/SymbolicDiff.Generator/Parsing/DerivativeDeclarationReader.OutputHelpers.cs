@@ -36,19 +36,9 @@ internal static partial class DerivativeDeclarationReader
         string realName = real.ToDisplayString();
         foreach (var attribute in method.GetAttributes().Where(IsDerivativeAttribute))
         {
-            var arguments = attribute.ConstructorArguments;
-            if (arguments.Length != 2 || arguments.Any(a => a.Kind == TypedConstantKind.Array || a.Value is not string))
+            if (!TryReadProductPair(attribute, method, "a helper that writes its results into spans declares each derivative with [Derivative(nameof(input), nameof(productMethod))]",
+                    out int index, out string parameterName, out string productName, out error))
             {
-                error = "a helper that writes its results into spans declares each derivative with [Derivative(nameof(input), nameof(productMethod))]";
-                return null;
-            }
-
-            string parameterName = (string)arguments[0].Value!;
-            string productName = (string)arguments[1].Value!;
-            int index = IndexOfParameter(method, parameterName);
-            if (index < 0)
-            {
-                error = $"'{parameterName}' is not one of its parameters";
                 return null;
             }
 

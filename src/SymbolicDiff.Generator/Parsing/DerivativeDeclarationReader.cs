@@ -70,19 +70,9 @@ internal static partial class DerivativeDeclarationReader
         var tangents = new string?[method.Parameters.Length];
         foreach (var attribute in method.GetAttributes().Where(IsDerivativeAttribute))
         {
-            var arguments = attribute.ConstructorArguments;
-            if (arguments.Length != 2 || arguments.Any(a => a.Kind == TypedConstantKind.Array || a.Value is not string))
+            if (!TryReadProductPair(attribute, method, "a function over vectors declares each derivative with [Derivative(nameof(parameter), nameof(gradientMethod))]",
+                    out int index, out string parameterName, out string productName, out error))
             {
-                error = "a function over vectors declares each derivative with [Derivative(nameof(parameter), nameof(gradientMethod))]";
-                return null;
-            }
-
-            string parameterName = (string)arguments[0].Value!;
-            string productName = (string)arguments[1].Value!;
-            int index = IndexOfParameter(method, parameterName);
-            if (index < 0)
-            {
-                error = $"'{parameterName}' is not one of its parameters";
                 return null;
             }
 
@@ -171,6 +161,34 @@ internal static partial class DerivativeDeclarationReader
         }
 
         return Read(method, out error, readPartialsOfPartials: true);
+    }
+
+    /// <summary>
+    /// One <c>[Derivative(nameof(parameter), nameof(productMethod))]</c> of a function over spans or of a helper that
+    /// writes spans: the parameter's index and the product method's name; false, with <paramref name="error"/> set,
+    /// where the attribute is not two names (<paramref name="form"/> says how to write it) or the first names no parameter.
+    /// </summary>
+    private static bool TryReadProductPair(
+        AttributeData attribute, IMethodSymbol method, string form, out int index, out string parameterName, out string productName, out string? error)
+    {
+        (index, parameterName, productName, error) = (-1, string.Empty, string.Empty, null);
+        var arguments = attribute.ConstructorArguments;
+        if (arguments.Length != 2 || arguments.Any(a => a.Kind == TypedConstantKind.Array || a.Value is not string))
+        {
+            error = form;
+            return false;
+        }
+
+        parameterName = (string)arguments[0].Value!;
+        productName = (string)arguments[1].Value!;
+        index = IndexOfParameter(method, parameterName);
+        if (index < 0)
+        {
+            error = $"'{parameterName}' is not one of its parameters";
+            return false;
+        }
+
+        return true;
     }
 
     private static Function? Read(IMethodSymbol method, out string? error, bool readPartialsOfPartials)
