@@ -271,6 +271,24 @@ internal static class ExpressionWriter
                 builder.Append(Identifier(vector.Vector));
                 break;
 
+            case SliceStart slice:
+                builder.Append("global::SymbolicDiff.Runtime.SliceBounds.Start(");
+                Write(slice.VectorLength, builder, single, integer: true);
+                builder.Append(", ");
+                Write(slice.Start, builder, single, integer: true);
+                builder.Append(", ");
+                Write(slice.Length, builder, single, integer: true);
+                builder.Append(')');
+                break;
+
+            case SliceIndex slice:
+                builder.Append("global::SymbolicDiff.Runtime.SliceBounds.Index(");
+                Write(slice.Index, builder, single, integer: true);
+                builder.Append(", ");
+                Write(slice.Length, builder, single, integer: true);
+                builder.Append(')');
+                break;
+
             case OutArgument argument:
                 builder.Append(argument.Declares ? (single ? "out float " : "out double ") : "out ").Append(Identifier(argument.Target.Name));
                 break;

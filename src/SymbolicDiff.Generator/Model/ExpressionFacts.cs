@@ -59,8 +59,8 @@ internal static class ExpressionFacts
     public static int ChildCount(Expr expression) => expression switch
     {
         Negate or Not or Member or Element or IntegerValue or OutArgument or BitwiseComplement or IntegerConversion or HeldArgument or IntegerCast => 1,
-        Binary or Comparison or Logical or CalleeValue => 2,
-        Conditional => 3,
+        Binary or Comparison or Logical or CalleeValue or SliceIndex => 2,
+        Conditional or SliceStart => 3,
         Call call => call.Arguments.Count,
         VectorCall call => call.Arguments.Count,
         HessianEntry entry => entry.Arguments.Count,
@@ -88,6 +88,8 @@ internal static class ExpressionFacts
         HeldArgument held => held.Value,
         IntegerCast cast => cast.Integer,
         HessianEntry entry => entry.Arguments[index],
+        SliceStart slice => index == 0 ? slice.VectorLength : index == 1 ? slice.Start : slice.Length,
+        SliceIndex slice => index == 0 ? slice.Index : slice.Length,
         _ => throw new ArgumentOutOfRangeException(nameof(index), index, "The expression has no subexpressions."),
     };
 
@@ -148,6 +150,8 @@ internal static class ExpressionFacts
         HeldArgument held => new HeldArgument(children[0], held.IsCondition),
         IntegerCast cast => new IntegerCast(cast.TypeName, children[0]),
         HessianEntry entry => entry with { Arguments = children.ToEquatableArray() },
+        SliceStart => new SliceStart(children[0], children[1], children[2]),
+        SliceIndex => new SliceIndex(children[0], children[1]),
         _ => expression,
     };
 

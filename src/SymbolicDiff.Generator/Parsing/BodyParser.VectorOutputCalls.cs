@@ -205,7 +205,7 @@ internal sealed partial class BodyParser
                 }
                 else
                 {
-                    parsed = ElementType(value.Type)?.SpecialType == _real && VectorName(value) is { } vector ? new VectorArgument(vector) : Unsupported(value);
+                    parsed = ElementType(value.Type)?.SpecialType != _real ? Unsupported(value) : VectorName(value) is { } vector ? new VectorArgument(vector) : null; // VectorName reports what it cannot name
                     if (parsed is VectorArgument { Vector: var read })
                     {
                         inputs[read] = argument;

@@ -660,6 +660,11 @@ internal sealed partial class BodyParser
             return;
         }
 
+        if (IsRealVector(local.Type, _real) && TryParseSlice(local, initializer, output))
+        {
+            return;
+        }
+
         if (IsRealVector(local.Type, _real))
         {
             ParseBuffer(local, initializer, output);
@@ -1061,8 +1066,8 @@ internal sealed partial class BodyParser
             {
                 // Both sides are read even when one is not supported, so that every problem is reported at once.
                 var target = ParseTarget(assignment.Target);
-                var value = target is null && assignment.Target is ILocalReferenceOperation { Local.Type: var type } && IsInteger(type)
-                    ? null // reported at its declaration, which says what integer locals may do
+                var value = target is null && assignment.Target is ILocalReferenceOperation { Local: var assigned } && (IsInteger(assigned.Type) || IsSliceLocal(assignment.Target))
+                    ? null // reported at its declaration, which says what integer locals and slices may do
                     : ParseReal(assignment.Value);
                 // y = y; does nothing (C# warns CS1717 in the user's code; copied, it would warn in generated code too).
                 if (target is not null && value is not null && !value.Equals(target))
@@ -1154,6 +1159,18 @@ internal sealed partial class BodyParser
             default:
                 if (ElementAccess(target) is { } access)
                 {
+                    if (SliceOf(access.Vector) is { } slice)
+                    {
+                        if (!slice.Writable)
+                        {
+                            Report(DiagnosticDescriptors.UnsupportedStatement, target.Syntax.GetFirstToken(),
+                                $"Writing into '{access.Vector.Syntax}', a slice of '{slice.Vector}', which is not a local buffer or an output of this method (inputs are read-only, so that no output can alias them)");
+                            return null;
+                        }
+
+                        return SliceElement(slice, access.Index);
+                    }
+
                     if (access.Vector is IParameterReferenceOperation { Parameter.Name: var output } && _outputs.Contains(output))
                     {
                         // An output of a vector-valued method: written like a local buffer.
@@ -1223,6 +1240,7 @@ internal sealed partial class BodyParser
         }
 
         string counterName = CounterName(counter);
+        EnterCounterRange(counter, from, bound, descending: step < 0);
         var statements = ParseLoopBody(loop, loop.Body, output);
         output.Add(new ForLoop(counterName, IntegerKeyword(counter.Type), from, bound, statements, Descending: step < 0));
     }
@@ -1517,6 +1535,16 @@ internal sealed partial class BodyParser
             default:
                 if (ElementAccess(operation) is { } access && ElementType(access.Vector.Type)?.SpecialType == _real)
                 {
+                    if (SliceOf(access.Vector) is { } slice)
+                    {
+                        if (slice.IsParameter)
+                        {
+                            CheckOutputRead(slice.Vector, operation.Syntax);
+                        }
+
+                        return SliceElement(slice, access.Index);
+                    }
+
                     var vector = VectorName(access.Vector);
                     if (vector is not null && access.Vector is IParameterReferenceOperation)
                     {
@@ -1594,6 +1622,8 @@ internal sealed partial class BodyParser
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } instance, Arguments.IsEmpty: true }
                 when ElementType(instance.Type) is not null && StaticIndexTable(instance) is { } staticTable:
                 return new Member(new External(staticTable), "Length");
+            case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } sliced, Arguments.IsEmpty: true } when SliceOf(sliced) is { } slice:
+                return slice.Length;
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } instance, Arguments.IsEmpty: true }
                 when ElementType(instance.Type) is not null && VectorName(instance) is { } vector:
                 return new Member(new Variable(vector), "Length");
@@ -1834,7 +1864,8 @@ internal sealed partial class BodyParser
                     value = conversion.Operand;
                 }
 
-                parsed = ElementType(value.Type)?.SpecialType == _real && VectorName(value) is { } vector ? new VectorArgument(vector) : Unsupported(value);
+                // VectorName reports what it cannot name.
+                parsed = ElementType(value.Type)?.SpecialType != _real ? Unsupported(value) : VectorName(value) is { } vector ? new VectorArgument(vector) : null;
                 if (parsed is VectorArgument { Vector: var passed } && value is IParameterReferenceOperation)
                 {
                     CheckOutputRead(passed, value.Syntax);
@@ -1900,6 +1931,9 @@ internal sealed partial class BodyParser
                 return parameter.Parameter.Name;
             case ILocalReferenceOperation local when _buffers.Contains(local.Local):
                 return local.Local.Name;
+            case var slice when IsSliceLocal(slice) || IsSliceForm(Unconverted(slice)):
+                ReportWholeSlice(slice);
+                return null;
             default:
                 Unsupported(vector);
                 return null;

@@ -1,0 +1,326 @@
+using SymbolicDiff.Tests.Generator.Diagnostics;
+using SymbolicDiff.Tests.Snapshots;
+
+namespace SymbolicDiff.Tests.Generator.Slices;
+
+/// <summary>
+/// Slices in [Differentiable] methods (<see cref="SliceFunctions"/>): every generated method reads x[j] of
+/// <c>x = p.Slice(s, n)</c> as p[s + j], so each derivative is checked against numbers worked out by hand (in each
+/// test) and against central finite differences of the method itself; C#'s bounds semantics are kept.
+/// </summary>
+public class SliceTests
+{
+    // Rows (1, 0), (0.5, −1), (2, 1) of d = 2; w = (1, 2); y = (0.5, −1, 3): z = (1, −1.5, 4), errors e = (0.5, −0.5, 1),
+    // L = (0.25 + 0.25 + 1) / 3 = 0.5.
+    private static readonly double[] W = { 1, 2 };
+    private static readonly double[] Features = { 1, 0, 0.5, -1, 2, 1 };
+    private static readonly double[] Y = { 0.5, -1, 3 };
+
+    private static double RowLoss(double[] w, double[] features) => SliceFunctions.RowLoss(w, features, Y);
+
+    [Fact]
+    public void The_gradient_through_a_row_slice_is_the_hand_worked_one()
+    {
+        var dW = new double[2];
+        var dFeatures = new double[6];
+        double value = SliceFunctions.RowLossWithGradient(W, Features, Y, dW, dFeatures);
+
+        Assert.Equal(0.5, value, 12);
+        // ∂L/∂w = (2/3) Σ_r e_r x_r = (2/3)(0.5 − 0.25 + 2, 0 + 0.5 + 1) = (1.5, 1).
+        AssertClose(new[] { 1.5, 1.0 }, dW, 1e-12);
+        // ∂L/∂x_r = (2/3) e_r w: (1/3)(1, 2), (−1/3)(1, 2), (2/3)(1, 2).
+        AssertClose(new[] { 1 / 3.0, 2 / 3.0, -1 / 3.0, -2 / 3.0, 2 / 3.0, 4 / 3.0 }, dFeatures, 1e-12);
+    }
+
+    [Fact]
+    public void The_gradient_through_a_row_slice_matches_central_finite_differences()
+    {
+        var dW = new double[2];
+        var dFeatures = new double[6];
+        SliceFunctions.RowLossWithGradient(W, Features, Y, dW, dFeatures);
+
+        AssertClose(FiniteDifferences(w => RowLoss(w, Features), W), dW, 1e-7);
+        AssertClose(FiniteDifferences(f => RowLoss(W, f), Features), dFeatures, 1e-7);
+    }
+
+    [Fact]
+    public void Forward_mode_through_a_row_slice_is_the_gradient_along_the_direction_and_matches_finite_differences()
+    {
+        double[] directionW = { 0.5, -1 };
+        double[] directionF = { 1, 2, -1, 0.5, 0.25, -2 };
+        var (value, derivative) = SliceFunctions.RowLossWithDerivative(W, Features, Y, directionW, directionF);
+
+        Assert.Equal(0.5, value, 12);
+        // The hand-worked gradient above, dotted with the direction.
+        double byHand = 1.5 * 0.5 + 1.0 * -1 + (1 / 3.0) * 1 + (2 / 3.0) * 2 + (-1 / 3.0) * -1 + (-2 / 3.0) * 0.5 + (2 / 3.0) * 0.25 + (4 / 3.0) * -2;
+        Assert.Equal(byHand, derivative, 12);
+
+        const double h = 1e-6;
+        double FAlong(double t) => RowLoss(W.Select((x, i) => x + t * directionW[i]).ToArray(), Features.Select((x, i) => x + t * directionF[i]).ToArray());
+        Assert.Equal((FAlong(h) - FAlong(-h)) / (2 * h), derivative, 6);
+    }
+
+    [Fact]
+    public void The_Hessian_vector_product_through_a_row_slice_matches_the_hand_worked_one_and_finite_differences_of_the_gradient()
+    {
+        double[] vW = { 1, -2 };
+        double[] vF = { 0.5, 0, -1, 1, 2, 0.25 };
+        var dW = new double[2];
+        var dF = new double[6];
+        var hvW = new double[2];
+        var hvF = new double[6];
+        double value = SliceFunctions.RowLossHessianVectorProduct(W, Features, Y, vW, vF, dW, dF, hvW, hvF);
+        Assert.Equal(0.5, value, 12);
+        AssertClose(new[] { 1.5, 1.0 }, dW, 1e-12);
+
+        // Along w alone the w-block is H_ww = (2/3) Σ_r x_r x_rᵀ: (2/3)[(1,0)·1 + (0.5,−1)·2.5 + (2,1)·0] = (2/3)(2.25, −2.5).
+        var hvWAlongW = new double[2];
+        SliceFunctions.RowLossHessianVectorProduct(W, Features, Y, vW, new double[6], dW, dF, hvWAlongW, new double[6]);
+        AssertClose(new[] { 1.5, -5 / 3.0 }, hvWAlongW, 1e-12);
+
+        // Both blocks against central differences of the generated gradient along v.
+        const double h = 1e-6;
+        (double[] W, double[] F) GradientAt(double t)
+        {
+            var gW = new double[2];
+            var gF = new double[6];
+            SliceFunctions.RowLossWithGradient(W.Select((x, i) => x + t * vW[i]).ToArray(), Features.Select((x, i) => x + t * vF[i]).ToArray(), Y, gW, gF);
+            return (gW, gF);
+        }
+
+        var (plusW, plusF) = GradientAt(h);
+        var (minusW, minusF) = GradientAt(-h);
+        AssertClose(plusW.Select((p, i) => (p - minusW[i]) / (2 * h)).ToArray(), hvW, 1e-6);
+        AssertClose(plusF.Select((p, i) => (p - minusF[i]) / (2 * h)).ToArray(), hvF, 1e-6);
+    }
+
+    [Fact]
+    public void Ranges_a_slice_of_a_slice_and_writes_through_a_buffers_slice_give_the_hand_worked_gradient()
+    {
+        double[] p = { 1, 2, 3, 4, 5, 6 };
+        var dP = new double[6];
+        double value = SliceFunctions.FormsWithGradient(p, dP);
+
+        // F = p0·p1 + p3²·p2 + sin(p4) = 2 + 48 + sin 5; ∇F = (p1, p0, p3², 2·p3·p2, cos p4, 0).
+        Assert.Equal(50 + Math.Sin(5), value, 12);
+        AssertClose(new[] { 2, 1, 16, 24, Math.Cos(5), 0 }, dP, 1e-12);
+        AssertClose(FiniteDifferences(x => SliceFunctions.Forms(x), p), dP, 1e-6);
+    }
+
+    [Fact]
+    public void A_vector_valued_method_reading_rows_through_slices_has_the_hand_worked_Jacobian()
+    {
+        double[] m = { 1, 2, 3, -1 };
+        var jacobian = new double[2 * 4];
+        SliceFunctions.RowSquaresJacobian(m, 2, new double[2], jacobian);
+
+        // r_0 = m0² + m1², r_1 = m2² + m3².
+        AssertClose(new double[] { 2, 4, 0, 0, 0, 0, 6, -2 }, jacobian, 1e-12);
+
+        const double h = 1e-6;
+        for (int j = 0; j < 4; j++)
+        {
+            var plus = (double[])m.Clone();
+            var minus = (double[])m.Clone();
+            plus[j] += h;
+            minus[j] -= h;
+            var sumsPlus = new double[2];
+            var sumsMinus = new double[2];
+            SliceFunctions.RowSquares(plus, 2, sumsPlus);
+            SliceFunctions.RowSquares(minus, 2, sumsMinus);
+            for (int i = 0; i < 2; i++)
+            {
+                Assert.Equal((sumsPlus[i] - sumsMinus[i]) / (2 * h), jacobian[i * 4 + j], 6);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_float_slice_in_a_float_method_gives_the_hand_worked_gradient()
+    {
+        float[] dW = new float[2];
+        float value = SliceFunctions.FloatRowLossWithGradient(W.Select(x => (float)x).ToArray(), Features.Select(x => (float)x).ToArray(), Y.Select(x => (float)x).ToArray(), dW);
+        Assert.Equal(0.5f, value, 6);
+        Assert.Equal(1.5f, dW[0], 5);
+        Assert.Equal(1.0f, dW[1], 5);
+    }
+
+    [Fact]
+    public void A_slice_past_the_end_throws_ArgumentOutOfRangeException_as_the_users_code_does()
+    {
+        double[] shortFeatures = { 1, 0, 0.5, -1, 2 }; // the third row needs 6 elements
+        Assert.Throws<ArgumentOutOfRangeException>(() => SliceFunctions.RowLoss(W, shortFeatures, Y));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SliceFunctions.RowLossWithGradient(W, shortFeatures, Y, new double[2], new double[5]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SliceFunctions.RowLossWithDerivative(W, shortFeatures, Y, new double[2], new double[5]));
+    }
+
+    [Fact]
+    public void An_index_past_a_slices_end_throws_IndexOutOfRangeException_even_where_the_sliced_span_has_the_element()
+    {
+        double[] p = { 1, 2, 3, 4, 5 };
+        Assert.Throws<IndexOutOfRangeException>(() => SliceFunctions.At(p, 2));
+        Assert.Throws<IndexOutOfRangeException>(() => SliceFunctions.AtWithGradient(p, 2, new double[5]));
+        Assert.Throws<IndexOutOfRangeException>(() => SliceFunctions.AtWithGradient(p, -1, new double[5]));
+
+        // In range: x[1] = p[2], so F = p2² and ∂F/∂p2 = 2·p2 = 6.
+        var dP = new double[5];
+        Assert.Equal(9, SliceFunctions.AtWithGradient(p, 1, dP));
+        AssertClose(new double[] { 0, 0, 6, 0, 0 }, dP, 0);
+    }
+
+    private const string RowsSource = """
+        using System;
+        using SymbolicDiff;
+
+        public static partial class Models
+        {
+            [Differentiable(nameof(w))]
+            public static double Rows(ReadOnlySpan<double> w, ReadOnlySpan<double> features, ReadOnlySpan<double> y)
+            {
+                int d = w.Length;
+                double total = 0;
+                for (int r = 0; r < y.Length; r++)
+                {
+                    ReadOnlySpan<double> x = features.Slice(r * d, d);
+                    double z = 0;
+                    for (int c = 0; c < d; c++)
+                    {
+                        z += w[c] * x[c];
+                    }
+
+                    total += Math.Log(1 + Math.Exp(-y[r] * z));
+                }
+
+                return total / y.Length;
+            }
+        }
+        """;
+
+    [Fact]
+    public void A_row_slice_is_read_as_elements_of_the_sliced_span_from_a_checked_start()
+    {
+        var run = GeneratorHarness.Run(RowsSource).ShouldSucceed();
+        string generated = run.Source("Models.Rows.g.cs");
+        Snapshot.Verify(generated);
+        Assert.Contains("int xStart = global::SymbolicDiff.Runtime.SliceBounds.Start(features.Length, r * d, d);", generated, StringComparison.Ordinal);
+        // The loop runs over the slice's length: no check per element.
+        Assert.DoesNotContain("SliceBounds.Index", generated, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_slice_passed_as_a_whole_vector_is_SD0005_saying_to_read_it_by_index()
+    {
+        var diagnostic = DiagnosticAssert.Single(
+            """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable(nameof(w))]
+                public static double F(ReadOnlySpan<double> w, ReadOnlySpan<double> features)
+                {
+                    ReadOnlySpan<double> x = features.Slice(0, w.Length);
+                    return Vectors.Dot(w, [|x|]);
+                }
+            }
+            """,
+            "SD0005",
+            null!);
+        Assert.Contains("The slice 'x' used as a whole vector (a slice is read and written by index, x[j], and its length read as x.Length; pass the whole vector to a function, or write the loop over the slice's elements)", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_slice_written_in_place_as_an_argument_is_SD0005_saying_to_declare_a_local()
+    {
+        var diagnostic = DiagnosticAssert.Single(
+            """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable(nameof(w))]
+                public static double F(ReadOnlySpan<double> w, ReadOnlySpan<double> features) =>
+                    Vectors.Dot(w, [|features.Slice(0, w.Length)|]);
+            }
+            """,
+            "SD0005",
+            null!);
+        Assert.Contains("The slice 'features.Slice(0, w.Length)' written in place (declare it as a local, ReadOnlySpan<double> row = features.Slice(0, w.Length);, and read row[j]", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Writing_through_a_slice_of_an_input_is_SD0004()
+    {
+        var diagnostic = DiagnosticAssert.Single(
+            """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double[] p)
+                {
+                    Span<double> h = p.AsSpan(0, 2);
+                    [|h|][0] = 1;
+                    return p[0] * p[1];
+                }
+            }
+            """,
+            "SD0004",
+            null!);
+        Assert.Contains("Writing into 'h', a slice of 'p', which is not a local buffer or an output of this method", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Assigning_a_slice_again_is_SD0004_at_its_declaration()
+    {
+        var diagnostic = DiagnosticAssert.Single(
+            """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(ReadOnlySpan<double> p)
+                {
+                    ReadOnlySpan<double> x [|=|] p.Slice(0, 1);
+                    double first = x[0];
+                    x = p.Slice(1, 1);
+                    return first * x[0];
+                }
+            }
+            """,
+            "SD0004",
+            null!);
+        Assert.Contains("Assigning the slice 'x' again", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    private static double[] FiniteDifferences(Func<double[], double> f, double[] point)
+    {
+        var result = new double[point.Length];
+        for (int i = 0; i < point.Length; i++)
+        {
+            double h = 1e-6 * Math.Max(1, Math.Abs(point[i]));
+            var plus = (double[])point.Clone();
+            var minus = (double[])point.Clone();
+            plus[i] += h;
+            minus[i] -= h;
+            result[i] = (f(plus) - f(minus)) / (2 * h);
+        }
+
+        return result;
+    }
+
+    private static void AssertClose(double[] expected, double[] actual, double tolerance)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i])), $"element {i}: expected {expected[i]}, got {actual[i]}");
+        }
+    }
+}
