@@ -224,7 +224,7 @@ internal sealed class SingleAssignment
         Conditional conditional => new Conditional(Condition(conditional.Condition), Integer(conditional.WhenTrue), Integer(conditional.WhenFalse)),
         BitwiseComplement complement => new BitwiseComplement(Integer(complement.Operand)),
         IntegerCast cast => cast with { Integer = Integer(cast.Integer) },
-        SliceStart slice => new SliceStart(Integer(slice.VectorLength), Integer(slice.Start), Integer(slice.Length)),
+        SliceStart slice => slice with { VectorLength = Integer(slice.VectorLength), Start = Integer(slice.Start), Length = Integer(slice.Length) },
         SliceIndex slice => new SliceIndex(Integer(slice.Index), Integer(slice.Length)),
         IntegerConversion conversion => conversion with { Real = Real(conversion.Real) },
         _ => throw new NotStraightLineException(),

@@ -25,7 +25,7 @@ internal sealed class StatementWriter
     /// <summary>Writes <paramref name="statements"/>, <paramref name="depth"/> levels deeper than the writer's own indentation.</summary>
     public void Write(IEnumerable<Statement> statements, int depth = 0)
     {
-        foreach (var statement in statements)
+        foreach (var statement in SliceViews.Apply(statements))
         {
             Write(statement, depth);
         }
@@ -131,6 +131,9 @@ internal sealed class StatementWriter
             ? $"global::System.Span<{_real}> {Id(buffer.Name)} = stackalloc {_real}[{ExpressionWriter.WriteInteger(buffer.Length)}];"
             : $"{_real}[] {Id(buffer.Name)} = new {_real}[{ExpressionWriter.WriteInteger(buffer.Length)}];",
         DeclareIndexTable table => IndexTableText(table),
+        DeclareSliceView slice => slice.View.IsArray
+            ? $"var {Id(slice.View.Name)} = global::System.MemoryExtensions.AsSpan({Id(slice.View.Vector)}, {ExpressionWriter.WriteInteger(slice.Start)}, {ExpressionWriter.WriteInteger(slice.Length)});"
+            : $"var {Id(slice.View.Name)} = {Id(slice.View.Vector)}.Slice({ExpressionWriter.WriteInteger(slice.Start)}, {ExpressionWriter.WriteInteger(slice.Length)});",
         AssignReal assign => AssignmentText(assign) + ";",
         UpdateReal update => $"{Code(update.Target)} {UpdateOperatorText(update.Operator)} {Value(update.Value)};",
         CallStatement call => Code(call.Call) + ";",

@@ -150,7 +150,7 @@ internal static class ExpressionFacts
         HeldArgument held => new HeldArgument(children[0], held.IsCondition),
         IntegerCast cast => new IntegerCast(cast.TypeName, children[0]),
         HessianEntry entry => entry with { Arguments = children.ToEquatableArray() },
-        SliceStart => new SliceStart(children[0], children[1], children[2]),
+        SliceStart slice => slice with { VectorLength = children[0], Start = children[1], Length = children[2] },
         SliceIndex => new SliceIndex(children[0], children[1]),
         _ => expression,
     };

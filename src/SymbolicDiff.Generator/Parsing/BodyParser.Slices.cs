@@ -25,7 +25,7 @@ internal sealed partial class BodyParser
     /// A slice local: the vector it views (a parameter or a local buffer, never another slice), the integer local that
     /// holds its first element's index there, and its length (an expression that cannot change, or a local holding it).
     /// </summary>
-    private sealed record SliceView(string Vector, Expr Start, Expr Length, bool IsParameter, bool Writable);
+    private sealed record SliceView(string Vector, Expr Start, Expr Length, bool IsParameter, bool Writable, bool IsArray);
 
     private readonly Dictionary<ILocalSymbol, SliceView> _slices = new(SymbolEqualityComparer.Default);
 
@@ -60,7 +60,7 @@ internal sealed partial class BodyParser
             return true;
         }
 
-        var view = ParseSliceForm(value, local.Name, output);
+        var view = ParseSliceForm(value, local, output);
         if (view is null)
         {
             _reportedLocals.Add(local);
@@ -111,7 +111,7 @@ internal sealed partial class BodyParser
     }
 
     /// <summary>Declares the slice's checked start (and its length where it may change) and returns the view; null where reported.</summary>
-    private SliceView? ParseSliceForm(IOperation value, string name, List<Statement> output)
+    private SliceView? ParseSliceForm(IOperation value, ILocalSymbol local, List<Statement> output)
     {
         var (vectorOperation, startOperation, lengthOperation, range) = SliceParts(value)!.Value;
         var whole = WholeVector(vectorOperation);
@@ -143,6 +143,8 @@ internal sealed partial class BodyParser
             return null;
         }
 
+        string name = local.Name;
+
         // A length that is one name or number no statement can change is read where it stands (so that a loop to d is
         // seen to run over the slice); any other is held in a local of its own, as the slice holds it.
         var lengthReads = range is not null ? new[] { range.LeftOperand, range.RightOperand } : new[] { lengthOperation ?? startOperation };
@@ -154,10 +156,10 @@ internal sealed partial class BodyParser
             length = new Variable(lengthName);
         }
 
-        Expr checkedStart = new SliceStart(whole.Length, start, length);
+        Expr checkedStart = new SliceStart(whole.Length, start, length) { View = new SliceViewInfo(NameOf(local), whole.Vector, whole.IsArray) };
         if (whole.Start is not Constant { IsZero: true })
         {
-            checkedStart = new Binary(BinaryOperator.Add, whole.Start, checkedStart);
+            checkedStart = new Binary(BinaryOperator.Add, whole.Start, checkedStart); // a slice of a slice: from the outer one's start
         }
 
         string startName = _names.Fresh(name + "Start");
@@ -207,12 +209,12 @@ internal sealed partial class BodyParser
                 return outer;
             case ILocalReferenceOperation { Local: var local } when _reportedLocals.Contains(local):
                 return null;
-            case IParameterReferenceOperation { Parameter.Name: var parameter }:
-                return new SliceView(parameter, Constant.Zero, new Member(new Variable(parameter), "Length"), IsParameter: true, Writable: _outputs.Contains(parameter));
+            case IParameterReferenceOperation { Parameter: { Name: var parameter, Type: var type } }:
+                return new SliceView(parameter, Constant.Zero, new Member(new Variable(parameter), "Length"), IsParameter: true, Writable: _outputs.Contains(parameter), IsArray: type is IArrayTypeSymbol);
             case ILocalReferenceOperation { Local: var buffer } when _buffers.Contains(buffer):
             {
                 string name = NameOf(buffer);
-                return new SliceView(name, Constant.Zero, new Member(new Variable(name), "Length"), IsParameter: false, Writable: true);
+                return new SliceView(name, Constant.Zero, new Member(new Variable(name), "Length"), IsParameter: false, Writable: true, IsArray: buffer.Type is IArrayTypeSymbol);
             }
 
             default:

@@ -34,10 +34,11 @@ partial class Models
         for (int r = 0; r < y.Length; r++)
         {
             int xStart = global::SymbolicDiff.Runtime.SliceBounds.Start(features.Length, r * d, d);
+            var x = features.Slice(xStart, d);
             double z = 0.0;
             for (int c = 0; c < d; c++)
             {
-                z += w[c] * features[xStart + c];
+                z += w[c] * x[c];
             }
             total += global::System.Math.Log(1 + global::System.Math.Exp(-y[r] * z));
             // This iteration's backward sweep, at once.
@@ -46,7 +47,7 @@ partial class Models
             for (int c = d - 1; c >= 0; c--)
             {
                 // z += w[c] * features[xStart + c];
-                dW[c] += dRows_dz * features[xStart + c]; // ∂rows/∂w[c] += ∂rows/∂z · ∂z/∂w[c]
+                dW[c] += dRows_dz * x[c]; // ∂rows/∂w[c] += ∂rows/∂z · ∂z/∂w[c]
             }
         }
         // Forward sweep, continued: the statements after the loop.
@@ -108,12 +109,13 @@ partial class Models
         for (int r = 0; r < y.Length; r++)
         {
             int xStart = global::SymbolicDiff.Runtime.SliceBounds.Start(features.Length, r * d, d);
+            var x = features.Slice(xStart, d);
             double dZ = 0.0; // z is a constant here
             double z = 0.0;
             for (int c = 0; c < d; c++)
             {
-                dZ += dW[c] * features[xStart + c];
-                z += w[c] * features[xStart + c];
+                dZ += dW[c] * x[c];
+                z += w[c] * x[c];
             }
             dTotal -= global::System.Math.Exp(-y[r] * z) * (y[r] * dZ) / (1 + global::System.Math.Exp(-y[r] * z));
             total += global::System.Math.Log(1 + global::System.Math.Exp(-y[r] * z));
