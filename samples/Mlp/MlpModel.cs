@@ -36,13 +36,13 @@ public static partial class MlpModel
         double total = 0;
         for (int r = 0; r < labels.Length; r++)
         {
-            int row = r * d;
+            ReadOnlySpan<double> x = features.Slice(r * d, d);
             for (int j = 0; j < hiddenCount; j++)
             {
                 double a = b1[j];
                 for (int c = 0; c < d; c++)
                 {
-                    a += w1[j * d + c] * features[row + c];
+                    a += w1[j * d + c] * x[c];
                 }
 
                 hidden[j] = Math.Tanh(a);
