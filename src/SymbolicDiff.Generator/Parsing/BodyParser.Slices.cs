@@ -279,6 +279,22 @@ internal sealed partial class BodyParser
     }
 
     /// <summary>
+    /// <c>foreach (double v in x)</c> over a slice: <c>for (int vIndex = 0; vIndex &lt; length; vIndex++)</c> reading
+    /// <c>v = p[xStart + vIndex]</c>, in range by construction.
+    /// </summary>
+    private void ParseForEachOverSlice(IForEachLoopOperation loop, SliceView slice, ILocalSymbol element, List<Statement> output)
+    {
+        if (slice.IsParameter)
+        {
+            CheckOutputRead(slice.Vector, loop.Collection.Syntax);
+        }
+
+        string counter = _names.Fresh(element.Name + "Index");
+        var first = new DeclareReal(NameOf(element), new Element(slice.Vector, new Binary(BinaryOperator.Add, slice.Start, new Variable(counter))));
+        output.Add(new ForLoop(counter, "int", Constant.Zero, slice.Length, ParseLoopBody(loop, loop.Body, output, first)));
+    }
+
+    /// <summary>
     /// SD0005 where a slice stands as a whole vector (an argument, a foreach): the parser reads a slice by index only.
     /// </summary>
     private void ReportWholeSlice(IOperation vector)

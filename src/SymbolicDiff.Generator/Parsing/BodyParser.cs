@@ -1323,6 +1323,12 @@ internal sealed partial class BodyParser
             collection = conversion.Operand;
         }
 
+        if (SliceOf(collection) is { } slice && loop.LoopControlVariable is IVariableDeclaratorOperation { Symbol: var sliceElement } && sliceElement.Type.SpecialType == _real)
+        {
+            ParseForEachOverSlice(loop, slice, sliceElement, output);
+            return;
+        }
+
         var vectorName = collection switch
         {
             IParameterReferenceOperation parameter when ElementType(parameter.Type) is not null => parameter.Parameter.Name,

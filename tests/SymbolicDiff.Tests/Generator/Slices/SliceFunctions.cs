@@ -75,6 +75,20 @@ public static partial class SliceFunctions
         }
     }
 
+    /// <summary>foreach over a slice: the sum of the cubes of row <paramref name="row"/> (rows of d).</summary>
+    [Differentiable(nameof(p))]
+    public static double RowCubes(ReadOnlySpan<double> p, int row, int d)
+    {
+        ReadOnlySpan<double> x = p.Slice(row * d, d);
+        double s = 0;
+        foreach (double v in x)
+        {
+            s += v * v * v;
+        }
+
+        return s;
+    }
+
     /// <summary>The float RowLoss: a slice of a float span in a float method.</summary>
     [Differentiable(nameof(w))]
     public static float FloatRowLoss(ReadOnlySpan<float> w, ReadOnlySpan<float> features, ReadOnlySpan<float> y)

@@ -108,6 +108,19 @@ public class SliceTests
     }
 
     [Fact]
+    public void Foreach_over_a_slice_gives_the_hand_worked_gradient()
+    {
+        double[] p = { 1, 2, 3, 4, 5, 6 };
+        var dP = new double[6];
+        double value = SliceFunctions.RowCubesWithGradient(p, 1, 2, dP);
+
+        // Row 1 of 2 is (3, 4): 27 + 64 = 91, and ∂/∂p = 3·v² there, 0 elsewhere.
+        Assert.Equal(91, value);
+        AssertClose(new double[] { 0, 0, 27, 48, 0, 0 }, dP, 1e-12);
+        AssertClose(FiniteDifferences(x => SliceFunctions.RowCubes(x, 1, 2), p), dP, 1e-6);
+    }
+
+    [Fact]
     public void A_vector_valued_method_reading_rows_through_slices_has_the_hand_worked_Jacobian()
     {
         double[] m = { 1, 2, 3, -1 };
