@@ -89,6 +89,21 @@ public static partial class SliceFunctions
         return s;
     }
 
+    /// <summary>
+    /// Slices of arrays: an array parameter's AsSpan(1, 2) read, and an array buffer's AsSpan(2) written through.
+    /// F = (a1·a2 + 0) · (a1 + a2) with buffer h = (0, 0, a1·a2, a1 + a2), so F = a1·a2·(a1 + a2).
+    /// </summary>
+    [Differentiable]
+    public static double ArraySlices(double[] a)
+    {
+        ReadOnlySpan<double> x = a.AsSpan(1, 2);
+        double[] h = new double[4];
+        Span<double> tail = h.AsSpan(2);
+        tail[0] = x[0] * x[1];
+        tail[1] = x[0] + x[1];
+        return (h[2] + h[0]) * h[3];
+    }
+
     /// <summary>The float RowLoss: a slice of a float span in a float method.</summary>
     [Differentiable(nameof(w))]
     public static float FloatRowLoss(ReadOnlySpan<float> w, ReadOnlySpan<float> features, ReadOnlySpan<float> y)

@@ -121,6 +121,20 @@ public class SliceTests
     }
 
     [Fact]
+    public void Slices_of_an_array_parameter_and_of_an_array_buffer_give_the_hand_worked_gradient()
+    {
+        double[] a = { 7, 2, 3 };
+        var dA = new double[3];
+        double value = SliceFunctions.ArraySlices(a);
+        Assert.Equal(value, SliceFunctions.ArraySlicesWithGradient(a, dA));
+
+        // F = a1·a2·(a1 + a2) = 6 · 5 = 30; ∂F/∂a1 = a2·(a1 + a2) + a1·a2 = 15 + 6 = 21, ∂F/∂a2 = a1·(a1 + a2) + a1·a2 = 10 + 6 = 16.
+        Assert.Equal(30, value);
+        AssertClose(new double[] { 0, 21, 16 }, dA, 1e-12);
+        AssertClose(FiniteDifferences(x => SliceFunctions.ArraySlices(x), a), dA, 1e-6);
+    }
+
+    [Fact]
     public void A_vector_valued_method_reading_rows_through_slices_has_the_hand_worked_Jacobian()
     {
         double[] m = { 1, 2, 3, -1 };
