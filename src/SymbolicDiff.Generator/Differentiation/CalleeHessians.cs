@@ -61,11 +61,18 @@ internal static class CalleeHessians
     private static bool HasEntry(Expr expression) =>
         expression is HessianEntry || ExpressionFacts.Children(expression).Any(HasEntry);
 
-    /// <summary>The keys of the callees declared in source whose Hessian the statements read (before <see cref="Lower"/>), sorted.</summary>
+    /// <summary>
+    /// The keys of the callees declared in source whose Hessian the statements read (before <see cref="Lower"/>), sorted:
+    /// its entries, or the tangent of one of its products (a method over spans' Hessian-vector product), which comes with it.
+    /// </summary>
     public static EquatableArray<string> KeysRead(IEnumerable<Statement> statements) =>
         StatementFacts.Flatten(statements).SelectMany(StatementFacts.Expressions).SelectMany(ExpressionFacts.Nodes)
-            .OfType<HessianEntry>()
-            .Select(entry => entry.Hessian.Key)
+            .Select(node => node switch
+            {
+                HessianEntry entry => entry.Hessian.Key,
+                VectorCall { Function: { IsProductTangentCall: true } function } => function.HessianKey,
+                _ => null,
+            })
             .Where(key => key is not null)
             .Select(key => key!)
             .Distinct()
