@@ -69,6 +69,19 @@ public class SpanCalleeHessianTests
                 return s;
             }
 
+            // OfBuffer(w) = Penalty(u) with u = 2w, a local buffer: Σ 16 wᵢ⁴.
+            [Differentiable(SecondOrder = true)]
+            public static double OfBuffer(ReadOnlySpan<double> w)
+            {
+                Span<double> u = stackalloc double[w.Length];
+                for (int i = 0; i < w.Length; i++)
+                {
+                    u[i] = 2 * w[i];
+                }
+
+                return Penalty(u);
+            }
+
             // Squares(w) = Σₖ Scaled(w, 1 + k)²: the product's seed 2·Scaled varies with w.
             [Differentiable(SecondOrder = true)]
             public static double Squares(ReadOnlySpan<double> w)
@@ -89,6 +102,9 @@ public class SpanCalleeHessianTests
             public static double LossProduct(double[] w, double[] v, double[] gradient, double[] product) => Model.LossHessianVectorProduct(w, v, gradient, product);
             public static double LossGradient(double[] w, double[] gradient) => Model.LossWithGradient(w, gradient);
             public static double LossDense(double[] w, double[] hessian) => Model.LossHessian(w, hessian);
+
+            public static double OfBufferProduct(double[] w, double[] v, double[] gradient, double[] product) => Model.OfBufferHessianVectorProduct(w, v, gradient, product);
+            public static double OfBufferGradient(double[] w, double[] gradient) => Model.OfBufferWithGradient(w, gradient);
 
             public static double SquaresProduct(double[] w, double[] v, double[] gradient, double[] product) => Model.SquaresHessianVectorProduct(w, v, gradient, product);
             public static double SquaresGradient(double[] w, double[] gradient) => Model.SquaresWithGradient(w, gradient);
@@ -133,6 +149,19 @@ public class SpanCalleeHessianTests
 
         CheckProduct("LossProduct", "LossGradient", Point, Direction, byHand);
         CheckDense("LossDense", Point, byHand);
+    }
+
+    [Fact]
+    public void A_penalty_of_a_local_buffer_passes_the_buffers_tangent_to_the_penaltys_product()
+    {
+        // OfBuffer = Σ (2wᵢ)⁴ = 16·Σ wᵢ⁴: H = diag(192wᵢ²).
+        var byHand = new double[Point.Length, Point.Length];
+        for (int i = 0; i < Point.Length; i++)
+        {
+            byHand[i, i] = 192 * Point[i] * Point[i];
+        }
+
+        CheckProduct("OfBufferProduct", "OfBufferGradient", Point, Direction, byHand);
     }
 
     [Fact]
