@@ -38,7 +38,7 @@ internal static class CalleeHessians
         {
             // Second derivatives through a callee's gradient: its Hessian, with the scratch spans declared once, before the
             // sweeps (the dense Hessian runs the body once per direction, in a loop).
-            var lowering = new Lowering(program.Method, hessian.Body.ToList());
+            var lowering = new Lowering(program.Method, hessian.Body.ToList(), hoist: true);
             var body = lowering.Body();
             var used = new SortedSet<string>(hessian.UsedNames.Concat(StatementFacts.DeclaredNames(lowering.Declarations)), System.StringComparer.Ordinal);
             lowered = lowered with
@@ -61,11 +61,18 @@ internal static class CalleeHessians
     private static bool HasEntry(Expr expression) =>
         expression is HessianEntry || ExpressionFacts.Children(expression).Any(HasEntry);
 
-    /// <summary>The keys of the callees declared in source whose Hessian the statements read (before <see cref="Lower"/>), sorted.</summary>
+    /// <summary>
+    /// The keys of the callees declared in source whose Hessian the statements read (before <see cref="Lower"/>), sorted:
+    /// its entries, or the tangent of one of its products (a method over spans' Hessian-vector product), which comes with it.
+    /// </summary>
     public static EquatableArray<string> KeysRead(IEnumerable<Statement> statements) =>
         StatementFacts.Flatten(statements).SelectMany(StatementFacts.Expressions).SelectMany(ExpressionFacts.Nodes)
-            .OfType<HessianEntry>()
-            .Select(entry => entry.Hessian.Key)
+            .Select(node => node switch
+            {
+                HessianEntry entry => entry.Hessian.Key,
+                VectorCall { Function: { IsProductTangentCall: true } function } => function.HessianKey,
+                _ => null,
+            })
             .Where(key => key is not null)
             .Select(key => key!)
             .Distinct()
@@ -94,7 +101,7 @@ internal static class CalleeHessians
     /// <summary>One body's lowering: the scratch spans it declares, and what each holds at each point.</summary>
     private sealed class Lowering
     {
-        private readonly IReadOnlyList<Statement> _body;
+        private IReadOnlyList<Statement> _body;
         private readonly NameAllocator _names;
 
         // Per callee (its MWithHessian), the pairs of scratch spans declared so far: a statement reading the Hessian
@@ -102,11 +109,68 @@ internal static class CalleeHessians
         private readonly Dictionary<string, List<Scratch>> _scratch = new(System.StringComparer.Ordinal);
         private readonly List<Statement> _declarations = new();
 
-        public Lowering(MethodModel method, IReadOnlyList<Statement> body)
+        // The Hessians evaluated once, among the declarations, into spans of their own that no other call takes.
+        private readonly Dictionary<(CalleeHessian, EquatableArray<Expr>), Scratch> _hoisted = new();
+
+        /// <param name="hoist">
+        /// For a body that runs once per direction (second derivatives): a callee's Hessian at arguments that read only
+        /// parameters the body never assigns, outside any branch, is the same in every sweep, so it is evaluated once,
+        /// among the declarations before the sweeps, rather than in each.
+        /// </param>
+        public Lowering(MethodModel method, IReadOnlyList<Statement> body, bool hoist = false)
         {
             _body = body;
             _names = new NameAllocator(NamesOf(method, body));
+            if (hoist)
+            {
+                Hoist(method);
+            }
         }
+
+        private void Hoist(MethodModel method)
+        {
+            var written = new HashSet<string>(StatementFacts.Flatten(_body).SelectMany(Written), System.StringComparer.Ordinal);
+            var constant = new HashSet<string>(method.Parameters.Select(p => p.Name).Where(name => !written.Contains(name)), System.StringComparer.Ordinal);
+
+            // The callee's gradient struct (var gGradient = GWithGradient(x, y)) at such arguments, outside loops and branches: the same in every sweep.
+            var moved = _body.OfType<DeclareVar>().Where(declaration => declaration.Value is Call { Arguments: var arguments } && arguments.All(argument => ReadsOnly(argument, constant))).ToList();
+            if (moved.Count > 0)
+            {
+                _declarations.AddRange(moved.Select(declaration => declaration with
+                {
+                    Comment = (declaration.Comment ?? Comment.Of("a callee's value and gradient")).Append(", which no direction changes: taken once, before the sweeps"),
+                }));
+                _body = _body.Where(statement => !moved.Contains(statement)).ToList();
+            }
+
+            foreach (var (hessian, arguments) in Unguarded(_body).SelectMany(StatementFacts.Expressions).SelectMany(Entries).Select(entry => (entry.Hessian, entry.Arguments)).Distinct().ToList())
+            {
+                if (arguments.All(argument => ReadsOnly(argument, constant)))
+                {
+                    var scratch = DeclareSpans(hessian);
+                    var evaluate = Evaluate(hessian, arguments, scratch);
+                    _declarations.Add(evaluate with
+                    {
+                        Comment = Comment.Of($"{hessian.DisplayName}'s second derivatives at these arguments, which no direction changes: taken once, before the sweeps"),
+                    });
+                    _hoisted[(hessian, arguments)] = scratch;
+                }
+            }
+        }
+
+        /// <summary>The statements of a block and of its loops, but not of its branches (a branch not taken evaluates nothing).</summary>
+        private static IEnumerable<Statement> Unguarded(IEnumerable<Statement> statements) =>
+            statements.SelectMany(statement => statement is ForLoop loop ? new[] { statement }.Concat(Unguarded(loop.Body)) : new[] { statement });
+
+        /// <summary>Whether the expression reads no variable or vector but those in <paramref name="names"/>.</summary>
+        private static bool ReadsOnly(Expr expression, HashSet<string> names) => expression switch
+        {
+            Variable variable => names.Contains(variable.Name),
+            Element element => names.Contains(element.Vector) && ReadsOnly(element.Index, names),
+            VectorArgument vector => names.Contains(vector.Vector),
+            SavedPop or HessianEntry or CalleeValue or VectorCall or Member => false,
+            _ => ExpressionFacts.Children(expression).All(child => ReadsOnly(child, names)),
+        };
 
         public EquatableArray<Statement> Run()
         {
@@ -148,6 +212,12 @@ internal static class CalleeHessians
                 var spans = new Dictionary<(CalleeHessian, EquatableArray<Expr>), Scratch>();
                 foreach (var (hessian, arguments) in entries)
                 {
+                    if (_hoisted.TryGetValue((hessian, arguments), out var once))
+                    {
+                        spans[(hessian, arguments)] = once;
+                        continue;
+                    }
+
                     var pairs = Pairs(hessian);
                     var scratch = pairs.FirstOrDefault(pair => held.TryGetValue(pair, out var holds) && holds.Equals(arguments));
                     if (scratch is null)
@@ -166,7 +236,7 @@ internal static class CalleeHessians
                     .SelectMany(Components)
                     .Select(component => (component.Function.Component!.Hessian, component.Arguments))
                     .Distinct()
-                    .Select(key => (Key: key, Scratch: Pairs(key.Hessian).FirstOrDefault(pair => held.TryGetValue(pair, out var holds) && holds.Equals(key.Arguments))))
+                    .Select(key => (Key: key, Scratch: _hoisted.TryGetValue(key, out var once) ? once : Pairs(key.Hessian).FirstOrDefault(pair => held.TryGetValue(pair, out var holds) && holds.Equals(key.Arguments))))
                     .Where(read => read.Scratch is not null)
                     .ToDictionary(read => read.Key, read => read.Scratch!);
                 output.Add(spans.Count == 0 && reads.Count == 0 ? statement : Rewrite(statement, spans, reads));
@@ -196,6 +266,13 @@ internal static class CalleeHessians
 
         private Scratch Declare(CalleeHessian hessian, List<Scratch> pairs)
         {
+            var scratch = DeclareSpans(hessian);
+            pairs.Add(scratch);
+            return scratch;
+        }
+
+        private Scratch DeclareSpans(CalleeHessian hessian)
+        {
             var scratch = new Scratch(_names.Fresh(GeneratedNames.CalleeGradient(hessian.DisplayName)), _names.Fresh(GeneratedNames.CalleeHessian(hessian.DisplayName)));
             string size = hessian.Size.ToString(System.Globalization.CultureInfo.InvariantCulture);
             _declarations.Add(new DeclareBuffer(scratch.Gradient, new Constant(hessian.Size), OnStack: true)
@@ -206,7 +283,6 @@ internal static class CalleeHessians
             {
                 Comment = Comment.Of($"{hessian.DisplayName}'s Hessian there, {size}×{size} row-major: row i holds the partials of its gradient's entry i"),
             });
-            pairs.Add(scratch);
             return scratch;
         }
 

@@ -105,11 +105,61 @@ internal sealed partial class ForwardModeDifferentiator
 
         if (call.Function.TangentOfProductCall is not { } tangentMethod)
         {
-            _unsupported = true; // the product declares no derivative: SecondOrder reports it (SD0031)
+            _unsupported = true; // the product declares no derivative: SecondOrder reports it (SD0031, SD0032)
             return;
         }
 
         var inputs = call.Arguments.Take(call.Arguments.Count - 1).ToList();
+        var (tangents, varying) = ProductInputTangents(inputs);
+        if (varying.Count == 0)
+        {
+            return;
+        }
+
+        string product = call.Function.QualifiedName.Substring(call.Function.QualifiedName.LastIndexOf('.') + 1);
+        var comment = new List<object> { $"{gradientTangent} += the derivative of {product}'s contribution to {gradient.Vector} along " };
+        for (int i = 0; i < varying.Count; i++)
+        {
+            comment.Add(i == 0 ? string.Empty : ", ");
+            comment.Add(varying[i]);
+        }
+
+        var arguments = inputs.Concat(tangents).Append(new VectorArgument(gradientTangent)).ToEquatableArray();
+        output.Add(new CallStatement(new VectorCall(call.Function with { QualifiedName = tangentMethod }, arguments))
+        {
+            Comment = Comment.Of(comment.ToArray()),
+        });
+    }
+
+    /// <summary>
+    /// <c>G(x, s, seed)</c> inside an expression, the product that returns seed·∂f/∂s for a real argument s (a
+    /// [Differentiable] method over spans' scalar product): its tangent is a call of the tangent method its function
+    /// names, <c>GTangent(x, s, seed, &lt;tangent per real or span input&gt;)</c>, which returns seed·(H·d)ₛ + dseed·∂f/∂s.
+    /// </summary>
+    private Expr TangentOfProductValue(VectorCall call)
+    {
+        var (tangents, varying) = ProductInputTangents(call.Arguments);
+        if (varying.Count == 0)
+        {
+            return Constant.Zero;
+        }
+
+        if (call.Function.TangentOfProductCall is not { } tangentMethod)
+        {
+            _unsupported = true; // SecondOrder reports it (SD0031, SD0032)
+            return Constant.Zero;
+        }
+
+        return new VectorCall(call.Function with { QualifiedName = tangentMethod }, call.Arguments.Concat(tangents).ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The tangents of a product's inputs (all its arguments but the gradient span), one per real or span input in
+    /// order: a varying vector's tangent span, <c>default</c> (an empty span, read as 0) for a vector that does not vary,
+    /// a real's tangent (0 where it does not vary). Also what varies, for the comment; integers carry none.
+    /// </summary>
+    private (List<Expr> Tangents, List<object> Varying) ProductInputTangents(IEnumerable<Expr> inputs)
+    {
         var tangents = new List<Expr>();
         var varying = new List<object>();
         foreach (var input in inputs)
@@ -137,24 +187,7 @@ internal sealed partial class ForwardModeDifferentiator
             }
         }
 
-        if (varying.Count == 0)
-        {
-            return;
-        }
-
-        string product = call.Function.QualifiedName.Substring(call.Function.QualifiedName.LastIndexOf('.') + 1);
-        var comment = new List<object> { $"{gradientTangent} += the derivative of {product}'s contribution to {gradient.Vector} along " };
-        for (int i = 0; i < varying.Count; i++)
-        {
-            comment.Add(i == 0 ? string.Empty : ", ");
-            comment.Add(varying[i]);
-        }
-
-        var arguments = inputs.Concat(tangents).Append(new VectorArgument(gradientTangent)).ToEquatableArray();
-        output.Add(new CallStatement(new VectorCall(call.Function with { QualifiedName = tangentMethod }, arguments))
-        {
-            Comment = Comment.Of(comment.ToArray()),
-        });
+        return (tangents, varying);
     }
 
     /// <summary>What a vector-Jacobian product call (<c>G(x, k, seed, dX)</c>) writes and reads, for the activity analysis: dX from all its arguments, dX included.</summary>

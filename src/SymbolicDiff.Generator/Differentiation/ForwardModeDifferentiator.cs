@@ -227,7 +227,7 @@ internal sealed partial class ForwardModeDifferentiator
         string tangentName = isDeclaration ? NewTangent(TargetName(target)) : _tangents[TargetName(target)];
         Expr tangentTarget = target is Element element ? new Element(tangentName, element.Index) : new Variable(tangentName);
 
-        if (value is VectorCall vectorCall)
+        if (value is VectorCall { Function.IsProductCall: false } vectorCall)
         {
             DifferentiateVectorCall(statement, target, vectorCall, tangentTarget, isDeclaration, output);
             return;
@@ -388,6 +388,9 @@ internal sealed partial class ForwardModeDifferentiator
                 // whole expression then is.
                 return Simplify(new Conditional(conditional.Condition, Tangent(conditional.WhenTrue, isRoot), Tangent(conditional.WhenFalse, isRoot)));
 
+            case VectorCall { Function.IsProductCall: true } product:
+                return TangentOfProductValue(product); // over a gradient: a product's tangent method
+
             case VectorCall call when call.Arguments.Any(argument => argument is VectorArgument vector && IsActiveVector(vector.Vector) || !IsZero(Tangent(argument, isRoot: false))):
                 _unsupported = true; // a function over vectors inside a larger expression: the parser names each one, so this is not expected
                 return Constant.Zero;
@@ -486,7 +489,7 @@ internal sealed partial class ForwardModeDifferentiator
                 IfStatement guarded => VectorCalls(guarded.Then),
                 CallWithOutputs => Enumerable.Empty<VectorCall>(), // differentiated by the helper's own forward mode
                 CallStatement { Call: VectorCall { Function.IsProductCall: true } } => Enumerable.Empty<VectorCall>(), // by the product's tangent method
-                _ => StatementFacts.Expressions(statement).SelectMany(Nodes).OfType<VectorCall>(),
+                _ => StatementFacts.Expressions(statement).SelectMany(Nodes).OfType<VectorCall>().Where(call => !call.Function.IsProductCall), // a product's by its tangent method
             };
             foreach (var call in nested)
             {

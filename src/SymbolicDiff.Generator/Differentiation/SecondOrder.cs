@@ -62,6 +62,13 @@ internal static class SecondOrder
                 return (null, Unsupported(method, location, $"a method that calls a vector-valued helper ('{helperCall.Function.DisplayName}'), whose generated derivatives are first derivatives only"));
             }
 
+            // A [Differentiable] method over spans: its products' tangents are generated with its Hessian (SecondOrder = true).
+            if (StatementFacts.Expressions(statement).SelectMany(ExpressionFacts.Nodes).OfType<VectorCall>()
+                    .FirstOrDefault(call => call.Function is { IsDifferentiableCallee: true, IsProductCall: true, TangentOfProductCall: null }) is { } calleeProduct)
+            {
+                return (null, CalleeWithoutHessian(method, calleeProduct.Function, CallLocation(method, calleeProduct.Function) ?? location));
+            }
+
             // A vector-Jacobian product (SoftmaxCrossEntropyLogitsGradient) is differentiated by the tangent method its own [Derivative] names.
             if (statement is CallStatement { Call: VectorCall { Function.TangentOfProductCall: null } vectorCall })
             {
@@ -237,6 +244,17 @@ internal static class SecondOrder
     /// <summary>At the call of the callee (else at <c>SecondOrder = true</c>): its second derivatives are needed, and it has none.</summary>
     private static DiagnosticInfo CalleeWithoutHessian(MethodModel method, Call call, LocationInfo? location) =>
         DiagnosticInfo.Create(DiagnosticDescriptors.CalleeWithoutSecondOrder, call.Location ?? location, method.MethodName, call.Function.DisplayName);
+
+    private static DiagnosticInfo CalleeWithoutHessian(MethodModel method, VectorFunction callee, LocationInfo? location) =>
+        DiagnosticInfo.Create(DiagnosticDescriptors.CalleeWithoutSecondOrder, location, method.MethodName, callee.DisplayName);
+
+    /// <summary>Where the method's own body calls the function over spans whose product <paramref name="product"/> is (the same products), or null.</summary>
+    private static LocationInfo? CallLocation(MethodModel method, VectorFunction product) =>
+        StatementFacts.Flatten(method.Statements)
+            .SelectMany(StatementFacts.Expressions)
+            .SelectMany(ExpressionFacts.Nodes)
+            .OfType<VectorCall>()
+            .FirstOrDefault(call => call.Location is not null && call.Function.Products.Equals(product.Products) && call.Function.DisplayName == product.DisplayName)?.Location;
 
     private static DiagnosticInfo Unsupported(MethodModel method, LocationInfo? location, string what) =>
         DiagnosticInfo.Create(DiagnosticDescriptors.SecondOrderUnsupported, location, method.MethodName, what);

@@ -23,6 +23,11 @@ internal static class HessianSourceEmitter
             WriteHessianVectorProduct(writer, program, hessian, generatedCodeAttribute, cref);
             writer.Line();
             WriteDenseFromProducts(writer, program, hessian, generatedCodeAttribute, cref);
+            foreach (var parameter in Differentiated(program.Method))
+            {
+                writer.Line();
+                WriteProductTangent(writer, program, hessian, parameter, generatedCodeAttribute, cref);
+            }
         }
         else
         {
@@ -350,6 +355,138 @@ internal static class HessianSourceEmitter
 
             statements.Write(scratch.OfType<DeclareAdjointBuffer>().Select(buffer => (Statement)new Release(buffer.Storage, IsAdjointBuffer: true)).ToList());
             writer.Line($"return {value};");
+        }
+    }
+
+    /// <summary>
+    /// The derivative of the vector-Jacobian product <c>M&lt;P&gt;Gradient(…, seed, gradient)</c> for one differentiated
+    /// parameter p, in the runtime's convention for declared ones (<c>[Derivative(nameof(…Tangent))]</c> on a product):
+    /// along the tangents of its arguments (dx, dseed), seed·∂M/∂p changes by seed·(H·dx)ₚ + dseed·∂M/∂p, which M's own
+    /// Hessian-vector product gives in one call. What the second derivatives of a method calling M differentiate its
+    /// gradient's product call by. A tangent passed empty (<c>default</c>: that argument does not vary) is a zero direction.
+    /// </summary>
+    private static void WriteProductTangent(IndentedWriter writer, GradientProgram program, HessianProgram hessian, ParameterModel target, string generatedCodeAttribute, string cref)
+    {
+        const int StackBound = 128;
+        var method = program.Method;
+        string real = method.RealType;
+        var differentiated = Differentiated(method);
+        var names = new NameAllocator(method.Parameters.Select(p => p.Name));
+        string seed = names.Fresh("seed");
+        var varying = method.Parameters.Where(p => p.IsVector ? p.ElementType == real : p.TypeName == real).ToList();
+        var tangents = varying.ToDictionary(p => p.Name, p => names.Fresh("d" + NameAllocator.ToPascalCase(p.Name)));
+        string seedTangent = names.Fresh("dSeed");
+        string gradientTangent = target.IsVector ? names.Fresh("gradientTangent") : string.Empty;
+        var directions = differentiated.Select(p => names.Fresh(GeneratedNames.HessianDirection(p.Name))).ToList();
+        var gradients = differentiated.Select(p => names.Fresh(p.Output)).ToList();
+        var products = differentiated.Select(p => names.Fresh(GeneratedNames.HessianVectorProductOutput(p.Name))).ToList();
+        string index = names.Fresh("i");
+        string product = GeneratedNames.VectorJacobianProduct(method.MethodName, target.Name);
+        string hvp = GeneratedNames.HessianVectorProductMethod(method.MethodName);
+        int at = differentiated.IndexOf(target);
+
+        writer.Line(target.IsVector
+            ? $"/// <summary>Adds the derivative of <c>{product}</c> (which adds <paramref name=\"{seed}\"/> · ∂{method.MethodName}/∂{target.Name}) along its arguments' tangents into <paramref name=\"{gradientTangent}\"/>: {seed} · (H·d)<sub>{target.Name}</sub> + {seedTangent} · ∂{method.MethodName}/∂{target.Name}, with H the Hessian of <see cref=\"{cref}\"/>, from one <c>{hvp}</c>. The second derivatives of a [Differentiable] method calling it use it.</summary>"
+            : $"/// <summary>The derivative of <c>{product}</c> (<paramref name=\"{seed}\"/> · ∂{method.MethodName}/∂{target.Name}) along its arguments' tangents: {seed} · (H·d)<sub>{target.Name}</sub> + {seedTangent} · ∂{method.MethodName}/∂{target.Name}, with H the Hessian of <see cref=\"{cref}\"/>, from one <c>{hvp}</c>. The second derivatives of a [Differentiable] method calling it use it.</summary>");
+        WriteParameterDocs(writer, method);
+        writer.Line($"/// <param name=\"{seed}\">∂L/∂{method.MethodName}: the adjoint of the call's value, as in <c>{product}</c>.</param>");
+        foreach (var parameter in varying)
+        {
+            writer.Line(!parameter.IsDifferentiated
+                ? $"/// <param name=\"{tangents[parameter.Name]}\">The tangent of <paramref name=\"{parameter.Name}\"/>, which {method.MethodName} is not differentiated with respect to: not read.</param>"
+                : parameter.IsVector
+                    ? $"/// <param name=\"{tangents[parameter.Name]}\">The tangent of <paramref name=\"{parameter.Name}\"/>, its part of the direction d: its length, or empty where it does not vary.</param>"
+                    : $"/// <param name=\"{tangents[parameter.Name]}\">The tangent of <paramref name=\"{parameter.Name}\"/>, its part of the direction d.</param>");
+        }
+
+        writer.Line($"/// <param name=\"{seedTangent}\">The tangent of <paramref name=\"{seed}\"/>.</param>");
+        if (target.IsVector)
+        {
+            writer.Line($"/// <param name=\"{gradientTangent}\">Receives the derivative, added to what it holds; the length of <paramref name=\"{target.Name}\"/>.</param>");
+            writer.Line($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"{gradientTangent}\"/> or a tangent has the wrong length.</exception>");
+        }
+        else
+        {
+            writer.Line($"/// <returns>The derivative of {seed} · ∂{method.MethodName}/∂{target.Name} along the tangents.</returns>");
+            writer.Line("/// <exception cref=\"global::System.ArgumentException\">A tangent has the wrong length.</exception>");
+        }
+
+        GradientSourceEmitter.WriteNullCheckDoc(writer, method);
+        writer.Line(generatedCodeAttribute);
+        var parameters = method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name))
+            .Append(real + " " + seed)
+            .Concat(varying.Select(p => (p.IsVector ? $"global::System.ReadOnlySpan<{real}> " : real + " ") + tangents[p.Name]))
+            .Append(real + " " + seedTangent);
+        if (target.IsVector)
+        {
+            parameters = parameters.Append($"global::System.Span<{real}> {gradientTangent}");
+        }
+
+        using (writer.Block($"{Modifiers(method)} {(target.IsVector ? "void" : real)} {GeneratedNames.ProductTangent(method.MethodName, target.Name)}({string.Join(", ", parameters)})"))
+        {
+            GradientSourceEmitter.WriteNullChecks(writer, method);
+            var statements = new StatementWriter(writer, real);
+            if (target.IsVector)
+            {
+                statements.Write(new Statement[] { new CheckOutputLength(gradientTangent, target.Name) });
+            }
+
+            var scratch = new List<Statement>();
+            for (int i = 0; i < differentiated.Count; i++)
+            {
+                if (!differentiated[i].IsVector)
+                {
+                    continue;
+                }
+
+                string name = ExpressionWriter.Identifier(differentiated[i].Name), tangent = tangents[differentiated[i].Name];
+                writer.Line($"if (!{tangent}.IsEmpty && {tangent}.Length != {name}.Length) throw new global::System.ArgumentException(\"{tangent} must be empty ({differentiated[i].Name} does not vary) or have the length of {differentiated[i].Name} (\" + {name}.Length + \"), not \" + {tangent}.Length + \".\", \"{tangent}\");");
+                scratch.Add(new DeclareAdjointBuffer(gradients[i], names.Fresh(GeneratedNames.AdjointStorage(gradients[i])), differentiated[i].Name, StackBound));
+                scratch.Add(new DeclareAdjointBuffer(products[i], names.Fresh(GeneratedNames.AdjointStorage(products[i])), differentiated[i].Name, StackBound));
+            }
+
+            statements.Write(scratch);
+            var zeros = new List<string>();
+            for (int i = 0; i < differentiated.Count; i++)
+            {
+                if (differentiated[i].IsVector)
+                {
+                    // An empty tangent is a zero direction: a zeroed scratch span of the parameter's length, only then.
+                    string name = ExpressionWriter.Identifier(differentiated[i].Name), tangent = tangents[differentiated[i].Name];
+                    string storage = names.Fresh(GeneratedNames.AdjointStorage(directions[i]));
+                    zeros.Add(storage);
+                    writer.Line($"var {storage} = new global::SymbolicDiff.Runtime.ScratchBuffer<{real}>({tangent}.IsEmpty ? {name}.Length : 0, stackalloc {real}[global::SymbolicDiff.Runtime.StackStorage.Length]); // zeros, where {differentiated[i].Name} does not vary");
+                    writer.Line($"global::System.ReadOnlySpan<{real}> {directions[i]} = {tangent}.IsEmpty ? {storage}.Span : {tangent};");
+                }
+                else
+                {
+                    writer.Line($"{real} {gradients[i]}, {products[i]};");
+                }
+            }
+
+            var arguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name))
+                .Concat(differentiated.Select((p, i) => p.IsVector ? directions[i] : tangents[p.Name]))
+                .Concat(differentiated.Select((p, i) => p.IsVector ? gradients[i] : "out " + gradients[i]))
+                .Concat(differentiated.Select((p, i) => p.IsVector ? products[i] : "out " + products[i]));
+            writer.Line($"{hvp}({string.Join(", ", arguments)}); // ∂{method.MethodName}/∂p and H·d, d the arguments' tangents");
+            if (target.IsVector)
+            {
+                using (writer.Block($"for (int {index} = 0; {index} < {gradientTangent}.Length; {index}++)"))
+                {
+                    writer.Line($"{gradientTangent}[{index}] += {seed} * {products[at]}[{index}] + {seedTangent} * {gradients[at]}[{index}];");
+                }
+            }
+
+            statements.Write(scratch.OfType<DeclareAdjointBuffer>().Select(buffer => (Statement)new Release(buffer.Storage, IsAdjointBuffer: true)).ToList());
+            foreach (string storage in zeros)
+            {
+                writer.Line($"{storage}.Dispose();");
+            }
+
+            if (!target.IsVector)
+            {
+                writer.Line($"return {seed} * {products[at]} + {seedTangent} * {gradients[at]};");
+            }
         }
     }
 

@@ -149,6 +149,37 @@ internal sealed record VectorFunction(string QualifiedName, string DisplayName, 
         }
     }
 
+    /// <summary>
+    /// For another [Differentiable] method over spans (its products generated with its gradient): true. Its products have
+    /// tangents (<see cref="ProductTangents"/>) only where it has <c>SecondOrder = true</c>; without, a caller's second
+    /// derivatives are SD0032 at the call.
+    /// </summary>
+    public bool IsDifferentiableCallee { get; init; }
+
+    /// <summary>
+    /// For another [Differentiable] method over spans with <c>SecondOrder = true</c> declared in source: its documentation ID,
+    /// so that a caller whose second derivatives call its product tangents (which come with its Hessian) gets none when
+    /// its Hessian is not generated (SD0033); else null.
+    /// </summary>
+    public string? HessianKey { get; init; }
+
+    /// <summary>Whether this is a call of one of the tangents of the function's vector-Jacobian products (<see cref="ProductTangents"/>).</summary>
+    public bool IsProductTangentCall
+    {
+        get
+        {
+            foreach (string? tangent in ProductTangents)
+            {
+                if (tangent == QualifiedName)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>Whether this is a call of one of the function's own vector-Jacobian products (see <see cref="TangentOfProductCall"/>).</summary>
     public bool IsProductCall
     {

@@ -95,6 +95,12 @@ internal static class GeneratedNames
     public static string VectorJacobianProduct(string method, string parameter) => method + NameAllocator.ToPascalCase(parameter) + "Gradient";
 
     /// <summary>
+    /// The derivative of that product, generated beside a <c>SecondOrder = true</c> method's Hessian-vector product, in
+    /// the runtime's convention for declared ones: <c>LossWeightsGradientTangent(…, seed, &lt;tangents&gt;, dSeed, gradientTangent)</c>.
+    /// </summary>
+    public static string ProductTangent(string method, string parameter) => VectorJacobianProduct(method, parameter) + "Tangent";
+
+    /// <summary>
     /// The scratch buffer that owns the memory of an adjoint buffer <paramref name="adjoint"/>: <c>dXStorage</c>. Like
     /// every generated local, it goes through a <see cref="NameAllocator"/>, so that a parameter or local of that
     /// name gets a suffix rather than generated code that cannot compile (CS0128, CS0136).

@@ -53,15 +53,29 @@ internal static class DifferentiableCallees
 
         // Products are generated with the span API, that is when the callee differentiates a vector.
         bool differentiatesAVector = method.Parameters.Any(p => BodyParser.IsRealVector(p.Type, real) && (names.Count == 0 || names.Contains(p.Name)));
+        var products = method.Parameters
+            .Select(p => (BodyParser.IsRealVector(p.Type, real) || (differentiatesAVector && p.Type.SpecialType == real)) && (names.Count == 0 || names.Contains(p.Name))
+                ? GeneratedNames.VectorJacobianProduct(method.Name, p.Name)
+                : null)
+            .ToList();
+
+        // With SecondOrder = true, each product's derivative is generated beside its Hessian-vector product, which it calls.
+        var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == MethodParser.DifferentiableAttributeName);
+        bool secondOrder = differentiatesAVector && MethodParser.IsSecondOrder(attribute);
         return new VectorFunction(
             type + "." + method.Name,
             method.Name,
             method.Parameters.Select(p => p.Name).ToEquatableArray(),
-            method.Parameters
-                .Select(p => (BodyParser.IsRealVector(p.Type, real) || (differentiatesAVector && p.Type.SpecialType == real)) && (names.Count == 0 || names.Contains(p.Name))
-                    ? type + "." + GeneratedNames.VectorJacobianProduct(method.Name, p.Name)
-                    : null)
-                .ToEquatableArray());
+            products.Select(product => product is null ? null : type + "." + product).ToEquatableArray())
+        {
+            IsDifferentiableCallee = true,
+            ProductTangents = secondOrder
+                ? method.Parameters.Select((p, i) => products[i] is null ? null : type + "." + GeneratedNames.ProductTangent(method.Name, p.Name)).ToEquatableArray()
+                : EquatableArray<string?>.Empty,
+            HessianKey = secondOrder && method.OriginalDefinition.Locations.Any(location => location.IsInSource)
+                ? method.OriginalDefinition.GetDocumentationCommentId()
+                : null,
+        };
     }
 
     /// <summary>

@@ -38,6 +38,45 @@ public class AddSecondOrderCodeFixTests
     }
 
     [Fact]
+    public async Task The_fix_of_SD0032_at_a_call_of_a_method_over_spans_gives_it_second_derivatives_and_the_caller_builds()
+    {
+        const string source = """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double Penalty(ReadOnlySpan<double> w)
+                {
+                    double s = 0;
+                    for (int i = 0; i < w.Length; i++)
+                    {
+                        s += w[i] * w[i] * w[i] * w[i];
+                    }
+
+                    return s;
+                }
+
+                [Differentiable(SecondOrder = true)]
+                public static double Loss(ReadOnlySpan<double> w) => Penalty(w) + w[0] * w[0];
+            }
+            """;
+
+        var fixedCode = await CodeFixHarness.FixAsync(Provider, "SD0032", AddSecondOrderCodeFixProvider.Key, [source]);
+
+        Assert.Equal("Generate the second derivatives of 'Model.Penalty' (SecondOrder = true)", fixedCode.Title);
+        Assert.Equal(source.Replace("""
+                [Differentiable]
+                public static double Penalty
+            """, """
+                [Differentiable(SecondOrder = true)]
+                public static double Penalty
+            """, StringComparison.Ordinal), fixedCode.Sources[0]);
+        await fixedCode.ShouldBuildCleanAsync();
+    }
+
+    [Fact]
     public async Task The_fix_keeps_the_callees_listed_parameters_and_edits_the_file_that_declares_it()
     {
         const string callee = """

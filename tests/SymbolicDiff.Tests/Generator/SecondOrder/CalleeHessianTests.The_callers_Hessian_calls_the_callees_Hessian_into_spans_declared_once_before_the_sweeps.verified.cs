@@ -73,8 +73,10 @@ partial class Model
         if (gradient.Length != 2) throw new global::System.ArgumentException("gradient must have length 2 (one partial per differentiated parameter), not " + gradient.Length + ".", "gradient");
         if (hessian.Length != 4) throw new global::System.ArgumentException("hessian must have length 4 (2×2, row-major), not " + hessian.Length + ".", "hessian");
 
+        var gGradient = global::Model.GWithGradient(x, y); // G's value and partial derivatives at these arguments, which no direction changes: taken once, before the sweeps
         global::System.Span<double> gGradient_1 = stackalloc double[2]; // G's gradient where its Hessian was last taken (GWithHessian writes both)
         global::System.Span<double> gHessian = stackalloc double[4]; // G's Hessian there, 2×2 row-major: row i holds the partials of its gradient's entry i
+        global::Model.GWithHessian(x, y, gGradient_1, gHessian); // G's second derivatives at these arguments, which no direction changes: taken once, before the sweeps
         double value = 0;
         // Column k of the Hessian is the derivative of the gradient along the unit direction e_k: forward mode over the gradient, once per parameter.
         for (int k = 0; k < 2; k++)
@@ -83,10 +85,8 @@ partial class Model
             double vY = k == 1 ? 1 : 0; // the direction's part for y
             // One forward sweep: each value with its tangent, its derivative along (vX, vY), computed beside it.
             // Forward sweep: the method's own computation.
-            var gGradient = global::Model.GWithGradient(x, y); // G's value and partial derivatives at these arguments
             double dG = gGradient.U * vX + gGradient.Y * vY; // dg = ∂g/∂x · dx + ∂g/∂y · dy
             double g = gGradient.Value;
-            global::Model.GWithHessian(x, y, gGradient_1, gHessian); // G's second derivatives at these arguments: the partials of its gradient
             double dGU = gHessian[0] * vX + gHessian[1] * vY; // dgU = ∂gU/∂x · dx + ∂gU/∂y · dy
             double gU = gGradient_1[0];
             double dGY = gHessian[2] * vX + gHessian[3] * vY; // dgY = ∂gY/∂x · dx + ∂gY/∂y · dy

@@ -153,6 +153,82 @@ public class CalleeHessianTests
         harness.Check(new[] { x, y }, new[] { 0, 1 }, new[,] { { 6 * x * y, 3 * x * x + Math.Cos(y) }, { 3 * x * x + Math.Cos(y), -x * Math.Sin(y) } });
     }
 
+    /// <summary>
+    /// MWithHessian runs its body once per direction: a callee's Hessian (and gradient) at arguments no direction changes
+    /// is taken once before the sweeps, also from inside a loop; where the arguments read a loop counter or a parameter the
+    /// body assigns, it stays where it is read. The Hessians are the same either way (checked by hand and by differences).
+    /// </summary>
+    [Fact]
+    public void A_callees_Hessian_at_arguments_no_direction_changes_is_taken_once_before_the_sweeps()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Model
+            {
+                [Differentiable(SecondOrder = true)]
+                public static double G(double u, double y) => u * u * y + Math.Sin(y);
+
+                [Differentiable(SecondOrder = true)]
+                public static double Repeated(double x, double y)
+                {
+                    double s = 0;
+                    for (int i = 0; i < 3; i++)
+                    {
+                        s += x * G(x, y);
+                    }
+
+                    return s;
+                }
+
+                [Differentiable(SecondOrder = true)]
+                public static double Shifted(double x, double y)
+                {
+                    double s = 0;
+                    for (int i = 0; i < 3; i++)
+                    {
+                        s += G(x + i, y);
+                    }
+
+                    return s;
+                }
+
+                [Differentiable(SecondOrder = true)]
+                public static double Reassigned(double x, double y)
+                {
+                    x = x * x;
+                    return G(x, y);
+                }
+            }
+            """).ShouldSucceed();
+
+        static (int Call, int Sweeps) Where(string source, string call) =>
+            (source.IndexOf(call, StringComparison.Ordinal), source.IndexOf("for (int k = 0; k < 2; k++)", StringComparison.Ordinal));
+
+        var repeated = Where(run.Source("Model.Repeated.g.cs"), "global::Model.GWithHessian(x, y, ");
+        Assert.True(repeated.Call > 0 && repeated.Call < repeated.Sweeps, "G's Hessian at (x, y) is taken before the sweeps");
+        var shifted = Where(run.Source("Model.Shifted.g.cs"), "global::Model.GWithHessian(");
+        Assert.True(shifted.Call > shifted.Sweeps, "G's Hessian at x + i stays in the loop that reads it");
+        var reassigned = Where(run.Source("Model.Reassigned.g.cs"), "global::Model.GWithHessian(");
+        Assert.True(reassigned.Call > reassigned.Sweeps, "G's Hessian at an x the body assigns stays where it is read");
+
+        foreach (var point in Points)
+        {
+            double x = point[0], y = point[1];
+
+            // Repeated = 3x·G(x, y) = 3(x³y + x·sin y): 18xy, 9x² + 3cos y, −3x·sin y.
+            new HessianHarness(run, "Model", "Repeated").Check(point, new[] { 0, 1 }, new[,] { { 18 * x * y, 9 * x * x + 3 * Math.Cos(y) }, { 9 * x * x + 3 * Math.Cos(y), -3 * x * Math.Sin(y) } });
+
+            // Shifted = Σᵢ (x + i)²y + 3 sin y: 2y·3, 2Σ(x + i), −3 sin y.
+            double sum = 3 * x + 3;
+            new HessianHarness(run, "Model", "Shifted").Check(point, new[] { 0, 1 }, new[,] { { 6 * y, 2 * sum }, { 2 * sum, -3 * Math.Sin(y) } });
+
+            // Reassigned = G(x², y) = x⁴y + sin y: 12x²y, 4x³, −sin y.
+            new HessianHarness(run, "Model", "Reassigned").Check(point, new[] { 0, 1 }, new[,] { { 12 * x * x * y, 4 * x * x * x }, { 4 * x * x * x, -Math.Sin(y) } });
+        }
+    }
+
     [Fact]
     public void A_float_callers_Hessian_reads_the_float_callees()
     {

@@ -321,4 +321,74 @@ partial class Model
         hvWStorage.Dispose();
         return value;
     }
+
+    /// <summary>Adds the derivative of <c>LogisticWGradient</c> (which adds <paramref name="seed"/> · ∂Logistic/∂w) along its arguments' tangents into <paramref name="gradientTangent"/>: seed · (H·d)<sub>w</sub> + dSeed · ∂Logistic/∂w, with H the Hessian of <see cref="Logistic(global::System.ReadOnlySpan{double}, double, global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, double)"/>, from one <c>LogisticHessianVectorProduct</c>. The second derivatives of a [Differentiable] method calling it use it.</summary>
+    /// <param name="w">As in <c>Logistic</c>; differentiated with respect to.</param>
+    /// <param name="b">As in <c>Logistic</c>; differentiated with respect to.</param>
+    /// <param name="xs">As in <c>Logistic</c>; held constant.</param>
+    /// <param name="ys">As in <c>Logistic</c>; held constant.</param>
+    /// <param name="lambda">As in <c>Logistic</c>; held constant.</param>
+    /// <param name="seed">∂L/∂Logistic: the adjoint of the call's value, as in <c>LogisticWGradient</c>.</param>
+    /// <param name="dW">The tangent of <paramref name="w"/>, its part of the direction d: its length, or empty where it does not vary.</param>
+    /// <param name="dB">The tangent of <paramref name="b"/>, its part of the direction d.</param>
+    /// <param name="dXs">The tangent of <paramref name="xs"/>, which Logistic is not differentiated with respect to: not read.</param>
+    /// <param name="dYs">The tangent of <paramref name="ys"/>, which Logistic is not differentiated with respect to: not read.</param>
+    /// <param name="dLambda">The tangent of <paramref name="lambda"/>, which Logistic is not differentiated with respect to: not read.</param>
+    /// <param name="dSeed">The tangent of <paramref name="seed"/>.</param>
+    /// <param name="gradientTangent">Receives the derivative, added to what it holds; the length of <paramref name="w"/>.</param>
+    /// <exception cref="global::System.ArgumentException"><paramref name="gradientTangent"/> or a tangent has the wrong length.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
+    public static void LogisticWGradientTangent(global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> xs, global::System.ReadOnlySpan<double> ys, double lambda, double seed, global::System.ReadOnlySpan<double> dW, double dB, global::System.ReadOnlySpan<double> dXs, global::System.ReadOnlySpan<double> dYs, double dLambda, double dSeed, global::System.Span<double> gradientTangent)
+    {
+        if (gradientTangent.Length != w.Length) throw new global::System.ArgumentException("gradientTangent must have the length of w (" + w.Length + "), not " + gradientTangent.Length + ".", "gradientTangent");
+        if (!dW.IsEmpty && dW.Length != w.Length) throw new global::System.ArgumentException("dW must be empty (w does not vary) or have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
+        var dW_1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        global::System.Span<double> dW_1 = dW_1Storage.Span;
+        var hvWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        global::System.Span<double> hvW = hvWStorage.Span;
+        var vWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(dW.IsEmpty ? w.Length : 0, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // zeros, where w does not vary
+        global::System.ReadOnlySpan<double> vW = dW.IsEmpty ? vWStorage.Span : dW;
+        double dB_1, hvB;
+        LogisticHessianVectorProduct(w, b, xs, ys, lambda, vW, dB, dW_1, out dB_1, hvW, out hvB); // ∂Logistic/∂p and H·d, d the arguments' tangents
+        for (int i = 0; i < gradientTangent.Length; i++)
+        {
+            gradientTangent[i] += seed * hvW[i] + dSeed * dW_1[i];
+        }
+        dW_1Storage.Dispose();
+        hvWStorage.Dispose();
+        vWStorage.Dispose();
+    }
+
+    /// <summary>The derivative of <c>LogisticBGradient</c> (<paramref name="seed"/> · ∂Logistic/∂b) along its arguments' tangents: seed · (H·d)<sub>b</sub> + dSeed · ∂Logistic/∂b, with H the Hessian of <see cref="Logistic(global::System.ReadOnlySpan{double}, double, global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, double)"/>, from one <c>LogisticHessianVectorProduct</c>. The second derivatives of a [Differentiable] method calling it use it.</summary>
+    /// <param name="w">As in <c>Logistic</c>; differentiated with respect to.</param>
+    /// <param name="b">As in <c>Logistic</c>; differentiated with respect to.</param>
+    /// <param name="xs">As in <c>Logistic</c>; held constant.</param>
+    /// <param name="ys">As in <c>Logistic</c>; held constant.</param>
+    /// <param name="lambda">As in <c>Logistic</c>; held constant.</param>
+    /// <param name="seed">∂L/∂Logistic: the adjoint of the call's value, as in <c>LogisticBGradient</c>.</param>
+    /// <param name="dW">The tangent of <paramref name="w"/>, its part of the direction d: its length, or empty where it does not vary.</param>
+    /// <param name="dB">The tangent of <paramref name="b"/>, its part of the direction d.</param>
+    /// <param name="dXs">The tangent of <paramref name="xs"/>, which Logistic is not differentiated with respect to: not read.</param>
+    /// <param name="dYs">The tangent of <paramref name="ys"/>, which Logistic is not differentiated with respect to: not read.</param>
+    /// <param name="dLambda">The tangent of <paramref name="lambda"/>, which Logistic is not differentiated with respect to: not read.</param>
+    /// <param name="dSeed">The tangent of <paramref name="seed"/>.</param>
+    /// <returns>The derivative of seed · ∂Logistic/∂b along the tangents.</returns>
+    /// <exception cref="global::System.ArgumentException">A tangent has the wrong length.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
+    public static double LogisticBGradientTangent(global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> xs, global::System.ReadOnlySpan<double> ys, double lambda, double seed, global::System.ReadOnlySpan<double> dW, double dB, global::System.ReadOnlySpan<double> dXs, global::System.ReadOnlySpan<double> dYs, double dLambda, double dSeed)
+    {
+        if (!dW.IsEmpty && dW.Length != w.Length) throw new global::System.ArgumentException("dW must be empty (w does not vary) or have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
+        var dW_1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        global::System.Span<double> dW_1 = dW_1Storage.Span;
+        var hvWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        global::System.Span<double> hvW = hvWStorage.Span;
+        var vWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(dW.IsEmpty ? w.Length : 0, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // zeros, where w does not vary
+        global::System.ReadOnlySpan<double> vW = dW.IsEmpty ? vWStorage.Span : dW;
+        double dB_1, hvB;
+        LogisticHessianVectorProduct(w, b, xs, ys, lambda, vW, dB, dW_1, out dB_1, hvW, out hvB); // ∂Logistic/∂p and H·d, d the arguments' tangents
+        dW_1Storage.Dispose();
+        hvWStorage.Dispose();
+        vWStorage.Dispose();
+        return seed * hvB + dSeed * dB_1;
+    }
 }

@@ -290,4 +290,36 @@ partial class Classifier
         hvWeightsStorage.Dispose();
         return value;
     }
+
+    /// <summary>Adds the derivative of <c>LossWeightsGradient</c> (which adds <paramref name="seed"/> · ∂Loss/∂weights) along its arguments' tangents into <paramref name="gradientTangent"/>: seed · (H·d)<sub>weights</sub> + dSeed · ∂Loss/∂weights, with H the Hessian of <see cref="Loss(global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{int}, int)"/>, from one <c>LossHessianVectorProduct</c>. The second derivatives of a [Differentiable] method calling it use it.</summary>
+    /// <param name="weights">As in <c>Loss</c>; differentiated with respect to.</param>
+    /// <param name="features">As in <c>Loss</c>; held constant.</param>
+    /// <param name="labels">As in <c>Loss</c>; held constant.</param>
+    /// <param name="classes">As in <c>Loss</c>; held constant.</param>
+    /// <param name="seed">∂L/∂Loss: the adjoint of the call's value, as in <c>LossWeightsGradient</c>.</param>
+    /// <param name="dWeights">The tangent of <paramref name="weights"/>, its part of the direction d: its length, or empty where it does not vary.</param>
+    /// <param name="dFeatures">The tangent of <paramref name="features"/>, which Loss is not differentiated with respect to: not read.</param>
+    /// <param name="dSeed">The tangent of <paramref name="seed"/>.</param>
+    /// <param name="gradientTangent">Receives the derivative, added to what it holds; the length of <paramref name="weights"/>.</param>
+    /// <exception cref="global::System.ArgumentException"><paramref name="gradientTangent"/> or a tangent has the wrong length.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
+    public static void LossWeightsGradientTangent(global::System.ReadOnlySpan<double> weights, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<int> labels, int classes, double seed, global::System.ReadOnlySpan<double> dWeights, global::System.ReadOnlySpan<double> dFeatures, double dSeed, global::System.Span<double> gradientTangent)
+    {
+        if (gradientTangent.Length != weights.Length) throw new global::System.ArgumentException("gradientTangent must have the length of weights (" + weights.Length + "), not " + gradientTangent.Length + ".", "gradientTangent");
+        if (!dWeights.IsEmpty && dWeights.Length != weights.Length) throw new global::System.ArgumentException("dWeights must be empty (weights does not vary) or have the length of weights (" + weights.Length + "), not " + dWeights.Length + ".", "dWeights");
+        var dWeights_1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        global::System.Span<double> dWeights_1 = dWeights_1Storage.Span;
+        var hvWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        global::System.Span<double> hvWeights = hvWeightsStorage.Span;
+        var vWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(dWeights.IsEmpty ? weights.Length : 0, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // zeros, where weights does not vary
+        global::System.ReadOnlySpan<double> vWeights = dWeights.IsEmpty ? vWeightsStorage.Span : dWeights;
+        LossHessianVectorProduct(weights, features, labels, classes, vWeights, dWeights_1, hvWeights); // ∂Loss/∂p and H·d, d the arguments' tangents
+        for (int i = 0; i < gradientTangent.Length; i++)
+        {
+            gradientTangent[i] += seed * hvWeights[i] + dSeed * dWeights_1[i];
+        }
+        dWeights_1Storage.Dispose();
+        hvWeightsStorage.Dispose();
+        vWeightsStorage.Dispose();
+    }
 }
