@@ -162,7 +162,9 @@ internal static class DifferentiationPipeline
                 // Second derivatives, opted into: forward mode again, over the gradient program just made.
                 if (model.SecondOrder)
                 {
-                    var (hessian, problem) = SecondOrder.Differentiate(model, program, parsed.SecondOrderLocation ?? parsed.Location, cancellationToken);
+                    var (hessian, problem) = model.HasOutputs && program.Jacobian is { } vectorJacobian
+                        ? SecondOrder.DifferentiateVectorValued(model, vectorJacobian, parsed.SecondOrderLocation ?? parsed.Location, cancellationToken)
+                        : SecondOrder.Differentiate(model, program, parsed.SecondOrderLocation ?? parsed.Location, cancellationToken);
                     program = program with { Hessian = hessian };
                     if (problem is not null)
                     {
