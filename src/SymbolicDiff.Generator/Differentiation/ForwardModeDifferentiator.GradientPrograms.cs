@@ -72,10 +72,15 @@ internal sealed partial class ForwardModeDifferentiator
                     DeclareTangentBuffer(adjoint.Name, adjoint.Buffer, output);
                 }
 
+                output.AddRange(DeclareHelperProductScratch(adjoint.Name, adjoint.Buffer));
                 return true;
 
             case CallStatement { Call: VectorCall { Function.IsProductCall: true } product }:
                 DifferentiateProductCall((CallStatement)statement, product, output);
+                return true;
+
+            case CallStatement { Call: VectorCall { Function.IsHelperProductCall: true, Function.HessianVectorProductMethod: not null } helperProduct }:
+                DifferentiateHelperProductCall((CallStatement)statement, helperProduct, output);
                 return true;
 
             case ClearOutput clear when _tangents.TryGetValue(clear.Output, out var tangentOutput):

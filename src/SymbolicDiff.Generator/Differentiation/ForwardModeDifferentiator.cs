@@ -85,7 +85,7 @@ internal sealed partial class ForwardModeDifferentiator
         var differentiated = _method.Parameters.Where(p => p.IsDifferentiated).ToList();
 
         // Activity: a tangent is needed only for what depends on a differentiated parameter and reaches the result.
-        var flows = StatementFacts.Writes(_method.Statements).Select(write => new DataFlow(write.Target, DataReads(write.Value).Distinct().ToList())).Concat(ProductCallFlows()).ToList();
+        var flows = StatementFacts.Writes(_method.Statements).Select(write => new DataFlow(write.Target, DataReads(write.Value).Distinct().ToList())).Concat(ProductCallFlows()).Concat(HelperProductCallFlows()).ToList();
         var varied = ActivityAnalysis.Varied(differentiated.Select(p => p.Name), flows, _cancellationToken);
         var outputs = _method.Parameters.Where(p => p.IsOutput).ToList();
         var useful = new HashSet<string>(_results.SelectMany(result => ActivityAnalysis.Useful(result, flows, _cancellationToken)));

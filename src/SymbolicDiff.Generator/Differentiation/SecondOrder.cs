@@ -73,9 +73,20 @@ internal static partial class SecondOrder
                 return (null, Unsupported(method, location, $"a method that calls another [Differentiable] method ('{callee}'), whose gradient would have to be differentiated again"));
             }
 
+            // A vector-valued helper's product is differentiated through the helper's weighted Hessian-vector product.
             if (statement is CallStatement { Call: VectorCall { Function.HasOutputs: true } helperCall })
             {
-                return (null, Unsupported(method, location, $"a method that calls a vector-valued helper ('{helperCall.Function.DisplayName}'), whose generated derivatives are first derivatives only"));
+                if (HelperProblem(method, helperCall.Function, location) is { } helperProblem)
+                {
+                    return (null, helperProblem);
+                }
+
+                continue;
+            }
+
+            if (statement is DeclareReal { Value: VectorCall { Function.HasOutputs: true } declaredProduct })
+            {
+                return (null, Unsupported(method, location, $"a method that calls a helper that declares only its vector-Jacobian products ('{declaredProduct.Function.DisplayName}'), which declare no derivatives of their own"));
             }
 
             // A vector-Jacobian product (SoftmaxCrossEntropyLogitsGradient) is differentiated by the tangent method its own [Derivative] names.
