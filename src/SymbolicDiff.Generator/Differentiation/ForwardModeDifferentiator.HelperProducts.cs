@@ -210,9 +210,11 @@ internal sealed partial class ForwardModeDifferentiator
         }
 
         string written = string.Join(", ", gradients.Select(GradientTarget).Where(t => t is not null));
-        var comment = new List<object> { $"{written} = {function.DisplayName}'s vector-Jacobian product, and their tangents Σᵢ cᵢ ∇²rᵢ · (" };
+        string weights = string.Join(", ", cotangents.OfType<VectorArgument>().Select(c => c.Vector));
+        string tangentsWritten = string.Join(", ", tangentsOf.Where(t => t is not null).Select(t => t is VectorArgument v ? v.Vector : ((Variable)t!).Name));
+        var comment = new List<object> { $"{written} = {function.DisplayName}'s vector-Jacobian product with cotangent c = {weights}, and {tangentsWritten} = Σᵢ cᵢ ∇²rᵢ · (" };
         comment.AddRange(along.Count == 0 ? new object[] { "0" } : along);
-        comment.Add($"): its weighted Hessian-vector product, the cotangent {string.Join(", ", cotangents.OfType<VectorArgument>().Select(c => c.Vector))} as the weights");
+        comment.Add($"): its weighted Hessian-vector product");
         var hessianCall = new VectorCall(function with { QualifiedName = function.HessianVectorProductMethod! }, arguments.Concat(cotangents).Concat(directions).Concat(gradients).Concat(products).ToEquatableArray());
         output.Add(new CallStatement(hessianCall) { Comment = Comment.Of(comment.ToArray()) });
 
@@ -223,6 +225,7 @@ internal sealed partial class ForwardModeDifferentiator
             return;
         }
 
+        string weightsName = string.Join(", ", cotangentTangents.Where(t => t is not null));
         var seeds = cotangents.Select((c, k) => (Expr)new VectorArgument(cotangentTangents[k] ?? _helperZeroDirections[((VectorArgument)c).Vector])).ToList();
         var parts = new List<Expr>();
         var additions = new List<Statement>();
@@ -237,7 +240,7 @@ internal sealed partial class ForwardModeDifferentiator
                     var add = new UpdateReal(new Element(tangent.Vector, new Variable(counter)), UpdateOperator.Add, new Element(part, new Variable(counter)));
                     additions.Add(new ForLoop(counter, "int", Constant.Zero, new Member(new Variable(scratch.Vector), "Length"), new Statement[] { add }.ToEquatableArray())
                     {
-                        Comment = Comment.Of($"d{scratch.Vector} += Jᵀ·dc for {names[j]}"),
+                        Comment = Comment.Of($"{tangent.Vector} += Jᵀ · {weightsName}: the cotangent's part, for {names[j]}"),
                     });
                     break;
                 case VectorArgument scratch:
@@ -246,7 +249,7 @@ internal sealed partial class ForwardModeDifferentiator
                 case OutArgument when tangentsOf[j] is Variable tangent:
                     var partName = new Variable(_names.Fresh(tangent.Name + "FromCotangent"));
                     parts.Add(new OutArgument(partName, Declares: true));
-                    additions.Add(new UpdateReal(tangent, UpdateOperator.Add, partName) { Comment = Comment.Of($"{tangent.Name} += Jᵀ·dc for {names[j]}") });
+                    additions.Add(new UpdateReal(tangent, UpdateOperator.Add, partName) { Comment = Comment.Of($"{tangent.Name} += Jᵀ · {weightsName}: the cotangent's part, for {names[j]}") });
                     break;
                 default:
                     parts.Add(new OutArgument(new Variable("_"), Declares: false));
@@ -257,7 +260,7 @@ internal sealed partial class ForwardModeDifferentiator
         var seeded = new VectorCall(function, arguments.Concat(seeds).Concat(parts).ToEquatableArray());
         output.Add(new CallStatement(seeded)
         {
-            Comment = Comment.Of($"Jᵀ·dc: {function.DisplayName}'s vector-Jacobian product seeded with the tangent of its cotangent ({string.Join(", ", cotangentTangents.Where(t => t is not null))})"),
+            Comment = Comment.Of($"{string.Join(", ", parts.Select(GradientTarget).Where(t => t is not null))} = Jᵀ · {string.Join(", ", cotangentTangents.Where(t => t is not null))}: {function.DisplayName}'s vector-Jacobian product with the cotangent's tangent"),
         });
         output.AddRange(additions);
     }

@@ -486,6 +486,7 @@ internal sealed partial class ForwardModeDifferentiator
                 IfStatement guarded => VectorCalls(guarded.Then),
                 CallWithOutputs => Enumerable.Empty<VectorCall>(), // differentiated by the helper's own forward mode
                 CallStatement { Call: VectorCall { Function.IsProductCall: true } } => Enumerable.Empty<VectorCall>(), // by the product's tangent method
+                CallStatement { Call: VectorCall { Function.IsHelperProductCall: true } } => Enumerable.Empty<VectorCall>(), // by the helper's weighted Hessian-vector product
                 _ => StatementFacts.Expressions(statement).SelectMany(Nodes).OfType<VectorCall>(),
             };
             foreach (var call in nested)
