@@ -126,6 +126,26 @@ public class VectorValuedHessianTests
                 return sum;
             }
 
+            // A vector and a scalar: r = (s·p0², sin(s·p1)).
+            [Differentiable(nameof(p), nameof(s), SecondOrder = true)]
+            public static void Mixed(ReadOnlySpan<double> p, double s, Span<double> r)
+            {
+                r[0] = s * p[0] * p[0];
+                r[1] = Math.Sin(s * p[1]);
+            }
+
+            // A vector-valued caller of a vector-valued helper: q = r(p)² element by element.
+            [Differentiable(nameof(p), SecondOrder = true)]
+            public static void Squares(ReadOnlySpan<double> p, Span<double> q)
+            {
+                Span<double> r = stackalloc double[3];
+                Residuals(p, r);
+                for (int i = 0; i < 3; i++)
+                {
+                    q[i] = r[i] * r[i];
+                }
+            }
+
             // The helper's state does not vary here (x0 is held constant): its direction is a zero span.
             [Differentiable(nameof(k), SecondOrder = true)]
             public static double RateEnergy(ReadOnlySpan<double> x0, double k)
@@ -260,6 +280,36 @@ public class VectorValuedHessianTests
             }
 
             public static double EulerFirst(double[] x0, double k, double h, int steps) => Models.EulerWithGradient(x0, k, h, steps).K;
+
+            public static double[] MixedProduct(double[] p, double s, double[] w, double[] vP, double vS)
+            {
+                var dP = new double[2];
+                var hvP = new double[2];
+                Models.MixedHessianVectorProduct(p, s, new double[2], w, vP, vS, dP, out double dS, hvP, out double hvS);
+                return new[] { hvP[0], hvP[1], hvS, dP[0], dP[1], dS };
+            }
+
+            public static double[] MixedDense(double[] p, double s, double[] w)
+            {
+                var hessian = new double[9];
+                Models.MixedHessian(p, s, new double[2], w, hessian);
+                return hessian;
+            }
+
+            public static double[] SquaresProduct(double[] p, double[] w, double[] v)
+            {
+                var dP = new double[2];
+                var hv = new double[2];
+                Models.SquaresHessianVectorProduct(p, new double[3], w, v, dP, hv);
+                return new[] { hv[0], hv[1], dP[0], dP[1] };
+            }
+
+            public static double[] SquaresVectorJacobianProduct(double[] p, double[] w)
+            {
+                var dP = new double[2];
+                Models.SquaresVectorJacobianProduct(p, new double[3], w, dP);
+                return dP;
+            }
 
             public static double RateEnergySecond(double[] x0, double k) => Models.RateEnergyWithHessian(x0, k).Hessian[0, 0];
 
@@ -506,5 +556,73 @@ public class VectorValuedHessianTests
     public void The_weighted_product_of_the_residuals_reads_like_their_vector_Jacobian_product_with_tangents()
     {
         Snapshot.Verify(Compiled.Value.Run.Source("Models.Residuals.g.cs"));
+    }
+
+    [Fact]
+    public void A_vector_and_a_scalar_together_give_the_scalars_parts_as_in_the_vector_Jacobian_product()
+    {
+        double[] p = { 0.6, -1.1 }, w = { 1.5, -0.8 }, vP = { 0.4, 0.9 };
+        const double s = 1.3, vS = -0.7;
+        // Over (p0, p1, s): ∇²(s·p0²) = [[2s, 0, 2p0], [0, 0, 0], [2p0, 0, 0]];
+        // ∇² sin(s·p1) = [[0, 0, 0], [0, −s² sin, cos − s·p1·sin], [0, cos − s·p1·sin, −p1² sin]] at s·p1.
+        double sin = Math.Sin(s * p[1]), cos = Math.Cos(s * p[1]);
+        var expected = new double[3, 3];
+        expected[0, 0] = w[0] * 2 * s;
+        expected[0, 2] = expected[2, 0] = w[0] * 2 * p[0];
+        expected[1, 1] = w[1] * -s * s * sin;
+        expected[1, 2] = expected[2, 1] = w[1] * (cos - s * p[1] * sin);
+        expected[2, 2] = w[1] * -p[1] * p[1] * sin;
+        double[] v = { vP[0], vP[1], vS };
+        var actual = Call<double[]>("MixedProduct", p, s, w, vP, vS);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(expected[i, 0] * v[0] + expected[i, 1] * v[1] + expected[i, 2] * v[2], actual[i], 13);
+        }
+
+        // cᵀJ: (2s·p0·w0, s·cos·w1, p0²·w0 + p1·cos·w1).
+        Assert.Equal(2 * s * p[0] * w[0], actual[3], 13);
+        Assert.Equal(s * cos * w[1], actual[4], 13);
+        Assert.Equal(p[0] * p[0] * w[0] + p[1] * cos * w[1], actual[5], 13);
+        var dense = Call<double[]>("MixedDense", p, s, w);
+        for (int i = 0; i < 3; i++)
+        {
+            for (int j = 0; j < 3; j++)
+            {
+                Assert.Equal(expected[i, j], dense[i * 3 + j], 13);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_vector_valued_caller_of_a_vector_valued_helper_gets_its_weighted_product_through_the_helpers()
+    {
+        // q = r², ∇²(rᵢ²) = 2∇rᵢ∇rᵢᵀ + 2rᵢ∇²rᵢ, with r = (p0², p0·p1, sin p1) and the rows of J by hand.
+        double[] p = { 0.8, -0.5 }, w = { 0.7, -1.2, 1.9 }, v = { 0.3, 1.1 };
+        double[] r = { p[0] * p[0], p[0] * p[1], Math.Sin(p[1]) };
+        double[][] rows = { new[] { 2 * p[0], 0 }, new[] { p[1], p[0] }, new[] { 0, Math.Cos(p[1]) } };
+        var second = new[] { new double[,] { { 2, 0 }, { 0, 0 } }, new double[,] { { 0, 1 }, { 1, 0 } }, new double[,] { { 0, 0 }, { 0, -Math.Sin(p[1]) } } };
+        var expected = new double[2];
+        for (int k = 0; k < 3; k++)
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                for (int j = 0; j < 2; j++)
+                {
+                    expected[i] += w[k] * (2 * rows[k][i] * rows[k][j] + 2 * r[k] * second[k][i, j]) * v[j];
+                }
+            }
+        }
+
+        var actual = Call<double[]>("SquaresProduct", p, w, v);
+        Assert.Equal(expected[0], actual[0], 13);
+        Assert.Equal(expected[1], actual[1], 13);
+
+        const double h = 1e-6;
+        var plus = Call<double[]>("SquaresVectorJacobianProduct", new[] { p[0] + h * v[0], p[1] + h * v[1] }, w);
+        var minus = Call<double[]>("SquaresVectorJacobianProduct", new[] { p[0] - h * v[0], p[1] - h * v[1] }, w);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal((plus[i] - minus[i]) / (2 * h), actual[i], 7);
+        }
     }
 }
