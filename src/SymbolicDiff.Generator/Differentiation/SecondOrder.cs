@@ -144,7 +144,8 @@ internal static partial class SecondOrder
 
         var directions = differentiated.Select(p => allocator.Fresh(GeneratedNames.HessianDirection(p.Name))).ToList();
 
-        // A vector-valued method's outputs (the weighted product): their tangents, J·v, go to scratch nobody reads.
+        // A vector-valued method's outputs (the weighted product): their tangents, J·v, go to scratch, used only where
+        // the method reads an output back after writing it.
         var outputScratch = method.Parameters.Where(p => p.IsOutput).ToDictionary(p => p.Name, p => allocator.Fresh(GeneratedNames.Tangent(p.Name.TrimStart('@')) + "Unused"));
         var parameters = method.Parameters
             .Select(p => p.IsDifferentiated ? p with { Output = directions[differentiated.IndexOf(p)] } : p.IsOutput ? p with { Output = outputScratch[p.Name] } : p)
@@ -185,7 +186,7 @@ internal static partial class SecondOrder
 
             productBody.InsertRange(0, outputScratch.Select(pair => (Statement)new DeclareAdjointBuffer(pair.Value, allocator.Fresh(GeneratedNames.AdjointStorage(pair.Value)), pair.Key, 128)
             {
-                Comment = Comment.Of($"where the sweep writes the tangent of {pair.Key}, which nothing reads: on the stack up to 128 elements, pooled above"),
+                Comment = Comment.Of($"the tangent of {pair.Key}, for the values the sweep reads back from it (not an output here): on the stack up to 128 elements, pooled above"),
             }));
             productBody.AddRange(productBody.OfType<DeclareAdjointBuffer>().Where(buffer => outputScratch.ContainsValue(buffer.Name)).Select(buffer => (Statement)new Release(buffer.Storage, IsAdjointBuffer: true)).ToList());
         }

@@ -146,6 +146,14 @@ public class VectorValuedHessianTests
                 }
             }
 
+            // An output read back after it is written: r = (p0·p1, (p0·p1)² + p1).
+            [Differentiable(nameof(p), SecondOrder = true)]
+            public static void ReadsBack(ReadOnlySpan<double> p, Span<double> r)
+            {
+                r[0] = p[0] * p[1];
+                r[1] = r[0] * r[0] + p[1];
+            }
+
             // The helper's state does not vary here (x0 is held constant): its direction is a zero span.
             [Differentiable(nameof(k), SecondOrder = true)]
             public static double RateEnergy(ReadOnlySpan<double> x0, double k)
@@ -309,6 +317,14 @@ public class VectorValuedHessianTests
                 var dP = new double[2];
                 Models.SquaresVectorJacobianProduct(p, new double[3], w, dP);
                 return dP;
+            }
+
+            public static double[] ReadsBackProduct(double[] p, double[] w, double[] v)
+            {
+                var dP = new double[2];
+                var hv = new double[2];
+                Models.ReadsBackHessianVectorProduct(p, new double[2], w, v, dP, hv);
+                return hv;
             }
 
             public static double RateEnergySecond(double[] x0, double k) => Models.RateEnergyWithHessian(x0, k).Hessian[0, 0];
@@ -623,6 +639,23 @@ public class VectorValuedHessianTests
         for (int i = 0; i < 2; i++)
         {
             Assert.Equal((plus[i] - minus[i]) / (2 * h), actual[i], 7);
+        }
+    }
+
+    [Fact]
+    public void An_output_read_back_after_it_is_written_carries_its_tangent_through_the_sweep()
+    {
+        // ∇²(p0·p1) = [[0, 1], [1, 0]]; ∇²(p0²p1² + p1) = [[2p1², 4p0p1], [4p0p1, 2p0²]].
+        double[] p = { 0.9, -1.4 }, w = { 2.0, -0.6 }, v = { 0.5, 1.3 };
+        double[,] expected =
+        {
+            { w[1] * 2 * p[1] * p[1], w[0] + w[1] * 4 * p[0] * p[1] },
+            { w[0] + w[1] * 4 * p[0] * p[1], w[1] * 2 * p[0] * p[0] },
+        };
+        var actual = Call<double[]>("ReadsBackProduct", p, w, v);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(expected[i, 0] * v[0] + expected[i, 1] * v[1], actual[i], 13);
         }
     }
 }
