@@ -14,6 +14,9 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// </summary>
 internal static partial class SecondOrder
 {
+    // As for every scratch span of generated code: on the stack up to this many elements, pooled above.
+    private const int OutputTangentStackBound = 128;
+
     public static (HessianProgram? Program, DiagnosticInfo? Diagnostic) DifferentiateVectorValued(
         MethodModel method,
         JacobianProgram jacobian,

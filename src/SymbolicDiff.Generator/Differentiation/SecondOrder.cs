@@ -184,7 +184,7 @@ internal static partial class SecondOrder
                 allocator.Reserve(name);
             }
 
-            productBody.InsertRange(0, outputScratch.Select(pair => (Statement)new DeclareAdjointBuffer(pair.Value, allocator.Fresh(GeneratedNames.AdjointStorage(pair.Value)), pair.Key, 128)
+            productBody.InsertRange(0, outputScratch.Select(pair => (Statement)new DeclareAdjointBuffer(pair.Value, allocator.Fresh(GeneratedNames.AdjointStorage(pair.Value)), pair.Key, OutputTangentStackBound)
             {
                 Comment = Comment.Of($"the tangent of {pair.Key}, for the values the sweep reads back from it (not an output here): on the stack up to 128 elements, pooled above"),
             }));
