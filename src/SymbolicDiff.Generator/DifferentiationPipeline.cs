@@ -162,7 +162,9 @@ internal static class DifferentiationPipeline
                 // Second derivatives, opted into: forward mode again, over the gradient program just made.
                 if (model.SecondOrder)
                 {
-                    var (hessian, problem) = SecondOrder.Differentiate(model, program, parsed.SecondOrderLocation ?? parsed.Location, cancellationToken);
+                    var (hessian, problem) = model.HasOutputs && program.Jacobian is { } vectorJacobian
+                        ? SecondOrder.DifferentiateVectorValued(model, vectorJacobian, parsed.SecondOrderLocation ?? parsed.Location, cancellationToken)
+                        : SecondOrder.Differentiate(model, program, parsed.SecondOrderLocation ?? parsed.Location, cancellationToken);
                     program = program with { Hessian = hessian };
                     if (problem is not null)
                     {
@@ -175,7 +177,7 @@ internal static class DifferentiationPipeline
                     .Concat(program.Derivative is { } derivative ? derivative.Body.Append(new DeclareReal(derivative.Returned, derivative.Derivative)) : Enumerable.Empty<Statement>())
                     .Concat(program.Jacobian?.Product.Body ?? EquatableArray<Statement>.Empty));
                 hessiansReadBySecondOrder = program.Hessian is { } second
-                    ? CalleeHessians.KeysRead(second.Body).Where(key => !hessiansRead.Contains(key)).ToEquatableArray()
+                    ? CalleeHessians.KeysRead(second.Body).Concat(HelperHessianKeys(second.Body)).Distinct().Where(key => !hessiansRead.Contains(key)).ToEquatableArray()
                     : EquatableArray<string>.Empty;
                 program = CalleeHessians.Lower(program);
             }
@@ -291,6 +293,14 @@ internal static class DifferentiationPipeline
             .GroupBy(call => call.Callee)
             .Select(group => group.First())
             .ToList();
+
+    /// <summary>The vector-valued helpers whose weighted Hessian-vector product the second derivatives call (their keys).</summary>
+    private static IEnumerable<string> HelperHessianKeys(IEnumerable<Statement> statements) =>
+        StatementFacts.Flatten(statements).SelectMany(StatementFacts.Expressions).SelectMany(ExpressionFacts.Nodes)
+            .OfType<VectorCall>()
+            .Where(call => call.Function.HessianKey is not null && call.Function.QualifiedName == call.Function.HessianVectorProductMethod)
+            .Select(call => call.Function.HessianKey!)
+            .OrderBy(key => key, StringComparer.Ordinal);
 
     private static string? KeyOf(ISymbol symbol) => symbol.OriginalDefinition.GetDocumentationCommentId();
 

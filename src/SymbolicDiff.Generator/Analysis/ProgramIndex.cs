@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using SymbolicDiff.Generator.Model;
 
 namespace SymbolicDiff.Generator.Analysis;
@@ -118,6 +119,15 @@ internal sealed class ProgramIndex
                 case CallWithOutputs { ValueName: { } value }:
                     Reals.Add(value);
                     _declaredIn[value] = scope;
+                    break;
+                case CallStatement { Call: VectorCall call }:
+                    // A helper's product in a gradient program: out double dStep_dk declares a real.
+                    foreach (var declared in call.Arguments.OfType<OutArgument>().Where(argument => argument.Declares))
+                    {
+                        Reals.Add(declared.Target.Name);
+                        _declaredIn[declared.Target.Name] = scope;
+                    }
+
                     break;
                 case DeclareBool condition:
                     Bools.Add(condition.Name);

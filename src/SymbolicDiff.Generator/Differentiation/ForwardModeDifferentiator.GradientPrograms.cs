@@ -72,10 +72,15 @@ internal sealed partial class ForwardModeDifferentiator
                     DeclareTangentBuffer(adjoint.Name, adjoint.Buffer, output);
                 }
 
+                output.AddRange(DeclareHelperProductScratch(adjoint.Name, adjoint.Buffer));
                 return true;
 
             case CallStatement { Call: VectorCall { Function.IsProductCall: true } product }:
                 DifferentiateProductCall((CallStatement)statement, product, output);
+                return true;
+
+            case CallStatement { Call: VectorCall { Function.IsHelperProductCall: true, Function.HessianVectorProductMethod: not null } helperProduct }:
+                DifferentiateHelperProductCall((CallStatement)statement, helperProduct, output);
                 return true;
 
             case ClearOutput clear when _tangents.TryGetValue(clear.Output, out var tangentOutput):
@@ -199,9 +204,14 @@ internal sealed partial class ForwardModeDifferentiator
             .Where(call => call.Function.IsProductCall && call.Arguments.Count > 0 && call.Arguments[call.Arguments.Count - 1] is VectorArgument)
             .Select(call => new Analysis.DataFlow(((VectorArgument)call.Arguments[call.Arguments.Count - 1]).Vector, DataReads(call).Distinct().ToList()));
 
-    /// <summary>Whether a saved value's tangent is saved beside it: a real whose tangent the sweep carries.</summary>
-    private bool IsSavedWithTangent(Expr value) =>
-        value is Variable variable && _active.Contains(variable.Name) && _tangents.ContainsKey(variable.Name);
+    /// <summary>Whether a saved value's tangent is saved beside it: a real, or a buffer's element, whose tangent the sweep carries.</summary>
+    private bool IsSavedWithTangent(Expr value) => value switch
+    {
+        Variable variable => _active.Contains(variable.Name) && _tangents.ContainsKey(variable.Name),
+        // An element of a buffer the sweep overwrites (x[i] before x[i] += h * rate[i]): popped with its tangent too.
+        Element element => _active.Contains(element.Vector) && _tangents.ContainsKey(element.Vector),
+        _ => false,
+    };
 
     /// <summary>
     /// The tangent of a value the backward sweep restores (<c>p = saved.Pop()</c>): popped from the same stack, where

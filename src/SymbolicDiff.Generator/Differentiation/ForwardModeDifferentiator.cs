@@ -85,7 +85,7 @@ internal sealed partial class ForwardModeDifferentiator
         var differentiated = _method.Parameters.Where(p => p.IsDifferentiated).ToList();
 
         // Activity: a tangent is needed only for what depends on a differentiated parameter and reaches the result.
-        var flows = StatementFacts.Writes(_method.Statements).Select(write => new DataFlow(write.Target, DataReads(write.Value).Distinct().ToList())).Concat(ProductCallFlows()).ToList();
+        var flows = StatementFacts.Writes(_method.Statements).Select(write => new DataFlow(write.Target, DataReads(write.Value).Distinct().ToList())).Concat(ProductCallFlows()).Concat(HelperProductCallFlows()).ToList();
         var varied = ActivityAnalysis.Varied(differentiated.Select(p => p.Name), flows, _cancellationToken);
         var outputs = _method.Parameters.Where(p => p.IsOutput).ToList();
         var useful = new HashSet<string>(_results.SelectMany(result => ActivityAnalysis.Useful(result, flows, _cancellationToken)));
@@ -489,6 +489,7 @@ internal sealed partial class ForwardModeDifferentiator
                 IfStatement guarded => VectorCalls(guarded.Then),
                 CallWithOutputs => Enumerable.Empty<VectorCall>(), // differentiated by the helper's own forward mode
                 CallStatement { Call: VectorCall { Function.IsProductCall: true } } => Enumerable.Empty<VectorCall>(), // by the product's tangent method
+                CallStatement { Call: VectorCall { Function.IsHelperProductCall: true } } => Enumerable.Empty<VectorCall>(), // by the helper's weighted Hessian-vector product
                 _ => StatementFacts.Expressions(statement).SelectMany(Nodes).OfType<VectorCall>().Where(call => !call.Function.IsProductCall), // a product's by its tangent method
             };
             foreach (var call in nested)

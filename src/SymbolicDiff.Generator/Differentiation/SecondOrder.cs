@@ -13,7 +13,7 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// gradient as a method to the forward transform (its outputs declared, <c>+=</c> written out, each derivative
 /// function the gradient calls given its own declared derivative) and reports what has none.
 /// </summary>
-internal static class SecondOrder
+internal static partial class SecondOrder
 {
     public static (HessianProgram? Program, DiagnosticInfo? Diagnostic) Differentiate(
         MethodModel method,
@@ -21,13 +21,29 @@ internal static class SecondOrder
         LocationInfo? location,
         CancellationToken cancellationToken)
     {
-        var differentiated = method.Parameters.Where(p => p.IsDifferentiated).ToList();
         if (method.HasOutputs)
         {
-            // Its results are spans: their second derivatives would be a tensor, and its gradient program (if it
-            // returns a value) is not the whole story of what it computes.
+            // Its results are spans: their second derivatives are the weighted Hessian-vector product over its
+            // vector-Jacobian product (SecondOrder.Weighted.cs), not forward mode over the gradient of its returned value.
             return (null, Unsupported(method, location, "a vector-valued method (one that writes results into span parameters; its Jacobian is generated)"));
         }
+
+        return OverGradient(method, gradient, location, scalarsAsOutParameters: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// Forward mode over <paramref name="gradient"/>, the gradient program of <paramref name="method"/>. With
+    /// <paramref name="scalarsAsOutParameters"/>, a scalar's parts of the gradient and of H·v are <c>out</c> parameters
+    /// even where no vector is differentiated (the shape of a product, not of <c>MWithHessian</c>).
+    /// </summary>
+    private static (HessianProgram? Program, DiagnosticInfo? Diagnostic) OverGradient(
+        MethodModel method,
+        GradientProgram gradient,
+        LocationInfo? location,
+        bool scalarsAsOutParameters,
+        CancellationToken cancellationToken)
+    {
+        var differentiated = method.Parameters.Where(p => p.IsDifferentiated).ToList();
 
         // A gradient that differentiates through another method's gradient reads its Hessian: its own second
         // derivatives would be third derivatives of that method.
@@ -57,9 +73,20 @@ internal static class SecondOrder
                 return (null, Unsupported(method, location, $"a method that calls another [Differentiable] method ('{callee}'), whose gradient would have to be differentiated again"));
             }
 
+            // A vector-valued helper's product is differentiated through the helper's weighted Hessian-vector product.
             if (statement is CallStatement { Call: VectorCall { Function.HasOutputs: true } helperCall })
             {
-                return (null, Unsupported(method, location, $"a method that calls a vector-valued helper ('{helperCall.Function.DisplayName}'), whose generated derivatives are first derivatives only"));
+                if (HelperProblem(method, helperCall.Function, location) is { } helperProblem)
+                {
+                    return (null, helperProblem);
+                }
+
+                continue;
+            }
+
+            if (statement is DeclareReal { Value: VectorCall { Function.HasOutputs: true } declaredProduct })
+            {
+                return (null, Unsupported(method, location, $"a method that calls a helper that declares only its vector-Jacobian products ('{declaredProduct.Function.DisplayName}'), which declare no derivatives of their own"));
             }
 
             // A [Differentiable] method over spans: its products' tangents are generated with its Hessian (SecondOrder = true).
@@ -123,8 +150,12 @@ internal static class SecondOrder
         }
 
         var directions = differentiated.Select(p => allocator.Fresh(GeneratedNames.HessianDirection(p.Name))).ToList();
+
+        // A vector-valued method's outputs (the weighted product): their tangents, J·v, go to scratch, used only where
+        // the method reads an output back after writing it.
+        var outputScratch = method.Parameters.Where(p => p.IsOutput).ToDictionary(p => p.Name, p => allocator.Fresh(GeneratedNames.Tangent(p.Name.TrimStart('@')) + "Unused"));
         var parameters = method.Parameters
-            .Select(p => p.IsDifferentiated ? p with { Output = directions[differentiated.IndexOf(p)] } : p)
+            .Select(p => p.IsDifferentiated ? p with { Output = directions[differentiated.IndexOf(p)] } : p.IsOutput ? p with { Output = outputScratch[p.Name] } : p)
             .Concat(vectorOutputs)
             .ToList();
         var asMethod = method with { Parameters = parameters.ToEquatableArray(), Statements = body.ToEquatableArray(), Result = gradient.Returned };
@@ -144,8 +175,30 @@ internal static class SecondOrder
         var tangents = partials.Select(partial => partial is Variable variable
             ? outputTangents.TryGetValue(variable.Name, out var span) ? new Variable(span) : forward.Tangents[results.IndexOf(variable.Name)]
             : Constant.Zero).ToList();
-        var productBody = forward.Program.Body.ToList();
-        if (differentiated.Any(p => p.IsVector) && differentiated.Any(p => !p.IsVector))
+        var productBody = forward.Program.Body.Where(statement => statement is not CheckOutputLength check || !outputScratch.ContainsValue(check.Output)).ToList();
+        var tangentsRead = new HashSet<string>(StatementFacts.Flatten(productBody).Where(statement => statement is not ClearOutput).SelectMany(StatementFacts.Names));
+        foreach (var unread in outputScratch.Where(pair => !tangentsRead.Contains(pair.Value)).ToList())
+        {
+            // No value the products need depends on this output: its tangent is never computed, so no scratch at all.
+            outputScratch.Remove(unread.Key);
+            productBody.RemoveAll(statement => statement is ClearOutput clear && clear.Output == unread.Value);
+        }
+
+        if (outputScratch.Count > 0)
+        {
+            foreach (string name in StatementFacts.DeclaredNames(productBody).Concat(StatementFacts.Flatten(productBody).SelectMany(StatementFacts.Names)))
+            {
+                allocator.Reserve(name);
+            }
+
+            productBody.InsertRange(0, outputScratch.Select(pair => (Statement)new DeclareAdjointBuffer(pair.Value, allocator.Fresh(GeneratedNames.AdjointStorage(pair.Value)), pair.Key, OutputTangentStackBound)
+            {
+                Comment = Comment.Of($"the tangent of {pair.Key}, for the values the sweep reads back from it (not an output here): on the stack up to 128 elements, pooled above"),
+            }));
+            productBody.AddRange(productBody.OfType<DeclareAdjointBuffer>().Where(buffer => outputScratch.ContainsValue(buffer.Name)).Select(buffer => (Statement)new Release(buffer.Storage, IsAdjointBuffer: true)).ToList());
+        }
+
+        if ((scalarsAsOutParameters || differentiated.Any(p => p.IsVector)) && differentiated.Any(p => !p.IsVector))
         {
             foreach (string name in StatementFacts.DeclaredNames(productBody).Concat(StatementFacts.Flatten(productBody).SelectMany(StatementFacts.Names)))
             {

@@ -14,10 +14,16 @@ namespace SymbolicDiff.Generator.Emit;
 /// <c>MHessianVectorProduct</c>, one forward sweep over the gradient along the caller's direction, whose scalars' parts
 /// are a <c>T</c> direction and <c>out T</c> outputs as in the gradient, and the dense <c>MHessian</c> from n products.
 /// </summary>
-internal static class HessianSourceEmitter
+internal static partial class HessianSourceEmitter
 {
     public static void Write(IndentedWriter writer, GradientProgram program, HessianProgram hessian, string generatedCodeAttribute, string cref)
     {
+        if (program.Jacobian is { } jacobian)
+        {
+            WriteWeighted(writer, program.Method, jacobian, hessian, generatedCodeAttribute, cref);
+            return;
+        }
+
         if (program.Method.Parameters.Any(p => p.IsDifferentiated && p.IsVector))
         {
             WriteHessianVectorProduct(writer, program, hessian, generatedCodeAttribute, cref);

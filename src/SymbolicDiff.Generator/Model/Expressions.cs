@@ -220,6 +220,23 @@ internal sealed record VectorFunction(string QualifiedName, string DisplayName, 
     /// </summary>
     public bool ProductIsHessianVector { get; init; }
 
+    /// <summary>
+    /// For a vector-valued [Differentiable] helper with <c>SecondOrder = true</c>: its weighted Hessian-vector product, fully
+    /// qualified, called as <c>H(&lt;arguments&gt;, weight per output, direction per differentiated parameter, gradient
+    /// output per differentiated parameter, product output per differentiated parameter)</c>; else null. A caller's second
+    /// derivatives differentiate the helper's vector-Jacobian product through it.
+    /// </summary>
+    public string? HessianVectorProductMethod { get; init; }
+
+    /// <summary>With <see cref="HessianVectorProductMethod"/>, the helper's documentation ID where it is declared in source (so that a caller gets no second derivatives when the helper's are not generated); else null.</summary>
+    public string? HessianKey { get; init; }
+
+    /// <summary>
+    /// Whether this is a call of a vector-valued helper's generated vector-Jacobian product (its <see cref="QualifiedName"/>
+    /// replaced by <see cref="ProductMethod"/>, as the reverse transforms write it), not of a gradient's Hessian-vector product.
+    /// </summary>
+    public bool IsHelperProductCall => HasOutputs && !ProductIsHessianVector && ProductMethod is not null && QualifiedName == ProductMethod;
+
     /// <summary>For a vector-valued [Differentiable] helper that returns a real: its <c>MWithGradient</c>, fully qualified (the gradient of the returned value); else null.</summary>
     public string? ValueGradientMethod { get; init; }
 

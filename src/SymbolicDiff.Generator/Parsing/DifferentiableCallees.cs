@@ -87,12 +87,16 @@ internal static class DifferentiableCallees
     {
         var names = SelectedNames(method);
         string type = DerivativeDeclarationReader.QualifiedName(method.ContainingType);
+        var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == MethodParser.DifferentiableAttributeName);
+        bool secondOrder = MethodParser.IsSecondOrder(attribute);
         return new VectorFunction(
             type + "." + method.Name,
             method.Name,
             method.Parameters.Select(p => p.Name).ToEquatableArray(),
             new string?[method.Parameters.Length].ToEquatableArray())
         {
+            HessianVectorProductMethod = secondOrder ? type + "." + GeneratedNames.HessianVectorProductMethod(method.Name) : null,
+            HessianKey = secondOrder && method.OriginalDefinition.Locations.Any(location => location.IsInSource) ? method.OriginalDefinition.GetDocumentationCommentId() : null,
             Outputs = method.Parameters.Select(p => outputs.Contains(p.Name)).ToEquatableArray(),
             Differentiated = method.Parameters
                 .Select(p => !outputs.Contains(p.Name) && p.RefKind == RefKind.None && (BodyParser.IsRealVector(p.Type, real) || p.Type.SpecialType == real) && (names.Count == 0 || names.Contains(p.Name)))

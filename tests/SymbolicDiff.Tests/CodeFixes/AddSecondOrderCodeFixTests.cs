@@ -104,4 +104,39 @@ public class AddSecondOrderCodeFixTests
         Assert.Equal(caller, fixedCode.Sources[1]);
         await fixedCode.ShouldBuildCleanAsync();
     }
+
+    [Fact]
+    public async Task The_fix_of_SD0032_at_a_call_of_a_vector_valued_helper_asks_the_helper_for_its_second_derivatives()
+    {
+        const string source = """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Model
+            {
+                [Differentiable(nameof(state), nameof(k))]
+                public static void Decay(ReadOnlySpan<double> state, double k, Span<double> rate)
+                {
+                    for (int i = 0; i < state.Length; i++)
+                    {
+                        rate[i] = -k * state[i];
+                    }
+                }
+
+                [Differentiable(nameof(k), SecondOrder = true)]
+                public static double Energy(ReadOnlySpan<double> x, double k)
+                {
+                    Span<double> rate = stackalloc double[x.Length];
+                    Decay(x, k, rate);
+                    return rate[0] * rate[0];
+                }
+            }
+            """;
+
+        var fixedCode = await CodeFixHarness.FixAsync(Provider, "SD0032", AddSecondOrderCodeFixProvider.Key, [source]);
+
+        Assert.Equal("Generate the second derivatives of 'Model.Decay' (SecondOrder = true)", fixedCode.Title);
+        Assert.Equal(source.Replace("[Differentiable(nameof(state), nameof(k))]", "[Differentiable(nameof(state), nameof(k), SecondOrder = true)]", StringComparison.Ordinal), fixedCode.Sources[0]);
+        await fixedCode.ShouldBuildCleanAsync();
+    }
 }

@@ -107,28 +107,6 @@ public class OutputCallDiagnosticTests
     }
 
     [Fact]
-    public void Second_derivatives_of_a_caller_are_SD0031_naming_the_helper_and_the_gradient_is_still_generated()
-    {
-        var run = GeneratorHarness.Run(InC("""
-                [Differentiable(nameof(k), SecondOrder = true)]
-                public static double F(ReadOnlySpan<double> x, double k)
-                {
-                    Span<double> rate = stackalloc double[x.Length];
-                    Decay(x, k, rate);
-                    return rate[0] * rate[0];
-                }
-            """));
-        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
-        Assert.Equal("SD0031", diagnostic.Id);
-        Assert.Equal(
-            "'F' asks for second derivatives (SecondOrder = true), which are not generated for a method that calls a vector-valued helper ('Decay'), whose generated derivatives are first derivatives only; remove SecondOrder",
-            diagnostic.GetMessage(CultureInfo.InvariantCulture));
-        string source = run.Input.SyntaxTrees.First().ToString();
-        Assert.Equal("SecondOrder = true", source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
-        Assert.Contains("FWithGradient", run.Source("C.F.g.cs"), StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void A_varying_argument_for_a_parameter_the_helper_does_not_differentiate_is_reported_at_the_call()
     {
         var (run, spans) = DiagnosticAssert.Run("""

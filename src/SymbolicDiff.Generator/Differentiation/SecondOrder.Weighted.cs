@@ -1,0 +1,70 @@
+using System.Linq;
+using System.Threading;
+using SymbolicDiff.Generator.Diagnostics;
+using SymbolicDiff.Generator.Model;
+
+namespace SymbolicDiff.Generator.Differentiation;
+
+/// <summary>
+/// Second derivatives of a vector-valued method (one that writes outputs r): its vector-Jacobian product is the gradient
+/// of the projection Σᵢ cᵢ rᵢ with the cotangents c held constant (<see cref="VectorJacobian"/>), so forward mode over that
+/// gradient program along v gives the tangent of cᵀJ, which is Σᵢ cᵢ ∇²rᵢ · v: the weighted Hessian-vector product that
+/// Newton's method on ½‖r‖² (c = r) or a full-Hessian least-squares step needs, with no Hessian per output. The same
+/// machinery as a scalar method's product; only the program differentiated is the projection's.
+/// </summary>
+internal static partial class SecondOrder
+{
+    // As for every scratch span of generated code: on the stack up to this many elements, pooled above.
+    private const int OutputTangentStackBound = 128;
+
+    public static (HessianProgram? Program, DiagnosticInfo? Diagnostic) DifferentiateVectorValued(
+        MethodModel method,
+        JacobianProgram jacobian,
+        LocationInfo? location,
+        CancellationToken cancellationToken)
+    {
+        var product = jacobian.Product;
+        if (!product.WritesOutputs)
+        {
+            return (null, Unsupported(method, location, "a vector-valued method whose vector-Jacobian product keeps its partials in locals"));
+        }
+
+        // Every scalar's parts are out parameters, as in MVectorJacobianProduct, even where no vector is differentiated.
+        return OverGradient(product.Method, product, location, scalarsAsOutParameters: true, cancellationToken);
+    }
+    /// <summary>
+    /// Why a call of a vector-valued helper in the gradient has no second derivatives, or null where it has: its product
+    /// is differentiated through the helper's <c>HessianVectorProduct</c> (SD0032 at the call where the helper does not
+    /// ask for it). Its returned value, a helper that declares only its products, and <c>UWithGradient(v, dV)</c> (a
+    /// third derivative of U) stay SD0031.
+    /// </summary>
+    private static DiagnosticInfo? HelperProblem(MethodModel method, VectorFunction helper, LocationInfo? location)
+    {
+        if (helper.ProductIsHessianVector)
+        {
+            string callee = helper.DisplayName.EndsWith(GeneratedNames.GradientMethod(string.Empty), System.StringComparison.Ordinal)
+                ? helper.DisplayName.Substring(0, helper.DisplayName.Length - GeneratedNames.GradientMethod(string.Empty).Length)
+                : helper.DisplayName;
+            return Unsupported(method, location, $"a method that differentiates through '{helper.DisplayName}' (its second derivatives would be third derivatives of '{callee}')");
+        }
+
+        if (helper.ProductMethod is null)
+        {
+            return Unsupported(method, location, $"a method that calls a helper that declares only its vector-Jacobian products ('{helper.DisplayName}'), which declare no derivatives of their own");
+        }
+
+        if (!helper.IsHelperProductCall)
+        {
+            return Unsupported(method, location, $"a method that reads the value a vector-valued helper ('{helper.DisplayName}') returns, whose second derivatives are not generated (compute the value from the helper's outputs instead)");
+        }
+
+        if (helper.HessianVectorProductMethod is null)
+        {
+            // At the call, where the code fix adds SecondOrder = true to the helper.
+            var call = StatementFacts.Flatten(method.Statements).OfType<CallWithOutputs>().FirstOrDefault(c => c.Call.Function.ProductMethod == helper.ProductMethod);
+            return DiagnosticInfo.Create(DiagnosticDescriptors.CalleeWithoutSecondOrder, call?.Call.Location ?? location, method.MethodName, helper.DisplayName);
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,213 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymbolicDiff.Generator.Model;
+
+namespace SymbolicDiff.Generator.Emit;
+
+// The second derivatives of a vector-valued method (SecondOrder = true on a method that writes outputs r): the weighted
+// Hessian-vector product Σᵢ cᵢ ∇²rᵢ · v, forward mode over its vector-Jacobian product, and the dense weighted Hessian
+// from n of those. The weights are the vector-Jacobian product's cotangents, with its names and in its place, so a
+// solver passes the same span to both; the directions, gradient outputs and products are a scalar method's.
+internal static partial class HessianSourceEmitter
+{
+    private static void WriteWeighted(IndentedWriter writer, MethodModel method, JacobianProgram jacobian, HessianProgram hessian, string generatedCodeAttribute, string cref)
+    {
+        WriteWeightedHessianVectorProduct(writer, method, jacobian, hessian, generatedCodeAttribute, cref);
+        writer.Line();
+        WriteWeightedDense(writer, method, jacobian, generatedCodeAttribute, cref);
+    }
+
+    private static void WriteWeightedHessianVectorProduct(IndentedWriter writer, MethodModel method, JacobianProgram jacobian, HessianProgram hessian, string generatedCodeAttribute, string cref)
+    {
+        var differentiated = Differentiated(method);
+        var outputs = method.Parameters.Where(p => p.IsOutput).ToList();
+        string real = method.RealType;
+        string list = string.Join(", ", differentiated.Select(p => "<c>" + p.Name + "</c>"));
+        var products = hessian.PartialTangents.Select(t => ((Variable)t).Name).ToList();
+        writer.Line($"/// <summary>Computes <see cref=\"{cref}\"/>, writing its outputs, the vector-Jacobian product cᵀJ with respect to {list} (as <c>{GeneratedNames.VectorJacobianProductMethod(method.MethodName)}</c> does), and the weighted Hessian-vector product Σᵢ cᵢ ∇²rᵢ · v over the outputs' elements rᵢ, their weights cᵢ and a direction v: one forward sweep over the vector-Jacobian product (forward-over-reverse), with no allocation beyond scratch storage pooled above 128 elements. With c = r it is the second-order part of the Hessian of ½‖r‖², JᵀJ + Σᵢ rᵢ ∇²rᵢ.</summary>");
+        foreach (var parameter in method.Parameters)
+        {
+            string role = parameter.IsDifferentiated ? "differentiated with respect to" : parameter.IsOutput ? "receives the method's results" : "held constant";
+            writer.Line($"/// <param name=\"{parameter.Name}\">As in <c>{method.MethodName}</c>; {role}.</param>");
+        }
+
+        for (int k = 0; k < outputs.Count; k++)
+        {
+            writer.Line($"/// <param name=\"{jacobian.Cotangents[k]}\">The weights cᵢ of <paramref name=\"{outputs[k].Name}\"/>'s elements (the vector-Jacobian product's cotangent); must have the length of <paramref name=\"{outputs[k].Name}\"/>.</param>");
+        }
+
+        for (int i = 0; i < differentiated.Count; i++)
+        {
+            writer.Line(differentiated[i].IsVector
+                ? $"/// <param name=\"{hessian.Directions[i]}\">The direction's part for <paramref name=\"{differentiated[i].Name}\"/>; must have its length.</param>"
+                : $"/// <param name=\"{hessian.Directions[i]}\">The direction's part for <paramref name=\"{differentiated[i].Name}\"/>.</param>");
+        }
+
+        for (int i = 0; i < differentiated.Count; i++)
+        {
+            writer.Line(differentiated[i].IsVector
+                ? $"/// <param name=\"{differentiated[i].Output}\">Receives Σᵢ cᵢ ∂rᵢ/∂{differentiated[i].Name} (overwritten); must have the length of <paramref name=\"{differentiated[i].Name}\"/> and overlap no input.</param>"
+                : $"/// <param name=\"{differentiated[i].Output}\">Receives Σᵢ cᵢ ∂rᵢ/∂{differentiated[i].Name}.</param>");
+        }
+
+        for (int i = 0; i < differentiated.Count; i++)
+        {
+            writer.Line(differentiated[i].IsVector
+                ? $"/// <param name=\"{products[i]}\">Receives the part of Σᵢ cᵢ ∇²rᵢ · v for <paramref name=\"{differentiated[i].Name}\"/> (overwritten); must have its length and overlap no input or other output.</param>"
+                : $"/// <param name=\"{products[i]}\">Receives the part of Σᵢ cᵢ ∇²rᵢ · v for <paramref name=\"{differentiated[i].Name}\"/>: Σᵢ cᵢ Σⱼ ∂²rᵢ/∂{differentiated[i].Name}∂pⱼ · vⱼ; a variable of its own, not another output or one of its elements.</param>");
+        }
+
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">A weight, a direction or an output has the wrong length, or an output overlaps an input or another output.</exception>");
+        GradientSourceEmitter.WriteNullCheckDoc(writer, method);
+        writer.Line(generatedCodeAttribute);
+
+        var parameters = method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name))
+            .Concat(jacobian.Cotangents.Select(c => $"global::System.ReadOnlySpan<{real}> {c}"))
+            .Concat(differentiated.Select((p, i) => (p.IsVector ? $"global::System.ReadOnlySpan<{real}> " : real + " ") + hessian.Directions[i]))
+            .Concat(differentiated.Select(p => (p.IsVector ? $"global::System.Span<{real}> " : $"out {real} ") + p.Output))
+            .Concat(differentiated.Select((p, i) => (p.IsVector ? $"global::System.Span<{real}> " : $"out {real} ") + products[i]));
+        using (writer.Block($"{Modifiers(method)} void {GeneratedNames.HessianVectorProductMethod(method.MethodName)}({string.Join(", ", parameters)})"))
+        {
+            GradientSourceEmitter.WriteNullChecks(writer, method);
+            var vectors = Enumerable.Range(0, differentiated.Count).Where(i => differentiated[i].IsVector).ToList();
+            var vectorDirections = vectors.Select(i => hessian.Directions[i]).ToEquatableArray();
+            var checks = outputs.Select((output, k) => (Statement)new CheckOutputLength(jacobian.Cotangents[k], output.Name)).ToList();
+            // Spans of the real type only (a ReadOnlySpan<int> cannot share memory with a span of doubles); the outputs r too,
+            // which the sweep writes.
+            var inputs = method.Parameters.Where(p => p.IsVector && p.ElementType == real).Select(p => p.Name).Concat(jacobian.Cotangents).Concat(vectorDirections).ToEquatableArray();
+            foreach (int i in vectors)
+            {
+                checks.Add(new CheckOutputLength(products[i], differentiated[i].Name));
+                checks.Add(new CheckNoOverlap(products[i], inputs, OthersAreOutputs: false));
+                checks.Add(new CheckNoOverlap(products[i], vectors.Select(j => differentiated[j].Output).ToEquatableArray(), OthersAreOutputs: true));
+            }
+
+            // The gradient is written while the direction is still read: they must not share memory either.
+            foreach (int i in vectors)
+            {
+                checks.Add(new CheckNoOverlap(differentiated[i].Output, vectorDirections, OthersAreOutputs: false));
+            }
+
+            var statements = new StatementWriter(writer, real);
+            statements.Write(checks);
+            statements.Write(hessian.Prologue);
+            statements.Write(hessian.Body);
+        }
+    }
+
+    /// <summary>
+    /// The dense weighted Hessian Σᵢ cᵢ ∇²rᵢ, n×n: n weighted products, one per unit direction, each giving one column, with
+    /// scratch on the stack up to a bound and pooled above. Rows and columns as in a Jacobian's columns.
+    /// </summary>
+    private static void WriteWeightedDense(IndentedWriter writer, MethodModel method, JacobianProgram jacobian, string generatedCodeAttribute, string cref)
+    {
+        const int StackBound = 128;
+        var differentiated = Differentiated(method);
+        string real = method.RealType;
+        var names = new NameAllocator(method.Parameters.Select(p => p.Name).Concat(jacobian.Cotangents));
+        string matrix = names.Fresh("hessian"), size = names.Fresh("n");
+        string column = names.Fresh("k"), row = names.Fresh("i"), other = names.Fresh("j"), mean = names.Fresh("mean");
+        var directions = differentiated.Select(p => names.Fresh(GeneratedNames.HessianDirection(p.Name))).ToList();
+        var gradients = differentiated.Select(p => names.Fresh(p.Output)).ToList();
+        var products = differentiated.Select(p => names.Fresh(GeneratedNames.HessianVectorProductOutput(p.Name))).ToList();
+        string list = string.Join(", ", differentiated.Select(p => "<c>" + p.Name + "</c>"));
+        var lengths = differentiated.Select(p => p.IsVector ? ExpressionWriter.Identifier(p.Name) + ".Length" : "1").ToList();
+        var offsets = Enumerable.Range(0, differentiated.Count).Select(i => Sum(lengths.Take(i))).ToList();
+
+        writer.Line($"/// <summary>Computes <see cref=\"{cref}\"/>, writing its outputs, and the dense weighted Hessian Σᵢ cᵢ ∇²rᵢ of its outputs' elements rᵢ with respect to {list}: n weighted Hessian-vector products, one per column, so for small n (n times the product's cost, n² storage). One Hessian per output would be m such matrices (unit weights), m·n products: not generated, as Newton and full-Hessian least squares need only the weighted sum.</summary>");
+        foreach (var parameter in method.Parameters)
+        {
+            string role = parameter.IsDifferentiated ? "differentiated with respect to" : parameter.IsOutput ? "receives the method's results" : "held constant";
+            writer.Line($"/// <param name=\"{parameter.Name}\">As in <c>{method.MethodName}</c>; {role}.</param>");
+        }
+
+        var outputs = method.Parameters.Where(p => p.IsOutput).ToList();
+        for (int k = 0; k < outputs.Count; k++)
+        {
+            writer.Line($"/// <param name=\"{jacobian.Cotangents[k]}\">The weights cᵢ of <paramref name=\"{outputs[k].Name}\"/>'s elements; must have the length of <paramref name=\"{outputs[k].Name}\"/>.</param>");
+        }
+
+        string scalarsCount = differentiated.Any(p => !p.IsVector) ? " (a scalar counts one)" : string.Empty;
+        writer.Line($"/// <param name=\"{matrix}\">Receives the weighted Hessian, row-major, n×n with n the total length of {list}{scalarsCount}, their elements in declaration order: element i·n + j is Σₖ cₖ ∂²rₖ/∂pᵢ∂pⱼ. Exactly symmetric (the mean of the two computed halves).</param>");
+        writer.Line($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"{matrix}\"/> does not have n² elements, or a weight has the wrong length.</exception>");
+        writer.Line(generatedCodeAttribute);
+        var parameters = method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name))
+            .Concat(jacobian.Cotangents.Select(c => $"global::System.ReadOnlySpan<{real}> {c}"))
+            .Concat(new[] { $"global::System.Span<{real}> {matrix}" });
+        using (writer.Block($"{Modifiers(method)} void {GeneratedNames.HessianStruct(method.MethodName)}({string.Join(", ", parameters)})"))
+        {
+            writer.Line($"int {size} = {Sum(lengths)};");
+            writer.Line($"if ({matrix}.Length != {size} * {size}) throw new global::System.ArgumentException(\"{matrix} must have n² = \" + ({size} * {size}) + \" elements (n×n, row-major), not \" + {matrix}.Length + \".\", \"{matrix}\");");
+            var scratch = new List<Statement>();
+            for (int i = 0; i < differentiated.Count; i++)
+            {
+                if (differentiated[i].IsVector)
+                {
+                    foreach (string buffer in new[] { directions[i], gradients[i], products[i] })
+                    {
+                        scratch.Add(new DeclareAdjointBuffer(buffer, names.Fresh(GeneratedNames.AdjointStorage(buffer)), differentiated[i].Name, StackBound));
+                    }
+                }
+            }
+
+            var statements = new StatementWriter(writer, real);
+            statements.Write(scratch);
+            for (int i = 0; i < differentiated.Count; i++)
+            {
+                if (!differentiated[i].IsVector)
+                {
+                    writer.Line($"{real} {directions[i]} = 0, {gradients[i]}, {products[i]}; // {differentiated[i].Name}: its part of the direction, of cᵀJ and of each product");
+                }
+            }
+
+            var callArguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name)).Concat(jacobian.Cotangents).Concat(directions)
+                .Concat(differentiated.Select((p, i) => p.IsVector ? gradients[i] : "out " + gradients[i]))
+                .Concat(differentiated.Select((p, i) => p.IsVector ? products[i] : "out " + products[i]));
+            string call = $"{GeneratedNames.HessianVectorProductMethod(method.MethodName)}({string.Join(", ", callArguments)});";
+            for (int p = 0; p < differentiated.Count; p++)
+            {
+                string name = ExpressionWriter.Identifier(differentiated[p].Name);
+                string target = differentiated[p].IsVector ? $"{directions[p]}[{column}]" : directions[p];
+                string at = differentiated[p].IsVector ? Plus(offsets[p], column) : offsets[p];
+                writer.Line(differentiated[p].IsVector
+                    ? $"// Column {at} is the weighted product along the unit direction of {differentiated[p].Name}[{column}]."
+                    : $"// Column {at} is the weighted product along the unit direction of {differentiated[p].Name}.");
+                using (differentiated[p].IsVector ? writer.Block($"for (int {column} = 0; {column} < {name}.Length; {column}++)") : null)
+                {
+                    writer.Line($"{target} = 1;");
+                    writer.Line(call);
+                    writer.Line($"{target} = 0;");
+                    for (int q = 0; q < differentiated.Count; q++)
+                    {
+                        if (differentiated[q].IsVector)
+                        {
+                            using (writer.Block($"for (int {row} = 0; {row} < {ExpressionWriter.Identifier(differentiated[q].Name)}.Length; {row}++)"))
+                            {
+                                string rowAt = offsets[q] == "0" ? row : $"({offsets[q]} + {row})";
+                                writer.Line($"{matrix}[{rowAt} * {size} + {at}] = {products[q]}[{row}];");
+                            }
+                        }
+                        else
+                        {
+                            string rowAt = offsets[q].Contains(" + ") ? $"({offsets[q]})" : offsets[q];
+                            writer.Line($"{matrix}[{rowAt} * {size} + {at}] = {products[q]};");
+                        }
+                    }
+                }
+            }
+
+            writer.Line("// Σ cₖ ∂²rₖ/∂pᵢ∂pⱼ is symmetric: the two products agree up to rounding; their mean makes the matrix exactly symmetric.");
+            using (writer.Block($"for (int {row} = 1; {row} < {size}; {row}++)"))
+            {
+                using (writer.Block($"for (int {other} = 0; {other} < {row}; {other}++)"))
+                {
+                    writer.Line($"{real} {mean} = {Half(method)} * ({matrix}[{row} * {size} + {other}] + {matrix}[{other} * {size} + {row}]);");
+                    writer.Line($"{matrix}[{row} * {size} + {other}] = {mean};");
+                    writer.Line($"{matrix}[{other} * {size} + {row}] = {mean};");
+                }
+            }
+
+            statements.Write(scratch.OfType<DeclareAdjointBuffer>().Select(buffer => (Statement)new Release(buffer.Storage, IsAdjointBuffer: true)).ToList());
+        }
+    }
+}
