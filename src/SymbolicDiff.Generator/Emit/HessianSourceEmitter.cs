@@ -384,7 +384,8 @@ internal static partial class HessianSourceEmitter
         string seedTangent = names.Fresh("dSeed");
         string gradientTangent = target.IsVector ? names.Fresh("gradientTangent") : string.Empty;
         var directions = differentiated.Select(p => names.Fresh(GeneratedNames.HessianDirection(p.Name))).ToList();
-        var gradients = differentiated.Select(p => names.Fresh(p.Output)).ToList();
+        // The tangents took the gradient's usual names (dB): the gradient scratch is named for what it holds.
+        var gradients = differentiated.Select(p => names.Fresh("gradient" + NameAllocator.ToPascalCase(p.Name))).ToList();
         var products = differentiated.Select(p => names.Fresh(GeneratedNames.HessianVectorProductOutput(p.Name))).ToList();
         string index = names.Fresh("i");
         string product = GeneratedNames.VectorJacobianProduct(method.MethodName, target.Name);

@@ -157,9 +157,10 @@ internal sealed record VectorFunction(string QualifiedName, string DisplayName, 
     public bool IsDifferentiableCallee { get; init; }
 
     /// <summary>
-    /// For another [Differentiable] method over spans with <c>SecondOrder = true</c> declared in source: its documentation ID,
-    /// so that a caller whose second derivatives call its product tangents (which come with its Hessian) gets none when
-    /// its Hessian is not generated (SD0033); else null.
+    /// For another [Differentiable] method over spans, or a vector-valued [Differentiable] helper, with
+    /// <c>SecondOrder = true</c> declared in source: its documentation ID, so that a caller whose second derivatives call
+    /// its product tangents or its weighted Hessian-vector product (<see cref="HessianVectorProductMethod"/>), which come
+    /// with its own second order, gets none when that is not generated (SD0033); else null.
     /// </summary>
     public string? HessianKey { get; init; }
 
@@ -227,9 +228,6 @@ internal sealed record VectorFunction(string QualifiedName, string DisplayName, 
     /// derivatives differentiate the helper's vector-Jacobian product through it.
     /// </summary>
     public string? HessianVectorProductMethod { get; init; }
-
-    /// <summary>With <see cref="HessianVectorProductMethod"/>, the helper's documentation ID where it is declared in source (so that a caller gets no second derivatives when the helper's are not generated); else null.</summary>
-    public string? HessianKey { get; init; }
 
     /// <summary>
     /// Whether this is a call of a vector-valued helper's generated vector-Jacobian product (its <see cref="QualifiedName"/>

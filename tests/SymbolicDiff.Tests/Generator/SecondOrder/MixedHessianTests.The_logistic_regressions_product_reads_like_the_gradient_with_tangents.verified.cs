@@ -342,19 +342,19 @@ partial class Model
     {
         if (gradientTangent.Length != w.Length) throw new global::System.ArgumentException("gradientTangent must have the length of w (" + w.Length + "), not " + gradientTangent.Length + ".", "gradientTangent");
         if (!dW.IsEmpty && dW.Length != w.Length) throw new global::System.ArgumentException("dW must be empty (w does not vary) or have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
-        var dW_1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
-        global::System.Span<double> dW_1 = dW_1Storage.Span;
+        var gradientWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        global::System.Span<double> gradientW = gradientWStorage.Span;
         var hvWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
         global::System.Span<double> hvW = hvWStorage.Span;
         var vWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(dW.IsEmpty ? w.Length : 0, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // zeros, where w does not vary
         global::System.ReadOnlySpan<double> vW = dW.IsEmpty ? vWStorage.Span : dW;
-        double dB_1, hvB;
-        LogisticHessianVectorProduct(w, b, xs, ys, lambda, vW, dB, dW_1, out dB_1, hvW, out hvB); // ∂Logistic/∂p and H·d, d the arguments' tangents
+        double gradientB, hvB;
+        LogisticHessianVectorProduct(w, b, xs, ys, lambda, vW, dB, gradientW, out gradientB, hvW, out hvB); // ∂Logistic/∂p and H·d, d the arguments' tangents
         for (int i = 0; i < gradientTangent.Length; i++)
         {
-            gradientTangent[i] += seed * hvW[i] + dSeed * dW_1[i];
+            gradientTangent[i] += seed * hvW[i] + dSeed * gradientW[i];
         }
-        dW_1Storage.Dispose();
+        gradientWStorage.Dispose();
         hvWStorage.Dispose();
         vWStorage.Dispose();
     }
@@ -378,17 +378,17 @@ partial class Model
     public static double LogisticBGradientTangent(global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> xs, global::System.ReadOnlySpan<double> ys, double lambda, double seed, global::System.ReadOnlySpan<double> dW, double dB, global::System.ReadOnlySpan<double> dXs, global::System.ReadOnlySpan<double> dYs, double dLambda, double dSeed)
     {
         if (!dW.IsEmpty && dW.Length != w.Length) throw new global::System.ArgumentException("dW must be empty (w does not vary) or have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
-        var dW_1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
-        global::System.Span<double> dW_1 = dW_1Storage.Span;
+        var gradientWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        global::System.Span<double> gradientW = gradientWStorage.Span;
         var hvWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
         global::System.Span<double> hvW = hvWStorage.Span;
         var vWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(dW.IsEmpty ? w.Length : 0, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // zeros, where w does not vary
         global::System.ReadOnlySpan<double> vW = dW.IsEmpty ? vWStorage.Span : dW;
-        double dB_1, hvB;
-        LogisticHessianVectorProduct(w, b, xs, ys, lambda, vW, dB, dW_1, out dB_1, hvW, out hvB); // ∂Logistic/∂p and H·d, d the arguments' tangents
-        dW_1Storage.Dispose();
+        double gradientB, hvB;
+        LogisticHessianVectorProduct(w, b, xs, ys, lambda, vW, dB, gradientW, out gradientB, hvW, out hvB); // ∂Logistic/∂p and H·d, d the arguments' tangents
+        gradientWStorage.Dispose();
         hvWStorage.Dispose();
         vWStorage.Dispose();
-        return seed * hvB + dSeed * dB_1;
+        return seed * hvB + dSeed * gradientB;
     }
 }

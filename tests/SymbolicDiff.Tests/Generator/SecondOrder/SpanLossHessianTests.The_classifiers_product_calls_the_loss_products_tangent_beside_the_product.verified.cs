@@ -307,18 +307,18 @@ partial class Classifier
     {
         if (gradientTangent.Length != weights.Length) throw new global::System.ArgumentException("gradientTangent must have the length of weights (" + weights.Length + "), not " + gradientTangent.Length + ".", "gradientTangent");
         if (!dWeights.IsEmpty && dWeights.Length != weights.Length) throw new global::System.ArgumentException("dWeights must be empty (weights does not vary) or have the length of weights (" + weights.Length + "), not " + dWeights.Length + ".", "dWeights");
-        var dWeights_1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
-        global::System.Span<double> dWeights_1 = dWeights_1Storage.Span;
+        var gradientWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        global::System.Span<double> gradientWeights = gradientWeightsStorage.Span;
         var hvWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
         global::System.Span<double> hvWeights = hvWeightsStorage.Span;
         var vWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(dWeights.IsEmpty ? weights.Length : 0, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // zeros, where weights does not vary
         global::System.ReadOnlySpan<double> vWeights = dWeights.IsEmpty ? vWeightsStorage.Span : dWeights;
-        LossHessianVectorProduct(weights, features, labels, classes, vWeights, dWeights_1, hvWeights); // ∂Loss/∂p and H·d, d the arguments' tangents
+        LossHessianVectorProduct(weights, features, labels, classes, vWeights, gradientWeights, hvWeights); // ∂Loss/∂p and H·d, d the arguments' tangents
         for (int i = 0; i < gradientTangent.Length; i++)
         {
-            gradientTangent[i] += seed * hvWeights[i] + dSeed * dWeights_1[i];
+            gradientTangent[i] += seed * hvWeights[i] + dSeed * gradientWeights[i];
         }
-        dWeights_1Storage.Dispose();
+        gradientWeightsStorage.Dispose();
         hvWeightsStorage.Dispose();
         vWeightsStorage.Dispose();
     }

@@ -248,4 +248,36 @@ partial class Models
         hvBStorage.Dispose();
         return value;
     }
+
+    /// <summary>Adds the derivative of <c>CostBGradient</c> (which adds <paramref name="seed"/> · ∂Cost/∂b) along its arguments' tangents into <paramref name="gradientTangent"/>: seed · (H·d)<sub>b</sub> + dSeed · ∂Cost/∂b, with H the Hessian of <see cref="Cost(global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double})"/>, from one <c>CostHessianVectorProduct</c>. The second derivatives of a [Differentiable] method calling it use it.</summary>
+    /// <param name="b">As in <c>Cost</c>; differentiated with respect to.</param>
+    /// <param name="x">As in <c>Cost</c>; held constant.</param>
+    /// <param name="y">As in <c>Cost</c>; held constant.</param>
+    /// <param name="seed">∂L/∂Cost: the adjoint of the call's value, as in <c>CostBGradient</c>.</param>
+    /// <param name="dB">The tangent of <paramref name="b"/>, its part of the direction d: its length, or empty where it does not vary.</param>
+    /// <param name="dX">The tangent of <paramref name="x"/>, which Cost is not differentiated with respect to: not read.</param>
+    /// <param name="dY">The tangent of <paramref name="y"/>, which Cost is not differentiated with respect to: not read.</param>
+    /// <param name="dSeed">The tangent of <paramref name="seed"/>.</param>
+    /// <param name="gradientTangent">Receives the derivative, added to what it holds; the length of <paramref name="b"/>.</param>
+    /// <exception cref="global::System.ArgumentException"><paramref name="gradientTangent"/> or a tangent has the wrong length.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
+    public static void CostBGradientTangent(global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y, double seed, global::System.ReadOnlySpan<double> dB, global::System.ReadOnlySpan<double> dX, global::System.ReadOnlySpan<double> dY, double dSeed, global::System.Span<double> gradientTangent)
+    {
+        if (gradientTangent.Length != b.Length) throw new global::System.ArgumentException("gradientTangent must have the length of b (" + b.Length + "), not " + gradientTangent.Length + ".", "gradientTangent");
+        if (!dB.IsEmpty && dB.Length != b.Length) throw new global::System.ArgumentException("dB must be empty (b does not vary) or have the length of b (" + b.Length + "), not " + dB.Length + ".", "dB");
+        var gradientBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        global::System.Span<double> gradientB = gradientBStorage.Span;
+        var hvBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        global::System.Span<double> hvB = hvBStorage.Span;
+        var vBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(dB.IsEmpty ? b.Length : 0, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // zeros, where b does not vary
+        global::System.ReadOnlySpan<double> vB = dB.IsEmpty ? vBStorage.Span : dB;
+        CostHessianVectorProduct(b, x, y, vB, gradientB, hvB); // ∂Cost/∂p and H·d, d the arguments' tangents
+        for (int i = 0; i < gradientTangent.Length; i++)
+        {
+            gradientTangent[i] += seed * hvB[i] + dSeed * gradientB[i];
+        }
+        gradientBStorage.Dispose();
+        hvBStorage.Dispose();
+        vBStorage.Dispose();
+    }
 }
