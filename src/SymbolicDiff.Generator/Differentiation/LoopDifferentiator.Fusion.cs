@@ -373,6 +373,7 @@ internal sealed partial class LoopDifferentiator
         // Nothing is read across iterations any more: the rewritten buffers and the loop's own locals need no saving.
         _recorded.SavedBeforeOverwrite.ExceptWith(fusion.RowBuffers);
         _recorded.SavedAtEndOfIteration.Remove(fusion.Loop);
+        _fusedLoop = fusion.Loop;
 
         var before = fusion.Before;
         var after = fusion.After;

@@ -529,8 +529,17 @@ internal sealed partial class LoopDifferentiator
     private List<Statement> Forward(EquatableArray<Statement> statements)
     {
         var output = new List<Statement>();
-        foreach (var statement in statements)
+        var runs = GuardedRuns(statements);
+        for (int at = 0; at < statements.Count; at++)
         {
+            if (runs.FirstOrDefault(r => r.Start == at) is { } run)
+            {
+                output.Add(ForwardRun(run));
+                at = run.End;
+                continue;
+            }
+
+            var statement = statements[at];
             switch (statement)
             {
                 case CallWithOutputs call:
@@ -593,9 +602,21 @@ internal sealed partial class LoopDifferentiator
     private List<BackwardLine> BackwardBlock(EquatableArray<Statement> statements)
     {
         var output = new List<BackwardLine>();
+        var runs = GuardedRuns(statements);
         for (int i = statements.Count - 1; i >= 0; i--)
         {
             _cancellationToken.ThrowIfCancellationRequested();
+            if (runs.FirstOrDefault(r => r.End == i) is { } run)
+            {
+                if (BackwardRun(run) is { } line)
+                {
+                    output.Add(line);
+                }
+
+                i = run.Start;
+                continue;
+            }
+
             switch (statements[i])
             {
                 case ForLoop loop:
