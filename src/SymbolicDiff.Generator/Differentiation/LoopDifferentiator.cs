@@ -196,8 +196,18 @@ internal sealed partial class LoopDifferentiator
             _cancellationToken);
         DerivePartials(_method.Statements);
         _contributed = ActivityAnalysis.Useful(_method.Result, _partials.Values.Select(ContributionFlow).Concat(OutputCallFlows()).ToList(), _cancellationToken);
+        var original = new Dictionary<Statement, StatementPartials>(_partials, ReferenceComparer<Statement>.Instance);
+        FindSelections();
         var reads = RecordedReads();
         _recorded = ToBeRecordedAnalysis.Decide(_index, reads);
+        while (DropTapedSelections(original))
+        {
+            reads = RecordedReads();
+            _recorded = ToBeRecordedAnalysis.Decide(_index, reads);
+        }
+
+        KeepSelectedIterationsLocal();
+
         SaveIntegersStepsChange(reads);
         if (FindFusion() is { } fusion)
         {
@@ -481,6 +491,7 @@ internal sealed partial class LoopDifferentiator
         }
 
         reads.AddRange(OutputCallReads());
+        reads.AddRange(SelectionReads());
         return reads;
     }
 
@@ -559,6 +570,10 @@ internal sealed partial class LoopDifferentiator
                     output.Add(statement);
                     break;
 
+                case ForLoop selecting when _selections.TryGetValue(selecting, out var selection):
+                    output.AddRange(ForwardSelection(selection));
+                    break;
+
                 case ForLoop loop:
                     var body = Forward(loop.Body);
                     if (SavedAtEnd.TryGetValue(loop, out var saved))
@@ -619,6 +634,10 @@ internal sealed partial class LoopDifferentiator
 
             switch (statements[i])
             {
+                case ForLoop selecting when _selections.TryGetValue(selecting, out var selection):
+                    BackwardSelection(selection, output);
+                    break;
+
                 case ForLoop loop:
                     BackwardLoop(loop, output);
                     break;
@@ -1055,7 +1074,7 @@ internal sealed partial class LoopDifferentiator
             body.Add(new CommentLine());
         }
 
-        if (_recorded.SavesAnything)
+        if (_recorded.SavesAnything || _selectionsSaved)
         {
             body.Add(Note($"Values the backward sweep needs after the forward sweep overwrote them: on the stack up to {StackBound}, pooled above."));
             body.Add(new DeclareSavedValues(SavedStack, StackBound));
@@ -1066,7 +1085,7 @@ internal sealed partial class LoopDifferentiator
     {
         AddScalarOutputs(body, declaredAdjoints);
         body.Add(new CommentLine());
-        if (_recorded.SavesAnything)
+        if (_recorded.SavesAnything || _selectionsSaved)
         {
             body.Add(new Release(SavedStack, IsAdjointBuffer: false));
         }
