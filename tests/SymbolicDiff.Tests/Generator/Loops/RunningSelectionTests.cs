@@ -83,6 +83,25 @@ public static partial class RunningSelectionFunctions
         return largest;
     }
 
+    /// <summary>Log-sum-exp shifted by its running maximum, with second derivatives: forward mode over the selection.</summary>
+    [Differentiable(SecondOrder = true)]
+    public static double LogSumExp(double[] x)
+    {
+        double largest = x[0];
+        for (int i = 1; i < x.Length; i++)
+        {
+            largest = Math.Max(largest, x[i]);
+        }
+
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            sum += Math.Exp(x[i] - largest);
+        }
+
+        return Math.Log(sum) + largest;
+    }
+
     /// <summary>The smaller of two elements: Math.Min of two values, not a running one, splits a tie evenly.</summary>
     [Differentiable]
     public static double SmallerOfTwo(double[] x) => Math.Min(x[0], x[1]);
@@ -200,7 +219,29 @@ public class RunningSelectionTests
         Assert.Equal(new[] { 0.5, 0.5 }, RunningSelectionFunctions.SmallerOfTwoWithGradient(new[] { 4.0, 4 }).X);
     }
 
+    [Fact]
+    public void Second_derivatives_over_a_running_maximum_match_the_softmax_Hessian()
+    {
+        // ∇ = p = softmax(x); H·v = p∘v − p (p·v), whichever element the maximum selected.
+        double[] x = { 0.3, -1.2, 2, 0.7, 2 };
+        double[] v = { 1, -0.5, 0.25, 2, -1 };
+        double[] exp = x.Select(value => Math.Exp(value)).ToArray();
+        double[] p = exp.Select(e => e / exp.Sum()).ToArray();
+        double pv = p.Zip(v, (a, b) => a * b).Sum();
+
+        double[] gradient = new double[x.Length];
+        double[] product = new double[x.Length];
+        double value = RunningSelectionFunctions.LogSumExpHessianVectorProduct(x, v, gradient, product);
+        Assert.Equal(Math.Log(exp.Sum()), value, 13);
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.Equal(p[i], gradient[i], 13);
+            Assert.Equal(p[i] * v[i] - p[i] * pv, product[i], 12);
+        }
+    }
+
     [Theory]
+    [InlineData(nameof(RunningSelectionFunctions.LogSumExp))]
     [InlineData(nameof(RunningSelectionFunctions.NearestSquaredDistance))]
     [InlineData(nameof(RunningSelectionFunctions.SmallestShiftedSquare))]
     [InlineData(nameof(RunningSelectionFunctions.DiscountedRowMaxima))]
