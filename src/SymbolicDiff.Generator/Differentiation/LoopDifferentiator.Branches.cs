@@ -124,9 +124,53 @@ internal sealed partial class LoopDifferentiator
         };
     }
 
+    /// <summary>The branches the backward loop computes again instead of restoring (<see cref="RecomputeIntegerBranches"/>).</summary>
+    private readonly HashSet<string> _recomputedBranches = new();
+
+    /// <summary>
+    /// A branch recorded in a loop's body from integer code only (<c>set / powersOfTwo[column] % 2 == 1</c>: counters,
+    /// integer parameters and locals that no step changes, index tables, and branches the backward sweep has) is computed
+    /// again at the start of the backward iteration, as the body's integer locals are, instead of saved at the end of
+    /// each forward iteration: the same integers give the same bool.
+    /// </summary>
+    private void RecomputeIntegerBranches()
+    {
+        var stepped = new HashSet<string>(_index.Statements.OfType<StepInteger>().Select(step => step.Name));
+        var integerNames = new HashSet<string>(_index.Statements.OfType<DeclareInteger>().Select(d => d.Name).Where(name => !stepped.Contains(name)));
+        integerNames.UnionWith(_index.Statements.OfType<DeclareIndexTable>().Select(table => table.Name));
+        integerNames.UnionWith(_method.Parameters.Where(p => !p.IsVector && p.TypeName != _real && !p.IsDifferentiated).Select(p => p.Name));
+        var restored = new HashSet<string>(SavedAtEnd.Values.SelectMany(names => names).Where(_index.Bools.Contains));
+        foreach (var pair in SavedAtEnd.ToList())
+        {
+            var loop = pair.Key;
+            var counters = new HashSet<string>(_index.Enclosing(loop).Select(outer => outer.Counter)) { loop.Counter };
+            foreach (var declaration in loop.Body.OfType<DeclareBool>().Where(d => pair.Value.Contains(d.Name)))
+            {
+                bool fromIntegers = ExpressionFacts.Variables(declaration.Condition).All(name =>
+                    counters.Contains(name) || integerNames.Contains(name) ||
+                    name != declaration.Name && _index.Bools.Contains(name) && (restored.Contains(name) || _index.TryGetScope(name, out var scope) && scope is null));
+                if (fromIntegers && !ExpressionFacts.Nodes(declaration.Condition).Any(node => node is Element { Vector: var vector } && !integerNames.Contains(vector)))
+                {
+                    pair.Value.Remove(declaration.Name);
+                    _recomputedBranches.Add(declaration.Name);
+                }
+            }
+
+            if (pair.Value.Count == 0)
+            {
+                SavedAtEnd.Remove(loop);
+            }
+        }
+    }
+
     /// <summary>Whether the backward sweep has the branch's recorded value where it meets the run.</summary>
     private bool KnownInBackwardSweep(string branch)
     {
+        if (_recomputedBranches.Contains(branch))
+        {
+            return true;
+        }
+
         if (!_index.TryGetScope(branch, out var scope) || scope is null || ReferenceEquals(scope, _fusedLoop))
         {
             return _index.Bools.Contains(branch);

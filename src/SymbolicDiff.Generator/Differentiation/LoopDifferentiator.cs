@@ -207,6 +207,7 @@ internal sealed partial class LoopDifferentiator
         }
 
         KeepSelectedIterationsLocal();
+        RecomputeIntegerBranches();
 
         SaveIntegersStepsChange(reads);
         if (FindFusion() is { } fusion)
@@ -683,14 +684,18 @@ internal sealed partial class LoopDifferentiator
 
         // Integer locals of the body (strides, rows) are computed again: they depend only on counters.
         var mentioned = new HashSet<string>(declared.SelectMany(StatementFacts.Names));
-        var integers = loop.Body.OfType<DeclareInteger>().Where(integer => saved is null || !saved.Contains(integer.Name)).ToList();
+        // So are the branches recorded from integer code only (RecomputeIntegerBranches), in program order with them.
+        var integers = loop.Body
+            .Where(statement => statement is DeclareInteger || statement is DeclareBool { Name: var branch } && _recomputedBranches.Contains(branch))
+            .Where(statement => saved is null || !saved.Contains(StatementFacts.DeclaredName(statement)!))
+            .ToList();
         var needed = new List<Statement>();
         for (int i = integers.Count - 1; i >= 0; i--)
         {
-            if (mentioned.Contains(integers[i].Name))
+            if (mentioned.Contains(StatementFacts.DeclaredName(integers[i])!))
             {
                 needed.Insert(0, integers[i]);
-                mentioned.UnionWith(ExpressionFacts.Variables(integers[i].Value));
+                mentioned.UnionWith(StatementFacts.Expressions(integers[i]).SelectMany(ExpressionFacts.Variables));
             }
         }
 

@@ -100,6 +100,22 @@ public static partial class BranchAroundLoopFunctions
         return s;
     }
 
+    /// <summary>The product of the elements whose index is not a multiple of 3: a branch on integers only, in a loop run backwards.</summary>
+    [Differentiable]
+    public static double ProductOffThirds(double[] x)
+    {
+        double p = 1;
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (i % 3 != 0)
+            {
+                p *= x[i];
+            }
+        }
+
+        return p;
+    }
+
     /// <summary>Branches around loops, nested: a running sum of squares that a row's later columns multiply.</summary>
     [Differentiable]
     public static double NestedBranches(double[] m)
@@ -249,7 +265,45 @@ public class BranchAroundLoopTests
         Assert.Equal(new[] { 6 * 1 * 0.5, 6 * -2 * 1.0, 0, 0, 6 * 0.5 * -2, 6 * 3 * 0.25 }, product);
     }
 
+    [Fact]
+    public void A_branch_on_integers_only_is_computed_again_in_the_backward_loop_not_saved()
+    {
+        string source = """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Models
+            {
+                [Differentiable]
+                public static double ProductOffThirds(double[] x)
+                {
+                    double p = 1;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        if (i % 3 != 0)
+                        {
+                            p *= x[i];
+                        }
+                    }
+
+                    return p;
+                }
+            }
+            """;
+        string file = GeneratorHarness.Run(source).ShouldSucceed().Source("Models.ProductOffThirds.g.cs");
+        int start = file.IndexOf("// Forward sweep: the method's own computation.", StringComparison.Ordinal);
+        string generated = file[start..file.IndexOf("saved.Dispose();", start, StringComparison.Ordinal)];
+        Assert.DoesNotContain("saved.Push(branch", generated, StringComparison.Ordinal);
+        Assert.Equal(2, generated.Split("bool branch = i % 3 != 0;").Length - 1); // declared forward, computed again backward
+
+        // x = 2, 3, 5, 7: p = 3 · 5, so ∂p/∂x = (0, 5, 3, 0).
+        var result = BranchAroundLoopFunctions.ProductOffThirdsWithGradient(new[] { 2.0, 3, 5, 7 });
+        Assert.Equal(15, result.Value);
+        Assert.Equal(new[] { 0.0, 5, 3, 0 }, result.X);
+    }
+
     [Theory]
+    [InlineData(nameof(BranchAroundLoopFunctions.ProductOffThirds))]
     [InlineData(nameof(BranchAroundLoopFunctions.CubesOfPositivePairs))]
     [InlineData(nameof(BranchAroundLoopFunctions.PositiveRowNorms))]
     [InlineData(nameof(BranchAroundLoopFunctions.ScaledPrefixProducts))]
