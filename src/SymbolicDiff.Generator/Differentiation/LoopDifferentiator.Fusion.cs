@@ -131,7 +131,8 @@ internal sealed partial class LoopDifferentiator
         }
 
         // Only where the usual order would save something in the loop: a plain reduction keeps its two loops.
-        if (!written.Any(Taped.Contains) && !SavedAtEnd.Keys.Any(saving => ReferenceEquals(saving, loop) || _index.IsInside(saving, loop)))
+        if (!written.Any(Taped.Contains) && !SavedAtEnd.Keys.Any(saving => ReferenceEquals(saving, loop) || _index.IsInside(saving, loop)) &&
+            !_selections.Keys.Any(selecting => _index.IsInside(selecting, loop)))
         {
             return null;
         }
@@ -373,6 +374,7 @@ internal sealed partial class LoopDifferentiator
         // Nothing is read across iterations any more: the rewritten buffers and the loop's own locals need no saving.
         _recorded.SavedBeforeOverwrite.ExceptWith(fusion.RowBuffers);
         _recorded.SavedAtEndOfIteration.Remove(fusion.Loop);
+        _fusedLoop = fusion.Loop;
 
         var before = fusion.Before;
         var after = fusion.After;

@@ -196,8 +196,19 @@ internal sealed partial class LoopDifferentiator
             _cancellationToken);
         DerivePartials(_method.Statements);
         _contributed = ActivityAnalysis.Useful(_method.Result, _partials.Values.Select(ContributionFlow).Concat(OutputCallFlows()).ToList(), _cancellationToken);
+        var original = new Dictionary<Statement, StatementPartials>(_partials, ReferenceComparer<Statement>.Instance);
+        FindSelections();
         var reads = RecordedReads();
         _recorded = ToBeRecordedAnalysis.Decide(_index, reads);
+        while (DropTapedSelections(original))
+        {
+            reads = RecordedReads();
+            _recorded = ToBeRecordedAnalysis.Decide(_index, reads);
+        }
+
+        KeepSelectedIterationsLocal();
+        RecomputeIntegerBranches();
+
         SaveIntegersStepsChange(reads);
         if (FindFusion() is { } fusion)
         {
@@ -481,6 +492,7 @@ internal sealed partial class LoopDifferentiator
         }
 
         reads.AddRange(OutputCallReads());
+        reads.AddRange(SelectionReads());
         return reads;
     }
 
@@ -529,8 +541,17 @@ internal sealed partial class LoopDifferentiator
     private List<Statement> Forward(EquatableArray<Statement> statements)
     {
         var output = new List<Statement>();
-        foreach (var statement in statements)
+        var runs = GuardedRuns(statements);
+        for (int at = 0; at < statements.Count; at++)
         {
+            if (runs.FirstOrDefault(r => r.Start == at) is { } run)
+            {
+                output.Add(ForwardRun(run));
+                at = run.End;
+                continue;
+            }
+
+            var statement = statements[at];
             switch (statement)
             {
                 case CallWithOutputs call:
@@ -548,6 +569,10 @@ internal sealed partial class LoopDifferentiator
                     }
 
                     output.Add(statement);
+                    break;
+
+                case ForLoop selecting when _selections.TryGetValue(selecting, out var selection):
+                    output.AddRange(ForwardSelection(selection));
                     break;
 
                 case ForLoop loop:
@@ -593,11 +618,27 @@ internal sealed partial class LoopDifferentiator
     private List<BackwardLine> BackwardBlock(EquatableArray<Statement> statements)
     {
         var output = new List<BackwardLine>();
+        var runs = GuardedRuns(statements);
         for (int i = statements.Count - 1; i >= 0; i--)
         {
             _cancellationToken.ThrowIfCancellationRequested();
+            if (runs.FirstOrDefault(r => r.End == i) is { } run)
+            {
+                if (BackwardRun(run) is { } line)
+                {
+                    output.Add(line);
+                }
+
+                i = run.Start;
+                continue;
+            }
+
             switch (statements[i])
             {
+                case ForLoop selecting when _selections.TryGetValue(selecting, out var selection):
+                    BackwardSelection(selection, output);
+                    break;
+
                 case ForLoop loop:
                     BackwardLoop(loop, output);
                     break;
@@ -643,14 +684,18 @@ internal sealed partial class LoopDifferentiator
 
         // Integer locals of the body (strides, rows) are computed again: they depend only on counters.
         var mentioned = new HashSet<string>(declared.SelectMany(StatementFacts.Names));
-        var integers = loop.Body.OfType<DeclareInteger>().Where(integer => saved is null || !saved.Contains(integer.Name)).ToList();
+        // So are the branches recorded from integer code only (RecomputeIntegerBranches), in program order with them.
+        var integers = loop.Body
+            .Where(statement => statement is DeclareInteger || statement is DeclareBool { Name: var branch } && _recomputedBranches.Contains(branch))
+            .Where(statement => saved is null || !saved.Contains(StatementFacts.DeclaredName(statement)!))
+            .ToList();
         var needed = new List<Statement>();
         for (int i = integers.Count - 1; i >= 0; i--)
         {
-            if (mentioned.Contains(integers[i].Name))
+            if (mentioned.Contains(StatementFacts.DeclaredName(integers[i])!))
             {
                 needed.Insert(0, integers[i]);
-                mentioned.UnionWith(ExpressionFacts.Variables(integers[i].Value));
+                mentioned.UnionWith(StatementFacts.Expressions(integers[i]).SelectMany(ExpressionFacts.Variables));
             }
         }
 
@@ -1034,7 +1079,7 @@ internal sealed partial class LoopDifferentiator
             body.Add(new CommentLine());
         }
 
-        if (_recorded.SavesAnything)
+        if (_recorded.SavesAnything || _selectionsSaved)
         {
             body.Add(Note($"Values the backward sweep needs after the forward sweep overwrote them: on the stack up to {StackBound}, pooled above."));
             body.Add(new DeclareSavedValues(SavedStack, StackBound));
@@ -1045,7 +1090,7 @@ internal sealed partial class LoopDifferentiator
     {
         AddScalarOutputs(body, declaredAdjoints);
         body.Add(new CommentLine());
-        if (_recorded.SavesAnything)
+        if (_recorded.SavesAnything || _selectionsSaved)
         {
             body.Add(new Release(SavedStack, IsAdjointBuffer: false));
         }
