@@ -150,7 +150,7 @@ internal sealed partial class BodyParser
             }
 
             default:
-                Report(DiagnosticDescriptors.UnsupportedStatement, clause.Syntax.GetFirstToken(), $"The case label '{clause.Syntax}' ({SupportedPatterns})");
+                Report(DiagnosticDescriptors.UnsupportedStatement, clause.Syntax, $"The case label '{clause.Syntax}' ({SupportedPatterns})");
                 return null;
         }
     }
@@ -189,7 +189,7 @@ internal sealed partial class BodyParser
                 return new BoolConstant(true);
 
             default:
-                Report(DiagnosticDescriptors.UnsupportedStatement, pattern.Syntax.GetFirstToken(), $"The pattern '{pattern.Syntax}' ({SupportedPatterns})");
+                Report(DiagnosticDescriptors.UnsupportedStatement, pattern.Syntax, $"The pattern '{pattern.Syntax}' ({SupportedPatterns})");
                 return null;
         }
     }
@@ -202,7 +202,7 @@ internal sealed partial class BodyParser
             var condition = ParseCondition(subject);
             if (constant.ConstantValue is not { HasValue: true, Value: bool value })
             {
-                Report(DiagnosticDescriptors.UnsupportedStatement, location.GetFirstToken(), $"The pattern '{location}' ({SupportedPatterns})");
+                Report(DiagnosticDescriptors.UnsupportedStatement, location, $"The pattern '{location}' ({SupportedPatterns})");
                 return null;
             }
 
@@ -227,7 +227,7 @@ internal sealed partial class BodyParser
             return ParseReal(subject);
         }
 
-        Report(DiagnosticDescriptors.UnsupportedStatement, subject.Syntax.GetFirstToken(),
+        Report(DiagnosticDescriptors.UnsupportedStatement, subject.Syntax,
             $"A switch on '{subject.Syntax}' of type '{subject.Type?.ToDisplayString()}' (a switch is supported on int, long, {RealTypes.Keyword(_real)} and bool values)");
         return null;
     }
@@ -240,7 +240,7 @@ internal sealed partial class BodyParser
             return new Constant(Convert.ToDouble(value.Value, CultureInfo.InvariantCulture));
         }
 
-        Report(DiagnosticDescriptors.UnsupportedStatement, location.GetFirstToken(), $"The pattern '{location}' ({SupportedPatterns})");
+        Report(DiagnosticDescriptors.UnsupportedStatement, location, $"The pattern '{location}' ({SupportedPatterns})");
         return null;
     }
 
