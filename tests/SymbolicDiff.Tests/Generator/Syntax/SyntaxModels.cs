@@ -180,4 +180,44 @@ public static partial class SyntaxModels
 
         return y;
     }
+
+    /// <summary>Σ over rows of the row's largest element squared: the arg-max declared in the row loop, assigned in the column loop.</summary>
+    [Differentiable(nameof(x), SecondOrder = true)]
+    public static double RowMaxSquares(ReadOnlySpan<double> x, int columns)
+    {
+        double total = 0;
+        for (int r = 0; r < x.Length / columns; r++)
+        {
+            int best = 0;
+            for (int c = 1; c < columns; c++)
+            {
+                if (x[r * columns + c] > x[r * columns + best])
+                {
+                    best = c;
+                }
+            }
+
+            total += x[r * columns + best] * x[r * columns + best];
+        }
+
+        return total;
+    }
+
+    /// <summary>The first element above a threshold, squared (0 if none): an index assigned, then the loop left with break.</summary>
+    [Differentiable(nameof(x))]
+    public static double FirstAbove(ReadOnlySpan<double> x, double threshold)
+    {
+        int found = -1;
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (x[i] > threshold)
+            {
+                found = i;
+                break;
+            }
+        }
+
+        return found < 0 ? 0 : x[found] * x[found];
+    }
 }
+

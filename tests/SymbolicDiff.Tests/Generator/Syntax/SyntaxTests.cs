@@ -269,4 +269,47 @@ public class SyntaxTests
             p => SyntaxModels.AlternatingWithHessian(p, n).Hessian[0, 0],
             x, value, derivative, second);
     }
+
+    [Fact]
+    public void An_arg_max_declared_in_the_row_loop_and_assigned_in_the_column_loop_is_restored_for_each_row()
+    {
+        // Rows (1, 3, 2) and (−1, −4, 0.5): the maxima are x1 = 3 and x5 = 0.5, total 9.25; ∂/∂x1 = 6, ∂/∂x5 = 1, the rest 0.
+        double[] x = { 1, 3, 2, -1, -4, 0.5 };
+        var dX = new double[6];
+        double value = SyntaxModels.RowMaxSquaresWithGradient(x, 3, dX);
+        double[] byHand = { 0, 6, 0, 0, 0, 1 };
+        Close(9.25, value, 1e-12, "value");
+        Close(byHand, dX, 1e-12, "gradient by hand");
+        Close(Central(v => SyntaxModels.RowMaxSquares(v, 3), x), dX, 1e-6, "finite differences");
+
+        double[] direction = { 1, 2, 3, 4, 5, 6 };
+        Close(12 + 6, SyntaxModels.RowMaxSquaresWithDerivative(x, 3, direction).Derivative, 1e-12, "forward mode");
+
+        // ∂²/∂x1² = ∂²/∂x5² = 2, every other second derivative 0.
+        var hessian = new double[36];
+        SyntaxModels.RowMaxSquaresHessian(x, 3, hessian);
+        var expected = new double[36];
+        expected[1 * 6 + 1] = expected[5 * 6 + 5] = 2;
+        Close(expected, hessian, 1e-12, "Hessian by hand");
+    }
+
+    [Theory]
+    // Threshold 1: the first above is x1 = 2: value 4, ∂/∂x1 = 4. Threshold 5: none: value 0, gradient 0.
+    [InlineData(1.0, 1, 4.0, 4.0)]
+    [InlineData(5.0, -1, 0.0, 0.0)]
+    public void An_index_assigned_before_a_break_selects_the_element_differentiated(double threshold, int found, double value, double derivative)
+    {
+        double[] x = { 0.5, 2, 3 };
+        var dX = new double[3];
+        Close(value, SyntaxModels.FirstAboveWithGradient(x, threshold, dX), 1e-12, "value");
+        var byHand = new double[3];
+        if (found >= 0)
+        {
+            byHand[found] = derivative;
+        }
+
+        Close(byHand, dX, 1e-12, "gradient by hand");
+        Close(Central(v => SyntaxModels.FirstAbove(v, threshold), x), dX, 1e-6, "finite differences");
+        Close(byHand.Zip(new double[] { 1, -2, 3 }, (g, d) => g * d).Sum(), SyntaxModels.FirstAboveWithDerivative(x, threshold, new double[] { 1, -2, 3 }).Derivative, 1e-12, "forward mode");
+    }
 }
