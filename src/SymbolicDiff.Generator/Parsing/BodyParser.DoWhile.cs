@@ -12,7 +12,8 @@ namespace SymbolicDiff.Generator.Parsing;
 /// <c>int i = a; do { ...; i++; } while (i &lt; n);</c>: a counted loop whose body runs at least once, the same loop as
 /// <c>for (int i = a; i &lt; (n &gt; a ? n : a + 1); i++)</c>. The IR has one loop form, a counted <c>for</c>; a
 /// <c>do</c> loop differs from it only in running its first iteration before testing the bound, which the bound
-/// <c>max(n, a + 1)</c> says exactly, so the backward sweep reverses it like any other loop.
+/// <c>max(n, a + 1)</c> says exactly, so the backward sweep reverses it like any other loop. A condition
+/// <c>i &lt; n &amp;&amp; test</c> stops the loop early where the test fails, as a <c>break</c> at the end of the body would.
 /// </summary>
 internal sealed partial class BodyParser
 {
@@ -35,9 +36,19 @@ internal sealed partial class BodyParser
             return false;
         }
 
-        if (UpperBound(loop.Condition, counter) is not { } bound)
+        // while (i < n && converging): the counter's bound, and a condition that stops the loop early when false.
+        var (counted, stopUnless) = loop.Condition is IBinaryOperation { OperatorMethod: null, OperatorKind: BinaryOperatorKind.ConditionalAnd } both
+            ? (both.LeftOperand, (IOperation?)both.RightOperand)
+            : (loop.Condition, null);
+        if (UpperBound(counted, counter) is not { } bound)
         {
-            ReportLoop(loop, $"its condition must compare the counter with a bound: while ({counter.Name} < n) or while ({counter.Name} <= n)");
+            ReportLoop(loop, $"its condition must compare the counter with a bound: while ({counter.Name} < n) or while ({counter.Name} <= n), then any other test after &&");
+            return true;
+        }
+
+        if (stopUnless is not null && stopUnless.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Any(r => SymbolEqualityComparer.Default.Equals(r.Local, counter)))
+        {
+            ReportLoop(loop, $"the test after && reads the counter '{counter.Name}' (test it in the bound, {counter.Name} < n, or in an if with break inside the body)");
             return true;
         }
 
@@ -57,7 +68,7 @@ internal sealed partial class BodyParser
         }
 
         string counterName = CounterName(counter);
-        var statements = ParseLoopBody(loop, operations.Take(operations.Length - 1).ToList(), output);
+        var statements = ParseLoopBody(loop, operations.Take(operations.Length - 1).ToList(), output, stopUnless: stopUnless);
         output.Add(new ForLoop(counterName, IntegerKeyword(counter.Type), from, AtLeastOneIteration(from, bound), statements));
         return true;
     }
@@ -75,6 +86,27 @@ internal sealed partial class BodyParser
 
         var once = from is Constant { Value: var start } ? new Constant(start + 1) : (Expr)new Binary(BinaryOperator.Add, from, Constant.One);
         return new Conditional(new Comparison(ComparisonOperator.Greater, AsReal(bound), AsReal(from)), bound, once);
+    }
+
+    /// <summary>
+    /// <c>while (i &lt; n &amp;&amp; go)</c> at the end of a do loop's body: read as <c>if (!go) break;</c> would be, its condition
+    /// recorded and the loop's break flag set under it, so later iterations do nothing. C# tests <c>go</c> after the counter's
+    /// step, which <c>go</c> does not read, so testing it before the step is the same.
+    /// </summary>
+    private void ParseStopUnless(IOperation stopUnless, List<Statement> statements)
+    {
+        _currentOutput = statements;
+        var go = ParseCondition(stopUnless);
+        if (go is null || _loopExits?.Broken is not { } broken)
+        {
+            return;
+        }
+
+        string stopped = _names.Fresh("stopped");
+        _claimed.Add(stopped);
+        statements.Add(new DeclareBool(stopped, _guard is null ? new Not(go) : new Logical(LogicalOperator.And, _guard, new Not(go))));
+        var flag = new Variable(broken);
+        statements.Add(new AssignReal(flag, new Conditional(new Variable(stopped), Constant.One, flag), "while (" + stopUnless.Syntax + ")"));
     }
 
     /// <summary>Why a loop the parser cannot read has no bound, said for its form.</summary>

@@ -1230,7 +1230,7 @@ internal sealed partial class BodyParser
     private EquatableArray<Statement> ParseLoopBody(ILoopOperation loop, IOperation body, List<Statement> output, Statement? first = null) =>
         ParseLoopBody(loop, body is IBlockOperation block ? block.Operations : (IReadOnlyList<IOperation>)new[] { body }, output, first);
 
-    private EquatableArray<Statement> ParseLoopBody(ILoopOperation loop, IReadOnlyList<IOperation> operations, List<Statement> output, Statement? first = null)
+    private EquatableArray<Statement> ParseLoopBody(ILoopOperation loop, IReadOnlyList<IOperation> operations, List<Statement> output, Statement? first = null, IOperation? stopUnless = null)
     {
         var statements = new List<Statement>();
         if (first is not null)
@@ -1242,7 +1242,7 @@ internal sealed partial class BodyParser
         _outermostLoop ??= loop;
         _loopExits = new LoopExits(
             loop,
-            operations.Any(o => Leaves(o, loop, BranchKind.Break)) ? DeclareFlag("broken", output) : null,
+            operations.Any(o => Leaves(o, loop, BranchKind.Break)) || stopUnless is not null ? DeclareFlag("broken", output) : null,
             operations.Any(o => Leaves(o, loop, BranchKind.Continue)) ? DeclareFlag("continued", output) : null);
         if (_loopExits.Continued is { } continued)
         {
@@ -1268,6 +1268,11 @@ internal sealed partial class BodyParser
         }
 
         ParseStatements(operations, statements, isMethodBody: false);
+        if (stopUnless is not null)
+        {
+            ParseStopUnless(stopUnless, statements);
+        }
+
         WithoutRedundantZeroing(statements);
         _guard = entryGuard;
         _loopDepth--;

@@ -123,4 +123,29 @@ public class SyntaxDiagnosticTests
             "SD0004",
             "A 'continue' in a do loop (it goes to the condition and skips the step 'i++' at the end of the body; write the loop as for (int i = ...; i < ...; i++), where continue steps the counter)" + StatementsSupported);
     }
+
+    [Fact]
+    public void A_do_loops_test_after_its_bound_that_reads_the_counter_is_SD0003()
+    {
+        // C# tests it after the step i++, the lowering before: they agree only where the test does not read i.
+        DiagnosticAssert.Single(
+            InC("""
+                [Differentiable]
+                public static double F(double x, int n)
+                {
+                    double y = x;
+                    int i = 0;
+                    [|do|]
+                    {
+                        y = y * 0.5;
+                        i++;
+                    }
+                    while (i < n && y > i);
+
+                    return y;
+                }
+            """),
+            "SD0003",
+            "The 'do' loop cannot be differentiated: the test after && reads the counter 'i' (test it in the bound, i < n, or in an if with break inside the body)" + Loops);
+    }
 }

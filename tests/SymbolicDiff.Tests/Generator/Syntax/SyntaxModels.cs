@@ -219,5 +219,40 @@ public static partial class SyntaxModels
 
         return found < 0 ? 0 : x[found] * x[found];
     }
+
+    /// <summary>Halves x until it is at most 1, at most <c>maxSteps</c> times and at least once: a do loop with a bound and a test.</summary>
+    [Differentiable(SecondOrder = true)]
+    public static double Halving(double x, int maxSteps)
+    {
+        double y = x;
+        int i = 0;
+        do
+        {
+            y = 0.5 * y;
+            i++;
+        }
+        while (i < maxSteps && y > 1);
+
+        return y;
+    }
+
+    /// <summary>y = cos(a·y) iterated from 1 until a step changes it by less than 1e-13 (at most 500 times).</summary>
+    [Differentiable]
+    public static double FixedPoint(double a)
+    {
+        double y = 1;
+        double change = 1;
+        int i = 0;
+        do
+        {
+            double next = Math.Cos(a * y);
+            change = Math.Abs(next - y);
+            y = next;
+            i++;
+        }
+        while (i < 500 && change > 1e-13);
+
+        return y;
+    }
 }
 

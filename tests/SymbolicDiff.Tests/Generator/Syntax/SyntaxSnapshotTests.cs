@@ -84,4 +84,39 @@ public class SyntaxSnapshotTests
         Assert.Contains("idx = (int)saved.Pop();", generated, StringComparison.Ordinal);
         VectorFiniteDifferenceTests.Check(run.Load().GetType("Models")!, "Cyclic", random => new[] { 5 });
     }
+
+    private const string Halving = """
+        using SymbolicDiff;
+
+        public static partial class Models
+        {
+            [Differentiable]
+            public static double Halving(double x, int maxSteps)
+            {
+                double y = x;
+                int i = 0;
+                do
+                {
+                    y = 0.5 * y;
+                    i++;
+                }
+                while (i < maxSteps && y > 1);
+
+                return y;
+            }
+        }
+        """;
+
+    [Fact]
+    public void A_do_loop_with_a_test_after_its_bound_is_a_for_loop_whose_test_sets_its_break_flag()
+    {
+        var run = GeneratorHarness.Run(Halving).ShouldSucceed();
+        string generated = run.Source("Models.Halving.g.cs");
+        Snapshot.Verify(generated);
+        Assert.Contains("for (int i = 0; i < (maxSteps > 0 ? maxSteps : 1); i++)", generated, StringComparison.Ordinal);
+        var halving = run.Load().GetType("Models")!.GetMethod("HalvingWithGradient", new[] { typeof(double), typeof(int) })!;
+        // x = 10: four halvings (5, 2.5, 1.25, 0.625): ∂/∂x = 1/16.
+        object gradient = halving.Invoke(null, new object[] { 10.0, 10 })!;
+        Assert.Equal(0.0625, (double)gradient.GetType().GetProperty("X")!.GetValue(gradient)!);
+    }
 }

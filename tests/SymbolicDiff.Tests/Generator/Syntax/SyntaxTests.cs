@@ -312,4 +312,34 @@ public class SyntaxTests
         Close(Central(v => SyntaxModels.FirstAbove(v, threshold), x), dX, 1e-6, "finite differences");
         Close(byHand.Zip(new double[] { 1, -2, 3 }, (g, d) => g * d).Sum(), SyntaxModels.FirstAboveWithDerivative(x, threshold, new double[] { 1, -2, 3 }).Derivative, 1e-12, "forward mode");
     }
+
+    [Theory]
+    // x = 10: 5, 2.5, 1.25, 0.625: four halvings, x/16. With at most 2 steps: x/4. x = 0.5: once, whatever the test: x/2.
+    [InlineData(10.0, 10, 0.625, 0.0625)]
+    [InlineData(10.0, 2, 2.5, 0.25)]
+    [InlineData(0.5, 10, 0.25, 0.5)]
+    [InlineData(0.5, 0, 0.25, 0.5)]
+    public void A_do_loop_stopped_by_a_test_after_its_bound_differentiates_the_iterations_that_ran(double x, int maxSteps, double value, double derivative)
+    {
+        CheckScalar(
+            p => SyntaxModels.Halving(p, maxSteps),
+            p => { var g = SyntaxModels.HalvingWithGradient(p, maxSteps); return (g.Value, g.X); },
+            (p, d) => SyntaxModels.HalvingWithDerivative(p, maxSteps, d),
+            p => SyntaxModels.HalvingWithHessian(p, maxSteps).Hessian[0, 0],
+            x, value, derivative, 0.0);
+    }
+
+    [Fact]
+    public void A_fixed_point_do_loop_stopped_on_convergence_gives_the_implicit_derivative()
+    {
+        // y = cos(a·y) at the fixed point: dy/da = −y·sin(ay) / (1 + a·sin(ay)).
+        const double a = 0.5;
+        var gradient = SyntaxModels.FixedPointWithGradient(a);
+        double y = gradient.Value;
+        Close(Math.Cos(a * y), y, 1e-12, "a fixed point");
+        double implicitDerivative = -y * Math.Sin(a * y) / (1 + a * Math.Sin(a * y));
+        Close(implicitDerivative, gradient.A, 1e-9, "the implicit derivative");
+        Close(implicitDerivative, Central(SyntaxModels.FixedPoint, a), 1e-6, "finite differences");
+        Close(gradient.A, SyntaxModels.FixedPointWithDerivative(a, 1.0).Derivative, 1e-12, "forward mode");
+    }
 }
