@@ -133,6 +133,10 @@ internal sealed class ProgramIndex
                     Bools.Add(condition.Name);
                     _declaredIn[condition.Name] = scope;
                     break;
+                case DeclareInteger integer:
+                    // Only an integer assigned in a loop (AssignInteger) is ever saved: the scope says which loops share it.
+                    _declaredIn[integer.Name] = scope;
+                    break;
                 case ForLoop loop:
                     loops.Add(loop);
                     Add(loop.Body, loops, loop, ref position);

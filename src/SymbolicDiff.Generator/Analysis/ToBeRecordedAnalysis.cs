@@ -32,6 +32,11 @@ internal static class ToBeRecordedAnalysis
             {
                 writes.Add((assign.Target is Element element ? element.Vector : ((Variable)assign.Target).Name, statement));
             }
+            else if (statement is AssignInteger integer)
+            {
+                // An integer assigned in a loop: the backward sweep cannot undo it by arithmetic, as it undoes a step.
+                writes.Add((integer.Name, statement));
+            }
             else if (statement is CallWithOutputs call)
             {
                 // A helper writing its results into a buffer overwrites every element of it at once.

@@ -37,12 +37,12 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LoopNotSupported = Error(
         "SD0003",
         "Loop form not supported",
-        "The '{0}' loop cannot be differentiated: {1}; supported loops are for (int i = a; i < n; i++), foreach over a vector, and int i = a; while (i < n) {{ ...; i++; }}");
+        "The '{0}' loop cannot be differentiated: {1}; supported loops are for (int i = a; i < n; i++), foreach over a vector, int i = a; while (i < n) {{ ...; i++; }} and int i = a; do {{ ...; i++; }} while (i < n);");
 
     public static readonly DiagnosticDescriptor UnsupportedStatement = Error(
         "SD0004",
         "Statement not supported",
-        "{0} is not supported in a [Differentiable] method; supported statements are declarations of double, float, int, long and bool locals and of buffers (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=, ++, --) to them and to buffer elements, if/else, for/foreach/while loops with break and continue, and return anywhere");
+        "{0} is not supported in a [Differentiable] method; supported statements are declarations of double, float, int, long and bool locals and of buffers (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=, ++, --) to them and to buffer elements, if/else and switch, for/foreach/while/do loops with break and continue, and return anywhere");
 
     public static readonly DiagnosticDescriptor UnsupportedExpression = Error(
         "SD0005",

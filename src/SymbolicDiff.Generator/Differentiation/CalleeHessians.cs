@@ -331,6 +331,7 @@ internal static class CalleeHessians
             AssignReal assign => new[] { StatementFacts.TargetName(assign.Target) },
             UpdateReal update => new[] { StatementFacts.TargetName(update.Target) },
             StepInteger step => new[] { step.Name },
+            AssignInteger assign => new[] { assign.Name },
             _ => Enumerable.Empty<string>(),
         };
 

@@ -101,6 +101,7 @@ internal static class DeadLocals
         DeclareInteger integer => integer.Name,
         DeclareBool condition => condition.Name,
         StepInteger step => step.Name,
+        AssignInteger assign => assign.Name,
         _ => null,
     };
 

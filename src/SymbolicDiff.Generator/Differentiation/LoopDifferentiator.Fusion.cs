@@ -70,7 +70,7 @@ internal sealed partial class LoopDifferentiator
         }
 
         var inside = StatementFacts.Flatten(loop.Body).ToList();
-        if (inside.Any(s => s is StepInteger or IfStatement or CallWithOutputs))
+        if (inside.Any(s => s is StepInteger or AssignInteger or IfStatement or CallWithOutputs))
         {
             return null; // an index stepped across iterations would be undone by each iteration's backward sweep
         }
@@ -215,6 +215,11 @@ internal sealed partial class LoopDifferentiator
             writes.Add(step.Name);
         }
 
+        foreach (var assign in StatementFacts.Flatten(new[] { statement }).OfType<AssignInteger>())
+        {
+            writes.Add(assign.Name);
+        }
+
         if (StatementFacts.DeclaredName(statement) is { } declared)
         {
             writes.Add(declared);
@@ -352,7 +357,7 @@ internal sealed partial class LoopDifferentiator
         for (int depth = 0; depth < 8 && expression is Variable { Name: var name }; depth++)
         {
             var declaration = _method.Statements.OfType<DeclareInteger>().FirstOrDefault(d => d.Name == name);
-            if (declaration is null || _index.Statements.Any(s => s is StepInteger step && step.Name == name))
+            if (declaration is null || _index.Statements.Any(s => s is StepInteger step && step.Name == name || s is AssignInteger assign && assign.Name == name))
             {
                 break;
             }
@@ -437,6 +442,7 @@ internal sealed partial class LoopDifferentiator
         var flat = StatementFacts.Flatten(loop.Body).ToList();
         var written = new HashSet<string>(StatementFacts.Writes(loop.Body).Select(w => w.Target));
         written.UnionWith(flat.OfType<StepInteger>().Select(step => step.Name));
+        written.UnionWith(flat.OfType<AssignInteger>().Select(assign => assign.Name));
         written.UnionWith(flat.OfType<CallWithOutputs>().SelectMany(call => call.OutputVectors));
         var values = new Dictionary<Expr, Variable>();
         foreach (var declaration in loop.Body.OfType<DeclareReal>())

@@ -43,7 +43,8 @@ internal sealed partial class LoopDifferentiator
     /// </summary>
     private void SaveIntegersStepsChange(IEnumerable<ToBeRecordedAnalysis.Read> reads)
     {
-        var changed = new HashSet<string>(_index.Statements.OfType<StepInteger>().Select(step => step.Name));
+        var changed = new HashSet<string>(_index.Statements.OfType<StepInteger>().Select(step => step.Name)
+            .Concat(_index.Statements.OfType<AssignInteger>().Select(assign => assign.Name)));
         if (changed.Count == 0)
         {
             return;
@@ -122,15 +123,25 @@ internal sealed partial class LoopDifferentiator
 
         if (IntegerTypeOf(name) is { } type)
         {
-            bool stepped = _index.Statements.Any(statement => statement is StepInteger step && step.Name == name);
+            bool stepped = _index.Statements.Any(statement => statement is StepInteger step && step.Name == name || statement is AssignInteger assign && assign.Name == name);
             return new DeclareInteger(name, type, new IntegerConversion(type, popped))
             {
                 Comment = stepped
-                    ? Comment.Of($"{name} as it was at the end of this iteration: the steps below undo it")
+                    ? Comment.Of($"{name} as it was at the end of this iteration: the steps and assignments below take it back")
                     : Comment.Of($"{name} as this iteration computed it (computed again here, it would read steps not undone yet)"),
             };
         }
 
         return new DeclareReal(name, popped) { Comment = Comment.Of($"{name} as it was at the end of this iteration") };
     }
+
+    /// <summary>
+    /// The backward sweep's undoing of <c>best = j;</c>: the value <c>best</c> had before it, which the forward sweep saved
+    /// there (an assignment, unlike a step, cannot be undone by arithmetic).
+    /// </summary>
+    private Statement RestoredBeforeAssignment(AssignInteger assign) =>
+        new AssignInteger(assign.Name, new IntegerConversion(IntegerTypeOf(assign.Name) ?? "int", new SavedPop(SavedStack)), null)
+        {
+            Comment = Comment.Of($"{assign.Name} as it was before ", assign),
+        };
 }

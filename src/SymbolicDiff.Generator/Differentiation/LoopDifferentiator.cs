@@ -105,7 +105,8 @@ internal sealed partial class LoopDifferentiator
     /// </summary>
     private static List<Statement> StoreOnce(MethodModel method, List<Statement> body)
     {
-        var stepped = new HashSet<string>(StatementFacts.Flatten(body).OfType<StepInteger>().Select(step => step.Name));
+        var stepped = new HashSet<string>(StatementFacts.Flatten(body).OfType<StepInteger>().Select(step => step.Name)
+            .Concat(StatementFacts.Flatten(body).OfType<AssignInteger>().Select(assign => assign.Name)));
         var parameters = new HashSet<string>(method.Parameters.Select(p => p.Name));
         var integers = new HashSet<string>(body.OfType<DeclareInteger>().Select(d => d.Name));
         for (int c = 0; c < body.Count; c++)
@@ -575,6 +576,18 @@ internal sealed partial class LoopDifferentiator
                     output.AddRange(ForwardSelection(selection));
                     break;
 
+                case AssignInteger integer:
+                    if (Taped.Contains(integer.Name))
+                    {
+                        output.Add(new SavePush(SavedStack, SavedValueOf(integer.Name))
+                        {
+                            Comment = Comment.Of($"saved: the backward sweep reads the value {integer.Name} has before this assignment"),
+                        });
+                    }
+
+                    output.Add(statement);
+                    break;
+
                 case ForLoop loop:
                     var body = Forward(loop.Body);
                     if (SavedAtEnd.TryGetValue(loop, out var saved))
@@ -658,6 +671,10 @@ internal sealed partial class LoopDifferentiator
                 case StepInteger step:
                     // Undone where the backward sweep meets it: before it, the index is what it was before the step.
                     output.Add(new BackwardLine(step with { Subtract = !step.Subtract, Comment = Comment.Of("undoes ", step) }));
+                    break;
+
+                case AssignInteger integer when Taped.Contains(integer.Name):
+                    output.Add(new BackwardLine(RestoredBeforeAssignment(integer)));
                     break;
             }
         }

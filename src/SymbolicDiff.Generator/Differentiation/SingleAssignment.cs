@@ -122,6 +122,19 @@ internal sealed class SingleAssignment
                 Define(integer.Name, Integer(integer.Value), integerType: integer.TypeName);
                 break;
 
+            case AssignInteger assign:
+            {
+                var current = new Variable(Current(assign.Name));
+                Expr value = Integer(assign.Value);
+                if (assign.Guard is not null)
+                {
+                    value = new Conditional(Condition(assign.Guard), value, current);
+                }
+
+                Define(assign.Name, value, integerType: _integerTypes.TryGetValue(assign.Name, out var assignedType) ? assignedType : "int");
+                break;
+            }
+
             case StepInteger step:
             {
                 var current = new Variable(Current(step.Name));

@@ -140,6 +140,8 @@ internal sealed class StatementWriter
         CallWithOutputs call => call.ValueName is { } value ? $"{_real} {Id(value)} = {Code(call.Call)};" : Code(call.Call) + ";",
         StepInteger step => (step.Guard is null ? string.Empty : $"if ({Code(step.Guard)}) ") +
             $"{Id(step.Name)} {(step.Subtract ? "-=" : "+=")} {ExpressionWriter.WriteInteger(step.Delta)};",
+        AssignInteger assign => (assign.Guard is null ? string.Empty : $"if ({Code(assign.Guard)}) ") +
+            $"{Id(assign.Name)} = {ExpressionWriter.WriteInteger(assign.Value)};",
         SavePush push => $"{Id(push.Stack)}.Push({Code(push.Value)});",
         DeclareSavedValues saved => $"var {Id(saved.Name)} = new global::SymbolicDiff.Runtime.SavedValues<{_real}>(stackalloc {_real}[global::SymbolicDiff.Runtime.StackStorage.Length]);",
         Release release => Id(release.Name) + ".Dispose();",
@@ -225,9 +227,12 @@ internal sealed class StatementWriter
         string counter = Id(loop.Counter);
         string from = ExpressionWriter.WriteInteger(loop.From);
         string condition = loop.Descending
-            ? (ForLoop.InclusiveBound(loop.To, BinaryOperator.Subtract) is { } lowest ? $"{counter} >= {ExpressionWriter.WriteInteger(lowest)}" : $"{counter} > {ExpressionWriter.WriteInteger(loop.To)}")
-            : (ForLoop.InclusiveBound(loop.To, BinaryOperator.Add) is { } highest ? $"{counter} <= {ExpressionWriter.WriteInteger(highest)}" : $"{counter} < {ExpressionWriter.WriteInteger(loop.To)}");
+            ? (ForLoop.InclusiveBound(loop.To, BinaryOperator.Subtract) is { } lowest ? $"{counter} >= {Bound(lowest)}" : $"{counter} > {Bound(loop.To)}")
+            : (ForLoop.InclusiveBound(loop.To, BinaryOperator.Add) is { } highest ? $"{counter} <= {Bound(highest)}" : $"{counter} < {Bound(loop.To)}");
         return $"for ({loop.CounterType} {counter} = {from}; {condition}; {counter}{(loop.Descending ? "--" : "++")})";
+
+        // A do loop's bound n > a ? n : a + 1 binds looser than the comparison it stands in.
+        static string Bound(Expr bound) => bound is Conditional ? $"({ExpressionWriter.WriteInteger(bound)})" : ExpressionWriter.WriteInteger(bound);
     }
 
     private string Code(Expr expression) => ExpressionWriter.Write(expression, _single);

@@ -60,6 +60,15 @@ internal sealed record AssignReal(Expr Target, Expr Value, string Source) : Stat
 /// </summary>
 internal sealed record StepInteger(string Name, Expr Delta, bool Subtract, Expr? Guard) : Statement;
 
+/// <summary>
+/// <c>best = j;</c> (<c>count = count + 1;</c>, <c>idx = (idx + step) % n;</c>) on an integer local declared outside the
+/// loop that assigns it: an arg-min's index, a counter, a cyclic index. Not a step, so the backward sweep cannot undo it
+/// by arithmetic: where the backward sweep reads the local after this assignment overwrote it, the forward sweep saves
+/// the value it had, and the backward sweep restores it here. <paramref name="Guard"/> is the recorded condition of the
+/// branch it is in, or null.
+/// </summary>
+internal sealed record AssignInteger(string Name, Expr Value, Expr? Guard) : Statement;
+
 /// <summary><c>if (condition) { then }</c>: in a backward sweep, a contribution that must not run where the forward sweep's branch was not taken (its index may not exist).</summary>
 internal sealed record IfStatement(Expr Condition, EquatableArray<Statement> Then) : Statement;
 

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -76,6 +77,10 @@ internal sealed partial class BodyParser
                 parsed = new Conditional(condition, whenTrue, otherwise);
                 return true;
             }
+
+            case ISwitchExpressionOperation switchExpression when IsInteger(switchExpression.Type):
+                parsed = ParseSwitchExpression(switchExpression, ParseInteger, integer: true);
+                return true;
 
             case IConversionOperation { OperatorMethod: null } conversion when IsInteger(conversion.Type) && RealTypes.IsReal(conversion.Operand.Type):
             {
@@ -254,5 +259,37 @@ internal sealed partial class BodyParser
         var other = method.Parameters.FirstOrDefault(p => p.RefKind != RefKind.None ||
                                                           !(p.Type.SpecialType == _real || IsInteger(p.Type) || p.Type.SpecialType == SpecialType.System_Boolean));
         return other is null ? null : $"whose parameter '{other.Name}' is {(other.RefKind == RefKind.None ? string.Empty : other.RefKind.ToString().ToLowerInvariant() + " ")}'{other.Type.ToDisplayString()}' " + rule;
+    }
+
+    /// <summary>
+    /// <c>best = j;</c>, <c>count = count + 1;</c>, <c>idx = (idx + step) % n;</c>, <c>m *= 2;</c> on an integer local from inside
+    /// a loop deeper than its declaration (one assigned where it was declared gets a new version instead, and a step is a
+    /// <see cref="StepInteger"/>): an <see cref="AssignInteger"/>, whose overwritten value the backward sweep restores.
+    /// False when the target is not such a local.
+    /// </summary>
+    private bool TryParseIntegerAssignmentInLoop(IOperation operation, List<Statement> output)
+    {
+        if (operation is not IAssignmentOperation { Target: ILocalReferenceOperation { Local: var local } } assignment ||
+            !IsInteger(local.Type) || local.IsRef || IsIntegerStep(operation, local))
+        {
+            return false;
+        }
+
+        var current = new Variable(NameOf(local));
+        _integerLocal = local.Name;
+        Expr? value = assignment switch
+        {
+            ISimpleAssignmentOperation simple => ParseInteger(simple.Value),
+            ICompoundAssignmentOperation { OperatorMethod: null } compound when IntegerOperator(compound.OperatorKind) is { } op =>
+                ParseInteger(compound.Value) is { } right ? new Binary(op, current, right) : null,
+            _ => Unsupported(operation),
+        };
+        _integerLocal = null;
+        if (value is not null)
+        {
+            output.Add(new AssignInteger(current.Name, value, _guard));
+        }
+
+        return true;
     }
 }

@@ -177,7 +177,7 @@ internal sealed partial class BodyParser
 
             // `int i = a; while (i < n) { ...; i++; }`: a for loop written longhand.
             if (i + 1 < operations.Count && operations[i + 1] is IWhileLoopOperation whileLoop &&
-                TryParseWhile(whileLoop, operation, operations.Skip(i + 2), output))
+                (TryParseWhile(whileLoop, operation, operations.Skip(i + 2), output) || TryParseDoWhile(whileLoop, operation, operations.Skip(i + 2), output)))
             {
                 i++;
                 continue;
@@ -455,12 +455,15 @@ internal sealed partial class BodyParser
                 break;
 
             case ILoopOperation loop:
-                Report(DiagnosticDescriptors.LoopNotSupported, loop.Syntax.GetFirstToken(), LoopKeyword(loop),
-                    "this form has no bound the generator can read");
+                Report(DiagnosticDescriptors.LoopNotSupported, loop.Syntax.GetFirstToken(), LoopKeyword(loop), NoBoundReason(loop));
                 break;
 
             case IConditionalOperation branch:
                 ParseIf(branch, output);
+                break;
+
+            case ISwitchOperation switchOperation:
+                ParseSwitch(switchOperation, output);
                 break;
 
             case IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue } jump:
@@ -637,16 +640,9 @@ internal sealed partial class BodyParser
         if (IsInteger(local.Type))
         {
             // Assigned again where it was declared (not from inside a deeper loop): each assignment declares a new
-            // version (n, n_1, ...), so every value the backward sweep reads is still there. From a deeper loop only
-            // a step can reach it, which the backward sweep undoes (StepInteger).
-            var assignments = AssignmentsTo(local).Where(a => !IsReassignedInPlace(a, declarator)).ToList();
-            if (assignments.Any(a => !IsIntegerStep(a, local)))
-            {
-                Report(DiagnosticDescriptors.UnsupportedStatement, syntax.GetFirstToken(),
-                    $"Assigning the integer local '{local.Name}' inside a loop it was declared outside of (there it can only be stepped with ++, --, += and -= by an amount that does not read it; or declare it inside the loop)");
-                return;
-            }
-
+            // version (n, n_1, ...), so every value the backward sweep reads is still there. From a deeper loop a
+            // step is undone by the backward sweep (StepInteger), and any other assignment saves what it overwrites
+            // where the backward sweep reads it (AssignInteger).
             // Stepped from a deeper loop, a local declared in a loop is restored to its value at the end of each
             // iteration when the backward sweep reruns it (see LoopDifferentiator's saved values).
             _integerLocal = local.Name;
@@ -1055,7 +1051,7 @@ internal sealed partial class BodyParser
     {
         _statementValue = null;
         string source = operation.Syntax.ToString();
-        if (TryParseIntegerReassignment(operation, output) || TryParseIntegerStep(operation, output))
+        if (TryParseIntegerReassignment(operation, output) || TryParseIntegerStep(operation, output) || TryParseIntegerAssignmentInLoop(operation, output))
         {
             return;
         }
@@ -1252,7 +1248,7 @@ internal sealed partial class BodyParser
     private EquatableArray<Statement> ParseLoopBody(ILoopOperation loop, IOperation body, List<Statement> output, Statement? first = null) =>
         ParseLoopBody(loop, body is IBlockOperation block ? block.Operations : (IReadOnlyList<IOperation>)new[] { body }, output, first);
 
-    private EquatableArray<Statement> ParseLoopBody(ILoopOperation loop, IReadOnlyList<IOperation> operations, List<Statement> output, Statement? first = null)
+    private EquatableArray<Statement> ParseLoopBody(ILoopOperation loop, IReadOnlyList<IOperation> operations, List<Statement> output, Statement? first = null, IOperation? stopUnless = null)
     {
         var statements = new List<Statement>();
         if (first is not null)
@@ -1264,7 +1260,7 @@ internal sealed partial class BodyParser
         _outermostLoop ??= loop;
         _loopExits = new LoopExits(
             loop,
-            operations.Any(o => Leaves(o, loop, BranchKind.Break)) ? DeclareFlag("broken", output) : null,
+            operations.Any(o => Leaves(o, loop, BranchKind.Break)) || stopUnless is not null ? DeclareFlag("broken", output) : null,
             operations.Any(o => Leaves(o, loop, BranchKind.Continue)) ? DeclareFlag("continued", output) : null);
         if (_loopExits.Continued is { } continued)
         {
@@ -1290,6 +1286,11 @@ internal sealed partial class BodyParser
         }
 
         ParseStatements(operations, statements, isMethodBody: false);
+        if (stopUnless is not null)
+        {
+            ParseStopUnless(stopUnless, statements);
+        }
+
         WithoutRedundantZeroing(statements);
         _guard = entryGuard;
         _loopDepth--;
@@ -1537,6 +1538,9 @@ internal sealed partial class BodyParser
 
             case IInvocationOperation invocation:
                 return ParseCall(invocation);
+
+            case ISwitchExpressionOperation switchExpression when switchExpression.Type?.SpecialType == _real:
+                return ParseSwitchExpression(switchExpression, ParseReal, integer: false);
 
             default:
                 if (ElementAccess(operation) is { } access && ElementType(access.Vector.Type)?.SpecialType == _real)

@@ -15,7 +15,7 @@ public class DiagnosticTests
 {
     // The fixed second halves of the statement and expression messages (SD0004, SD0005, SD0006).
     private const string StatementsSupported =
-        " is not supported in a [Differentiable] method; supported statements are declarations of double, float, int, long and bool locals and of buffers (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=, ++, --) to them and to buffer elements, if/else, for/foreach/while loops with break and continue, and return anywhere";
+        " is not supported in a [Differentiable] method; supported statements are declarations of double, float, int, long and bool locals and of buffers (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=, ++, --) to them and to buffer elements, if/else and switch, for/foreach/while/do loops with break and continue, and return anywhere";
 
     private const string ExpressionsSupported =
         " is not supported in a [Differentiable] method; supported expressions are double arithmetic (+, -, *, /, unary -), integer arithmetic, ?:, literals and constants, parameters, locals, fields and properties of this object or static ones, and calls of functions with a known derivative";
@@ -24,7 +24,7 @@ public class DiagnosticTests
         " has no known derivative: call one of Math.Exp, Log, Log10, Log2, Sqrt, Cbrt, Pow, Sin, Cos, Tan, Asin, Acos, Atan, Atan2, Sinh, Cosh, Tanh, Abs, Max, Min, Clamp, FusedMultiplyAdd, Sign, Floor, Ceiling, Round, Truncate, or a static method that declares its derivative with [Derivative]";
 
     private const string LoopsSupported =
-        "; supported loops are for (int i = a; i < n; i++), foreach over a vector, and int i = a; while (i < n) { ...; i++; }";
+        "; supported loops are for (int i = a; i < n; i++), foreach over a vector, int i = a; while (i < n) { ...; i++; } and int i = a; do { ...; i++; } while (i < n);";
 
     /// <summary>A source with the usual usings and <paramref name="members"/> in <c>public static partial class C</c>.</summary>
     private static string InC(string members) => $$"""
@@ -181,7 +181,7 @@ public class DiagnosticTests
     [InlineData("for", "[|for|] (int i = 0; i * i < 30; i++) { y = y * x; }", "its condition must compare the counter with a bound: i < n or i <= n")]
     [InlineData("foreach", "[|foreach|] (double v in new[] { 1.0, 2.0 }) { y = y * v; }", "foreach is supported over a vector parameter or local buffer of double, with a double loop variable")]
     [InlineData("while", "[|while|] (y < 10) { y = y * x; }", "this form has no bound the generator can read")]
-    [InlineData("do", "[|do|] { y = y * x; } while (y < 10);", "this form has no bound the generator can read")]
+    [InlineData("do", "[|do|] { y = y * x; } while (y < 10);", "its body must be counted: write it as int i = a; do { ...; i++; } while (i < n); with the counter declared just before the loop and stepped last, or as a for loop (a convergence test is a break inside it)")]
     public void SD0003_loop(string keyword, string loop, string reason)
     {
         DiagnosticAssert.Single(
@@ -267,36 +267,13 @@ public class DiagnosticTests
             "A 'continue' in a while loop (it skips the step 'i++' at the end of the body; write the loop as for (int i = ...; i < ...; i++), where continue steps the counter)" + StatementsSupported);
     }
 
-    [Fact]
-    public void SD0004_an_integer_declared_outside_a_loop_is_only_stepped_inside_it()
-    {
-        DiagnosticAssert.Single(
-            InC("""
-                [Differentiable]
-                public static double F(Span<double> x)
-                {
-                    double s = 0;
-                    int [|k|] = 0;
-                    for (int i = 0; i < x.Length; i++)
-                    {
-                        k = 2 * i;
-                        s += x[k / 2];
-                    }
-
-                    return s;
-                }
-            """),
-            "SD0004",
-            "Assigning the integer local 'k' inside a loop it was declared outside of (there it can only be stepped with ++, --, += and -= by an amount that does not read it; or declare it inside the loop)" + StatementsSupported);
-    }
-
     // ----- SD0004 ----------------------------------------------------------------------------------------
 
     public static TheoryData<string, string> UnsupportedStatements => new()
     {
         {
-            "[|switch|] (n) { case 0: x = 2 * x; break; default: break; }",
-            "A 'switch' statement"
+            "switch (n) { case 0: x = 2 * x; break; case [|int m|] when m > 2: x = 3 * x; break; }",
+            "The pattern 'int m' (supported in a switch: constant labels (case 2:), relational patterns (case < 0:), and, or, not, _ and default, with when guards)"
         },
         {
             "[|try|] { x = x * x; } finally { }",
@@ -420,8 +397,8 @@ public class DiagnosticTests
             "Reading the property 'Second' ('DateTime.Now.Second')"
         },
         {
-            "return [|x switch { > 0 => x, _ => -x }|];",
-            "A switch expression ('x switch { > 0 => x, _ => -x }')"
+            "return x switch { > 0 => x, [|< 0 => -x|] };",
+            "A switch expression whose last arm is not '_ => ...' (every value needs an arm: end with _ => the value for the rest; supported in a switch: constant labels (case 2:), relational patterns (case < 0:), and, or, not, _ and default, with when guards)"
         },
         {
             "return x * [|(float)x|];",

@@ -258,7 +258,7 @@ public class RobustnessTests
         { "is pattern", "return x is > 0 and < 1 ? x : y;", "SD0005" },
         { "is not null", "return a is not null ? x : y;", "SD0005" },
         { "is pattern with declaration", "if (a[0] is double d) { return d; } return x;", "SD0005" },
-        { "switch expression", "return n switch { 0 => x, _ => y };", "SD0005" },
+        { "switch expression", "return n switch { 0 => x, _ => y };", "ok" },
         { "lambda", "Func<double, double> f = v => v * v; return f(x);", "SD0006 SD0015" },
         { "invoked lambda", "return ((Func<double, double>)(v => v * v))(x);", "SD0006" },
         { "method group", "Func<double, double> f = Math.Exp; return f(x);", "SD0006 SD0015" },
