@@ -167,7 +167,7 @@ internal static class CalleeHessians
         {
             Variable variable => names.Contains(variable.Name),
             Element element => names.Contains(element.Vector) && ReadsOnly(element.Index, names),
-            VectorArgument vector => names.Contains(vector.Vector),
+            VectorArgument vector => names.Contains(vector.Vector) && (!vector.IsSlice || ReadsOnly(vector.Start!, names) && ReadsOnly(vector.Length!, names)),
             SavedPop or HessianEntry or CalleeValue or VectorCall or Member => false,
             _ => ExpressionFacts.Children(expression).All(child => ReadsOnly(child, names)),
         };

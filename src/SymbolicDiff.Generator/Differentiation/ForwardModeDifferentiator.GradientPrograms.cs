@@ -122,14 +122,15 @@ internal sealed partial class ForwardModeDifferentiator
         }
 
         string product = call.Function.QualifiedName.Substring(call.Function.QualifiedName.LastIndexOf('.') + 1);
-        var comment = new List<object> { $"{gradientTangent} += the derivative of {product}'s contribution to {gradient.Vector} along " };
+        var gradientTangentView = gradient.Renamed(gradientTangent); // a slice's: the same view of the tangent span
+        var comment = new List<object> { gradientTangentView, $" += the derivative of {product}'s contribution to ", gradient, " along " };
         for (int i = 0; i < varying.Count; i++)
         {
             comment.Add(i == 0 ? string.Empty : ", ");
             comment.Add(varying[i]);
         }
 
-        var arguments = inputs.Concat(tangents).Append(new VectorArgument(gradientTangent)).ToEquatableArray();
+        var arguments = inputs.Concat(tangents).Append(gradientTangentView).ToEquatableArray();
         output.Add(new CallStatement(new VectorCall(call.Function with { QualifiedName = tangentMethod }, arguments))
         {
             Comment = Comment.Of(comment.ToArray()),
@@ -174,8 +175,9 @@ internal sealed partial class ForwardModeDifferentiator
                 case IntegerValue:
                     break;
                 case VectorArgument vector when IsActiveVector(vector.Vector):
-                    tangents.Add(new VectorArgument(_tangents[vector.Vector]));
-                    varying.Add(_tangents[vector.Vector]);
+                    var tangentView = vector.Renamed(_tangents[vector.Vector]); // a slice's: the same view of the tangent span
+                    tangents.Add(tangentView);
+                    varying.Add(tangentView);
                     break;
                 case VectorArgument:
                     tangents.Add(new DefaultLiteral());

@@ -315,16 +315,19 @@ internal sealed partial class ForwardModeDifferentiator
                     return;
                 }
 
+                // A slice argument's partials and tangent are the same views of the vector's partials and tangent spans.
                 string partials = _partials[vector.Vector];
-                output.Add(new ClearOutput(partials));
-                var arguments = call.Arguments.Concat(new Expr[] { Constant.One, new VectorArgument(partials) }).ToEquatableArray();
+                var partialsView = vector.Renamed(partials);
+                output.Add(new ClearOutput(partials) { View = vector.IsSlice ? partialsView : null });
+                var arguments = call.Arguments.Concat(new Expr[] { Constant.One, partialsView }).ToEquatableArray();
                 output.Add(new CallStatement(new VectorCall(call.Function with { QualifiedName = product }, arguments))
                 {
-                    Comment = Comment.Of($"{partials} = ∂{call.Function.DisplayName}/∂{vector.Vector}: its vector-Jacobian product with seed 1"),
+                    Comment = Comment.Of(partialsView, $" = ∂{call.Function.DisplayName}/∂", vector, ": its vector-Jacobian product with seed 1"),
                 });
 
-                var dot = new Call(Function.Plain(GeneratedNames.DotProduct, "Dot"), new Expr[] { new VectorArgument(partials), new VectorArgument(_tangents[vector.Vector]) }.ToEquatableArray());
-                var comment = Comment.Of("d", target, $" {(first ? "=" : "+=")} ∂", target, $"/∂{vector.Vector} · d{vector.Vector}");
+                var tangentView = vector.Renamed(_tangents[vector.Vector]);
+                var dot = new Call(Function.Plain(GeneratedNames.DotProduct, "Dot"), new Expr[] { partialsView, tangentView }.ToEquatableArray());
+                var comment = Comment.Of("d", target, $" {(first ? "=" : "+=")} ∂", target, "/∂", vector, " · ", vector.IsSlice ? tangentView : "d" + vector.Vector);
                 output.Add(first
                     ? isDeclaration
                         ? new DeclareReal(((Variable)tangentTarget).Name, dot) { Comment = comment }

@@ -319,7 +319,7 @@ internal sealed partial class LoopDifferentiator
         public readonly HashSet<string> PreReads = new();
 
         /// <summary>For a call of a function over vectors: each active vector argument and the method of its vector-Jacobian product.</summary>
-        public readonly List<(string Vector, string Product)> VectorProducts = new();
+        public readonly List<(VectorArgument Vector, string Product)> VectorProducts = new();
     }
 
     private void DerivePartials(EquatableArray<Statement> statements)
@@ -434,7 +434,7 @@ internal sealed partial class LoopDifferentiator
             string? product = i < call.Function.Products.Count ? call.Function.Products[i] : null;
             if (call.Arguments[i] is VectorArgument vector && product is not null)
             {
-                result.VectorProducts.Add((vector.Vector, product));
+                result.VectorProducts.Add((vector, product));
             }
             else if (call.Arguments[i] is not (VectorArgument or IntegerValue) && product is not null)
             {
@@ -469,7 +469,7 @@ internal sealed partial class LoopDifferentiator
     /// in the backward sweep.
     /// </summary>
     private static DataFlow ContributionFlow(StatementPartials partials) =>
-        new(TargetName(partials.Target), partials.Inputs.Select(input => TargetName(input.Input)).Concat(partials.VectorProducts.Select(product => product.Vector)).ToList());
+        new(TargetName(partials.Target), partials.Inputs.Select(input => TargetName(input.Input)).Concat(partials.VectorProducts.Select(product => product.Vector.Vector)).ToList());
 
     /// <summary>The names the backward sweep reads in the partials of the statements whose adjoint the result reaches.</summary>
     private List<ToBeRecordedAnalysis.Read> RecordedReads()
@@ -845,13 +845,16 @@ internal sealed partial class LoopDifferentiator
         foreach (var (vector, product) in partials.VectorProducts)
         {
             var call = (VectorCall)partials.Value;
-            string adjointSpan = AdjointName(vector);
-            var arguments = call.Arguments.Concat(new[] { adjointOfTarget, new VectorArgument(adjointSpan) }).ToEquatableArray();
+            // A slice's adjoint is the same view of the sliced vector's adjoint: dFeatures.Slice(xStart, d).
+            string adjointSpan = AdjointName(vector.Vector);
+            var adjointView = vector.Renamed(adjointSpan);
+            var arguments = call.Arguments.Concat(new Expr[] { adjointOfTarget, adjointView }).ToEquatableArray();
             var line = new BackwardLine(new CallStatement(new VectorCall(call.Function with { QualifiedName = product }, arguments))
             {
-                Comment = Comment.Of($"∂{_method.Result}/∂{vector} += ∂{_method.Result}/∂", target, $" · ∂", target, $"/∂{vector}, a vector-Jacobian product"),
+                Comment = Comment.Of($"∂{_method.Result}/∂", vector, $" += ∂{_method.Result}/∂", target, $" · ∂", target, $"/∂", vector, ", a vector-Jacobian product"),
             });
             line.Mentions.Add(adjointSpan);
+            line.Mentions.UnionWith(ExpressionFacts.Variables(adjointView));
             line.Mentions.UnionWith(ExpressionFacts.Variables(adjointOfTarget));
             output.Add(line);
         }

@@ -267,8 +267,17 @@ internal static class ExpressionWriter
                 builder.Append(']');
                 break;
 
-            case VectorArgument vector:
+            case VectorArgument { IsSlice: false } vector:
                 builder.Append(Identifier(vector.Vector));
+                break;
+
+            case VectorArgument view:
+                // The view a slice passes: features.Slice(xStart, d), or of an array global::System.MemoryExtensions.AsSpan(features, xStart, d).
+                builder.Append(view.IsArray ? "global::System.MemoryExtensions.AsSpan(" + Identifier(view.Vector) + ", " : Identifier(view.Vector) + ".Slice(");
+                Write(view.Start!, builder, single, integer: true);
+                builder.Append(", ");
+                Write(view.Length!, builder, single, integer: true);
+                builder.Append(')');
                 break;
 
             case SliceStart slice:

@@ -33,7 +33,7 @@ internal static class SliceViews
             for (int j = i + 1; j < block.Count; j++)
             {
                 var rewritten = ThroughView(block[j], view, start.Name);
-                read |= !rewritten.Equals(block[j]);
+                read |= !(rewritten with { Comment = null }).Equals(block[j] with { Comment = null }); // code, not a comment, reads the view
                 block[j] = rewritten;
             }
 
@@ -47,16 +47,31 @@ internal static class SliceViews
         return block;
     }
 
-    private static Statement ThroughView(Statement statement, SliceViewInfo view, string start) => statement switch
+    private static Statement ThroughView(Statement statement, SliceViewInfo view, string start)
     {
-        ForLoop loop => loop with { Body = loop.Body.Select(s => ThroughView(s, view, start)).ToEquatableArray() },
-        IfStatement guarded => guarded with { Condition = ThroughView(guarded.Condition, view, start), Then = guarded.Then.Select(s => ThroughView(s, view, start)).ToEquatableArray() },
-        _ => StatementFacts.RewriteExpressions(statement, e => ThroughView(e, view, start)),
-    };
+        var rewritten = statement switch
+        {
+            ForLoop loop => loop with { Body = loop.Body.Select(s => ThroughView(s, view, start)).ToEquatableArray() },
+            IfStatement guarded => guarded with { Condition = ThroughView(guarded.Condition, view, start), Then = guarded.Then.Select(s => ThroughView(s, view, start)).ToEquatableArray() },
+            _ => StatementFacts.RewriteExpressions(statement, e => ThroughView(e, view, start)),
+        };
 
-    private static Expr ThroughView(Expr expression, SliceViewInfo view, string start) => ExpressionFacts.Rewrite(expression, node =>
-        node is Element { Index: Binary { Operator: BinaryOperator.Add, Left: Variable { Name: var offset }, Right: var index } } element &&
-        element.Vector == view.Vector && offset == start
-            ? new Element(view.Name, index is SliceIndex check ? check.Index : index)
-            : null);
+        // A forward statement quoted in the backward sweep (// z += w[c] * x[c];) reads as the code it quotes.
+        return rewritten.Comment is { } comment && comment.Parts.Any(part => part is QuotedStatement)
+            ? rewritten with
+            {
+                Comment = new Comment(comment.Parts.Select(part => part is QuotedStatement quoted ? new QuotedStatement(ThroughView(quoted.Statement, view, start)) : part).ToEquatableArray()),
+            }
+            : rewritten;
+    }
+
+    private static Expr ThroughView(Expr expression, SliceViewInfo view, string start) => ExpressionFacts.Rewrite(expression, node => node switch
+    {
+        Element { Index: Binary { Operator: BinaryOperator.Add, Left: Variable { Name: var offset }, Right: var index } } element
+            when element.Vector == view.Vector && offset == start => new Element(view.Name, index is SliceIndex check ? check.Index : index),
+
+        // The slice passed to a function (Vectors.Dot(w, x)) is the view itself; its adjoint's view stays dFeatures.Slice(xStart, d).
+        VectorArgument { Start: Variable { Name: var offset } } argument when argument.Vector == view.Vector && offset == start => new VectorArgument(view.Name),
+        _ => null,
+    });
 }

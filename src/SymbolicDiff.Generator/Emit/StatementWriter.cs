@@ -147,6 +147,7 @@ internal sealed class StatementWriter
         Release release => Id(release.Name) + ".Dispose();",
         ClearOutput { From: { } from } clear =>
             $"global::SymbolicDiff.Runtime.Zeroing.ClearFrom({clear.Output}, {ExpressionWriter.WriteInteger(from)});",
+        ClearOutput { View: { } view } => $"global::SymbolicDiff.Runtime.Zeroing.Clear({Code(view)});",
         ClearOutput clear => $"global::SymbolicDiff.Runtime.Zeroing.Clear({clear.Output});",
         CheckNotNull check => $"if ({Id(check.Parameter)} is null) throw new global::System.ArgumentNullException(\"{check.Parameter}\");",
         CheckOutputLength check =>

@@ -61,6 +61,7 @@ internal static class ExpressionFacts
         Negate or Not or Member or Element or IntegerValue or OutArgument or BitwiseComplement or IntegerConversion or HeldArgument or IntegerCast => 1,
         Binary or Comparison or Logical or CalleeValue or SliceIndex => 2,
         Conditional or SliceStart => 3,
+        VectorArgument { IsSlice: true } => 2,
         Call call => call.Arguments.Count,
         VectorCall call => call.Arguments.Count,
         HessianEntry entry => entry.Arguments.Count,
@@ -90,6 +91,7 @@ internal static class ExpressionFacts
         HessianEntry entry => entry.Arguments[index],
         SliceStart slice => index == 0 ? slice.VectorLength : index == 1 ? slice.Start : slice.Length,
         SliceIndex slice => index == 0 ? slice.Index : slice.Length,
+        VectorArgument { IsSlice: true } view => index == 0 ? view.Start! : view.Length!,
         _ => throw new ArgumentOutOfRangeException(nameof(index), index, "The expression has no subexpressions."),
     };
 
@@ -152,6 +154,7 @@ internal static class ExpressionFacts
         HessianEntry entry => entry with { Arguments = children.ToEquatableArray() },
         SliceStart slice => slice with { VectorLength = children[0], Start = children[1], Length = children[2] },
         SliceIndex => new SliceIndex(children[0], children[1]),
+        VectorArgument { IsSlice: true } view => view with { Start = children[0], Length = children[1] },
         _ => expression,
     };
 

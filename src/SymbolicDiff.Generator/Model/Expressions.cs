@@ -275,8 +275,21 @@ internal sealed record VectorCall(VectorFunction Function, EquatableArray<Expr> 
     public override int GetHashCode() => unchecked((Function.GetHashCode() * 397) ^ Arguments.GetHashCode());
 }
 
-/// <summary>A whole vector passed to a function (<c>logits</c> in <c>SoftmaxCrossEntropy(logits, k)</c>).</summary>
-internal sealed record VectorArgument(string Vector) : Expr;
+/// <summary>
+/// A vector passed to a function: the whole vector (<c>logits</c> in <c>SoftmaxCrossEntropy(logits, k)</c>), or, with
+/// <paramref name="Start"/> and <paramref name="Length"/>, the view of it from that (already checked) start, as a slice
+/// passes it (<c>Vectors.Dot(w, x)</c> with <c>x = features.Slice(r * d, d)</c> reads <c>features</c> from <c>xStart</c> for
+/// <c>d</c>). A derivative of the argument is the matching view of the vector's adjoint or tangent (<see cref="Renamed"/>):
+/// <c>dFeatures.Slice(xStart, d)</c>. <paramref name="IsArray"/>: the vector is an array (sliced with AsSpan).
+/// </summary>
+internal sealed record VectorArgument(string Vector, Expr? Start = null, Expr? Length = null, bool IsArray = false) : Expr
+{
+    /// <summary>Whether this is a view of part of the vector rather than the whole vector.</summary>
+    public bool IsSlice => Start is not null;
+
+    /// <summary>The same view of another vector of the same length (the adjoint or tangent span, always a span).</summary>
+    public VectorArgument Renamed(string vector) => new(vector, Start, Length);
+}
 
 /// <summary><c>stack.Pop()</c>: the most recent value saved on a <see cref="SavePush"/> stack.</summary>
 internal sealed record SavedPop(string Stack) : Expr;

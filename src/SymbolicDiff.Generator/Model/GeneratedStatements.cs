@@ -53,6 +53,12 @@ internal sealed record ClearOutput(string Output) : Statement
     /// throws there as the add would have.
     /// </summary>
     public Expr? From { get; init; }
+
+    /// <summary>
+    /// The part of the output to clear where that is all a call writes into (the view a slice argument passes,
+    /// <c>featuresPartials.Slice(xStart, d)</c>), or null for the whole span.
+    /// </summary>
+    public VectorArgument? View { get; init; }
 }
 
 /// <summary>

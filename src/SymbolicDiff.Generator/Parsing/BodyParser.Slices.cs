@@ -60,7 +60,7 @@ internal sealed partial class BodyParser
             return true;
         }
 
-        var view = ParseSliceForm(value, local, output);
+        var view = ParseSliceForm(value, local.Name, NameOf(local), output);
         if (view is null)
         {
             _reportedLocals.Add(local);
@@ -111,7 +111,7 @@ internal sealed partial class BodyParser
     }
 
     /// <summary>Declares the slice's checked start (and its length where it may change) and returns the view; null where reported.</summary>
-    private SliceView? ParseSliceForm(IOperation value, ILocalSymbol local, List<Statement> output)
+    private SliceView? ParseSliceForm(IOperation value, string name, string? viewName, List<Statement> output)
     {
         var (vectorOperation, startOperation, lengthOperation, range) = SliceParts(value)!.Value;
         var whole = WholeVector(vectorOperation);
@@ -143,8 +143,6 @@ internal sealed partial class BodyParser
             return null;
         }
 
-        string name = local.Name;
-
         // A length that is one name or number no statement can change is read where it stands (so that a loop to d is
         // seen to run over the slice); any other is held in a local of its own, as the slice holds it.
         var lengthReads = range is not null ? new[] { range.LeftOperand, range.RightOperand } : new[] { lengthOperation ?? startOperation };
@@ -156,7 +154,7 @@ internal sealed partial class BodyParser
             length = new Variable(lengthName);
         }
 
-        Expr checkedStart = new SliceStart(whole.Length, start, length) { View = new SliceViewInfo(NameOf(local), whole.Vector, whole.IsArray) };
+        Expr checkedStart = new SliceStart(whole.Length, start, length) { View = viewName is null ? null : new SliceViewInfo(viewName, whole.Vector, whole.IsArray) };
         if (whole.Start is not Constant { IsZero: true })
         {
             checkedStart = new Binary(BinaryOperator.Add, whole.Start, checkedStart); // a slice of a slice: from the outer one's start
@@ -295,7 +293,49 @@ internal sealed partial class BodyParser
     }
 
     /// <summary>
-    /// SD0005 where a slice stands as a whole vector (an argument, a foreach): the parser reads a slice by index only.
+    /// A slice passed where a function takes a span: a slice local, or a slice form written in the argument (whose checked
+    /// start is declared before the call, as a local's is); the argument is the view of the sliced vector from that start,
+    /// so that a derivative of it is the same view of the vector's adjoint or tangent. Null where reported.
+    /// </summary>
+    private VectorArgument? SliceArgument(IOperation value)
+    {
+        SliceView? view;
+        if (IsSliceLocal(value))
+        {
+            view = SliceOf(value);
+            if (view is null)
+            {
+                return null; // reported at its declaration
+            }
+        }
+        else
+        {
+            var whole = SliceParts(value)!.Value.Vector;
+            string vectorName = Unconverted(whole) switch
+            {
+                IParameterReferenceOperation parameter => parameter.Parameter.Name,
+                ILocalReferenceOperation local => NameOf(local.Local),
+                _ => "slice",
+            };
+
+            view = ParseSliceForm(value, vectorName + "Slice", viewName: null, _currentOutput);
+            if (view is null)
+            {
+                return null;
+            }
+        }
+
+        if (view.IsParameter)
+        {
+            CheckOutputRead(view.Vector, value.Syntax);
+        }
+
+        return new VectorArgument(view.Vector, view.Start, view.Length, view.IsArray);
+    }
+
+    /// <summary>
+    /// SD0005 where a slice stands where only a whole vector is accepted: passed to a vector-valued helper (one that
+    /// writes outputs), or indexed and measured where it is written rather than through a local.
     /// </summary>
     private void ReportWholeSlice(IOperation vector)
     {
@@ -307,7 +347,12 @@ internal sealed partial class BodyParser
         string shown = vector.Syntax.ToString();
         Report(DiagnosticDescriptors.UnsupportedExpression, vector.Syntax,
             vector is ILocalReferenceOperation
-                ? $"The slice '{shown}' used as a whole vector (a slice is read and written by index, {shown}[j], and its length read as {shown}.Length; pass the whole vector to a function, or write the loop over the slice's elements)"
-                : $"The slice '{shown}' written in place (declare it as a local, ReadOnlySpan<{RealTypes.Keyword(_real)}> row = {shown};, and read row[j]; a slice is not passed to a function as a whole: pass the whole vector, or write the loop)");
+                ? $"The slice '{shown}' passed to a vector-valued helper, which writes outputs (a slice is passed to a function that only reads it: Vectors.Dot(w, {shown}), a loss, a [Differentiable] method over spans; to a helper that writes outputs, pass the whole vector, or copy the slice into a local buffer and pass that)"
+                : $"The slice '{shown}' where only a whole vector is accepted (declare it as a local, ReadOnlySpan<{RealTypes.Keyword(_real)}> row = {shown};, and read row[j] and row.Length; written in a call, a slice is passed to a function that only reads it, Vectors.Dot, a loss or a [Differentiable] method over spans, not to a vector-valued helper that writes outputs)");
     }
+
+    /// <summary>SD0004 for a slice passed to a helper to write its results into: a helper writes a whole buffer.</summary>
+    private void ReportSliceOutput(IOperation value, IMethodSymbol method) =>
+        Report(DiagnosticDescriptors.UnsupportedStatement, value.Syntax,
+            $"Passing the slice '{value.Syntax}' to '{DisplayName(method)}' to write its results into (a helper writes into a whole local buffer or output of this method: declare a buffer of the slice's length, pass that, and copy its elements into the slice)");
 }

@@ -264,6 +264,9 @@ internal sealed partial class BodyParser
                 return new VectorArgument(local.Local.Name);
             case ILocalReferenceOperation { Local: var reported } when _reportedLocals.Contains(reported):
                 return null;
+            case var slice when IsSliceLocal(slice) || IsSliceForm(slice):
+                ReportSliceOutput(slice, method);
+                return null;
             default:
                 Report(DiagnosticDescriptors.UnsupportedStatement, value.Syntax,
                     $"Passing '{value.Syntax}' to '{DisplayName(method)}' to write its results into, when it is not a local buffer of this method (inputs are read-only, so that no output can alias them: declare a buffer, stackalloc double[n] or new double[n], and pass that)");

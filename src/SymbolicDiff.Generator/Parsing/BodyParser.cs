@@ -1874,8 +1874,10 @@ internal sealed partial class BodyParser
                     value = conversion.Operand;
                 }
 
-                // VectorName reports what it cannot name.
-                parsed = ElementType(value.Type)?.SpecialType != _real ? Unsupported(value) : VectorName(value) is { } vector ? new VectorArgument(vector) : null;
+                // VectorName reports what it cannot name; a slice passes the view of the vector it slices.
+                parsed = ElementType(value.Type)?.SpecialType != _real ? Unsupported(value)
+                    : IsSliceLocal(value) || IsSliceForm(value) ? SliceArgument(value)
+                    : VectorName(value) is { } vector ? new VectorArgument(vector) : null;
                 if (parsed is VectorArgument { Vector: var passed } && value is IParameterReferenceOperation)
                 {
                     CheckOutputRead(passed, value.Syntax);

@@ -46,7 +46,7 @@ partial class Models
             double dRows_dz = -(dRows_dtotal * (global::System.Math.Exp(-(y[r] * z)) * y[r] / (1 + global::System.Math.Exp(-(y[r] * z))))); // ∂rows/∂z = ∂rows/∂total · ∂total/∂z
             for (int c = d - 1; c >= 0; c--)
             {
-                // z += w[c] * features[xStart + c];
+                // z += w[c] * x[c];
                 dW[c] += dRows_dz * x[c]; // ∂rows/∂w[c] += ∂rows/∂z · ∂z/∂w[c]
             }
         }

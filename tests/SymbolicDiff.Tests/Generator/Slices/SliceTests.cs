@@ -238,49 +238,6 @@ public class SliceTests
     }
 
     [Fact]
-    public void A_slice_passed_as_a_whole_vector_is_SD0005_saying_to_read_it_by_index()
-    {
-        var diagnostic = DiagnosticAssert.Single(
-            """
-            using System;
-            using SymbolicDiff;
-
-            public static partial class C
-            {
-                [Differentiable(nameof(w))]
-                public static double F(ReadOnlySpan<double> w, ReadOnlySpan<double> features)
-                {
-                    ReadOnlySpan<double> x = features.Slice(0, w.Length);
-                    return Vectors.Dot(w, [|x|]);
-                }
-            }
-            """,
-            "SD0005",
-            null!);
-        Assert.Contains("The slice 'x' used as a whole vector (a slice is read and written by index, x[j], and its length read as x.Length; pass the whole vector to a function, or write the loop over the slice's elements)", diagnostic.GetMessage(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void A_slice_written_in_place_as_an_argument_is_SD0005_saying_to_declare_a_local()
-    {
-        var diagnostic = DiagnosticAssert.Single(
-            """
-            using System;
-            using SymbolicDiff;
-
-            public static partial class C
-            {
-                [Differentiable(nameof(w))]
-                public static double F(ReadOnlySpan<double> w, ReadOnlySpan<double> features) =>
-                    Vectors.Dot(w, [|features.Slice(0, w.Length)|]);
-            }
-            """,
-            "SD0005",
-            null!);
-        Assert.Contains("The slice 'features.Slice(0, w.Length)' written in place (declare it as a local, ReadOnlySpan<double> row = features.Slice(0, w.Length);, and read row[j]", diagnostic.GetMessage(), StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void Writing_through_a_slice_of_an_input_is_SD0004()
     {
         var diagnostic = DiagnosticAssert.Single(
