@@ -127,10 +127,6 @@ public class BackwardDirectionTests
     [Fact]
     public void A_reduction_runs_its_backward_loop_up_and_gives_the_hand_worked_gradient()
     {
-        string generated = Source("WeightedSquares");
-        Assert.Contains($"for (int i = 0; i < x.Length; i++) // {Upward}", generated, StringComparison.Ordinal);
-        Assert.DoesNotContain("i >= 0; i--", generated, StringComparison.Ordinal);
-
         // w = (4, 5, 6), x = (1, 2, 3): L = 4 + 20 + 54 = 78, ∂L/∂w = x² = (1, 4, 9), ∂L/∂x = 2 w x = (8, 20, 36).
         double[] w = { 4, 5, 6 }, x = { 1, 2, 3 };
         var (value, gradient) = Gradient("WeightedSquares", w, x);
@@ -138,16 +134,15 @@ public class BackwardDirectionTests
         AssertClose(new[] { 1.0, 4, 9 }, gradient["W"], 1e-12);
         AssertClose(new[] { 8.0, 20, 36 }, gradient["X"], 1e-12);
         AgainstFiniteDifferences("WeightedSquares", w, x);
+
+        string generated = Source("WeightedSquares");
+        Assert.DoesNotContain("i >= 0; i--", generated, StringComparison.Ordinal);
+        Assert.Contains($"for (int i = 0; i < x.Length; i++) // {Upward}", generated, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Nested_loops_that_clear_their_own_element_and_add_across_rows_run_up_and_give_the_hand_worked_gradient()
     {
-        string generated = Source("SquaredImage");
-        Assert.Contains($"for (int k = 0; k < n; k++) // {Upward}", generated, StringComparison.Ordinal);
-        Assert.Contains($"for (int j = 0; j < m; j++) // {Upward}", generated, StringComparison.Ordinal);
-        Assert.DoesNotContain("--)", generated, StringComparison.Ordinal);
-
         // A = [[1, 2], [3, 4]], x = (1, −1): y = A x = (−1, −1), L = 2, ∂L/∂x = 2 Aᵀ y = (−8, −12),
         // ∂L/∂A = 2 y xᵀ = [[−2, 2], [−2, 2]].
         double[] a = { 1, 2, 3, 4 }, x = { 1, -1 };
@@ -156,15 +151,16 @@ public class BackwardDirectionTests
         AssertClose(new[] { -8.0, -12 }, gradient["X"], 1e-12);
         AssertClose(new[] { -2.0, 2, -2, 2 }, gradient["A"], 1e-12);
         AgainstFiniteDifferences("SquaredImage", new[] { 0.5, -1.25, 2, 0.75, -0.5, 1.5 }, new[] { 1.5, -0.25 });
+
+        string generated = Source("SquaredImage");
+        Assert.DoesNotContain("--)", generated, StringComparison.Ordinal);
+        Assert.Contains($"for (int k = 0; k < n; k++) // {Upward}", generated, StringComparison.Ordinal);
+        Assert.Contains($"for (int j = 0; j < m; j++) // {Upward}", generated, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_recurrence_keeps_its_backward_loop_counting_down_and_gives_the_hand_worked_gradient()
     {
-        string generated = Source("Discounted");
-        Assert.Contains("for (int i = x.Length - 1; i >= 0; i--)", generated, StringComparison.Ordinal);
-        Assert.DoesNotContain(Upward, generated, StringComparison.Ordinal);
-
         // w = (4, 5, 6), x = (1, 2, 3): s = ¼·4·1 + ½·5·2 + 6·3 = 24, ∂s/∂w_i = 2^(i−2) x_i = (¼, 1, 3),
         // ∂s/∂x_i = 2^(i−2) w_i = (1, 2.5, 6).
         double[] w = { 4, 5, 6 }, x = { 1, 2, 3 };
@@ -173,17 +169,15 @@ public class BackwardDirectionTests
         AssertClose(new[] { 0.25, 1, 3 }, gradient["W"], 1e-12);
         AssertClose(new[] { 1.0, 2.5, 6 }, gradient["X"], 1e-12);
         AgainstFiniteDifferences("Discounted", w, x);
+
+        string generated = Source("Discounted");
+        Assert.DoesNotContain(Upward, generated, StringComparison.Ordinal);
+        Assert.Contains("for (int i = x.Length - 1; i >= 0; i--)", generated, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_loop_restoring_saved_values_keeps_counting_down_while_the_loop_inside_it_runs_up()
     {
-        string generated = Source("TanhLayer");
-        Assert.Contains("saved.Pop()", generated, StringComparison.Ordinal);
-        Assert.Contains("for (int j = v.Length - 1; j >= 0; j--)", generated, StringComparison.Ordinal);
-        Assert.Contains($"for (int c = 0; c < d; c++) // {Upward}", generated, StringComparison.Ordinal);
-        Assert.Contains($"for (int j = 0; j < v.Length; j++) // {Upward}", generated, StringComparison.Ordinal);
-
         // Two units over x = (1, −2): a = W x = (0.5 − 0.5, 1 + 1) = (0, 2); L = v₀ tanh 0 + v₁ tanh 2 = 3 tanh 2.
         // ∂L/∂v = (tanh 0, tanh 2); ∂L/∂W_jc = v_j (1 − tanh² a_j) x_c: row 0 is 2 (1, −2), row 1 is 3 (1 − tanh² 2)(1, −2).
         double[] weights = { 0.5, 0.25, 0.5, -0.75 }, v = { 2, 3 }, x = { 1, -2 };
@@ -193,15 +187,17 @@ public class BackwardDirectionTests
         AssertClose(new[] { 0, t }, gradient["V"], 1e-12);
         AssertClose(new[] { 2.0, -4, slope, -2 * slope }, gradient["Weights"], 1e-12);
         AgainstFiniteDifferences("TanhLayer", weights, v, x);
+
+        string generated = Source("TanhLayer");
+        Assert.Contains("saved.Pop()", generated, StringComparison.Ordinal);
+        Assert.Contains("for (int j = v.Length - 1; j >= 0; j--)", generated, StringComparison.Ordinal);
+        Assert.Contains($"for (int c = 0; c < d; c++) // {Upward}", generated, StringComparison.Ordinal);
+        Assert.Contains($"for (int j = 0; j < v.Length; j++) // {Upward}", generated, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_loop_reading_an_adjoint_the_next_iteration_adds_to_keeps_counting_down_and_gives_the_hand_worked_gradient()
     {
-        string generated = Source("Chain");
-        Assert.Contains("for (int i = x.Length - 1; i >= 0; i--)", generated, StringComparison.Ordinal);
-        Assert.DoesNotContain(Upward, generated, StringComparison.Ordinal);
-
         // w = (2, 3, 4), x = (1, 2, 3): h = (1, 3, 11, 47); ∂h₃/∂w_i = h_i Π_{k>i} w_k = (12, 12, 11),
         // ∂h₃/∂x_i = Π_{k>i} w_k = (12, 4, 1).
         double[] w = { 2, 3, 4 }, x = { 1, 2, 3 };
@@ -210,6 +206,10 @@ public class BackwardDirectionTests
         AssertClose(new[] { 12.0, 12, 11 }, gradient["W"], 1e-12);
         AssertClose(new[] { 12.0, 4, 1 }, gradient["X"], 1e-12);
         AgainstFiniteDifferences("Chain", w, x);
+
+        string generated = Source("Chain");
+        Assert.DoesNotContain(Upward, generated, StringComparison.Ordinal);
+        Assert.Contains("for (int i = x.Length - 1; i >= 0; i--)", generated, StringComparison.Ordinal);
     }
 
     /// <summary>The value and each gradient property (by name) of <c>MWithGradient</c>, the struct overload.</summary>
