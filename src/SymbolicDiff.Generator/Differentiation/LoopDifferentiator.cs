@@ -722,7 +722,8 @@ internal sealed partial class LoopDifferentiator
         }
 
         // The restored values first: an integer computed again may read a branch's recorded bool among them.
-        var reversed = Reversed(loop) with { Body = body.Concat(needed).Concat(declared).ToEquatableArray() };
+        var statements = body.Concat(needed).Concat(declared).ToList();
+        var reversed = BackwardLoopHeader(loop, statements) with { Body = statements.ToEquatableArray() };
         var line = new BackwardLine(reversed);
         line.Mentions.UnionWith(inner.SelectMany(l => l.Mentions));
         output.Add(line);

@@ -60,7 +60,7 @@ partial class Models
             predictions[r] = saved.Pop(); // predictions[r] as it was before this assignment
             double dBatch_dz = dBatch_dpredictions[r] * global::SymbolicDiff.Activations.SigmoidDerivative(z, predictionsValue); // ∂batch/∂z = ∂batch/∂predictions[r] · ∂predictions[r]/∂z
             dBatch_dpredictions[r] = 0.0; // predictions[r] was overwritten here: its earlier value does not reach the result through it
-            for (int j = d - 1; j >= 0; j--)
+            for (int j = 0; j < d; j++) // each iteration only adds into adjoints, so the iterations run in their own order
             {
                 // z += w[j] * x[r * d + j];
                 dW[j] += dBatch_dz * x[r * d + j]; // ∂batch/∂w[j] += ∂batch/∂z · ∂z/∂w[j]

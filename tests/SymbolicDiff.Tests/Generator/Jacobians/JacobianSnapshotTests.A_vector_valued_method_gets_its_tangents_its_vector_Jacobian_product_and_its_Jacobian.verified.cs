@@ -60,12 +60,12 @@ partial class Models
         double dProjection_dprojection = 1.0; // ∂projection/∂projection = 1: the seed of the backward sweep
         double dProjection_da = 0.0;
         double dProjection_dk = 0.0;
-        for (int i_1 = r.Length - 1; i_1 >= 0; i_1--)
+        for (int i_1 = 0; i_1 < r.Length; i_1++) // each iteration only adds into adjoints, so the iterations run in their own order
         {
             // projection += rCotangent[i_1] * r[i_1];
             dProjection_dr[i_1] += dProjection_dprojection * rCotangent[i_1]; // ∂projection/∂r[i_1] += ∂projection/∂projection · ∂projection/∂r[i_1]
         }
-        for (int i = t.Length - 1; i >= 0; i--)
+        for (int i = 0; i < t.Length; i++) // each iteration only adds into adjoints, so the iterations run in their own order
         {
             // r[i] = a * global::System.Math.Exp(-k * t[i]) - y[i];
             double exp = global::System.Math.Exp(-(k * t[i])); // computed once, used in 2 partials below

@@ -88,12 +88,12 @@ partial class Models
             double dNetwork_dsoftmaxCrossEntropy = dNetwork_dtotal; // ∂network/∂softmaxCrossEntropy = ∂network/∂total · ∂total/∂softmaxCrossEntropy
             // double softmaxCrossEntropy = global::SymbolicDiff.Losses.SoftmaxCrossEntropy(logits, r % classes);
             global::SymbolicDiff.Losses.SoftmaxCrossEntropyLogitsGradient(logits, r % classes, dNetwork_dsoftmaxCrossEntropy, dNetwork_dlogits); // ∂network/∂logits += ∂network/∂softmaxCrossEntropy · ∂softmaxCrossEntropy/∂logits, a vector-Jacobian product
-            for (int k = classes - 1; k >= 0; k--)
+            for (int k = 0; k < classes; k++) // each iteration only adds into adjoints, so the iterations run in their own order
             {
                 // logits[k] = z;
                 double dNetwork_dz = dNetwork_dlogits[k]; // ∂network/∂z = ∂network/∂logits[k] · ∂logits[k]/∂z
                 dNetwork_dlogits[k] = 0.0; // logits[k] was overwritten here: its earlier value does not reach the result through it
-                for (int j = hiddenCount - 1; j >= 0; j--)
+                for (int j = 0; j < hiddenCount; j++) // each iteration only adds into adjoints, so the iterations run in their own order
                 {
                     // z += w2[k * hiddenCount + j] * hidden[j];
                     dW2[k * hiddenCount + j] += dNetwork_dz * hidden[j]; // ∂network/∂w2[k * hiddenCount + j] += ∂network/∂z · ∂z/∂w2[k * hiddenCount + j]
@@ -106,7 +106,7 @@ partial class Models
                 // hidden[j] = global::System.Math.Tanh(a);
                 double dNetwork_da = dNetwork_dhidden[j] * (global::System.Math.Abs(a) <= 1 ? 1 - hidden[j] * hidden[j] : 2 * (1 + global::System.Math.Abs(hidden[j])) / (global::System.Math.Exp(2 * global::System.Math.Abs(a)) + 1)); // ∂network/∂a = ∂network/∂hidden[j] · ∂hidden[j]/∂a
                 dNetwork_dhidden[j] = 0.0; // hidden[j] was overwritten here: its earlier value does not reach the result through it
-                for (int c = d - 1; c >= 0; c--)
+                for (int c = 0; c < d; c++) // each iteration only adds into adjoints, so the iterations run in their own order
                 {
                     // a += w1[j * d + c] * features[r * d + c];
                     dW1[j * d + c] += dNetwork_da * features[r * d + c]; // ∂network/∂w1[j * d + c] += ∂network/∂a · ∂a/∂w1[j * d + c]

@@ -41,7 +41,7 @@ partial class Models
         global::SymbolicDiff.Runtime.Zeroing.ClearFrom(dWeights, x.Length); // the gradient is written, not accumulated: the loop over i below stores each element before its bound once, so only the rest is zeroed
         // double logistic = global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogits(z, y);
         double dLogistic_dz = global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogitsLogitDerivative(z, y); // ∂logistic/∂z
-        for (int i = x.Length - 1; i >= 0; i--)
+        for (int i = 0; i < x.Length; i++) // each iteration only adds into adjoints, so the iterations run in their own order
         {
             // z += weights[i] * x[i];
             dWeights[i] = dLogistic_dz * x[i]; // ∂logistic/∂weights[i] = ∂logistic/∂z · ∂z/∂weights[i]

@@ -69,7 +69,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
             global::System.Span<double> dEnergyWithGradient_dv = dEnergyWithGradient_dvStorage.Span;
             double dSum_dsum = 1.0; // ∂sum/∂sum = 1: the seed of the backward sweep
             double dSum_deta = 0.0;
-            for (int i = v.Length - 1; i >= 0; i--)
+            for (int i = 0; i < v.Length; i++) // each iteration only adds into adjoints, so the iterations run in their own order
             {
                 // sum += v[i] * v[i];
                 dSum_dv[i] += dSum_dsum * (2 * v[i]); // ∂sum/∂v[i] += ∂sum/∂sum · ∂sum/∂v[i]

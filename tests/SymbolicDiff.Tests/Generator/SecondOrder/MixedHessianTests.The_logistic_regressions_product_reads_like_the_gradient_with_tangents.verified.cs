@@ -53,7 +53,7 @@ partial class Model
             // This iteration's backward sweep, at once.
             // sum += global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogits(z, ys[k]);
             double dLogistic_dz = dLogistic_dsum * global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogitsLogitDerivative(z, ys[k]); // ∂logistic/∂z = ∂logistic/∂sum · ∂sum/∂z
-            for (int i = d - 1; i >= 0; i--)
+            for (int i = 0; i < d; i++) // each iteration only adds into adjoints, so the iterations run in their own order
             {
                 // z += w[i] * xs[k * d + i];
                 dW[i] += dLogistic_dz * xs[k * d + i]; // ∂logistic/∂w[i] += ∂logistic/∂z · ∂z/∂w[i]
@@ -64,7 +64,7 @@ partial class Model
         // Forward sweep, continued: the statements after the loop.
         double logistic = sum / (double)ys.Length + 0.5 * lambda * penalty + b * b * b / 6;
         // Backward sweep of the statements before the loop.
-        for (int i = d - 1; i >= 0; i--)
+        for (int i = 0; i < d; i++) // each iteration only adds into adjoints, so the iterations run in their own order
         {
             // penalty += w[i] * w[i];
             dW[i] += dLogistic_dpenalty * (2 * w[i]); // ∂logistic/∂w[i] += ∂logistic/∂penalty · ∂penalty/∂w[i]
@@ -234,7 +234,7 @@ partial class Model
             // sum += global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogits(z, ys[k]);
             double dDLogistic_dz = dLogistic_dsum * (global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogitsCurvature(z, ys[k]) * dZ); // ddLogistic_dz = ∂dLogistic_dz/∂z · dz
             double dLogistic_dz = dLogistic_dsum * global::SymbolicDiff.Losses.BinaryCrossEntropyWithLogitsLogitDerivative(z, ys[k]); // ∂logistic/∂z = ∂logistic/∂sum · ∂sum/∂z
-            for (int i = d - 1; i >= 0; i--)
+            for (int i = 0; i < d; i++) // each iteration only adds into adjoints, so the iterations run in their own order
             {
                 // z += w[i] * xs[k * d + i];
                 hvW[i] += dDLogistic_dz * xs[k * d + i];
@@ -247,7 +247,7 @@ partial class Model
         // Forward sweep, continued: the statements after the loop.
         double logistic = sum / (double)ys.Length + 0.5 * lambda * penalty + b * b * b / 6;
         // Backward sweep of the statements before the loop.
-        for (int i = d - 1; i >= 0; i--)
+        for (int i = 0; i < d; i++) // each iteration only adds into adjoints, so the iterations run in their own order
         {
             // penalty += w[i] * w[i];
             hvW[i] += dLogistic_dpenalty * (2 * vW[i]);

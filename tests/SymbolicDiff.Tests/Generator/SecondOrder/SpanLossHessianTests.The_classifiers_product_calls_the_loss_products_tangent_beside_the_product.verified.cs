@@ -53,12 +53,12 @@ partial class Classifier
             double dLoss_dsoftmaxCrossEntropy = dLoss_dtotal; // ∂loss/∂softmaxCrossEntropy = ∂loss/∂total · ∂total/∂softmaxCrossEntropy
             // double softmaxCrossEntropy = global::SymbolicDiff.Losses.SoftmaxCrossEntropy(logits, labels[r]);
             global::SymbolicDiff.Losses.SoftmaxCrossEntropyLogitsGradient(logits, labels[r], dLoss_dsoftmaxCrossEntropy, dLoss_dlogits); // ∂loss/∂logits += ∂loss/∂softmaxCrossEntropy · ∂softmaxCrossEntropy/∂logits, a vector-Jacobian product
-            for (int k = classes - 1; k >= 0; k--)
+            for (int k = 0; k < classes; k++) // each iteration only adds into adjoints, so the iterations run in their own order
             {
                 // logits[k] = z;
                 double dLoss_dz = dLoss_dlogits[k]; // ∂loss/∂z = ∂loss/∂logits[k] · ∂logits[k]/∂z
                 dLoss_dlogits[k] = 0.0; // logits[k] was overwritten here: its earlier value does not reach the result through it
-                for (int c = d - 1; c >= 0; c--)
+                for (int c = 0; c < d; c++) // each iteration only adds into adjoints, so the iterations run in their own order
                 {
                     // z += weights[k * d + c] * features[r * d + c];
                     dWeights[k * d + c] += dLoss_dz * features[r * d + c]; // ∂loss/∂weights[k * d + c] += ∂loss/∂z · ∂z/∂weights[k * d + c]
@@ -220,14 +220,14 @@ partial class Classifier
             // double softmaxCrossEntropy = global::SymbolicDiff.Losses.SoftmaxCrossEntropy(logits, labels[r]);
             global::SymbolicDiff.Losses.SoftmaxCrossEntropyLogitsGradient(logits, labels[r], dLoss_dsoftmaxCrossEntropy, dLoss_dlogits); // ∂loss/∂logits += ∂loss/∂softmaxCrossEntropy · ∂softmaxCrossEntropy/∂logits, a vector-Jacobian product
             global::SymbolicDiff.Losses.SoftmaxCrossEntropyLogitsGradientTangent(logits, labels[r], dLoss_dsoftmaxCrossEntropy, dLogits, 0.0, dDLoss_dlogits); // dDLoss_dlogits += the derivative of SoftmaxCrossEntropyLogitsGradient's contribution to dLoss_dlogits along dLogits
-            for (int k = classes - 1; k >= 0; k--)
+            for (int k = 0; k < classes; k++) // each iteration only adds into adjoints, so the iterations run in their own order
             {
                 // logits[k] = z;
                 double dDLoss_dz = dDLoss_dlogits[k]; // ddLoss_dz = ∂dLoss_dz/∂dLoss_dlogits[k] · ddLoss_dlogits[k]
                 double dLoss_dz = dLoss_dlogits[k]; // ∂loss/∂z = ∂loss/∂logits[k] · ∂logits[k]/∂z
                 dDLoss_dlogits[k] = 0.0; // dLoss_dlogits[k] is a constant here
                 dLoss_dlogits[k] = 0.0; // logits[k] was overwritten here: its earlier value does not reach the result through it
-                for (int c = d - 1; c >= 0; c--)
+                for (int c = 0; c < d; c++) // each iteration only adds into adjoints, so the iterations run in their own order
                 {
                     // z += weights[k * d + c] * features[r * d + c];
                     hvWeights[k * d + c] += dDLoss_dz * features[r * d + c];

@@ -44,7 +44,7 @@ partial class Models
             // This iteration's backward sweep, at once.
             // total += global::System.Math.Log(1 + global::System.Math.Exp(-y[r] * z));
             double dRows_dz = -(dRows_dtotal * (global::System.Math.Exp(-(y[r] * z)) * y[r] / (1 + global::System.Math.Exp(-(y[r] * z))))); // ∂rows/∂z = ∂rows/∂total · ∂total/∂z
-            for (int c = d - 1; c >= 0; c--)
+            for (int c = 0; c < d; c++) // each iteration only adds into adjoints, so the iterations run in their own order
             {
                 // z += w[c] * x[c];
                 dW[c] += dRows_dz * x[c]; // ∂rows/∂w[c] += ∂rows/∂z · ∂z/∂w[c]
