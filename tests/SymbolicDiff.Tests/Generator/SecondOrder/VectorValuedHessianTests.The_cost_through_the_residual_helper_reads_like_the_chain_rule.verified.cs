@@ -41,7 +41,7 @@ partial class Models
         global::System.Span<double> dMisra_db = dMisra_dbStorage.Span;
         // double cost = 0.5 * sum;
         double dCost_dsum = 0.5; // ∂cost/∂sum
-        for (int i = r.Length - 1; i >= 0; i--)
+        for (int i = 0; i < r.Length; i++) // each iteration only adds into adjoints, so the iterations run in their own order
         {
             // sum += r[i] * r[i];
             dCost_dr[i] += dCost_dsum * (2 * r[i]); // ∂cost/∂r[i] += ∂cost/∂sum · ∂sum/∂r[i]
@@ -173,7 +173,7 @@ partial class Models
         global::System.Span<double> dMisra_dbFromCotangent = dMisra_dbFromCotangentStorage.Span;
         // double cost = 0.5 * sum;
         double dCost_dsum = 0.5; // ∂cost/∂sum
-        for (int i = r.Length - 1; i >= 0; i--)
+        for (int i = 0; i < r.Length; i++) // each iteration only adds into adjoints, so the iterations run in their own order
         {
             // sum += r[i] * r[i];
             dDCost_dr[i] += dCost_dsum * (2 * dR[i]);

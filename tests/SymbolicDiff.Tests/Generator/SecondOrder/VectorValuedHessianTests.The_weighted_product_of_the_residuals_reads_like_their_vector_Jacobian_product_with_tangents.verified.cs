@@ -54,7 +54,7 @@ partial class Models
         var dProjection_drStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(r.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂projection/∂r: on the stack up to 128 elements, pooled above
         global::System.Span<double> dProjection_dr = dProjection_drStorage.Span;
         double dProjection_dprojection = 1.0; // ∂projection/∂projection = 1: the seed of the backward sweep
-        for (int i = r.Length - 1; i >= 0; i--)
+        for (int i = 0; i < r.Length; i++) // each iteration only adds into adjoints, so the iterations run in their own order
         {
             // projection += rCotangent[i] * r[i];
             dProjection_dr[i] += dProjection_dprojection * rCotangent[i]; // ∂projection/∂r[i] += ∂projection/∂projection · ∂projection/∂r[i]
@@ -159,7 +159,7 @@ partial class Models
         var dProjection_drStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(r.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂projection/∂r: on the stack up to 128 elements, pooled above
         global::System.Span<double> dProjection_dr = dProjection_drStorage.Span;
         double dProjection_dprojection = 1.0; // ∂projection/∂projection = 1: the seed of the backward sweep
-        for (int i = r.Length - 1; i >= 0; i--)
+        for (int i = 0; i < r.Length; i++) // each iteration only adds into adjoints, so the iterations run in their own order
         {
             // projection += rCotangent[i] * r[i];
             dProjection_dr[i] += dProjection_dprojection * rCotangent[i]; // ∂projection/∂r[i] += ∂projection/∂projection · ∂projection/∂r[i]
