@@ -177,35 +177,11 @@ internal static partial class HessianSourceEmitter
                     writer.Line($"{target} = 1;");
                     writer.Line(call);
                     writer.Line($"{target} = 0;");
-                    for (int q = 0; q < differentiated.Count; q++)
-                    {
-                        if (differentiated[q].IsVector)
-                        {
-                            using (writer.Block($"for (int {row} = 0; {row} < {ExpressionWriter.Identifier(differentiated[q].Name)}.Length; {row}++)"))
-                            {
-                                string rowAt = offsets[q] == "0" ? row : $"({offsets[q]} + {row})";
-                                writer.Line($"{matrix}[{rowAt} * {size} + {at}] = {products[q]}[{row}];");
-                            }
-                        }
-                        else
-                        {
-                            string rowAt = offsets[q].Contains(" + ") ? $"({offsets[q]})" : offsets[q];
-                            writer.Line($"{matrix}[{rowAt} * {size} + {at}] = {products[q]};");
-                        }
-                    }
+                    WriteColumn(writer, differentiated, offsets, products, matrix, size, at, row);
                 }
             }
 
-            writer.Line("// Σ cₖ ∂²rₖ/∂pᵢ∂pⱼ is symmetric: the two products agree up to rounding; their mean makes the matrix exactly symmetric.");
-            using (writer.Block($"for (int {row} = 1; {row} < {size}; {row}++)"))
-            {
-                using (writer.Block($"for (int {other} = 0; {other} < {row}; {other}++)"))
-                {
-                    writer.Line($"{real} {mean} = {Half(method)} * ({matrix}[{row} * {size} + {other}] + {matrix}[{other} * {size} + {row}]);");
-                    writer.Line($"{matrix}[{row} * {size} + {other}] = {mean};");
-                    writer.Line($"{matrix}[{other} * {size} + {row}] = {mean};");
-                }
-            }
+            WriteSymmetrization(writer, "// Σ cₖ ∂²rₖ/∂pᵢ∂pⱼ is symmetric: the two products agree up to rounding; their mean makes the matrix exactly symmetric.", real, Half(method), matrix, size, row, other, mean);
 
             statements.Write(scratch.OfType<DeclareAdjointBuffer>().Select(buffer => (Statement)new Release(buffer.Storage, IsAdjointBuffer: true)).ToList());
         }

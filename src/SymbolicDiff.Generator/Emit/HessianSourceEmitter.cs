@@ -329,35 +329,11 @@ internal static partial class HessianSourceEmitter
                     writer.Line($"{target} = 1;");
                     writer.Line(call);
                     writer.Line($"{target} = 0;");
-                    for (int q = 0; q < differentiated.Count; q++)
-                    {
-                        if (differentiated[q].IsVector)
-                        {
-                            using (writer.Block($"for (int {row} = 0; {row} < {ExpressionWriter.Identifier(differentiated[q].Name)}.Length; {row}++)"))
-                            {
-                                string rowAt = offsets[q] == "0" ? row : $"({offsets[q]} + {row})";
-                                writer.Line($"{matrix}[{rowAt} * {size} + {at}] = {products[q]}[{row}];");
-                            }
-                        }
-                        else
-                        {
-                            string rowAt = offsets[q].Contains(" + ") ? $"({offsets[q]})" : offsets[q];
-                            writer.Line($"{matrix}[{rowAt} * {size} + {at}] = {products[q]};");
-                        }
-                    }
+                    WriteColumn(writer, differentiated, offsets, products, matrix, size, at, row);
                 }
             }
 
-            writer.Line("// ∂²f/∂pᵢ∂pⱼ = ∂²f/∂pⱼ∂pᵢ: the two products agree up to rounding; their mean makes the matrix exactly symmetric.");
-            using (writer.Block($"for (int {row} = 1; {row} < {size}; {row}++)"))
-            {
-                using (writer.Block($"for (int {other} = 0; {other} < {row}; {other}++)"))
-                {
-                    writer.Line($"{real} {mean} = {Half(method)} * ({matrix}[{row} * {size} + {other}] + {matrix}[{other} * {size} + {row}]);");
-                    writer.Line($"{matrix}[{row} * {size} + {other}] = {mean};");
-                    writer.Line($"{matrix}[{other} * {size} + {row}] = {mean};");
-                }
-            }
+            WriteSymmetrization(writer, "// ∂²f/∂pᵢ∂pⱼ = ∂²f/∂pⱼ∂pᵢ: the two products agree up to rounding; their mean makes the matrix exactly symmetric.", real, Half(method), matrix, size, row, other, mean);
 
             statements.Write(scratch.OfType<DeclareAdjointBuffer>().Select(buffer => (Statement)new Release(buffer.Storage, IsAdjointBuffer: true)).ToList());
             writer.Line($"return {value};");
@@ -540,6 +516,48 @@ internal static partial class HessianSourceEmitter
         }
 
         return statements;
+    }
+
+    /// <summary>
+    /// Copies one sweep's products into column <paramref name="at"/> of the dense row-major matrix: row by row over the
+    /// differentiated parameters' elements, in declaration order (a vector's at its offset, a scalar's at its own).
+    /// </summary>
+    private static void WriteColumn(IndentedWriter writer, IReadOnlyList<ParameterModel> differentiated, IReadOnlyList<string> offsets, IReadOnlyList<string> products, string matrix, string size, string at, string row)
+    {
+        for (int q = 0; q < differentiated.Count; q++)
+        {
+            if (differentiated[q].IsVector)
+            {
+                using (writer.Block($"for (int {row} = 0; {row} < {ExpressionWriter.Identifier(differentiated[q].Name)}.Length; {row}++)"))
+                {
+                    string rowAt = offsets[q] == "0" ? row : $"({offsets[q]} + {row})";
+                    writer.Line($"{matrix}[{rowAt} * {size} + {at}] = {products[q]}[{row}];");
+                }
+            }
+            else
+            {
+                string rowAt = offsets[q].Contains(" + ") ? $"({offsets[q]})" : offsets[q];
+                writer.Line($"{matrix}[{rowAt} * {size} + {at}] = {products[q]};");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes the dense matrix exactly symmetric: a second derivative is, but its two products (column i's row j and
+    /// column j's row i) agree only up to rounding, so each pair is replaced by its mean.
+    /// </summary>
+    private static void WriteSymmetrization(IndentedWriter writer, string comment, string real, string half, string matrix, string size, string row, string other, string mean)
+    {
+        writer.Line(comment);
+        using (writer.Block($"for (int {row} = 1; {row} < {size}; {row}++)"))
+        {
+            using (writer.Block($"for (int {other} = 0; {other} < {row}; {other}++)"))
+            {
+                writer.Line($"{real} {mean} = {half} * ({matrix}[{row} * {size} + {other}] + {matrix}[{other} * {size} + {row}]);");
+                writer.Line($"{matrix}[{row} * {size} + {other}] = {mean};");
+                writer.Line($"{matrix}[{other} * {size} + {row}] = {mean};");
+            }
+        }
     }
 
     private static List<ParameterModel> Differentiated(MethodModel method) => method.Parameters.Where(p => p.IsDifferentiated).ToList();
