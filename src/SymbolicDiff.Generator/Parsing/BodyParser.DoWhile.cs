@@ -58,12 +58,9 @@ internal sealed partial class BodyParser
             return true;
         }
 
-        if (operations.FirstOrDefault(o => Leaves(o, loop, BranchKind.Continue)) is { } skipping)
+        // In C# the continue goes to the condition, skipping the counter's step at the end of the body.
+        if (ReportedContinueSkippingStep(loop, operations, counter, "do loop (it goes to the condition and skips"))
         {
-            // In C# the continue goes to the condition, skipping the counter's step at the end of the body.
-            Report(DiagnosticDescriptors.UnsupportedStatement,
-                skipping.DescendantsAndSelf().OfType<IBranchOperation>().First(b => b.BranchKind == BranchKind.Continue && Jumps(b, loop)).Syntax.GetFirstToken(),
-                $"A 'continue' in a do loop (it goes to the condition and skips the step '{counter.Name}++' at the end of the body; write the loop as for (int {counter.Name} = ...; {counter.Name} < ...; {counter.Name}++), where continue steps the counter)");
             return true;
         }
 

@@ -1351,6 +1351,24 @@ internal sealed partial class BodyParser
     }
 
     /// <summary>
+    /// Reports a <c>continue</c> of a counted <c>while</c> or <c>do</c> loop, whose counter is stepped last in the body:
+    /// C# skips that step, and the <c>for</c> form the loop is read as would not. <paramref name="kindAndEffect"/> opens
+    /// the message's parenthesis ("while loop (it skips"). True when one was reported.
+    /// </summary>
+    private bool ReportedContinueSkippingStep(ILoopOperation loop, IEnumerable<IOperation> operations, ILocalSymbol counter, string kindAndEffect)
+    {
+        if (operations.FirstOrDefault(o => Leaves(o, loop, BranchKind.Continue)) is not { } skipping)
+        {
+            return false;
+        }
+
+        Report(DiagnosticDescriptors.UnsupportedStatement,
+            skipping.DescendantsAndSelf().OfType<IBranchOperation>().First(b => b.BranchKind == BranchKind.Continue && Jumps(b, loop)).Syntax.GetFirstToken(),
+            $"A 'continue' in a {kindAndEffect} the step '{counter.Name}++' at the end of the body; write the loop as for (int {counter.Name} = ...; {counter.Name} < ...; {counter.Name}++), where continue steps the counter)");
+        return true;
+    }
+
+    /// <summary>
     /// <c>int i = a; while (i &lt; n) { ...; i++; }</c>, with <c>i</c> used nowhere after the loop: the same
     /// loop as <c>for (int i = a; i &lt; n; i++)</c>.
     /// </summary>
@@ -1374,12 +1392,9 @@ internal sealed partial class BodyParser
             return true;
         }
 
-        if (operations.FirstOrDefault(o => Leaves(o, loop, BranchKind.Continue)) is { } skipping)
+        // In C# the continue would skip the counter's step at the end of the body; the for form steps anyway.
+        if (ReportedContinueSkippingStep(loop, operations, counter, "while loop (it skips"))
         {
-            // In C# the continue would skip the counter's step at the end of the body; the for form steps anyway.
-            Report(DiagnosticDescriptors.UnsupportedStatement,
-                skipping.DescendantsAndSelf().OfType<IBranchOperation>().First(b => b.BranchKind == BranchKind.Continue && Jumps(b, loop)).Syntax.GetFirstToken(),
-                $"A 'continue' in a while loop (it skips the step '{counter.Name}++' at the end of the body; write the loop as for (int {counter.Name} = ...; {counter.Name} < ...; {counter.Name}++), where continue steps the counter)");
             return true;
         }
 
