@@ -125,15 +125,7 @@ public class AdBenchGradientTests
             "ode" => new OdeProblem(1, n: 4, steps: 50),
             _ => new DeterminantProblem(1, ell: 6),
         };
-        for (int i = 0; i < 3; i++)
-        {
-            problem.Generated();
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        problem.Generated();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        Assert.Equal(0, Allocations.PerCall(problem.Generated, calls: 1));
     }
 
     private static void Check(AdBenchProblem problem)

@@ -32,18 +32,8 @@ internal static class SpanTestData
 
     public static float[] ToFloat(double[] values) => values.Select(v => (float)v).ToArray();
 
-    /// <summary>
-    /// The bytes the current thread allocates in one more call of <paramref name="action"/>, after two calls
-    /// that warm it up (JIT compilation, type initialization).
-    /// </summary>
-    public static long AllocatedBytes(Action action)
-    {
-        action();
-        action();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        action();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
+    /// <summary>The bytes one call of <paramref name="action"/> allocates once warm (see <see cref="Allocations.PerCall(Action, int)"/>).</summary>
+    public static long AllocatedBytes(Action action) => Allocations.PerCall(action);
 
     /// <summary>Asserts that each element is within <paramref name="relative"/>·max(1, |expected|) of the expected one.</summary>
     public static void AssertClose(IReadOnlyList<double> expected, IReadOnlyList<double> actual, double relative)

@@ -5,7 +5,7 @@ namespace SymbolicDiff.Tests.Generator.ForwardMode;
 /// <summary>
 /// A generated <c>MWithDerivative</c> allocates nothing once warm: tangents are the caller's spans, tangent buffers
 /// and the scratch spans of vector-Jacobian products live on the stack under a bound and in pooled arrays above it.
-/// Measured with <see cref="GC.GetAllocatedBytesForCurrentThread"/> around calls after a warm-up.
+/// Measured by <see cref="Allocations.PerCall(Action, int)"/>.
 /// </summary>
 public class ForwardModeAllocationTests
 {
@@ -19,7 +19,7 @@ public class ForwardModeAllocationTests
         double[] w = Enumerable.Range(0, d).Select(_ => random.NextDouble() - 0.5).ToArray();
         double[] dW = Enumerable.Range(0, d).Select(_ => random.NextDouble() - 0.5).ToArray();
 
-        long allocated = AllocatedBy(() => SpanModels.LogisticWithDerivative(x, w, 0.1, 1, dW, 0.5).Derivative);
+        long allocated = Allocations.PerCall(() => SpanModels.LogisticWithDerivative(x, w, 0.1, 1, dW, 0.5).Derivative);
 
         Assert.Equal(0, allocated);
     }
@@ -34,7 +34,7 @@ public class ForwardModeAllocationTests
         double[] inputs = Enumerable.Range(0, 4 * classes).Select(_ => random.NextDouble()).ToArray();
         double[] direction = Enumerable.Range(0, classes).Select(_ => random.NextDouble() - 0.5).ToArray();
 
-        long allocated = AllocatedBy(() => VectorFunctions.SoftmaxRowsWithDerivative(weights, inputs, direction).Derivative);
+        long allocated = Allocations.PerCall(() => VectorFunctions.SoftmaxRowsWithDerivative(weights, inputs, direction).Derivative);
 
         Assert.Equal(0, allocated);
     }
@@ -48,26 +48,10 @@ public class ForwardModeAllocationTests
         double[] x = { 0.5, -0.25 };
         double[] dMatrix = Enumerable.Range(0, 600).Select(_ => random.NextDouble() - 0.5).ToArray();
 
-        long method = AllocatedBy(() => VectorFunctions.MatrixVectorNorm(matrix, x));
-        long derivative = AllocatedBy(() => VectorFunctions.MatrixVectorNormWithDerivative(matrix, x, dMatrix).Derivative);
+        long method = Allocations.PerCall(() => VectorFunctions.MatrixVectorNorm(matrix, x));
+        long derivative = Allocations.PerCall(() => VectorFunctions.MatrixVectorNormWithDerivative(matrix, x, dMatrix).Derivative);
 
         Assert.Equal(method, derivative);
         Assert.True(method > 0, "the method itself allocates its buffer, so the comparison means something");
-    }
-
-    private static long AllocatedBy(Func<double> call)
-    {
-        for (int i = 0; i < 20; i++)
-        {
-            call();
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
-        {
-            call();
-        }
-
-        return (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
     }
 }

@@ -60,7 +60,7 @@ public class JacobianContractTests
         var velocities = new double[steps];
         var jacobian = new double[2 * steps * 3];
 
-        long allocated = AllocatedBy(() => VectorValuedModels.DecayJacobian(0.7, 1.3, 0.1, positions, velocities, jacobian));
+        long allocated = Allocations.PerCall(() => VectorValuedModels.DecayJacobian(0.7, 1.3, 0.1, positions, velocities, jacobian));
 
         Assert.Equal(0, allocated);
         Assert.NotEqual(0, jacobian[0]);
@@ -74,24 +74,8 @@ public class JacobianContractTests
         var jacobian = new double[2 * 501];
         var moments = new double[2];
 
-        long allocated = AllocatedBy(() => VectorValuedModels.MomentsJacobian(1.5, w, moments, jacobian));
+        long allocated = Allocations.PerCall(() => VectorValuedModels.MomentsJacobian(1.5, w, moments, jacobian));
 
         Assert.Equal(0, allocated);
-    }
-
-    private static long AllocatedBy(Action call)
-    {
-        for (int i = 0; i < 20; i++)
-        {
-            call();
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
-        {
-            call();
-        }
-
-        return (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
     }
 }

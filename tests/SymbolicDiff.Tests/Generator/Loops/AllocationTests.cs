@@ -2,9 +2,8 @@ namespace SymbolicDiff.Tests.Generator.Loops;
 
 /// <summary>
 /// A generated gradient over spans allocates nothing once warm: outputs are the caller's, adjoint buffers and
-/// saved values live on the stack under a bound and in pooled arrays above it. Measured with
-/// <see cref="GC.GetAllocatedBytesForCurrentThread"/> around calls after a warm-up (which lets the JIT and the
-/// array pool settle).
+/// saved values live on the stack under a bound and in pooled arrays above it. Measured by
+/// <see cref="Allocations.PerCall(Action, int)"/>.
 /// </summary>
 public class AllocationTests
 {
@@ -18,7 +17,7 @@ public class AllocationTests
         double[] w = new double[d];
         double[] dW = new double[d];
 
-        long allocated = AllocatedBy(() => SpanModels.LogisticWithGradient(x, w, 0.1, 1, dW, out _));
+        long allocated = Allocations.PerCall(() => SpanModels.LogisticWithGradient(x, w, 0.1, 1, dW, out _));
 
         Assert.Equal(0, allocated);
     }
@@ -36,7 +35,7 @@ public class AllocationTests
         double[] b1 = new double[hidden], w2 = Enumerable.Range(0, classes * hidden).Select(_ => random.NextDouble() - 0.5).ToArray(), b2 = new double[classes];
         double[] dW1 = new double[w1.Length], dB1 = new double[b1.Length], dW2 = new double[w2.Length], dB2 = new double[b2.Length];
 
-        long allocated = AllocatedBy(() => MlpModel.BatchLossWithGradient(features, labels, w1, b1, w2, b2, dW1, dB1, dW2, dB2));
+        long allocated = Allocations.PerCall(() => MlpModel.BatchLossWithGradient(features, labels, w1, b1, w2, b2, dW1, dB1, dW2, dB2));
 
         Assert.Equal(0, allocated);
     }
@@ -52,27 +51,9 @@ public class AllocationTests
 
         // MatrixVectorNorm allocates its own buffer with new double[rows], as written: measure the gradient's
         // extra cost over the method itself.
-        long method = AllocatedBy(() => VectorFunctions.MatrixVectorNorm(matrix, x));
-        long gradient = AllocatedBy(() => VectorFunctions.MatrixVectorNormWithGradient(matrix, x, dMatrix));
+        long method = Allocations.PerCall(() => VectorFunctions.MatrixVectorNorm(matrix, x));
+        long gradient = Allocations.PerCall(() => VectorFunctions.MatrixVectorNormWithGradient(matrix, x, dMatrix));
 
         Assert.Equal(method, gradient);
     }
-
-    private static long AllocatedBy(Action call)
-    {
-        for (int i = 0; i < 20; i++)
-        {
-            call();
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
-        {
-            call();
-        }
-
-        return (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
-    }
-
-    private static long AllocatedBy(Func<double> call) => AllocatedBy(() => { call(); });
 }

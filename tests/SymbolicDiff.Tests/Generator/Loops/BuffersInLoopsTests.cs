@@ -252,21 +252,15 @@ public class BuffersInLoopsTests
         double[] x = new double[200];
         double[] y = new double[100];
         double[] gradient = new double[w.Length];
-        BuffersInLoopsFunctions.RowLossWithGradient(w, x, y, gradient);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        BuffersInLoopsFunctions.RowLossWithGradient(w, x, y, gradient);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated <= 64, $"allocated {allocated} bytes (one double[3] is 48)");
+        long allocated = Allocations.PerCall(() => BuffersInLoopsFunctions.RowLossWithGradient(w, x, y, gradient));
+        Assert.True(allocated <= 64, $"allocated {allocated} bytes per call (one double[3] is 48)");
 
         // PairedSums' double[2] likewise, although it saves values across 100 rows (from a pool, reused).
         double[] pw = { 1, 0.5, -1, 2 };
         double[] px = new double[400];
         double[] pg = new double[4];
-        BuffersInLoopsFunctions.PairedSumsWithGradient(pw, px, pg);
-        before = GC.GetAllocatedBytesForCurrentThread();
-        BuffersInLoopsFunctions.PairedSumsWithGradient(pw, px, pg);
-        allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated <= 64, $"allocated {allocated} bytes (one double[2] is 40)");
+        allocated = Allocations.PerCall(() => BuffersInLoopsFunctions.PairedSumsWithGradient(pw, px, pg));
+        Assert.True(allocated <= 64, $"allocated {allocated} bytes per call (one double[2] is 40)");
     }
 
     /// <summary>Lengths of (w, x, y) for <paramref name="rows"/> rows.</summary>

@@ -269,19 +269,13 @@ public class OutputCallTests
     {
         double[] x0 = Enumerable.Range(0, length).Select(i => 1.0 + i % 7).ToArray();
         double[] dX0 = new double[length];
-        for (int i = 0; i < 20; i++)
-        {
-            OutputCallModels.LogisticRk4WithGradient(x0, 0.5, 0.01, 5, dX0, out _);
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
+        long allocated = Allocations.PerCall(() =>
         {
             OutputCallModels.LogisticRk4WithGradient(x0, 0.5, 0.01, 5, dX0, out _);
             OutputCallModels.EulerDecayWithDerivative(x0, 0.5, 0.01, 5, dX0, 1.0);
-        }
+        });
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 
     private static double[] Positions(double[] x0, double k, double h, int rows)

@@ -205,15 +205,21 @@ public class HessianTests
                 {
                     Span<double> gradient = stackalloc double[2];
                     Span<double> hessian = stackalloc double[4];
-                    FWithHessian(0.5, 1.5, gradient, hessian); // warm up (JIT)
-                    long before = GC.GetAllocatedBytesForCurrentThread();
+                    // The fewest bytes over five windows of 1,000 calls: the first window also warms up (JIT),
+                    // and tiered compilation's one-off bookkeeping on this thread is not the call's.
+                    long allocated = long.MaxValue;
                     double sum = 0;
-                    for (int i = 0; i < 1000; i++)
+                    for (int window = 0; window < 5; window++)
                     {
-                        sum += FWithHessian(0.5 + i * 1e-3, 1.5, gradient, hessian) + hessian[1];
+                        long before = GC.GetAllocatedBytesForCurrentThread();
+                        for (int i = 0; i < 1000; i++)
+                        {
+                            sum += FWithHessian(0.5 + i * 1e-3, 1.5, gradient, hessian) + hessian[1];
+                        }
+
+                        allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
                     }
 
-                    long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
                     return double.IsNaN(sum) ? -1 : allocated;
                 }
 

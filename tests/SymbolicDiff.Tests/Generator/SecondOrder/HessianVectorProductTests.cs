@@ -57,14 +57,20 @@ public class HessianVectorProductTests
                 }
 
                 Functions.RosenbrockHessianVectorProduct(x, v, gradient, product); // warm up (JIT, pool)
-                long before = System.GC.GetAllocatedBytesForCurrentThread();
+                // The fewest bytes over five windows: tiered compilation's one-off bookkeeping is not the call's.
+                long allocated = long.MaxValue;
                 double sum = 0;
-                for (int k = 0; k < 100; k++)
+                for (int window = 0; window < 5; window++)
                 {
-                    sum += Functions.RosenbrockHessianVectorProduct(x, v, gradient, product) + product[0];
+                    long before = System.GC.GetAllocatedBytesForCurrentThread();
+                    for (int k = 0; k < 100; k++)
+                    {
+                        sum += Functions.RosenbrockHessianVectorProduct(x, v, gradient, product) + product[0];
+                    }
+
+                    allocated = System.Math.Min(allocated, System.GC.GetAllocatedBytesForCurrentThread() - before);
                 }
 
-                long allocated = System.GC.GetAllocatedBytesForCurrentThread() - before;
                 return double.IsNaN(sum) ? -1 : allocated;
             }
 

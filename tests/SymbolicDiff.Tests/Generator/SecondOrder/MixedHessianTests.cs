@@ -169,15 +169,21 @@ public class MixedHessianTests
                 // Warm up (JIT, the pool).
                 Model.LogisticHessianVectorProduct(w, 0.2, xs, ys, 0.1, v, 0.5, dW, out double dB, hvW, out double hvB);
                 Model.LogisticHessian(w, 0.2, xs, ys, 0.1, hessian);
-                long before = GC.GetAllocatedBytesForCurrentThread();
+                // The fewest bytes over five windows: tiered compilation's one-off bookkeeping is not the call's.
+                long allocated = long.MaxValue;
                 double sum = 0;
-                for (int k = 0; k < 20; k++)
+                for (int window = 0; window < 5; window++)
                 {
-                    sum += Model.LogisticHessianVectorProduct(w, 0.2, xs, ys, 0.1, v, 0.5, dW, out dB, hvW, out hvB) + dB + hvB + hvW[0];
+                    long before = GC.GetAllocatedBytesForCurrentThread();
+                    for (int k = 0; k < 20; k++)
+                    {
+                        sum += Model.LogisticHessianVectorProduct(w, 0.2, xs, ys, 0.1, v, 0.5, dW, out dB, hvW, out hvB) + dB + hvB + hvW[0];
+                    }
+
+                    sum += Model.LogisticHessian(w, 0.2, xs, ys, 0.1, hessian);
+                    allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
                 }
 
-                sum += Model.LogisticHessian(w, 0.2, xs, ys, 0.1, hessian);
-                long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
                 return double.IsNaN(sum) ? -1 : allocated;
             }
 

@@ -63,9 +63,16 @@ public class SpanLossHessianTests
                 var gradient = new double[w.Length];
                 var product = new double[w.Length];
                 Classifier.LossHessianVectorProduct(w, x, labels, classes, v, gradient, product);
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                Classifier.LossHessianVectorProduct(w, x, labels, classes, v, gradient, product);
-                return GC.GetAllocatedBytesForCurrentThread() - before;
+                // The fewest bytes over five calls: tiered compilation's one-off bookkeeping is not the call's.
+                long allocated = long.MaxValue;
+                for (int window = 0; window < 5; window++)
+                {
+                    long before = GC.GetAllocatedBytesForCurrentThread();
+                    Classifier.LossHessianVectorProduct(w, x, labels, classes, v, gradient, product);
+                    allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+                }
+
+                return allocated;
             }
         }
         """;

@@ -96,14 +96,12 @@ public class LbfgsTests
         var solver = new Lbfgs(2);
         ValueAndGradient function = TestFunctions.Rosenbrock;
         var x = new double[2];
-        x[0] = -1.2;
-        x[1] = 1;
-        solver.Minimize(function, x);
-        x[0] = -1.2;
-        x[1] = 1;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        solver.Minimize(function, x);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.PerCall(() =>
+        {
+            x[0] = -1.2;
+            x[1] = 1;
+            solver.Minimize(function, x);
+        }, calls: 1));
     }
 
     [Fact]

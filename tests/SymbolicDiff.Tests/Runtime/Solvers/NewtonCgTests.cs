@@ -96,14 +96,12 @@ public class NewtonCgTests
         ValueAndGradient function = TestFunctions.Rosenbrock;
         HessianVectorProduct product = TestFunctions.RosenbrockHessianTimes;
         var x = new double[2];
-        x[0] = -1.2;
-        x[1] = 1;
-        solver.Minimize(function, product, x);
-        x[0] = -1.2;
-        x[1] = 1;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        solver.Minimize(function, product, x);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.PerCall(() =>
+        {
+            x[0] = -1.2;
+            x[1] = 1;
+            solver.Minimize(function, product, x);
+        }, calls: 1));
     }
 
     [Fact]
