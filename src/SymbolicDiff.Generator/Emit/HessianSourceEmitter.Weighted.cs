@@ -101,7 +101,6 @@ internal static partial class HessianSourceEmitter
     /// </summary>
     private static void WriteWeightedDense(IndentedWriter writer, MethodModel method, JacobianProgram jacobian, string generatedCodeAttribute, string cref)
     {
-        const int StackBound = 128;
         var differentiated = Differentiated(method);
         string real = method.RealType;
         var names = new NameAllocator(method.Parameters.Select(p => p.Name).Concat(jacobian.Cotangents));
@@ -136,29 +135,9 @@ internal static partial class HessianSourceEmitter
             .Concat(new[] { $"global::System.Span<{real}> {matrix}" });
         using (writer.Block($"{Modifiers(method)} void {GeneratedNames.HessianStruct(method.MethodName)}({string.Join(", ", parameters)})"))
         {
-            writer.Line($"int {size} = {Sum(lengths)};");
-            writer.Line($"if ({matrix}.Length != {size} * {size}) throw new global::System.ArgumentException(\"{matrix} must have n² = \" + ({size} * {size}) + \" elements (n×n, row-major), not \" + {matrix}.Length + \".\", \"{matrix}\");");
-            var scratch = new List<Statement>();
-            for (int i = 0; i < differentiated.Count; i++)
-            {
-                if (differentiated[i].IsVector)
-                {
-                    foreach (string buffer in new[] { directions[i], gradients[i], products[i] })
-                    {
-                        scratch.Add(new DeclareAdjointBuffer(buffer, names.Fresh(GeneratedNames.AdjointStorage(buffer)), differentiated[i].Name, StackBound));
-                    }
-                }
-            }
-
+            WriteSizeCheck(writer, matrix, size, lengths);
+            var scratch = WriteColumnScratch(writer, real, names, differentiated, directions, gradients, products, "cᵀJ");
             var statements = new StatementWriter(writer, real);
-            statements.Write(scratch);
-            for (int i = 0; i < differentiated.Count; i++)
-            {
-                if (!differentiated[i].IsVector)
-                {
-                    writer.Line($"{real} {directions[i]} = 0, {gradients[i]}, {products[i]}; // {differentiated[i].Name}: its part of the direction, of cᵀJ and of each product");
-                }
-            }
 
             var callArguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name)).Concat(jacobian.Cotangents).Concat(directions)
                 .Concat(differentiated.Select((p, i) => p.IsVector ? gradients[i] : "out " + gradients[i]))

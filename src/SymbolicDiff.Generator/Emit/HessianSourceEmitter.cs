@@ -254,7 +254,6 @@ internal static partial class HessianSourceEmitter
     /// </summary>
     private static void WriteDenseFromProducts(IndentedWriter writer, GradientProgram program, HessianProgram hessian, string generatedCodeAttribute, string cref)
     {
-        const int StackBound = 128;
         var method = program.Method;
         var differentiated = Differentiated(method);
         string real = method.RealType;
@@ -280,31 +279,11 @@ internal static partial class HessianSourceEmitter
         var parameters = method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name)).Concat(new[] { $"global::System.Span<{real}> {matrix}" });
         using (writer.Block($"{Modifiers(method)} {real} {GeneratedNames.HessianStruct(method.MethodName)}({string.Join(", ", parameters)})"))
         {
-            writer.Line($"int {size} = {Sum(lengths)};");
-            writer.Line($"if ({matrix}.Length != {size} * {size}) throw new global::System.ArgumentException(\"{matrix} must have n² = \" + ({size} * {size}) + \" elements (n×n, row-major), not \" + {matrix}.Length + \".\", \"{matrix}\");");
+            WriteSizeCheck(writer, matrix, size, lengths);
             var arguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name)).ToList();
             writer.Line($"{real} {value} = {method.MethodName}({string.Join(", ", arguments)});");
-            var scratch = new List<Statement>();
-            for (int i = 0; i < differentiated.Count; i++)
-            {
-                if (differentiated[i].IsVector)
-                {
-                    foreach (string buffer in new[] { directions[i], gradients[i], products[i] })
-                    {
-                        scratch.Add(new DeclareAdjointBuffer(buffer, names.Fresh(GeneratedNames.AdjointStorage(buffer)), differentiated[i].Name, StackBound));
-                    }
-                }
-            }
-
+            var scratch = WriteColumnScratch(writer, real, names, differentiated, directions, gradients, products, "the gradient");
             var statements = new StatementWriter(writer, real);
-            statements.Write(scratch);
-            for (int i = 0; i < differentiated.Count; i++)
-            {
-                if (!differentiated[i].IsVector)
-                {
-                    writer.Line($"{real} {directions[i]} = 0, {gradients[i]}, {products[i]}; // {differentiated[i].Name}: its part of the direction, of the gradient and of each product");
-                }
-            }
 
             var callArguments = arguments.Concat(directions)
                 .Concat(differentiated.Select((p, i) => p.IsVector ? gradients[i] : "out " + gradients[i]))
@@ -516,6 +495,49 @@ internal static partial class HessianSourceEmitter
         }
 
         return statements;
+    }
+
+    /// <summary>
+    /// The dense Hessians' first lines: n, the total length of the differentiated parameters, and the check that the
+    /// matrix has n² elements.
+    /// </summary>
+    private static void WriteSizeCheck(IndentedWriter writer, string matrix, string size, IReadOnlyList<string> lengths)
+    {
+        writer.Line($"int {size} = {Sum(lengths)};");
+        writer.Line($"if ({matrix}.Length != {size} * {size}) throw new global::System.ArgumentException(\"{matrix} must have n² = \" + ({size} * {size}) + \" elements (n×n, row-major), not \" + {matrix}.Length + \".\", \"{matrix}\");");
+    }
+
+    /// <summary>
+    /// The dense Hessians' scratch for one product per column: per differentiated span a direction, a gradient (or
+    /// cᵀJ, <paramref name="gradientWhat"/>) and a product buffer, on the stack up to the bound and pooled above; per
+    /// differentiated scalar three locals. Returns the buffers' declarations, for their release at the end.
+    /// </summary>
+    private static List<Statement> WriteColumnScratch(IndentedWriter writer, string real, NameAllocator names, IReadOnlyList<ParameterModel> differentiated,
+        IReadOnlyList<string> directions, IReadOnlyList<string> gradients, IReadOnlyList<string> products, string gradientWhat)
+    {
+        const int StackBound = 128;
+        var scratch = new List<Statement>();
+        for (int i = 0; i < differentiated.Count; i++)
+        {
+            if (differentiated[i].IsVector)
+            {
+                foreach (string buffer in new[] { directions[i], gradients[i], products[i] })
+                {
+                    scratch.Add(new DeclareAdjointBuffer(buffer, names.Fresh(GeneratedNames.AdjointStorage(buffer)), differentiated[i].Name, StackBound));
+                }
+            }
+        }
+
+        new StatementWriter(writer, real).Write(scratch);
+        for (int i = 0; i < differentiated.Count; i++)
+        {
+            if (!differentiated[i].IsVector)
+            {
+                writer.Line($"{real} {directions[i]} = 0, {gradients[i]}, {products[i]}; // {differentiated[i].Name}: its part of the direction, of {gradientWhat} and of each product");
+            }
+        }
+
+        return scratch;
     }
 
     /// <summary>
