@@ -1,4 +1,5 @@
 using SymbolicDiff.Tests.Generator.Diagnostics;
+using SymbolicDiff.Tests.Runtime;
 using SymbolicDiff.Tests.Snapshots;
 
 namespace SymbolicDiff.Tests.Generator.Slices;
@@ -27,10 +28,10 @@ public class SliceArgumentTests
 
         Assert.Equal(0.5, value, 12);
         // ∂L/∂w = (2/3) Σ_r e_r x_r = (1.5, 1); ∂L/∂x_r = (2/3) e_r w, landing in the row's part of dFeatures.
-        AssertClose(new[] { 1.5, 1.0 }, dW, 1e-12);
-        AssertClose(new[] { 1 / 3.0, 2 / 3.0, -1 / 3.0, -2 / 3.0, 2 / 3.0, 4 / 3.0 }, dFeatures, 1e-12);
-        AssertClose(FiniteDifferences(w => DotRowLoss(w, Features), W), dW, 1e-7);
-        AssertClose(FiniteDifferences(f => DotRowLoss(W, f), Features), dFeatures, 1e-7);
+        SpanTestData.AssertClose(new[] { 1.5, 1.0 }, dW, 1e-12);
+        SpanTestData.AssertClose(new[] { 1 / 3.0, 2 / 3.0, -1 / 3.0, -2 / 3.0, 2 / 3.0, 4 / 3.0 }, dFeatures, 1e-12);
+        SpanTestData.AssertClose(FiniteDifference.CentralGradient(w => DotRowLoss(w, Features), W), dW, 1e-7);
+        SpanTestData.AssertClose(FiniteDifference.CentralGradient(f => DotRowLoss(W, f), Features), dFeatures, 1e-7);
     }
 
     [Fact]
@@ -41,8 +42,8 @@ public class SliceArgumentTests
 
         // L = Σ e² = 1.5; ∂L/∂w = 2 Σ_r e_r x_r = 2(0.5 − 0.25 + 2, 0 + 0.5 + 1) = (4.5, 3).
         Assert.Equal(1.5, value, 12);
-        AssertClose(new[] { 4.5, 3.0 }, dW, 1e-12);
-        AssertClose(FiniteDifferences(w => SliceArgumentFunctions.InPlaceRowLoss(w, Features, Y), W), dW, 1e-7);
+        SpanTestData.AssertClose(new[] { 4.5, 3.0 }, dW, 1e-12);
+        SpanTestData.AssertClose(FiniteDifference.CentralGradient(w => SliceArgumentFunctions.InPlaceRowLoss(w, Features, Y), W), dW, 1e-7);
     }
 
     [Fact]
@@ -72,15 +73,15 @@ public class SliceArgumentTests
         var hvF = new double[6];
         double value = SliceArgumentFunctions.DotRowLossHessianVectorProduct(W, Features, Y, vW, vF, dW, dF, hvW, hvF);
         Assert.Equal(0.5, value, 12);
-        AssertClose(new[] { 1.5, 1.0 }, dW, 1e-12);
+        SpanTestData.AssertClose(new[] { 1.5, 1.0 }, dW, 1e-12);
 
         // Along w alone: H_ww v = (2/3) Σ_r x_r (x_r · v) = (2/3)[(1,0)·1 + (0.5,−1)·2.5 + (2,1)·0] = (1.5, −5/3), and
         // H_xw v for row r = (2/3)(w (x_r · v) + e_r v): row 0 (2/3)((1,2) + 0.5(1,−2)) = (1, 2/3).
         var hvWAlongW = new double[2];
         var hvFAlongW = new double[6];
         SliceArgumentFunctions.DotRowLossHessianVectorProduct(W, Features, Y, vW, new double[6], dW, dF, hvWAlongW, hvFAlongW);
-        AssertClose(new[] { 1.5, -5 / 3.0 }, hvWAlongW, 1e-12);
-        AssertClose(new[] { 1.0, 2 / 3.0 }, hvFAlongW.Take(2).ToArray(), 1e-12);
+        SpanTestData.AssertClose(new[] { 1.5, -5 / 3.0 }, hvWAlongW, 1e-12);
+        SpanTestData.AssertClose(new[] { 1.0, 2 / 3.0 }, hvFAlongW.Take(2).ToArray(), 1e-12);
 
         const double h = 1e-6;
         (double[] W, double[] F) GradientAt(double t)
@@ -93,8 +94,8 @@ public class SliceArgumentTests
 
         var (plusW, plusF) = GradientAt(h);
         var (minusW, minusF) = GradientAt(-h);
-        AssertClose(plusW.Select((p, i) => (p - minusW[i]) / (2 * h)).ToArray(), hvW, 1e-6);
-        AssertClose(plusF.Select((p, i) => (p - minusF[i]) / (2 * h)).ToArray(), hvF, 1e-6);
+        SpanTestData.AssertClose(plusW.Select((p, i) => (p - minusW[i]) / (2 * h)).ToArray(), hvW, 1e-6);
+        SpanTestData.AssertClose(plusF.Select((p, i) => (p - minusF[i]) / (2 * h)).ToArray(), hvF, 1e-6);
     }
 
     // Two rows of three logits, (1, 2, 3) with label 2 and (0, 0, 0) with label 0.
@@ -114,15 +115,15 @@ public class SliceArgumentTests
         double[] p = { p0[0], p0[1], p0[2], 1 / 3.0, 1 / 3.0, 1 / 3.0 };
         Assert.Equal((Math.Log(s) - 3 + Math.Log(3)) / 2, value, 12);
         double[] byHand = { p[0] / 2, p[1] / 2, (p[2] - 1) / 2, (p[3] - 1) / 2, p[4] / 2, p[5] / 2 };
-        AssertClose(byHand, dLogits, 1e-12);
-        AssertClose(FiniteDifferences(x => SliceArgumentFunctions.RowSoftmaxLoss(x, Labels), Logits), dLogits, 1e-7);
+        SpanTestData.AssertClose(byHand, dLogits, 1e-12);
+        SpanTestData.AssertClose(FiniteDifference.CentralGradient(x => SliceArgumentFunctions.RowSoftmaxLoss(x, Labels), Logits), dLogits, 1e-7);
 
         // H·v per row is (diag(p) − p pᵀ) v_row / 2.
         double[] v = { 1, -1, 0.5, 2, 0, -1 };
         var gradient = new double[6];
         var hv = new double[6];
         SliceArgumentFunctions.RowSoftmaxLossHessianVectorProduct(Logits, Labels, v, gradient, hv);
-        AssertClose(byHand, gradient, 1e-12);
+        SpanTestData.AssertClose(byHand, gradient, 1e-12);
         var expected = new double[6];
         for (int row = 0; row < 2; row++)
         {
@@ -138,7 +139,7 @@ public class SliceArgumentTests
             }
         }
 
-        AssertClose(expected, hv, 1e-12);
+        SpanTestData.AssertClose(expected, hv, 1e-12);
 
         const double h = 1e-6;
         double[] GradientAt(double t)
@@ -150,7 +151,7 @@ public class SliceArgumentTests
 
         var plus = GradientAt(h);
         var minus = GradientAt(-h);
-        AssertClose(plus.Select((g, i) => (g - minus[i]) / (2 * h)).ToArray(), hv, 1e-6);
+        SpanTestData.AssertClose(plus.Select((g, i) => (g - minus[i]) / (2 * h)).ToArray(), hv, 1e-6);
     }
 
     [Fact]
@@ -162,8 +163,8 @@ public class SliceArgumentTests
 
         // F = 1·(1 + 16)/4 + 2·(81 + 1)/4 = 45.25; ∂F/∂p_i = (r + 1)·p_i³ = (1, 8, 54, −2); H = diag(3(r + 1)p_i²) = diag(3, 12, 54, 6).
         Assert.Equal(45.25, value, 12);
-        AssertClose(new double[] { 1, 8, 54, -2 }, dP, 1e-12);
-        AssertClose(FiniteDifferences(x => SliceArgumentFunctions.WeightedRowQuartics(x, 2), p), dP, 1e-7);
+        SpanTestData.AssertClose(new double[] { 1, 8, 54, -2 }, dP, 1e-12);
+        SpanTestData.AssertClose(FiniteDifference.CentralGradient(x => SliceArgumentFunctions.WeightedRowQuartics(x, 2), p), dP, 1e-7);
 
         double[] v = { 1, -1, 0.5, 2 };
         var (_, derivative) = SliceArgumentFunctions.WeightedRowQuarticsWithDerivative(p, 2, v);
@@ -172,8 +173,8 @@ public class SliceArgumentTests
         var gradient = new double[4];
         var hv = new double[4];
         SliceArgumentFunctions.WeightedRowQuarticsHessianVectorProduct(p, 2, v, gradient, hv);
-        AssertClose(new double[] { 1, 8, 54, -2 }, gradient, 1e-12);
-        AssertClose(new double[] { 3, -12, 27, 12 }, hv, 1e-12);
+        SpanTestData.AssertClose(new double[] { 1, 8, 54, -2 }, gradient, 1e-12);
+        SpanTestData.AssertClose(new double[] { 3, -12, 27, 12 }, hv, 1e-12);
 
         const double h = 1e-6;
         double[] GradientAt(double t)
@@ -185,7 +186,7 @@ public class SliceArgumentTests
 
         var plus = GradientAt(h);
         var minus = GradientAt(-h);
-        AssertClose(plus.Select((g, i) => (g - minus[i]) / (2 * h)).ToArray(), hv, 1e-6);
+        SpanTestData.AssertClose(plus.Select((g, i) => (g - minus[i]) / (2 * h)).ToArray(), hv, 1e-6);
     }
 
     [Fact]
@@ -197,7 +198,7 @@ public class SliceArgumentTests
         SliceArgumentFunctions.RowDotsJacobian(w, m, new double[2], jacobian);
 
         // z_i = w · m_i: columns w then m; ∂z_i/∂w = m_i, ∂z_i/∂m_i = w (zero on the other row).
-        AssertClose(new double[] { 1, 2, 2, -1, 0, 0, 3, -1, 0, 0, 2, -1 }, jacobian, 1e-12);
+        SpanTestData.AssertClose(new double[] { 1, 2, 2, -1, 0, 0, 3, -1, 0, 0, 2, -1 }, jacobian, 1e-12);
 
         const double h = 1e-6;
         var point = w.Concat(m).ToArray();
@@ -330,30 +331,5 @@ public class SliceArgumentTests
         DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
         Assert.DoesNotContain(run.GeneratedSources, source => source.HintName.StartsWith("C.F", StringComparison.Ordinal));
         Assert.Contains("Passing the slice 'buffer.Slice(0, w.Length)' to 'C.Twice' to write its results into (a helper writes into a whole local buffer or output of this method: declare a buffer of the slice's length, pass that, and copy its elements into the slice)", diagnostic.GetMessage(), StringComparison.Ordinal);
-    }
-
-    private static double[] FiniteDifferences(Func<double[], double> f, double[] point)
-    {
-        var result = new double[point.Length];
-        for (int i = 0; i < point.Length; i++)
-        {
-            double h = 1e-6 * Math.Max(1, Math.Abs(point[i]));
-            var plus = (double[])point.Clone();
-            var minus = (double[])point.Clone();
-            plus[i] += h;
-            minus[i] -= h;
-            result[i] = (f(plus) - f(minus)) / (2 * h);
-        }
-
-        return result;
-    }
-
-    private static void AssertClose(double[] expected, double[] actual, double tolerance)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i])), $"element {i}: expected {expected[i]}, got {actual[i]}");
-        }
     }
 }

@@ -1,4 +1,5 @@
 using SymbolicDiff.Tests.Generator.Diagnostics;
+using SymbolicDiff.Tests.Runtime;
 using SymbolicDiff.Tests.Snapshots;
 
 namespace SymbolicDiff.Tests.Generator.Slices;
@@ -27,9 +28,9 @@ public class SliceTests
 
         Assert.Equal(0.5, value, 12);
         // ∂L/∂w = (2/3) Σ_r e_r x_r = (2/3)(0.5 − 0.25 + 2, 0 + 0.5 + 1) = (1.5, 1).
-        AssertClose(new[] { 1.5, 1.0 }, dW, 1e-12);
+        SpanTestData.AssertClose(new[] { 1.5, 1.0 }, dW, 1e-12);
         // ∂L/∂x_r = (2/3) e_r w: (1/3)(1, 2), (−1/3)(1, 2), (2/3)(1, 2).
-        AssertClose(new[] { 1 / 3.0, 2 / 3.0, -1 / 3.0, -2 / 3.0, 2 / 3.0, 4 / 3.0 }, dFeatures, 1e-12);
+        SpanTestData.AssertClose(new[] { 1 / 3.0, 2 / 3.0, -1 / 3.0, -2 / 3.0, 2 / 3.0, 4 / 3.0 }, dFeatures, 1e-12);
     }
 
     [Fact]
@@ -39,8 +40,8 @@ public class SliceTests
         var dFeatures = new double[6];
         SliceFunctions.RowLossWithGradient(W, Features, Y, dW, dFeatures);
 
-        AssertClose(FiniteDifferences(w => RowLoss(w, Features), W), dW, 1e-7);
-        AssertClose(FiniteDifferences(f => RowLoss(W, f), Features), dFeatures, 1e-7);
+        SpanTestData.AssertClose(FiniteDifference.CentralGradient(w => RowLoss(w, Features), W), dW, 1e-7);
+        SpanTestData.AssertClose(FiniteDifference.CentralGradient(f => RowLoss(W, f), Features), dFeatures, 1e-7);
     }
 
     [Fact]
@@ -71,12 +72,12 @@ public class SliceTests
         var hvF = new double[6];
         double value = SliceFunctions.RowLossHessianVectorProduct(W, Features, Y, vW, vF, dW, dF, hvW, hvF);
         Assert.Equal(0.5, value, 12);
-        AssertClose(new[] { 1.5, 1.0 }, dW, 1e-12);
+        SpanTestData.AssertClose(new[] { 1.5, 1.0 }, dW, 1e-12);
 
         // Along w alone the w-block is H_ww = (2/3) Σ_r x_r x_rᵀ: (2/3)[(1,0)·1 + (0.5,−1)·2.5 + (2,1)·0] = (2/3)(2.25, −2.5).
         var hvWAlongW = new double[2];
         SliceFunctions.RowLossHessianVectorProduct(W, Features, Y, vW, new double[6], dW, dF, hvWAlongW, new double[6]);
-        AssertClose(new[] { 1.5, -5 / 3.0 }, hvWAlongW, 1e-12);
+        SpanTestData.AssertClose(new[] { 1.5, -5 / 3.0 }, hvWAlongW, 1e-12);
 
         // Both blocks against central differences of the generated gradient along v.
         const double h = 1e-6;
@@ -90,8 +91,8 @@ public class SliceTests
 
         var (plusW, plusF) = GradientAt(h);
         var (minusW, minusF) = GradientAt(-h);
-        AssertClose(plusW.Select((p, i) => (p - minusW[i]) / (2 * h)).ToArray(), hvW, 1e-6);
-        AssertClose(plusF.Select((p, i) => (p - minusF[i]) / (2 * h)).ToArray(), hvF, 1e-6);
+        SpanTestData.AssertClose(plusW.Select((p, i) => (p - minusW[i]) / (2 * h)).ToArray(), hvW, 1e-6);
+        SpanTestData.AssertClose(plusF.Select((p, i) => (p - minusF[i]) / (2 * h)).ToArray(), hvF, 1e-6);
     }
 
     [Fact]
@@ -103,8 +104,8 @@ public class SliceTests
 
         // F = p0·p1 + p3²·p2 + sin(p4) = 2 + 48 + sin 5; ∇F = (p1, p0, p3², 2·p3·p2, cos p4, 0).
         Assert.Equal(50 + Math.Sin(5), value, 12);
-        AssertClose(new[] { 2, 1, 16, 24, Math.Cos(5), 0 }, dP, 1e-12);
-        AssertClose(FiniteDifferences(x => SliceFunctions.Forms(x), p), dP, 1e-6);
+        SpanTestData.AssertClose(new[] { 2, 1, 16, 24, Math.Cos(5), 0 }, dP, 1e-12);
+        SpanTestData.AssertClose(FiniteDifference.CentralGradient(x => SliceFunctions.Forms(x), p), dP, 1e-6);
     }
 
     [Fact]
@@ -116,8 +117,8 @@ public class SliceTests
 
         // Row 1 of 2 is (3, 4): 27 + 64 = 91, and ∂/∂p = 3·v² there, 0 elsewhere.
         Assert.Equal(91, value);
-        AssertClose(new double[] { 0, 0, 27, 48, 0, 0 }, dP, 1e-12);
-        AssertClose(FiniteDifferences(x => SliceFunctions.RowCubes(x, 1, 2), p), dP, 1e-6);
+        SpanTestData.AssertClose(new double[] { 0, 0, 27, 48, 0, 0 }, dP, 1e-12);
+        SpanTestData.AssertClose(FiniteDifference.CentralGradient(x => SliceFunctions.RowCubes(x, 1, 2), p), dP, 1e-6);
     }
 
     [Fact]
@@ -130,8 +131,8 @@ public class SliceTests
 
         // F = a1·a2·(a1 + a2) = 6 · 5 = 30; ∂F/∂a1 = a2·(a1 + a2) + a1·a2 = 15 + 6 = 21, ∂F/∂a2 = a1·(a1 + a2) + a1·a2 = 10 + 6 = 16.
         Assert.Equal(30, value);
-        AssertClose(new double[] { 0, 21, 16 }, dA, 1e-12);
-        AssertClose(FiniteDifferences(x => SliceFunctions.ArraySlices(x), a), dA, 1e-6);
+        SpanTestData.AssertClose(new double[] { 0, 21, 16 }, dA, 1e-12);
+        SpanTestData.AssertClose(FiniteDifference.CentralGradient(x => SliceFunctions.ArraySlices(x), a), dA, 1e-6);
     }
 
     [Fact]
@@ -142,7 +143,7 @@ public class SliceTests
         SliceFunctions.RowSquaresJacobian(m, 2, new double[2], jacobian);
 
         // r_0 = m0² + m1², r_1 = m2² + m3².
-        AssertClose(new double[] { 2, 4, 0, 0, 0, 0, 6, -2 }, jacobian, 1e-12);
+        SpanTestData.AssertClose(new double[] { 2, 4, 0, 0, 0, 0, 6, -2 }, jacobian, 1e-12);
 
         const double h = 1e-6;
         for (int j = 0; j < 4; j++)
@@ -192,7 +193,7 @@ public class SliceTests
         // In range: x[1] = p[2], so F = p2² and ∂F/∂p2 = 2·p2 = 6.
         var dP = new double[5];
         Assert.Equal(9, SliceFunctions.AtWithGradient(p, 1, dP));
-        AssertClose(new double[] { 0, 0, 6, 0, 0 }, dP, 0);
+        SpanTestData.AssertClose(new double[] { 0, 0, 6, 0, 0 }, dP, 0);
     }
 
     private const string RowsSource = """
@@ -284,30 +285,5 @@ public class SliceTests
             "SD0004",
             null!);
         Assert.Contains("Assigning the slice 'x' again", diagnostic.GetMessage(), StringComparison.Ordinal);
-    }
-
-    private static double[] FiniteDifferences(Func<double[], double> f, double[] point)
-    {
-        var result = new double[point.Length];
-        for (int i = 0; i < point.Length; i++)
-        {
-            double h = 1e-6 * Math.Max(1, Math.Abs(point[i]));
-            var plus = (double[])point.Clone();
-            var minus = (double[])point.Clone();
-            plus[i] += h;
-            minus[i] -= h;
-            result[i] = (f(plus) - f(minus)) / (2 * h);
-        }
-
-        return result;
-    }
-
-    private static void AssertClose(double[] expected, double[] actual, double tolerance)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i])), $"element {i}: expected {expected[i]}, got {actual[i]}");
-        }
     }
 }
