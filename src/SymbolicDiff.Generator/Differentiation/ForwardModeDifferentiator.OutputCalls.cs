@@ -26,18 +26,24 @@ internal sealed partial class ForwardModeDifferentiator
     /// <summary>Whether the helper's returned value, read by the caller, needs a tangent.</summary>
     private bool IsValueActive(CallWithOutputs call) => call.ValueName is { } value && _active.Contains(value);
 
+    /// <summary>
+    /// <c>double u = UWithGradient(v, dV);</c> where only u varies, not the gradient: du = ∇U(v) · dv needs the gradient
+    /// the call writes, not the Hessian-vector product.
+    /// </summary>
+    private bool IsGradientValueOnly(CallWithOutputs call) => call.Call.Function.ProductIsHessianVector && !call.OutputVectors.Any(_active.Contains);
+
     /// <summary>Decides, before the transform, which vectors need a zero tangent or a discarded one (declared where their length is known).</summary>
     private void PlanOutputCallTangents()
     {
         var calls = OutputCallsIn(_method.Statements).Where(IsDifferentiated).ToList();
-        _needsZeroTangent = new HashSet<string>(calls.Where(call => call.Call.Function.DerivativeMethod is not null).SelectMany(call => call.Call.Arguments
+        _needsZeroTangent = new HashSet<string>(calls.Where(call => call.Call.Function.DerivativeMethod is not null && !IsGradientValueOnly(call)).SelectMany(call => call.Call.Arguments
             .Select((argument, i) => (argument, i))
             .Where(pair => pair.i < call.Call.Function.Differentiated.Count && call.Call.Function.Differentiated[pair.i])
             .Select(pair => pair.argument)
             .OfType<VectorArgument>()
             .Select(vector => vector.Vector)
             .Where(vector => !_active.Contains(vector))));
-        _needsDiscardedTangent = new HashSet<string>(calls.Where(call => call.Call.Function.DerivativeMethod is not null)
+        _needsDiscardedTangent = new HashSet<string>(calls.Where(call => call.Call.Function.DerivativeMethod is not null && !IsGradientValueOnly(call))
             .SelectMany(call => call.OutputVectors.Where(output => !_active.Contains(output))));
 
         // A helper with declared products: a unit cotangent per output, and ∂/∂v scratch per varying vector input.
@@ -124,6 +130,22 @@ internal sealed partial class ForwardModeDifferentiator
             return;
         }
 
+        if (IsGradientValueOnly(call))
+        {
+            if (call.Call.Arguments.Where((argument, i) => !function.IsOutput(i) && !(i < function.Differentiated.Count && function.Differentiated[i])).Any(argument => DataReads(argument).Any(_active.Contains)))
+            {
+                _unsupported = true; // no partial for it: the reverse transform reports it (SD0012)
+                return;
+            }
+
+            output.Add(call);
+            output.Add(new DeclareReal(NewTangent(call.ValueName!), GradientValueTangent(call))
+            {
+                Comment = Comment.Of($"d{call.ValueName} = ∇U · dv, the gradient {function.DisplayName} wrote, along the tangents of the vectors it differentiates (no other tangent is read: no Hessian-vector product)"),
+            });
+            return;
+        }
+
         // UWithGradient(v, dV): U's Hessian-vector product writes the gradient into dV and H·dv into its tangent.
         bool hessian = function.ProductIsHessianVector;
         var arguments = hessian ? call.Call.Arguments.Where((_, i) => !function.IsOutput(i)).ToList() : new List<Expr>(call.Call.Arguments);
@@ -179,6 +201,18 @@ internal sealed partial class ForwardModeDifferentiator
             return;
         }
 
+        if (hessian)
+        {
+            // double u = UWithGradient(v, dV): the product returns U(v) too, and du = ∇U(v) · dv, the gradient it wrote.
+            output.Add(new DeclareReal(value, derivative) { Comment = Comment.Of(comment.ToArray()) });
+            if (IsValueActive(call))
+            {
+                output.Add(new DeclareReal(NewTangent(value), GradientValueTangent(call)) { Comment = Comment.Of($"d{value} = ∇U · dv, the gradient {function.DisplayName} wrote, along the tangents of the vectors it differentiates") });
+            }
+
+            return;
+        }
+
         // It also returns (Value, Derivative): the value the caller reads, and its tangent.
         var result = new Variable(_names.Fresh(NameAllocator.ToCamelCase(function.DisplayName) + "Derivative"));
         output.Add(new DeclareVar(result.Name, derivative) { Comment = Comment.Of(comment.ToArray()) });
@@ -187,6 +221,25 @@ internal sealed partial class ForwardModeDifferentiator
         {
             output.Add(new DeclareReal(NewTangent(value), new Member(result, "Derivative")) { Comment = Comment.Of($"d{value}, the directional derivative of the value {function.DisplayName} returned") });
         }
+    }
+
+    /// <summary>Σ dot(dVₖ, dvₖ) over the vectors U differentiates that vary here: the tangent of U(v) returned by <c>UWithGradient(v, dV)</c>.</summary>
+    private Expr GradientValueTangent(CallWithOutputs call)
+    {
+        var function = call.Call.Function;
+        var differentiated = call.Call.Arguments.Where((_, i) => i < function.Differentiated.Count && function.Differentiated[i]).Cast<VectorArgument>().ToList();
+        var outputs = call.OutputVectors.ToList();
+        Expr total = Constant.Zero;
+        for (int k = 0; k < differentiated.Count; k++)
+        {
+            if (IsActiveVector(differentiated[k].Vector))
+            {
+                var dot = new Call(Function.Plain(GeneratedNames.DotProduct, "Dot"), new Expr[] { new VectorArgument(outputs[k]), new VectorArgument(_tangents[differentiated[k].Vector]) }.ToEquatableArray());
+                total = Add(total, dot);
+            }
+        }
+
+        return total;
     }
 
     /// <summary>

@@ -25,6 +25,9 @@ internal sealed partial class LoopDifferentiator
     // The outputs of UWithGradient(v, dV) calls: their scratch receives the gradient U's Hessian-vector product writes again, unread.
     private readonly HashSet<string> _rewrittenGradients = new();
 
+    // Those of them read again: double u = UWithGradient(v, dV); passes ∂result/∂u on through that gradient.
+    private readonly HashSet<string> _readRewrittenGradients = new();
+
     private IEnumerable<CallWithOutputs> OutputCalls => _index.Statements.OfType<CallWithOutputs>();
 
     /// <summary>What reaches what through the calls: each output from the call's active inputs.</summary>
@@ -142,7 +145,8 @@ internal sealed partial class LoopDifferentiator
             arguments.Add(new VectorArgument(AdjointName(vector)));
         }
 
-        if (hessian)
+        bool throughOutputs = outputs.Any(_contributed.Contains);
+        if (hessian && throughOutputs)
         {
             _rewrittenGradients.UnionWith(outputs);
             arguments.AddRange(outputs.Select(vector => new VectorArgument(ProductScratch(function.DisplayName, vector))));
@@ -186,7 +190,7 @@ internal sealed partial class LoopDifferentiator
             AddScalarContributions(function, parameter, argument, partials, gradient, additions);
         }
 
-        if (outputs.Any(_contributed.Contains))
+        if (throughOutputs)
         {
             var product = new VectorCall(function with { QualifiedName = function.ProductMethod! }, arguments.ToEquatableArray());
             var productLine = new BackwardLine(new CallStatement(product)
@@ -198,7 +202,11 @@ internal sealed partial class LoopDifferentiator
             output.AddRange(additions);
         }
 
-        if (ValueContributes(call) && function.ValueGradientMethod is { } gradientMethod)
+        if (ValueContributes(call) && hessian)
+        {
+            BackwardGradientValue(call, throughOutputs, output);
+        }
+        else if (ValueContributes(call) && function.ValueGradientMethod is { } gradientMethod)
         {
             BackwardValue(call, gradientMethod, output);
         }
@@ -341,6 +349,49 @@ internal sealed partial class LoopDifferentiator
         output.AddRange(additions);
     }
 
+    /// <summary>
+    /// <c>double u = UWithGradient(v, dV);</c>: ∂u/∂v is U's gradient at the call, so ∂result/∂v += ∂result/∂u · ∇U(v).
+    /// The Hessian-vector product above (<paramref name="afterProduct"/>) wrote that gradient into its scratch again;
+    /// without it, UWithGradient is called once more, into the scratch of each vector it differentiates.
+    /// </summary>
+    private void BackwardGradientValue(CallWithOutputs call, bool afterProduct, List<BackwardLine> output)
+    {
+        var function = call.Call.Function;
+        var adjoint = AdjointOf(new Variable(call.ValueName!));
+        var differentiated = call.Call.Arguments.Where((_, i) => i < function.Differentiated.Count && function.Differentiated[i]).Cast<VectorArgument>().ToList();
+        var outputs = call.OutputVectors.ToList();
+        var gradients = new List<string>();
+        for (int k = 0; k < differentiated.Count; k++)
+        {
+            gradients.Add(afterProduct ? ProductScratch(function.DisplayName, outputs[k]) : ProductScratch(function.DisplayName, differentiated[k].Vector));
+            if (afterProduct)
+            {
+                _readRewrittenGradients.Add(outputs[k]);
+            }
+        }
+
+        if (!afterProduct)
+        {
+            var arguments = call.Call.Arguments.Where((_, i) => !function.IsOutput(i)).Concat(gradients.Select(g => (Expr)new VectorArgument(g)));
+            output.Add(new BackwardLine(new CallStatement(new VectorCall(function, arguments.ToEquatableArray()))
+            {
+                Comment = Comment.Of($"∂{call.ValueName}/∂ each of its vectors: the gradient {function.DisplayName} writes, for the value it returned"),
+            }));
+        }
+
+        for (int k = 0; k < differentiated.Count; k++)
+        {
+            if (!_active.Contains(differentiated[k].Vector))
+            {
+                continue;
+            }
+
+            var line = AddInto(AdjointName(differentiated[k].Vector), gradients[k], differentiated[k].Vector, adjoint);
+            line.Mentions.UnionWith(ExpressionFacts.Variables(adjoint));
+            output.Add(line);
+        }
+    }
+
     /// <summary>What a helper's part for a real parameter passes on to the values its argument is computed from.</summary>
     private void AddScalarContributions(VectorFunction function, string parameter, Expr argument, StatementPartials partials, Expr gradient, List<BackwardLine> additions)
     {
@@ -388,7 +439,7 @@ internal sealed partial class LoopDifferentiator
         (Statement)new DeclareAdjointBuffer(pair.Value, ScratchStorageName(pair.Value), pair.Key, StackBound)
         {
             Comment = _rewrittenGradients.Contains(pair.Key)
-                ? Comment.Of($"the gradient a Hessian-vector product writes again, as {pair.Key} (not read): on the stack up to {StackBound} elements, pooled above")
+                ? Comment.Of($"the gradient a Hessian-vector product writes again, as {pair.Key} ({(_readRewrittenGradients.Contains(pair.Key) ? "read for the value the call returned" : "not read")}): on the stack up to {StackBound} elements, pooled above")
                 : Comment.Of($"a helper's gradient output for {pair.Key}, added into ∂{_method.Result}/∂{pair.Key}: on the stack up to {StackBound} elements, pooled above"),
         });
 

@@ -114,6 +114,44 @@ internal sealed partial class BodyParser
         return true;
     }
 
+    /// <summary>
+    /// <c>double u = UWithGradient(v, dV);</c> (or <c>return UWithGradient(v, dV);</c>): the gradient over spans whose
+    /// returned value U(v) is read too, as the whole value of a declaration or a return, so that the call runs where the
+    /// user's code runs it. ∂u/∂v is the gradient the call writes into dV.
+    /// </summary>
+    private Expr? ParseValuedGradientOverSpans(IInvocationOperation invocation, IMethodSymbol method, IMethodSymbol callee, SyntaxNode nameLocation)
+    {
+        var function = DifferentiableCallees.DescribeGradientOverSpans(callee, _real);
+        if (function is null || function.ParameterNames.Count != method.Parameters.Length)
+        {
+            return Unsupported(invocation); // MethodBody reported SD0020 for it already
+        }
+
+        if (!ReferenceEquals(invocation, _statementValue))
+        {
+            string gradients = string.Join(", ", function.ParameterNames.Skip(callee.Parameters.Length));
+            Report(DiagnosticDescriptors.UnsupportedExpression, nameLocation,
+                $"Using the value of '{method.Name}', which writes the gradient of '{DisplayName(callee)}' into '{gradients}', inside an expression (it would run out of turn: declare a local with it, 'double {NameAllocator.ToCamelCase(callee.Name)} = {method.Name}(...);', or return it)");
+            return null;
+        }
+
+        if (_guard is not null)
+        {
+            ReportGuardedOutputCall(method, nameLocation);
+            return null;
+        }
+
+        var parsed = ParseOutputCallArguments(invocation, method, function);
+        if (parsed is null)
+        {
+            return null;
+        }
+
+        string value = _names.Fresh(NameAllocator.ToCamelCase(callee.Name));
+        _currentOutput.Add(new CallWithOutputs(parsed, invocation.Syntax.ToString()) { ValueName = value });
+        return new Variable(value);
+    }
+
     /// <summary>A call of a span-writing helper that declares its products with [Derivative].</summary>
     private bool TryParseDeclaredOutputCall(IInvocationOperation invocation, IMethodSymbol method, SyntaxNode nameLocation, List<Statement> output)
     {
