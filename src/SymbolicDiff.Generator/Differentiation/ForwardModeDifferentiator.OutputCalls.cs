@@ -138,8 +138,9 @@ internal sealed partial class ForwardModeDifferentiator
                 return;
             }
 
-            output.Add(call);
-            output.Add(new DeclareReal(NewTangent(call.ValueName!), GradientValueTangent(call))
+            var gradientCall = call with { Call = call.Call with { Arguments = WithScalarGradients(call, out var scalars).ToEquatableArray() } };
+            output.Add(gradientCall);
+            output.Add(new DeclareReal(NewTangent(call.ValueName!), GradientValueTangent(call, scalars))
             {
                 Comment = Comment.Of($"d{call.ValueName} = ∇U · dv, the gradient {function.DisplayName} wrote, along the tangents of the vectors it differentiates (no other tangent is read: no Hessian-vector product)"),
             });
@@ -176,14 +177,22 @@ internal sealed partial class ForwardModeDifferentiator
             }
         }
 
+        var scalarGradients = new Dictionary<int, Variable>();
         if (hessian)
         {
-            arguments.AddRange(call.OutputVectors.Select(vector => new VectorArgument(vector)));
+            // The gradient's parts, then their tangents: a scalar's (out _) are read only for the tangent of the value.
+            var withGradients = WithScalarGradients(call, out scalarGradients);
+            arguments.AddRange(withGradients.Where((_, i) => function.IsOutput(i)));
+            arguments.AddRange(call.Call.Arguments.Where((_, i) => function.IsOutput(i)).Select(output => output is VectorArgument vector
+                ? new VectorArgument(IsActiveVector(vector.Vector) ? _tangents[vector.Vector] : _discardedTangents[vector.Vector])
+                : output));
         }
-
-        foreach (string vector in call.OutputVectors)
+        else
         {
-            arguments.Add(new VectorArgument(IsActiveVector(vector) ? _tangents[vector] : _discardedTangents[vector]));
+            foreach (string vector in call.OutputVectors)
+            {
+                arguments.Add(new VectorArgument(IsActiveVector(vector) ? _tangents[vector] : _discardedTangents[vector]));
+            }
         }
 
         if (_unsupported)
@@ -207,7 +216,7 @@ internal sealed partial class ForwardModeDifferentiator
             output.Add(new DeclareReal(value, derivative) { Comment = Comment.Of(comment.ToArray()) });
             if (IsValueActive(call))
             {
-                output.Add(new DeclareReal(NewTangent(value), GradientValueTangent(call)) { Comment = Comment.Of($"d{value} = ∇U · dv, the gradient {function.DisplayName} wrote, along the tangents of the vectors it differentiates") });
+                output.Add(new DeclareReal(NewTangent(value), GradientValueTangent(call, scalarGradients)) { Comment = Comment.Of($"d{value} = ∇U · dv, the gradient {function.DisplayName} wrote, along the tangents of the vectors it differentiates") });
             }
 
             return;
@@ -223,23 +232,64 @@ internal sealed partial class ForwardModeDifferentiator
         }
     }
 
-    /// <summary>Σ dot(dVₖ, dvₖ) over the vectors U differentiates that vary here: the tangent of U(v) returned by <c>UWithGradient(v, dV)</c>.</summary>
-    private Expr GradientValueTangent(CallWithOutputs call)
+    /// <summary>
+    /// Σ dot(dVₖ, dvₖ) over the vectors U differentiates that vary here, plus ∂U/∂b · db over its scalars (read from
+    /// <paramref name="scalarGradients"/>): the tangent of U(v, b) returned by <c>UWithGradient(v, b, dV, out _)</c>.
+    /// </summary>
+    private Expr GradientValueTangent(CallWithOutputs call, Dictionary<int, Variable> scalarGradients)
     {
         var function = call.Call.Function;
-        var differentiated = call.Call.Arguments.Where((_, i) => i < function.Differentiated.Count && function.Differentiated[i]).Cast<VectorArgument>().ToList();
-        var outputs = call.OutputVectors.ToList();
+        var differentiated = call.Call.Arguments.Where((_, i) => i < function.Differentiated.Count && function.Differentiated[i]).ToList();
+        var outputs = call.Call.Arguments.Where((_, i) => function.IsOutput(i)).ToList();
         Expr total = Constant.Zero;
         for (int k = 0; k < differentiated.Count; k++)
         {
-            if (IsActiveVector(differentiated[k].Vector))
+            if (differentiated[k] is VectorArgument vector)
             {
-                var dot = new Call(Function.Plain(GeneratedNames.DotProduct, "Dot"), new Expr[] { new VectorArgument(outputs[k]), new VectorArgument(_tangents[differentiated[k].Vector]) }.ToEquatableArray());
-                total = Add(total, dot);
+                if (IsActiveVector(vector.Vector))
+                {
+                    total = Add(total, new Call(Function.Plain(GeneratedNames.DotProduct, "Dot"), new Expr[] { outputs[k], new VectorArgument(_tangents[vector.Vector]) }.ToEquatableArray()));
+                }
+            }
+            else if (scalarGradients.TryGetValue(k, out var gradient))
+            {
+                total = Add(total, Multiply(gradient, Tangent(differentiated[k], isRoot: false)));
             }
         }
 
         return total;
+    }
+
+    /// <summary>
+    /// The arguments of <c>UWithGradient(v, b, dV, out _)</c> with a local, <c>out double gradientB</c>, in place of each
+    /// scalar part of the gradient that the tangent of the returned value reads (the value varies, and so does b).
+    /// </summary>
+    private List<Expr> WithScalarGradients(CallWithOutputs call, out Dictionary<int, Variable> scalarGradients)
+    {
+        var function = call.Call.Function;
+        var differentiated = Enumerable.Range(0, call.Call.Arguments.Count).Where(i => i < function.Differentiated.Count && function.Differentiated[i]).ToList();
+        var arguments = new List<Expr>(call.Call.Arguments);
+        scalarGradients = new Dictionary<int, Variable>();
+        int k = 0;
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            if (!function.IsOutput(i))
+            {
+                continue;
+            }
+
+            var argument = call.Call.Arguments[differentiated[k]];
+            if (arguments[i] is OutArgument && IsValueActive(call) && !IsZero(Tangent(argument, isRoot: false)))
+            {
+                var gradient = new Variable(_names.Fresh("gradient" + NameAllocator.ToPascalCase(function.ParameterNames[differentiated[k]])));
+                scalarGradients[k] = gradient;
+                arguments[i] = new OutArgument(gradient, Declares: true);
+            }
+
+            k++;
+        }
+
+        return arguments;
     }
 
     /// <summary>

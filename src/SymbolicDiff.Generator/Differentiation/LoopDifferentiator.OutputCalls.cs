@@ -140,16 +140,27 @@ internal sealed partial class LoopDifferentiator
         var additions = new List<BackwardLine>();
         var outputs = call.OutputVectors.ToList();
         var mentions = new HashSet<string>();
-        foreach (string vector in outputs)
-        {
-            arguments.Add(new VectorArgument(AdjointName(vector)));
-        }
-
         bool throughOutputs = outputs.Any(_contributed.Contains);
-        if (hessian && throughOutputs)
+        var scalarGradients = new Dictionary<int, Variable>();
+        if (hessian)
         {
-            _rewrittenGradients.UnionWith(outputs);
-            arguments.AddRange(outputs.Select(vector => new VectorArgument(ProductScratch(function.DisplayName, vector))));
+            // The direction: the adjoints of the gradient's span parts; its scalar parts (out _) reach nothing, so 0.
+            var positions = Enumerable.Range(0, call.Call.Arguments.Count).Where(function.IsOutput).ToList();
+            arguments.AddRange(positions.Select(i => call.Call.Arguments[i] is VectorArgument vector ? new VectorArgument(AdjointName(vector.Vector)) : (Expr)Constant.Zero));
+            if (throughOutputs)
+            {
+                _rewrittenGradients.UnionWith(outputs);
+                foreach (int i in positions)
+                {
+                    arguments.Add(call.Call.Arguments[i] is VectorArgument vector
+                        ? new VectorArgument(ProductScratch(function.DisplayName, vector.Vector))
+                        : ScalarGradientOutput(call, positions.IndexOf(i), scalarGradients));
+                }
+            }
+        }
+        else
+        {
+            arguments.AddRange(outputs.Select(vector => new VectorArgument(AdjointName(vector))));
         }
 
         string cotangents = string.Join(", ", outputs.Select(o => $"∂{_method.Result}/∂{o}"));
@@ -204,7 +215,7 @@ internal sealed partial class LoopDifferentiator
 
         if (ValueContributes(call) && hessian)
         {
-            BackwardGradientValue(call, throughOutputs, output);
+            BackwardGradientValue(call, throughOutputs, scalarGradients, output);
         }
         else if (ValueContributes(call) && function.ValueGradientMethod is { } gradientMethod)
         {
@@ -350,46 +361,85 @@ internal sealed partial class LoopDifferentiator
     }
 
     /// <summary>
-    /// <c>double u = UWithGradient(v, dV);</c>: ∂u/∂v is U's gradient at the call, so ∂result/∂v += ∂result/∂u · ∇U(v).
-    /// The Hessian-vector product above (<paramref name="afterProduct"/>) wrote that gradient into its scratch again;
-    /// without it, UWithGradient is called once more, into the scratch of each vector it differentiates.
+    /// <c>double u = UWithGradient(v, b, dV, out _);</c>: ∂u/∂v is U's gradient at the call, so ∂result/∂v += ∂result/∂u ·
+    /// ∇U(v), and ∂result/∂b += ∂result/∂u · ∂U/∂b. The Hessian-vector product above (<paramref name="afterProduct"/>)
+    /// wrote that gradient into its scratch (and <paramref name="scalarGradients"/>) again; without it, UWithGradient is
+    /// called once more, into the scratch of each vector it differentiates.
     /// </summary>
-    private void BackwardGradientValue(CallWithOutputs call, bool afterProduct, List<BackwardLine> output)
+    private void BackwardGradientValue(CallWithOutputs call, bool afterProduct, Dictionary<int, Variable> scalarGradients, List<BackwardLine> output)
     {
         var function = call.Call.Function;
         var adjoint = AdjointOf(new Variable(call.ValueName!));
-        var differentiated = call.Call.Arguments.Where((_, i) => i < function.Differentiated.Count && function.Differentiated[i]).Cast<VectorArgument>().ToList();
-        var outputs = call.OutputVectors.ToList();
-        var gradients = new List<string>();
+        var differentiated = Enumerable.Range(0, call.Call.Arguments.Count).Where(i => i < function.Differentiated.Count && function.Differentiated[i]).ToList();
+        var outputs = Enumerable.Range(0, call.Call.Arguments.Count).Where(function.IsOutput).Select(i => call.Call.Arguments[i]).ToList();
+        var gradients = new List<Expr>();
         for (int k = 0; k < differentiated.Count; k++)
         {
-            gradients.Add(afterProduct ? ProductScratch(function.DisplayName, outputs[k]) : ProductScratch(function.DisplayName, differentiated[k].Vector));
-            if (afterProduct)
+            if (call.Call.Arguments[differentiated[k]] is VectorArgument vector)
             {
-                _readRewrittenGradients.Add(outputs[k]);
+                string scratch = ProductScratch(function.DisplayName, afterProduct ? ((VectorArgument)outputs[k]).Vector : vector.Vector);
+                gradients.Add(new VectorArgument(scratch));
+                if (afterProduct)
+                {
+                    _readRewrittenGradients.Add(((VectorArgument)outputs[k]).Vector);
+                }
+            }
+            else
+            {
+                gradients.Add(afterProduct
+                    ? scalarGradients.TryGetValue(k, out var scalar) ? scalar : new OutArgument(new Variable("_"), Declares: false)
+                    : ScalarGradientOutput(call, k, scalarGradients));
             }
         }
 
         if (!afterProduct)
         {
-            var arguments = call.Call.Arguments.Where((_, i) => !function.IsOutput(i)).Concat(gradients.Select(g => (Expr)new VectorArgument(g)));
+            var arguments = call.Call.Arguments.Where((_, i) => !function.IsOutput(i)).Concat(gradients);
             output.Add(new BackwardLine(new CallStatement(new VectorCall(function, arguments.ToEquatableArray()))
             {
-                Comment = Comment.Of($"∂{call.ValueName}/∂ each of its vectors: the gradient {function.DisplayName} writes, for the value it returned"),
+                Comment = Comment.Of($"∂{call.ValueName}/∂ each of its inputs: the gradient {function.DisplayName} writes, for the value it returned"),
             }));
         }
 
+        var additions = new List<BackwardLine>();
         for (int k = 0; k < differentiated.Count; k++)
         {
-            if (!_active.Contains(differentiated[k].Vector))
+            var argument = call.Call.Arguments[differentiated[k]];
+            if (argument is VectorArgument vector)
             {
-                continue;
+                if (_active.Contains(vector.Vector))
+                {
+                    var line = AddInto(AdjointName(vector.Vector), ((VectorArgument)gradients[k]).Vector, vector.Vector, adjoint);
+                    line.Mentions.UnionWith(ExpressionFacts.Variables(adjoint));
+                    additions.Add(line);
+                }
             }
-
-            var line = AddInto(AdjointName(differentiated[k].Vector), gradients[k], differentiated[k].Vector, adjoint);
-            line.Mentions.UnionWith(ExpressionFacts.Variables(adjoint));
-            output.Add(line);
+            else if (scalarGradients.TryGetValue(k, out var gradient))
+            {
+                AddScalarContributions(function, function.ParameterNames[differentiated[k]], argument, Partials(new Variable("\u0001none"), argument), Multiply(adjoint, gradient), additions);
+            }
         }
+
+        output.AddRange(additions);
+    }
+
+    /// <summary>
+    /// Where the gradient of a gradient over spans writes its <paramref name="k"/>-th part, a scalar: a local when the
+    /// value the call returns reaches the result and the scalar's argument varies (∂u/∂b is that part), else <c>out _</c>.
+    /// </summary>
+    private Expr ScalarGradientOutput(CallWithOutputs call, int k, Dictionary<int, Variable> scalarGradients)
+    {
+        var function = call.Call.Function;
+        int index = Enumerable.Range(0, call.Call.Arguments.Count).Where(i => i < function.Differentiated.Count && function.Differentiated[i]).ElementAt(k);
+        var argument = call.Call.Arguments[index];
+        if (!ValueContributes(call) || Partials(new Variable("\u0001none"), argument).Inputs.Count == 0)
+        {
+            return new OutArgument(new Variable("_"), Declares: false);
+        }
+
+        var gradient = new Variable(_names.Fresh("gradient" + NameAllocator.ToPascalCase(SafeName(function.ParameterNames[index]))));
+        scalarGradients[k] = gradient;
+        return new OutArgument(gradient, Declares: true);
     }
 
     /// <summary>What a helper's part for a real parameter passes on to the values its argument is computed from.</summary>

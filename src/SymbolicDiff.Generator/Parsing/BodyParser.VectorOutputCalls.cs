@@ -130,7 +130,7 @@ internal sealed partial class BodyParser
         if (!ReferenceEquals(invocation, _statementValue))
         {
             string gradients = string.Join(", ", function.ParameterNames.Skip(callee.Parameters.Length));
-            Report(DiagnosticDescriptors.UnsupportedExpression, nameLocation,
+            Report(DiagnosticDescriptors.UnsupportedExpression, invocation.Syntax,
                 $"Using the value of '{method.Name}', which writes the gradient of '{DisplayName(callee)}' into '{gradients}', inside an expression (it would run out of turn: declare a local with it, 'double {NameAllocator.ToCamelCase(callee.Name)} = {method.Name}(...);', or return it)");
             return null;
         }
@@ -226,7 +226,12 @@ internal sealed partial class BodyParser
             var value = argument.Value;
             int ordinal = argument.Parameter?.Ordinal ?? arguments.Count;
             Expr? parsed;
-            if (ElementType(argument.Parameter?.Type) is not null)
+            if (function.IsOutput(ordinal) && ElementType(argument.Parameter?.Type) is null)
+            {
+                // UWithGradient(v, b, dV, out _): a scalar part of the gradient, discarded.
+                parsed = ParseDiscardedScalarOutput(value, method, argument.Parameter?.Name);
+            }
+            else if (ElementType(argument.Parameter?.Type) is not null)
             {
                 while (value is IConversionOperation conversion)
                 {
@@ -289,6 +294,22 @@ internal sealed partial class BodyParser
         }
 
         return failed ? null : new VectorCall(function, arguments.ToEquatableArray()) { Location = LocationInfo.From(invocation.Syntax) };
+    }
+
+    /// <summary>
+    /// The <c>out</c> argument that receives a scalar part of a gradient over spans (<c>out dB</c> in
+    /// <c>UWithGradient(v, b, dV, out dB)</c>): a discard, <c>out _</c>; reading it is not differentiated through yet.
+    /// </summary>
+    private Expr? ParseDiscardedScalarOutput(IOperation value, IMethodSymbol method, string? parameter)
+    {
+        if (value is IDiscardOperation)
+        {
+            return new OutArgument(new Variable("_"), Declares: false);
+        }
+
+        Report(DiagnosticDescriptors.UnsupportedExpression, value.Syntax.Parent ?? value.Syntax,
+            $"Reading '{parameter}', a scalar part of the gradient '{method.Name}' writes (only its span parts are differentiated through yet: pass 'out _' for it, and compute what it would hold from the method's own parameters)");
+        return null;
     }
 
     /// <summary>What a helper may write its results into: a local buffer of this method, or one of this method's own outputs.</summary>
