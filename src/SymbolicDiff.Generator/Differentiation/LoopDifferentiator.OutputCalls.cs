@@ -409,7 +409,8 @@ internal sealed partial class LoopDifferentiator
             {
                 if (_active.Contains(vector.Vector))
                 {
-                    var line = AddInto(AdjointName(vector.Vector), ((VectorArgument)gradients[k]).Vector, vector.Vector, adjoint);
+                    var line = AddInto(AdjointName(vector.Vector), ((VectorArgument)gradients[k]).Vector, vector.Vector, adjoint,
+                        Comment.Of($"∂{_method.Result}/∂{vector.Vector} += ∂{_method.Result}/∂{call.ValueName} · ∂{call.ValueName}/∂{vector.Vector}, the gradient for the value the call returned"));
                     line.Mentions.UnionWith(ExpressionFacts.Variables(adjoint));
                     additions.Add(line);
                 }
@@ -459,14 +460,14 @@ internal sealed partial class LoopDifferentiator
     }
 
     /// <summary><c>for (int k = 0; k &lt; v.Length; k++) adjoint[k] += scratch[k];</c> (each times <paramref name="scale"/>, if given).</summary>
-    private BackwardLine AddInto(string adjoint, string scratch, string vector, Expr? scale = null)
+    private BackwardLine AddInto(string adjoint, string scratch, string vector, Expr? scale = null, Comment? comment = null)
     {
         string counter = _names.Fresh("j");
         Expr part = new Element(scratch, new Variable(counter));
         var add = new UpdateReal(new Element(adjoint, new Variable(counter)), UpdateOperator.Add, scale is null ? part : Multiply(scale, part));
         var loop = new ForLoop(counter, "int", Constant.Zero, Length(vector), new Statement[] { add }.ToEquatableArray())
         {
-            Comment = Comment.Of($"∂{_method.Result}/∂{vector} += its part through this call"),
+            Comment = comment ?? Comment.Of($"∂{_method.Result}/∂{vector} += its part through this call"),
         };
         var line = new BackwardLine(loop);
         line.Mentions.Add(adjoint);

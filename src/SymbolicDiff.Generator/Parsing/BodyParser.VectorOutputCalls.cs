@@ -307,8 +307,13 @@ internal sealed partial class BodyParser
             return new OutArgument(new Variable("_"), Declares: false);
         }
 
+        if (value is IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared })
+        {
+            _reportedLocals.Add(declared.Local); // its uses are not reported again
+        }
+
         Report(DiagnosticDescriptors.UnsupportedExpression, value.Syntax.Parent ?? value.Syntax,
-            $"Reading '{parameter}', a scalar part of the gradient '{method.Name}' writes (only its span parts are differentiated through yet: pass 'out _' for it, and compute what it would hold from the method's own parameters)");
+            $"Reading '{parameter}', a scalar part of the gradient '{method.Name}' writes (only its span parts are differentiated through yet: pass 'out _' for it)");
         return null;
     }
 

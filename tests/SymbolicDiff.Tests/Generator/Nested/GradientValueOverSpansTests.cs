@@ -14,6 +14,9 @@ public class GradientValueOverSpansTests
     private static readonly double[] A = { 1.0, 2.5, 0.4 };
     private static readonly double[] Direction = { 0.3, -1.1, 0.7 };
 
+    // An absolute tolerance, not decimal places: rounding to 6 places splits values 1e-10 apart on either side of a boundary.
+    private const double CentralTolerance = 1e-6;
+
     [Theory]
     [InlineData(0.1, 1)]
     [InlineData(0.1, 5)]
@@ -42,11 +45,11 @@ public class GradientValueOverSpansTests
         Assert.Equal(expectedValue, value, 12);
         Assert.Equal(expectedDEta, dEta, 12);
 
-        Assert.Equal(Central(e => GradientOverSpansModels.EnergyAlongDescent(Start, A, e, steps), eta), dEta, 6);
+        Assert.Equal(Central(e => GradientOverSpansModels.EnergyAlongDescent(Start, A, e, steps), eta), dEta, CentralTolerance);
         for (int i = 0; i < Start.Length; i++)
         {
             int index = i;
-            Assert.Equal(Central(s => GradientOverSpansModels.EnergyAlongDescent(With(Start, index, s), A, eta, steps), Start[i]), dStart[i], 6);
+            Assert.Equal(Central(s => GradientOverSpansModels.EnergyAlongDescent(With(Start, index, s), A, eta, steps), Start[i]), dStart[i], CentralTolerance);
         }
 
         const double w = -0.4;
@@ -67,7 +70,7 @@ public class GradientValueOverSpansTests
         {
             int index = i;
             Assert.Equal(2 * u * A[i] * Start[i], gradient[i], 12);
-            Assert.Equal(Central(s => GradientOverSpansModels.SquaredEnergy(With(Start, index, s), A), Start[i]), gradient[i], 6);
+            Assert.Equal(Central(s => GradientOverSpansModels.SquaredEnergy(With(Start, index, s), A), Start[i]), gradient[i], CentralTolerance);
         }
 
         var (forwardValue, derivative) = GradientOverSpansModels.SquaredEnergyWithDerivative(Start, A, Direction);
@@ -85,7 +88,7 @@ public class GradientValueOverSpansTests
         {
             int index = i;
             Assert.Equal(A[i] * Start[i], gradient[i], 12);
-            Assert.Equal(Central(s => GradientOverSpansModels.ReturnedEnergy(With(Start, index, s), A), Start[i]), gradient[i], 6);
+            Assert.Equal(Central(s => GradientOverSpansModels.ReturnedEnergy(With(Start, index, s), A), Start[i]), gradient[i], CentralTolerance);
         }
 
         var (forwardValue, derivative) = GradientOverSpansModels.ReturnedEnergyWithDerivative(Start, A, Direction);
@@ -104,7 +107,7 @@ public class GradientValueOverSpansTests
         {
             int index = i;
             Assert.Equal(2 * A[i] * A[i] * Start[i], gradient[i], 12);
-            Assert.Equal(Central(s => GradientOverSpansModels.GradientNormSquared(With(Start, index, s), A), Start[i]), gradient[i], 6);
+            Assert.Equal(Central(s => GradientOverSpansModels.GradientNormSquared(With(Start, index, s), A), Start[i]), gradient[i], CentralTolerance);
         }
 
         var (_, derivative) = GradientOverSpansModels.GradientNormSquaredWithDerivative(Start, A, Direction);
@@ -119,6 +122,7 @@ public class GradientValueOverSpansTests
         var result = GeneratorHarness.Run(source).ShouldSucceed();
         Snapshot.Verify(result.Source("GradientOverSpansModels.EnergyAlongDescent.g.cs"), suffix: "EnergyAlongDescent");
         Snapshot.Verify(result.Source("GradientOverSpansModels.SquaredEnergy.g.cs"), suffix: "SquaredEnergy");
+        Snapshot.Verify(result.Source("GradientOverSpansModels.ScaledEnergyAlongDescent.g.cs"), suffix: "ScaledEnergyAlongDescent");
     }
 
     private static double Energy(double[] v) => v.Select((x, i) => 0.5 * A[i] * x * x).Sum();
