@@ -26,18 +26,24 @@ internal sealed partial class ForwardModeDifferentiator
     /// <summary>Whether the helper's returned value, read by the caller, needs a tangent.</summary>
     private bool IsValueActive(CallWithOutputs call) => call.ValueName is { } value && _active.Contains(value);
 
+    /// <summary>
+    /// <c>double u = UWithGradient(v, dV);</c> where only u varies, not the gradient: du = ∇U(v) · dv needs the gradient
+    /// the call writes, not the Hessian-vector product.
+    /// </summary>
+    private bool IsGradientValueOnly(CallWithOutputs call) => call.Call.Function.ProductIsHessianVector && !call.OutputVectors.Any(_active.Contains);
+
     /// <summary>Decides, before the transform, which vectors need a zero tangent or a discarded one (declared where their length is known).</summary>
     private void PlanOutputCallTangents()
     {
         var calls = OutputCallsIn(_method.Statements).Where(IsDifferentiated).ToList();
-        _needsZeroTangent = new HashSet<string>(calls.Where(call => call.Call.Function.DerivativeMethod is not null).SelectMany(call => call.Call.Arguments
+        _needsZeroTangent = new HashSet<string>(calls.Where(call => call.Call.Function.DerivativeMethod is not null && !IsGradientValueOnly(call)).SelectMany(call => call.Call.Arguments
             .Select((argument, i) => (argument, i))
             .Where(pair => pair.i < call.Call.Function.Differentiated.Count && call.Call.Function.Differentiated[pair.i])
             .Select(pair => pair.argument)
             .OfType<VectorArgument>()
             .Select(vector => vector.Vector)
             .Where(vector => !_active.Contains(vector))));
-        _needsDiscardedTangent = new HashSet<string>(calls.Where(call => call.Call.Function.DerivativeMethod is not null)
+        _needsDiscardedTangent = new HashSet<string>(calls.Where(call => call.Call.Function.DerivativeMethod is not null && !IsGradientValueOnly(call))
             .SelectMany(call => call.OutputVectors.Where(output => !_active.Contains(output))));
 
         // A helper with declared products: a unit cotangent per output, and ∂/∂v scratch per varying vector input.
@@ -124,6 +130,23 @@ internal sealed partial class ForwardModeDifferentiator
             return;
         }
 
+        if (IsGradientValueOnly(call))
+        {
+            if (call.Call.Arguments.Where((argument, i) => !function.IsOutput(i) && !(i < function.Differentiated.Count && function.Differentiated[i])).Any(argument => DataReads(argument).Any(_active.Contains)))
+            {
+                _unsupported = true; // no partial for it: the reverse transform reports it (SD0012)
+                return;
+            }
+
+            var gradientCall = call with { Call = call.Call with { Arguments = WithScalarGradients(call, out var scalars).ToEquatableArray() } };
+            output.Add(gradientCall);
+            output.Add(new DeclareReal(NewTangent(call.ValueName!), GradientValueTangent(call, scalars))
+            {
+                Comment = Comment.Of($"d{call.ValueName} = ∇U · dv, the gradient {function.DisplayName} wrote, along the tangents of the vectors it differentiates (no other tangent is read: no Hessian-vector product)"),
+            });
+            return;
+        }
+
         // UWithGradient(v, dV): U's Hessian-vector product writes the gradient into dV and H·dv into its tangent.
         bool hessian = function.ProductIsHessianVector;
         var arguments = hessian ? call.Call.Arguments.Where((_, i) => !function.IsOutput(i)).ToList() : new List<Expr>(call.Call.Arguments);
@@ -154,14 +177,22 @@ internal sealed partial class ForwardModeDifferentiator
             }
         }
 
+        var scalarGradients = new Dictionary<int, Variable>();
         if (hessian)
         {
-            arguments.AddRange(call.OutputVectors.Select(vector => new VectorArgument(vector)));
+            // The gradient's parts, then their tangents: a scalar's (out _) are read only for the tangent of the value.
+            var withGradients = WithScalarGradients(call, out scalarGradients);
+            arguments.AddRange(withGradients.Where((_, i) => function.IsOutput(i)));
+            arguments.AddRange(call.Call.Arguments.Where((_, i) => function.IsOutput(i)).Select(output => output is VectorArgument vector
+                ? new VectorArgument(IsActiveVector(vector.Vector) ? _tangents[vector.Vector] : _discardedTangents[vector.Vector])
+                : output));
         }
-
-        foreach (string vector in call.OutputVectors)
+        else
         {
-            arguments.Add(new VectorArgument(IsActiveVector(vector) ? _tangents[vector] : _discardedTangents[vector]));
+            foreach (string vector in call.OutputVectors)
+            {
+                arguments.Add(new VectorArgument(IsActiveVector(vector) ? _tangents[vector] : _discardedTangents[vector]));
+            }
         }
 
         if (_unsupported)
@@ -179,6 +210,18 @@ internal sealed partial class ForwardModeDifferentiator
             return;
         }
 
+        if (hessian)
+        {
+            // double u = UWithGradient(v, dV): the product returns U(v) too, and du = ∇U(v) · dv, the gradient it wrote.
+            output.Add(new DeclareReal(value, derivative) { Comment = Comment.Of(comment.ToArray()) });
+            if (IsValueActive(call))
+            {
+                output.Add(new DeclareReal(NewTangent(value), GradientValueTangent(call, scalarGradients)) { Comment = Comment.Of($"d{value} = ∇U · dv, the gradient {function.DisplayName} wrote, along the tangents of the vectors it differentiates") });
+            }
+
+            return;
+        }
+
         // It also returns (Value, Derivative): the value the caller reads, and its tangent.
         var result = new Variable(_names.Fresh(NameAllocator.ToCamelCase(function.DisplayName) + "Derivative"));
         output.Add(new DeclareVar(result.Name, derivative) { Comment = Comment.Of(comment.ToArray()) });
@@ -187,6 +230,66 @@ internal sealed partial class ForwardModeDifferentiator
         {
             output.Add(new DeclareReal(NewTangent(value), new Member(result, "Derivative")) { Comment = Comment.Of($"d{value}, the directional derivative of the value {function.DisplayName} returned") });
         }
+    }
+
+    /// <summary>
+    /// Σ dot(dVₖ, dvₖ) over the vectors U differentiates that vary here, plus ∂U/∂b · db over its scalars (read from
+    /// <paramref name="scalarGradients"/>): the tangent of U(v, b) returned by <c>UWithGradient(v, b, dV, out _)</c>.
+    /// </summary>
+    private Expr GradientValueTangent(CallWithOutputs call, Dictionary<int, Variable> scalarGradients)
+    {
+        var function = call.Call.Function;
+        var differentiated = call.Call.Arguments.Where((_, i) => i < function.Differentiated.Count && function.Differentiated[i]).ToList();
+        var outputs = call.Call.Arguments.Where((_, i) => function.IsOutput(i)).ToList();
+        Expr total = Constant.Zero;
+        for (int k = 0; k < differentiated.Count; k++)
+        {
+            if (differentiated[k] is VectorArgument vector)
+            {
+                if (IsActiveVector(vector.Vector))
+                {
+                    total = Add(total, new Call(Function.Plain(GeneratedNames.DotProduct, "Dot"), new Expr[] { outputs[k], new VectorArgument(_tangents[vector.Vector]) }.ToEquatableArray()));
+                }
+            }
+            else if (scalarGradients.TryGetValue(k, out var gradient))
+            {
+                total = Add(total, Multiply(gradient, Tangent(differentiated[k], isRoot: false)));
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// The arguments of <c>UWithGradient(v, b, dV, out _)</c> with a local, <c>out double gradientB</c>, in place of each
+    /// scalar part of the gradient that the tangent of the returned value reads (the value varies, and so does b).
+    /// </summary>
+    private List<Expr> WithScalarGradients(CallWithOutputs call, out Dictionary<int, Variable> scalarGradients)
+    {
+        var function = call.Call.Function;
+        var differentiated = Enumerable.Range(0, call.Call.Arguments.Count).Where(i => i < function.Differentiated.Count && function.Differentiated[i]).ToList();
+        var arguments = new List<Expr>(call.Call.Arguments);
+        scalarGradients = new Dictionary<int, Variable>();
+        int k = 0;
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            if (!function.IsOutput(i))
+            {
+                continue;
+            }
+
+            var argument = call.Call.Arguments[differentiated[k]];
+            if (arguments[i] is OutArgument && IsValueActive(call) && !IsZero(Tangent(argument, isRoot: false)))
+            {
+                var gradient = new Variable(_names.Fresh("gradient" + NameAllocator.ToPascalCase(function.ParameterNames[differentiated[k]])));
+                scalarGradients[k] = gradient;
+                arguments[i] = new OutArgument(gradient, Declares: true);
+            }
+
+            k++;
+        }
+
+        return arguments;
     }
 
     /// <summary>

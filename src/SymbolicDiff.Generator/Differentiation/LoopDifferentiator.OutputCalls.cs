@@ -25,6 +25,9 @@ internal sealed partial class LoopDifferentiator
     // The outputs of UWithGradient(v, dV) calls: their scratch receives the gradient U's Hessian-vector product writes again, unread.
     private readonly HashSet<string> _rewrittenGradients = new();
 
+    // Those of them read again: double u = UWithGradient(v, dV); passes ∂result/∂u on through that gradient.
+    private readonly HashSet<string> _readRewrittenGradients = new();
+
     private IEnumerable<CallWithOutputs> OutputCalls => _index.Statements.OfType<CallWithOutputs>();
 
     /// <summary>What reaches what through the calls: each output from the call's active inputs.</summary>
@@ -137,15 +140,27 @@ internal sealed partial class LoopDifferentiator
         var additions = new List<BackwardLine>();
         var outputs = call.OutputVectors.ToList();
         var mentions = new HashSet<string>();
-        foreach (string vector in outputs)
-        {
-            arguments.Add(new VectorArgument(AdjointName(vector)));
-        }
-
+        bool throughOutputs = outputs.Any(_contributed.Contains);
+        var scalarGradients = new Dictionary<int, Variable>();
         if (hessian)
         {
-            _rewrittenGradients.UnionWith(outputs);
-            arguments.AddRange(outputs.Select(vector => new VectorArgument(ProductScratch(function.DisplayName, vector))));
+            // The direction: the adjoints of the gradient's span parts; its scalar parts (out _) reach nothing, so 0.
+            var positions = Enumerable.Range(0, call.Call.Arguments.Count).Where(function.IsOutput).ToList();
+            arguments.AddRange(positions.Select(i => call.Call.Arguments[i] is VectorArgument vector ? new VectorArgument(AdjointName(vector.Vector)) : (Expr)Constant.Zero));
+            if (throughOutputs)
+            {
+                _rewrittenGradients.UnionWith(outputs);
+                foreach (int i in positions)
+                {
+                    arguments.Add(call.Call.Arguments[i] is VectorArgument vector
+                        ? new VectorArgument(ProductScratch(function.DisplayName, vector.Vector))
+                        : ScalarGradientOutput(call, positions.IndexOf(i), scalarGradients));
+                }
+            }
+        }
+        else
+        {
+            arguments.AddRange(outputs.Select(vector => new VectorArgument(AdjointName(vector))));
         }
 
         string cotangents = string.Join(", ", outputs.Select(o => $"∂{_method.Result}/∂{o}"));
@@ -186,7 +201,7 @@ internal sealed partial class LoopDifferentiator
             AddScalarContributions(function, parameter, argument, partials, gradient, additions);
         }
 
-        if (outputs.Any(_contributed.Contains))
+        if (throughOutputs)
         {
             var product = new VectorCall(function with { QualifiedName = function.ProductMethod! }, arguments.ToEquatableArray());
             var productLine = new BackwardLine(new CallStatement(product)
@@ -198,7 +213,11 @@ internal sealed partial class LoopDifferentiator
             output.AddRange(additions);
         }
 
-        if (ValueContributes(call) && function.ValueGradientMethod is { } gradientMethod)
+        if (ValueContributes(call) && hessian)
+        {
+            BackwardGradientValue(call, throughOutputs, scalarGradients, output);
+        }
+        else if (ValueContributes(call) && function.ValueGradientMethod is { } gradientMethod)
         {
             BackwardValue(call, gradientMethod, output);
         }
@@ -341,6 +360,89 @@ internal sealed partial class LoopDifferentiator
         output.AddRange(additions);
     }
 
+    /// <summary>
+    /// <c>double u = UWithGradient(v, b, dV, out _);</c>: ∂u/∂v is U's gradient at the call, so ∂result/∂v += ∂result/∂u ·
+    /// ∇U(v), and ∂result/∂b += ∂result/∂u · ∂U/∂b. The Hessian-vector product above (<paramref name="afterProduct"/>)
+    /// wrote that gradient into its scratch (and <paramref name="scalarGradients"/>) again; without it, UWithGradient is
+    /// called once more, into the scratch of each vector it differentiates.
+    /// </summary>
+    private void BackwardGradientValue(CallWithOutputs call, bool afterProduct, Dictionary<int, Variable> scalarGradients, List<BackwardLine> output)
+    {
+        var function = call.Call.Function;
+        var adjoint = AdjointOf(new Variable(call.ValueName!));
+        var differentiated = Enumerable.Range(0, call.Call.Arguments.Count).Where(i => i < function.Differentiated.Count && function.Differentiated[i]).ToList();
+        var outputs = Enumerable.Range(0, call.Call.Arguments.Count).Where(function.IsOutput).Select(i => call.Call.Arguments[i]).ToList();
+        var gradients = new List<Expr>();
+        for (int k = 0; k < differentiated.Count; k++)
+        {
+            if (call.Call.Arguments[differentiated[k]] is VectorArgument vector)
+            {
+                string scratch = ProductScratch(function.DisplayName, afterProduct ? ((VectorArgument)outputs[k]).Vector : vector.Vector);
+                gradients.Add(new VectorArgument(scratch));
+                if (afterProduct)
+                {
+                    _readRewrittenGradients.Add(((VectorArgument)outputs[k]).Vector);
+                }
+            }
+            else
+            {
+                gradients.Add(afterProduct
+                    ? scalarGradients.TryGetValue(k, out var scalar) ? scalar : new OutArgument(new Variable("_"), Declares: false)
+                    : ScalarGradientOutput(call, k, scalarGradients));
+            }
+        }
+
+        if (!afterProduct)
+        {
+            var arguments = call.Call.Arguments.Where((_, i) => !function.IsOutput(i)).Concat(gradients);
+            output.Add(new BackwardLine(new CallStatement(new VectorCall(function, arguments.ToEquatableArray()))
+            {
+                Comment = Comment.Of($"∂{call.ValueName}/∂ each of its inputs: the gradient {function.DisplayName} writes, for the value it returned"),
+            }));
+        }
+
+        var additions = new List<BackwardLine>();
+        for (int k = 0; k < differentiated.Count; k++)
+        {
+            var argument = call.Call.Arguments[differentiated[k]];
+            if (argument is VectorArgument vector)
+            {
+                if (_active.Contains(vector.Vector))
+                {
+                    var line = AddInto(AdjointName(vector.Vector), ((VectorArgument)gradients[k]).Vector, vector.Vector, adjoint,
+                        Comment.Of($"∂{_method.Result}/∂{vector.Vector} += ∂{_method.Result}/∂{call.ValueName} · ∂{call.ValueName}/∂{vector.Vector}, the gradient for the value the call returned"));
+                    line.Mentions.UnionWith(ExpressionFacts.Variables(adjoint));
+                    additions.Add(line);
+                }
+            }
+            else if (scalarGradients.TryGetValue(k, out var gradient))
+            {
+                AddScalarContributions(function, function.ParameterNames[differentiated[k]], argument, Partials(new Variable("\u0001none"), argument), Multiply(adjoint, gradient), additions);
+            }
+        }
+
+        output.AddRange(additions);
+    }
+
+    /// <summary>
+    /// Where the gradient of a gradient over spans writes its <paramref name="k"/>-th part, a scalar: a local when the
+    /// value the call returns reaches the result and the scalar's argument varies (∂u/∂b is that part), else <c>out _</c>.
+    /// </summary>
+    private Expr ScalarGradientOutput(CallWithOutputs call, int k, Dictionary<int, Variable> scalarGradients)
+    {
+        var function = call.Call.Function;
+        int index = Enumerable.Range(0, call.Call.Arguments.Count).Where(i => i < function.Differentiated.Count && function.Differentiated[i]).ElementAt(k);
+        var argument = call.Call.Arguments[index];
+        if (!ValueContributes(call) || Partials(new Variable("\u0001none"), argument).Inputs.Count == 0)
+        {
+            return new OutArgument(new Variable("_"), Declares: false);
+        }
+
+        var gradient = new Variable(_names.Fresh("gradient" + NameAllocator.ToPascalCase(SafeName(function.ParameterNames[index]))));
+        scalarGradients[k] = gradient;
+        return new OutArgument(gradient, Declares: true);
+    }
+
     /// <summary>What a helper's part for a real parameter passes on to the values its argument is computed from.</summary>
     private void AddScalarContributions(VectorFunction function, string parameter, Expr argument, StatementPartials partials, Expr gradient, List<BackwardLine> additions)
     {
@@ -358,14 +460,14 @@ internal sealed partial class LoopDifferentiator
     }
 
     /// <summary><c>for (int k = 0; k &lt; v.Length; k++) adjoint[k] += scratch[k];</c> (each times <paramref name="scale"/>, if given).</summary>
-    private BackwardLine AddInto(string adjoint, string scratch, string vector, Expr? scale = null)
+    private BackwardLine AddInto(string adjoint, string scratch, string vector, Expr? scale = null, Comment? comment = null)
     {
         string counter = _names.Fresh("j");
         Expr part = new Element(scratch, new Variable(counter));
         var add = new UpdateReal(new Element(adjoint, new Variable(counter)), UpdateOperator.Add, scale is null ? part : Multiply(scale, part));
         var loop = new ForLoop(counter, "int", Constant.Zero, Length(vector), new Statement[] { add }.ToEquatableArray())
         {
-            Comment = Comment.Of($"∂{_method.Result}/∂{vector} += its part through this call"),
+            Comment = comment ?? Comment.Of($"∂{_method.Result}/∂{vector} += its part through this call"),
         };
         var line = new BackwardLine(loop);
         line.Mentions.Add(adjoint);
@@ -388,7 +490,7 @@ internal sealed partial class LoopDifferentiator
         (Statement)new DeclareAdjointBuffer(pair.Value, ScratchStorageName(pair.Value), pair.Key, StackBound)
         {
             Comment = _rewrittenGradients.Contains(pair.Key)
-                ? Comment.Of($"the gradient a Hessian-vector product writes again, as {pair.Key} (not read): on the stack up to {StackBound} elements, pooled above")
+                ? Comment.Of($"the gradient a Hessian-vector product writes again, as {pair.Key} ({(_readRewrittenGradients.Contains(pair.Key) ? "read for the value the call returned" : "not read")}): on the stack up to {StackBound} elements, pooled above")
                 : Comment.Of($"a helper's gradient output for {pair.Key}, added into ∂{_method.Result}/∂{pair.Key}: on the stack up to {StackBound} elements, pooled above"),
         });
 

@@ -114,6 +114,44 @@ internal sealed partial class BodyParser
         return true;
     }
 
+    /// <summary>
+    /// <c>double u = UWithGradient(v, dV);</c> (or <c>return UWithGradient(v, dV);</c>): the gradient over spans whose
+    /// returned value U(v) is read too, as the whole value of a declaration or a return, so that the call runs where the
+    /// user's code runs it. ∂u/∂v is the gradient the call writes into dV.
+    /// </summary>
+    private Expr? ParseValuedGradientOverSpans(IInvocationOperation invocation, IMethodSymbol method, IMethodSymbol callee, SyntaxNode nameLocation)
+    {
+        var function = DifferentiableCallees.DescribeGradientOverSpans(callee, _real);
+        if (function is null || function.ParameterNames.Count != method.Parameters.Length)
+        {
+            return Unsupported(invocation); // MethodBody reported SD0020 for it already
+        }
+
+        if (!ReferenceEquals(invocation, _statementValue))
+        {
+            string gradients = string.Join(", ", function.ParameterNames.Skip(callee.Parameters.Length));
+            Report(DiagnosticDescriptors.UnsupportedExpression, invocation.Syntax,
+                $"Using the value of '{method.Name}', which writes the gradient of '{DisplayName(callee)}' into '{gradients}', inside an expression (it would run out of turn: declare a local with it, 'double {NameAllocator.ToCamelCase(callee.Name)} = {method.Name}(...);', or return it)");
+            return null;
+        }
+
+        if (_guard is not null)
+        {
+            ReportGuardedOutputCall(method, nameLocation);
+            return null;
+        }
+
+        var parsed = ParseOutputCallArguments(invocation, method, function);
+        if (parsed is null)
+        {
+            return null;
+        }
+
+        string value = _names.Fresh(NameAllocator.ToCamelCase(callee.Name));
+        _currentOutput.Add(new CallWithOutputs(parsed, invocation.Syntax.ToString()) { ValueName = value });
+        return new Variable(value);
+    }
+
     /// <summary>A call of a span-writing helper that declares its products with [Derivative].</summary>
     private bool TryParseDeclaredOutputCall(IInvocationOperation invocation, IMethodSymbol method, SyntaxNode nameLocation, List<Statement> output)
     {
@@ -188,7 +226,12 @@ internal sealed partial class BodyParser
             var value = argument.Value;
             int ordinal = argument.Parameter?.Ordinal ?? arguments.Count;
             Expr? parsed;
-            if (ElementType(argument.Parameter?.Type) is not null)
+            if (function.IsOutput(ordinal) && ElementType(argument.Parameter?.Type) is null)
+            {
+                // UWithGradient(v, b, dV, out _): a scalar part of the gradient, discarded.
+                parsed = ParseDiscardedScalarOutput(value, method, argument.Parameter?.Name);
+            }
+            else if (ElementType(argument.Parameter?.Type) is not null)
             {
                 while (value is IConversionOperation conversion)
                 {
@@ -251,6 +294,27 @@ internal sealed partial class BodyParser
         }
 
         return failed ? null : new VectorCall(function, arguments.ToEquatableArray()) { Location = LocationInfo.From(invocation.Syntax) };
+    }
+
+    /// <summary>
+    /// The <c>out</c> argument that receives a scalar part of a gradient over spans (<c>out dB</c> in
+    /// <c>UWithGradient(v, b, dV, out dB)</c>): a discard, <c>out _</c>; reading it is not differentiated through yet.
+    /// </summary>
+    private Expr? ParseDiscardedScalarOutput(IOperation value, IMethodSymbol method, string? parameter)
+    {
+        if (value is IDiscardOperation)
+        {
+            return new OutArgument(new Variable("_"), Declares: false);
+        }
+
+        if (value is IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared })
+        {
+            _reportedLocals.Add(declared.Local); // its uses are not reported again
+        }
+
+        Report(DiagnosticDescriptors.UnsupportedExpression, value.Syntax.Parent ?? value.Syntax,
+            $"Reading '{parameter}', a scalar part of the gradient '{method.Name}' writes (only its span parts are differentiated through yet: pass 'out _' for it)");
+        return null;
     }
 
     /// <summary>What a helper may write its results into: a local buffer of this method, or one of this method's own outputs.</summary>

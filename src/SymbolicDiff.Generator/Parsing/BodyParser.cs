@@ -618,6 +618,12 @@ internal sealed partial class BodyParser
         {
             if (!local.IsConst)
             {
+                // A call made for the results it writes into spans keeps them when its returned value is not read.
+                if (initializer.Value is IInvocationOperation call && local.Type.SpecialType == _real && TryParseOutputCall(call, output))
+                {
+                    return;
+                }
+
                 // Not copied, but still read: what it holds must be supported (an 'out var' in it declares a local).
                 ParseDiscarded(local.Type, initializer.Value);
             }
@@ -1747,6 +1753,11 @@ internal sealed partial class BodyParser
         if (DerivativeDeclarationReader.HasDeclaredDerivative(method) && method.Parameters.Any(p => ElementType(p.Type) is not null))
         {
             return ParseVectorCall(invocation, method, nameLocation);
+        }
+
+        if (NestedCallee(invocation) is ({ } over, false) && method.Parameters.Any(p => ElementType(p.Type) is not null))
+        {
+            return ParseValuedGradientOverSpans(invocation, method, over, nameLocation);
         }
 
         if (MethodParser.IsDifferentiable(method) && method.Parameters.Any(p => ElementType(p.Type) is not null) &&

@@ -108,11 +108,12 @@ internal static class DifferentiableCallees
     }
 
     /// <summary>
-    /// The generated <c>UWithGradient(v, dV)</c> of a [Differentiable(SecondOrder = true)] method U over spans, called in
-    /// another [Differentiable] method: a vector-valued function of U's arguments whose outputs (one per differentiated
-    /// vector, after U's parameters) are U's gradient, so that its derivative is U's Hessian-vector product. Null where
-    /// U has no such product: not a static double method, a parameter that is not a ReadOnlySpan&lt;double&gt; or a
-    /// double passed by value, a differentiated scalar, or no SecondOrder = true.
+    /// The generated <c>UWithGradient(v, b, dV, out dB)</c> of a [Differentiable(SecondOrder = true)] method U over spans,
+    /// called in another [Differentiable] method: a vector-valued function of U's arguments whose outputs (one per
+    /// differentiated parameter, after U's parameters: a span for a vector, <c>out double</c> for a scalar) are U's
+    /// gradient, so that its derivative is U's Hessian-vector product. Null where U has no such product: not a static
+    /// double method, a parameter that is not a ReadOnlySpan&lt;double&gt; or a double passed by value, no
+    /// differentiated vector, or no SecondOrder = true.
     /// </summary>
     public static VectorFunction? DescribeGradientOverSpans(IMethodSymbol method, SpecialType real)
     {
@@ -125,7 +126,7 @@ internal static class DifferentiableCallees
 
         var names = SelectedNames(method);
         var differentiated = method.Parameters.Select(p => names.Count == 0 || names.Contains(p.Name)).ToList();
-        if (method.Parameters.Where((p, i) => differentiated[i]).Any(p => p.Type.SpecialType == real) || !differentiated.Any(d => d))
+        if (!method.Parameters.Where((p, i) => differentiated[i]).Any(p => IsReadOnlyRealSpan(p.Type, real)))
         {
             return null;
         }

@@ -95,7 +95,8 @@ internal static class MethodBody
         var seen = new HashSet<SyntaxNode>();
         foreach (var operation in block.Descendants())
         {
-            if (operation.Syntax is not InvocationExpressionSyntax invocation || !seen.Add(invocation))
+            // An implicit conversion of the call (double u = UWithGradient(v, dV);) has the call's syntax too: only the call counts.
+            if (operation.Syntax is not InvocationExpressionSyntax invocation || operation is IConversionOperation || !seen.Add(invocation))
             {
                 continue;
             }
@@ -128,9 +129,7 @@ internal static class MethodBody
                     ? $"is not supported for an overloaded method"
                     : NestedGradientStubs.Unsupported(callees[0], RealTypes.Of(method)) is { } shape
                         ? $"is not supported for {shape} yet; compute the gradient before calling '{method.Name}' and pass it in as a parameter that is not differentiated"
-                        : IsOverSpans(callees[0]) && invocation.Parent is not ExpressionStatementSyntax
-                            ? $"is supported for a method over spans only as a statement, '{differentiable.Method}WithGradient(v, dV);' (its returned value is not differentiated through yet); call it as a statement and compute the value with '{differentiable.Method}(v)'"
-                            : null;
+                        : null;
             if (why is not null)
             {
                 diagnostics.Add(DiagnosticInfo.Create(
@@ -150,8 +149,6 @@ internal static class MethodBody
 
         return (reported, toDeclare);
     }
-
-    private static bool IsOverSpans(IMethodSymbol callee) => callee.Parameters.Any(p => BodyParser.ElementType(p.Type) is not null);
 
     private static bool HasGeneratedSuffix(string name) =>
         GeneratedSuffixes.Any(suffix => name.Length > suffix.Length && name.EndsWith(suffix, System.StringComparison.Ordinal));

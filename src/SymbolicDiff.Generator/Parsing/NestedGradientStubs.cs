@@ -31,7 +31,7 @@ internal static class NestedGradientStubs
         if (callee.Parameters.Any(p => BodyParser.ElementType(p.Type) is not null))
         {
             return DifferentiableCallees.DescribeGradientOverSpans(callee, real) is null
-                ? "a method over spans other than a static double method with SecondOrder = true, ReadOnlySpan<double> parameters and vector differentiated parameters, whose 'UWithGradient(v, dV);' is called as a statement"
+                ? "a method over spans other than a static double method with SecondOrder = true, ReadOnlySpan<double> and double parameters and a differentiated vector, whose 'UWithGradient(v, dV);' is called as a statement or as the value of a local"
                 : null;
         }
 
@@ -105,8 +105,10 @@ internal static class NestedGradientStubs
         {
             // Over spans: only the form that writes the gradient into spans, UWithGradient(v, dV).
             var spanFunction = DifferentiableCallees.DescribeGradientOverSpans(callee, SpecialType.System_Double)!;
+            var differentiated = callee.Parameters.Where((p, i) => spanFunction.Differentiated[i]).ToList();
             var all = callee.Parameters.Select(p => $"{p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)} {CSharpLexical.Identifier(p.Name)}")
-                .Concat(spanFunction.ParameterNames.Skip(callee.Parameters.Length).Select(name => $"global::System.Span<double> {CSharpLexical.Identifier(name)}"));
+                .Concat(spanFunction.ParameterNames.Skip(callee.Parameters.Length).Select((name, k) =>
+                    (differentiated[k].Type.SpecialType == SpecialType.System_Double ? "out double " : "global::System.Span<double> ") + CSharpLexical.Identifier(name)));
             text.Append(attribute).Append($" public static double {GeneratedNames.GradientMethod(callee.Name)}(").Append(string.Join(", ", all)).AppendLine(") => default;");
         }
         else

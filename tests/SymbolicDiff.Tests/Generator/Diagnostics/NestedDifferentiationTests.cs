@@ -112,9 +112,11 @@ public class NestedDifferentiationTests
     }
 
     [Fact]
-    public void The_value_of_the_gradient_of_a_method_over_spans_is_SD0020_saying_to_call_it_as_a_statement()
+    public void The_value_of_the_gradient_of_a_method_over_spans_inside_an_expression_is_SD0005_saying_to_declare_a_local_with_it()
     {
-        AssertReported(
+        // double u = NormWithGradient(v, dV); is differentiated (GradientValueOverSpansTests); inside a larger
+        // expression the call would run out of turn with the statements around it.
+        var (run, spans) = DiagnosticAssert.Run(
             """
             using System;
             using SymbolicDiff;
@@ -136,9 +138,55 @@ public class NestedDifferentiationTests
                 [Differentiable(nameof(x))]
                 public static double Step(double x, double[] v, double[] dV) => x * [|NormWithGradient(v, dV)|];
             }
-            """,
-            "'Step' calls 'C.NormWithGradient', generated for 'C.Norm', and differentiating through it is supported for a method over spans only as a statement, " +
-            "'NormWithGradient(v, dV);' (its returned value is not differentiated through yet); call it as a statement and compute the value with 'Norm(v)'");
+            """);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("SD0005", diagnostic.Id);
+        DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
+        Assert.StartsWith(
+            "Using the value of 'NormWithGradient', which writes the gradient of 'C.Norm' into 'dV', inside an expression (it would run out of turn: " +
+            "declare a local with it, 'double norm = NormWithGradient(...);', or return it) is not supported",
+            diagnostic.GetMessage(CultureInfo.InvariantCulture),
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reading_the_scalar_part_of_a_gradient_over_spans_is_SD0005_at_the_argument_saying_to_discard_it()
+    {
+        var (run, spans) = DiagnosticAssert.Run(
+            """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable(SecondOrder = true)]
+                public static double Scaled(ReadOnlySpan<double> v, double b)
+                {
+                    double sum = 0;
+                    for (int i = 0; i < v.Length; i++)
+                    {
+                        sum += b * v[i] * v[i];
+                    }
+
+                    return sum;
+                }
+
+                [Differentiable(nameof(v))]
+                public static double Step(ReadOnlySpan<double> v, double b)
+                {
+                    Span<double> gradient = stackalloc double[v.Length];
+                    ScaledWithGradient(v, b, gradient, [|out double dB|]);
+                    return gradient[0] * dB;
+                }
+            }
+            """);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("SD0005", diagnostic.Id);
+        DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
+        Assert.StartsWith(
+            "Reading 'dB', a scalar part of the gradient 'ScaledWithGradient' writes (only its span parts are differentiated through yet: pass 'out _' for it)",
+            diagnostic.GetMessage(CultureInfo.InvariantCulture),
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -172,7 +220,7 @@ public class NestedDifferentiationTests
             }
             """,
             "'Step' calls 'C.NormWithGradient', generated for 'C.Norm', and differentiating through it is not supported for a method over spans other than a static double method " +
-            "with SecondOrder = true, ReadOnlySpan<double> parameters and vector differentiated parameters, whose 'UWithGradient(v, dV);' is called as a statement yet; " +
+            "with SecondOrder = true, ReadOnlySpan<double> and double parameters and a differentiated vector, whose 'UWithGradient(v, dV);' is called as a statement or as the value of a local yet; " +
             "compute the gradient before calling 'Step' and pass it in as a parameter that is not differentiated");
     }
 
@@ -236,6 +284,47 @@ public class NestedDifferentiationTests
         DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
         Assert.Equal(
             "'Slope' asks for second derivatives (SecondOrder = true), which are not generated for a method that differentiates through 'SquareWithGradient' (its second derivatives would be third derivatives of 'Square'); remove SecondOrder",
+            diagnostic.GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void A_caller_asking_for_second_derivatives_of_the_value_of_a_gradient_over_spans_is_SD0031()
+    {
+        // ∂²(U²)/∂v² reads ∂(∇U)/∂v = ∇²U through the value's adjoint too: U's third derivatives are not generated.
+        var (run, spans) = DiagnosticAssert.Run(
+            """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable(SecondOrder = true)]
+                public static double Norm(ReadOnlySpan<double> v)
+                {
+                    double sum = 0;
+                    for (int i = 0; i < v.Length; i++)
+                    {
+                        sum += v[i] * v[i];
+                    }
+
+                    return sum;
+                }
+
+                [Differentiable(nameof(v), [|SecondOrder = true|])]
+                public static double Squared(ReadOnlySpan<double> v)
+                {
+                    Span<double> gradient = stackalloc double[v.Length];
+                    double u = NormWithGradient(v, gradient);
+                    return u * u;
+                }
+            }
+            """);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("SD0031", diagnostic.Id);
+        DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
+        Assert.Equal(
+            "'Squared' asks for second derivatives (SecondOrder = true), which are not generated for a method that differentiates through 'NormWithGradient' (its second derivatives would be third derivatives of 'Norm'); remove SecondOrder",
             diagnostic.GetMessage(CultureInfo.InvariantCulture));
     }
 

@@ -267,6 +267,29 @@ public static partial class OutputCallModels
         return total + x[0];
     }
 
+    /// <summary>The final x₀ of the same steps, each step's energy declared but never read: x0₀·aⁿ with a = 1 − h·k.</summary>
+    [Differentiable(nameof(x0), nameof(k))]
+    public static double PositionIgnoringEnergies(ReadOnlySpan<double> x0, double k, double h, int steps)
+    {
+        Span<double> x = stackalloc double[x0.Length];
+        Span<double> next = stackalloc double[x0.Length];
+        for (int i = 0; i < x0.Length; i++)
+        {
+            x[i] = x0[i];
+        }
+
+        for (int s = 0; s < steps; s++)
+        {
+            double unused = StepWithEnergy(x, k, h, next);
+            for (int i = 0; i < x.Length; i++)
+            {
+                x[i] = next[i];
+            }
+        }
+
+        return x[0];
+    }
+
     /// <summary>r = k·w, returning k²; differentiated only for k, so its gradient is the struct overload.</summary>
     [Differentiable(nameof(k))]
     public static double Scale(ReadOnlySpan<double> w, double k, Span<double> r)

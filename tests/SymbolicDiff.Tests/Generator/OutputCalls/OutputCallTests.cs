@@ -195,6 +195,25 @@ public class OutputCallTests
         AssertForwardAgrees((dx, d) => OutputCallModels.EnergyAndPositionWithDerivative(X0, k, h, steps, dx, d).Derivative, dX0, dK);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void A_helper_whose_returned_value_is_declared_but_never_read_still_writes_its_outputs(int steps)
+    {
+        // The call stays for its outputs: x0₀·aⁿ, ∂/∂x0₀ = aⁿ, ∂/∂k = −h·n·x0₀·aⁿ⁻¹ (a = 1 − h·k), the others 0.
+        const double k = 0.3, h = 0.1;
+        double a = 1 - h * k;
+        double[] dX0 = new double[X0.Length];
+        double value = OutputCallModels.PositionIgnoringEnergiesWithGradient(X0, k, h, steps, dX0, out double dK);
+        Assert.Equal(X0[0] * Math.Pow(a, steps), value, 12);
+        Assert.Equal(-h * steps * X0[0] * Math.Pow(a, steps - 1), dK, 12);
+        Assert.Equal(Math.Pow(a, steps), dX0[0], 12);
+        Assert.Equal(0, dX0[1], 12);
+        Assert.True(Math.Abs(Central(v => OutputCallModels.PositionIgnoringEnergies(X0, v, h, steps), k) - dK) < 1e-6);
+        Assert.True(Math.Abs(Central(v => OutputCallModels.PositionIgnoringEnergies(With(X0, 0, v), k, h, steps), X0[0]) - dX0[0]) < 1e-6);
+        AssertForwardAgrees((dx, d) => OutputCallModels.PositionIgnoringEnergiesWithDerivative(X0, k, h, steps, dx, d).Derivative, dX0, dK);
+    }
+
     [Fact]
     public void A_constant_vector_passed_where_the_helper_differentiates_gets_a_zero_tangent()
     {
