@@ -391,10 +391,17 @@ internal sealed partial class LoopDifferentiator
         var localAdjoints = _adjoints.Keys.Where(n => _index.TryGetScope(n, out var scope) && ReferenceEquals(scope, loop)).ToList();
         var reverse = ReuseIterationValues(loop, DeclareAdjointStatements(inner, localAdjoints));
         var body = Forward(loop.Body);
+        int forwardCount = body.Count;
         if (reverse.Count > 0)
         {
             body.Add(Note("This iteration's backward sweep, at once."));
             body.AddRange(reverse);
+        }
+
+        // A second-order gradient differentiates this program again, and a combined call has no tangent of its own.
+        if (!_method.SecondOrder)
+        {
+            body = CombineValueAndProducts(body, forwardCount);
         }
 
         var fused = new BackwardLine(loop with { Body = body.ToEquatableArray(), IterationByIteration = true });

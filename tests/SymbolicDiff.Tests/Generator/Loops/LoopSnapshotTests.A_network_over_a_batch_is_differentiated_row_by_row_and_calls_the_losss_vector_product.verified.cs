@@ -81,13 +81,11 @@ partial class Models
                 }
                 logits[k] = z;
             }
-            double softmaxCrossEntropy = global::SymbolicDiff.Losses.SoftmaxCrossEntropy(logits, r % classes);
+            // The seed of SoftmaxCrossEntropy reads nothing this iteration computes, so it is known before the call, and the call's value and its vector-Jacobian product come from one call:
+            double dNetwork_dsoftmaxCrossEntropy = dNetwork_dtotal; // ∂network/∂softmaxCrossEntropy = ∂network/∂total · ∂total/∂softmaxCrossEntropy
+            double softmaxCrossEntropy = global::SymbolicDiff.Losses.SoftmaxCrossEntropyWithGradient(logits, r % classes, dNetwork_dsoftmaxCrossEntropy, dNetwork_dlogits); // softmaxCrossEntropy, and ∂network/∂logits += ∂network/∂softmaxCrossEntropy · ∂softmaxCrossEntropy/∂logits, a vector-Jacobian product, in the same call
             total += softmaxCrossEntropy;
             // This iteration's backward sweep, at once.
-            // total += softmaxCrossEntropy;
-            double dNetwork_dsoftmaxCrossEntropy = dNetwork_dtotal; // ∂network/∂softmaxCrossEntropy = ∂network/∂total · ∂total/∂softmaxCrossEntropy
-            // double softmaxCrossEntropy = global::SymbolicDiff.Losses.SoftmaxCrossEntropy(logits, r % classes);
-            global::SymbolicDiff.Losses.SoftmaxCrossEntropyLogitsGradient(logits, r % classes, dNetwork_dsoftmaxCrossEntropy, dNetwork_dlogits); // ∂network/∂logits += ∂network/∂softmaxCrossEntropy · ∂softmaxCrossEntropy/∂logits, a vector-Jacobian product
             for (int k = 0; k < classes; k++) // each iteration only adds into adjoints, so the iterations run in their own order
             {
                 // logits[k] = z;
