@@ -39,8 +39,6 @@ partial class Models
         if (global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)w1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)b1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)w2)) throw new global::System.ArgumentException("dW2 must not overlap an input (features, w1, b1, w2): the gradient would overwrite it.", "dW2");
         if (global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)dW1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)dB1)) throw new global::System.ArgumentException("dW2 must not overlap another gradient output (dW1, dB1).", "dW2");
 
-        // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
-        var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
         // Forward sweep: the method's own computation.
         int hiddenCount = b1.Length;
         int d = w1.Length / hiddenCount;
@@ -60,6 +58,8 @@ partial class Models
         global::System.Span<double> dNetwork_dlogits = dNetwork_dlogitsStorage.Span;
         // double network = total / (double)rows;
         double dNetwork_dtotal = 1 / (double)rows; // ∂network/∂total
+        var aValuesStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(hiddenCount, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(hiddenCount)]); // a for each j of a row, which the backward loop over j reads: on the stack up to 128, pooled above
+        global::System.Span<double> aValues = aValuesStorage.Span;
         for (int r = 0; r < rows; r++)
         {
             for (int j = 0; j < hiddenCount; j++)
@@ -70,7 +70,7 @@ partial class Models
                     a += w1[j * d + c] * features[r * d + c];
                 }
                 hidden[j] = global::System.Math.Tanh(a);
-                saved.Push(a); // saved: a is declared in this loop, and the backward loop reads its final value in each iteration
+                aValues[j] = a; // kept: the backward loop over j reads a as this iteration leaves it
             }
             for (int k = 0; k < classes; k++)
             {
@@ -98,9 +98,9 @@ partial class Models
                     dNetwork_dhidden[j] += dNetwork_dz * w2[k * hiddenCount + j]; // ∂network/∂hidden[j] += ∂network/∂z · ∂z/∂hidden[j]
                 }
             }
-            for (int j = hiddenCount - 1; j >= 0; j--)
+            for (int j = 0; j < hiddenCount; j++) // each iteration only adds into adjoints, so the iterations run in their own order
             {
-                double a = saved.Pop(); // a as it was at the end of this iteration
+                double a = aValues[j]; // a as iteration j left it
                 // hidden[j] = global::System.Math.Tanh(a);
                 double dNetwork_da = dNetwork_dhidden[j] * (global::System.Math.Abs(a) <= 1 ? 1 - hidden[j] * hidden[j] : 2 * (1 + global::System.Math.Abs(hidden[j])) / (global::System.Math.Exp(2 * global::System.Math.Abs(a)) + 1)); // ∂network/∂a = ∂network/∂hidden[j] · ∂hidden[j]/∂a
                 dNetwork_dhidden[j] = 0.0; // hidden[j] was overwritten here: its earlier value does not reach the result through it
@@ -116,9 +116,9 @@ partial class Models
         // Forward sweep, continued: the statements after the loop.
         double network = total / (double)rows;
 
-        saved.Dispose();
         dNetwork_dhiddenStorage.Dispose();
         dNetwork_dlogitsStorage.Dispose();
+        aValuesStorage.Dispose();
         return network;
     }
 
