@@ -52,9 +52,9 @@ partial class Models
         global::SymbolicDiff.Runtime.Zeroing.Clear(dW1); // the gradient is written, not accumulated: start from 0
         global::SymbolicDiff.Runtime.Zeroing.Clear(dB1); // the gradient is written, not accumulated: start from 0
         global::SymbolicDiff.Runtime.Zeroing.Clear(dW2); // the gradient is written, not accumulated: start from 0
-        var dNetwork_dhiddenStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(hidden.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂network/∂hidden: on the stack up to 128 elements, pooled above
+        var dNetwork_dhiddenStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(hidden.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(hidden.Length)]); // ∂network/∂hidden: on the stack up to 128 elements, pooled above
         global::System.Span<double> dNetwork_dhidden = dNetwork_dhiddenStorage.Span;
-        var dNetwork_dlogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂network/∂logits: on the stack up to 128 elements, pooled above
+        var dNetwork_dlogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(logits.Length)]); // ∂network/∂logits: on the stack up to 128 elements, pooled above
         global::System.Span<double> dNetwork_dlogits = dNetwork_dlogitsStorage.Span;
         // double network = total / (double)rows;
         double dNetwork_dtotal = 1 / (double)rows; // ∂network/∂total
@@ -160,11 +160,11 @@ partial class Models
         if (b1 is null) throw new global::System.ArgumentNullException("b1");
         if (w2 is null) throw new global::System.ArgumentNullException("w2");
         if (gradient.Length != w1.Length) throw new global::System.ArgumentException("gradient must have the length of w1 (" + w1.Length + "), not " + gradient.Length + ".", "gradient");
-        var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w1.Length)]);
         global::System.Span<double> dW1 = dW1Storage.Span;
-        var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b1.Length)]);
         global::System.Span<double> dB1 = dB1Storage.Span;
-        var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w2.Length)]);
         global::System.Span<double> dW2 = dW2Storage.Span;
         NetworkWithGradient(features, w1, b1, w2, dW1, dB1, dW2);
         for (int i = 0; i < gradient.Length; i++)
@@ -193,11 +193,11 @@ partial class Models
         if (b1 is null) throw new global::System.ArgumentNullException("b1");
         if (w2 is null) throw new global::System.ArgumentNullException("w2");
         if (gradient.Length != b1.Length) throw new global::System.ArgumentException("gradient must have the length of b1 (" + b1.Length + "), not " + gradient.Length + ".", "gradient");
-        var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w1.Length)]);
         global::System.Span<double> dW1 = dW1Storage.Span;
-        var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b1.Length)]);
         global::System.Span<double> dB1 = dB1Storage.Span;
-        var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w2.Length)]);
         global::System.Span<double> dW2 = dW2Storage.Span;
         NetworkWithGradient(features, w1, b1, w2, dW1, dB1, dW2);
         for (int i = 0; i < gradient.Length; i++)
@@ -226,11 +226,11 @@ partial class Models
         if (b1 is null) throw new global::System.ArgumentNullException("b1");
         if (w2 is null) throw new global::System.ArgumentNullException("w2");
         if (gradient.Length != w2.Length) throw new global::System.ArgumentException("gradient must have the length of w2 (" + w2.Length + "), not " + gradient.Length + ".", "gradient");
-        var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w1.Length)]);
         global::System.Span<double> dW1 = dW1Storage.Span;
-        var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b1.Length)]);
         global::System.Span<double> dB1 = dB1Storage.Span;
-        var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w2.Length)]);
         global::System.Span<double> dW2 = dW2Storage.Span;
         NetworkWithGradient(features, w1, b1, w2, dW1, dB1, dW2);
         for (int i = 0; i < gradient.Length; i++)
@@ -265,12 +265,12 @@ partial class Models
         int classes = w2.Length / hiddenCount;
         int rows = features.Length / d;
         global::System.Span<double> hidden = stackalloc double[hiddenCount];
-        var dHiddenStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(hidden.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the tangent of hidden, zeroed: on the stack up to 128 elements, pooled above
+        var dHiddenStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(hidden.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(hidden.Length)]); // the tangent of hidden, zeroed: on the stack up to 128 elements, pooled above
         global::System.Span<double> dHidden = dHiddenStorage.Span;
         global::System.Span<double> logits = stackalloc double[classes];
-        var dLogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the tangent of logits, zeroed: on the stack up to 128 elements, pooled above
+        var dLogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(logits.Length)]); // the tangent of logits, zeroed: on the stack up to 128 elements, pooled above
         global::System.Span<double> dLogits = dLogitsStorage.Span;
-        var logitsPartialsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂f/∂logits of a function f over logits, from its vector-Jacobian product: on the stack up to 128 elements, pooled above
+        var logitsPartialsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(logits.Length)]); // ∂f/∂logits of a function f over logits, from its vector-Jacobian product: on the stack up to 128 elements, pooled above
         global::System.Span<double> logitsPartials = logitsPartialsStorage.Span;
         double dTotal = 0.0; // total is a constant here
         double total = 0.0;
