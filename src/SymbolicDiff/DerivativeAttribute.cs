@@ -60,4 +60,14 @@ public sealed class DerivativeAttribute : Attribute
 
     /// <summary>The name of the method that computes the (partial) derivative.</summary>
     public string DerivativeMethod { get; }
+
+    /// <summary>
+    /// For a function over spans: the name of a method in the same type that computes the function's value and its
+    /// vector-Jacobian product with respect to <see cref="Parameter"/> in one call, sharing the work the two have in
+    /// common (the softmax's exponentials). It takes the function's parameters, then the seed, then the gradient span,
+    /// as <see cref="DerivativeMethod"/> does, adds the same product into the span, and returns the function's value.
+    /// Where a differentiated loop runs each iteration's backward sweep right after its forward sweep and the seed is
+    /// known at the call, the generated gradient calls it once instead of the function and then its product.
+    /// </summary>
+    public string? WithValue { get; set; }
 }

@@ -245,7 +245,7 @@ public static partial class Losses
     /// <see cref="SoftmaxCrossEntropyLogitsGradient(ReadOnlySpan{double}, int, double, Span{double})"/>;
     /// <paramref name="target"/> is an index, not differentiable.
     /// </remarks>
-    [Derivative(nameof(logits), nameof(SoftmaxCrossEntropyLogitsGradient))]
+    [Derivative(nameof(logits), nameof(SoftmaxCrossEntropyLogitsGradient), WithValue = nameof(SoftmaxCrossEntropyWithGradient))]
     public static double SoftmaxCrossEntropy(ReadOnlySpan<double> logits, int target)
     {
         CheckClass(logits.Length, target);
@@ -284,6 +284,64 @@ public static partial class Losses
     }
 
     /// <summary>
+    /// <see cref="SoftmaxCrossEntropy(ReadOnlySpan{double}, int)"/> and its vector-Jacobian product
+    /// <see cref="SoftmaxCrossEntropyLogitsGradient(ReadOnlySpan{double}, int, double, Span{double})"/> in one call, with
+    /// the exponentials computed once for both: returns the loss and adds seed·(softmax(x)<sub>i</sub> − [i = target])
+    /// to gradient[i]. The loss is the one <c>SoftmaxCrossEntropy</c> returns, the gradient the one its product adds, bit
+    /// for bit.
+    /// </summary>
+    /// <param name="logits">The logits x; at least one.</param>
+    /// <param name="target">The index of the correct class, in [0, n).</param>
+    /// <param name="seed">The derivative ∂L/∂loss of the final result with respect to the loss.</param>
+    /// <param name="gradient">Receives the contributions to ∂L/∂x: one element per logit; added to, not overwritten.</param>
+    /// <returns>The loss, as <see cref="SoftmaxCrossEntropy(ReadOnlySpan{double}, int)"/> computes it.</returns>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="logits"/> is empty, or <paramref name="gradient"/> is not as long as it or overlaps it.
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="target"/> is negative or not less than the number of logits.</exception>
+    /// <remarks>
+    /// A generated gradient calls it where the loss's seed is known when the loss is computed (a batch loss
+    /// differentiated row by row, <c>total += SoftmaxCrossEntropy(logits, label)</c>), instead of the loss and then
+    /// its product.
+    /// </remarks>
+    public static double SoftmaxCrossEntropyWithGradient(ReadOnlySpan<double> logits, int target, double seed, Span<double> gradient)
+    {
+        CheckClass(logits.Length, target);
+        SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
+        SpanGuard.NoOverlap(gradient, logits, nameof(gradient), nameof(logits));
+        double before = gradient[target];
+        var (argMax, max, others, targetExponential) = SpanKernels.AddSoftmaxScaled(logits, seed, gradient, target);
+        gradient[target] = before + seed * ProbabilityMinusOne(argMax == target, targetExponential, logits[target] - max, others, 1.0 + others);
+        return (max - logits[target]) + Numerics.Log1p(others);
+    }
+
+    /// <summary>
+    /// <see cref="SoftmaxCrossEntropy(ReadOnlySpan{float}, int)"/> and its vector-Jacobian product
+    /// <see cref="SoftmaxCrossEntropyLogitsGradient(ReadOnlySpan{float}, int, float, Span{float})"/> in one call, with
+    /// the exponentials computed once for both: returns the loss and adds seed·(softmax(x)<sub>i</sub> − [i = target])
+    /// to gradient[i], each as the two separate calls compute it.
+    /// </summary>
+    /// <param name="logits">The logits x; at least one.</param>
+    /// <param name="target">The index of the correct class, in [0, n).</param>
+    /// <param name="seed">The derivative ∂L/∂loss of the final result with respect to the loss.</param>
+    /// <param name="gradient">Receives the contributions to ∂L/∂x: one element per logit; added to, not overwritten.</param>
+    /// <returns>The loss, as <see cref="SoftmaxCrossEntropy(ReadOnlySpan{float}, int)"/> computes it.</returns>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="logits"/> is empty, or <paramref name="gradient"/> is not as long as it or overlaps it.
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="target"/> is negative or not less than the number of logits.</exception>
+    public static float SoftmaxCrossEntropyWithGradient(ReadOnlySpan<float> logits, int target, float seed, Span<float> gradient)
+    {
+        CheckClass(logits.Length, target);
+        SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
+        SpanGuard.NoOverlap(gradient, logits, nameof(gradient), nameof(logits));
+        double before = gradient[target];
+        var (argMax, max, others, _) = SpanKernels.AddSoftmaxScaled(logits, seed, gradient, target);
+        gradient[target] = (float)(before + seed * ProbabilityMinusOne(argMax == target, double.NaN, (double)logits[target] - max, others, 1.0 + others));
+        return (float)(((double)max - logits[target]) + Numerics.Log1p(others));
+    }
+
+    /// <summary>
     /// The cross-entropy of the softmax of n float logits against a class index, −ln softmax(x)[target]
     /// (PyTorch's <c>F.cross_entropy</c> for one sample), computed stably as for
     /// <see cref="SoftmaxCrossEntropy(ReadOnlySpan{double}, int)"/>.
@@ -300,7 +358,7 @@ public static partial class Losses
     /// The vector-Jacobian product with respect to the logits is
     /// <see cref="SoftmaxCrossEntropyLogitsGradient(ReadOnlySpan{float}, int, float, Span{float})"/>.
     /// </remarks>
-    [Derivative(nameof(logits), nameof(SoftmaxCrossEntropyLogitsGradient))]
+    [Derivative(nameof(logits), nameof(SoftmaxCrossEntropyLogitsGradient), WithValue = nameof(SoftmaxCrossEntropyWithGradient))]
     public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, int target)
     {
         CheckClass(logits.Length, target);

@@ -320,15 +320,24 @@ internal static class SpanKernels
         Span<T> exponentials = stackalloc T[logits.Length];
         int argMax = IndexOfMax(logits);
         T max = logits[argMax];
-        double others = 0;
-        for (int i = 0; i < logits.Length; i++)
+        // Summed as LogSumExpParts sums them (the logits before the maximum, then those after it, then the two sums added),
+        // so that a loss computed from these parts equals the one computed from those bit for bit.
+        double before = 0;
+        for (int i = 0; i < argMax; i++)
         {
             exponentials[i] = T.Exp(logits[i] - max);
-            if (i != argMax)
-            {
-                others += double.CreateTruncating(exponentials[i]);
-            }
+            before += double.CreateTruncating(exponentials[i]);
         }
+
+        exponentials[argMax] = T.Exp(max - max);
+        double after = 0;
+        for (int i = argMax + 1; i < logits.Length; i++)
+        {
+            exponentials[i] = T.Exp(logits[i] - max);
+            after += double.CreateTruncating(exponentials[i]);
+        }
+
+        double others = before + after;
 
         T scale = T.CreateTruncating(seed / (1.0 + others));
         for (int i = 0; i < logits.Length; i++)

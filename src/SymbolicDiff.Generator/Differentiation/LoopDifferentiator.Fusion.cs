@@ -391,14 +391,24 @@ internal sealed partial class LoopDifferentiator
         var localAdjoints = _adjoints.Keys.Where(n => _index.TryGetScope(n, out var scope) && ReferenceEquals(scope, loop)).ToList();
         var reverse = ReuseIterationValues(loop, DeclareAdjointStatements(inner, localAdjoints));
         var body = Forward(loop.Body);
+        int forwardCount = body.Count;
         if (reverse.Count > 0)
         {
             body.Add(Note("This iteration's backward sweep, at once."));
             body.AddRange(reverse);
         }
 
+        // A second-order gradient differentiates this program again, and a combined call has no tangent of its own.
+        var kept = new List<DeclareKeptValues>();
+        if (!_method.SecondOrder)
+        {
+            body = CombineValueAndProducts(body, forwardCount);
+            body = KeepPerIteration(body, loop, kept);
+        }
+
         var fused = new BackwardLine(loop with { Body = body.ToEquatableArray(), IterationByIteration = true });
         fused.Mentions.UnionWith(inner.SelectMany(l => l.Mentions));
+        lines.AddRange(kept.Select(declaration => new BackwardLine(declaration)));
         lines.Add(fused);
 
         var rest = Forward(after);
@@ -428,7 +438,8 @@ internal sealed partial class LoopDifferentiator
             ? $"Backward sweep, iteration by iteration: the loop over {loop.Counter} carries nothing from one iteration to the next, so each iteration's backward sweep runs right after it and nothing is saved across iterations."
             : $"Backward sweep, iteration by iteration: the loop over {loop.Counter} only adds into {sums}, {(fusion.Accumulators.Count == 1 ? "whose adjoint" : "whose adjoints")} the statements after it give, so each iteration's backward sweep runs right after it and nothing is saved across iterations."));
         AddBackwardSweep(result, lines, topScalars);
-        return result;
+        result.AddRange(kept.Select(declaration => new Release(declaration.Storage, IsAdjointBuffer: true)));
+        return WithoutUnusedSavedStack(result);
     }
 
     /// <summary>

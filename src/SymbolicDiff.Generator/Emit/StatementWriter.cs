@@ -73,8 +73,13 @@ internal sealed class StatementWriter
                 break;
 
             case DeclareAdjointBuffer buffer:
-                Line(depth, $"var {Id(buffer.Storage)} = new global::SymbolicDiff.Runtime.ScratchBuffer<{_real}>({Id(buffer.Buffer)}.Length, stackalloc {_real}[global::SymbolicDiff.Runtime.StackStorage.Length]);", statement.Comment);
+                Line(depth, $"var {Id(buffer.Storage)} = new global::SymbolicDiff.Runtime.ScratchBuffer<{_real}>({Id(buffer.Buffer)}.Length, stackalloc {_real}[global::SymbolicDiff.Runtime.StackStorage.For({Id(buffer.Buffer)}.Length)]);", statement.Comment);
                 Line(depth, $"global::System.Span<{_real}> {Id(buffer.Name)} = {Id(buffer.Storage)}.Span;", comment: null);
+                break;
+
+            case DeclareKeptValues kept:
+                Line(depth, $"var {Id(kept.Storage)} = new global::SymbolicDiff.Runtime.ScratchBuffer<{_real}>({ExpressionWriter.WriteInteger(kept.Length)}, stackalloc {_real}[global::SymbolicDiff.Runtime.StackStorage.For({ExpressionWriter.WriteInteger(kept.Length)})]);", statement.Comment);
+                Line(depth, $"global::System.Span<{_real}> {Id(kept.Name)} = {Id(kept.Storage)}.Span;", comment: null);
                 break;
 
             default:

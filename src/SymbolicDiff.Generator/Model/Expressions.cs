@@ -130,6 +130,13 @@ internal sealed record VectorFunction(string QualifiedName, string DisplayName, 
     public EquatableArray<string?> ProductTangents { get; init; } = EquatableArray<string?>.Empty;
 
     /// <summary>
+    /// Per parameter, the method its [Derivative] names as <c>WithValue</c>, or null: <c>V(&lt;the function's arguments&gt;,
+    /// seed, Span gradient)</c>, which returns the function's value and adds the same product as <see cref="Products"/>'s,
+    /// sharing their work. Empty where none is declared.
+    /// </summary>
+    public EquatableArray<string?> ValueAndProducts { get; init; } = EquatableArray<string?>.Empty;
+
+    /// <summary>
     /// For a call of one of this function's vector-Jacobian products (its <see cref="QualifiedName"/> replaced by the
     /// product's, as the reverse transforms write it): the product's tangent method; else null.
     /// </summary>

@@ -37,6 +37,13 @@ internal sealed record DeclareSavedValues(string Name, int StackBound) : Stateme
 /// </summary>
 internal sealed record DeclareAdjointBuffer(string Name, string Storage, string Buffer, int StackBound) : Statement;
 
+/// <summary>
+/// Values kept per iteration of a loop (<c>aValues[j] = a;</c>), <paramref name="Length"/> of them (an integer expression):
+/// the span <paramref name="Name"/> over the zeroed scratch buffer <paramref name="Storage"/>, on the stack when the length
+/// is at most <c>StackStorage.Length</c>, pooled above, and only as long as needed.
+/// </summary>
+internal sealed record DeclareKeptValues(string Name, string Storage, Expr Length) : Statement;
+
 /// <summary>Returns what a <see cref="DeclareSavedValues"/> (its name) or <see cref="DeclareAdjointBuffer"/> (its storage's name) rented.</summary>
 internal sealed record Release(string Name, bool IsAdjointBuffer) : Statement;
 

@@ -137,6 +137,7 @@ internal static class StatementFacts
         DeclareBuffer buffer => buffer.Name,
         DeclareIndexTable table => table.Name,
         DeclareVar declaration => declaration.Name,
+        DeclareKeptValues kept => kept.Name,
         CallWithOutputs { ValueName: { } value } => value,
         _ => null,
     };
@@ -194,6 +195,7 @@ internal static class StatementFacts
         DeclareBool condition => new[] { condition.Condition },
         DeclareInteger integer => new[] { integer.Value },
         DeclareBuffer buffer => new[] { buffer.Length },
+        DeclareKeptValues kept => new[] { kept.Length },
         DeclareVar declaration => new[] { declaration.Value },
         AssignReal assign => new[] { assign.Target, assign.Value },
         UpdateReal update => new[] { update.Target, update.Value },

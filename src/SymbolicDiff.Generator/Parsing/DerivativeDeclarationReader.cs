@@ -68,6 +68,7 @@ internal static partial class DerivativeDeclarationReader
 
         var products = new string?[method.Parameters.Length];
         var tangents = new string?[method.Parameters.Length];
+        var withValues = new string?[method.Parameters.Length];
         foreach (var attribute in method.GetAttributes().Where(IsDerivativeAttribute))
         {
             if (!TryReadProductPair(attribute, method, "a function over vectors declares each derivative with [Derivative(nameof(parameter), nameof(gradientMethod))]",
@@ -108,6 +109,10 @@ internal static partial class DerivativeDeclarationReader
 
             products[index] = QualifiedName(method.ContainingType) + "." + productName;
             tangents[index] = ProductTangentOf(method, productName);
+            if (!TryReadWithValue(attribute, method, element, parameterName, out withValues[index], out error))
+            {
+                return null;
+            }
         }
 
         return new VectorFunction(
@@ -117,7 +122,51 @@ internal static partial class DerivativeDeclarationReader
             products.ToEquatableArray())
         {
             ProductTangents = tangents.ToEquatableArray(),
+            ValueAndProducts = withValues.Any(name => name is not null) ? withValues.ToEquatableArray() : EquatableArray<string?>.Empty,
         };
+    }
+
+    /// <summary>
+    /// The <c>WithValue</c> of a function over vectors' [Derivative]: a method that returns the function's value and adds the
+    /// same product, taking (the function's parameters, seed, <c>Span</c> gradient), qualified; null where none is named.
+    /// False, with <paramref name="error"/> set, where the named method has not that shape.
+    /// </summary>
+    private static bool TryReadWithValue(
+        AttributeData attribute, IMethodSymbol method, ITypeSymbol element, string parameterName, out string? withValue, out string? error)
+    {
+        (withValue, error) = (null, null);
+        var named = attribute.NamedArguments.FirstOrDefault(argument => argument.Key == "WithValue");
+        if (named.Key is null || named.Value.Value is null)
+        {
+            return true;
+        }
+
+        if (named.Value.Value is not string name)
+        {
+            error = "WithValue must name a method, best written with nameof";
+            return false;
+        }
+
+        bool valid = method.ContainingType.GetMembers(name).OfType<IMethodSymbol>().Any(candidate =>
+            candidate.IsStatic && !candidate.IsGenericMethod &&
+            SymbolEqualityComparer.Default.Equals(candidate.ReturnType, method.ReturnType) &&
+            candidate.DeclaredAccessibility is not (Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal) &&
+            candidate.Parameters.Length == method.Parameters.Length + 2 &&
+            candidate.Parameters.All(p => p.RefKind == RefKind.None) &&
+            candidate.Parameters.Take(method.Parameters.Length).Select(p => p.Type).SequenceEqual(method.Parameters.Select(p => p.Type), SymbolEqualityComparer.Default) &&
+            SymbolEqualityComparer.Default.Equals(candidate.Parameters[method.Parameters.Length].Type, method.ReturnType) &&
+            candidate.Parameters[method.Parameters.Length + 1].Type is INamedTypeSymbol { Name: "Span", TypeArguments.Length: 1 } span &&
+            SymbolEqualityComparer.Default.Equals(span.TypeArguments[0], element));
+        if (!valid)
+        {
+            string parameterList = string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString()));
+            string real = method.ReturnType.ToDisplayString();
+            error = $"'{name}' (WithValue) must be a static, non-private method taking ({parameterList}, {real} seed, Span<{real}> gradient) that returns {method.Name}'s value and adds seed · ∂{method.Name}/∂{parameterName} into gradient";
+            return false;
+        }
+
+        withValue = QualifiedName(method.ContainingType) + "." + name;
+        return true;
     }
 
     /// <summary>

@@ -16,4 +16,13 @@ public static class StackStorage
 
     /// <summary>128: the stack length of a generated method's scratch buffers and saved values.</summary>
     public static int Length => s_length;
+
+    /// <summary>
+    /// The stack length for a buffer of <paramref name="length"/> elements: the length itself up to <see cref="Length"/>,
+    /// else 0 (the buffer is rented from the pool). A run-time value, as <see cref="Length"/> is, so the JIT zeroes the
+    /// <c>stackalloc</c> with a loop, and only as much of the stack as is used.
+    /// </summary>
+    /// <param name="length">How many elements the buffer needs.</param>
+    /// <returns><paramref name="length"/> where it is in [0, <see cref="Length"/>], else 0.</returns>
+    public static int For(int length) => (uint)length <= (uint)s_length ? length : 0;
 }

@@ -205,6 +205,29 @@ public class AnalyzerTests
     }
 
     [Fact]
+    public void An_invalid_WithValue_method_is_reported_at_the_attribute_with_the_signature_to_write()
+    {
+        var diagnostics = Analyze("""
+            using System;
+            using SymbolicDiff;
+
+            public static class Bad
+            {
+                [Derivative(nameof(x), nameof(SumGradient), WithValue = nameof(SumWithGradient))]
+                public static double Sum(ReadOnlySpan<double> x) => 0;
+
+                public static void SumGradient(ReadOnlySpan<double> x, double seed, Span<double> gradient) { }
+
+                // Void: it must return the value.
+                public static void SumWithGradient(ReadOnlySpan<double> x, double seed, Span<double> gradient) { }
+            }
+            """);
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("SD0011", diagnostic.Id);
+        Assert.Contains("'SumWithGradient' (WithValue) must be a static, non-private method taking (System.ReadOnlySpan<double>, double seed, Span<double> gradient) that returns Sum's value", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_invalid_tangent_of_a_vector_Jacobian_product_is_reported_at_its_attribute_with_the_signature_to_write()
     {
         const string source = """

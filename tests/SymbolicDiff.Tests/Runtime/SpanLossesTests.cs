@@ -321,6 +321,61 @@ public class SpanLossesTests
     }
 
     [Fact]
+    public void Softmax_cross_entropy_with_gradient_gives_the_loss_and_the_product_of_the_two_calls_bit_for_bit()
+    {
+        // Lengths on both sides of the kernels' scalar/vector switch (16), every target, the maximum first, last and
+        // in between, a seed other than 1, and a gradient that already holds something (the product adds).
+        var random = new Random(20261130);
+        for (int length = 1; length <= 20; length++)
+        {
+            double[] x = Enumerable.Range(0, length).Select(_ => 6 * random.NextDouble() - 3).ToArray();
+            for (int target = 0; target < length; target++)
+            {
+                double seed = 0.25 + random.NextDouble();
+                double[] start = Enumerable.Range(0, length).Select(_ => random.NextDouble()).ToArray();
+                var expected = (double[])start.Clone();
+                Losses.SoftmaxCrossEntropyLogitsGradient(x, target, seed, expected);
+                var actual = (double[])start.Clone();
+                double loss = Losses.SoftmaxCrossEntropyWithGradient(x, target, seed, actual);
+                Assert.Equal(BitConverter.DoubleToInt64Bits(Losses.SoftmaxCrossEntropy(x, target)), BitConverter.DoubleToInt64Bits(loss));
+                Assert.Equal(expected, actual);
+
+                float[] xf = ToFloat(x);
+                var expectedF = start.Select(v => (float)v).ToArray();
+                Losses.SoftmaxCrossEntropyLogitsGradient(xf, target, (float)seed, expectedF);
+                var actualF = start.Select(v => (float)v).ToArray();
+                float lossF = Losses.SoftmaxCrossEntropyWithGradient(xf, target, (float)seed, actualF);
+                Assert.Equal(BitConverter.SingleToInt32Bits(Losses.SoftmaxCrossEntropy(xf, target)), BitConverter.SingleToInt32Bits(lossF));
+                Assert.Equal(expectedF, actualF);
+            }
+        }
+
+        // And against values worked out independently (as in the test below): softmax(x) − one-hot(3), the loss
+        // ln Σ e^x − x₃.
+        double[] logits = [0.5, -1.3, 2.2, 0.0, -0.7];
+        var gradient = new double[5];
+        double value = Losses.SoftmaxCrossEntropyWithGradient(logits, 3, 1.0, gradient);
+        AssertClose([0.1325034878119932247, 0.02190267922080502131, 0.72531712150321724433, -0.91963257212316686716, 0.039909283587151376818], gradient, 1e-15);
+        Assert.Equal(Math.Log(logits.Sum(Math.Exp)) - logits[3], value, 1e-15);
+    }
+
+    [Fact]
+    public void Softmax_cross_entropy_with_gradient_checks_its_arguments_as_the_product_does()
+    {
+        var buffer = new double[] { 0.5, -1.25, 2.0, 0.75, 0.25, -0.5, 1.5, 3.0 };
+        Assert.Equal("target", Assert.Throws<ArgumentOutOfRangeException>(() => Losses.SoftmaxCrossEntropyWithGradient(buffer.AsSpan(0, 3), 3, 1.0, new double[3])).ParamName);
+        Assert.Equal("target", Assert.Throws<ArgumentOutOfRangeException>(() => Losses.SoftmaxCrossEntropyWithGradient(ToFloat(buffer).AsSpan(0, 3), -1, 1f, new float[3])).ParamName);
+        Assert.Equal("logits", Assert.Throws<ArgumentException>(() => Losses.SoftmaxCrossEntropyWithGradient(ReadOnlySpan<double>.Empty, 0, 1.0, Span<double>.Empty)).ParamName);
+        foreach (var (logits, gradient) in new[] { (0, 3, 0, 4), (0, 4, 0, 4), (0, 4, 3, 4) }.Select(c => (new ArraySegment<double>(buffer, c.Item1, c.Item2), new ArraySegment<double>(buffer, c.Item3, c.Item4))))
+        {
+            string? expected = Assert.ThrowsAny<ArgumentException>(() => Losses.SoftmaxCrossEntropyLogitsGradient(logits, 1, 1.0, gradient)).ParamName;
+            var before = (double[])buffer.Clone();
+            Assert.Equal(expected, Assert.ThrowsAny<ArgumentException>(() => Losses.SoftmaxCrossEntropyWithGradient(logits, 1, 1.0, gradient)).ParamName);
+            Assert.Equal(before, buffer); // nothing written before the check
+        }
+    }
+
+    [Fact]
     public void Softmax_cross_entropy_gradient_matches_independent_values()
     {
         // softmax(x) − one-hot(3).

@@ -47,7 +47,7 @@ partial class Models
 
         // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
         global::SymbolicDiff.Runtime.Zeroing.Clear(dW); // the gradient is written, not accumulated: start from 0
-        var dBatch_dpredictionsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(predictions.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂batch/∂predictions: on the stack up to 128 elements, pooled above
+        var dBatch_dpredictionsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(predictions.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(predictions.Length)]); // ∂batch/∂predictions: on the stack up to 128 elements, pooled above
         global::System.Span<double> dBatch_dpredictions = dBatch_dpredictionsStorage.Span;
         double dBatch_db = 0.0;
         // double batch = global::SymbolicDiff.Losses.MeanSquaredError(predictions, y);
@@ -102,7 +102,7 @@ partial class Models
     public static void BatchWGradient(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> y, double seed, global::System.Span<double> gradient)
     {
         if (gradient.Length != w.Length) throw new global::System.ArgumentException("gradient must have the length of w (" + w.Length + "), not " + gradient.Length + ".", "gradient");
-        var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> dW = dWStorage.Span;
         BatchWithGradient(x, w, b, y, dW, out _);
         for (int i = 0; i < gradient.Length; i++)
@@ -122,7 +122,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double BatchBGradient(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> y, double seed)
     {
-        var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> dW = dWStorage.Span;
         BatchWithGradient(x, w, b, y, dW, out double dB);
         dWStorage.Dispose();
@@ -147,9 +147,9 @@ partial class Models
         int n = y.Length;
         int d = w.Length;
         global::System.Span<double> predictions = stackalloc double[n];
-        var dPredictionsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(predictions.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the tangent of predictions, zeroed: on the stack up to 128 elements, pooled above
+        var dPredictionsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(predictions.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(predictions.Length)]); // the tangent of predictions, zeroed: on the stack up to 128 elements, pooled above
         global::System.Span<double> dPredictions = dPredictionsStorage.Span;
-        var predictionsPartialsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(predictions.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂f/∂predictions of a function f over predictions, from its vector-Jacobian product: on the stack up to 128 elements, pooled above
+        var predictionsPartialsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(predictions.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(predictions.Length)]); // ∂f/∂predictions of a function f over predictions, from its vector-Jacobian product: on the stack up to 128 elements, pooled above
         global::System.Span<double> predictionsPartials = predictionsPartialsStorage.Span;
         for (int r = 0; r < n; r++)
         {

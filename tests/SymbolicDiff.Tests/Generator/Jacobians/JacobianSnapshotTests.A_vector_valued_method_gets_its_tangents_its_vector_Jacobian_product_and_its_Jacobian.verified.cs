@@ -55,7 +55,7 @@ partial class Models
         }
 
         // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
-        var dProjection_drStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(r.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂projection/∂r: on the stack up to 128 elements, pooled above
+        var dProjection_drStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(r.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(r.Length)]); // ∂projection/∂r: on the stack up to 128 elements, pooled above
         global::System.Span<double> dProjection_dr = dProjection_drStorage.Span;
         double dProjection_dprojection = 1.0; // ∂projection/∂projection = 1: the seed of the backward sweep
         double dProjection_da = 0.0;

@@ -39,8 +39,6 @@ partial class Models
         if (global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)w1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)b1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)w2)) throw new global::System.ArgumentException("dW2 must not overlap an input (features, w1, b1, w2): the gradient would overwrite it.", "dW2");
         if (global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)dW1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)dB1)) throw new global::System.ArgumentException("dW2 must not overlap another gradient output (dW1, dB1).", "dW2");
 
-        // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
-        var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
         // Forward sweep: the method's own computation.
         int hiddenCount = b1.Length;
         int d = w1.Length / hiddenCount;
@@ -54,12 +52,14 @@ partial class Models
         global::SymbolicDiff.Runtime.Zeroing.Clear(dW1); // the gradient is written, not accumulated: start from 0
         global::SymbolicDiff.Runtime.Zeroing.Clear(dB1); // the gradient is written, not accumulated: start from 0
         global::SymbolicDiff.Runtime.Zeroing.Clear(dW2); // the gradient is written, not accumulated: start from 0
-        var dNetwork_dhiddenStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(hidden.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂network/∂hidden: on the stack up to 128 elements, pooled above
+        var dNetwork_dhiddenStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(hidden.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(hidden.Length)]); // ∂network/∂hidden: on the stack up to 128 elements, pooled above
         global::System.Span<double> dNetwork_dhidden = dNetwork_dhiddenStorage.Span;
-        var dNetwork_dlogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂network/∂logits: on the stack up to 128 elements, pooled above
+        var dNetwork_dlogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(logits.Length)]); // ∂network/∂logits: on the stack up to 128 elements, pooled above
         global::System.Span<double> dNetwork_dlogits = dNetwork_dlogitsStorage.Span;
         // double network = total / (double)rows;
         double dNetwork_dtotal = 1 / (double)rows; // ∂network/∂total
+        var aValuesStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(hiddenCount, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(hiddenCount)]); // a for each j of a row, which the backward loop over j reads: on the stack up to 128, pooled above
+        global::System.Span<double> aValues = aValuesStorage.Span;
         for (int r = 0; r < rows; r++)
         {
             for (int j = 0; j < hiddenCount; j++)
@@ -70,7 +70,7 @@ partial class Models
                     a += w1[j * d + c] * features[r * d + c];
                 }
                 hidden[j] = global::System.Math.Tanh(a);
-                saved.Push(a); // saved: a is declared in this loop, and the backward loop reads its final value in each iteration
+                aValues[j] = a; // kept: the backward loop over j reads a as this iteration leaves it
             }
             for (int k = 0; k < classes; k++)
             {
@@ -81,13 +81,11 @@ partial class Models
                 }
                 logits[k] = z;
             }
-            double softmaxCrossEntropy = global::SymbolicDiff.Losses.SoftmaxCrossEntropy(logits, r % classes);
+            // The seed of SoftmaxCrossEntropy reads nothing this iteration computes, so it is known before the call, and the call's value and its vector-Jacobian product come from one call:
+            double dNetwork_dsoftmaxCrossEntropy = dNetwork_dtotal; // ∂network/∂softmaxCrossEntropy = ∂network/∂total · ∂total/∂softmaxCrossEntropy
+            double softmaxCrossEntropy = global::SymbolicDiff.Losses.SoftmaxCrossEntropyWithGradient(logits, r % classes, dNetwork_dsoftmaxCrossEntropy, dNetwork_dlogits); // softmaxCrossEntropy, and ∂network/∂logits += ∂network/∂softmaxCrossEntropy · ∂softmaxCrossEntropy/∂logits, a vector-Jacobian product, in the same call
             total += softmaxCrossEntropy;
             // This iteration's backward sweep, at once.
-            // total += softmaxCrossEntropy;
-            double dNetwork_dsoftmaxCrossEntropy = dNetwork_dtotal; // ∂network/∂softmaxCrossEntropy = ∂network/∂total · ∂total/∂softmaxCrossEntropy
-            // double softmaxCrossEntropy = global::SymbolicDiff.Losses.SoftmaxCrossEntropy(logits, r % classes);
-            global::SymbolicDiff.Losses.SoftmaxCrossEntropyLogitsGradient(logits, r % classes, dNetwork_dsoftmaxCrossEntropy, dNetwork_dlogits); // ∂network/∂logits += ∂network/∂softmaxCrossEntropy · ∂softmaxCrossEntropy/∂logits, a vector-Jacobian product
             for (int k = 0; k < classes; k++) // each iteration only adds into adjoints, so the iterations run in their own order
             {
                 // logits[k] = z;
@@ -100,9 +98,9 @@ partial class Models
                     dNetwork_dhidden[j] += dNetwork_dz * w2[k * hiddenCount + j]; // ∂network/∂hidden[j] += ∂network/∂z · ∂z/∂hidden[j]
                 }
             }
-            for (int j = hiddenCount - 1; j >= 0; j--)
+            for (int j = 0; j < hiddenCount; j++) // each iteration only adds into adjoints, so the iterations run in their own order
             {
-                double a = saved.Pop(); // a as it was at the end of this iteration
+                double a = aValues[j]; // a as iteration j left it
                 // hidden[j] = global::System.Math.Tanh(a);
                 double dNetwork_da = dNetwork_dhidden[j] * (global::System.Math.Abs(a) <= 1 ? 1 - hidden[j] * hidden[j] : 2 * (1 + global::System.Math.Abs(hidden[j])) / (global::System.Math.Exp(2 * global::System.Math.Abs(a)) + 1)); // ∂network/∂a = ∂network/∂hidden[j] · ∂hidden[j]/∂a
                 dNetwork_dhidden[j] = 0.0; // hidden[j] was overwritten here: its earlier value does not reach the result through it
@@ -118,9 +116,9 @@ partial class Models
         // Forward sweep, continued: the statements after the loop.
         double network = total / (double)rows;
 
-        saved.Dispose();
         dNetwork_dhiddenStorage.Dispose();
         dNetwork_dlogitsStorage.Dispose();
+        aValuesStorage.Dispose();
         return network;
     }
 
@@ -162,11 +160,11 @@ partial class Models
         if (b1 is null) throw new global::System.ArgumentNullException("b1");
         if (w2 is null) throw new global::System.ArgumentNullException("w2");
         if (gradient.Length != w1.Length) throw new global::System.ArgumentException("gradient must have the length of w1 (" + w1.Length + "), not " + gradient.Length + ".", "gradient");
-        var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w1.Length)]);
         global::System.Span<double> dW1 = dW1Storage.Span;
-        var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b1.Length)]);
         global::System.Span<double> dB1 = dB1Storage.Span;
-        var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w2.Length)]);
         global::System.Span<double> dW2 = dW2Storage.Span;
         NetworkWithGradient(features, w1, b1, w2, dW1, dB1, dW2);
         for (int i = 0; i < gradient.Length; i++)
@@ -195,11 +193,11 @@ partial class Models
         if (b1 is null) throw new global::System.ArgumentNullException("b1");
         if (w2 is null) throw new global::System.ArgumentNullException("w2");
         if (gradient.Length != b1.Length) throw new global::System.ArgumentException("gradient must have the length of b1 (" + b1.Length + "), not " + gradient.Length + ".", "gradient");
-        var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w1.Length)]);
         global::System.Span<double> dW1 = dW1Storage.Span;
-        var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b1.Length)]);
         global::System.Span<double> dB1 = dB1Storage.Span;
-        var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w2.Length)]);
         global::System.Span<double> dW2 = dW2Storage.Span;
         NetworkWithGradient(features, w1, b1, w2, dW1, dB1, dW2);
         for (int i = 0; i < gradient.Length; i++)
@@ -228,11 +226,11 @@ partial class Models
         if (b1 is null) throw new global::System.ArgumentNullException("b1");
         if (w2 is null) throw new global::System.ArgumentNullException("w2");
         if (gradient.Length != w2.Length) throw new global::System.ArgumentException("gradient must have the length of w2 (" + w2.Length + "), not " + gradient.Length + ".", "gradient");
-        var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w1.Length)]);
         global::System.Span<double> dW1 = dW1Storage.Span;
-        var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b1.Length)]);
         global::System.Span<double> dB1 = dB1Storage.Span;
-        var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dW2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w2.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w2.Length)]);
         global::System.Span<double> dW2 = dW2Storage.Span;
         NetworkWithGradient(features, w1, b1, w2, dW1, dB1, dW2);
         for (int i = 0; i < gradient.Length; i++)
@@ -267,12 +265,12 @@ partial class Models
         int classes = w2.Length / hiddenCount;
         int rows = features.Length / d;
         global::System.Span<double> hidden = stackalloc double[hiddenCount];
-        var dHiddenStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(hidden.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the tangent of hidden, zeroed: on the stack up to 128 elements, pooled above
+        var dHiddenStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(hidden.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(hidden.Length)]); // the tangent of hidden, zeroed: on the stack up to 128 elements, pooled above
         global::System.Span<double> dHidden = dHiddenStorage.Span;
         global::System.Span<double> logits = stackalloc double[classes];
-        var dLogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the tangent of logits, zeroed: on the stack up to 128 elements, pooled above
+        var dLogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(logits.Length)]); // the tangent of logits, zeroed: on the stack up to 128 elements, pooled above
         global::System.Span<double> dLogits = dLogitsStorage.Span;
-        var logitsPartialsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂f/∂logits of a function f over logits, from its vector-Jacobian product: on the stack up to 128 elements, pooled above
+        var logitsPartialsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(logits.Length)]); // ∂f/∂logits of a function f over logits, from its vector-Jacobian product: on the stack up to 128 elements, pooled above
         global::System.Span<double> logitsPartials = logitsPartialsStorage.Span;
         double dTotal = 0.0; // total is a constant here
         double total = 0.0;

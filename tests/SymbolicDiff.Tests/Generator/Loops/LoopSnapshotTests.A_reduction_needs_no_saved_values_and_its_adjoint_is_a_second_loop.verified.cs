@@ -86,7 +86,7 @@ partial class Models
         if (x is null) throw new global::System.ArgumentNullException("x");
         if (weights is null) throw new global::System.ArgumentNullException("weights");
         if (gradient.Length != weights.Length) throw new global::System.ArgumentException("gradient must have the length of weights (" + weights.Length + "), not " + gradient.Length + ".", "gradient");
-        var dWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(weights.Length)]);
         global::System.Span<double> dWeights = dWeightsStorage.Span;
         LogisticWithGradient(x, weights, bias, y, dWeights, out _);
         for (int i = 0; i < gradient.Length; i++)
@@ -109,7 +109,7 @@ partial class Models
     {
         if (x is null) throw new global::System.ArgumentNullException("x");
         if (weights is null) throw new global::System.ArgumentNullException("weights");
-        var dWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(weights.Length)]);
         global::System.Span<double> dWeights = dWeightsStorage.Span;
         LogisticWithGradient(x, weights, bias, y, dWeights, out double dBias);
         dWeightsStorage.Dispose();

@@ -42,11 +42,11 @@ partial class C
         double euler = x[0];
 
         // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
-        var dEuler_dxStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂euler/∂x: on the stack up to 128 elements, pooled above
+        var dEuler_dxStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(x.Length)]); // ∂euler/∂x: on the stack up to 128 elements, pooled above
         global::System.Span<double> dEuler_dx = dEuler_dxStorage.Span;
-        var dEuler_drateStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(rate.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂euler/∂rate: on the stack up to 128 elements, pooled above
+        var dEuler_drateStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(rate.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(rate.Length)]); // ∂euler/∂rate: on the stack up to 128 elements, pooled above
         global::System.Span<double> dEuler_drate = dEuler_drateStorage.Span;
-        var dDecay_dxStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // a helper's gradient output for x, added into ∂euler/∂x: on the stack up to 128 elements, pooled above
+        var dDecay_dxStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(x.Length)]); // a helper's gradient output for x, added into ∂euler/∂x: on the stack up to 128 elements, pooled above
         global::System.Span<double> dDecay_dx = dDecay_dxStorage.Span;
         double dEuler_dk = 0.0;
         // double euler = x[0];
@@ -95,10 +95,10 @@ partial class C
     {
         // One forward sweep: each value with its tangent, its derivative along dK, computed beside it.
         global::System.Span<double> x = stackalloc double[x0.Length];
-        var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the tangent of x, zeroed: on the stack up to 128 elements, pooled above
+        var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(x.Length)]); // the tangent of x, zeroed: on the stack up to 128 elements, pooled above
         global::System.Span<double> dX = dXStorage.Span;
         global::System.Span<double> rate = stackalloc double[x0.Length];
-        var dRateStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(rate.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the tangent of rate, zeroed: on the stack up to 128 elements, pooled above
+        var dRateStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(rate.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(rate.Length)]); // the tangent of rate, zeroed: on the stack up to 128 elements, pooled above
         global::System.Span<double> dRate = dRateStorage.Span;
         for (int i = 0; i < x0.Length; i++)
         {

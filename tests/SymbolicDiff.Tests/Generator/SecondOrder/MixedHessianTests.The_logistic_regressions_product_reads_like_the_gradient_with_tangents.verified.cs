@@ -103,7 +103,7 @@ partial class Model
     public static void LogisticWGradient(global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> xs, global::System.ReadOnlySpan<double> ys, double lambda, double seed, global::System.Span<double> gradient)
     {
         if (gradient.Length != w.Length) throw new global::System.ArgumentException("gradient must have the length of w (" + w.Length + "), not " + gradient.Length + ".", "gradient");
-        var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> dW = dWStorage.Span;
         LogisticWithGradient(w, b, xs, ys, lambda, dW, out _);
         for (int i = 0; i < gradient.Length; i++)
@@ -124,7 +124,7 @@ partial class Model
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double LogisticBGradient(global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> xs, global::System.ReadOnlySpan<double> ys, double lambda, double seed)
     {
-        var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> dW = dWStorage.Span;
         LogisticWithGradient(w, b, xs, ys, lambda, dW, out double dB);
         dWStorage.Dispose();
@@ -278,11 +278,11 @@ partial class Model
         int n = w.Length + 1;
         if (hessian.Length != n * n) throw new global::System.ArgumentException("hessian must have n² = " + (n * n) + " elements (n×n, row-major), not " + hessian.Length + ".", "hessian");
         double value = Logistic(w, b, xs, ys, lambda);
-        var vWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var vWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> vW = vWStorage.Span;
-        var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> dW = dWStorage.Span;
-        var hvWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var hvWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> hvW = hvWStorage.Span;
         double vB = 0, dB, hvB; // b: its part of the direction, of the gradient and of each product
         // Column k is H·e: the Hessian-vector product along the unit direction of w[k].
@@ -342,9 +342,9 @@ partial class Model
     {
         if (gradientTangent.Length != w.Length) throw new global::System.ArgumentException("gradientTangent must have the length of w (" + w.Length + "), not " + gradientTangent.Length + ".", "gradientTangent");
         if (!dW.IsEmpty && dW.Length != w.Length) throw new global::System.ArgumentException("dW must be empty (w does not vary) or have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
-        var gradientWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var gradientWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> gradientW = gradientWStorage.Span;
-        var hvWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var hvWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> hvW = hvWStorage.Span;
         var vWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(dW.IsEmpty ? w.Length : 0, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // zeros, where w does not vary
         global::System.ReadOnlySpan<double> vW = dW.IsEmpty ? vWStorage.Span : dW;
@@ -378,9 +378,9 @@ partial class Model
     public static double LogisticBGradientTangent(global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> xs, global::System.ReadOnlySpan<double> ys, double lambda, double seed, global::System.ReadOnlySpan<double> dW, double dB, global::System.ReadOnlySpan<double> dXs, global::System.ReadOnlySpan<double> dYs, double dLambda, double dSeed)
     {
         if (!dW.IsEmpty && dW.Length != w.Length) throw new global::System.ArgumentException("dW must be empty (w does not vary) or have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
-        var gradientWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var gradientWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> gradientW = gradientWStorage.Span;
-        var hvWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var hvWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> hvW = hvWStorage.Span;
         var vWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(dW.IsEmpty ? w.Length : 0, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // zeros, where w does not vary
         global::System.ReadOnlySpan<double> vW = dW.IsEmpty ? vWStorage.Span : dW;

@@ -31,7 +31,7 @@ partial class Classifier
 
         // Backward sweep, iteration by iteration: the loop over r only adds into total, whose adjoint the statements after it give, so each iteration's backward sweep runs right after it and nothing is saved across iterations.
         global::SymbolicDiff.Runtime.Zeroing.Clear(dWeights); // the gradient is written, not accumulated: start from 0
-        var dLoss_dlogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂loss/∂logits: on the stack up to 128 elements, pooled above
+        var dLoss_dlogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(logits.Length)]); // ∂loss/∂logits: on the stack up to 128 elements, pooled above
         global::System.Span<double> dLoss_dlogits = dLoss_dlogitsStorage.Span;
         // double loss = total / (double)labels.Length;
         double dLoss_dtotal = 1 / (double)labels.Length; // ∂loss/∂total
@@ -98,7 +98,7 @@ partial class Classifier
     public static void LossWeightsGradient(global::System.ReadOnlySpan<double> weights, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<int> labels, int classes, double seed, global::System.Span<double> gradient)
     {
         if (gradient.Length != weights.Length) throw new global::System.ArgumentException("gradient must have the length of weights (" + weights.Length + "), not " + gradient.Length + ".", "gradient");
-        var dWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(weights.Length)]);
         global::System.Span<double> dWeights = dWeightsStorage.Span;
         LossWithGradient(weights, features, labels, classes, dWeights);
         for (int i = 0; i < gradient.Length; i++)
@@ -124,9 +124,9 @@ partial class Classifier
         // One forward sweep: each value with its tangent, its derivative along dWeights, computed beside it.
         int d = weights.Length / classes;
         global::System.Span<double> logits = stackalloc double[classes];
-        var dLogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the tangent of logits, zeroed: on the stack up to 128 elements, pooled above
+        var dLogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(logits.Length)]); // the tangent of logits, zeroed: on the stack up to 128 elements, pooled above
         global::System.Span<double> dLogits = dLogitsStorage.Span;
-        var logitsPartialsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂f/∂logits of a function f over logits, from its vector-Jacobian product: on the stack up to 128 elements, pooled above
+        var logitsPartialsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(logits.Length)]); // ∂f/∂logits of a function f over logits, from its vector-Jacobian product: on the stack up to 128 elements, pooled above
         global::System.Span<double> logitsPartials = logitsPartialsStorage.Span;
         double dTotal = 0.0; // total is a constant here
         double total = 0.0;
@@ -185,16 +185,16 @@ partial class Classifier
         // Forward sweep: the method's own computation.
         int d = weights.Length / classes;
         global::System.Span<double> logits = stackalloc double[classes];
-        var dLogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the tangent of logits, zeroed: on the stack up to 128 elements, pooled above
+        var dLogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(logits.Length)]); // the tangent of logits, zeroed: on the stack up to 128 elements, pooled above
         global::System.Span<double> dLogits = dLogitsStorage.Span;
         double total = 0.0;
 
         // Backward sweep, iteration by iteration: the loop over r only adds into total, whose adjoint the statements after it give, so each iteration's backward sweep runs right after it and nothing is saved across iterations.
         global::SymbolicDiff.Runtime.Zeroing.Clear(dWeights); // the gradient is written, not accumulated: start from 0
         global::SymbolicDiff.Runtime.Zeroing.Clear(hvWeights);
-        var dLoss_dlogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂loss/∂logits: on the stack up to 128 elements, pooled above
+        var dLoss_dlogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(logits.Length)]); // ∂loss/∂logits: on the stack up to 128 elements, pooled above
         global::System.Span<double> dLoss_dlogits = dLoss_dlogitsStorage.Span;
-        var dDLoss_dlogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the tangent of dLoss_dlogits, zeroed: on the stack up to 128 elements, pooled above
+        var dDLoss_dlogitsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(logits.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(logits.Length)]); // the tangent of dLoss_dlogits, zeroed: on the stack up to 128 elements, pooled above
         global::System.Span<double> dDLoss_dlogits = dDLoss_dlogitsStorage.Span;
         // double loss = total / (double)labels.Length;
         double dLoss_dtotal = 1 / (double)labels.Length; // ∂loss/∂total
@@ -258,11 +258,11 @@ partial class Classifier
         int n = weights.Length;
         if (hessian.Length != n * n) throw new global::System.ArgumentException("hessian must have n² = " + (n * n) + " elements (n×n, row-major), not " + hessian.Length + ".", "hessian");
         double value = Loss(weights, features, labels, classes);
-        var vWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var vWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(weights.Length)]);
         global::System.Span<double> vWeights = vWeightsStorage.Span;
-        var dWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(weights.Length)]);
         global::System.Span<double> dWeights = dWeightsStorage.Span;
-        var hvWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var hvWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(weights.Length)]);
         global::System.Span<double> hvWeights = hvWeightsStorage.Span;
         // Column k is H·e: the Hessian-vector product along the unit direction of weights[k].
         for (int k = 0; k < weights.Length; k++)
@@ -307,9 +307,9 @@ partial class Classifier
     {
         if (gradientTangent.Length != weights.Length) throw new global::System.ArgumentException("gradientTangent must have the length of weights (" + weights.Length + "), not " + gradientTangent.Length + ".", "gradientTangent");
         if (!dWeights.IsEmpty && dWeights.Length != weights.Length) throw new global::System.ArgumentException("dWeights must be empty (weights does not vary) or have the length of weights (" + weights.Length + "), not " + dWeights.Length + ".", "dWeights");
-        var gradientWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var gradientWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(weights.Length)]);
         global::System.Span<double> gradientWeights = gradientWeightsStorage.Span;
-        var hvWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var hvWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(weights.Length)]);
         global::System.Span<double> hvWeights = hvWeightsStorage.Span;
         var vWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(dWeights.IsEmpty ? weights.Length : 0, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // zeros, where weights does not vary
         global::System.ReadOnlySpan<double> vWeights = dWeights.IsEmpty ? vWeightsStorage.Span : dWeights;

@@ -35,9 +35,9 @@ partial class Models
 
         // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
         global::SymbolicDiff.Runtime.Zeroing.ClearFrom(dB, b.Length); // the gradient is written, not accumulated: the loop over j below stores each element before its bound once, so only the rest is zeroed
-        var dCost_drStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(r.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂cost/∂r: on the stack up to 128 elements, pooled above
+        var dCost_drStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(r.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(r.Length)]); // ∂cost/∂r: on the stack up to 128 elements, pooled above
         global::System.Span<double> dCost_dr = dCost_drStorage.Span;
-        var dMisra_dbStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // a helper's gradient output for b, added into ∂cost/∂b: on the stack up to 128 elements, pooled above
+        var dMisra_dbStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b.Length)]); // a helper's gradient output for b, added into ∂cost/∂b: on the stack up to 128 elements, pooled above
         global::System.Span<double> dMisra_db = dMisra_dbStorage.Span;
         // double cost = 0.5 * sum;
         double dCost_dsum = 0.5; // ∂cost/∂sum
@@ -83,7 +83,7 @@ partial class Models
     public static void CostBGradient(global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y, double seed, global::System.Span<double> gradient)
     {
         if (gradient.Length != b.Length) throw new global::System.ArgumentException("gradient must have the length of b (" + b.Length + "), not " + gradient.Length + ".", "gradient");
-        var dBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b.Length)]);
         global::System.Span<double> dB = dBStorage.Span;
         CostWithGradient(b, x, y, dB);
         for (int i = 0; i < gradient.Length; i++)
@@ -107,7 +107,7 @@ partial class Models
 
         // One forward sweep: each value with its tangent, its derivative along dB, computed beside it.
         global::System.Span<double> r = stackalloc double[x.Length];
-        var dRStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(r.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the tangent of r, zeroed: on the stack up to 128 elements, pooled above
+        var dRStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(r.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(r.Length)]); // the tangent of r, zeroed: on the stack up to 128 elements, pooled above
         global::System.Span<double> dR = dRStorage.Span;
         global::Models.MisraWithDerivative(b, x, y, r, dB, dR); // Misra and its tangents: dR = ∂r/∂b · dB
         double dSum = 0.0; // sum is a constant here
@@ -148,7 +148,7 @@ partial class Models
 
         // Forward sweep: the method's own computation.
         global::System.Span<double> r = stackalloc double[x.Length];
-        var dRStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(r.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the tangent of r, zeroed: on the stack up to 128 elements, pooled above
+        var dRStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(r.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(r.Length)]); // the tangent of r, zeroed: on the stack up to 128 elements, pooled above
         global::System.Span<double> dR = dRStorage.Span;
         global::Models.MisraWithDerivative(b, x, y, r, vB, dR); // Misra and its tangents: dR = ∂r/∂b · vB
         double sum = 0.0;
@@ -161,15 +161,15 @@ partial class Models
         // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
         global::SymbolicDiff.Runtime.Zeroing.ClearFrom(dB, b.Length); // the gradient is written, not accumulated: the loop over j below stores each element before its bound once, so only the rest is zeroed
         global::SymbolicDiff.Runtime.Zeroing.Clear(hvB);
-        var dCost_drStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(r.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂cost/∂r: on the stack up to 128 elements, pooled above
+        var dCost_drStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(r.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(r.Length)]); // ∂cost/∂r: on the stack up to 128 elements, pooled above
         global::System.Span<double> dCost_dr = dCost_drStorage.Span;
-        var dDCost_drStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(r.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the tangent of dCost_dr, zeroed: on the stack up to 128 elements, pooled above
+        var dDCost_drStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(r.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(r.Length)]); // the tangent of dCost_dr, zeroed: on the stack up to 128 elements, pooled above
         global::System.Span<double> dDCost_dr = dDCost_drStorage.Span;
-        var dMisra_dbStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // a helper's gradient output for b, added into ∂cost/∂b: on the stack up to 128 elements, pooled above
+        var dMisra_dbStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b.Length)]); // a helper's gradient output for b, added into ∂cost/∂b: on the stack up to 128 elements, pooled above
         global::System.Span<double> dMisra_db = dMisra_dbStorage.Span;
-        var dDMisra_dbStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the tangent of dMisra_db, zeroed: on the stack up to 128 elements, pooled above
+        var dDMisra_dbStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b.Length)]); // the tangent of dMisra_db, zeroed: on the stack up to 128 elements, pooled above
         global::System.Span<double> dDMisra_db = dDMisra_dbStorage.Span;
-        var dMisra_dbFromCotangentStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the part of the tangent of dMisra_db that the cotangent's tangent makes: Jᵀ·dc: on the stack up to 128 elements, pooled above
+        var dMisra_dbFromCotangentStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b.Length)]); // the part of the tangent of dMisra_db that the cotangent's tangent makes: Jᵀ·dc: on the stack up to 128 elements, pooled above
         global::System.Span<double> dMisra_dbFromCotangent = dMisra_dbFromCotangentStorage.Span;
         // double cost = 0.5 * sum;
         double dCost_dsum = 0.5; // ∂cost/∂sum
@@ -216,11 +216,11 @@ partial class Models
         int n = b.Length;
         if (hessian.Length != n * n) throw new global::System.ArgumentException("hessian must have n² = " + (n * n) + " elements (n×n, row-major), not " + hessian.Length + ".", "hessian");
         double value = Cost(b, x, y);
-        var vBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var vBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b.Length)]);
         global::System.Span<double> vB = vBStorage.Span;
-        var dBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b.Length)]);
         global::System.Span<double> dB = dBStorage.Span;
-        var hvBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var hvBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b.Length)]);
         global::System.Span<double> hvB = hvBStorage.Span;
         // Column k is H·e: the Hessian-vector product along the unit direction of b[k].
         for (int k = 0; k < b.Length; k++)
@@ -265,9 +265,9 @@ partial class Models
     {
         if (gradientTangent.Length != b.Length) throw new global::System.ArgumentException("gradientTangent must have the length of b (" + b.Length + "), not " + gradientTangent.Length + ".", "gradientTangent");
         if (!dB.IsEmpty && dB.Length != b.Length) throw new global::System.ArgumentException("dB must be empty (b does not vary) or have the length of b (" + b.Length + "), not " + dB.Length + ".", "dB");
-        var gradientBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var gradientBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b.Length)]);
         global::System.Span<double> gradientB = gradientBStorage.Span;
-        var hvBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var hvBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b.Length)]);
         global::System.Span<double> hvB = hvBStorage.Span;
         var vBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(dB.IsEmpty ? b.Length : 0, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // zeros, where b does not vary
         global::System.ReadOnlySpan<double> vB = dB.IsEmpty ? vBStorage.Span : dB;

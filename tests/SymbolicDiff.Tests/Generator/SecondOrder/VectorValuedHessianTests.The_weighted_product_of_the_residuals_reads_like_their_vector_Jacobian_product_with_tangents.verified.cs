@@ -51,7 +51,7 @@ partial class Models
 
         // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
         global::SymbolicDiff.Runtime.Zeroing.Clear(dP); // the gradient is written, not accumulated: start from 0
-        var dProjection_drStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(r.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂projection/∂r: on the stack up to 128 elements, pooled above
+        var dProjection_drStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(r.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(r.Length)]); // ∂projection/∂r: on the stack up to 128 elements, pooled above
         global::System.Span<double> dProjection_dr = dProjection_drStorage.Span;
         double dProjection_dprojection = 1.0; // ∂projection/∂projection = 1: the seed of the backward sweep
         for (int i = 0; i < r.Length; i++) // each iteration only adds into adjoints, so the iterations run in their own order
@@ -156,7 +156,7 @@ partial class Models
         // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
         global::SymbolicDiff.Runtime.Zeroing.Clear(dP); // the gradient is written, not accumulated: start from 0
         global::SymbolicDiff.Runtime.Zeroing.Clear(hvP);
-        var dProjection_drStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(r.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂projection/∂r: on the stack up to 128 elements, pooled above
+        var dProjection_drStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(r.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(r.Length)]); // ∂projection/∂r: on the stack up to 128 elements, pooled above
         global::System.Span<double> dProjection_dr = dProjection_drStorage.Span;
         double dProjection_dprojection = 1.0; // ∂projection/∂projection = 1: the seed of the backward sweep
         for (int i = 0; i < r.Length; i++) // each iteration only adds into adjoints, so the iterations run in their own order
@@ -193,11 +193,11 @@ partial class Models
     {
         int n = p.Length;
         if (hessian.Length != n * n) throw new global::System.ArgumentException("hessian must have n² = " + (n * n) + " elements (n×n, row-major), not " + hessian.Length + ".", "hessian");
-        var vPStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(p.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var vPStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(p.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(p.Length)]);
         global::System.Span<double> vP = vPStorage.Span;
-        var dPStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(p.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dPStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(p.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(p.Length)]);
         global::System.Span<double> dP = dPStorage.Span;
-        var hvPStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(p.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var hvPStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(p.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(p.Length)]);
         global::System.Span<double> hvP = hvPStorage.Span;
         // Column k is the weighted product along the unit direction of p[k].
         for (int k = 0; k < p.Length; k++)

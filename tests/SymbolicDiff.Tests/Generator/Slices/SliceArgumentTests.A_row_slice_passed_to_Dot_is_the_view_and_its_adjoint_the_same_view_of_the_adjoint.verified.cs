@@ -90,11 +90,11 @@ partial class Models
     public static void RowsWGradient(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<double> y, double seed, global::System.Span<double> gradient)
     {
         if (gradient.Length != w.Length) throw new global::System.ArgumentException("gradient must have the length of w (" + w.Length + "), not " + gradient.Length + ".", "gradient");
-        var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> dW = dWStorage.Span;
-        var dFeaturesStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(features.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dFeaturesStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(features.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(features.Length)]);
         global::System.Span<double> dFeatures = dFeaturesStorage.Span;
-        var dYStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(y.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dYStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(y.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(y.Length)]);
         global::System.Span<double> dY = dYStorage.Span;
         RowsWithGradient(w, features, y, dW, dFeatures, dY);
         for (int i = 0; i < gradient.Length; i++)
@@ -117,11 +117,11 @@ partial class Models
     public static void RowsFeaturesGradient(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<double> y, double seed, global::System.Span<double> gradient)
     {
         if (gradient.Length != features.Length) throw new global::System.ArgumentException("gradient must have the length of features (" + features.Length + "), not " + gradient.Length + ".", "gradient");
-        var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> dW = dWStorage.Span;
-        var dFeaturesStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(features.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dFeaturesStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(features.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(features.Length)]);
         global::System.Span<double> dFeatures = dFeaturesStorage.Span;
-        var dYStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(y.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dYStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(y.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(y.Length)]);
         global::System.Span<double> dY = dYStorage.Span;
         RowsWithGradient(w, features, y, dW, dFeatures, dY);
         for (int i = 0; i < gradient.Length; i++)
@@ -144,11 +144,11 @@ partial class Models
     public static void RowsYGradient(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<double> y, double seed, global::System.Span<double> gradient)
     {
         if (gradient.Length != y.Length) throw new global::System.ArgumentException("gradient must have the length of y (" + y.Length + "), not " + gradient.Length + ".", "gradient");
-        var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> dW = dWStorage.Span;
-        var dFeaturesStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(features.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dFeaturesStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(features.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(features.Length)]);
         global::System.Span<double> dFeatures = dFeaturesStorage.Span;
-        var dYStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(y.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dYStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(y.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(y.Length)]);
         global::System.Span<double> dY = dYStorage.Span;
         RowsWithGradient(w, features, y, dW, dFeatures, dY);
         for (int i = 0; i < gradient.Length; i++)
@@ -177,9 +177,9 @@ partial class Models
         if (dY.Length != y.Length) throw new global::System.ArgumentException("dY must have the length of y (" + y.Length + "), not " + dY.Length + ".", "dY");
 
         // One forward sweep: each value with its tangent, its derivative along (dW, dFeatures, dY), computed beside it.
-        var wPartialsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂f/∂w of a function f over w, from its vector-Jacobian product: on the stack up to 128 elements, pooled above
+        var wPartialsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]); // ∂f/∂w of a function f over w, from its vector-Jacobian product: on the stack up to 128 elements, pooled above
         global::System.Span<double> wPartials = wPartialsStorage.Span;
-        var featuresPartialsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(features.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂f/∂features of a function f over features, from its vector-Jacobian product: on the stack up to 128 elements, pooled above
+        var featuresPartialsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(features.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(features.Length)]); // ∂f/∂features of a function f over features, from its vector-Jacobian product: on the stack up to 128 elements, pooled above
         global::System.Span<double> featuresPartials = featuresPartialsStorage.Span;
         int d = w.Length;
         double dTotal = 0.0; // total is a constant here

@@ -80,7 +80,7 @@ partial class Models
     public static void RowsWGradient(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<double> y, double seed, global::System.Span<double> gradient)
     {
         if (gradient.Length != w.Length) throw new global::System.ArgumentException("gradient must have the length of w (" + w.Length + "), not " + gradient.Length + ".", "gradient");
-        var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> dW = dWStorage.Span;
         RowsWithGradient(w, features, y, dW);
         for (int i = 0; i < gradient.Length; i++)

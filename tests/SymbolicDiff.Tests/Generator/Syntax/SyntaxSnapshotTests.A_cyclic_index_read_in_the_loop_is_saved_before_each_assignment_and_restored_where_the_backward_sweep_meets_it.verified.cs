@@ -82,7 +82,7 @@ partial class Models
     {
         if (x is null) throw new global::System.ArgumentNullException("x");
         if (gradient.Length != x.Length) throw new global::System.ArgumentException("gradient must have the length of x (" + x.Length + "), not " + gradient.Length + ".", "gradient");
-        var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(x.Length)]);
         global::System.Span<double> dX = dXStorage.Span;
         CyclicWithGradient(x, a, dX, out _);
         for (int i = 0; i < gradient.Length; i++)
@@ -102,7 +102,7 @@ partial class Models
     public static double CyclicAGradient(double[] x, double a, double seed)
     {
         if (x is null) throw new global::System.ArgumentNullException("x");
-        var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(x.Length)]);
         global::System.Span<double> dX = dXStorage.Span;
         CyclicWithGradient(x, a, dX, out double dA);
         dXStorage.Dispose();

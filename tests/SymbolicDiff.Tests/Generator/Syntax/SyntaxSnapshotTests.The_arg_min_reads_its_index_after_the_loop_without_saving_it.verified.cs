@@ -91,7 +91,7 @@ partial class Models
     {
         if (x is null) throw new global::System.ArgumentNullException("x");
         if (gradient.Length != x.Length) throw new global::System.ArgumentException("gradient must have the length of x (" + x.Length + "), not " + gradient.Length + ".", "gradient");
-        var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(x.Length)]);
         global::System.Span<double> dX = dXStorage.Span;
         NearestWithGradient(x, q, dX, out _);
         for (int i = 0; i < gradient.Length; i++)
@@ -111,7 +111,7 @@ partial class Models
     public static double NearestQGradient(double[] x, double q, double seed)
     {
         if (x is null) throw new global::System.ArgumentNullException("x");
-        var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+        var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(x.Length)]);
         global::System.Span<double> dX = dXStorage.Span;
         NearestWithGradient(x, q, dX, out double dQ);
         dXStorage.Dispose();
