@@ -80,7 +80,8 @@ internal sealed partial class LoopDifferentiator
     private Replay? ReplayOf(string name, Statement declaration, List<Statement> readAt)
     {
         var writes = _index.Statements.Where(s => s is AssignReal { Target: Variable { Name: var target } } && target == name || s is AssignInteger assign && assign.Name == name).ToList();
-        if (writes.Count == 0 || _index.Statements.Any(s => s is StepInteger step && step.Name == name || s is CallWithOutputs || s is UpdateReal))
+        if (writes.Count == 0 || _index.Statements.Any(s => s is StepInteger step && step.Name == name) ||
+            _index.Statements.Count(s => StatementFacts.DeclaredName(s) == name) != 1)
         {
             return null;
         }
@@ -116,6 +117,12 @@ internal sealed partial class LoopDifferentiator
 
         var holder = depth < around.Count ? (Statement)around[depth] : loop;
         var mustRunForward = around.Skip(depth).Append(loop).ToList();
+
+        // A running selection's backward sweep computes its selected iteration again, declarations included.
+        if (around.Append(loop).Any(_selections.ContainsKey))
+        {
+            return null;
+        }
 
         // What the replayed statements read, the backward sweep has as the forward sweep had it.
         if (!ReadsOnlyRecomputable(declaration, name, loop) || writes.Any(write => !ReadsOnlyRecomputable(write, name, loop)))
