@@ -28,7 +28,7 @@ public static partial class ReplayedLocalFunctions
     /// at each kept column: the determinant's shape (a sign declared in the body of the loop over rows, flipped under a
     /// branch in the loop over columns).
     /// </summary>
-    [Differentiable]
+    [Differentiable(SecondOrder = true)]
     public static double RowAlternations(double[] m)
     {
         double total = 0;
@@ -277,6 +277,21 @@ public class ReplayedLocalTests
         var product = ReplayedLocalFunctions.AlternatingProductWithGradient(new[] { 0.5, 1, 3 });
         Assert.Equal(12.5, product.Value, 14);
         Assert.Equal(new[] { 12.5 / 2.5, -12.5 / 1, 12.5 / 5 }, product.X);
+    }
+
+    [Fact]
+    public void Second_derivatives_over_a_replayed_sign_match_the_hand_worked_Hessian()
+    {
+        // Per row, total = (s · m_r)² with s = (1, 0, −1, 1): its Hessian is 2 s sᵀ, so H v = 2 (s · v_r) s per row.
+        // Row 0: s · (1, 1, 1, 1) = 1; row 1: s · (0.5, 0, −1, 2) = 3.5.
+        double[] m = { 1, 7, 2, 3, -1, 5, 0.5, 4 };
+        double[] v = { 1, 1, 1, 1, 0.5, 0, -1, 2 };
+        double[] gradient = new double[m.Length];
+        double[] product = new double[m.Length];
+        double value = ReplayedLocalFunctions.RowAlternationsHessianVectorProduct(m, v, gradient, product);
+        Assert.Equal(10.25, value, 14);
+        Assert.Equal(new double[] { 4, 0, -4, 4, 5, 0, -5, 5 }, gradient);
+        Assert.Equal(new double[] { 2, 0, -2, 2, 7, 0, -7, 7 }, product);
     }
 
     [Theory]
