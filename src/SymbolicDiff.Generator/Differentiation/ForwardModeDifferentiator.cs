@@ -48,6 +48,7 @@ internal sealed partial class ForwardModeDifferentiator
     private readonly List<Statement> _releases = new();
     private HashSet<string> _active = new();
     private bool _unsupported;
+    private BranchRuns? _branchRuns;
 
     // The values whose tangents are wanted: the method's result, or (over a gradient) its value and every partial.
     private readonly IReadOnlyList<string> _results;
@@ -162,9 +163,20 @@ internal sealed partial class ForwardModeDifferentiator
     private List<Statement> Transform(EquatableArray<Statement> statements)
     {
         var output = new List<Statement>();
-        foreach (var statement in statements)
+        var runs = (_branchRuns ??= new BranchRuns(_index)).Find(statements, usable: _ => true);
+        for (int at = 0; at < statements.Count; at++)
         {
             _cancellationToken.ThrowIfCancellationRequested();
+            if (runs.FirstOrDefault(r => r.Start == at) is { } run)
+            {
+                // A branch around a loop stays a branch, as in the reverse transform: skipped, the run changes nothing,
+                // and neither do its tangents (each guarded by the same branch).
+                output.Add(new IfStatement(new Variable(run.Branch), BranchRuns.AssumingTaken(Transform(run.Statements), run.Branch).ToEquatableArray()));
+                at = run.End;
+                continue;
+            }
+
+            var statement = statements[at];
             switch (statement)
             {
                 case DeclareReal real when _active.Contains(real.Name) && !real.IntegerCode:

@@ -21,6 +21,11 @@ internal sealed partial class LoopDifferentiator
     /// </summary>
     private ForLoop BackwardLoopHeader(ForLoop loop, IReadOnlyList<Statement> body)
     {
+        if (ForwardOrderHeader(loop, body) is { } forward)
+        {
+            return forward;
+        }
+
         if (loop.Descending || !IterationsIndependent(loop.Counter, body))
         {
             return Reversed(loop);
@@ -65,8 +70,11 @@ internal sealed partial class LoopDifferentiator
         {
             switch (statement)
             {
-                case CommentLine or DeclareReal or DeclareInteger or ForLoop or IfStatement:
+                case CommentLine or DeclareReal or DeclareInteger or DeclareBool or ForLoop or IfStatement:
                     break;
+
+                case var replayed when ReplayedName(replayed) is not null:
+                    break; // computed again in the forward order (LoopDifferentiator.Replays.cs), which needs this loop to run forwards
 
                 case UpdateReal update when local.Contains(StatementFacts.TargetName(update.Target)):
                     break;

@@ -76,7 +76,17 @@ internal sealed partial class LoopDifferentiator
     public static (GradientProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Differentiate(MethodModel method, CancellationToken cancellationToken = default)
     {
         var differentiator = new LoopDifferentiator(method, cancellationToken);
-        var body = StoreOnce(method, differentiator.Run());
+        var built = differentiator.Run();
+        while (differentiator._replaysFailed.Count > 0)
+        {
+            // A replayed local whose loops cannot run forwards: again without it (LoopDifferentiator.Replays.cs).
+            var refused = differentiator._replaysRefused.Concat(differentiator._replaysFailed).ToList();
+            differentiator = new LoopDifferentiator(method, cancellationToken);
+            differentiator._replaysRefused.UnionWith(refused);
+            built = differentiator.Run();
+        }
+
+        var body = StoreOnce(method, built);
         var diagnostics = SymbolicDerivative.MissingPartial.Diagnostics(differentiator._missing);
         if (diagnostics.Count > 0)
         {
@@ -209,10 +219,12 @@ internal sealed partial class LoopDifferentiator
 
         KeepSelectedIterationsLocal();
         RecomputeIntegerBranches();
+        FindReplays(reads);
 
-        SaveIntegersStepsChange(reads);
+        SaveIntegersStepsChange(reads.Where(read => !_replays.ContainsKey(read.Name)));
         if (FindFusion() is { } fusion)
         {
+            RefuseReplaysAcross(fusion.Loop);
             return RunFused(fusion);
         }
 
@@ -646,6 +658,7 @@ internal sealed partial class LoopDifferentiator
                 continue;
             }
 
+            output.AddRange(ReplayedDeclarations(statements[i]));
             switch (statements[i])
             {
                 case ForLoop selecting when _selections.TryGetValue(selecting, out var selection):
@@ -697,14 +710,14 @@ internal sealed partial class LoopDifferentiator
 
         var inner = BackwardBlock(loop.Body);
         var localAdjoints = _adjoints.Keys.Where(n => _index.TryGetScope(n, out var scope) && ReferenceEquals(scope, loop)).ToList();
-        var declared = DeclareAdjointStatements(inner, localAdjoints);
+        var declared = WithReplays(loop, DeclareAdjointStatements(inner, localAdjoints));
 
         // Integer locals of the body (strides, rows) are computed again: they depend only on counters.
         var mentioned = new HashSet<string>(declared.SelectMany(StatementFacts.Names));
         // So are the branches recorded from integer code only (RecomputeIntegerBranches), in program order with them.
         var integers = loop.Body
             .Where(statement => statement is DeclareInteger || statement is DeclareBool { Name: var branch } && _recomputedBranches.Contains(branch))
-            .Where(statement => saved is null || !saved.Contains(StatementFacts.DeclaredName(statement)!))
+            .Where(statement => (saved is null || !saved.Contains(StatementFacts.DeclaredName(statement)!)) && !_replays.ContainsKey(StatementFacts.DeclaredName(statement)!))
             .ToList();
         var needed = new List<Statement>();
         for (int i = integers.Count - 1; i >= 0; i--)

@@ -23,7 +23,7 @@ public static partial class AdBenchHandWritten
         columnCount[0] = 0;
         for (int set = 1; set < subsets; set++)
         {
-            columnCount[set] = columnCount[set / 2] + set % 2;
+            columnCount[set] = columnCount[set >> 1] + (set & 1);
         }
 
         minors[0] = 1;
