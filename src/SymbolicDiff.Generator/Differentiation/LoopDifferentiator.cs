@@ -211,7 +211,9 @@ internal sealed partial class LoopDifferentiator
         RecomputeIntegerBranches();
 
         SaveIntegersStepsChange(reads);
-        if (FindFusion() is { } fusion)
+        var fusion = FindFusion();
+        PlanKeptValues(fusion);
+        if (fusion is not null)
         {
             return RunFused(fusion);
         }
@@ -601,6 +603,7 @@ internal sealed partial class LoopDifferentiator
                         }
                     }
 
+                    body = KeepValues(loop, body, output);
                     output.Add(loop with { Body = body.ToEquatableArray() });
                     break;
 
@@ -812,7 +815,9 @@ internal sealed partial class LoopDifferentiator
             output.Add(new BackwardLine(new DeclareVar(calleeGradientName.Name, calleeGradient) { Comment = Comment.Of($"the gradient of {callee.Function.DisplayName} at the same arguments") }));
         }
 
+        int sharedFrom = output.Count;
         var resolvedPartials = SharePartialCalls(partials.Inputs.Select(input => Resolve(input.Partial, valueExpr, calleeGradient, calleeGradientName)).ToList(), output);
+        resolvedPartials = ReadKeptValues(partials, resolvedPartials, output, sharedFrom);
         for (int inputIndex = 0; inputIndex < partials.Inputs.Count; inputIndex++)
         {
             var input = partials.Inputs[inputIndex].Input;
@@ -892,7 +897,7 @@ internal sealed partial class LoopDifferentiator
         }
         else if (partials.SelfPartial is not Constant { Value: 1 })
         {
-            var self = Resolve(partials.SelfPartial!, valueExpr);
+            var self = ReadKeptValues(partials, Resolve(partials.SelfPartial!, valueExpr));
             var comment = Comment.Of("∂", target, "/∂", target, " (earlier value)");
             update = taken is null
                 ? new UpdateReal(adjointTarget, UpdateOperator.Multiply, self) { Comment = comment }
@@ -1122,6 +1127,7 @@ internal sealed partial class LoopDifferentiator
         }
 
         body.AddRange(OutputCallScratchReleases());
+        body.AddRange(KeptValuesReleases());
     }
 
     /// <summary>The scratch buffer behind the adjoint of a local buffer, named once (its declaration and its release agree).</summary>

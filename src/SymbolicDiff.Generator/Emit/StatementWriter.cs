@@ -77,6 +77,11 @@ internal sealed class StatementWriter
                 Line(depth, $"global::System.Span<{_real}> {Id(buffer.Name)} = {Id(buffer.Storage)}.Span;", comment: null);
                 break;
 
+            case DeclareKeptValues kept:
+                Line(depth, $"var {Id(kept.Storage)} = new global::SymbolicDiff.Runtime.ScratchBuffer<{_real}>({ExpressionWriter.WriteInteger(kept.Length)}, stackalloc {_real}[global::SymbolicDiff.Runtime.StackStorage.Length]);", statement.Comment);
+                Line(depth, $"global::System.Span<{_real}> {Id(kept.Name)} = {Id(kept.Storage)}.Span;", comment: null);
+                break;
+
             default:
                 Line(depth, Text(statement), statement.Comment);
                 break;

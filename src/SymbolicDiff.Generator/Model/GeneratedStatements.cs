@@ -37,7 +37,15 @@ internal sealed record DeclareSavedValues(string Name, int StackBound) : Stateme
 /// </summary>
 internal sealed record DeclareAdjointBuffer(string Name, string Storage, string Buffer, int StackBound) : Statement;
 
-/// <summary>Returns what a <see cref="DeclareSavedValues"/> (its name) or <see cref="DeclareAdjointBuffer"/> (its storage's name) rented.</summary>
+/// <summary>
+/// Values a loop's forward sweep keeps for its backward sweep, one per iteration (<c>keptExp[i] = exp</c>), where
+/// computing them again would cost a call: a span of <paramref name="Length"/> (integer code, the loop's trip count)
+/// over the scratch buffer <paramref name="Storage"/>, on the stack up to <paramref name="StackBound"/> elements and
+/// pooled above, released like an adjoint buffer's (see <c>LoopDifferentiator.KeptValues</c>).
+/// </summary>
+internal sealed record DeclareKeptValues(string Name, string Storage, Expr Length, int StackBound) : Statement;
+
+/// <summary>Returns what a <see cref="DeclareSavedValues"/> (its name), <see cref="DeclareAdjointBuffer"/> or <see cref="DeclareKeptValues"/> (its storage's name) rented.</summary>
 internal sealed record Release(string Name, bool IsAdjointBuffer) : Statement;
 
 /// <summary>

@@ -194,6 +194,7 @@ internal static class StatementFacts
         DeclareBool condition => new[] { condition.Condition },
         DeclareInteger integer => new[] { integer.Value },
         DeclareBuffer buffer => new[] { buffer.Length },
+        DeclareKeptValues kept => new[] { kept.Length },
         DeclareVar declaration => new[] { declaration.Value },
         AssignReal assign => new[] { assign.Target, assign.Value },
         UpdateReal update => new[] { update.Target, update.Value },
