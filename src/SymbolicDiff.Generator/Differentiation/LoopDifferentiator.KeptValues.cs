@@ -20,12 +20,19 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// </para>
 /// <para>
 /// Where. The statement is directly in the body of an ascending loop at the top level of the sweeps (not nested in
-/// another loop, whose next iteration would overwrite the buffer before the backward sweep reads it; not a running
-/// selection, whose backward sweep computes its iteration again anyway; not the loop differentiated iteration by
-/// iteration, whose backward step follows each forward step while its locals still hold the values; not under a
-/// branch put back around loops, whose block would hide the buffer from the backward sweep). Its trip count is known
-/// when it starts: its bounds read nothing the loop writes. Then iteration i writes element i − from once, before
-/// the backward sweep reads it, and the buffer is as long as the loop runs.
+/// another loop run backwards, whose next iteration would overwrite the buffer before the backward sweep reads it;
+/// not a running selection, whose backward sweep computes its iteration again anyway; not the loop differentiated
+/// iteration by iteration, whose backward step follows each forward step while its locals still hold the values; not
+/// under a branch put back around loops, whose block would hide the buffer from the backward sweep). Its trip count
+/// is known when it starts: its bounds read nothing the loop writes. Then iteration i writes element i − from once,
+/// before the backward sweep reads it, and the buffer is as long as the loop runs.
+/// </para>
+/// <para>
+/// A loop directly in the body of the loop differentiated iteration by iteration (GMM's exp(mainTerm[k] − max) over
+/// the components, within each point) qualifies too: its forward and backward sweeps both run within one iteration of
+/// the outer loop, so the next outer iteration overwrites the buffer only after this one's backward sweep has read
+/// it. Its bounds must read nothing the outer loop declares or writes either, so that one buffer, declared before
+/// the outer loop, has its length in every outer iteration.
 /// </para>
 /// <para>
 /// When it pays. Only a call of a function the C library computes (exp, log, pow, the trigonometric and hyperbolic
@@ -45,8 +52,11 @@ internal sealed partial class LoopDifferentiator
     /// <summary>A call kept by a loop: the call, the forward iteration's local holding it, and its element in the buffer.</summary>
     private sealed record KeptCall(Call Call, string Local, string Buffer, Element Slot);
 
-    /// <summary>What a loop keeps: the buffers to declare before it, and per statement of its body the calls it keeps.</summary>
-    private sealed record KeptLoop(List<DeclareKeptValues> Buffers, Dictionary<Statement, List<KeptCall>> ByStatement);
+    /// <summary>
+    /// What a loop keeps: the buffers to declare before it (or, <paramref name="DeclaredBeforeOuter"/>, before the loop
+    /// differentiated iteration by iteration around it), and per statement of its body the calls it keeps.
+    /// </summary>
+    private sealed record KeptLoop(List<DeclareKeptValues> Buffers, Dictionary<Statement, List<KeptCall>> ByStatement, bool DeclaredBeforeOuter);
 
     private readonly Dictionary<ForLoop, KeptLoop> _keptLoops = new(ReferenceComparer<ForLoop>.Instance);
 
@@ -64,16 +74,33 @@ internal sealed partial class LoopDifferentiator
             return;
         }
 
-        var statements = fusion is null ? _method.Statements : fusion.Before;
+        PlanKeptValues(fusion is null ? _method.Statements : fusion.Before, outer: null);
+        if (fusion is not null)
+        {
+            PlanKeptValues(fusion.Loop.Body, fusion.Loop);
+        }
+    }
+
+    /// <summary>The loops among <paramref name="statements"/> (the top level, or the body of the loop <paramref name="outer"/> differentiated iteration by iteration) that keep calls.</summary>
+    private void PlanKeptValues(EquatableArray<Statement> statements, ForLoop? outer)
+    {
         var runs = GuardedRuns(statements);
         for (int at = 0; at < statements.Count; at++)
         {
             if (statements[at] is ForLoop loop && !loop.Descending && !_selections.ContainsKey(loop) &&
-                !runs.Any(run => at >= run.Start && at <= run.End) && BoundsFixed(loop))
+                !runs.Any(run => at >= run.Start && at <= run.End) && BoundsFixed(loop) && (outer is null || BoundsFixed(loop, outer)))
             {
-                PlanKeptValues(loop);
+                PlanKeptValues(loop, declaredBefore: outer is not null);
             }
         }
+    }
+
+    /// <summary>Whether the bounds of <paramref name="loop"/>, in the body of <paramref name="outer"/>, read nothing <paramref name="outer"/> declares or writes.</summary>
+    private static bool BoundsFixed(ForLoop loop, ForLoop outer)
+    {
+        var declared = new HashSet<string>(StatementFacts.DeclaredNames(outer.Body)) { outer.Counter };
+        return !ExpressionFacts.Variables(loop.From).Concat(ExpressionFacts.Variables(loop.To)).Any(declared.Contains) &&
+            BoundsFixed(outer with { From = loop.From, To = loop.To });
     }
 
     /// <summary>Whether the loop's bounds read nothing its body writes, so that its trip count is known when it starts.</summary>
@@ -88,11 +115,11 @@ internal sealed partial class LoopDifferentiator
         return !ExpressionFacts.Variables(loop.From).Concat(ExpressionFacts.Variables(loop.To)).Any(written.Contains);
     }
 
-    private void PlanKeptValues(ForLoop loop)
+    private void PlanKeptValues(ForLoop loop, bool declaredBefore)
     {
         var counter = new Variable(loop.Counter);
         Expr slot = loop.From is Constant { IsZero: true } ? counter : new Binary(BinaryOperator.Subtract, counter, loop.From);
-        var kept = new KeptLoop(new List<DeclareKeptValues>(), new Dictionary<Statement, List<KeptCall>>(ReferenceComparer<Statement>.Instance));
+        var kept = new KeptLoop(new List<DeclareKeptValues>(), new Dictionary<Statement, List<KeptCall>>(ReferenceComparer<Statement>.Instance), declaredBefore);
         foreach (var statement in loop.Body)
         {
             var value = statement switch
@@ -175,7 +202,11 @@ internal sealed partial class LoopDifferentiator
             return body;
         }
 
-        output.AddRange(kept.Buffers);
+        if (!kept.DeclaredBeforeOuter)
+        {
+            output.AddRange(kept.Buffers);
+        }
+
         var result = new List<Statement>();
         foreach (var statement in body)
         {
@@ -242,6 +273,10 @@ internal sealed partial class LoopDifferentiator
         _keptReads.TryGetValue(partials, out var reads)
             ? ExpressionFacts.Rewrite(partial, node => reads.TryGetValue(node, out var slot) ? slot : null)
             : partial;
+
+    /// <summary>The buffers of the loops in the body of the loop differentiated iteration by iteration, declared before it.</summary>
+    private IEnumerable<Statement> KeptValuesBeforeFusedLoop() =>
+        _keptLoops.Values.Where(kept => kept.DeclaredBeforeOuter).SelectMany(kept => kept.Buffers);
 
     /// <summary>The releases of the kept buffers' storage, at the end of the gradient.</summary>
     private IEnumerable<Statement> KeptValuesReleases() =>

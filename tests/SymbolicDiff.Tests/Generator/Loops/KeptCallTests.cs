@@ -69,6 +69,26 @@ public class KeptCallTests
                 return product;
             }
 
+            // A log-sum-exp per row of three, in a sum over rows differentiated row by row: each row's backward sweep
+            // follows its forward sweep, so one buffer of three, declared before the loop over rows, serves every row.
+            [Differentiable(nameof(x))]
+            public static double RowLogSumExps(double[] x)
+            {
+                double total = 0;
+                for (int r = 0; r < x.Length / 3; r++)
+                {
+                    double sum = 0;
+                    for (int c = 0; c < 3; c++)
+                    {
+                        sum += Math.Exp(x[3 * r + c]);
+                    }
+
+                    total += Math.Log(sum);
+                }
+
+                return total;
+            }
+
             // Nested in a loop run backwards: each outer iteration would overwrite the buffer before the backward sweep reads it.
             [Differentiable(nameof(x))]
             public static double Nested(double[] x)
@@ -133,6 +153,7 @@ public class KeptCallTests
     [InlineData("LogSumExp")]
     [InlineData("Tail")]
     [InlineData("ProductOfLogs")]
+    [InlineData("RowLogSumExps")]
     [InlineData("Nested")]
     [InlineData("RootSum")]
     [InlineData("SineSum")]
@@ -223,6 +244,34 @@ public class KeptCallTests
         Assert.Equal(first * second, (double)result.GetType().GetProperty("Value")!.GetValue(result)!, 12);
         Assert.Equal(1.0 * second, dX[0], 12);
         Assert.Equal(first * (2.0 / 3 + 1 - Math.Tanh(1) * Math.Tanh(1)), dX[1], 12);
+    }
+
+    [Fact]
+    public void A_loop_in_the_body_of_a_sum_over_rows_differentiated_row_by_row_keeps_one_rows_values()
+    {
+        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        string generated = run.Source("Models.RowLogSumExps.g.cs");
+        string gradient = GradientCode(generated);
+        Assert.Contains("Backward sweep, iteration by iteration", generated, StringComparison.Ordinal);
+        Assert.Equal(1, CountOf(gradient, "global::System.Math.Exp("));
+        Assert.Contains("keptExp[c] = exp;", gradient, StringComparison.Ordinal);
+        Assert.Contains(" keptExp[c];", gradient, StringComparison.Ordinal); // read in the backward sweep
+        // Declared once, before the loop over rows, and released at the end.
+        Assert.True(gradient.IndexOf("keptExpStorage = new", StringComparison.Ordinal) < gradient.IndexOf("for (int r = 0;", StringComparison.Ordinal));
+        Assert.Equal(1, CountOf(gradient, "keptExpStorage = new"));
+        Assert.Contains("keptExpStorage.Dispose();", gradient, StringComparison.Ordinal);
+
+        // Worked by hand: rows (0, ln 2, ln 5) and (1, 1, 1): sums 8 and 3e, the value ln 8 + ln 3 + 1, the gradient each
+        // row's softmax, (1, 2, 5)/8 and (1, 1, 1)/3.
+        var type = run.Load().GetType("Models")!;
+        var result = type.GetMethod("RowLogSumExpsWithGradient", new[] { typeof(double[]) })!.Invoke(null, new object[] { new[] { 0, Math.Log(2), Math.Log(5), 1, 1, 1 } })!;
+        double[] dX = (double[])result.GetType().GetProperty("X")!.GetValue(result)!;
+        Assert.Equal(Math.Log(8) + Math.Log(3) + 1, (double)result.GetType().GetProperty("Value")!.GetValue(result)!, 12);
+        double[] expected = { 1.0 / 8, 2.0 / 8, 5.0 / 8, 1.0 / 3, 1.0 / 3, 1.0 / 3 };
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i], dX[i], 12);
+        }
     }
 
     [Theory]
