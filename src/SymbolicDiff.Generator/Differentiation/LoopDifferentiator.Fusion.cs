@@ -432,6 +432,7 @@ internal sealed partial class LoopDifferentiator
             ? "Forward sweep: the method's own computation."
             : $"Forward sweep: the method's own computation, the statements after the loop over {loop.Counter} that neither read nor change what it writes moved ahead of it ({fusion.Hoisted} of them), so that their adjoints are known before it runs."));
         result.AddRange(Forward(before));
+        result.AddRange(KeptCallsBeforeFusedLoop());
         result.Add(new CommentLine());
         string sums = fusion.Accumulators.Count == 1 ? fusion.Accumulators[0] : string.Join(", ", fusion.Accumulators.Take(fusion.Accumulators.Count - 1)) + " and " + fusion.Accumulators[fusion.Accumulators.Count - 1];
         result.Add(Note(fusion.Accumulators.Count == 0

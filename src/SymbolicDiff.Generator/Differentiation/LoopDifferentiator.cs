@@ -222,7 +222,9 @@ internal sealed partial class LoopDifferentiator
         FindReplays(reads);
 
         SaveIntegersStepsChange(reads.Where(read => !_replays.ContainsKey(read.Name)));
-        if (FindFusion() is { } fusion)
+        var fusion = FindFusion();
+        PlanKeptCalls(fusion);
+        if (fusion is not null)
         {
             RefuseReplaysAcross(fusion.Loop);
             return RunFused(fusion);
@@ -613,6 +615,7 @@ internal sealed partial class LoopDifferentiator
                         }
                     }
 
+                    body = KeepCalls(loop, body, output);
                     output.Add(loop with { Body = body.ToEquatableArray() });
                     break;
 
@@ -825,7 +828,9 @@ internal sealed partial class LoopDifferentiator
             output.Add(new BackwardLine(new DeclareVar(calleeGradientName.Name, calleeGradient) { Comment = Comment.Of($"the gradient of {callee.Function.DisplayName} at the same arguments") }));
         }
 
+        int sharedFrom = output.Count;
         var resolvedPartials = SharePartialCalls(partials.Inputs.Select(input => Resolve(input.Partial, valueExpr, calleeGradient, calleeGradientName)).ToList(), output);
+        resolvedPartials = ReadKeptCalls(partials, resolvedPartials, output, sharedFrom);
         for (int inputIndex = 0; inputIndex < partials.Inputs.Count; inputIndex++)
         {
             var input = partials.Inputs[inputIndex].Input;
@@ -905,7 +910,7 @@ internal sealed partial class LoopDifferentiator
         }
         else if (partials.SelfPartial is not Constant { Value: 1 })
         {
-            var self = Resolve(partials.SelfPartial!, valueExpr);
+            var self = ReadKeptCalls(partials, Resolve(partials.SelfPartial!, valueExpr));
             var comment = Comment.Of("∂", target, "/∂", target, " (earlier value)");
             update = taken is null
                 ? new UpdateReal(adjointTarget, UpdateOperator.Multiply, self) { Comment = comment }
@@ -1135,6 +1140,7 @@ internal sealed partial class LoopDifferentiator
         }
 
         body.AddRange(OutputCallScratchReleases());
+        body.AddRange(KeptCallsReleases());
     }
 
     /// <summary>The scratch buffer behind the adjoint of a local buffer, named once (its declaration and its release agree).</summary>

@@ -107,6 +107,9 @@ internal static class GeneratedNames
     /// </summary>
     public static string AdjointStorage(string adjoint) => adjoint + "Storage";
 
+    /// <summary>The values of calls to <paramref name="function"/> a loop's forward sweep keeps for its backward sweep: <c>keptExp</c>.</summary>
+    public static string KeptValues(string function) => "kept" + NameAllocator.ToPascalCase(function);
+
     /// <summary>The stack of values the backward sweep restores.</summary>
     public const string SavedStack = "saved";
 

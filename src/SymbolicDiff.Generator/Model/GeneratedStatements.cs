@@ -38,13 +38,16 @@ internal sealed record DeclareSavedValues(string Name, int StackBound) : Stateme
 internal sealed record DeclareAdjointBuffer(string Name, string Storage, string Buffer, int StackBound) : Statement;
 
 /// <summary>
-/// Values kept per iteration of a loop (<c>aValues[j] = a;</c>), <paramref name="Length"/> of them (an integer expression):
-/// the span <paramref name="Name"/> over the zeroed scratch buffer <paramref name="Storage"/>, on the stack when the length
-/// is at most <c>StackStorage.Length</c>, pooled above, and only as long as needed.
+/// Values a loop's forward sweep keeps for its backward sweep, one per iteration, in a buffer indexed by the counter
+/// instead of pushed on the saved-value stack: a local an inner backward loop reads (<c>aValues[j] = a;</c>, see
+/// <c>LoopDifferentiator.KeptValues</c>) or a costly call a partial would make again (<c>keptExp[i] = exp</c>, see
+/// <c>LoopDifferentiator.KeptCalls</c>). <paramref name="Length"/> of them (integer code, the loop's trip count): the
+/// span <paramref name="Name"/> over the zeroed scratch buffer <paramref name="Storage"/>, on the stack when the length
+/// is at most <c>StackStorage.Length</c>, pooled above, released like an adjoint buffer's.
 /// </summary>
 internal sealed record DeclareKeptValues(string Name, string Storage, Expr Length) : Statement;
 
-/// <summary>Returns what a <see cref="DeclareSavedValues"/> (its name) or <see cref="DeclareAdjointBuffer"/> (its storage's name) rented.</summary>
+/// <summary>Returns what a <see cref="DeclareSavedValues"/> (its name), <see cref="DeclareAdjointBuffer"/> or <see cref="DeclareKeptValues"/> (its storage's name) rented.</summary>
 internal sealed record Release(string Name, bool IsAdjointBuffer) : Statement;
 
 /// <summary>
