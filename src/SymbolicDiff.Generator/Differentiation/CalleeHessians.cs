@@ -56,10 +56,40 @@ internal static class CalleeHessians
     }
 
     /// <summary>Whether a statement or expression still holds an entry of a callee's Hessian, or reads a callee's gradient entry (what a third derivative would need).</summary>
-    public static bool Contains(IEnumerable<Statement> statements) => StatementFacts.Flatten(statements).Any(statement => StatementFacts.Expressions(statement).Any(HasEntry));
+    public static bool Contains(IEnumerable<Statement> statements)
+    {
+        // Asked of every program, most of which hold none: walked in place, without a list of children per node.
+        foreach (var statement in StatementFacts.Flatten(statements))
+        {
+            foreach (var expression in StatementFacts.Expressions(statement))
+            {
+                if (HasEntry(expression))
+                {
+                    return true;
+                }
+            }
+        }
 
-    private static bool HasEntry(Expr expression) =>
-        expression is HessianEntry || ExpressionFacts.Children(expression).Any(HasEntry);
+        return false;
+    }
+
+    private static bool HasEntry(Expr expression)
+    {
+        if (expression is HessianEntry)
+        {
+            return true;
+        }
+
+        for (int i = 0, count = ExpressionFacts.ChildCount(expression); i < count; i++)
+        {
+            if (HasEntry(ExpressionFacts.Child(expression, i)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// The keys of the callees declared in source whose Hessian the statements read (before <see cref="Lower"/>), sorted:
