@@ -56,28 +56,78 @@ internal static class CalleeHessians
     }
 
     /// <summary>Whether a statement or expression still holds an entry of a callee's Hessian, or reads a callee's gradient entry (what a third derivative would need).</summary>
-    public static bool Contains(IEnumerable<Statement> statements) => StatementFacts.Flatten(statements).Any(statement => StatementFacts.Expressions(statement).Any(HasEntry));
+    public static bool Contains(IEnumerable<Statement> statements)
+    {
+        // Asked of every program, most of which hold none: walked in place, without a list of children per node.
+        foreach (var statement in StatementFacts.Flatten(statements))
+        {
+            foreach (var expression in StatementFacts.Expressions(statement))
+            {
+                if (HasEntry(expression))
+                {
+                    return true;
+                }
+            }
+        }
 
-    private static bool HasEntry(Expr expression) =>
-        expression is HessianEntry || ExpressionFacts.Children(expression).Any(HasEntry);
+        return false;
+    }
+
+    private static bool HasEntry(Expr expression)
+    {
+        if (expression is HessianEntry)
+        {
+            return true;
+        }
+
+        for (int i = 0, count = ExpressionFacts.ChildCount(expression); i < count; i++)
+        {
+            if (HasEntry(ExpressionFacts.Child(expression, i)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// The keys of the callees declared in source whose Hessian the statements read (before <see cref="Lower"/>), sorted:
     /// its entries, or the tangent of one of its products (a method over spans' Hessian-vector product), which comes with it.
     /// </summary>
-    public static EquatableArray<string> KeysRead(IEnumerable<Statement> statements) =>
-        StatementFacts.Flatten(statements).SelectMany(StatementFacts.Expressions).SelectMany(ExpressionFacts.Nodes)
-            .Select(node => node switch
+    public static EquatableArray<string> KeysRead(IEnumerable<Statement> statements)
+    {
+        // Walked in place, without a list per expression: it runs over every program, and most read no Hessian at all.
+        SortedSet<string>? keys = null;
+        foreach (var statement in StatementFacts.Flatten(statements))
+        {
+            foreach (var expression in StatementFacts.Expressions(statement))
             {
-                HessianEntry entry => entry.Hessian.Key,
-                VectorCall { Function: { IsProductTangentCall: true } function } => function.HessianKey,
-                _ => null,
-            })
-            .Where(key => key is not null)
-            .Select(key => key!)
-            .Distinct()
-            .OrderBy(key => key, System.StringComparer.Ordinal)
-            .ToEquatableArray();
+                AddKeysRead(expression, ref keys);
+            }
+        }
+
+        return keys is null ? EquatableArray<string>.Empty : keys.ToEquatableArray();
+    }
+
+    private static void AddKeysRead(Expr expression, ref SortedSet<string>? keys)
+    {
+        string? key = expression switch
+        {
+            HessianEntry entry => entry.Hessian.Key,
+            VectorCall { Function: { IsProductTangentCall: true } function } => function.HessianKey,
+            _ => null,
+        };
+        if (key is not null)
+        {
+            (keys ??= new SortedSet<string>(System.StringComparer.Ordinal)).Add(key);
+        }
+
+        for (int i = 0, count = ExpressionFacts.ChildCount(expression); i < count; i++)
+        {
+            AddKeysRead(ExpressionFacts.Child(expression, i), ref keys);
+        }
+    }
 
     /// <summary>The name of the first callee whose gradient the statements read an entry of (<c>U</c>), or null.</summary>
     public static string? FirstComponentCallee(IEnumerable<Statement> statements) =>

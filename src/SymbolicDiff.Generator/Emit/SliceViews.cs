@@ -17,11 +17,16 @@ internal static class SliceViews
     /// <summary><paramref name="statements"/> (one block) with each slice's view declared and its elements read through it.</summary>
     public static IReadOnlyList<Statement> Apply(IEnumerable<Statement> statements)
     {
+        // Every block printed comes through here, and most declare no slice: those are printed as they are, not copied.
+        if (statements is IReadOnlyList<Statement> given && !DeclaresSliceStart(given))
+        {
+            return given;
+        }
+
         var block = statements.ToList();
         for (int i = 0; i < block.Count; i++)
         {
-            // int xStart = SliceBounds.Start(...); or, for a slice of a slice, outerStart + SliceBounds.Start(...).
-            if (block[i] is not DeclareInteger { Value: SliceStart { View: not null } or Binary { Operator: BinaryOperator.Add, Right: SliceStart { View: { } } } } start)
+            if (SliceStartOf(block[i]) is not { } start)
             {
                 continue;
             }
@@ -46,6 +51,23 @@ internal static class SliceViews
 
         return block;
     }
+
+    private static bool DeclaresSliceStart(IReadOnlyList<Statement> statements)
+    {
+        for (int i = 0; i < statements.Count; i++)
+        {
+            if (SliceStartOf(statements[i]) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>int xStart = SliceBounds.Start(...);</c> or, for a slice of a slice, <c>outerStart + SliceBounds.Start(...)</c>; else null.</summary>
+    private static DeclareInteger? SliceStartOf(Statement statement) =>
+        statement is DeclareInteger { Value: SliceStart { View: not null } or Binary { Operator: BinaryOperator.Add, Right: SliceStart { View: { } } } } start ? start : null;
 
     private static Statement ThroughView(Statement statement, SliceViewInfo view, string start)
     {

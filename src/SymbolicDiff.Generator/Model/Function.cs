@@ -66,6 +66,13 @@ internal sealed record Function(
     BuiltinFunction Builtin,
     EquatableArray<DeclaredPartial?> DeclaredPartials)
 {
+    /// <summary>
+    /// The qualified name's hash: equal functions have equal names, and the compiler's hash of every member (the declared
+    /// partials, each a function again, the Hessian) cost more than the rest of hashing a call, which shared
+    /// subexpressions do for every subtree of every backward sweep.
+    /// </summary>
+    public override int GetHashCode() => QualifiedName.GetHashCode();
+
     /// <summary>The parameter names of a non-built-in function, for messages.</summary>
     public EquatableArray<string> ParameterNames { get; init; }
 

@@ -187,10 +187,7 @@ internal sealed partial class BodyParser
     });
 
     /// <summary>Whether the body assigns the parameter (<c>x = ...</c>, <c>x += ...</c>, <c>x++</c>).</summary>
-    private bool IsAssigned(IParameterSymbol parameter) =>
-        (_root?.Descendants() ?? Enumerable.Empty<IOperation>()).Any(o =>
-            (o as IAssignmentOperation)?.Target is IParameterReferenceOperation { Parameter: var assigned } && SymbolEqualityComparer.Default.Equals(assigned, parameter) ||
-            (o as IIncrementOrDecrementOperation)?.Target is IParameterReferenceOperation { Parameter: var stepped } && SymbolEqualityComparer.Default.Equals(stepped, parameter));
+    private bool IsAssigned(IParameterSymbol parameter) => _body.IsAssigned(parameter);
 
     /// <summary><c>bool signCondition = x[i] &gt; 0;</c>: a condition an integer in a loop reads, recorded once (under the branch's guard).</summary>
     private Variable Recorded(Expr condition)

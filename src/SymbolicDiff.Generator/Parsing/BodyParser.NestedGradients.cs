@@ -66,7 +66,7 @@ internal sealed partial class BodyParser
 
         var members = new Dictionary<string, Variable>(System.StringComparer.Ordinal);
         _gradientLocals[local] = members;
-        var read = References[local].Select(MemberOfReference).Where(member => member is not null).Select(member => member!).Distinct().ToList();
+        var read = References(local).Select(MemberOfReference).Where(member => member is not null).Select(member => member!).Distinct().ToList();
         if (read.Count == 0)
         {
             return true;

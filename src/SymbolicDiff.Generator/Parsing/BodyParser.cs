@@ -34,6 +34,9 @@ internal sealed partial class BodyParser
     private readonly HashSet<ISymbol> _buffers = new(SymbolEqualityComparer.Default);
     private IOperation? _root;
 
+    // What the parser asks of the whole body (returns, each local's references, assigned parameters), found in one walk.
+    private BodyOperations _body = null!;
+
     // Each local gets a name of its own: its own name unless a sibling scope's local or a gradient output (dX)
     // has it, in which case a fresh one (C# lets sibling blocks reuse names; the differentiator keys by name).
     private readonly Dictionary<ILocalSymbol, string> _localNames = new(SymbolEqualityComparer.Default);
@@ -112,10 +115,11 @@ internal sealed partial class BodyParser
         (semanticModel, method) = (bound.Model, bound.Method);
 
         var reserved = method.Parameters.Select(p => p.Name)
-            .Concat(block.Descendants().OfType<IVariableDeclaratorOperation>().Select(d => d.Symbol.Name))
+            .Concat(bound.Operations.DeclaredNames)
             .Concat(new[] { method.Name });
         var parser = new BodyParser(method, semanticModel, reserved, diagnostics, cancellationToken);
         parser._root = block;
+        parser._body = bound.Operations;
         parser._differentiated.UnionWith(differentiated);
         parser._calls = calls;
         parser._outputs.UnionWith(outputs);
@@ -215,7 +219,7 @@ internal sealed partial class BodyParser
 
     private void PrepareEarlyReturns(IBlockOperation block)
     {
-        var returns = block.Descendants().OfType<IReturnOperation>().Where(r => !InLocalFunction(r)).ToList();
+        var returns = _body.Returns;
         bool onlyFinal = returns.Count == 1 && block.Operations.Length > 0 && ReferenceEquals(block.Operations[block.Operations.Length - 1], returns[0]);
         if (returns.Count == 0 || onlyFinal)
         {
@@ -912,11 +916,11 @@ internal sealed partial class BodyParser
     }
 
     /// <summary>Whether anything refers to the local after its declaration (a read or a later assignment).</summary>
-    private bool IsRead(ILocalSymbol local) => References[local].Any();
+    private bool IsRead(ILocalSymbol local) => References(local).Any();
 
     /// <summary>The assignments and increments that write the local.</summary>
     private IEnumerable<IOperation> AssignmentsTo(ILocalSymbol local) =>
-        References[local]
+        References(local)
             .Where(reference => reference.Parent switch
             {
                 IAssignmentOperation assignment => ReferenceEquals(assignment.Target, reference),
@@ -926,11 +930,7 @@ internal sealed partial class BodyParser
             .Select(reference => reference.Parent!);
 
     // Every reference to a local in the body, found in one walk rather than one walk per local asked about.
-    private ILookup<ILocalSymbol, ILocalReferenceOperation> References => _references ??= (_root?.Descendants() ?? Enumerable.Empty<IOperation>())
-        .OfType<ILocalReferenceOperation>()
-        .ToLookup(reference => reference.Local, (IEqualityComparer<ILocalSymbol>)SymbolEqualityComparer.Default);
-
-    private ILookup<ILocalSymbol, ILocalReferenceOperation>? _references;
+    private IReadOnlyList<ILocalReferenceOperation> References(ILocalSymbol local) => _body.References(local);
 
     /// <summary><c>k++</c>, <c>k--</c>, <c>k += e</c> or <c>k -= e</c> on an integer local, where e does not read k.</summary>
     private static bool IsIntegerStep(IOperation assignment, ILocalSymbol local) => assignment switch

@@ -17,8 +17,9 @@ internal static class MethodBody
     /// nothing to parse yet: code with syntax or semantic errors is the compiler's to report (and binding half-typed
     /// code can fail inside Roslyn itself), and a method with no body at all gets SD0013. A body that calls another
     /// method's generated gradient is bound in a compilation that declares it (<see cref="NestedGradientStubs"/>).
+    /// What the parser needs from the tree comes with it, found in the same walk as the checks here (<see cref="BodyOperations"/>).
     /// </summary>
-    public static (IOperation Block, SemanticModel Model, IMethodSymbol Method)? Bind(SemanticModel semanticModel, IMethodSymbol method, MethodDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    public static (IOperation Block, SemanticModel Model, IMethodSymbol Method, BodyOperations Operations)? Bind(SemanticModel semanticModel, IMethodSymbol method, MethodDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         if (declaration.ContainsDiagnostics)
         {
@@ -44,7 +45,8 @@ internal static class MethodBody
         // A call of a generated gradient (nested differentiation) binds to nothing while the generator runs (the
         // gradient is not generated yet): its signatures are declared for binding, or SD0020 says why it cannot be
         // differentiated through, rather than silence and only CS0103 at the call.
-        var (unsupported, toDeclare) = GradientCalls(semanticModel, method, block, diagnostics, cancellationToken);
+        var operations = BodyOperations.Of(block);
+        var (unsupported, toDeclare) = GradientCalls(semanticModel, method, operations, diagnostics, cancellationToken);
         if (unsupported)
         {
             return null;
@@ -67,6 +69,7 @@ internal static class MethodBody
             }
 
             (method, block) = (rebound, reboundBlock);
+            operations = BodyOperations.Of(block);
 
             // A call of a declared gradient that still binds to nothing (UWithGradient(v) of a method over spans, whose
             // declared form is UWithGradient(v, dV)) would leave the method without code and without a word.
@@ -76,7 +79,7 @@ internal static class MethodBody
             }
         }
 
-        return block.Descendants().Any(IsErroneous) ? null : (block, semanticModel, method);
+        return operations.HasErrors ? null : (block, semanticModel, method, operations);
     }
 
     // The generated names, longest suffix first: FWithGradient is F's gradient method, not FWith's struct.
@@ -88,18 +91,13 @@ internal static class MethodBody
     /// referenced assembly. Reports SD0020 at each one that cannot be differentiated through, and returns whether it
     /// reported one, and the callees whose generated code must be declared for the body to bind.
     /// </summary>
-    private static (bool Reported, List<IMethodSymbol> ToDeclare) GradientCalls(SemanticModel semanticModel, IMethodSymbol method, IOperation block, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    private static (bool Reported, List<IMethodSymbol> ToDeclare) GradientCalls(SemanticModel semanticModel, IMethodSymbol method, BodyOperations operations, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         bool reported = false;
         var toDeclare = new List<IMethodSymbol>();
-        var seen = new HashSet<SyntaxNode>();
-        foreach (var operation in block.Descendants())
+        foreach (var operation in operations.Invocations)
         {
-            // An implicit conversion of the call (double u = UWithGradient(v, dV);) has the call's syntax too: only the call counts.
-            if (operation.Syntax is not InvocationExpressionSyntax invocation || operation is IConversionOperation || !seen.Add(invocation))
-            {
-                continue;
-            }
+            var invocation = (InvocationExpressionSyntax)operation.Syntax;
 
             string? name;
             INamedTypeSymbol? type;
@@ -232,7 +230,4 @@ internal static class MethodBody
 
         return null;
     }
-
-    private static bool IsErroneous(IOperation operation) =>
-        operation is IInvalidOperation || operation.Type is { TypeKind: TypeKind.Error };
 }

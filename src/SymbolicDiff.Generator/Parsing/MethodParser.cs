@@ -107,7 +107,8 @@ internal static class MethodParser
         var calls = new CallSites();
 
         // Size first, on the syntax, before binding or any recursive walk: a too-deep expression must never reach them.
-        if (SizeLimits.Check(bodyDeclaration, method.Name, diagnostics, cancellationToken))
+        var bodyCallLocations = new List<LocationInfo>();
+        if (SizeLimits.Check(bodyDeclaration, method.Name, diagnostics, bodyCallLocations, cancellationToken))
         {
             return new ParseResult(null, diagnostics);
         }
@@ -133,26 +134,55 @@ internal static class MethodParser
             ReturnsVoid = returnsVoid,
             SecondOrder = IsSecondOrder(attribute),
         };
-        return Result(model, diagnostics, bodyDeclaration, calls);
+        return Result(model, diagnostics, bodyDeclaration, bodyCallLocations, calls);
     }
 
     /// <summary>A model with what the next step needs to report at current lines and to give the right advice.</summary>
-    private static ParseResult Result(MethodModel model, List<DiagnosticInfo> diagnostics, MethodDeclarationSyntax body, CallSites calls) =>
+    private static ParseResult Result(MethodModel model, List<DiagnosticInfo> diagnostics, MethodDeclarationSyntax declaration, List<LocationInfo> bodyCallLocations, CallSites calls) =>
         new(model, diagnostics)
         {
             // An inlined callee's calls are reported at in its own source: their locations count too.
-            CallLocations = CallLocations(new SyntaxNode[] { body }.Concat(calls.Inlined)),
+            CallLocations = CallLocations(declaration, bodyCallLocations, calls.Inlined),
             SelectingCallees = calls.SelectingCalled.ToEquatableArray(),
             DifferentiableCalls = calls.DifferentiableCalled.ToEquatableArray(),
         };
 
-    private static EquatableArray<LocationInfo> CallLocations(IEnumerable<SyntaxNode> declarations) =>
-        declarations.SelectMany(declaration => declaration.DescendantNodes())
-            .OfType<InvocationExpressionSyntax>()
-            .Select(invocation => LocationInfo.From(invocation))
-            .Where(location => location is not null)
-            .Select(location => location!)
-            .ToEquatableArray();
+    /// <summary>
+    /// Every call written in the declaration, in source order: those outside its body (<c>nameof</c> in the attribute),
+    /// then those in the body, which the size check's walk found (<paramref name="bodyCallLocations"/>), then those of
+    /// the inlined callees.
+    /// </summary>
+    private static EquatableArray<LocationInfo> CallLocations(MethodDeclarationSyntax declaration, List<LocationInfo> bodyCallLocations, IEnumerable<SyntaxNode> inlined)
+    {
+        var locations = new List<LocationInfo>(bodyCallLocations.Count + 2);
+        SyntaxNode? body = (SyntaxNode?)declaration.Body ?? declaration.ExpressionBody;
+        foreach (var child in declaration.ChildNodes())
+        {
+            if (child != body)
+            {
+                AddCallLocations(child, locations, includeSelf: true);
+            }
+        }
+
+        locations.AddRange(bodyCallLocations);
+        foreach (var callee in inlined)
+        {
+            AddCallLocations(callee, locations, includeSelf: false);
+        }
+
+        return locations.ToEquatableArray();
+    }
+
+    private static void AddCallLocations(SyntaxNode node, List<LocationInfo> locations, bool includeSelf)
+    {
+        foreach (var descendant in includeSelf ? node.DescendantNodesAndSelf() : node.DescendantNodes())
+        {
+            if (descendant is InvocationExpressionSyntax && LocationInfo.From(descendant) is { } location)
+            {
+                locations.Add(location);
+            }
+        }
+    }
 
     /// <summary>Checks everything about the method but its body; returns the parameters, or null after a problem.</summary>
     private static List<ParameterModel>? CheckDeclaration(

@@ -35,8 +35,10 @@ internal static class SizeLimits
     /// <summary>
     /// Reports SD0022 at every outermost expression nested deeper than <see cref="MaxExpressionDepth"/>, and
     /// SD0023 at the method when its body has more than <see cref="MaxMethodNodes"/> nodes; returns whether it reported.
+    /// The same walk adds where each call in the body is written to <paramref name="callLocations"/>, in source order
+    /// (what <see cref="MethodParser"/> compares them by), so that the body's syntax is walked once, not once per check.
     /// </summary>
-    public static bool Check(MethodDeclarationSyntax declaration, string methodName, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    public static bool Check(MethodDeclarationSyntax declaration, string methodName, List<DiagnosticInfo> diagnostics, List<LocationInfo> callLocations, CancellationToken cancellationToken)
     {
         SyntaxNode? body = (SyntaxNode?)declaration.Body ?? declaration.ExpressionBody;
         if (body is null)
@@ -66,9 +68,20 @@ internal static class SizeLimits
                     MaxExpressionDepth.ToString(CultureInfo.InvariantCulture)));
             }
 
-            // Children pushed last to first, so that they are visited, and reported, in source order.
-            foreach (var child in node.ChildNodes().Reverse())
+            if (node is InvocationExpressionSyntax && LocationInfo.From(node) is { } call)
             {
+                callLocations.Add(call);
+            }
+
+            // Children pushed last to first, so that they are visited, and reported, in source order (a reversed walk
+            // of the child list, with no array per node).
+            foreach (var childOrToken in node.ChildNodesAndTokens().Reverse())
+            {
+                if (childOrToken.AsNode() is not { } child)
+                {
+                    continue;
+                }
+
                 switch (child)
                 {
                     case StatementSyntax:
