@@ -76,7 +76,24 @@ internal sealed partial class LoopDifferentiator
     public static (GradientProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Differentiate(MethodModel method, CancellationToken cancellationToken = default)
     {
         var differentiator = new LoopDifferentiator(method, cancellationToken);
-        var body = StoreOnce(method, differentiator.Run());
+
+        // A buffer rewritten in full several times in an iteration, one buffer per rewrite, where that lets a loop be
+        // checkpointed (LoopDifferentiator.Renaming.cs); else the method as written.
+        if (differentiator.RenameRewrittenBuffers() is { } renaming)
+        {
+            var renamed = new LoopDifferentiator(renaming.Method, cancellationToken);
+            var renamedBody = renamed.Run();
+            if (renamed._checkpoints.Count > 0)
+            {
+                return Finish(method, renamed, renamed.DeclareRenamedAsScratch(StoreOnce(renaming.Method, renamedBody), renaming.Renamed));
+            }
+        }
+
+        return Finish(method, differentiator, StoreOnce(method, differentiator.Run()));
+    }
+
+    private static (GradientProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Finish(MethodModel method, LoopDifferentiator differentiator, List<Statement> body)
+    {
         var diagnostics = SymbolicDerivative.MissingPartial.Diagnostics(differentiator._missing);
         if (diagnostics.Count > 0)
         {
@@ -211,7 +228,9 @@ internal sealed partial class LoopDifferentiator
         RecomputeIntegerBranches();
 
         SaveIntegersStepsChange(reads);
-        if (FindFusion() is { } fusion)
+        var fusion = FindFusion();
+        FindCheckpoints(fusion?.Loop);
+        if (fusion is not null)
         {
             return RunFused(fusion);
         }
@@ -576,6 +595,10 @@ internal sealed partial class LoopDifferentiator
                     output.AddRange(ForwardSelection(selection));
                     break;
 
+                case ForLoop checkpointed when _checkpoints.TryGetValue(checkpointed, out var checkpoint):
+                    output.Add(ForwardCheckpointed(checkpointed, checkpoint));
+                    break;
+
                 case AssignInteger integer:
                     if (Taped.Contains(integer.Name))
                     {
@@ -650,6 +673,10 @@ internal sealed partial class LoopDifferentiator
             {
                 case ForLoop selecting when _selections.TryGetValue(selecting, out var selection):
                     BackwardSelection(selection, output);
+                    break;
+
+                case ForLoop checkpointed when _checkpoints.TryGetValue(checkpointed, out var checkpoint):
+                    BackwardCheckpointed(checkpointed, checkpoint, output);
                     break;
 
                 case ForLoop loop:
@@ -1100,7 +1127,7 @@ internal sealed partial class LoopDifferentiator
             body.Add(new CommentLine());
         }
 
-        if (_recorded.SavesAnything || _selectionsSaved)
+        if (_recorded.SavesAnything || _selectionsSaved || _checkpoints.Count > 0)
         {
             body.Add(Note($"Values the backward sweep needs after the forward sweep overwrote them: on the stack up to {StackBound}, pooled above."));
             body.Add(new DeclareSavedValues(SavedStack, StackBound));
@@ -1111,7 +1138,7 @@ internal sealed partial class LoopDifferentiator
     {
         AddScalarOutputs(body, declaredAdjoints);
         body.Add(new CommentLine());
-        if (_recorded.SavesAnything || _selectionsSaved)
+        if (_recorded.SavesAnything || _selectionsSaved || _checkpoints.Count > 0)
         {
             body.Add(new Release(SavedStack, IsAdjointBuffer: false));
         }
