@@ -50,7 +50,10 @@ internal sealed partial class LoopDifferentiator
         var statements = _method.Statements;
         for (int at = 0; at < statements.Count; at++)
         {
-            if (statements[at] is ForLoop loop && !ReferenceEquals(loop, fused) && CheckpointAt(at) is { } checkpoint)
+            // A result in the state is restored to its value before the loop by the backward sweep: it is kept where the
+            // result is returned (Run), but a fused loop returns the result itself.
+            if (statements[at] is ForLoop loop && !ReferenceEquals(loop, fused) && CheckpointAt(at) is { } checkpoint &&
+                !(fused is not null && checkpoint.Scalars.Contains(_method.Result)))
             {
                 _checkpoints[loop] = checkpoint;
             }
@@ -62,6 +65,9 @@ internal sealed partial class LoopDifferentiator
             _recorded.SavedAtEndOfIteration.Remove(pair.Key); // its locals are declared again by the recomputation
         }
     }
+
+    /// <summary>Whether a checkpointed loop carries the result: the backward sweep restores it, so its value is kept for the return.</summary>
+    private bool CheckpointsResult => _checkpoints.Values.Any(checkpoint => checkpoint.Scalars.Contains(_method.Result));
 
     private Checkpoint? CheckpointAt(int at)
     {
@@ -125,11 +131,12 @@ internal sealed partial class LoopDifferentiator
     }
 
     /// <summary>
-    /// Whether <paramref name="statement"/> (at the end of the loop's body, after <paramref name="tailWrites"/>' statements)
-    /// assigns only the carried state, in assignments or loops of them, with partials that do not use the value they give
-    /// and read nothing it or the statements after it write; adds what it writes to <paramref name="tailWrites"/>.
+    /// Whether <paramref name="statement"/> (at the end of the loop's body, before the statements already taken, which write
+    /// <paramref name="tailWrites"/>) assigns only the carried state, in assignments or loops of them, such that no partial
+    /// of it or of the statements after it uses the value it gives or reads anything they write; adds what it writes to
+    /// <paramref name="tailWrites"/>.
     /// </summary>
-    private bool IsFinalStateUpdate(Statement statement, Checkpoint checkpoint, HashSet<string> tailWrites)
+    private bool IsFinalStateUpdate(Statement statement, Checkpoint checkpoint, HashSet<string> tailWrites, List<AssignReal> tailAssigns)
     {
         var flat = StatementFacts.Flatten(new[] { statement }).ToList();
         if (flat.Any(s => s is not (AssignReal or ForLoop or CommentLine)))
@@ -144,7 +151,8 @@ internal sealed partial class LoopDifferentiator
             return false;
         }
 
-        foreach (var assign in flat.OfType<AssignReal>())
+        var assigns = flat.OfType<AssignReal>().Concat(tailAssigns).ToList();
+        foreach (var assign in assigns)
         {
             if (_partials.TryGetValue(assign, out var partials) &&
                 (partials.UsesValue || WithIntegerInputs(partials.PreReads).Any(written.Contains) || partials.SelfPartial is { } self && Reads(self).Any(written.Contains)))
@@ -154,6 +162,8 @@ internal sealed partial class LoopDifferentiator
         }
 
         tailWrites.UnionWith(written);
+        tailAssigns.Clear();
+        tailAssigns.AddRange(assigns);
         return true;
     }
 
@@ -235,7 +245,8 @@ internal sealed partial class LoopDifferentiator
         // with nothing overwritten there is nothing to save and restore for them.
         int kept = loop.Body.Count;
         var tailWrites = new HashSet<string>();
-        while (kept > 0 && IsFinalStateUpdate(loop.Body[kept - 1], checkpoint, tailWrites))
+        var tailAssigns = new List<AssignReal>();
+        while (kept > 0 && IsFinalStateUpdate(loop.Body[kept - 1], checkpoint, tailWrites, tailAssigns))
         {
             kept--;
         }

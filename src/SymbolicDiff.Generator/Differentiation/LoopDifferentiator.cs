@@ -237,7 +237,7 @@ internal sealed partial class LoopDifferentiator
 
         var forward = Forward(_method.Statements);
         _returned = _method.Result;
-        if (Taped.Contains(_method.Result))
+        if (Taped.Contains(_method.Result) || CheckpointsResult)
         {
             _returned = _names.Fresh(SafeName(_method.Result) + "Value");
             forward.Add(new DeclareReal(_returned, new Variable(_method.Result)) { Comment = Comment.Of($"kept: the backward sweep restores {_method.Result}'s earlier values") });

@@ -121,6 +121,47 @@ public class BufferRenamingTests
                 return s;
             }
 
+            // Two updates of the state end the step, the second reading what the first writes: only the second may be left
+            // out of the recomputation (the first's values are read by the second's backward sweep).
+            [Differentiable(nameof(a))]
+            public static double ChainedFinalUpdates(double[] a, int steps)
+            {
+                int n = a.Length;
+                Span<double> y = stackalloc double[n];
+                Span<double> mid = stackalloc double[n];
+                Span<double> stage = stackalloc double[n];
+                double total = 0;
+                for (int step = 0; step < steps; step++)
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        stage[i] = Math.Sin(a[i] + y[i]);
+                    }
+
+                    for (int i = 0; i < n; i++)
+                    {
+                        mid[i] = stage[i] * stage[i];
+                    }
+
+                    for (int i = 0; i < n; i++)
+                    {
+                        stage[i] = Math.Cos(a[i] * mid[i]);
+                    }
+
+                    for (int i = 0; i < n; i++)
+                    {
+                        y[i] = y[i] + 0.5 * stage[i] * stage[i];
+                    }
+
+                    for (int i = 0; i < n; i++)
+                    {
+                        total = total + y[i] * y[i];
+                    }
+                }
+
+                return total;
+            }
+
             // w's second write covers all but w[0], which the read after it takes from the first: w must stay one buffer.
             // (Sines keep the values bounded over the steps the finite-difference check draws.)
             [Differentiable(nameof(a))]
@@ -319,6 +360,27 @@ public class BufferRenamingTests
         Assert.Equal(ds1 + 0.1 * (5 * Math.Pow(x, 4) * Math.Pow(s1, 4) + 4 * Math.Pow(x, 5) * Math.Pow(s1, 3) * ds1), gradient[0], 12);
 
         VectorFiniteDifferenceTests.Check(type, "ScalarState", null);
+    }
+
+    [Fact]
+    public void A_final_update_whose_values_a_later_one_reads_is_computed_again()
+    {
+        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        string generated = GradientMethod(run.Source("Models.ChainedFinalUpdates.g.cs"), "ChainedFinalUpdates");
+        Assert.Contains(Checkpointed + " (stage, mid, stage2 written again before they are read) but for its last update of total,", generated, StringComparison.Ordinal);
+        Assert.Contains("stage2[i] = global::System.Math.Cos(a[i] * mid[i]);", generated, StringComparison.Ordinal);
+        Assert.Contains("saved.Push(y[i]);", generated, StringComparison.Ordinal); // y's update is computed again, and undone
+        // The backward sweep takes total back to its value before the loop: its final value is kept for the return.
+        Assert.Contains("double totalValue = total;", generated, StringComparison.Ordinal);
+
+        // n = 1, one step from 0: u = a sin²(a), y = cos²(u)/2, f = y² = cos⁴(u)/4, f' = −cos³(u) sin(u) u', u' = sin²(a) + 2a sin(a) cos(a).
+        var type = run.Load().GetType("Models")!;
+        double a = 0.8, u = a * Math.Sin(a) * Math.Sin(a), du = Math.Sin(a) * Math.Sin(a) + 2 * a * Math.Sin(a) * Math.Cos(a);
+        var (value, gradient) = Gradient(type, "ChainedFinalUpdates", new[] { a }, 1);
+        Assert.Equal(Math.Pow(Math.Cos(u), 4) / 4, value, 12);
+        Assert.Equal(-Math.Pow(Math.Cos(u), 3) * Math.Sin(u) * du, gradient[0], 12);
+
+        VectorFiniteDifferenceTests.Check(type, "ChainedFinalUpdates", null);
     }
 
     [Fact]
