@@ -87,7 +87,7 @@ internal sealed partial class LoopDifferentiator
         var runs = GuardedRuns(statements);
         for (int at = 0; at < statements.Count; at++)
         {
-            if (statements[at] is ForLoop loop && !loop.Descending && !_selections.ContainsKey(loop) &&
+            if (statements[at] is ForLoop loop && !loop.Descending && !_selections.ContainsKey(loop) && !_checkpoints.ContainsKey(loop) &&
                 !runs.Any(run => at >= run.Start && at <= run.End) && BoundsFixed(loop) && (outer is null || BoundsFixed(loop, outer)))
             {
                 PlanKeptCalls(loop, declaredBefore: outer is not null);

@@ -76,17 +76,42 @@ internal sealed partial class LoopDifferentiator
     public static (GradientProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Differentiate(MethodModel method, CancellationToken cancellationToken = default)
     {
         var differentiator = new LoopDifferentiator(method, cancellationToken);
+
+        // A buffer rewritten in full several times in an iteration, one buffer per rewrite, where that lets a loop be
+        // checkpointed (LoopDifferentiator.Renaming.cs); else the method as written.
+        if (differentiator.RenameRewrittenBuffers() is { } renaming)
+        {
+            var (renamed, renamedBody) = RunRetryingReplays(new LoopDifferentiator(renaming.Method, cancellationToken));
+            if (renamed._checkpoints.Count > 0)
+            {
+                return Finish(method, renamed, renamed.DeclareRenamedAsScratch(StoreOnce(renaming.Method, renamedBody), renaming.Renamed));
+            }
+        }
+
+        var (built, body) = RunRetryingReplays(differentiator);
+        return Finish(method, built, StoreOnce(method, body));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="differentiator"/>; where a replayed local's loops could not run forwards, runs a fresh one
+    /// without it (LoopDifferentiator.Replays.cs), until none fails.
+    /// </summary>
+    private static (LoopDifferentiator Differentiator, List<Statement> Body) RunRetryingReplays(LoopDifferentiator differentiator)
+    {
         var built = differentiator.Run();
         while (differentiator._replaysFailed.Count > 0)
         {
-            // A replayed local whose loops cannot run forwards: again without it (LoopDifferentiator.Replays.cs).
             var refused = differentiator._replaysRefused.Concat(differentiator._replaysFailed).ToList();
-            differentiator = new LoopDifferentiator(method, cancellationToken);
+            differentiator = new LoopDifferentiator(differentiator._method, differentiator._cancellationToken);
             differentiator._replaysRefused.UnionWith(refused);
             built = differentiator.Run();
         }
 
-        var body = StoreOnce(method, built);
+        return (differentiator, built);
+    }
+
+    private static (GradientProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Finish(MethodModel method, LoopDifferentiator differentiator, List<Statement> body)
+    {
         var diagnostics = SymbolicDerivative.MissingPartial.Diagnostics(differentiator._missing);
         if (diagnostics.Count > 0)
         {
@@ -223,6 +248,7 @@ internal sealed partial class LoopDifferentiator
 
         SaveIntegersStepsChange(reads.Where(read => !_replays.ContainsKey(read.Name)));
         var fusion = FindFusion();
+        FindCheckpoints(fusion?.Loop);
         PlanKeptCalls(fusion);
         if (fusion is not null)
         {
@@ -232,7 +258,7 @@ internal sealed partial class LoopDifferentiator
 
         var forward = Forward(_method.Statements);
         _returned = _method.Result;
-        if (Taped.Contains(_method.Result))
+        if (Taped.Contains(_method.Result) || CheckpointsResult)
         {
             _returned = _names.Fresh(SafeName(_method.Result) + "Value");
             forward.Add(new DeclareReal(_returned, new Variable(_method.Result)) { Comment = Comment.Of($"kept: the backward sweep restores {_method.Result}'s earlier values") });
@@ -590,6 +616,10 @@ internal sealed partial class LoopDifferentiator
                     output.AddRange(ForwardSelection(selection));
                     break;
 
+                case ForLoop checkpointed when _checkpoints.TryGetValue(checkpointed, out var checkpoint):
+                    output.Add(ForwardCheckpointed(checkpointed, checkpoint));
+                    break;
+
                 case AssignInteger integer:
                     if (Taped.Contains(integer.Name))
                     {
@@ -666,6 +696,10 @@ internal sealed partial class LoopDifferentiator
             {
                 case ForLoop selecting when _selections.TryGetValue(selecting, out var selection):
                     BackwardSelection(selection, output);
+                    break;
+
+                case ForLoop checkpointed when _checkpoints.TryGetValue(checkpointed, out var checkpoint):
+                    BackwardCheckpointed(checkpointed, checkpoint, output);
                     break;
 
                 case ForLoop loop:
@@ -1118,7 +1152,7 @@ internal sealed partial class LoopDifferentiator
             body.Add(new CommentLine());
         }
 
-        if (_recorded.SavesAnything || _selectionsSaved)
+        if (_recorded.SavesAnything || _selectionsSaved || _checkpoints.Count > 0)
         {
             body.Add(Note($"Values the backward sweep needs after the forward sweep overwrote them: on the stack up to {StackBound}, pooled above."));
             body.Add(new DeclareSavedValues(SavedStack, StackBound));
@@ -1129,7 +1163,7 @@ internal sealed partial class LoopDifferentiator
     {
         AddScalarOutputs(body, declaredAdjoints);
         body.Add(new CommentLine());
-        if (_recorded.SavesAnything || _selectionsSaved)
+        if (_recorded.SavesAnything || _selectionsSaved || _checkpoints.Count > 0)
         {
             body.Add(new Release(SavedStack, IsAdjointBuffer: false));
         }
