@@ -60,13 +60,13 @@ namespace SymbolicDiff.Tests.Generator.Nested
 
             // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
             global::SymbolicDiff.Runtime.Zeroing.ClearFrom(dStart, start.Length); // the gradient is written, not accumulated: the loop over i below stores each element before its bound once, so only the rest is zeroed
-            var dTotal_dvStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(v.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂total/∂v: on the stack up to 128 elements, pooled above
+            var dTotal_dvStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(v.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(v.Length)]); // ∂total/∂v: on the stack up to 128 elements, pooled above
             global::System.Span<double> dTotal_dv = dTotal_dvStorage.Span;
-            var dTotal_dgradientStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(gradient.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂total/∂gradient: on the stack up to 128 elements, pooled above
+            var dTotal_dgradientStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(gradient.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(gradient.Length)]); // ∂total/∂gradient: on the stack up to 128 elements, pooled above
             global::System.Span<double> dTotal_dgradient = dTotal_dgradientStorage.Span;
-            var dScaledEnergyWithGradient_dgradientStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(gradient.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the gradient a Hessian-vector product writes again, as gradient (read for the value the call returned): on the stack up to 128 elements, pooled above
+            var dScaledEnergyWithGradient_dgradientStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(gradient.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(gradient.Length)]); // the gradient a Hessian-vector product writes again, as gradient (read for the value the call returned): on the stack up to 128 elements, pooled above
             global::System.Span<double> dScaledEnergyWithGradient_dgradient = dScaledEnergyWithGradient_dgradientStorage.Span;
-            var dScaledEnergyWithGradient_dvStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(v.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // a helper's gradient output for v, added into ∂total/∂v: on the stack up to 128 elements, pooled above
+            var dScaledEnergyWithGradient_dvStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(v.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(v.Length)]); // a helper's gradient output for v, added into ∂total/∂v: on the stack up to 128 elements, pooled above
             global::System.Span<double> dScaledEnergyWithGradient_dv = dScaledEnergyWithGradient_dvStorage.Span;
             double dTotal_dtotal = 1.0; // ∂total/∂total = 1: the seed of the backward sweep
             double dTotal_db = 0.0;
@@ -150,7 +150,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
         public static void ScaledEnergyAlongDescentStartGradient(global::System.ReadOnlySpan<double> start, global::System.ReadOnlySpan<double> a, double b, double eta, int steps, double seed, global::System.Span<double> gradient)
         {
             if (gradient.Length != start.Length) throw new global::System.ArgumentException("gradient must have the length of start (" + start.Length + "), not " + gradient.Length + ".", "gradient");
-            var dStartStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(start.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+            var dStartStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(start.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(start.Length)]);
             global::System.Span<double> dStart = dStartStorage.Span;
             ScaledEnergyAlongDescentWithGradient(start, a, b, eta, steps, dStart, out _, out _);
             for (int i = 0; i < gradient.Length; i++)
@@ -171,7 +171,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
         public static double ScaledEnergyAlongDescentBGradient(global::System.ReadOnlySpan<double> start, global::System.ReadOnlySpan<double> a, double b, double eta, int steps, double seed)
         {
-            var dStartStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(start.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+            var dStartStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(start.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(start.Length)]);
             global::System.Span<double> dStart = dStartStorage.Span;
             ScaledEnergyAlongDescentWithGradient(start, a, b, eta, steps, dStart, out double dB, out _);
             dStartStorage.Dispose();
@@ -189,7 +189,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
         public static double ScaledEnergyAlongDescentEtaGradient(global::System.ReadOnlySpan<double> start, global::System.ReadOnlySpan<double> a, double b, double eta, int steps, double seed)
         {
-            var dStartStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(start.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+            var dStartStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(start.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(start.Length)]);
             global::System.Span<double> dStart = dStartStorage.Span;
             ScaledEnergyAlongDescentWithGradient(start, a, b, eta, steps, dStart, out _, out double dEta);
             dStartStorage.Dispose();
@@ -214,10 +214,10 @@ namespace SymbolicDiff.Tests.Generator.Nested
 
             // One forward sweep: each value with its tangent, its derivative along (dStart, dB, dEta), computed beside it.
             global::System.Span<double> v = stackalloc double[start.Length];
-            var dVStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(v.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the tangent of v, zeroed: on the stack up to 128 elements, pooled above
+            var dVStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(v.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(v.Length)]); // the tangent of v, zeroed: on the stack up to 128 elements, pooled above
             global::System.Span<double> dV = dVStorage.Span;
             global::System.Span<double> gradient = stackalloc double[start.Length];
-            var dGradientStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(gradient.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // the tangent of gradient, zeroed: on the stack up to 128 elements, pooled above
+            var dGradientStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(gradient.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(gradient.Length)]); // the tangent of gradient, zeroed: on the stack up to 128 elements, pooled above
             global::System.Span<double> dGradient = dGradientStorage.Span;
             for (int i = 0; i < start.Length; i++)
             {

@@ -32,9 +32,9 @@ namespace SymbolicDiff.Tests.Generator.Nested
 
             // Backward sweep: the chain rule, from the result back to the parameters.
             global::SymbolicDiff.Runtime.Zeroing.ClearFrom(dV, v.Length); // the gradient is written, not accumulated: the loop over j_1 below stores each element before its bound once, so only the rest is zeroed
-            var dSquaredEnergy_dgradientStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(gradient.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // ∂squaredEnergy/∂gradient: on the stack up to 128 elements, pooled above
+            var dSquaredEnergy_dgradientStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(gradient.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(gradient.Length)]); // ∂squaredEnergy/∂gradient: on the stack up to 128 elements, pooled above
             global::System.Span<double> dSquaredEnergy_dgradient = dSquaredEnergy_dgradientStorage.Span;
-            var dEnergyWithGradient_dvStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(v.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]); // a helper's gradient output for v, added into ∂squaredEnergy/∂v: on the stack up to 128 elements, pooled above
+            var dEnergyWithGradient_dvStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(v.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(v.Length)]); // a helper's gradient output for v, added into ∂squaredEnergy/∂v: on the stack up to 128 elements, pooled above
             global::System.Span<double> dEnergyWithGradient_dv = dEnergyWithGradient_dvStorage.Span;
             // double squaredEnergy = u * u;
             double dSquaredEnergy_du = 2 * u; // ∂squaredEnergy/∂u
@@ -75,7 +75,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
         public static void SquaredEnergyVGradient(global::System.ReadOnlySpan<double> v, global::System.ReadOnlySpan<double> a, double seed, global::System.Span<double> gradient)
         {
             if (gradient.Length != v.Length) throw new global::System.ArgumentException("gradient must have the length of v (" + v.Length + "), not " + gradient.Length + ".", "gradient");
-            var dVStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(v.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
+            var dVStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(v.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(v.Length)]);
             global::System.Span<double> dV = dVStorage.Span;
             SquaredEnergyWithGradient(v, a, dV);
             for (int i = 0; i < gradient.Length; i++)
