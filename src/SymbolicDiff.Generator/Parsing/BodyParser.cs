@@ -454,6 +454,9 @@ internal sealed partial class BodyParser
             case ILocalFunctionOperation: // read in place where it is called
                 break;
 
+            case IWhileLoopOperation whileLoop when TryParseUncounted(whileLoop, output):
+                break;
+
             case ILoopOperation loop:
                 Report(DiagnosticDescriptors.LoopNotSupported, loop.Syntax.GetFirstToken(), LoopKeyword(loop), NoBoundReason(loop));
                 break;
@@ -1294,6 +1297,7 @@ internal sealed partial class BodyParser
         WithoutRedundantZeroing(statements);
         _guard = entryGuard;
         _loopDepth--;
+        _lastLoopExits = _loopExits;
         _loopExits = outerExits;
         if (_loopDepth == 0)
         {
