@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using SymbolicDiff.Generator.Diagnostics;
 using SymbolicDiff.Generator.Model;
+using static SymbolicDiff.Generator.Parsing.OperationFacts;
 
 namespace SymbolicDiff.Generator.Parsing;
 
@@ -44,7 +45,9 @@ internal sealed partial class BodyParser
 
         if (hoisted.Count > 0)
         {
-            ReportLoop(loop, "its condition computes a value the loop would need a statement for; compute it into a local at the end of the body and test that local");
+            // At the condition: the loop itself is fine.
+            Report(DiagnosticDescriptors.LoopNotSupported, loop.Condition.Syntax, LoopKeyword(loop),
+                "its condition calls a function over vectors, which is computed in a statement of its own; compute it into a local before the loop and again at the end of the body, and test that local");
             return true;
         }
 

@@ -1355,24 +1355,6 @@ internal sealed partial class BodyParser
     }
 
     /// <summary>
-    /// Reports a <c>continue</c> of a counted <c>while</c> or <c>do</c> loop, whose counter is stepped last in the body:
-    /// C# skips that step, and the <c>for</c> form the loop is read as would not. <paramref name="kindAndEffect"/> opens
-    /// the message's parenthesis ("while loop (it skips"). True when one was reported.
-    /// </summary>
-    private bool ReportedContinueSkippingStep(ILoopOperation loop, IEnumerable<IOperation> operations, ILocalSymbol counter, string kindAndEffect)
-    {
-        if (operations.FirstOrDefault(o => Leaves(o, loop, BranchKind.Continue)) is not { } skipping)
-        {
-            return false;
-        }
-
-        Report(DiagnosticDescriptors.UnsupportedStatement,
-            skipping.DescendantsAndSelf().OfType<IBranchOperation>().First(b => b.BranchKind == BranchKind.Continue && Jumps(b, loop)).Syntax.GetFirstToken(),
-            $"A 'continue' in a {kindAndEffect} the step '{counter.Name}++' at the end of the body; write the loop as for (int {counter.Name} = ...; {counter.Name} < ...; {counter.Name}++), where continue steps the counter)");
-        return true;
-    }
-
-    /// <summary>
     /// <c>int i = a; while (i &lt; n) { ...; i++; }</c>, with <c>i</c> used nowhere after the loop: the same
     /// loop as <c>for (int i = a; i &lt; n; i++)</c>.
     /// </summary>
@@ -1385,6 +1367,7 @@ internal sealed partial class BodyParser
             !IsIncrement(operations[operations.Length - 1], counter) ||
             UpperBound(loop.Condition, counter) is not { } bound ||
             AssignmentsTo(counter).Count() != 1 ||
+            operations.Any(o => Leaves(o, loop, BranchKind.Continue)) || // C# skips the step: read as a loop without a counter
             following.SelectMany(o => o.DescendantsAndSelf()).OfType<ILocalReferenceOperation>().Any(r => SymbolEqualityComparer.Default.Equals(r.Local, counter)))
         {
             return false;
@@ -1392,12 +1375,6 @@ internal sealed partial class BodyParser
 
         var from = ParseInteger(init.Value);
         if (from is null)
-        {
-            return true;
-        }
-
-        // In C# the continue would skip the counter's step at the end of the body; the for form steps anyway.
-        if (ReportedContinueSkippingStep(loop, operations, counter, "while loop (it skips"))
         {
             return true;
         }
