@@ -373,10 +373,6 @@ public class DiagnosticTests
             "Reading the property 'Second' ('DateTime.Now.Second')"
         },
         {
-            "return x switch { > 0 => x, [|< 0 => -x|] };",
-            "A switch expression whose last arm is not '_ => ...' (every value needs an arm: end with _ => the value for the rest; supported in a switch: constant labels (case 2:), relational patterns (case < 0:), and, or, not, _ and default, with when guards)"
-        },
-        {
             "return x * [|(float)x|];",
             "A conversion to 'float' ('(float)x')"
         },

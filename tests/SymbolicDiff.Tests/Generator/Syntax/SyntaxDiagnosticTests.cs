@@ -11,9 +11,6 @@ public class SyntaxDiagnosticTests
     private const string StatementsSupported =
         " is not supported in a [Differentiable] method; supported statements are declarations of double, float, int, long and bool locals and of buffers (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=, ++, --) to them and to buffer elements, if/else and switch, for/foreach/while/do loops with break and continue, and return anywhere";
 
-    private const string ExpressionsSupported =
-        " is not supported in a [Differentiable] method; supported expressions are double arithmetic (+, -, *, /, unary -), integer arithmetic, ?:, literals and constants, parameters, locals, fields and properties of this object or static ones, and calls of functions with a known derivative";
-
     private const string Patterns =
         "supported in a switch: constant labels (case 2:), relational patterns (case < 0:), and, or, not, _ and default, with when guards";
 
@@ -37,18 +34,6 @@ public class SyntaxDiagnosticTests
             """),
             "SD0004",
             $"The pattern 'var m' ({Patterns})" + StatementsSupported);
-    }
-
-    [Fact]
-    public void A_switch_expression_without_a_discard_arm_is_SD0005_at_its_last_arm()
-    {
-        DiagnosticAssert.Single(
-            InC("""
-                [Differentiable]
-                public static double F(double x, int k) => k switch { 0 => x, [|1 => x * x|] };
-            """),
-            "SD0005",
-            $"A switch expression whose last arm is not '_ => ...' (every value needs an arm: end with _ => the value for the rest; {Patterns})" + ExpressionsSupported);
     }
 
     [Fact]
