@@ -132,6 +132,7 @@ internal sealed partial class BodyParser
 
         int problemsBefore = diagnostics.Count;
         parser.PrepareEarlyReturns(block);
+        parser.CopyIntegerParametersAssignedInLoops(block);
         parser.ParseStatements(block.Operations, parser._top, isMethodBody: true);
         if (diagnostics.Count > problemsBefore)
         {
@@ -930,11 +931,12 @@ internal sealed partial class BodyParser
     private ILookup<ILocalSymbol, ILocalReferenceOperation>? _references;
 
     /// <summary><c>k++</c>, <c>k--</c>, <c>k += e</c> or <c>k -= e</c> on an integer local, where e does not read k.</summary>
-    private static bool IsIntegerStep(IOperation assignment, ILocalSymbol local) => assignment switch
+    private static bool IsIntegerStep(IOperation assignment, ISymbol local) => assignment switch
     {
         IIncrementOrDecrementOperation => true,
         ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } compound =>
-            !compound.Value.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Any(r => SymbolEqualityComparer.Default.Equals(r.Local, local)),
+            !compound.Value.DescendantsAndSelf().Any(r => r is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local) ||
+                                                         r is IParameterReferenceOperation parameter && SymbolEqualityComparer.Default.Equals(parameter.Parameter, local)),
         _ => false,
     };
 
@@ -1031,9 +1033,18 @@ internal sealed partial class BodyParser
             ICompoundAssignmentOperation compound => compound.Target,
             _ => null,
         };
-        if (target is not ILocalReferenceOperation { Local: var local } || !IsInteger(local.Type) || !IsIntegerStep(operation, local))
+        string name;
+        if (CopiedParameter(target) is { } parameter && IsIntegerStep(operation, parameter))
+        {
+            name = IntegerParameterName(parameter);
+        }
+        else if (target is not ILocalReferenceOperation { Local: var local } || !IsInteger(local.Type) || !IsIntegerStep(operation, local))
         {
             return false;
+        }
+        else
+        {
+            name = NameOf(local);
         }
 
         var (delta, subtract) = operation switch
@@ -1044,7 +1055,7 @@ internal sealed partial class BodyParser
         };
         if (delta is not null)
         {
-            output.Add(new StepInteger(NameOf(local), delta, subtract, _guard));
+            output.Add(new StepInteger(name, delta, subtract, _guard));
         }
 
         return true;
