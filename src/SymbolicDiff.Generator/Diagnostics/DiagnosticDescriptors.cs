@@ -37,7 +37,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LoopNotSupported = Error(
         "SD0003",
         "Loop form not supported",
-        "The '{0}' loop cannot be differentiated: {1}; supported loops are for (int i = a; i < n; i++), foreach over a vector, int i = a; while (i < n) {{ ...; i++; }} and int i = a; do {{ ...; i++; }} while (i < n);");
+        "The '{0}' loop cannot be differentiated: {1}; supported loops are for (int i = a; i < n; i++), foreach over a vector, and while and do loops with any condition");
 
     public static readonly DiagnosticDescriptor UnsupportedStatement = Error(
         "SD0004",

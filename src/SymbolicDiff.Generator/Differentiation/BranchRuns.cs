@@ -140,7 +140,7 @@ internal sealed class BranchRuns
         switch (statement)
         {
             case ForLoop loop:
-                return loop with { From = Fold(loop.From), To = Fold(loop.To), Body = AssumingTaken(loop.Body, branch).ToEquatableArray() };
+                return loop with { From = Fold(loop.From), To = Fold(loop.To), While = loop.While is null ? null : Fold(loop.While), Body = AssumingTaken(loop.Body, branch).ToEquatableArray() };
             case IfStatement guarded:
                 var condition = Fold(guarded.Condition);
                 var then = AssumingTaken(guarded.Then, branch).ToEquatableArray();

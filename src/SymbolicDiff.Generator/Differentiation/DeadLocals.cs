@@ -39,7 +39,9 @@ internal static class DeadLocals
         foreach (var statement in statements)
         {
             string? target = WrittenLocal(statement);
-            foreach (var expression in StatementFacts.Expressions(statement))
+
+            // A loop without a counter runs on its condition; its count is read only by a backward sweep, if there is one.
+            foreach (var expression in statement is ForLoop { While: { } condition } ? new[] { condition } : StatementFacts.Expressions(statement))
             {
                 if (statement is AssignReal assign && ReferenceEquals(expression, assign.Target) && assign.Target is Variable)
                 {

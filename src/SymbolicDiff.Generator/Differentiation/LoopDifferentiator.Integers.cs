@@ -124,9 +124,11 @@ internal sealed partial class LoopDifferentiator
         if (IntegerTypeOf(name) is { } type)
         {
             bool stepped = _index.Statements.Any(statement => statement is StepInteger step && step.Name == name || statement is AssignInteger assign && assign.Name == name);
+            bool counts = _index.Statements.Any(statement => statement is ForLoop { While: not null, To: Variable { Name: var count } } && count == name);
             return new DeclareInteger(name, type, new IntegerConversion(type, popped))
             {
-                Comment = stepped
+                Comment = counts ? Comment.Of($"the iterations the loop below ran in this iteration")
+                    : stepped
                     ? Comment.Of($"{name} as it was at the end of this iteration: the steps and assignments below take it back")
                     : Comment.Of($"{name} as this iteration computed it (computed again here, it would read steps not undone yet)"),
             };

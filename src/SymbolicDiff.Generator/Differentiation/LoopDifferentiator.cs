@@ -534,6 +534,11 @@ internal sealed partial class LoopDifferentiator
 
         reads.AddRange(OutputCallReads());
         reads.AddRange(SelectionReads());
+
+        // A loop without a counter runs back over the number of iterations it counted: its header reads the count.
+        reads.AddRange(_index.Statements.OfType<ForLoop>()
+            .Where(loop => loop.While is not null && loop.To is Variable)
+            .Select(loop => new ToBeRecordedAnalysis.Read(((Variable)loop.To).Name, loop, AfterWrite: false)));
         return reads;
     }
 
@@ -745,7 +750,8 @@ internal sealed partial class LoopDifferentiator
             }
         }
 
-        var inner = BackwardBlock(loop.Body);
+        // A loop without a counter: its count is read once, by the backward loop's header, so its step is not undone.
+        var inner = BackwardBlock(loop.While is null ? loop.Body : loop.Body.Take(loop.Body.Count - 1).ToEquatableArray());
         var localAdjoints = _adjoints.Keys.Where(n => _index.TryGetScope(n, out var scope) && ReferenceEquals(scope, loop)).ToList();
         var declared = WithReplays(loop, DeclareAdjointStatements(inner, localAdjoints));
 

@@ -229,7 +229,7 @@ internal static class DerivationWriter
                 string summary = $"{StatementWriter.ForHeader(loop)} {{ {count} statement{(count == 1 ? string.Empty : "s")} }}";
                 string phase = loop.IterationByIteration ? "forward and backward sweep of each iteration in turn: not unrolled"
                     : backward ? "backward sweep: the loop run in reverse, not unrolled" : "forward sweep: not unrolled";
-                var lines = new List<string> { $"{derivation}.AddLoop({Literal("for " + loop.Counter)}, {Literal(summary)}, {Literal(phase)});" };
+                var lines = new List<string> { $"{derivation}.AddLoop({Literal((loop.While is null ? "for " : "while, counted by ") + loop.Counter)}, {Literal(summary)}, {Literal(phase)});" };
                 // What the loop leaves in the top level's reals: a sum's total, an adjoint's accumulated value.
                 foreach (string written in Written(loop.Body).Distinct().Where(assigned.Contains))
                 {

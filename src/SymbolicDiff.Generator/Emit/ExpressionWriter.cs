@@ -261,6 +261,10 @@ internal static class ExpressionWriter
                 builder.Append("default");
                 break;
 
+            case NoArmMatches:
+                builder.Append("throw new global::System.Runtime.CompilerServices.SwitchExpressionException()");
+                break;
+
             case Element element:
                 builder.Append(Identifier(element.Vector)).Append('[');
                 Write(element.Index, builder, single, integer: true);

@@ -73,7 +73,11 @@ internal static class SliceViews
     {
         var rewritten = statement switch
         {
-            ForLoop loop => loop with { Body = loop.Body.Select(s => ThroughView(s, view, start)).ToEquatableArray() },
+            ForLoop loop => loop with
+            {
+                While = loop.While is null ? null : ThroughView(loop.While, view, start),
+                Body = loop.Body.Select(s => ThroughView(s, view, start)).ToEquatableArray(),
+            },
             IfStatement guarded => guarded with { Condition = ThroughView(guarded.Condition, view, start), Then = guarded.Then.Select(s => ThroughView(s, view, start)).ToEquatableArray() },
             _ => StatementFacts.RewriteExpressions(statement, e => ThroughView(e, view, start)),
         };

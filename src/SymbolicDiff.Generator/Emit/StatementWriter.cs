@@ -35,6 +35,21 @@ internal sealed class StatementWriter
     {
         switch (statement)
         {
+            // A loop without a counter of the user's, as written: its last statement counts the iterations.
+            case ForLoop { While: { } condition, TestsAfterBody: true } loop:
+                Line(depth, "do", statement.Comment);
+                Line(depth, "{", comment: null);
+                Write(loop.Body, depth + 1);
+                Line(depth, $"}} while ({Code(condition)});", comment: null);
+                break;
+
+            case ForLoop { While: { } condition } loop:
+                Line(depth, $"while ({Code(condition)})", statement.Comment);
+                Line(depth, "{", comment: null);
+                Write(loop.Body, depth + 1);
+                Line(depth, "}", comment: null);
+                break;
+
             case ForLoop loop:
                 Line(depth, ForHeader(loop), statement.Comment);
                 Line(depth, "{", comment: null);
@@ -230,6 +245,11 @@ internal sealed class StatementWriter
     /// <summary>The loop as the user wrote it: <c>i &lt; n</c> or <c>i &lt;= n</c>, <c>i &gt;= 0</c> or <c>i &gt; n</c>.</summary>
     internal static string ForHeader(ForLoop loop)
     {
+        if (loop.While is { } running)
+        {
+            return (loop.TestsAfterBody ? "do ... while (" : "while (") + ExpressionWriter.Write(running, single: false) + ")";
+        }
+
         string counter = Id(loop.Counter);
         string from = ExpressionWriter.WriteInteger(loop.From);
         string condition = loop.Descending

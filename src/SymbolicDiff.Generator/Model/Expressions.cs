@@ -101,6 +101,13 @@ internal sealed record CalleeValue(Variable Gradient, Call Call) : Expr;
 /// <summary>The <c>default</c> literal (a gradient struct in a branch not taken).</summary>
 internal sealed record DefaultLiteral : Expr;
 
+/// <summary>
+/// <c>throw new SwitchExpressionException()</c>: what a switch expression whose arms do not cover every value does for the
+/// values none matches, as C# does; only ever the last alternative of the <see cref="Conditional"/> chain the switch
+/// expression is read as (a throw expression is valid there). Its derivative is 0: where it is reached, nothing returns.
+/// </summary>
+internal sealed record NoArmMatches : Expr;
+
 /// <summary>C# text read as is and held constant: a field or property of the type (<c>this.scale</c>).</summary>
 internal sealed record External(string Code) : Expr;
 

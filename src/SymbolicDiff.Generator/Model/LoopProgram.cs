@@ -82,6 +82,18 @@ internal sealed record ForLoop(string Counter, string CounterType, Expr From, Ex
     /// <summary>In a gradient: the user's loop with each iteration's backward sweep at the end of its body (a sum of per-row terms).</summary>
     public bool IterationByIteration { get; init; }
 
+    /// <summary>
+    /// For a loop the user wrote without a counter (<c>while (Math.Abs(step) &gt; 1e-12) { ... }</c>, or a <c>do</c> loop):
+    /// the condition it runs while, printed as the loop's own test, and <see cref="From"/>, <see cref="To"/> and
+    /// <see cref="Counter"/> are what the backward sweep runs back over: <see cref="To"/> names the integer local,
+    /// declared 0 before the loop, that the body's last statement steps, so that after the loop it holds the number of
+    /// iterations that ran. Null for a counted loop.
+    /// </summary>
+    public Expr? While { get; init; }
+
+    /// <summary>With <see cref="While"/>: a <c>do</c> loop, whose condition is tested after each iteration, not before.</summary>
+    public bool TestsAfterBody { get; init; }
+
     /// <summary>n for an exclusive bound written n + 1 (ascending) or n − 1 (descending), as <c>&lt;=</c> and <c>&gt;=</c> are recorded; else null.</summary>
     public static Expr? InclusiveBound(Expr bound, BinaryOperator offset) =>
         bound is Binary { Right: Constant { Value: 1 } } binary && binary.Operator == offset ? binary.Left : null;

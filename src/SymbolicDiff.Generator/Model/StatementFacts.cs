@@ -204,7 +204,7 @@ internal static class StatementFacts
         SavePush push => new[] { push.Value },
         StepInteger step => step.Guard is null ? new[] { new Variable(step.Name), step.Delta } : new[] { new Variable(step.Name), step.Delta, step.Guard },
         AssignInteger assign => assign.Guard is null ? new[] { new Variable(assign.Name), assign.Value } : new[] { new Variable(assign.Name), assign.Value, assign.Guard },
-        ForLoop loop => new[] { loop.From, loop.To },
+        ForLoop loop => loop.While is null ? new[] { loop.From, loop.To } : new[] { loop.From, loop.To, loop.While },
         IfStatement guarded => new[] { guarded.Condition },
         _ => Enumerable.Empty<Expr>(),
     };

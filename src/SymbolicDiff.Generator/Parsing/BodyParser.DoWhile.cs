@@ -17,8 +17,6 @@ namespace SymbolicDiff.Generator.Parsing;
 /// </summary>
 internal sealed partial class BodyParser
 {
-    private const string DoLoopForm = "write it as int i = a; do { ...; i++; } while (i < n); with the counter declared just before the loop and stepped last, or as a for loop (a convergence test is a break inside it)";
-
     /// <summary>
     /// A <c>do</c> loop after the declaration of its counter (<paramref name="previous"/>), with the counter used nowhere
     /// after the loop; false when <paramref name="loop"/> is not one (it is then reported where it stands).
@@ -40,26 +38,17 @@ internal sealed partial class BodyParser
         var (counted, stopUnless) = loop.Condition is IBinaryOperation { OperatorMethod: null, OperatorKind: BinaryOperatorKind.ConditionalAnd } both
             ? (both.LeftOperand, (IOperation?)both.RightOperand)
             : (loop.Condition, null);
-        if (UpperBound(counted, counter) is not { } bound)
+        // Any other test, one after && that reads the counter, or a continue (which in C# skips the counter's step at the
+        // end of the body): the loop is not a counted one, and is read as a loop without a counter is, exactly as C# runs it.
+        if (UpperBound(counted, counter) is not { } bound ||
+            stopUnless is not null && stopUnless.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Any(r => SymbolEqualityComparer.Default.Equals(r.Local, counter)) ||
+            operations.Any(o => Leaves(o, loop, BranchKind.Continue)))
         {
-            ReportLoop(loop, $"its condition must compare the counter with a bound: while ({counter.Name} < n) or while ({counter.Name} <= n), then any other test after &&");
-            return true;
-        }
-
-        if (stopUnless is not null && stopUnless.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Any(r => SymbolEqualityComparer.Default.Equals(r.Local, counter)))
-        {
-            ReportLoop(loop, $"the test after && reads the counter '{counter.Name}' (test it in the bound, {counter.Name} < n, or in an if with break inside the body)");
-            return true;
+            return false;
         }
 
         var from = ParseInteger(init.Value);
         if (from is null)
-        {
-            return true;
-        }
-
-        // In C# the continue goes to the condition, skipping the counter's step at the end of the body.
-        if (ReportedContinueSkippingStep(loop, operations, counter, "do loop (it goes to the condition and skips"))
         {
             return true;
         }
@@ -107,6 +96,5 @@ internal sealed partial class BodyParser
     }
 
     /// <summary>Why a loop the parser cannot read has no bound, said for its form.</summary>
-    private static string NoBoundReason(ILoopOperation loop) =>
-        loop is IWhileLoopOperation { ConditionIsTop: false } ? "its body must be counted: " + DoLoopForm : "this form has no bound the generator can read";
+    private static string NoBoundReason(ILoopOperation loop) => "this form has no bound the generator can read";
 }

@@ -266,14 +266,26 @@ internal sealed partial class BodyParser
     /// </summary>
     private bool TryParseIntegerAssignmentInLoop(IOperation operation, List<Statement> output)
     {
-        if (operation is not IAssignmentOperation { Target: ILocalReferenceOperation { Local: var local } } assignment ||
-            !IsInteger(local.Type) || local.IsRef || IsIntegerStep(operation, local))
+        if (operation is not IAssignmentOperation assignment)
         {
             return false;
         }
 
-        var current = new Variable(NameOf(local));
-        _integerLocal = local.Name;
+        Variable current;
+        if (CopiedParameter(assignment.Target) is { } parameter && !IsIntegerStep(operation, parameter))
+        {
+            current = new Variable(IntegerParameterName(parameter));
+        }
+        else if (assignment.Target is not ILocalReferenceOperation { Local: var local } || !IsInteger(local.Type) || local.IsRef || IsIntegerStep(operation, local))
+        {
+            return false;
+        }
+        else
+        {
+            current = new Variable(NameOf(local));
+        }
+
+        _integerLocal = current.Name;
         Expr? value = assignment switch
         {
             ISimpleAssignmentOperation simple => ParseInteger(simple.Value),

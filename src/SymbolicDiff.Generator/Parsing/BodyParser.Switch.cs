@@ -248,23 +248,31 @@ internal sealed partial class BodyParser
 
     /// <summary>
     /// <c>k switch { 0 =&gt; a, 1 or 2 =&gt; b, _ =&gt; c }</c>: nested conditionals, <c>k == 0 ? a : k == 1 || k == 2 ? b : c</c>,
-    /// each arm's value read by <paramref name="parseArm"/> (as a real, or as an integer). The last arm must be <c>_</c> (or
-    /// hold for every value), so that every value has an arm, as the generated code needs.
+    /// each arm's value read by <paramref name="parseArm"/> (as a real, or as an integer). Where the arms cover every value
+    /// (a last <c>_</c>, or <c>true</c> and <c>false</c>: exhaustive as the compiler judges it), the last arm is what remains;
+    /// else the chain ends in <c>throw new SwitchExpressionException()</c>, as C# runs it for a value no arm matches.
     /// </summary>
     private Expr? ParseSwitchExpression(ISwitchExpressionOperation switchExpression, Func<IOperation, Expr?> parseArm, bool integer)
     {
         var arms = switchExpression.Arms;
         var last = arms.Length == 0 ? null : arms[arms.Length - 1];
-        if (last is null || last.Guard is not null || last.Pattern is not IDiscardPatternOperation)
+        if (last is null)
         {
-            Report(DiagnosticDescriptors.UnsupportedExpression, (last?.Syntax ?? switchExpression.Syntax),
-                $"A switch expression whose last arm is not '_ => ...' (every value needs an arm: end with _ => the value for the rest; {SupportedPatterns})");
+            Report(DiagnosticDescriptors.UnsupportedExpression, switchExpression.Syntax,
+                $"A switch expression without arms (every value needs an arm: end with _ => the value for the rest; {SupportedPatterns})");
             return null;
         }
 
-        var result = parseArm(last.Value);
+        bool covered = last.Guard is null && last.Pattern is IDiscardPatternOperation || switchExpression.IsExhaustive;
+        int conditioned = covered ? arms.Length - 1 : arms.Length;
+        var result = covered ? parseArm(last.Value) : new NoArmMatches();
+        if (covered && last.Pattern is not IDiscardPatternOperation && PatternCondition(last.Pattern, switchExpression.Value) is null)
+        {
+            result = null; // the last arm's pattern, not needed as a test, is still one the generator reads (reported if not)
+        }
+
         var conditions = new List<(Expr Condition, Expr Value)>();
-        for (int i = 0; i < arms.Length - 1; i++)
+        for (int i = 0; i < conditioned; i++)
         {
             var condition = PatternCondition(arms[i].Pattern, switchExpression.Value);
             if (condition is not null && arms[i].Guard is { } guard)

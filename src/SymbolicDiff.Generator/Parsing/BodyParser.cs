@@ -136,6 +136,7 @@ internal sealed partial class BodyParser
 
         int problemsBefore = diagnostics.Count;
         parser.PrepareEarlyReturns(block);
+        parser.CopyIntegerParametersAssignedInLoops(block);
         parser.ParseStatements(block.Operations, parser._top, isMethodBody: true);
         if (diagnostics.Count > problemsBefore)
         {
@@ -456,6 +457,9 @@ internal sealed partial class BodyParser
 
             case IEmptyOperation:
             case ILocalFunctionOperation: // read in place where it is called
+                break;
+
+            case IWhileLoopOperation whileLoop when TryParseUncounted(whileLoop, output):
                 break;
 
             case ILoopOperation loop:
@@ -933,11 +937,12 @@ internal sealed partial class BodyParser
     private IReadOnlyList<ILocalReferenceOperation> References(ILocalSymbol local) => _body.References(local);
 
     /// <summary><c>k++</c>, <c>k--</c>, <c>k += e</c> or <c>k -= e</c> on an integer local, where e does not read k.</summary>
-    private static bool IsIntegerStep(IOperation assignment, ILocalSymbol local) => assignment switch
+    private static bool IsIntegerStep(IOperation assignment, ISymbol local) => assignment switch
     {
         IIncrementOrDecrementOperation => true,
         ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } compound =>
-            !compound.Value.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Any(r => SymbolEqualityComparer.Default.Equals(r.Local, local)),
+            !compound.Value.DescendantsAndSelf().Any(r => r is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local) ||
+                                                         r is IParameterReferenceOperation parameter && SymbolEqualityComparer.Default.Equals(parameter.Parameter, local)),
         _ => false,
     };
 
@@ -1034,9 +1039,18 @@ internal sealed partial class BodyParser
             ICompoundAssignmentOperation compound => compound.Target,
             _ => null,
         };
-        if (target is not ILocalReferenceOperation { Local: var local } || !IsInteger(local.Type) || !IsIntegerStep(operation, local))
+        string name;
+        if (CopiedParameter(target) is { } parameter && IsIntegerStep(operation, parameter))
+        {
+            name = IntegerParameterName(parameter);
+        }
+        else if (target is not ILocalReferenceOperation { Local: var local } || !IsInteger(local.Type) || !IsIntegerStep(operation, local))
         {
             return false;
+        }
+        else
+        {
+            name = NameOf(local);
         }
 
         var (delta, subtract) = operation switch
@@ -1047,7 +1061,7 @@ internal sealed partial class BodyParser
         };
         if (delta is not null)
         {
-            output.Add(new StepInteger(NameOf(local), delta, subtract, _guard));
+            output.Add(new StepInteger(name, delta, subtract, _guard));
         }
 
         return true;
@@ -1300,6 +1314,7 @@ internal sealed partial class BodyParser
         WithoutRedundantZeroing(statements);
         _guard = entryGuard;
         _loopDepth--;
+        _lastLoopExits = _loopExits;
         _loopExits = outerExits;
         if (_loopDepth == 0)
         {
@@ -1357,24 +1372,6 @@ internal sealed partial class BodyParser
     }
 
     /// <summary>
-    /// Reports a <c>continue</c> of a counted <c>while</c> or <c>do</c> loop, whose counter is stepped last in the body:
-    /// C# skips that step, and the <c>for</c> form the loop is read as would not. <paramref name="kindAndEffect"/> opens
-    /// the message's parenthesis ("while loop (it skips"). True when one was reported.
-    /// </summary>
-    private bool ReportedContinueSkippingStep(ILoopOperation loop, IEnumerable<IOperation> operations, ILocalSymbol counter, string kindAndEffect)
-    {
-        if (operations.FirstOrDefault(o => Leaves(o, loop, BranchKind.Continue)) is not { } skipping)
-        {
-            return false;
-        }
-
-        Report(DiagnosticDescriptors.UnsupportedStatement,
-            skipping.DescendantsAndSelf().OfType<IBranchOperation>().First(b => b.BranchKind == BranchKind.Continue && Jumps(b, loop)).Syntax.GetFirstToken(),
-            $"A 'continue' in a {kindAndEffect} the step '{counter.Name}++' at the end of the body; write the loop as for (int {counter.Name} = ...; {counter.Name} < ...; {counter.Name}++), where continue steps the counter)");
-        return true;
-    }
-
-    /// <summary>
     /// <c>int i = a; while (i &lt; n) { ...; i++; }</c>, with <c>i</c> used nowhere after the loop: the same
     /// loop as <c>for (int i = a; i &lt; n; i++)</c>.
     /// </summary>
@@ -1387,6 +1384,7 @@ internal sealed partial class BodyParser
             !IsIncrement(operations[operations.Length - 1], counter) ||
             UpperBound(loop.Condition, counter) is not { } bound ||
             AssignmentsTo(counter).Count() != 1 ||
+            operations.Any(o => Leaves(o, loop, BranchKind.Continue)) || // C# skips the step: read as a loop without a counter
             following.SelectMany(o => o.DescendantsAndSelf()).OfType<ILocalReferenceOperation>().Any(r => SymbolEqualityComparer.Default.Equals(r.Local, counter)))
         {
             return false;
@@ -1394,12 +1392,6 @@ internal sealed partial class BodyParser
 
         var from = ParseInteger(init.Value);
         if (from is null)
-        {
-            return true;
-        }
-
-        // In C# the continue would skip the counter's step at the end of the body; the for form steps anyway.
-        if (ReportedContinueSkippingStep(loop, operations, counter, "while loop (it skips"))
         {
             return true;
         }

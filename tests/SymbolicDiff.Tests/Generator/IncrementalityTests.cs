@@ -30,7 +30,7 @@ public class IncrementalityTests
             [Differentiable]
             public static double Broken(double x)
             {
-                do { x = x * 2; } while (x < 1);
+                foreach (double f in new[] { 0.5, 2.0 }) { x = x * f; } // SD0003: over an array it creates
                 return x;
             }
         }

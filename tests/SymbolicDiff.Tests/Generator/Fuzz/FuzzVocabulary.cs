@@ -113,7 +113,7 @@ internal static class FuzzVocabulary
         string E() => Expression(random, scope, method, depth: 2);
         string name = scope[random.Next(scope.Count)];
         string local = "q" + random.Next(100);
-        return random.Next(44) switch
+        return random.Next(46) switch
         {
             < 6 => $"double {local} = {E()};",
             < 10 => $"{name} = {E()};",
@@ -148,6 +148,10 @@ internal static class FuzzVocabulary
             40 => $"({name}, {scope[0]}) = ({scope[0]}, {name});",
             41 => $"var {local} = {E()}; {name} = {local} * {local};",
             42 => $"checked {{ {name} += 1; }}",
+            // Loops without a counter and a counted do loop. (Not switch expressions: the mutator moves expressions about,
+            // and a const local whose initializer switches on itself makes Roslyn's binder overflow the stack.)
+            43 => $"while (Math.Abs({name}) > 1) {{ {name} *= 0.5; }}",
+            44 => $"int {local} = 0; do {{ {name} += {E()}; {local}++; }} while ({local} < 3);",
             _ => $"_ = {E()};",
         };
     }

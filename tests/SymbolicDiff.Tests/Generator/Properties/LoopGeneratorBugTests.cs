@@ -164,7 +164,7 @@ public class LoopGeneratorBugTests
             }
             """,
             "SD0003",
-            "The 'for' loop cannot be differentiated: it must declare one int counter: for (int i = a; i < b; i++); supported loops are for (int i = a; i < n; i++), foreach over a vector, int i = a; while (i < n) { ...; i++; } and int i = a; do { ...; i++; } while (i < n);");
+            "The 'for' loop cannot be differentiated: it must declare one int counter: for (int i = a; i < b; i++); supported loops are for (int i = a; i < n; i++), foreach over a vector, and while and do loops with any condition");
 
     /// <summary>
     /// Names the generated code uses without checking them against the user's locals: the stack of saved values is
