@@ -76,6 +76,34 @@ public static partial class UncountedLoopFunctions
         return total;
     }
 
+    /// <summary>
+    /// Σ aᵢ³ with each aᵢ above 1 first replaced by its square root (Newton): an uncounted loop in a branch inside a
+    /// counted loop, which the transforms keep as a branch around the loop.
+    /// </summary>
+    [Differentiable]
+    public static double RootsCubedAboveOne(double[] a)
+    {
+        double total = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            double x = a[i];
+            if (a[i] > 1)
+            {
+                double step = 1;
+                while (Math.Abs(step) > 1e-12)
+                {
+                    double next = (x + a[i] / x) / 2;
+                    step = next - x;
+                    x = next;
+                }
+            }
+
+            total += x * x * x;
+        }
+
+        return total;
+    }
+
     /// <summary>Newton's square root in <c>while (true)</c>, left with break when two iterates agree.</summary>
     [Differentiable]
     public static double NewtonWithBreak(double a)

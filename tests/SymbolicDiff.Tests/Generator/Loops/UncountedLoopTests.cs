@@ -123,6 +123,25 @@ public class UncountedLoopTests
         Close(gradient.Zip(direction, (g, d) => g * d).Sum(), F.SumOfRootsCubedWithDerivative(a, direction).Derivative, 1e-13, "forward mode");
     }
 
+    [Fact]
+    public void An_uncounted_loop_in_a_branch_inside_a_counted_one_runs_only_for_the_elements_that_take_it()
+    {
+        // aᵢ > 1 contributes √aᵢ³ (∂ = 1.5·√aᵢ), the others aᵢ³ (∂ = 3aᵢ²).
+        double[] a = { 2, 0.5, 9, 0.25, 30 };
+        var gradient = new double[a.Length];
+        double value = F.RootsCubedAboveOneWithGradient(a, gradient);
+        Close(a.Sum(v => v > 1 ? Math.Pow(v, 1.5) : v * v * v), value, 1e-14, "value");
+        for (int i = 0; i < a.Length; i++)
+        {
+            Close(a[i] > 1 ? 1.5 * Math.Sqrt(a[i]) : 3 * a[i] * a[i], gradient[i], 1e-14, $"∂/∂a[{i}]");
+            int at = i;
+            Close(Central(v => { var moved = (double[])a.Clone(); moved[at] = v; return F.RootsCubedAboveOne(moved); }, a[i]), gradient[i], 1e-7, $"central difference in a[{i}]");
+        }
+
+        double[] direction = { 1, -1, 0.5, 2, -0.25 };
+        Close(gradient.Zip(direction, (g, d) => g * d).Sum(), F.RootsCubedAboveOneWithDerivative(a, direction).Derivative, 1e-13, "forward mode");
+    }
+
     [Theory]
     [InlineData(2.0)]
     [InlineData(0.3)]
