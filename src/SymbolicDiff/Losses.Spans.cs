@@ -275,12 +275,7 @@ public static partial class Losses
     [Derivative(nameof(SoftmaxCrossEntropyLogitsGradientTangent))]
     public static void SoftmaxCrossEntropyLogitsGradient(ReadOnlySpan<double> logits, int target, double seed, Span<double> gradient)
     {
-        CheckClass(logits.Length, target);
-        SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
-        SpanGuard.NoOverlap(gradient, logits, nameof(gradient), nameof(logits));
-        double before = gradient[target];
-        var (argMax, max, others, targetExponential) = SpanKernels.AddSoftmaxScaled(logits, seed, gradient, target);
-        gradient[target] = before + seed * ProbabilityMinusOne(argMax == target, targetExponential, logits[target] - max, others, 1.0 + others);
+        AddLogitsGradient(logits, target, seed, gradient);
     }
 
     /// <summary>
@@ -306,12 +301,7 @@ public static partial class Losses
     /// </remarks>
     public static double SoftmaxCrossEntropyWithGradient(ReadOnlySpan<double> logits, int target, double seed, Span<double> gradient)
     {
-        CheckClass(logits.Length, target);
-        SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
-        SpanGuard.NoOverlap(gradient, logits, nameof(gradient), nameof(logits));
-        double before = gradient[target];
-        var (argMax, max, others, targetExponential) = SpanKernels.AddSoftmaxScaled(logits, seed, gradient, target);
-        gradient[target] = before + seed * ProbabilityMinusOne(argMax == target, targetExponential, logits[target] - max, others, 1.0 + others);
+        var (max, others) = AddLogitsGradient(logits, target, seed, gradient);
         return (max - logits[target]) + Numerics.Log1p(others);
     }
 
@@ -332,12 +322,7 @@ public static partial class Losses
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="target"/> is negative or not less than the number of logits.</exception>
     public static float SoftmaxCrossEntropyWithGradient(ReadOnlySpan<float> logits, int target, float seed, Span<float> gradient)
     {
-        CheckClass(logits.Length, target);
-        SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
-        SpanGuard.NoOverlap(gradient, logits, nameof(gradient), nameof(logits));
-        double before = gradient[target];
-        var (argMax, max, others, _) = SpanKernels.AddSoftmaxScaled(logits, seed, gradient, target);
-        gradient[target] = (float)(before + seed * ProbabilityMinusOne(argMax == target, double.NaN, (double)logits[target] - max, others, 1.0 + others));
+        var (max, others) = AddLogitsGradient(logits, target, seed, gradient);
         return (float)(((double)max - logits[target]) + Numerics.Log1p(others));
     }
 
@@ -382,12 +367,7 @@ public static partial class Losses
     [Derivative(nameof(SoftmaxCrossEntropyLogitsGradientTangent))]
     public static void SoftmaxCrossEntropyLogitsGradient(ReadOnlySpan<float> logits, int target, float seed, Span<float> gradient)
     {
-        CheckClass(logits.Length, target);
-        SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
-        SpanGuard.NoOverlap(gradient, logits, nameof(gradient), nameof(logits));
-        double before = gradient[target];
-        var (argMax, max, others, _) = SpanKernels.AddSoftmaxScaled(logits, seed, gradient, target);
-        gradient[target] = (float)(before + seed * ProbabilityMinusOne(argMax == target, double.NaN, (double)logits[target] - max, others, 1.0 + others));
+        AddLogitsGradient(logits, target, seed, gradient);
     }
 
     /// <summary>
@@ -423,4 +403,33 @@ public static partial class Losses
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowTargetOutOfRange(int logits, int target) =>
         throw new ArgumentOutOfRangeException(nameof(target), target, $"The target class must be in [0, {logits}): there are {logits} logits.");
+
+    /// <summary>
+    /// The checks and the addition both <c>SoftmaxCrossEntropyLogitsGradient</c> and <c>SoftmaxCrossEntropyWithGradient</c>
+    /// make; returns the largest logit and the sum of the other exponentials, from which the loss follows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (double Max, double Others) AddLogitsGradient(ReadOnlySpan<double> logits, int target, double seed, Span<double> gradient)
+    {
+        CheckClass(logits.Length, target);
+        SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
+        SpanGuard.NoOverlap(gradient, logits, nameof(gradient), nameof(logits));
+        double before = gradient[target];
+        var (argMax, max, others, targetExponential) = SpanKernels.AddSoftmaxScaled(logits, seed, gradient, target);
+        gradient[target] = before + seed * ProbabilityMinusOne(argMax == target, targetExponential, logits[target] - max, others, 1.0 + others);
+        return (max, others);
+    }
+
+    /// <inheritdoc cref="AddLogitsGradient(ReadOnlySpan{double}, int, double, Span{double})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (float Max, double Others) AddLogitsGradient(ReadOnlySpan<float> logits, int target, float seed, Span<float> gradient)
+    {
+        CheckClass(logits.Length, target);
+        SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
+        SpanGuard.NoOverlap(gradient, logits, nameof(gradient), nameof(logits));
+        double before = gradient[target];
+        var (argMax, max, others, _) = SpanKernels.AddSoftmaxScaled(logits, seed, gradient, target);
+        gradient[target] = (float)(before + seed * ProbabilityMinusOne(argMax == target, double.NaN, (double)logits[target] - max, others, 1.0 + others));
+        return (max, others);
+    }
 }
