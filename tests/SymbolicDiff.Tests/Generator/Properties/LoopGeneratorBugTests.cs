@@ -126,6 +126,8 @@ public class LoopGeneratorBugTests
     [Theory]
     [InlineData("const double eps = 1e-3;", "v * v + eps")]
     [InlineData("#pragma warning disable CS0219\n        double unused = 1;\n#pragma warning restore CS0219", "v * v")]
+    // Found by the fuzzer (input 5100): t3 is unread, so it goes, and with it the only read of s2, which must go too.
+    [InlineData("double s2 = 0.25;\n        double t3 = s2 * x[0] <= -0.75 ? x[0] : -x[0];", "v * v")]
     public void A_const_or_unused_local_does_not_warn_in_generated_code(string declaration, string term) =>
         AssertGradient($$"""
                 [Differentiable]
