@@ -36,12 +36,7 @@ internal static partial class HessianSourceEmitter
             writer.Line($"/// <param name=\"{jacobian.Cotangents[k]}\">The weights cᵢ of <paramref name=\"{outputs[k].Name}\"/>'s elements (the vector-Jacobian product's cotangent); must have the length of <paramref name=\"{outputs[k].Name}\"/>.</param>");
         }
 
-        for (int i = 0; i < differentiated.Count; i++)
-        {
-            writer.Line(differentiated[i].IsVector
-                ? $"/// <param name=\"{hessian.Directions[i]}\">The direction's part for <paramref name=\"{differentiated[i].Name}\"/>; must have its length.</param>"
-                : $"/// <param name=\"{hessian.Directions[i]}\">The direction's part for <paramref name=\"{differentiated[i].Name}\"/>.</param>");
-        }
+        WriteDirectionDocs(writer, differentiated, hessian);
 
         for (int i = 0; i < differentiated.Count; i++)
         {

@@ -179,6 +179,17 @@ internal static partial class HessianSourceEmitter
         }
     }
 
+    /// <summary>The <c>&lt;param&gt;</c> line of each differentiated parameter's part of the direction (plain and weighted products alike).</summary>
+    private static void WriteDirectionDocs(IndentedWriter writer, IReadOnlyList<ParameterModel> differentiated, HessianProgram hessian)
+    {
+        for (int i = 0; i < differentiated.Count; i++)
+        {
+            writer.Line(differentiated[i].IsVector
+                ? $"/// <param name=\"{hessian.Directions[i]}\">The direction's part for <paramref name=\"{differentiated[i].Name}\"/>; must have its length.</param>"
+                : $"/// <param name=\"{hessian.Directions[i]}\">The direction's part for <paramref name=\"{differentiated[i].Name}\"/>.</param>");
+        }
+    }
+
     private static void WriteHessianVectorProduct(IndentedWriter writer, GradientProgram program, HessianProgram hessian, string generatedCodeAttribute, string cref)
     {
         var method = program.Method;
@@ -188,12 +199,7 @@ internal static partial class HessianSourceEmitter
         var products = hessian.PartialTangents.Select(t => ((Variable)t).Name).ToList();
         writer.Line($"/// <summary>Computes <see cref=\"{cref}\"/>, its gradient with respect to {list}, and the Hessian times a direction (a Hessian-vector product), in one forward sweep over the gradient (forward-over-reverse) with no allocation beyond the gradient's own.</summary>");
         WriteParameterDocs(writer, method);
-        for (int i = 0; i < differentiated.Count; i++)
-        {
-            writer.Line(differentiated[i].IsVector
-                ? $"/// <param name=\"{hessian.Directions[i]}\">The direction's part for <paramref name=\"{differentiated[i].Name}\"/>; must have its length.</param>"
-                : $"/// <param name=\"{hessian.Directions[i]}\">The direction's part for <paramref name=\"{differentiated[i].Name}\"/>.</param>");
-        }
+        WriteDirectionDocs(writer, differentiated, hessian);
 
         for (int i = 0; i < differentiated.Count; i++)
         {
