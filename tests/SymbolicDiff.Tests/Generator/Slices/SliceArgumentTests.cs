@@ -11,11 +11,10 @@ namespace SymbolicDiff.Tests.Generator.Slices;
 /// </summary>
 public class SliceArgumentTests
 {
-    // As in SliceTests: rows (1, 0), (0.5, −1), (2, 1) of d = 2; w = (1, 2); y = (0.5, −1, 3): z = (1, −1.5, 4),
-    // errors e = (0.5, −0.5, 1), L = (0.25 + 0.25 + 1) / 3 = 0.5.
-    private static readonly double[] W = { 1, 2 };
-    private static readonly double[] Features = { 1, 0, 0.5, -1, 2, 1 };
-    private static readonly double[] Y = { 0.5, -1, 3 };
+    // The hand-worked problem of RowProblem (its comment has the numbers).
+    private static readonly double[] W = RowProblem.W;
+    private static readonly double[] Features = RowProblem.Features;
+    private static readonly double[] Y = RowProblem.Y;
 
     private static double DotRowLoss(double[] w, double[] features) => SliceArgumentFunctions.DotRowLoss(w, features, Y);
 
@@ -26,10 +25,10 @@ public class SliceArgumentTests
         var dFeatures = new double[6];
         double value = SliceArgumentFunctions.DotRowLossWithGradient(W, Features, Y, dW, dFeatures);
 
-        Assert.Equal(0.5, value, 12);
+        Assert.Equal(RowProblem.Loss, value, 12);
         // ∂L/∂w = (2/3) Σ_r e_r x_r = (1.5, 1); ∂L/∂x_r = (2/3) e_r w, landing in the row's part of dFeatures.
-        SpanTestData.AssertClose(new[] { 1.5, 1.0 }, dW, 1e-12);
-        SpanTestData.AssertClose(new[] { 1 / 3.0, 2 / 3.0, -1 / 3.0, -2 / 3.0, 2 / 3.0, 4 / 3.0 }, dFeatures, 1e-12);
+        SpanTestData.AssertClose(RowProblem.LossByW, dW, 1e-12);
+        SpanTestData.AssertClose(RowProblem.LossByFeatures, dFeatures, 1e-12);
         SpanTestData.AssertClose(FiniteDifference.CentralGradient(w => DotRowLoss(w, Features), W), dW, 1e-7);
         SpanTestData.AssertClose(FiniteDifference.CentralGradient(f => DotRowLoss(W, f), Features), dFeatures, 1e-7);
     }
@@ -53,7 +52,7 @@ public class SliceArgumentTests
         double[] directionF = { 1, 2, -1, 0.5, 0.25, -2 };
         var (value, derivative) = SliceArgumentFunctions.DotRowLossWithDerivative(W, Features, Y, directionW, directionF);
 
-        Assert.Equal(0.5, value, 12);
+        Assert.Equal(RowProblem.Loss, value, 12);
         double byHand = 1.5 * 0.5 + 1.0 * -1 + (1 / 3.0) * 1 + (2 / 3.0) * 2 + (-1 / 3.0) * -1 + (-2 / 3.0) * 0.5 + (2 / 3.0) * 0.25 + (4 / 3.0) * -2;
         Assert.Equal(byHand, derivative, 12);
 
@@ -72,8 +71,8 @@ public class SliceArgumentTests
         var hvW = new double[2];
         var hvF = new double[6];
         double value = SliceArgumentFunctions.DotRowLossHessianVectorProduct(W, Features, Y, vW, vF, dW, dF, hvW, hvF);
-        Assert.Equal(0.5, value, 12);
-        SpanTestData.AssertClose(new[] { 1.5, 1.0 }, dW, 1e-12);
+        Assert.Equal(RowProblem.Loss, value, 12);
+        SpanTestData.AssertClose(RowProblem.LossByW, dW, 1e-12);
 
         // Along w alone: H_ww v = (2/3) Σ_r x_r (x_r · v) = (2/3)[(1,0)·1 + (0.5,−1)·2.5 + (2,1)·0] = (1.5, −5/3), and
         // H_xw v for row r = (2/3)(w (x_r · v) + e_r v): row 0 (2/3)((1,2) + 0.5(1,−2)) = (1, 2/3).
