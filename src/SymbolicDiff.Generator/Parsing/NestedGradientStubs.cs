@@ -31,7 +31,7 @@ internal static class NestedGradientStubs
         if (callee.Parameters.Any(p => BodyParser.ElementType(p.Type) is not null))
         {
             return DifferentiableCallees.DescribeGradientOverSpans(callee, real) is null
-                ? "a method over spans other than a static double method with SecondOrder = true, ReadOnlySpan<double> and double parameters and a differentiated vector, whose 'UWithGradient(v, dV);' is called as a statement or as the value of a local"
+                ? "a method over spans other than a static double method with SecondOrder = true, ReadOnlySpan<double> and double parameters and a differentiated vector, whose 'UWithGradient(v, dV);' is called as a statement or for its value"
                 : null;
         }
 
