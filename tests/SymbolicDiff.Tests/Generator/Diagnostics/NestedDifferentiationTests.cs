@@ -251,8 +251,54 @@ public class NestedDifferentiationTests
             }
             """,
             "'Step' calls 'C.NormWithGradient', generated for 'C.Norm', and differentiating through it is not supported for a method over spans other than a static double method " +
-            "with SecondOrder = true, ReadOnlySpan<double> and double parameters and a differentiated vector, whose 'UWithGradient(v, dV);' is called as a statement or for its value yet; " +
+            "with SecondOrder = true, parameters that are vectors of doubles (ReadOnlySpan<double>, Span<double>, double[]), doubles or integers, and a differentiated vector, " +
+            "whose 'UWithGradient(v, dV);' is called as a statement or for its value yet; " +
             "compute the gradient before calling 'Step' and pass it in as a parameter that is not differentiated");
+    }
+
+    [Fact]
+    public void The_gradient_of_a_vector_valued_method_is_SD0020_saying_to_call_it_directly()
+    {
+        // Arrays, spans it only reads and integers are supported (GradientOverArraysTests); a span it writes makes the
+        // callee vector-valued, with a Jacobian and no UWithGradient.
+        var (run, spans) = DiagnosticAssert.Run(
+            """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable(nameof(v), SecondOrder = true)]
+                public static double Scale(ReadOnlySpan<double> v, Span<double> r)
+                {
+                    double sum = 0;
+                    for (int i = 0; i < v.Length; i++)
+                    {
+                        r[i] = 2 * v[i];
+                        sum += v[i] * v[i];
+                    }
+
+                    return sum;
+                }
+
+                [Differentiable(nameof(v))]
+                public static double Step(double[] v)
+                {
+                    double[] r = new double[v.Length];
+                    double[] dV = new double[v.Length];
+                    [|ScaleWithGradient(v, r, dV)|];
+                    return dV[0];
+                }
+            }
+            """);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("SD0020", diagnostic.Id);
+        DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
+        Assert.Equal(
+            "'Step' calls 'C.ScaleWithGradient', generated for 'C.Scale', and differentiating through it is not supported for a vector-valued method " +
+            "(it writes 'r': call it directly, as a statement, and the caller is differentiated through its Jacobian) yet; " +
+            "compute the gradient before calling 'Step' and pass it in as a parameter that is not differentiated",
+            diagnostic.GetMessage(CultureInfo.InvariantCulture));
     }
 
     [Fact]
