@@ -69,6 +69,24 @@ public static partial class GradientInExpressionModels
         return total;
     }
 
+    /// <summary>s Σᵢ ∂U/∂vᵢ · vᵢ = s Σᵢ aᵢ vᵢ², with s = ½ where U(v) &gt; 1 (the call in an if's condition), else 1.</summary>
+    [Differentiable(nameof(v))]
+    public static double Clipped(ReadOnlySpan<double> v, ReadOnlySpan<double> a)
+    {
+        Span<double> gradient = stackalloc double[v.Length];
+        double scale = 1;
+        if (EnergyWithGradient(v, a, gradient) > 1)
+        {
+            scale = 0.5;
+        }
+
+        double sum = 0;
+        for (int i = 0; i < v.Length; i++)
+            sum += scale * gradient[i] * v[i];
+
+        return sum;
+    }
+
     /// <summary>A vector-valued helper: m = (s w₀, s w₁), returning m₀ + m₁.</summary>
     [Differentiable(nameof(s), nameof(w))]
     public static double Moments(double s, ReadOnlySpan<double> w, Span<double> m)

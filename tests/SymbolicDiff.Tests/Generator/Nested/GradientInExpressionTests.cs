@@ -103,6 +103,29 @@ public class GradientInExpressionTests
     }
 
     [Theory]
+    [InlineData(1.0, 1.0)]
+    [InlineData(2.0, 0.5)]
+    public void The_energy_read_in_an_ifs_condition_runs_before_the_branch_and_its_gradient_is_read_after(double factor, double scale)
+    {
+        // L = s Σ aᵢ vᵢ² with s = ½ where U(v) > 1 (at 2·V, U = 3.53), else 1 (at V, U = 0.8825): ∂L/∂vᵢ = 2 s aᵢ vᵢ.
+        double[] v = V.Select(x => factor * x).ToArray();
+        Assert.Equal(scale == 1, Energy(v) < 1);
+        double[] dV = new double[v.Length];
+        double value = GradientInExpressionModels.ClippedWithGradient(v, A, dV);
+        Assert.Equal(scale * v.Select((x, i) => A[i] * x * x).Sum(), value, 12);
+        for (int i = 0; i < v.Length; i++)
+        {
+            int index = i;
+            Assert.Equal(2 * scale * A[i] * v[i], dV[i], 12);
+            Assert.Equal(Central(s => GradientInExpressionModels.Clipped(With(v, index, s), A), v[i]), dV[i], CentralTolerance);
+        }
+
+        var (forwardValue, derivative) = GradientInExpressionModels.ClippedWithDerivative(v, A, Direction);
+        Assert.Equal(value, forwardValue, 12);
+        Assert.Equal(Dot(dV, Direction), derivative, 12);
+    }
+
+    [Theory]
     [InlineData(1.3, 0.4, -0.9)]
     [InlineData(-0.5, 2.0, 0.25)]
     public void A_vector_valued_helpers_value_read_inside_a_product_is_differentiated_with_the_outputs_it_writes(double s, double w0, double w1)
