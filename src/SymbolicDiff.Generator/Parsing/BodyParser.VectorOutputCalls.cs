@@ -66,10 +66,12 @@ internal sealed partial class BodyParser
     /// </summary>
     private Expr? ParseValuedOutputCall(IInvocationOperation invocation, IMethodSymbol method, SyntaxNode nameLocation, IReadOnlyCollection<string> outputs)
     {
-        if (!ReferenceEquals(invocation, _statementValue))
+        // Inside a larger expression it runs just before its statement, where that is where the user's code runs it.
+        if (!ReferenceEquals(invocation, _statementValue)
+            && OutOfTurnReason(invocation, argument => argument.Parameter is { } parameter && outputs.Contains(parameter.Name)) is { } reason)
         {
             Report(DiagnosticDescriptors.UnsupportedExpression, nameLocation,
-                $"Using the value of '{DisplayName(method)}', a vector-valued method that writes its results into '{string.Join("', '", outputs)}', inside an expression (it would run out of turn: declare a local with it, 'double value = {DisplayName(method)}(...);', or call it as a statement of its own)");
+                $"Using the value of '{DisplayName(method)}', a vector-valued method that writes its results into '{string.Join("', '", outputs)}', {reason} (it would run out of turn: declare a local with it before the statement, 'double value = {DisplayName(method)}(...);', and use the local there)");
             return null;
         }
 
@@ -127,11 +129,13 @@ internal sealed partial class BodyParser
             return Unsupported(invocation); // MethodBody reported SD0020 for it already
         }
 
-        if (!ReferenceEquals(invocation, _statementValue))
+        // Inside a larger expression it runs just before its statement, where that is where the user's code runs it.
+        if (!ReferenceEquals(invocation, _statementValue)
+            && OutOfTurnReason(invocation, argument => argument.Parameter is { } parameter && function.IsOutput(parameter.Ordinal)) is { } reason)
         {
             string gradients = string.Join(", ", function.ParameterNames.Skip(callee.Parameters.Length));
             Report(DiagnosticDescriptors.UnsupportedExpression, invocation.Syntax,
-                $"Using the value of '{method.Name}', which writes the gradient of '{DisplayName(callee)}' into '{gradients}', inside an expression (it would run out of turn: declare a local with it, 'double {NameAllocator.ToCamelCase(callee.Name)} = {method.Name}(...);', or return it)");
+                $"Using the value of '{method.Name}', which writes the gradient of '{DisplayName(callee)}' into '{gradients}', {reason} (it would run out of turn: declare a local with it before the statement, 'double {NameAllocator.ToCamelCase(callee.Name)} = {method.Name}(...);', and use the local there)");
             return null;
         }
 

@@ -112,21 +112,23 @@ internal static class DifferentiableCallees
     /// called in another [Differentiable] method: a vector-valued function of U's arguments whose outputs (one per
     /// differentiated parameter, after U's parameters: a span for a vector, <c>out double</c> for a scalar) are U's
     /// gradient, so that its derivative is U's Hessian-vector product. Null where U has no such product: not a static
-    /// double method, a parameter that is not a ReadOnlySpan&lt;double&gt; or a double passed by value, no
-    /// differentiated vector, or no SecondOrder = true.
+    /// double method, a parameter that is not a vector of doubles (<c>ReadOnlySpan&lt;double&gt;</c>, <c>Span&lt;double&gt;</c>,
+    /// <c>double[]</c>), a double or an integer (held: never differentiated) passed by value, no differentiated vector,
+    /// or no SecondOrder = true. A vector U writes makes it vector-valued: see
+    /// <see cref="NestedGradientStubs.Unsupported"/>, which has the compilation to tell.
     /// </summary>
     public static VectorFunction? DescribeGradientOverSpans(IMethodSymbol method, SpecialType real)
     {
         var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == MethodParser.DifferentiableAttributeName);
         if (real != SpecialType.System_Double || !method.IsStatic || method.IsGenericMethod || method.ReturnType.SpecialType != real || !MethodParser.IsSecondOrder(attribute) ||
-            method.Parameters.Any(p => p.RefKind != RefKind.None || (p.Type.SpecialType != real && !IsReadOnlyRealSpan(p.Type, real))))
+            method.Parameters.Any(p => p.RefKind != RefKind.None || (p.Type.SpecialType != real && !BodyParser.IsRealVector(p.Type, real) && !OperationFacts.IsInteger(p.Type))))
         {
             return null;
         }
 
         var names = SelectedNames(method);
-        var differentiated = method.Parameters.Select(p => names.Count == 0 || names.Contains(p.Name)).ToList();
-        if (!method.Parameters.Where((p, i) => differentiated[i]).Any(p => IsReadOnlyRealSpan(p.Type, real)))
+        var differentiated = method.Parameters.Select(p => !OperationFacts.IsInteger(p.Type) && (names.Count == 0 || names.Contains(p.Name))).ToList();
+        if (!method.Parameters.Where((p, i) => differentiated[i]).Any(p => BodyParser.IsRealVector(p.Type, real)))
         {
             return null;
         }
@@ -146,9 +148,6 @@ internal static class DifferentiableCallees
             ProductIsHessianVector = true,
         };
     }
-
-    private static bool IsReadOnlyRealSpan(ITypeSymbol type, SpecialType real) =>
-        type is INamedTypeSymbol { Name: "ReadOnlySpan", TypeArguments.Length: 1 } span && span.TypeArguments[0].SpecialType == real;
 
     /// <summary>The parameters named in the method's [Differentiable(...)]: empty for all of them.</summary>
     private static List<string?> SelectedNames(IMethodSymbol method) => method.GetAttributes()

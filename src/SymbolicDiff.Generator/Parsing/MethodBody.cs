@@ -125,7 +125,7 @@ internal static class MethodBody
                 ? $"is not supported (a [Differentiable] method may call '{differentiable.Method}WithGradient' and '{differentiable.Method}WithDerivative' and read their properties)"
                 : callees.Count != 1
                     ? $"is not supported for an overloaded method"
-                    : NestedGradientStubs.Unsupported(callees[0], RealTypes.Of(method)) is { } shape
+                    : NestedGradientStubs.Unsupported(callees[0], RealTypes.Of(method), semanticModel.Compilation, cancellationToken) is { } shape
                         ? $"is not supported for {shape} yet; compute the gradient before calling '{method.Name}' and pass it in as a parameter that is not differentiated"
                         : null;
             if (why is not null)

@@ -26,12 +26,19 @@ internal static class NestedGradientStubs
     /// Why a call of <paramref name="callee"/>'s generated code cannot be differentiated through, or null where it can:
     /// a static, non-generic method of scalar parameters of the method's real type (double or float), passed by value.
     /// </summary>
-    public static string? Unsupported(IMethodSymbol callee, SpecialType real)
+    public static string? Unsupported(IMethodSymbol callee, SpecialType real, Compilation compilation, CancellationToken cancellationToken)
     {
         if (callee.Parameters.Any(p => BodyParser.ElementType(p.Type) is not null))
         {
-            return DifferentiableCallees.DescribeGradientOverSpans(callee, real) is null
-                ? "a method over spans other than a static double method with SecondOrder = true, ReadOnlySpan<double> and double parameters and a differentiated vector, whose 'UWithGradient(v, dV);' is called as a statement or as the value of a local"
+            if (DifferentiableCallees.DescribeGradientOverSpans(callee, real) is null)
+            {
+                return "a method over spans other than a static double method with SecondOrder = true, parameters that are vectors of doubles (ReadOnlySpan<double>, Span<double>, double[]), doubles or integers, and a differentiated vector, whose 'UWithGradient(v, dV);' is called as a statement or for its value";
+            }
+
+            // A span it writes makes it vector-valued: its derivative is a Jacobian, and it has no UWithGradient.
+            var written = VectorOutputs.OfCallee(callee, compilation, cancellationToken);
+            return written.Count > 0
+                ? $"a vector-valued method (it writes '{string.Join("', '", written)}': call it directly, as a statement, and the caller is differentiated through its Jacobian)"
                 : null;
         }
 

@@ -112,10 +112,10 @@ public class NestedDifferentiationTests
     }
 
     [Fact]
-    public void The_value_of_the_gradient_of_a_method_over_spans_inside_an_expression_is_SD0005_saying_to_declare_a_local_with_it()
+    public void The_value_of_the_gradient_of_a_method_over_spans_where_it_would_run_out_of_turn_is_SD0005_saying_to_declare_a_local_with_it()
     {
-        // double u = NormWithGradient(v, dV); is differentiated (GradientValueOverSpansTests); inside a larger
-        // expression the call would run out of turn with the statements around it.
+        // x * NormWithGradient(v, dV) runs just before its statement (GradientInExpressionTests); where the call runs
+        // only sometimes, once per iteration, or beside a use of what it writes, it stays SD0005 at the call.
         var (run, spans) = DiagnosticAssert.Run(
             """
             using System;
@@ -136,17 +136,48 @@ public class NestedDifferentiationTests
                 }
 
                 [Differentiable(nameof(x))]
-                public static double Step(double x, double[] v, double[] dV) => x * [|NormWithGradient(v, dV)|];
+                public static double Chosen(double x, double[] v, double[] dV) => x > 0 ? x * [|NormWithGradient(v, dV)|] : x;
+
+                [Differentiable(nameof(x))]
+                public static double ShortCircuit(double x, double[] v, double[] dV)
+                {
+                    bool both = x > 0 && [|NormWithGradient(v, dV)|] > 1;
+                    return both ? x : 2 * x;
+                }
+
+                [Differentiable(nameof(x))]
+                public static double Shrink(double x, double[] v, double[] dV)
+                {
+                    while ([|NormWithGradient(v, dV)|] > x)
+                    {
+                        x *= 2;
+                    }
+
+                    return x;
+                }
+
+                [Differentiable(nameof(x))]
+                public static double SameStatement(double x, double[] v, double[] dV) => dV[0] * x * [|NormWithGradient(v, dV)|];
             }
             """);
-        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
-        Assert.Equal("SD0005", diagnostic.Id);
-        DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
-        Assert.StartsWith(
-            "Using the value of 'NormWithGradient', which writes the gradient of 'C.Norm' into 'dV', inside an expression (it would run out of turn: " +
-            "declare a local with it, 'double norm = NormWithGradient(...);', or return it) is not supported",
-            diagnostic.GetMessage(CultureInfo.InvariantCulture),
-            StringComparison.Ordinal);
+        var reported = run.GeneratorDiagnostics.OrderBy(d => d.Location.SourceSpan.Start).ToList();
+        Assert.Equal(new[] { "SD0005", "SD0005", "SD0005", "SD0005" }, reported.Select(d => d.Id));
+        string[] reasons =
+        {
+            "as an operand of '?:', which runs only one of its two operands",
+            "as the right operand of '&&', which runs only when the left one does not decide",
+            "in the condition of a loop, which runs once per iteration",
+            "where its statement also uses 'dV', which the call writes (C# evaluates that use in turn with the call)",
+        };
+        for (int i = 0; i < reported.Count; i++)
+        {
+            DiagnosticAssert.AtSpan(run, reported[i], spans[i]);
+            Assert.StartsWith(
+                $"Using the value of 'NormWithGradient', which writes the gradient of 'C.Norm' into 'dV', {reasons[i]} (it would run out of turn: " +
+                "declare a local with it before the statement, 'double norm = NormWithGradient(...);', and use the local there) is not supported",
+                reported[i].GetMessage(CultureInfo.InvariantCulture),
+                StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -220,8 +251,54 @@ public class NestedDifferentiationTests
             }
             """,
             "'Step' calls 'C.NormWithGradient', generated for 'C.Norm', and differentiating through it is not supported for a method over spans other than a static double method " +
-            "with SecondOrder = true, ReadOnlySpan<double> and double parameters and a differentiated vector, whose 'UWithGradient(v, dV);' is called as a statement or as the value of a local yet; " +
+            "with SecondOrder = true, parameters that are vectors of doubles (ReadOnlySpan<double>, Span<double>, double[]), doubles or integers, and a differentiated vector, " +
+            "whose 'UWithGradient(v, dV);' is called as a statement or for its value yet; " +
             "compute the gradient before calling 'Step' and pass it in as a parameter that is not differentiated");
+    }
+
+    [Fact]
+    public void The_gradient_of_a_vector_valued_method_is_SD0020_saying_to_call_it_directly()
+    {
+        // Arrays, spans it only reads and integers are supported (GradientOverArraysTests); a span it writes makes the
+        // callee vector-valued, with a Jacobian and no UWithGradient.
+        var (run, spans) = DiagnosticAssert.Run(
+            """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable(nameof(v), SecondOrder = true)]
+                public static double Scale(ReadOnlySpan<double> v, Span<double> r)
+                {
+                    double sum = 0;
+                    for (int i = 0; i < v.Length; i++)
+                    {
+                        r[i] = 2 * v[i];
+                        sum += v[i] * v[i];
+                    }
+
+                    return sum;
+                }
+
+                [Differentiable(nameof(v))]
+                public static double Step(double[] v)
+                {
+                    double[] r = new double[v.Length];
+                    double[] dV = new double[v.Length];
+                    [|ScaleWithGradient(v, r, dV)|];
+                    return dV[0];
+                }
+            }
+            """);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("SD0020", diagnostic.Id);
+        DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
+        Assert.Equal(
+            "'Step' calls 'C.ScaleWithGradient', generated for 'C.Scale', and differentiating through it is not supported for a vector-valued method " +
+            "(it writes 'r': call it directly, as a statement, and the caller is differentiated through its Jacobian) yet; " +
+            "compute the gradient before calling 'Step' and pass it in as a parameter that is not differentiated",
+            diagnostic.GetMessage(CultureInfo.InvariantCulture));
     }
 
     [Fact]

@@ -108,10 +108,10 @@ public class VectorValuedDiagnosticTests
     }
 
     [Fact]
-    public void Using_the_value_of_a_vector_valued_method_inside_an_expression_is_SD0005_at_the_call()
+    public void Using_the_value_of_a_vector_valued_method_in_an_operand_that_runs_only_sometimes_is_SD0005_at_the_call()
     {
-        // Called as a statement, or as a declaration's whole value, it is differentiated (OutputCallTests); inside a
-        // larger expression it would have to run out of turn.
+        // Called as a statement, for its value, or inside a larger expression (hoisted just before its statement:
+        // GradientInExpressionTests), it is differentiated; in an operand of '?:' it would have to run out of turn.
         var (run, spans) = DiagnosticAssert.Run(InC("""
                 [Differentiable(nameof(s), nameof(w))]
                 public static double Moments(double s, ReadOnlySpan<double> w, Span<double> m)
@@ -125,14 +125,14 @@ public class VectorValuedDiagnosticTests
                 public static double Caller(double s, ReadOnlySpan<double> w)
                 {
                     Span<double> buffer = stackalloc double[2];
-                    double v = 2 * [|Moments|](s, w, buffer);
+                    double v = s > 0 ? 2 * [|Moments|](s, w, buffer) : s;
                     return v * buffer[0];
                 }
             """));
         var diagnostic = Assert.Single(run.GeneratorDiagnostics);
         Assert.Equal("SD0005", diagnostic.Id);
         Assert.Equal(
-            "Using the value of 'C.Moments', a vector-valued method that writes its results into 'm', inside an expression (it would run out of turn: declare a local with it, 'double value = C.Moments(...);', or call it as a statement of its own)" + Tail,
+            "Using the value of 'C.Moments', a vector-valued method that writes its results into 'm', as an operand of '?:', which runs only one of its two operands (it would run out of turn: declare a local with it before the statement, 'double value = C.Moments(...);', and use the local there)" + Tail,
             diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
         Assert.DoesNotContain(run.GeneratedSources, source => source.HintName.StartsWith("C.Caller", StringComparison.Ordinal));
