@@ -25,56 +25,9 @@ internal sealed class StatementWriter
     /// <summary>Writes <paramref name="statements"/>, <paramref name="depth"/> levels deeper than the writer's own indentation.</summary>
     public void Write(IEnumerable<Statement> statements, int depth = 0)
     {
-        List<Statement>? checks = null;
         foreach (var statement in SliceViews.Apply(statements))
         {
-            if (statement is CheckOutputLength or CheckNoOverlap)
-            {
-                (checks ??= new List<Statement>()).Add(statement);
-                continue;
-            }
-
-            if (checks is not null)
-            {
-                WriteOutputChecks(checks, depth);
-                checks = null;
-            }
-
             Write(statement, depth);
-        }
-
-        if (checks is not null)
-        {
-            WriteOutputChecks(checks, depth);
-        }
-    }
-
-    /// <summary>
-    /// A run of output checks. Two or more lengths are compared at once, a single branch on the call's path, and
-    /// tested one by one (to name the wrong one) only when one of them is wrong; the overlap checks follow.
-    /// </summary>
-    private void WriteOutputChecks(List<Statement> checks, int depth)
-    {
-        var lengths = checks.OfType<CheckOutputLength>().ToList();
-        if (lengths.Count >= 2)
-        {
-            Line(depth, $"if (({string.Join(" | ", lengths.Select(check => $"{check.Output}.Length ^ {Id(check.Parameter)}.Length"))}) != 0)",
-                Comment.Of("the outputs' lengths, in one comparison"));
-            Line(depth, "{", comment: null);
-            foreach (var check in lengths)
-            {
-                Line(depth + 1, Text(check), comment: null);
-            }
-
-            Line(depth, "}", comment: null);
-        }
-
-        foreach (var check in checks)
-        {
-            if (lengths.Count < 2 || check is not CheckOutputLength)
-            {
-                Write(check, depth);
-            }
         }
     }
 
@@ -217,13 +170,12 @@ internal sealed class StatementWriter
         ClearOutput { View: { } view } => $"global::SymbolicDiff.Runtime.Zeroing.Clear({Code(view)});",
         ClearOutput clear => $"global::SymbolicDiff.Runtime.Zeroing.Clear({clear.Output});",
         CheckNotNull check => $"if ({Id(check.Parameter)} is null) throw new global::System.ArgumentNullException(\"{check.Parameter}\");",
-        // The checks' messages are built out of line (GradientArguments), so the gradient's body has no concatenation.
         CheckOutputLength check =>
-            $"if ({check.Output}.Length != {Id(check.Parameter)}.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength(\"{check.Output}\", \"{check.Parameter}\", {Id(check.Parameter)}.Length, {check.Output}.Length);",
+            $"if ({check.Output}.Length != {Id(check.Parameter)}.Length) throw new global::System.ArgumentException(\"{check.Output} must have the length of {check.Parameter} (\" + {Id(check.Parameter)}.Length + \"), not \" + {check.Output}.Length + \".\", \"{check.Output}\");",
         CheckNoOverlap { OthersAreOutputs: false } check =>
-            $"if ({Overlaps(check)}) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput(\"{check.Output}\", \"{string.Join(", ", check.Others)}\");",
+            $"if ({Overlaps(check)}) throw new global::System.ArgumentException(\"{check.Output} must not overlap an input ({string.Join(", ", check.Others)}): the gradient would overwrite it.\", \"{check.Output}\");",
         CheckNoOverlap check =>
-            $"if ({Overlaps(check)}) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsOutput(\"{check.Output}\", \"{string.Join(", ", check.Others)}\");",
+            $"if ({Overlaps(check)}) throw new global::System.ArgumentException(\"{check.Output} must not overlap another gradient output ({string.Join(", ", check.Others)}).\", \"{check.Output}\");",
         CheckScalarOutputDistinct check =>
             $"if ({string.Join(" || ", check.EarlierScalars.Select(other => $"global::System.Runtime.CompilerServices.Unsafe.AreSame(ref {check.Output}, ref {other})").Concat(check.Spans.Select(span => $"global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref {check.Output}, 1), (global::System.ReadOnlySpan<{_real}>){span})")))}) " +
             $"throw new global::System.ArgumentException(\"{check.Output} must be a variable of its own, not another gradient output or one of its elements ({string.Join(", ", check.EarlierScalars.Concat(check.Spans))}): one gradient would overwrite the other.\", \"{check.Output}\");",
@@ -253,8 +205,8 @@ internal sealed class StatementWriter
         _writer.Line(depth, text, comment is null || comment.Parts.Count == 0 ? null : CommentText(comment));
 
     private string Overlaps(CheckNoOverlap check) =>
-        string.Join(" | ", check.Others.Select(other =>
-            $"global::SymbolicDiff.Runtime.GradientArguments.Overlap({check.Output}, {(check.OthersAreOutputs ? other : Id(other))})"));
+        string.Join(" || ", check.Others.Select(other =>
+            $"global::System.MemoryExtensions.Overlaps({check.Output}, (global::System.ReadOnlySpan<{_real}>){(check.OthersAreOutputs ? other : Id(other))})"));
 
     private static string UpdateOperatorText(UpdateOperator op) => op switch
     {

@@ -23,8 +23,8 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double BatchWithGradient(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> y, global::System.Span<double> dW, out double dB)
     {
-        if (dW.Length != w.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dW", "w", w.Length, dW.Length);
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dW, x) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dW, w) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dW, y)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("dW", "x, w, y");
+        if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
+        if (global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)x) || global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)w) || global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)y)) throw new global::System.ArgumentException("dW must not overlap an input (x, w, y): the gradient would overwrite it.", "dW");
 
         // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
         var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
@@ -101,7 +101,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void BatchWGradient(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> y, double seed, global::System.Span<double> gradient)
     {
-        if (gradient.Length != w.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("gradient", "w", w.Length, gradient.Length);
+        if (gradient.Length != w.Length) throw new global::System.ArgumentException("gradient must have the length of w (" + w.Length + "), not " + gradient.Length + ".", "gradient");
         var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> dW = dWStorage.Span;
         BatchWithGradient(x, w, b, y, dW, out _);
@@ -141,7 +141,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) BatchWithDerivative(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> y, global::System.ReadOnlySpan<double> dW, double dB)
     {
-        if (dW.Length != w.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dW", "w", w.Length, dW.Length);
+        if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
 
         // One forward sweep: each value with its tangent, its derivative along (dW, dB), computed beside it.
         int n = y.Length;

@@ -17,7 +17,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void DecayWithDerivative(double a, double k, global::System.ReadOnlySpan<double> t, global::System.ReadOnlySpan<double> y, global::System.Span<double> r, double dA, double dK, global::System.Span<double> dR)
     {
-        if (dR.Length != r.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dR", "r", r.Length, dR.Length);
+        if (dR.Length != r.Length) throw new global::System.ArgumentException("dR must have the length of r (" + r.Length + "), not " + dR.Length + ".", "dR");
         global::SymbolicDiff.Runtime.Zeroing.Clear(dR); // dR, the tangent of the output r, is written where r is: 0 where it is not
 
         // One forward sweep: each value with its tangent, its derivative along (dA, dK), computed beside it.
@@ -41,7 +41,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void DecayVectorJacobianProduct(double a, double k, global::System.ReadOnlySpan<double> t, global::System.ReadOnlySpan<double> y, global::System.Span<double> r, global::System.ReadOnlySpan<double> rCotangent, out double dA, out double dK)
     {
-        if (rCotangent.Length != r.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("rCotangent", "r", r.Length, rCotangent.Length);
+        if (rCotangent.Length != r.Length) throw new global::System.ArgumentException("rCotangent must have the length of r (" + r.Length + "), not " + rCotangent.Length + ".", "rCotangent");
 
         // Forward sweep: the method's own computation.
         for (int i = 0; i < t.Length; i++)

@@ -30,17 +30,14 @@ partial class Models
         if (w1 is null) throw new global::System.ArgumentNullException("w1");
         if (b1 is null) throw new global::System.ArgumentNullException("b1");
         if (w2 is null) throw new global::System.ArgumentNullException("w2");
-        if ((dW1.Length ^ w1.Length | dB1.Length ^ b1.Length | dW2.Length ^ w2.Length) != 0) // the outputs' lengths, in one comparison
-        {
-            if (dW1.Length != w1.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dW1", "w1", w1.Length, dW1.Length);
-            if (dB1.Length != b1.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dB1", "b1", b1.Length, dB1.Length);
-            if (dW2.Length != w2.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dW2", "w2", w2.Length, dW2.Length);
-        }
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dW1, features) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dW1, w1) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dW1, b1) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dW1, w2)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("dW1", "features, w1, b1, w2");
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dB1, features) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dB1, w1) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dB1, b1) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dB1, w2)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("dB1", "features, w1, b1, w2");
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dB1, dW1)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsOutput("dB1", "dW1");
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dW2, features) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dW2, w1) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dW2, b1) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dW2, w2)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("dW2", "features, w1, b1, w2");
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dW2, dW1) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dW2, dB1)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsOutput("dW2", "dW1, dB1");
+        if (dW1.Length != w1.Length) throw new global::System.ArgumentException("dW1 must have the length of w1 (" + w1.Length + "), not " + dW1.Length + ".", "dW1");
+        if (global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)w1) || global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)b1) || global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)w2)) throw new global::System.ArgumentException("dW1 must not overlap an input (features, w1, b1, w2): the gradient would overwrite it.", "dW1");
+        if (dB1.Length != b1.Length) throw new global::System.ArgumentException("dB1 must have the length of b1 (" + b1.Length + "), not " + dB1.Length + ".", "dB1");
+        if (global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)w1) || global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)b1) || global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)w2)) throw new global::System.ArgumentException("dB1 must not overlap an input (features, w1, b1, w2): the gradient would overwrite it.", "dB1");
+        if (global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)dW1)) throw new global::System.ArgumentException("dB1 must not overlap another gradient output (dW1).", "dB1");
+        if (dW2.Length != w2.Length) throw new global::System.ArgumentException("dW2 must have the length of w2 (" + w2.Length + "), not " + dW2.Length + ".", "dW2");
+        if (global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)w1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)b1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)w2)) throw new global::System.ArgumentException("dW2 must not overlap an input (features, w1, b1, w2): the gradient would overwrite it.", "dW2");
+        if (global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)dW1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)dB1)) throw new global::System.ArgumentException("dW2 must not overlap another gradient output (dW1, dB1).", "dW2");
 
         // Forward sweep: the method's own computation.
         int hiddenCount = b1.Length;
@@ -162,7 +159,7 @@ partial class Models
         if (w1 is null) throw new global::System.ArgumentNullException("w1");
         if (b1 is null) throw new global::System.ArgumentNullException("b1");
         if (w2 is null) throw new global::System.ArgumentNullException("w2");
-        if (gradient.Length != w1.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("gradient", "w1", w1.Length, gradient.Length);
+        if (gradient.Length != w1.Length) throw new global::System.ArgumentException("gradient must have the length of w1 (" + w1.Length + "), not " + gradient.Length + ".", "gradient");
         var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w1.Length)]);
         global::System.Span<double> dW1 = dW1Storage.Span;
         var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b1.Length)]);
@@ -195,7 +192,7 @@ partial class Models
         if (w1 is null) throw new global::System.ArgumentNullException("w1");
         if (b1 is null) throw new global::System.ArgumentNullException("b1");
         if (w2 is null) throw new global::System.ArgumentNullException("w2");
-        if (gradient.Length != b1.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("gradient", "b1", b1.Length, gradient.Length);
+        if (gradient.Length != b1.Length) throw new global::System.ArgumentException("gradient must have the length of b1 (" + b1.Length + "), not " + gradient.Length + ".", "gradient");
         var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w1.Length)]);
         global::System.Span<double> dW1 = dW1Storage.Span;
         var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b1.Length)]);
@@ -228,7 +225,7 @@ partial class Models
         if (w1 is null) throw new global::System.ArgumentNullException("w1");
         if (b1 is null) throw new global::System.ArgumentNullException("b1");
         if (w2 is null) throw new global::System.ArgumentNullException("w2");
-        if (gradient.Length != w2.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("gradient", "w2", w2.Length, gradient.Length);
+        if (gradient.Length != w2.Length) throw new global::System.ArgumentException("gradient must have the length of w2 (" + w2.Length + "), not " + gradient.Length + ".", "gradient");
         var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w1.Length)]);
         global::System.Span<double> dW1 = dW1Storage.Span;
         var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b1.Length)]);
@@ -258,12 +255,9 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) NetworkWithDerivative(double[] features, double[] w1, double[] b1, double[] w2, global::System.ReadOnlySpan<double> dW1, global::System.ReadOnlySpan<double> dB1, global::System.ReadOnlySpan<double> dW2)
     {
-        if ((dW1.Length ^ w1.Length | dB1.Length ^ b1.Length | dW2.Length ^ w2.Length) != 0) // the outputs' lengths, in one comparison
-        {
-            if (dW1.Length != w1.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dW1", "w1", w1.Length, dW1.Length);
-            if (dB1.Length != b1.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dB1", "b1", b1.Length, dB1.Length);
-            if (dW2.Length != w2.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dW2", "w2", w2.Length, dW2.Length);
-        }
+        if (dW1.Length != w1.Length) throw new global::System.ArgumentException("dW1 must have the length of w1 (" + w1.Length + "), not " + dW1.Length + ".", "dW1");
+        if (dB1.Length != b1.Length) throw new global::System.ArgumentException("dB1 must have the length of b1 (" + b1.Length + "), not " + dB1.Length + ".", "dB1");
+        if (dW2.Length != w2.Length) throw new global::System.ArgumentException("dW2 must have the length of w2 (" + w2.Length + "), not " + dW2.Length + ".", "dW2");
 
         // One forward sweep: each value with its tangent, its derivative along (dW1, dB1, dW2), computed beside it.
         int hiddenCount = b1.Length;

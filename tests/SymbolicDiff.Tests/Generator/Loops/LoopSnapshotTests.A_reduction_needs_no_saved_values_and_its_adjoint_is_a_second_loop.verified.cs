@@ -26,8 +26,8 @@ partial class Models
     {
         if (x is null) throw new global::System.ArgumentNullException("x");
         if (weights is null) throw new global::System.ArgumentNullException("weights");
-        if (dWeights.Length != weights.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dWeights", "weights", weights.Length, dWeights.Length);
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dWeights, x) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dWeights, weights)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("dWeights", "x, weights");
+        if (dWeights.Length != weights.Length) throw new global::System.ArgumentException("dWeights must have the length of weights (" + weights.Length + "), not " + dWeights.Length + ".", "dWeights");
+        if (global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)x) || global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)weights)) throw new global::System.ArgumentException("dWeights must not overlap an input (x, weights): the gradient would overwrite it.", "dWeights");
 
         // Forward sweep: the method's own computation.
         double z = bias;
@@ -85,7 +85,7 @@ partial class Models
     {
         if (x is null) throw new global::System.ArgumentNullException("x");
         if (weights is null) throw new global::System.ArgumentNullException("weights");
-        if (gradient.Length != weights.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("gradient", "weights", weights.Length, gradient.Length);
+        if (gradient.Length != weights.Length) throw new global::System.ArgumentException("gradient must have the length of weights (" + weights.Length + "), not " + gradient.Length + ".", "gradient");
         var dWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(weights.Length)]);
         global::System.Span<double> dWeights = dWeightsStorage.Span;
         LogisticWithGradient(x, weights, bias, y, dWeights, out _);
@@ -128,7 +128,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) LogisticWithDerivative(double[] x, double[] weights, double bias, double y, global::System.ReadOnlySpan<double> dWeights, double dBias)
     {
-        if (dWeights.Length != weights.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dWeights", "weights", weights.Length, dWeights.Length);
+        if (dWeights.Length != weights.Length) throw new global::System.ArgumentException("dWeights must have the length of weights (" + weights.Length + "), not " + dWeights.Length + ".", "dWeights");
 
         // One forward sweep: each value with its tangent, its derivative along (dWeights, dBias), computed beside it.
         double dZ = dBias; // dz = ∂z/∂bias · dbias

@@ -25,8 +25,8 @@ namespace SymbolicDiff.Tests.Generator.Nested
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
         public static double DescendWithGradient(global::System.ReadOnlySpan<double> start, global::System.ReadOnlySpan<double> a, double eta, int steps, global::System.Span<double> dStart, out double dEta)
         {
-            if (dStart.Length != start.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dStart", "start", start.Length, dStart.Length);
-            if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dStart, start) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dStart, a)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("dStart", "start, a");
+            if (dStart.Length != start.Length) throw new global::System.ArgumentException("dStart must have the length of start (" + start.Length + "), not " + dStart.Length + ".", "dStart");
+            if (global::System.MemoryExtensions.Overlaps(dStart, (global::System.ReadOnlySpan<double>)start) || global::System.MemoryExtensions.Overlaps(dStart, (global::System.ReadOnlySpan<double>)a)) throw new global::System.ArgumentException("dStart must not overlap an input (start, a): the gradient would overwrite it.", "dStart");
 
             // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
             var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
@@ -138,7 +138,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
         public static void DescendStartGradient(global::System.ReadOnlySpan<double> start, global::System.ReadOnlySpan<double> a, double eta, int steps, double seed, global::System.Span<double> gradient)
         {
-            if (gradient.Length != start.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("gradient", "start", start.Length, gradient.Length);
+            if (gradient.Length != start.Length) throw new global::System.ArgumentException("gradient must have the length of start (" + start.Length + "), not " + gradient.Length + ".", "gradient");
             var dStartStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(start.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(start.Length)]);
             global::System.Span<double> dStart = dStartStorage.Span;
             DescendWithGradient(start, a, eta, steps, dStart, out _);
@@ -178,7 +178,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
         public static (double Value, double Derivative) DescendWithDerivative(global::System.ReadOnlySpan<double> start, global::System.ReadOnlySpan<double> a, double eta, int steps, global::System.ReadOnlySpan<double> dStart, double dEta)
         {
-            if (dStart.Length != start.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dStart", "start", start.Length, dStart.Length);
+            if (dStart.Length != start.Length) throw new global::System.ArgumentException("dStart must have the length of start (" + start.Length + "), not " + dStart.Length + ".", "dStart");
 
             // One forward sweep: each value with its tangent, its derivative along (dStart, dEta), computed beside it.
             global::System.Span<double> v = stackalloc double[start.Length];

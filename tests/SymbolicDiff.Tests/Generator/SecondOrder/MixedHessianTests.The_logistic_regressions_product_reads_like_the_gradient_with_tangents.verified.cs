@@ -24,8 +24,8 @@ partial class Model
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double LogisticWithGradient(global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> xs, global::System.ReadOnlySpan<double> ys, double lambda, global::System.Span<double> dW, out double dB)
     {
-        if (dW.Length != w.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dW", "w", w.Length, dW.Length);
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dW, w) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dW, xs) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dW, ys)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("dW", "w, xs, ys");
+        if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
+        if (global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)w) || global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)xs) || global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)ys)) throw new global::System.ArgumentException("dW must not overlap an input (w, xs, ys): the gradient would overwrite it.", "dW");
 
         // Forward sweep: the method's own computation, the statements after the loop over k that neither read nor change what it writes moved ahead of it (2 of them), so that their adjoints are known before it runs.
         int d = w.Length;
@@ -102,7 +102,7 @@ partial class Model
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void LogisticWGradient(global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> xs, global::System.ReadOnlySpan<double> ys, double lambda, double seed, global::System.Span<double> gradient)
     {
-        if (gradient.Length != w.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("gradient", "w", w.Length, gradient.Length);
+        if (gradient.Length != w.Length) throw new global::System.ArgumentException("gradient must have the length of w (" + w.Length + "), not " + gradient.Length + ".", "gradient");
         var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> dW = dWStorage.Span;
         LogisticWithGradient(w, b, xs, ys, lambda, dW, out _);
@@ -144,7 +144,7 @@ partial class Model
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) LogisticWithDerivative(global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> xs, global::System.ReadOnlySpan<double> ys, double lambda, global::System.ReadOnlySpan<double> dW, double dB)
     {
-        if (dW.Length != w.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dW", "w", w.Length, dW.Length);
+        if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
 
         // One forward sweep: each value with its tangent, its derivative along (dW, dB), computed beside it.
         int d = w.Length;
@@ -192,16 +192,16 @@ partial class Model
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double LogisticHessianVectorProduct(global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> xs, global::System.ReadOnlySpan<double> ys, double lambda, global::System.ReadOnlySpan<double> vW, double vB, global::System.Span<double> dW, out double dB, global::System.Span<double> hvW, out double hvB)
     {
-        if (hvW.Length != w.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("hvW", "w", w.Length, hvW.Length);
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(hvW, w) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(hvW, xs) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(hvW, ys) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(hvW, vW)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("hvW", "w, xs, ys, vW");
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(hvW, dW)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsOutput("hvW", "dW");
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dW, vW)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("dW", "vW");
-        if (vW.Length != w.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("vW", "w", w.Length, vW.Length);
+        if (hvW.Length != w.Length) throw new global::System.ArgumentException("hvW must have the length of w (" + w.Length + "), not " + hvW.Length + ".", "hvW");
+        if (global::System.MemoryExtensions.Overlaps(hvW, (global::System.ReadOnlySpan<double>)w) || global::System.MemoryExtensions.Overlaps(hvW, (global::System.ReadOnlySpan<double>)xs) || global::System.MemoryExtensions.Overlaps(hvW, (global::System.ReadOnlySpan<double>)ys) || global::System.MemoryExtensions.Overlaps(hvW, (global::System.ReadOnlySpan<double>)vW)) throw new global::System.ArgumentException("hvW must not overlap an input (w, xs, ys, vW): the gradient would overwrite it.", "hvW");
+        if (global::System.MemoryExtensions.Overlaps(hvW, (global::System.ReadOnlySpan<double>)dW)) throw new global::System.ArgumentException("hvW must not overlap another gradient output (dW).", "hvW");
+        if (global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)vW)) throw new global::System.ArgumentException("dW must not overlap an input (vW): the gradient would overwrite it.", "dW");
+        if (vW.Length != w.Length) throw new global::System.ArgumentException("vW must have the length of w (" + w.Length + "), not " + vW.Length + ".", "vW");
 
         // One forward sweep: each value with its tangent, its derivative along (vW, vB), computed beside it.
         double dDB = 0.0; // the tangent of ∂logistic/∂b, (H·v) for b: written into hvB at the end
-        if (dW.Length != w.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dW", "w", w.Length, dW.Length);
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dW, w) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dW, xs) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dW, ys)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("dW", "w, xs, ys");
+        if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
+        if (global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)w) || global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)xs) || global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)ys)) throw new global::System.ArgumentException("dW must not overlap an input (w, xs, ys): the gradient would overwrite it.", "dW");
 
         // Forward sweep: the method's own computation, the statements after the loop over k that neither read nor change what it writes moved ahead of it (2 of them), so that their adjoints are known before it runs.
         int d = w.Length;
@@ -340,7 +340,7 @@ partial class Model
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void LogisticWGradientTangent(global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> xs, global::System.ReadOnlySpan<double> ys, double lambda, double seed, global::System.ReadOnlySpan<double> dW, double dB, global::System.ReadOnlySpan<double> dXs, global::System.ReadOnlySpan<double> dYs, double dLambda, double dSeed, global::System.Span<double> gradientTangent)
     {
-        if (gradientTangent.Length != w.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("gradientTangent", "w", w.Length, gradientTangent.Length);
+        if (gradientTangent.Length != w.Length) throw new global::System.ArgumentException("gradientTangent must have the length of w (" + w.Length + "), not " + gradientTangent.Length + ".", "gradientTangent");
         if (!dW.IsEmpty && dW.Length != w.Length) throw new global::System.ArgumentException("dW must be empty (w does not vary) or have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
         var gradientWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> gradientW = gradientWStorage.Span;

@@ -21,8 +21,8 @@ partial class Classifier
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double LossWithGradient(global::System.ReadOnlySpan<double> weights, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<int> labels, int classes, global::System.Span<double> dWeights)
     {
-        if (dWeights.Length != weights.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dWeights", "weights", weights.Length, dWeights.Length);
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dWeights, weights) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dWeights, features)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("dWeights", "weights, features");
+        if (dWeights.Length != weights.Length) throw new global::System.ArgumentException("dWeights must have the length of weights (" + weights.Length + "), not " + dWeights.Length + ".", "dWeights");
+        if (global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)weights) || global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)features)) throw new global::System.ArgumentException("dWeights must not overlap an input (weights, features): the gradient would overwrite it.", "dWeights");
 
         // Forward sweep: the method's own computation.
         int d = weights.Length / classes;
@@ -97,7 +97,7 @@ partial class Classifier
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void LossWeightsGradient(global::System.ReadOnlySpan<double> weights, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<int> labels, int classes, double seed, global::System.Span<double> gradient)
     {
-        if (gradient.Length != weights.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("gradient", "weights", weights.Length, gradient.Length);
+        if (gradient.Length != weights.Length) throw new global::System.ArgumentException("gradient must have the length of weights (" + weights.Length + "), not " + gradient.Length + ".", "gradient");
         var dWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(weights.Length)]);
         global::System.Span<double> dWeights = dWeightsStorage.Span;
         LossWithGradient(weights, features, labels, classes, dWeights);
@@ -119,7 +119,7 @@ partial class Classifier
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) LossWithDerivative(global::System.ReadOnlySpan<double> weights, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<int> labels, int classes, global::System.ReadOnlySpan<double> dWeights)
     {
-        if (dWeights.Length != weights.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dWeights", "weights", weights.Length, dWeights.Length);
+        if (dWeights.Length != weights.Length) throw new global::System.ArgumentException("dWeights must have the length of weights (" + weights.Length + "), not " + dWeights.Length + ".", "dWeights");
 
         // One forward sweep: each value with its tangent, its derivative along dWeights, computed beside it.
         int d = weights.Length / classes;
@@ -172,15 +172,15 @@ partial class Classifier
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double LossHessianVectorProduct(global::System.ReadOnlySpan<double> weights, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<int> labels, int classes, global::System.ReadOnlySpan<double> vWeights, global::System.Span<double> dWeights, global::System.Span<double> hvWeights)
     {
-        if (hvWeights.Length != weights.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("hvWeights", "weights", weights.Length, hvWeights.Length);
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(hvWeights, weights) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(hvWeights, features) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(hvWeights, vWeights)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("hvWeights", "weights, features, vWeights");
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(hvWeights, dWeights)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsOutput("hvWeights", "dWeights");
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dWeights, vWeights)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("dWeights", "vWeights");
-        if (vWeights.Length != weights.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("vWeights", "weights", weights.Length, vWeights.Length);
+        if (hvWeights.Length != weights.Length) throw new global::System.ArgumentException("hvWeights must have the length of weights (" + weights.Length + "), not " + hvWeights.Length + ".", "hvWeights");
+        if (global::System.MemoryExtensions.Overlaps(hvWeights, (global::System.ReadOnlySpan<double>)weights) || global::System.MemoryExtensions.Overlaps(hvWeights, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(hvWeights, (global::System.ReadOnlySpan<double>)vWeights)) throw new global::System.ArgumentException("hvWeights must not overlap an input (weights, features, vWeights): the gradient would overwrite it.", "hvWeights");
+        if (global::System.MemoryExtensions.Overlaps(hvWeights, (global::System.ReadOnlySpan<double>)dWeights)) throw new global::System.ArgumentException("hvWeights must not overlap another gradient output (dWeights).", "hvWeights");
+        if (global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)vWeights)) throw new global::System.ArgumentException("dWeights must not overlap an input (vWeights): the gradient would overwrite it.", "dWeights");
+        if (vWeights.Length != weights.Length) throw new global::System.ArgumentException("vWeights must have the length of weights (" + weights.Length + "), not " + vWeights.Length + ".", "vWeights");
 
         // One forward sweep: each value with its tangent, its derivative along vWeights, computed beside it.
-        if (dWeights.Length != weights.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dWeights", "weights", weights.Length, dWeights.Length);
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dWeights, weights) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dWeights, features)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("dWeights", "weights, features");
+        if (dWeights.Length != weights.Length) throw new global::System.ArgumentException("dWeights must have the length of weights (" + weights.Length + "), not " + dWeights.Length + ".", "dWeights");
+        if (global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)weights) || global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)features)) throw new global::System.ArgumentException("dWeights must not overlap an input (weights, features): the gradient would overwrite it.", "dWeights");
 
         // Forward sweep: the method's own computation.
         int d = weights.Length / classes;
@@ -305,7 +305,7 @@ partial class Classifier
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void LossWeightsGradientTangent(global::System.ReadOnlySpan<double> weights, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<int> labels, int classes, double seed, global::System.ReadOnlySpan<double> dWeights, global::System.ReadOnlySpan<double> dFeatures, double dSeed, global::System.Span<double> gradientTangent)
     {
-        if (gradientTangent.Length != weights.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("gradientTangent", "weights", weights.Length, gradientTangent.Length);
+        if (gradientTangent.Length != weights.Length) throw new global::System.ArgumentException("gradientTangent must have the length of weights (" + weights.Length + "), not " + gradientTangent.Length + ".", "gradientTangent");
         if (!dWeights.IsEmpty && dWeights.Length != weights.Length) throw new global::System.ArgumentException("dWeights must be empty (weights does not vary) or have the length of weights (" + weights.Length + "), not " + dWeights.Length + ".", "dWeights");
         var gradientWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(weights.Length)]);
         global::System.Span<double> gradientWeights = gradientWeightsStorage.Span;

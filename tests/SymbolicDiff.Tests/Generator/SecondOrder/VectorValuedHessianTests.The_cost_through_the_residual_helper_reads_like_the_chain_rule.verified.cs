@@ -20,8 +20,8 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double CostWithGradient(global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y, global::System.Span<double> dB)
     {
-        if (dB.Length != b.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dB", "b", b.Length, dB.Length);
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dB, b) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dB, x) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dB, y)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("dB", "b, x, y");
+        if (dB.Length != b.Length) throw new global::System.ArgumentException("dB must have the length of b (" + b.Length + "), not " + dB.Length + ".", "dB");
+        if (global::System.MemoryExtensions.Overlaps(dB, (global::System.ReadOnlySpan<double>)b) || global::System.MemoryExtensions.Overlaps(dB, (global::System.ReadOnlySpan<double>)x) || global::System.MemoryExtensions.Overlaps(dB, (global::System.ReadOnlySpan<double>)y)) throw new global::System.ArgumentException("dB must not overlap an input (b, x, y): the gradient would overwrite it.", "dB");
 
         // Forward sweep: the method's own computation.
         global::System.Span<double> r = stackalloc double[x.Length];
@@ -82,7 +82,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void CostBGradient(global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y, double seed, global::System.Span<double> gradient)
     {
-        if (gradient.Length != b.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("gradient", "b", b.Length, gradient.Length);
+        if (gradient.Length != b.Length) throw new global::System.ArgumentException("gradient must have the length of b (" + b.Length + "), not " + gradient.Length + ".", "gradient");
         var dBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b.Length)]);
         global::System.Span<double> dB = dBStorage.Span;
         CostWithGradient(b, x, y, dB);
@@ -103,7 +103,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) CostWithDerivative(global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y, global::System.ReadOnlySpan<double> dB)
     {
-        if (dB.Length != b.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dB", "b", b.Length, dB.Length);
+        if (dB.Length != b.Length) throw new global::System.ArgumentException("dB must have the length of b (" + b.Length + "), not " + dB.Length + ".", "dB");
 
         // One forward sweep: each value with its tangent, its derivative along dB, computed beside it.
         global::System.Span<double> r = stackalloc double[x.Length];
@@ -136,15 +136,15 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double CostHessianVectorProduct(global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y, global::System.ReadOnlySpan<double> vB, global::System.Span<double> dB, global::System.Span<double> hvB)
     {
-        if (hvB.Length != b.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("hvB", "b", b.Length, hvB.Length);
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(hvB, b) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(hvB, x) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(hvB, y) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(hvB, vB)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("hvB", "b, x, y, vB");
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(hvB, dB)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsOutput("hvB", "dB");
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dB, vB)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("dB", "vB");
-        if (vB.Length != b.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("vB", "b", b.Length, vB.Length);
+        if (hvB.Length != b.Length) throw new global::System.ArgumentException("hvB must have the length of b (" + b.Length + "), not " + hvB.Length + ".", "hvB");
+        if (global::System.MemoryExtensions.Overlaps(hvB, (global::System.ReadOnlySpan<double>)b) || global::System.MemoryExtensions.Overlaps(hvB, (global::System.ReadOnlySpan<double>)x) || global::System.MemoryExtensions.Overlaps(hvB, (global::System.ReadOnlySpan<double>)y) || global::System.MemoryExtensions.Overlaps(hvB, (global::System.ReadOnlySpan<double>)vB)) throw new global::System.ArgumentException("hvB must not overlap an input (b, x, y, vB): the gradient would overwrite it.", "hvB");
+        if (global::System.MemoryExtensions.Overlaps(hvB, (global::System.ReadOnlySpan<double>)dB)) throw new global::System.ArgumentException("hvB must not overlap another gradient output (dB).", "hvB");
+        if (global::System.MemoryExtensions.Overlaps(dB, (global::System.ReadOnlySpan<double>)vB)) throw new global::System.ArgumentException("dB must not overlap an input (vB): the gradient would overwrite it.", "dB");
+        if (vB.Length != b.Length) throw new global::System.ArgumentException("vB must have the length of b (" + b.Length + "), not " + vB.Length + ".", "vB");
 
         // One forward sweep: each value with its tangent, its derivative along vB, computed beside it.
-        if (dB.Length != b.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dB", "b", b.Length, dB.Length);
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dB, b) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dB, x) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dB, y)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("dB", "b, x, y");
+        if (dB.Length != b.Length) throw new global::System.ArgumentException("dB must have the length of b (" + b.Length + "), not " + dB.Length + ".", "dB");
+        if (global::System.MemoryExtensions.Overlaps(dB, (global::System.ReadOnlySpan<double>)b) || global::System.MemoryExtensions.Overlaps(dB, (global::System.ReadOnlySpan<double>)x) || global::System.MemoryExtensions.Overlaps(dB, (global::System.ReadOnlySpan<double>)y)) throw new global::System.ArgumentException("dB must not overlap an input (b, x, y): the gradient would overwrite it.", "dB");
 
         // Forward sweep: the method's own computation.
         global::System.Span<double> r = stackalloc double[x.Length];
@@ -263,7 +263,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void CostBGradientTangent(global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y, double seed, global::System.ReadOnlySpan<double> dB, global::System.ReadOnlySpan<double> dX, global::System.ReadOnlySpan<double> dY, double dSeed, global::System.Span<double> gradientTangent)
     {
-        if (gradientTangent.Length != b.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("gradientTangent", "b", b.Length, gradientTangent.Length);
+        if (gradientTangent.Length != b.Length) throw new global::System.ArgumentException("gradientTangent must have the length of b (" + b.Length + "), not " + gradientTangent.Length + ".", "gradientTangent");
         if (!dB.IsEmpty && dB.Length != b.Length) throw new global::System.ArgumentException("dB must be empty (b does not vary) or have the length of b (" + b.Length + "), not " + dB.Length + ".", "dB");
         var gradientBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b.Length)]);
         global::System.Span<double> gradientB = gradientBStorage.Span;

@@ -13,11 +13,8 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void ResidualsWithDerivative(global::System.ReadOnlySpan<double> p, global::System.Span<double> r, global::System.ReadOnlySpan<double> dP, global::System.Span<double> dR)
     {
-        if ((dP.Length ^ p.Length | dR.Length ^ r.Length) != 0) // the outputs' lengths, in one comparison
-        {
-            if (dP.Length != p.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dP", "p", p.Length, dP.Length);
-            if (dR.Length != r.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dR", "r", r.Length, dR.Length);
-        }
+        if (dP.Length != p.Length) throw new global::System.ArgumentException("dP must have the length of p (" + p.Length + "), not " + dP.Length + ".", "dP");
+        if (dR.Length != r.Length) throw new global::System.ArgumentException("dR must have the length of r (" + r.Length + "), not " + dR.Length + ".", "dR");
         global::SymbolicDiff.Runtime.Zeroing.Clear(dR); // dR, the tangent of the output r, is written where r is: 0 where it is not
 
         // One forward sweep: each value with its tangent, its derivative along dP, computed beside it.
@@ -38,9 +35,9 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void ResidualsVectorJacobianProduct(global::System.ReadOnlySpan<double> p, global::System.Span<double> r, global::System.ReadOnlySpan<double> rCotangent, global::System.Span<double> dP)
     {
-        if (rCotangent.Length != r.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("rCotangent", "r", r.Length, rCotangent.Length);
-        if (dP.Length != p.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dP", "p", p.Length, dP.Length);
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dP, p) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dP, r) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dP, rCotangent)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("dP", "p, r, rCotangent");
+        if (rCotangent.Length != r.Length) throw new global::System.ArgumentException("rCotangent must have the length of r (" + r.Length + "), not " + rCotangent.Length + ".", "rCotangent");
+        if (dP.Length != p.Length) throw new global::System.ArgumentException("dP must have the length of p (" + p.Length + "), not " + dP.Length + ".", "dP");
+        if (global::System.MemoryExtensions.Overlaps(dP, (global::System.ReadOnlySpan<double>)p) || global::System.MemoryExtensions.Overlaps(dP, (global::System.ReadOnlySpan<double>)r) || global::System.MemoryExtensions.Overlaps(dP, (global::System.ReadOnlySpan<double>)rCotangent)) throw new global::System.ArgumentException("dP must not overlap an input (p, r, rCotangent): the gradient would overwrite it.", "dP");
 
         // Forward sweep: the method's own computation.
         r[0] = p[0] * p[0];
@@ -135,19 +132,16 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void ResidualsHessianVectorProduct(global::System.ReadOnlySpan<double> p, global::System.Span<double> r, global::System.ReadOnlySpan<double> rCotangent, global::System.ReadOnlySpan<double> vP, global::System.Span<double> dP, global::System.Span<double> hvP)
     {
-        if ((rCotangent.Length ^ r.Length | hvP.Length ^ p.Length) != 0) // the outputs' lengths, in one comparison
-        {
-            if (rCotangent.Length != r.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("rCotangent", "r", r.Length, rCotangent.Length);
-            if (hvP.Length != p.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("hvP", "p", p.Length, hvP.Length);
-        }
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(hvP, p) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(hvP, r) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(hvP, rCotangent) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(hvP, vP)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("hvP", "p, r, rCotangent, vP");
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(hvP, dP)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsOutput("hvP", "dP");
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dP, vP)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("dP", "vP");
-        if (vP.Length != p.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("vP", "p", p.Length, vP.Length);
+        if (rCotangent.Length != r.Length) throw new global::System.ArgumentException("rCotangent must have the length of r (" + r.Length + "), not " + rCotangent.Length + ".", "rCotangent");
+        if (hvP.Length != p.Length) throw new global::System.ArgumentException("hvP must have the length of p (" + p.Length + "), not " + hvP.Length + ".", "hvP");
+        if (global::System.MemoryExtensions.Overlaps(hvP, (global::System.ReadOnlySpan<double>)p) || global::System.MemoryExtensions.Overlaps(hvP, (global::System.ReadOnlySpan<double>)r) || global::System.MemoryExtensions.Overlaps(hvP, (global::System.ReadOnlySpan<double>)rCotangent) || global::System.MemoryExtensions.Overlaps(hvP, (global::System.ReadOnlySpan<double>)vP)) throw new global::System.ArgumentException("hvP must not overlap an input (p, r, rCotangent, vP): the gradient would overwrite it.", "hvP");
+        if (global::System.MemoryExtensions.Overlaps(hvP, (global::System.ReadOnlySpan<double>)dP)) throw new global::System.ArgumentException("hvP must not overlap another gradient output (dP).", "hvP");
+        if (global::System.MemoryExtensions.Overlaps(dP, (global::System.ReadOnlySpan<double>)vP)) throw new global::System.ArgumentException("dP must not overlap an input (vP): the gradient would overwrite it.", "dP");
+        if (vP.Length != p.Length) throw new global::System.ArgumentException("vP must have the length of p (" + p.Length + "), not " + vP.Length + ".", "vP");
 
         // One forward sweep: each value with its tangent, its derivative along vP, computed beside it.
-        if (dP.Length != p.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dP", "p", p.Length, dP.Length);
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dP, p) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dP, r) | global::SymbolicDiff.Runtime.GradientArguments.Overlap(dP, rCotangent)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("dP", "p, r, rCotangent");
+        if (dP.Length != p.Length) throw new global::System.ArgumentException("dP must have the length of p (" + p.Length + "), not " + dP.Length + ".", "dP");
+        if (global::System.MemoryExtensions.Overlaps(dP, (global::System.ReadOnlySpan<double>)p) || global::System.MemoryExtensions.Overlaps(dP, (global::System.ReadOnlySpan<double>)r) || global::System.MemoryExtensions.Overlaps(dP, (global::System.ReadOnlySpan<double>)rCotangent)) throw new global::System.ArgumentException("dP must not overlap an input (p, r, rCotangent): the gradient would overwrite it.", "dP");
 
         // Forward sweep: the method's own computation.
         r[0] = p[0] * p[0];

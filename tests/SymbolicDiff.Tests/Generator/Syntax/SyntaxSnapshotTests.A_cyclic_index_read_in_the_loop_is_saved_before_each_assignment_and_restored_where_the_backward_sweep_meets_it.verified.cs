@@ -23,8 +23,8 @@ partial class Models
     public static double CyclicWithGradient(double[] x, double a, global::System.Span<double> dX, out double dA)
     {
         if (x is null) throw new global::System.ArgumentNullException("x");
-        if (dX.Length != x.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dX", "x", x.Length, dX.Length);
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dX, x)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("dX", "x");
+        if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x (" + x.Length + "), not " + dX.Length + ".", "dX");
+        if (global::System.MemoryExtensions.Overlaps(dX, (global::System.ReadOnlySpan<double>)x)) throw new global::System.ArgumentException("dX must not overlap an input (x): the gradient would overwrite it.", "dX");
 
         // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
         var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
@@ -81,7 +81,7 @@ partial class Models
     public static void CyclicXGradient(double[] x, double a, double seed, global::System.Span<double> gradient)
     {
         if (x is null) throw new global::System.ArgumentNullException("x");
-        if (gradient.Length != x.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("gradient", "x", x.Length, gradient.Length);
+        if (gradient.Length != x.Length) throw new global::System.ArgumentException("gradient must have the length of x (" + x.Length + "), not " + gradient.Length + ".", "gradient");
         var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(x.Length)]);
         global::System.Span<double> dX = dXStorage.Span;
         CyclicWithGradient(x, a, dX, out _);
@@ -119,7 +119,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) CyclicWithDerivative(double[] x, double a, global::System.ReadOnlySpan<double> dX, double dA)
     {
-        if (dX.Length != x.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dX", "x", x.Length, dX.Length);
+        if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x (" + x.Length + "), not " + dX.Length + ".", "dX");
 
         // One forward sweep: each value with its tangent, its derivative along (dX, dA), computed beside it.
         double dS = 0.0; // s is a constant here

@@ -23,8 +23,8 @@ partial class Models
     public static double NearestWithGradient(double[] x, double q, global::System.Span<double> dX, out double dQ)
     {
         if (x is null) throw new global::System.ArgumentNullException("x");
-        if (dX.Length != x.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dX", "x", x.Length, dX.Length);
-        if (global::SymbolicDiff.Runtime.GradientArguments.Overlap(dX, x)) global::SymbolicDiff.Runtime.GradientArguments.ThrowOverlapsInput("dX", "x");
+        if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x (" + x.Length + "), not " + dX.Length + ".", "dX");
+        if (global::System.MemoryExtensions.Overlaps(dX, (global::System.ReadOnlySpan<double>)x)) throw new global::System.ArgumentException("dX must not overlap an input (x): the gradient would overwrite it.", "dX");
 
         // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
         var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
@@ -90,7 +90,7 @@ partial class Models
     public static void NearestXGradient(double[] x, double q, double seed, global::System.Span<double> gradient)
     {
         if (x is null) throw new global::System.ArgumentNullException("x");
-        if (gradient.Length != x.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("gradient", "x", x.Length, gradient.Length);
+        if (gradient.Length != x.Length) throw new global::System.ArgumentException("gradient must have the length of x (" + x.Length + "), not " + gradient.Length + ".", "gradient");
         var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(x.Length)]);
         global::System.Span<double> dX = dXStorage.Span;
         NearestWithGradient(x, q, dX, out _);
@@ -128,7 +128,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) NearestWithDerivative(double[] x, double q, global::System.ReadOnlySpan<double> dX, double dQ)
     {
-        if (dX.Length != x.Length) global::SymbolicDiff.Runtime.GradientArguments.ThrowLength("dX", "x", x.Length, dX.Length);
+        if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x (" + x.Length + "), not " + dX.Length + ".", "dX");
 
         // One forward sweep: each value with its tangent, its derivative along (dX, dQ), computed beside it.
         int best = 0;
