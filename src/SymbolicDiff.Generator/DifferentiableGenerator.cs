@@ -60,7 +60,14 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
             .Select(static (names, _) => new HintNameSet(names))
             .WithTrackingName(TrackingNames.HintNames);
 
-        context.RegisterSourceOutput(programs.Combine(hintNames), static (output, pair) => GradientSourceEmitter.AddSource(output, pair.Left, pair.Right));
+        // MDerivation is emitted unless the project sets <SymbolicDiffEmitDerivation>false</SymbolicDiffEmitDerivation>
+        // (about half the generated text, which the compiler parses and binds too); a bool, so only a change of it re-emits.
+        var emitDerivation = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => GeneratorOptions.EmitDerivation(options.GlobalOptions))
+            .WithTrackingName(TrackingNames.EmitDerivation);
+
+        context.RegisterSourceOutput(programs.Combine(hintNames).Combine(emitDerivation), static (output, pair) =>
+            GradientSourceEmitter.AddSource(output, pair.Left.Left, pair.Left.Right, pair.Right));
 
         context.RegisterSourceOutput(diagnostics, static (output, diagnostic) =>
             output.ReportDiagnostic(Diagnostic.Create(

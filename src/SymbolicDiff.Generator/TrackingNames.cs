@@ -10,4 +10,5 @@ internal static class TrackingNames
     public const string HintNames = nameof(HintNames);
     public const string MethodsWithoutCode = nameof(MethodsWithoutCode);
     public const string CheckedMethods = nameof(CheckedMethods);
+    public const string EmitDerivation = nameof(EmitDerivation);
 }

@@ -24,9 +24,10 @@ internal static class GradientSourceEmitter
 
     /// <summary>
     /// Adds the generated file under a name unique among <paramref name="allHintNames"/> (every method's
-    /// <see cref="HintName"/>); a failure here is reported as SD9999 rather than thrown (CS8785).
+    /// <see cref="HintName"/>), and beside it the file of <c>MDerivation</c> when <paramref name="emitDerivation"/>;
+    /// a failure here is reported as SD9999 rather than thrown (CS8785).
     /// </summary>
-    public static void AddSource(SourceProductionContext output, GradientProgram program, HintNameSet allHintNames)
+    public static void AddSource(SourceProductionContext output, GradientProgram program, HintNameSet allHintNames, bool emitDerivation = true)
     {
         try
         {
@@ -34,9 +35,9 @@ internal static class GradientSourceEmitter
             bool collides = allHintNames.Collides(hintName);
             string gradientFile = Emit(program);
             output.AddSource(UniqueHintName(hintName, collides), SourceText.From(gradientFile, Encoding.UTF8));
-            if (program.Method.ReturnsVoid)
+            if (program.Method.ReturnsVoid || !emitDerivation)
             {
-                return; // no value, so no gradient to derive step by step: its file holds the forward mode and the Jacobian
+                return; // no value, so no gradient to derive step by step (its file holds the forward mode and the Jacobian), or not asked for
             }
 
             // The derivation's name is the file's name with one suffix more: it collides exactly when the file's does.

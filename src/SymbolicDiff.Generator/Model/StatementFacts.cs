@@ -46,6 +46,11 @@ internal static class StatementFacts
                 IfStatement guarded => guarded.Then,
                 _ => EquatableArray<Statement>.Empty,
             };
+            if (nested.Count == 0)
+            {
+                continue; // most statements: no iterator for an empty body
+            }
+
             foreach (var inner in Flatten(nested))
             {
                 yield return inner;

@@ -38,6 +38,9 @@ public class LocalFeedConsumerTests : IClassFixture<LocalFeedConsumerTests.Packe
         Assert.Equal(
             ["analyzers/dotnet/cs/SymbolicDiff.CodeFixes.dll", "analyzers/dotnet/cs/SymbolicDiff.Generator.dll"],
             entries.Where(e => e.StartsWith("analyzers/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        // The props that make the generator's MSBuild property (SymbolicDiffEmitDerivation) visible to it, for direct and transitive users.
+        Assert.Contains("build/SymbolicDiff.props", entries);
+        Assert.Contains("buildTransitive/SymbolicDiff.props", entries);
         Assert.Contains("README.md", entries);
         Assert.Contains("LICENSE", entries);
         Assert.Contains("icon.png", entries);
