@@ -7,10 +7,11 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// <summary>
 /// Kept values (<see cref="KeepPerIteration"/>, <see cref="KeepCalls"/>) for a whole buffer: a local buffer that each
 /// iteration of a loop rewrites in full and the loop's backward sweep reads (GMM's <c>centered</c> and
-/// <c>qTimesCentered</c>, within each point, one row per component) is copied at the end of each forward iteration into
-/// row i of a buffer of (iterations × length) values, and copied back at the start of the backward iteration i, instead of
-/// each of its writes pushing the element it overwrites and the backward sweep popping it again. A hand-written gradient
-/// keeps one row per component in the same way and saves nothing.
+/// <c>qTimesCentered</c>, within each point, one row per component) is read and written in row i of a buffer of
+/// (iterations × length) values in the forward iteration i (<c>var centeredRow = keptCentered.Slice(ik * centered.Length,
+/// centered.Length);</c>), and read there again by the backward iteration i, instead of each of its writes pushing the
+/// element it overwrites and the backward sweep popping it again. A hand-written gradient keeps one row per component in
+/// the same way and saves nothing.
 /// <para>
 /// When. The loop L runs in the body of the loop differentiated iteration by iteration (so its forward and backward
 /// sweeps both run within one iteration of that loop, and the next iteration rewrites the rows only after this one's
@@ -25,14 +26,15 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// of a real mentions B in its own expressions (a branch's condition, a loop's bounds).
 /// </para>
 /// <para>
-/// Why that is exact. The backward sweep evaluates each statement's partials in the state just before it; what it reads
-/// of B there is what the pops restored. After the copy-back, B holds the row the forward iteration i left, and nothing
-/// in the backward iteration changes it any more. A statement after W reads B where the forward iteration had left it
+/// Why that is exact. In the forward iteration i the row stands for B: B is written in full (the cover) before anything
+/// reads it, so the row, whatever an earlier call left in it, holds the values B would. The backward sweep evaluates
+/// each statement's partials in the state just before it; what it reads of B there is what the pops restored. The row
+/// holds what the forward iteration i left in it, and nothing in the backward iteration writes it. A statement after W reads B where the forward iteration had left it
 /// as it ends: the row. A statement in the cover reading B[j] after writing it (when the cover is the only writer) reads
 /// the value element j keeps to the end of the iteration: the row again. The statements between reads nothing of B.
-/// So every value of B any partial reads is the one the pops gave; the row of the last backward iteration (i = 0) is
-/// left in B, which nothing reads after L. The pushes and pops of B, removed in pairs, leave the other saved values'
-/// pushes and pops balanced in the same order.
+/// So every value of B any partial reads is the one the pops gave. B itself is no longer written, and nothing reads it
+/// outside L. The pushes and pops of B, removed in pairs, leave the other saved values' pushes and pops balanced in the
+/// same order. A helper given B as a span is not followed (the buffer keeps its saves).
 /// </para>
 /// <para>
 /// Its size. The rows hold trip count × B.Length values; the pushes they replace were at least as many (the cover alone
@@ -105,7 +107,9 @@ internal sealed partial class LoopDifferentiator
         }
 
         if (cover < 0 || statements[cover] is not ForLoop first || !IsCover(first, declaration) ||
-            StatementFacts.Flatten(statements).Any(s => s is CallWithOutputs call && StatementFacts.Names(call).Contains(buffer)))
+            StatementFacts.Flatten(statements).Any(s => s is CallWithOutputs call && StatementFacts.Names(call).Contains(buffer)) ||
+            StatementFacts.Flatten(statements).SelectMany(StatementFacts.Expressions).SelectMany(ExpressionFacts.Nodes)
+                .Any(node => node is VectorArgument vector && vector.Vector == buffer))
         {
             return false;
         }
@@ -135,8 +139,8 @@ internal sealed partial class LoopDifferentiator
 
     /// <summary>
     /// <paramref name="body"/> with the pushes of <paramref name="buffer"/>'s elements in <paramref name="loop"/>'s forward
-    /// copy replaced by one copy of the buffer into its row at the end of the iteration, and the pops in the backward copy
-    /// by one copy back at its start. Unchanged unless both copies are found at the top level of the body.
+    /// copy and the pops in its backward copy removed, and both copies reading and writing the buffer in the iteration's
+    /// row of the kept values. Unchanged unless both copies are found at the top level of the body.
     /// </summary>
     private List<Statement> KeepRows(List<Statement> body, ForLoop loop, string buffer, List<DeclareKeptValues> kept)
     {
@@ -157,38 +161,24 @@ internal sealed partial class LoopDifferentiator
         var forward = (ForLoop)body[forwardAt];
         var backward = (ForLoop)body[backwardAt];
         string rows = _names.Fresh(GeneratedNames.KeptValues(buffer));
+        string row = _names.Fresh(buffer + "Row");
         var length = new Member(new Variable(buffer), "Length");
-        var cover = (ForLoop)loop.Body.First(s => StatementFacts.Names(s).Contains(buffer));
-        var element = new Variable(cover.Counter);
         Expr iteration = loop.From is Constant { IsZero: true } ? new Variable(loop.Counter) : new Binary(BinaryOperator.Subtract, new Variable(loop.Counter), loop.From);
-        var slot = new Element(rows, new Binary(BinaryOperator.Add, new Binary(BinaryOperator.Multiply, iteration, length), element));
-        ForLoop Copy(Expr target, Expr value, string comment) => new ForLoop(cover.Counter, "int", Constant.Zero, length, new Statement[]
-        {
-            new UpdateReal(target, UpdateOperator.Set, value),
-        }.ToEquatableArray())
-        {
-            Comment = Comment.Of(comment),
-        };
+        var view = new DeclareSliceView(new SliceViewInfo(row, rows, IsArray: false), new Binary(BinaryOperator.Multiply, iteration, length), length);
 
-        // At the end of the forward iteration, before the locals KeepPerIteration may keep (the last statements, pushed).
-        var forwardBody = Without(forward.Body, Pushes);
-        int end = forwardBody.Count;
-        while (end > 0 && forwardBody[end - 1] is SavePush)
-        {
-            end--;
-        }
+        // The forward iteration writes and reads its own row, from its first statement.
+        var forwardBody = Without(forward.Body, Pushes).Select(s => ThroughRow(s, buffer, row)).ToList();
+        forwardBody.Insert(0, view with { Comment = Comment.Of($"kept: {buffer} of this iteration over {loop.Counter}, whose backward sweep reads it") });
 
-        forwardBody.Insert(end, Copy(slot, new Element(buffer, element), $"kept: {buffer} as this iteration over {loop.Counter} leaves it, its backward sweep reads it"));
-
-        // At the start of the backward iteration, after the locals it restores.
-        var backwardBody = Without(backward.Body, Pops);
+        // The backward iteration reads the same row, after the locals it restores.
+        var backwardBody = Without(backward.Body, Pops).Select(s => ThroughRow(s, buffer, row)).ToList();
         int start = 0;
         while (start < backwardBody.Count && backwardBody[start] is DeclareReal { Value: SavedPop })
         {
             start++;
         }
 
-        backwardBody.Insert(start, Copy(new Element(buffer, element), slot, $"{buffer} as iteration {loop.Counter} left it"));
+        backwardBody.Insert(start, view with { Comment = Comment.Of($"{buffer} as iteration {loop.Counter} left it") });
 
         kept.Add(new DeclareKeptValues(rows, _names.Fresh(GeneratedNames.AdjointStorage(rows)), new Binary(BinaryOperator.Multiply, TripCount(loop), length))
         {
@@ -199,6 +189,26 @@ internal sealed partial class LoopDifferentiator
         result[forwardAt] = forward with { Body = forwardBody.ToEquatableArray() };
         result[backwardAt] = backward with { Body = backwardBody.ToEquatableArray() };
         return result;
+    }
+
+    /// <summary>
+    /// <paramref name="statement"/> with the code's elements of <paramref name="buffer"/> read and written in the row
+    /// <paramref name="row"/> instead, at any depth; its comments, which quote the user's statements, unchanged.
+    /// </summary>
+    private static Statement ThroughRow(Statement statement, string buffer, string row)
+    {
+        Expr Rewrite(Expr expression) => ExpressionFacts.Rewrite(expression, node =>
+            node is Element element && element.Vector == buffer ? element with { Vector = row } : null);
+        return statement switch
+        {
+            ForLoop loop => loop with { Body = loop.Body.Select(s => ThroughRow(s, buffer, row)).ToEquatableArray() },
+            IfStatement guarded => guarded with
+            {
+                Condition = Rewrite(guarded.Condition),
+                Then = guarded.Then.Select(s => ThroughRow(s, buffer, row)).ToEquatableArray(),
+            },
+            _ => StatementFacts.RewriteExpressions(statement, Rewrite) with { Comment = statement.Comment },
+        };
     }
 
     /// <summary>The statements without those <paramref name="drop"/> picks, at any depth.</summary>

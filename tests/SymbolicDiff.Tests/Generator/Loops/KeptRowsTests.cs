@@ -165,12 +165,14 @@ public class KeptRowsTests
         string gradient = GradientCode(generated);
         Assert.Contains(Fused, generated, StringComparison.Ordinal);
 
-        // Copied into its row at the end of each component's forward iteration, back at the start of its backward one;
-        // no element is pushed or popped, so no stack of saved values is left at all.
-        Assert.Contains("keptCentered[c * centered.Length + j] = centered[j];", gradient, StringComparison.Ordinal);
-        Assert.Contains("centered[j] = keptCentered[c * centered.Length + j];", gradient, StringComparison.Ordinal);
-        Assert.Contains("keptTransformed[c * transformed.Length + j] = transformed[j];", gradient, StringComparison.Ordinal);
-        Assert.Contains("transformed[j] = keptTransformed[c * transformed.Length + j];", gradient, StringComparison.Ordinal);
+        // Each component's forward and backward iterations read and write its own row; no element is pushed or popped, so
+        // no stack of saved values is left at all.
+        Assert.Equal(2, CountOf(gradient, "var centeredRow = keptCentered.Slice(c * centered.Length, centered.Length);"));
+        Assert.Equal(2, CountOf(gradient, "var transformedRow = keptTransformed.Slice(c * transformed.Length, transformed.Length);"));
+        Assert.Contains("centeredRow[j] = x[r * d + j] - w[c * d + j];", gradient, StringComparison.Ordinal);
+        Assert.Contains("transformedRow[1] += lo[c] * centeredRow[0];", gradient, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"(?<!\w)centered\[", gradient);
+        Assert.DoesNotMatch(@"(?<!\w)transformed\[", gradient);
         Assert.Contains("(k > 0 ? k : 0) * centered.Length", gradient, StringComparison.Ordinal);
         Assert.True(gradient.IndexOf("keptCenteredStorage = new", StringComparison.Ordinal) < gradient.IndexOf("for (int r = 0;", StringComparison.Ordinal));
         Assert.Contains("keptCenteredStorage.Dispose();", gradient, StringComparison.Ordinal);
@@ -387,6 +389,17 @@ public class KeptRowsTests
             AssertClose(CentralDifferences(p => F(x, w, p, lo), s), dS, 1e-7);
             AssertClose(CentralDifferences(p => F(x, w, s, p), lo), dLo, 1e-7);
         }
+    }
+
+    private static int CountOf(string text, string part)
+    {
+        int count = 0;
+        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private static double[] Values(Random random, int count) =>
