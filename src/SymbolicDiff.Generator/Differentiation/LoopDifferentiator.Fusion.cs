@@ -403,6 +403,7 @@ internal sealed partial class LoopDifferentiator
         if (!_method.SecondOrder)
         {
             body = CombineValueAndProducts(body, forwardCount);
+            body = KeepRewrittenBuffers(body, loop, kept);
             body = KeepPerIteration(body, loop, kept);
         }
 

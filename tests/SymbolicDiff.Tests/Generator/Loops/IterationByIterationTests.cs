@@ -338,9 +338,11 @@ public class IterationByIterationTests
         string generated = run.Source("Models.NestedRewrite.g.cs");
         Assert.Contains(Fused, generated, StringComparison.Ordinal);
 
-        // centered is rewritten once per component, so its earlier values still come back for the loop over components
-        // run backwards; norms, rewritten once per row, is neither saved nor restored.
-        Assert.Contains("centered[j] = saved.Pop()", generated, StringComparison.Ordinal);
+        // centered is rewritten once per component, so the loop over components run backwards reads each component's
+        // values: kept one row per component (KeptRowsTests), not popped; norms, rewritten once per row, is neither saved
+        // nor restored.
+        Assert.Contains("var centeredRow = keptCentered.Slice(c * centered.Length, centered.Length);", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("centered[j] = saved.Pop()", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("norms[c] = saved.Pop()", generated, StringComparison.Ordinal);
 
         // f = Σ_r Σ_c ‖x_r − w_c‖⁴, so ∂f/∂w_cj = Σ_r 2‖x_r − w_c‖² · 2(w_cj − x_rj).
