@@ -263,7 +263,7 @@ internal sealed partial class LoopDifferentiator
 
         inner.AddRange(BackwardBlock(recomputed));
         var localAdjoints = _adjoints.Keys.Where(n => _index.TryGetScope(n, out var scope) && ReferenceEquals(scope, loop)).ToList();
-        var declared = ReuseIterationValues(loop, DeclareAdjointStatements(inner, localAdjoints));
+        var declared = WithStoredFirstAdjoints(ReuseIterationValues(loop, DeclareAdjointStatements(inner, localAdjoints)), checkpoint);
 
         var body = new List<Statement>();
         for (int b = checkpoint.Buffers.Count - 1; b >= 0; b--)
@@ -285,10 +285,14 @@ internal sealed partial class LoopDifferentiator
             body.Add(new UpdateReal(scalar, UpdateOperator.Set, new SavedPop(SavedStack)) { Comment = Comment.Of($"{scalar.Name} as this iteration started, from its checkpoint") });
         }
 
-        var rewritten = checkpoint.Rewritten.Count == 0 ? string.Empty : $" ({string.Join(", ", checkpoint.Rewritten)} written again before they are read)";
+        var unread = new SortedSet<string>(System.StringComparer.Ordinal);
+        var replayed = WithoutUnreadRewrites(recomputed, checkpoint, inner, unread);
+        var again = checkpoint.Rewritten.Where(name => !unread.Contains(name)).ToList();
+        var rewritten = again.Count == 0 ? string.Empty : $" ({string.Join(", ", again)} written again before they are read)";
         var skipped = kept == loop.Body.Count ? string.Empty : $" but for its last update of {string.Join(", ", tailWrites.OrderBy(name => name, System.StringComparer.Ordinal))}, whose backward sweep reads none of its values";
-        body.Add(Note($"This iteration computed again from its checkpoint{rewritten}{skipped}, then its backward sweep."));
-        body.AddRange(Forward(recomputed));
+        var unreadNote = unread.Count == 0 ? string.Empty : $"{(skipped.Length == 0 ? " but" : ", and")} for {string.Join(", ", unread)}, which neither the rest of it nor its backward sweep reads";
+        body.Add(Note($"This iteration computed again from its checkpoint{rewritten}{skipped}{unreadNote}, then its backward sweep."));
+        body.AddRange(Forward(replayed));
         body.AddRange(declared);
 
         var line = new BackwardLine(Reversed(loop) with { Body = body.ToEquatableArray() });
