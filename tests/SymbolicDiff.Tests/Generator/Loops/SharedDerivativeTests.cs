@@ -6,6 +6,7 @@ namespace SymbolicDiff.Tests.Generator.Loops;
 /// evaluates and another uses inside such a conditional (tanh(cell) in <c>gate * Math.Tanh(cell)</c>), are computed once
 /// in the backward sweep, as the LSTM's hand-written gradient does. Checked against values worked by hand (with
 /// sech² u = 1 / cosh² u, not the generator's formula), central finite differences, second derivatives, and allocation.
+/// A call in a loop nested in another loop is kept on the stack of saved values (LoopDifferentiator.KeptCalls.Stack.cs).
 /// </summary>
 public class SharedDerivativeTests
 {
@@ -30,7 +31,7 @@ public class SharedDerivativeTests
             }
 
             // An LSTM's output gate: tanh(cell) is the partial by gate[i], and inside tanh's derivative in the one by
-            // cell[i]. The loop over steps around it keeps the call from being kept in a buffer (KeptCallTests).
+            // cell[i]; in a loop nested in another, it is kept on the stack of saved values.
             [Differentiable]
             public static double OutputGate(double[] gate, double[] cell)
             {
@@ -44,6 +45,13 @@ public class SharedDerivativeTests
                 }
 
                 return total;
+            }
+
+            // The same without a loop: computed once in the backward sweep.
+            [Differentiable]
+            public static double Gate(double gate, double cell)
+            {
+                return gate * Math.Tanh(cell);
             }
 
             // One partial: nothing to share.
@@ -88,6 +96,7 @@ public class SharedDerivativeTests
     [Theory]
     [InlineData("TanhLayer")]
     [InlineData("OutputGate")]
+    [InlineData("Gate")]
     [InlineData("TanhSum")]
     [InlineData("TanhChain")]
     public void The_gradient_matches_finite_differences(string method)
@@ -130,25 +139,60 @@ public class SharedDerivativeTests
     public void A_call_one_partial_evaluates_is_shared_with_the_conditional_of_another()
     {
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        string generated = run.Source("Models.Gate.g.cs");
+        string gradient = GradientCode(generated);
+        // Without a loop the sweeps share one tanh(cell) (the shared subexpressions of straight-line code); either way,
+        // never the three calls of the partials as written.
+        Assert.True(CountOf(gradient, "global::System.Math.Tanh(cell)") <= 2, gradient);
+
+        // Worked by hand: ∂/∂gate = tanh(cell), ∂/∂cell = gate sech²(cell), at cell = 0.25 and −1.5 (each side of 1).
+        var type = run.Load().GetType("Models")!;
+        var withGradient = type.GetMethod("GateWithGradient", new[] { typeof(double), typeof(double) })!;
+        foreach (double cell in new[] { 0.25, -1.5 })
+        {
+            var result = withGradient.Invoke(null, new object[] { 2.0, cell })!;
+            Assert.Equal(2 * Math.Tanh(cell), (double)result.GetType().GetProperty("Value")!.GetValue(result)!, 14);
+            Assert.Equal(Math.Tanh(cell), (double)result.GetType().GetProperty("Gate")!.GetValue(result)!, 14);
+            Assert.Equal(2 / (Math.Cosh(cell) * Math.Cosh(cell)), (double)result.GetType().GetProperty("Cell")!.GetValue(result)!, 14);
+        }
+    }
+
+    [Fact]
+    public void A_call_in_a_loop_nested_in_another_is_kept_on_the_stack_and_read_by_both_partials()
+    {
+        var run = GeneratorHarness.Run(Models).ShouldSucceed();
         string generated = run.Source("Models.OutputGate.g.cs");
         string gradient = GradientCode(generated);
-        // Once forward, once backward (it was once forward and three times backward: the partial by gate[i], and twice
-        // in tanh's derivative).
-        Assert.Equal(2, CountOf(gradient, "global::System.Math.Tanh(cell[i])"));
-        Assert.Contains("double tanh = global::System.Math.Tanh(cell[i]); // computed once, used in 2 partials below", generated, StringComparison.Ordinal);
+        // Once, forward; pushed with the iteration's locals, popped by the backward iteration.
+        Assert.Equal(1, CountOf(gradient, "global::System.Math.Tanh(cell[i])"));
+        Assert.Contains("saved.Push(tanh);", gradient, StringComparison.Ordinal);
+        Assert.Contains("double tanh = saved.Pop();", gradient, StringComparison.Ordinal);
 
         // Worked by hand: gate = (2, −1), cell = (0.25, −1.5), weights t = 1, 2 summing to 3: ∂/∂gate = 3 tanh(cell),
         // ∂/∂cell = 3 gate sech²(cell).
         double[] gate = { 2, -1 }, cell = { 0.25, -1.5 };
         double[] dGate = new double[2], dCell = new double[2];
         var type = run.Load().GetType("Models")!;
-        double value = (double)type.GetMethod("OutputGateIntoArrays")!.Invoke(null, new object[] { gate, cell, dGate, dCell })!;
-        Assert.Equal(3 * (2 * Math.Tanh(0.25) - Math.Tanh(-1.5)), value, 14);
+        var call = (Func<double[], double[], double[], double[], double>)Delegate.CreateDelegate(
+            typeof(Func<double[], double[], double[], double[], double>), type.GetMethod("OutputGateIntoArrays")!);
+        Assert.Equal(3 * (2 * Math.Tanh(0.25) - Math.Tanh(-1.5)), call(gate, cell, dGate, dCell), 14);
         for (int i = 0; i < 2; i++)
         {
             Assert.Equal(3 * Math.Tanh(cell[i]), dGate[i], 14);
             Assert.Equal(3 * gate[i] / (Math.Cosh(cell[i]) * Math.Cosh(cell[i])), dCell[i], 14);
         }
+
+        // Past the 128 values the stack of saved values holds on the stack (pooled above), without allocating once warm.
+        double[] longGate = Enumerable.Range(0, 200).Select(i => Math.Sin(i)).ToArray();
+        double[] longCell = Enumerable.Range(0, 200).Select(i => 2 * Math.Cos(i)).ToArray();
+        double[] dLongGate = new double[200], dLongCell = new double[200];
+        call(longGate, longCell, dLongGate, dLongCell);
+        for (int i = 0; i < 200; i++)
+        {
+            Assert.Equal(3 * longGate[i] / (Math.Cosh(longCell[i]) * Math.Cosh(longCell[i])), dLongCell[i], 13);
+        }
+
+        Assert.Equal(0, Allocations.PerCall(() => call(longGate, longCell, dLongGate, dLongCell)));
     }
 
     [Fact]
