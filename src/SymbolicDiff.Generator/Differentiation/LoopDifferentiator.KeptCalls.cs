@@ -50,7 +50,7 @@ namespace SymbolicDiff.Generator.Differentiation;
 internal sealed partial class LoopDifferentiator
 {
     /// <summary>A call kept by a loop: the call, the forward iteration's local holding it, and its element in the buffer.</summary>
-    private sealed record KeptCall(Call Call, string Local, string Buffer, Element Slot);
+    private sealed record KeptCall(Call Call, string Local, string? Buffer, Element? Slot);
 
     /// <summary>
     /// What a loop keeps: the buffers to declare before it (or, <paramref name="DeclaredBeforeOuter"/>, before the loop
@@ -78,6 +78,10 @@ internal sealed partial class LoopDifferentiator
         if (fusion is not null)
         {
             PlanKeptCalls(fusion.Loop.Body, fusion.Loop);
+        }
+        else
+        {
+            PlanCallsKeptOnTheStack(_method.Statements, nested: false);
         }
     }
 
@@ -122,33 +126,16 @@ internal sealed partial class LoopDifferentiator
         var kept = new KeptLoop(new List<DeclareKeptValues>(), new Dictionary<Statement, List<KeptCall>>(ReferenceComparer<Statement>.Instance), declaredBefore);
         foreach (var statement in loop.Body)
         {
-            var value = statement switch
-            {
-                DeclareReal { IntegerCode: false } real => real.Value,
-                AssignReal assign => assign.Value,
-                _ => null,
-            };
-            if (value is null || !_partials.TryGetValue(statement, out var partials) || !_contributed.Contains(TargetName(partials.Target)))
+            if (CallsToKeep(statement) is not { } found)
             {
                 continue;
             }
 
-            var computed = new HashSet<Call>(UnconditionalCalls(value).Where(IsWorthKeeping));
-            // The partials with respect to the inputs, and the one with respect to the target's earlier value (product *= f).
-            var again = new HashSet<Call>(partials.Inputs.Select(input => input.Partial)
-                .Concat(partials.SelfPartial is { } self ? new[] { self } : Enumerable.Empty<Expr>())
-                .SelectMany(partial => UnconditionalCalls(Resolve(partial, new Variable(ValuePlaceholder))))
-                .Where(call => computed.Contains(call) && !ExpressionFacts.Mentions(call, node => node is Variable { Name: ValuePlaceholder } or SavedPop)));
-
+            var (partials, again) = found;
             // Outermost first: a call inside a kept one is kept with it.
             var calls = new List<KeptCall>();
-            foreach (var call in again.OrderByDescending(ExpressionFacts.Size))
+            foreach (var call in again)
             {
-                if (calls.Any(outer => ExpressionFacts.Mentions(outer.Call, node => node.Equals(call))))
-                {
-                    continue;
-                }
-
                 string name = NameAllocator.ToCamelCase(call.Function.DisplayName);
                 string buffer = _names.Fresh(GeneratedNames.KeptValues(call.Function.DisplayName));
                 calls.Add(new KeptCall(call, _names.Fresh(name), buffer, new Element(buffer, slot)));
@@ -161,7 +148,7 @@ internal sealed partial class LoopDifferentiator
             if (calls.Count > 0)
             {
                 kept.ByStatement[statement] = calls;
-                _keptReads[partials] = calls.ToDictionary(call => (Expr)call.Call, call => (Expr)call.Slot);
+                _keptReads[partials] = calls.ToDictionary(call => (Expr)call.Call, call => (Expr)call.Slot!);
             }
         }
 
@@ -169,6 +156,42 @@ internal sealed partial class LoopDifferentiator
         {
             _keptLoops[loop] = kept;
         }
+    }
+
+    /// <summary>
+    /// The calls worth keeping that <paramref name="statement"/> (a real declaration or assignment whose target reaches
+    /// the result) computes outside every conditional and its partials compute again, outermost first, none inside
+    /// another; null where there are none.
+    /// </summary>
+    private (StatementPartials Partials, List<Call> Calls)? CallsToKeep(Statement statement)
+    {
+        var value = statement switch
+        {
+            DeclareReal { IntegerCode: false } real => real.Value,
+            AssignReal assign => assign.Value,
+            _ => null,
+        };
+        if (value is null || !_partials.TryGetValue(statement, out var partials) || !_contributed.Contains(TargetName(partials.Target)))
+        {
+            return null;
+        }
+
+        var computed = new HashSet<Call>(UnconditionalCalls(value).Where(IsWorthKeeping));
+        // The partials with respect to the inputs, and the one with respect to the target's earlier value (product *= f).
+        var again = new HashSet<Call>(partials.Inputs.Select(input => input.Partial)
+            .Concat(partials.SelfPartial is { } self ? new[] { self } : Enumerable.Empty<Expr>())
+            .SelectMany(partial => UnconditionalCalls(Resolve(partial, new Variable(ValuePlaceholder))))
+            .Where(call => computed.Contains(call) && !ExpressionFacts.Mentions(call, node => node is Variable { Name: ValuePlaceholder } or SavedPop)));
+        var calls = new List<Call>();
+        foreach (var call in again.OrderByDescending(ExpressionFacts.Size))
+        {
+            if (!calls.Any(outer => ExpressionFacts.Mentions(outer, node => node.Equals(call))))
+            {
+                calls.Add(call);
+            }
+        }
+
+        return calls.Count == 0 ? null : (partials, calls);
     }
 
     /// <summary>How many iterations an ascending loop runs: to − from, or 0 where to ≤ from (a length from 0 needs no test).</summary>
@@ -220,10 +243,13 @@ internal sealed partial class LoopDifferentiator
             foreach (var call in calls)
             {
                 result.Add(new DeclareReal(call.Local, call.Call));
-                result.Add(new UpdateReal(call.Slot, UpdateOperator.Set, new Variable(call.Local))
+                if (call.Slot is not null)
                 {
-                    Comment = Comment.Of("kept: the backward sweep reads it instead of calling again"),
-                });
+                    result.Add(new UpdateReal(call.Slot, UpdateOperator.Set, new Variable(call.Local))
+                    {
+                        Comment = Comment.Of("kept: the backward sweep reads it instead of calling again"),
+                    });
+                }
                 locals[call.Call] = new Variable(call.Local);
             }
 
@@ -251,7 +277,18 @@ internal sealed partial class LoopDifferentiator
             return resolved;
         }
 
-        Expr Read(Expr expression) => ExpressionFacts.Rewrite(expression, node => reads.TryGetValue(node, out var slot) ? slot : null);
+        // A call kept on the stack is a local already: a shared copy of it would only rename it.
+        var aliases = new Dictionary<Expr, Expr>();
+        Expr Read(Expr expression) => ExpressionFacts.Rewrite(expression, node => reads.TryGetValue(node, out var slot) ? slot : aliases.TryGetValue(node, out var local) ? local : null);
+        for (int i = output.Count - 1; i >= sharedFrom; i--)
+        {
+            if (output[i].Statement is DeclareReal aliased && reads.TryGetValue(aliased.Value, out var kept) && kept is Variable)
+            {
+                aliases[new Variable(aliased.Name)] = kept;
+                output.RemoveAt(i);
+            }
+        }
+
         for (int i = sharedFrom; i < output.Count; i++)
         {
             if (output[i].Statement is DeclareReal shared && reads.TryGetValue(shared.Value, out var slot))
