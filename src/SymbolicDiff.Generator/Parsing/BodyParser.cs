@@ -1220,9 +1220,16 @@ internal sealed partial class BodyParser
     {
         // A loop that is not counted as for (int i = a; i < b; i++) is read as C# runs it: see BodyParser.ForLoops.cs.
         var declarator = loop.Before.Length == 1 ? SingleDeclarator(loop.Before[0]) : null;
-        if (declarator is null || declarator.Symbol.Type.SpecialType != SpecialType.System_Int32) // int: the counter indexes spans
+        if (declarator is not null && IsInteger(declarator.Symbol.Type) && declarator.Symbol.Type.SpecialType != SpecialType.System_Int32)
         {
-            ParseForAsUncounted(loop, output);
+            // int, not long: the counter indexes spans (the gradient outputs), whose indexer takes an int.
+            ReportLoop(loop, "it must declare one int counter: for (int i = a; i < b; i++)");
+            return;
+        }
+
+        if (declarator is null || declarator.Symbol.Type.SpecialType != SpecialType.System_Int32)
+        {
+            ParseForAsUncounted(loop, output); // for (;;), two counters, a real one (for (double t = 0; t < 1; t += h))
             return;
         }
 
@@ -1727,6 +1734,9 @@ internal sealed partial class BodyParser
 
             case IIsPatternOperation test:
                 return ParseIsPattern(test);
+
+            case IInvocationOperation call when TryParseFloatingTest(call, out var test):
+                return test;
 
             default:
                 return UnsupportedCondition(operation);

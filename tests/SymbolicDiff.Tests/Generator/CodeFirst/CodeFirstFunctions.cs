@@ -217,3 +217,59 @@ public static partial class CodeFirstFunctions
         }
     }
 }
+
+/// <summary>Tests of double.IsNaN and its kin in conditions, as people guard their sums.</summary>
+public static partial class FloatingTestFunctions
+{
+    /// <summary>Σ x[i]² over the elements that are neither NaN nor infinite, the others skipped.</summary>
+    [Differentiable(SecondOrder = true)]
+    public static double FiniteSquares(ReadOnlySpan<double> x)
+    {
+        double s = 0;
+        foreach (double v in x)
+        {
+            if (double.IsNaN(v) || double.IsInfinity(v))
+            {
+                continue;
+            }
+
+            s += v * v;
+        }
+
+        return s;
+    }
+
+    /// <summary>The float twin, with float.IsFinite; +∞ and −∞ tested one by one.</summary>
+    [Differentiable]
+    public static float FiniteSquaresF(ReadOnlySpan<float> x)
+    {
+        float s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            bool finite = float.IsFinite(x[i]);
+            if (finite && !float.IsPositiveInfinity(x[i]) && !float.IsNegativeInfinity(x[i]))
+            {
+                s += x[i] * x[i];
+            }
+        }
+
+        return s;
+    }
+}
+
+/// <summary>A for loop over time with a real counter, as an integrator is written.</summary>
+public static partial class TimeLoopFunctions
+{
+    /// <summary>Euler steps of y' = −k·y from y0 over t = 0, 0.25, 0.5, 0.75: y0·(1 − k/4)⁴.</summary>
+    [Differentiable(SecondOrder = true)]
+    public static double Decay(double y0, double k)
+    {
+        double y = y0;
+        for (double t = 0; t < 1; t += 0.25)
+        {
+            y -= 0.25 * k * y;
+        }
+
+        return y;
+    }
+}

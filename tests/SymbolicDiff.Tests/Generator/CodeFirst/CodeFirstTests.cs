@@ -412,4 +412,74 @@ public class CodeFirstTests
             }
         }
     }
+
+    [Fact]
+    public void IsNaN_and_IsInfinity_in_a_condition_skip_the_elements_they_test()
+    {
+        // x = (1, NaN, 3, +∞, −2): 1 + 9 + 4 = 14; ∂/∂x = 2x at the finite elements, exactly 0 at the others.
+        double[] x = { 1, double.NaN, 3, double.PositiveInfinity, -2 };
+        var gradient = new double[5];
+        Assert.Equal(14, FloatingTestFunctions.FiniteSquaresWithGradient(x, gradient));
+        Assert.Equal(new double[] { 2, 0, 6, 0, -4 }, gradient);
+        Assert.Equal(2 * 1 + 6 * 0.5 - 4 * 2, FloatingTestFunctions.FiniteSquaresWithDerivative(x, new double[] { 1, 0, 0.5, 0, 2 }).Derivative);
+
+        // At a finite point: central differences, and the Hessian 2·I.
+        double[] finite = { 1, -0.5, 3 };
+        var finiteGradient = new double[3];
+        FloatingTestFunctions.FiniteSquaresWithGradient(finite, finiteGradient);
+        Close(Central(p => FloatingTestFunctions.FiniteSquares(p), finite), finiteGradient, 1e-7, "central differences");
+        var hessian = new double[9];
+        FloatingTestFunctions.FiniteSquaresHessian(finite, hessian);
+        Assert.Equal(new double[] { 2, 0, 0, 0, 2, 0, 0, 0, 2 }, hessian);
+
+        float[] xf = { 1, float.NaN, 3, float.NegativeInfinity, -2, float.PositiveInfinity };
+        var gradientF = new float[6];
+        Assert.Equal(14f, FloatingTestFunctions.FiniteSquaresFWithGradient(xf, gradientF));
+        Assert.Equal(new float[] { 2, 0, 6, 0, -4, 0 }, gradientF);
+    }
+
+    [Fact]
+    public void An_increment_inside_an_index_is_SD0005_saying_to_write_it_on_its_own_line()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(ReadOnlySpan<double> x)
+                {
+                    double s = 0;
+                    int k = 0;
+                    for (int i = 0; i < x.Length; i++) { s += x[k++]; }
+                    return s;
+                }
+            }
+            """);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("SD0005", diagnostic.Id);
+        Assert.Equal("k++", run.Input.SyntaxTrees.Single().GetText().ToString(diagnostic.Location.SourceSpan));
+        Assert.StartsWith("An increment or decrement inside an expression (write it as a statement of its own: x[k], then k++; on the next line) ('k++')", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData(2.0, 0.4)]
+    [InlineData(-1.0, 3.0)]
+    public void A_for_loop_over_time_with_a_real_counter(double y0, double k)
+    {
+        // Four Euler steps (t = 0, 0.25, 0.5, 0.75; 0.25 adds exactly): y0·(1 − k/4)⁴; ∂/∂y0 = (1 − k/4)⁴,
+        // ∂/∂k = −y0·(1 − k/4)³, ∂²/∂k² = 0.75·y0·(1 − k/4)², ∂²/∂y0∂k = −(1 − k/4)³.
+        double m = 1 - k / 4;
+        var gradient = TimeLoopFunctions.DecayWithGradient(y0, k);
+        Close(y0 * Math.Pow(m, 4), gradient.Value, 1e-14, "value");
+        Close(Math.Pow(m, 4), gradient.Y0, 1e-14, "∂/∂y0");
+        Close(-y0 * Math.Pow(m, 3), gradient.K, 1e-14, "∂/∂k");
+        Close(Central(p => TimeLoopFunctions.Decay(p[0], p[1]), new[] { y0, k }), new[] { gradient.Y0, gradient.K }, 1e-7, "central differences");
+        Close(gradient.Y0 + 2 * gradient.K, TimeLoopFunctions.DecayWithDerivative(y0, k, 1, 2).Derivative, 1e-14, "forward mode");
+        var hessian = TimeLoopFunctions.DecayWithHessian(y0, k).Hessian;
+        Close(0, hessian[0, 0], 1e-14, "∂²/∂y0²");
+        Close(-Math.Pow(m, 3), hessian[0, 1], 1e-14, "∂²/∂y0∂k");
+        Close(0.75 * y0 * m * m, hessian[1, 1], 1e-14, "∂²/∂k²");
+    }
 }

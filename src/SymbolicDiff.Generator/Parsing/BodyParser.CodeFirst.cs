@@ -8,6 +8,8 @@ using SymbolicDiff.Generator.Model;
 namespace SymbolicDiff.Generator.Parsing;
 
 /// <summary>
+/// What people write first and C# reads plainly: tuple assignments, <c>is</c> patterns, <c>x[^1]</c>, and the tests of
+/// <c>double.IsNaN</c> and its kin in conditions.
 /// Tuple assignments of reals, <c>(a, b) = (b, a + b);</c> and <c>var (p, q) = (x * 2, y);</c>: every value on the right
 /// is computed before any local on the left changes, as in C#. A value that reads a local assigned before it in the
 /// same tuple is first held in a local of its own (<c>double bNext = a + b;</c>); the others are assigned directly.
@@ -128,4 +130,39 @@ internal sealed partial class BodyParser
 
     /// <summary>Whether <paramref name="index"/> is <c>^k</c>, an index from the end.</summary>
     private static bool IsFromEnd(IOperation index) => index is IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat };
+
+    /// <summary>
+    /// <c>double.IsNaN(x)</c>, <c>IsFinite</c>, <c>IsInfinity</c>, <c>IsPositiveInfinity</c>, <c>IsNegativeInfinity</c> (and
+    /// <c>float</c>'s) in a condition, written as the comparisons they are (<c>Math.Abs(x) &lt; double.PositiveInfinity</c> is
+    /// IsFinite: false for NaN and both infinities); false where the call is no such test.
+    /// </summary>
+    private bool TryParseFloatingTest(IInvocationOperation call, out Expr? parsed)
+    {
+        parsed = null;
+        var method = call.TargetMethod;
+        if (!method.IsStatic || method.ContainingType.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single) ||
+            call.Arguments.Length != 1 ||
+            method.Name is not ("IsNaN" or "IsFinite" or "IsInfinity" or "IsPositiveInfinity" or "IsNegativeInfinity"))
+        {
+            return false;
+        }
+
+        var value = ParseReal(call.Arguments[0].Value);
+        if (value is null)
+        {
+            return true;
+        }
+
+        var infinity = new Constant(double.PositiveInfinity);
+        var magnitude = new Call(BuiltinFunctions.TryGetMath("Abs", 1)!, new[] { value }.ToEquatableArray());
+        parsed = method.Name switch
+        {
+            "IsNaN" => new Not(new Comparison(ComparisonOperator.LessOrEqual, magnitude, infinity)),
+            "IsFinite" => new Comparison(ComparisonOperator.Less, magnitude, infinity),
+            "IsInfinity" => new Comparison(ComparisonOperator.Equal, magnitude, infinity),
+            "IsPositiveInfinity" => new Comparison(ComparisonOperator.Equal, value, infinity),
+            _ => new Comparison(ComparisonOperator.Equal, value, new Constant(double.NegativeInfinity)),
+        };
+        return true;
+    }
 }
