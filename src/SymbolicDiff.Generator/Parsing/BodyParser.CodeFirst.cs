@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using SymbolicDiff.Generator.Diagnostics;
 using SymbolicDiff.Generator.Model;
+using static SymbolicDiff.Generator.Parsing.OperationFacts;
 
 namespace SymbolicDiff.Generator.Parsing;
 
@@ -92,7 +93,22 @@ internal sealed partial class BodyParser
     }
 
     /// <summary><c>x is &gt; 0 and &lt; 1</c> in a condition: the pattern's test on the value, as a switch's label tests it.</summary>
-    private Expr? ParseIsPattern(IIsPatternOperation test) => PatternCondition(test.Pattern, test.Value);
+    private Expr? ParseIsPattern(IIsPatternOperation test) =>
+        IsComparisonPattern(test.Pattern) && (IsInteger(test.Value.Type) || test.Value.Type?.SpecialType == _real || IsPromotable(test.Value.Type))
+            ? PatternCondition(test.Pattern, test.Value)
+            : UnsupportedCondition(test); // a type, declaration or null test: SD0005 at the 'is'
+
+    /// <summary>Whether a pattern only compares a number: constants, relational patterns, and, or, not.</summary>
+    private static bool IsComparisonPattern(IPatternOperation pattern) => pattern switch
+    {
+        // Not NaN: 'x is double.NaN' tests for NaN, which no comparison does.
+        IConstantPatternOperation { Value.ConstantValue.HasValue: true } constant =>
+            constant.Value.ConstantValue.Value is not null and not double.NaN and not float.NaN,
+        IRelationalPatternOperation => true,
+        IBinaryPatternOperation binary => IsComparisonPattern(binary.LeftPattern) && IsComparisonPattern(binary.RightPattern),
+        INegatedPatternOperation negated => IsComparisonPattern(negated.Pattern),
+        _ => false,
+    };
 
     /// <summary>
     /// <c>^k</c> indexing a vector (<c>x[^1]</c>): its length minus k; null where the vector is not one the parser reads
