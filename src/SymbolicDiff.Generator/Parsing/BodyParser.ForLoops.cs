@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using SymbolicDiff.Generator.Model;
@@ -30,8 +31,10 @@ internal sealed partial class BodyParser
     /// </summary>
     private void ParseAtLoopBottom(IReadOnlyList<IOperation> steps, Expr? entryGuard, IReadOnlyList<string> flags, List<Statement> statements)
     {
-        // The flags may have been set in this iteration: read afresh, not at its top.
-        _guard = flags.Count > 0 ? Running(entryGuard, statements, flags) : entryGuard;
+        // The flags may have been set in this iteration: read afresh, not at its top. Counters the loop declares need no
+        // such guard: once the loop is left nothing reads them again, and a guard of their own would be one more bool
+        // for the backward sweep to keep.
+        _guard = flags.Count > 0 && !StepsOnlyOwnCounters(steps) ? Running(entryGuard, statements, flags) : entryGuard;
         foreach (var step in steps)
         {
             ParseStatement(step, statements, isLast: false);
@@ -39,4 +42,14 @@ internal sealed partial class BodyParser
 
         _guard = entryGuard;
     }
+
+    /// <summary>Whether every step writes only locals declared by the <c>for</c> loop itself (scoped to it).</summary>
+    private bool StepsOnlyOwnCounters(IReadOnlyList<IOperation> steps) =>
+        _loopExits?.Loop is IForLoopOperation loop && steps.All(step =>
+            (step is IExpressionStatementOperation { Operation: var operation } ? operation : step) switch
+            {
+                IIncrementOrDecrementOperation { Target: ILocalReferenceOperation { Local: var local } } => loop.Locals.Contains(local),
+                IAssignmentOperation { Target: ILocalReferenceOperation { Local: var local } } => loop.Locals.Contains(local),
+                _ => false,
+            });
 }
