@@ -48,6 +48,10 @@ internal sealed partial class BodyParser
         parsed = null;
         switch (operation)
         {
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat } hat:
+                parsed = ParseFromEnd(hat);
+                return true;
+
             case IUnaryOperation { OperatorMethod: null, OperatorKind: UnaryOperatorKind.BitwiseNegation } complement when IsInteger(complement.Type):
             {
                 var operand = ParseInteger(complement.Operand);

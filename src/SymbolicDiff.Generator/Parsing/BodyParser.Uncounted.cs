@@ -31,24 +31,36 @@ internal sealed partial class BodyParser
             return false;
         }
 
+        ParseUncounted(loop, loop.Condition, loop.Body, testsAfterBody: !loop.ConditionIsTop, atBottom: null, output);
+        return true;
+    }
+
+    /// <summary>
+    /// A loop without a counter the backward sweep could read: kept as written, its iterations counted. <paramref name="condition"/>
+    /// null runs it until a break or a return (<c>for (;;)</c>); <paramref name="atBottom"/>, a <c>for</c> loop's steps, run
+    /// at the end of each iteration that did not leave the loop, a <c>continue</c> too, as in C#.
+    /// </summary>
+    private void ParseUncounted(ILoopOperation loop, IOperation? conditionOperation, IOperation loopBody, bool testsAfterBody, IReadOnlyList<IOperation>? atBottom, List<Statement> output)
+    {
+
         // The test, read in the forward sweep only (a branch: no derivative). Whatever it would hoist into a statement of
         // its own (a call over vectors) has no place to run before each test.
         var hoisted = new List<Statement>();
         var previousOutput = _currentOutput;
         _currentOutput = hoisted;
-        var condition = ParseCondition(loop.Condition);
+        var condition = conditionOperation is null ? new BoolConstant(true) : ParseCondition(conditionOperation);
         _currentOutput = previousOutput;
         if (condition is null)
         {
-            return true;
+            return;
         }
 
         if (hoisted.Count > 0)
         {
             // At the condition: the loop itself is fine.
-            Report(DiagnosticDescriptors.LoopNotSupported, loop.Condition.Syntax, LoopKeyword(loop),
+            Report(DiagnosticDescriptors.LoopNotSupported, conditionOperation!.Syntax, LoopKeyword(loop),
                 "its condition calls a function over vectors, which is computed in a statement of its own; compute it into a local before the loop and again at the end of the body, and test that local");
-            return true;
+            return;
         }
 
         string count = _names.Fresh("iterations");
@@ -61,9 +73,9 @@ internal sealed partial class BodyParser
         });
 
         var outerGuard = _guard;
-        var operations = loop.Body is IBlockOperation block ? (IReadOnlyList<IOperation>)block.Operations : new[] { loop.Body };
-        bool mayReturn = _returnFlag is not null && ContainsReturn(loop.Body);
-        var body = new List<Statement>(ParseLoopBody(loop, operations, output));
+        var operations = loopBody is IBlockOperation block ? (IReadOnlyList<IOperation>)block.Operations : new[] { loopBody };
+        bool mayReturn = _returnFlag is not null && ContainsReturn(loopBody);
+        var body = new List<Statement>(ParseLoopBody(loop, operations, output, atBottom: atBottom));
         body.Add(new StepInteger(count, Constant.One, Subtract: false, Guard: null) { Comment = Comment.Of("one more iteration for the backward sweep to run back") });
 
         // The loop runs while its branch is taken, nothing has returned or left it, and its own test holds, in that
@@ -87,9 +99,8 @@ internal sealed partial class BodyParser
         output.Add(new ForLoop(counter, "int", Constant.Zero, new Variable(count), body.ToEquatableArray())
         {
             While = test,
-            TestsAfterBody = !loop.ConditionIsTop,
+            TestsAfterBody = testsAfterBody,
         });
-        return true;
 
         static Expr And(Expr? left, Expr right) => left is null ? right : new Logical(LogicalOperator.And, left, right);
     }

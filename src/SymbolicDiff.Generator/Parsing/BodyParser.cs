@@ -949,9 +949,11 @@ internal sealed partial class BodyParser
     /// <summary>The innermost loop around <paramref name="operation"/> within the method, or null.</summary>
     private ILoopOperation? EnclosingLoop(IOperation operation)
     {
-        for (var parent = operation.Parent; parent is not null && !ReferenceEquals(parent, _root); parent = parent.Parent)
+        var child = operation;
+        for (var parent = operation.Parent; parent is not null && !ReferenceEquals(parent, _root); child = parent, parent = parent.Parent)
         {
-            if (parent is ILoopOperation loop)
+            // A for loop's initializers run once, before it.
+            if (parent is ILoopOperation loop && !(loop is IForLoopOperation forLoop && forLoop.Before.Contains(child)))
             {
                 return loop;
             }
@@ -1131,8 +1133,8 @@ internal sealed partial class BodyParser
                 return;
             }
 
-            case IDeconstructionAssignmentOperation:
-                Report(DiagnosticDescriptors.UnsupportedStatement, operation.Syntax.GetFirstToken(), OperationDescriber.DescribeStatement(operation));
+            case IDeconstructionAssignmentOperation deconstruction:
+                ParseTupleAssignment(deconstruction, output);
                 return;
 
             case IInvocationOperation invocation when TryParseOutputCall(invocation, output):
@@ -1216,11 +1218,18 @@ internal sealed partial class BodyParser
 
     private void ParseFor(IForLoopOperation loop, List<Statement> output)
     {
+        // A loop that is not counted as for (int i = a; i < b; i++) is read as C# runs it: see BodyParser.ForLoops.cs.
         var declarator = loop.Before.Length == 1 ? SingleDeclarator(loop.Before[0]) : null;
-        if (declarator is null || declarator.Symbol.Type.SpecialType != SpecialType.System_Int32)
+        if (declarator is not null && IsInteger(declarator.Symbol.Type) && declarator.Symbol.Type.SpecialType != SpecialType.System_Int32)
         {
             // int, not long: the counter indexes spans (the gradient outputs), whose indexer takes an int.
             ReportLoop(loop, "it must declare one int counter: for (int i = a; i < b; i++)");
+            return;
+        }
+
+        if (declarator is null || declarator.Symbol.Type.SpecialType != SpecialType.System_Int32)
+        {
+            ParseForAsUncounted(loop, output); // for (;;), two counters, a real one (for (double t = 0; t < 1; t += h))
             return;
         }
 
@@ -1228,24 +1237,16 @@ internal sealed partial class BodyParser
         var init = declarator.Initializer!;
 
         int step = loop.AtLoopBottom.Length == 1 ? Step(loop.AtLoopBottom[0], counter) : 0;
-        if (step == 0)
+        int reported = _diagnostics.Count;
+        var bound = step == 0 ? null : step > 0 ? UpperBound(loop.Condition, counter) : LowerBound(loop.Condition, counter);
+        if (_diagnostics.Count > reported)
         {
-            ReportLoop(loop, $"its counter '{counter.Name}' must step by one: i++, i--, i += 1 or i -= 1");
-            return;
+            return; // the bound itself is not supported, and said so
         }
 
-        var bound = step > 0 ? UpperBound(loop.Condition, counter) : LowerBound(loop.Condition, counter);
-        if (bound is null)
+        if (bound is null || AssignmentsTo(counter).Count() > 1)
         {
-            ReportLoop(loop, step > 0
-                ? $"its condition must compare the counter with a bound: {counter.Name} < n or {counter.Name} <= n"
-                : $"its condition must compare the counter with a bound: {counter.Name} >= 0 or {counter.Name} > n");
-            return;
-        }
-
-        if (AssignmentsTo(counter).Count() > 1)
-        {
-            ReportLoop(loop, $"its counter '{counter.Name}' is assigned inside the loop");
+            ParseForAsUncounted(loop, output);
             return;
         }
 
@@ -1268,7 +1269,7 @@ internal sealed partial class BodyParser
     private EquatableArray<Statement> ParseLoopBody(ILoopOperation loop, IOperation body, List<Statement> output, Statement? first = null) =>
         ParseLoopBody(loop, body is IBlockOperation block ? block.Operations : (IReadOnlyList<IOperation>)new[] { body }, output, first);
 
-    private EquatableArray<Statement> ParseLoopBody(ILoopOperation loop, IReadOnlyList<IOperation> operations, List<Statement> output, Statement? first = null, IOperation? stopUnless = null)
+    private EquatableArray<Statement> ParseLoopBody(ILoopOperation loop, IReadOnlyList<IOperation> operations, List<Statement> output, Statement? first = null, IOperation? stopUnless = null, IReadOnlyList<IOperation>? atBottom = null)
     {
         var statements = new List<Statement>();
         if (first is not null)
@@ -1306,6 +1307,11 @@ internal sealed partial class BodyParser
         }
 
         ParseStatements(operations, statements, isMethodBody: false);
+        if (atBottom is not null)
+        {
+            ParseAtLoopBottom(atBottom, entryGuard, flags, statements);
+        }
+
         if (stopUnless is not null)
         {
             ParseStopUnless(stopUnless, statements);
@@ -1726,6 +1732,12 @@ internal sealed partial class BodyParser
             case IParameterReferenceOperation { Type.SpecialType: SpecialType.System_Boolean } parameter:
                 return new Variable(parameter.Parameter.Name);
 
+            case IIsPatternOperation test:
+                return ParseIsPattern(test);
+
+            case IInvocationOperation call when TryParseFloatingTest(call, out var test):
+                return test;
+
             default:
                 return UnsupportedCondition(operation);
         }
@@ -1935,8 +1947,10 @@ internal sealed partial class BodyParser
     private static (IOperation Vector, IOperation Index)? ElementAccess(IOperation operation) => operation switch
     {
         // An int index only: the gradient of an array is written into a span, whose indexer takes an int.
-        IArrayElementReferenceOperation { Indices.Length: 1 } array when array.Indices[0].Type?.SpecialType == SpecialType.System_Int32 =>
+        IArrayElementReferenceOperation { Indices.Length: 1 } array when array.Indices[0].Type?.SpecialType == SpecialType.System_Int32 || IsFromEnd(array.Indices[0]) =>
             (array.ArrayReference, array.Indices[0]),
+        IImplicitIndexerReferenceOperation { Instance: var instance, Argument: var fromEnd } when ElementType(instance.Type) is not null && IsFromEnd(fromEnd) =>
+            (instance, fromEnd),
         IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance, Arguments.Length: 1 } indexer
             when ElementType(instance.Type) is not null && IsInteger(indexer.Arguments[0].Value.Type) =>
             (instance, indexer.Arguments[0].Value),

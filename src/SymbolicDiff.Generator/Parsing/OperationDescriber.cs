@@ -59,6 +59,7 @@ internal static class OperationDescriber
         IAnonymousFunctionOperation => "a lambda",
         ISwitchExpressionOperation => "a switch expression",
         IIsPatternOperation or IIsTypeOperation => "an 'is' test",
+        IIncrementOrDecrementOperation => "an increment or decrement inside an expression (write it as a statement of its own: x[k], then k++; on the next line)",
         ICoalesceOperation => "the '??' operator",
         IParameterReferenceOperation parameter => $"the parameter '{parameter.Parameter.Name}' of type '{parameter.Type?.ToDisplayString()}'",
         ILocalReferenceOperation local => $"the local '{local.Local.Name}' of type '{local.Type?.ToDisplayString()}'",

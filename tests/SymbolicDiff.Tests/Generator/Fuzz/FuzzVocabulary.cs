@@ -113,7 +113,7 @@ internal static class FuzzVocabulary
         string E() => Expression(random, scope, method, depth: 2);
         string name = scope[random.Next(scope.Count)];
         string local = "q" + random.Next(100);
-        return random.Next(46) switch
+        return random.Next(49) switch
         {
             < 6 => $"double {local} = {E()};",
             < 10 => $"{name} = {E()};",
@@ -152,6 +152,10 @@ internal static class FuzzVocabulary
             // and a const local whose initializer switches on itself makes Roslyn's binder overflow the stack.)
             43 => $"while (Math.Abs({name}) > 1) {{ {name} *= 0.5; }}",
             44 => $"int {local} = 0; do {{ {name} += {E()}; {local}++; }} while ({local} < 3);",
+            // Any for loop, read as C# runs it, and an 'is' pattern in a condition.
+            45 => $"for (int k = 0; k < 5; k += 2) {{ {name} += {E()}; }}",
+            46 => $"for (int k = 0; ; k++) {{ {name} *= 0.5; if (k >= 2) break; }}",
+            47 => $"if ({name} is > 0 and < 1 or 2) {{ {name} += {E()}; }}",
             _ => $"_ = {E()};",
         };
     }

@@ -1,0 +1,121 @@
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Xunit.Abstractions;
+
+namespace SymbolicDiff.Tests.Generator.CodeFirst;
+
+/// <summary>
+/// The survey of the code a user writes first: each construct compiled in every kind of method (gradient, forward mode,
+/// Hessian-vector product over spans, Jacobian, float), accepted everywhere or rejected everywhere with the same ID; the
+/// table it prints is the one in docs/supported.md. The values of the accepted forms are checked in <see cref="CodeFirstTests"/>.
+/// </summary>
+public class CodeFirstSurvey(ITestOutputHelper output)
+{
+    // Each body computes s from xs (a span) and a (a double); RESULT(e) is replaced per kind of method.
+    private static readonly (string Name, string? Rejected, string Body)[] Constructs =
+    {
+        ("for(;;) + break", null, "double s = 0; int i = 0; for (;;) { s += xs[i] * a; i++; if (i >= xs.Length) break; } RESULT(s)"),
+        ("i *= 2 step", null, "double s = 0; for (int i = 1; i < xs.Length; i *= 2) { s += xs[i] * a; } RESULT(s)"),
+        ("i += 2 step", null, "double s = 0; for (int i = 0; i < xs.Length; i += 2) { s += xs[i] * a; } RESULT(s)"),
+        ("i -= 1 down", null, "double s = 0; for (int i = xs.Length - 1; i >= 0; i -= 1) { s = s * a + xs[i]; } RESULT(s)"),
+        ("i-- down", null, "double s = 0; for (int i = xs.Length - 1; i >= 0; i--) { s = s * a + xs[i]; } RESULT(s)"),
+        ("i = i + 1 step", null, "double s = 0; for (int i = 0; i < xs.Length; i = i + 1) { s += xs[i] * a; } RESULT(s)"),
+        ("foreach span (double)", null, "double s = 0; foreach (double x in xs) { s += x * a; } RESULT(s)"),
+        ("foreach span (var)", null, "double s = 0; foreach (var x in xs) { s += x * x * a; } RESULT(s)"),
+        ("x[^1]", null, "double s = xs[^1] * a + xs[0]; RESULT(s)"),
+        ("xs[1..] range", null, "ReadOnlySpan<double> t = xs[1..]; double s = 0; for (int i = 0; i < t.Length; i++) { s += t[i] * a; } RESULT(s)"),
+        ("buffer += nested loops", null, "Span<double> h = stackalloc double[2]; for (int i = 0; i < 2; i++) { for (int j = 0; j < xs.Length; j++) { h[i] += xs[j] * a * (i + 1); } } double s = h[0] + h[1] * h[1]; RESULT(s)"),
+        ("buffer *= nested loops", null, "Span<double> h = stackalloc double[2]; h[0] = 1; h[1] = 1; for (int i = 0; i < 2; i++) { for (int j = 0; j < xs.Length; j++) { h[i] *= xs[j] + a; } } double s = h[0] + h[1]; RESULT(s)"),
+        ("Math.Clamp in condition", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { if (Math.Clamp(xs[i], -1, 1) > 0) s += xs[i] * a; } RESULT(s)"),
+        ("Math.FMA in condition", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { if (Math.FusedMultiplyAdd(xs[i], a, 1) > 0) s += xs[i] * a; } RESULT(s)"),
+        ("double.IsNaN in condition", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { if (!double.IsNaN(xs[i])) s += xs[i] * a; } RESULT(s)"),
+        ("double.IsFinite in condition", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { if (double.IsFinite(xs[i])) s += xs[i] * a; } RESULT(s)"),
+        ("early return in loop", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { s += xs[i] * a; if (s > 10) { RESULT(s) } } RESULT(s)"),
+        ("continue", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { if (xs[i] < 0) continue; s += xs[i] * a; } RESULT(s)"),
+        ("stackalloc [n] local", null, "int n = xs.Length; Span<double> t = stackalloc double[n]; for (int i = 0; i < n; i++) { t[i] = xs[i] * a; } double s = 0; for (int i = 0; i < n; i++) { s += t[i] * t[i]; } RESULT(s)"),
+        ("ref local to buffer elt", "SD0015", "Span<double> h = stackalloc double[1]; ref double acc = ref h[0]; for (int i = 0; i < xs.Length; i++) { acc += xs[i] * a; } double s = h[0]; RESULT(s)"),
+        ("ref readonly to input", "SD0015", "ref readonly double f = ref xs[0]; double s = f * a; RESULT(s)"),
+        ("tuple swap", null, "double p = a, q = 1; for (int i = 0; i < xs.Length; i++) { (p, q) = (q, p + q * xs[i]); } double s = p; RESULT(s)"),
+        ("tuple decl", null, "var (p, q) = (a * 2, xs[0]); double s = p * q; RESULT(s)"),
+        ("var locals", null, "var s = 0.0; for (var i = 0; i < xs.Length; i++) { var t = xs[i] * a; s += t * t; } RESULT(s)"),
+        ("two declarators", null, "double s = 0, p = 1; for (int i = 0; i < xs.Length; i++) { s += xs[i] * a; p *= a; } s += p; RESULT(s)"),
+        ("real counter", null, "double s = 0; for (double t = 0; t < 3; t += 1) { s += xs[0] * a * t; } RESULT(s)"),
+        ("long counter", "SD0003", "double s = 0; for (long i = 0; i < xs.Length; i++) { s += xs[(int)i] * a; } RESULT(s)"),
+        ("double.IsInfinity in condition", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { if (!double.IsInfinity(xs[i])) s += xs[i] * a; } RESULT(s)"),
+        ("two counters", null, "double s = 0; for (int i = 0, j = xs.Length - 1; i < j; i++, j--) { s += xs[i] * xs[j] * a; } RESULT(s)"),
+        ("bound xs.Length - 1", null, "double s = 0; for (int i = 0; i < xs.Length - 1; i++) { s += (xs[i + 1] - xs[i]) * a; } RESULT(s)"),
+        ("bound Math.Min", "SD0005", "double s = 0; for (int i = 0; i < Math.Min(3, xs.Length); i++) { s += xs[i] * a; } RESULT(s)"),
+        ("is pattern condition", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { if (xs[i] is > 0 and < 10) s += xs[i] * a; } RESULT(s)"),
+        ("while counter", null, "double s = 0; int i = 0; while (i < xs.Length) { s += xs[i] * a; i++; } RESULT(s)"),
+        ("while uncounted", null, "double s = a; while (s < 10) { s = s * 2 + xs[0]; } RESULT(s)"),
+        ("do while", null, "double s = 0; int i = 0; do { s += xs[i] * a; i++; } while (i < xs.Length); RESULT(s)"),
+        ("nested break inner", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { for (int j = 0; j < xs.Length; j++) { if (j > i) break; s += xs[i] * xs[j] * a; } } RESULT(s)"),
+        ("double.MaxValue min", null, "double m = double.MaxValue; for (int i = 0; i < xs.Length; i++) { m = Math.Min(m, xs[i] * a); } double s = m; RESULT(s)"),
+        ("Math.Max in condition", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { if (Math.Max(xs[i], a) > 1) s += xs[i] * a; } RESULT(s)"),
+        ("local function loop", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { s += Sq(xs[i] * a); } RESULT(s) static double Sq(double v) => v * v;"),
+        ("i++ in index", "SD0005", "double s = 0; int k = 0; for (int i = 0; i < xs.Length; i++) { s += xs[k++] * a; } RESULT(s)"),
+        ("compound /= buffer", null, "double[] h = new double[xs.Length]; for (int i = 0; i < xs.Length; i++) { h[i] = xs[i] + 2; h[i] /= a; } double s = 0; for (int i = 0; i < xs.Length; i++) { s += h[i]; } RESULT(s)"),
+        ("xs.Length as double", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { s += xs[i] * a; } s /= xs.Length; RESULT(s)"),
+        ("Math.Pow int exponent", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { s += Math.Pow(xs[i] * a, 2); } RESULT(s)"),
+    };
+
+    private static string Source(string kind, string body) => kind switch
+    {
+        "G" => Wrap("[Differentiable]", "double", "ReadOnlySpan<double> xs, double a", body.Replace("RESULT(s)", "return s;")),
+        "H" => Wrap("[Differentiable(SecondOrder = true)]", "double", "ReadOnlySpan<double> xs, double a", body.Replace("RESULT(s)", "return s;")),
+        "J" => Wrap("[Differentiable(nameof(xs), nameof(a))]", "double", "ReadOnlySpan<double> xs, double a, Span<double> r", body.Replace("RESULT(s)", "{ r[0] = s; r[1] = s * a; return s; }")),
+        _ => Wrap("[Differentiable]", "float", "ReadOnlySpan<float> xs, float a", body.Replace("RESULT(s)", "return s;").Replace("double", "float").Replace("0.0", "0f").Replace("1e-8", "1e-8f").Replace("Math.", "MathF.").Replace("MathF.Clamp", "Math.Clamp").Replace("MathF.Min(3", "Math.Min(3").Replace("float.MaxValue", "float.MaxValue")),
+    };
+
+    private static string Wrap(string attribute, string returns, string parameters, string body) => $$"""
+        using System;
+        using SymbolicDiff;
+
+        public static partial class C
+        {
+            {{attribute}}
+            public static {{returns}} F({{parameters}})
+            {
+                {{body}}
+            }
+        }
+        """;
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Survey()
+    {
+        var table = new StringBuilder();
+        table.AppendLine("| construct | gradient | forward | Hessian (spans) | Jacobian | float |");
+        table.AppendLine("|---|---|---|---|---|---|");
+        var wrong = new List<string>();
+        foreach (var (name, rejected, body) in Constructs)
+        {
+            var cells = new List<string>();
+            foreach (var kind in new[] { "G", "F", "H", "J", "f" })
+            {
+                var run = GeneratorHarness.Run(Source(kind == "F" ? "G" : kind, body));
+                var ids = run.GeneratorDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.Id)
+                    .Concat(run.CompilationProblems.Select(d => d.Id)).Distinct().ToList();
+                string expected = kind switch { "G" or "f" => "FWithGradient", "F" => "FWithDerivative", "H" => "FHessianVectorProduct", _ => "FJacobian" };
+                bool generated = run.GeneratedSources.Any(s => s.SourceText.ToString().Contains(expected + "("));
+                string cell = ids.Count == 0 && generated ? "yes" : ids.Count == 0 ? "missing" : string.Join(" ", ids);
+                cells.Add(cell);
+                if (cell != (rejected ?? "yes"))
+                {
+                    wrong.Add($"{name} [{kind}]: {cell}, expected {rejected ?? "yes"}");
+                }
+
+                foreach (var d in run.GeneratorDiagnostics.Concat(run.CompilationProblems).Take(2))
+                {
+                    output.WriteLine($"  {name} [{kind}] {d.Id}: {d.GetMessage()[..Math.Min(200, d.GetMessage().Length)]}");
+                }
+            }
+
+            table.AppendLine($"| {name} | {string.Join(" | ", cells)} |");
+        }
+
+        output.WriteLine(table.ToString());
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+}
