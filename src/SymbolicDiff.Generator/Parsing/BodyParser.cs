@@ -1223,7 +1223,7 @@ internal sealed partial class BodyParser
         if (declarator is not null && IsInteger(declarator.Symbol.Type) && declarator.Symbol.Type.SpecialType != SpecialType.System_Int32)
         {
             // int, not long: the counter indexes spans (the gradient outputs), whose indexer takes an int.
-            ReportLoop(loop, "it must declare one int counter: for (int i = a; i < b; i++)");
+            ReportLoop(loop, "its counter is a long, but a counter indexes spans, whose indexer takes an int: declare it int");
             return;
         }
 

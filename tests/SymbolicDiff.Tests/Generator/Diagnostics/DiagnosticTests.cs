@@ -24,7 +24,7 @@ public class DiagnosticTests
         " has no known derivative: call one of Math.Exp, Log, Log10, Log2, Sqrt, Cbrt, Pow, Sin, Cos, Tan, Asin, Acos, Atan, Atan2, Sinh, Cosh, Tanh, Abs, Max, Min, Clamp, FusedMultiplyAdd, Sign, Floor, Ceiling, Round, Truncate, or a static method that declares its derivative with [Derivative]";
 
     private const string LoopsSupported =
-        "; supported loops are for (int i = a; i < n; i++), foreach over a vector, and while and do loops with any condition";
+        "; supported loops are any for loop (with an int counter or none), foreach over a vector, and while and do loops, each with a condition that calls no function over vectors";
 
     /// <summary>A source with the usual usings and <paramref name="members"/> in <c>public static partial class C</c>.</summary>
     private static string InC(string members) => $$"""

@@ -166,7 +166,7 @@ public class LoopGeneratorBugTests
             }
             """,
             "SD0003",
-            "The 'for' loop cannot be differentiated: it must declare one int counter: for (int i = a; i < b; i++); supported loops are for (int i = a; i < n; i++), foreach over a vector, and while and do loops with any condition");
+            "The 'for' loop cannot be differentiated: its counter is a long, but a counter indexes spans, whose indexer takes an int: declare it int; supported loops are any for loop (with an int counter or none), foreach over a vector, and while and do loops, each with a condition that calls no function over vectors");
 
     /// <summary>
     /// Names the generated code uses without checking them against the user's locals: the stack of saved values is
