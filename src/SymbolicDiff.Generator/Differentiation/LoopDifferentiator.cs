@@ -889,6 +889,13 @@ internal sealed partial class LoopDifferentiator
         for (int inputIndex = 0; inputIndex < partials.Inputs.Count; inputIndex++)
         {
             var input = partials.Inputs[inputIndex].Input;
+            if (IsSeed(input))
+            {
+                // A statement that reads the result after its only write (v0 += v1 after double v1 = v0, with v1 returned)
+                // cannot change it: its target's adjoint is 0, and the seed's is the constant 1, no variable to add into.
+                continue;
+            }
+
             var resolved = resolvedPartials[inputIndex];
             var adjoint = AdjointOf(input);
             var chain = IsSeed(target)

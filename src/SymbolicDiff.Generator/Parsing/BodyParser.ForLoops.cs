@@ -17,6 +17,18 @@ internal sealed partial class BodyParser
 {
     private void ParseForAsUncounted(IForLoopOperation loop, List<Statement> output)
     {
+        // The loop's own locals now live in the enclosing scope: one whose name another local of the method has too (a
+        // sibling loop counting with i) takes a fresh name, else the generated code declares i twice in one scope (CS0136).
+        foreach (var local in loop.Locals)
+        {
+            if (!_localNames.ContainsKey(local) && _body.DeclaredNames.Count(name => name == local.Name) > 1)
+            {
+                string fresh = _names.Fresh(local.Name);
+                _claimed.Add(fresh);
+                _localNames[local] = fresh;
+            }
+        }
+
         foreach (var before in loop.Before)
         {
             ParseStatement(before, output, isLast: false);

@@ -247,4 +247,40 @@ public class LoopGeneratorBugTests
             """).ShouldSucceed().Load().GetType("C")!;
         Assert.Contains((string)type.GetMethod("SharedOutputs")!.Invoke(null, null)!, new[] { "dX", "dW" });
     }
+    /// <summary>
+    /// Found by the fuzzer (scale 1, input 25518): a <c>for</c> loop read as C# runs it (here stepping by 2) has its
+    /// initializers run once before it, in the enclosing scope; its counter <c>i</c> there clashed with a sibling
+    /// loop's <c>i</c> (CS0136 in the generated code). The hoisted counter gets a fresh name where the method declares
+    /// another local of its name. x = (1, 2, 3): s = 6 + 1² + 3² = 16, ∂s/∂x = (1 + 2, 1, 1 + 6).
+    /// </summary>
+    [Fact]
+    public void A_hoisted_for_counter_does_not_clash_with_a_sibling_loops_counter() =>
+        AssertGradient("""
+                [Differentiable]
+                public static double F(double[] x)
+                {
+                    double s = 0;
+                    for (int i = 0; i < x.Length; i++) { s += x[i]; }
+                    for (int i = 0; i < x.Length; i += 2) { s += x[i] * x[i]; }
+                    for (int i = 0; i < x.Length; i++) { s += 0 * x[i]; }
+                    return s;
+                }
+            """, new object[] { new[] { 1.0, 2.0, 3.0 } }, new[] { 3.0, 1.0, 7.0 });
+
+    /// <summary>
+    /// Found by the fuzzer (scale 1, input 8838): a local accumulated in a loop and never read afterwards
+    /// (<c>v0 += v1</c>) beside the returned copy of a parameter with a default value. F = z: ∂F/∂(x, y, z) = (0, 0, 1).
+    /// </summary>
+    [Fact]
+    public void A_dead_accumulator_beside_a_returned_copy_of_a_parameter() =>
+        AssertGradient("""
+                [Differentiable]
+                public static double F(double x, double y, double z = 0.0)
+                {
+                    double v0 = z;
+                    double v1 = v0;
+                    for (int k = 0; k < 3; k++) { v0 += v1; }
+                    return v1;
+                }
+            """, new object[] { 1.0, 2.0, 3.0 }, 0.0, 0.0, 1.0);
 }
