@@ -283,4 +283,23 @@ public class LoopGeneratorBugTests
                     return v1;
                 }
             """, new object[] { 1.0, 2.0, 3.0 }, 0.0, 0.0, 1.0);
+    /// <summary>
+    /// Found by the fuzzer (scale 1, input 25675): a <c>for</c> loop read as C# runs it whose test is constant and false
+    /// (<c>i &lt; i</c>) was written as <c>while (false)</c>, and C# warned that its body is unreachable (CS0162). It never
+    /// runs, so it is left out with a comment. x = (3, 2): F = 3² + 0.5, ∂F/∂x = (6, 0).
+    /// </summary>
+    [Fact]
+    public void A_for_loop_whose_test_is_constant_and_false_is_left_out() =>
+        AssertGradient("""
+                [Differentiable]
+                public static double F(double[] x)
+                {
+                    double s = x[0] * x[0];
+                    double t = 0.5;
+            #pragma warning disable CS1718 // the comparison with itself is the point
+                    for (int i = 1; i < i; i++) { t = Math.Exp(x[1]); }
+            #pragma warning restore CS1718
+                    return s + t;
+                }
+            """, new object[] { new[] { 3.0, 2.0 } }, new[] { 6.0, 0.0 });
 }
