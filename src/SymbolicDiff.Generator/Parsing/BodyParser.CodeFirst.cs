@@ -65,7 +65,7 @@ internal sealed partial class BodyParser
             {
                 string held = _names.Fresh(locals[i].Local.Name + "Next");
                 _claimed.Add(held);
-                output.Add(new DeclareReal(held, _guard is null ? value : new Conditional(_guard, value, Constant.Zero)));
+                output.Add(new DeclareReal(held, GuardedDeclaration(value)));
                 value = new Variable(held);
             }
 
@@ -78,7 +78,7 @@ internal sealed partial class BodyParser
             var value = parsed[i]!;
             if (declares)
             {
-                output.Add(new DeclareReal(NameOf(local), _guard is null ? value : new Conditional(_guard, value, Constant.Zero)));
+                output.Add(new DeclareReal(NameOf(local), GuardedDeclaration(value)));
                 continue;
             }
 

@@ -207,7 +207,7 @@ internal sealed partial class BodyParser
     {
         string name = _names.Fresh((_integerLocal ?? parameter ?? "integer") + "Real");
         _claimed.Add(name);
-        _currentOutput.Add(new DeclareReal(name, _guard is null ? real : new Conditional(_guard, real, Constant.Zero)));
+        _currentOutput.Add(new DeclareReal(name, GuardedDeclaration(real)));
         return new Variable(name);
     }
 

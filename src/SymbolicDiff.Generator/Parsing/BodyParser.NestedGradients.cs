@@ -89,7 +89,7 @@ internal sealed partial class BodyParser
             }
 
             string name = _names.Fresh(NameAllocator.ToCamelCase(local.Name) + NameAllocator.ToPascalCase(member));
-            output.Add(new DeclareReal(name, _guard is null ? value : new Conditional(_guard, value, Constant.Zero)));
+            output.Add(new DeclareReal(name, GuardedDeclaration(value)));
             members[member] = new Variable(name);
         }
 

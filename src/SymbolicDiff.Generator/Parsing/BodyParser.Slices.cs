@@ -150,7 +150,7 @@ internal sealed partial class BodyParser
         {
             string lengthName = _names.Fresh(name + "Length");
             _claimed.Add(lengthName);
-            output.Add(new DeclareInteger(lengthName, "int", Guarded(length)));
+            output.Add(new DeclareInteger(lengthName, "int", GuardedDeclaration(length)));
             length = new Variable(lengthName);
         }
 
@@ -162,12 +162,9 @@ internal sealed partial class BodyParser
 
         string startName = _names.Fresh(name + "Start");
         _claimed.Add(startName);
-        output.Add(new DeclareInteger(startName, "int", Guarded(checkedStart)));
+        output.Add(new DeclareInteger(startName, "int", GuardedDeclaration(checkedStart)));
         return whole with { Start = new Variable(startName), Length = length };
     }
-
-    /// <summary>An integer declared under the enclosing branch's recorded condition is 0 where the branch is not taken.</summary>
-    private Expr Guarded(Expr integer) => _guard is null ? integer : new Conditional(_guard, integer, Constant.Zero);
 
     /// <summary>One end of a range: an int, or <c>^k</c> (the vector's length minus k); null where reported.</summary>
     private Expr? RangeEnd(IOperation end, Expr vectorLength)

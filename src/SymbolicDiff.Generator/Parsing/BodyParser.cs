@@ -590,6 +590,14 @@ internal sealed partial class BodyParser
         ParseStatements(statements, output, isMethodBody: false);
     }
 
+    /// <summary>
+    /// The value of a local declared inside a branch: 0 where the branch is not taken (nothing outside reads it, but
+    /// the value must not be computed there: 1 / x behind x != 0). A declaration of 0 itself stays 0, not
+    /// <c>branch ? 0.0 : 0.0</c>.
+    /// </summary>
+    private Expr GuardedDeclaration(Expr value) =>
+        _guard is null || value is Constant { IsZero: true } ? value : new Conditional(_guard, value, Constant.Zero);
+
     /// <summary>An assignment inside a branch changes its target only where the branch is taken.</summary>
     private Expr Guarded(Expr target, Expr value) => _guard is null ? value : new Conditional(_guard, value, target);
 
@@ -645,7 +653,7 @@ internal sealed partial class BodyParser
             var value = ParseReal(initializer.Value);
             if (value is not null)
             {
-                output.Add(new DeclareReal(NameOf(local), _guard is null ? value : new Conditional(_guard, value, Constant.Zero)));
+                output.Add(new DeclareReal(NameOf(local), GuardedDeclaration(value)));
             }
 
             return;
@@ -664,7 +672,7 @@ internal sealed partial class BodyParser
             _integerLocal = null;
             if (value is not null)
             {
-                output.Add(new DeclareInteger(NameOf(local), IntegerKeyword(local.Type), _guard is null ? value : new Conditional(_guard, value, Constant.Zero)));
+                output.Add(new DeclareInteger(NameOf(local), IntegerKeyword(local.Type), GuardedDeclaration(value)));
             }
 
             return;

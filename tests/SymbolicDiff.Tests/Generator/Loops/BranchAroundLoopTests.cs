@@ -193,6 +193,59 @@ public class BranchAroundLoopTests
     }
 
     [Fact]
+    public void A_local_declared_zero_inside_the_branch_is_written_zero_not_guarded()
+    {
+        // The parser flattens the branch, so a local declared in it is 0 where the branch is not taken; a declaration
+        // of 0 itself needs no guard (it read `double s = branch ? 0.0 : 0.0;`). A value that is not 0 keeps its guard.
+        string source = """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Models
+            {
+                [Differentiable]
+                public static double PositiveRowNorms(double[] m, double w)
+                {
+                    double total = 0;
+                    for (int r = 0; r < m.Length / 3; r++)
+                    {
+                        if (m[r * 3] > 0)
+                        {
+                            double s = 0;
+                            double offset = 1;
+                            for (int c = 0; c < 3; c++)
+                            {
+                                s += m[r * 3 + c] * m[r * 3 + c];
+                            }
+
+                            total += w * Math.Sqrt(s + offset);
+                        }
+                    }
+
+                    return total;
+                }
+            }
+            """;
+        var run = GeneratorHarness.Run(source).ShouldSucceed();
+        string file = run.Source("Models.PositiveRowNorms.g.cs");
+        Assert.DoesNotContain("? 0.0 : 0.0", file, StringComparison.Ordinal);
+        Assert.Contains("double s = 0.0;", file, StringComparison.Ordinal);
+        Assert.Contains("double offset = branch ? 1.0 : 0.0;", file, StringComparison.Ordinal);
+
+        // The same rows as Positive_row_norms_match_the_hand_worked_gradient: w·(√7 + √1.5), row 1 skipped.
+        double[] m = { 1, 2, -1, -1, 5, 5, 0.5, 0, 0.5 };
+        var withGradient = run.Load().GetType("Models")!.GetMethods().Single(method => method.Name == "PositiveRowNormsWithGradient" && method.GetParameters().Length == 2);
+        object result = withGradient.Invoke(null, new object[] { m, 2.0 })!;
+        Assert.Equal(2 * (Math.Sqrt(7) + Math.Sqrt(1.5)), (double)result.GetType().GetProperty("Value")!.GetValue(result)!, 14);
+        double[] dM = (double[])result.GetType().GetProperty("M")!.GetValue(result)!;
+        double[] expected = { 2 / Math.Sqrt(7), 4 / Math.Sqrt(7), -2 / Math.Sqrt(7), 0, 0, 0, 1 / Math.Sqrt(1.5), 0, 1 / Math.Sqrt(1.5) };
+        for (int i = 0; i < m.Length; i++)
+        {
+            Assert.Equal(expected[i], dM[i], 14);
+        }
+    }
+
+    [Fact]
     public void Positive_row_norms_match_the_hand_worked_gradient()
     {
         // Row 0 (1, 2, −1): s = 6, w·√7. Row 1 (−1, 5, 5): skipped. Row 2 (0.5, 0, 0.5): s = 0.5, w·√1.5.
