@@ -340,6 +340,46 @@ public class NestedDifferentiationTests
     }
 
     [Fact]
+    public void A_float_gradient_over_spans_read_in_a_double_method_is_SD0020_naming_both_real_types()
+    {
+        // Float reads a float callee's gradient over spans (FloatGradientOverSpansTests); a double caller does not mix them.
+        var (run, spans) = DiagnosticAssert.Run(
+            """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable(SecondOrder = true)]
+                public static float Norm(ReadOnlySpan<float> v)
+                {
+                    float sum = 0;
+                    for (int i = 0; i < v.Length; i++)
+                    {
+                        sum += v[i] * v[i];
+                    }
+
+                    return sum;
+                }
+
+                [Differentiable(nameof(x))]
+                public static double Step(float[] v, double x)
+                {
+                    Span<float> gradient = stackalloc float[v.Length];
+                    [|NormWithGradient(v, gradient)|];
+                    return x * gradient[0];
+                }
+            }
+            """);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("SD0020", diagnostic.Id);
+        DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
+        Assert.Equal(
+            "'Step' calls 'C.NormWithGradient', generated for 'C.Norm', and differentiating through it is not supported for a float method over spans, called in a double method (caller and callee compute in one real type: make both double or both float) yet; compute the gradient before calling 'Step' and pass it in as a parameter that is not differentiated",
+            diagnostic.GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void A_caller_asking_for_second_derivatives_of_a_gradient_read_is_SD0031_naming_the_call()
     {
         var (run, spans) = DiagnosticAssert.Run(
