@@ -400,7 +400,7 @@ public class NestedDifferentiationTests
         Assert.Equal("SD0031", diagnostic.Id);
         DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
         Assert.Equal(
-            "'Slope' asks for second derivatives (SecondOrder = true), which are not generated for a method that differentiates through 'SquareWithGradient' (its second derivatives would be third derivatives of 'Square'); remove SecondOrder",
+            "'Slope' asks for second derivatives (SecondOrder = true), which are not generated for a method that differentiates through 'SquareWithGradient' (its second derivatives are third derivatives of 'Square', which need the directional derivative of its Hessian, forward mode over 'SquareWithHessian', which is not generated; to get them, write the gradient entry it reads as a [Differentiable(SecondOrder = true)] method of its own and call that instead of 'SquareWithGradient'); remove SecondOrder",
             diagnostic.GetMessage(CultureInfo.InvariantCulture));
     }
 
@@ -441,7 +441,7 @@ public class NestedDifferentiationTests
         Assert.Equal("SD0031", diagnostic.Id);
         DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
         Assert.Equal(
-            "'Squared' asks for second derivatives (SecondOrder = true), which are not generated for a method that differentiates through 'NormWithGradient' (its second derivatives would be third derivatives of 'Norm'); remove SecondOrder",
+            "'Squared' asks for second derivatives (SecondOrder = true), which are not generated for a method that differentiates through 'NormWithGradient' (its second derivatives are third derivatives of 'Norm', which need the directional derivative of its Hessian-vector product, forward mode over 'NormHessianVectorProduct', which is not generated; to get them, write the gradient it reads as a vector-valued [Differentiable(SecondOrder = true)] method of its own and call that instead of 'NormWithGradient' (and 'Norm' for its value)); remove SecondOrder",
             diagnostic.GetMessage(CultureInfo.InvariantCulture));
     }
 
