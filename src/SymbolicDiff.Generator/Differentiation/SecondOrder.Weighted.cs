@@ -45,7 +45,7 @@ internal static partial class SecondOrder
             string callee = helper.DisplayName.EndsWith(GeneratedNames.GradientMethod(string.Empty), System.StringComparison.Ordinal)
                 ? helper.DisplayName.Substring(0, helper.DisplayName.Length - GeneratedNames.GradientMethod(string.Empty).Length)
                 : helper.DisplayName;
-            return Unsupported(method, location, $"a method that differentiates through '{helper.DisplayName}' (its second derivatives would be third derivatives of '{callee}')");
+            return ThirdDerivative(method, location, callee, overSpans: true);
         }
 
         if (helper.ProductMethod is null)

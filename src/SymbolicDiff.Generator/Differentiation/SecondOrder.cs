@@ -49,7 +49,7 @@ internal static partial class SecondOrder
         // derivatives would be third derivatives of that method.
         if (CalleeHessians.FirstComponentCallee(method.Statements) is { } nested)
         {
-            return (null, Unsupported(method, location, $"a method that differentiates through '{GeneratedNames.GradientMethod(nested)}' (its second derivatives would be third derivatives of '{nested}')"));
+            return (null, ThirdDerivative(method, location, nested, overSpans: false));
         }
 
         // A [Differentiable] callee's gradient struct: its entries read as functions whose partials are its Hessian.

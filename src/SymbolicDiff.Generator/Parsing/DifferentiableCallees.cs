@@ -111,16 +111,18 @@ internal static class DifferentiableCallees
     /// The generated <c>UWithGradient(v, b, dV, out dB)</c> of a [Differentiable(SecondOrder = true)] method U over spans,
     /// called in another [Differentiable] method: a vector-valued function of U's arguments whose outputs (one per
     /// differentiated parameter, after U's parameters: a span for a vector, <c>out double</c> for a scalar) are U's
-    /// gradient, so that its derivative is U's Hessian-vector product. Null where U has no such product: not a static
-    /// double method, a parameter that is not a vector of doubles (<c>ReadOnlySpan&lt;double&gt;</c>, <c>Span&lt;double&gt;</c>,
-    /// <c>double[]</c>), a double or an integer (held: never differentiated) passed by value, no differentiated vector,
+    /// gradient, so that its derivative is U's Hessian-vector product. The same for double and float: the caller's real
+    /// type <paramref name="real"/> is U's, and the product is U's own (float in a float U). Null where U has no such
+    /// product: not a static method returning <paramref name="real"/>, a parameter that is not a vector of
+    /// <paramref name="real"/> (<c>ReadOnlySpan&lt;double&gt;</c>, <c>Span&lt;double&gt;</c>, <c>double[]</c>, or float's),
+    /// a <paramref name="real"/> or an integer (held: never differentiated) passed by value, no differentiated vector,
     /// or no SecondOrder = true. A vector U writes makes it vector-valued: see
     /// <see cref="NestedGradientStubs.Unsupported"/>, which has the compilation to tell.
     /// </summary>
     public static VectorFunction? DescribeGradientOverSpans(IMethodSymbol method, SpecialType real)
     {
         var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == MethodParser.DifferentiableAttributeName);
-        if (real != SpecialType.System_Double || !method.IsStatic || method.IsGenericMethod || method.ReturnType.SpecialType != real || !MethodParser.IsSecondOrder(attribute) ||
+        if (real is not (SpecialType.System_Double or SpecialType.System_Single) || !method.IsStatic || method.IsGenericMethod || method.ReturnType.SpecialType != real || !MethodParser.IsSecondOrder(attribute) ||
             method.Parameters.Any(p => p.RefKind != RefKind.None || (p.Type.SpecialType != real && !BodyParser.IsRealVector(p.Type, real) && !OperationFacts.IsInteger(p.Type))))
         {
             return null;

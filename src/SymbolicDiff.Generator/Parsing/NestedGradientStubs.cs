@@ -24,15 +24,23 @@ internal static class NestedGradientStubs
 
     /// <summary>
     /// Why a call of <paramref name="callee"/>'s generated code cannot be differentiated through, or null where it can:
-    /// a static, non-generic method of scalar parameters of the method's real type (double or float), passed by value.
+    /// a static, non-generic method of scalar parameters of the method's real type (double or float), passed by value, or
+    /// a method over spans of that real type whose gradient the call writes into spans (its Hessian-vector product).
     /// </summary>
     public static string? Unsupported(IMethodSymbol callee, SpecialType real, Compilation compilation, CancellationToken cancellationToken)
     {
         if (callee.Parameters.Any(p => BodyParser.ElementType(p.Type) is not null))
         {
+            // Float reads a float callee's gradient as double reads a double one's; the two are never mixed.
+            if (RealTypes.Of(callee) != real)
+            {
+                return $"a {RealTypes.Keyword(RealTypes.Of(callee))} method over spans, called in a {RealTypes.Keyword(real)} method (caller and callee compute in one real type: make both double or both float)";
+            }
+
             if (DifferentiableCallees.DescribeGradientOverSpans(callee, real) is null)
             {
-                return "a method over spans other than a static double method with SecondOrder = true, parameters that are vectors of doubles (ReadOnlySpan<double>, Span<double>, double[]), doubles or integers, and a differentiated vector, whose 'UWithGradient(v, dV);' is called as a statement or for its value";
+                string keyword = RealTypes.Keyword(real);
+                return $"a method over spans other than a static {keyword} method with SecondOrder = true, parameters that are vectors of {keyword}s (ReadOnlySpan<{keyword}>, Span<{keyword}>, {keyword}[]), {keyword}s or integers, and a differentiated vector, whose 'UWithGradient(v, dV);' is called as a statement or for its value";
             }
 
             // A span it writes makes it vector-valued: its derivative is a Jacobian, and it has no UWithGradient.
@@ -110,13 +118,15 @@ internal static class NestedGradientStubs
         string attribute = $"[global::System.CodeDom.Compiler.GeneratedCode(\"{MethodBody.GeneratorName}\", \"{StubVersion}\")]";
         if (callee.Parameters.Any(p => BodyParser.ElementType(p.Type) is not null))
         {
-            // Over spans: only the form that writes the gradient into spans, UWithGradient(v, dV).
-            var spanFunction = DifferentiableCallees.DescribeGradientOverSpans(callee, SpecialType.System_Double)!;
+            // Over spans: only the form that writes the gradient into spans, UWithGradient(v, dV), in U's real type.
+            var realType = RealTypes.Of(callee);
+            string real = RealTypes.Keyword(realType);
+            var spanFunction = DifferentiableCallees.DescribeGradientOverSpans(callee, realType)!;
             var differentiated = callee.Parameters.Where((p, i) => spanFunction.Differentiated[i]).ToList();
             var all = callee.Parameters.Select(p => $"{p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)} {CSharpLexical.Identifier(p.Name)}")
                 .Concat(spanFunction.ParameterNames.Skip(callee.Parameters.Length).Select((name, k) =>
-                    (differentiated[k].Type.SpecialType == SpecialType.System_Double ? "out double " : "global::System.Span<double> ") + CSharpLexical.Identifier(name)));
-            text.Append(attribute).Append($" public static double {GeneratedNames.GradientMethod(callee.Name)}(").Append(string.Join(", ", all)).AppendLine(") => default;");
+                    (differentiated[k].Type.SpecialType == realType ? $"out {real} " : $"global::System.Span<{real}> ") + CSharpLexical.Identifier(name)));
+            text.Append(attribute).Append($" public static {real} {GeneratedNames.GradientMethod(callee.Name)}(").Append(string.Join(", ", all)).AppendLine(") => default;");
         }
         else
         {

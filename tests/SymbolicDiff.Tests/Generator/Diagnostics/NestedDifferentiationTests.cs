@@ -340,6 +340,46 @@ public class NestedDifferentiationTests
     }
 
     [Fact]
+    public void A_float_gradient_over_spans_read_in_a_double_method_is_SD0020_naming_both_real_types()
+    {
+        // Float reads a float callee's gradient over spans (FloatGradientOverSpansTests); a double caller does not mix them.
+        var (run, spans) = DiagnosticAssert.Run(
+            """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable(SecondOrder = true)]
+                public static float Norm(ReadOnlySpan<float> v)
+                {
+                    float sum = 0;
+                    for (int i = 0; i < v.Length; i++)
+                    {
+                        sum += v[i] * v[i];
+                    }
+
+                    return sum;
+                }
+
+                [Differentiable(nameof(x))]
+                public static double Step(float[] v, double x)
+                {
+                    Span<float> gradient = stackalloc float[v.Length];
+                    [|NormWithGradient(v, gradient)|];
+                    return x * gradient[0];
+                }
+            }
+            """);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("SD0020", diagnostic.Id);
+        DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
+        Assert.Equal(
+            "'Step' calls 'C.NormWithGradient', generated for 'C.Norm', and differentiating through it is not supported for a float method over spans, called in a double method (caller and callee compute in one real type: make both double or both float) yet; compute the gradient before calling 'Step' and pass it in as a parameter that is not differentiated",
+            diagnostic.GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void A_caller_asking_for_second_derivatives_of_a_gradient_read_is_SD0031_naming_the_call()
     {
         var (run, spans) = DiagnosticAssert.Run(
@@ -360,7 +400,7 @@ public class NestedDifferentiationTests
         Assert.Equal("SD0031", diagnostic.Id);
         DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
         Assert.Equal(
-            "'Slope' asks for second derivatives (SecondOrder = true), which are not generated for a method that differentiates through 'SquareWithGradient' (its second derivatives would be third derivatives of 'Square'); remove SecondOrder",
+            "'Slope' asks for second derivatives (SecondOrder = true), which are not generated for a method that differentiates through 'SquareWithGradient' (its second derivatives are third derivatives of 'Square', which need the directional derivative of its Hessian, forward mode over 'SquareWithHessian', which is not generated; to get them, write the gradient entry it reads as a [Differentiable(SecondOrder = true)] method of its own and call that instead of 'SquareWithGradient'); remove SecondOrder",
             diagnostic.GetMessage(CultureInfo.InvariantCulture));
     }
 
@@ -401,7 +441,7 @@ public class NestedDifferentiationTests
         Assert.Equal("SD0031", diagnostic.Id);
         DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
         Assert.Equal(
-            "'Squared' asks for second derivatives (SecondOrder = true), which are not generated for a method that differentiates through 'NormWithGradient' (its second derivatives would be third derivatives of 'Norm'); remove SecondOrder",
+            "'Squared' asks for second derivatives (SecondOrder = true), which are not generated for a method that differentiates through 'NormWithGradient' (its second derivatives are third derivatives of 'Norm', which need the directional derivative of its Hessian-vector product, forward mode over 'NormHessianVectorProduct', which is not generated; to get them, write the gradient it reads as a vector-valued [Differentiable(SecondOrder = true)] method of its own and call that instead of 'NormWithGradient' (and 'Norm' for its value)); remove SecondOrder",
             diagnostic.GetMessage(CultureInfo.InvariantCulture));
     }
 
