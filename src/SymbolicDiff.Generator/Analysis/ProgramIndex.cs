@@ -116,9 +116,14 @@ internal sealed class ProgramIndex
                     Buffers.Add(adjoint.Name);
                     _declaredIn[adjoint.Name] = null;
                     break;
-                case CallWithOutputs { ValueName: { } value }:
-                    Reals.Add(value);
-                    _declaredIn[value] = scope;
+                case CallWithOutputs outputs:
+                    // double u = UWithGradient(v, b, dV, out double dB): the value and the scalar parts are reals declared here.
+                    foreach (string real in outputs.ScalarOutputs.Concat(outputs.ValueName is { } value ? new[] { value } : new string[0]))
+                    {
+                        Reals.Add(real);
+                        _declaredIn[real] = scope;
+                    }
+
                     break;
                 case CallStatement { Call: VectorCall call }:
                     // A helper's product in a gradient program: out double dStep_dk declares a real.

@@ -21,7 +21,7 @@ internal sealed partial class ForwardModeDifferentiator
 
     /// <summary>Whether the call's derivative is computed: an output's tangent is wanted, and an input varies.</summary>
     private bool IsDifferentiated(CallWithOutputs call) =>
-        (call.OutputVectors.Any(_active.Contains) || IsValueActive(call)) && DataReads(call.Inputs).Any(_active.Contains);
+        (call.OutputVectors.Any(_active.Contains) || ScalarOutputsActive(call) || IsValueActive(call)) && DataReads(call.Inputs).Any(_active.Contains);
 
     /// <summary>Whether the helper's returned value, read by the caller, needs a tangent.</summary>
     private bool IsValueActive(CallWithOutputs call) => call.ValueName is { } value && _active.Contains(value);
@@ -30,7 +30,7 @@ internal sealed partial class ForwardModeDifferentiator
     /// <c>double u = UWithGradient(v, dV);</c> where only u varies, not the gradient: du = ∇U(v) · dv needs the gradient
     /// the call writes, not the Hessian-vector product.
     /// </summary>
-    private bool IsGradientValueOnly(CallWithOutputs call) => call.Call.Function.ProductIsHessianVector && !call.OutputVectors.Any(_active.Contains);
+    private bool IsGradientValueOnly(CallWithOutputs call) => call.Call.Function.ProductIsHessianVector && !call.OutputVectors.Any(_active.Contains) && !ScalarOutputsActive(call);
 
     /// <summary>Decides, before the transform, which vectors need a zero tangent or a discarded one (declared where their length is known).</summary>
     private void PlanOutputCallTangents()
@@ -102,7 +102,7 @@ internal sealed partial class ForwardModeDifferentiator
     private void DifferentiateOutputCall(CallWithOutputs call, List<Statement> output)
     {
         var function = call.Call.Function;
-        if (!call.OutputVectors.Any(_active.Contains) && !IsValueActive(call))
+        if (!call.OutputVectors.Any(_active.Contains) && !ScalarOutputsActive(call) && !IsValueActive(call))
         {
             output.Add(call);
             return;
@@ -120,6 +120,8 @@ internal sealed partial class ForwardModeDifferentiator
             {
                 output.Add(new DeclareReal(NewTangent(call.ValueName!), Constant.Zero) { Comment = Comment.Of($"{call.ValueName} is a constant here") });
             }
+
+            output.AddRange(ConstantScalarOutputTangents(call));
 
             return;
         }
@@ -185,7 +187,7 @@ internal sealed partial class ForwardModeDifferentiator
             arguments.AddRange(withGradients.Where((_, i) => function.IsOutput(i)));
             arguments.AddRange(call.Call.Arguments.Where((_, i) => function.IsOutput(i)).Select(output => output is VectorArgument vector
                 ? new VectorArgument(IsActiveVector(vector.Vector) ? _tangents[vector.Vector] : _discardedTangents[vector.Vector])
-                : output));
+                : ScalarOutputTangent(output)));
         }
         else
         {
@@ -200,7 +202,7 @@ internal sealed partial class ForwardModeDifferentiator
             return;
         }
 
-        var tangents = string.Join(", ", call.OutputVectors.Where(IsActiveVector).Select(vector => _tangents[vector]));
+        var tangents = string.Join(", ", call.OutputVectors.Where(IsActiveVector).Select(vector => _tangents[vector]).Concat(call.ScalarOutputs.Where(_active.Contains).Select(scalar => _tangents[scalar])));
         var comment = new List<object> { $"{function.DisplayName} and its tangents: {tangents} = " };
         comment.AddRange(chain);
         var derivative = new VectorCall(function with { QualifiedName = function.DerivativeMethod }, arguments.ToEquatableArray());
@@ -279,7 +281,11 @@ internal sealed partial class ForwardModeDifferentiator
             }
 
             var argument = call.Call.Arguments[differentiated[k]];
-            if (arguments[i] is OutArgument && IsValueActive(call) && !IsZero(Tangent(argument, isRoot: false)))
+            if (arguments[i] is OutArgument { Declares: true } declared)
+            {
+                scalarGradients[k] = declared.Target; // out double dB: the caller's own local holds ∂U/∂b
+            }
+            else if (arguments[i] is OutArgument && IsValueActive(call) && !IsZero(Tangent(argument, isRoot: false)))
             {
                 var gradient = new Variable(_names.Fresh("gradient" + NameAllocator.ToPascalCase(function.ParameterNames[differentiated[k]])));
                 scalarGradients[k] = gradient;

@@ -34,12 +34,12 @@ internal sealed partial class LoopDifferentiator
     private IEnumerable<DataFlow> OutputCallFlows() => OutputCalls.SelectMany(call =>
     {
         var inputs = DataReads(call.Inputs).Where(_active.Contains).Distinct().ToList();
-        return call.OutputVectors.Concat(call.ValueName is { } value ? new[] { value } : new string[0]).Select(output => new DataFlow(output, inputs));
+        return call.OutputVectors.Concat(call.ScalarOutputs).Concat(call.ValueName is { } value ? new[] { value } : new string[0]).Select(output => new DataFlow(output, inputs));
     });
 
     /// <summary>Whether the backward sweep differentiates this call: an output reaches the result, and an input varies.</summary>
     private bool Contributes(CallWithOutputs call) =>
-        (call.OutputVectors.Any(_contributed.Contains) || ValueContributes(call)) && DataReads(call.Inputs).Any(_active.Contains);
+        (call.OutputVectors.Any(_contributed.Contains) || ScalarOutputsContribute(call) || ValueContributes(call)) && DataReads(call.Inputs).Any(_active.Contains);
 
     /// <summary>Whether the helper's returned value, read by the caller, reaches the result.</summary>
     private bool ValueContributes(CallWithOutputs call) => call.ValueName is { } value && _contributed.Contains(value);
@@ -64,7 +64,7 @@ internal sealed partial class LoopDifferentiator
     {
         foreach (var call in OutputCalls)
         {
-            if (!call.OutputVectors.Any(_contributed.Contains) && !ValueContributes(call))
+            if (!call.OutputVectors.Any(_contributed.Contains) && !ScalarOutputsContribute(call) && !ValueContributes(call))
             {
                 continue;
             }
@@ -140,13 +140,13 @@ internal sealed partial class LoopDifferentiator
         var additions = new List<BackwardLine>();
         var outputs = call.OutputVectors.ToList();
         var mentions = new HashSet<string>();
-        bool throughOutputs = outputs.Any(_contributed.Contains);
+        bool throughOutputs = outputs.Any(_contributed.Contains) || ScalarOutputsContribute(call);
         var scalarGradients = new Dictionary<int, Variable>();
         if (hessian)
         {
-            // The direction: the adjoints of the gradient's span parts; its scalar parts (out _) reach nothing, so 0.
+            // The direction: the adjoints of the gradient's parts, span and scalar (out double dB); a discarded one's is 0.
             var positions = Enumerable.Range(0, call.Call.Arguments.Count).Where(function.IsOutput).ToList();
-            arguments.AddRange(positions.Select(i => call.Call.Arguments[i] is VectorArgument vector ? new VectorArgument(AdjointName(vector.Vector)) : (Expr)Constant.Zero));
+            arguments.AddRange(positions.Select(i => call.Call.Arguments[i] is VectorArgument vector ? new VectorArgument(AdjointName(vector.Vector)) : ScalarOutputDirection(call.Call.Arguments[i])));
             if (throughOutputs)
             {
                 _rewrittenGradients.UnionWith(outputs);
@@ -163,7 +163,7 @@ internal sealed partial class LoopDifferentiator
             arguments.AddRange(outputs.Select(vector => new VectorArgument(AdjointName(vector))));
         }
 
-        string cotangents = string.Join(", ", outputs.Select(o => $"∂{_method.Result}/∂{o}"));
+        string cotangents = string.Join(", ", outputs.Concat(call.ScalarOutputs.Where(_contributed.Contains)).Select(o => $"∂{_method.Result}/∂{o}"));
         var reached = new List<string>();
         for (int i = 0; i < call.Call.Arguments.Count; i++)
         {
@@ -206,7 +206,7 @@ internal sealed partial class LoopDifferentiator
             var product = new VectorCall(function with { QualifiedName = function.ProductMethod! }, arguments.ToEquatableArray());
             var productLine = new BackwardLine(new CallStatement(product)
             {
-                Comment = Comment.Of($"{string.Join(", ", reached)} through {string.Join(", ", outputs)}: {(hessian ? $"the Hessian-vector product of the function whose gradient {function.DisplayName} writes, with direction" : function.DisplayName + "'s vector-Jacobian product with cotangent")} {cotangents}"),
+                Comment = Comment.Of($"{string.Join(", ", reached)} through {string.Join(", ", outputs.Concat(call.ScalarOutputs.Where(_contributed.Contains)))}: {(hessian ? $"the Hessian-vector product of the function whose gradient {function.DisplayName} writes, with direction" : function.DisplayName + "'s vector-Jacobian product with cotangent")} {cotangents}"),
             });
             productLine.Mentions.UnionWith(mentions);
             output.Add(productLine);

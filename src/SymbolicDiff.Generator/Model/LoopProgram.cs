@@ -129,6 +129,24 @@ internal sealed record CallWithOutputs(VectorCall Call, string Source) : Stateme
         }
     }
 
+    /// <summary>
+    /// The reals the call declares with the scalar parts of the gradient it writes, <c>out double dB</c> in
+    /// <c>UWithGradient(v, b, dV, out double dB)</c>, in argument order (a discarded part, <c>out _</c>, is none).
+    /// </summary>
+    public System.Collections.Generic.IEnumerable<string> ScalarOutputs
+    {
+        get
+        {
+            for (int i = 0; i < Call.Arguments.Count; i++)
+            {
+                if (Call.Function.IsOutput(i) && Call.Arguments[i] is OutArgument { Declares: true } output)
+                {
+                    yield return output.Target.Name;
+                }
+            }
+        }
+    }
+
     /// <summary>The call with its outputs left out (each a 0): what the values it writes depend on.</summary>
     public Expr Inputs => new VectorCall(
         Call.Function,

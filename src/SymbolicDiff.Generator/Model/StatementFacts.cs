@@ -115,6 +115,14 @@ internal static class StatementFacts
                 yield return name;
             }
 
+            if (statement is CallWithOutputs call)
+            {
+                foreach (string scalar in call.ScalarOutputs)
+                {
+                    yield return scalar;
+                }
+            }
+
             var nested = statement switch
             {
                 ForLoop loop => loop.Body,
@@ -172,6 +180,11 @@ internal static class StatementFacts
                     if (call.ValueName is { } value)
                     {
                         yield return (value, call.Inputs);
+                    }
+
+                    foreach (string scalar in call.ScalarOutputs)
+                    {
+                        yield return (scalar, call.Inputs);
                     }
 
                     break;

@@ -59,6 +59,11 @@ internal sealed class BodyOperations
                 facts.Invocations.Add(operation);
             }
 
+            if (operation is ILocalReferenceOperation { IsDeclaration: true } declared)
+            {
+                facts.DeclaredNames.Add(declared.Local.Name); // out double dB: a local declared in an argument
+            }
+
             switch (operation)
             {
                 case IVariableDeclaratorOperation declarator:

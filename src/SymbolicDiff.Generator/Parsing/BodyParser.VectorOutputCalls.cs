@@ -232,8 +232,8 @@ internal sealed partial class BodyParser
             Expr? parsed;
             if (function.IsOutput(ordinal) && ElementType(argument.Parameter?.Type) is null)
             {
-                // UWithGradient(v, b, dV, out _): a scalar part of the gradient, discarded.
-                parsed = ParseDiscardedScalarOutput(value, method, argument.Parameter?.Name);
+                // UWithGradient(v, b, dV, out _) or out double dB: a scalar part of the gradient, discarded or read.
+                parsed = ParseScalarGradientOutput(value, method, argument.Parameter?.Name);
             }
             else if (ElementType(argument.Parameter?.Type) is not null)
             {
@@ -298,27 +298,6 @@ internal sealed partial class BodyParser
         }
 
         return failed ? null : new VectorCall(function, arguments.ToEquatableArray()) { Location = LocationInfo.From(invocation.Syntax) };
-    }
-
-    /// <summary>
-    /// The <c>out</c> argument that receives a scalar part of a gradient over spans (<c>out dB</c> in
-    /// <c>UWithGradient(v, b, dV, out dB)</c>): a discard, <c>out _</c>; reading it is not differentiated through yet.
-    /// </summary>
-    private Expr? ParseDiscardedScalarOutput(IOperation value, IMethodSymbol method, string? parameter)
-    {
-        if (value is IDiscardOperation)
-        {
-            return new OutArgument(new Variable("_"), Declares: false);
-        }
-
-        if (value is IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared })
-        {
-            _reportedLocals.Add(declared.Local); // its uses are not reported again
-        }
-
-        Report(DiagnosticDescriptors.UnsupportedExpression, value.Syntax.Parent ?? value.Syntax,
-            $"Reading '{parameter}', a scalar part of the gradient '{method.Name}' writes (only its span parts are differentiated through yet: pass 'out _' for it)");
-        return null;
     }
 
     /// <summary>What a helper may write its results into: a local buffer of this method, or one of this method's own outputs.</summary>

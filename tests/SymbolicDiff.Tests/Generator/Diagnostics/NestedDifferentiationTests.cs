@@ -181,46 +181,6 @@ public class NestedDifferentiationTests
     }
 
     [Fact]
-    public void Reading_the_scalar_part_of_a_gradient_over_spans_is_SD0005_at_the_argument_saying_to_discard_it()
-    {
-        var (run, spans) = DiagnosticAssert.Run(
-            """
-            using System;
-            using SymbolicDiff;
-
-            public static partial class C
-            {
-                [Differentiable(SecondOrder = true)]
-                public static double Scaled(ReadOnlySpan<double> v, double b)
-                {
-                    double sum = 0;
-                    for (int i = 0; i < v.Length; i++)
-                    {
-                        sum += b * v[i] * v[i];
-                    }
-
-                    return sum;
-                }
-
-                [Differentiable(nameof(v))]
-                public static double Step(ReadOnlySpan<double> v, double b)
-                {
-                    Span<double> gradient = stackalloc double[v.Length];
-                    ScaledWithGradient(v, b, gradient, [|out double dB|]);
-                    return gradient[0] * dB;
-                }
-            }
-            """);
-        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
-        Assert.Equal("SD0005", diagnostic.Id);
-        DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
-        Assert.StartsWith(
-            "Reading 'dB', a scalar part of the gradient 'ScaledWithGradient' writes (only its span parts are differentiated through yet: pass 'out _' for it)",
-            diagnostic.GetMessage(CultureInfo.InvariantCulture),
-            StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void The_gradient_of_a_method_over_spans_without_second_derivatives_is_SD0020()
     {
         AssertReported(
