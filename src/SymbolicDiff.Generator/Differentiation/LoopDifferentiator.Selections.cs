@@ -216,7 +216,7 @@ internal sealed partial class LoopDifferentiator
         var inner = BackwardBlock(loop.Body);
         var localAdjoints = _adjoints.Keys.Where(n => _index.TryGetScope(n, out var scope) && scope is not null && ReferenceEquals(scope, loop)).ToList();
         var declared = DeclareAdjointStatements(inner, localAdjoints);
-        var again = Forward(loop.Body.Where(statement => !ReferenceEquals(statement, selection.Update)).ToEquatableArray());
+        var again = WithoutUnreadRecomputation(Forward(loop.Body.Where(statement => !ReferenceEquals(statement, selection.Update)).ToEquatableArray()), declared);
 
         var body = new List<Statement>
         {

@@ -265,6 +265,7 @@ internal sealed partial class LoopDifferentiator
         var fusion = FindFusion();
         FindCheckpoints(fusion?.Loop);
         PlanKeptCalls(fusion);
+        RecomputeCheapLocals();
         if (fusion is not null)
         {
             RefuseReplaysAcross(fusion.Loop);
@@ -774,8 +775,9 @@ internal sealed partial class LoopDifferentiator
         var mentioned = new HashSet<string>(declared.SelectMany(StatementFacts.Names));
         // So are the branches recorded from integer code only (RecomputeIntegerBranches), in program order with them.
         var integers = loop.Body
-            .Where(statement => statement is DeclareInteger || statement is DeclareBool { Name: var branch } && _recomputedBranches.Contains(branch))
+            .Where(statement => statement is DeclareInteger || statement is DeclareBool { Name: var branch } && _recomputedBranches.Contains(branch) || IsRecomputedLocal(statement))
             .Where(statement => (saved is null || !saved.Contains(StatementFacts.DeclaredName(statement)!)) && !_replays.ContainsKey(StatementFacts.DeclaredName(statement)!))
+            .Select(AsComputedAgain)
             .ToList();
         var needed = new List<Statement>();
         for (int i = integers.Count - 1; i >= 0; i--)

@@ -32,7 +32,6 @@ partial class Models
             double v = x[vIndex];
             saved.Push(p); // saved: the backward sweep reads the value p has before this assignment
             p *= v;
-            saved.Push(v); // saved: v is declared in this loop, and the backward loop reads its final value in each iteration
         }
         double pValue = p; // kept: the backward sweep restores p's earlier values
 
@@ -41,7 +40,7 @@ partial class Models
         double dP_dp = 1.0; // ∂p/∂p = 1: the seed of the backward sweep
         for (int vIndex = x.Length - 1; vIndex >= 0; vIndex--)
         {
-            double v = saved.Pop(); // v as it was at the end of this iteration
+            double v = x[vIndex]; // computed again, as this iteration did: cheaper than saving v
             // p *= v;
             p = saved.Pop(); // p as it was before this assignment
             double dP_dv = dP_dp * p; // ∂p/∂v = ∂p/∂p · ∂p/∂v

@@ -1,0 +1,321 @@
+namespace SymbolicDiff.Tests.Generator.Loops;
+
+/// <summary>
+/// Real locals a loop declares from a little arithmetic on values the backward sweep still has, declared again in the
+/// backward iteration instead of saved at the end of each forward one (LoopDifferentiator.RecomputedLocals.cs).
+/// </summary>
+public static partial class RecomputedLocalFunctions
+{
+    /// <summary>
+    /// Σᵢ 0.5ⁿ⁻¹⁻ⁱ (xᵢ − cᵢ)², folded as total = total/2 + d²: not a plain sum, so the loop runs backwards after the
+    /// forward one, and its backward step reads the difference.
+    /// </summary>
+    [Differentiable]
+    public static double DiscountedSquares(double[] x, double[] c)
+    {
+        double total = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double difference = x[i] - c[i];
+            total = 0.5 * total + difference * difference;
+        }
+
+        return total;
+    }
+
+    /// <summary>The same, with respect to c only and with second derivatives: forward mode over the gradient.</summary>
+    [Differentiable(nameof(c), SecondOrder = true)]
+    public static double DiscountedSquaresOfC(double[] x, double[] c)
+    {
+        double total = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double difference = x[i] - c[i];
+            total = 0.5 * total + difference * difference;
+        }
+
+        return total;
+    }
+
+    /// <summary>The Hessian with respect to c into an array (the generated method takes a span).</summary>
+    public static double DiscountedSquaresOfCHessianInto(double[] x, double[] c, double[] hessian) => DiscountedSquaresOfCHessian(x, c, hessian);
+
+    /// <summary>GradBench's k-means cost, as the benchmark's objective: Σᵢ minⱼ ‖pᵢ − cⱼ‖², rows of <paramref name="d"/> coordinates.</summary>
+    [Differentiable(nameof(centroids))]
+    public static double NearestCentroidCost(double[] points, double[] centroids, int d)
+    {
+        int n = points.Length / d;
+        int k = centroids.Length / d;
+        double cost = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double closest = double.PositiveInfinity;
+            for (int j = 0; j < k; j++)
+            {
+                double distance = 0;
+                for (int l = 0; l < d; l++)
+                {
+                    double difference = points[i * d + l] - centroids[j * d + l];
+                    distance += difference * difference;
+                }
+
+                closest = Math.Min(closest, distance);
+            }
+
+            cost += closest;
+        }
+
+        return cost;
+    }
+}
+
+public class RecomputedLocalTests
+{
+    private const string Models = """
+        using System;
+        using SymbolicDiff;
+
+        public static partial class Models
+        {
+            [Differentiable]
+            public static double DiscountedSquares(double[] x, double[] c)
+            {
+                double total = 0;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    double difference = x[i] - c[i];
+                    total = 0.5 * total + difference * difference;
+                }
+
+                return total;
+            }
+
+            [Differentiable(nameof(centroids))]
+            public static double NearestCentroidCost(double[] points, double[] centroids, int d)
+            {
+                int n = points.Length / d;
+                int k = centroids.Length / d;
+                double cost = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    double closest = double.PositiveInfinity;
+                    for (int j = 0; j < k; j++)
+                    {
+                        double distance = 0;
+                        for (int l = 0; l < d; l++)
+                        {
+                            double difference = points[i * d + l] - centroids[j * d + l];
+                            distance += difference * difference;
+                        }
+
+                        closest = Math.Min(closest, distance);
+                    }
+
+                    cost += closest;
+                }
+
+                return cost;
+            }
+
+            // Four multiplications: more than the push and pop it would replace; kept on the stack.
+            [Differentiable]
+            public static double DiscountedPowers(double[] x, double[] c)
+            {
+                double total = 0;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    double power = x[i] * c[i] * x[i] * c[i] * x[i];
+                    total = 0.5 * total + power * power;
+                }
+
+                return total;
+            }
+
+            // A call: never computed again by this rule.
+            [Differentiable]
+            public static double DiscountedExponentials(double[] x, double[] c)
+            {
+                double total = 0;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    double e = Math.Exp(x[i] - c[i]);
+                    total = 0.5 * total + e * e;
+                }
+
+                return total;
+            }
+
+            // Assigned again after its declaration: the value at the end of the iteration is not the declaration's.
+            [Differentiable]
+            public static double DiscountedDoubledSquares(double[] x, double[] c)
+            {
+                double total = 0;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    double difference = x[i] - c[i];
+                    difference = 2 * difference;
+                    total = 0.5 * total + difference * difference;
+                }
+
+                return total;
+            }
+
+            // Reads a real local of the method: not among the values the rule takes as still there.
+            [Differentiable]
+            public static double DiscountedShiftedSquares(double[] x, double[] c)
+            {
+                double shift = c[0] * c[0];
+                double total = 0;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    double difference = x[i] - shift;
+                    total = 0.5 * total + difference * difference;
+                }
+
+                return total;
+            }
+        }
+        """;
+
+    [Fact]
+    public void A_difference_read_by_a_loop_run_backwards_is_computed_again_not_saved()
+    {
+        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        string generated = GradientMethod(run.Source("Models.DiscountedSquares.g.cs"), "DiscountedSquares");
+        Assert.Contains("double difference = x[i] - c[i]; // computed again, as this iteration did: cheaper than saving difference", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("saved.Push", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("SavedValues", generated, StringComparison.Ordinal);
+        // Still run backwards: the adjoint of total is carried from one iteration to the one before.
+        Assert.Contains("i >= 0; i--", generated, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_discounted_squares_get_the_hand_worked_gradient_and_central_differences()
+    {
+        // d = x − c = (0.5, 2, −1), weights 0.5², 0.5, 1: total = 0.0625 + 2 + 1; ∂/∂x = 2 d w = (0.25, 2, −2) = −∂/∂c.
+        double[] x = { 1, 2, 3 };
+        double[] c = { 0.5, 0, 4 };
+        var result = RecomputedLocalFunctions.DiscountedSquaresWithGradient(x, c);
+        Assert.Equal(3.0625, result.Value);
+        Assert.Equal(new[] { 0.25, 2, -2 }, result.X);
+        Assert.Equal(new[] { -0.25, -2, 2 }, result.C);
+
+        VectorFiniteDifferenceTests.Check(typeof(RecomputedLocalFunctions), nameof(RecomputedLocalFunctions.DiscountedSquares), null);
+    }
+
+    [Fact]
+    public void Forward_mode_and_the_hessian_over_the_recomputed_difference_match_the_hand_worked_ones()
+    {
+        double[] x = { 1, 2, 3 };
+        double[] c = { 0.5, 0, 4 };
+
+        // ∂/∂c = (−0.25, −2, 2); along v = (1, −1, 0.5): −0.25 + 2 + 1.
+        double[] v = { 1, -1, 0.5 };
+        var (value, derivative) = RecomputedLocalFunctions.DiscountedSquaresOfCWithDerivative(x, c, v);
+        Assert.Equal(3.0625, value);
+        Assert.Equal(2.75, derivative, 14);
+
+        // ∂²/∂cᵢ∂cⱼ = 2 wᵢ δᵢⱼ: diag(0.5, 1, 2).
+        var hessian = new double[9];
+        RecomputedLocalFunctions.DiscountedSquaresOfCHessianInto(x, c, hessian);
+        Assert.Equal(new[] { 0.5, 0, 0, 0, 1, 0, 0, 0, 2 }, hessian);
+
+        // And against central differences of the gradient: each row of the Hessian.
+        const double h = 1e-5;
+        for (int j = 0; j < 3; j++)
+        {
+            var plus = (double[])c.Clone();
+            var minus = (double[])c.Clone();
+            plus[j] += h;
+            minus[j] -= h;
+            var gradientPlus = RecomputedLocalFunctions.DiscountedSquaresOfCWithGradient(x, plus).C;
+            var gradientMinus = RecomputedLocalFunctions.DiscountedSquaresOfCWithGradient(x, minus).C;
+            for (int i = 0; i < 3; i++)
+            {
+                Assert.Equal((gradientPlus[i] - gradientMinus[i]) / (2 * h), hessian[i * 3 + j], 6);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_nearest_centroids_backward_step_computes_only_its_differences_again()
+    {
+        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        string generated = GradientMethod(run.Source("Models.NearestCentroidCost.g.cs"), "NearestCentroidCost");
+
+        // The selected iteration's distance is not computed again (nothing reads it backwards), nothing is saved, and
+        // the loop over coordinates counts up.
+        Assert.Equal(1, Occurrences(generated, "distance += difference * difference;"));
+        Assert.Contains("int j = closestAt; // the iteration that gave closest its value", generated, StringComparison.Ordinal);
+        Assert.Contains("double difference = points[i * d + l] - centroids[j * d + l]; // computed again, as this iteration did: cheaper than saving difference", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("saved.", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("SavedValues", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("l >= 0; l--", generated, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_nearest_centroid_cost_gets_the_hand_worked_gradient_and_central_differences()
+    {
+        // In three dimensions. Point (0, 0, 0): ‖·‖² 1 to c₀ = (1, 0, 0), 12 to c₁ = (2, 2, 2). Point (3, 1, 2): 9 to c₀,
+        // 2 to c₁. Cost 1 + 2; ∂/∂cⱼ = Σ over the points nearest it of 2(cⱼ − p): (2, 0, 0) and (−2, 2, 0).
+        double[] points = { 0, 0, 0, 3, 1, 2 };
+        double[] centroids = { 1, 0, 0, 2, 2, 2 };
+        var result = RecomputedLocalFunctions.NearestCentroidCostWithGradient(points, centroids, 3);
+        Assert.Equal(3, result.Value);
+        Assert.Equal(new[] { 2.0, 0, 0, -2, 2, 0 }, result.Centroids);
+
+        // Forty points, five centroids, four coordinates, away from ties: central differences.
+        var random = new Random(12);
+        const int d = 4;
+        var many = Enumerable.Range(0, 40 * d).Select(_ => random.NextDouble()).ToArray();
+        var near = Enumerable.Range(0, 5 * d).Select(i => many[i] + 0.05 * (random.NextDouble() - 0.5)).ToArray();
+        var gradient = RecomputedLocalFunctions.NearestCentroidCostWithGradient(many, near, d);
+        Assert.Equal(RecomputedLocalFunctions.NearestCentroidCost(many, near, d), gradient.Value);
+        for (int e = 0; e < near.Length; e++)
+        {
+            const double h = 1e-6;
+            var plus = (double[])near.Clone();
+            var minus = (double[])near.Clone();
+            plus[e] += h;
+            minus[e] -= h;
+            double central = (RecomputedLocalFunctions.NearestCentroidCost(many, plus, d) - RecomputedLocalFunctions.NearestCentroidCost(many, minus, d)) / (2 * h);
+            Assert.True(Math.Abs(central - gradient.Centroids[e]) <= 1e-6 * Math.Max(1, Math.Abs(central)), $"∂/∂centroids[{e}]: generated {gradient.Centroids[e]:R}, central difference {central:R}");
+        }
+    }
+
+    [Fact]
+    public void The_gradients_allocate_nothing()
+    {
+        double[] x = { 1, 2, 3 }, c = { 0.5, 0, 4 }, dX = new double[3], dC = new double[3];
+        Assert.Equal(0, Allocations.PerCall(() => RecomputedLocalFunctions.DiscountedSquaresWithGradient(x, c, dX, dC)));
+        double[] points = { 0, 0, 0, 3, 1, 2 }, centroids = { 1, 0, 0, 2, 2, 2 }, dCentroids = new double[6];
+        Assert.Equal(0, Allocations.PerCall(() => RecomputedLocalFunctions.NearestCentroidCostWithGradient(points, centroids, 3, dCentroids)));
+    }
+
+    [Theory]
+    [InlineData("DiscountedPowers", "power")]
+    [InlineData("DiscountedExponentials", "e")]
+    [InlineData("DiscountedDoubledSquares", "difference")]
+    [InlineData("DiscountedShiftedSquares", "difference")]
+    public void A_local_too_costly_called_assigned_again_or_reading_a_real_local_is_still_saved(string method, string local)
+    {
+        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        string generated = GradientMethod(run.Source($"Models.{method}.g.cs"), method);
+        Assert.Contains($"saved.Push({local});", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("computed again, as this iteration did", generated, StringComparison.Ordinal);
+
+        VectorFiniteDifferenceTests.Check(run.Load().GetType("Models")!, method, null);
+    }
+
+    /// <summary>How many lines of <paramref name="text"/> are <paramref name="statement"/> (its backward sweep's comments showing it not counted).</summary>
+    private static int Occurrences(string text, string statement) =>
+        text.Split('\n').Count(line => line.Trim() == statement);
+
+    /// <summary>The text of the span overload of <c>{method}WithGradient</c>, the one the sweeps are in.</summary>
+    private static string GradientMethod(string source, string method)
+    {
+        int start = source.IndexOf($"public static double {method}WithGradient(", StringComparison.Ordinal);
+        int end = source.IndexOf("public static", start + 1, StringComparison.Ordinal);
+        return source[start..end];
+    }
+}
