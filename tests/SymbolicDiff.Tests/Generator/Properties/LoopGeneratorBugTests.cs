@@ -302,4 +302,26 @@ public class LoopGeneratorBugTests
                     return s + t;
                 }
             """, new object[] { new[] { 3.0, 2.0 } }, new[] { 6.0, 0.0 });
+
+    /// <summary>
+    /// A reported fuzz suspicion, reproduced: a counter declared before a <c>for</c> loop and stepped in its header, in a
+    /// loop with a <c>break</c>. The step runs after the break may have set its flag, so under a fresh bool
+    /// (<c>bool running_1 = broken == 0; if (running_1) k += 1;</c>), and the backward sweep undid the step with
+    /// <c>if (running_1) k -= 1;</c> without having kept running_1 (CS0103 in the gradient and the Hessian). The
+    /// backward sweep now reads the guard of each step it undoes, so the bool is saved with the iteration's others.
+    /// x = (1, 2, 3, 4), a = 1: s reaches 1, 3, then 6 &gt; 3 breaks with k = 2: F = 2a·(x0 + x1 + x2) = 12,
+    /// ∂F/∂x = (2a, 2a, 2a, 0), ∂F/∂a = 2·6 = 12.
+    /// </summary>
+    [Fact]
+    public void A_counter_declared_before_a_for_loop_with_a_break_keeps_its_steps_guard() =>
+        AssertGradient("""
+                [Differentiable]
+                public static double F(double[] x, double a)
+                {
+                    double s = 0;
+                    int k = 0;
+                    for (; k < x.Length; k++) { s += x[k] * a; if (s > 3) break; }
+                    return s * k;
+                }
+            """, new object[] { new[] { 1.0, 2.0, 3.0, 4.0 }, 1.0 }, new[] { 2.0, 2.0, 2.0, 0.0 }, 12.0);
 }
