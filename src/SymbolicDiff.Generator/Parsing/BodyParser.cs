@@ -614,11 +614,16 @@ internal sealed partial class BodyParser
             return;
         }
 
+        if (local.IsRef && TryAliasElement(local, initializer, syntax))
+        {
+            return; // read as the element it names where it is used (BodyParser.RefLocals.cs)
+        }
+
         if (local.IsRef)
         {
             // A ref local writes through to what it aliases, which the transforms cannot follow.
             var identifier = syntax is VariableDeclaratorSyntax refVariable ? LocationInfo.From(refVariable.Identifier) : LocationInfo.From(syntax);
-            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedLocalType, identifier, local.Name, "ref " + local.Type.ToDisplayString()));
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedLocalType, identifier, local.Name, "ref " + local.Type.ToDisplayString() + RefLocalAdvice));
             _reportedLocals.Add(local);
             return;
         }
@@ -1163,6 +1168,9 @@ internal sealed partial class BodyParser
     {
         switch (target)
         {
+            case ILocalReferenceOperation { Local.IsRef: true } alias when _elementAliases.TryGetValue(alias.Local, out var aliased):
+                return ParseTarget(aliased);
+
             case ILocalReferenceOperation local when local.Type?.SpecialType == _real && !local.Local.IsRef:
                 return new Variable(NameOf(local.Local));
 
@@ -1519,6 +1527,9 @@ internal sealed partial class BodyParser
 
             case IParameterReferenceOperation parameter when parameter.Type?.SpecialType == _real:
                 return new Variable(parameter.Parameter.Name);
+
+            case ILocalReferenceOperation { Local.IsRef: true } alias when _elementAliases.TryGetValue(alias.Local, out var aliased):
+                return ParseReal(aliased);
 
             case ILocalReferenceOperation local when local.Type?.SpecialType == _real && !local.Local.IsRef:
                 return new Variable(NameOf(local.Local));
