@@ -37,7 +37,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LoopNotSupported = Error(
         "SD0003",
         "Loop form not supported",
-        "The '{0}' loop cannot be differentiated: {1}; supported loops are any for loop (with an int counter or none), foreach over a vector, and while and do loops, each with a condition that calls no function over vectors");
+        "The '{0}' loop cannot be differentiated: {1}; supported loops are any for loop (with an int or long counter, a real one, or none), foreach over a vector, and while and do loops");
 
     public static readonly DiagnosticDescriptor UnsupportedStatement = Error(
         "SD0004",

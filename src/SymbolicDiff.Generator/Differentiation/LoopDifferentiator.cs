@@ -550,6 +550,7 @@ internal sealed partial class LoopDifferentiator
 
         reads.AddRange(OutputCallReads());
         reads.AddRange(SelectionReads());
+        reads.AddRange(StepUndoReads());
 
         // A loop without a counter runs back over the number of iterations it counted: its header reads the count.
         reads.AddRange(_index.Statements.OfType<ForLoop>()

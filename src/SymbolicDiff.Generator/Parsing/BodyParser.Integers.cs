@@ -117,7 +117,7 @@ internal sealed partial class BodyParser
                 {
                     if (StaticIndexTable(access.Vector) is { } table)
                     {
-                        var index = ParseInteger(access.Index);
+                        var index = ParseIndex(access.Index);
                         parsed = index is null ? null : new Element(table, index);
                         return true;
                     }

@@ -238,7 +238,7 @@ internal sealed partial class BodyParser
     /// <summary><c>x[j]</c> of a slice: the element <c>v[xStart + j]</c> of the vector it views; null where reported.</summary>
     private Expr? SliceElement(SliceView view, IOperation index)
     {
-        var parsed = ParseInteger(index);
+        var parsed = ParseIndex(index);
         if (parsed is null)
         {
             return null;

@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
-using SymbolicDiff.Generator.Diagnostics;
 using SymbolicDiff.Generator.Model;
 using static SymbolicDiff.Generator.Parsing.OperationFacts;
 
@@ -55,12 +54,12 @@ internal sealed partial class BodyParser
             return;
         }
 
-        if (hoisted.Count > 0)
+        // A test that needs statements of its own (a call over vectors, while (Norm(v) > tol)) is computed in the body
+        // before each test instead, and leaves the loop as a break would: C# evaluates it before each test too.
+        IOperation? testedInBody = hoisted.Count > 0 ? conditionOperation : null;
+        if (testedInBody is not null)
         {
-            // At the condition: the loop itself is fine.
-            Report(DiagnosticDescriptors.LoopNotSupported, conditionOperation!.Syntax, LoopKeyword(loop),
-                "its condition calls a function over vectors, which is computed in a statement of its own; compute it into a local before the loop and again at the end of the body, and test that local");
-            return;
+            condition = new BoolConstant(true);
         }
 
         string count = _names.Fresh("iterations");
@@ -75,7 +74,9 @@ internal sealed partial class BodyParser
         var outerGuard = _guard;
         var operations = loopBody is IBlockOperation block ? (IReadOnlyList<IOperation>)block.Operations : new[] { loopBody };
         bool mayReturn = _returnFlag is not null && ContainsReturn(loopBody);
-        var body = new List<Statement>(ParseLoopBody(loop, operations, output, atBottom: atBottom));
+        var body = new List<Statement>(testedInBody is null ? ParseLoopBody(loop, operations, output, atBottom: atBottom)
+            : testsAfterBody ? ParseLoopBody(loop, operations, output, atBottom: atBottom, stopUnless: testedInBody)
+            : ParseLoopBody(loop, operations, output, atBottom: atBottom, stopUnlessFirst: testedInBody));
         body.Add(new StepInteger(count, Constant.One, Subtract: false, Guard: null) { Comment = Comment.Of("one more iteration for the backward sweep to run back") });
 
         // The loop runs while its branch is taken, nothing has returned or left it, and its own test holds, in that

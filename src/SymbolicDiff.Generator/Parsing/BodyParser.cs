@@ -227,8 +227,8 @@ internal sealed partial class BodyParser
             return;
         }
 
-        // Both start at 0 (nothing returned yet).
-        _returnValue = DeclareFlag(ResultName, _top);
+        // Both start at 0 (nothing returned yet); a void method returns no value, only leaves (BodyParser.VoidReturns.cs).
+        _returnValue = _method.ReturnsVoid ? null : DeclareFlag(ResultName, _top);
         _returnFlag = DeclareFlag("returned", _top);
     }
 
@@ -478,6 +478,10 @@ internal sealed partial class BodyParser
                 ParseBreakOrContinue(jump, output);
                 break;
 
+            case IReturnOperation { ReturnedValue: null } exit when _method.ReturnsVoid:
+                ParseReturnWithoutValue(exit, output);
+                break;
+
             default:
                 Report(DiagnosticDescriptors.UnsupportedStatement, statement.Syntax.GetFirstToken(), OperationDescriber.DescribeStatement(statement));
                 break;
@@ -618,11 +622,16 @@ internal sealed partial class BodyParser
             return;
         }
 
+        if (local.IsRef && TryAliasElement(local, initializer, syntax))
+        {
+            return; // read as the element it names where it is used (BodyParser.RefLocals.cs)
+        }
+
         if (local.IsRef)
         {
             // A ref local writes through to what it aliases, which the transforms cannot follow.
             var identifier = syntax is VariableDeclaratorSyntax refVariable ? LocationInfo.From(refVariable.Identifier) : LocationInfo.From(syntax);
-            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedLocalType, identifier, local.Name, "ref " + local.Type.ToDisplayString()));
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedLocalType, identifier, local.Name, "ref " + local.Type.ToDisplayString() + RefLocalAdvice));
             _reportedLocals.Add(local);
             return;
         }
@@ -1167,6 +1176,9 @@ internal sealed partial class BodyParser
     {
         switch (target)
         {
+            case ILocalReferenceOperation { Local.IsRef: true } alias when _elementAliases.TryGetValue(alias.Local, out var aliased):
+                return ParseTarget(aliased);
+
             case ILocalReferenceOperation local when local.Type?.SpecialType == _real && !local.Local.IsRef:
                 return new Variable(NameOf(local.Local));
 
@@ -1200,7 +1212,7 @@ internal sealed partial class BodyParser
                     if (access.Vector is IParameterReferenceOperation { Parameter.Name: var output } && _outputs.Contains(output))
                     {
                         // An output of a vector-valued method: written like a local buffer.
-                        var outputIndex = ParseInteger(access.Index);
+                        var outputIndex = ParseIndex(access.Index);
                         return outputIndex is null ? null : new Element(output, outputIndex);
                     }
 
@@ -1211,7 +1223,7 @@ internal sealed partial class BodyParser
                         return null;
                     }
 
-                    var index = ParseInteger(access.Index);
+                    var index = ParseIndex(access.Index);
                     return index is null ? null : new Element(buffer.Name, index);
                 }
 
@@ -1227,15 +1239,9 @@ internal sealed partial class BodyParser
     private void ParseFor(IForLoopOperation loop, List<Statement> output)
     {
         // A loop that is not counted as for (int i = a; i < b; i++) is read as C# runs it: see BodyParser.ForLoops.cs.
+        // A long counter is counted as an int one is; where it indexes a vector it is converted there (ParseIndex).
         var declarator = loop.Before.Length == 1 ? SingleDeclarator(loop.Before[0]) : null;
-        if (declarator is not null && IsInteger(declarator.Symbol.Type) && declarator.Symbol.Type.SpecialType != SpecialType.System_Int32)
-        {
-            // int, not long: the counter indexes spans (the gradient outputs), whose indexer takes an int.
-            ReportLoop(loop, "its counter is a long, but a counter indexes spans, whose indexer takes an int: declare it int");
-            return;
-        }
-
-        if (declarator is null || declarator.Symbol.Type.SpecialType != SpecialType.System_Int32)
+        if (declarator is null || !IsInteger(declarator.Symbol.Type))
         {
             ParseForAsUncounted(loop, output); // for (;;), two counters, a real one (for (double t = 0; t < 1; t += h))
             return;
@@ -1277,7 +1283,7 @@ internal sealed partial class BodyParser
     private EquatableArray<Statement> ParseLoopBody(ILoopOperation loop, IOperation body, List<Statement> output, Statement? first = null) =>
         ParseLoopBody(loop, body is IBlockOperation block ? block.Operations : (IReadOnlyList<IOperation>)new[] { body }, output, first);
 
-    private EquatableArray<Statement> ParseLoopBody(ILoopOperation loop, IReadOnlyList<IOperation> operations, List<Statement> output, Statement? first = null, IOperation? stopUnless = null, IReadOnlyList<IOperation>? atBottom = null)
+    private EquatableArray<Statement> ParseLoopBody(ILoopOperation loop, IReadOnlyList<IOperation> operations, List<Statement> output, Statement? first = null, IOperation? stopUnless = null, IReadOnlyList<IOperation>? atBottom = null, IOperation? stopUnlessFirst = null)
     {
         var statements = new List<Statement>();
         if (first is not null)
@@ -1289,7 +1295,7 @@ internal sealed partial class BodyParser
         _outermostLoop ??= loop;
         _loopExits = new LoopExits(
             loop,
-            operations.Any(o => Leaves(o, loop, BranchKind.Break)) || stopUnless is not null ? DeclareFlag("broken", output) : null,
+            operations.Any(o => Leaves(o, loop, BranchKind.Break)) || stopUnless is not null || stopUnlessFirst is not null ? DeclareFlag("broken", output) : null,
             operations.Any(o => Leaves(o, loop, BranchKind.Continue)) ? DeclareFlag("continued", output) : null);
         if (_loopExits.Continued is { } continued)
         {
@@ -1298,6 +1304,11 @@ internal sealed partial class BodyParser
 
         _loopDepth++;
         var entryGuard = _guard;
+        if (stopUnlessFirst is not null)
+        {
+            ParseStopUnless(stopUnlessFirst, statements); // a test computed in statements of its own (see ParseUncounted)
+        }
+
         var flags = new List<string>(2);
         if (_returnFlag is not null && operations.Any(ContainsReturn))
         {
@@ -1525,6 +1536,9 @@ internal sealed partial class BodyParser
             case IParameterReferenceOperation parameter when parameter.Type?.SpecialType == _real:
                 return new Variable(parameter.Parameter.Name);
 
+            case ILocalReferenceOperation { Local.IsRef: true } alias when _elementAliases.TryGetValue(alias.Local, out var aliased):
+                return ParseReal(aliased);
+
             case ILocalReferenceOperation local when local.Type?.SpecialType == _real && !local.Local.IsRef:
                 return new Variable(NameOf(local.Local));
 
@@ -1588,7 +1602,7 @@ internal sealed partial class BodyParser
                         CheckOutputRead(vector, operation.Syntax);
                     }
 
-                    var index = vector is null ? null : ParseInteger(access.Index);
+                    var index = vector is null ? null : ParseIndex(access.Index);
                     return index is null ? null : new Element(vector!, index);
                 }
 
@@ -1680,7 +1694,7 @@ internal sealed partial class BodyParser
             default:
                 if (ElementAccess(operation) is { } access && IsInteger(ElementType(access.Vector.Type)) && IndexTableName(access.Vector) is { } table)
                 {
-                    var index = ParseInteger(access.Index);
+                    var index = ParseIndex(access.Index);
                     return index is null ? null : new Element(table, index);
                 }
 
@@ -1954,8 +1968,8 @@ internal sealed partial class BodyParser
     /// <summary>The vector and index of <c>x[i]</c> on an array, a span or a read-only span; else null.</summary>
     private static (IOperation Vector, IOperation Index)? ElementAccess(IOperation operation) => operation switch
     {
-        // An int index only: the gradient of an array is written into a span, whose indexer takes an int.
-        IArrayElementReferenceOperation { Indices.Length: 1 } array when array.Indices[0].Type?.SpecialType == SpecialType.System_Int32 || IsFromEnd(array.Indices[0]) =>
+        // An int or long index: the gradient of an array is written into a span, whose indexer takes an int (ParseIndex converts a long).
+        IArrayElementReferenceOperation { Indices.Length: 1 } array when IsInteger(array.Indices[0].Type) || IsFromEnd(array.Indices[0]) =>
             (array.ArrayReference, array.Indices[0]),
         IImplicitIndexerReferenceOperation { Instance: var instance, Argument: var fromEnd } when ElementType(instance.Type) is not null && IsFromEnd(fromEnd) =>
             (instance, fromEnd),

@@ -62,6 +62,8 @@ internal static class VectorOutputs
                 AssignmentExpressionSyntax assignment => assignment.Left,
                 PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression } postfix => postfix.Operand,
                 PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } prefix => prefix.Operand,
+                // ref double e = ref r[i];: written through the alias (BodyParser.RefLocals.cs); a ref readonly alias only reads.
+                RefExpressionSyntax { Parent: EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Type: RefTypeSyntax { ReadOnlyKeyword.RawKind: (int)SyntaxKind.None } } } } } alias => alias.Expression,
                 _ => null,
             };
             // Step(state, r): a vector-valued helper writing its results into r.

@@ -7,7 +7,7 @@ namespace SymbolicDiff.Tests.Generator.CodeFirst;
 /// worked out by hand (in the comments) and central differences, forward mode against the gradient, the Hessian (dense
 /// and Hessian-vector products) against hand values and central differences of the gradient, Jacobians against hand values.
 /// </summary>
-public class CodeFirstTests
+public partial class CodeFirstTests
 {
     private const double H = 1e-6;
 

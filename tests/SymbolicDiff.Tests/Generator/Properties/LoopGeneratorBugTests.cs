@@ -144,29 +144,22 @@ public class LoopGeneratorBugTests
 
     /// <summary>
     /// A <c>long</c> counter indexed an array in the user's code, but the generated code indexed the gradient, a
-    /// Span&lt;double&gt;, with it: error CS1503 in generated code. Counters must now be int (a span's indexer takes
-    /// an int), and a long counter is reported where it is written.
+    /// Span&lt;double&gt;, with it: error CS1503 in generated code. It was then reported (SD0003); now the counter stays a
+    /// long and is converted where it indexes (<c>dX[(int)i]</c>). x = (0.5, −1): ∂(Σx²)/∂x = 2x = (1, −2).
     /// </summary>
     [Fact]
-    public void A_long_counter_is_reported_not_miscompiled() =>
-        Diagnostics.DiagnosticAssert.Single(
-            """
-            using System;
-            using SymbolicDiff;
-
-            public static partial class C
-            {
+    public void A_long_counter_indexes_the_gradient_converted_to_int() =>
+        AssertGradient("""
                 [Differentiable]
                 public static double F(double[] x)
                 {
                     double s = 0;
-                    [|for|] (long i = 0; i < x.Length; i++) { s += x[i] * x[i]; }
+                    for (long i = 0; i < x.Length; i++) { s += x[i] * x[i]; }
                     return s;
                 }
-            }
             """,
-            "SD0003",
-            "The 'for' loop cannot be differentiated: its counter is a long, but a counter indexes spans, whose indexer takes an int: declare it int; supported loops are any for loop (with an int counter or none), foreach over a vector, and while and do loops, each with a condition that calls no function over vectors");
+            new object[] { new[] { 0.5, -1.0 } },
+            new[] { 1.0, -2.0 });
 
     /// <summary>
     /// Names the generated code uses without checking them against the user's locals: the stack of saved values is
@@ -302,4 +295,26 @@ public class LoopGeneratorBugTests
                     return s + t;
                 }
             """, new object[] { new[] { 3.0, 2.0 } }, new[] { 6.0, 0.0 });
+
+    /// <summary>
+    /// A reported fuzz suspicion, reproduced: a counter declared before a <c>for</c> loop and stepped in its header, in a
+    /// loop with a <c>break</c>. The step runs after the break may have set its flag, so under a fresh bool
+    /// (<c>bool running_1 = broken == 0; if (running_1) k += 1;</c>), and the backward sweep undid the step with
+    /// <c>if (running_1) k -= 1;</c> without having kept running_1 (CS0103 in the gradient and the Hessian). The
+    /// backward sweep now reads the guard of each step it undoes, so the bool is saved with the iteration's others.
+    /// x = (1, 2, 3, 4), a = 1: s reaches 1, 3, then 6 &gt; 3 breaks with k = 2: F = 2a·(x0 + x1 + x2) = 12,
+    /// ∂F/∂x = (2a, 2a, 2a, 0), ∂F/∂a = 2·6 = 12.
+    /// </summary>
+    [Fact]
+    public void A_counter_declared_before_a_for_loop_with_a_break_keeps_its_steps_guard() =>
+        AssertGradient("""
+                [Differentiable]
+                public static double F(double[] x, double a)
+                {
+                    double s = 0;
+                    int k = 0;
+                    for (; k < x.Length; k++) { s += x[k] * a; if (s > 3) break; }
+                    return s * k;
+                }
+            """, new object[] { new[] { 1.0, 2.0, 3.0, 4.0 }, 1.0 }, new[] { 2.0, 2.0, 2.0, 0.0 }, 12.0);
 }
