@@ -293,6 +293,12 @@ internal sealed partial class ForwardModeDifferentiator
         }
 
         var comment = readsTarget ? null : ChainComment(target, read[read.Length - 1]);
+        (var shared, tangent) = ShareCalls(value, tangent, output);
+        if (!ReferenceEquals(shared, value))
+        {
+            statement = statement is DeclareReal declared ? declared with { Value = shared } : ((AssignReal)statement) with { Value = shared };
+        }
+
         Statement tangentStatement = isDeclaration
             ? new DeclareReal(tangentName, tangent) { Comment = comment }
             : new AssignReal(tangentTarget, tangent, string.Empty) { Comment = comment };

@@ -207,7 +207,7 @@ internal sealed partial class LoopDifferentiator
     }
 
     /// <summary>The functions the C library computes: each call costs tens of cycles, far more than a store and a load.</summary>
-    private static bool IsWorthKeeping(Call call) => call.Function.Builtin is
+    internal static bool IsWorthKeeping(Call call) => call.Function.Builtin is
         BuiltinFunction.Exp or BuiltinFunction.Log or BuiltinFunction.LogWithBase or BuiltinFunction.Log10 or BuiltinFunction.Log2 or
         BuiltinFunction.Cbrt or BuiltinFunction.Pow or
         BuiltinFunction.Sin or BuiltinFunction.Cos or BuiltinFunction.Tan or BuiltinFunction.Asin or BuiltinFunction.Acos or

@@ -81,7 +81,7 @@ internal sealed partial class LoopDifferentiator
     }
 
     /// <summary>The calls of <paramref name="expression"/> not under a conditional.</summary>
-    private static IEnumerable<Call> UnconditionalCalls(Expr expression)
+    internal static IEnumerable<Call> UnconditionalCalls(Expr expression)
     {
         if (expression is Conditional)
         {

@@ -146,12 +146,14 @@ internal sealed partial class LoopDifferentiator
     }
 
     /// <summary>
-    /// Where a gradient output is written by one statement only, <c>dW[i] += e</c> directly in a top-level loop over
+    /// Where a gradient output's first contribution is one statement, <c>dW[i] += e</c> directly in a top-level loop over
     /// i from 0, that statement stores (<c>dW[i] = e</c>) and the clear before the backward sweep zeroes only the
     /// elements past the loop's bound: each element is written once, as a hand-written gradient writes it, instead of
-    /// zeroed and then read, added to and written again. Exact: the loop visits each i below its bound once, and
-    /// nothing else reads or writes the output. The bound may read only parameters and integer locals assigned once
-    /// (the clear runs before the loop, where a stepped index would not have its value yet).
+    /// zeroed and then read, added to and written again. Exact: the loop visits each i below its bound once, nothing
+    /// before it reads or writes the output, and what comes after it (log-sum-exp's <c>dX[maxAt] += …</c>, a second
+    /// pass) finds every element set, below the bound by the loop, past it by the clear. The bound may read only
+    /// parameters and integer locals assigned once (the clear runs before the loop, where a stepped index would not
+    /// have its value yet).
     /// </summary>
     private static List<Statement> StoreOnce(MethodModel method, List<Statement> body)
     {
@@ -171,7 +173,7 @@ internal sealed partial class LoopDifferentiator
             var mentioning = Enumerable.Range(0, body.Count)
                 .Where(i => i != c && body[i] is not (CheckOutputLength or CheckNoOverlap or CheckScalarOutputDistinct) && StatementFacts.Names(body[i]).Contains(output))
                 .ToList();
-            if (mentioning.Count != 1 || mentioning[0] < c ||
+            if (mentioning.Count == 0 || mentioning[0] < c ||
                 body[mentioning[0]] is not ForLoop loop || UpperBoundFromZero(loop) is not { } bound ||
                 ExpressionFacts.Variables(bound).Any(v => stepped.Contains(v) || !(parameters.Contains(v) || integers.Contains(v))))
             {
@@ -199,7 +201,7 @@ internal sealed partial class LoopDifferentiator
             };
         }
 
-        return body;
+        return KeptInStoredOutputs(method, body);
     }
 
     /// <summary>A chain-rule comment for a first (or only) write: "∂y/∂x = …" where an added contribution says "+=".</summary>

@@ -69,8 +69,9 @@ partial class Single
         // One forward sweep: each value with its tangent, its derivative along (dX, dW, dB), computed beside it.
         float dZ = dX * w + x * dW + dB / (float)scale; // dz = ∂z/∂x · dx + ∂z/∂w · dw + ∂z/∂b · db
         float z = x * w + b / (float)scale;
-        float a = 1f / (1f + global::System.MathF.Exp(-z));
-        float dA = a * (global::System.MathF.Exp(-z) * dZ) / (1f + global::System.MathF.Exp(-z)); // da = ∂a/∂z · dz
+        float exp = global::System.MathF.Exp(-z); // computed once: the value and its tangent both read it
+        float a = 1f / (1f + exp);
+        float dA = a * (exp * dZ) / (1f + exp); // da = ∂a/∂z · dz
         bool branch = a > 0.5f;
         if (branch) dA = dA * global::System.MathF.Sqrt(w * w + 1f) + a * (0.5f * (2f * w * dW) / global::System.MathF.Sqrt(w * w + 1f));
         if (branch) a *= global::System.MathF.Sqrt(w * w + 1f);

@@ -50,8 +50,9 @@ partial class Scaler
     public (double Value, double Derivative) ApplyWithDerivative(double x, double w, double dX, double dW)
     {
         // One forward sweep: each value with its tangent, its derivative along (dX, dW), computed beside it.
-        double dApply = (global::System.Math.Abs(x * w * this._scale + this.Bias) <= 1 ? 1 - global::System.Math.Tanh(x * w * this._scale + this.Bias) * global::System.Math.Tanh(x * w * this._scale + this.Bias) : 2 * (1 + global::System.Math.Abs(global::System.Math.Tanh(x * w * this._scale + this.Bias))) / (global::System.Math.Exp(2 * global::System.Math.Abs(x * w * this._scale + this.Bias)) + 1)) * ((dX * w + x * dW) * this._scale) / (double)this._count + global::Scaler.Global * dW; // dapply = ∂apply/∂x · dx + ∂apply/∂w · dw
-        double apply = global::System.Math.Tanh(x * w * this._scale + this.Bias) / (double)this._count + global::Scaler.Global * w;
+        double tanh = global::System.Math.Tanh(x * w * this._scale + this.Bias); // computed once: the value and its tangent both read it
+        double dApply = (global::System.Math.Abs(x * w * this._scale + this.Bias) <= 1 ? 1 - tanh * tanh : 2 * (1 + global::System.Math.Abs(tanh)) / (global::System.Math.Exp(2 * global::System.Math.Abs(x * w * this._scale + this.Bias)) + 1)) * ((dX * w + x * dW) * this._scale) / (double)this._count + global::Scaler.Global * dW; // dapply = ∂apply/∂x · dx + ∂apply/∂w · dw
+        double apply = tanh / (double)this._count + global::Scaler.Global * w;
 
         return (apply, dApply);
     }

@@ -23,8 +23,9 @@ partial class Models
         // One forward sweep: each value with its tangent, its derivative along (dA, dK), computed beside it.
         for (int i = 0; i < t.Length; i++)
         {
-            dR[i] = dA * global::System.Math.Exp(-k * t[i]) - a * (global::System.Math.Exp(-k * t[i]) * (dK * t[i])); // dr[i] = ∂r[i]/∂a · da + ∂r[i]/∂k · dk
-            r[i] = a * global::System.Math.Exp(-k * t[i]) - y[i];
+            double exp = global::System.Math.Exp(-k * t[i]); // computed once: the value and its tangent both read it
+            dR[i] = dA * exp - a * (exp * (dK * t[i])); // dr[i] = ∂r[i]/∂a · da + ∂r[i]/∂k · dk
+            r[i] = a * exp - y[i];
         }
     }
 

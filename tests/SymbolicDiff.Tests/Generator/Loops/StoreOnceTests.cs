@@ -1,9 +1,10 @@
 namespace SymbolicDiff.Tests.Generator.Loops;
 
 /// <summary>
-/// A gradient output written by one loop over all its elements stores each element once (<c>dW[i] = e</c>) and zeroes
-/// only the elements past the loop's bound, instead of zeroing everything and then adding: checked on outputs that
-/// arrive full of garbage, with a loop shorter than the output, against the closed form and central differences.
+/// A gradient output whose first contribution is one loop over all its elements stores each element once
+/// (<c>dW[i] = e</c>) and zeroes only the elements past the loop's bound, instead of zeroing everything and then adding;
+/// later contributions add into what it stored. Checked on outputs that arrive full of garbage, with a loop shorter than
+/// the output, against the closed form and central differences.
 /// </summary>
 public class StoreOnceTests
 {
@@ -44,6 +45,8 @@ public class StoreOnceTests
 
                 return s * t;
             }
+
+            public static double TwoPassesIntoArray(double[] w, double[] dW) => TwoPassesWithGradient(w, dW);
         }
         """;
 
@@ -55,10 +58,19 @@ public class StoreOnceTests
         Assert.Contains("dWeights[i] = ", logistic, StringComparison.Ordinal);
         Assert.Contains("Zeroing.ClearFrom(dWeights, x.Length);", logistic, StringComparison.Ordinal);
 
-        // Written twice: cleared in full and added to, as before.
+        // Written by two loops: the first the backward sweep runs stores, the second adds into what it stored.
         string twoPasses = run.Source("Models.TwoPasses.g.cs");
-        Assert.Contains("global::SymbolicDiff.Runtime.Zeroing.Clear(dW);", twoPasses, StringComparison.Ordinal);
-        Assert.DoesNotContain("dW[i] = ", twoPasses, StringComparison.Ordinal);
+        Assert.DoesNotContain("global::SymbolicDiff.Runtime.Zeroing.Clear(dW);", twoPasses, StringComparison.Ordinal);
+        Assert.Contains("Zeroing.ClearFrom(dW, w.Length);", twoPasses, StringComparison.Ordinal);
+        int stored = twoPasses.IndexOf("dW[i] = ", StringComparison.Ordinal), added = twoPasses.IndexOf("dW[i] += ", StringComparison.Ordinal);
+        Assert.True(stored >= 0 && added > stored, twoPasses);
+        var twoPassesGradient = (Func<double[], double[], double>)Delegate.CreateDelegate(
+            typeof(Func<double[], double[], double>), run.Load().GetType("Models")!.GetMethod("TwoPassesIntoArray")!);
+
+        // By hand: w = (1, 2): s = 5, t = 3, ∂(s·t)/∂wᵢ = 2wᵢ·t + s = (11, 17), into an output full of garbage.
+        double[] dW = { double.NaN, double.NaN };
+        Assert.Equal(15.0, twoPassesGradient(new[] { 1.0, 2 }, dW), 14);
+        Assert.Equal(new[] { 11.0, 17 }, dW);
 
         var type = run.Load().GetType("Models")!;
         var gradient = type.GetMethods().Single(m => m.Name == "LogisticWithGradient" && m.GetParameters().Length == 6);

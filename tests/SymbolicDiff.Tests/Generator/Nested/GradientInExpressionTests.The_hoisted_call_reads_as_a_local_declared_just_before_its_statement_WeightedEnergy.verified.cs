@@ -37,7 +37,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
             }
 
             // Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse.
-            global::SymbolicDiff.Runtime.Zeroing.Clear(dV); // the gradient is written, not accumulated: start from 0
+            global::SymbolicDiff.Runtime.Zeroing.ClearFrom(dV, v.Length); // the gradient is written, not accumulated: the loop over j below stores each element before its bound once, so only the rest is zeroed
             var dTotal_dgradientStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(gradient.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(gradient.Length)]); // ∂total/∂gradient: on the stack up to 128 elements, pooled above
             global::System.Span<double> dTotal_dgradient = dTotal_dgradientStorage.Span;
             var dEnergyWithGradient_dgradientStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(gradient.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(gradient.Length)]); // the gradient a Hessian-vector product writes again, as gradient (read for the value the call returned): on the stack up to 128 elements, pooled above
@@ -57,7 +57,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
             global::SymbolicDiff.Tests.Generator.Nested.GradientInExpressionModels.EnergyHessianVectorProduct(v, a, dTotal_dgradient, dEnergyWithGradient_dgradient, dEnergyWithGradient_dv); // ∂total/∂v through gradient: the Hessian-vector product of the function whose gradient EnergyWithGradient writes, with direction ∂total/∂gradient
             for (int j = 0; j < v.Length; j++) // ∂total/∂v += its part through this call
             {
-                dV[j] += dEnergyWithGradient_dv[j];
+                dV[j] = dEnergyWithGradient_dv[j];
             }
             for (int j_1 = 0; j_1 < v.Length; j_1++) // ∂total/∂v += ∂total/∂energy · ∂energy/∂v, the gradient for the value the call returned
             {

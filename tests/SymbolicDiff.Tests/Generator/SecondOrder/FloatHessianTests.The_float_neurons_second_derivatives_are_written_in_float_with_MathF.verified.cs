@@ -61,8 +61,10 @@ partial class Neuron
         float z = x * w + b;
         float a = global::SymbolicDiff.Activations.Sigmoid(z);
         float dA = global::SymbolicDiff.Activations.SigmoidDerivative(z, a) * dZ; // da = ∂a/∂z · dz
-        float dLoss = global::SymbolicDiff.Losses.MeanSquaredErrorPredictionDerivative(a, y) * dA + (2f * w * dW / (1f + w * w) * global::System.MathF.Exp(b) + global::System.MathF.Log(1f + w * w) * (global::System.MathF.Exp(b) * dB)); // dloss = ∂loss/∂a · da + ∂loss/∂w · dw + ∂loss/∂b · db
-        float loss = global::SymbolicDiff.Losses.MeanSquaredError(a, y) + global::System.MathF.Log(1f + w * w) * global::System.MathF.Exp(b);
+        float log = global::System.MathF.Log(1f + w * w); // computed once: the value and its tangent both read it
+        float exp = global::System.MathF.Exp(b); // computed once: the value and its tangent both read it
+        float dLoss = global::SymbolicDiff.Losses.MeanSquaredErrorPredictionDerivative(a, y) * dA + (2f * w * dW / (1f + w * w) * exp + log * (exp * dB)); // dloss = ∂loss/∂a · da + ∂loss/∂w · dw + ∂loss/∂b · db
+        float loss = global::SymbolicDiff.Losses.MeanSquaredError(a, y) + log * exp;
 
         return (loss, dLoss);
     }

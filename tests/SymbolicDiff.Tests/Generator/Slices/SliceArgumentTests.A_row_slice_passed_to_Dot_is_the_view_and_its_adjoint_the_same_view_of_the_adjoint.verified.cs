@@ -195,8 +195,9 @@ partial class Models
             global::SymbolicDiff.Vectors.DotRightGradient(w, x, 1.0, featuresPartials.Slice(xStart, d)); // featuresPartials.Slice(xStart, d) = ∂Dot/∂x: its vector-Jacobian product with seed 1
             dDot += global::SymbolicDiff.Vectors.Dot(featuresPartials.Slice(xStart, d), dFeatures.Slice(xStart, d)); // ddot += ∂dot/∂x · dFeatures.Slice(xStart, d)
             double dot = global::SymbolicDiff.Vectors.Dot(w, x);
-            dTotal -= global::System.Math.Exp(-y[r] * dot) * (dY[r] * dot + y[r] * dDot) / (1 + global::System.Math.Exp(-y[r] * dot));
-            total += global::System.Math.Log(1 + global::System.Math.Exp(-y[r] * dot));
+            double exp = global::System.Math.Exp(-y[r] * dot); // computed once: the value and its tangent both read it
+            dTotal -= exp * (dY[r] * dot + y[r] * dDot) / (1 + exp);
+            total += global::System.Math.Log(1 + exp);
         }
         double dRows = dTotal / (double)y.Length; // drows = ∂rows/∂total · dtotal
         double rows = total / (double)y.Length;

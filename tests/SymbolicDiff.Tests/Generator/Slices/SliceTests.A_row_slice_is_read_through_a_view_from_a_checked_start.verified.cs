@@ -117,8 +117,9 @@ partial class Models
                 dZ += dW[c] * x[c];
                 z += w[c] * x[c];
             }
-            dTotal -= global::System.Math.Exp(-y[r] * z) * (y[r] * dZ) / (1 + global::System.Math.Exp(-y[r] * z));
-            total += global::System.Math.Log(1 + global::System.Math.Exp(-y[r] * z));
+            double exp = global::System.Math.Exp(-y[r] * z); // computed once: the value and its tangent both read it
+            dTotal -= exp * (y[r] * dZ) / (1 + exp);
+            total += global::System.Math.Log(1 + exp);
         }
         double dRows = dTotal / (double)y.Length; // drows = ∂rows/∂total · dtotal
         double rows = total / (double)y.Length;

@@ -73,10 +73,15 @@ partial class Functions
         double dE = -(e * (dX * y + x * dY)); // de = ∂e/∂x · dx + ∂e/∂y · dy
         double r = global::System.Math.Sqrt(x * x + y * y);
         double dR = 0.5 * (2 * x * dX + 2 * y * dY) / r; // dr = ∂r/∂x · dx + ∂r/∂y · dy
-        double dT = (global::System.Math.Abs(x) <= 1 ? 1 - global::System.Math.Tanh(x) * global::System.Math.Tanh(x) : 2 * (1 + global::System.Math.Abs(global::System.Math.Tanh(x))) / (global::System.Math.Exp(2 * global::System.Math.Abs(x)) + 1)) * dX + (global::System.Math.Cos(y) * dY * global::System.Math.Cos(x) - global::System.Math.Sin(y) * (global::System.Math.Sin(x) * dX)); // dt = ∂t/∂x · dx + ∂t/∂y · dy
-        double t = global::System.Math.Tanh(x) + global::System.Math.Sin(y) * global::System.Math.Cos(x);
-        double dMixed = dE * r + e * dR + dR / r - 2 * t * dT + ((y == 0 ? 0.0 : y * global::System.Math.Pow(x, y - 1)) * dX + (x == 0 && y >= 0 ? 0.0 : global::System.Math.Pow(x, y) * global::System.Math.Log(x)) * dY) + 3 * (global::System.Math.Exp(y) * dY); // dmixed = ∂mixed/∂e · de + ∂mixed/∂r · dr + ∂mixed/∂t · dt + ∂mixed/∂x · dx + ∂mixed/∂y · dy
-        double mixed = e * r + global::System.Math.Log(r) - global::System.Math.Pow(t, 2.0) + global::System.Math.Pow(x, y) + 3 * global::System.Math.Exp(y);
+        double tanh = global::System.Math.Tanh(x); // computed once: the value and its tangent both read it
+        double sin = global::System.Math.Sin(y); // computed once: the value and its tangent both read it
+        double cos = global::System.Math.Cos(x); // computed once: the value and its tangent both read it
+        double dT = (global::System.Math.Abs(x) <= 1 ? 1 - tanh * tanh : 2 * (1 + global::System.Math.Abs(tanh)) / (global::System.Math.Exp(2 * global::System.Math.Abs(x)) + 1)) * dX + (global::System.Math.Cos(y) * dY * cos - sin * (global::System.Math.Sin(x) * dX)); // dt = ∂t/∂x · dx + ∂t/∂y · dy
+        double t = tanh + sin * cos;
+        double pow = global::System.Math.Pow(x, y); // computed once: the value and its tangent both read it
+        double exp = global::System.Math.Exp(y); // computed once: the value and its tangent both read it
+        double dMixed = dE * r + e * dR + dR / r - 2 * t * dT + ((y == 0 ? 0.0 : y * global::System.Math.Pow(x, y - 1)) * dX + (x == 0 && y >= 0 ? 0.0 : pow * global::System.Math.Log(x)) * dY) + 3 * (exp * dY); // dmixed = ∂mixed/∂e · de + ∂mixed/∂r · dr + ∂mixed/∂t · dt + ∂mixed/∂x · dx + ∂mixed/∂y · dy
+        double mixed = e * r + global::System.Math.Log(r) - global::System.Math.Pow(t, 2.0) + pow + 3 * exp;
 
         return (mixed, dMixed);
     }
