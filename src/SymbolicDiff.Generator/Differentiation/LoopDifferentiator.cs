@@ -307,6 +307,7 @@ internal sealed partial class LoopDifferentiator
     /// </summary>
     private void AddBackwardSweep(List<Statement> body, List<BackwardLine> backward, IEnumerable<string> topScalars)
     {
+        int sweepStart = body.Count;
         body.AddRange(BackwardPrologue());
         if (_resultWrites != 1 && _adjoints.TryGetValue(_method.Result, out var seed))
         {
@@ -315,6 +316,9 @@ internal sealed partial class LoopDifferentiator
 
         var adjoints = DeclareAdjointStatements(backward, topScalars.Concat(_method.Parameters.Where(p => p.IsDifferentiated && !p.IsVector).Select(p => p.Name)).ToList());
         body.AddRange(adjoints);
+        var restored = OutputsTheBackwardSweepRestores(adjoints);
+        body.InsertRange(sweepStart, KeepFinalOutputs(restored));
+        body.AddRange(WriteBackFinalOutputs(restored));
         AddEpilogue(body, new HashSet<string>(StatementFacts.DeclaredNames(adjoints)));
     }
 
