@@ -173,13 +173,17 @@ internal static class DifferentiationPipeline
                 }
 
                 // Differentiating through another method's gradient read its Hessian: the calls that fill it, last.
-                hessiansRead = CalleeHessians.KeysRead(program.Body
-                    .Concat(program.Derivative is { } derivative ? derivative.Body.Append(new DeclareReal(derivative.Returned, derivative.Derivative)) : Enumerable.Empty<Statement>())
-                    .Concat(program.Jacobian?.Product.Body ?? EquatableArray<Statement>.Empty));
-                hessiansReadBySecondOrder = program.Hessian is { } second
-                    ? CalleeHessians.KeysRead(second.Body).Concat(HelperHessianKeys(second.Body)).Distinct().Where(key => !hessiansRead.Contains(key)).ToEquatableArray()
-                    : EquatableArray<string>.Empty;
-                program = CalleeHessians.Lower(program);
+                // A method that calls no other [Differentiable] method (most) has nothing here to find or lower.
+                if (CalleeHessians.MayBeRead(model.Statements))
+                {
+                    hessiansRead = CalleeHessians.KeysRead(program.Body
+                        .Concat(program.Derivative is { } derivative ? derivative.Body.Append(new DeclareReal(derivative.Returned, derivative.Derivative)) : Enumerable.Empty<Statement>())
+                        .Concat(program.Jacobian?.Product.Body ?? EquatableArray<Statement>.Empty));
+                    hessiansReadBySecondOrder = program.Hessian is { } second
+                        ? CalleeHessians.KeysRead(second.Body).Concat(HelperHessianKeys(second.Body)).Distinct().Where(key => !hessiansRead.Contains(key)).ToEquatableArray()
+                        : EquatableArray<string>.Empty;
+                    program = CalleeHessians.Lower(program);
+                }
             }
 
             return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics.Select(d => ForSelectingCallee(d, parsed))).ToEquatableArray())

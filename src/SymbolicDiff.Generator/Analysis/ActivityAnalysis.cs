@@ -51,7 +51,19 @@ internal static class ActivityAnalysis
                     continue;
                 }
 
-                foreach (var source in flows[i].Sources)
+                var sources = flows[i].Sources;
+                if (sources is IReadOnlyList<string> list)
+                {
+                    // The usual case (a list): read in place, not through an enumerator object per flow and sweep.
+                    for (int j = 0; j < list.Count; j++)
+                    {
+                        changed |= useful.Add(list[j]);
+                    }
+
+                    continue;
+                }
+
+                foreach (var source in sources)
                 {
                     changed |= useful.Add(source);
                 }
@@ -63,6 +75,19 @@ internal static class ActivityAnalysis
 
     private static bool Any(IReadOnlyCollection<string> names, HashSet<string> set)
     {
+        if (names is IReadOnlyList<string> list)
+        {
+            for (int i = 0; i < list.Count; i++)
+            {
+                if (set.Contains(list[i]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         foreach (var name in names)
         {
             if (set.Contains(name))

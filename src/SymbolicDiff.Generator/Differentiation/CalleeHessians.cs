@@ -55,6 +55,50 @@ internal static class CalleeHessians
         return lowered;
     }
 
+    /// <summary>
+    /// Whether the differentiated programs of a method with this (parsed) body can hold anything this pass reads or lowers:
+    /// an entry of a callee's Hessian comes only from differentiating an entry of a callee's gradient, which comes from a
+    /// call of another [Differentiable] method (or of its gradient's entry); a key from a function over spans that carries
+    /// one. A body with none of those (most methods) has no entry and no key in any program made from it, so the pass,
+    /// which walks every program (gradient, forward mode, Jacobian) twice, is skipped for it.
+    /// </summary>
+    public static bool MayBeRead(IEnumerable<Statement> statements)
+    {
+        foreach (var statement in StatementFacts.Flatten(statements))
+        {
+            foreach (var expression in StatementFacts.Expressions(statement))
+            {
+                if (ReadsCallee(expression))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ReadsCallee(Expr expression)
+    {
+        switch (expression)
+        {
+            case HessianEntry:
+            case Call { Function: var function } when function.IsDifferentiableCallee || function.Component is not null || function.Hessian is not null:
+            case VectorCall { Function.HessianKey: not null }:
+                return true;
+        }
+
+        for (int i = 0, count = ExpressionFacts.ChildCount(expression); i < count; i++)
+        {
+            if (ReadsCallee(ExpressionFacts.Child(expression, i)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Whether a statement or expression still holds an entry of a callee's Hessian, or reads a callee's gradient entry (what a third derivative would need).</summary>
     public static bool Contains(IEnumerable<Statement> statements)
     {

@@ -614,7 +614,8 @@ internal sealed partial class ForwardModeDifferentiator
             return SavedTangentComment(target);
         }
 
-        var inputs = Leaves(value).Distinct().ToList();
+        var inputs = new List<Expr>();
+        AddLeaves(value, inputs);
         if (inputs.Count == 0)
         {
             return Comment.Of(target, " is a constant here");
@@ -629,40 +630,44 @@ internal sealed partial class ForwardModeDifferentiator
         return Comment.Of(parts.ToArray());
     }
 
-    /// <summary>The varying scalars and elements a value reads smoothly, left to right.</summary>
-    private IEnumerable<Expr> Leaves(Expr expression)
+    /// <summary>
+    /// Adds the varying scalars and elements <paramref name="expression"/> reads smoothly to <paramref name="leaves"/>, left
+    /// to right, each once (its first reading): into one list, not an iterator per node and a set to drop repeats.
+    /// </summary>
+    private void AddLeaves(Expr expression, List<Expr> leaves)
     {
         switch (expression)
         {
             case Variable variable when _active.Contains(variable.Name) && _tangents.ContainsKey(variable.Name):
-                yield return variable;
+                AddOnce(variable, leaves);
                 break;
             case Element element when IsActiveVector(element.Vector):
-                yield return element;
+                AddOnce(element, leaves);
                 break;
             case CalleeValue callee:
-                foreach (var leaf in Leaves(callee.Call))
-                {
-                    yield return leaf;
-                }
-
+                AddLeaves(callee.Call, leaves);
                 break;
             case Conditional conditional:
-                foreach (var leaf in Leaves(conditional.WhenTrue).Concat(Leaves(conditional.WhenFalse)))
-                {
-                    yield return leaf;
-                }
-
+                AddLeaves(conditional.WhenTrue, leaves);
+                AddLeaves(conditional.WhenFalse, leaves);
                 break;
             case Comparison or Logical or Not or IntegerValue or Element or Variable or Call { Function.HasZeroDerivative: true }:
                 break;
             default:
-                foreach (var leaf in ExpressionFacts.Children(expression).SelectMany(Leaves))
+                for (int i = 0, count = ExpressionFacts.ChildCount(expression); i < count; i++)
                 {
-                    yield return leaf;
+                    AddLeaves(ExpressionFacts.Child(expression, i), leaves);
                 }
 
                 break;
+        }
+
+        static void AddOnce(Expr leaf, List<Expr> leaves)
+        {
+            if (!leaves.Contains(leaf))
+            {
+                leaves.Add(leaf);
+            }
         }
     }
 

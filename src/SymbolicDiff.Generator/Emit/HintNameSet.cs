@@ -31,8 +31,8 @@ internal sealed class HintNameSet : IEquatable<HintNameSet>
     public EquatableArray<string> Names { get; }
 
     /// <summary>
-    /// Whether another name equals <paramref name="hintName"/> ignoring case. A method's derivation file name is its
-    /// file name with the same suffix appended, so two derivation names collide exactly when the two file names do.
+    /// Whether another name equals <paramref name="hintName"/> ignoring case (the method's one file, which holds its
+    /// derivation too, then gets a hash of its exact spelling).
     /// </summary>
     public bool Collides(string hintName) => _colliding.Contains(hintName);
 

@@ -30,6 +30,13 @@ internal sealed class IndentedWriter
         return text;
     }
 
+    /// <summary>Appends <paramref name="text"/> as it is: no indentation, no line end.</summary>
+    public IndentedWriter Raw(string text)
+    {
+        _builder.Append(text);
+        return this;
+    }
+
     public IndentedWriter Line(string text = "")
     {
         if (text.Length > 0)

@@ -58,11 +58,15 @@ internal static class ExpressionFacts
     /// <summary>How many direct subexpressions <paramref name="expression"/> has (what <see cref="Children"/> lists, without a list).</summary>
     public static int ChildCount(Expr expression) => expression switch
     {
+        // The leaves and the commonest inner nodes first: each arm is a type test, and a variable or constant
+        // (half of all nodes) otherwise fell through every one of them to the last arm.
+        Variable or Constant => 0,
+        Binary => 2,
+        Call call => call.Arguments.Count,
         Negate or Not or Member or Element or IntegerValue or OutArgument or BitwiseComplement or IntegerConversion or HeldArgument or IntegerCast => 1,
-        Binary or Comparison or Logical or CalleeValue or SliceIndex => 2,
+        Comparison or Logical or CalleeValue or SliceIndex => 2,
         Conditional or SliceStart => 3,
         VectorArgument { IsSlice: true } => 2,
-        Call call => call.Arguments.Count,
         VectorCall call => call.Arguments.Count,
         HessianEntry entry => entry.Arguments.Count,
         _ => 0,

@@ -39,7 +39,7 @@ public class NestedDifferentiationTests
             NeedsSecondOrder("Penalized", "C.SquareWithGradient", "C.Square", "Square"));
 
         // Square's own gradient is still generated, so the user's code compiles with it: SD0020 is the only error.
-        Assert.Equal(new[] { "C.Square.Derivation.g.cs", "C.Square.g.cs" }, run.GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "C.Square.g.cs" }, run.GeneratedSources.Select(s => s.HintName));
     }
 
     [Fact]
