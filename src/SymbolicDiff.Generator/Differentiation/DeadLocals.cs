@@ -17,7 +17,7 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// and calls with outputs always count: only whole-local writes are removed. A declaration whose value nothing reads but
 /// whose local a later write still defines stays as a declaration, its value 0 (<see cref="DeclareReal.Unassigned"/>).
 /// A loop without a counter keeps the local it counts its iterations in (its <see cref="ForLoop.To"/>): the backward
-/// sweep reads it.
+/// sweep reads it. A <c>while</c> loop whose test simplifies to false never runs, and goes with all it alone reads.
 /// </para>
 /// </summary>
 internal static class DeadLocals
@@ -129,6 +129,13 @@ internal static class DeadLocals
 
         private Statement? Loop(ForLoop loop, HashSet<string> live, bool rewrite)
         {
+            // A while loop whose test is constant and false (for (int i = 1; i < i; i++), read as C# runs it) never runs:
+            // it goes, and what only it read (its count, its hoisted counter) with it. No transform differentiates it.
+            if (loop is { While: { } test, TestsAfterBody: false } && Simplifier.Simplify(test) is BoolConstant { Value: false })
+            {
+                return null;
+            }
+
             // Read before the loop, at its end (after its last iteration, or before the next) and at its test.
             var atEnd = new HashSet<string>(live);
             foreach (var bound in StatementFacts.Expressions(loop))
