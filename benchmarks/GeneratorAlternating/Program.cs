@@ -1,5 +1,5 @@
 // Measures two builds of the generator against each other in one process (an AssemblyLoadContext each, Roslyn shared),
-// alternating every repetition, on the compilation of GeneratorBenchmarks (N six-line methods with a branch); CPU time of the
+// alternating every repetition, on the compilation of GeneratorBenchmarks (GeneratorWorkload.cs, linked: N six-line methods with a branch); CPU time of the
 // process (Process.TotalProcessorTime), which a loaded machine disturbs far less than wall time. Usage, with each DIR holding a
 // SymbolicDiff.Generator.dll and OPTIONS "key=value;..." global analyzer options (e.g. build_property.SymbolicDiffEmitDerivation=false):
 //   time N REPS DIR_A DIR_B [OPTIONS_A] [OPTIONS_B]   cold run, run after an unrelated edit, binding floor; two warm-ups left out
@@ -12,44 +12,18 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.Loader;
-using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
+using SymbolicDiff.Benchmarks;
 
-
-
-var parse = CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest);
+var parse = GeneratorWorkload.ParseOptions;
 var mode = args[0];
 int n = int.Parse(args[1]);
-var source = new StringBuilder("using System;\nusing SymbolicDiff;\nnamespace Bench;\npublic static partial class Model\n{\n");
-for (int i = 0; i < n; i++)
-{
-    source.Append($$"""
-            [Differentiable(nameof(w), nameof(b))]
-            public static double Loss{{i}}(double x, double w, double b, double y)
-            {
-                double z = x * w + b + {{i}};
-                double a = Activations.Sigmoid(z);
-                if (a > 0.5) { a = a * Math.Exp(-w * w); }
-                return Losses.MeanSquaredError(a, y);
-            }
-
-        """);
-}
-source.Append("}\n");
-var trees = new List<SyntaxTree>
-{
-    CSharpSyntaxTree.ParseText(source.ToString(), parse, path: "Model.cs"),
-    CSharpSyntaxTree.ParseText("namespace Bench; public static class Other { public static int N = 1; }", parse, path: "Other.cs"),
-};
-var editedOther = CSharpSyntaxTree.ParseText("namespace Bench; public static class Other { public static int N = 2; }", parse, path: "Other.cs");
-var refs = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-    .Split(Path.PathSeparator)
-    .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll")
-    .Append(typeof(SymbolicDiff.DifferentiableAttribute).Assembly.Location)
-    .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
-CSharpCompilation Fresh() => CSharpCompilation.Create("Bench", trees, refs, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+var trees = GeneratorWorkload.Trees(n);
+var editedOther = GeneratorWorkload.EditedUnrelated();
+var refs = GeneratorWorkload.References();
+CSharpCompilation Fresh() => GeneratorWorkload.Compilation(trees, refs);
 
 IIncrementalGenerator Load(string dir)
 {
@@ -247,15 +221,4 @@ sealed class Opt : AnalyzerConfigOptions
     private readonly Dictionary<string, string> _d;
     public Opt(string s) => _d = s.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
     public override bool TryGetValue(string key, out string value) => _d.TryGetValue(key, out value!);
-}
-sealed class BindOnlyGenerator : IIncrementalGenerator
-{
-    public void Initialize(IncrementalGeneratorInitializationContext context)
-    {
-        var bound = context.SyntaxProvider.ForAttributeWithMetadataName(
-            "SymbolicDiff.DifferentiableAttribute",
-            static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax,
-            static (context, ct) => context.SemanticModel.GetOperation(context.TargetNode, ct)?.Kind.ToString() ?? string.Empty);
-        context.RegisterSourceOutput(bound.Collect(), static (_, _) => { });
-    }
 }

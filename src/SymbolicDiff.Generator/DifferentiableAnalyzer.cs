@@ -71,7 +71,7 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var model = parsed.Model;
+        var model = DifferentiationPipeline.BeforeTransforms(parsed.Model);
         var program = model.ReturnsVoid ? null : ReverseMode.Differentiate(model, context.CancellationToken).Program;
         // A vector-valued method's results are its outputs too: a parameter is ignored only if no output depends on it either.
         var products = model.HasOutputs ? VectorJacobian.Differentiate(model, context.CancellationToken).Program?.Product.Gradient : null;

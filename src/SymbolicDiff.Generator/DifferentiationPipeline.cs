@@ -139,7 +139,7 @@ internal static class DifferentiationPipeline
 
         try
         {
-            var model = LongExpressions.Split(parsed.Model);
+            var model = BeforeTransforms(parsed.Model);
             var hessiansRead = EquatableArray<string>.Empty;
             var hessiansReadBySecondOrder = EquatableArray<string>.Empty;
             var (program, diagnostics) = model.ReturnsVoid
@@ -202,6 +202,13 @@ internal static class DifferentiationPipeline
             return new MethodResult(null, new[] { InternalError(parsed.Location, parsed.MethodName, exception) }.ToEquatableArray());
         }
     }
+
+    /// <summary>
+    /// The passes over the parsed method that every transform takes it through: the writes nothing reads go
+    /// (<see cref="DeadLocals"/>), and a long expression of a loop-free method is cut into named terms
+    /// (<see cref="LongExpressions"/>).
+    /// </summary>
+    public static MethodModel BeforeTransforms(MethodModel model) => LongExpressions.Split(DeadLocals.Remove(model));
 
     /// <summary>
     /// SD0012 about a [Differentiable] callee that selected some parameters is SD0021: the advice to declare a

@@ -78,7 +78,29 @@ internal sealed partial class ForwardModeDifferentiator
             return null;
         }
 
-        return new ForwardModeDifferentiator(method, cancellationToken).Run();
+        return new ForwardModeDifferentiator(WithoutIterationCounts(method), cancellationToken).Run();
+    }
+
+    /// <summary>
+    /// <paramref name="method"/> without the locals its loops without a counter count their iterations in (declared
+    /// before the loop, stepped at the end of its body): only a backward sweep runs back over them, and there is none here.
+    /// </summary>
+    private static MethodModel WithoutIterationCounts(MethodModel method)
+    {
+        var counts = new HashSet<string>(StatementFacts.Flatten(method.Statements).OfType<ForLoop>()
+            .Where(loop => loop.While is not null && loop.To is Variable)
+            .Select(loop => ((Variable)loop.To).Name));
+        return counts.Count == 0 ? method : method with { Statements = Without(method.Statements) };
+
+        EquatableArray<Statement> Without(EquatableArray<Statement> statements) => statements
+            .Where(statement => statement is not (DeclareInteger or StepInteger) || !counts.Contains(StatementFacts.DeclaredName(statement) ?? ((StepInteger)statement).Name))
+            .Select(statement => statement switch
+            {
+                ForLoop loop => loop with { Body = Without(loop.Body) },
+                IfStatement guarded => guarded with { Then = Without(guarded.Then) },
+                _ => statement,
+            })
+            .ToEquatableArray();
     }
 
     private DerivativeProgram? Run()
@@ -147,7 +169,7 @@ internal sealed partial class ForwardModeDifferentiator
         }
 
         _needsPartials = needsPartials;
-        body.AddRange(Transform(DeadLocals.Remove(_method.Statements, _results.Append(_method.Result).Distinct().ToList())));
+        body.AddRange(Transform(_method.Statements));
         if (_unsupported)
         {
             return null;

@@ -75,7 +75,6 @@ internal sealed partial class LoopDifferentiator
 
     public static (GradientProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Differentiate(MethodModel method, CancellationToken cancellationToken = default)
     {
-        method = WithoutDeadLocals(method);
         var differentiator = new LoopDifferentiator(method, cancellationToken);
 
         // A buffer rewritten in full several times in an iteration, one buffer per rewrite, where that lets a loop be
@@ -91,20 +90,6 @@ internal sealed partial class LoopDifferentiator
 
         var (built, body) = RunRetryingReplays(differentiator);
         return Finish(method, built, StoreOnce(method, body));
-    }
-
-    /// <summary>
-    /// The method without the locals nothing reads (<see cref="DeadLocals"/>), as forward mode takes it: a local whose
-    /// only reader the parser dropped as unread (<c>double s2 = 0.25;</c> read only by an unread <c>t3</c>) would be
-    /// copied into the forward sweep and warn there (CS0219), in code the user cannot change. A loop without a counter
-    /// keeps its count (its bound), which the backward sweep reads.
-    /// </summary>
-    private static MethodModel WithoutDeadLocals(MethodModel method)
-    {
-        var kept = StatementFacts.Flatten(method.Statements).OfType<ForLoop>().Where(loop => loop.While is not null)
-            .SelectMany(loop => ExpressionFacts.Variables(loop.To)).Append(method.Result).Distinct().ToList();
-        var statements = DeadLocals.Remove(method.Statements, kept);
-        return statements.Count == method.Statements.Count && statements.Equals(method.Statements) ? method : method with { Statements = statements };
     }
 
     /// <summary>
@@ -902,6 +887,7 @@ internal sealed partial class LoopDifferentiator
             {
                 // A statement that reads the result after its only write (v0 += v1 after double v1 = v0, with v1 returned)
                 // cannot change it: its target's adjoint is 0, and the seed's is the constant 1, no variable to add into.
+                // Dead-write removal drops such a statement when nothing reads its target; this is for one still read.
                 continue;
             }
 

@@ -28,7 +28,7 @@ internal static class Simplifier
             // them could turn (c ? x : x) <= x into x <= x, which C# warns about (CS1718).
             Comparison comparison => SimplifyComparison(comparison.Operator, comparison.Left, comparison.Right),
             Logical logical => SimplifyLogical(logical.Operator, Simplify(logical.Left), Simplify(logical.Right)),
-            Not not => new Not(Simplify(not.Operand)),
+            Not not => Simplify(not.Operand) is BoolConstant constant ? new BoolConstant(!constant.Value) : new Not(Simplify(not.Operand)),
             Conditional conditional => SimplifyConditional(
                 Simplify(conditional.Condition),
                 Simplify(conditional.WhenTrue),

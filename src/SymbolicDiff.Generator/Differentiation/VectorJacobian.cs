@@ -44,7 +44,8 @@ internal static class VectorJacobian
         var parameters = method.Parameters
             .Concat(cotangents.Select(name => new ParameterModel(name, $"global::System.ReadOnlySpan<{real}>", IsDifferentiated: false) { ElementType = real }))
             .ToEquatableArray();
-        var rewritten = method with { Parameters = parameters, Statements = statements.ToEquatableArray(), Result = projection, ReturnsVoid = false };
+        // What only the method's returned value reads is dead here, where the projection is the result.
+        var rewritten = DeadLocals.Remove(method with { Parameters = parameters, Statements = statements.ToEquatableArray(), Result = projection, ReturnsVoid = false });
         var (product, diagnostics) = LoopDifferentiator.Differentiate(rewritten, cancellationToken);
         return (product is null ? null : new JacobianProgram(product, cotangents.ToEquatableArray()), diagnostics);
     }

@@ -43,12 +43,7 @@ internal sealed class StatementWriter
                 Line(depth, $"}} while ({Code(condition)});", comment: null);
                 break;
 
-            // A loop whose test the simplifier left constant and false (for (int i = 1; i < i; i++)) never runs: written
-            // out, C# would warn that its body is unreachable (CS0162), so a comment says it is left out.
-            case ForLoop { While: { } never } when ConstantCondition(never) == false:
-                Line(depth, $"// while ({Code(never)}) {{ ... }} (never runs: its condition is constant and false)", comment: null);
-                break;
-
+            // (A while loop whose test is constant and false never reaches here: DeadLocals removes it before the transforms.)
             case ForLoop { While: { } condition } loop:
                 Line(depth, $"while ({Code(condition)})", statement.Comment);
                 Line(depth, "{", comment: null);

@@ -66,23 +66,9 @@ internal static class StatementFacts
             yield return name;
         }
 
-        foreach (var node in Expressions(statement).SelectMany(Nodes))
+        foreach (var name in Expressions(statement).SelectMany(NamesIn))
         {
-            switch (node)
-            {
-                case Variable variable:
-                    yield return variable.Name;
-                    break;
-                case Element element:
-                    yield return element.Vector;
-                    break;
-                case VectorArgument vector:
-                    yield return vector.Vector;
-                    break;
-                case SavedPop pop:
-                    yield return pop.Stack;
-                    break;
-            }
+            yield return name;
         }
 
         if (statement is ForLoop loop)
@@ -103,7 +89,28 @@ internal static class StatementFacts
         }
     }
 
-    private static IEnumerable<Expr> Nodes(Expr expression) => ExpressionFacts.Nodes(expression);
+    /// <summary>Every name an expression reads: its variables, the vectors of its elements and vector arguments, the stacks it pops.</summary>
+    public static IEnumerable<string> NamesIn(Expr expression)
+    {
+        foreach (var node in ExpressionFacts.Nodes(expression))
+        {
+            switch (node)
+            {
+                case Variable variable:
+                    yield return variable.Name;
+                    break;
+                case Element element:
+                    yield return element.Vector;
+                    break;
+                case VectorArgument vector:
+                    yield return vector.Vector;
+                    break;
+                case SavedPop pop:
+                    yield return pop.Stack;
+                    break;
+            }
+        }
+    }
 
     /// <summary>Every name the statements declare, loop counters included, nested bodies too.</summary>
     public static IEnumerable<string> DeclaredNames(IEnumerable<Statement> statements)

@@ -121,19 +121,22 @@ public partial class CodeFirstTests
         Assert.Equal(4f - 12f, F.EvenSquaresFWithDerivative(xf, 2f, new float[] { 1, 9, -1, 9, 0 }, 0f).Derivative);
     }
 
+    /// <summary>
+    /// Horner's rule at x = (1, 2, 3), a = 2: ((1·2 + 2)·2 + 3) = 11 = x0·a² + x1·a + x2; ∂/∂x = (a², a, 1) = (4, 2, 1),
+    /// ∂/∂a = 2·x0·a + x1 = 6; the Hessian: 2a between x0 and a, 1 between x1 and a, 2·x0 for a, a.
+    /// </summary>
+    private static readonly double[] HornerHessian =
+    {
+        0, 0, 0, 4,
+        0, 0, 0, 1,
+        0, 0, 0, 0,
+        4, 1, 0, 2,
+    };
+
     [Fact]
     public void For_without_a_condition_left_with_break_is_Horners_rule()
     {
-        // x = (1, 2, 3), a = 2: ((1·2 + 2)·2 + 3) = 11 = x0·a² + x1·a + x2; ∂/∂x = (a², a, 1) = (4, 2, 1), ∂/∂a = 2·x0·a + x1 = 6;
-        // the Hessian: 2a between x0 and a, 1 between x1 and a, 2·x0 for a, a.
-        double[] hessian =
-        {
-            0, 0, 0, 4,
-            0, 0, 0, 1,
-            0, 0, 0, 0,
-            4, 1, 0, 2,
-        };
-        CheckSpanScalar(new double[] { 1, 2, 3 }, 2, 11, new double[] { 4, 2, 1, 6 }, hessian,
+        CheckSpanScalar(new double[] { 1, 2, 3 }, 2, 11, new double[] { 4, 2, 1, 6 }, HornerHessian,
             (v, a) => F.HornerUntilBreak(v, a),
             (v, a, dX) => (F.HornerUntilBreakWithGradient(v, a, dX, out double dA), dA),
             (v, a, tX, tA) => F.HornerUntilBreakWithDerivative(v, a, tX, tA),
@@ -145,14 +148,7 @@ public partial class CodeFirstTests
     public void A_counted_while_loop_in_a_Hessian_vector_product_over_spans()
     {
         // The same Horner's rule with int i = 0; while (i < x.Length) { ...; i++; }: the same numbers.
-        double[] hessian =
-        {
-            0, 0, 0, 4,
-            0, 0, 0, 1,
-            0, 0, 0, 0,
-            4, 1, 0, 2,
-        };
-        CheckSpanScalar(new double[] { 1, 2, 3 }, 2, 11, new double[] { 4, 2, 1, 6 }, hessian,
+        CheckSpanScalar(new double[] { 1, 2, 3 }, 2, 11, new double[] { 4, 2, 1, 6 }, HornerHessian,
             (v, a) => F.HornerWhile(v, a),
             (v, a, dX) => (F.HornerWhileWithGradient(v, a, dX, out double dA), dA),
             (v, a, tX, tA) => F.HornerWhileWithDerivative(v, a, tX, tA),

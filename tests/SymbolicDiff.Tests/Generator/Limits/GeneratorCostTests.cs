@@ -1,4 +1,4 @@
-using System.Text;
+using SymbolicDiff.Benchmarks;
 
 namespace SymbolicDiff.Tests.Generator.Limits;
 
@@ -23,10 +23,11 @@ public class GeneratorCostTests
         Assert.True(many < 1.1 * few, $"{many:F0} bytes per method at 400 methods, {few:F0} at 25: the cost per method grows with their number");
     }
 
-    /// <summary>The bytes a cold run (binding included) allocates on this thread, per method, for <paramref name="methods"/> methods in one type.</summary>
+    /// <summary>The bytes a cold run (binding included) allocates on this thread, per method, for <paramref name="methods"/> methods in one type
+    /// (the generator benchmark's: <see cref="GeneratorWorkload"/>).</summary>
     private static double AllocatedPerMethod(int methods, string typeName)
     {
-        var input = GeneratorHarness.Compile(Source(methods, typeName));
+        var input = GeneratorHarness.Compile(GeneratorWorkload.Source(methods, typeName));
         var driver = GeneratorHarness.CreateDriver();
         long before = GC.GetAllocatedBytesForCurrentThread();
         var run = driver.RunGenerators(input).GetRunResult();
@@ -35,27 +36,5 @@ public class GeneratorCostTests
         Assert.Empty(run.Diagnostics);
         Assert.Equal(methods, run.GeneratedTrees.Length); // one file per method, its derivation included
         return (double)allocated / methods;
-    }
-
-    /// <summary>The generator benchmark's methods (benchmarks/SymbolicDiff.Benchmarks/GeneratorBenchmarks.cs): six lines with a branch.</summary>
-    private static string Source(int methods, string typeName)
-    {
-        var source = new StringBuilder($"using System;\nusing SymbolicDiff;\nnamespace Bench;\npublic static partial class {typeName}\n{{\n");
-        for (int i = 0; i < methods; i++)
-        {
-            source.Append($$"""
-                    [Differentiable(nameof(w), nameof(b))]
-                    public static double Loss{{i}}(double x, double w, double b, double y)
-                    {
-                        double z = x * w + b + {{i}};
-                        double a = Activations.Sigmoid(z);
-                        if (a > 0.5) { a = a * Math.Exp(-w * w); }
-                        return Losses.MeanSquaredError(a, y);
-                    }
-
-                """);
-        }
-
-        return source.Append("}\n").ToString();
     }
 }

@@ -277,6 +277,63 @@ public class LoopGeneratorBugTests
                 }
             """, new object[] { 1.0, 2.0, 3.0 }, 0.0, 0.0, 1.0);
     /// <summary>
+    /// The same accumulator, still read after the loop, by an element write that does not reach the result: the write
+    /// stays (something reads it), and it reads the returned local after its only write, so its contribution to the
+    /// result's constant adjoint must be left out (LoopDifferentiator's IsSeed check; dead-write removal does not cover
+    /// it). F = z: ∂F/∂(x, y, z) = (0, 0, 1).
+    /// </summary>
+    [Fact]
+    public void A_live_accumulator_read_only_by_a_buffer_beside_a_returned_copy() =>
+        AssertGradient("""
+                [Differentiable]
+                public static double F(double x, double y, double z)
+                {
+                    double[] h = new double[1];
+                    double v0 = z;
+                    double v1 = v0;
+                    for (int k = 0; k < 3; k++) { v0 += v1; }
+                    h[0] = v0;
+                    return v1;
+                }
+            """, new object[] { 1.0, 2.0, 3.0 }, 0.0, 0.0, 1.0);
+
+    /// <summary>
+    /// Liveness around a loop: <c>a = y</c> is read only by the next iteration's <c>b = a</c> (before it in the body), so
+    /// dead-write removal must iterate the loop to a fixed point to keep it. Three iterations: b = x, then y, then y.
+    /// F = y: ∂F/∂(x, y) = (0, 1); without the write, F would be x.
+    /// </summary>
+    [Fact]
+    public void A_write_read_only_by_the_next_iteration_stays() =>
+        AssertGradient("""
+                [Differentiable]
+                public static double F(double x, double y)
+                {
+                    double a = x;
+                    double b = 0;
+                    for (int k = 0; k < 3; k++) { b = a; a = y; }
+                    return b;
+                }
+            """, new object[] { 2.0, 5.0 }, 0.0, 1.0);
+
+    /// <summary>
+    /// A declaration whose value is overwritten before any read: the value is dead, the declaration stays (the later
+    /// assignment needs it) with nothing to compute. F = x·z + w₀ after t = x·y is overwritten: ∂F/∂(w, x, y, z) = ([1], z, 0, x).
+    /// </summary>
+    [Fact]
+    public void A_declared_value_overwritten_before_any_read() =>
+        AssertGradient("""
+                [Differentiable]
+                public static double F(double[] w, double x, double y, double z)
+                {
+                    double t = x * y;
+                    double s = 0;
+                    for (int i = 0; i < w.Length; i++) { s += w[i]; }
+                    t = x * z;
+                    return t + s;
+                }
+            """, new object[] { new[] { 1.0 }, 2.0, 3.0, 5.0 }, new[] { 1.0 }, 5.0, 0.0, 2.0);
+
+    /// <summary>
     /// Found by the fuzzer (scale 1, input 25675): a <c>for</c> loop read as C# runs it whose test is constant and false
     /// (<c>i &lt; i</c>) was written as <c>while (false)</c>, and C# warned that its body is unreachable (CS0162). It never
     /// runs, so it is left out with a comment. x = (3, 2): F = 3² + 0.5, ∂F/∂x = (6, 0).

@@ -60,7 +60,6 @@ partial class Branches
         bool running = returned == 0;
         if (running) dHuber = dDelta * (magnitude - 0.5 * delta) + delta * (dMagnitude - 0.5 * dDelta); // dhuber = ∂huber/∂delta · ddelta + ∂huber/∂magnitude · dmagnitude
         if (running) huber = delta * (magnitude - 0.5 * delta);
-        if (running) returned = 1.0;
 
         return (huber, dHuber);
     }
