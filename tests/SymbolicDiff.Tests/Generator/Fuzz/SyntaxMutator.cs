@@ -67,8 +67,11 @@ internal sealed class SyntaxMutator
 
     private string? MutateOnce(string source, MethodDeclarationSyntax method)
     {
+        // Not inside a const local's initializer: an expression there may name the const itself, and Roslyn's binder
+        // then recurses without end on some shapes (const double c = checked((c + 1));), ending the test host with a
+        // stack overflow before any diagnostic: a compiler defect, not a generator one, which the generator never sees.
         var expressions = method.DescendantNodes().OfType<ExpressionSyntax>()
-            .Where(e => e.Parent is not AttributeArgumentSyntax && !e.Ancestors().Any(a => a is AttributeSyntax) && e is not (PredefinedTypeSyntax or TypeSyntax { Parent: VariableDeclarationSyntax or ParameterSyntax }))
+            .Where(e => e.Parent is not AttributeArgumentSyntax && !e.Ancestors().Any(a => a is AttributeSyntax or LocalDeclarationStatementSyntax { IsConst: true }) && e is not (PredefinedTypeSyntax or TypeSyntax { Parent: VariableDeclarationSyntax or ParameterSyntax }))
             .ToList();
         var statements = method.Body?.DescendantNodes().OfType<StatementSyntax>().ToList() ?? new List<StatementSyntax>();
         var binaries = expressions.OfType<BinaryExpressionSyntax>().ToList();
