@@ -63,11 +63,7 @@ internal sealed partial class LoopDifferentiator
             {
                 Comment = Comment.Of($"{output} as the forward sweep left it: the backward sweep restores its earlier values, and the caller reads these"),
             };
-            string counter = _names.Fresh("i");
-            yield return new ForLoop(counter, "int", Constant.Zero, length, new Statement[]
-            {
-                new UpdateReal(new Element(kept, new Variable(counter)), UpdateOperator.Set, new Element(output, new Variable(counter))),
-            }.ToEquatableArray());
+            yield return ElementCopy(from: output, to: kept, output);
         }
     }
 
@@ -76,15 +72,21 @@ internal sealed partial class LoopDifferentiator
     {
         foreach (var (output, kept, storage) in restored)
         {
-            string counter = _names.Fresh("i");
-            yield return new ForLoop(counter, "int", Constant.Zero, new Member(new Variable(output), "Length"), new Statement[]
-            {
-                new UpdateReal(new Element(output, new Variable(counter)), UpdateOperator.Set, new Element(kept, new Variable(counter))),
-            }.ToEquatableArray())
+            yield return ElementCopy(from: kept, to: output, output) with
             {
                 Comment = Comment.Of($"{output} as the method computed it, which the backward sweep's restores overwrote"),
             };
             yield return new Release(storage, IsAdjointBuffer: true);
         }
+    }
+
+    /// <summary><c>for (int i = 0; i &lt; output.Length; i++) to[i] = from[i];</c></summary>
+    private ForLoop ElementCopy(string from, string to, string output)
+    {
+        string counter = _names.Fresh("i");
+        return new ForLoop(counter, "int", Constant.Zero, new Member(new Variable(output), "Length"), new Statement[]
+        {
+            new UpdateReal(new Element(to, new Variable(counter)), UpdateOperator.Set, new Element(from, new Variable(counter))),
+        }.ToEquatableArray());
     }
 }
