@@ -158,6 +158,15 @@ internal static class ReverseModeDifferentiator
     {
         var constants = new Dictionary<string, Expr>();
         var result = new List<BackwardStatement>();
+
+        // Where each adjoint is last written, found once: asking "is it written again later?" of every statement by a
+        // scan of the rest made a long backward sweep (an early-return chain's) quadratic.
+        var lastWrite = new Dictionary<string, int>();
+        for (int i = 0; i < statements.Count; i++)
+        {
+            lastWrite[statements[i].Target] = i;
+        }
+
         for (int i = 0; i < statements.Count; i++)
         {
             var statement = statements[i];
@@ -165,7 +174,7 @@ internal static class ReverseModeDifferentiator
                 ? statement.Value
                 : Simplify(CommonSubexpressions.Rewrite(statement.Value, e => e is Variable v && constants.TryGetValue(v.Name, out var c) ? c : null));
 
-            bool accumulatedLater = statements.Skip(i + 1).Any(later => later.Target == statement.Target);
+            bool accumulatedLater = lastWrite[statement.Target] > i;
             if (value is Constant && !statement.Accumulates && !accumulatedLater && !keep.Contains(statement.Target))
             {
                 constants[statement.Target] = value;

@@ -10,6 +10,9 @@ internal sealed class NameAllocator
 {
     private readonly HashSet<string> _used;
 
+    // Per wanted name, the suffix to try first (0: the name itself).
+    private readonly Dictionary<string, int> _nextSuffix = new();
+
     public NameAllocator(IEnumerable<string> reserved) => _used = new HashSet<string>(reserved);
 
     /// <summary>Marks a name as taken.</summary>
@@ -18,12 +21,17 @@ internal sealed class NameAllocator
     /// <summary>Returns <paramref name="wanted"/> if free, else the first free <c>wanted_N</c>; the result is then taken.</summary>
     public string Fresh(string wanted)
     {
-        string name = wanted;
-        for (int suffix = 1; _used.Contains(name); suffix++)
+        // Names are only ever added, so every suffix below the one last handed out for this name is still taken:
+        // the search resumes there. Counting from 1 each time made n versions of one name (an early return's
+        // `running`, a result's versions) cost n² strings.
+        _nextSuffix.TryGetValue(wanted, out int suffix);
+        string name = suffix == 0 ? wanted : wanted + "_" + suffix;
+        while (_used.Contains(name))
         {
-            name = wanted + "_" + suffix;
+            name = wanted + "_" + ++suffix;
         }
 
+        _nextSuffix[wanted] = suffix + 1;
         _used.Add(name);
         return name;
     }
