@@ -150,7 +150,7 @@ internal static class DifferentiationPipeline
             if (program is not null && model.HasOutputs)
             {
                 var (jacobian, productDiagnostics) = VectorJacobian.Differentiate(model, cancellationToken);
-                program = jacobian is null ? null : program with { Jacobian = jacobian };
+                program = jacobian is null ? null : program with { Jacobian = VectorJacobian.WithValueWeighted(model, jacobian, cancellationToken) };
                 diagnostics = diagnostics.Concat(productDiagnostics).Distinct().ToList();
             }
 

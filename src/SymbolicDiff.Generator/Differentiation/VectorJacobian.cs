@@ -20,18 +20,16 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// </summary>
 internal static class VectorJacobian
 {
-    public static (JacobianProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Differentiate(MethodModel method, CancellationToken cancellationToken)
-    {
-        var (plain, diagnostics) = Differentiate(method, weighValue: false, cancellationToken);
-        if (plain is null || method.ReturnsVoid)
-        {
-            return (plain, diagnostics);
-        }
+    public static (JacobianProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Differentiate(MethodModel method, CancellationToken cancellationToken) =>
+        Differentiate(method, weighValue: false, cancellationToken);
 
-        // Anything the product over the value reports, the method's own gradient (over the same value) reports too.
-        var (weighted, _) = Differentiate(method, weighValue: true, cancellationToken);
-        return (plain with { ValueWeighted = weighted }, diagnostics);
-    }
+    /// <summary>
+    /// <paramref name="plain"/> with, for a method that returns a real, its product over the value beside it
+    /// (<see cref="JacobianProgram.ValueWeighted"/>). What that product would report, the method's own gradient (over the
+    /// same value) reports already.
+    /// </summary>
+    public static JacobianProgram WithValueWeighted(MethodModel method, JacobianProgram plain, CancellationToken cancellationToken) =>
+        method.ReturnsVoid ? plain : plain with { ValueWeighted = Differentiate(method, weighValue: true, cancellationToken).Program };
 
     private static (JacobianProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Differentiate(MethodModel method, bool weighValue, CancellationToken cancellationToken)
     {
