@@ -105,10 +105,36 @@ public class HelperValueSecondOrderTests
 
                 return sum;
             }
+
+            // A vector-valued caller: qᵢ = T · rᵢ = k² pᵢ² Σ p, its weighted Hessian through the helper's value and outputs.
+            [Differentiable(nameof(p), SecondOrder = true)]
+            public static void Composite(ReadOnlySpan<double> p, double k, Span<double> q)
+            {
+                Span<double> r = stackalloc double[p.Length];
+                double total = Scaled(p, k, r);
+                for (int i = 0; i < q.Length; i++)
+                {
+                    q[i] = total * r[i];
+                }
+            }
         }
 
         public static class Driver
         {
+            public static double[] CompositeHessian(double[] p, double k, double[] w)
+            {
+                var hessian = new double[p.Length * p.Length];
+                Models.CompositeHessian(p, k, new double[p.Length], w, hessian);
+                return hessian;
+            }
+
+            public static double[] CompositeVectorJacobianProduct(double[] p, double k, double[] w)
+            {
+                var dP = new double[p.Length];
+                Models.CompositeVectorJacobianProduct(p, k, new double[p.Length], w, dP);
+                return dP;
+            }
+
             public static double[] PairProduct(double a, double b, double[] w, double c0, double va, double vb)
             {
                 var r = new double[2];
@@ -284,6 +310,32 @@ public class HelperValueSecondOrderTests
         }
 
         Assert.Equal(k * k * sum * p.Sum(x => x * x), product[2 * n], 12);
+    }
+
+    [Fact]
+    public void A_vector_valued_caller_has_its_weighted_Hessian_by_hand_and_by_central_differences_of_its_product()
+    {
+        // qᵢ = k² pᵢ² S, S = Σ p: Σᵢ wᵢ ∂²qᵢ/∂pⱼ∂pₗ = 2k² (wⱼ δⱼₗ S + wₗ pₗ + wⱼ pⱼ).
+        double[] p = { 0.7, -1.3, 0.4 }, w = { 0.5, -2.0, 1.5 };
+        const double k = 1.3, h = 1e-5;
+        int n = p.Length;
+        double sum = p.Sum();
+        var dense = Call<double[]>("CompositeHessian", p, k, w);
+        for (int j = 0; j < n; j++)
+        {
+            var plus = (double[])p.Clone();
+            var minus = (double[])p.Clone();
+            plus[j] += h;
+            minus[j] -= h;
+            var gPlus = Call<double[]>("CompositeVectorJacobianProduct", plus, k, w);
+            var gMinus = Call<double[]>("CompositeVectorJacobianProduct", minus, k, w);
+            for (int l = 0; l < n; l++)
+            {
+                double byHand = 2 * k * k * ((j == l ? w[j] * sum : 0) + (w[l] * p[l]) + (w[j] * p[j]));
+                Assert.Equal(byHand, dense[(j * n) + l], 12);
+                Assert.Equal((gPlus[l] - gMinus[l]) / (2 * h), dense[(l * n) + j], 7);
+            }
+        }
     }
 
     [Theory]
