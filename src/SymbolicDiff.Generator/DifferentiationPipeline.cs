@@ -150,7 +150,7 @@ internal static class DifferentiationPipeline
             if (program is not null && model.HasOutputs)
             {
                 var (jacobian, productDiagnostics) = VectorJacobian.Differentiate(model, cancellationToken);
-                program = jacobian is null ? null : program with { Jacobian = jacobian };
+                program = jacobian is null ? null : program with { Jacobian = VectorJacobian.WithValueWeighted(model, jacobian, cancellationToken) };
                 diagnostics = diagnostics.Concat(productDiagnostics).Distinct().ToList();
             }
 
@@ -165,6 +165,15 @@ internal static class DifferentiationPipeline
                     var (hessian, problem) = model.HasOutputs && program.Jacobian is { } vectorJacobian
                         ? SecondOrder.DifferentiateVectorValued(model, vectorJacobian, parsed.SecondOrderLocation ?? parsed.Location, cancellationToken)
                         : SecondOrder.Differentiate(model, program, parsed.SecondOrderLocation ?? parsed.Location, cancellationToken);
+                    // A vector-valued method that returns a real: its product over the value too (a caller reading both needs it),
+                    // and second derivatives only where both are generated.
+                    if (hessian is not null && program.Jacobian?.ValueWeighted is { } weighted)
+                    {
+                        var (weightedHessian, weightedProblem) = SecondOrder.DifferentiateVectorValued(model, weighted, parsed.SecondOrderLocation ?? parsed.Location, cancellationToken);
+                        (hessian, problem) = weightedHessian is null ? (null, weightedProblem) : (hessian, problem);
+                        program = program with { ValueWeightedHessian = weightedHessian };
+                    }
+
                     program = program with { Hessian = hessian };
                     if (problem is not null)
                     {

@@ -10,7 +10,9 @@ namespace SymbolicDiff.Generator.Differentiation;
 //     dg = Σᵢ cᵢ ∇²rᵢ · (dx, dk) + Jᵀ dc,
 // the helper's weighted Hessian-vector product (which writes g again beside it, so it takes the product's place) plus
 // its vector-Jacobian product seeded with dc, into scratch, added in. One sweep over the helper's product, and a second
-// only where the cotangent varies.
+// only where the cotangent varies. A caller that reads the value f the helper returns passes its adjoint c₀ as one more
+// cotangent (a real after the spans): the product is then the gradient of Σᵢ cᵢ rᵢ + c₀ f, linear in (c, c₀) as before, so
+// the same rule gives (Σᵢ cᵢ ∇²rᵢ + c₀ ∇²f) · d(args) + Jᵀ dc + dc₀ ∇f, through the overloads with c₀.
 internal sealed partial class ForwardModeDifferentiator
 {
     // Per vector: its zero direction (an argument that does not vary), per gradient scratch: where an unread tangent goes,
@@ -44,11 +46,11 @@ internal sealed partial class ForwardModeDifferentiator
         return gradients.Select(GradientTarget).Where(target => target is not null).Select(target => new Analysis.DataFlow(target!, reads));
     });
 
-    /// <summary>The helper's arguments, the cotangents of its outputs, and its gradient outputs (one per differentiated parameter).</summary>
+    /// <summary>The helper's arguments, the cotangents of its outputs (and of its value, last, where the call weighs it), and its gradient outputs (one per differentiated parameter).</summary>
     private static (List<Expr> Arguments, List<Expr> Cotangents, List<Expr> Gradients) Split(VectorCall call)
     {
         int count = call.Function.ParameterNames.Count;
-        int outputs = call.Function.Outputs.Count(o => o);
+        int outputs = call.Function.Outputs.Count(o => o) + (call.Function.WeighsValue ? 1 : 0);
         return (call.Arguments.Take(count).ToList(), call.Arguments.Skip(count).Take(outputs).ToList(), call.Arguments.Skip(count + outputs).ToList());
     }
 
@@ -72,7 +74,7 @@ internal sealed partial class ForwardModeDifferentiator
         {
             var (arguments, cotangents, gradients) = Split(call);
             var differentiated = arguments.Where((_, i) => i < call.Function.Differentiated.Count && call.Function.Differentiated[i]).ToList();
-            bool cotangentVaries = cotangents.OfType<VectorArgument>().Any(c => _active.Contains(c.Vector));
+            bool cotangentVaries = cotangents.Any(c => c is VectorArgument v ? _active.Contains(v.Vector) : DataReads(c).Any(_active.Contains));
             for (int j = 0; j < differentiated.Count && j < gradients.Count; j++)
             {
                 if (differentiated[j] is VectorArgument vector && !_active.Contains(vector.Vector))
@@ -212,21 +214,42 @@ internal sealed partial class ForwardModeDifferentiator
         string written = string.Join(", ", gradients.Select(GradientTarget).Where(t => t is not null));
         string weights = string.Join(", ", cotangents.OfType<VectorArgument>().Select(c => c.Vector));
         string tangentsWritten = string.Join(", ", tangentsOf.Where(t => t is not null).Select(t => t is VectorArgument v ? v.Vector : ((Variable)t!).Name));
-        var comment = new List<object> { $"{written} = {function.DisplayName}'s vector-Jacobian product with cotangent c = {weights}, and {tangentsWritten} = Σᵢ cᵢ ∇²rᵢ · (" };
+        var comment = new List<object> { $"{written} = {function.DisplayName}'s vector-Jacobian product with cotangent c = {weights}" };
+        if (function.WeighsValue)
+        {
+            comment.AddRange(new object[] { " and c₀ = ", cotangents[cotangents.Count - 1], $" for its value, and {tangentsWritten} = (Σᵢ cᵢ ∇²rᵢ + c₀ ∇²{function.DisplayName}) · (" });
+        }
+        else
+        {
+            comment.Add($", and {tangentsWritten} = Σᵢ cᵢ ∇²rᵢ · (");
+        }
+
         comment.AddRange(along.Count == 0 ? new object[] { "0" } : along);
         comment.Add($"): its weighted Hessian-vector product");
         var hessianCall = new VectorCall(function with { QualifiedName = function.HessianVectorProductMethod! }, arguments.Concat(cotangents).Concat(directions).Concat(gradients).Concat(products).ToEquatableArray());
         output.Add(new CallStatement(hessianCall) { Comment = Comment.Of(comment.ToArray()) });
 
-        // + Jᵀ·dc, where the cotangent varies: the product seeded with dc, into scratch, added in.
+        // + Jᵀ·dc (+ dc₀ ∇f), where a cotangent varies: the product seeded with (dc, dc₀), into scratch, added in.
         var cotangentTangents = cotangents.Select(c => c is VectorArgument v && IsActiveVector(v.Vector) ? _tangents[v.Vector] : null).ToList();
-        if (cotangentTangents.All(t => t is null))
+        var valueTangent = function.WeighsValue ? Tangent(cotangents[cotangents.Count - 1], isRoot: false) : Constant.Zero;
+        if (cotangentTangents.All(t => t is null) && IsZero(valueTangent))
         {
             return;
         }
 
-        string weightsName = string.Join(", ", cotangentTangents.Where(t => t is not null));
-        var seeds = cotangents.Select((c, k) => (Expr)new VectorArgument(cotangentTangents[k] ?? _helperZeroDirections[((VectorArgument)c).Vector])).ToList();
+        // What the seeded product gives: "Jᵀ · dc", "dc₀ · ∇f", or both.
+        var seededWith = new List<object>();
+        if (cotangentTangents.Any(t => t is not null))
+        {
+            seededWith.Add("Jᵀ · " + string.Join(", ", cotangentTangents.Where(t => t is not null)));
+        }
+
+        if (!IsZero(valueTangent))
+        {
+            seededWith.AddRange(new object[] { seededWith.Count == 0 ? string.Empty : " + ", valueTangent, $" · ∇{function.DisplayName}" });
+        }
+
+        var seeds = cotangents.Select((c, k) => c is VectorArgument vector ? (Expr)new VectorArgument(cotangentTangents[k] ?? _helperZeroDirections[vector.Vector]) : valueTangent).ToList();
         var parts = new List<Expr>();
         var additions = new List<Statement>();
         for (int j = 0; j < gradients.Count; j++)
@@ -240,7 +263,7 @@ internal sealed partial class ForwardModeDifferentiator
                     var add = new UpdateReal(new Element(tangent.Vector, new Variable(counter)), UpdateOperator.Add, new Element(part, new Variable(counter)));
                     additions.Add(new ForLoop(counter, "int", Constant.Zero, new Member(new Variable(scratch.Vector), "Length"), new Statement[] { add }.ToEquatableArray())
                     {
-                        Comment = Comment.Of($"{tangent.Vector} += Jᵀ · {weightsName}: the cotangent's part, for {names[j]}"),
+                        Comment = Comment.Of(new object[] { $"{tangent.Vector} += " }.Concat(seededWith).Concat(new object[] { $": the cotangent's part, for {names[j]}" }).ToArray()),
                     });
                     break;
                 case VectorArgument scratch:
@@ -249,7 +272,7 @@ internal sealed partial class ForwardModeDifferentiator
                 case OutArgument when tangentsOf[j] is Variable tangent:
                     var partName = new Variable(_names.Fresh(tangent.Name + "FromCotangent"));
                     parts.Add(new OutArgument(partName, Declares: true));
-                    additions.Add(new UpdateReal(tangent, UpdateOperator.Add, partName) { Comment = Comment.Of($"{tangent.Name} += Jᵀ · {weightsName}: the cotangent's part, for {names[j]}") });
+                    additions.Add(new UpdateReal(tangent, UpdateOperator.Add, partName) { Comment = Comment.Of(new object[] { $"{tangent.Name} += " }.Concat(seededWith).Concat(new object[] { $": the cotangent's part, for {names[j]}" }).ToArray()) });
                     break;
                 default:
                     parts.Add(new OutArgument(new Variable("_"), Declares: false));
@@ -260,7 +283,7 @@ internal sealed partial class ForwardModeDifferentiator
         var seeded = new VectorCall(function, arguments.Concat(seeds).Concat(parts).ToEquatableArray());
         output.Add(new CallStatement(seeded)
         {
-            Comment = Comment.Of($"{string.Join(", ", parts.Select(GradientTarget).Where(t => t is not null))} = Jᵀ · {string.Join(", ", cotangentTangents.Where(t => t is not null))}: {function.DisplayName}'s vector-Jacobian product with the cotangent's tangent"),
+            Comment = Comment.Of(new object[] { $"{string.Join(", ", parts.Select(GradientTarget).Where(t => t is not null))} = " }.Concat(seededWith).Concat(new object[] { $": {function.DisplayName}'s vector-Jacobian product with the cotangent's tangent" }).ToArray()),
         });
         output.AddRange(additions);
     }

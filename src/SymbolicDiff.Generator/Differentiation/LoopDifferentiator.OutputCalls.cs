@@ -141,6 +141,11 @@ internal sealed partial class LoopDifferentiator
         var outputs = call.OutputVectors.ToList();
         var mentions = new HashSet<string>();
         bool throughOutputs = outputs.Any(_contributed.Contains) || ScalarOutputsContribute(call);
+
+        // The value it returns, read here: its adjoint is one more cotangent, c₀, of the same product (the gradient of
+        // Σᵢ cᵢ rᵢ + c₀ f), so one backward sweep of the helper passes on both (an output that does not reach the result
+        // weighs 0: its adjoint is zero).
+        bool throughValue = !hessian && ValueContributes(call) && function.ValueGradientMethod is not null;
         var scalarGradients = new Dictionary<int, Variable>();
         if (hessian)
         {
@@ -161,9 +166,15 @@ internal sealed partial class LoopDifferentiator
         else
         {
             arguments.AddRange(outputs.Select(vector => new VectorArgument(AdjointName(vector))));
+            if (throughValue)
+            {
+                var valueAdjoint = AdjointOf(new Variable(call.ValueName!));
+                arguments.Add(valueAdjoint);
+                mentions.UnionWith(ExpressionFacts.Variables(valueAdjoint));
+            }
         }
 
-        string cotangents = string.Join(", ", outputs.Concat(call.ScalarOutputs.Where(_contributed.Contains)).Select(o => $"∂{_method.Result}/∂{o}"));
+        string cotangents = string.Join(", ", outputs.Concat(call.ScalarOutputs.Where(_contributed.Contains)).Concat(throughValue ? new[] { call.ValueName! } : new string[0]).Select(o => $"∂{_method.Result}/∂{o}"));
         var reached = new List<string>();
         for (int i = 0; i < call.Call.Arguments.Count; i++)
         {
@@ -201,12 +212,13 @@ internal sealed partial class LoopDifferentiator
             AddScalarContributions(function, parameter, argument, partials, gradient, additions);
         }
 
-        if (throughOutputs)
+        if (throughOutputs || throughValue)
         {
-            var product = new VectorCall(function with { QualifiedName = function.ProductMethod! }, arguments.ToEquatableArray());
+            var product = new VectorCall(function with { QualifiedName = function.ProductMethod!, WeighsValue = throughValue }, arguments.ToEquatableArray());
+            var through = outputs.Concat(call.ScalarOutputs.Where(_contributed.Contains)).Concat(throughValue ? new[] { call.ValueName! } : new string[0]);
             var productLine = new BackwardLine(new CallStatement(product)
             {
-                Comment = Comment.Of($"{string.Join(", ", reached)} through {string.Join(", ", outputs.Concat(call.ScalarOutputs.Where(_contributed.Contains)))}: {(hessian ? $"the Hessian-vector product of the function whose gradient {function.DisplayName} writes, with direction" : function.DisplayName + "'s vector-Jacobian product with cotangent")} {cotangents}"),
+                Comment = Comment.Of($"{string.Join(", ", reached)} through {string.Join(", ", through)}: {(hessian ? $"the Hessian-vector product of the function whose gradient {function.DisplayName} writes, with direction" : function.DisplayName + "'s vector-Jacobian product with cotangent")} {cotangents}"),
             });
             productLine.Mentions.UnionWith(mentions);
             output.Add(productLine);
@@ -216,10 +228,6 @@ internal sealed partial class LoopDifferentiator
         if (ValueContributes(call) && hessian)
         {
             BackwardGradientValue(call, throughOutputs, scalarGradients, output);
-        }
-        else if (ValueContributes(call) && function.ValueGradientMethod is { } gradientMethod)
-        {
-            BackwardValue(call, gradientMethod, output);
         }
 
         foreach (string vector in outputs)
@@ -292,72 +300,6 @@ internal sealed partial class LoopDifferentiator
                 Comment = Comment.Of($"{vector} was overwritten here: its earlier values do not reach the result through it"),
             }));
         }
-    }
-
-    /// <summary>
-    /// <c>double e = Step(state, k, next);</c>: what the returned value passes on, from the helper's gradient
-    /// (<c>StepWithGradient</c>, whose span outputs are overwritten: scratch again, then added in scaled by ∂result/∂e).
-    /// </summary>
-    private void BackwardValue(CallWithOutputs call, string gradientMethod, List<BackwardLine> output)
-    {
-        var function = call.Call.Function;
-        string value = call.ValueName!;
-        var adjoint = AdjointOf(new Variable(value));
-        bool spans = call.Call.Arguments.Where((argument, i) => i < function.Differentiated.Count && function.Differentiated[i]).Any(argument => argument is VectorArgument);
-        var arguments = new List<Expr>(call.Call.Arguments);
-        var additions = new List<BackwardLine>();
-        Variable? gradientStruct = spans ? null : new Variable(_names.Fresh(GeneratedNames.CalleeGradient(function.DisplayName)));
-        for (int i = 0; i < call.Call.Arguments.Count; i++)
-        {
-            if (i >= function.Differentiated.Count || !function.Differentiated[i])
-            {
-                continue;
-            }
-
-            var argument = call.Call.Arguments[i];
-            string parameter = function.ParameterNames[i];
-            if (argument is VectorArgument vector)
-            {
-                string scratch = ProductScratch(function.DisplayName, vector.Vector);
-                arguments.Add(new VectorArgument(scratch));
-                if (_active.Contains(vector.Vector))
-                {
-                    var line = AddInto(AdjointName(vector.Vector), scratch, vector.Vector, adjoint);
-                    line.Mentions.UnionWith(ExpressionFacts.Variables(adjoint));
-                    additions.Add(line);
-                }
-
-                continue;
-            }
-
-            var partials = Partials(new Variable("\u0001none"), argument);
-            if (gradientStruct is not null)
-            {
-                if (partials.Inputs.Count > 0)
-                {
-                    AddScalarContributions(function, parameter, argument, partials, Multiply(adjoint, new Member(gradientStruct, GeneratedNames.Property(parameter))), additions);
-                }
-
-                continue;
-            }
-
-            if (partials.Inputs.Count == 0)
-            {
-                arguments.Add(new OutArgument(new Variable("_"), Declares: false));
-                continue;
-            }
-
-            var gradient = new Variable(_names.Fresh(GeneratedNames.Adjoint(function.DisplayName, SafeName(parameter))));
-            arguments.Add(new OutArgument(gradient, Declares: true));
-            AddScalarContributions(function, parameter, argument, partials, Multiply(adjoint, gradient), additions);
-        }
-
-        var comment = Comment.Of($"∂{value}/∂ each of {function.DisplayName}'s inputs: its gradient, for the value it returned");
-        var gradientCall = new VectorCall(function with { QualifiedName = gradientMethod }, (gradientStruct is null ? (IEnumerable<Expr>)arguments : call.Call.Arguments).ToEquatableArray());
-        output.Add(new BackwardLine(gradientStruct is null
-            ? new CallStatement(gradientCall) { Comment = comment }
-            : new DeclareVar(gradientStruct.Name, gradientCall) { Comment = comment }));
-        output.AddRange(additions);
     }
 
     /// <summary>

@@ -34,9 +34,9 @@ internal static partial class SecondOrder
     }
     /// <summary>
     /// Why a call of a vector-valued helper in the gradient has no second derivatives, or null where it has: its product
-    /// is differentiated through the helper's <c>HessianVectorProduct</c> (SD0032 at the call where the helper does not
-    /// ask for it). Its returned value, a helper that declares only its products, and <c>UWithGradient(v, dV)</c> (a
-    /// third derivative of U) stay SD0031.
+    /// (with its returned value's adjoint as one more weight, where the caller reads the value) is differentiated through
+    /// the helper's <c>HessianVectorProduct</c> (SD0032 at the call where the helper does not ask for it). A helper that
+    /// declares only its products, and <c>UWithGradient(v, dV)</c> (a third derivative of U), stay SD0031.
     /// </summary>
     private static DiagnosticInfo? HelperProblem(MethodModel method, VectorFunction helper, LocationInfo? location)
     {
@@ -55,7 +55,8 @@ internal static partial class SecondOrder
 
         if (!helper.IsHelperProductCall)
         {
-            return Unsupported(method, location, $"a method that reads the value a vector-valued helper ('{helper.DisplayName}') returns, whose second derivatives are not generated (compute the value from the helper's outputs instead)");
+            // The reverse transforms call a helper only through its product (the value's adjoint one of its weights).
+            return Unsupported(method, location, $"a method whose gradient calls '{helper.DisplayName}' other than through its vector-Jacobian product");
         }
 
         if (helper.HessianVectorProductMethod is null)

@@ -12,10 +12,26 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// reverse-mode transform differentiates that: its backward sweep starts by seeding each output's adjoint with its
 /// cotangent (∂projection/∂r[i] = rCotangent[i]) and then runs the method's own loops backwards, as for any buffer.
 /// The price of reusing the transform unchanged is one multiply-add per output element in each sweep.
+/// <para>
+/// A method that also returns a real f gets the same product over Σᵢ cᵢ rᵢ + c₀ f beside it (<see cref="JacobianProgram.ValueWeighted"/>,
+/// c₀ one more real input): a caller that reads the outputs and the value passes both adjoints in one backward sweep, and
+/// forward mode over it gives (Σᵢ cᵢ ∇²rᵢ + c₀ ∇²f)·v, the helper's second derivatives a second-order caller needs.
+/// </para>
 /// </summary>
 internal static class VectorJacobian
 {
-    public static (JacobianProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Differentiate(MethodModel method, CancellationToken cancellationToken)
+    public static (JacobianProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Differentiate(MethodModel method, CancellationToken cancellationToken) =>
+        Differentiate(method, weighValue: false, cancellationToken);
+
+    /// <summary>
+    /// <paramref name="plain"/> with, for a method that returns a real, its product over the value beside it
+    /// (<see cref="JacobianProgram.ValueWeighted"/>). What that product would report, the method's own gradient (over the
+    /// same value) reports already.
+    /// </summary>
+    public static JacobianProgram WithValueWeighted(MethodModel method, JacobianProgram plain, CancellationToken cancellationToken) =>
+        method.ReturnsVoid ? plain : plain with { ValueWeighted = Differentiate(method, weighValue: true, cancellationToken).Program };
+
+    private static (JacobianProgram? Program, IReadOnlyList<DiagnosticInfo> Diagnostics) Differentiate(MethodModel method, bool weighValue, CancellationToken cancellationToken)
     {
         var outputs = method.Parameters.Where(p => p.IsOutput).ToList();
         var names = new NameAllocator(method.Parameters.Select(p => p.Name)
@@ -24,12 +40,18 @@ internal static class VectorJacobian
             .Concat(new[] { method.MethodName, GeneratedNames.JacobianParameter }));
         var cotangents = outputs.Select(output => names.Fresh(GeneratedNames.Cotangent(output.Name))).ToList();
         string projection = names.Fresh(GeneratedNames.CotangentProjection);
+        string? valueCotangent = weighValue ? names.Fresh(GeneratedNames.ValueCotangent) : null;
 
         var statements = method.Statements.ToList();
-        statements.Add(new DeclareReal(projection, Constant.Zero)
-        {
-            Comment = Comment.Of($"{projection} = Σ cᵢ rᵢ over the outputs: its gradient is the vector-Jacobian product"),
-        });
+        statements.Add(valueCotangent is null
+            ? new DeclareReal(projection, Constant.Zero)
+            {
+                Comment = Comment.Of($"{projection} = Σ cᵢ rᵢ over the outputs: its gradient is the vector-Jacobian product"),
+            }
+            : new DeclareReal(projection, new Binary(BinaryOperator.Multiply, new Variable(valueCotangent), new Variable(method.Result)))
+            {
+                Comment = Comment.Of($"{projection} = {valueCotangent} · {method.Result} + Σ cᵢ rᵢ over the outputs: its gradient is the vector-Jacobian product with the returned value weighed in"),
+            });
         for (int k = 0; k < outputs.Count; k++)
         {
             string counter = names.Fresh("i");
@@ -43,10 +65,11 @@ internal static class VectorJacobian
         string real = method.RealType;
         var parameters = method.Parameters
             .Concat(cotangents.Select(name => new ParameterModel(name, $"global::System.ReadOnlySpan<{real}>", IsDifferentiated: false) { ElementType = real }))
+            .Concat(valueCotangent is null ? Enumerable.Empty<ParameterModel>() : new[] { new ParameterModel(valueCotangent, real, IsDifferentiated: false) })
             .ToEquatableArray();
         // What only the method's returned value reads is dead here, where the projection is the result.
         var rewritten = DeadLocals.Remove(method with { Parameters = parameters, Statements = statements.ToEquatableArray(), Result = projection, ReturnsVoid = false });
         var (product, diagnostics) = LoopDifferentiator.Differentiate(rewritten, cancellationToken);
-        return (product is null ? null : new JacobianProgram(product, cotangents.ToEquatableArray()), diagnostics);
+        return (product is null ? null : new JacobianProgram(product, cotangents.ToEquatableArray()) { ValueCotangent = valueCotangent }, diagnostics);
     }
 }

@@ -7,12 +7,20 @@ namespace SymbolicDiff.Generator.Emit;
 // The second derivatives of a vector-valued method (SecondOrder = true on a method that writes outputs r): the weighted
 // Hessian-vector product Σᵢ cᵢ ∇²rᵢ · v, forward mode over its vector-Jacobian product, and the dense weighted Hessian
 // from n of those. The weights are the vector-Jacobian product's cotangents, with its names and in its place, so a
-// solver passes the same span to both; the directions, gradient outputs and products are a scalar method's.
+// solver passes the same span to both; the directions, gradient outputs and products are a scalar method's. A method that
+// returns a real f also gets the product with f weighed in, (Σᵢ cᵢ ∇²rᵢ + c₀ ∇²f)·v, forward mode over the vector-Jacobian
+// product of Σᵢ cᵢ rᵢ + c₀ f: an overload with c₀ after the weights, which a second-order caller reading f calls.
 internal static partial class HessianSourceEmitter
 {
-    private static void WriteWeighted(IndentedWriter writer, MethodModel method, JacobianProgram jacobian, HessianProgram hessian, string generatedCodeAttribute, string cref)
+    private static void WriteWeighted(IndentedWriter writer, MethodModel method, JacobianProgram jacobian, HessianProgram hessian, HessianProgram? valueWeightedHessian, string generatedCodeAttribute, string cref)
     {
         WriteWeightedHessianVectorProduct(writer, method, jacobian, hessian, generatedCodeAttribute, cref);
+        if (jacobian.ValueWeighted is { } weighted && valueWeightedHessian is not null)
+        {
+            writer.Line();
+            WriteWeightedHessianVectorProduct(writer, method, weighted, valueWeightedHessian, generatedCodeAttribute, cref);
+        }
+
         writer.Line();
         WriteWeightedDense(writer, method, jacobian, generatedCodeAttribute, cref);
     }
@@ -24,7 +32,12 @@ internal static partial class HessianSourceEmitter
         string real = method.RealType;
         string list = string.Join(", ", differentiated.Select(p => "<c>" + p.Name + "</c>"));
         var products = hessian.PartialTangents.Select(t => ((Variable)t).Name).ToList();
-        writer.Line($"/// <summary>Computes <see cref=\"{cref}\"/>, writing its outputs, the vector-Jacobian product cᵀJ with respect to {list} (as <c>{GeneratedNames.VectorJacobianProductMethod(method.MethodName)}</c> does), and the weighted Hessian-vector product Σᵢ cᵢ ∇²rᵢ · v over the outputs' elements rᵢ, their weights cᵢ and a direction v: one forward sweep over the vector-Jacobian product (forward-over-reverse), with no allocation beyond scratch storage pooled above 128 elements. With c = r it is the second-order part of the Hessian of ½‖r‖², JᵀJ + Σᵢ rᵢ ∇²rᵢ.</summary>");
+        string? c0 = jacobian.ValueCotangent;
+        string weightedSum = c0 is null ? "Σᵢ cᵢ ∇²rᵢ" : $"(Σᵢ cᵢ ∇²rᵢ + c₀ ∇²{method.MethodName})";
+        string weightedGradient = c0 is null ? "Σᵢ cᵢ ∂rᵢ/∂" : $"Σᵢ cᵢ ∂rᵢ/∂p + c₀ ∂{method.MethodName}/∂p for p = ";
+        writer.Line(c0 is null
+            ? $"/// <summary>Computes <see cref=\"{cref}\"/>, writing its outputs, the vector-Jacobian product cᵀJ with respect to {list} (as <c>{GeneratedNames.VectorJacobianProductMethod(method.MethodName)}</c> does), and the weighted Hessian-vector product Σᵢ cᵢ ∇²rᵢ · v over the outputs' elements rᵢ, their weights cᵢ and a direction v: one forward sweep over the vector-Jacobian product (forward-over-reverse), with no allocation beyond scratch storage pooled above 128 elements. With c = r it is the second-order part of the Hessian of ½‖r‖², JᵀJ + Σᵢ rᵢ ∇²rᵢ.</summary>"
+            : $"/// <summary>Computes <see cref=\"{cref}\"/>, writing its outputs, the vector-Jacobian product with its returned value weighed in, cᵀJ + c₀ ∇{method.MethodName}, with respect to {list} (as the <c>{GeneratedNames.VectorJacobianProductMethod(method.MethodName)}</c> overload with c₀ does), and the weighted Hessian-vector product (Σᵢ cᵢ ∇²rᵢ + c₀ ∇²{method.MethodName}) · v over the outputs' elements rᵢ, their weights cᵢ, the value's weight c₀ and a direction v: one forward sweep over that product (forward-over-reverse), with no allocation beyond scratch storage pooled above 128 elements. The second derivatives of a caller that reads both the outputs and the value go through it, with the adjoints of both as the weights.</summary>");
         foreach (var parameter in method.Parameters)
         {
             string role = parameter.IsDifferentiated ? "differentiated with respect to" : parameter.IsOutput ? "receives the method's results" : "held constant";
@@ -36,20 +49,27 @@ internal static partial class HessianSourceEmitter
             writer.Line($"/// <param name=\"{jacobian.Cotangents[k]}\">The weights cᵢ of <paramref name=\"{outputs[k].Name}\"/>'s elements (the vector-Jacobian product's cotangent); must have the length of <paramref name=\"{outputs[k].Name}\"/>.</param>");
         }
 
+        if (c0 is not null)
+        {
+            writer.Line($"/// <param name=\"{c0}\">The weight c₀ of the value <c>{method.MethodName}</c> returns (its cotangent).</param>");
+        }
+
         WriteDirectionDocs(writer, differentiated, hessian);
 
         for (int i = 0; i < differentiated.Count; i++)
         {
             writer.Line(differentiated[i].IsVector
-                ? $"/// <param name=\"{differentiated[i].Output}\">Receives Σᵢ cᵢ ∂rᵢ/∂{differentiated[i].Name} (overwritten); must have the length of <paramref name=\"{differentiated[i].Name}\"/> and overlap no input.</param>"
-                : $"/// <param name=\"{differentiated[i].Output}\">Receives Σᵢ cᵢ ∂rᵢ/∂{differentiated[i].Name}.</param>");
+                ? $"/// <param name=\"{differentiated[i].Output}\">Receives {weightedGradient}{differentiated[i].Name} (overwritten); must have the length of <paramref name=\"{differentiated[i].Name}\"/> and overlap no input.</param>"
+                : $"/// <param name=\"{differentiated[i].Output}\">Receives {weightedGradient}{differentiated[i].Name}.</param>");
         }
 
         for (int i = 0; i < differentiated.Count; i++)
         {
             writer.Line(differentiated[i].IsVector
-                ? $"/// <param name=\"{products[i]}\">Receives the part of Σᵢ cᵢ ∇²rᵢ · v for <paramref name=\"{differentiated[i].Name}\"/> (overwritten); must have its length and overlap no input or other output.</param>"
-                : $"/// <param name=\"{products[i]}\">Receives the part of Σᵢ cᵢ ∇²rᵢ · v for <paramref name=\"{differentiated[i].Name}\"/>: Σᵢ cᵢ Σⱼ ∂²rᵢ/∂{differentiated[i].Name}∂pⱼ · vⱼ; a variable of its own, not another output or one of its elements.</param>");
+                ? $"/// <param name=\"{products[i]}\">Receives the part of {weightedSum} · v for <paramref name=\"{differentiated[i].Name}\"/> (overwritten); must have its length and overlap no input or other output.</param>"
+                : c0 is null
+                    ? $"/// <param name=\"{products[i]}\">Receives the part of Σᵢ cᵢ ∇²rᵢ · v for <paramref name=\"{differentiated[i].Name}\"/>: Σᵢ cᵢ Σⱼ ∂²rᵢ/∂{differentiated[i].Name}∂pⱼ · vⱼ; a variable of its own, not another output or one of its elements.</param>"
+                    : $"/// <param name=\"{products[i]}\">Receives the part of {weightedSum} · v for <paramref name=\"{differentiated[i].Name}\"/>; a variable of its own, not another output or one of its elements.</param>");
         }
 
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A weight, a direction or an output has the wrong length, or an output overlaps an input or another output.</exception>");
@@ -58,6 +78,7 @@ internal static partial class HessianSourceEmitter
 
         var parameters = method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name))
             .Concat(jacobian.Cotangents.Select(c => $"global::System.ReadOnlySpan<{real}> {c}"))
+            .Concat(c0 is null ? Enumerable.Empty<string>() : new[] { real + " " + c0 })
             .Concat(differentiated.Select((p, i) => (p.IsVector ? $"global::System.ReadOnlySpan<{real}> " : real + " ") + hessian.Directions[i]))
             .Concat(differentiated.Select(p => (p.IsVector ? $"global::System.Span<{real}> " : $"out {real} ") + p.Output))
             .Concat(differentiated.Select((p, i) => (p.IsVector ? $"global::System.Span<{real}> " : $"out {real} ") + products[i]));

@@ -20,7 +20,7 @@ internal static partial class HessianSourceEmitter
     {
         if (program.Jacobian is { } jacobian)
         {
-            WriteWeighted(writer, program.Method, jacobian, hessian, generatedCodeAttribute, cref);
+            WriteWeighted(writer, program.Method, jacobian, hessian, program.ValueWeightedHessian, generatedCodeAttribute, cref);
             return;
         }
 

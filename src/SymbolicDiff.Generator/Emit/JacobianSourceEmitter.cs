@@ -22,6 +22,12 @@ internal static class JacobianSourceEmitter
     {
         writer.Line();
         WriteVectorJacobianProduct(writer, method, jacobian);
+        if (jacobian.ValueWeighted is { } weighted)
+        {
+            writer.Line();
+            WriteVectorJacobianProduct(writer, method, weighted);
+        }
+
         writer.Line();
         WriteJacobian(writer, method, jacobian);
     }
@@ -32,7 +38,10 @@ internal static class JacobianSourceEmitter
         string cref = GradientSourceEmitter.Cref(method);
         var outputs = method.Parameters.Where(p => p.IsOutput).ToList();
         var differentiated = method.Parameters.Where(p => p.IsDifferentiated).ToList();
-        writer.Line($"/// <summary>Computes <see cref=\"{cref}\"/>, writing its outputs, and the vector-Jacobian product: for each differentiated parameter p, Σᵢ cᵢ ∂rᵢ/∂p over the outputs' elements rᵢ and their cotangents cᵢ. One forward and one backward sweep, no allocation beyond scratch storage pooled above {StackBound} elements.</summary>");
+        string WithValue(string parameter) => jacobian.ValueCotangent is null ? string.Empty : $" + c₀ ∂{method.MethodName}/∂{parameter}";
+        writer.Line(jacobian.ValueCotangent is null
+            ? $"/// <summary>Computes <see cref=\"{cref}\"/>, writing its outputs, and the vector-Jacobian product: for each differentiated parameter p, Σᵢ cᵢ ∂rᵢ/∂p over the outputs' elements rᵢ and their cotangents cᵢ. One forward and one backward sweep, no allocation beyond scratch storage pooled above {StackBound} elements.</summary>"
+            : $"/// <summary>Computes <see cref=\"{cref}\"/>, writing its outputs, and the vector-Jacobian product with its returned value weighed in: for each differentiated parameter p, Σᵢ cᵢ ∂rᵢ/∂p{WithValue("p")} over the outputs' elements rᵢ, their cotangents cᵢ and the value's c₀ (the gradient of Σᵢ cᵢ rᵢ + c₀ · {method.MethodName}). A caller that reads both the outputs and the value passes both adjoints in one sweep; one forward and one backward sweep, no allocation beyond scratch storage pooled above {StackBound} elements.</summary>");
         foreach (var parameter in method.Parameters)
         {
             writer.Line($"/// <param name=\"{parameter.Name}\">As in <c>{method.MethodName}</c>; {Role(parameter)}.</param>");
@@ -43,11 +52,17 @@ internal static class JacobianSourceEmitter
             writer.Line($"/// <param name=\"{jacobian.Cotangents[k]}\">The cotangent of <paramref name=\"{outputs[k].Name}\"/>: the weight of each of its elements in the product; must have the length of <paramref name=\"{outputs[k].Name}\"/>.</param>");
         }
 
+        if (jacobian.ValueCotangent is { } valueCotangent)
+        {
+            writer.Line($"/// <param name=\"{valueCotangent}\">The cotangent c₀ of the value <c>{method.MethodName}</c> returns: its weight in the product.</param>");
+        }
+
         foreach (var parameter in differentiated)
         {
+            string weighted = WithValue(parameter.Name);
             writer.Line(parameter.IsVector
-                ? $"/// <param name=\"{parameter.Output}\">Receives Σᵢ cᵢ ∂rᵢ/∂{parameter.Name}, element by element (overwritten); must have the length of <paramref name=\"{parameter.Name}\"/> and must not overlap an input.</param>"
-                : $"/// <param name=\"{parameter.Output}\">Receives Σᵢ cᵢ ∂rᵢ/∂{parameter.Name}.</param>");
+                ? $"/// <param name=\"{parameter.Output}\">Receives Σᵢ cᵢ ∂rᵢ/∂{parameter.Name}{weighted}, element by element (overwritten); must have the length of <paramref name=\"{parameter.Name}\"/> and must not overlap an input.</param>"
+                : $"/// <param name=\"{parameter.Output}\">Receives Σᵢ cᵢ ∂rᵢ/∂{parameter.Name}{weighted}.</param>");
         }
 
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A cotangent or a gradient output has the wrong length, or a gradient output overlaps an input.</exception>");
@@ -55,6 +70,7 @@ internal static class JacobianSourceEmitter
         writer.Line(GradientSourceEmitter.GeneratedCodeAttribute);
         var parameters = method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name))
             .Concat(jacobian.Cotangents.Select(c => $"global::System.ReadOnlySpan<{real}> {c}"))
+            .Concat(jacobian.ValueCotangent is { } c0 ? new[] { real + " " + c0 } : Enumerable.Empty<string>())
             .Concat(differentiated.Select(p => (p.IsVector ? $"global::System.Span<{real}> " : $"out {real} ") + p.Output));
         using (writer.Block($"{Modifiers(method)} void {GeneratedNames.VectorJacobianProductMethod(method.MethodName)}({string.Join(", ", parameters)})"))
         {

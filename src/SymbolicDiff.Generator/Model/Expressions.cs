@@ -252,6 +252,14 @@ internal sealed record VectorFunction(string QualifiedName, string DisplayName, 
     /// <summary>For a vector-valued [Differentiable] helper that returns a real: its <c>MWithGradient</c>, fully qualified (the gradient of the returned value); else null.</summary>
     public string? ValueGradientMethod { get; init; }
 
+    /// <summary>
+    /// On a call of a vector-valued [Differentiable] helper's product (<see cref="ProductMethod"/> or
+    /// <see cref="HessianVectorProductMethod"/>): the call passes the weight c₀ of the value the helper returns, a real
+    /// after the cotangents, as the caller reads that value. Every such helper that returns a real (its
+    /// <see cref="ValueGradientMethod"/> is set) has that overload of both products.
+    /// </summary>
+    public bool WeighsValue { get; init; }
+
     /// <summary>Whether the function writes results into some of its span arguments.</summary>
     public bool HasOutputs
     {

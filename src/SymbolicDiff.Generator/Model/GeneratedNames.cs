@@ -56,6 +56,9 @@ internal static class GeneratedNames
     /// </summary>
     public const string CotangentProjection = "projection";
 
+    /// <summary>The weight c₀ of a vector-valued method's returned value f in the projection Σᵢ cᵢ rᵢ + c₀ f: <c>valueCotangent</c>.</summary>
+    public const string ValueCotangent = "valueCotangent";
+
     /// <summary>The generated method that returns the step-by-step trace (a <c>SymbolicDiff.Derivation</c>) of <paramref name="method"/>'s gradient.</summary>
     public static string DerivationMethod(string method) => method + "Derivation";
 

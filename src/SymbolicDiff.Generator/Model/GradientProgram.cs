@@ -42,6 +42,12 @@ internal sealed record GradientProgram(
 
     /// <summary>With <c>[Differentiable(SecondOrder = true)]</c>, the second-derivative program (forward mode over this one); else null.</summary>
     public HessianProgram? Hessian { get; init; }
+
+    /// <summary>
+    /// With <c>SecondOrder = true</c> on a vector-valued method that returns a real: the weighted Hessian-vector product of
+    /// the projection Σᵢ cᵢ rᵢ + c₀ f (forward mode over <see cref="JacobianProgram.ValueWeighted"/>); else null.
+    /// </summary>
+    public HessianProgram? ValueWeightedHessian { get; init; }
 }
 
 /// <summary>
@@ -51,4 +57,18 @@ internal sealed record GradientProgram(
 /// </summary>
 /// <param name="Product">The gradient program of the rewritten method (its parameters: the method's, then one cotangent per output).</param>
 /// <param name="Cotangents">The cotangent parameter of each output, in the outputs' order.</param>
-internal sealed record JacobianProgram(GradientProgram Product, EquatableArray<string> Cotangents);
+internal sealed record JacobianProgram(GradientProgram Product, EquatableArray<string> Cotangents)
+{
+    /// <summary>
+    /// The name of the weight c₀ of the returned value f, a real parameter after the cotangents, where this product is the
+    /// gradient of Σᵢ cᵢ rᵢ + c₀ f; null for the plain cᵀJ.
+    /// </summary>
+    public string? ValueCotangent { get; init; }
+
+    /// <summary>
+    /// For a vector-valued method that returns a real: the same product with the returned value weighed in
+    /// (<see cref="ValueCotangent"/>), printed as an overload of <c>MVectorJacobianProduct</c>. A caller that reads both the
+    /// outputs and the value passes their adjoints to it in one backward sweep; else null.
+    /// </summary>
+    public JacobianProgram? ValueWeighted { get; init; }
+}

@@ -6,7 +6,8 @@ namespace SymbolicDiff.Tests.Generator.SecondOrder;
 /// <summary>
 /// Where the second derivatives through a vector-valued helper cannot be generated: SD0032 at the call of a helper without
 /// <c>SecondOrder = true</c>, SD0033 at the call of one whose own second derivatives failed, and SD0031 for what stays
-/// unsupported (the helper's returned value). Each keeps the caller's gradient.
+/// unsupported (a helper that declares only its products). Each keeps the caller's gradient. Reading the value a helper
+/// returns is supported (<see cref="HelperValueSecondOrderTests"/>), no longer SD0031.
 /// </summary>
 public class VectorValuedSecondOrderDiagnosticTests
 {
@@ -111,7 +112,7 @@ public class VectorValuedSecondOrderDiagnosticTests
     }
 
     [Fact]
-    public void Reading_the_value_a_helper_returns_stays_SD0031_naming_the_helper()
+    public void Reading_the_value_a_helper_returns_is_no_longer_SD0031_and_goes_through_the_helpers_product_with_the_values_weight()
     {
         var run = GeneratorHarness.Run("""
             using System;
@@ -140,10 +141,67 @@ public class VectorValuedSecondOrderDiagnosticTests
                     return total * rate[0];
                 }
             }
+
+            public static class Driver
+            {
+                public static double SecondDerivative(double[] x, double k) => C.FWithHessian(x, k).Hessian[0, 0];
+            }
+            """);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationProblems);
+        string generated = run.Source("C.F.g.cs");
+        Assert.Contains("FWithHessian", generated, StringComparison.Ordinal);
+
+        // F = k² x₀ Σ xᵢ: ∂²F/∂k² = 2 x₀ Σ xᵢ, by hand, through the product whose weights are ∂F/∂rate and ∂F/∂total.
+        Assert.Contains("C.DecayHessianVectorProduct(", generated, StringComparison.Ordinal);
+        double[] x = { 0.5, -1.5, 2.0 };
+        double second = (double)run.Load().GetType("Driver")!.GetMethod("SecondDerivative")!.Invoke(null, new object[] { x, 1.3 })!;
+        Assert.Equal(2 * x[0] * x.Sum(), second, 12);
+    }
+
+    [Fact]
+    public void A_helper_that_declares_only_its_products_stays_SD0031_naming_the_helper()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Spring
+            {
+                [Derivative(nameof(state), nameof(RateStateGradient))]
+                [Derivative(nameof(omega), nameof(RateOmegaGradient))]
+                public static void Rate(ReadOnlySpan<double> state, double omega, Span<double> rate)
+                {
+                    rate[0] = state[1];
+                    rate[1] = -omega * omega * state[0];
+                }
+
+                public static void RateStateGradient(ReadOnlySpan<double> state, double omega, ReadOnlySpan<double> rateCotangent, Span<double> gradient)
+                {
+                    gradient[0] += -omega * omega * rateCotangent[1];
+                    gradient[1] += rateCotangent[0];
+                }
+
+                public static double RateOmegaGradient(ReadOnlySpan<double> state, double omega, ReadOnlySpan<double> rateCotangent) =>
+                    rateCotangent[1] * -2 * omega * state[0];
+
+                [Differentiable(nameof(omega), SecondOrder = true)]
+                public static double Position(double x0, double v0, double omega, double h)
+                {
+                    Span<double> state = stackalloc double[2];
+                    Span<double> rate = stackalloc double[2];
+                    state[0] = x0;
+                    state[1] = v0;
+                    Rate(state, omega, rate);
+                    return state[0] + h * rate[1];
+                }
+            }
             """);
         var diagnostic = Assert.Single(run.GeneratorDiagnostics);
         Assert.Equal("SD0031", diagnostic.Id);
-        Assert.Contains("'Decay'", diagnostic.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
-        Assert.Contains("FWithGradient", run.Source("C.F.g.cs"), StringComparison.Ordinal);
+        string message = diagnostic.GetMessage(CultureInfo.InvariantCulture);
+        Assert.Contains("declares only its vector-Jacobian products", message, StringComparison.Ordinal);
+        Assert.Contains("Rate", message, StringComparison.Ordinal);
+        Assert.Contains("PositionWithGradient", run.Source("Spring.Position.g.cs"), StringComparison.Ordinal);
     }
 }
