@@ -42,6 +42,9 @@ internal sealed record GradientProgram(
 
     /// <summary>With <c>[Differentiable(SecondOrder = true)]</c>, the second-derivative program (forward mode over this one); else null.</summary>
     public HessianProgram? Hessian { get; init; }
+
+    /// <summary>With <c>[Differentiable(ThirdOrder = true)]</c>, the Hessian's directional derivative (forward mode over <see cref="Hessian"/>); else null.</summary>
+    public HessianTangentProgram? HessianTangent { get; init; }
 }
 
 /// <summary>
