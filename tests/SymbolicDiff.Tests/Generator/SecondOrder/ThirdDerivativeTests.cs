@@ -33,6 +33,22 @@ public class ThirdDerivativeTests
             [Differentiable(nameof(k), SecondOrder = true)]
             public static double Stiffness(double x0, double k) => BumpWithGradient(x0, k).X;
 
+            /// <summary>s ← s·x² + k three times from 0: k·(x⁴ + x² + 1), the backward sweep reading s's earlier values from the saved stack.</summary>
+            [Differentiable(ThirdOrder = true)]
+            public static double Horner(double x, double k)
+            {
+                double s = 0;
+                for (int i = 0; i < 3; i++)
+                {
+                    s = s * x * x + k;
+                }
+
+                return s;
+            }
+
+            [Differentiable(SecondOrder = true)]
+            public static double HornerSlope(double x, double k) => HornerWithGradient(x, k).X;
+
             /// <summary>The span methods, for reflection: value, gradient (2), Hessian (4), and the Hessian's tangent (4).</summary>
             public static double[] HessianWithDerivative(double x, double y, double dx, double dy)
             {
@@ -129,6 +145,18 @@ public class ThirdDerivativeTests
                 double central = (plus[3 + i] - minus[3 + i]) / (2 * h);
                 Assert.True(Math.Abs(central - tangent) <= 1e-6 * Math.Max(1, Math.Abs(central)), $"T[{i}] against central differences: {central:R}, got {tangent:R}");
             }
+        }
+    }
+
+    [Fact]
+    public void A_callee_with_a_loop_gives_its_third_derivatives_through_the_saved_stack()
+    {
+        var harness = new HessianHarness(RunSlopes(), "Third", "HornerSlope");
+        foreach (var point in Points)
+        {
+            // By hand: U = k·(x⁴ + x² + 1), U_x = k·(4x³ + 2x); U_xxx = 24kx, U_xxk = 12x² + 2, U_xkk = 0.
+            double x = point[0], k = point[1];
+            harness.Check(point, new[] { 0, 1 }, new[,] { { 24 * k * x, 12 * x * x + 2 }, { 12 * x * x + 2, 0 } });
         }
     }
 
