@@ -168,6 +168,56 @@ public class ThirdDerivativeTests
         Assert.Null(wrongLength.Invoke(null, new object[] { 4 }));
     }
 
+    [Fact]
+    public void A_float_caller_reads_the_float_callees_third_derivatives()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class ThirdFloat
+            {
+                [Differentiable(ThirdOrder = true)]
+                public static float U(float x, float y) => x * x * x * y + MathF.Sin(x) * y * y;
+
+                [Differentiable(SecondOrder = true)]
+                public static float Slope(float x, float y) => UWithGradient(x, y).X;
+            }
+            """).ShouldSucceed();
+        Assert.Contains("float dX, float dY, global::System.Span<float> gradient, global::System.Span<float> hessian, global::System.Span<float> hessianTangent", run.Source("ThirdFloat.U.g.cs"));
+        var type = run.Load().GetType("ThirdFloat")!;
+        var withHessian = type.GetMethods().Single(m => m.Name == "SlopeWithHessian" && m.GetParameters().Length == 2);
+        var withGradient = type.GetMethod("SlopeWithGradient")!;
+        float[] Gradient(float x, float y)
+        {
+            object result = withGradient.Invoke(null, new object[] { x, y })!;
+            return new[] { (float)result.GetType().GetProperty("X")!.GetValue(result)!, (float)result.GetType().GetProperty("Y")!.GetValue(result)! };
+        }
+
+        foreach (var point in Points)
+        {
+            float x = (float)point[0], y = (float)point[1];
+            object result = withHessian.Invoke(null, new object[] { x, y })!;
+            var hessian = (float[,])result.GetType().GetProperty("Hessian")!.GetValue(result)!;
+
+            // By hand, as for double: U_xxx = 6y − cos(x)·y², U_xxy = 6x − 2 sin(x)·y, U_xyy = 2 cos(x).
+            double xxx = 6 * y - Math.Cos(x) * y * y, xxy = 6 * x - 2 * Math.Sin(x) * y, xyy = 2 * Math.Cos(x);
+            var byHand = new[,] { { xxx, xxy }, { xxy, xyy } };
+            const float h = 1e-2f;
+            var columns = new[] { (Gradient(x + h, y), Gradient(x - h, y)), (Gradient(x, y + h), Gradient(x, y - h)) };
+            for (int i = 0; i < 2; i++)
+            {
+                for (int j = 0; j < 2; j++)
+                {
+                    double scale = Math.Max(1, Math.Abs(byHand[i, j]));
+                    Assert.True(Math.Abs(byHand[i, j] - hessian[i, j]) <= 1e-5 * scale, $"H[{i},{j}]: expected {byHand[i, j]:R}, got {hessian[i, j]:R}");
+                    double central = (columns[j].Item1[i] - columns[j].Item2[i]) / (2.0 * h);
+                    Assert.True(Math.Abs(central - hessian[i, j]) <= 2e-3 * scale, $"H[{i},{j}] against central differences: {central:R}, got {hessian[i, j]:R}");
+                }
+            }
+        }
+    }
+
     private const string Particle = """
         using SymbolicDiff;
 
