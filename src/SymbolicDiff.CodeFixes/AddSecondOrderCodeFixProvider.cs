@@ -90,7 +90,7 @@ public sealed class AddSecondOrderCodeFixProvider : BatchCodeFixProvider<AddSeco
     /// The name called and the type it is looked up in: the generated method where the document's compilation holds
     /// the generated code (as in the IDE), else from the syntax (the call binds to nothing before generation).
     /// </summary>
-    private static (string Name, INamedTypeSymbol Type)? Called(InvocationExpressionSyntax invocation, SemanticModel semanticModel, CancellationToken cancellationToken)
+    internal static (string Name, INamedTypeSymbol Type)? Called(InvocationExpressionSyntax invocation, SemanticModel semanticModel, CancellationToken cancellationToken)
     {
         if (semanticModel.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol generated)
         {
@@ -109,7 +109,7 @@ public sealed class AddSecondOrderCodeFixProvider : BatchCodeFixProvider<AddSeco
     }
 
     /// <summary>The one [Differentiable] method that <paramref name="name"/> (<c>UWithGradient</c>) is generated for, in the type or one containing it; else null.</summary>
-    private static IMethodSymbol? Callee(string name, INamedTypeSymbol type)
+    internal static IMethodSymbol? Callee(string name, INamedTypeSymbol type)
     {
         foreach (string suffix in GeneratedSuffixes)
         {

@@ -14,6 +14,7 @@ internal static class SymbolicDiffNames
     public const string NestedDifferentiation = "SD0020";
     public const string SelectedCalleeParameter = "SD0021";
     public const string CalleeWithoutSecondOrder = "SD0032";
+    public const string CalleeWithoutThirdOrder = "SD0034";
 
     public const string DifferentiableAttribute = "SymbolicDiff.DifferentiableAttribute";
     public const string DerivativeAttribute = "SymbolicDiff.DerivativeAttribute";

@@ -111,7 +111,7 @@ internal static class DifferentiationPipeline
     private static LocationInfo? SecondOrderLocation(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         var attribute = context.Attributes.FirstOrDefault()?.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
-        var argument = attribute?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "SecondOrder");
+        var argument = attribute?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText is "SecondOrder" or "ThirdOrder");
         return argument is not null ? LocationInfo.From(argument) : attribute is not null ? LocationInfo.From(attribute) : null;
     }
 
@@ -179,6 +179,17 @@ internal static class DifferentiationPipeline
                     {
                         diagnostics = diagnostics.Concat(new[] { problem }).ToList();
                     }
+
+                    // Third derivatives, opted into: forward mode once more, over the Hessian program just made.
+                    if (model.ThirdOrder && hessian is not null)
+                    {
+                        var (tangent, thirdProblem) = SecondOrder.DifferentiateHessian(model, hessian, parsed.SecondOrderLocation ?? parsed.Location, cancellationToken);
+                        program = program with { HessianTangent = tangent };
+                        if (thirdProblem is not null)
+                        {
+                            diagnostics = diagnostics.Concat(new[] { thirdProblem }).ToList();
+                        }
+                    }
                 }
 
                 // Differentiating through another method's gradient read its Hessian: the calls that fill it, last.
@@ -199,7 +210,9 @@ internal static class DifferentiationPipeline
             {
                 HessiansRead = hessiansRead,
                 HessiansReadBySecondOrder = hessiansReadBySecondOrder,
-                LacksHessian = model.SecondOrder && program?.Hessian is null,
+                // A method asking for third derivatives that gets none counts as one without a Hessian: a caller that
+                // reads them would call a method that does not exist, and is told to fix this one first (SD0033).
+                LacksHessian = model.SecondOrder && program?.Hessian is null || model.ThirdOrder && program?.HessianTangent is null,
             };
         }
         catch (InsufficientExecutionStackException)

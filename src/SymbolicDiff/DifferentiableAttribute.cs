@@ -75,4 +75,25 @@ public sealed class DifferentiableAttribute : Attribute
     /// </para>
     /// </remarks>
     public bool SecondOrder { get; set; }
+
+    /// <summary>
+    /// Also generates the directional derivative of the Hessian, for callers whose own second derivatives are third
+    /// derivatives of this method: a <c>[Differentiable(SecondOrder = true)]</c> method that reads this method's
+    /// generated gradient (<c>MWithGradient(x, k).X</c>). Implies <see cref="SecondOrder"/>. Off by default.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// For a method whose differentiated parameters are all scalars, the generator adds, beside the span overload of
+    /// <c>MWithHessian</c>, <c>MHessianWithDerivative(&lt;M's parameters&gt;, &lt;one tangent per differentiated
+    /// parameter&gt;, Span gradient, Span hessian, Span hessianTangent)</c>: it writes the gradient, the Hessian and the
+    /// Hessian's derivative along the tangents, Σₘ ∂³M/∂pᵢ∂pⱼ∂pₘ · dpₘ (n×n, row-major), by forward mode over the
+    /// Hessian's own program (forward-over-forward-over-reverse), at about twice the cost of <c>MWithHessian</c>.
+    /// </para>
+    /// <para>
+    /// It is an opt-in of its own because the method's code is generated without knowing its callers: most methods
+    /// with second derivatives are never read by a caller that asks for its own, and would carry a third-order method
+    /// nothing calls. A caller that needs it and finds it missing gets error <c>SD0034</c>, which names this property.
+    /// </para>
+    /// </remarks>
+    public bool ThirdOrder { get; set; }
 }

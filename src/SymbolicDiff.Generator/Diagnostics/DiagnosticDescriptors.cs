@@ -154,6 +154,16 @@ internal static class DiagnosticDescriptors
         "Called [Differentiable] method has no second derivatives",
         "'{0}' calls '{1}', whose second derivatives could not be generated because of the errors reported on '{1}'; {2}; fix the errors on '{1}' first");
 
+    public static readonly DiagnosticDescriptor CalleeWithoutThirdOrder = Error(
+        "SD0034",
+        "Called [Differentiable] method without third derivatives",
+        "'{0}' asks for second derivatives (SecondOrder = true) and reads the gradient of '{1}', whose partials (the Hessian of '{1}') they differentiate again: third derivatives of '{1}', generated only with ThirdOrder = true; add ThirdOrder = true to the [Differentiable] of '{1}' (it implies SecondOrder), or remove SecondOrder from '{0}'");
+
+    public static readonly DiagnosticDescriptor ThirdOrderUnsupported = Error(
+        "SD0035",
+        "Third derivatives not supported here",
+        "'{0}' asks for third derivatives (ThirdOrder = true), which are not generated for {1}; write SecondOrder = true instead of ThirdOrder = true");
+
     public static readonly DiagnosticDescriptor ResultIgnoresParameter = new(
         "SD0017",
         "Differentiated parameter does not affect the result",

@@ -119,7 +119,7 @@ internal static class CalleeHessians
 
     private static bool HasEntry(Expr expression)
     {
-        if (expression is HessianEntry)
+        if (expression is HessianEntry or HessianEntryTangent)
         {
             return true;
         }
@@ -159,6 +159,7 @@ internal static class CalleeHessians
         string? key = expression switch
         {
             HessianEntry entry => entry.Hessian.Key,
+            HessianEntryTangent tangent => tangent.Hessian.Key,
             VectorCall { Function: { IsProductTangentCall: true } function } => function.HessianKey,
             _ => null,
         };
@@ -173,17 +174,16 @@ internal static class CalleeHessians
         }
     }
 
-    /// <summary>The name of the first callee whose gradient the statements read an entry of (<c>U</c>), or null.</summary>
-    public static string? FirstComponentCallee(IEnumerable<Statement> statements) =>
-        StatementFacts.Flatten(statements).SelectMany(StatementFacts.Expressions).Select(FirstComponent).FirstOrDefault(name => name is not null);
-
-    private static string? FirstComponent(Expr expression) => expression switch
-    {
-        Call { Function.Component: { } component } => component.Hessian.DisplayName,
-        HessianEntry entry => entry.Hessian.DisplayName,
-        _ => ExpressionFacts.Children(expression).Select(FirstComponent).FirstOrDefault(name => name is not null),
-    };
-
+    /// <summary>
+    /// The first read of a callee's gradient entry (<c>UWithGradient(x, k).X</c>) in the statements whose callee has no
+    /// third derivatives (no <c>ThirdOrder = true</c>), or null: a caller's own second derivatives need them.
+    /// </summary>
+    public static Call? FirstReadWithoutThirdOrder(IEnumerable<Statement> statements) =>
+        StatementFacts.Flatten(statements)
+            .SelectMany(StatementFacts.Expressions)
+            .SelectMany(ExpressionFacts.Nodes)
+            .OfType<Call>()
+            .FirstOrDefault(call => call.Function.Component is { Hessian.TangentMethod: null });
 
     private static IEnumerable<string> NamesOf(MethodModel method, IEnumerable<Statement> body) =>
         method.Parameters.Select(p => p.Name)
@@ -205,6 +205,12 @@ internal static class CalleeHessians
 
         // The Hessians evaluated once, among the declarations, into spans of their own that no other call takes.
         private readonly Dictionary<(CalleeHessian, EquatableArray<Expr>), Scratch> _hoisted = new();
+
+        /// <summary>What a scratch holds: the arguments of the call that filled it, and the tangents where that call was <c>MHessianWithDerivative</c>.</summary>
+        private sealed record Held(EquatableArray<Expr> Arguments, EquatableArray<Expr>? Tangents)
+        {
+            public IEnumerable<Expr> Reads => Tangents is { } tangents ? Arguments.Concat(tangents) : Arguments;
+        }
 
         /// <param name="hoist">
         /// For a body that runs once per direction (second derivatives): a callee's Hessian at arguments that read only
@@ -281,7 +287,7 @@ internal static class CalleeHessians
         {
             // What each scratch pair holds here: the arguments of the last call that filled it in this block. Nothing is
             // known on entering a block (a loop's second iteration finds what its first left) or after a nested one.
-            var held = new Dictionary<Scratch, EquatableArray<Expr>>();
+            var held = new Dictionary<Scratch, Held>();
             var output = new List<Statement>();
             foreach (var statement in statements)
             {
@@ -303,6 +309,29 @@ internal static class CalleeHessians
                     .Select(entry => (entry.Hessian, entry.Arguments))
                     .Distinct()
                     .ToList();
+                // The Hessian's directional derivative (a caller's own second derivatives): a call of MHessianWithDerivative,
+                // which writes the gradient and the Hessian too, so that the entries at the same arguments read its spans.
+                var tangentEntries = StatementFacts.Expressions(statement)
+                    .Concat(CommentExpressions(statement.Comment))
+                    .SelectMany(TangentEntries)
+                    .Select(entry => (entry.Hessian, entry.Arguments, entry.Tangents))
+                    .Distinct()
+                    .ToList();
+                var tangentSpans = new Dictionary<(CalleeHessian, EquatableArray<Expr>, EquatableArray<Expr>), Scratch>();
+                foreach (var (hessian, arguments, tangents) in tangentEntries)
+                {
+                    var triples = Pairs(hessian);
+                    var scratch = triples.FirstOrDefault(triple => triple.Tangent is not null && held.TryGetValue(triple, out var holds) && holds.Arguments.Equals(arguments) && holds.Tangents is { } heldTangents && heldTangents.Equals(tangents));
+                    if (scratch is null)
+                    {
+                        scratch = triples.FirstOrDefault(triple => triple.Tangent is not null && !tangentSpans.ContainsValue(triple)) ?? Declare(hessian, triples, withTangent: true);
+                        output.Add(EvaluateTangent(hessian, arguments, tangents, scratch));
+                        held[scratch] = new Held(arguments, tangents);
+                    }
+
+                    tangentSpans[(hessian, arguments, tangents)] = scratch;
+                }
+
                 var spans = new Dictionary<(CalleeHessian, EquatableArray<Expr>), Scratch>();
                 foreach (var (hessian, arguments) in entries)
                 {
@@ -313,13 +342,13 @@ internal static class CalleeHessians
                     }
 
                     var pairs = Pairs(hessian);
-                    var scratch = pairs.FirstOrDefault(pair => held.TryGetValue(pair, out var holds) && holds.Equals(arguments));
+                    var scratch = pairs.FirstOrDefault(pair => held.TryGetValue(pair, out var holds) && holds.Arguments.Equals(arguments));
                     if (scratch is null)
                     {
                         // A pair this statement does not read already: the first such, or a new one.
-                        scratch = pairs.FirstOrDefault(pair => !spans.ContainsValue(pair)) ?? Declare(hessian, pairs);
+                        scratch = pairs.FirstOrDefault(pair => pair.Tangent is null && !spans.ContainsValue(pair)) ?? Declare(hessian, pairs, withTangent: false);
                         output.Add(Evaluate(hessian, arguments, scratch));
-                        held[scratch] = arguments;
+                        held[scratch] = new Held(arguments, null);
                     }
 
                     spans[(hessian, arguments)] = scratch;
@@ -330,15 +359,15 @@ internal static class CalleeHessians
                     .SelectMany(Components)
                     .Select(component => (component.Function.Component!.Hessian, component.Arguments))
                     .Distinct()
-                    .Select(key => (Key: key, Scratch: _hoisted.TryGetValue(key, out var once) ? once : Pairs(key.Hessian).FirstOrDefault(pair => held.TryGetValue(pair, out var holds) && holds.Equals(key.Arguments))))
+                    .Select(key => (Key: key, Scratch: _hoisted.TryGetValue(key, out var once) ? once : Pairs(key.Hessian).FirstOrDefault(pair => held.TryGetValue(pair, out var holds) && holds.Arguments.Equals(key.Arguments))))
                     .Where(read => read.Scratch is not null)
                     .ToDictionary(read => read.Key, read => read.Scratch!);
-                output.Add(spans.Count == 0 && reads.Count == 0 ? statement : Rewrite(statement, spans, reads));
+                output.Add(spans.Count == 0 && reads.Count == 0 && tangentSpans.Count == 0 ? statement : Rewrite(statement, spans, tangentSpans, reads));
 
                 // A write to a variable the held arguments read makes them stale.
                 foreach (string written in Written(statement))
                 {
-                    foreach (var stale in held.Where(pair => pair.Value.Any(argument => Reads(argument, written))).Select(pair => pair.Key).ToList())
+                    foreach (var stale in held.Where(pair => pair.Value.Reads.Any(argument => Reads(argument, written))).Select(pair => pair.Key).ToList())
                     {
                         held.Remove(stale);
                     }
@@ -358,16 +387,19 @@ internal static class CalleeHessians
             return pairs;
         }
 
-        private Scratch Declare(CalleeHessian hessian, List<Scratch> pairs)
+        private Scratch Declare(CalleeHessian hessian, List<Scratch> pairs, bool withTangent)
         {
-            var scratch = DeclareSpans(hessian);
+            var scratch = DeclareSpans(hessian, withTangent);
             pairs.Add(scratch);
             return scratch;
         }
 
-        private Scratch DeclareSpans(CalleeHessian hessian)
+        private Scratch DeclareSpans(CalleeHessian hessian, bool withTangent = false)
         {
-            var scratch = new Scratch(_names.Fresh(GeneratedNames.CalleeGradient(hessian.DisplayName)), _names.Fresh(GeneratedNames.CalleeHessian(hessian.DisplayName)));
+            var scratch = new Scratch(_names.Fresh(GeneratedNames.CalleeGradient(hessian.DisplayName)), _names.Fresh(GeneratedNames.CalleeHessian(hessian.DisplayName)))
+            {
+                Tangent = withTangent ? _names.Fresh(GeneratedNames.CalleeHessianTangent(hessian.DisplayName)) : null,
+            };
             string size = hessian.Size.ToString(System.Globalization.CultureInfo.InvariantCulture);
             _declarations.Add(new DeclareBuffer(scratch.Gradient, new Constant(hessian.Size), OnStack: true)
             {
@@ -377,6 +409,14 @@ internal static class CalleeHessians
             {
                 Comment = Comment.Of($"{hessian.DisplayName}'s Hessian there, {size}×{size} row-major: row i holds the partials of its gradient's entry i"),
             });
+            if (scratch.Tangent is { } tangent)
+            {
+                _declarations.Add(new DeclareBuffer(tangent, new Constant(hessian.Size * hessian.Size), OnStack: true)
+                {
+                    Comment = Comment.Of($"the derivative of {hessian.DisplayName}'s Hessian there along its arguments' tangents ({GeneratedNames.HessianTangentMethod(hessian.DisplayName)} writes all three)"),
+                });
+            }
+
             return scratch;
         }
 
@@ -391,14 +431,34 @@ internal static class CalleeHessians
             };
         }
 
+        /// <summary>
+        /// <c>UHessianWithDerivative(arguments, tangents, gradient, hessian, hessianTangent)</c>: a tangent per parameter U
+        /// differentiates (the forward transform made every other one 0 or gave up).
+        /// </summary>
+        private static Statement EvaluateTangent(CalleeHessian hessian, EquatableArray<Expr> arguments, EquatableArray<Expr> tangents, Scratch scratch)
+        {
+            var call = new Call(
+                Function.Plain(hessian.TangentMethod!, GeneratedNames.HessianTangentMethod(hessian.DisplayName)),
+                arguments
+                    .Concat(tangents.Where((_, i) => i < hessian.Differentiated.Count && hessian.Differentiated[i]))
+                    .Concat(new Expr[] { new VectorArgument(scratch.Gradient), new VectorArgument(scratch.Hessian), new VectorArgument(scratch.Tangent!) })
+                    .ToEquatableArray());
+            return new CallStatement(call)
+            {
+                Comment = Comment.Of($"{hessian.DisplayName}'s second derivatives at these arguments and their derivative along the arguments' tangents: third derivatives"),
+            };
+        }
+
         private static Statement Rewrite(
             Statement statement,
             Dictionary<(CalleeHessian, EquatableArray<Expr>), Scratch> spans,
+            Dictionary<(CalleeHessian, EquatableArray<Expr>, EquatableArray<Expr>), Scratch> tangentSpans,
             Dictionary<(CalleeHessian, EquatableArray<Expr>), Scratch> reads)
         {
             Expr Lower(Expr expression) => ExpressionFacts.Rewrite(expression, node => node switch
             {
                 HessianEntry entry => new Element(spans[(entry.Hessian, entry.Arguments)].Hessian, new Constant(entry.Index)),
+                HessianEntryTangent tangent => new Element(tangentSpans[(tangent.Hessian, tangent.Arguments, tangent.Tangents)].Tangent!, new Constant(tangent.Index)),
                 Call { Function.Component: { } component } call when reads.TryGetValue((component.Hessian, call.Arguments), out var scratch) =>
                     new Element(scratch.Gradient, new Constant(component.Row)),
                 _ => null,
@@ -413,6 +473,10 @@ internal static class CalleeHessians
         private static IEnumerable<HessianEntry> Entries(Expr expression) =>
             (expression is HessianEntry entry ? new[] { entry } : Enumerable.Empty<HessianEntry>())
                 .Concat(ExpressionFacts.Children(expression).SelectMany(Entries));
+
+        private static IEnumerable<HessianEntryTangent> TangentEntries(Expr expression) =>
+            (expression is HessianEntryTangent entry ? new[] { entry } : Enumerable.Empty<HessianEntryTangent>())
+                .Concat(ExpressionFacts.Children(expression).SelectMany(TangentEntries));
 
         private static IEnumerable<Call> Components(Expr expression) =>
             (expression is Call { Function.Component: not null } call ? new[] { call } : Enumerable.Empty<Call>())
@@ -437,6 +501,10 @@ internal static class CalleeHessians
         };
     }
 
-    /// <summary>The scratch spans of one call of a callee's <c>MWithHessian</c>.</summary>
-    private sealed record Scratch(string Gradient, string Hessian);
+    /// <summary>The scratch spans of one call of a callee's <c>MWithHessian</c> (or of its <c>MHessianWithDerivative</c>, with <see cref="Tangent"/>).</summary>
+    private sealed record Scratch(string Gradient, string Hessian)
+    {
+        /// <summary>The span of the Hessian's directional derivative, for a call of <c>MHessianWithDerivative</c>; else null.</summary>
+        public string? Tangent { get; init; }
+    }
 }

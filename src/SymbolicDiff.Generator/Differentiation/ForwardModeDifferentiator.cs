@@ -426,6 +426,9 @@ internal sealed partial class ForwardModeDifferentiator
             case SavedPop pop:
                 return TangentOfSavedValue(pop);
 
+            case HessianEntry entry:
+                return TangentOfHessianEntry(entry);
+
             case Conditional conditional:
                 // The condition carries no derivative: the tangent is that of the branch taken, whose value the
                 // whole expression then is.
@@ -514,6 +517,29 @@ internal sealed partial class ForwardModeDifferentiator
         }
 
         return total;
+    }
+
+    /// <summary>
+    /// An entry of a callee's Hessian (over a gradient that reads the callee's gradient): its directional derivative
+    /// along the arguments' tangents, Σₘ ∂³U/∂pᵣ∂p꜀∂pₘ · dpₘ, which the callee's <c>MHessianWithDerivative</c> computes
+    /// (ThirdOrder = true; SecondOrder reports a callee without it before this runs).
+    /// </summary>
+    private Expr TangentOfHessianEntry(HessianEntry entry)
+    {
+        var tangents = entry.Arguments.Select(argument => Tangent(argument, isRoot: false)).ToList();
+        if (tangents.All(IsZero))
+        {
+            return Constant.Zero;
+        }
+
+        var differentiated = entry.Hessian.Differentiated;
+        if (entry.Hessian.TangentMethod is null || tangents.Where((tangent, i) => !IsZero(tangent) && (i >= differentiated.Count || !differentiated[i])).Any())
+        {
+            _unsupported = true; // no third derivatives generated, or an argument the callee does not differentiate varies
+            return Constant.Zero;
+        }
+
+        return new HessianEntryTangent(entry.Hessian, entry.Arguments, tangents.ToEquatableArray(), entry.Row, entry.Column);
     }
 
     // ---- activity ----

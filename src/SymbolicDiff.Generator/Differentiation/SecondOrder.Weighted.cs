@@ -45,7 +45,7 @@ internal static partial class SecondOrder
             string callee = helper.DisplayName.EndsWith(GeneratedNames.GradientMethod(string.Empty), System.StringComparison.Ordinal)
                 ? helper.DisplayName.Substring(0, helper.DisplayName.Length - GeneratedNames.GradientMethod(string.Empty).Length)
                 : helper.DisplayName;
-            return ThirdDerivative(method, location, callee, overSpans: true);
+            return ThirdDerivativeOverSpans(method, location, callee);
         }
 
         if (helper.ProductMethod is null)

@@ -46,10 +46,11 @@ internal static partial class SecondOrder
         var differentiated = method.Parameters.Where(p => p.IsDifferentiated).ToList();
 
         // A gradient that differentiates through another method's gradient reads its Hessian: its own second
-        // derivatives would be third derivatives of that method.
-        if (CalleeHessians.FirstComponentCallee(method.Statements) is { } nested)
+        // derivatives read that Hessian's directional derivative (third derivatives), which the callee generates with
+        // ThirdOrder = true.
+        if (CalleeHessians.FirstReadWithoutThirdOrder(method.Statements) is { } withoutThirdOrder)
         {
-            return (null, ThirdDerivative(method, location, nested, overSpans: false));
+            return (null, DiagnosticInfo.Create(DiagnosticDescriptors.CalleeWithoutThirdOrder, withoutThirdOrder.Location ?? location, method.MethodName, withoutThirdOrder.Function.DisplayName));
         }
 
         // A [Differentiable] callee's gradient struct: its entries read as functions whose partials are its Hessian.

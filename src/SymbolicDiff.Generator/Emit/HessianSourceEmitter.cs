@@ -39,9 +39,14 @@ internal static partial class HessianSourceEmitter
         {
             WriteStruct(writer, program, generatedCodeAttribute, cref);
             writer.Line();
-            WriteSpanMethod(writer, program, hessian, generatedCodeAttribute, cref);
+            WriteSpanMethod(writer, program, hessian, third: null, generatedCodeAttribute, cref);
             writer.Line();
             WriteStructMethod(writer, program, generatedCodeAttribute, cref);
+            if (program.HessianTangent is { } third)
+            {
+                writer.Line();
+                WriteSpanMethod(writer, program, hessian, third, generatedCodeAttribute, cref);
+            }
         }
     }
 
@@ -66,30 +71,70 @@ internal static partial class HessianSourceEmitter
         writer.Line($"public readonly record struct {GeneratedNames.HessianStruct(method.MethodName)}({string.Join(", ", properties)});");
     }
 
-    private static void WriteSpanMethod(IndentedWriter writer, GradientProgram program, HessianProgram hessian, string generatedCodeAttribute, string cref)
+    /// <summary>
+    /// The span overload of <c>MWithHessian</c>; with <paramref name="third"/> (ThirdOrder = true), <c>MHessianWithDerivative</c>,
+    /// the same loop over unit directions running the third-order body, which also takes a tangent per parameter and
+    /// writes the Hessian's directional derivative into a third span.
+    /// </summary>
+    private static void WriteSpanMethod(IndentedWriter writer, GradientProgram program, HessianProgram hessian, HessianTangentProgram? third, string generatedCodeAttribute, string cref)
     {
         var method = program.Method;
         var differentiated = Differentiated(method);
         string real = method.RealType;
         int n = differentiated.Count;
         var names = Names(method, hessian);
+        foreach (string used in third?.UsedNames ?? EquatableArray<string>.Empty)
+        {
+            names.Reserve(used);
+        }
+
         string gradient = names.Fresh("gradient"), matrix = names.Fresh("hessian"), value = names.Fresh("value");
+        string tangentMatrix = third is null ? string.Empty : names.Fresh("hessianTangent"), tangentMean = third is null ? string.Empty : names.Fresh("meanTangent");
         string direction = names.Fresh("k"), row = names.Fresh("i"), column = names.Fresh("j"), mean = names.Fresh("mean");
         string list = string.Join(", ", differentiated.Select(p => "<c>" + p.Name + "</c>"));
 
-        writer.Line($"/// <summary>Computes <see cref=\"{cref}\"/>, its gradient and its Hessian with respect to {list}, into spans: {N(n)} forward sweeps over the gradient (forward-over-reverse), one per parameter, with no allocation.</summary>");
+        if (third is null)
+        {
+            writer.Line($"/// <summary>Computes <see cref=\"{cref}\"/>, its gradient and its Hessian with respect to {list}, into spans: {N(n)} forward sweeps over the gradient (forward-over-reverse), one per parameter, with no allocation.</summary>");
+        }
+        else
+        {
+            writer.Line($"/// <summary>Computes <see cref=\"{cref}\"/>, its gradient, its Hessian with respect to {list} and the Hessian's directional derivative along a tangent, into spans: {N(n)} forward sweeps over the Hessian's own sweep (forward-over-forward-over-reverse), one per parameter, with no allocation. What the second derivatives of a method reading this one's gradient call.</summary>");
+        }
+
         WriteParameterDocs(writer, method);
+        if (third is not null)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                writer.Line($"/// <param name=\"{third.Tangents[i]}\">The tangent's part for <paramref name=\"{differentiated[i].Name}\"/>: the direction the Hessian is differentiated along.</param>");
+            }
+        }
+
         writer.Line($"/// <param name=\"{gradient}\">Receives the gradient, one partial derivative per differentiated parameter in declaration order; its length must be {N(n)}.</param>");
         writer.Line($"/// <param name=\"{matrix}\">Receives the Hessian, row-major: element i·{N(n)} + j is ∂²{method.MethodName}/∂pᵢ∂pⱼ; its length must be {N(n * n)}. Exactly symmetric (the mean of the two computed halves).</param>");
+        if (third is not null)
+        {
+            writer.Line($"/// <param name=\"{tangentMatrix}\">Receives the Hessian's directional derivative, row-major: element i·{N(n)} + j is Σₘ ∂³{method.MethodName}/∂pᵢ∂pⱼ∂pₘ · dₘ, d being the tangents; its length must be {N(n * n)}. Exactly symmetric.</param>");
+        }
+
         writer.Line($"/// <returns>The value of <c>{method.MethodName}</c>.</returns>");
-        writer.Line($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"{gradient}\"/> or <paramref name=\"{matrix}\"/> has the wrong length.</exception>");
+        string spans = third is null ? $"<paramref name=\"{gradient}\"/> or <paramref name=\"{matrix}\"/>" : $"<paramref name=\"{gradient}\"/>, <paramref name=\"{matrix}\"/> or <paramref name=\"{tangentMatrix}\"/>";
+        writer.Line($"/// <exception cref=\"global::System.ArgumentException\">{spans} has the wrong length.</exception>");
         writer.Line(generatedCodeAttribute);
         var parameters = method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name))
-            .Concat(new[] { $"global::System.Span<{real}> {gradient}", $"global::System.Span<{real}> {matrix}" });
-        using (writer.Block($"{Modifiers(method)} {real} {GeneratedNames.HessianMethod(method.MethodName)}({string.Join(", ", parameters)})"))
+            .Concat(third?.Tangents.Select(tangent => real + " " + tangent) ?? Enumerable.Empty<string>())
+            .Concat(new[] { $"global::System.Span<{real}> {gradient}", $"global::System.Span<{real}> {matrix}" })
+            .Concat(third is null ? Enumerable.Empty<string>() : new[] { $"global::System.Span<{real}> {tangentMatrix}" });
+        string name = third is null ? GeneratedNames.HessianMethod(method.MethodName) : GeneratedNames.HessianTangentMethod(method.MethodName);
+        using (writer.Block($"{Modifiers(method)} {real} {name}({string.Join(", ", parameters)})"))
         {
             writer.Line($"if ({gradient}.Length != {N(n)}) throw new global::System.ArgumentException(\"{gradient} must have length {N(n)} (one partial per differentiated parameter), not \" + {gradient}.Length + \".\", \"{gradient}\");");
-            writer.Line($"if ({matrix}.Length != {N(n * n)}) throw new global::System.ArgumentException(\"{matrix} must have length {N(n * n)} ({N(n)}×{N(n)}, row-major), not \" + {matrix}.Length + \".\", \"{matrix}\");");
+            foreach (string square in third is null ? new[] { matrix } : new[] { matrix, tangentMatrix })
+            {
+                writer.Line($"if ({square}.Length != {N(n * n)}) throw new global::System.ArgumentException(\"{square} must have length {N(n * n)} ({N(n)}×{N(n)}, row-major), not \" + {square}.Length + \".\", \"{square}\");");
+            }
+
             writer.Line();
             if (hessian.Prologue.Count > 0)
             {
@@ -97,7 +142,9 @@ internal static partial class HessianSourceEmitter
             }
 
             writer.Line($"{real} {value} = 0;");
-            writer.Line($"// Column {direction} of the Hessian is the derivative of the gradient along the unit direction e_{direction}: forward mode over the gradient, once per parameter.");
+            writer.Line(third is null
+                ? $"// Column {direction} of the Hessian is the derivative of the gradient along the unit direction e_{direction}: forward mode over the gradient, once per parameter."
+                : $"// Column {direction} of the Hessian is the derivative of the gradient along the unit direction e_{direction}, and its derivative along the tangents that column's tangent: forward mode over that sweep, once per parameter.");
             using (writer.Block($"for (int {direction} = 0; {direction} < {N(n)}; {direction}++)"))
             {
                 for (int i = 0; i < n; i++)
@@ -105,14 +152,18 @@ internal static partial class HessianSourceEmitter
                     writer.Line($"{real} {hessian.Directions[i]} = {direction} == {N(i)} ? 1 : 0; // the direction's part for {differentiated[i].Name}");
                 }
 
-                new StatementWriter(writer, real).Write(WithoutTrailingBlankLines(hessian.Body));
+                new StatementWriter(writer, real).Write(WithoutTrailingBlankLines(third?.Body ?? hessian.Body));
                 writer.Line();
                 writer.Line($"{value} = {ExpressionWriter.Identifier(hessian.Returned)};");
                 for (int i = 0; i < n; i++)
                 {
-                    string name = differentiated[i].Name;
-                    writer.Line($"{gradient}[{N(i)}] = {ExpressionWriter.WriteValue(hessian.Partials[i], method.IsSingle)}; // ∂{method.Result}/∂{name}");
-                    writer.Line($"{matrix}[{N(i * n)} + {direction}] = {ExpressionWriter.WriteValue(hessian.PartialTangents[i], method.IsSingle)}; // ∂²{method.Result}/∂{name}∂p_{direction}: the tangent of ∂{method.Result}/∂{name}");
+                    string parameter = differentiated[i].Name;
+                    writer.Line($"{gradient}[{N(i)}] = {ExpressionWriter.WriteValue(hessian.Partials[i], method.IsSingle)}; // ∂{method.Result}/∂{parameter}");
+                    writer.Line($"{matrix}[{N(i * n)} + {direction}] = {ExpressionWriter.WriteValue(hessian.PartialTangents[i], method.IsSingle)}; // ∂²{method.Result}/∂{parameter}∂p_{direction}: the tangent of ∂{method.Result}/∂{parameter}");
+                    if (third is not null)
+                    {
+                        writer.Line($"{tangentMatrix}[{N(i * n)} + {direction}] = {ExpressionWriter.WriteValue(third.HessianTangents[i], method.IsSingle)}; // Σₘ ∂³{method.Result}/∂{parameter}∂p_{direction}∂pₘ · dₘ: the tangent of that along d");
+                    }
                 }
             }
 
@@ -124,9 +175,13 @@ internal static partial class HessianSourceEmitter
                 {
                     using (writer.Block($"for (int {column} = 0; {column} < {row}; {column}++)"))
                     {
-                        writer.Line($"{real} {mean} = {Half(method)} * ({matrix}[{row} * {N(n)} + {column}] + {matrix}[{column} * {N(n)} + {row}]);");
-                        writer.Line($"{matrix}[{row} * {N(n)} + {column}] = {mean};");
-                        writer.Line($"{matrix}[{column} * {N(n)} + {row}] = {mean};");
+                        foreach (string square in third is null ? new[] { matrix } : new[] { matrix, tangentMatrix })
+                        {
+                            string average = square == matrix ? mean : tangentMean;
+                            writer.Line($"{real} {average} = {Half(method)} * ({square}[{row} * {N(n)} + {column}] + {square}[{column} * {N(n)} + {row}]);");
+                            writer.Line($"{square}[{row} * {N(n)} + {column}] = {average};");
+                            writer.Line($"{square}[{column} * {N(n)} + {row}] = {average};");
+                        }
                     }
                 }
             }

@@ -15,6 +15,15 @@ internal sealed record CalleeHessian(string Method, string DisplayName, int Size
     /// caller whose code reads this Hessian gets none when the callee's Hessian is not generated; null from metadata.
     /// </summary>
     public string? Key { get; init; }
+
+    /// <summary>
+    /// With <c>ThirdOrder = true</c> on the callee: its generated <c>MHessianWithDerivative</c>, fully qualified, which also
+    /// writes the Hessian's directional derivative (what a caller's own second derivatives read); else null.
+    /// </summary>
+    public string? TangentMethod { get; init; }
+
+    /// <summary>Per parameter of the callee, whether it differentiates it (has a row and a column in the Hessian, and a tangent in <see cref="TangentMethod"/>).</summary>
+    public EquatableArray<bool> Differentiated { get; init; } = EquatableArray<bool>.Empty;
 }
 
 /// <summary>
@@ -39,5 +48,18 @@ internal sealed record GradientComponent(CalleeHessian Hessian, string GradientM
 internal sealed record HessianEntry(CalleeHessian Hessian, EquatableArray<Expr> Arguments, int Row, int Column) : Expr
 {
     /// <summary>The entry's index in the row-major n×n Hessian.</summary>
+    public int Index => (Row * Hessian.Size) + Column;
+}
+
+/// <summary>
+/// The directional derivative of a <see cref="HessianEntry"/>: Σₘ ∂³U/∂pᵣ∂p꜀∂pₘ · dpₘ at <paramref name="Arguments"/>,
+/// along <paramref name="Tangents"/> (one per argument, the argument's tangent; 0 where it does not vary). What forward
+/// mode over a gradient that reads U's Hessian makes of an entry (the caller's own second derivatives); lowered by
+/// <see cref="Differentiation.CalleeHessians"/> into an element of a scratch span that a call of U's
+/// <c>MHessianWithDerivative</c> filled.
+/// </summary>
+internal sealed record HessianEntryTangent(CalleeHessian Hessian, EquatableArray<Expr> Arguments, EquatableArray<Expr> Tangents, int Row, int Column) : Expr
+{
+    /// <summary>The entry's index in the row-major n×n Hessian (and in its tangent).</summary>
     public int Index => (Row * Hessian.Size) + Column;
 }

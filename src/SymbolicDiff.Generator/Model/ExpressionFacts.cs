@@ -69,6 +69,7 @@ internal static class ExpressionFacts
         VectorArgument { IsSlice: true } => 2,
         VectorCall call => call.Arguments.Count,
         HessianEntry entry => entry.Arguments.Count,
+        HessianEntryTangent tangent => tangent.Arguments.Count + tangent.Tangents.Count,
         _ => 0,
     };
 
@@ -93,6 +94,7 @@ internal static class ExpressionFacts
         HeldArgument held => held.Value,
         IntegerCast cast => cast.Integer,
         HessianEntry entry => entry.Arguments[index],
+        HessianEntryTangent tangent => index < tangent.Arguments.Count ? tangent.Arguments[index] : tangent.Tangents[index - tangent.Arguments.Count],
         SliceStart slice => index == 0 ? slice.VectorLength : index == 1 ? slice.Start : slice.Length,
         SliceIndex slice => index == 0 ? slice.Index : slice.Length,
         VectorArgument { IsSlice: true } view => index == 0 ? view.Start! : view.Length!,
@@ -156,6 +158,11 @@ internal static class ExpressionFacts
         HeldArgument held => new HeldArgument(children[0], held.IsCondition),
         IntegerCast cast => new IntegerCast(cast.TypeName, children[0]),
         HessianEntry entry => entry with { Arguments = children.ToEquatableArray() },
+        HessianEntryTangent tangent => tangent with
+        {
+            Arguments = children.Take(tangent.Arguments.Count).ToEquatableArray(),
+            Tangents = children.Skip(tangent.Arguments.Count).ToEquatableArray(),
+        },
         SliceStart slice => slice with { VectorLength = children[0], Start = children[1], Length = children[2] },
         SliceIndex => new SliceIndex(children[0], children[1]),
         VectorArgument { IsSlice: true } view => view with { Start = children[0], Length = children[1] },

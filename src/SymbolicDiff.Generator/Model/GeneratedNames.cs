@@ -126,6 +126,9 @@ internal static class GeneratedNames
     /// <summary>The generated method that returns the value, the gradient and the Hessian of <paramref name="method"/>.</summary>
     public static string HessianMethod(string method) => method + "WithHessian";
 
+    /// <summary>The third-order method of [Differentiable(ThirdOrder = true)]: the Hessian and its directional derivative.</summary>
+    public static string HessianTangentMethod(string method) => method + "HessianWithDerivative";
+
     /// <summary>The generated Hessian-vector product of a method over spans: <c>MHessianVectorProduct</c>.</summary>
     public static string HessianVectorProductMethod(string method) => method + "HessianVectorProduct";
 
@@ -146,4 +149,7 @@ internal static class GeneratedNames
     /// through its gradient (<c>uHessian</c>); its gradient goes into <see cref="CalleeGradient"/>'s span.
     /// </summary>
     public static string CalleeHessian(string callee) => NameAllocator.ToCamelCase(callee) + "Hessian";
+
+    /// <summary>The scratch span a called method's Hessian's directional derivative is written into (<c>uHessianTangent</c>): a caller's own second derivatives.</summary>
+    public static string CalleeHessianTangent(string callee) => NameAllocator.ToCamelCase(callee) + "HessianTangent";
 }

@@ -48,6 +48,9 @@ internal sealed record GradientProgram(
     /// the projection Σᵢ cᵢ rᵢ + c₀ f (forward mode over <see cref="JacobianProgram.ValueWeighted"/>); else null.
     /// </summary>
     public HessianProgram? ValueWeightedHessian { get; init; }
+
+    /// <summary>With <c>[Differentiable(ThirdOrder = true)]</c>, the Hessian's directional derivative (forward mode over <see cref="Hessian"/>); else null.</summary>
+    public HessianTangentProgram? HessianTangent { get; init; }
 }
 
 /// <summary>

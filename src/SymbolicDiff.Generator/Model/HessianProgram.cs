@@ -28,3 +28,22 @@ internal sealed record HessianProgram(
     /// </summary>
     public EquatableArray<Statement> Prologue { get; init; } = EquatableArray<Statement>.Empty;
 }
+
+/// <summary>
+/// Third derivatives of a method (<c>[Differentiable(ThirdOrder = true)]</c>), as IR: forward mode run over its
+/// <see cref="HessianProgram"/> along a second direction d, the Hessian's own direction v held constant. Emit runs
+/// <see cref="Body"/> once per unit direction v, as it runs the Hessian's, into <c>MHessianWithDerivative</c>: the
+/// Hessian's entries are the <see cref="HessianProgram.PartialTangents"/> still, and their tangents along d are the
+/// Hessian's directional derivative, Σₘ ∂³M/∂pᵢ∂pⱼ∂pₘ · dₘ.
+/// </summary>
+/// <param name="Body">The forward sweep over the Hessian program: its values, then each one's tangent along d beside it.</param>
+/// <param name="Tangents">Per differentiated parameter, in declaration order, the name of its part of d (<c>dX</c>): a parameter of the method.</param>
+/// <param name="HessianTangents">Per differentiated parameter, the tangent along d of its entry of H·v (a local, or 0).</param>
+internal sealed record HessianTangentProgram(
+    EquatableArray<Statement> Body,
+    EquatableArray<string> Tangents,
+    EquatableArray<Expr> HessianTangents)
+{
+    /// <summary>Every name the body declares or reads, so that the locals Emit adds around it take others.</summary>
+    public EquatableArray<string> UsedNames { get; init; } = EquatableArray<string>.Empty;
+}

@@ -88,6 +88,12 @@ internal sealed record MethodModel(
     public bool SecondOrder { get; init; }
 
     /// <summary>
+    /// [Differentiable(ThirdOrder = true)] (which implies <see cref="SecondOrder"/>): the Hessian's directional derivative is
+    /// generated too (<see cref="GradientProgram.HessianTangent"/>), for callers whose second derivatives read this method's gradient.
+    /// </summary>
+    public bool ThirdOrder { get; init; }
+
+    /// <summary>
     /// Added to the generated file's name when the type has another [Differentiable] method whose name
     /// differs only in case (F and f): file names are compared ignoring case.
     /// </summary>

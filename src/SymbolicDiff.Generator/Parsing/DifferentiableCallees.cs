@@ -36,6 +36,8 @@ internal static class DifferentiableCallees
                 ? new CalleeHessian(type + "." + GeneratedNames.HessianMethod(method.Name), method.Name, properties.Count(p => p is not null))
                 {
                     Key = method.OriginalDefinition.Locations.Any(location => location.IsInSource) ? method.OriginalDefinition.GetDocumentationCommentId() : null,
+                    TangentMethod = MethodParser.IsThirdOrder(attribute) ? type + "." + GeneratedNames.HessianTangentMethod(method.Name) : null,
+                    Differentiated = properties.Select(p => p is not null).ToEquatableArray(),
                 }
                 : null,
         };

@@ -133,6 +133,7 @@ internal static class MethodParser
             RealType = RealTypes.Keyword(RealTypes.Of(method)),
             ReturnsVoid = returnsVoid,
             SecondOrder = IsSecondOrder(attribute),
+            ThirdOrder = IsThirdOrder(attribute),
         };
         return Result(model, diagnostics, bodyDeclaration, bodyCallLocations, calls);
     }
@@ -461,9 +462,13 @@ internal static class MethodParser
     private static string HintNameTag(IMethodSymbol method, TypeMemberFacts siblings) =>
         siblings.HasCaseVariant(method.Name) ? "." + string.Concat(method.Name.Select(c => char.IsUpper(c) ? 'U' : 'l')) : string.Empty;
 
-    /// <summary>Whether the attribute says <c>SecondOrder = true</c>.</summary>
+    /// <summary>Whether the attribute says <c>SecondOrder = true</c>, or <c>ThirdOrder = true</c>, which implies it.</summary>
     internal static bool IsSecondOrder(AttributeData? attribute) =>
-        attribute is not null && attribute.NamedArguments.Any(a => a.Key == "SecondOrder" && a.Value.Value is true);
+        attribute is not null && attribute.NamedArguments.Any(a => a.Key is "SecondOrder" or "ThirdOrder" && a.Value.Value is true);
+
+    /// <summary>Whether the attribute says <c>ThirdOrder = true</c>: the Hessian's directional derivative is generated too.</summary>
+    internal static bool IsThirdOrder(AttributeData? attribute) =>
+        attribute is not null && attribute.NamedArguments.Any(a => a.Key == "ThirdOrder" && a.Value.Value is true);
 
     /// <summary>Whether <paramref name="method"/> carries [Differentiable] (in source or in metadata).</summary>
     internal static bool IsDifferentiable(IMethodSymbol method) =>

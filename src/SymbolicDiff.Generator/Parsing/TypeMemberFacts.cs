@@ -49,7 +49,8 @@ internal sealed class TypeMemberFacts
     /// The names the generator emits for a method <c>M</c>: <c>MGradient</c>, <c>MWithGradient</c>, <c>MWithDerivative</c>,
     /// <c>MDerivation</c>, <c>MVectorJacobianProduct</c> and <c>MJacobian</c> (for a vector-valued method; reserved for
     /// every method); with <paramref name="secondOrder"/> also <c>MHessian</c>, <c>MWithHessian</c> and
-    /// <c>MHessianVectorProduct</c>.
+    /// <c>MHessianVectorProduct</c>
+    /// (and <c>MHessianWithDerivative</c>, which ThirdOrder = true adds).
     /// </summary>
     public static IEnumerable<string> GeneratedNames(string methodName, bool secondOrder = false)
     {
@@ -67,6 +68,7 @@ internal sealed class TypeMemberFacts
             names.Add(Model.GeneratedNames.HessianStruct(methodName));
             names.Add(Model.GeneratedNames.HessianMethod(methodName));
             names.Add(Model.GeneratedNames.HessianVectorProductMethod(methodName));
+            names.Add(Model.GeneratedNames.HessianTangentMethod(methodName));
         }
 
         return names;

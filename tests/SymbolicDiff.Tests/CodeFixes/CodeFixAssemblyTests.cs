@@ -72,7 +72,7 @@ public class CodeFixAssemblyTests
     public void Every_provider_is_exported_for_CSharp_and_fixes_diagnostics_the_generator_or_analyzer_reports()
     {
         var providers = Providers();
-        Assert.Equal(7, providers.Count);
+        Assert.Equal(8, providers.Count);
         var ids = DiagnosticDescriptors.All.Select(d => d.Id).ToHashSet();
         foreach (var provider in providers)
         {
@@ -84,7 +84,7 @@ public class CodeFixAssemblyTests
         }
 
         Assert.Equal(
-            ["SD0002", "SD0006", "SD0012", "SD0017", "SD0020", "SD0021", "SD0032"],
+            ["SD0002", "SD0006", "SD0012", "SD0017", "SD0020", "SD0021", "SD0032", "SD0034"],
             providers.SelectMany(p => p.FixableDiagnosticIds).Distinct().Order(StringComparer.Ordinal));
     }
 

@@ -44,8 +44,8 @@ public class DiagnosticTests
     {
         var descriptors = DiagnosticDescriptors.All.ToList();
         // SD0019 (a statement in a method with loops) was folded into SD0004 when the two parsers became one.
-        // SD0030 to SD0033 are second derivatives' (SecondOrder = true).
-        var expectedIds = Enumerable.Range(1, 24).Where(n => n != 19).Select(n => $"SD{n:0000}").Concat(new[] { "SD0030", "SD0031", "SD0032", "SD0033" }).Append("SD9999");
+        // SD0030 to SD0033 are second derivatives' (SecondOrder = true), SD0034 and SD0035 third derivatives' (ThirdOrder = true).
+        var expectedIds = Enumerable.Range(1, 24).Where(n => n != 19).Select(n => $"SD{n:0000}").Concat(new[] { "SD0030", "SD0031", "SD0032", "SD0033", "SD0034", "SD0035" }).Append("SD9999");
         Assert.Equal(expectedIds, descriptors.Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal));
 
         foreach (var descriptor in descriptors)

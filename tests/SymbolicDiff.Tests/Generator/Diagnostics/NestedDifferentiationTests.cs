@@ -340,7 +340,7 @@ public class NestedDifferentiationTests
     }
 
     [Fact]
-    public void A_caller_asking_for_second_derivatives_of_a_gradient_read_is_SD0031_naming_the_call()
+    public void A_caller_asking_for_second_derivatives_of_a_gradient_read_is_SD0034_at_the_read_when_the_callee_lacks_ThirdOrder()
     {
         var (run, spans) = DiagnosticAssert.Run(
             """
@@ -351,16 +351,16 @@ public class NestedDifferentiationTests
                 [Differentiable(SecondOrder = true)]
                 public static double Square(double x) => x * x * x;
 
-                [Differentiable([|SecondOrder = true|])]
-                public static double Slope(double x) => SquareWithGradient(x).X;
+                [Differentiable(SecondOrder = true)]
+                public static double Slope(double x) => [|SquareWithGradient(x)|].X;
             }
             """);
 
         var diagnostic = Assert.Single(run.GeneratorDiagnostics);
-        Assert.Equal("SD0031", diagnostic.Id);
+        Assert.Equal("SD0034", diagnostic.Id);
         DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
         Assert.Equal(
-            "'Slope' asks for second derivatives (SecondOrder = true), which are not generated for a method that differentiates through 'SquareWithGradient' (its second derivatives are third derivatives of 'Square', which need the directional derivative of its Hessian, forward mode over 'SquareWithHessian', which is not generated; to get them, write the gradient entry it reads as a [Differentiable(SecondOrder = true)] method of its own and call that instead of 'SquareWithGradient'); remove SecondOrder",
+            "'Slope' asks for second derivatives (SecondOrder = true) and reads the gradient of 'Square', whose partials (the Hessian of 'Square') they differentiate again: third derivatives of 'Square', generated only with ThirdOrder = true; add ThirdOrder = true to the [Differentiable] of 'Square' (it implies SecondOrder), or remove SecondOrder from 'Slope'",
             diagnostic.GetMessage(CultureInfo.InvariantCulture));
     }
 

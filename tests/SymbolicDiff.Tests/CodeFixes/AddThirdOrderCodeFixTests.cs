@@ -1,0 +1,25 @@
+using SymbolicDiff.CodeFixes;
+using SymbolicDiff.Tests.Docs;
+using SymbolicDiff.Tests.Generator;
+
+namespace SymbolicDiff.Tests.CodeFixes;
+
+/// <summary>SD0034's fix: the callee whose gradient is read gets ThirdOrder = true in place of SecondOrder = true, and then the caller's second derivatives are generated.</summary>
+public class AddThirdOrderCodeFixTests
+{
+    private static readonly AddThirdOrderCodeFixProvider Provider = new();
+
+    [Fact]
+    public async Task The_fix_of_SD0034_turns_its_docs_example_into_its_docs_fix()
+    {
+        string page = File.ReadAllText(Path.Combine(ReadmeExamplesTests.RepositoryRoot(), "docs", "diagnostics", "SD0034.md")).ReplaceLineEndings("\n");
+        string example = DiagnosticDocsTests.CodeUnder(page, DiagnosticDocsTests.ExampleHeading)!;
+        string documented = DiagnosticDocsTests.CodeUnder(page, DiagnosticDocsTests.FixHeading)!;
+
+        var fixedCode = await CodeFixHarness.FixAsync(Provider, "SD0034", AddThirdOrderCodeFixProvider.Key, [example]);
+
+        Assert.Equal("Generate the third derivatives of 'Model.F' (ThirdOrder = true)", fixedCode.Title);
+        Assert.Equal(documented, fixedCode.Sources[0]);
+        await fixedCode.ShouldBuildCleanAsync();
+    }
+}
