@@ -29,6 +29,12 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// first kind ran before the undo and read what they read either way. Saves before other writes are unchanged, so every
 /// pop still meets its own push.
 /// </para>
+/// <para>
+/// Such a write that passes nothing on (its value reads no active input: <c>s[i] = state[i]</c>) and whose buffer no
+/// statement before it in the program mentions, nor one in a loop around it, has no backward step at all: its only work
+/// would be the clearing of its adjoint (<c>∂/∂s[i] = 0</c>), and nothing after it in the backward sweep reads that
+/// adjoint. So the LSTM's backward sweep ends with the steps, not with a loop that zeroes ∂/∂s.
+/// </para>
 /// </summary>
 internal sealed partial class LoopDifferentiator
 {
@@ -37,6 +43,26 @@ internal sealed partial class LoopDifferentiator
 
     /// <summary>Whether the forward sweep saves the value <paramref name="write"/> overwrites, and its backward step restores it.</summary>
     private bool SavesBefore(Statement write, string target) => Taped.Contains(target) && !_unsavedWrites.Contains(write);
+
+    /// <summary>
+    /// Whether the backward step of <paramref name="write"/> would only clear an adjoint that nothing after it in the
+    /// backward sweep reads (the second paragraph of the rule above).
+    /// </summary>
+    private bool OnlyClearsADeadAdjoint(Statement write, StatementPartials? partials)
+    {
+        if (!_unsavedWrites.Contains(write) || partials is null || partials.Inputs.Count > 0 || partials.VectorProducts.Count > 0 || partials.ReadsSelf)
+        {
+            return false;
+        }
+
+        string name = TargetName(partials.Target);
+        int at = _index.Position(write);
+        var around = _index.Enclosing(write);
+        return _index.Statements.All(statement =>
+            ReferenceEquals(statement, write) || statement is ForLoop or IfStatement or DeclareBuffer ||
+            !StatementFacts.Names(statement).Contains(name) ||
+            _index.Position(statement) > at && !_index.Enclosing(statement).Intersect(around, ReferenceComparer<ForLoop>.Instance).Any());
+    }
 
     /// <summary>
     /// What a statement's partials read in the backward sweep: <see cref="StatementPartials.PreReads"/>, less what reads

@@ -816,7 +816,7 @@ internal sealed partial class LoopDifferentiator
         bool taped = !isDeclaration && SavesBefore(statement, targetName);
         _partials.TryGetValue(statement, out var partials);
         bool contributes = partials is not null && _contributed.Contains(targetName);
-        if (!contributes && !taped)
+        if (!contributes && !taped || !taped && OnlyClearsADeadAdjoint(statement, partials))
         {
             return;
         }
