@@ -67,11 +67,6 @@ partial class C
             dEuler_dk += dDecay_dk; // ∂euler/∂k += its part through Decay's k
             global::SymbolicDiff.Runtime.Zeroing.Clear(dEuler_drate); // rate was overwritten here: its earlier values do not reach the result through it
         }
-        for (int i = 0; i < x0.Length; i++) // each iteration only adds into adjoints, so the iterations run in their own order
-        {
-            // x[i] = x0[i];
-            dEuler_dx[i] = 0.0; // x[i] was overwritten here: its earlier value does not reach the result through it
-        }
         dK = dEuler_dk; // ∂euler/∂k
 
         saved.Dispose();
