@@ -9,13 +9,13 @@ namespace SymbolicDiff;
 // second derivative, whichever branch the method takes.
 public static partial class Activations
 {
-    /// <summary>∂/∂z of <see cref="SigmoidDerivative(double, double)"/> with <paramref name="sigmoid"/> held fixed: −s·σ(−z)·(1 − σ(−z)) for z &gt; 0, else 0.</summary>
+    /// <summary>∂/∂z of <see cref="SigmoidDerivative(double, double)"/> with <paramref name="sigmoid"/> held fixed: −s·σ(−z)·(1 − σ(−z)) for z &gt; 1, else 0.</summary>
     /// <param name="z">The input of the sigmoid.</param>
     /// <param name="sigmoid">The value σ(z).</param>
     /// <returns>The partial derivative.</returns>
     public static double SigmoidDerivativeZPartial(double z, double sigmoid)
     {
-        if (!(z > 0))
+        if (!(z > 1))
         {
             return 0.0;
         }
@@ -24,12 +24,12 @@ public static partial class Activations
         return -sigmoid * complement * (1.0 - complement);
     }
 
-    /// <summary>∂/∂σ of <see cref="SigmoidDerivative(double, double)"/> with <paramref name="z"/> held fixed: σ(−z) for z &gt; 0, else 1 − 2σ.</summary>
+    /// <summary>∂/∂σ of <see cref="SigmoidDerivative(double, double)"/> with <paramref name="z"/> held fixed: σ(−z) for z &gt; 1, else 1 − 2σ.</summary>
     /// <param name="z">The input of the sigmoid.</param>
     /// <param name="sigmoid">The value σ(z).</param>
     /// <returns>The partial derivative.</returns>
     public static double SigmoidDerivativeSigmoidPartial(double z, double sigmoid) =>
-        z > 0 ? Sigmoid(-z) : 1.0 - 2.0 * sigmoid;
+        z > 1 ? Sigmoid(-z) : 1.0 - 2.0 * sigmoid;
 
     /// <summary>
     /// ∂/∂x of <see cref="TanhDerivative(double, double)"/> with <paramref name="tanh"/> held fixed: 0 where it is

@@ -39,7 +39,7 @@ public static partial class Activations
     /// The derivative of <see cref="Sigmoid(double)"/>: σ′(z) = σ(z)(1 − σ(z)) = σ(z)·σ(−z), accurate to a few
     /// ulps in both tails.
     /// </summary>
-    /// <param name="z">The input at which the derivative is taken; its sign chooses the formula, and for z &gt; 0 it gives σ(−z).</param>
+    /// <param name="z">The input at which the derivative is taken; it chooses the formula, and for z &gt; 1 it gives σ(−z).</param>
     /// <param name="sigmoid">The value σ(<paramref name="z"/>), as returned by <see cref="Sigmoid(double)"/>; it is reused rather than computed again.</param>
     /// <returns>
     /// σ′(z), in [0, ¼]: relative error of a few ulps for every finite z where the value is a normal double
@@ -47,15 +47,18 @@ public static partial class Activations
     /// <see cref="double.NaN"/> for <see cref="double.NaN"/>.
     /// </returns>
     /// <remarks>
-    /// For z ≤ 0 it evaluates σ(z)(1 − σ(z)): σ(z) ≤ ½, so 1 − σ(z) is in [½, 1] and exact. For z &gt; 0 it
-    /// evaluates σ(z)·σ(−z) with σ(−z) = e<sup>−z</sup> / (1 + e<sup>−z</sup>) computed afresh, because there
-    /// 1 − σ(z) cancels: it would have 93% relative error at z = 36.7 and be 0 from about z = 37 on, where σ(z)
-    /// rounds to 1, though the true value is about e<sup>−z</sup>. That costs one exponential for positive z.
+    /// For z ≤ 1 it evaluates σ(z)(1 − σ(z)): for z ≤ 0, σ(z) ≤ ½, so 1 − σ(z) is in [½, 1] and exact; for
+    /// 0 &lt; z ≤ 1 the subtraction is exact too (σ(z) is in [½, 1)) and carries σ(z)'s own rounding error, relative
+    /// to 1 − σ(z) at most σ(1)/(1 − σ(1)) = e ≈ 2.7 times larger, a few ulps (as tanh's derivative reads 1 − tanh²
+    /// for |x| ≤ 1). For z &gt; 1 it evaluates σ(z)·σ(−z) with σ(−z) = e<sup>−z</sup> / (1 + e<sup>−z</sup>)
+    /// computed afresh, because there 1 − σ(z) cancels: it would have 93% relative error at z = 36.7 and be 0 from
+    /// about z = 37 on, where σ(z) rounds to 1, though the true value is about e<sup>−z</sup>. That costs one
+    /// exponential for z &gt; 1 only (an LSTM's gates, whose pre-activations are mostly within ±1, rarely pay it).
     /// </remarks>
     [Derivative(nameof(z), nameof(SigmoidDerivativeZPartial))]
     [Derivative(nameof(sigmoid), nameof(SigmoidDerivativeSigmoidPartial))]
     public static double SigmoidDerivative(double z, double sigmoid) =>
-        z > 0 ? sigmoid * Sigmoid(-z) : sigmoid * (1.0 - sigmoid);
+        z > 1 ? sigmoid * Sigmoid(-z) : sigmoid * (1.0 - sigmoid);
 
     /// <summary>The hyperbolic tangent tanh(x) = (e<sup>x</sup> − e<sup>−x</sup>) / (e<sup>x</sup> + e<sup>−x</sup>).</summary>
     /// <param name="x">The input.</param>

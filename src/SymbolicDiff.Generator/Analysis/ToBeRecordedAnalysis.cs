@@ -59,12 +59,7 @@ internal static class ToBeRecordedAnalysis
                     continue;
                 }
 
-                bool later = index.Position(writeAt) > index.Position(read.At);
-                bool sameStatementEarlierValue = ReferenceEquals(writeAt, read.At) && !read.AfterWrite;
-                bool sharedLoop = index.Enclosing(writeAt)
-                    .Intersect(index.Enclosing(read.At), ReferenceComparer<ForLoop>.Instance)
-                    .Any(loop => scope is null || index.IsInside(loop, scope));
-                if (later || sameStatementEarlierValue || sharedLoop)
+                if (Overwrites(index, writeAt, read, scope))
                 {
                     taped.Add(read.Name);
                     break;
@@ -90,5 +85,20 @@ internal static class ToBeRecordedAnalysis
         }
 
         return new Decision(taped, atEnd);
+    }
+
+    /// <summary>
+    /// Whether the write at <paramref name="writeAt"/> can overwrite, before the backward sweep gets there, the value
+    /// <paramref name="read"/> needs: the write comes later in the program, or is the statement itself reading its target's
+    /// earlier value, or shares a loop with the read inside the scope (<paramref name="scope"/>) of the name.
+    /// </summary>
+    public static bool Overwrites(ProgramIndex index, Statement writeAt, Read read, ForLoop? scope)
+    {
+        bool later = index.Position(writeAt) > index.Position(read.At);
+        bool sameStatementEarlierValue = ReferenceEquals(writeAt, read.At) && !read.AfterWrite;
+        bool sharedLoop = index.Enclosing(writeAt)
+            .Intersect(index.Enclosing(read.At), ReferenceComparer<ForLoop>.Instance)
+            .Any(loop => scope is null || index.IsInside(loop, scope));
+        return later || sameStatementEarlierValue || sharedLoop;
     }
 }

@@ -259,6 +259,7 @@ internal sealed partial class LoopDifferentiator
             return RunFused(fusion);
         }
 
+        FindUnsavedWrites();
         var forward = Forward(_method.Statements);
         _returned = _method.Result;
         if (Taped.Contains(_method.Result) || CheckpointsResult)
@@ -532,7 +533,7 @@ internal sealed partial class LoopDifferentiator
 
             // Besides what the partials read, the integers the statement indexes with (dX[k] += ...) are computed again.
             var integersRead = StatementFacts.Expressions(pair.Key).SelectMany(ExpressionFacts.Variables).Where(IsIntegerLocal).Concat(IntegerCodeReads(pair.Key));
-            reads.AddRange(WithIntegerInputs(partials.PreReads.Concat(integersRead)).Select(name => new ToBeRecordedAnalysis.Read(name, pair.Key, AfterWrite: false)));
+            reads.AddRange(WithIntegerInputs(PreReadsOf(partials).Concat(integersRead)).Select(name => new ToBeRecordedAnalysis.Read(name, pair.Key, AfterWrite: false)));
             if (partials.UsesValue)
             {
                 reads.Add(new ToBeRecordedAnalysis.Read(TargetName(partials.Target), pair.Key, AfterWrite: true));
@@ -614,7 +615,7 @@ internal sealed partial class LoopDifferentiator
                     break;
 
                 case AssignReal assign:
-                    if (Taped.Contains(TargetName(assign.Target)))
+                    if (SavesBefore(statement, TargetName(assign.Target)))
                     {
                         output.Add(new SavePush(SavedStack, assign.Target)
                         {
@@ -812,10 +813,10 @@ internal sealed partial class LoopDifferentiator
     private void BackwardAssignment(Statement statement, Expr target, bool isDeclaration, List<BackwardLine> output)
     {
         string targetName = TargetName(target);
-        bool taped = !isDeclaration && Taped.Contains(targetName);
+        bool taped = !isDeclaration && SavesBefore(statement, targetName);
         _partials.TryGetValue(statement, out var partials);
         bool contributes = partials is not null && _contributed.Contains(targetName);
-        if (!contributes && !taped)
+        if (!contributes && !taped || !taped && OnlyClearsADeadAdjoint(statement, partials))
         {
             return;
         }

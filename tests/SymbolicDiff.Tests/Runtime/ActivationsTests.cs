@@ -76,6 +76,21 @@ public class ActivationsTests
         Assert.Equal(numerical, declared, 1e-9);
     }
 
+    [Theory]
+    // z, σ′(z) = e^−z / (1 + e^−z)²: python3's decimal module at 40 digits, rounded to 21 digits. Both sides of
+    // z = 1, where the formula changes from σ(1 − σ) to σ(z)·σ(−z).
+    [InlineData(0.125, 2.49025975013617478782e-01)]
+    [InlineData(0.5, 2.35003712201594494591e-01)]
+    [InlineData(0.75, 2.17894993761814037558e-01)]
+    [InlineData(1.0, 1.96611933241481851020e-01)]
+    [InlineData(1.5, 1.49146452070332863338e-01)]
+    [InlineData(3.0, 4.51766597309121303860e-02)]
+    public void Sigmoid_derivative_is_within_a_few_ulps_on_both_sides_of_one(double z, double expected)
+    {
+        double declared = Activations.SigmoidDerivative(z, Activations.Sigmoid(z));
+        Assert.True(Math.Abs(declared - expected) <= 4 * Math.BitIncrement(expected) - 4 * expected, $"σ'({z}) = {declared:R}, expected {expected:R}");
+    }
+
     [Fact]
     public void Sigmoid_derivative_is_finite_and_non_negative_far_out()
     {

@@ -35,7 +35,6 @@ namespace SymbolicDiff.Tests.Generator.Nested
             global::System.Span<double> gradient = stackalloc double[start.Length];
             for (int i = 0; i < start.Length; i++)
             {
-                saved.Push(v[i]); // saved: the backward sweep reads the value v[i] has before this assignment
                 v[i] = start[i];
             }
             for (int s = 0; s < steps; s++)
@@ -95,10 +94,9 @@ namespace SymbolicDiff.Tests.Generator.Nested
                     gradient[j_2] = saved.Pop();
                 }
             }
-            for (int i = start.Length - 1; i >= 0; i--)
+            for (int i = 0; i < start.Length; i++) // each iteration only adds into adjoints, so the iterations run in their own order
             {
                 // v[i] = start[i];
-                v[i] = saved.Pop(); // v[i] as it was before this assignment
                 dStart[i] = dSum_dv[i]; // ∂sum/∂start[i] = ∂sum/∂v[i] · ∂v[i]/∂start[i]
                 dSum_dv[i] = 0.0; // v[i] was overwritten here: its earlier value does not reach the result through it
             }

@@ -38,7 +38,6 @@ namespace SymbolicDiff.Tests.Generator.Nested
             global::System.Span<double> gradient = stackalloc double[start.Length];
             for (int i = 0; i < start.Length; i++)
             {
-                saved.Push(v[i]); // saved: the backward sweep reads the value v[i] has before this assignment
                 v[i] = start[i];
             }
             double c = b;
@@ -112,10 +111,9 @@ namespace SymbolicDiff.Tests.Generator.Nested
             }
             // double c = b;
             double dSum_db = dSum_dc; // ∂sum/∂b = ∂sum/∂c · ∂c/∂b
-            for (int i = start.Length - 1; i >= 0; i--)
+            for (int i = 0; i < start.Length; i++) // each iteration only adds into adjoints, so the iterations run in their own order
             {
                 // v[i] = start[i];
-                v[i] = saved.Pop(); // v[i] as it was before this assignment
                 dStart[i] = dSum_dv[i]; // ∂sum/∂start[i] = ∂sum/∂v[i] · ∂v[i]/∂start[i]
                 dSum_dv[i] = 0.0; // v[i] was overwritten here: its earlier value does not reach the result through it
             }

@@ -27,7 +27,6 @@ partial class C
         global::System.Span<double> rate = stackalloc double[x0.Length];
         for (int i = 0; i < x0.Length; i++)
         {
-            saved.Push(x[i]); // saved: the backward sweep reads the value x[i] has before this assignment
             x[i] = x0[i];
         }
         for (int s = 0; s < steps; s++)
@@ -67,12 +66,6 @@ partial class C
             }
             dEuler_dk += dDecay_dk; // ∂euler/∂k += its part through Decay's k
             global::SymbolicDiff.Runtime.Zeroing.Clear(dEuler_drate); // rate was overwritten here: its earlier values do not reach the result through it
-        }
-        for (int i = x0.Length - 1; i >= 0; i--)
-        {
-            // x[i] = x0[i];
-            x[i] = saved.Pop(); // x[i] as it was before this assignment
-            dEuler_dx[i] = 0.0; // x[i] was overwritten here: its earlier value does not reach the result through it
         }
         dK = dEuler_dk; // ∂euler/∂k
 
