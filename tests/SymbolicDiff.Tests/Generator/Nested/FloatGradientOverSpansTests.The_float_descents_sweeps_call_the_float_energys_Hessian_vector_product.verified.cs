@@ -35,7 +35,6 @@ namespace SymbolicDiff.Tests.Generator.Nested
             global::System.Span<float> gradient = stackalloc float[start.Length];
             for (int i = 0; i < start.Length; i++)
             {
-                saved.Push(v[i]); // saved: the backward sweep reads the value v[i] has before this assignment
                 v[i] = start[i];
             }
             for (int s = 0; s < steps; s++)
@@ -98,7 +97,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
             for (int i = start.Length - 1; i >= 0; i--)
             {
                 // v[i] = start[i];
-                v[i] = saved.Pop(); // v[i] as it was before this assignment
+                v[i] = 0f; // v[i] as it was before this assignment, its first: 0 from its declaration, so nothing was saved
                 dStart[i] = dSum_dv[i]; // ∂sum/∂start[i] = ∂sum/∂v[i] · ∂v[i]/∂start[i]
                 dSum_dv[i] = 0f; // v[i] was overwritten here: its earlier value does not reach the result through it
             }

@@ -27,7 +27,6 @@ partial class C
         global::System.Span<double> rate = stackalloc double[x0.Length];
         for (int i = 0; i < x0.Length; i++)
         {
-            saved.Push(x[i]); // saved: the backward sweep reads the value x[i] has before this assignment
             x[i] = x0[i];
         }
         for (int s = 0; s < steps; s++)
@@ -71,7 +70,7 @@ partial class C
         for (int i = x0.Length - 1; i >= 0; i--)
         {
             // x[i] = x0[i];
-            x[i] = saved.Pop(); // x[i] as it was before this assignment
+            x[i] = 0.0; // x[i] as it was before this assignment, its first: 0 from its declaration, so nothing was saved
             dEuler_dx[i] = 0.0; // x[i] was overwritten here: its earlier value does not reach the result through it
         }
         dK = dEuler_dk; // ∂euler/∂k
