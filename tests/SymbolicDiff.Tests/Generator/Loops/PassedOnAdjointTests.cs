@@ -11,14 +11,9 @@ namespace SymbolicDiff.Tests.Generator.Loops;
 /// </summary>
 public class PassedOnAdjointTests
 {
-    private const string Models = """
-        using System;
-        using SymbolicDiff;
-
-        public static partial class Models
-        {
-            // Kutta's third-order rule on y₀' = x₀, yᵢ' = xᵢ yᵢ₋₁ from y = 0 over t ∈ [0, 1]: the stage points mid and mid2
-            // are each read only by the next stage, at i − 1.
+    // Kutta's third-order rule on y₀' = x₀, yᵢ' = xᵢ yᵢ₋₁ from y = 0 over t ∈ [0, 1]: the stage points mid and mid2 are
+    // each read only by the next stage, at i − 1.
+    private const string Rk3 = """
             [Differentiable(nameof(x), SecondOrder = true)]
             public static double Rk3(double[] x, int steps)
             {
@@ -68,62 +63,28 @@ public class PassedOnAdjointTests
 
                 return y[n - 1];
             }
+""";
+
+    // The same rule with mid2 formed from mid (h k1 = 2 (mid − y)): mid is read by two stages, so its adjoint has
+    // contributions from two loops, and keeps its buffer; mid2's is still passed on.
+    private static readonly string Rk3ReadTwice = Rk3
+        .Replace("(nameof(x), SecondOrder = true)", "(nameof(x))", StringComparison.Ordinal)
+        .Replace("Rk3(", "Rk3ReadTwice(", StringComparison.Ordinal)
+        .Replace("mid2[i] = y[i] - h * k1[i] + 2 * h * k2[i];", "mid2[i] = 3 * y[i] - 2 * mid[i] + 2 * h * k2[i];", StringComparison.Ordinal);
+
+    private static readonly string Models = $$"""
+        using System;
+        using SymbolicDiff;
+
+        public static partial class Models
+        {
+        {{Rk3}}
 
             public static double Rk3HessianIntoArray(double[] x, int steps, double[] hessian) => Rk3Hessian(x, steps, hessian);
 
             public static double Rk3DerivativeAlong(double[] x, int steps, double[] v) => Rk3WithDerivative(x, steps, v).Derivative;
 
-            // The same rule with mid2 formed from mid (h k1 = 2 (mid − y)): mid is read by two stages, so its adjoint has
-            // contributions from two loops, and keeps its buffer; mid2's is still passed on.
-            [Differentiable(nameof(x))]
-            public static double Rk3ReadTwice(double[] x, int steps)
-            {
-                int n = x.Length;
-                Span<double> y = stackalloc double[n];
-                Span<double> k1 = stackalloc double[n];
-                Span<double> k2 = stackalloc double[n];
-                Span<double> k3 = stackalloc double[n];
-                Span<double> mid = stackalloc double[n];
-                Span<double> mid2 = stackalloc double[n];
-                double h = 1.0 / steps;
-                for (int step = 0; step < steps; step++)
-                {
-                    k1[0] = x[0];
-                    for (int i = 1; i < n; i++)
-                    {
-                        k1[i] = x[i] * y[i - 1];
-                    }
-
-                    for (int i = 0; i < n; i++)
-                    {
-                        mid[i] = y[i] + h / 2 * k1[i];
-                    }
-
-                    k2[0] = x[0];
-                    for (int i = 1; i < n; i++)
-                    {
-                        k2[i] = x[i] * mid[i - 1];
-                    }
-
-                    for (int i = 0; i < n; i++)
-                    {
-                        mid2[i] = 3 * y[i] - 2 * mid[i] + 2 * h * k2[i];
-                    }
-
-                    k3[0] = x[0];
-                    for (int i = 1; i < n; i++)
-                    {
-                        k3[i] = x[i] * mid2[i - 1];
-                    }
-
-                    for (int i = 0; i < n; i++)
-                    {
-                        y[i] += h / 6 * (k1[i] + 4 * k2[i] + k3[i]);
-                    }
-                }
-
-                return y[n - 1];
-            }
+        {{Rk3ReadTwice}}
         }
         """;
 
@@ -133,7 +94,7 @@ public class PassedOnAdjointTests
     public void A_stage_points_adjoint_is_passed_on_where_it_is_formed_and_the_gradient_is_the_closed_form()
     {
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
-        string generated = GradientMethod(run.Source("Models.Rk3.g.cs"), "Rk3");
+        string generated = UnreadReplayTests.GradientMethod(run.Source("Models.Rk3.g.cs"), "Rk3");
         Assert.Contains(Checkpointed, generated, StringComparison.Ordinal);
         // No buffer for the stage points' adjoints, no loop passing them on: the loop over the next stage forms each
         // element and passes it to y and the stage it was formed from.
@@ -152,12 +113,12 @@ public class PassedOnAdjointTests
         double[] x = { 0.7, -1.3, 0.9 };
         foreach (int steps in new[] { 1, 2, 5 })
         {
-            var (value, gradient) = Gradient(type, "Rk3", pair, steps);
+            var (value, gradient) = UnreadReplayTests.Gradient(type, "Rk3", pair, steps);
             Assert.Equal(pair[0] * pair[1] / 2, value, 12);
             Assert.Equal(pair[1] / 2, gradient[0], 12);
             Assert.Equal(pair[0] / 2, gradient[1], 12);
 
-            (value, gradient) = Gradient(type, "Rk3", x, steps);
+            (value, gradient) = UnreadReplayTests.Gradient(type, "Rk3", x, steps);
             Assert.Equal(x[0] * x[1] * x[2] / 6, value, 12);
             Assert.Equal(x[1] * x[2] / 6, gradient[0], 12);
             Assert.Equal(x[0] * x[2] / 6, gradient[1], 12);
@@ -185,7 +146,7 @@ public class PassedOnAdjointTests
     public void A_stage_point_read_by_two_stages_keeps_its_adjoint_buffer()
     {
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
-        string generated = GradientMethod(run.Source("Models.Rk3ReadTwice.g.cs"), "Rk3ReadTwice");
+        string generated = UnreadReplayTests.GradientMethod(run.Source("Models.Rk3ReadTwice.g.cs"), "Rk3ReadTwice");
         Assert.Contains(Checkpointed, generated, StringComparison.Ordinal);
         Assert.Contains("dRk3ReadTwice_dmid[i - 1] += ", generated, StringComparison.Ordinal);
         Assert.Contains("dRk3ReadTwice_dmid[i] = 0.0;", generated, StringComparison.Ordinal);
@@ -197,7 +158,7 @@ public class PassedOnAdjointTests
         double[] x = { 0.7, -1.3, 0.9 };
         foreach (int steps in new[] { 1, 3 })
         {
-            var (value, gradient) = Gradient(type, "Rk3ReadTwice", x, steps);
+            var (value, gradient) = UnreadReplayTests.Gradient(type, "Rk3ReadTwice", x, steps);
             Assert.Equal(x[0] * x[1] * x[2] / 6, value, 12);
             Assert.Equal(x[1] * x[2] / 6, gradient[0], 12);
             Assert.Equal(x[0] * x[2] / 6, gradient[1], 12);
@@ -205,21 +166,5 @@ public class PassedOnAdjointTests
         }
 
         VectorFiniteDifferenceTests.Check(type, "Rk3ReadTwice", null);
-    }
-
-    /// <summary>The text of the span overload of <c>{method}WithGradient</c>, the one the sweeps are in.</summary>
-    private static string GradientMethod(string source, string method)
-    {
-        int start = source.IndexOf($"public static double {method}WithGradient(", StringComparison.Ordinal);
-        int end = source.IndexOf("public static", start + 1, StringComparison.Ordinal);
-        return source[start..end];
-    }
-
-    private static (double Value, double[] Gradient) Gradient(Type type, string method, double[] x, int steps)
-    {
-        var withGradient = type.GetMethods().Single(m => m.Name == method + "WithGradient" && m.GetParameters().Length == 2);
-        object result = withGradient.Invoke(null, new object[] { x, steps })!;
-        var properties = result.GetType().GetProperties();
-        return ((double)properties.Single(p => p.Name == "Value").GetValue(result)!, (double[])properties.Single(p => p.Name != "Value").GetValue(result)!);
     }
 }

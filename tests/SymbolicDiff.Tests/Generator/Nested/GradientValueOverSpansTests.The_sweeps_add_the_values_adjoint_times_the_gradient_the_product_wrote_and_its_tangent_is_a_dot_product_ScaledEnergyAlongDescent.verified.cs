@@ -38,7 +38,6 @@ namespace SymbolicDiff.Tests.Generator.Nested
             global::System.Span<double> gradient = stackalloc double[start.Length];
             for (int i = 0; i < start.Length; i++)
             {
-                saved.Push(v[i]); // saved: the backward sweep reads the value v[i] has before this assignment
                 v[i] = start[i];
             }
             double total = 0.0;
@@ -105,7 +104,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
             for (int i = start.Length - 1; i >= 0; i--)
             {
                 // v[i] = start[i];
-                v[i] = saved.Pop(); // v[i] as it was before this assignment
+                v[i] = 0.0; // v[i] as it was before this assignment, its first: 0 from its declaration, so nothing was saved
                 dStart[i] = dTotal_dv[i]; // ∂total/∂start[i] = ∂total/∂v[i] · ∂v[i]/∂start[i]
                 dTotal_dv[i] = 0.0; // v[i] was overwritten here: its earlier value does not reach the result through it
             }
