@@ -26,9 +26,10 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// </para>
 /// <para>
 /// Not applied in a checkpointed loop or a loop differentiated iteration by iteration (their iterations run again or
-/// are undone before the next), to a buffer a helper call writes, to a nest of three loops or more, nor where the
-/// buffer could be uninitialised memory: a method of a type compiled with <c>SkipLocalsInit</c> would read garbage
-/// there in the objective itself, so that case is not one the generated code needs to reproduce.
+/// are undone before the next), to a buffer a helper call writes, or to a nest of three loops or more. Under
+/// <c>SkipLocalsInit</c> a <c>stackalloc</c> buffer starts with whatever the stack held, and the backward sweep restores 0
+/// where the forward sweep overwrote that: it differs only where the method reads an element before writing it, whose
+/// value is then undefined anyway.
 /// </para>
 /// </summary>
 internal sealed partial class LoopDifferentiator
