@@ -263,7 +263,7 @@ internal sealed partial class LoopDifferentiator
 
         inner.AddRange(BackwardBlock(recomputed));
         var localAdjoints = _adjoints.Keys.Where(n => _index.TryGetScope(n, out var scope) && ReferenceEquals(scope, loop)).ToList();
-        var declared = WithStoredFirstAdjoints(ReuseIterationValues(loop, DeclareAdjointStatements(inner, localAdjoints)), checkpoint);
+        var declared = WithPassedOnAdjoints(WithStoredFirstAdjoints(ReuseIterationValues(loop, DeclareAdjointStatements(inner, localAdjoints)), checkpoint), checkpoint);
 
         var body = new List<Statement>();
         for (int b = checkpoint.Buffers.Count - 1; b >= 0; b--)

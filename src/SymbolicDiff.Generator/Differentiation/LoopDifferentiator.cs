@@ -259,7 +259,8 @@ internal sealed partial class LoopDifferentiator
             return RunFused(fusion);
         }
 
-        FindUnsavedWrites();
+        FindUnsavedWrites(); // writes whose old value nothing reads backwards: nothing saved, nothing restored
+        FindFirstWrites(); // an element's first write: nothing saved, its declared 0 restored
         var forward = Forward(_method.Statements);
         _returned = _method.Result;
         if (Taped.Contains(_method.Result) || CheckpointsResult)
@@ -279,7 +280,7 @@ internal sealed partial class LoopDifferentiator
             ? "Backward sweep: the chain rule, from the result back to the parameters, running each loop in reverse."
             : "Backward sweep: the chain rule, from the result back to the parameters."));
         AddBackwardSweep(body, backward, topScalars);
-        return body;
+        return WithoutUnusedSavedStack(body); // first writes may leave nothing to save
     }
 
     /// <summary>The reals outside every loop that have an adjoint so far (the result's seed apart, where it is written more than once).</summary>
@@ -615,7 +616,7 @@ internal sealed partial class LoopDifferentiator
                     break;
 
                 case AssignReal assign:
-                    if (SavesBefore(statement, TargetName(assign.Target)))
+                    if (SavesBefore(statement, TargetName(assign.Target)) && !IsFirstWrite(assign))
                     {
                         output.Add(new SavePush(SavedStack, assign.Target)
                         {
@@ -823,14 +824,14 @@ internal sealed partial class LoopDifferentiator
 
         int commentAt = output.Count;
         output.Add(new BackwardLine(new CommentLine { Comment = Comment.Of(statement) }));
-        BackwardAssignmentBody(partials, target, isDeclaration, taped, contributes, output);
+        BackwardAssignmentBody(partials, target, isDeclaration, taped, contributes, output, statement is AssignReal assign && IsFirstWrite(assign) ? assign : null);
         if (output.Count == commentAt + 1)
         {
             output.RemoveAt(commentAt);
         }
     }
 
-    private void BackwardAssignmentBody(StatementPartials? partials, Expr target, bool isDeclaration, bool taped, bool contributes, List<BackwardLine> output)
+    private void BackwardAssignmentBody(StatementPartials? partials, Expr target, bool isDeclaration, bool taped, bool contributes, List<BackwardLine> output, AssignReal? firstWrite = null)
     {
         string targetName = TargetName(target);
         Variable? valueName = null;
@@ -842,7 +843,9 @@ internal sealed partial class LoopDifferentiator
                 output.Add(new BackwardLine(new DeclareReal(valueName.Name, target) { Comment = Comment.Of("the value this assignment gave ", Code(target)) }));
             }
 
-            output.Add(new BackwardLine(new UpdateReal(target, UpdateOperator.Set, new SavedPop(SavedStack)) { Comment = Comment.Of(Code(target), " as it was before this assignment") }));
+            output.Add(new BackwardLine(firstWrite is null
+                ? new UpdateReal(target, UpdateOperator.Set, new SavedPop(SavedStack)) { Comment = Comment.Of(Code(target), " as it was before this assignment") }
+                : RestoredZero(firstWrite)));
         }
 
         if (!contributes || partials is null)

@@ -39,7 +39,6 @@ partial class Models
             {
                 z += w[j] * x[r * d + j];
             }
-            saved.Push(predictions[r]); // saved: the backward sweep reads the value predictions[r] has before this assignment
             predictions[r] = global::SymbolicDiff.Activations.Sigmoid(z);
             saved.Push(z); // saved: z is declared in this loop, and the backward loop reads its final value in each iteration
         }
@@ -57,7 +56,7 @@ partial class Models
             double z = saved.Pop(); // z as it was at the end of this iteration
             // predictions[r] = global::SymbolicDiff.Activations.Sigmoid(z);
             double predictionsValue = predictions[r]; // the value this assignment gave predictions[r]
-            predictions[r] = saved.Pop(); // predictions[r] as it was before this assignment
+            predictions[r] = 0.0; // predictions[r] as it was before this assignment, its first: 0 from its declaration, so nothing was saved
             double dBatch_dz = dBatch_dpredictions[r] * global::SymbolicDiff.Activations.SigmoidDerivative(z, predictionsValue); // ∂batch/∂z = ∂batch/∂predictions[r] · ∂predictions[r]/∂z
             dBatch_dpredictions[r] = 0.0; // predictions[r] was overwritten here: its earlier value does not reach the result through it
             for (int j = 0; j < d; j++) // each iteration only adds into adjoints, so the iterations run in their own order

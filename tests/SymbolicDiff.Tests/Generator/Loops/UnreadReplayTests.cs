@@ -263,14 +263,14 @@ public class UnreadReplayTests
         text.Split('\n').Count(line => line.Trim() == statement);
 
     /// <summary>The text of the span overload of <c>{method}WithGradient</c>, the one the sweeps are in.</summary>
-    private static string GradientMethod(string source, string method)
+    internal static string GradientMethod(string source, string method)
     {
         int start = source.IndexOf($"public static double {method}WithGradient(", StringComparison.Ordinal);
         int end = source.IndexOf("public static", start + 1, StringComparison.Ordinal);
         return source[start..end];
     }
 
-    private static (double Value, double[] Gradient) Gradient(Type type, string method, double[] x, int steps)
+    internal static (double Value, double[] Gradient) Gradient(Type type, string method, double[] x, int steps)
     {
         var withGradient = type.GetMethods().Single(m => m.Name == method + "WithGradient" && m.GetParameters().Length == 2);
         object result = withGradient.Invoke(null, new object[] { x, steps })!;
