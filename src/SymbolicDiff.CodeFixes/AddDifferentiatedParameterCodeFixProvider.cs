@@ -92,46 +92,41 @@ public sealed class AddDifferentiatedParameterCodeFixProvider : BatchCodeFixProv
 
     private protected override string FixAllTitle(string equivalenceKey) => "Add the parameters to the [Differentiable] lists of the callees";
 
-    private protected override async Task<Solution> ApplyAsync(Solution solution, IReadOnlyList<Fix> fixes, CancellationToken cancellationToken)
+    private protected override Task<Solution> ApplyAsync(Solution solution, IReadOnlyList<Fix> fixes, CancellationToken cancellationToken) =>
+        EditEachDocumentAsync(solution, fixes, fix => fix.Document, Edit, cancellationToken);
+
+    /// <summary>Makes in <paramref name="editor"/> the edits of <paramref name="fixes"/>, the fixes of its document.</summary>
+    private static void Edit(DocumentEditor editor, SourceText text, IEnumerable<Fix> fixes, CancellationToken cancellationToken)
     {
-        foreach (var group in fixes.GroupBy(fix => fix.Document))
+        var semanticModel = editor.SemanticModel;
+        foreach (var perAttribute in fixes.GroupBy(fix => fix.Attribute))
         {
-            var document = solution.GetDocument(group.Key)!;
-            var semanticModel = (await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false))!;
-            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-            foreach (var perAttribute in group.GroupBy(fix => fix.Attribute))
+            var attribute = editor.OriginalRoot.FindNode(perAttribute.Key, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<AttributeSyntax>().First();
+            var declaration = attribute.FirstAncestorOrSelf<MethodDeclarationSyntax>()!;
+            var method = semanticModel.GetDeclaredSymbol(declaration, cancellationToken)!;
+            var names = SyntaxHelpers.ListedNames(attribute, semanticModel, cancellationToken)!;
+            var added = new HashSet<string>(perAttribute.Select(fix => fix.Parameter));
+
+            // The listed names as they are written, and nameof for each added one, in declaration order;
+            // a listed name that is no parameter (SD0008) keeps its place at the end.
+            var existing = attribute.ArgumentList!.Arguments;
+            var arguments = new List<AttributeArgumentSyntax>();
+            foreach (var parameter in method.Parameters)
             {
-                var attribute = editor.OriginalRoot.FindNode(perAttribute.Key, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<AttributeSyntax>().First();
-                var declaration = attribute.FirstAncestorOrSelf<MethodDeclarationSyntax>()!;
-                var method = semanticModel.GetDeclaredSymbol(declaration, cancellationToken)!;
-                var names = SyntaxHelpers.ListedNames(attribute, semanticModel, cancellationToken)!;
-                var added = new HashSet<string>(perAttribute.Select(fix => fix.Parameter));
-
-                // The listed names as they are written, and nameof for each added one, in declaration order;
-                // a listed name that is no parameter (SD0008) keeps its place at the end.
-                var existing = attribute.ArgumentList!.Arguments;
-                var arguments = new List<AttributeArgumentSyntax>();
-                foreach (var parameter in method.Parameters)
+                int listed = IndexOf(names, parameter.Name);
+                if (listed >= 0)
                 {
-                    int listed = IndexOf(names, parameter.Name);
-                    if (listed >= 0)
-                    {
-                        arguments.Add(existing[listed]);
-                    }
-                    else if (added.Contains(parameter.Name))
-                    {
-                        arguments.Add(SyntaxHelpers.NameOfArgument(SyntaxHelpers.SourceName(parameter, declaration)));
-                    }
+                    arguments.Add(existing[listed]);
                 }
-
-                arguments.AddRange(existing.Where((_, i) => !method.Parameters.Any(p => p.Name == names[i])));
-                editor.ReplaceNode(attribute, attribute.WithArgumentList(SyntaxHelpers.ArgumentList(arguments)));
+                else if (added.Contains(parameter.Name))
+                {
+                    arguments.Add(SyntaxHelpers.NameOfArgument(SyntaxHelpers.SourceName(parameter, declaration)));
+                }
             }
 
-            solution = solution.WithDocumentSyntaxRoot(group.Key, editor.GetChangedRoot());
+            arguments.AddRange(existing.Where((_, i) => !method.Parameters.Any(p => p.Name == names[i])));
+            editor.ReplaceNode(attribute, attribute.WithArgumentList(SyntaxHelpers.ArgumentList(arguments)));
         }
-
-        return solution;
     }
 
     private static int IndexOf(IReadOnlyList<string> names, string name)

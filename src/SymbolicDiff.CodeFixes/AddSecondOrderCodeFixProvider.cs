@@ -140,26 +140,21 @@ public sealed class AddSecondOrderCodeFixProvider : BatchCodeFixProvider<AddSeco
 
     private protected override string FixAllTitle(string equivalenceKey) => "Generate the second derivatives of the callees whose gradients are read";
 
-    private protected override async Task<Solution> ApplyAsync(Solution solution, IReadOnlyList<Fix> fixes, CancellationToken cancellationToken)
+    private protected override Task<Solution> ApplyAsync(Solution solution, IReadOnlyList<Fix> fixes, CancellationToken cancellationToken) =>
+        EditEachDocumentAsync(solution, fixes, fix => fix.Document, Edit, cancellationToken);
+
+    /// <summary>Makes in <paramref name="editor"/> the edits of <paramref name="fixes"/>, the fixes of its document.</summary>
+    private static void Edit(DocumentEditor editor, SourceText text, IEnumerable<Fix> fixes, CancellationToken cancellationToken)
     {
-        foreach (var group in fixes.GroupBy(fix => fix.Document))
+        foreach (var span in fixes.Select(fix => fix.Attribute).Distinct())
         {
-            var document = solution.GetDocument(group.Key)!;
-            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-            foreach (var span in group.Select(fix => fix.Attribute).Distinct())
-            {
-                var attribute = editor.OriginalRoot.FindNode(span, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<AttributeSyntax>().First();
-                var secondOrder = SyntaxFactory.AttributeArgument(
-                    SyntaxFactory.NameEquals(SyntaxFactory.IdentifierName("SecondOrder")),
-                    nameColon: null,
-                    SyntaxFactory.LiteralExpression(SyntaxKind.TrueLiteralExpression));
-                var existing = attribute.ArgumentList?.Arguments.ToList() ?? new List<AttributeArgumentSyntax>();
-                editor.ReplaceNode(attribute, attribute.WithArgumentList(SyntaxHelpers.ArgumentList(existing.Append(secondOrder).ToList())));
-            }
-
-            solution = solution.WithDocumentSyntaxRoot(group.Key, editor.GetChangedRoot());
+            var attribute = editor.OriginalRoot.FindNode(span, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<AttributeSyntax>().First();
+            var secondOrder = SyntaxFactory.AttributeArgument(
+                SyntaxFactory.NameEquals(SyntaxFactory.IdentifierName("SecondOrder")),
+                nameColon: null,
+                SyntaxFactory.LiteralExpression(SyntaxKind.TrueLiteralExpression));
+            var existing = attribute.ArgumentList?.Arguments.ToList() ?? new List<AttributeArgumentSyntax>();
+            editor.ReplaceNode(attribute, attribute.WithArgumentList(SyntaxHelpers.ArgumentList(existing.Append(secondOrder).ToList())));
         }
-
-        return solution;
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -6,6 +7,8 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Text;
 
 namespace SymbolicDiff.CodeFixes;
 
@@ -34,6 +37,31 @@ public abstract class BatchCodeFixProvider<TFix> : CodeFixProvider
 
     /// <summary>Applies <paramref name="fixes"/>, all read against <paramref name="solution"/>, together.</summary>
     private protected abstract Task<Solution> ApplyAsync(Solution solution, IReadOnlyList<TFix> fixes, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The way most fixes are applied: <paramref name="fixes"/> grouped by the document they edit
+    /// (<paramref name="documentOf"/>), each document edited once, by <paramref name="edit"/> in a
+    /// <see cref="DocumentEditor"/> over the original document (its semantic model at
+    /// <see cref="DocumentEditor.SemanticModel"/>) given the document's text and fixes, and the edited roots put back.
+    /// </summary>
+    private protected static async Task<Solution> EditEachDocumentAsync(
+        Solution solution,
+        IReadOnlyList<TFix> fixes,
+        Func<TFix, DocumentId> documentOf,
+        Action<DocumentEditor, SourceText, IEnumerable<TFix>, CancellationToken> edit,
+        CancellationToken cancellationToken)
+    {
+        foreach (var group in fixes.GroupBy(documentOf))
+        {
+            var document = solution.GetDocument(group.Key)!;
+            var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
+            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+            edit(editor, text, group, cancellationToken);
+            solution = solution.WithDocumentSyntaxRoot(group.Key, editor.GetChangedRoot());
+        }
+
+        return solution;
+    }
 
     /// <inheritdoc />
     public sealed override FixAllProvider GetFixAllProvider() => new BatchFixAllProvider(this);

@@ -125,49 +125,43 @@ public sealed class DerivativeStubCodeFixProvider : BatchCodeFixProvider<Derivat
 
     private protected override string FixAllTitle(string equivalenceKey) => "Declare the missing derivatives with [Derivative] (central differences to replace)";
 
-    private protected override async Task<Solution> ApplyAsync(Solution solution, IReadOnlyList<Fix> fixes, CancellationToken cancellationToken)
+    private protected override Task<Solution> ApplyAsync(Solution solution, IReadOnlyList<Fix> fixes, CancellationToken cancellationToken) =>
+        EditEachDocumentAsync(solution, fixes, fix => fix.Document, Edit, cancellationToken);
+
+    /// <summary>Makes in <paramref name="editor"/> the edits of <paramref name="fixes"/>, the fixes of its document.</summary>
+    private static void Edit(DocumentEditor editor, SourceText text, IEnumerable<Fix> fixes, CancellationToken cancellationToken)
     {
-        foreach (var group in fixes.GroupBy(fix => fix.Document))
+        var semanticModel = editor.SemanticModel;
+        string endOfLine = SyntaxHelpers.EndOfLine(text);
+        foreach (var perFunction in fixes.GroupBy(fix => fix.Function))
         {
-            var document = solution.GetDocument(group.Key)!;
-            var semanticModel = (await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false))!;
-            var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
-            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-            string endOfLine = SyntaxHelpers.EndOfLine(text);
-            foreach (var perFunction in group.GroupBy(fix => fix.Function))
+            var declaration = editor.OriginalRoot.FindNode(perFunction.Key, getInnermostNodeForTie: true).FirstAncestorOrSelf<MethodDeclarationSyntax>()!;
+            var function = semanticModel.GetDeclaredSymbol(declaration, cancellationToken)!;
+            var wanted = new HashSet<string>(perFunction.SelectMany(fix => fix.Parameters));
+            var declaredPartials = DeclaredPartials(function);
+            var parameters = function.Parameters.Where(p => wanted.Contains(p.Name) && !declaredPartials.ContainsKey(p.Name)).ToList();
+            if (parameters.Count == 0)
             {
-                var declaration = editor.OriginalRoot.FindNode(perFunction.Key, getInnermostNodeForTie: true).FirstAncestorOrSelf<MethodDeclarationSyntax>()!;
-                var function = semanticModel.GetDeclaredSymbol(declaration, cancellationToken)!;
-                var wanted = new HashSet<string>(perFunction.SelectMany(fix => fix.Parameters));
-                var declaredPartials = DeclaredPartials(function);
-                var parameters = function.Parameters.Where(p => wanted.Contains(p.Name) && !declaredPartials.ContainsKey(p.Name)).ToList();
-                if (parameters.Count == 0)
-                {
-                    continue;
-                }
-
-                string indentation = SyntaxHelpers.Indentation(declaration, text);
-                string attributeName = SyntaxHelpers.AttributeName(semanticModel, declaration.SpanStart, "Derivative", SymbolicDiffNames.DerivativeAttribute);
-                var taken = new HashSet<string>(function.ContainingType.MemberNames);
-                var attributes = new List<AttributeListSyntax>();
-                var stubs = new List<MemberDeclarationSyntax>();
-                foreach (var parameter in parameters)
-                {
-                    string name = Unique(function.Parameters.Length == 1 ? function.Name + "Derivative" : function.Name + "By" + Pascal(parameter.Name), taken);
-                    string parameterName = SyntaxHelpers.SourceName(parameter, declaration);
-                    string arguments = function.Parameters.Length == 1 ? $"nameof({name})" : $"nameof({parameterName}), nameof({name})";
-                    attributes.Add(SyntaxHelpers.AttributeList($"{attributeName}({arguments})", indentation, endOfLine));
-                    stubs.Add(Stub(function, declaration, parameter, name, indentation, endOfLine));
-                }
-
-                editor.ReplaceNode(declaration, (current, _) => SyntaxHelpers.WithAttributeLists((MethodDeclarationSyntax)current, attributes, indentation));
-                editor.InsertAfter(StubAnchor(declaration, function), stubs);
+                continue;
             }
 
-            solution = solution.WithDocumentSyntaxRoot(group.Key, editor.GetChangedRoot());
-        }
+            string indentation = SyntaxHelpers.Indentation(declaration, text);
+            string attributeName = SyntaxHelpers.AttributeName(semanticModel, declaration.SpanStart, "Derivative", SymbolicDiffNames.DerivativeAttribute);
+            var taken = new HashSet<string>(function.ContainingType.MemberNames);
+            var attributes = new List<AttributeListSyntax>();
+            var stubs = new List<MemberDeclarationSyntax>();
+            foreach (var parameter in parameters)
+            {
+                string name = Unique(function.Parameters.Length == 1 ? function.Name + "Derivative" : function.Name + "By" + Pascal(parameter.Name), taken);
+                string parameterName = SyntaxHelpers.SourceName(parameter, declaration);
+                string arguments = function.Parameters.Length == 1 ? $"nameof({name})" : $"nameof({parameterName}), nameof({name})";
+                attributes.Add(SyntaxHelpers.AttributeList($"{attributeName}({arguments})", indentation, endOfLine));
+                stubs.Add(Stub(function, declaration, parameter, name, indentation, endOfLine));
+            }
 
-        return solution;
+            editor.ReplaceNode(declaration, (current, _) => SyntaxHelpers.WithAttributeLists((MethodDeclarationSyntax)current, attributes, indentation));
+            editor.InsertAfter(StubAnchor(declaration, function), stubs);
+        }
     }
 
     /// <summary>

@@ -78,21 +78,16 @@ public sealed class MakeTypesPartialCodeFixProvider : BatchCodeFixProvider<MakeT
 
     private protected override string FixAllTitle(string equivalenceKey) => "Make the types of [Differentiable] methods partial";
 
-    private protected override async Task<Solution> ApplyAsync(Solution solution, IReadOnlyList<Fix> fixes, CancellationToken cancellationToken)
+    private protected override Task<Solution> ApplyAsync(Solution solution, IReadOnlyList<Fix> fixes, CancellationToken cancellationToken) =>
+        EditEachDocumentAsync(solution, fixes, fix => fix.Document, Edit, cancellationToken);
+
+    /// <summary>Makes in <paramref name="editor"/> the edits of <paramref name="fixes"/>, the fixes of its document.</summary>
+    private static void Edit(DocumentEditor editor, SourceText text, IEnumerable<Fix> fixes, CancellationToken cancellationToken)
     {
-        foreach (var group in fixes.GroupBy(fix => fix.Document))
+        foreach (var span in fixes.SelectMany(fix => fix.Types).Distinct())
         {
-            var document = solution.GetDocument(group.Key)!;
-            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-            foreach (var span in group.SelectMany(fix => fix.Types).Distinct())
-            {
-                var type = editor.OriginalRoot.FindNode(span, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<TypeDeclarationSyntax>().First();
-                editor.ReplaceNode(type, (current, _) => SyntaxHelpers.WithPartial((TypeDeclarationSyntax)current));
-            }
-
-            solution = solution.WithDocumentSyntaxRoot(group.Key, editor.GetChangedRoot());
+            var type = editor.OriginalRoot.FindNode(span, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<TypeDeclarationSyntax>().First();
+            editor.ReplaceNode(type, (current, _) => SyntaxHelpers.WithPartial((TypeDeclarationSyntax)current));
         }
-
-        return solution;
     }
 }

@@ -90,34 +90,28 @@ public sealed class MarkDifferentiableCodeFixProvider : BatchCodeFixProvider<Mar
 
     private protected override string FixAllTitle(string equivalenceKey) => "Mark the called functions [Differentiable]";
 
-    private protected override async Task<Solution> ApplyAsync(Solution solution, IReadOnlyList<Fix> fixes, CancellationToken cancellationToken)
+    private protected override Task<Solution> ApplyAsync(Solution solution, IReadOnlyList<Fix> fixes, CancellationToken cancellationToken) =>
+        EditEachDocumentAsync(solution, fixes, fix => fix.Document, Edit, cancellationToken);
+
+    /// <summary>Makes in <paramref name="editor"/> the edits of <paramref name="fixes"/>, the fixes of its document.</summary>
+    private static void Edit(DocumentEditor editor, SourceText text, IEnumerable<Fix> fixes, CancellationToken cancellationToken)
     {
-        foreach (var group in fixes.GroupBy(fix => fix.Document))
+        var semanticModel = editor.SemanticModel;
+        string endOfLine = SyntaxHelpers.EndOfLine(text);
+        var types = new HashSet<TypeDeclarationSyntax>();
+        foreach (var span in fixes.Select(fix => fix.Function).Distinct())
         {
-            var document = solution.GetDocument(group.Key)!;
-            var semanticModel = (await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false))!;
-            var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
-            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-            string endOfLine = SyntaxHelpers.EndOfLine(text);
-            var types = new HashSet<TypeDeclarationSyntax>();
-            foreach (var span in group.Select(fix => fix.Function).Distinct())
-            {
-                var declaration = editor.OriginalRoot.FindNode(span, getInnermostNodeForTie: true).FirstAncestorOrSelf<MethodDeclarationSyntax>()!;
-                string indentation = SyntaxHelpers.Indentation(declaration, text);
-                string name = SyntaxHelpers.AttributeName(semanticModel, declaration.SpanStart, "Differentiable", SymbolicDiffNames.DifferentiableAttribute);
-                var attribute = SyntaxHelpers.AttributeList(name, indentation, endOfLine);
-                editor.ReplaceNode(declaration, (current, _) => SyntaxHelpers.WithAttributeLists((MethodDeclarationSyntax)current, new[] { attribute }, indentation));
-                types.UnionWith(declaration.Ancestors().OfType<TypeDeclarationSyntax>().Where(type => !type.Modifiers.Any(SyntaxKind.PartialKeyword)));
-            }
-
-            foreach (var type in types)
-            {
-                editor.ReplaceNode(type, (current, _) => SyntaxHelpers.WithPartial((TypeDeclarationSyntax)current));
-            }
-
-            solution = solution.WithDocumentSyntaxRoot(group.Key, editor.GetChangedRoot());
+            var declaration = editor.OriginalRoot.FindNode(span, getInnermostNodeForTie: true).FirstAncestorOrSelf<MethodDeclarationSyntax>()!;
+            string indentation = SyntaxHelpers.Indentation(declaration, text);
+            string name = SyntaxHelpers.AttributeName(semanticModel, declaration.SpanStart, "Differentiable", SymbolicDiffNames.DifferentiableAttribute);
+            var attribute = SyntaxHelpers.AttributeList(name, indentation, endOfLine);
+            editor.ReplaceNode(declaration, (current, _) => SyntaxHelpers.WithAttributeLists((MethodDeclarationSyntax)current, new[] { attribute }, indentation));
+            types.UnionWith(declaration.Ancestors().OfType<TypeDeclarationSyntax>().Where(type => !type.Modifiers.Any(SyntaxKind.PartialKeyword)));
         }
 
-        return solution;
+        foreach (var type in types)
+        {
+            editor.ReplaceNode(type, (current, _) => SyntaxHelpers.WithPartial((TypeDeclarationSyntax)current));
+        }
     }
 }

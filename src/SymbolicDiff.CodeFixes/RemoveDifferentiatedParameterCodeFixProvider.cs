@@ -69,33 +69,28 @@ public sealed class RemoveDifferentiatedParameterCodeFixProvider : BatchCodeFixP
 
     private protected override string FixAllTitle(string equivalenceKey) => "Remove the parameters the result does not depend on from the differentiated parameters";
 
-    private protected override async Task<Solution> ApplyAsync(Solution solution, IReadOnlyList<Fix> fixes, CancellationToken cancellationToken)
-    {
-        foreach (var group in fixes.GroupBy(fix => fix.Document))
-        {
-            var document = solution.GetDocument(group.Key)!;
-            var semanticModel = (await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false))!;
-            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-            foreach (var perAttribute in group.GroupBy(fix => fix.Attribute))
-            {
-                var attribute = editor.OriginalRoot.FindNode(perAttribute.Key, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<AttributeSyntax>().First();
-                var declaration = attribute.FirstAncestorOrSelf<MethodDeclarationSyntax>()!;
-                var method = semanticModel.GetDeclaredSymbol(declaration, cancellationToken)!;
-                var removed = new HashSet<string>(perAttribute.Select(fix => fix.Parameter));
-                var remaining = Remaining(method, attribute, semanticModel, removed, cancellationToken);
-                if (remaining is not { Count: > 0 })
-                {
-                    // Removing all of them together would leave an empty list, which means every parameter.
-                    continue;
-                }
+    private protected override Task<Solution> ApplyAsync(Solution solution, IReadOnlyList<Fix> fixes, CancellationToken cancellationToken) =>
+        EditEachDocumentAsync(solution, fixes, fix => fix.Document, Edit, cancellationToken);
 
-                editor.ReplaceNode(attribute, attribute.WithArgumentList(SyntaxHelpers.ArgumentList(remaining)));
+    /// <summary>Makes in <paramref name="editor"/> the edits of <paramref name="fixes"/>, the fixes of its document.</summary>
+    private static void Edit(DocumentEditor editor, SourceText text, IEnumerable<Fix> fixes, CancellationToken cancellationToken)
+    {
+        var semanticModel = editor.SemanticModel;
+        foreach (var perAttribute in fixes.GroupBy(fix => fix.Attribute))
+        {
+            var attribute = editor.OriginalRoot.FindNode(perAttribute.Key, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<AttributeSyntax>().First();
+            var declaration = attribute.FirstAncestorOrSelf<MethodDeclarationSyntax>()!;
+            var method = semanticModel.GetDeclaredSymbol(declaration, cancellationToken)!;
+            var removed = new HashSet<string>(perAttribute.Select(fix => fix.Parameter));
+            var remaining = Remaining(method, attribute, semanticModel, removed, cancellationToken);
+            if (remaining is not { Count: > 0 })
+            {
+                // Removing all of them together would leave an empty list, which means every parameter.
+                continue;
             }
 
-            solution = solution.WithDocumentSyntaxRoot(group.Key, editor.GetChangedRoot());
+            editor.ReplaceNode(attribute, attribute.WithArgumentList(SyntaxHelpers.ArgumentList(remaining)));
         }
-
-        return solution;
     }
 
     /// <summary>

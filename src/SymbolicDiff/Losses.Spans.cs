@@ -55,9 +55,7 @@ public static partial class Losses
     public static void MeanSquaredErrorPredictionsGradient(ReadOnlySpan<double> predictions, ReadOnlySpan<double> targets, double seed, Span<double> gradient)
     {
         CheckPairs(predictions.Length, targets.Length, nameof(predictions));
-        SpanGuard.Gradient(gradient.Length, predictions.Length, nameof(predictions));
-        SpanGuard.NoOverlap(gradient, predictions, nameof(gradient), nameof(predictions));
-        SpanGuard.NoOverlap(gradient, targets, nameof(gradient), nameof(targets));
+        SpanGuard.GradientOfPair(gradient, predictions.Length, nameof(predictions), predictions, nameof(predictions), targets, nameof(targets));
         SpanKernels.AddScaledDifference(predictions, targets, 2.0 * seed / predictions.Length, gradient);
     }
 
@@ -104,9 +102,7 @@ public static partial class Losses
     public static void MeanSquaredErrorPredictionsGradient(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, float seed, Span<float> gradient)
     {
         CheckPairs(predictions.Length, targets.Length, nameof(predictions));
-        SpanGuard.Gradient(gradient.Length, predictions.Length, nameof(predictions));
-        SpanGuard.NoOverlap(gradient, predictions, nameof(gradient), nameof(predictions));
-        SpanGuard.NoOverlap(gradient, targets, nameof(gradient), nameof(targets));
+        SpanGuard.GradientOfPair(gradient, predictions.Length, nameof(predictions), predictions, nameof(predictions), targets, nameof(targets));
         SpanKernels.AddScaledDifference(predictions, targets, (float)(2.0 * seed / predictions.Length), gradient);
     }
 
@@ -167,9 +163,7 @@ public static partial class Losses
     public static void BinaryCrossEntropyWithLogitsLogitsGradient(ReadOnlySpan<double> logits, ReadOnlySpan<double> targets, double seed, Span<double> gradient)
     {
         CheckPairs(logits.Length, targets.Length, nameof(logits));
-        SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
-        SpanGuard.NoOverlap(gradient, logits, nameof(gradient), nameof(logits));
-        SpanGuard.NoOverlap(gradient, targets, nameof(gradient), nameof(targets));
+        SpanGuard.GradientOfPair(gradient, logits.Length, nameof(logits), logits, nameof(logits), targets, nameof(targets));
         SpanKernels.AddScaledSigmoidMinusTarget(logits, targets, seed / logits.Length, gradient);
     }
 
@@ -215,9 +209,7 @@ public static partial class Losses
     public static void BinaryCrossEntropyWithLogitsLogitsGradient(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, float seed, Span<float> gradient)
     {
         CheckPairs(logits.Length, targets.Length, nameof(logits));
-        SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
-        SpanGuard.NoOverlap(gradient, logits, nameof(gradient), nameof(logits));
-        SpanGuard.NoOverlap(gradient, targets, nameof(gradient), nameof(targets));
+        SpanGuard.GradientOfPair(gradient, logits.Length, nameof(logits), logits, nameof(logits), targets, nameof(targets));
         SpanKernels.AddScaledSigmoidMinusTarget(logits, targets, (float)((double)seed / logits.Length), gradient);
     }
 

@@ -74,6 +74,21 @@ internal static class SpanGuard
         }
     }
 
+    /// <summary>
+    /// The checks of a vector-Jacobian product that reads two spans and adds into <paramref name="gradient"/>: the gradient
+    /// has one element per element of the differentiated span <paramref name="differentiatedName"/>
+    /// (<paramref name="expected"/>), and shares no memory with <paramref name="first"/> or <paramref name="second"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void GradientOfPair<T>(
+        Span<T> gradient, int expected, string differentiatedName,
+        ReadOnlySpan<T> first, string firstName, ReadOnlySpan<T> second, string secondName)
+    {
+        Gradient(gradient.Length, expected, differentiatedName);
+        NoOverlap(gradient, first, nameof(gradient), firstName);
+        NoOverlap(gradient, second, nameof(gradient), secondName);
+    }
+
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowLengthMismatch(int length, int expected, string paramName, string otherName) =>

@@ -1,5 +1,7 @@
 using System;
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace SymbolicDiff;
 
@@ -63,11 +65,7 @@ public static partial class Vectors
     [Derivative(nameof(DotLeftGradientTangent))]
     public static void DotLeftGradient(ReadOnlySpan<double> left, ReadOnlySpan<double> right, double seed, Span<double> gradient)
     {
-        SpanGuard.SameLength(right.Length, left.Length, nameof(right), nameof(left));
-        SpanGuard.Gradient(gradient.Length, left.Length, nameof(left));
-        SpanGuard.NoOverlap(gradient, left, nameof(gradient), nameof(left));
-        SpanGuard.NoOverlap(gradient, right, nameof(gradient), nameof(right));
-        TensorPrimitives.MultiplyAdd(right, seed, gradient, gradient);
+        AddDotGradient(left, right, seed, gradient, left.Length, nameof(left), right);
     }
 
     /// <summary>
@@ -85,11 +83,7 @@ public static partial class Vectors
     [Derivative(nameof(DotRightGradientTangent))]
     public static void DotRightGradient(ReadOnlySpan<double> left, ReadOnlySpan<double> right, double seed, Span<double> gradient)
     {
-        SpanGuard.SameLength(right.Length, left.Length, nameof(right), nameof(left));
-        SpanGuard.Gradient(gradient.Length, right.Length, nameof(right));
-        SpanGuard.NoOverlap(gradient, left, nameof(gradient), nameof(left));
-        SpanGuard.NoOverlap(gradient, right, nameof(gradient), nameof(right));
-        TensorPrimitives.MultiplyAdd(left, seed, gradient, gradient);
+        AddDotGradient(left, right, seed, gradient, right.Length, nameof(right), left);
     }
 
     /// <summary>
@@ -127,11 +121,7 @@ public static partial class Vectors
     [Derivative(nameof(DotLeftGradientTangent))]
     public static void DotLeftGradient(ReadOnlySpan<float> left, ReadOnlySpan<float> right, float seed, Span<float> gradient)
     {
-        SpanGuard.SameLength(right.Length, left.Length, nameof(right), nameof(left));
-        SpanGuard.Gradient(gradient.Length, left.Length, nameof(left));
-        SpanGuard.NoOverlap(gradient, left, nameof(gradient), nameof(left));
-        SpanGuard.NoOverlap(gradient, right, nameof(gradient), nameof(right));
-        TensorPrimitives.MultiplyAdd(right, seed, gradient, gradient);
+        AddDotGradient(left, right, seed, gradient, left.Length, nameof(left), right);
     }
 
     /// <summary>
@@ -149,10 +139,20 @@ public static partial class Vectors
     [Derivative(nameof(DotRightGradientTangent))]
     public static void DotRightGradient(ReadOnlySpan<float> left, ReadOnlySpan<float> right, float seed, Span<float> gradient)
     {
+        AddDotGradient(left, right, seed, gradient, right.Length, nameof(right), left);
+    }
+
+    /// <summary>
+    /// The body of the four <c>Dot…Gradient</c> overloads: checks the arguments, then adds seed·<paramref name="partial"/>
+    /// (the other vector, ∂(left·right)/∂<paramref name="differentiatedName"/>) to <paramref name="gradient"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddDotGradient<T>(
+        ReadOnlySpan<T> left, ReadOnlySpan<T> right, T seed, Span<T> gradient, int differentiatedLength, string differentiatedName, ReadOnlySpan<T> partial)
+        where T : IFloatingPointIeee754<T>
+    {
         SpanGuard.SameLength(right.Length, left.Length, nameof(right), nameof(left));
-        SpanGuard.Gradient(gradient.Length, right.Length, nameof(right));
-        SpanGuard.NoOverlap(gradient, left, nameof(gradient), nameof(left));
-        SpanGuard.NoOverlap(gradient, right, nameof(gradient), nameof(right));
-        TensorPrimitives.MultiplyAdd(left, seed, gradient, gradient);
+        SpanGuard.GradientOfPair(gradient, differentiatedLength, differentiatedName, left, nameof(left), right, nameof(right));
+        TensorPrimitives.MultiplyAdd(partial, seed, gradient, gradient);
     }
 }

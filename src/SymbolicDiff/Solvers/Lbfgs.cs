@@ -76,23 +76,14 @@ public sealed class Lbfgs
         parameters.CopyTo(_x);
         double f = function(_x, _gradient);
         int evaluations = 1, iterations = 0, stored = 0, newest = -1;
-        if (!double.IsFinite(f) || !double.IsFinite(VectorMath.Dot(_gradient, _gradient)))
-        {
-            throw new ArgumentException("f or its gradient at the starting point is not finite; start from a point where f is defined.", nameof(parameters));
-        }
+        SolverGuard.FiniteStart(f, _gradient);
 
         SolverStopReason reason;
         while (true)
         {
-            if (VectorMath.MaxAbs(_gradient) <= Options.GradientTolerance * Math.Max(1, Math.Abs(f)))
+            if (SolverGuard.StopBeforeStep(_gradient, f, Options.GradientTolerance, iterations, Options.MaxIterations) is { } stop)
             {
-                reason = SolverStopReason.GradientSmall;
-                break;
-            }
-
-            if (iterations >= Options.MaxIterations)
-            {
-                reason = SolverStopReason.MaxIterations;
+                reason = stop;
                 break;
             }
 

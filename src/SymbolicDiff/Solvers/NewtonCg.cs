@@ -69,10 +69,7 @@ public sealed class NewtonCg
         SolverGuard.Parameters(parameters, _n);
         parameters.CopyTo(_x);
         double f = function(_x, _gradient);
-        if (!double.IsFinite(f) || !double.IsFinite(VectorMath.Dot(_gradient, _gradient)))
-        {
-            throw new ArgumentException("f or its gradient at the starting point is not finite; start from a point where f is defined.", nameof(parameters));
-        }
+        SolverGuard.FiniteStart(f, _gradient);
 
         int evaluations = 1, iterations = 0, products = 0;
         int maxCg = Options.MaxCgIterations > 0 ? Options.MaxCgIterations : _n;
@@ -80,15 +77,9 @@ public sealed class NewtonCg
         SolverStopReason reason;
         while (true)
         {
-            if (VectorMath.MaxAbs(_gradient) <= Options.GradientTolerance * Math.Max(1, Math.Abs(f)))
+            if (SolverGuard.StopBeforeStep(_gradient, f, Options.GradientTolerance, iterations, Options.MaxIterations) is { } stop)
             {
-                reason = SolverStopReason.GradientSmall;
-                break;
-            }
-
-            if (iterations >= Options.MaxIterations)
-            {
-                reason = SolverStopReason.MaxIterations;
+                reason = stop;
                 break;
             }
 

@@ -61,4 +61,28 @@ internal static class SolverGuard
             throw new ArgumentNullException(paramName);
         }
     }
+
+    /// <summary>Throws unless f and its gradient at the starting point are finite (the gradient-based solvers' first evaluation).</summary>
+    public static void FiniteStart(double f, ReadOnlySpan<double> gradient)
+    {
+        if (!double.IsFinite(f) || !double.IsFinite(VectorMath.Dot(gradient, gradient)))
+        {
+            throw new ArgumentException("f or its gradient at the starting point is not finite; start from a point where f is defined.", "parameters");
+        }
+    }
+
+    /// <summary>
+    /// The tests the gradient-based solvers make before each step: <see cref="SolverStopReason.GradientSmall"/> when
+    /// ‖∇f‖∞ ≤ <paramref name="gradientTolerance"/> · max(1, |f|), else <see cref="SolverStopReason.MaxIterations"/>
+    /// when <paramref name="maxIterations"/> are done, else null (take the step).
+    /// </summary>
+    public static SolverStopReason? StopBeforeStep(ReadOnlySpan<double> gradient, double f, double gradientTolerance, int iterations, int maxIterations)
+    {
+        if (VectorMath.MaxAbs(gradient) <= gradientTolerance * Math.Max(1, Math.Abs(f)))
+        {
+            return SolverStopReason.GradientSmall;
+        }
+
+        return iterations >= maxIterations ? SolverStopReason.MaxIterations : null;
+    }
 }

@@ -73,8 +73,11 @@ partial class Single
         float a = 1f / (1f + exp);
         float dA = a * (exp * dZ) / (1f + exp); // da = ∂a/∂z · dz
         bool branch = a > 0.5f;
-        if (branch) dA = dA * global::System.MathF.Sqrt(w * w + 1f) + a * (0.5f * (2f * w * dW) / global::System.MathF.Sqrt(w * w + 1f));
-        if (branch) a *= global::System.MathF.Sqrt(w * w + 1f);
+        if (branch)
+        {
+            dA = dA * global::System.MathF.Sqrt(w * w + 1f) + a * (0.5f * (2f * w * dW) / global::System.MathF.Sqrt(w * w + 1f));
+            a *= global::System.MathF.Sqrt(w * w + 1f);
+        }
         float dNeuron = 2f * a * dA / (1f + a * a) + (z > 0f ? 1f : z < 0f ? 0f : 0.5f) * dZ / 3f; // dneuron = ∂neuron/∂a · da + ∂neuron/∂z · dz
         float neuron = global::System.MathF.Log(1f + a * a) + global::System.MathF.Max(z, 0f) / 3f;
 

@@ -60,12 +60,7 @@ public partial class CodeFirstTests
             0, 0, 0, 0,
             4, 2, 0, 0,
         };
-        CheckSpanScalar(new double[] { 2, 3, 4 }, 1, 8, new double[] { 4, 2, 0, 8 }, hessian,
-            (v, a) => F.SumOfRunningProducts(v, a),
-            (v, a, dX) => (F.SumOfRunningProductsWithGradient(v, a, dX, out double dA), dA),
-            (v, a, tX, tA) => F.SumOfRunningProductsWithDerivative(v, a, tX, tA),
-            (v, a) => { var h = new double[16]; F.SumOfRunningProductsHessian(v, a, h); return h; },
-            (v, a, vX, vA, dX, hvX) => (F.SumOfRunningProductsHessianVectorProduct(v, a, vX, vA, dX, out _, hvX, out double hvA), hvA));
+        CheckSpanScalar(nameof(F.SumOfRunningProducts), new double[] { 2, 3, 4 }, 1, 8, new double[] { 4, 2, 0, 8 }, hessian);
 
         // The void method's own Hessian-vector product of c·r with c = (1, 1, 1) is the same Hessian times the direction.
         double[] direction = { 0.5, 0.2, -0.1, -0.4 };
@@ -86,12 +81,7 @@ public partial class CodeFirstTests
             0, 0, 0, 2,
             0, 1, 2, 0,
         };
-        CheckSpanScalar(new double[] { 1, 2, 3 }, 2, 16, new double[] { 0, 2, 4, 8 }, hessian,
-            (v, a) => F.LongWeighted(v, a),
-            (v, a, dX) => (F.LongWeightedWithGradient(v, a, dX, out double dA), dA),
-            (v, a, tX, tA) => F.LongWeightedWithDerivative(v, a, tX, tA),
-            (v, a) => { var h = new double[16]; F.LongWeightedHessian(v, a, h); return h; },
-            (v, a, vX, vA, dX, hvX) => (F.LongWeightedHessianVectorProduct(v, a, vX, vA, dX, out _, hvX, out double hvA), hvA));
+        CheckSpanScalar(nameof(F.LongWeighted), new double[] { 1, 2, 3 }, 2, 16, new double[] { 0, 2, 4, 8 }, hessian);
 
         var dXf = new float[3];
         Assert.Equal(16f, F.LongWeightedFWithGradient(new float[] { 1, 2, 3 }, 2f, dXf, out float dAf));
@@ -125,24 +115,7 @@ public partial class CodeFirstTests
             2 * a * x1 / divisor, 2 * a * x0 / divisor, 2 * x0 * x1 / divisor,
         };
         double[] gradient = { a * a * x1 / divisor, a * a * x0 / divisor, 2 * a * x0 * x1 / divisor };
-        if (isDo)
-        {
-            CheckSpanScalar(new[] { x0, x1 }, a, a * a * x0 * x1 / divisor, gradient, hessian,
-                (v, s) => F.HalvedUntilShortDo(v, s),
-                (v, s, dX) => (F.HalvedUntilShortDoWithGradient(v, s, dX, out double dA), dA),
-                (v, s, tX, tA) => F.HalvedUntilShortDoWithDerivative(v, s, tX, tA),
-                (v, s) => { var h = new double[9]; F.HalvedUntilShortDoHessian(v, s, h); return h; },
-                (v, s, vX, vA, dX, hvX) => (F.HalvedUntilShortDoHessianVectorProduct(v, s, vX, vA, dX, out _, hvX, out double hvA), hvA));
-        }
-        else
-        {
-            CheckSpanScalar(new[] { x0, x1 }, a, a * a * x0 * x1 / divisor, gradient, hessian,
-                (v, s) => F.HalvedUntilShort(v, s),
-                (v, s, dX) => (F.HalvedUntilShortWithGradient(v, s, dX, out double dA), dA),
-                (v, s, tX, tA) => F.HalvedUntilShortWithDerivative(v, s, tX, tA),
-                (v, s) => { var h = new double[9]; F.HalvedUntilShortHessian(v, s, h); return h; },
-                (v, s, vX, vA, dX, hvX) => (F.HalvedUntilShortHessianVectorProduct(v, s, vX, vA, dX, out _, hvX, out double hvA), hvA));
-        }
+        CheckSpanScalar(isDo ? nameof(F.HalvedUntilShortDo) : nameof(F.HalvedUntilShort), new[] { x0, x1 }, a, a * a * x0 * x1 / divisor, gradient, hessian);
     }
 
     [Fact]
@@ -170,12 +143,7 @@ public partial class CodeFirstTests
             0, 0, 4, 6,
             2, 4, 6, 0,
         };
-        CheckSpanScalar(new double[] { 1, 2, 3 }, 2, 29, new double[] { 5, 8, 12, 14 }, hessian,
-            (v, a) => F.ThroughRefs(v, a),
-            (v, a, dX) => (F.ThroughRefsWithGradient(v, a, dX, out double dA), dA),
-            (v, a, tX, tA) => F.ThroughRefsWithDerivative(v, a, tX, tA),
-            (v, a) => { var h = new double[16]; F.ThroughRefsHessian(v, a, h); return h; },
-            (v, a, vX, vA, dX, hvX) => (F.ThroughRefsHessianVectorProduct(v, a, vX, vA, dX, out _, hvX, out double hvA), hvA));
+        CheckSpanScalar(nameof(F.ThroughRefs), new double[] { 1, 2, 3 }, 2, 29, new double[] { 5, 8, 12, 14 }, hessian);
 
         // x = (1, 2), a = 3: r = (a·x)² = (9, 36); columns x0, x1, a: (2a²x0, 0, 2a·x0²) = (18, 0, 6), (0, 2a²x1, 2a·x1²) = (0, 36, 24).
         var r = new double[2];

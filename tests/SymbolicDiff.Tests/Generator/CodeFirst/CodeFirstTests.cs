@@ -43,6 +43,47 @@ public partial class CodeFirstTests
 
     private static double Dot(double[] a, double[] b) => a.Zip(b, (x, y) => x * y).Sum();
 
+    private delegate double SpanScalar(ReadOnlySpan<double> x, double a);
+
+    private delegate double SpanScalarWithGradient(ReadOnlySpan<double> x, double a, Span<double> dX, out double dA);
+
+    private delegate (double Value, double Derivative) SpanScalarWithDerivative(ReadOnlySpan<double> x, double a, ReadOnlySpan<double> tX, double tA);
+
+    private delegate double SpanScalarHessian(ReadOnlySpan<double> x, double a, Span<double> hessian);
+
+    private delegate double SpanScalarHessianVectorProduct(
+        ReadOnlySpan<double> x, double a, ReadOnlySpan<double> vX, double vA, Span<double> dX, out double dA, Span<double> hvX, out double hvA);
+
+    /// <summary>
+    /// The checks of the <c>CheckSpanScalar</c> below, which takes the methods as delegates,
+    /// for the method f(x, a) of <see cref="CodeFirstFunctions"/> named <paramref name="name"/> and the methods generated for it
+    /// (<c>WithGradient</c>, <c>WithDerivative</c>, <c>Hessian</c>, <c>HessianVectorProduct</c>), found by name.
+    /// </summary>
+    private static void CheckSpanScalar(string name, double[] x, double a, double value, double[] gradient, double[] hessian)
+    {
+        var f = Generated<SpanScalar>(name);
+        var withGradient = Generated<SpanScalarWithGradient>(name + "WithGradient");
+        var withDerivative = Generated<SpanScalarWithDerivative>(name + "WithDerivative");
+        var dense = Generated<SpanScalarHessian>(name + "Hessian");
+        var hessianVector = Generated<SpanScalarHessianVectorProduct>(name + "HessianVectorProduct");
+        CheckSpanScalar(x, a, value, gradient, hessian,
+            (v, s) => f(v, s),
+            (v, s, dX) => (withGradient(v, s, dX, out double dA), dA),
+            (v, s, tX, tA) => withDerivative(v, s, tX, tA),
+            (v, s) => { var h = new double[(v.Length + 1) * (v.Length + 1)]; dense(v, s, h); return h; },
+            (v, s, vX, vA, dX, hvX) => (hessianVector(v, s, vX, vA, dX, out _, hvX, out double hvA), hvA));
+
+        // The method of CodeFirstFunctions called method whose parameters are those of TDelegate.
+        static TDelegate Generated<TDelegate>(string method)
+            where TDelegate : Delegate
+        {
+            var parameters = typeof(TDelegate).GetMethod("Invoke")!.GetParameters().Select(p => p.ParameterType).ToArray();
+            var found = typeof(F).GetMethod(method, parameters);
+            Assert.True(found is not null, $"{method}({string.Join(", ", parameters.Select(p => p.Name))}) not generated");
+            return (TDelegate)Delegate.CreateDelegate(typeof(TDelegate), found!);
+        }
+    }
+
     /// <summary>
     /// The checks shared by the span methods f(x, a) below: the gradient is the hand one and the central differences,
     /// forward mode gives its dot product with a direction, the dense Hessian is the hand one and the central differences
@@ -105,12 +146,7 @@ public partial class CodeFirstTests
             0, 0, 0, 0, 4, 1,
             2, 0, 6, 0, 1, 0,
         };
-        CheckSpanScalar(x, 2, 20.5, new double[] { 4, 0, 12, 0, 2, 10.25 }, hessian,
-            (v, a) => F.EvenSquares(v, a),
-            (v, a, dX) => (F.EvenSquaresWithGradient(v, a, dX, out double dA), dA),
-            (v, a, tX, tA) => F.EvenSquaresWithDerivative(v, a, tX, tA),
-            (v, a) => { var h = new double[36]; F.EvenSquaresHessian(v, a, h); return h; },
-            (v, a, vX, vA, dX, hvX) => (F.EvenSquaresHessianVectorProduct(v, a, vX, vA, dX, out _, hvX, out double hvA), hvA));
+        CheckSpanScalar(nameof(F.EvenSquares), x, 2, 20.5, new double[] { 4, 0, 12, 0, 2, 10.25 }, hessian);
 
         float[] xf = { 1, 2, 3, -1, 0.5f };
         var dXf = new float[5];
@@ -136,24 +172,14 @@ public partial class CodeFirstTests
     [Fact]
     public void For_without_a_condition_left_with_break_is_Horners_rule()
     {
-        CheckSpanScalar(new double[] { 1, 2, 3 }, 2, 11, new double[] { 4, 2, 1, 6 }, HornerHessian,
-            (v, a) => F.HornerUntilBreak(v, a),
-            (v, a, dX) => (F.HornerUntilBreakWithGradient(v, a, dX, out double dA), dA),
-            (v, a, tX, tA) => F.HornerUntilBreakWithDerivative(v, a, tX, tA),
-            (v, a) => { var h = new double[16]; F.HornerUntilBreakHessian(v, a, h); return h; },
-            (v, a, vX, vA, dX, hvX) => (F.HornerUntilBreakHessianVectorProduct(v, a, vX, vA, dX, out _, hvX, out double hvA), hvA));
+        CheckSpanScalar(nameof(F.HornerUntilBreak), new double[] { 1, 2, 3 }, 2, 11, new double[] { 4, 2, 1, 6 }, HornerHessian);
     }
 
     [Fact]
     public void A_counted_while_loop_in_a_Hessian_vector_product_over_spans()
     {
         // The same Horner's rule with int i = 0; while (i < x.Length) { ...; i++; }: the same numbers.
-        CheckSpanScalar(new double[] { 1, 2, 3 }, 2, 11, new double[] { 4, 2, 1, 6 }, HornerHessian,
-            (v, a) => F.HornerWhile(v, a),
-            (v, a, dX) => (F.HornerWhileWithGradient(v, a, dX, out double dA), dA),
-            (v, a, tX, tA) => F.HornerWhileWithDerivative(v, a, tX, tA),
-            (v, a) => { var h = new double[16]; F.HornerWhileHessian(v, a, h); return h; },
-            (v, a, vX, vA, dX, hvX) => (F.HornerWhileHessianVectorProduct(v, a, vX, vA, dX, out _, hvX, out double hvA), hvA));
+        CheckSpanScalar(nameof(F.HornerWhile), new double[] { 1, 2, 3 }, 2, 11, new double[] { 4, 2, 1, 6 }, HornerHessian);
     }
 
     [Fact]

@@ -11,6 +11,27 @@ namespace SymbolicDiff.Tests.Generator.Diagnostics;
 /// </summary>
 public class NestedDifferentiationTests
 {
+    /// <summary>Σ vᵢ² over a span with second derivatives, in the partial class <c>C</c> the tests' own sources complete.</summary>
+    private const string NormOverSpans = """
+        using System;
+        using SymbolicDiff;
+
+        public static partial class C
+        {
+            [Differentiable(SecondOrder = true)]
+            public static double Norm(ReadOnlySpan<double> v)
+            {
+                double sum = 0;
+                for (int i = 0; i < v.Length; i++)
+                {
+                    sum += v[i] * v[i];
+                }
+
+                return sum;
+            }
+        }
+        """;
+
     private static string NeedsSecondOrder(string caller, string called, string differentiable, string callee) =>
         $"'{caller}' calls '{called}', generated for '{differentiable}', and differentiating through it " +
         $"needs the second derivatives of '{callee}' (the partials of its gradient are its Hessian): add SecondOrder = true to its attribute, [Differentiable(SecondOrder = true)]";
@@ -117,24 +138,13 @@ public class NestedDifferentiationTests
         // x * NormWithGradient(v, dV) runs just before its statement (GradientInExpressionTests); where the call runs
         // only sometimes, once per iteration, or beside a use of what it writes, it stays SD0005 at the call.
         var (run, spans) = DiagnosticAssert.Run(
+            NormOverSpans,
             """
             using System;
             using SymbolicDiff;
 
             public static partial class C
             {
-                [Differentiable(SecondOrder = true)]
-                public static double Norm(ReadOnlySpan<double> v)
-                {
-                    double sum = 0;
-                    for (int i = 0; i < v.Length; i++)
-                    {
-                        sum += v[i] * v[i];
-                    }
-
-                    return sum;
-                }
-
                 [Differentiable(nameof(x))]
                 public static double Chosen(double x, double[] v, double[] dV) => x > 0 ? x * [|NormWithGradient(v, dV)|] : x;
 
@@ -267,24 +277,13 @@ public class NestedDifferentiationTests
         // UWithGradient(v) returns the gradient in arrays; as a statement its result is discarded, and it binds to no
         // stand-in: the method must still get a diagnostic at the call, never silently no code.
         var (run, spans) = DiagnosticAssert.Run(
+            NormOverSpans,
             """
             using System;
             using SymbolicDiff;
 
             public static partial class C
             {
-                [Differentiable(SecondOrder = true)]
-                public static double Norm(ReadOnlySpan<double> v)
-                {
-                    double sum = 0;
-                    for (int i = 0; i < v.Length; i++)
-                    {
-                        sum += v[i] * v[i];
-                    }
-
-                    return sum;
-                }
-
                 [Differentiable(nameof(v))]
                 public static double Step(double[] v)
                 {
@@ -369,24 +368,13 @@ public class NestedDifferentiationTests
     {
         // ∂²(U²)/∂v² reads ∂(∇U)/∂v = ∇²U through the value's adjoint too: U's third derivatives are not generated.
         var (run, spans) = DiagnosticAssert.Run(
+            NormOverSpans,
             """
             using System;
             using SymbolicDiff;
 
             public static partial class C
             {
-                [Differentiable(SecondOrder = true)]
-                public static double Norm(ReadOnlySpan<double> v)
-                {
-                    double sum = 0;
-                    for (int i = 0; i < v.Length; i++)
-                    {
-                        sum += v[i] * v[i];
-                    }
-
-                    return sum;
-                }
-
                 [Differentiable(nameof(v), [|SecondOrder = true|])]
                 public static double Squared(ReadOnlySpan<double> v)
                 {

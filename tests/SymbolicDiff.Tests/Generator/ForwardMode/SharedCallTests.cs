@@ -14,26 +14,6 @@ public class SharedCallTests
 
         public static partial class Models
         {
-            [Differentiable(nameof(x))]
-            public static double LogSumExp(double[] x)
-            {
-                double max = x[0];
-                for (int i = 1; i < x.Length; i++)
-                {
-                    max = Math.Max(max, x[i]);
-                }
-
-                double sum = 0;
-                for (int i = 0; i < x.Length; i++)
-                {
-                    sum += Math.Exp(x[i] - max);
-                }
-
-                return Math.Log(sum) + max;
-            }
-
-            public static double LogSumExpJvp(double[] x, double[] v) => LogSumExpWithDerivative(x, v).Derivative;
-
             // The tangent goes after the value here, and still reads sin and cos.
             [Differentiable]
             public static double SinCos(double a)
@@ -79,9 +59,9 @@ public class SharedCallTests
     [Fact]
     public void Log_sum_exps_derivative_computes_each_exponential_once()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        var run = GeneratorHarness.Run(TestModels.LogSumExp, Models).ShouldSucceed();
         string derivative = Method(run.Source("Models.LogSumExp.g.cs"), "LogSumExpWithDerivative(");
-        Assert.Equal(1, CountOf(derivative, "global::System.Math.Exp("));
+        Assert.Equal(1, GeneratedText.CountOf(derivative, "global::System.Math.Exp("));
         Assert.Contains("double exp = global::System.Math.Exp(x[i] - max);", derivative, StringComparison.Ordinal);
         Assert.Contains("dSum += exp * (dX[i] - dMax);", derivative, StringComparison.Ordinal);
         Assert.Contains("sum += exp;", derivative, StringComparison.Ordinal);
@@ -105,10 +85,10 @@ public class SharedCallTests
     [Fact]
     public void A_tangent_after_its_value_reads_the_shared_calls_too()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        var run = GeneratorHarness.Run(TestModels.LogSumExp, Models).ShouldSucceed();
         string derivative = Method(run.Source("Models.SinCos.g.cs"), "SinCosWithDerivative(");
-        Assert.Equal(1, CountOf(derivative, "global::System.Math.Sin("));
-        Assert.Equal(1, CountOf(derivative, "global::System.Math.Cos("));
+        Assert.Equal(1, GeneratedText.CountOf(derivative, "global::System.Math.Sin("));
+        Assert.Equal(1, GeneratedText.CountOf(derivative, "global::System.Math.Cos("));
 
         // d/da (sin a cos a) = cos² a − sin² a = cos 2a.
         var method = run.Load().GetType("Models")!.GetMethod("SinCosWithDerivative")!;
@@ -123,7 +103,7 @@ public class SharedCallTests
     [Fact]
     public void A_call_the_value_makes_only_under_a_condition_is_not_hoisted()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        var run = GeneratorHarness.Run(TestModels.LogSumExp, Models).ShouldSucceed();
         string derivative = Method(run.Source("Models.Guarded.g.cs"), "GuardedWithDerivative(");
         Assert.DoesNotContain("computed once", derivative, StringComparison.Ordinal);
 
@@ -135,7 +115,7 @@ public class SharedCallTests
     [Fact]
     public void The_hessian_vector_product_over_the_shared_call_matches_the_softmax_hessian_and_central_differences()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        var run = GeneratorHarness.Run(TestModels.LogSumExp, Models).ShouldSucceed();
         var type = run.Load().GetType("Models")!;
         var product = type.GetMethod("Product")!;
         var gradient = type.GetMethod("Gradient")!;
@@ -167,7 +147,7 @@ public class SharedCallTests
     [Fact]
     public void Log_sum_exps_derivative_allocates_nothing()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        var run = GeneratorHarness.Run(TestModels.LogSumExp, Models).ShouldSucceed();
         var jvp = (Func<double[], double[], double>)Delegate.CreateDelegate(typeof(Func<double[], double[], double>), run.Load().GetType("Models")!.GetMethod("LogSumExpJvp")!);
         double[] x = Enumerable.Range(0, 500).Select(i => Math.Sin(i * 0.3)).ToArray();
         double[] v = Enumerable.Range(0, 500).Select(i => Math.Cos(i * 0.7)).ToArray();
@@ -175,25 +155,5 @@ public class SharedCallTests
     }
 
     /// <summary>The code lines (comments dropped) of the generated method whose signature starts with <paramref name="signature"/>.</summary>
-    private static string Method(string generated, string signature)
-    {
-        int start = generated.IndexOf(signature, StringComparison.Ordinal);
-        Assert.True(start >= 0, signature + " not generated");
-        int end = generated.IndexOf("public static", start, StringComparison.Ordinal);
-        string body = end < 0 ? generated[start..] : generated[start..end];
-        return string.Join('\n', body.Split('\n')
-            .Where(line => !line.TrimStart().StartsWith("//", StringComparison.Ordinal))
-            .Select(line => line.Contains("; //", StringComparison.Ordinal) ? line[..(line.IndexOf("; //", StringComparison.Ordinal) + 1)] : line));
-    }
-
-    private static int CountOf(string text, string part)
-    {
-        int count = 0;
-        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
-        {
-            count++;
-        }
-
-        return count;
-    }
+    private static string Method(string generated, string signature) => GeneratedText.WithoutComments(GeneratedText.Method(generated, signature));
 }

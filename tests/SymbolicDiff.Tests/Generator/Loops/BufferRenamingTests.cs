@@ -286,7 +286,7 @@ public class BufferRenamingTests
     public void The_RK4_step_gets_a_buffer_per_stage_point_is_checkpointed_and_its_gradient_is_the_closed_form()
     {
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
-        string generated = GradientMethod(run.Source("Models.Rk4.g.cs"), "Rk4");
+        string generated = GeneratedText.GradientMethod(run.Source("Models.Rk4.g.cs"), "Rk4");
         Assert.Contains(Checkpointed, generated, StringComparison.Ordinal);
         Assert.Contains("yStage2[i] = y[i] + h * k2[i] / 2;", generated, StringComparison.Ordinal);
         Assert.Contains("k4[i] = x[i] * yStage3[i - 1];", generated, StringComparison.Ordinal);
@@ -303,7 +303,7 @@ public class BufferRenamingTests
             double scale = Math.Pow(2, x.Length) / (x.Length == 3 ? 6 : 24);
             foreach (int steps in new[] { 1, 2, 5 })
             {
-                var (value, gradient) = Gradient(type, "Rk4", x, steps);
+                var (value, gradient) = SteppedModels.Gradient(type, "Rk4", x, steps);
                 Assert.Equal(scale * Product(x, -1, -1), value, 12);
                 for (int i = 0; i < x.Length; i++)
                 {
@@ -335,7 +335,7 @@ public class BufferRenamingTests
     public void A_scalar_state_is_checkpointed_and_a_heap_buffers_rewrite_gets_scratch_of_its_own()
     {
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
-        string generated = GradientMethod(run.Source("Models.ScalarState.g.cs"), "ScalarState");
+        string generated = GeneratedText.GradientMethod(run.Source("Models.ScalarState.g.cs"), "ScalarState");
         Assert.Contains(Checkpointed, generated, StringComparison.Ordinal);
         Assert.Contains("saved.Push(s); // checkpoint", generated, StringComparison.Ordinal);
         Assert.Contains("var u2Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(u.Length", generated, StringComparison.Ordinal);
@@ -346,7 +346,7 @@ public class BufferRenamingTests
         var type = run.Load().GetType("Models")!;
         // One step: u = a, v = a², u2 = a³, t = Σ a⁵, s = 1 + 0.1 Σ a⁵, so ∂s/∂aᵢ = 0.5 aᵢ⁴.
         double[] a = { 0.9, -0.6, 1.2 };
-        var (value, gradient) = Gradient(type, "ScalarState", a, 1);
+        var (value, gradient) = SteppedModels.Gradient(type, "ScalarState", a, 1);
         Assert.Equal(1 + 0.1 * a.Sum(e => Math.Pow(e, 5)), value, 12);
         for (int i = 0; i < a.Length; i++)
         {
@@ -355,7 +355,7 @@ public class BufferRenamingTests
 
         // Two steps, one element: s₁ = 1 + 0.1a⁵, s₂ = s₁ + 0.1a⁵s₁⁴, s₂' = s₁' + 0.1(5a⁴s₁⁴ + 4a⁵s₁³s₁') with s₁' = 0.5a⁴.
         double x = 0.8, s1 = 1 + 0.1 * Math.Pow(x, 5), ds1 = 0.5 * Math.Pow(x, 4);
-        (value, gradient) = Gradient(type, "ScalarState", new[] { x }, 2);
+        (value, gradient) = SteppedModels.Gradient(type, "ScalarState", new[] { x }, 2);
         Assert.Equal(s1 + 0.1 * Math.Pow(x, 5) * Math.Pow(s1, 4), value, 12);
         Assert.Equal(ds1 + 0.1 * (5 * Math.Pow(x, 4) * Math.Pow(s1, 4) + 4 * Math.Pow(x, 5) * Math.Pow(s1, 3) * ds1), gradient[0], 12);
 
@@ -366,7 +366,7 @@ public class BufferRenamingTests
     public void A_final_update_whose_values_a_later_one_reads_is_computed_again()
     {
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
-        string generated = GradientMethod(run.Source("Models.ChainedFinalUpdates.g.cs"), "ChainedFinalUpdates");
+        string generated = GeneratedText.GradientMethod(run.Source("Models.ChainedFinalUpdates.g.cs"), "ChainedFinalUpdates");
         Assert.Contains(Checkpointed + " (stage, mid, stage2 written again before they are read) but for its last update of total,", generated, StringComparison.Ordinal);
         Assert.Contains("stage2[i] = global::System.Math.Cos(a[i] * mid[i]);", generated, StringComparison.Ordinal);
         Assert.Contains("saved.Push(y[i]);", generated, StringComparison.Ordinal); // y's update is computed again, and undone
@@ -376,7 +376,7 @@ public class BufferRenamingTests
         // n = 1, one step from 0: u = a sin²(a), y = cos²(u)/2, f = y² = cos⁴(u)/4, f' = −cos³(u) sin(u) u', u' = sin²(a) + 2a sin(a) cos(a).
         var type = run.Load().GetType("Models")!;
         double a = 0.8, u = a * Math.Sin(a) * Math.Sin(a), du = Math.Sin(a) * Math.Sin(a) + 2 * a * Math.Sin(a) * Math.Cos(a);
-        var (value, gradient) = Gradient(type, "ChainedFinalUpdates", new[] { a }, 1);
+        var (value, gradient) = SteppedModels.Gradient(type, "ChainedFinalUpdates", new[] { a }, 1);
         Assert.Equal(Math.Pow(Math.Cos(u), 4) / 4, value, 12);
         Assert.Equal(-Math.Pow(Math.Cos(u), 3) * Math.Sin(u) * du, gradient[0], 12);
 
@@ -387,7 +387,7 @@ public class BufferRenamingTests
     public void A_buffer_read_after_a_partial_rewrite_is_not_renamed()
     {
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
-        string generated = GradientMethod(run.Source("Models.PartialRewrite.g.cs"), "PartialRewrite");
+        string generated = GeneratedText.GradientMethod(run.Source("Models.PartialRewrite.g.cs"), "PartialRewrite");
         Assert.DoesNotContain("w2", generated, StringComparison.Ordinal);
         Assert.DoesNotContain(Checkpointed, generated, StringComparison.Ordinal);
 
@@ -395,7 +395,7 @@ public class BufferRenamingTests
         // So f = sin(1 + a₀²) + a₀²/2 + S + S²a₁²/2 with S = sin(1 + a₁²), S' = 2a₁cos(1 + a₁²).
         var type = run.Load().GetType("Models")!;
         double a0 = 0.7, a1 = -1.1, s = Math.Sin(1 + a1 * a1), ds = 2 * a1 * Math.Cos(1 + a1 * a1);
-        var (value, gradient) = Gradient(type, "PartialRewrite", new[] { a0, a1 }, 1);
+        var (value, gradient) = SteppedModels.Gradient(type, "PartialRewrite", new[] { a0, a1 }, 1);
         Assert.Equal(Math.Sin(1 + a0 * a0) + 0.5 * a0 * a0 + s + 0.5 * s * s * a1 * a1, value, 12);
         Assert.Equal(2 * a0 * Math.Cos(1 + a0 * a0) + a0, gradient[0], 12);
         Assert.Equal(ds + s * ds * a1 * a1 + s * s * a1, gradient[1], 12);
@@ -407,14 +407,14 @@ public class BufferRenamingTests
     public void A_buffer_read_before_its_first_rewrite_in_an_iteration_is_not_renamed()
     {
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
-        string generated = GradientMethod(run.Source("Models.ReadBeforeRewrite.g.cs"), "ReadBeforeRewrite");
+        string generated = GeneratedText.GradientMethod(run.Source("Models.ReadBeforeRewrite.g.cs"), "ReadBeforeRewrite");
         Assert.DoesNotContain("w2", generated, StringComparison.Ordinal);
         Assert.DoesNotContain(Checkpointed, generated, StringComparison.Ordinal);
 
         // n = 1, one step from 0: y = sin(a), w = a sin(a), y = a sin²(a), w = y/2: f = 1.5a sin²(a).
         var type = run.Load().GetType("Models")!;
         double a = 0.9;
-        var (value, gradient) = Gradient(type, "ReadBeforeRewrite", new[] { a }, 1);
+        var (value, gradient) = SteppedModels.Gradient(type, "ReadBeforeRewrite", new[] { a }, 1);
         Assert.Equal(1.5 * a * Math.Sin(a) * Math.Sin(a), value, 12);
         Assert.Equal(1.5 * (Math.Sin(a) * Math.Sin(a) + 2 * a * Math.Sin(a) * Math.Cos(a)), gradient[0], 12);
 
@@ -425,7 +425,7 @@ public class BufferRenamingTests
     public void A_buffer_rewritten_twice_that_the_backward_sweep_never_reads_is_not_renamed()
     {
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
-        string generated = GradientMethod(run.Source("Models.LinearRewrites.g.cs"), "LinearRewrites");
+        string generated = GeneratedText.GradientMethod(run.Source("Models.LinearRewrites.g.cs"), "LinearRewrites");
         Assert.DoesNotContain("g2", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("saved", generated, StringComparison.Ordinal);
 
@@ -435,28 +435,12 @@ public class BufferRenamingTests
         foreach (int steps in new[] { 1, 3 })
         {
             double factor = 0.47 * Enumerable.Range(0, steps).Sum(j => Math.Pow(1.17, j));
-            var (value, gradient) = Gradient(type, "LinearRewrites", a, steps);
+            var (value, gradient) = SteppedModels.Gradient(type, "LinearRewrites", a, steps);
             Assert.Equal(factor * a.Sum(), value, 12);
             Assert.All(gradient, partial => Assert.Equal(factor, partial, 12));
         }
 
         VectorFiniteDifferenceTests.Check(type, "LinearRewrites", null);
-    }
-
-    /// <summary>The text of the span overload of <c>{method}WithGradient</c>, the one the sweeps are in.</summary>
-    private static string GradientMethod(string source, string method)
-    {
-        int start = source.IndexOf($"public static double {method}WithGradient(", StringComparison.Ordinal);
-        int end = source.IndexOf("public static", start + 1, StringComparison.Ordinal);
-        return source[start..end];
-    }
-
-    private static (double Value, double[] Gradient) Gradient(Type type, string method, double[] x, int steps)
-    {
-        var withGradient = type.GetMethods().Single(m => m.Name == method + "WithGradient" && m.GetParameters().Length == 2);
-        object result = withGradient.Invoke(null, new object[] { x, steps })!;
-        var properties = result.GetType().GetProperties();
-        return ((double)properties.Single(p => p.Name == "Value").GetValue(result)!, (double[])properties.Single(p => p.Name != "Value").GetValue(result)!);
     }
 
     /// <summary>The product of the elements but those at <paramref name="skip"/> and <paramref name="alsoSkip"/> (−1 for none).</summary>

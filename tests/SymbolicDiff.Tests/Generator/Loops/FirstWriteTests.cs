@@ -121,7 +121,7 @@ public class FirstWriteTests
     public void The_determinants_minors_are_written_once_and_saved_nowhere()
     {
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
-        string generated = UnreadReplayTests.GradientMethod(run.Source("Models.Determinant.g.cs"), "Determinant");
+        string generated = GeneratedText.GradientMethod(run.Source("Models.Determinant.g.cs"), "Determinant");
         Assert.DoesNotContain("saved.Push(minors", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("SavedValues", generated, StringComparison.Ordinal); // nothing else was saved either
         Assert.Contains("minors[set] = 0.0; // minors[set] as it was before this assignment, its first", generated, StringComparison.Ordinal);
@@ -173,7 +173,7 @@ public class FirstWriteTests
     public void A_loop_writing_each_element_once_saves_nothing()
     {
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
-        string generated = UnreadReplayTests.GradientMethod(run.Source("Models.Cubes.g.cs"), "Cubes");
+        string generated = GeneratedText.GradientMethod(run.Source("Models.Cubes.g.cs"), "Cubes");
         Assert.DoesNotContain("saved.Push(h", generated, StringComparison.Ordinal);
         Assert.Contains("h[i] = 0.0;", generated, StringComparison.Ordinal);
 
@@ -193,9 +193,9 @@ public class FirstWriteTests
     public void Writes_after_the_first_keep_their_saves()
     {
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
-        string twice = UnreadReplayTests.GradientMethod(run.Source("Models.CubesTwice.g.cs"), "CubesTwice");
+        string twice = GeneratedText.GradientMethod(run.Source("Models.CubesTwice.g.cs"), "CubesTwice");
         Assert.Equal(1, Occurrences(twice, "saved.Push(h[i]);")); // the second loop's; the first loop's write needs none
-        string triangle = UnreadReplayTests.GradientMethod(run.Source("Models.Triangle.g.cs"), "Triangle");
+        string triangle = GeneratedText.GradientMethod(run.Source("Models.Triangle.g.cs"), "Triangle");
         Assert.Contains("saved.Push(h[i]);", triangle, StringComparison.Ordinal);
         Assert.DoesNotContain("as it was before this assignment, its first", triangle, StringComparison.Ordinal);
 

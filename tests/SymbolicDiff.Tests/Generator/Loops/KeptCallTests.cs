@@ -15,26 +15,6 @@ public class KeptCallTests
 
         public static partial class Models
         {
-            [Differentiable(nameof(x))]
-            public static double LogSumExp(double[] x)
-            {
-                double max = x[0];
-                for (int i = 1; i < x.Length; i++)
-                {
-                    max = Math.Max(max, x[i]);
-                }
-
-                double sum = 0;
-                for (int i = 0; i < x.Length; i++)
-                {
-                    sum += Math.Exp(x[i] - max);
-                }
-
-                return Math.Log(sum) + max;
-            }
-
-            public static double LogSumExpIntoArray(double[] x, double[] dX) => LogSumExpWithGradient(x, dX);
-
             // From a start the caller gives, possibly past the end (no iteration): element i − start of the buffer.
             [Differentiable(nameof(x), nameof(w))]
             public static double Tail(double[] x, double w, int start)
@@ -161,19 +141,19 @@ public class KeptCallTests
     [InlineData("SecondOrderLogSumExp")]
     public void The_gradient_matches_finite_differences(string method)
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        var run = GeneratorHarness.Run(TestModels.LogSumExp, Models).ShouldSucceed();
         VectorFiniteDifferenceTests.Check(run.Load().GetType("Models")!, method, null);
     }
 
     [Fact]
     public void Log_sum_exp_computes_each_exponential_once_and_gives_the_softmax()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        var run = GeneratorHarness.Run(TestModels.LogSumExp, Models).ShouldSucceed();
         string gradient = GradientCode(run.Source("Models.LogSumExp.g.cs"));
 
         // Once, in the forward sweep, kept in the gradient's own element (KeptInOutputTests); the backward sweep reads it
         // there before storing the softmax over it.
-        Assert.Equal(1, CountOf(gradient, "global::System.Math.Exp("));
+        Assert.Equal(1, GeneratedText.CountOf(gradient, "global::System.Math.Exp("));
         Assert.Contains("dX[i] = exp;", gradient, StringComparison.Ordinal);
         Assert.Contains("= dX[i];", gradient, StringComparison.Ordinal);
         Assert.DoesNotContain("keptExp", gradient, StringComparison.Ordinal);
@@ -205,11 +185,11 @@ public class KeptCallTests
     [Fact]
     public void A_loop_from_a_given_start_keeps_element_i_minus_start_and_runs_empty_past_the_end()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        var run = GeneratorHarness.Run(TestModels.LogSumExp, Models).ShouldSucceed();
         string gradient = GradientCode(run.Source("Models.Tail.g.cs"));
         Assert.Contains("x.Length > start ? x.Length - start : 0", gradient, StringComparison.Ordinal);
         Assert.Contains("keptExp[i - start] = exp;", gradient, StringComparison.Ordinal);
-        Assert.Equal(1, CountOf(gradient, "global::System.Math.Exp("));
+        Assert.Equal(1, GeneratedText.CountOf(gradient, "global::System.Math.Exp("));
 
         // Worked by hand: x = (5, 0, ln 2), w = 1, from 1: total = e⁰ + e^(ln 2) = 3; ∂/∂x = (0, w·e⁰, w·2) = (0, 1, 2);
         // ∂/∂w = 0·e⁰ + ln 2 · 2.
@@ -230,10 +210,10 @@ public class KeptCallTests
     [Fact]
     public void Two_calls_of_one_statement_are_each_kept_and_a_loop_run_backwards_reads_them()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        var run = GeneratorHarness.Run(TestModels.LogSumExp, Models).ShouldSucceed();
         string gradient = GradientCode(run.Source("Models.ProductOfLogs.g.cs"));
-        Assert.Equal(1, CountOf(gradient, "global::System.Math.Log("));
-        Assert.Equal(1, CountOf(gradient, "global::System.Math.Tanh("));
+        Assert.Equal(1, GeneratedText.CountOf(gradient, "global::System.Math.Log("));
+        Assert.Equal(1, GeneratedText.CountOf(gradient, "global::System.Math.Tanh("));
         Assert.Contains("keptLog[i]", gradient, StringComparison.Ordinal);
         Assert.Contains("keptTanh[i]", gradient, StringComparison.Ordinal);
         Assert.Contains("i >= 0; i--", gradient, StringComparison.Ordinal); // the product's saved values pop in reverse
@@ -251,16 +231,16 @@ public class KeptCallTests
     [Fact]
     public void A_loop_in_the_body_of_a_sum_over_rows_differentiated_row_by_row_keeps_one_rows_values()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        var run = GeneratorHarness.Run(TestModels.LogSumExp, Models).ShouldSucceed();
         string generated = run.Source("Models.RowLogSumExps.g.cs");
         string gradient = GradientCode(generated);
         Assert.Contains("Backward sweep, iteration by iteration", generated, StringComparison.Ordinal);
-        Assert.Equal(1, CountOf(gradient, "global::System.Math.Exp("));
+        Assert.Equal(1, GeneratedText.CountOf(gradient, "global::System.Math.Exp("));
         Assert.Contains("keptExp[c] = exp;", gradient, StringComparison.Ordinal);
         Assert.Contains(" keptExp[c];", gradient, StringComparison.Ordinal); // read in the backward sweep
         // Declared once, before the loop over rows, and released at the end.
         Assert.True(gradient.IndexOf("keptExpStorage = new", StringComparison.Ordinal) < gradient.IndexOf("for (int r = 0;", StringComparison.Ordinal));
-        Assert.Equal(1, CountOf(gradient, "keptExpStorage = new"));
+        Assert.Equal(1, GeneratedText.CountOf(gradient, "keptExpStorage = new"));
         Assert.Contains("keptExpStorage.Dispose();", gradient, StringComparison.Ordinal);
 
         // Worked by hand: rows (0, ln 2, ln 5) and (1, 1, 1): sums 8 and 3e, the value ln 8 + ln 3 + 1, the gradient each
@@ -282,19 +262,20 @@ public class KeptCallTests
     [InlineData("SecondOrderLogSumExp", "Exp")]
     public void Shapes_outside_the_rule_compute_the_call_again(string method, string function)
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
-        string gradient = GradientCode(run.Source($"Models.{method}.g.cs"));
-        Assert.DoesNotMatch("kept[A-Z]", gradient);
-        Assert.Contains($"global::System.Math.{function}(", gradient[gradient.IndexOf("// Backward sweep", StringComparison.Ordinal)..], StringComparison.Ordinal);
+        var run = GeneratorHarness.Run(TestModels.LogSumExp, Models).ShouldSucceed();
+        string generated = GeneratedText.Method(run.Source($"Models.{method}.g.cs"), "WithGradient(");
+        Assert.DoesNotMatch("kept[A-Z]", GeneratedText.WithoutComments(generated));
+        string backward = GeneratedText.WithoutComments(generated[generated.IndexOf("// Backward sweep", StringComparison.Ordinal)..]);
+        Assert.Contains($"global::System.Math.{function}(", backward, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_loop_nested_in_a_loop_run_backwards_keeps_the_call_on_the_stack_of_saved_values()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        var run = GeneratorHarness.Run(TestModels.LogSumExp, Models).ShouldSucceed();
         string gradient = GradientCode(run.Source("Models.Nested.g.cs"));
         Assert.DoesNotMatch("kept[A-Z]", gradient); // no buffer
-        Assert.Equal(1, CountOf(gradient, "global::System.Math.Exp("));
+        Assert.Equal(1, GeneratedText.CountOf(gradient, "global::System.Math.Exp("));
         Assert.Contains("saved.Push(exp);", gradient, StringComparison.Ordinal);
         Assert.Contains("double exp = saved.Pop();", gradient, StringComparison.Ordinal);
 
@@ -307,22 +288,5 @@ public class KeptCallTests
     }
 
     /// <summary>The code lines (not the comments) of the first generated method, the gradient that writes into spans.</summary>
-    private static string GradientCode(string generated)
-    {
-        int start = generated.IndexOf("WithGradient(", StringComparison.Ordinal);
-        int end = generated.IndexOf("public static", start, StringComparison.Ordinal);
-        return string.Join('\n', generated[start..end].Split('\n')
-            .Where(line => !line.TrimStart().StartsWith("//", StringComparison.Ordinal) || line.Contains("// Backward sweep", StringComparison.Ordinal)));
-    }
-
-    private static int CountOf(string text, string part)
-    {
-        int count = 0;
-        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
-        {
-            count++;
-        }
-
-        return count;
-    }
+    private static string GradientCode(string generated) => GeneratedText.WithoutComments(GeneratedText.Method(generated, "WithGradient("));
 }

@@ -15,26 +15,6 @@ public class KeptInOutputTests
 
         public static partial class Models
         {
-            [Differentiable(nameof(x))]
-            public static double LogSumExp(double[] x)
-            {
-                double max = x[0];
-                for (int i = 1; i < x.Length; i++)
-                {
-                    max = Math.Max(max, x[i]);
-                }
-
-                double sum = 0;
-                for (int i = 0; i < x.Length; i++)
-                {
-                    sum += Math.Exp(x[i] - max);
-                }
-
-                return Math.Log(sum) + max;
-            }
-
-            public static double LogSumExpIntoArray(double[] x, double[] dX) => LogSumExpWithGradient(x, dX);
-
             // Weights held constant: ∂/∂xᵢ = (1 + wᵢ²) e^(xᵢ) / Σ.
             [Differentiable(nameof(x))]
             public static double WeightedLogSumExp(double[] x, double[] w)
@@ -73,21 +53,21 @@ public class KeptInOutputTests
     [InlineData("WeightedLogSumExp")]
     public void The_gradient_matches_finite_differences(string method)
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        var run = GeneratorHarness.Run(TestModels.LogSumExp, Models).ShouldSucceed();
         VectorFiniteDifferenceTests.Check(run.Load().GetType("Models")!, method, method == "WeightedLogSumExp" ? random => new[] { 4, 4 } : null);
     }
 
     [Fact]
     public void Shorter_matches_finite_differences_with_the_output_longer_than_the_loop()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        var run = GeneratorHarness.Run(TestModels.LogSumExp, Models).ShouldSucceed();
         VectorFiniteDifferenceTests.Check(run.Load().GetType("Models")!, "Shorter", random => new[] { 3, 5 });
     }
 
     [Fact]
     public void Log_sum_exp_keeps_each_exponential_in_the_gradient_and_stores_it_once_into_an_output_full_of_garbage()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        var run = GeneratorHarness.Run(TestModels.LogSumExp, Models).ShouldSucceed();
         string gradient = GradientCode(run.Source("Models.LogSumExp.g.cs"));
         Assert.DoesNotContain("keptExp", gradient, StringComparison.Ordinal);
         Assert.DoesNotContain("ScratchBuffer", gradient, StringComparison.Ordinal);
@@ -126,10 +106,10 @@ public class KeptInOutputTests
     [Fact]
     public void A_constant_factor_beside_the_kept_call_reads_the_kept_value_before_the_store()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        var run = GeneratorHarness.Run(TestModels.LogSumExp, Models).ShouldSucceed();
         string gradient = GradientCode(run.Source("Models.WeightedLogSumExp.g.cs"));
         Assert.DoesNotContain("keptExp", gradient, StringComparison.Ordinal);
-        Assert.Equal(1, CountOf(gradient, "global::System.Math.Exp("));
+        Assert.Equal(1, GeneratedText.CountOf(gradient, "global::System.Math.Exp("));
 
         // Worked by hand: x = (0, ln 3), w = (1, 0): Σ (1 + wᵢ²) e^(xᵢ) = 2 + 3 = 5, the value ln 5, ∂/∂x = (2/5, 3/5).
         var call = (Func<double[], double[], double[], double>)Delegate.CreateDelegate(
@@ -143,7 +123,7 @@ public class KeptInOutputTests
     [Fact]
     public void A_loop_shorter_than_the_output_keeps_its_buffer_and_zeroes_the_tail()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        var run = GeneratorHarness.Run(TestModels.LogSumExp, Models).ShouldSucceed();
         string gradient = GradientCode(run.Source("Models.Shorter.g.cs"));
         Assert.Contains("keptExp[i] = exp;", gradient, StringComparison.Ordinal);
         Assert.Contains("Zeroing.ClearFrom(dW, x.Length);", gradient, StringComparison.Ordinal);
@@ -162,7 +142,7 @@ public class KeptInOutputTests
     [Fact]
     public void Log_sum_exp_allocates_nothing_past_the_stack_bound()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        var run = GeneratorHarness.Run(TestModels.LogSumExp, Models).ShouldSucceed();
         var call = (Func<double[], double[], double>)Delegate.CreateDelegate(
             typeof(Func<double[], double[], double>), run.Load().GetType("Models")!.GetMethod("LogSumExpIntoArray")!);
         double[] x = Enumerable.Range(0, 1000).Select(i => Math.Cos(i * 0.1)).ToArray();
@@ -171,23 +151,5 @@ public class KeptInOutputTests
     }
 
     /// <summary>The code lines (not the comments) of the first generated method, the gradient that writes into spans.</summary>
-    private static string GradientCode(string generated)
-    {
-        int start = generated.IndexOf("WithGradient(", StringComparison.Ordinal);
-        int end = generated.IndexOf("public static", start, StringComparison.Ordinal);
-        return string.Join('\n', generated[start..end].Split('\n')
-            .Where(line => !line.TrimStart().StartsWith("//", StringComparison.Ordinal))
-            .Select(line => line.Contains("; //", StringComparison.Ordinal) ? line[..(line.IndexOf("; //", StringComparison.Ordinal) + 1)] : line));
-    }
-
-    private static int CountOf(string text, string part)
-    {
-        int count = 0;
-        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
-        {
-            count++;
-        }
-
-        return count;
-    }
+    private static string GradientCode(string generated) => GeneratedText.WithoutComments(GeneratedText.Method(generated, "WithGradient("));
 }

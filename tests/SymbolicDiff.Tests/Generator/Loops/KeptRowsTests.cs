@@ -167,8 +167,8 @@ public class KeptRowsTests
 
         // Each component's forward and backward iterations read and write its own row; no element is pushed or popped, so
         // no stack of saved values is left at all.
-        Assert.Equal(2, CountOf(gradient, "var centeredRow = keptCentered.Slice(c * centered.Length, centered.Length);"));
-        Assert.Equal(2, CountOf(gradient, "var transformedRow = keptTransformed.Slice(c * transformed.Length, transformed.Length);"));
+        Assert.Equal(2, GeneratedText.CountOf(gradient, "var centeredRow = keptCentered.Slice(c * centered.Length, centered.Length);"));
+        Assert.Equal(2, GeneratedText.CountOf(gradient, "var transformedRow = keptTransformed.Slice(c * transformed.Length, transformed.Length);"));
         Assert.Contains("centeredRow[j] = x[r * d + j] - w[c * d + j];", gradient, StringComparison.Ordinal);
         Assert.Contains("transformedRow[1] += lo[c] * centeredRow[0];", gradient, StringComparison.Ordinal);
         Assert.DoesNotMatch(@"(?<!\w)centered\[", gradient);
@@ -389,17 +389,6 @@ public class KeptRowsTests
             AssertClose(CentralDifferences(p => F(x, w, p, lo), s), dS, 1e-7);
             AssertClose(CentralDifferences(p => F(x, w, s, p), lo), dLo, 1e-7);
         }
-    }
-
-    private static int CountOf(string text, string part)
-    {
-        int count = 0;
-        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
-        {
-            count++;
-        }
-
-        return count;
     }
 
     private static double[] Values(Random random, int count) =>

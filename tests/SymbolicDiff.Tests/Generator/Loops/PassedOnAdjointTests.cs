@@ -94,7 +94,7 @@ public class PassedOnAdjointTests
     public void A_stage_points_adjoint_is_passed_on_where_it_is_formed_and_the_gradient_is_the_closed_form()
     {
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
-        string generated = UnreadReplayTests.GradientMethod(run.Source("Models.Rk3.g.cs"), "Rk3");
+        string generated = GeneratedText.GradientMethod(run.Source("Models.Rk3.g.cs"), "Rk3");
         Assert.Contains(Checkpointed, generated, StringComparison.Ordinal);
         // No buffer for the stage points' adjoints, no loop passing them on: the loop over the next stage forms each
         // element and passes it to y and the stage it was formed from.
@@ -113,12 +113,12 @@ public class PassedOnAdjointTests
         double[] x = { 0.7, -1.3, 0.9 };
         foreach (int steps in new[] { 1, 2, 5 })
         {
-            var (value, gradient) = UnreadReplayTests.Gradient(type, "Rk3", pair, steps);
+            var (value, gradient) = SteppedModels.Gradient(type, "Rk3", pair, steps);
             Assert.Equal(pair[0] * pair[1] / 2, value, 12);
             Assert.Equal(pair[1] / 2, gradient[0], 12);
             Assert.Equal(pair[0] / 2, gradient[1], 12);
 
-            (value, gradient) = UnreadReplayTests.Gradient(type, "Rk3", x, steps);
+            (value, gradient) = SteppedModels.Gradient(type, "Rk3", x, steps);
             Assert.Equal(x[0] * x[1] * x[2] / 6, value, 12);
             Assert.Equal(x[1] * x[2] / 6, gradient[0], 12);
             Assert.Equal(x[0] * x[2] / 6, gradient[1], 12);
@@ -146,7 +146,7 @@ public class PassedOnAdjointTests
     public void A_stage_point_read_by_two_stages_keeps_its_adjoint_buffer()
     {
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
-        string generated = UnreadReplayTests.GradientMethod(run.Source("Models.Rk3ReadTwice.g.cs"), "Rk3ReadTwice");
+        string generated = GeneratedText.GradientMethod(run.Source("Models.Rk3ReadTwice.g.cs"), "Rk3ReadTwice");
         Assert.Contains(Checkpointed, generated, StringComparison.Ordinal);
         Assert.Contains("dRk3ReadTwice_dmid[i - 1] += ", generated, StringComparison.Ordinal);
         Assert.Contains("dRk3ReadTwice_dmid[i] = 0.0;", generated, StringComparison.Ordinal);
@@ -158,7 +158,7 @@ public class PassedOnAdjointTests
         double[] x = { 0.7, -1.3, 0.9 };
         foreach (int steps in new[] { 1, 3 })
         {
-            var (value, gradient) = UnreadReplayTests.Gradient(type, "Rk3ReadTwice", x, steps);
+            var (value, gradient) = SteppedModels.Gradient(type, "Rk3ReadTwice", x, steps);
             Assert.Equal(x[0] * x[1] * x[2] / 6, value, 12);
             Assert.Equal(x[1] * x[2] / 6, gradient[0], 12);
             Assert.Equal(x[0] * x[2] / 6, gradient[1], 12);

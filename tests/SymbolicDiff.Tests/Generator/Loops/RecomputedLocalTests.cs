@@ -2,73 +2,11 @@ namespace SymbolicDiff.Tests.Generator.Loops;
 
 /// <summary>
 /// Real locals a loop declares from a little arithmetic on values the backward sweep still has, declared again in the
-/// backward iteration instead of saved at the end of each forward one (LoopDifferentiator.RecomputedLocals.cs).
+/// backward iteration instead of saved at the end of each forward one (LoopDifferentiator.RecomputedLocals.cs): the
+/// generated text of <see cref="RecomputedLocalFunctions"/> (its own source, run through the generator) and of the
+/// shapes the rule leaves alone, and the values of the code generated at build time against values worked by hand and
+/// central differences.
 /// </summary>
-public static partial class RecomputedLocalFunctions
-{
-    /// <summary>
-    /// Σᵢ 0.5ⁿ⁻¹⁻ⁱ (xᵢ − cᵢ)², folded as total = total/2 + d²: not a plain sum, so the loop runs backwards after the
-    /// forward one, and its backward step reads the difference.
-    /// </summary>
-    [Differentiable]
-    public static double DiscountedSquares(double[] x, double[] c)
-    {
-        double total = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            double difference = x[i] - c[i];
-            total = 0.5 * total + difference * difference;
-        }
-
-        return total;
-    }
-
-    /// <summary>The same, with respect to c only and with second derivatives: forward mode over the gradient.</summary>
-    [Differentiable(nameof(c), SecondOrder = true)]
-    public static double DiscountedSquaresOfC(double[] x, double[] c)
-    {
-        double total = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            double difference = x[i] - c[i];
-            total = 0.5 * total + difference * difference;
-        }
-
-        return total;
-    }
-
-    /// <summary>The Hessian with respect to c into an array (the generated method takes a span).</summary>
-    public static double DiscountedSquaresOfCHessianInto(double[] x, double[] c, double[] hessian) => DiscountedSquaresOfCHessian(x, c, hessian);
-
-    /// <summary>GradBench's k-means cost, as the benchmark's objective: Σᵢ minⱼ ‖pᵢ − cⱼ‖², rows of <paramref name="d"/> coordinates.</summary>
-    [Differentiable(nameof(centroids))]
-    public static double NearestCentroidCost(double[] points, double[] centroids, int d)
-    {
-        int n = points.Length / d;
-        int k = centroids.Length / d;
-        double cost = 0;
-        for (int i = 0; i < n; i++)
-        {
-            double closest = double.PositiveInfinity;
-            for (int j = 0; j < k; j++)
-            {
-                double distance = 0;
-                for (int l = 0; l < d; l++)
-                {
-                    double difference = points[i * d + l] - centroids[j * d + l];
-                    distance += difference * difference;
-                }
-
-                closest = Math.Min(closest, distance);
-            }
-
-            cost += closest;
-        }
-
-        return cost;
-    }
-}
-
 public class RecomputedLocalTests
 {
     private const string Models = """
@@ -77,46 +15,6 @@ public class RecomputedLocalTests
 
         public static partial class Models
         {
-            [Differentiable]
-            public static double DiscountedSquares(double[] x, double[] c)
-            {
-                double total = 0;
-                for (int i = 0; i < x.Length; i++)
-                {
-                    double difference = x[i] - c[i];
-                    total = 0.5 * total + difference * difference;
-                }
-
-                return total;
-            }
-
-            [Differentiable(nameof(centroids))]
-            public static double NearestCentroidCost(double[] points, double[] centroids, int d)
-            {
-                int n = points.Length / d;
-                int k = centroids.Length / d;
-                double cost = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    double closest = double.PositiveInfinity;
-                    for (int j = 0; j < k; j++)
-                    {
-                        double distance = 0;
-                        for (int l = 0; l < d; l++)
-                        {
-                            double difference = points[i * d + l] - centroids[j * d + l];
-                            distance += difference * difference;
-                        }
-
-                        closest = Math.Min(closest, distance);
-                    }
-
-                    cost += closest;
-                }
-
-                return cost;
-            }
-
             // Four multiplications: more than the push and pop it would replace; kept on the stack.
             [Differentiable]
             public static double DiscountedPowers(double[] x, double[] c)
@@ -180,8 +78,7 @@ public class RecomputedLocalTests
     [Fact]
     public void A_difference_read_by_a_loop_run_backwards_is_computed_again_not_saved()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
-        string generated = GradientMethod(run.Source("Models.DiscountedSquares.g.cs"), "DiscountedSquares");
+        string generated = GeneratedText.GradientMethod(FunctionsRun().Source("RecomputedLocalFunctions.DiscountedSquares.g.cs"), "DiscountedSquares");
         Assert.Contains("double difference = x[i] - c[i]; // computed again, as this iteration did: cheaper than saving difference", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("saved.Push", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("SavedValues", generated, StringComparison.Ordinal);
@@ -240,12 +137,11 @@ public class RecomputedLocalTests
     [Fact]
     public void The_nearest_centroids_backward_step_computes_only_its_differences_again()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
-        string generated = GradientMethod(run.Source("Models.NearestCentroidCost.g.cs"), "NearestCentroidCost");
+        string generated = GeneratedText.GradientMethod(FunctionsRun().Source("RecomputedLocalFunctions.NearestCentroidCost.g.cs"), "NearestCentroidCost");
 
         // The selected iteration's distance is not computed again (nothing reads it backwards), nothing is saved, and
         // the loop over coordinates counts up.
-        Assert.Equal(1, Occurrences(generated, "distance += difference * difference;"));
+        Assert.Equal(1, GeneratedText.Occurrences(generated, "distance += difference * difference;"));
         Assert.Contains("int j = closestAt; // the iteration that gave closest its value", generated, StringComparison.Ordinal);
         Assert.Contains("double difference = points[i * d + l] - centroids[j * d + l]; // computed again, as this iteration did: cheaper than saving difference", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("saved.", generated, StringComparison.Ordinal);
@@ -300,22 +196,14 @@ public class RecomputedLocalTests
     public void A_local_too_costly_called_assigned_again_or_reading_a_real_local_is_still_saved(string method, string local)
     {
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
-        string generated = GradientMethod(run.Source($"Models.{method}.g.cs"), method);
+        string generated = GeneratedText.GradientMethod(run.Source($"Models.{method}.g.cs"), method);
         Assert.Contains($"saved.Push({local});", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("computed again, as this iteration did", generated, StringComparison.Ordinal);
 
         VectorFiniteDifferenceTests.Check(run.Load().GetType("Models")!, method, null);
     }
 
-    /// <summary>How many lines of <paramref name="text"/> are <paramref name="statement"/> (its backward sweep's comments showing it not counted).</summary>
-    private static int Occurrences(string text, string statement) =>
-        text.Split('\n').Count(line => line.Trim() == statement);
-
-    /// <summary>The text of the span overload of <c>{method}WithGradient</c>, the one the sweeps are in.</summary>
-    private static string GradientMethod(string source, string method)
-    {
-        int start = source.IndexOf($"public static double {method}WithGradient(", StringComparison.Ordinal);
-        int end = source.IndexOf("public static", start + 1, StringComparison.Ordinal);
-        return source[start..end];
-    }
+    /// <summary><see cref="RecomputedLocalFunctions"/>' own source run through the generator, for the text it generates.</summary>
+    private static GeneratorRun FunctionsRun() =>
+        GeneratorHarness.Run(File.ReadAllText(Path.Combine(ReadmeExamplesTests.RepositoryRoot(), "tests", "SymbolicDiff.Tests", "Generator", "Loops", "RecomputedLocalFunctions.cs"))).ShouldSucceed();
 }

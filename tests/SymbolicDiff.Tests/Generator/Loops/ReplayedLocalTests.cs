@@ -194,8 +194,10 @@ public class ReplayedLocalTests
         int declared = Array.FindIndex(lines, line => line.StartsWith(declaration, StringComparison.Ordinal));
         int loop = Array.FindIndex(lines, line => line.StartsWith("for (int c = 0; c < 4; c++)", StringComparison.Ordinal));
         int read = Array.FindIndex(lines, line => line.Contains("dM[r * 4 + c] += ", StringComparison.Ordinal) && line.Contains("sign", StringComparison.Ordinal));
-        int flip = Array.FindIndex(lines, line => line.StartsWith("if (branch", StringComparison.Ordinal) && line.Contains("sign = -sign;", StringComparison.Ordinal));
-        Assert.True(declared >= 0 && declared < loop && loop < read && read < flip, backward);
+        // The read and the flip in the one block under the branch, the flip after the read.
+        int flip = Array.FindIndex(lines, line => line.StartsWith("sign = -sign;", StringComparison.Ordinal));
+        int branch = Array.FindLastIndex(lines, Math.Max(flip, 0), line => line == "if (branch)");
+        Assert.True(declared >= 0 && declared < loop && loop < branch && branch < read && read < flip, backward);
     }
 
     [Fact]

@@ -110,7 +110,7 @@ public class SharedDerivativeTests
     {
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
         string gradient = GradientCode(run.Source("Models.TanhLayer.g.cs"));
-        Assert.Equal(1, CountOf(gradient, "global::System.Math.Abs(h[i] * w[i] + b[i]) <= 1"));
+        Assert.Equal(1, GeneratedText.CountOf(gradient, "global::System.Math.Abs(h[i] * w[i] + b[i]) <= 1"));
         Assert.True(gradient.Contains("double derivative = global::System.Math.Abs(h[i] * w[i] + b[i]) <= 1 ?", StringComparison.Ordinal), gradient);
         Assert.Contains("// computed once, used in 3 partials below", run.Source("Models.TanhLayer.g.cs"), StringComparison.Ordinal);
 
@@ -143,7 +143,7 @@ public class SharedDerivativeTests
         string gradient = GradientCode(generated);
         // Without a loop the sweeps share one tanh(cell) (the shared subexpressions of straight-line code); either way,
         // never the three calls of the partials as written.
-        Assert.True(CountOf(gradient, "global::System.Math.Tanh(cell)") <= 2, gradient);
+        Assert.True(GeneratedText.CountOf(gradient, "global::System.Math.Tanh(cell)") <= 2, gradient);
 
         // Worked by hand: ∂/∂gate = tanh(cell), ∂/∂cell = gate sech²(cell), at cell = 0.25 and −1.5 (each side of 1).
         var type = run.Load().GetType("Models")!;
@@ -164,7 +164,7 @@ public class SharedDerivativeTests
         string generated = run.Source("Models.OutputGate.g.cs");
         string gradient = GradientCode(generated);
         // Once, forward; pushed with the iteration's locals, popped by the backward iteration.
-        Assert.Equal(1, CountOf(gradient, "global::System.Math.Tanh(cell[i])"));
+        Assert.Equal(1, GeneratedText.CountOf(gradient, "global::System.Math.Tanh(cell[i])"));
         Assert.Contains("saved.Push(tanh);", gradient, StringComparison.Ordinal);
         Assert.Contains("double tanh = saved.Pop();", gradient, StringComparison.Ordinal);
 
@@ -237,16 +237,5 @@ public class SharedDerivativeTests
         int end = generated.IndexOf("public static", start, StringComparison.Ordinal);
         return string.Join('\n', generated[start..end].Split('\n')
             .Select(line => line.IndexOf("//", StringComparison.Ordinal) is int at and >= 0 ? line[..at] : line));
-    }
-
-    private static int CountOf(string text, string part)
-    {
-        int count = 0;
-        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
-        {
-            count++;
-        }
-
-        return count;
     }
 }

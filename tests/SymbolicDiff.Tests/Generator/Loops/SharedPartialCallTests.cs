@@ -13,26 +13,6 @@ public class SharedPartialCallTests
 
         public static partial class Models
         {
-            [Differentiable(nameof(x))]
-            public static double LogSumExp(double[] x)
-            {
-                double max = x[0];
-                for (int i = 1; i < x.Length; i++)
-                {
-                    max = Math.Max(max, x[i]);
-                }
-
-                double sum = 0;
-                for (int i = 0; i < x.Length; i++)
-                {
-                    sum += Math.Exp(x[i] - max);
-                }
-
-                return Math.Log(sum) + max;
-            }
-
-            public static double LogSumExpIntoArray(double[] x, double[] dX) => LogSumExpWithGradient(x, dX);
-
             // exp(x[i − 1]) only where i > 0: the call stays under its condition, though another partial shares it.
             [Differentiable(nameof(x), nameof(k))]
             public static double Guarded(double[] x, double k)
@@ -61,23 +41,21 @@ public class SharedPartialCallTests
     [InlineData("Guarded")]
     public void The_gradient_matches_finite_differences(string method)
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        var run = GeneratorHarness.Run(TestModels.LogSumExp, Models).ShouldSucceed();
         VectorFiniteDifferenceTests.Check(run.Load().GetType("Models")!, method, null);
     }
 
     [Fact]
     public void Log_sum_exps_backward_loop_computes_each_exponential_once_and_gives_the_softmax()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
-        string generated = run.Source("Models.LogSumExp.g.cs");
-        // The first method is the gradient that writes into spans; its code lines, not the comments quoting the user's.
-        int start = generated.IndexOf("WithGradient(", StringComparison.Ordinal);
-        int end = generated.IndexOf("public static", start, StringComparison.Ordinal);
-        string gradient = string.Join('\n', generated[start..end].Split('\n').Where(line => !line.TrimStart().StartsWith("//", StringComparison.Ordinal)));
+        var run = GeneratorHarness.Run(TestModels.LogSumExp, Models).ShouldSucceed();
+        // The first method is the gradient that writes into spans; its lines but those that are comments quoting the user's.
+        string gradient = string.Join('\n', GeneratedText.Method(run.Source("Models.LogSumExp.g.cs"), "WithGradient(").Split('\n')
+            .Where(line => !line.TrimStart().StartsWith("//", StringComparison.Ordinal)));
 
         // Once, in the forward sweep (it was three times): the backward sweep's shared local reads the value the forward
         // sweep kept (KeptCallTests).
-        Assert.Equal(1, CountOf(gradient, "global::System.Math.Exp(x[i] - max)"));
+        Assert.Equal(1, GeneratedText.CountOf(gradient, "global::System.Math.Exp(x[i] - max)"));
         Assert.Contains("as the forward sweep computed it, used in 2 partials below", gradient, StringComparison.Ordinal);
 
         // Worked by hand: x = (0, ln 3): the sum of exponentials is 1 + 3 = 4, the value ln 4, the gradient the
@@ -93,7 +71,7 @@ public class SharedPartialCallTests
     [Fact]
     public void A_call_under_a_condition_stays_under_it()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        var run = GeneratorHarness.Run(TestModels.LogSumExp, Models).ShouldSucceed();
         string generated = run.Source("Models.Guarded.g.cs");
         Assert.DoesNotContain("computed once, used in", generated, StringComparison.Ordinal);
 
@@ -108,16 +86,5 @@ public class SharedPartialCallTests
         Assert.Equal(3.0, dX[1], 12);
         Assert.Equal(0.0, dX[2], 12);
         Assert.Equal(3 + e2, (double)arguments[3], 12);
-    }
-
-    private static int CountOf(string text, string part)
-    {
-        int count = 0;
-        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
-        {
-            count++;
-        }
-
-        return count;
     }
 }

@@ -48,17 +48,7 @@ public class SliceArgumentTests
     [Fact]
     public void Forward_mode_through_a_row_slice_argument_is_the_gradient_along_the_direction()
     {
-        double[] directionW = { 0.5, -1 };
-        double[] directionF = { 1, 2, -1, 0.5, 0.25, -2 };
-        var (value, derivative) = SliceArgumentFunctions.DotRowLossWithDerivative(W, Features, Y, directionW, directionF);
-
-        Assert.Equal(RowProblem.Loss, value, 12);
-        double byHand = 1.5 * 0.5 + 1.0 * -1 + (1 / 3.0) * 1 + (2 / 3.0) * 2 + (-1 / 3.0) * -1 + (-2 / 3.0) * 0.5 + (2 / 3.0) * 0.25 + (4 / 3.0) * -2;
-        Assert.Equal(byHand, derivative, 12);
-
-        const double h = 1e-6;
-        double FAlong(double t) => DotRowLoss(W.Select((x, i) => x + t * directionW[i]).ToArray(), Features.Select((x, i) => x + t * directionF[i]).ToArray());
-        Assert.Equal((FAlong(h) - FAlong(-h)) / (2 * h), derivative, 6);
+        RowProblem.AssertForwardMode((w, f, dW, dF) => SliceArgumentFunctions.DotRowLossWithDerivative(w, f, Y, dW, dF), DotRowLoss);
     }
 
     [Fact]
@@ -82,19 +72,8 @@ public class SliceArgumentTests
         SpanTestData.AssertClose(new[] { 1.5, -5 / 3.0 }, hvWAlongW, 1e-12);
         SpanTestData.AssertClose(new[] { 1.0, 2 / 3.0 }, hvFAlongW.Take(2).ToArray(), 1e-12);
 
-        const double h = 1e-6;
-        (double[] W, double[] F) GradientAt(double t)
-        {
-            var gW = new double[2];
-            var gF = new double[6];
-            SliceArgumentFunctions.DotRowLossWithGradient(W.Select((x, i) => x + t * vW[i]).ToArray(), Features.Select((x, i) => x + t * vF[i]).ToArray(), Y, gW, gF);
-            return (gW, gF);
-        }
-
-        var (plusW, plusF) = GradientAt(h);
-        var (minusW, minusF) = GradientAt(-h);
-        SpanTestData.AssertClose(plusW.Select((p, i) => (p - minusW[i]) / (2 * h)).ToArray(), hvW, 1e-6);
-        SpanTestData.AssertClose(plusF.Select((p, i) => (p - minusF[i]) / (2 * h)).ToArray(), hvF, 1e-6);
+        // Both blocks against central differences of the generated gradient along v.
+        RowProblem.AssertCentralHessianVectorProduct((w, f, gW, gF) => SliceArgumentFunctions.DotRowLossWithGradient(w, f, Y, gW, gF), vW, vF, hvW, hvF);
     }
 
     // Two rows of three logits, (1, 2, 3) with label 2 and (0, 0, 0) with label 0.

@@ -46,18 +46,7 @@ public class SliceTests
     [Fact]
     public void Forward_mode_through_a_row_slice_is_the_gradient_along_the_direction_and_matches_finite_differences()
     {
-        double[] directionW = { 0.5, -1 };
-        double[] directionF = { 1, 2, -1, 0.5, 0.25, -2 };
-        var (value, derivative) = SliceFunctions.RowLossWithDerivative(W, Features, Y, directionW, directionF);
-
-        Assert.Equal(RowProblem.Loss, value, 12);
-        // The hand-worked gradient above, dotted with the direction.
-        double byHand = 1.5 * 0.5 + 1.0 * -1 + (1 / 3.0) * 1 + (2 / 3.0) * 2 + (-1 / 3.0) * -1 + (-2 / 3.0) * 0.5 + (2 / 3.0) * 0.25 + (4 / 3.0) * -2;
-        Assert.Equal(byHand, derivative, 12);
-
-        const double h = 1e-6;
-        double FAlong(double t) => RowLoss(W.Select((x, i) => x + t * directionW[i]).ToArray(), Features.Select((x, i) => x + t * directionF[i]).ToArray());
-        Assert.Equal((FAlong(h) - FAlong(-h)) / (2 * h), derivative, 6);
+        RowProblem.AssertForwardMode((w, f, dW, dF) => SliceFunctions.RowLossWithDerivative(w, f, Y, dW, dF), RowLoss);
     }
 
     [Fact]
@@ -79,19 +68,7 @@ public class SliceTests
         SpanTestData.AssertClose(new[] { 1.5, -5 / 3.0 }, hvWAlongW, 1e-12);
 
         // Both blocks against central differences of the generated gradient along v.
-        const double h = 1e-6;
-        (double[] W, double[] F) GradientAt(double t)
-        {
-            var gW = new double[2];
-            var gF = new double[6];
-            SliceFunctions.RowLossWithGradient(W.Select((x, i) => x + t * vW[i]).ToArray(), Features.Select((x, i) => x + t * vF[i]).ToArray(), Y, gW, gF);
-            return (gW, gF);
-        }
-
-        var (plusW, plusF) = GradientAt(h);
-        var (minusW, minusF) = GradientAt(-h);
-        SpanTestData.AssertClose(plusW.Select((p, i) => (p - minusW[i]) / (2 * h)).ToArray(), hvW, 1e-6);
-        SpanTestData.AssertClose(plusF.Select((p, i) => (p - minusF[i]) / (2 * h)).ToArray(), hvF, 1e-6);
+        RowProblem.AssertCentralHessianVectorProduct((w, f, gW, gF) => SliceFunctions.RowLossWithGradient(w, f, Y, gW, gF), vW, vF, hvW, hvF);
     }
 
     [Fact]

@@ -54,12 +54,18 @@ partial class Branches
         double dMagnitude = (residual > 0 ? 1.0 : residual < 0 ? -1.0 : residual) * dResidual; // dmagnitude = ∂magnitude/∂residual · dresidual
         double magnitude = global::System.Math.Abs(residual);
         bool branch = magnitude <= delta;
-        if (branch) dHuber = residual * dResidual; // dhuber = ∂huber/∂residual · dresidual
-        if (branch) huber = 0.5 * residual * residual;
-        if (branch) returned = 1.0;
+        if (branch)
+        {
+            dHuber = residual * dResidual; // dhuber = ∂huber/∂residual · dresidual
+            huber = 0.5 * residual * residual;
+            returned = 1.0;
+        }
         bool running = returned == 0;
-        if (running) dHuber = dDelta * (magnitude - 0.5 * delta) + delta * (dMagnitude - 0.5 * dDelta); // dhuber = ∂huber/∂delta · ddelta + ∂huber/∂magnitude · dmagnitude
-        if (running) huber = delta * (magnitude - 0.5 * delta);
+        if (running)
+        {
+            dHuber = dDelta * (magnitude - 0.5 * delta) + delta * (dMagnitude - 0.5 * dDelta); // dhuber = ∂huber/∂delta · ddelta + ∂huber/∂magnitude · dmagnitude
+            huber = delta * (magnitude - 0.5 * delta);
+        }
 
         return (huber, dHuber);
     }

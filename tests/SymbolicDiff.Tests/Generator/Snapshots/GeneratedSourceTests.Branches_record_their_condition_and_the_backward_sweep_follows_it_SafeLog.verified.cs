@@ -42,8 +42,11 @@ partial class Branches
         double dR = dY; // dr = ∂r/∂y · dy
         double r = y;
         bool branch = x > 0 && y != 0;
-        if (branch) dR = dX / x * y + global::System.Math.Log(x) * dY; // dr = ∂r/∂x · dx + ∂r/∂y · dy
-        if (branch) r = global::System.Math.Log(x) * y;
+        if (branch)
+        {
+            dR = dX / x * y + global::System.Math.Log(x) * dY; // dr = ∂r/∂x · dx + ∂r/∂y · dy
+            r = global::System.Math.Log(x) * y;
+        }
         if (!branch) dR = x < -1 ? -dX : 0.5 * dY; // dr = ∂r/∂x · dx + ∂r/∂y · dy
         if (!branch) r = x < -1 ? -x : 0.5 * y;
 

@@ -63,8 +63,11 @@ partial class Models
         for (int i = 0; i < (maxSteps > 0 ? maxSteps : 1); i++)
         {
             bool running = broken == 0;
-            if (running) dY = 0.5 * dY;
-            if (running) y = 0.5 * y;
+            if (running)
+            {
+                dY = 0.5 * dY;
+                y = 0.5 * y;
+            }
             bool stopped = running && !(y > 1);
             if (stopped) broken = 1.0;
         }

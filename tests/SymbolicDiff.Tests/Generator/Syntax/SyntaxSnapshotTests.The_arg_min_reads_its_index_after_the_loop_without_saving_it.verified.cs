@@ -35,8 +35,11 @@ partial class Models
         {
             double d = (x[j] - q) * (x[j] - q);
             bool branch = d < bestD;
-            if (branch) bestD = d;
-            if (branch) best = j;
+            if (branch)
+            {
+                bestD = d;
+                best = j;
+            }
             saved.Push(branch ? 1.0 : 0.0); // saved: branch is declared in this loop, and the backward loop reads its final value in each iteration
         }
         double weight = best % 3 == 0 ? 1.0 : best % 3 == 1 ? 0.5 : 2.0;
@@ -139,9 +142,12 @@ partial class Models
             double dD = 2 * (x[j] - q) * (dX[j] - dQ); // dd = ∂d/∂x[j] · dx[j] + ∂d/∂q · dq
             double d = (x[j] - q) * (x[j] - q);
             bool branch = d < bestD;
-            if (branch) dBestD = dD; // dbestD = ∂bestD/∂d · dd
-            if (branch) bestD = d;
-            if (branch) best = j;
+            if (branch)
+            {
+                dBestD = dD; // dbestD = ∂bestD/∂d · dd
+                bestD = d;
+                best = j;
+            }
         }
         double weight = best % 3 == 0 ? 1.0 : best % 3 == 1 ? 0.5 : 2.0;
         double dNearest = dBestD + weight * dX[best]; // dnearest = ∂nearest/∂bestD · dbestD + ∂nearest/∂x[best] · dx[best]
