@@ -786,6 +786,12 @@ internal sealed partial class BodyParser
             sizeOperation = _semanticModel.GetOperation(ranks[0].Sizes[0], _cancellationToken);
         }
 
+        if (sizeOperation is null && BufferValues(value, initializer) is var (values, stacked))
+        {
+            ParseBufferValues(local, values, stacked, initializer, output); // double[] w = { 0.5, 1, 2 }; (BodyParser.BufferValues.cs)
+            return;
+        }
+
         if (sizeOperation is null)
         {
             _buffers.Add(local); // known as a buffer, so that its uses are not reported again

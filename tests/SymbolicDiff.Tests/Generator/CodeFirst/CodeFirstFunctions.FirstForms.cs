@@ -145,4 +145,33 @@ public static partial class CodeFirstFunctions
     }
 
     private static readonly double[] Coefficients = { 1, -2, 3 };
+
+    /// <summary>a · Σ w[i] · x[i] over a local array of weights (0.5, 1, 2), plus p[0] · p[1] of a stack buffer declared with values that read the parameters.</summary>
+    [Differentiable(SecondOrder = true)]
+    public static double LocalWeights(ReadOnlySpan<double> x, double a)
+    {
+        double[] w = { 0.5, 1, 2 };
+        Span<double> p = stackalloc double[] { a * x[0], x[1] };
+        double s = 0;
+        for (int i = 0; i < w.Length; i++)
+        {
+            s += w[i] * x[i];
+        }
+
+        return s * a + p[0] * p[1];
+    }
+
+    /// <summary>a · Σ w[i] · x[i] in float, the weights <c>float[] w = { 1, 2, 3 };</c> declared inside the loop's body.</summary>
+    [Differentiable]
+    public static float LocalWeightsF(ReadOnlySpan<float> x, float a)
+    {
+        float s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            float[] w = { 1, 2, 3 };
+            s += w[i] * x[i] * a;
+        }
+
+        return s;
+    }
 }

@@ -157,4 +157,31 @@ public partial class CodeFirstTests
             (v, a) => { var h = new double[4]; F.HornerTableHessian(v, a, h); return h; },
             (v, a, vX, vA, dX, hvX) => (F.HornerTableHessianVectorProduct(v, a, vX, vA, dX, out _, hvX, out double hvA), hvA));
     }
+
+    [Fact]
+    public void A_local_array_declared_with_its_values()
+    {
+        // x = (1, 2, 3), a = 2: w·x = 0.5 + 2 + 6 = 8.5, p = (a·x0, x1) = (2, 2): f = a·8.5 + a·x0·x1 = 17 + 4 = 21.
+        // ∂/∂x = (0.5a + a·x1, a + a·x0, 2a) = (5, 4, 4), ∂/∂a = 8.5 + x0·x1 = 10.5; ∂²/∂x0∂x1 = a = 2,
+        // ∂²/∂x0∂a = 0.5 + x1 = 2.5, ∂²/∂x1∂a = 1 + x0 = 2, ∂²/∂x2∂a = 2.
+        double[] hessian =
+        {
+            0, 2, 0, 2.5,
+            2, 0, 0, 2,
+            0, 0, 0, 2,
+            2.5, 2, 2, 0,
+        };
+        CheckSpanScalar(new double[] { 1, 2, 3 }, 2, 21, new double[] { 5, 4, 4, 10.5 }, hessian,
+            (v, a) => F.LocalWeights(v, a),
+            (v, a, dX) => (F.LocalWeightsWithGradient(v, a, dX, out double dA), dA),
+            (v, a, tX, tA) => F.LocalWeightsWithDerivative(v, a, tX, tA),
+            (v, a) => { var h = new double[16]; F.LocalWeightsHessian(v, a, h); return h; },
+            (v, a, vX, vA, dX, hvX) => (F.LocalWeightsHessianVectorProduct(v, a, vX, vA, dX, out _, hvX, out double hvA), hvA));
+
+        // Float, the weights declared in the loop: x = (1, 2, 3), a = 2: a·(1 + 4 + 9) = 28; ∂/∂x = a·w = (2, 4, 6), ∂/∂a = 14.
+        var dX = new float[3];
+        Assert.Equal(28f, F.LocalWeightsFWithGradient(new float[] { 1, 2, 3 }, 2f, dX, out float dA));
+        Assert.Equal(new float[] { 2, 4, 6 }, dX);
+        Assert.Equal(14f, dA);
+    }
 }
