@@ -1885,7 +1885,7 @@ internal sealed partial class BodyParser
         {
             // xs.Sum(), x.Select(v => v * v).Sum(), as NumPy's np.sum(x): the loop it stands for is what is differentiated.
             Report(DiagnosticDescriptors.UnsupportedExpression, nameLocation,
-                $"The LINQ call '{invocation.Syntax}' (write the loop it stands for: double s = 0; foreach (var v in xs) s += v; for xs.Sum())".Replace("double", RealTypes.Keyword(_real)));
+                $"The LINQ call '{invocation.Syntax}' (write the loop it stands for: {RealTypes.Keyword(_real)} s = 0; foreach (var v in xs) s += v; for xs.Sum())");
             return null;
         }
 
