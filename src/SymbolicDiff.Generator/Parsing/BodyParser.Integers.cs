@@ -82,6 +82,14 @@ internal sealed partial class BodyParser
                 return true;
             }
 
+            case IInvocationOperation call when IsIntegerMath(call):
+                parsed = ParseIntegerMath(call);
+                return true;
+
+            case IIncrementOrDecrementOperation step when IsIndexStep(step):
+                parsed = ParseInteger(step.Target); // its step is a statement of its own (BodyParser.IndexSteps.cs)
+                return true;
+
             case ISwitchExpressionOperation switchExpression when IsInteger(switchExpression.Type):
                 parsed = ParseSwitchExpression(switchExpression, ParseInteger, integer: true);
                 return true;
@@ -132,6 +140,37 @@ internal sealed partial class BodyParser
 
                 return false;
         }
+    }
+
+    /// <summary><c>Math.Min</c>, <c>Max</c>, <c>Abs</c> or <c>Clamp</c> of integers (<c>Math.Min(3, x.Length)</c>).</summary>
+    private static bool IsIntegerMath(IInvocationOperation call) =>
+        call.TargetMethod is { IsStatic: true, Name: "Min" or "Max" or "Abs" or "Clamp" } method &&
+        method.ContainingType?.ToDisplayString() == "System.Math" && IsInteger(method.ReturnType);
+
+    /// <summary>
+    /// An integer <c>Math.Min</c>, <c>Max</c>, <c>Abs</c> or <c>Clamp</c> (a loop's bound, <c>i &lt; Math.Min(3, x.Length)</c>), written as
+    /// the comparison it makes: <c>a &lt;= b ? a : b</c>, <c>a &gt;= b ? a : b</c>, <c>a &lt; 0 ? -a : a</c>, and
+    /// <c>v &lt; lo ? lo : v &gt; hi ? hi : v</c>. Integers carry no derivative, so nothing differentiates it. (<c>Math.Abs</c> of
+    /// the least value and <c>Math.Clamp</c> with <c>lo &gt; hi</c>, which throw, return a value here.)
+    /// </summary>
+    private Expr? ParseIntegerMath(IInvocationOperation call)
+    {
+        var arguments = call.Arguments.OrderBy(argument => argument.Parameter?.Ordinal ?? 0).Select(argument => ParseInteger(argument.Value)).ToList();
+        if (arguments.Any(argument => argument is null))
+        {
+            return null;
+        }
+
+        Expr Test(ComparisonOperator op, Expr left, Expr right) => new Comparison(op, AsReal(left), AsReal(right));
+        var a = arguments[0]!;
+        return call.TargetMethod.Name switch
+        {
+            "Min" => new Conditional(Test(ComparisonOperator.LessOrEqual, a, arguments[1]!), a, arguments[1]!),
+            "Max" => new Conditional(Test(ComparisonOperator.GreaterOrEqual, a, arguments[1]!), a, arguments[1]!),
+            "Abs" => new Conditional(Test(ComparisonOperator.Less, a, Constant.Zero), new Negate(a), a),
+            _ => new Conditional(Test(ComparisonOperator.Less, a, arguments[1]!), arguments[1]!,
+                new Conditional(Test(ComparisonOperator.Greater, a, arguments[2]!), arguments[2]!, a)),
+        };
     }
 
     /// <summary>

@@ -396,6 +396,11 @@ internal sealed partial class BodyParser
     private void ParseStatement(IOperation statement, List<Statement> output, bool isLast)
     {
         _currentOutput = output;
+        if (TryParseWithIndexSteps(statement, output, isLast))
+        {
+            return; // s += x[k++]; read as s += x[k]; then k++; (BodyParser.IndexSteps.cs)
+        }
+
         switch (statement)
         {
             case IVariableDeclarationGroupOperation group:
@@ -616,6 +621,16 @@ internal sealed partial class BodyParser
             return;
         }
 
+        if (initializer is null && IsInteger(local.Type) && !local.IsRef)
+        {
+            if (IsRead(local))
+            {
+                DeclareUnassignedInteger(local, declarator, output); // int k; for (k = 0; ...) (BodyParser.UnassignedIntegers.cs)
+            }
+
+            return;
+        }
+
         if (initializer is null)
         {
             Report(DiagnosticDescriptors.UnsupportedStatement, syntax.GetFirstToken(), $"The local '{local.Name}' declared without a value");
@@ -769,6 +784,12 @@ internal sealed partial class BodyParser
                  ranks[0].Sizes.Count == 1)
         {
             sizeOperation = _semanticModel.GetOperation(ranks[0].Sizes[0], _cancellationToken);
+        }
+
+        if (sizeOperation is null && BufferValues(value, initializer) is var (values, stacked))
+        {
+            ParseBufferValues(local, values, stacked, initializer, output); // double[] w = { 0.5, 1, 2 }; (BodyParser.BufferValues.cs)
+            return;
         }
 
         if (sizeOperation is null)
@@ -1028,6 +1049,12 @@ internal sealed partial class BodyParser
             return true;
         }
 
+        if (DeclaresUnassigned(symbol))
+        {
+            output.Add(new DeclareInteger(current.Name, IntegerKeyword(type), GuardedDeclaration(value)));
+            return true;
+        }
+
         string version = _names.Fresh(symbol.Name);
         _claimed.Add(version);
         if (symbol is ILocalSymbol versioned)
@@ -1241,14 +1268,14 @@ internal sealed partial class BodyParser
         // A loop that is not counted as for (int i = a; i < b; i++) is read as C# runs it: see BodyParser.ForLoops.cs.
         // A long counter is counted as an int one is; where it indexes a vector it is converted there (ParseIndex).
         var declarator = loop.Before.Length == 1 ? SingleDeclarator(loop.Before[0]) : null;
-        if (declarator is null || !IsInteger(declarator.Symbol.Type))
+        var (counter, initialValue) = declarator is not null && IsInteger(declarator.Symbol.Type)
+            ? (declarator.Symbol, declarator.Initializer!.Value)
+            : AssignedCounter(loop); // int k; for (k = 0; ...), k read only in the loop: as for (int k = 0; ...)
+        if (counter is null || initialValue is null)
         {
             ParseForAsUncounted(loop, output); // for (;;), two counters, a real one (for (double t = 0; t < 1; t += h))
             return;
         }
-
-        var counter = declarator.Symbol;
-        var init = declarator.Initializer!;
 
         int step = loop.AtLoopBottom.Length == 1 ? Step(loop.AtLoopBottom[0], counter) : 0;
         int reported = _diagnostics.Count;
@@ -1258,13 +1285,14 @@ internal sealed partial class BodyParser
             return; // the bound itself is not supported, and said so
         }
 
-        if (bound is null || AssignmentsTo(counter).Count() > 1)
+        if (bound is null || AssignmentsTo(counter).Count() > (declarator is null ? 2 : 1))
         {
             ParseForAsUncounted(loop, output);
             return;
         }
 
-        var from = ParseInteger(init.Value);
+        _unassignedIntegers.Remove(counter);
+        var from = ParseInteger(initialValue);
         if (from is null)
         {
             return;
@@ -1596,6 +1624,13 @@ internal sealed partial class BodyParser
                         return SliceElement(slice, access.Index);
                     }
 
+                    if (StaticIndexTable(access.Vector) is { } table)
+                    {
+                        // static readonly double[] Coefficients = { ... }: read where it is, as the method reads it; no derivative.
+                        var tableIndex = ParseIndex(access.Index);
+                        return tableIndex is null ? null : new Element(table, tableIndex);
+                    }
+
                     var vector = VectorName(access.Vector);
                     if (vector is not null && access.Vector is IParameterReferenceOperation)
                     {
@@ -1620,7 +1655,7 @@ internal sealed partial class BodyParser
     {
         switch (operation)
         {
-            case IInvocationOperation invocation:
+            case IInvocationOperation invocation when !IsIntegerMath(invocation):
                 return ParseCall(invocation);
 
             case IConditionalOperation { WhenFalse: { } whenFalse } ternary when !operation.ConstantValue.HasValue:
@@ -1632,7 +1667,7 @@ internal sealed partial class BodyParser
             }
 
             case IConversionOperation { OperatorMethod: null } conversion when IsInteger(conversion.Type) && IsInteger(conversion.Operand.Type) &&
-                                                                             conversion.Operand is IConditionalOperation or IInvocationOperation:
+                                                                             (conversion.Operand is IConditionalOperation || conversion.Operand is IInvocationOperation call && !IsIntegerMath(call)):
                 return ParseIntegerAsReal(conversion.Operand);
 
             default:
@@ -1844,6 +1879,14 @@ internal sealed partial class BodyParser
         if (function is null && method.MethodKind == MethodKind.LocalFunction)
         {
             return ParseLocalFunctionCall(invocation, method, nameLocation);
+        }
+
+        if (function is null && method.ContainingType?.ToDisplayString() == "System.Linq.Enumerable")
+        {
+            // xs.Sum(), x.Select(v => v * v).Sum(), as NumPy's np.sum(x): the loop it stands for is what is differentiated.
+            Report(DiagnosticDescriptors.UnsupportedExpression, nameLocation,
+                $"The LINQ call '{invocation.Syntax}' (write the loop it stands for: {RealTypes.Keyword(_real)} s = 0; foreach (var v in xs) s += v; for xs.Sum())");
+            return null;
         }
 
         if (function is null)

@@ -34,7 +34,7 @@ internal static class OperationDescriber
     {
         ISwitchOperation => "A 'switch' statement",
         ITryOperation => "A 'try' statement",
-        IThrowOperation => "A 'throw'",
+        IThrowOperation => "A 'throw' (check the arguments before calling the method, or in a method without [Differentiable] that calls it: every generated method computes the value on each path)",
         IUsingOperation or IUsingDeclarationOperation => "A 'using' statement",
         ILockOperation => "A 'lock' statement",
         ILocalFunctionOperation => "A local function",

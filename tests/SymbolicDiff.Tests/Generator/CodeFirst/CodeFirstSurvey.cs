@@ -44,7 +44,7 @@ public class CodeFirstSurvey(ITestOutputHelper output)
         ("double.IsInfinity in condition", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { if (!double.IsInfinity(xs[i])) s += xs[i] * a; } RESULT(s)"),
         ("two counters", null, "double s = 0; for (int i = 0, j = xs.Length - 1; i < j; i++, j--) { s += xs[i] * xs[j] * a; } RESULT(s)"),
         ("bound xs.Length - 1", null, "double s = 0; for (int i = 0; i < xs.Length - 1; i++) { s += (xs[i + 1] - xs[i]) * a; } RESULT(s)"),
-        ("bound Math.Min", "SD0005", "double s = 0; for (int i = 0; i < Math.Min(3, xs.Length); i++) { s += xs[i] * a; } RESULT(s)"),
+        ("bound Math.Min", null, "double s = 0; for (int i = 0; i < Math.Min(3, xs.Length); i++) { s += xs[i] * a; } RESULT(s)"),
         ("is pattern condition", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { if (xs[i] is > 0 and < 10) s += xs[i] * a; } RESULT(s)"),
         ("while counter", null, "double s = 0; int i = 0; while (i < xs.Length) { s += xs[i] * a; i++; } RESULT(s)"),
         ("while uncounted", null, "double s = a; while (s < 10) { s = s * 2 + xs[0]; } RESULT(s)"),
@@ -53,29 +53,60 @@ public class CodeFirstSurvey(ITestOutputHelper output)
         ("double.MaxValue min", null, "double m = double.MaxValue; for (int i = 0; i < xs.Length; i++) { m = Math.Min(m, xs[i] * a); } double s = m; RESULT(s)"),
         ("Math.Max in condition", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { if (Math.Max(xs[i], a) > 1) s += xs[i] * a; } RESULT(s)"),
         ("local function loop", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { s += Sq(xs[i] * a); } RESULT(s) static double Sq(double v) => v * v;"),
-        ("i++ in index", "SD0005", "double s = 0; int k = 0; for (int i = 0; i < xs.Length; i++) { s += xs[k++] * a; } RESULT(s)"),
+        ("i++ in index", null, "double s = 0; int k = 0; for (int i = 0; i < xs.Length; i++) { s += xs[k++] * a; } RESULT(s)"),
         ("compound /= buffer", null, "double[] h = new double[xs.Length]; for (int i = 0; i < xs.Length; i++) { h[i] = xs[i] + 2; h[i] /= a; } double s = 0; for (int i = 0; i < xs.Length; i++) { s += h[i]; } RESULT(s)"),
         ("xs.Length as double", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { s += xs[i] * a; } s /= xs.Length; RESULT(s)"),
         ("while (Dot(v, v) > 1)", null, "Span<double> v = stackalloc double[xs.Length]; for (int i = 0; i < xs.Length; i++) { v[i] = xs[i] * a; } while (Vectors.Dot(v, v) > 1) { for (int i = 0; i < v.Length; i++) { v[i] = v[i] / 2; } } double s = v[0]; RESULT(s)"),
         ("do ... while (Dot(v, v) > 1)", null, "Span<double> v = stackalloc double[xs.Length]; for (int i = 0; i < xs.Length; i++) { v[i] = xs[i] * a; } do { for (int i = 0; i < v.Length; i++) { v[i] = v[i] / 2; } } while (Vectors.Dot(v, v) > 1); double s = v[0]; RESULT(s)"),
         ("long counter indexing", null, "double s = 0; for (long i = 0; i < xs.Length; i += 2) { s += xs[(int)i] * a * i; } RESULT(s)"),
         ("Math.Pow int exponent", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { s += Math.Pow(xs[i] * a, 2); } RESULT(s)"),
+        ("int k; for (k = 0; ...)", null, "double s = 0; int k; for (k = 0; k < xs.Length; k++) { s += xs[k] * a; } RESULT(s)"),
+        ("int k; read after the loop", null, "double s = 0; int k; for (k = 0; k < xs.Length && xs[k] > -100; k++) { s += xs[k] * a; } s += k * a; RESULT(s)"),
+        ("int k; assigned in branches", null, "int k; if (a > 0) { k = 0; } else { k = xs.Length - 1; } double t; t = xs[k] * a; double s = t * t; RESULT(s)"),
+        ("x[++k]", null, "double s = 0; int k = -1; for (int i = 0; i < xs.Length; i++) { s += xs[++k] * a; } RESULT(s)"),
+        ("h[k++] = ...", null, "Span<double> h = stackalloc double[xs.Length]; int k = 0; foreach (var v in xs) { h[k++] = v * a; } double s = 0; for (int i = 0; i < h.Length; i++) { s += h[i] * h[i]; } RESULT(s)"),
+        ("x[k++] read twice", "SD0005", "double s = 0; int k = 0; for (int i = 0; i + 1 < xs.Length; i += 2) { s += xs[k++] * xs[k++] * a; } RESULT(s)"),
+        ("start Math.Max(0, n - 3)", null, "double s = 0; for (int i = Math.Max(0, xs.Length - 3); i < xs.Length; i++) { s += xs[i] * a; } RESULT(s)"),
+        ("index Math.Clamp, Math.Abs", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { s += xs[Math.Clamp(i - 1, 0, xs.Length - 1)] * Math.Abs(i - 1) * a; } RESULT(s)"),
+        ("Horner, static readonly double[]", null, "double s = 0; for (int i = Coefficients.Length - 1; i >= 0; i--) { s = s * a + Coefficients[i] * xs[0]; } RESULT(s) @@ static readonly double[] Coefficients = { 1, -2, 3 };"),
+        ("power series Math.Pow(a, i)", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { s += xs[i] * Math.Pow(a, i); } RESULT(s)"),
+        ("softmax with max subtracted", null, "double m = double.NegativeInfinity; foreach (var v in xs) { m = Math.Max(m, v * a); } double z = 0; foreach (var v in xs) { z += Math.Exp(v * a - m); } double s = Math.Log(z) + m; RESULT(s)"),
+        ("nested local functions", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { s += Norm2(xs[i], a); } RESULT(s) static double Sq(double v) => v * v; static double Norm2(double u, double v) => Sq(u) + Sq(v);"),
+        ("checked", null, "int n = checked(xs.Length * 2); double s = 0; for (int i = 0; i < n / 2; i++) { s += checked(xs[i] * a); } RESULT(s)"),
+        ("throw, interpolated message", "SD0004", "if (xs.Length == 0) { throw new ArgumentException($\"xs is empty ({xs.Length})\", nameof(xs)); } double s = xs[0] * a; RESULT(s)"),
+        ("const locals, Math.PI", null, "const double Scale = 2; const int Stride = 2; double s = 0; for (int i = 0; i < xs.Length; i += Stride) { s += Scale * xs[i] * a * Math.PI; } RESULT(s)"),
+        ("Math.Pow(x, 2) in condition", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { if (Math.Pow(xs[i], 2) > 1) s += xs[i] * a; } RESULT(s)"),
+        ("for over xs.Length / 2", null, "double s = 0; for (int i = 0; i < xs.Length / 2; i++) { s += xs[2 * i] * xs[2 * i + 1] * a; } RESULT(s)"),
+        ("mean and variance", null, "double mean = 0; foreach (var v in xs) mean += v; mean /= xs.Length; double s = 0; foreach (var v in xs) { double d = v - mean; s += d * d; } s = s / (xs.Length - 1) * a; RESULT(s)"),
+        ("local array of weights", null, "double[] w = { 1, 2, 3 }; double s = 0; for (int i = 0; i < Math.Min(3, xs.Length); i++) { s += w[i] * xs[i] * a; } RESULT(s)"),
+        ("alternating sign i % 2", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { s += (i % 2 == 0 ? 1 : -1) * xs[i] * a; } RESULT(s)"),
+        ("while (true) + break", null, "double s = a; int i = 0; while (true) { s += xs[i]; i++; if (i == xs.Length) break; } RESULT(s)"),
+        ("LINQ Sum", "SD0005", "double s = xs.ToArray().Sum() * a; RESULT(s)"),
     };
 
-    private static string Source(string kind, string body) => kind switch
+    // A body may end with "@@ members": declared in the class beside the method.
+    private static string Source(string kind, string body) => body.Split(" @@ ") is [var code, var members]
+        ? Source(kind, code).Replace("/* members */", kind == "f" ? ToFloat(members) : members)
+        : kind switch
     {
         "G" => Wrap("[Differentiable]", "double", "ReadOnlySpan<double> xs, double a", body.Replace("RESULT(s)", "return s;")),
         "H" => Wrap("[Differentiable(SecondOrder = true)]", "double", "ReadOnlySpan<double> xs, double a", body.Replace("RESULT(s)", "return s;")),
         "J" => Wrap("[Differentiable(nameof(xs), nameof(a))]", "double", "ReadOnlySpan<double> xs, double a, Span<double> r", body.Replace("RESULT(s)", "{ r[0] = s; r[1] = s * a; return s; }")),
-        _ => Wrap("[Differentiable]", "float", "ReadOnlySpan<float> xs, float a", body.Replace("RESULT(s)", "return s;").Replace("double", "float").Replace("0.0", "0f").Replace("1e-8", "1e-8f").Replace("Math.", "MathF.").Replace("MathF.Clamp", "Math.Clamp").Replace("MathF.Min(3", "Math.Min(3").Replace("float.MaxValue", "float.MaxValue")),
+        _ => Wrap("[Differentiable]", "float", "ReadOnlySpan<float> xs, float a", ToFloat(body.Replace("RESULT(s)", "return s;"))),
     };
+
+    // The float twin of a body: float for double, MathF for Math except where Math's integer overloads are meant.
+    private static string ToFloat(string body) => body.Replace("double", "float").Replace("0.0", "0f").Replace("1e-8", "1e-8f")
+        .Replace("Math.", "MathF.").Replace("MathF.Clamp", "Math.Clamp").Replace("MathF.Min(3", "Math.Min(3").Replace("MathF.Max(0,", "Math.Max(0,").Replace("MathF.Abs(i", "Math.Abs(i");
 
     private static string Wrap(string attribute, string returns, string parameters, string body) => $$"""
         using System;
+        using System.Linq;
         using SymbolicDiff;
 
         public static partial class C
         {
+            /* members */
             {{attribute}}
             public static {{returns}} F({{parameters}})
             {

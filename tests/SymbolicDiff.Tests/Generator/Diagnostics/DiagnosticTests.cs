@@ -257,7 +257,7 @@ public class DiagnosticTests
         },
         {
             "[|throw|] new InvalidOperationException();",
-            "A 'throw'"
+            "A 'throw' (check the arguments before calling the method, or in a method without [Differentiable] that calls it: every generated method computes the value on each path)"
         },
         {
             "[|lock|] (typeof(C)) { x = 2 * x; }",
