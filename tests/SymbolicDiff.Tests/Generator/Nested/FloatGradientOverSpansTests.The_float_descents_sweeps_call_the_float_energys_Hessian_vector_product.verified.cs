@@ -94,10 +94,9 @@ namespace SymbolicDiff.Tests.Generator.Nested
                     gradient[j_2] = saved.Pop();
                 }
             }
-            for (int i = start.Length - 1; i >= 0; i--)
+            for (int i = 0; i < start.Length; i++) // each iteration only adds into adjoints, so the iterations run in their own order
             {
                 // v[i] = start[i];
-                v[i] = 0f; // v[i] as it was before this assignment, its first: 0 from its declaration, so nothing was saved
                 dStart[i] = dSum_dv[i]; // ∂sum/∂start[i] = ∂sum/∂v[i] · ∂v[i]/∂start[i]
                 dSum_dv[i] = 0f; // v[i] was overwritten here: its earlier value does not reach the result through it
             }

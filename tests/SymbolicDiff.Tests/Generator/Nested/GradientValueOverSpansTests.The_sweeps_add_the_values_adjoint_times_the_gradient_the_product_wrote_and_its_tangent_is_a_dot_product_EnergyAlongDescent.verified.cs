@@ -95,10 +95,9 @@ namespace SymbolicDiff.Tests.Generator.Nested
                     gradient[j_3] = saved.Pop();
                 }
             }
-            for (int i = start.Length - 1; i >= 0; i--)
+            for (int i = 0; i < start.Length; i++) // each iteration only adds into adjoints, so the iterations run in their own order
             {
                 // v[i] = start[i];
-                v[i] = 0.0; // v[i] as it was before this assignment, its first: 0 from its declaration, so nothing was saved
                 dStart[i] = dTotal_dv[i]; // ∂total/∂start[i] = ∂total/∂v[i] · ∂v[i]/∂start[i]
                 dTotal_dv[i] = 0.0; // v[i] was overwritten here: its earlier value does not reach the result through it
             }

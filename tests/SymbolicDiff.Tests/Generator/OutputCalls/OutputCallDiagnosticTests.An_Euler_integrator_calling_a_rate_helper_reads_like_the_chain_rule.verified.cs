@@ -67,12 +67,6 @@ partial class C
             dEuler_dk += dDecay_dk; // ∂euler/∂k += its part through Decay's k
             global::SymbolicDiff.Runtime.Zeroing.Clear(dEuler_drate); // rate was overwritten here: its earlier values do not reach the result through it
         }
-        for (int i = x0.Length - 1; i >= 0; i--)
-        {
-            // x[i] = x0[i];
-            x[i] = 0.0; // x[i] as it was before this assignment, its first: 0 from its declaration, so nothing was saved
-            dEuler_dx[i] = 0.0; // x[i] was overwritten here: its earlier value does not reach the result through it
-        }
         dK = dEuler_dk; // ∂euler/∂k
 
         saved.Dispose();
