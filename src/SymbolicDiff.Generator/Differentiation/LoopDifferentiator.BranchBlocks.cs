@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using SymbolicDiff.Generator.Model;
-using static SymbolicDiff.Generator.Differentiation.Simplifier;
 
 namespace SymbolicDiff.Generator.Differentiation;
 
@@ -53,9 +52,8 @@ internal sealed partial class LoopDifferentiator
             result.RemoveRange(headed, result.Count - headed);
             var (name, value) = literal;
             var inside = new List<Statement>();
-            foreach (var statement in run)
+            foreach (var folded in BranchRuns.AssumingTaken(run, name, value))
             {
-                var folded = Folded(statement, name, value);
                 switch (folded)
                 {
                     case DeclareReal declaration:
@@ -64,9 +62,6 @@ internal sealed partial class LoopDifferentiator
                         break;
                     case IfStatement { Condition: BoolConstant { Value: true } } taken:
                         inside.AddRange(taken.Then);
-                        break;
-                    case UpdateReal { Operator: UpdateOperator.Multiply, Value: Constant { IsZero: true } } cleared:
-                        inside.Add(cleared with { Operator = UpdateOperator.Set });
                         break;
                     case UpdateReal { Operator: UpdateOperator.Add or UpdateOperator.Subtract, Value: Negate negated } update:
                         // e += -(a) reads as e -= a once no conditional stands between.
@@ -149,22 +144,4 @@ internal sealed partial class LoopDifferentiator
     };
 
     private bool Implies(Expr condition, (string Name, bool Value) literal) => Literals(condition).Contains(literal);
-
-    /// <summary><paramref name="statement"/> with the recorded branch <paramref name="name"/> replaced by its value and folded, its quoted source too.</summary>
-    private static Statement Folded(Statement statement, string name, bool value)
-    {
-        Expr Fold(Expr expression) => ExpressionFacts.Variables(expression).Contains(name)
-            ? Simplify(ExpressionFacts.Rewrite(expression, node => node is Variable { Name: var n } && n == name ? new BoolConstant(value) : null))
-            : expression;
-
-        var folded = statement is IfStatement guarded
-            ? guarded with { Condition = Fold(guarded.Condition), Then = guarded.Then.Select(inner => Folded(inner, name, value)).ToEquatableArray() }
-            : StatementFacts.RewriteExpressions(statement, Fold);
-        return folded.Comment is { } comment && comment.Parts.Any(part => part is QuotedStatement)
-            ? folded with
-            {
-                Comment = new Comment(comment.Parts.Select(part => part is QuotedStatement quoted ? new QuotedStatement(Folded(quoted.Statement, name, value)) : part).ToEquatableArray()),
-            }
-            : folded;
-    }
 }
