@@ -14,6 +14,16 @@ if (args is ["--alternating", ..])
     return;
 }
 
+// dotnet benchmarks/SymbolicDiff.Benchmarks/bin/Release/net10.0/SymbolicDiff.Benchmarks.dll --alternating-adbench 300 ba,hand
+//   (objective, generated and hand-written AD-benchmark gradients alternating in one process; see AdBenchAlternating)
+if (args is ["--alternating-adbench", ..])
+{
+    SymbolicDiff.Benchmarks.AdBench.AdBenchAlternating.Run(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 300,
+        args.Length > 2 ? args[2].Split(',') : ["ba", "hand"]);
+    return;
+}
+
 // TorchSharp is decided here, once, before BenchmarkDotNet starts: where its native library does not load,
 // its benchmarks are left out with the reason on one line, rather than each failing in its own process.
 Type[] benchmarks = typeof(Program).Assembly.GetTypes()

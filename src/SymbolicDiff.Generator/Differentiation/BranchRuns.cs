@@ -114,36 +114,39 @@ internal sealed class BranchRuns
         };
     }
 
-    /// <summary>Statements inside <c>if (branch)</c>: every test of the branch is true there, and folded away.</summary>
-    public static List<Statement> AssumingTaken(IEnumerable<Statement> statements, string branch) =>
-        statements.Select(statement => AssumingTaken(statement, branch)).ToList();
+    /// <summary>
+    /// Statements inside <c>if (branch)</c>: every test of the branch is true there, and folded away; with
+    /// <paramref name="value"/> false, inside <c>if (!branch)</c>, where every test of it is false.
+    /// </summary>
+    public static List<Statement> AssumingTaken(IEnumerable<Statement> statements, string branch, bool value = true) =>
+        statements.Select(statement => AssumingTaken(statement, branch, value)).ToList();
 
-    private static Statement AssumingTaken(Statement statement, string branch)
+    private static Statement AssumingTaken(Statement statement, string branch, bool value)
     {
-        var folded = FoldedStatement(statement, branch);
+        var folded = FoldedStatement(statement, branch, value);
 
         // A backward step's comment quotes the user's statement: inside the branch, as the user wrote it there.
         return folded.Comment is { } comment && comment.Parts.Any(part => part is QuotedStatement)
             ? folded with
             {
-                Comment = new Comment(comment.Parts.Select(part => part is QuotedStatement quoted ? new QuotedStatement(FoldedStatement(quoted.Statement, branch)) : part).ToEquatableArray()),
+                Comment = new Comment(comment.Parts.Select(part => part is QuotedStatement quoted ? new QuotedStatement(FoldedStatement(quoted.Statement, branch, value)) : part).ToEquatableArray()),
             }
             : folded;
     }
 
-    private static Statement FoldedStatement(Statement statement, string branch)
+    private static Statement FoldedStatement(Statement statement, string branch, bool value)
     {
         Expr Fold(Expr expression) => ExpressionFacts.Variables(expression).Contains(branch)
-            ? Simplify(ExpressionFacts.Rewrite(expression, node => node is Variable { Name: var name } && name == branch ? new BoolConstant(true) : null))
+            ? Simplify(ExpressionFacts.Rewrite(expression, node => node is Variable { Name: var name } && name == branch ? new BoolConstant(value) : null))
             : expression;
 
         switch (statement)
         {
             case ForLoop loop:
-                return loop with { From = Fold(loop.From), To = Fold(loop.To), While = loop.While is null ? null : Fold(loop.While), Body = AssumingTaken(loop.Body, branch).ToEquatableArray() };
+                return loop with { From = Fold(loop.From), To = Fold(loop.To), While = loop.While is null ? null : Fold(loop.While), Body = AssumingTaken(loop.Body, branch, value).ToEquatableArray() };
             case IfStatement guarded:
                 var condition = Fold(guarded.Condition);
-                var then = AssumingTaken(guarded.Then, branch).ToEquatableArray();
+                var then = AssumingTaken(guarded.Then, branch, value).ToEquatableArray();
                 return guarded with { Condition = condition, Then = then };
             case StepInteger step:
                 var stepGuard = step.Guard is null ? null : Fold(step.Guard);
@@ -153,7 +156,7 @@ internal sealed class BranchRuns
             default:
                 var folded = StatementFacts.RewriteExpressions(statement, Fold);
 
-                // adj *= (branch ? 0 : 1), the partial of an overwrite, is adj = 0 where the branch is taken.
+                // adj *= (branch ? 0 : 1), the partial of an overwrite, is adj = 0 where the branch is taken (or !branch where it is not).
                 return folded is UpdateReal { Operator: UpdateOperator.Multiply, Value: Constant { IsZero: true } } cleared
                     ? cleared with { Operator = UpdateOperator.Set }
                     : folded;

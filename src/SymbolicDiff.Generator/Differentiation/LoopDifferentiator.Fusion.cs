@@ -448,28 +448,36 @@ internal sealed partial class LoopDifferentiator
     /// The iteration's backward sweep runs right after its forward sweep, in the same block, so a partial equal to the
     /// value of a local the iteration declared (<c>double cos = Math.Cos(angle[bone]);</c>, and ∂sin/∂angle = cos(angle))
     /// reads the local instead of calling again. Only locals declared at the top of the body, never assigned again, whose
-    /// value reads nothing the loop writes: they still hold that value when the backward sweep reads them.
+    /// value reads nothing the loop writes but such locals: they still hold that value when the backward sweep reads them.
     /// </summary>
     private List<Statement> ReuseIterationValues(ForLoop loop, List<Statement> reverse)
     {
         var flat = StatementFacts.Flatten(loop.Body).ToList();
-        var written = new HashSet<string>(StatementFacts.Writes(loop.Body).Select(w => w.Target));
+        var writes = StatementFacts.Writes(loop.Body).Select(w => w.Target).ToList();
+        var written = new HashSet<string>(writes);
+
+        // A local the body declares at its top and never writes again holds its value for the rest of the iteration.
+        written.ExceptWith(loop.Body.OfType<DeclareReal>().Select(d => d.Name).Where(name => writes.Count(w => w == name) == 1 && !Taped.Contains(name)));
         written.UnionWith(flat.OfType<StepInteger>().Select(step => step.Name));
         written.UnionWith(flat.OfType<AssignInteger>().Select(assign => assign.Name));
         written.UnionWith(flat.OfType<CallWithOutputs>().SelectMany(call => call.OutputVectors));
+        bool Stable(DeclareReal declaration) =>
+            !flat.Any(s => s is AssignReal assign && TargetName(assign.Target) == declaration.Name) &&
+            !Taped.Contains(declaration.Name) &&
+            !StatementFacts.Names(declaration).Any(name => name != declaration.Name && written.Contains(name));
         var values = new Dictionary<Expr, Variable>();
         foreach (var declaration in loop.Body.OfType<DeclareReal>())
         {
-            bool stable = !flat.Any(s => s is AssignReal assign && TargetName(assign.Target) == declaration.Name) &&
-                !Taped.Contains(declaration.Name) &&
-                !StatementFacts.Names(declaration).Any(name => name != declaration.Name && written.Contains(name));
-            if (stable && declaration.Value is Call && !values.ContainsKey(declaration.Value))
+            if (declaration.Value is Call && !values.ContainsKey(declaration.Value) && Stable(declaration))
             {
                 values[declaration.Value] = new Variable(declaration.Name);
             }
         }
 
-        return values.Count == 0 ? reverse : reverse.Select(statement => WithValuesReused(statement, values)).ToList();
+        // A local declared inside an if (guard ? call : 0.0) is read where the guard holds (LoopDifferentiator.GuardedValues.cs).
+        var guarded = GuardedIterationValues(loop, Stable);
+        var reused = values.Count == 0 ? reverse : reverse.Select(statement => WithValuesReused(statement, values)).ToList();
+        return guarded.Count == 0 ? reused : reused.Select(statement => WithGuardedValuesReused(statement, guarded, new List<Expr>())).ToList();
     }
 
     private static Statement WithValuesReused(Statement statement, Dictionary<Expr, Variable> values)

@@ -54,9 +54,13 @@ partial class Models
         for (int j = x.Length - 1; j >= 0; j--)
         {
             bool branch = saved.Pop() != 0; // the branch this iteration took
-            // if (branch) bestD = d;
-            double dNearest_dd = branch ? dNearest_dbestD : 0.0; // ∂nearest/∂d = ∂nearest/∂bestD · ∂bestD/∂d
-            dNearest_dbestD *= branch ? 0.0 : 1.0; // ∂bestD/∂bestD (earlier value)
+            double dNearest_dd = 0.0;
+            if (branch)
+            {
+                // bestD = d;
+                dNearest_dd = dNearest_dbestD; // ∂nearest/∂d = ∂nearest/∂bestD · ∂bestD/∂d
+                dNearest_dbestD = 0.0; // ∂bestD/∂bestD (earlier value)
+            }
             // double d = (x[j] - q) * (x[j] - q);
             dX[j] += dNearest_dd * (2 * (x[j] - q)); // ∂nearest/∂x[j] += ∂nearest/∂d · ∂d/∂x[j]
             dNearest_dq -= dNearest_dd * (2 * (x[j] - q)); // ∂nearest/∂q += ∂nearest/∂d · ∂d/∂q
