@@ -201,8 +201,9 @@ public class BranchBlockTests
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
         string generated = GradientMethod(run.Source("Models.RotatedProducts.g.cs"), "RotatedProducts");
 
-        // Each side's backward steps under one if, their partials unconditional inside it.
-        Assert.Equal(1, Lines(generated, "if (branch)"));
+        // Each side's backward steps under one if, their partials unconditional inside it (and the forward sweep's
+        // assignments on the taken side, emitted as one block too: two in all).
+        Assert.Equal(2, Lines(generated, "if (branch)"));
         Assert.Equal(1, Lines(generated, "if (!branch)"));
         Assert.DoesNotContain("branch ? dTotal", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("*= branch", generated, StringComparison.Ordinal);
