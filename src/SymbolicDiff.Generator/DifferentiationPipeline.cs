@@ -206,6 +206,8 @@ internal static class DifferentiationPipeline
                 }
             }
 
+            // Statements under one branch, under one if, in every program Emit prints (the last pass: the transforms read the flat form).
+            program = program is null ? null : BranchBlocks.Apply(program);
             return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics.Select(d => ForSelectingCallee(d, parsed))).ToEquatableArray())
             {
                 HessiansRead = hessiansRead,

@@ -126,8 +126,8 @@ internal sealed partial class LoopDifferentiator
                 GeneratedNames.Property(p.Name),
                 differentiator._contributed.Contains(p.Name) ? new Variable(OutputName(p)) : Constant.Zero))
             .ToEquatableArray();
-        // The backward steps of a flattened if, put back under it (LoopDifferentiator.BranchBlocks.cs).
-        var program = new GradientProgram(method, differentiator.BranchBlocks(body).ToEquatableArray(), gradient, differentiator._returned) { WritesOutputs = true };
+        // (Runs under one recorded branch are put under one if for every program, in DifferentiationPipeline: BranchBlocks.)
+        var program = new GradientProgram(method, body.ToEquatableArray(), gradient, differentiator._returned) { WritesOutputs = true };
         return (program, diagnostics);
     }
 

@@ -25,77 +25,11 @@ internal sealed class StatementWriter
     /// <summary>Writes <paramref name="statements"/>, <paramref name="depth"/> levels deeper than the writer's own indentation.</summary>
     public void Write(IEnumerable<Statement> statements, int depth = 0)
     {
-        var list = SliceViews.Apply(statements);
-        for (int i = 0; i < list.Count; i++)
+        foreach (var statement in SliceViews.Apply(statements))
         {
-            int run = GuardedRun(list, i);
-            if (run < 2)
-            {
-                Write(list[i], depth);
-                continue;
-            }
-
-            // Consecutive statements under one recorded branch: one if, one block, as written by hand.
-            Line(depth, $"if ({Code(Guarded(list[i])!.Value.Branch)})", comment: null);
-            Line(depth, "{", comment: null);
-            for (int k = i; k < i + run; k++)
-            {
-                var (_, unguarded, comment) = Guarded(list[k])!.Value;
-                Line(depth + 1, Text(unguarded), comment);
-            }
-
-            Line(depth, "}", comment: null);
-            i += run - 1;
+            Write(statement, depth);
         }
     }
-
-    /// <summary>
-    /// How many statements from <paramref name="start"/> on are guarded by the same recorded branch (a bool local), up to
-    /// and including one that assigns the branch's local itself (after which the guard would read another value).
-    /// </summary>
-    private static int GuardedRun(IReadOnlyList<Statement> statements, int start)
-    {
-        if (Guarded(statements[start]) is not { } first)
-        {
-            return 0;
-        }
-
-        int end = start;
-        while (!Writes(statements[end], first.Branch.Name) && end + 1 < statements.Count &&
-               Guarded(statements[end + 1]) is { } next && next.Branch.Equals(first.Branch))
-        {
-            end++;
-        }
-
-        return end - start + 1;
-    }
-
-    /// <summary>
-    /// A one-line statement written under a recorded branch (<c>if (branch) s;</c>): the branch, the statement without
-    /// its guard, and the comment the guarded line carries. Null for any other statement.
-    /// </summary>
-    private static (Variable Branch, Statement Unguarded, Comment? Comment)? Guarded(Statement statement) => statement switch
-    {
-        IfStatement { Condition: Variable branch, Then.Count: 1 } guarded
-            when guarded.Then[0] is not (ForLoop or IfStatement or DeclareAdjointBuffer or DeclareKeptValues or DeclareReal or DeclareInteger or DeclareBool or DeclareVar or DeclareBuffer or DeclareSavedValues or DeclareIndexTable or DeclareSliceView or CommentLine) =>
-            (branch, guarded.Then[0], guarded.Then[0].Comment ?? statement.Comment),
-        AssignReal { Value: Conditional { Condition: Variable branch, WhenTrue: var value, WhenFalse: var unchanged } } assign
-            when unchanged.Equals(assign.Target) => (branch, assign with { Value = value }, statement.Comment),
-        StepInteger { Guard: Variable branch } step => (branch, step with { Guard = null }, statement.Comment),
-        AssignInteger { Guard: Variable branch } assign => (branch, assign with { Guard = null }, statement.Comment),
-        _ => null,
-    };
-
-    /// <summary>Whether <paramref name="statement"/> assigns the local <paramref name="name"/> (what a guard reads).</summary>
-    private static bool Writes(Statement statement, string name) => statement switch
-    {
-        IfStatement guarded => guarded.Then.Any(inner => Writes(inner, name)),
-        AssignReal { Target: Variable target } => target.Name == name,
-        UpdateReal { Target: Variable target } => target.Name == name,
-        StepInteger step => step.Name == name,
-        AssignInteger assign => assign.Name == name,
-        _ => false,
-    };
 
     private void Write(Statement statement, int depth)
     {

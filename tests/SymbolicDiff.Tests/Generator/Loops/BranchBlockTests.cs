@@ -201,10 +201,11 @@ public class BranchBlockTests
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
         string generated = GradientMethod(run.Source("Models.RotatedProducts.g.cs"), "RotatedProducts");
 
-        // Each side's backward steps under one if, their partials unconditional inside it (and the forward sweep's
-        // assignments on the taken side, emitted as one block too: two in all).
+        // Each side's backward steps under one if, their partials unconditional inside it, and each side's forward
+        // assignments one block too (the cosine and sine declared 0 before it and set in it): two of each in all.
         Assert.Equal(2, Lines(generated, "if (branch)"));
-        Assert.Equal(1, Lines(generated, "if (!branch)"));
+        Assert.Equal(2, Lines(generated, "if (!branch)"));
+        Assert.DoesNotContain("branch ? global::System.Math.Cos", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("branch ? dTotal", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("*= branch", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("*= !branch", generated, StringComparison.Ordinal);
@@ -335,7 +336,8 @@ public class BranchBlockTests
             """).ShouldSucceed();
         string generated = GradientMethod(run.Source("Models.DiscountedBranches.g.cs"), "DiscountedBranches");
         Assert.Contains("i >= 0; i--", generated, StringComparison.Ordinal);
-        Assert.Equal(1, Lines(generated, "if (branch)"));
+        // One block in each sweep: the forward sweep's square and term, the backward sweep's steps.
+        Assert.Equal(2, Lines(generated, "if (branch)"));
         Assert.DoesNotContain("branch ? dTotal", generated, StringComparison.Ordinal);
     }
 

@@ -375,7 +375,9 @@ public class ReplayedLocalTests
         int branch = Array.IndexOf(lines, "if (branch)");
         Assert.True(branch > 0, forward);
         Assert.Equal("{", lines[branch + 1]);
-        Assert.StartsWith("for (int column = 0; column < ell; column++)", lines[branch + 2], StringComparison.Ordinal);
+        // The sign's 1 is set in the same block (BranchBlocks: declared 0 before it), then the column loop.
+        Assert.Equal("sign = 1.0;", lines[branch + 2]);
+        Assert.StartsWith("for (int column = 0; column < ell; column++)", lines[branch + 3], StringComparison.Ordinal);
         Assert.DoesNotContain("branch && ", forward, StringComparison.Ordinal);
         Assert.DoesNotContain("if (branch) minors[set]", forward, StringComparison.Ordinal);
 

@@ -47,8 +47,11 @@ partial class Branches
             dR = dX / x * y + global::System.Math.Log(x) * dY; // dr = ∂r/∂x · dx + ∂r/∂y · dy
             r = global::System.Math.Log(x) * y;
         }
-        if (!branch) dR = x < -1 ? -dX : 0.5 * dY; // dr = ∂r/∂x · dx + ∂r/∂y · dy
-        if (!branch) r = x < -1 ? -x : 0.5 * y;
+        if (!branch)
+        {
+            dR = x < -1 ? -dX : 0.5 * dY; // dr = ∂r/∂x · dx + ∂r/∂y · dy
+            r = x < -1 ? -x : 0.5 * y;
+        }
 
         return (r, dR);
     }
