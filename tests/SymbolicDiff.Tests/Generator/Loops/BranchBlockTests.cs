@@ -1,7 +1,7 @@
 namespace SymbolicDiff.Tests.Generator.Loops;
 
 /// <summary>
-/// A flattened <c>if</c>'s backward steps put back under one <c>if</c> (LoopDifferentiator.BranchBlocks.cs), and a call
+/// A flattened <c>if</c>'s backward steps put back under one <c>if</c> (Differentiation/BranchBlocks.cs), and a call
 /// that a local declared inside the <c>if</c> holds read from it where the branch holds
 /// (LoopDifferentiator.GuardedValues.cs): bundle adjustment's Rodrigues branch, in the plane.
 /// </summary>
