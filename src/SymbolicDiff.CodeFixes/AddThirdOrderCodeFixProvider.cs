@@ -70,21 +70,16 @@ public sealed class AddThirdOrderCodeFixProvider : BatchCodeFixProvider<AddThird
 
     private protected override string FixAllTitle(string equivalenceKey) => "Generate the third derivatives of the callees whose gradients are read";
 
-    private protected override async Task<Solution> ApplyAsync(Solution solution, IReadOnlyList<Fix> fixes, CancellationToken cancellationToken)
+    private protected override Task<Solution> ApplyAsync(Solution solution, IReadOnlyList<Fix> fixes, CancellationToken cancellationToken) =>
+        EditEachDocumentAsync(solution, fixes, fix => fix.Document, Edit, cancellationToken);
+
+    /// <summary>Makes in <paramref name="editor"/> the edits of <paramref name="fixes"/>, the fixes of its document.</summary>
+    private static void Edit(DocumentEditor editor, SourceText text, IEnumerable<Fix> fixes, CancellationToken cancellationToken)
     {
-        foreach (var group in fixes.GroupBy(fix => fix.Document))
+        foreach (var span in fixes.Select(fix => fix.Argument).Distinct())
         {
-            var document = solution.GetDocument(group.Key)!;
-            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-            foreach (var span in group.Select(fix => fix.Argument).Distinct())
-            {
-                var argument = editor.OriginalRoot.FindNode(span, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<AttributeArgumentSyntax>().First();
-                editor.ReplaceNode(argument, argument.WithNameEquals(argument.NameEquals!.WithName(SyntaxFactory.IdentifierName("ThirdOrder").WithTriviaFrom(argument.NameEquals.Name))));
-            }
-
-            solution = solution.WithDocumentSyntaxRoot(group.Key, editor.GetChangedRoot());
+            var argument = editor.OriginalRoot.FindNode(span, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<AttributeArgumentSyntax>().First();
+            editor.ReplaceNode(argument, argument.WithNameEquals(argument.NameEquals!.WithName(SyntaxFactory.IdentifierName("ThirdOrder").WithTriviaFrom(argument.NameEquals.Name))));
         }
-
-        return solution;
     }
 }
