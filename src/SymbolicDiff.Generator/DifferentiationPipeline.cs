@@ -206,8 +206,9 @@ internal static class DifferentiationPipeline
                 }
             }
 
-            // Statements under one branch, under one if, in every program Emit prints (the last pass: the transforms read the flat form).
-            program = program is null ? null : BranchBlocks.Apply(program);
+            // An element a loop only adds into, held in a local across the loop; then statements under one branch, under
+            // one if, in every program Emit prints (the last passes: the transforms read the flat form).
+            program = program is null ? null : BranchBlocks.Apply(HeldAccumulators.Apply(program));
             return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics.Select(d => ForSelectingCallee(d, parsed))).ToEquatableArray())
             {
                 HessiansRead = hessiansRead,

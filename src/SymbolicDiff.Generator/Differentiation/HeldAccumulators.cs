@@ -1,0 +1,284 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymbolicDiff.Generator.Model;
+
+namespace SymbolicDiff.Generator.Differentiation;
+
+/// <summary>
+/// An adjoint element that a loop only adds into, at an index the loop does not change, held in a local for the loop's
+/// duration: the one pass that does it, over every program Emit prints (<see cref="Apply(GradientProgram)"/>). The
+/// backward sweep of <c>v[j] += l[c + j] * centered[i]</c> over j adds into ∂/∂centered[i] once per iteration:
+/// <code>
+/// for (int j = d - 1; j >= i + 1; j--)
+/// {
+///     dL[c + j] += dQTimesCentered[j] * centered[i];
+///     dCentered[i] += dQTimesCentered[j] * l[c + j];
+/// }
+/// </code>
+/// The JIT cannot keep <c>dCentered[i]</c> in a register (two spans may overlap as far as it knows), so every iteration
+/// loads it, adds and stores it back, and the next iteration's load waits for that store: a chain of store-to-load
+/// forwarding through memory where a hand-written adjoint sums into a local (ADBench's GMM gradient, <c>muBar</c>).
+/// Here the element is loaded into a local before the loop, the loop adds into the local, and the local is stored back
+/// after it, all under <c>if</c> the loop runs at least once:
+/// <code>
+/// if (d - 1 >= i + 1)
+/// {
+///     double dCenteredElement = dCentered[i];
+///     for (…) { dL[c + j] += …; dCenteredElement += dQTimesCentered[j] * l[c + j]; }
+///     dCentered[i] = dCenteredElement;
+/// }
+/// </code>
+/// <para>
+/// Where. A loop (counted, not a <c>while</c>) and an element <c>v[e]</c> such that: <c>v</c> is an adjoint (or tangent)
+/// buffer the program declares, or a gradient output it clears, and no <c>var</c> of the program views it (a slice);
+/// every statement of the loop's body that mentions <c>v</c>, at any depth, is a direct statement of the body of the form
+/// <c>v[e] += x</c> or <c>v[e] -= x</c> (or <c>v[e] = v[e] ± x</c>, as forward mode over a backward sweep writes it) with the
+/// same index e, and x does not mention <c>v</c>; and nothing e reads is written
+/// in the loop (its counter, a local it declares, a target it assigns, an integer it steps), and e pops nothing.
+/// </para>
+/// <para>
+/// Why that is exact. An adjoint buffer is memory the program allocated for itself, and a gradient output is checked on
+/// entry not to overlap any input or other output, so no other name in the loop reaches <c>v</c>'s memory; with no view
+/// of <c>v</c> either, the loop's only accesses to <c>v[e]</c>'s memory are those updates. e has the same value at each of
+/// them and before and after the loop. So the local takes, update by update, the values <c>v[e]</c> took, the same
+/// additions in the same order, and storing it back leaves <c>v[e]</c> with the value the loop left: bit for bit. The
+/// updates are unconditional statements of the body (a <c>branch ? x : 0.0</c> guard is inside x), so where the loop runs at
+/// least once the first iteration indexes <c>v[e]</c> anyway: the load before the loop throws where that access threw, and
+/// where the loop does not run, the guard skips the load and the store as the loop skipped the updates.
+/// </para>
+/// </summary>
+internal static partial class HeldAccumulators
+{
+    /// <summary>Every body of <paramref name="program"/> that Emit prints, each loop's held accumulators in locals.</summary>
+    public static GradientProgram Apply(GradientProgram program) => program with
+    {
+        Body = Apply(program.Body),
+        Derivative = program.Derivative is { } derivative ? derivative with { Body = Apply(derivative.Body) } : null,
+        Jacobian = program.Jacobian is { } jacobian ? Apply(jacobian) : null,
+        Hessian = program.Hessian is { } hessian ? Apply(hessian) : null,
+        ValueWeightedHessian = program.ValueWeightedHessian is { } weighted ? Apply(weighted) : null,
+        HessianTangent = program.HessianTangent is { } tangent ? tangent with { Body = Apply(tangent.Body) } : null,
+    };
+
+    private static JacobianProgram Apply(JacobianProgram jacobian) => jacobian with
+    {
+        Product = Apply(jacobian.Product),
+        ValueWeighted = jacobian.ValueWeighted is { } weighted ? Apply(weighted) : null,
+    };
+
+    private static HessianProgram Apply(HessianProgram hessian)
+    {
+        // The prologue declares buffers the body adds into: one program for which buffers are owned and which names are taken.
+        var owned = OwnedBuffers(hessian.Prologue.Concat(hessian.Body));
+        var names = Allocator(hessian.Prologue.Concat(hessian.Body));
+        return hessian with
+        {
+            Body = Rewrite(hessian.Body, owned, names).ToEquatableArray(),
+            Prologue = Rewrite(hessian.Prologue, owned, names).ToEquatableArray(),
+        };
+    }
+
+    /// <summary><paramref name="body"/> with each loop's held accumulators in locals.</summary>
+    private static EquatableArray<Statement> Apply(EquatableArray<Statement> body)
+    {
+        var owned = OwnedBuffers(body);
+        return owned.Count == 0 ? body : Rewrite(body, owned, Allocator(body)).ToEquatableArray();
+    }
+
+    /// <summary>
+    /// The buffers only their own name reaches: adjoint and tangent buffers the program declares, and gradient outputs it
+    /// clears, less any that a <c>var</c> views.
+    /// </summary>
+    private static HashSet<string> OwnedBuffers(IEnumerable<Statement> body)
+    {
+        var all = StatementFacts.Flatten(body).ToList();
+        var owned = new HashSet<string>(all.Select(statement => statement switch
+        {
+            DeclareAdjointBuffer buffer => buffer.Name,
+            ClearOutput { View: null } clear => clear.Output,
+            _ => null,
+        }).OfType<string>());
+        foreach (var view in all.OfType<DeclareVar>())
+        {
+            owned.ExceptWith(StatementFacts.NamesIn(view.Value));
+        }
+
+        return owned;
+    }
+
+    private static NameAllocator Allocator(IEnumerable<Statement> body)
+    {
+        var all = StatementFacts.Flatten(body).ToList();
+        return new NameAllocator(all.SelectMany(StatementFacts.Names)
+            .Concat(all.OfType<DeclareAdjointBuffer>().SelectMany(buffer => new[] { buffer.Name, buffer.Storage })));
+    }
+
+    private static List<Statement> Rewrite(IEnumerable<Statement> statements, HashSet<string> owned, NameAllocator names)
+    {
+        var result = new List<Statement>();
+        foreach (var statement in statements)
+        {
+            switch (statement)
+            {
+                case ForLoop loop:
+                    result.AddRange(Hold(loop, owned, names));
+                    break;
+                case IfStatement guarded:
+                    result.Add(guarded with { Then = Rewrite(guarded.Then, owned, names).ToEquatableArray() });
+                    break;
+                default:
+                    result.Add(statement);
+                    break;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary><paramref name="loop"/>, its held accumulators in locals (wrapped as described above), its body's loops in turn.</summary>
+    private static IEnumerable<Statement> Hold(ForLoop loop, HashSet<string> owned, NameAllocator names)
+    {
+        var held = loop.While is null ? HeldElements(loop, owned) : new List<Element>();
+        if (held.Count == 0)
+        {
+            return new[] { loop with { Body = Rewrite(loop.Body, owned, names).ToEquatableArray() } };
+        }
+
+        var locals = held.ToDictionary(element => element, element => names.Fresh(element.Vector + "Element"));
+        var body = loop.Body.Select(statement =>
+            AddedInto(statement) is { } target && locals.TryGetValue(target, out var local) ? Into(statement, local) : statement);
+        var inside = new List<Statement>();
+        inside.AddRange(held.Select(element => new DeclareReal(locals[element], element)
+        {
+            Comment = Comment.Of("the loop below only adds into ", element, ": held here, stored back after it"),
+        }));
+        var (reads, readBody) = HoistReads(loop with { Body = body.ToEquatableArray() }, owned, names);
+        inside.AddRange(reads);
+        inside.Add(loop with { Body = Rewrite(readBody, owned, names).ToEquatableArray() });
+        inside.AddRange(held.Select(element => new UpdateReal(element, UpdateOperator.Set, new Variable(locals[element]))));
+        return RunsAtLeastOnce(loop) is { } condition
+            ? new[] { new IfStatement(condition, inside.ToEquatableArray()) { Comment = Comment.Of("where the loop runs, as it indexes the element then") } }
+            : inside;
+    }
+
+    /// <summary>The elements of owned buffers that <paramref name="loop"/> only adds into, at an index it does not change, in order of first update.</summary>
+    private static List<Element> HeldElements(ForLoop loop, HashSet<string> owned)
+    {
+        var updated = loop.Body
+            .Select(statement => AddedInto(statement) is { } target && owned.Contains(target.Vector) ? target : null)
+            .OfType<Element>()
+            .Distinct()
+            .ToList();
+        if (updated.Count == 0)
+        {
+            return updated;
+        }
+
+        var all = StatementFacts.Flatten(loop.Body).ToList();
+        var written = new HashSet<string>(all.SelectMany(WrittenNames)) { loop.Counter };
+        return updated.Where(element =>
+            updated.Count(other => other.Vector == element.Vector) == 1
+            && !ExpressionFacts.Mentions(element.Index, node => node is SavedPop)
+            && !StatementFacts.NamesIn(element.Index).Any(written.Contains)
+            && !StatementFacts.NamesIn(loop.From).Concat(StatementFacts.NamesIn(loop.To)).Contains(element.Vector)
+            && loop.Body.All(statement => OnlyAddsInto(statement, element)))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Whether the direct statement <paramref name="statement"/> of the loop's body adds into <paramref name="element"/>
+    /// (reading nothing else of its buffer), or leaves the buffer alone, nested statements included.
+    /// </summary>
+    private static bool OnlyAddsInto(Statement statement, Element element)
+    {
+        if (AddedInto(statement) is { } target && target.Equals(element))
+        {
+            return !StatementFacts.NamesIn(Added(statement)).Contains(element.Vector);
+        }
+
+        return StatementFacts.Flatten(new[] { statement }).All(inner =>
+            !StatementFacts.Expressions(inner).SelectMany(StatementFacts.NamesIn).Contains(element.Vector)
+            && !(inner is DeclareAdjointBuffer buffer && buffer.Name == element.Vector));
+    }
+
+    /// <summary>
+    /// The element <paramref name="statement"/> adds into: <c>v[e] += x</c> or <c>v[e] -= x</c>, or as forward mode over a
+    /// backward sweep writes them, <c>v[e] = v[e] + x</c> or <c>v[e] = v[e] - x</c> (printed <c>+=</c>, <c>-=</c>); else null.
+    /// </summary>
+    private static Element? AddedInto(Statement statement) => statement switch
+    {
+        UpdateReal { Operator: UpdateOperator.Add or UpdateOperator.Subtract, Target: Element target } => target,
+        AssignReal { Target: Element target, Value: Binary { Operator: BinaryOperator.Add or BinaryOperator.Subtract, Left: var left } } when left.Equals(target) => target,
+        _ => null,
+    };
+
+    /// <summary>What a statement <see cref="AddedInto"/> recognises adds (or subtracts).</summary>
+    private static Expr Added(Statement statement) => statement is UpdateReal update ? update.Value : ((Binary)((AssignReal)statement).Value).Right;
+
+    /// <summary>The statement, adding into <paramref name="local"/> instead of the element it adds into.</summary>
+    private static Statement Into(Statement statement, string local) => statement switch
+    {
+        UpdateReal update => update with { Target = new Variable(local) },
+        AssignReal { Value: Binary sum } assign => assign with { Target = new Variable(local), Value = sum with { Left = new Variable(local) } },
+        _ => statement,
+    };
+
+    /// <summary>The names a statement declares or writes (not those of nested statements, which the caller visits too).</summary>
+    private static IEnumerable<string> WrittenNames(Statement statement)
+    {
+        if (StatementFacts.DeclaredName(statement) is { } declared)
+        {
+            yield return declared;
+        }
+
+        switch (statement)
+        {
+            case AssignReal assign:
+                yield return StatementFacts.TargetName(assign.Target);
+                break;
+            case UpdateReal update:
+                yield return StatementFacts.TargetName(update.Target);
+                break;
+            case StepInteger step:
+                yield return step.Name;
+                break;
+            case AssignInteger assign:
+                yield return assign.Name;
+                break;
+            case ForLoop inner:
+                yield return inner.Counter;
+                break;
+            case CallWithOutputs call:
+                foreach (var output in call.OutputVectors.Concat(call.ScalarOutputs))
+                {
+                    yield return output;
+                }
+
+                break;
+            case CallStatement call:
+                foreach (var name in StatementFacts.NamesIn(call.Call))
+                {
+                    yield return name; // a call may write what it is given (an out argument): nothing it names counts as unchanged
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The condition under which <paramref name="loop"/> runs at least once, or null where its bounds are constants that make it.</summary>
+    private static Expr? RunsAtLeastOnce(ForLoop loop)
+    {
+        if (loop.From is Constant from && loop.To is Constant to && (loop.Descending ? from.Value > to.Value : from.Value < to.Value))
+        {
+            return null;
+        }
+
+        return loop.Descending
+            ? ForLoop.InclusiveBound(loop.To, BinaryOperator.Subtract) is { } lowest
+                ? new Comparison(ComparisonOperator.GreaterOrEqual, loop.From, lowest)
+                : new Comparison(ComparisonOperator.Greater, loop.From, loop.To)
+            : ForLoop.InclusiveBound(loop.To, BinaryOperator.Add) is { } highest
+                ? new Comparison(ComparisonOperator.LessOrEqual, loop.From, highest)
+                : new Comparison(ComparisonOperator.Less, loop.From, loop.To);
+    }
+}
