@@ -12,7 +12,7 @@ namespace SymbolicDiff.Benchmarks.AdBench;
 /// then measures the preemption. For a 10 % change on a busy machine, not a replacement for BenchmarkDotNet on a quiet one.
 /// <c>dotnet benchmarks/SymbolicDiff.Benchmarks/bin/Release/net10.0/SymbolicDiff.Benchmarks.dll --alternating-adbench
 /// [rounds] [names]</c>, names from <see cref="Problems"/> separated by commas (bundle adjustment and the hand when left
-/// out).
+/// out). GMM runs one call a round (about 4 ms), so its rounds are preempted more often: take a few hundred.
 /// </summary>
 public static class AdBenchAlternating
 {
@@ -22,6 +22,8 @@ public static class AdBenchAlternating
         {
             ["ba"] = (() => new BundleAdjustmentProblem(seed: 1, cameras: 21, points: 1000, observations: 4000), 2),
             ["hand"] = (() => new HandTrackingProblem(seed: 1, fingers: 7, bonesPerFinger: 3, vertices: 544), 20),
+            ["gmm"] = (() => new GmmProblem(seed: 1, d: 10, k: 25, n: 1000, m: 0), 1),
+            ["det"] = (() => new DeterminantProblem(seed: 1, ell: 10), 5),
         };
 
     /// <summary>Runs the comparison for each named objective and prints one line each.</summary>
