@@ -206,8 +206,9 @@ internal static class DifferentiationPipeline
                 }
             }
 
-            // Statements under one branch, under one if, in every program Emit prints (the last pass: the transforms read the flat form).
-            program = program is null ? null : BranchBlocks.Apply(program);
+            // Statements under one branch, under one if, in every program Emit prints (the transforms read the flat form);
+            // then each slice's elements read through a view of it, as the user wrote them (the transforms read them by index).
+            program = program is null ? null : SliceViews.Apply(BranchBlocks.Apply(program));
             return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics.Select(d => ForSelectingCallee(d, parsed))).ToEquatableArray())
             {
                 HessiansRead = hessiansRead,
