@@ -9,14 +9,14 @@ namespace SymbolicDiff.Tests.AdBench;
 /// </summary>
 internal static class AdBenchObjectiveSource
 {
-    /// <summary>The class the objectives are in, as <c>Type.GetType</c> names it in the compiled test assembly.</summary>
+    /// <summary>The full name of the objectives' class, by which the compiled assembly gives its type.</summary>
     public const string TypeName = "SymbolicDiff.Benchmarks.AdBench.AdBenchObjectives";
 
     /// <summary>
     /// <c>Objectives/<paramref name="file"/></c> with <c>SecondOrder = true</c> and <c>double[]</c> for the
     /// <c>ReadOnlySpan&lt;double&gt;</c> of <paramref name="differentiated"/>, the one parameter it is differentiated for.
     /// </summary>
-    public static string WithSecondOrderOverArrays(string file, string differentiated)
+    private static string WithSecondOrderOverArrays(string file, string differentiated)
     {
         string source = File.ReadAllText(Path.Combine(SymbolicDiff.Tests.Generator.ReadmeExamplesTests.RepositoryRoot(), "benchmarks", "SymbolicDiff.Benchmarks", "AdBench", "Objectives", file));
         source = ReplaceOnce(source, $"[Differentiable(nameof({differentiated}))]", $"[Differentiable(nameof({differentiated}), SecondOrder = true)]");
@@ -25,11 +25,14 @@ internal static class AdBenchObjectiveSource
     }
 
     /// <summary>
-    /// Methods added to the objectives' class (<paramref name="members"/>, C# members): array adapters of the generated
-    /// span methods, for reflection.
+    /// <see cref="WithSecondOrderOverArrays"/> run through the generator, with <paramref name="members"/> (C# members: array
+    /// adapters of the generated span methods, for reflection) added to the objectives' class; it must succeed.
     /// </summary>
-    public static string Members(string members) =>
-        "using System;\nnamespace SymbolicDiff.Benchmarks.AdBench\n{\n    public static partial class AdBenchObjectives\n    {\n" + members + "\n    }\n}\n";
+    public static SymbolicDiff.Tests.Generator.GeneratorRun Run(string file, string differentiated, string members) =>
+        SymbolicDiff.Tests.Generator.GeneratorHarness.Run(
+            WithSecondOrderOverArrays(file, differentiated),
+            "using System;\nnamespace SymbolicDiff.Benchmarks.AdBench\n{\n    public static partial class AdBenchObjectives\n    {\n" + members + "\n    }\n}\n")
+            .ShouldSucceed();
 
     private static string ReplaceOnce(string text, string from, string to)
     {

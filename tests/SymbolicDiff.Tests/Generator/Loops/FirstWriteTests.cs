@@ -83,11 +83,9 @@ public class FirstWriteTests
     {
         // The AD benchmark's determinant by minors as the benchmarks time it (AdBenchObjectives.Determinant), bottom-up:
         // minors[set] is written once, at the row where the set has ell − row columns.
-        var run = GeneratorHarness.Run(
-            AdBenchObjectiveSource.WithSecondOrderOverArrays("Determinant.cs", "a"),
-            AdBenchObjectiveSource.Members("""
-                public static double DeterminantHessianIntoArray(double[] a, int ell, double[] hessian) => DeterminantHessian(a, ell, hessian);
-                """)).ShouldSucceed();
+        var run = AdBenchObjectiveSource.Run("Determinant.cs", "a", """
+            public static double DeterminantHessianIntoArray(double[] a, int ell, double[] hessian) => DeterminantHessian(a, ell, hessian);
+            """);
         string generated = GeneratedText.GradientMethod(run.Source(AdBenchObjectiveSource.TypeName + ".Determinant.g.cs"), "Determinant");
         Assert.DoesNotContain("saved.Push(minors", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("SavedValues", generated, StringComparison.Ordinal); // nothing else was saved either
