@@ -13,12 +13,25 @@ internal static class AdBenchObjectiveSource
     public const string TypeName = "SymbolicDiff.Benchmarks.AdBench.AdBenchObjectives";
 
     /// <summary>
+    /// <c>Objectives/<paramref name="file"/></c> as a part of the partial class <c>Models</c> in the global namespace (see
+    /// <c>TestModels</c>), with <c>double[]</c> for the <c>ReadOnlySpan&lt;double&gt;</c> of <paramref name="parameter"/>.
+    /// </summary>
+    public static string AsModels(string file, string parameter)
+    {
+        string source = Read(file);
+        source = ReplaceOnce(source, "namespace SymbolicDiff.Benchmarks.AdBench;", string.Empty);
+        source = ReplaceOnce(source, "public static partial class AdBenchObjectives", "public static partial class Models");
+        source = ReplaceOnce(source, $"ReadOnlySpan<double> {parameter}", $"double[] {parameter}");
+        return "using System;\n" + source;
+    }
+
+    /// <summary>
     /// <c>Objectives/<paramref name="file"/></c> with <c>SecondOrder = true</c> and <c>double[]</c> for the
     /// <c>ReadOnlySpan&lt;double&gt;</c> of <paramref name="differentiated"/>, the one parameter it is differentiated for.
     /// </summary>
     private static string WithSecondOrderOverArrays(string file, string differentiated)
     {
-        string source = File.ReadAllText(Path.Combine(SymbolicDiff.Tests.Generator.ReadmeExamplesTests.RepositoryRoot(), "benchmarks", "SymbolicDiff.Benchmarks", "AdBench", "Objectives", file));
+        string source = Read(file);
         source = ReplaceOnce(source, $"[Differentiable(nameof({differentiated}))]", $"[Differentiable(nameof({differentiated}), SecondOrder = true)]");
         source = ReplaceOnce(source, $"ReadOnlySpan<double> {differentiated}", $"double[] {differentiated}");
         return "using System;\n" + source;
@@ -33,6 +46,9 @@ internal static class AdBenchObjectiveSource
             WithSecondOrderOverArrays(file, differentiated),
             "using System;\nnamespace SymbolicDiff.Benchmarks.AdBench\n{\n    public static partial class AdBenchObjectives\n    {\n" + members + "\n    }\n}\n")
             .ShouldSucceed();
+
+    private static string Read(string file) =>
+        File.ReadAllText(Path.Combine(SymbolicDiff.Tests.Generator.ReadmeExamplesTests.RepositoryRoot(), "benchmarks", "SymbolicDiff.Benchmarks", "AdBench", "Objectives", file));
 
     private static string ReplaceOnce(string text, string from, string to)
     {
