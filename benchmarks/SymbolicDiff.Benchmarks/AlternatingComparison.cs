@@ -1,18 +1,13 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using SymbolicDiff.Benchmarks.AdBench;
 
 namespace SymbolicDiff.Benchmarks;
 
 /// <summary>
 /// Generated against hand-written gradients on a loaded machine, where BenchmarkDotNet's means move by several times
-/// between runs: the two calls alternate in rounds inside one process, so both see the same disturbance, and each
-/// one's fastest round is reported (the one least disturbed), with their ratio, and the median and quartiles of the
-/// round-by-round ratios. On Linux each round is timed in the thread's own CPU time (CLOCK_THREAD_CPUTIME_ID), which
-/// leaves out the time the thread waits for a core: at a load average of 50 on 2 cores the LSTM's round-by-round ratio
-/// had quartiles 0.03 apart in CPU time where wall-clock quartiles were 0.5 apart. Elsewhere, wall-clock time.
-/// Not a replacement for BenchmarkDotNet on a quiet machine; a way to see a 5 % change on a busy one.
+/// between runs: the two calls alternate in rounds inside one process (<see cref="AlternatingRounds"/>, which says how a
+/// round is timed and why), so both see the same disturbance; each one's fastest round is reported, with their ratio,
+/// and the median and quartiles of the round-by-round ratios.
 /// <c>dotnet benchmarks/SymbolicDiff.Benchmarks/bin/Release/net10.0/SymbolicDiff.Benchmarks.dll --alternating [rounds]</c>.
 /// </summary>
 public static class AlternatingComparison
@@ -43,70 +38,10 @@ public static class AlternatingComparison
 
     private static void Compare(string name, int rounds, int callsPerRound, Func<double> generated, Func<double> handWritten)
     {
-        var generatedTimes = new double[rounds];
-        var handWrittenTimes = new double[rounds];
-        var ratios = new double[rounds];
-        double sink = 0;
-        for (int round = 0; round < rounds; round++)
-        {
-            // Each goes first every other round, so that neither always runs in the other's wake.
-            if (round % 2 == 0)
-            {
-                generatedTimes[round] = Time(generated, callsPerRound, ref sink);
-                handWrittenTimes[round] = Time(handWritten, callsPerRound, ref sink);
-            }
-            else
-            {
-                handWrittenTimes[round] = Time(handWritten, callsPerRound, ref sink);
-                generatedTimes[round] = Time(generated, callsPerRound, ref sink);
-            }
-
-            ratios[round] = generatedTimes[round] / handWrittenTimes[round];
-        }
-
-        double fastestGenerated = generatedTimes.Min(), fastestHandWritten = handWrittenTimes.Min();
-        Array.Sort(ratios);
+        var (times, sink) = AlternatingRounds.Measure([generated, handWritten], rounds, callsPerRound);
+        double[] generatedTimes = times[0], handWrittenTimes = times[1];
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{name}: generated {fastestGenerated:F1} ns, hand-written {fastestHandWritten:F1} ns ({Clock}, fastest of {rounds} rounds of {callsPerRound} calls each), generated / hand-written {fastestGenerated / fastestHandWritten:F2}; round by round median {ratios[rounds / 2]:F2}, quartiles {ratios[rounds / 4]:F2}–{ratios[3 * rounds / 4]:F2}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} (value sum {sink:E2})"));
-    }
-
-    private static string Clock => OperatingSystem.IsLinux() ? "thread CPU time" : "wall-clock time";
-
-    private static double Time(Func<double> call, int calls, ref double sink)
-    {
-        long start = Now();
-        for (int i = 0; i < calls; i++)
-        {
-            sink += call();
-        }
-
-        return (double)(Now() - start) / calls;
-    }
-
-    /// <summary>Nanoseconds: the calling thread's CPU time on Linux, a monotonic clock elsewhere.</summary>
-    private static long Now()
-    {
-        if (OperatingSystem.IsLinux() && ThreadCpuTime.clock_gettime(ThreadCpuTime.ThreadClock, out var time) == 0)
-        {
-            return time.Seconds * 1_000_000_000 + time.Nanoseconds;
-        }
-
-        return (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency));
-    }
-
-    private static class ThreadCpuTime
-    {
-        public const int ThreadClock = 3; // CLOCK_THREAD_CPUTIME_ID
-
-        [StructLayout(LayoutKind.Sequential)]
-        public struct TimeSpec
-        {
-            public long Seconds;
-            public long Nanoseconds;
-        }
-
-        [DllImport("libc", EntryPoint = "clock_gettime")]
-        public static extern int clock_gettime(int clock, out TimeSpec time);
+            $"{name}: generated {generatedTimes.Min():F1} ns, hand-written {handWrittenTimes.Min():F1} ns ({AlternatingRounds.Clock}, fastest of {rounds} rounds of {callsPerRound} calls each), {AlternatingRounds.FormatRatio("generated / hand-written", generatedTimes, handWrittenTimes)}; load average {AlternatingRounds.LoadAverage} (value sum {sink:E2})"));
     }
 }

@@ -207,8 +207,9 @@ internal static class DifferentiationPipeline
             }
 
             // An element a loop only adds into, held in a local across the loop; then statements under one branch, under
-            // one if, in every program Emit prints (the last passes: the transforms read the flat form).
-            program = program is null ? null : BranchBlocks.Apply(HeldAccumulators.Apply(program));
+            // one if, in every program Emit prints (the transforms read the flat form); then each slice's elements read
+            // through a view of it, as the user wrote them (the transforms read them by index).
+            program = program is null ? null : SliceViews.Apply(BranchBlocks.Apply(HeldAccumulators.Apply(program)));
             return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics.Select(d => ForSelectingCallee(d, parsed))).ToEquatableArray())
             {
                 HessiansRead = hessiansRead,

@@ -1,18 +1,17 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace SymbolicDiff.Benchmarks.AdBench;
 
 /// <summary>
-/// The AD-benchmark objectives timed as <see cref="AlternatingComparison"/> times the MLP: the objective, the generated
-/// gradient and the hand-written one called in turn inside one process, round after round (the order reversed every
-/// other round), so that all three see the same disturbance on a shared machine; each one's fastest round is reported
-/// with the ratios. A round is kept well under a scheduler time slice (a fraction of a millisecond), since on a machine
-/// with more runnable threads than cores a round longer than a slice is almost always preempted, and its minimum
-/// then measures the preemption. For a 10 % change on a busy machine, not a replacement for BenchmarkDotNet on a quiet one.
-/// <c>dotnet benchmarks/SymbolicDiff.Benchmarks/bin/Release/net10.0/SymbolicDiff.Benchmarks.dll --alternating-adbench
-/// [rounds] [names]</c>, names from <see cref="Problems"/> separated by commas (bundle adjustment and the hand when left
-/// out). GMM runs one call a round (about 4 ms), so its rounds are preempted more often: take a few hundred.
+/// The AD-benchmark objectives timed as <see cref="AlternatingComparison"/> times the MLP, by the same core
+/// (<see cref="AlternatingRounds"/>): the objective, the generated gradient and the hand-written one called in turn inside
+/// one process, round after round, so that all three see the same disturbance on a shared machine; each one's fastest
+/// round is reported, and each ratio as the ratio of the fastest rounds and the median of the round-by-round ratios.
+/// Rounds are kept short (a fraction of a millisecond where a call allows), so that a round is seldom preempted; since
+/// a round is timed in the thread's CPU time, a preempted one is lengthened only by what the other process left in the
+/// caches, not by the wait. <c>dotnet benchmarks/SymbolicDiff.Benchmarks/bin/Release/net10.0/SymbolicDiff.Benchmarks.dll
+/// --alternating-adbench [rounds] [names]</c>, names from <see cref="Problems"/> separated by commas (bundle adjustment
+/// and the hand when left out). GMM runs one call a round (about 4 ms), so take a few hundred rounds.
 /// </summary>
 public static class AdBenchAlternating
 {
@@ -41,49 +40,10 @@ public static class AdBenchAlternating
 
     private static void Compare(string name, int rounds, int callsPerRound, AdBenchProblem problem)
     {
-        (string Name, Func<double> Call)[] codes =
-        [
-            ("objective", problem.Objective),
-            ("generated", problem.Generated),
-            ("hand-written", problem.HandWritten),
-        ];
-        // Warm-up: enough calls for the tiered JIT to promote each code, then a pause for its background compiles, so
-        // that no round times tier-0 code (on a loaded machine the promotion can lag by seconds).
-        double sink = 0;
-        for (int pass = 0; pass < 3; pass++)
-        {
-            foreach (var code in codes)
-            {
-                Time(code.Call, 60, ref sink);
-            }
-
-            Thread.Sleep(500);
-        }
-
-        var fastest = Enumerable.Repeat(double.MaxValue, codes.Length).ToArray();
-        for (int round = 0; round < rounds; round++)
-        {
-            for (int k = 0; k < codes.Length; k++)
-            {
-                int c = round % 2 == 0 ? k : codes.Length - 1 - k;
-                fastest[c] = Math.Min(fastest[c], Time(codes[c].Call, callsPerRound, ref sink));
-            }
-        }
-
-        string times = string.Join(", ", codes.Select((code, c) => string.Create(CultureInfo.InvariantCulture, $"{code.Name} {fastest[c] / 1000:F2} µs")));
+        var (times, sink) = AlternatingRounds.Measure([problem.Objective, problem.Generated, problem.HandWritten], rounds, callsPerRound);
+        double[] objective = times[0], generated = times[1], handWritten = times[2];
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{name}: {times} (fastest of {rounds} rounds of {callsPerRound} calls); generated / objective {fastest[1] / fastest[0]:F2}, hand-written / objective {fastest[2] / fastest[0]:F2}, generated / hand-written {fastest[1] / fastest[2]:F3}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} (value sum {sink:E2})"));
-    }
-
-    private static double Time(Func<double> call, int calls, ref double sink)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        for (int i = 0; i < calls; i++)
-        {
-            sink += call();
-        }
-
-        return stopwatch.Elapsed.TotalNanoseconds / calls;
+            $"{name}: objective {objective.Min() / 1000:F2} µs, generated {generated.Min() / 1000:F2} µs, hand-written {handWritten.Min() / 1000:F2} µs ({AlternatingRounds.Clock}, fastest of {rounds} rounds of {callsPerRound} calls); {AlternatingRounds.FormatRatio("generated / objective", generated, objective)}, {AlternatingRounds.FormatRatio("hand-written / objective", handWritten, objective)}, {AlternatingRounds.FormatRatio("generated / hand-written", generated, handWritten)}; load average {AlternatingRounds.LoadAverage} (value sum {sink:E2})"));
     }
 }

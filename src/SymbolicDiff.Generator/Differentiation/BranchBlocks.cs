@@ -31,27 +31,7 @@ namespace SymbolicDiff.Generator.Differentiation;
 internal static class BranchBlocks
 {
     /// <summary>Every body of <paramref name="program"/> that Emit prints, with its runs under one branch put under one <c>if</c>.</summary>
-    public static GradientProgram Apply(GradientProgram program) => program with
-    {
-        Body = Apply(program.Body).ToEquatableArray(),
-        Derivative = program.Derivative is { } derivative ? derivative with { Body = Apply(derivative.Body).ToEquatableArray() } : null,
-        Jacobian = program.Jacobian is { } jacobian ? Apply(jacobian) : null,
-        Hessian = program.Hessian is { } hessian ? Apply(hessian) : null,
-        ValueWeightedHessian = program.ValueWeightedHessian is { } weighted ? Apply(weighted) : null,
-        HessianTangent = program.HessianTangent is { } tangent ? tangent with { Body = Apply(tangent.Body).ToEquatableArray() } : null,
-    };
-
-    private static JacobianProgram Apply(JacobianProgram jacobian) => jacobian with
-    {
-        Product = Apply(jacobian.Product),
-        ValueWeighted = jacobian.ValueWeighted is { } weighted ? Apply(weighted) : null,
-    };
-
-    private static HessianProgram Apply(HessianProgram hessian) => hessian with
-    {
-        Body = Apply(hessian.Body).ToEquatableArray(),
-        Prologue = Apply(hessian.Prologue).ToEquatableArray(),
-    };
+    public static GradientProgram Apply(GradientProgram program) => program.WithEveryBody(body => Apply(body).ToEquatableArray());
 
     /// <summary><paramref name="statements"/> with each run guarded by one branch put under an <c>if</c>; nested blocks too.</summary>
     public static List<Statement> Apply(IEnumerable<Statement> statements)
@@ -121,11 +101,14 @@ internal static class BranchBlocks
     /// <summary>
     /// The index of the last step of the run that starts at <paramref name="start"/> under <paramref name="literal"/>
     /// (comment lines may stand between its steps), or null where the run has fewer than two steps, or only declarations.
+    /// A run also ends before an <c>if</c> whose block would clash with an earlier one's once both are one block
+    /// (<see cref="Clashes"/>).
     /// </summary>
     private static int? RunEnd(List<Statement> statements, int start, (string Name, bool Value) literal)
     {
         int end = start, steps = 0;
         bool acts = false;
+        var blocks = new List<EquatableArray<Statement>>();
         for (int j = start; j < statements.Count; j++)
         {
             if (statements[j] is CommentLine)
@@ -138,12 +121,39 @@ internal static class BranchBlocks
                 break;
             }
 
+            if (statements[j] is IfStatement guarded)
+            {
+                if (blocks.Any(block => Clashes(block, guarded.Then)))
+                {
+                    break;
+                }
+
+                blocks.Add(guarded.Then);
+            }
+
             end = j;
             steps++;
             acts |= statements[j] is not DeclareReal;
         }
 
         return steps >= 2 && acts ? end : null;
+    }
+
+    /// <summary>
+    /// Whether two blocks, made one, would declare a name twice in one scope or in a scope and one nested in it (C#
+    /// rejects both, CS0128 and CS0136): a name one declares at its top level that the other declares anywhere. The
+    /// transforms give every local of one scope its own name, but two <c>if</c>s on one branch are separate scopes, and
+    /// each may hold its own <c>double t</c>; merged, they must not.
+    /// </summary>
+    private static bool Clashes(EquatableArray<Statement> first, EquatableArray<Statement> second)
+    {
+        // A loop's counter and what a loop or an if declares inside are in scopes of their own.
+        static IEnumerable<string> TopLevel(EquatableArray<Statement> block) =>
+            StatementFacts.DeclaredNames(block.Where(statement => statement is not (ForLoop or IfStatement)));
+
+        var firstAll = new HashSet<string>(StatementFacts.DeclaredNames(first));
+        var secondAll = new HashSet<string>(StatementFacts.DeclaredNames(second));
+        return TopLevel(first).Any(secondAll.Contains) || TopLevel(second).Any(firstAll.Contains);
     }
 
     /// <summary>The bool local, or its negation, that a guarded statement's guard tests first; null for any other statement.</summary>

@@ -29,9 +29,10 @@ internal sealed partial class LoopDifferentiator
     private (MethodModel Method, Dictionary<string, string> Renamed)? RenameRewrittenBuffers()
     {
         var statements = _method.Statements.ToList();
-        var taken = new HashSet<string>(_method.Parameters.Select(p => p.Name)) { _method.MethodName };
-        taken.UnionWith(StatementFacts.DeclaredNames(statements));
-        taken.UnionWith(statements.SelectMany(StatementFacts.Names));
+        var taken = new NameAllocator(_method.Parameters.Select(p => p.Name)
+            .Append(_method.MethodName)
+            .Concat(StatementFacts.DeclaredNames(statements))
+            .Concat(statements.SelectMany(StatementFacts.Names)));
         var renamed = new Dictionary<string, string>();
         for (int at = 0; at < statements.Count; at++)
         {
@@ -58,7 +59,7 @@ internal sealed partial class LoopDifferentiator
                 int declaredAt = statements.IndexOf(declaration);
                 for (int version = 1; version < covers.Count; version++)
                 {
-                    string name = Fresh(taken, SafeName(declaration.Name) + (version + 1));
+                    string name = taken.Fresh(SafeName(declaration.Name) + (version + 1));
                     renamed[name] = declaration.Name;
                     int end = version + 1 < covers.Count ? covers[version + 1] : body.Count;
                     for (int i = covers[version]; i < end; i++)
@@ -112,17 +113,6 @@ internal sealed partial class LoopDifferentiator
         }
 
         return covers;
-    }
-
-    private static string Fresh(HashSet<string> taken, string wanted)
-    {
-        string name = wanted;
-        for (int suffix = 1; !taken.Add(name); suffix++)
-        {
-            name = wanted + "_" + suffix;
-        }
-
-        return name;
     }
 
     /// <summary><paramref name="statement"/> reading and writing <paramref name="to"/> wherever it mentions <paramref name="from"/>, its quoted source too.</summary>

@@ -25,7 +25,7 @@ internal sealed class StatementWriter
     /// <summary>Writes <paramref name="statements"/>, <paramref name="depth"/> levels deeper than the writer's own indentation.</summary>
     public void Write(IEnumerable<Statement> statements, int depth = 0)
     {
-        foreach (var statement in SliceViews.Apply(statements))
+        foreach (var statement in statements)
         {
             Write(statement, depth);
         }

@@ -51,6 +51,21 @@ internal sealed record GradientProgram(
 
     /// <summary>With <c>[Differentiable(ThirdOrder = true)]</c>, the Hessian's directional derivative (forward mode over <see cref="Hessian"/>); else null.</summary>
     public HessianTangentProgram? HessianTangent { get; init; }
+
+    /// <summary>
+    /// This program with <paramref name="map"/> applied to every body Emit prints: the gradient's, forward mode's, the
+    /// vector-Jacobian products' (and the value-weighted one's), the Hessians' (body and prologue) and the Hessian
+    /// tangent's. The passes that run after the transforms, on what is printed, go through here, so none misses a body.
+    /// </summary>
+    public GradientProgram WithEveryBody(System.Func<EquatableArray<Statement>, EquatableArray<Statement>> map) => this with
+    {
+        Body = map(Body),
+        Derivative = Derivative is { } derivative ? derivative with { Body = map(derivative.Body) } : null,
+        Jacobian = Jacobian?.WithEveryBody(map),
+        Hessian = Hessian?.WithEveryBody(map),
+        ValueWeightedHessian = ValueWeightedHessian?.WithEveryBody(map),
+        HessianTangent = HessianTangent is { } tangent ? tangent with { Body = map(tangent.Body) } : null,
+    };
 }
 
 /// <summary>
@@ -74,4 +89,11 @@ internal sealed record JacobianProgram(GradientProgram Product, EquatableArray<s
     /// outputs and the value passes their adjoints to it in one backward sweep; else null.
     /// </summary>
     public JacobianProgram? ValueWeighted { get; init; }
+
+    /// <summary>This product with <paramref name="map"/> applied to every body Emit prints (<see cref="GradientProgram.WithEveryBody"/>).</summary>
+    public JacobianProgram WithEveryBody(System.Func<EquatableArray<Statement>, EquatableArray<Statement>> map) => this with
+    {
+        Product = Product.WithEveryBody(map),
+        ValueWeighted = ValueWeighted?.WithEveryBody(map),
+    };
 }

@@ -27,6 +27,10 @@ internal sealed record HessianProgram(
     /// Hessians of called [Differentiable] methods are written into (<see cref="Differentiation.CalleeHessians"/>).
     /// </summary>
     public EquatableArray<Statement> Prologue { get; init; } = EquatableArray<Statement>.Empty;
+
+    /// <summary>This program with <paramref name="map"/> applied to its body and its prologue (<see cref="GradientProgram.WithEveryBody"/>).</summary>
+    public HessianProgram WithEveryBody(System.Func<EquatableArray<Statement>, EquatableArray<Statement>> map) =>
+        this with { Body = map(Body), Prologue = map(Prologue) };
 }
 
 /// <summary>

@@ -8,35 +8,16 @@ namespace SymbolicDiff.Tests.Generator;
 internal static class TestModels
 {
     /// <summary>
-    /// Log-sum-exp shifted by the maximum, log Σ e^(xᵢ − max) + max: its gradient is the softmax. Its costly call,
+    /// Log-sum-exp shifted by the maximum, log Σ e^(xᵢ − max) + max, as the benchmarks time it (GradBench's <c>lse</c>,
+    /// <c>AdBenchObjectives.LogSumExp</c>, over an array here): its gradient is the softmax. Its costly call,
     /// exp(x[i] − max), is both ∂/∂x[i] and −∂/∂max, and is kept from the forward sweep (KeptCallTests,
     /// KeptInOutputTests, SharedPartialCallTests) and shared by the value and its tangent (SharedCallTests).
     /// <c>LogSumExpIntoArray</c> writes the gradient into an array, <c>LogSumExpJvp</c> gives the derivative along a direction.
     /// </summary>
-    public const string LogSumExp = """
-        using System;
-        using SymbolicDiff;
+    public static readonly string LogSumExp = SymbolicDiff.Tests.AdBench.AdBenchObjectiveSource.AsModels("LogSumExp.cs", "x") + """
 
         public static partial class Models
         {
-            [Differentiable(nameof(x))]
-            public static double LogSumExp(double[] x)
-            {
-                double max = x[0];
-                for (int i = 1; i < x.Length; i++)
-                {
-                    max = Math.Max(max, x[i]);
-                }
-
-                double sum = 0;
-                for (int i = 0; i < x.Length; i++)
-                {
-                    sum += Math.Exp(x[i] - max);
-                }
-
-                return Math.Log(sum) + max;
-            }
-
             public static double LogSumExpIntoArray(double[] x, double[] dX) => LogSumExpWithGradient(x, dX);
 
             public static double LogSumExpJvp(double[] x, double[] v) => LogSumExpWithDerivative(x, v).Derivative;

@@ -1,3 +1,5 @@
+using SymbolicDiff.Tests.AdBench;
+
 namespace SymbolicDiff.Tests.Generator.Loops;
 
 /// <summary>
@@ -18,72 +20,6 @@ public class BufferRenamingTests
 
         public static partial class Models
         {
-            // GradBench's ode: RK4 on y0' = x0, yi' = xi y(i-1), from 0 to t = 2; yStage is rewritten in full three times a step.
-            [Differentiable(nameof(x), SecondOrder = true)]
-            public static double Rk4(double[] x, int steps)
-            {
-                int n = x.Length;
-                Span<double> y = stackalloc double[n];
-                Span<double> k1 = stackalloc double[n];
-                Span<double> k2 = stackalloc double[n];
-                Span<double> k3 = stackalloc double[n];
-                Span<double> k4 = stackalloc double[n];
-                Span<double> yStage = stackalloc double[n];
-                double h = 2.0 / steps;
-                for (int step = 0; step < steps; step++)
-                {
-                    k1[0] = x[0];
-                    for (int i = 1; i < n; i++)
-                    {
-                        k1[i] = x[i] * y[i - 1];
-                    }
-
-                    for (int i = 0; i < n; i++)
-                    {
-                        yStage[i] = y[i] + h * k1[i] / 2;
-                    }
-
-                    k2[0] = x[0];
-                    for (int i = 1; i < n; i++)
-                    {
-                        k2[i] = x[i] * yStage[i - 1];
-                    }
-
-                    for (int i = 0; i < n; i++)
-                    {
-                        yStage[i] = y[i] + h * k2[i] / 2;
-                    }
-
-                    k3[0] = x[0];
-                    for (int i = 1; i < n; i++)
-                    {
-                        k3[i] = x[i] * yStage[i - 1];
-                    }
-
-                    for (int i = 0; i < n; i++)
-                    {
-                        yStage[i] = y[i] + h * k3[i];
-                    }
-
-                    k4[0] = x[0];
-                    for (int i = 1; i < n; i++)
-                    {
-                        k4[i] = x[i] * yStage[i - 1];
-                    }
-
-                    for (int i = 0; i < n; i++)
-                    {
-                        y[i] += h * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]) / 6;
-                    }
-                }
-
-                return y[n - 1];
-            }
-
-            public static double Rk4HessianIntoArray(double[] x, int steps, double[] hessian) => Rk4Hessian(x, steps, hessian);
-
-            public static double Rk4DerivativeAlong(double[] x, int steps, double[] v) => Rk4WithDerivative(x, steps, v).Derivative;
-
             // A scalar state s, a heap buffer u rewritten twice (the second time from v), v once; t declared in the step.
             [Differentiable(nameof(a))]
             public static double ScalarState(double[] a, int steps)
@@ -285,8 +221,13 @@ public class BufferRenamingTests
     [Fact]
     public void The_RK4_step_gets_a_buffer_per_stage_point_is_checkpointed_and_its_gradient_is_the_closed_form()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
-        string generated = GeneratedText.GradientMethod(run.Source("Models.Rk4.g.cs"), "Rk4");
+        // GradBench's ode as the benchmarks time it (AdBenchObjectives.OdeFinalState): RK4 on y0' = x0, yi' = xi y(i-1),
+        // from 0 to t = 2; yStage is rewritten in full three times a step.
+        var run = AdBenchObjectiveSource.Run("Ode.cs", "x", """
+            public static double OdeFinalStateHessianIntoArray(double[] x, int steps, double[] hessian) => OdeFinalStateHessian(x, steps, hessian);
+            public static double OdeFinalStateDerivativeAlong(double[] x, int steps, double[] v) => OdeFinalStateWithDerivative(x, steps, v).Derivative;
+            """);
+        string generated = GeneratedText.GradientMethod(run.Source(AdBenchObjectiveSource.TypeName + ".OdeFinalState.g.cs"), "OdeFinalState");
         Assert.Contains(Checkpointed, generated, StringComparison.Ordinal);
         Assert.Contains("yStage2[i] = y[i] + h * k2[i] / 2;", generated, StringComparison.Ordinal);
         Assert.Contains("k4[i] = x[i] * yStage3[i - 1];", generated, StringComparison.Ordinal);
@@ -297,13 +238,13 @@ public class BufferRenamingTests
         Assert.Contains("saved.Push(y[j]);", generated, StringComparison.Ordinal);
 
         // y' = A y + x₀e₀ with A nilpotent: RK4 is exact for n ≤ 4, y(n−1)(2) = Πx · 2ⁿ/n!, whatever the number of steps.
-        var type = run.Load().GetType("Models")!;
+        var type = run.Load().GetType(AdBenchObjectiveSource.TypeName)!;
         foreach (var x in new[] { new[] { 0.7, -1.2, 0.4 }, new[] { 1.3, 0.5, -0.8, 0.9 } })
         {
             double scale = Math.Pow(2, x.Length) / (x.Length == 3 ? 6 : 24);
             foreach (int steps in new[] { 1, 2, 5 })
             {
-                var (value, gradient) = SteppedModels.Gradient(type, "Rk4", x, steps);
+                var (value, gradient) = SteppedModels.Gradient(type, "OdeFinalState", x, steps);
                 Assert.Equal(scale * Product(x, -1, -1), value, 12);
                 for (int i = 0; i < x.Length; i++)
                 {
@@ -312,12 +253,12 @@ public class BufferRenamingTests
 
                 // Forward mode: the derivative along v is ∇f · v.
                 double[] v = new[] { 0.3, -0.6, 1.1, 0.2 }.Take(x.Length).ToArray();
-                double along = (double)type.GetMethod("Rk4DerivativeAlong")!.Invoke(null, new object[] { x, steps, v })!;
+                double along = (double)type.GetMethod("OdeFinalStateDerivativeAlong")!.Invoke(null, new object[] { x, steps, v })!;
                 Assert.Equal(Enumerable.Range(0, x.Length).Sum(i => scale * Product(x, i, -1) * v[i]), along, 12);
 
                 // Second order over the checkpointed gradient: ∂²f/∂xᵢ∂xⱼ = scale · Π over the others, 0 on the diagonal.
                 var hessian = new double[x.Length * x.Length];
-                type.GetMethod("Rk4HessianIntoArray")!.Invoke(null, new object[] { x, steps, hessian });
+                type.GetMethod("OdeFinalStateHessianIntoArray")!.Invoke(null, new object[] { x, steps, hessian });
                 for (int i = 0; i < x.Length; i++)
                 {
                     for (int j = 0; j < x.Length; j++)
@@ -328,7 +269,7 @@ public class BufferRenamingTests
             }
         }
 
-        VectorFiniteDifferenceTests.Check(type, "Rk4", null);
+        VectorFiniteDifferenceTests.Check(type, "OdeFinalState", null);
     }
 
     [Fact]

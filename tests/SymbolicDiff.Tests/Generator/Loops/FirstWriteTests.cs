@@ -1,3 +1,5 @@
+using SymbolicDiff.Tests.AdBench;
+
 namespace SymbolicDiff.Tests.Generator.Loops;
 
 /// <summary>
@@ -16,47 +18,6 @@ public class FirstWriteTests
 
         public static partial class Models
         {
-            // The AD benchmark's determinant by minors, bottom-up: minors[set] is written once, at the row where the set
-            // has ell − row columns.
-            [Differentiable(nameof(a), SecondOrder = true)]
-            public static double Determinant(double[] a, int ell)
-            {
-                int subsets = 1 << ell;
-                Span<double> minors = stackalloc double[subsets];
-                Span<double> columnCount = stackalloc double[subsets];
-                for (int set = 1; set < subsets; set++)
-                {
-                    columnCount[set] = columnCount[set >> 1] + (set & 1);
-                }
-
-                minors[0] = 1;
-                for (int row = ell - 1; row >= 0; row--)
-                {
-                    for (int set = 1; set < subsets; set++)
-                    {
-                        if (columnCount[set] == ell - row)
-                        {
-                            double minor = 0;
-                            double sign = 1;
-                            for (int column = 0; column < ell; column++)
-                            {
-                                if ((set >> column & 1) == 1)
-                                {
-                                    minor += sign * a[row * ell + column] * minors[set - (1 << column)];
-                                    sign = -sign;
-                                }
-                            }
-
-                            minors[set] = minor;
-                        }
-                    }
-                }
-
-                return minors[subsets - 1];
-            }
-
-            public static double DeterminantHessianIntoArray(double[] a, int ell, double[] hessian) => DeterminantHessian(a, ell, hessian);
-
             // Each h[i] written once, and read in the same iteration: Σ xᵢ³.
             [Differentiable(nameof(x))]
             public static double Cubes(double[] x)
@@ -120,8 +81,12 @@ public class FirstWriteTests
     [Fact]
     public void The_determinants_minors_are_written_once_and_saved_nowhere()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
-        string generated = GeneratedText.GradientMethod(run.Source("Models.Determinant.g.cs"), "Determinant");
+        // The AD benchmark's determinant by minors as the benchmarks time it (AdBenchObjectives.Determinant), bottom-up:
+        // minors[set] is written once, at the row where the set has ell − row columns.
+        var run = AdBenchObjectiveSource.Run("Determinant.cs", "a", """
+            public static double DeterminantHessianIntoArray(double[] a, int ell, double[] hessian) => DeterminantHessian(a, ell, hessian);
+            """);
+        string generated = GeneratedText.GradientMethod(run.Source(AdBenchObjectiveSource.TypeName + ".Determinant.g.cs"), "Determinant");
         Assert.DoesNotContain("saved.Push(minors", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("SavedValues", generated, StringComparison.Ordinal); // nothing else was saved either
         Assert.Contains("minors[set] = 0.0; // minors[set] as it was before this assignment, its first", generated, StringComparison.Ordinal);
@@ -130,7 +95,7 @@ public class FirstWriteTests
 
         // Against the Leibniz formula: det = Σσ sgn σ Πᵢ a[i, σ(i)], so ∂det/∂a[i, j] sums the permutations with σ(i) = j
         // without that factor, and ∂²det/∂a[i, j]∂a[k, l] those with σ(i) = j and σ(k) = l without both.
-        var type = run.Load().GetType("Models")!;
+        var type = run.Load().GetType(AdBenchObjectiveSource.TypeName)!;
         var random = new Random(5);
         foreach (int ell in new[] { 1, 2, 3, 4 })
         {

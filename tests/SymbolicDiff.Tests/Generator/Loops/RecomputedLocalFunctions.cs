@@ -43,32 +43,4 @@ public static partial class RecomputedLocalFunctions
 
     /// <summary>The Hessian with respect to c into an array (the generated method takes a span).</summary>
     public static double DiscountedSquaresOfCHessianInto(double[] x, double[] c, double[] hessian) => DiscountedSquaresOfCHessian(x, c, hessian);
-
-    /// <summary>GradBench's k-means cost, as the benchmark's objective: Σᵢ minⱼ ‖pᵢ − cⱼ‖², rows of <paramref name="d"/> coordinates.</summary>
-    [Differentiable(nameof(centroids))]
-    public static double NearestCentroidCost(double[] points, double[] centroids, int d)
-    {
-        int n = points.Length / d;
-        int k = centroids.Length / d;
-        double cost = 0;
-        for (int i = 0; i < n; i++)
-        {
-            double closest = double.PositiveInfinity;
-            for (int j = 0; j < k; j++)
-            {
-                double distance = 0;
-                for (int l = 0; l < d; l++)
-                {
-                    double difference = points[i * d + l] - centroids[j * d + l];
-                    distance += difference * difference;
-                }
-
-                closest = Math.Min(closest, distance);
-            }
-
-            cost += closest;
-        }
-
-        return cost;
-    }
 }

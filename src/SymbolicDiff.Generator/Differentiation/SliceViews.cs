@@ -2,10 +2,11 @@ using System.Collections.Generic;
 using System.Linq;
 using SymbolicDiff.Generator.Model;
 
-namespace SymbolicDiff.Generator.Emit;
+namespace SymbolicDiff.Generator.Differentiation;
 
 /// <summary>
-/// How a slice's elements are printed. The IR reads <c>x[c]</c> of <c>x = features.Slice(r * d, d)</c> as
+/// How a slice's elements are read in the code printed: the last pass over every program Emit prints
+/// (<see cref="Apply(GradientProgram)"/>, after <see cref="BranchBlocks"/>), so that Emit only prints. The IR reads <c>x[c]</c> of <c>x = features.Slice(r * d, d)</c> as
 /// <c>features[xStart + c]</c>, which every transform understands; printed that way, the JIT keeps a bounds check on
 /// each read that the hand-written <c>x[c]</c> in a loop to d does not pay. So where a block declares a slice's checked
 /// start, the statements after it in that block (and nested in them) that read the sliced vector at that start read it
@@ -14,15 +15,35 @@ namespace SymbolicDiff.Generator.Emit;
 /// </summary>
 internal static class SliceViews
 {
-    /// <summary><paramref name="statements"/> (one block) with each slice's view declared and its elements read through it.</summary>
-    public static IReadOnlyList<Statement> Apply(IEnumerable<Statement> statements)
+    /// <summary>Every body of <paramref name="program"/> that Emit prints, with its slices read through views.</summary>
+    public static GradientProgram Apply(GradientProgram program) => program.WithEveryBody(Apply);
+
+    /// <summary>
+    /// <paramref name="statements"/> with each slice's view declared and its elements read through it, in this block and
+    /// then in each block nested in it (a view declared here is read in the nested blocks too; one declared in a nested
+    /// block, only there).
+    /// </summary>
+    public static EquatableArray<Statement> Apply(EquatableArray<Statement> statements)
     {
-        // Every block printed comes through here, and most declare no slice: those are printed as they are, not copied.
-        if (statements is IReadOnlyList<Statement> given && !DeclaresSliceStart(given))
+        // Most bodies declare no slice anywhere: those are kept as they are, not copied.
+        if (!StatementFacts.Flatten(statements).Any(statement => SliceStartOf(statement) is not null))
         {
-            return given;
+            return statements;
         }
 
+        return InBlock(statements).Select(Nested).ToEquatableArray();
+    }
+
+    private static Statement Nested(Statement statement) => statement switch
+    {
+        ForLoop loop => loop with { Body = Apply(loop.Body) },
+        IfStatement guarded => guarded with { Then = Apply(guarded.Then) },
+        _ => statement,
+    };
+
+    /// <summary>One block's statements with the views of the slices it declares (not those of blocks nested in it).</summary>
+    private static List<Statement> InBlock(EquatableArray<Statement> statements)
+    {
         var block = statements.ToList();
         for (int i = 0; i < block.Count; i++)
         {
@@ -50,19 +71,6 @@ internal static class SliceViews
         }
 
         return block;
-    }
-
-    private static bool DeclaresSliceStart(IReadOnlyList<Statement> statements)
-    {
-        for (int i = 0; i < statements.Count; i++)
-        {
-            if (SliceStartOf(statements[i]) is not null)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary><c>int xStart = SliceBounds.Start(...);</c> or, for a slice of a slice, <c>outerStart + SliceBounds.Start(...)</c>; else null.</summary>
