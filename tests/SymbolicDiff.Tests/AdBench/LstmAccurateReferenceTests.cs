@@ -26,14 +26,7 @@ public class LstmAccurateReferenceTests
         for (int i = 0; i < parameters.Length; i++)
         {
             Assert.True(Math.Abs(accurate[i] - plain[i]) <= 1e-12 * Math.Max(1, Math.Abs(plain[i])), $"component {i}: accurate {accurate[i]:R}, plain {plain[i]:R}");
-            double original = parameters[i];
-            double h = 1e-6 * Math.Max(1, Math.Abs(original));
-            parameters[i] = original + h;
-            double plus = problem.Objective();
-            parameters[i] = original - h;
-            double minus = problem.Objective();
-            parameters[i] = original;
-            double difference = (plus - minus) / (2 * h);
+            double difference = AdBenchGradientTests.CentralDifference(problem, i, out _);
             Assert.True(Math.Abs(accurate[i] - difference) <= 1e-6 * Math.Max(1, Math.Abs(difference)), $"component {i}: accurate {accurate[i]:R}, central difference {difference:R}");
         }
     }
