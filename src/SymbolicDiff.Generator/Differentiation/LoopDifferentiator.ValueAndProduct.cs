@@ -178,6 +178,7 @@ internal sealed partial class LoopDifferentiator
                     break;
                 case CallWithOutputs outputs:
                     written.UnionWith(outputs.OutputVectors);
+                    written.UnionWith(outputs.ScalarOutputs);
                     break;
                 case StepInteger step:
                     written.Add(step.Name);

@@ -131,65 +131,6 @@ internal sealed partial class LoopDifferentiator
         return (program, diagnostics);
     }
 
-    /// <summary>
-    /// Where a gradient output's first contribution is one statement, <c>dW[i] += e</c> directly in a top-level loop over
-    /// i from 0, that statement stores (<c>dW[i] = e</c>) and the clear before the backward sweep zeroes only the
-    /// elements past the loop's bound: each element is written once, as a hand-written gradient writes it, instead of
-    /// zeroed and then read, added to and written again. Exact: the loop visits each i below its bound once, nothing
-    /// before it reads or writes the output, and what comes after it (log-sum-exp's <c>dX[maxAt] += …</c>, a second
-    /// pass) finds every element set, below the bound by the loop, past it by the clear. The bound may read only
-    /// parameters and integer locals assigned once (the clear runs before the loop, where a stepped index would not
-    /// have its value yet).
-    /// </summary>
-    private static List<Statement> StoreOnce(MethodModel method, List<Statement> body)
-    {
-        var stepped = new HashSet<string>(StatementFacts.Flatten(body).OfType<StepInteger>().Select(step => step.Name)
-            .Concat(StatementFacts.Flatten(body).OfType<AssignInteger>().Select(assign => assign.Name)));
-        var parameters = new HashSet<string>(method.Parameters.Select(p => p.Name));
-        var integers = new HashSet<string>(body.OfType<DeclareInteger>().Select(d => d.Name));
-        for (int c = 0; c < body.Count; c++)
-        {
-            if (body[c] is not ClearOutput { From: null } clear)
-            {
-                continue;
-            }
-
-            string output = clear.Output;
-            // The argument checks name the output but read none of its elements.
-            var mentioning = Enumerable.Range(0, body.Count)
-                .Where(i => i != c && body[i] is not (CheckOutputLength or CheckNoOverlap or CheckScalarOutputDistinct) && StatementFacts.Names(body[i]).Contains(output))
-                .ToList();
-            if (mentioning.Count == 0 || mentioning[0] < c ||
-                body[mentioning[0]] is not ForLoop loop || UpperBoundFromZero(loop) is not { } bound ||
-                ExpressionFacts.Variables(bound).Any(v => stepped.Contains(v) || !(parameters.Contains(v) || integers.Contains(v))))
-            {
-                continue;
-            }
-
-            var writes = loop.Body.Where(statement => StatementFacts.Names(statement).Contains(output)).ToList();
-            if (writes.Count != 1 ||
-                writes[0] is not UpdateReal { Operator: UpdateOperator.Add, Target: Element { Vector: var vector, Index: Variable { Name: var index } } } add ||
-                vector != output || index != loop.Counter || StatementFacts.Names(add with { Target = new Variable(index) }).Contains(output))
-            {
-                continue;
-            }
-
-            var stored = add with
-            {
-                Operator = UpdateOperator.Set,
-                Comment = add.Comment is { } chain ? Assigning(chain) : null,
-            };
-            body[mentioning[0]] = loop with { Body = loop.Body.Select(statement => ReferenceEquals(statement, add) ? stored : statement).ToEquatableArray() };
-            body[c] = clear with
-            {
-                From = bound,
-                Comment = Comment.Of($"the gradient is written, not accumulated: the loop over {loop.Counter} below stores each element before its bound once, so only the rest is zeroed"),
-            };
-        }
-
-        return KeptInStoredOutputs(method, body);
-    }
-
     /// <summary>A chain-rule comment for a first (or only) write: "∂y/∂x = …" where an added contribution says "+=".</summary>
     private static Comment Assigning(Comment chain) =>
         new(chain.Parts.Select(part => part is CommentText { Text: " += " } ? new CommentText(" = ") : part).ToEquatableArray());

@@ -146,19 +146,26 @@ public class AdBenchGradientTests
                 Math.Abs(generated[i] - handWritten[i]) <= 1e-10 * Math.Max(1, Math.Abs(handWritten[i])),
                 $"component {i}: generated {generated[i]:R}, hand-written {handWritten[i]:R}");
 
-            double original = parameters[i];
-            double h = 1e-6 * Math.Max(1, Math.Abs(original));
-            parameters[i] = original + h;
-            double plus = problem.Objective();
-            parameters[i] = original - h;
-            double minus = problem.Objective();
-            parameters[i] = original;
-            double difference = (plus - minus) / (2 * h);
+            double difference = CentralDifference(problem, i, out double h);
             // Truncation error O(h²) plus rounding of about ε|f|/h.
             double tolerance = 1e-6 * Math.Max(1, Math.Abs(difference)) + 1e-14 * Math.Abs(objective) / h;
             Assert.True(
                 Math.Abs(generated[i] - difference) <= tolerance,
                 $"component {i}: generated {generated[i]:R}, central difference {difference:R} (tolerance {tolerance:G3})");
         }
+    }
+
+    /// <summary>The central difference of the objective in parameter <paramref name="i"/>, with step h = 10⁻⁶·max(1, |pᵢ|).</summary>
+    internal static double CentralDifference(AdBenchProblem problem, int i, out double h)
+    {
+        double[] parameters = problem.Parameters;
+        double original = parameters[i];
+        h = 1e-6 * Math.Max(1, Math.Abs(original));
+        parameters[i] = original + h;
+        double plus = problem.Objective();
+        parameters[i] = original - h;
+        double minus = problem.Objective();
+        parameters[i] = original;
+        return (plus - minus) / (2 * h);
     }
 }

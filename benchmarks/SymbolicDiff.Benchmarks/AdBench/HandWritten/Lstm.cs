@@ -15,11 +15,23 @@ public static partial class AdBenchHandWritten
     /// layers in reverse, carrying the adjoints of each layer's hidden and cell state from one step to the one
     /// before. With the cells independent (ADBench's LSTM multiplies elementwise), per cell: ō = h̄ tanh c,
     /// c̄ += h̄ o (1 − tanh² c), then f̄ = c̄ c₋, ī = c̄ ĉ, ĉ̄ = c̄ i, c̄₋ = c̄ f, and each gate's pre-activation
-    /// adjoint (σ' = σ(1 − σ), tanh' = 1 − tanh²) goes to its weight (times its input), its bias, and its input.
+    /// adjoint (σ' = σ(1 − σ), tanh' = 1 − tanh², as ADBench's; see <see cref="LstmObjectiveAccurate"/> for the
+    /// derivatives the generated code takes) goes to its weight (times its input), its bias, and its input.
     /// </summary>
     public static double LstmObjective(
         ReadOnlySpan<double> mainParams, ReadOnlySpan<double> extraParams, ReadOnlySpan<double> state,
+        ReadOnlySpan<double> sequence, int layers, Span<double> dMainParams, Span<double> dExtraParams) =>
+        LstmObjective<FromValues>(mainParams, extraParams, state, sequence, layers, dMainParams, dExtraParams);
+
+    /// <summary>
+    /// The gradient of <see cref="LstmObjective(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, Span{double}, Span{double})"/>
+    /// with the activations' derivatives given by <typeparamref name="TDerivatives"/> (a struct, so the JIT compiles one
+    /// copy per rule and the plain rule pays nothing for the other's pre-activations).
+    /// </summary>
+    private static double LstmObjective<TDerivatives>(
+        ReadOnlySpan<double> mainParams, ReadOnlySpan<double> extraParams, ReadOnlySpan<double> state,
         ReadOnlySpan<double> sequence, int layers, Span<double> dMainParams, Span<double> dExtraParams)
+        where TDerivatives : struct, ILstmDerivatives
     {
         int b = extraParams.Length / 3;
         int c = sequence.Length / b;
@@ -132,11 +144,22 @@ public static partial class AdBenchHandWritten
                     double forget = r[3], ingate = r[4], outgate = r[5], change = r[6], tanhCell = r[7];
                     double hiddenBar = stateBar[hidden + i];
                     double outgateBar = hiddenBar * tanhCell;
-                    double cellBar = stateBar[cell + i] + hiddenBar * outgate * (1 - tanhCell * tanhCell);
-                    double forgetZ = cellBar * cellBefore * forget * (1 - forget);
-                    double ingateZ = cellBar * change * ingate * (1 - ingate);
-                    double changeZ = cellBar * ingate * (1 - change * change);
-                    double outgateZ = outgateBar * outgate * (1 - outgate);
+                    // The pre-activations, for a rule that reads them (TDerivatives.ReadsPreActivations is a constant per copy).
+                    double forgetIn = 0, ingateIn = 0, outgateIn = 0, changeIn = 0, cellAfter = 0;
+                    if (TDerivatives.ReadsPreActivations)
+                    {
+                        forgetIn = input * mainParams[weight + i] + mainParams[bias + i];
+                        ingateIn = hiddenBefore * mainParams[weight + b + i] + mainParams[bias + b + i];
+                        outgateIn = input * mainParams[weight + 2 * b + i] + mainParams[bias + 2 * b + i];
+                        changeIn = hiddenBefore * mainParams[weight + 3 * b + i] + mainParams[bias + 3 * b + i];
+                        cellAfter = cellBefore * forget + ingate * change;
+                    }
+
+                    double cellBar = stateBar[cell + i] + hiddenBar * outgate * TDerivatives.Tanh(cellAfter, tanhCell);
+                    double forgetZ = cellBar * cellBefore * TDerivatives.Sigmoid(forgetIn, forget);
+                    double ingateZ = cellBar * change * TDerivatives.Sigmoid(ingateIn, ingate);
+                    double changeZ = cellBar * ingate * TDerivatives.Tanh(changeIn, change);
+                    double outgateZ = outgateBar * TDerivatives.Sigmoid(outgateIn, outgate);
                     dMainParams[weight + i] += forgetZ * input;
                     dMainParams[bias + i] += forgetZ;
                     dMainParams[weight + b + i] += ingateZ * hiddenBefore;
@@ -175,4 +198,14 @@ public static partial class AdBenchHandWritten
     }
 
     private static double Sigmoid(double z) => 1 / (1 + Math.Exp(-z));
+
+    /// <summary>ADBench's derivatives, from the values alone: σ(1 − σ) and 1 − tanh², which lose relative accuracy in the tails.</summary>
+    private readonly struct FromValues : ILstmDerivatives
+    {
+        public static bool ReadsPreActivations => false;
+
+        public static double Sigmoid(double z, double sigmoid) => sigmoid * (1 - sigmoid);
+
+        public static double Tanh(double u, double tanh) => 1 - tanh * tanh;
+    }
 }

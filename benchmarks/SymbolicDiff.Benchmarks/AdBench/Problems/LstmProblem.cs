@@ -34,4 +34,8 @@ public sealed class LstmProblem : AdBenchProblem
 
     public override double HandWritten() => AdBenchHandWritten.LstmObjective(
         Main, Extra, _state, _sequence, _layers, Gradient.AsSpan(0, _mainLength), Gradient.AsSpan(_mainLength, _extraLength));
+
+    /// <summary>The hand-written gradient with the generated code's accurate derivatives (<see cref="AdBenchHandWritten.LstmObjectiveAccurate"/>).</summary>
+    public double HandWrittenAccurate() => AdBenchHandWritten.LstmObjectiveAccurate(
+        Main, Extra, _state, _sequence, _layers, Gradient.AsSpan(0, _mainLength), Gradient.AsSpan(_mainLength, _extraLength));
 }

@@ -40,7 +40,7 @@ partial class Models
         // Backward sweep, iteration by iteration: the loop over r only adds into total, whose adjoint the statements after it give, so each iteration's backward sweep runs right after it and nothing is saved across iterations.
         global::SymbolicDiff.Runtime.Zeroing.Clear(dW); // the gradient is written, not accumulated: start from 0
         global::SymbolicDiff.Runtime.Zeroing.Clear(dFeatures); // the gradient is written, not accumulated: start from 0
-        global::SymbolicDiff.Runtime.Zeroing.Clear(dY); // the gradient is written, not accumulated: start from 0
+        global::SymbolicDiff.Runtime.Zeroing.ClearFrom(dY, y.Length); // the gradient is written, not accumulated: the loop over r below stores each element before its bound once, so only the rest is zeroed
         // double rows = total / (double)y.Length;
         double dRows_dtotal = 1 / (double)y.Length; // ∂rows/∂total
         for (int r = 0; r < y.Length; r++)
@@ -52,7 +52,7 @@ partial class Models
             // This iteration's backward sweep, at once.
             // total += global::System.Math.Log(1 + global::System.Math.Exp(-y[r] * dot));
             double exp = global::System.Math.Exp(-(y[r] * dot)); // computed once, used in 2 partials below
-            dY[r] -= dRows_dtotal * (exp * dot / (1 + exp)); // ∂rows/∂y[r] += ∂rows/∂total · ∂total/∂y[r]
+            dY[r] = -(dRows_dtotal * (exp * dot / (1 + exp))); // ∂rows/∂y[r] = ∂rows/∂total · ∂total/∂y[r]
             double dRows_ddot = -(dRows_dtotal * (exp * y[r] / (1 + exp))); // ∂rows/∂dot = ∂rows/∂total · ∂total/∂dot
             // double dot = global::SymbolicDiff.Vectors.Dot(w, x);
             global::SymbolicDiff.Vectors.DotLeftGradient(w, x, dRows_ddot, dW); // ∂rows/∂w += ∂rows/∂dot · ∂dot/∂w, a vector-Jacobian product
