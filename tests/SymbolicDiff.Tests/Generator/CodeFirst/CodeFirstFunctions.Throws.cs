@@ -177,4 +177,12 @@ public static partial class CodeFirstFunctions
         r[0] = x[k++] * x[k++] * w[0];
         r[1] = x[k] * x[k++] * w[1];
     }
+
+    /// <summary>x² / y for scalars, the division guarded by a throw: a straight-line method with a throw.</summary>
+    [Differentiable(SecondOrder = true)]
+    public static double GuardedRatio(double x, double y)
+    {
+        if (y == 0) throw new DivideByZeroException("y is 0");
+        return x * x / y;
+    }
 }

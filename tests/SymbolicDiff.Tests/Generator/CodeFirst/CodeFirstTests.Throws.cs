@@ -248,4 +248,23 @@ public partial class CodeFirstTests
         F.CollectedPairRowsWithDerivative(x, 2, r, new[] { 1.0, -1, 0.5 }, 2, dR);
         Close(new double[] { 4 - 2 + 4, 18 + 6 }, dR, 1e-14, "forward mode");
     }
+
+    [Fact]
+    public void A_straight_line_method_with_a_guard()
+    {
+        // x²/y at (3, 2): 4.5; ∂/∂x = 2x/y = 3, ∂/∂y = −x²/y² = −2.25; ∂²/∂x² = 2/y = 1, ∂²/∂x∂y = −2x/y² = −1.5, ∂²/∂y² = 2x²/y³ = 2.25.
+        var gradient = F.GuardedRatioWithGradient(3, 2);
+        Close(4.5, gradient.Value, 1e-14, "value");
+        Close(new[] { 3, -2.25 }, new[] { gradient.X, gradient.Y }, 1e-14, "gradient, by hand");
+        Close(Central(p => F.GuardedRatio(p[0], p[1]), new double[] { 3, 2 }), new[] { gradient.X, gradient.Y }, 1e-7, "gradient, central differences");
+        Close(3 * 0.5 - 2.25 * 2, F.GuardedRatioWithDerivative(3, 2, 0.5, 2).Derivative, 1e-14, "forward mode");
+        var hessian = F.GuardedRatioWithHessian(3, 2).Hessian;
+        Close(new[] { 1, -1.5, -1.5, 2.25 }, new[] { hessian[0, 0], hessian[0, 1], hessian[1, 0], hessian[1, 1] }, 1e-14, "Hessian, by hand");
+
+        ThrowsAsTheUsersMethod<DivideByZeroException>(() => F.GuardedRatio(3, 0),
+            ("WithGradient", () => F.GuardedRatioWithGradient(3, 0)),
+            ("WithDerivative", () => F.GuardedRatioWithDerivative(3, 0, 1, 1)),
+            ("WithHessian", () => F.GuardedRatioWithHessian(3, 0)),
+            ("Derivation", () => F.GuardedRatioDerivation(3, 0)));
+    }
 }

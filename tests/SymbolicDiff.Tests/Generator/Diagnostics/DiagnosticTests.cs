@@ -257,7 +257,11 @@ public class DiagnosticTests
         },
         {
             "[|throw|] new InvalidOperationException();",
-            "A 'throw' (check the arguments before calling the method, or in a method without [Differentiable] that calls it: every generated method computes the value on each path)"
+            "A 'throw' that every call reaches (the method never returns a value to differentiate; put it inside the 'if' that checks what it rejects)"
+        },
+        {
+            "double y = x * 2; if (y > 1) { throw new ArgumentException(\"y is \" + [|y|]); }",
+            "Reading the local 'y' in the exception (the generated methods compute real locals differently: build the message from parameters, integer locals and constants)"
         },
         {
             "[|lock|] (typeof(C)) { x = 2 * x; }",
