@@ -668,7 +668,8 @@ internal sealed partial class BodyParser
 
         // A const local is folded into its uses, and a local nothing reads is dead code: copying either into the
         // generated code would only give the user's project a warning (CS0219) in code it cannot change.
-        bool dead = local.IsConst || !IsRead(local);
+        // One whose value may throw (a throw expression, a switch expression with no arm for some value) is evaluated as C# does.
+        bool dead = local.IsConst || !IsRead(local) && !initializer.Value.DescendantsAndSelf().Any(o => o is IThrowOperation or ISwitchExpressionOperation);
         if (dead && (local.Type.SpecialType == _real || IsInteger(local.Type) || local.Type.SpecialType == SpecialType.System_Boolean))
         {
             if (!local.IsConst)
