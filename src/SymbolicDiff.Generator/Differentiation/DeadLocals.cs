@@ -14,7 +14,7 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// Liveness, computed backwards, where a write counts as a read of what it reads only if it is live itself (so
 /// <c>s += e</c> with <c>s</c> never read after is dead, although it reads <c>s</c>); a loop's body may run any number
 /// of times, so what is live at its end is iterated to a fixed point. Conditions, indices, loop bounds, element writes
-/// and calls with outputs always count: only whole-local writes are removed. A declaration whose value nothing reads but
+/// and calls with outputs always count: only whole-local writes are removed, and not one whose value may throw. A declaration whose value nothing reads but
 /// whose local a later write still defines stays as a declaration, its value 0 (<see cref="DeclareReal.Unassigned"/>).
 /// A loop without a counter keeps the local it counts its iterations in (its <see cref="ForLoop.To"/>): the backward
 /// sweep reads it. A <c>while</c> loop whose test simplifies to false never runs, and goes with all it alone reads.
@@ -106,7 +106,7 @@ internal static class DeadLocals
                 return statement;
             }
 
-            if (!live.Contains(name))
+            if (!live.Contains(name) && !Throws(statement))
             {
                 // Dead. A declaration whose local a later write still defines stays, as a declaration with no value to compute.
                 return statement is DeclareReal or DeclareInteger && _keptWrites.Contains(name) ? WithoutValue(statement) : null;
@@ -200,6 +200,13 @@ internal static class DeadLocals
 
         private static void AddReads(Expr expression, HashSet<string> live) => live.UnionWith(StatementFacts.NamesIn(expression));
     }
+
+    /// <summary>
+    /// Whether the statement's value may throw (a switch expression with no arm for some value, a throw expression): C#
+    /// evaluates it even where nothing reads the local, so it stays.
+    /// </summary>
+    private static bool Throws(Statement statement) =>
+        StatementFacts.Expressions(statement).Any(expression => ExpressionFacts.Nodes(expression).Any(node => node is ThrownException));
 
     /// <summary>The local a declaration or assignment writes as a whole (not a buffer element), or null.</summary>
     private static string? WrittenLocal(Statement statement) => statement switch

@@ -125,6 +125,9 @@ internal sealed partial class ForwardModeDifferentiator
             body.Add(new CheckOutputLength(parameter.Output, parameter.Name));
         }
 
+        // The user's argument checks run before the outputs' tangents are cleared: where they throw, nothing is written.
+        int checks = outputs.Count > 0 ? StatementFacts.LeadingChecks(_method.Statements) : 0;
+        body.AddRange(Transform(_method.Statements.Take(checks).ToEquatableArray()));
         foreach (var output in outputs)
         {
             body.Add(new ClearOutput(output.Output)
@@ -169,7 +172,7 @@ internal sealed partial class ForwardModeDifferentiator
         }
 
         _needsPartials = needsPartials;
-        body.AddRange(Transform(_method.Statements));
+        body.AddRange(Transform(checks == 0 ? _method.Statements : _method.Statements.Skip(checks).ToEquatableArray()));
         if (_unsupported)
         {
             return null;

@@ -261,8 +261,8 @@ internal static class ExpressionWriter
                 builder.Append("default");
                 break;
 
-            case NoArmMatches:
-                builder.Append("throw new global::System.Runtime.CompilerServices.SwitchExpressionException()");
+            case ThrownException thrown:
+                builder.Append(thrown.Code);
                 break;
 
             case Element element:

@@ -170,6 +170,8 @@ internal sealed class StatementWriter
             $"global::SymbolicDiff.Runtime.Zeroing.ClearFrom({clear.Output}, {ExpressionWriter.WriteInteger(from)});",
         ClearOutput { View: { } view } => $"global::SymbolicDiff.Runtime.Zeroing.Clear({Code(view)});",
         ClearOutput clear => $"global::SymbolicDiff.Runtime.Zeroing.Clear({clear.Output});",
+        ThrowIf { Condition: BoolConstant { Value: true } } check => check.Code,
+        ThrowIf check => $"if ({Code(check.Condition)}) {check.Code}",
         CheckNotNull check => $"if ({Id(check.Parameter)} is null) throw new global::System.ArgumentNullException(\"{check.Parameter}\");",
         CheckOutputLength check =>
             $"if ({check.Output}.Length != {Id(check.Parameter)}.Length) throw new global::System.ArgumentException(\"{check.Output} must have the length of {check.Parameter} (\" + {Id(check.Parameter)}.Length + \"), not \" + {check.Output}.Length + \".\", \"{check.Output}\");",

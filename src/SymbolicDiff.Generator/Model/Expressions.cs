@@ -102,11 +102,16 @@ internal sealed record CalleeValue(Variable Gradient, Call Call) : Expr;
 internal sealed record DefaultLiteral : Expr;
 
 /// <summary>
-/// <c>throw new SwitchExpressionException()</c>: what a switch expression whose arms do not cover every value does for the
-/// values none matches, as C# does; only ever the last alternative of the <see cref="Conditional"/> chain the switch
-/// expression is read as (a throw expression is valid there). Its derivative is 0: where it is reached, nothing returns.
+/// A <c>throw</c> expression, <paramref name="Code"/> its C# text: the user's (<c>n &gt; 0 ? s / n : throw new
+/// ArgumentException(...)</c>), or <c>throw new SwitchExpressionException()</c>, what a switch expression whose arms do not
+/// cover every value does for the values none matches, as C# does. Only ever an alternative of a <see cref="Conditional"/>
+/// (a throw expression is valid there). Its derivative is 0: where it is reached, nothing returns.
 /// </summary>
-internal sealed record NoArmMatches : Expr;
+internal sealed record ThrownException(string Code) : Expr
+{
+    /// <summary>What a switch expression throws for a value no arm matches.</summary>
+    public static ThrownException NoArmMatches { get; } = new("throw new global::System.Runtime.CompilerServices.SwitchExpressionException()");
+}
 
 /// <summary>C# text read as is and held constant: a field or property of the type (<c>this.scale</c>).</summary>
 internal sealed record External(string Code) : Expr;

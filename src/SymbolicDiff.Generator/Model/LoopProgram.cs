@@ -69,6 +69,20 @@ internal sealed record StepInteger(string Name, Expr Delta, bool Subtract, Expr?
 /// </summary>
 internal sealed record AssignInteger(string Name, Expr Value, Expr? Guard) : Statement;
 
+/// <summary>
+/// <c>if (condition) throw new ArgumentException(...);</c> (or a static throw helper, <c>ArgumentNullException.ThrowIfNull(x);</c>)
+/// where the user's method throws: <paramref name="Code"/> is the statement as C# text, its types fully qualified and its
+/// arguments reading only parameters and constants, so it means the same in every generated method. It runs where the
+/// user's code runs it, in every forward sweep (and where it throws nothing follows, so no derivative of that path is
+/// ever needed); a backward sweep has nothing to do for it. <paramref name="Condition"/> is the recorded condition of
+/// the branch it is in (<c>true</c> outside any branch).
+/// </summary>
+internal sealed record ThrowIf(Expr Condition, string Code) : Statement
+{
+    /// <summary>The integer locals (a loop counter, an index) <see cref="Code"/> reads, by their names in the generated code: read here, so they stay live.</summary>
+    public EquatableArray<string> Reads { get; init; } = EquatableArray<string>.Empty;
+}
+
 /// <summary><c>if (condition) { then }</c>: in a backward sweep, a contribution that must not run where the forward sweep's branch was not taken (its index may not exist).</summary>
 internal sealed record IfStatement(Expr Condition, EquatableArray<Statement> Then) : Statement;
 

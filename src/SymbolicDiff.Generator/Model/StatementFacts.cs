@@ -20,6 +20,7 @@ internal static class StatementFacts
             AssignReal assign => assign with { Target = rewrite(assign.Target), Value = rewrite(assign.Value) },
             UpdateReal update => update with { Target = rewrite(update.Target), Value = rewrite(update.Value) },
             DeclareBool condition => condition with { Condition = rewrite(condition.Condition) },
+            ThrowIf check => check with { Condition = rewrite(check.Condition) },
             DeclareVar declaration => declaration with { Value = rewrite(declaration.Value) },
             CallStatement call => call with { Call = rewrite(call.Call) },
             SavePush push => push with { Value = rewrite(push.Value) },
@@ -32,6 +33,25 @@ internal static class StatementFacts
                 Comment = new Comment(comment.Parts.Select(part => part is CommentExpression expression ? expression with { Expression = rewrite(expression.Expression) } : part).ToEquatableArray()),
             }
             : rewritten;
+    }
+
+    /// <summary>
+    /// How many of the first statements are the method's own argument checks (<c>if (n &lt;= 0) throw ...;</c>): the longest
+    /// run of <see cref="ThrowIf"/>s and the bool and integer declarations they read, up to its last <see cref="ThrowIf"/>;
+    /// 0 where the method does not start with one. A generated method runs them before it writes any output, as the user's does.
+    /// </summary>
+    public static int LeadingChecks(IReadOnlyList<Statement> statements)
+    {
+        int end = 0;
+        for (int at = 0; at < statements.Count && statements[at] is ThrowIf or DeclareBool or DeclareInteger; at++)
+        {
+            if (statements[at] is ThrowIf)
+            {
+                end = at + 1;
+            }
+        }
+
+        return end;
     }
 
     /// <summary>Every statement, each followed by those nested in it (loop bodies, branches), in program order.</summary>
@@ -231,6 +251,7 @@ internal static class StatementFacts
         AssignInteger assign => assign.Guard is null ? new[] { new Variable(assign.Name), assign.Value } : new[] { new Variable(assign.Name), assign.Value, assign.Guard },
         ForLoop loop => loop.While is null ? new[] { loop.From, loop.To } : new[] { loop.From, loop.To, loop.While },
         IfStatement guarded => new[] { guarded.Condition },
+        ThrowIf check => new[] { check.Condition }.Concat(check.Reads.Select(name => (Expr)new Variable(name))),
         _ => Enumerable.Empty<Expr>(),
     };
 }

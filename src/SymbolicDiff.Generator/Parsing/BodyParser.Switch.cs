@@ -265,7 +265,7 @@ internal sealed partial class BodyParser
 
         bool covered = last.Guard is null && last.Pattern is IDiscardPatternOperation || switchExpression.IsExhaustive;
         int conditioned = covered ? arms.Length - 1 : arms.Length;
-        var result = covered ? parseArm(last.Value) : new NoArmMatches();
+        var result = covered ? parseArm(last.Value) : ThrownException.NoArmMatches;
         if (covered && last.Pattern is not IDiscardPatternOperation && PatternCondition(last.Pattern, switchExpression.Value) is null)
         {
             result = null; // the last arm's pattern, not needed as a test, is still one the generator reads (reported if not)

@@ -189,7 +189,7 @@ internal sealed partial class BodyParser
             }
 
             ParseStatement(operation, output, isLast);
-            if (operation is IReturnOperation or IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue })
+            if (operation is IReturnOperation or IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue } or IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation })
             {
                 // What follows a return (a break, a continue) in the same block never runs (C# warns CS0162); made
                 // reachable under a recorded guard it could read a local before its assignment (CS0165 in generated code).
@@ -401,6 +401,12 @@ internal sealed partial class BodyParser
             return; // s += x[k++]; read as s += x[k]; then k++; (BodyParser.IndexSteps.cs)
         }
 
+        if (IsThrow(statement))
+        {
+            ParseThrow(statement, output);
+            return;
+        }
+
         switch (statement)
         {
             case IVariableDeclarationGroupOperation group:
@@ -567,6 +573,15 @@ internal sealed partial class BodyParser
         }
 
         var outer = _guard;
+        if (branch.WhenFalse is null && OnlyThrow(branch.WhenTrue) is { } thrown)
+        {
+            // if (x.Length != y.Length) throw ...;: the condition guards the throw itself, no bool recorded for it.
+            _guard = outer is null ? condition : new Logical(LogicalOperator.And, outer, condition);
+            ParseThrow(thrown, output);
+            _guard = outer;
+            return;
+        }
+
         string taken = _names.Fresh("branch");
         output.Add(new DeclareBool(taken, outer is null ? condition : new Logical(LogicalOperator.And, outer, condition)));
 
@@ -653,7 +668,8 @@ internal sealed partial class BodyParser
 
         // A const local is folded into its uses, and a local nothing reads is dead code: copying either into the
         // generated code would only give the user's project a warning (CS0219) in code it cannot change.
-        bool dead = local.IsConst || !IsRead(local);
+        // One whose value may throw (a throw expression, a switch expression with no arm for some value) is evaluated as C# does.
+        bool dead = local.IsConst || !IsRead(local) && !initializer.Value.DescendantsAndSelf().Any(o => o is IThrowOperation or ISwitchExpressionOperation);
         if (dead && (local.Type.SpecialType == _real || IsInteger(local.Type) || local.Type.SpecialType == SpecialType.System_Boolean))
         {
             if (!local.IsConst)
@@ -786,7 +802,7 @@ internal sealed partial class BodyParser
             sizeOperation = _semanticModel.GetOperation(ranks[0].Sizes[0], _cancellationToken);
         }
 
-        if (sizeOperation is null && BufferValues(value, initializer) is var (values, stacked))
+        if (sizeOperation is null && BufferValues(local, value, initializer) is var (values, stacked))
         {
             ParseBufferValues(local, values, stacked, initializer, output); // double[] w = { 0.5, 1, 2 }; (BodyParser.BufferValues.cs)
             return;
@@ -1548,6 +1564,9 @@ internal sealed partial class BodyParser
 
         switch (operation)
         {
+            case IThrowOperation or IConversionOperation { Operand: IThrowOperation }:
+                return ParseThrowExpression((IThrowOperation)(operation is IConversionOperation converted ? converted.Operand : operation));
+
             case IPropertyReferenceOperation or IFieldReferenceOperation when TryParseNestedGradient(operation, out var nested):
                 return nested;
 
@@ -1687,6 +1706,16 @@ internal sealed partial class BodyParser
     private Expr? ParseInteger(IOperation operation)
     {
         RuntimeHelpers.EnsureSufficientExecutionStack(); // a backstop: SizeLimits keeps input shallower than this
+        if (_shiftedReads.Count > 0 && _shiftedReads.ContainsKey(operation))
+        {
+            // x[k++] * x[k++]: this read of k sees the steps before it in the statement (BodyParser.IndexSteps.cs).
+            long applied = _shiftedReads[operation];
+            _shiftedReads.Remove(operation);
+            var read = Shifted(ParseInteger(operation), applied);
+            _shiftedReads[operation] = applied;
+            return read;
+        }
+
         if (operation.ConstantValue is { HasValue: true, Value: int or long or short or byte or sbyte or ushort or uint })
         {
             return new Constant(Convert.ToDouble(operation.ConstantValue.Value, CultureInfo.InvariantCulture));

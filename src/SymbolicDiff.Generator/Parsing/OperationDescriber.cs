@@ -34,7 +34,6 @@ internal static class OperationDescriber
     {
         ISwitchOperation => "A 'switch' statement",
         ITryOperation => "A 'try' statement",
-        IThrowOperation => "A 'throw' (check the arguments before calling the method, or in a method without [Differentiable] that calls it: every generated method computes the value on each path)",
         IUsingOperation or IUsingDeclarationOperation => "A 'using' statement",
         ILockOperation => "A 'lock' statement",
         ILocalFunctionOperation => "A local function",
@@ -57,6 +56,7 @@ internal static class OperationDescriber
         IArrayElementReferenceOperation => "an array element access",
         IObjectCreationOperation => "creating an object with 'new'",
         IAnonymousFunctionOperation => "a lambda",
+        IThrowOperation => "a 'throw' expression here (write the 'if' that throws as a statement of its own: if (...) throw ...;)",
         ISwitchExpressionOperation => "a switch expression",
         IIsPatternOperation or IIsTypeOperation => "an 'is' test",
         IIncrementOrDecrementOperation => "an increment or decrement inside an expression (write it as a statement of its own: x[k], then k++; on the next line)",

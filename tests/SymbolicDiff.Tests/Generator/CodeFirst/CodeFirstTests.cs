@@ -462,8 +462,7 @@ public partial class CodeFirstTests
 
     [Theory]
     // Read again in the same statement, or run on one path only: C#'s order of evaluation is not kept by one step after.
-    [InlineData("s += x[k++] * x[k];", "The step 'k++' inside 's += x[k++] * x[k];', which reads 'k' again in the same statement (write the step as a statement of its own: x[k], then k++; on the next line)")]
-    [InlineData("s += x[k++] * x[k++];", "The step 'k++' inside 's += x[k++] * x[k++];', which reads 'k' again in the same statement (write the step as a statement of its own: x[k], then k++; on the next line)")]
+    [InlineData("k = k++ + 1;", "The step 'k++' inside 'k = k++ + 1;', which also assigns 'k' (write the step as a statement of its own: x[k], then k++; on the next line)")]
     [InlineData("s += i > 0 ? x[k++] : 0;", "The step 'k++' inside 's += i > 0 ? x[k++] : 0;', which runs only on some paths through the statement (write the step as a statement of its own: x[k], then k++; on the next line)")]
     // In a condition: not lowered, the rewrite said as before.
     [InlineData("if (x[k++] > 0) s += 1;", "An increment or decrement inside an expression (write it as a statement of its own: x[k], then k++; on the next line) ('k++')")]

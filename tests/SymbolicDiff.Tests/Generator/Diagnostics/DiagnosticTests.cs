@@ -15,7 +15,7 @@ public class DiagnosticTests
 {
     // The fixed second halves of the statement and expression messages (SD0004, SD0005, SD0006).
     private const string StatementsSupported =
-        " is not supported in a [Differentiable] method; supported statements are declarations of double, float, int, long and bool locals and of buffers (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=, ++, --) to them and to buffer elements, if/else and switch, for/foreach/while/do loops with break and continue, and return anywhere";
+        " is not supported in a [Differentiable] method; supported statements are declarations of double, float, int, long and bool locals and of buffers (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=, ++, --) to them and to buffer elements, if/else and switch, for/foreach/while/do loops with break and continue, and return and throw anywhere";
 
     private const string ExpressionsSupported =
         " is not supported in a [Differentiable] method; supported expressions are double arithmetic (+, -, *, /, unary -), integer arithmetic, ?:, literals and constants, parameters, locals, fields and properties of this object or static ones, and calls of functions with a known derivative";
@@ -257,7 +257,11 @@ public class DiagnosticTests
         },
         {
             "[|throw|] new InvalidOperationException();",
-            "A 'throw' (check the arguments before calling the method, or in a method without [Differentiable] that calls it: every generated method computes the value on each path)"
+            "A 'throw' that every call reaches (the method never returns a value to differentiate; put it inside the 'if' that checks what it rejects)"
+        },
+        {
+            "double y = x * 2; if (y > 1) { throw new ArgumentException(\"y is \" + [|y|]); }",
+            "Reading the local 'y' in the exception (the generated methods compute real locals differently: build the message from parameters, integer locals and constants)"
         },
         {
             "[|lock|] (typeof(C)) { x = 2 * x; }",

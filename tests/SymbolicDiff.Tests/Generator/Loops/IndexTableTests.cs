@@ -92,7 +92,7 @@ public class IndexTableTests
             }
             """,
             "SD0004",
-            "The integer table 'order' initialized this way (supported: another name for an integer span or array parameter, or constants: { 2, 0, 1 } or [2, 0, 1]; an integer table is only read) is not supported in a [Differentiable] method; supported statements are declarations of double, float, int, long and bool locals and of buffers (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=, ++, --) to them and to buffer elements, if/else and switch, for/foreach/while/do loops with break and continue, and return anywhere");
+            "The integer table 'order' initialized this way (supported: another name for an integer span or array parameter, or constants: { 2, 0, 1 } or [2, 0, 1]; an integer table is only read) is not supported in a [Differentiable] method; supported statements are declarations of double, float, int, long and bool locals and of buffers (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=, ++, --) to them and to buffer elements, if/else and switch, for/foreach/while/do loops with break and continue, and return and throw anywhere");
     }
 
     private static void AssertMatchesCentralDifferences(Func<double[], double> f, double[] x, double[] gradient)

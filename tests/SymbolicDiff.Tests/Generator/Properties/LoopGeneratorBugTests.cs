@@ -452,4 +452,38 @@ public class LoopGeneratorBugTests
         double[] dW = (double[])gradient.GetType().GetProperty("W")!.GetValue(gradient)!;
         Assert.Equal(0.5 * Math.Exp(0.1) * 1.1 + 1.0 * Math.Exp(0.2) * 1.2, dW[0], 14);
     }
+
+    /// <summary>
+    /// A value that may throw and that nothing reads: a switch expression with no arm for k = 7, a throw expression for
+    /// x ≥ 3. C# evaluates both and throws; the generated methods dropped the unread locals as dead (in the parser and in
+    /// <c>DeadLocals</c>) and returned x².
+    /// </summary>
+    [Fact]
+    public void A_value_that_throws_and_that_nothing_reads_still_throws()
+    {
+        var type = Run("""
+                [Differentiable]
+                public static double F(double x, int k)
+                {
+            #pragma warning disable CS8509 // not exhaustive: k = 7 has no arm
+                    double unread = k switch { 0 => x, 1 => 2 * x };
+            #pragma warning restore CS8509
+                    double checkedX = x < 3 ? x : throw new ArgumentOutOfRangeException(nameof(x));
+                    return x * x;
+                }
+            """).ShouldSucceed().Load().GetType("C")!;
+        var user = type.GetMethod("F")!;
+        var withGradient = type.GetMethod("FWithGradient", new[] { typeof(double), typeof(int) })!;
+        var withDerivative = type.GetMethod("FWithDerivative")!;
+        Assert.Equal(4.0, (double)user.Invoke(null, new object[] { 2.0, 0 })!);
+        foreach (var (x, k, thrown) in new[] { (2.0, 7, typeof(System.Runtime.CompilerServices.SwitchExpressionException)), (5.0, 0, typeof(ArgumentOutOfRangeException)) })
+        {
+            Assert.IsType(thrown, Assert.Throws<System.Reflection.TargetInvocationException>(() => user.Invoke(null, new object[] { x, k })).InnerException);
+            Assert.IsType(thrown, Assert.Throws<System.Reflection.TargetInvocationException>(() => withGradient.Invoke(null, new object[] { x, k })).InnerException);
+            Assert.IsType(thrown, Assert.Throws<System.Reflection.TargetInvocationException>(() => withDerivative.Invoke(null, new object[] { x, k, 1.0 })).InnerException);
+        }
+
+        object gradient = withGradient.Invoke(null, new object[] { 2.0, 1 })!;
+        Assert.Equal(4.0, (double)gradient.GetType().GetProperty("X")!.GetValue(gradient)!);
+    }
 }

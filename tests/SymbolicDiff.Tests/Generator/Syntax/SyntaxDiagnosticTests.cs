@@ -9,7 +9,7 @@ namespace SymbolicDiff.Tests.Generator.Syntax;
 public class SyntaxDiagnosticTests
 {
     private const string StatementsSupported =
-        " is not supported in a [Differentiable] method; supported statements are declarations of double, float, int, long and bool locals and of buffers (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=, ++, --) to them and to buffer elements, if/else and switch, for/foreach/while/do loops with break and continue, and return anywhere";
+        " is not supported in a [Differentiable] method; supported statements are declarations of double, float, int, long and bool locals and of buffers (stackalloc double[n], new double[n]), assignments (=, +=, -=, *=, /=, ++, --) to them and to buffer elements, if/else and switch, for/foreach/while/do loops with break and continue, and return and throw anywhere";
 
     private const string Patterns =
         "supported in a switch: constant labels (case 2:), relational patterns (case < 0:), and, or, not, _ and default, with when guards";
