@@ -207,7 +207,8 @@ internal static class DifferentiationPipeline
             }
 
             // Statements under one branch, under one if, in every program Emit prints (the last pass: the transforms read the flat form).
-            program = program is null ? null : BranchBlocks.Apply(program);
+            // Before it, adjacent loops whose second never reaches ahead of the first are fused, and a buffer saved whole is saved with one call.
+            program = program is null ? null : BranchBlocks.Apply(SavedSpans.Apply(LoopFusion.Apply(program)));
             return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics.Select(d => ForSelectingCallee(d, parsed))).ToEquatableArray())
             {
                 HessiansRead = hessiansRead,
