@@ -22,6 +22,7 @@ public static class AdBenchAlternating
         {
             ["ba"] = (() => new BundleAdjustmentProblem(seed: 1, cameras: 21, points: 1000, observations: 4000), 2),
             ["hand"] = (() => new HandTrackingProblem(seed: 1, fingers: 7, bonesPerFinger: 3, vertices: 544), 20),
+            ["ode"] = (() => new OdeProblem(seed: 1, n: 32, steps: 100), 4),
         };
 
     /// <summary>Runs the comparison for each named objective and prints one line each.</summary>
