@@ -31,27 +31,7 @@ namespace SymbolicDiff.Generator.Differentiation;
 internal static class BranchBlocks
 {
     /// <summary>Every body of <paramref name="program"/> that Emit prints, with its runs under one branch put under one <c>if</c>.</summary>
-    public static GradientProgram Apply(GradientProgram program) => program with
-    {
-        Body = Apply(program.Body).ToEquatableArray(),
-        Derivative = program.Derivative is { } derivative ? derivative with { Body = Apply(derivative.Body).ToEquatableArray() } : null,
-        Jacobian = program.Jacobian is { } jacobian ? Apply(jacobian) : null,
-        Hessian = program.Hessian is { } hessian ? Apply(hessian) : null,
-        ValueWeightedHessian = program.ValueWeightedHessian is { } weighted ? Apply(weighted) : null,
-        HessianTangent = program.HessianTangent is { } tangent ? tangent with { Body = Apply(tangent.Body).ToEquatableArray() } : null,
-    };
-
-    private static JacobianProgram Apply(JacobianProgram jacobian) => jacobian with
-    {
-        Product = Apply(jacobian.Product),
-        ValueWeighted = jacobian.ValueWeighted is { } weighted ? Apply(weighted) : null,
-    };
-
-    private static HessianProgram Apply(HessianProgram hessian) => hessian with
-    {
-        Body = Apply(hessian.Body).ToEquatableArray(),
-        Prologue = Apply(hessian.Prologue).ToEquatableArray(),
-    };
+    public static GradientProgram Apply(GradientProgram program) => ProgramBodies.Map(program, body => Apply(body).ToEquatableArray());
 
     /// <summary><paramref name="statements"/> with each run guarded by one branch put under an <c>if</c>; nested blocks too.</summary>
     public static List<Statement> Apply(IEnumerable<Statement> statements)

@@ -23,7 +23,7 @@ internal static class SavedSpans
     public static GradientProgram Apply(GradientProgram program) => ProgramBodies.Map(program, Rewrite);
 
     /// <summary><paramref name="statements"/> with each whole-buffer push or pop loop as one call, nested bodies too.</summary>
-    public static EquatableArray<Statement> Rewrite(EquatableArray<Statement> statements)
+    private static EquatableArray<Statement> Rewrite(EquatableArray<Statement> statements)
     {
         bool changed = false;
         var result = statements.Select(statement =>

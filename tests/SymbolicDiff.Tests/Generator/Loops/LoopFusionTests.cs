@@ -4,76 +4,11 @@ namespace SymbolicDiff.Tests.Generator.Loops;
 /// Adjacent loops whose second never reaches ahead of what the first writes become one loop, in every program the
 /// generator prints (<c>Differentiation.LoopFusion</c>); a checkpoint's state is saved and restored with one call each
 /// (<c>Differentiation.SavedSpans</c>). Each shape is checked by what the generator writes and by its gradient, forward
-/// mode and Hessian against closed forms, and against central differences; pairs that must stay apart (the second reads
+/// mode and Hessian against closed forms, and against central differences (the ODE's in <see cref="BufferRenamingTests"/>); pairs that must stay apart (the second reads
 /// element i + 1 of what the first writes, or a scalar the first writes) stay two loops and are checked the same way.
 /// </summary>
 public class LoopFusionTests
 {
-    // The AD benchmarks' ODE: classical RK4 on y₀' = x₀, yᵢ' = xᵢ yᵢ₋₁ from y = 0 over t ∈ [0, 2]. Each stage's loop starts
-    // at 1 (element 0 is set apart), the loop after it at 0.
-    private const string Rk4 = """
-            [Differentiable(nameof(x), SecondOrder = true)]
-            public static double Rk4(double[] x, int steps)
-            {
-                int n = x.Length;
-                Span<double> y = stackalloc double[n];
-                Span<double> k1 = stackalloc double[n];
-                Span<double> k2 = stackalloc double[n];
-                Span<double> k3 = stackalloc double[n];
-                Span<double> k4 = stackalloc double[n];
-                Span<double> yStage = stackalloc double[n];
-                double h = 2.0 / steps;
-                for (int step = 0; step < steps; step++)
-                {
-                    k1[0] = x[0];
-                    for (int i = 1; i < n; i++)
-                    {
-                        k1[i] = x[i] * y[i - 1];
-                    }
-
-                    for (int i = 0; i < n; i++)
-                    {
-                        yStage[i] = y[i] + h * k1[i] / 2;
-                    }
-
-                    k2[0] = x[0];
-                    for (int i = 1; i < n; i++)
-                    {
-                        k2[i] = x[i] * yStage[i - 1];
-                    }
-
-                    for (int i = 0; i < n; i++)
-                    {
-                        yStage[i] = y[i] + h * k2[i] / 2;
-                    }
-
-                    k3[0] = x[0];
-                    for (int i = 1; i < n; i++)
-                    {
-                        k3[i] = x[i] * yStage[i - 1];
-                    }
-
-                    for (int i = 0; i < n; i++)
-                    {
-                        yStage[i] = y[i] + h * k3[i];
-                    }
-
-                    k4[0] = x[0];
-                    for (int i = 1; i < n; i++)
-                    {
-                        k4[i] = x[i] * yStage[i - 1];
-                    }
-
-                    for (int i = 0; i < n; i++)
-                    {
-                        y[i] += h * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]) / 6;
-                    }
-                }
-
-                return y[n - 1];
-            }
-""";
-
     // RK4 on the linear system y' = A y, A = diag(x), from y = 1 over t ∈ [0, 1]: every loop runs over the same range and
     // reads only element i of the stage before, so the whole step is one loop. One step multiplies yᵢ by
     // R(h xᵢ) = 1 + z + z²/2 + z³/6 + z⁴/24.
@@ -183,12 +118,6 @@ public class LoopFusionTests
 
         public static partial class Models
         {
-        {{Rk4}}
-
-            public static double Rk4HessianIntoArray(double[] x, int steps, double[] hessian) => Rk4Hessian(x, steps, hessian);
-
-            public static double Rk4DerivativeAlong(double[] x, int steps, double[] v) => Rk4WithDerivative(x, steps, v).Derivative;
-
         {{LinearRk4}}
 
             public static double LinearRk4HessianIntoArray(double[] x, int steps, double[] hessian) => LinearRk4Hessian(x, steps, hessian);
@@ -202,26 +131,37 @@ public class LoopFusionTests
         """;
 
     [Fact]
-    public void The_ode_benchmarks_stages_are_computed_inside_the_loop_after_them_and_the_gradient_is_the_closed_form()
+    public void The_ode_benchmarks_stages_are_computed_inside_the_loop_after_them_and_its_state_is_saved_in_one_call()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        // The model is BufferRenamingTests' Rk4, the AD benchmarks' ODE, whose gradient, forward mode and Hessian that class
+        // checks against the closed form and central differences: here, what the generator writes for it.
+        var run = GeneratorHarness.Run(BufferRenamingTests.Models).ShouldSucceed();
         string source = run.Source("Models.Rk4.g.cs");
         string generated = GeneratedText.GradientMethod(source, "Rk4");
 
-        // Forward sweep: the state saved with one call; each stage computed inside the loop after it, that loop's
-        // element 0 on its own before it (unguarded: k4[0] = x[0] just before shows n > 0).
+        // Forward sweep: the state saved with one call; each stage computed inside the loop after it, that loop's element 0
+        // on its own before it (unguarded: k4[0] = x[0] just before shows n > 0, k4 being n long).
         Assert.Contains("saved.Push(y); // checkpoint", generated, StringComparison.Ordinal);
         Assert.Contains("saved.Pop(y); // y as this iteration started", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("saved.Push(y[j]);", generated, StringComparison.Ordinal);
         AssertContainsLines("""
-                    k4[0] = x[0];
-                    y[0] += h * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0]) / 6; // i = 0 on its own: the fused loop below starts at 1
-                    for (int i = 1; i < n; i++)
-                    {
-                        k4[i] = x[i] * yStage3[i - 1];
-                        y[i] += h * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]) / 6;
-                    }
-""", generated);
+            k4[0] = x[0];
+            y[0] += h * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0]) / 6; // i = 0 on its own: the fused loop below starts at 1
+            for (int i = 1; i < n; i++)
+            {
+                k4[i] = x[i] * yStage3[i - 1];
+                y[i] += h * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]) / 6;
+            }
+            """, generated);
+        AssertContainsLines("""
+            k1[0] = x[0];
+            yStage[0] = y[0] + h * k1[0] / 2; // i = 0 on its own: the fused loop below starts at 1
+            for (int i = 1; i < n; i++)
+            {
+                k1[i] = x[i] * y[i - 1];
+                yStage[i] = y[i] + h * k1[i] / 2;
+            }
+            """, generated);
         Assert.DoesNotContain("if (0 < n)", generated, StringComparison.Ordinal);
 
         // Forward mode is fused the same way.
@@ -231,40 +171,11 @@ public class LoopFusionTests
             y[i] += h * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]) / 6;
             """, derivative);
 
-        // RK4 is exact on this system for n ≤ 4 (the solution is a polynomial of degree n in t): yₙ₋₁(2) = Πᵢ xᵢ 2ⁿ / n!.
+        // A single element: every stage loop is empty and element 0 is all there is, y₀(2) = 2 x₀.
         var type = run.Load().GetType("Models")!;
-        double[] x = { 0.7, -1.3, 0.9, 1.2 };
-        double f = x[0] * x[1] * x[2] * x[3] * 16 / 24;
-        foreach (int steps in new[] { 1, 2, 7 })
-        {
-            var (value, gradient) = SteppedModels.Gradient(type, "Rk4", x, steps);
-            Assert.Equal(f, value, 12);
-            for (int i = 0; i < 4; i++)
-            {
-                Assert.Equal(f / x[i], gradient[i], 12);
-            }
-
-            // Forward mode: ∇f · v; second order: ∂²f/∂xᵢ∂xⱼ = f / (xᵢ xⱼ) off the diagonal, 0 on it.
-            double[] v = { 0.3, -0.6, 1.1, 0.4 };
-            double along = (double)type.GetMethod("Rk4DerivativeAlong")!.Invoke(null, new object[] { x, steps, v })!;
-            Assert.Equal(Enumerable.Range(0, 4).Sum(i => f / x[i] * v[i]), along, 12);
-            var hessian = new double[16];
-            type.GetMethod("Rk4HessianIntoArray")!.Invoke(null, new object[] { x, steps, hessian });
-            for (int i = 0; i < 4; i++)
-            {
-                for (int j = 0; j < 4; j++)
-                {
-                    Assert.Equal(i == j ? 0 : f / (x[i] * x[j]), hessian[i * 4 + j], 12);
-                }
-            }
-        }
-
-        // A single element: every stage loop is empty, and element 0 is all there is.
-        var (single, singleGradient) = SteppedModels.Gradient(type, "Rk4", new[] { 0.8 }, 3);
-        Assert.Equal(0.8 * 2, single, 12);
-        Assert.Equal(2, singleGradient[0], 12);
-
-        VectorFiniteDifferenceTests.Check(type, "Rk4", null);
+        var (value, gradient) = SteppedModels.Gradient(type, "Rk4", new[] { 0.8 }, 3);
+        Assert.Equal(0.8 * 2, value, 12);
+        Assert.Equal(2, gradient[0], 12);
     }
 
     [Fact]
@@ -332,7 +243,7 @@ public class LoopFusionTests
         // f = Σᵢ₌₀ⁿ⁻² xᵢ₊₁² xᵢ: ∂f/∂xⱼ = xⱼ₊₁² (j < n − 1) + 2 xⱼ xⱼ₋₁ (j > 0).
         var type = run.Load().GetType("Models")!;
         double[] x = { 0.7, -1.3, 0.9, 1.6 };
-        var result = GradientOf(type, "ReadsAhead", x);
+        var result = SteppedModels.Gradient(type, "ReadsAhead", x);
         Assert.Equal(Enumerable.Range(0, 3).Sum(i => x[i + 1] * x[i + 1] * x[i]), result.Value, 12);
         for (int j = 0; j < 4; j++)
         {
@@ -361,7 +272,7 @@ public class LoopFusionTests
 
         double total = prefix[3];
         double weighted = Enumerable.Range(0, 4).Sum(i => x[i] * prefix[i]);
-        var result = GradientOf(type, "ReadsScalar", x);
+        var result = SteppedModels.Gradient(type, "ReadsScalar", x);
         Assert.Equal(total * weighted, result.Value, 12);
         for (int j = 0; j < 4; j++)
         {
@@ -386,13 +297,5 @@ public class LoopFusionTests
         int at = Array.FindIndex(lines, line => line.Trim() == statement);
         Assert.True(at >= 0, $"'{statement}' not found");
         Assert.Equal("}", lines[at + 1].Trim());
-    }
-
-    private static (double Value, double[] Gradient) GradientOf(Type type, string method, double[] x)
-    {
-        var withGradient = type.GetMethods().Single(m => m.Name == method + "WithGradient" && m.GetParameters().Length == 1);
-        object result = withGradient.Invoke(null, new object[] { x })!;
-        var properties = result.GetType().GetProperties();
-        return ((double)properties.Single(p => p.Name == "Value").GetValue(result)!, (double[])properties.Single(p => p.Name != "Value").GetValue(result)!);
     }
 }
