@@ -114,10 +114,11 @@ internal static class LoopFusion
             return null;
         }
 
-        var fusedBody = first.Body.Concat(second.Body).ToEquatableArray();
+        // The fused loop keeps a note the two loops share (each iteration only adds into adjoints), and no other.
+        var fused = first with { Body = first.Body.Concat(second.Body).ToEquatableArray(), Comment = first.Comment == second.Comment ? first.Comment : null };
         if (first.From.Equals(second.From))
         {
-            return new[] { first with { Body = fusedBody } };
+            return new[] { fused };
         }
 
         // Starts one apart: the longer loop's first iteration on its own, then the common range fused.
@@ -129,7 +130,7 @@ internal static class LoopFusion
 
         var (longer, start) = secondStart < firstStart ? (second, first.From) : (first, second.From);
         var head = Iteration(longer, counter, Reaches(extents, reached, first.To, (long)System.Math.Min(firstStart, secondStart)));
-        return head.Append(first with { From = start, Body = fusedBody, Comment = first.Comment == second.Comment ? first.Comment : null }).ToList();
+        return head.Append(fused with { From = start }).ToList();
     }
 
     /// <summary>Whether a statement before, in the same block, indexed element <paramref name="index"/> of a buffer <paramref name="bound"/> long: then index &lt; bound.</summary>
