@@ -23,6 +23,7 @@ public static class AdBenchAlternating
             ["hand"] = (() => new HandTrackingProblem(seed: 1, fingers: 7, bonesPerFinger: 3, vertices: 544), 20),
             ["gmm"] = (() => new GmmProblem(seed: 1, d: 10, k: 25, n: 1000, m: 0), 1),
             ["det"] = (() => new DeterminantProblem(seed: 1, ell: 10), 5),
+            ["ode"] = (() => new OdeProblem(seed: 1, n: 32, steps: 100), 4),
         };
 
     /// <summary>Runs the comparison for each named objective and prints one line each.</summary>

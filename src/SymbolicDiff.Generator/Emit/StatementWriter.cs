@@ -164,6 +164,7 @@ internal sealed class StatementWriter
         AssignInteger assign => (assign.Guard is null ? string.Empty : $"if ({Code(assign.Guard)}) ") +
             $"{Id(assign.Name)} = {ExpressionWriter.WriteInteger(assign.Value)};",
         SavePush push => $"{Id(push.Stack)}.Push({Code(push.Value)});",
+        RestoreSaved restore => $"{Id(restore.Stack)}.Pop({Id(restore.Vector)});",
         DeclareSavedValues saved => $"var {Id(saved.Name)} = new global::SymbolicDiff.Runtime.SavedValues<{_real}>(stackalloc {_real}[global::SymbolicDiff.Runtime.StackStorage.Length]);",
         Release release => Id(release.Name) + ".Dispose();",
         ClearOutput { From: { } from } clear =>

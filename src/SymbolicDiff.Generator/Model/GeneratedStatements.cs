@@ -24,8 +24,17 @@ internal sealed record CallStatement(Expr Call) : Statement;
 /// <summary>A line holding only its <see cref="Statement.Comment"/>; with no comment, an empty line.</summary>
 internal sealed record CommentLine : Statement;
 
-/// <summary><c>stack.Push(value);</c>: a value the backward sweep needs after the forward sweep overwrites it.</summary>
+/// <summary>
+/// <c>stack.Push(value);</c>: a value the backward sweep needs after the forward sweep overwrites it; or, where
+/// <paramref name="Value"/> is a whole <see cref="VectorArgument"/>, every element of the buffer, first to last.
+/// </summary>
 internal sealed record SavePush(string Stack, Expr Value) : Statement;
+
+/// <summary>
+/// <c>stack.Pop(vector);</c>: the last <c>vector.Length</c> saved values back into the buffer, in the order a
+/// <see cref="SavePush"/> of the whole vector (<c>stack.Push(vector);</c>) saved them (see <c>Differentiation.SavedSpans</c>).
+/// </summary>
+internal sealed record RestoreSaved(string Stack, string Vector) : Statement;
 
 /// <summary>The stack of saved values, on the call stack up to <paramref name="StackBound"/> values and pooled above.</summary>
 internal sealed record DeclareSavedValues(string Name, int StackBound) : Statement;

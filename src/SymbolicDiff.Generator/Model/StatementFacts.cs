@@ -247,6 +247,7 @@ internal static class StatementFacts
         CallStatement call => new[] { call.Call },
         CallWithOutputs call => new Expr[] { call.Call },
         SavePush push => new[] { push.Value },
+        RestoreSaved restore => new Expr[] { new VectorArgument(restore.Vector), new SavedPop(restore.Stack) },
         StepInteger step => step.Guard is null ? new[] { new Variable(step.Name), step.Delta } : new[] { new Variable(step.Name), step.Delta, step.Guard },
         AssignInteger assign => assign.Guard is null ? new[] { new Variable(assign.Name), assign.Value } : new[] { new Variable(assign.Name), assign.Value, assign.Guard },
         ForLoop loop => loop.While is null ? new[] { loop.From, loop.To } : new[] { loop.From, loop.To, loop.While },

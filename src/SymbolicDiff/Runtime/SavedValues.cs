@@ -18,7 +18,7 @@ namespace SymbolicDiff.Runtime;
 /// forward sweep's assignments. A full buffer is kept as it is and the next one is started (a segment),
 /// rather than copied into a larger one: a sweep that saves n values writes each once and reads it once,
 /// where copying on growth would move up to n more (the LSTM's 270,000 values a call, 2 MB, moved once
-/// more at the last doubling). Segments emptied by <see cref="Pop"/> stay rented until <see cref="Dispose"/>,
+/// more at the last doubling). Segments emptied by <see cref="Pop()"/> stay rented until <see cref="Dispose"/>,
 /// so that pushing and popping across a segment's edge does not rent again. Call <see cref="Dispose"/> at the
 /// end to return the rented arrays; arrays not returned (after an exception) are simply collected.
 /// </remarks>
@@ -75,6 +75,56 @@ public ref struct SavedValues<T>
         }
 
         return _items[--_count];
+    }
+
+    /// <summary>
+    /// Saves every element of <paramref name="values"/>, first to last, as that many calls of <see cref="Push(T)"/> would:
+    /// a buffer's state at a checkpoint, copied in blocks rather than element by element.
+    /// </summary>
+    /// <param name="values">The values about to be overwritten.</param>
+    public void Push(ReadOnlySpan<T> values)
+    {
+        while (values.Length > 0)
+        {
+            if (_count == _items.Length)
+            {
+                NextSegment();
+            }
+
+            int taken = Math.Min(values.Length, _items.Length - _count);
+            values.Slice(0, taken).CopyTo(_items.Slice(_count));
+            _count += taken;
+            values = values.Slice(taken);
+        }
+    }
+
+    /// <summary>
+    /// Takes back the last <c>destination.Length</c> values saved, into <paramref name="destination"/> in the order they
+    /// were pushed: the counterpart of <see cref="Push(ReadOnlySpan{T})"/>, and the same as filling
+    /// <paramref name="destination"/> from its last element to its first with <see cref="Pop()"/>.
+    /// </summary>
+    /// <param name="destination">Where the values go: element k receives the k-th of the last <c>destination.Length</c> values pushed.</param>
+    /// <exception cref="InvalidOperationException">Fewer values are saved than <paramref name="destination"/> holds.</exception>
+    public void Pop(Span<T> destination)
+    {
+        int remaining = destination.Length;
+        if (remaining > Count)
+        {
+            ThrowEmpty(); // before taking any: a failed pop leaves the stack as it was
+        }
+
+        while (remaining > 0)
+        {
+            if (_count == 0)
+            {
+                PreviousSegment();
+            }
+
+            int taken = Math.Min(remaining, _count);
+            _items.Slice(_count - taken, taken).CopyTo(destination.Slice(remaining - taken));
+            _count -= taken;
+            remaining -= taken;
+        }
     }
 
     /// <summary>Returns the rented arrays to the pool, if any were needed.</summary>

@@ -39,10 +39,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
             }
             for (int s = 0; s < steps; s++)
             {
-                for (int j = 0; j < gradient.Length; j++) // saved: the backward sweep reads the values gradient has before EnergyWithGradient overwrites it
-                {
-                    saved.Push(gradient[j]);
-                }
+                saved.Push(gradient); // saved: the backward sweep reads the values gradient has before EnergyWithGradient overwrites it
                 global::SymbolicDiff.Tests.Generator.Nested.GradientOverSpansModels.EnergyWithGradient(v, a, gradient);
                 for (int i = 0; i < v.Length; i++)
                 {
@@ -89,10 +86,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
                     dSum_dv[j_1] += dEnergyWithGradient_dv[j_1];
                 }
                 global::SymbolicDiff.Runtime.Zeroing.Clear(dSum_dgradient); // gradient was overwritten here: its earlier values do not reach the result through it
-                for (int j_2 = gradient.Length - 1; j_2 >= 0; j_2--) // gradient as it was before this call
-                {
-                    gradient[j_2] = saved.Pop();
-                }
+                saved.Pop(gradient); // gradient as it was before this call
             }
             for (int i = 0; i < start.Length; i++) // each iteration only adds into adjoints, so the iterations run in their own order
             {

@@ -40,10 +40,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
             double total = 0.0;
             for (int s = 0; s < steps; s++)
             {
-                for (int j = 0; j < gradient.Length; j++) // saved: the backward sweep reads the values gradient has before EnergyWithGradient overwrites it
-                {
-                    saved.Push(gradient[j]);
-                }
+                saved.Push(gradient); // saved: the backward sweep reads the values gradient has before EnergyWithGradient overwrites it
                 double energy = global::SymbolicDiff.Tests.Generator.Nested.GradientOverSpansModels.EnergyWithGradient(v, a, gradient);
                 double u = energy;
                 total += u;
@@ -90,10 +87,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
                     dTotal_dv[j_2] += dTotal_denergy * dEnergyWithGradient_dgradient[j_2];
                 }
                 global::SymbolicDiff.Runtime.Zeroing.Clear(dTotal_dgradient); // gradient was overwritten here: its earlier values do not reach the result through it
-                for (int j_3 = gradient.Length - 1; j_3 >= 0; j_3--) // gradient as it was before this call
-                {
-                    gradient[j_3] = saved.Pop();
-                }
+                saved.Pop(gradient); // gradient as it was before this call
             }
             for (int i = 0; i < start.Length; i++) // each iteration only adds into adjoints, so the iterations run in their own order
             {

@@ -43,10 +43,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
             double total = 0.0;
             for (int s = 0; s < steps; s++)
             {
-                for (int j = 0; j < gradient.Length; j++) // saved: the backward sweep reads the values gradient has before ScaledEnergyWithGradient overwrites it
-                {
-                    saved.Push(gradient[j]);
-                }
+                saved.Push(gradient); // saved: the backward sweep reads the values gradient has before ScaledEnergyWithGradient overwrites it
                 double scaledEnergy = global::SymbolicDiff.Tests.Generator.Nested.GradientOverSpansModels.ScaledEnergyWithGradient(v, b, a, gradient, out _);
                 double u = scaledEnergy;
                 total += u;
@@ -96,10 +93,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
                 }
                 dTotal_db += dTotal_dscaledEnergy * gradientB; // ∂total/∂b += its part through ScaledEnergyWithGradient's b
                 global::SymbolicDiff.Runtime.Zeroing.Clear(dTotal_dgradient); // gradient was overwritten here: its earlier values do not reach the result through it
-                for (int j_3 = gradient.Length - 1; j_3 >= 0; j_3--) // gradient as it was before this call
-                {
-                    gradient[j_3] = saved.Pop();
-                }
+                saved.Pop(gradient); // gradient as it was before this call
             }
             for (int i = 0; i < start.Length; i++) // each iteration only adds into adjoints, so the iterations run in their own order
             {

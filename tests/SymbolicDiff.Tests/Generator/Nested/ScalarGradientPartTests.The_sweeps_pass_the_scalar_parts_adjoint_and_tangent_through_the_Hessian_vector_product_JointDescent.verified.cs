@@ -43,10 +43,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
             double c = b;
             for (int s = 0; s < steps; s++)
             {
-                for (int j = 0; j < gradient.Length; j++) // saved: the backward sweep reads the values gradient has before CubicEnergyWithGradient overwrites it
-                {
-                    saved.Push(gradient[j]);
-                }
+                saved.Push(gradient); // saved: the backward sweep reads the values gradient has before CubicEnergyWithGradient overwrites it
                 global::SymbolicDiff.Tests.Generator.Nested.ScalarGradientPartModels.CubicEnergyWithGradient(v, c, a, gradient, out double dC);
                 for (int i = 0; i < v.Length; i++)
                 {
@@ -104,10 +101,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
                 }
                 dSum_dc += dCubicEnergyWithGradient_db; // ∂sum/∂c += its part through CubicEnergyWithGradient's b
                 global::SymbolicDiff.Runtime.Zeroing.Clear(dSum_dgradient); // gradient was overwritten here: its earlier values do not reach the result through it
-                for (int j_2 = gradient.Length - 1; j_2 >= 0; j_2--) // gradient as it was before this call
-                {
-                    gradient[j_2] = saved.Pop();
-                }
+                saved.Pop(gradient); // gradient as it was before this call
             }
             // double c = b;
             double dSum_db = dSum_dc; // ∂sum/∂b = ∂sum/∂c · ∂c/∂b
