@@ -14,7 +14,7 @@ public class BufferRenamingTests
 {
     private const string Checkpointed = "computed again from its checkpoint";
 
-    /// <summary>The models, among them GradBench's ODE as the AD benchmarks write it (<c>Rk4</c>), which <see cref="LoopFusionTests"/> reads too.</summary>
+    /// <summary>The models beside the AD benchmarks' ODE (which the tests compile from the benchmarks' own Ode.cs).</summary>
     internal const string Models = """
         using System;
         using SymbolicDiff;

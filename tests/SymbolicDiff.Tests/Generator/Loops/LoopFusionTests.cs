@@ -1,3 +1,5 @@
+using SymbolicDiff.Tests.AdBench;
+
 namespace SymbolicDiff.Tests.Generator.Loops;
 
 /// <summary>
@@ -133,11 +135,11 @@ public class LoopFusionTests
     [Fact]
     public void The_ode_benchmarks_stages_are_computed_inside_the_loop_after_them_and_its_state_is_saved_in_one_call()
     {
-        // The model is BufferRenamingTests' Rk4, the AD benchmarks' ODE, whose gradient, forward mode and Hessian that class
-        // checks against the closed form and central differences: here, what the generator writes for it.
-        var run = GeneratorHarness.Run(BufferRenamingTests.Models).ShouldSucceed();
-        string source = run.Source("Models.Rk4.g.cs");
-        string generated = GeneratedText.GradientMethod(source, "Rk4");
+        // The model is the AD benchmarks' ODE itself (AdBenchObjectives.OdeFinalState), whose gradient, forward mode and
+        // Hessian BufferRenamingTests checks against the closed form and central differences: here, what the generator writes for it.
+        var run = AdBenchObjectiveSource.Run("Ode.cs", "x", string.Empty);
+        string source = run.Source(AdBenchObjectiveSource.TypeName + ".OdeFinalState.g.cs");
+        string generated = GeneratedText.GradientMethod(source, "OdeFinalState");
 
         // Forward sweep: the state saved with one call; each stage computed inside the loop after it, that loop's element 0
         // on its own before it (unguarded: k4[0] = x[0] just before shows n > 0, k4 being n long).
@@ -165,15 +167,15 @@ public class LoopFusionTests
         Assert.DoesNotContain("if (0 < n)", generated, StringComparison.Ordinal);
 
         // Forward mode is fused the same way.
-        string derivative = GeneratedText.Method(source, "public static (double Value, double Derivative) Rk4WithDerivative(");
+        string derivative = GeneratedText.Method(source, "public static (double Value, double Derivative) OdeFinalStateWithDerivative(");
         AssertContainsLines("""
             dY[i] += h * (dK1[i] + 2 * dK2[i] + 2 * dK3[i] + dK4[i]) / 6;
             y[i] += h * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]) / 6;
             """, derivative);
 
         // A single element: every stage loop is empty and element 0 is all there is, y₀(2) = 2 x₀.
-        var type = run.Load().GetType("Models")!;
-        var (value, gradient) = SteppedModels.Gradient(type, "Rk4", new[] { 0.8 }, 3);
+        var type = run.Load().GetType(AdBenchObjectiveSource.TypeName)!;
+        var (value, gradient) = SteppedModels.Gradient(type, "OdeFinalState", new[] { 0.8 }, 3);
         Assert.Equal(0.8 * 2, value, 12);
         Assert.Equal(2, gradient[0], 12);
     }
