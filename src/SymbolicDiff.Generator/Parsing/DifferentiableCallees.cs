@@ -150,6 +150,7 @@ internal static class DifferentiableCallees
             ProductMethod = type + "." + GeneratedNames.HessianVectorProductMethod(method.Name),
             DerivativeMethod = type + "." + GeneratedNames.HessianVectorProductMethod(method.Name),
             ProductIsHessianVector = true,
+            HessianVectorProductTangentMethod = MethodParser.IsThirdOrder(attribute) ? type + "." + GeneratedNames.HessianVectorProductTangentMethod(method.Name) : null,
         };
     }
 
