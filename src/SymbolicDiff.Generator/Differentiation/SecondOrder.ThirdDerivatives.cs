@@ -98,6 +98,14 @@ internal static partial class SecondOrder
             return (null, ThirdOrderUnsupported(method, location, $"a method over spans differentiated with respect to a real too ('{scalar.Name}'; only methods over spans differentiated with respect to spans alone get MHessianVectorProductWithDerivative)"));
         }
 
+        // Another function's second derivatives, called by the product (a callee's product tangent, a helper's weighted
+        // product, a gradient read over spans): the forward transform has no rule for their derivatives, so they are
+        // reported here rather than differentiated as constants.
+        if (SecondDerivativeCalls(hessian.Body).FirstOrDefault() is { } secondOrderCall)
+        {
+            return (null, ThirdOrderUnsupported(method, location, $"a method whose Hessian-vector product calls '{secondOrderCall.Function.QualifiedName.Substring(secondOrderCall.Function.QualifiedName.LastIndexOf('.') + 1)}', second derivatives of another function (its third derivatives would need that function's)"));
+        }
+
         var gradients = hessian.Partials.Select(partial => ((Variable)partial).Name).ToList();
         var products = hessian.PartialTangents.Select(product => ((Variable)product).Name).ToList();
         var names = new HashSet<string>(hessian.UsedNames.Concat(hessian.Directions).Concat(gradients).Concat(products).Concat(method.Parameters.Select(p => p.Name)));
@@ -140,6 +148,16 @@ internal static partial class SecondOrder
             OutputTangents = gradients.Concat(products).Select(output => outputTangents[output]).ToEquatableArray(),
         }, null);
     }
+
+    /// <summary>The calls in <paramref name="statements"/> of another function's second derivatives, or of its forward mode over vectors.</summary>
+    private static IEnumerable<VectorCall> SecondDerivativeCalls(IEnumerable<Statement> statements) =>
+        StatementFacts.Flatten(statements)
+            .SelectMany(StatementFacts.Expressions)
+            .SelectMany(ExpressionFacts.Nodes)
+            .OfType<VectorCall>()
+            .Where(call => call.Function.IsProductTangentCall || call.Function.ProductIsHessianVector ||
+                call.Function.QualifiedName == call.Function.HessianVectorProductMethod ||
+                call.Function.HasOutputs && call.Function.QualifiedName == call.Function.DerivativeMethod);
 
     private static DiagnosticInfo ThirdOrderUnsupported(MethodModel method, LocationInfo? location, string what) =>
         DiagnosticInfo.Create(DiagnosticDescriptors.ThirdOrderUnsupported, location, method.MethodName, what);

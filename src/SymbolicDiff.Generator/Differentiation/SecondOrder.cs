@@ -269,6 +269,8 @@ internal static partial class SecondOrder
             Outputs = names.Select((_, i) => i >= count + differentiated.Count).ToEquatableArray(),
             Differentiated = names.Select((_, i) => i < count ? function.Differentiated[i] : i < count + differentiated.Count).ToEquatableArray(),
             DerivativeMethod = function.HessianVectorProductTangentMethod,
+            HessianVectorProductTangentMethod = function.HessianVectorProductTangentMethod,
+            HessianKey = function.HessianKey,
         };
         return new CallWithOutputs(call with { Function = product }, string.Empty) { Comment = comment };
     }

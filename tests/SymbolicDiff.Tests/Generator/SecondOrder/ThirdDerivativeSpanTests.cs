@@ -87,6 +87,16 @@ public class ThirdDerivativeSpanTests
                 return sum;
             }
 
+            /// <summary>U(v, θ)² read from the value UWithGradient returns: its Hessian reads U's gradient and Hessian.</summary>
+            [Differentiable(nameof(v), nameof(theta), SecondOrder = true)]
+            public static double Squared(ReadOnlySpan<double> v, ReadOnlySpan<double> theta, ReadOnlySpan<double> a)
+            {
+                Span<double> gradient = stackalloc double[v.Length];
+                Span<double> gTheta = stackalloc double[v.Length];
+                double u = UWithGradient(v, theta, a, gradient, gTheta);
+                return u * u;
+            }
+
             // Array wrappers, for reflection.
             public static double[] ProductWithDerivative(double[] v, double[] theta, double[] a, double[] cv, double[] ct, double[] dv, double[] dt, double[] dcv, double[] dct)
             {
@@ -111,6 +121,13 @@ public class ThirdDerivativeSpanTests
                 var all = new double[2 * n];
                 StepWithGradient(start, theta, a, eta, all.AsSpan(0, n), all.AsSpan(n, n));
                 return all;
+            }
+
+            public static double[] HessianOfSquared(double[] v, double[] theta, double[] a)
+            {
+                var hessian = new double[4 * v.Length * v.Length];
+                SquaredHessian(v, theta, a, hessian);
+                return hessian;
             }
 
             public static double[] HessianOfStep(double[] start, double[] theta, double[] a, double eta)
@@ -229,6 +246,43 @@ public class ThirdDerivativeSpanTests
     }
 
     [Fact]
+    public void The_Hessian_of_the_value_UWithGradient_returns_squared_is_two_gradients_outer_plus_two_U_times_its_Hessian()
+    {
+        var type = RunDouble().Load().GetType("Descent")!;
+        var hessian = Call(type, "HessianOfSquared", Start, Theta, A);
+
+        // By hand: ∇(U²) = 2U∇U, ∇²(U²) = 2∇U∇Uᵀ + 2U∇²U, with ∇U = (Av + θ∘cos v, sin v) and
+        // ∇²U = [[A − diag(θ∘sin v), diag(cos v)], [diag(cos v), 0]].
+        int n = Start.Length, size = 2 * n;
+        double u = 0;
+        var gradient = new double[size];
+        for (int i = 0; i < n; i++)
+        {
+            double av = 0;
+            for (int j = 0; j < n; j++)
+            {
+                av += A[i * n + j] * Start[j];
+            }
+
+            u += 0.5 * Start[i] * av + Theta[i] * Math.Sin(Start[i]);
+            gradient[i] = av + Theta[i] * Math.Cos(Start[i]);
+            gradient[n + i] = Math.Sin(Start[i]);
+        }
+
+        for (int p = 0; p < size; p++)
+        {
+            for (int q = 0; q < size; q++)
+            {
+                double second = p < n && q < n ? A[p * n + q] - (p == q ? Theta[p] * Math.Sin(Start[p]) : 0)
+                    : p < n && q == n + p || q < n && p == n + q ? Math.Cos(Start[Math.Min(p, q)])
+                    : 0;
+                double expected = 2 * gradient[p] * gradient[q] + 2 * u * second;
+                Assert.True(Math.Abs(hessian[p * size + q] - expected) <= 1e-11 * Math.Max(1, Math.Abs(expected)), $"H[{p}, {q}] = {hessian[p * size + q]}, by hand {expected}");
+            }
+        }
+    }
+
+    [Fact]
     public void The_float_descents_Hessian_agrees_with_the_double_one()
     {
         var run = GeneratorHarness.Run(FloatSource).ShouldSucceed();
@@ -265,7 +319,7 @@ public class ThirdDerivativeSpanTests
             Assert.Contains("add ThirdOrder = true to the [Differentiable] of 'U'", diagnostic.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
         }
 
-        Assert.Equal(2, run.GeneratorDiagnostics.Length);
+        Assert.Equal(3, run.GeneratorDiagnostics.Length); // Step, Descend and Squared
 
         // The callers' gradients are still generated.
         Assert.Contains("StepWithGradient", run.Source("Descent.Step.g.cs"), StringComparison.Ordinal);
@@ -309,6 +363,57 @@ public class ThirdDerivativeSpanTests
         Assert.Contains("'EnergyWithGradient' of a method differentiated with respect to a real too ('b'", caller.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
         Assert.Equal(2, run.GeneratorDiagnostics.Length);
         Assert.Contains("EnergyHessianVectorProduct(", run.Source("Model.Energy.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_caller_of_a_callee_whose_own_third_derivatives_failed_is_SD0033_and_calls_nothing_missing()
+    {
+        // Energy's Hessian-vector product calls Penalty's product tangent, which has no derivative of its own: SD0035 on
+        // Energy, and its caller, which would call EnergyHessianVectorProductWithDerivative, SD0033.
+        const string source = """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Model
+            {
+                [Differentiable(SecondOrder = true)]
+                public static double Penalty(ReadOnlySpan<double> v)
+                {
+                    double s = 0;
+                    for (int i = 0; i < v.Length; i++)
+                    {
+                        s += v[i] * v[i] * v[i] * v[i];
+                    }
+
+                    return s;
+                }
+
+                [Differentiable(ThirdOrder = true)]
+                public static double Energy(ReadOnlySpan<double> v) => Penalty(v);
+
+                [Differentiable(SecondOrder = true)]
+                public static double Step(ReadOnlySpan<double> v)
+                {
+                    Span<double> gradient = stackalloc double[v.Length];
+                    EnergyWithGradient(v, gradient);
+                    double sum = 0;
+                    for (int i = 0; i < v.Length; i++)
+                    {
+                        sum += gradient[i] * gradient[i];
+                    }
+
+                    return sum;
+                }
+            }
+            """;
+        var run = GeneratorHarness.Run(source);
+        var energy = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "SD0035");
+        Assert.Contains("calls 'PenaltyVGradientTangent', second derivatives of another function", energy.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var caller = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "SD0033");
+        Assert.Contains("'Step'", caller.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Empty(run.CompilationProblems);
+        Assert.DoesNotContain("EnergyHessianVectorProductWithDerivative", run.Source("Model.Step.g.cs"), StringComparison.Ordinal);
+        Assert.Contains("StepWithGradient", run.Source("Model.Step.g.cs"), StringComparison.Ordinal);
     }
 
     /// <summary>
