@@ -50,15 +50,8 @@ internal static partial class SecondOrder
         // The Hessian program as a method: its direction v a parameter that does not vary, d the differentiated parameters' tangents.
         var parameters = method.Parameters
             .Select(p => p.IsDifferentiated ? p with { Output = tangents[differentiated.IndexOf(p)] } : p)
-            .Concat(hessian.Directions.Select(direction => new ParameterModel(direction, method.RealType, IsDifferentiated: false)))
-            .ToList();
-        var callables = DerivativeCallables(method.Statements.Concat(hessian.Body));
-        var asMethod = method with
-        {
-            Parameters = parameters.ToEquatableArray(),
-            Statements = Rewrite(hessian.Body, callables).ToEquatableArray(),
-            Result = hessian.Returned,
-        };
+            .Concat(hessian.Directions.Select(direction => new ParameterModel(direction, method.RealType, IsDifferentiated: false)));
+        var asMethod = HessianAsMethod(method, hessian, parameters);
 
         var results = hessian.PartialTangents.OfType<Variable>().Select(v => v.Name).Distinct().ToList();
         var forward = ForwardModeDifferentiator.DifferentiateGradient(asMethod, results, new Dictionary<string, string>(), cancellationToken);
@@ -120,15 +113,8 @@ internal static partial class SecondOrder
         var parameters = method.Parameters
             .Select(p => p.IsDifferentiated ? p with { Output = tangents[differentiated.IndexOf(p)] } : p)
             .Concat(hessian.Directions.Select((direction, i) => new ParameterModel(direction, readOnlySpan, IsDifferentiated: true) { ElementType = method.RealType, Output = directionTangents[i] }))
-            .Concat(gradients.Concat(products).Select(output => new ParameterModel(output, span, IsDifferentiated: false) { ElementType = method.RealType, Output = outputTangents[output] }))
-            .ToList();
-        var callables = DerivativeCallables(method.Statements.Concat(hessian.Body));
-        var asMethod = method with
-        {
-            Parameters = parameters.ToEquatableArray(),
-            Statements = Rewrite(hessian.Body, callables).ToEquatableArray(),
-            Result = hessian.Returned,
-        };
+            .Concat(gradients.Concat(products).Select(output => new ParameterModel(output, span, IsDifferentiated: false) { ElementType = method.RealType, Output = outputTangents[output] }));
+        var asMethod = HessianAsMethod(method, hessian, parameters);
 
         var forward = ForwardModeDifferentiator.DifferentiateGradient(asMethod, gradients.Concat(products).ToList(), outputTangents, cancellationToken);
         if (forward.Program is null)
@@ -148,6 +134,17 @@ internal static partial class SecondOrder
             OutputTangents = gradients.Concat(products).Select(output => outputTangents[output]).ToEquatableArray(),
         }, null);
     }
+
+    /// <summary>
+    /// The Hessian program as a method the forward transform reads: <paramref name="parameters"/> (each varying one's
+    /// tangent its output name), its body written out as for the gradient, its value the method's.
+    /// </summary>
+    private static MethodModel HessianAsMethod(MethodModel method, HessianProgram hessian, IEnumerable<ParameterModel> parameters) => method with
+    {
+        Parameters = parameters.ToEquatableArray(),
+        Statements = Rewrite(hessian.Body, DerivativeCallables(method.Statements.Concat(hessian.Body))).ToEquatableArray(),
+        Result = hessian.Returned,
+    };
 
     /// <summary>The calls in <paramref name="statements"/> of another function's second derivatives, or of its forward mode over vectors.</summary>
     private static IEnumerable<VectorCall> SecondDerivativeCalls(IEnumerable<Statement> statements) =>

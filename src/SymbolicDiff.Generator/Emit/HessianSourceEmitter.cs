@@ -298,8 +298,9 @@ internal static partial class HessianSourceEmitter
     /// <summary>
     /// The argument checks of <c>MHessianVectorProduct</c>: each product as long as its parameter and overlapping no input or
     /// gradient output, and each gradient output overlapping no direction (it is written while the direction is still read).
+    /// A weighted product's weights (<paramref name="weights"/>) are inputs too.
     /// </summary>
-    private static List<Statement> ProductChecks(MethodModel method, HessianProgram hessian)
+    private static List<Statement> ProductChecks(MethodModel method, HessianProgram hessian, IEnumerable<string>? weights = null)
     {
         var differentiated = Differentiated(method);
         var products = hessian.PartialTangents.Select(t => ((Variable)t).Name).ToList();
@@ -307,7 +308,7 @@ internal static partial class HessianSourceEmitter
         var vectorDirections = vectors.Select(i => hessian.Directions[i]).ToEquatableArray();
         var checks = new List<Statement>();
         // Spans of the real type only: a ReadOnlySpan<int> of labels cannot share memory with a span of doubles.
-        var inputs = method.Parameters.Where(p => p.IsVector && p.ElementType == method.RealType).Select(p => p.Name).Concat(vectorDirections).ToEquatableArray();
+        var inputs = method.Parameters.Where(p => p.IsVector && p.ElementType == method.RealType).Select(p => p.Name).Concat(weights ?? Enumerable.Empty<string>()).Concat(vectorDirections).ToEquatableArray();
         foreach (int i in vectors)
         {
             checks.Add(new CheckOutputLength(products[i], differentiated[i].Name));
