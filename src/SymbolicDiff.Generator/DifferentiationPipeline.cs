@@ -332,11 +332,11 @@ internal static class DifferentiationPipeline
             .Select(group => group.First())
             .ToList();
 
-    /// <summary>The vector-valued helpers whose weighted Hessian-vector product the second derivatives call (their keys).</summary>
+    /// <summary>The vector-valued helpers whose weighted Hessian-vector product the second derivatives call, and the methods over spans whose Hessian-vector product's forward mode they call (their keys).</summary>
     private static IEnumerable<string> HelperHessianKeys(IEnumerable<Statement> statements) =>
         StatementFacts.Flatten(statements).SelectMany(StatementFacts.Expressions).SelectMany(ExpressionFacts.Nodes)
             .OfType<VectorCall>()
-            .Where(call => call.Function.HessianKey is not null && call.Function.QualifiedName == call.Function.HessianVectorProductMethod)
+            .Where(call => call.Function.HessianKey is not null && (call.Function.QualifiedName == call.Function.HessianVectorProductMethod || call.Function.QualifiedName == call.Function.HessianVectorProductTangentMethod))
             .Select(call => call.Function.HessianKey!)
             .OrderBy(key => key, StringComparer.Ordinal);
 

@@ -73,6 +73,7 @@ internal sealed partial class ForwardModeDifferentiator
                 }
 
                 output.AddRange(DeclareHelperProductScratch(adjoint.Name, adjoint.Buffer));
+                output.AddRange(DeclareOutputCallTangents(adjoint.Name));
                 return true;
 
             case CallStatement { Call: VectorCall { Function.IsProductCall: true } product }:

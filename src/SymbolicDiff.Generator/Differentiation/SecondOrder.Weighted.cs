@@ -36,16 +36,35 @@ internal static partial class SecondOrder
     /// Why a call of a vector-valued helper in the gradient has no second derivatives, or null where it has: its product
     /// (with its returned value's adjoint as one more weight, where the caller reads the value) is differentiated through
     /// the helper's <c>HessianVectorProduct</c> (SD0032 at the call where the helper does not ask for it). A helper that
-    /// declares only its products, and <c>UWithGradient(v, dV)</c> (a third derivative of U), stay SD0031.
+    /// declares only its products stays SD0031. <c>UWithGradient(v, dV)</c> (a third derivative of U) is differentiated
+    /// through U's <c>HessianVectorProductWithDerivative</c> (SD0034 at the call where U does not ask for it; SD0031 where
+    /// U is differentiated with respect to a real too).
     /// </summary>
-    private static DiagnosticInfo? HelperProblem(MethodModel method, VectorFunction helper, LocationInfo? location)
+    private static DiagnosticInfo? HelperProblem(MethodModel method, VectorCall helperCall, LocationInfo? location)
     {
+        var helper = helperCall.Function;
         if (helper.ProductIsHessianVector)
         {
             string callee = helper.DisplayName.EndsWith(GeneratedNames.GradientMethod(string.Empty), System.StringComparison.Ordinal)
                 ? helper.DisplayName.Substring(0, helper.DisplayName.Length - GeneratedNames.GradientMethod(string.Empty).Length)
                 : helper.DisplayName;
-            return ThirdDerivativeOverSpans(method, location, callee);
+            if (helper.HessianVectorProductTangentMethod is null)
+            {
+                var read = StatementFacts.Flatten(method.Statements).OfType<CallWithOutputs>().FirstOrDefault(c => c.Call.Function.ProductMethod == helper.ProductMethod);
+                return DiagnosticInfo.Create(DiagnosticDescriptors.CalleeWithoutThirdOrder, read?.Call.Location ?? location, method.MethodName, callee);
+            }
+
+            int parameters = helper.Outputs.Count(output => !output);
+            // Its differentiated reals (out double dB): U's product tangent is generated for spans alone.
+            for (int i = 0; i < parameters && i < helperCall.Arguments.Count; i++)
+            {
+                if (i < helper.Differentiated.Count && helper.Differentiated[i] && helperCall.Arguments[i] is not VectorArgument)
+                {
+                    return ThirdDerivativeOverSpans(method, location, callee, helper.ParameterNames[i]);
+                }
+            }
+
+            return null;
         }
 
         if (helper.ProductMethod is null)

@@ -77,7 +77,7 @@ internal static partial class SecondOrder
             // A vector-valued helper's product is differentiated through the helper's weighted Hessian-vector product.
             if (statement is CallStatement { Call: VectorCall { Function.HasOutputs: true } helperCall })
             {
-                if (HelperProblem(method, helperCall.Function, location) is { } helperProblem)
+                if (HelperProblem(method, helperCall, location) is { } helperProblem)
                 {
                     return (null, helperProblem);
                 }
@@ -231,11 +231,48 @@ internal static partial class SecondOrder
                 AssignReal assign => assign with { Value = Calls(assign.Value) },
                 ForLoop loop => loop with { Body = Rewrite(loop.Body, callables).ToEquatableArray() },
                 IfStatement guarded => guarded with { Then = Rewrite(guarded.Then, callables).ToEquatableArray() },
+                CallStatement { Call: VectorCall { Function.ProductIsHessianVector: true } gradientCall } => AsCallWithOutputs(gradientCall, statement.Comment),
                 _ => statement,
             });
         }
 
         return output;
+    }
+
+    /// <summary>
+    /// A call the backward sweep makes for <c>UWithGradient(v, dV)</c>, as the forward transform reads it: a call of a
+    /// vector-valued function, differentiated by its own forward mode. U's Hessian-vector product
+    /// <c>UHessianVectorProduct(v, direction, gradient, product)</c> is a function of (v, direction) with outputs (gradient,
+    /// product), whose forward mode is <c>UHessianVectorProductWithDerivative</c> (U's <c>ThirdOrder = true</c>); the
+    /// gradient called again for the value it returns is <c>UWithGradient</c> itself, whose forward mode is U's product.
+    /// </summary>
+    private static CallWithOutputs AsCallWithOutputs(VectorCall call, Comment? comment)
+    {
+        var function = call.Function;
+        if (function.QualifiedName != function.ProductMethod)
+        {
+            return new CallWithOutputs(call, string.Empty) { Comment = comment };
+        }
+
+        // (U's arguments, a direction, a gradient output and a product output per differentiated parameter): all spans,
+        // HelperProblem having reported U's differentiated reals (SD0031).
+        int count = function.Outputs.Count(output => !output);
+        var differentiated = function.ParameterNames.Take(count).Where((_, i) => function.Differentiated[i]).ToList();
+        string callee = function.DisplayName.Substring(0, function.DisplayName.Length - GeneratedNames.GradientMethod(string.Empty).Length);
+        var names = function.ParameterNames.Take(count)
+            .Concat(differentiated.Select(GeneratedNames.HessianDirection))
+            .Concat(differentiated.Select(GeneratedNames.Output))
+            .Concat(differentiated.Select(GeneratedNames.HessianVectorProductOutput))
+            .ToEquatableArray();
+        var product = new VectorFunction(function.ProductMethod!, GeneratedNames.HessianVectorProductMethod(callee), names, new string?[names.Count].ToEquatableArray())
+        {
+            Outputs = names.Select((_, i) => i >= count + differentiated.Count).ToEquatableArray(),
+            Differentiated = names.Select((_, i) => i < count ? function.Differentiated[i] : i < count + differentiated.Count).ToEquatableArray(),
+            DerivativeMethod = function.HessianVectorProductTangentMethod,
+            HessianVectorProductTangentMethod = function.HessianVectorProductTangentMethod,
+            HessianKey = function.HessianKey,
+        };
+        return new CallWithOutputs(call with { Function = product }, string.Empty) { Comment = comment };
     }
 
     private static Expr Updated(UpdateReal update) => update.Operator switch

@@ -85,24 +85,9 @@ internal static partial class HessianSourceEmitter
         using (writer.Block($"{Modifiers(method)} void {GeneratedNames.HessianVectorProductMethod(method.MethodName)}({string.Join(", ", parameters)})"))
         {
             GradientSourceEmitter.WriteNullChecks(writer, method);
-            var vectors = Enumerable.Range(0, differentiated.Count).Where(i => differentiated[i].IsVector).ToList();
-            var vectorDirections = vectors.Select(i => hessian.Directions[i]).ToEquatableArray();
+            // The weights' lengths, then the product's checks, the weights among the inputs the outputs must not overlap.
             var checks = outputs.Select((output, k) => (Statement)new CheckOutputLength(jacobian.Cotangents[k], output.Name)).ToList();
-            // Spans of the real type only (a ReadOnlySpan<int> cannot share memory with a span of doubles); the outputs r too,
-            // which the sweep writes.
-            var inputs = method.Parameters.Where(p => p.IsVector && p.ElementType == real).Select(p => p.Name).Concat(jacobian.Cotangents).Concat(vectorDirections).ToEquatableArray();
-            foreach (int i in vectors)
-            {
-                checks.Add(new CheckOutputLength(products[i], differentiated[i].Name));
-                checks.Add(new CheckNoOverlap(products[i], inputs, OthersAreOutputs: false));
-                checks.Add(new CheckNoOverlap(products[i], vectors.Select(j => differentiated[j].Output).ToEquatableArray(), OthersAreOutputs: true));
-            }
-
-            // The gradient is written while the direction is still read: they must not share memory either.
-            foreach (int i in vectors)
-            {
-                checks.Add(new CheckNoOverlap(differentiated[i].Output, vectorDirections, OthersAreOutputs: false));
-            }
+            checks.AddRange(ProductChecks(method, hessian, jacobian.Cotangents));
 
             var statements = new StatementWriter(writer, real);
             statements.Write(checks);

@@ -34,6 +34,12 @@ internal static partial class HessianSourceEmitter
                 writer.Line();
                 WriteProductTangent(writer, program, hessian, parameter, generatedCodeAttribute, cref);
             }
+
+            if (program.HessianTangent is { } productTangent)
+            {
+                writer.Line();
+                WriteHessianVectorProductTangent(writer, program, hessian, productTangent, generatedCodeAttribute, cref);
+            }
         }
         else
         {
@@ -281,30 +287,41 @@ internal static partial class HessianSourceEmitter
             .Concat(differentiated.Select((p, i) => (p.IsVector ? $"global::System.Span<{real}> " : $"out {real} ") + products[i]));
         using (writer.Block($"{Modifiers(method)} {real} {GeneratedNames.HessianVectorProductMethod(method.MethodName)}({string.Join(", ", parameters)})"))
         {
-            var vectors = Enumerable.Range(0, differentiated.Count).Where(i => differentiated[i].IsVector).ToList();
-            var vectorDirections = vectors.Select(i => hessian.Directions[i]).ToEquatableArray();
-            var checks = new List<Statement>();
-            // Spans of the real type only: a ReadOnlySpan<int> of labels cannot share memory with a span of doubles.
-            var inputs = method.Parameters.Where(p => p.IsVector && p.ElementType == real).Select(p => p.Name).Concat(vectorDirections).ToEquatableArray();
-            foreach (int i in vectors)
-            {
-                checks.Add(new CheckOutputLength(products[i], differentiated[i].Name));
-                checks.Add(new CheckNoOverlap(products[i], inputs, OthersAreOutputs: false));
-                checks.Add(new CheckNoOverlap(products[i], vectors.Select(j => differentiated[j].Output).ToEquatableArray(), OthersAreOutputs: true));
-            }
-
-            // The gradient is written while the direction is still read: they must not share memory either.
-            foreach (int i in vectors)
-            {
-                checks.Add(new CheckNoOverlap(differentiated[i].Output, vectorDirections, OthersAreOutputs: false));
-            }
-
             var statements = new StatementWriter(writer, real);
-            statements.Write(checks);
+            statements.Write(ProductChecks(method, hessian));
             statements.Write(hessian.Prologue);
             statements.Write(hessian.Body);
             writer.Line($"return {ExpressionWriter.Identifier(hessian.Returned)};");
         }
+    }
+
+    /// <summary>
+    /// The argument checks of <c>MHessianVectorProduct</c>: each product as long as its parameter and overlapping no input or
+    /// gradient output, and each gradient output overlapping no direction (it is written while the direction is still read).
+    /// A weighted product's weights (<paramref name="weights"/>) are inputs too.
+    /// </summary>
+    private static List<Statement> ProductChecks(MethodModel method, HessianProgram hessian, IEnumerable<string>? weights = null)
+    {
+        var differentiated = Differentiated(method);
+        var products = hessian.PartialTangents.Select(t => ((Variable)t).Name).ToList();
+        var vectors = Enumerable.Range(0, differentiated.Count).Where(i => differentiated[i].IsVector).ToList();
+        var vectorDirections = vectors.Select(i => hessian.Directions[i]).ToEquatableArray();
+        var checks = new List<Statement>();
+        // Spans of the real type only: a ReadOnlySpan<int> of labels cannot share memory with a span of doubles.
+        var inputs = method.Parameters.Where(p => p.IsVector && p.ElementType == method.RealType).Select(p => p.Name).Concat(weights ?? Enumerable.Empty<string>()).Concat(vectorDirections).ToEquatableArray();
+        foreach (int i in vectors)
+        {
+            checks.Add(new CheckOutputLength(products[i], differentiated[i].Name));
+            checks.Add(new CheckNoOverlap(products[i], inputs, OthersAreOutputs: false));
+            checks.Add(new CheckNoOverlap(products[i], vectors.Select(j => differentiated[j].Output).ToEquatableArray(), OthersAreOutputs: true));
+        }
+
+        foreach (int i in vectors)
+        {
+            checks.Add(new CheckNoOverlap(differentiated[i].Output, vectorDirections, OthersAreOutputs: false));
+        }
+
+        return checks;
     }
 
     /// <summary>

@@ -241,6 +241,14 @@ internal sealed record VectorFunction(string QualifiedName, string DisplayName, 
     public bool ProductIsHessianVector { get; init; }
 
     /// <summary>
+    /// For <c>UWithGradient(v, dV)</c> (<see cref="ProductIsHessianVector"/>) where U has <c>ThirdOrder = true</c>: the forward
+    /// mode of U's Hessian-vector product, fully qualified, <c>UHessianVectorProductWithDerivative(&lt;U's arguments&gt;,
+    /// directions, gradient outputs, products, tangent per differentiated parameter and direction, tangent per output)</c>;
+    /// else null. A caller's second derivatives differentiate the product its backward sweep calls through it.
+    /// </summary>
+    public string? HessianVectorProductTangentMethod { get; init; }
+
+    /// <summary>
     /// For a vector-valued [Differentiable] helper with <c>SecondOrder = true</c>: its weighted Hessian-vector product, fully
     /// qualified, called as <c>H(&lt;arguments&gt;, weight per output, direction per differentiated parameter, gradient
     /// output per differentiated parameter, product output per differentiated parameter)</c>; else null. A caller's second

@@ -133,6 +133,12 @@ internal static class GeneratedNames
     public static string HessianVectorProductMethod(string method) => method + "HessianVectorProduct";
 
     /// <summary>
+    /// The third-order method of a [Differentiable(ThirdOrder = true)] method over spans: the forward mode of its
+    /// Hessian-vector product (<c>MHessianVectorProductWithDerivative</c>), named as every method's forward mode is.
+    /// </summary>
+    public static string HessianVectorProductTangentMethod(string method) => DerivativeMethod(HessianVectorProductMethod(method));
+
+    /// <summary>
     /// In a Hessian method, the tangent of a differentiated parameter: its part of the direction the gradient is
     /// differentiated along (<c>vW</c> for <c>w</c>, the v of H·v).
     /// </summary>

@@ -50,4 +50,18 @@ internal sealed record HessianTangentProgram(
 {
     /// <summary>Every name the body declares or reads, so that the locals Emit adds around it take others.</summary>
     public EquatableArray<string> UsedNames { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>
+    /// For a method over spans (<c>MHessianVectorProductWithDerivative</c>, forward mode over its Hessian-vector product, the
+    /// direction varying too): per differentiated parameter, the name of the tangent of its part of the direction, a
+    /// parameter after <see cref="Tangents"/>; empty for a method of scalars.
+    /// </summary>
+    public EquatableArray<string> DirectionTangents { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>
+    /// For a method over spans: per differentiated parameter, the span receiving the tangent of its gradient output (H·d),
+    /// then per differentiated parameter the span receiving the tangent of its part of H·v (∇³M[v, d] + H·dv); empty for a
+    /// method of scalars, whose <see cref="HessianTangents"/> are locals.
+    /// </summary>
+    public EquatableArray<string> OutputTangents { get; init; } = EquatableArray<string>.Empty;
 }

@@ -110,6 +110,7 @@ internal sealed partial class BodyParser
         var parsed = ParseOutputCallArguments(invocation, method, function);
         if (parsed is not null)
         {
+            _calls.AddDifferentiableCall(callee, invocation.Syntax); // U's code is called: none where U gets none (SD0024), no third order (SD0033)
             output.Add(new CallWithOutputs(parsed, invocation.Syntax.ToString()));
         }
 
@@ -151,6 +152,7 @@ internal sealed partial class BodyParser
             return null;
         }
 
+        _calls.AddDifferentiableCall(callee, invocation.Syntax);
         string value = _names.Fresh(NameAllocator.ToCamelCase(callee.Name));
         _currentOutput.Add(new CallWithOutputs(parsed, invocation.Syntax.ToString()) { ValueName = value });
         return new Variable(value);

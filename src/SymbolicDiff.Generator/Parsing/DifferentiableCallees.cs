@@ -150,6 +150,9 @@ internal static class DifferentiableCallees
             ProductMethod = type + "." + GeneratedNames.HessianVectorProductMethod(method.Name),
             DerivativeMethod = type + "." + GeneratedNames.HessianVectorProductMethod(method.Name),
             ProductIsHessianVector = true,
+            HessianVectorProductTangentMethod = MethodParser.IsThirdOrder(attribute) ? type + "." + GeneratedNames.HessianVectorProductTangentMethod(method.Name) : null,
+            // A caller's second derivatives call that product's forward mode, which comes with U's own third order (SD0033 without).
+            HessianKey = MethodParser.IsThirdOrder(attribute) && method.OriginalDefinition.Locations.Any(location => location.IsInSource) ? method.OriginalDefinition.GetDocumentationCommentId() : null,
         };
     }
 

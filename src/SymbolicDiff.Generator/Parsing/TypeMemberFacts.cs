@@ -69,6 +69,7 @@ internal sealed class TypeMemberFacts
             names.Add(Model.GeneratedNames.HessianMethod(methodName));
             names.Add(Model.GeneratedNames.HessianVectorProductMethod(methodName));
             names.Add(Model.GeneratedNames.HessianTangentMethod(methodName));
+            names.Add(Model.GeneratedNames.HessianVectorProductTangentMethod(methodName));
         }
 
         return names;

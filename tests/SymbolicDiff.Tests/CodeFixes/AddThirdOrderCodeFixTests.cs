@@ -22,4 +22,48 @@ public class AddThirdOrderCodeFixTests
         Assert.Equal(documented, fixedCode.Sources[0]);
         await fixedCode.ShouldBuildCleanAsync();
     }
+
+    [Fact]
+    public async Task The_fix_of_SD0034_at_a_read_of_a_gradient_over_spans_gives_the_callee_ThirdOrder()
+    {
+        const string source = """
+            using System;
+            using SymbolicDiff;
+
+            public static partial class Model
+            {
+                [Differentiable(SecondOrder = true)]
+                public static double Energy(ReadOnlySpan<double> v)
+                {
+                    double s = 0;
+                    for (int i = 0; i < v.Length; i++)
+                    {
+                        s += v[i] * v[i] * v[i];
+                    }
+
+                    return s;
+                }
+
+                [Differentiable(SecondOrder = true)]
+                public static double Step(ReadOnlySpan<double> v)
+                {
+                    Span<double> gradient = stackalloc double[v.Length];
+                    EnergyWithGradient(v, gradient);
+                    double sum = 0;
+                    for (int i = 0; i < v.Length; i++)
+                    {
+                        sum += gradient[i] * gradient[i];
+                    }
+
+                    return sum;
+                }
+            }
+            """;
+
+        var fixedCode = await CodeFixHarness.FixAsync(Provider, "SD0034", AddThirdOrderCodeFixProvider.Key, [source]);
+
+        Assert.Equal("Generate the third derivatives of 'Model.Energy' (ThirdOrder = true)", fixedCode.Title);
+        Assert.Equal(source.Replace("[Differentiable(SecondOrder = true)]\n    public static double Energy", "[Differentiable(ThirdOrder = true)]\n    public static double Energy", StringComparison.Ordinal), fixedCode.Sources[0]);
+        await fixedCode.ShouldBuildCleanAsync();
+    }
 }

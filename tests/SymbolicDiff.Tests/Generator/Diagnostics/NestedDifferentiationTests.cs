@@ -364,9 +364,9 @@ public class NestedDifferentiationTests
     }
 
     [Fact]
-    public void A_caller_asking_for_second_derivatives_of_the_value_of_a_gradient_over_spans_is_SD0031()
+    public void A_caller_asking_for_second_derivatives_of_a_gradient_over_spans_whose_callee_lacks_ThirdOrder_is_SD0034_at_the_read()
     {
-        // ∂²(U²)/∂v² reads ∂(∇U)/∂v = ∇²U through the value's adjoint too: U's third derivatives are not generated.
+        // ∂²(U²)/∂v² reads ∂(∇U)/∂v = ∇²U through the value's adjoint too: U's third derivatives, which Norm does not ask for.
         var (run, spans) = DiagnosticAssert.Run(
             NormOverSpans,
             """
@@ -375,21 +375,21 @@ public class NestedDifferentiationTests
 
             public static partial class C
             {
-                [Differentiable(nameof(v), [|SecondOrder = true|])]
+                [Differentiable(nameof(v), SecondOrder = true)]
                 public static double Squared(ReadOnlySpan<double> v)
                 {
                     Span<double> gradient = stackalloc double[v.Length];
-                    double u = NormWithGradient(v, gradient);
+                    double u = [|NormWithGradient(v, gradient)|];
                     return u * u;
                 }
             }
             """);
 
         var diagnostic = Assert.Single(run.GeneratorDiagnostics);
-        Assert.Equal("SD0031", diagnostic.Id);
+        Assert.Equal("SD0034", diagnostic.Id);
         DiagnosticAssert.AtSpan(run, diagnostic, Assert.Single(spans));
         Assert.Equal(
-            "'Squared' asks for second derivatives (SecondOrder = true), which are not generated for a method that differentiates through 'NormWithGradient' (its second derivatives are third derivatives of 'Norm', which need the directional derivative of its Hessian-vector product, forward mode over 'NormHessianVectorProduct', which is not generated; to get them, write the gradient it reads as a vector-valued [Differentiable(SecondOrder = true)] method of its own and call that instead of 'NormWithGradient' (and 'Norm' for its value)); remove SecondOrder",
+            "'Squared' asks for second derivatives (SecondOrder = true) and reads the gradient of 'Norm', whose partials (the Hessian of 'Norm') they differentiate again: third derivatives of 'Norm', generated only with ThirdOrder = true; add ThirdOrder = true to the [Differentiable] of 'Norm' (it implies SecondOrder), or remove SecondOrder from 'Squared'",
             diagnostic.GetMessage(CultureInfo.InvariantCulture));
     }
 

@@ -323,7 +323,7 @@ public class ThirdDerivativeTests
     }
 
     [Fact]
-    public void ThirdOrder_on_a_method_over_spans_is_SD0035_and_leaves_its_Hessian_vector_product()
+    public void ThirdOrder_on_a_method_over_spans_is_no_longer_SD0035_and_adds_its_products_forward_mode()
     {
         const string source = """
             using System;
@@ -342,14 +342,27 @@ public class ThirdDerivativeTests
 
                     return s;
                 }
+
+                public static double[] Tangents(double[] w, double[] c, double[] dw, double[] dc)
+                {
+                    var all = new double[4 * w.Length];
+                    EnergyHessianVectorProductWithDerivative(w, c, all.AsSpan(0, w.Length), all.AsSpan(w.Length, w.Length), dw, dc, all.AsSpan(2 * w.Length, w.Length), all.AsSpan(3 * w.Length, w.Length));
+                    return all;
+                }
             }
             """;
-        var run = GeneratorHarness.Run(source);
-        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
-        Assert.Equal("SD0035", diagnostic.Id);
-        Assert.Equal("ThirdOrder = true", source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
-        Assert.Contains("SecondOrder = true instead", diagnostic.GetMessage(CultureInfo.InvariantCulture));
-        Assert.Contains("EnergyHessianVectorProduct", run.Source("Model.Energy.g.cs"));
+        var run = GeneratorHarness.Run(source).ShouldSucceed();
+        double[] w = { 0.5, -1.2, 2.0 }, c = { 1.0, 0.3, -0.4 }, dw = { -0.7, 0.2, 0.9 }, dc = { 0.6, -1.1, 0.25 };
+        var all = Call(run.Load().GetType("Model")!, "Tangents", w, c, dw, dc);
+
+        // By hand: ∇U = 3w², H = diag(6w), H·c = 6w∘c; along (dw, dc): d∇U = 6w∘dw, d(H·c) = 6dw∘c + 6w∘dc (∂³U/∂wᵢ³ = 6).
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(3 * w[i] * w[i], all[i], 12);
+            Assert.Equal(6 * w[i] * c[i], all[3 + i], 12);
+            Assert.Equal(6 * w[i] * dw[i], all[6 + i], 12);
+            Assert.Equal(6 * dw[i] * c[i] + 6 * w[i] * dc[i], all[9 + i], 12);
+        }
     }
 
     /// <summary>
