@@ -229,7 +229,7 @@ internal static class CalleeHessians
 
         private void Hoist(MethodModel method)
         {
-            var written = new HashSet<string>(StatementFacts.Flatten(_body).SelectMany(Written), System.StringComparer.Ordinal);
+            var written = new HashSet<string>(StatementFacts.WrittenNamesIn(_body), System.StringComparer.Ordinal);
             var constant = new HashSet<string>(method.Parameters.Select(p => p.Name).Where(name => !written.Contains(name)), System.StringComparer.Ordinal);
 
             // The callee's gradient struct (var gGradient = GWithGradient(x, y)) at such arguments, outside loops and branches: the same in every sweep.
@@ -365,7 +365,7 @@ internal static class CalleeHessians
                 output.Add(spans.Count == 0 && reads.Count == 0 && tangentSpans.Count == 0 ? statement : Rewrite(statement, spans, tangentSpans, reads));
 
                 // A write to a variable the held arguments read makes them stale.
-                foreach (string written in Written(statement))
+                foreach (string written in StatementFacts.WrittenNames(statement))
                 {
                     foreach (var stale in held.Where(pair => pair.Value.Reads.Any(argument => Reads(argument, written))).Select(pair => pair.Key).ToList())
                     {
@@ -481,17 +481,6 @@ internal static class CalleeHessians
         private static IEnumerable<Call> Components(Expr expression) =>
             (expression is Call { Function.Component: not null } call ? new[] { call } : Enumerable.Empty<Call>())
                 .Concat(ExpressionFacts.Children(expression).SelectMany(Components));
-
-        private static IEnumerable<string> Written(Statement statement) => statement switch
-        {
-            DeclareReal real => new[] { real.Name },
-            DeclareInteger integer => new[] { integer.Name },
-            AssignReal assign => new[] { StatementFacts.TargetName(assign.Target) },
-            UpdateReal update => new[] { StatementFacts.TargetName(update.Target) },
-            StepInteger step => new[] { step.Name },
-            AssignInteger assign => new[] { assign.Name },
-            _ => Enumerable.Empty<string>(),
-        };
 
         private static bool Reads(Expr expression, string name) => expression switch
         {

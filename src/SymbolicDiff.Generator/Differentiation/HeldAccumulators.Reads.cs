@@ -34,7 +34,7 @@ internal static partial class HeldAccumulators
             return (new List<Statement>(), loop.Body.ToList());
         }
 
-        var written = new HashSet<string>(all.SelectMany(WrittenNames)) { loop.Counter };
+        var written = new HashSet<string>(all.SelectMany(StatementFacts.WrittenNames)) { loop.Counter };
         var reads = loop.Body
             .SelectMany(statement => ValueOf(statement) is { } value ? UnconditionalReads(value) : Enumerable.Empty<Element>())
             .Where(element => !owned.Contains(element.Vector) && !written.Contains(element.Vector)

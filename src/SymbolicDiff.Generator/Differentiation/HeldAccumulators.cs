@@ -174,8 +174,7 @@ internal static partial class HeldAccumulators
             return updated;
         }
 
-        var all = StatementFacts.Flatten(loop.Body).ToList();
-        var written = new HashSet<string>(all.SelectMany(WrittenNames)) { loop.Counter };
+        var written = new HashSet<string>(StatementFacts.WrittenNamesIn(loop.Body)) { loop.Counter };
         return updated.Where(element =>
             updated.Count(other => other.Vector == element.Vector) == 1
             && !ExpressionFacts.Mentions(element.Index, node => node is SavedPop)
@@ -222,48 +221,6 @@ internal static partial class HeldAccumulators
         AssignReal { Value: Binary sum } assign => assign with { Target = new Variable(local), Value = sum with { Left = new Variable(local) } },
         _ => statement,
     };
-
-    /// <summary>The names a statement declares or writes (not those of nested statements, which the caller visits too).</summary>
-    private static IEnumerable<string> WrittenNames(Statement statement)
-    {
-        if (StatementFacts.DeclaredName(statement) is { } declared)
-        {
-            yield return declared;
-        }
-
-        switch (statement)
-        {
-            case AssignReal assign:
-                yield return StatementFacts.TargetName(assign.Target);
-                break;
-            case UpdateReal update:
-                yield return StatementFacts.TargetName(update.Target);
-                break;
-            case StepInteger step:
-                yield return step.Name;
-                break;
-            case AssignInteger assign:
-                yield return assign.Name;
-                break;
-            case ForLoop inner:
-                yield return inner.Counter;
-                break;
-            case CallWithOutputs call:
-                foreach (var output in call.OutputVectors.Concat(call.ScalarOutputs))
-                {
-                    yield return output;
-                }
-
-                break;
-            case CallStatement call:
-                foreach (var name in StatementFacts.NamesIn(call.Call))
-                {
-                    yield return name; // a call may write what it is given (an out argument): nothing it names counts as unchanged
-                }
-
-                break;
-        }
-    }
 
     /// <summary>The condition under which <paramref name="loop"/> runs at least once, or null where its bounds are constants that make it.</summary>
     private static Expr? RunsAtLeastOnce(ForLoop loop)

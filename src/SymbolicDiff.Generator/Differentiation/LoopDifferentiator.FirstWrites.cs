@@ -101,7 +101,7 @@ internal sealed partial class LoopDifferentiator
 
         var inner = enclosing[enclosing.Count - 1];
         // Assignments and steps in the nest (a loop's own header is what visits each counter value once).
-        var assigned = new HashSet<string>(StatementFacts.Flatten(nest.Body).Where(s => s is not ForLoop).SelectMany(AssignedNames));
+        var assigned = new HashSet<string>(StatementFacts.Flatten(nest.Body).Where(s => s is not ForLoop).SelectMany(StatementFacts.WrittenNames));
         if (assigned.Contains(counter) || (constants.Count > 0 && !(inner is { Descending: false, From: Constant from } && constants.All(k => k < from.Value))))
         {
             return false;
@@ -122,7 +122,7 @@ internal sealed partial class LoopDifferentiator
             return false;
         }
 
-        var written = new HashSet<string>(StatementFacts.Flatten(nest.Body).SelectMany(AssignedNames)) { outer };
+        var written = new HashSet<string>(StatementFacts.WrittenNamesIn(nest.Body)) { outer };
         written.Remove(counter);
         bool Independent(Expr side) => !StatementFacts.NamesIn(side).Any(written.Contains);
         bool Injective(Expr side) => side switch
@@ -141,18 +141,4 @@ internal sealed partial class LoopDifferentiator
 
         return Injective(test.Left) && Independent(test.Right) || Injective(test.Right) && Independent(test.Left);
     }
-
-    /// <summary>The names a statement declares or assigns (not those of the statements nested in it).</summary>
-    private static IEnumerable<string> AssignedNames(Statement statement) => statement switch
-    {
-        DeclareReal real => new[] { real.Name },
-        DeclareBool flag => new[] { flag.Name },
-        DeclareInteger integer => new[] { integer.Name },
-        AssignReal assign => new[] { TargetName(assign.Target) },
-        AssignInteger integer => new[] { integer.Name },
-        StepInteger step => new[] { step.Name },
-        ForLoop loop => new[] { loop.Counter },
-        CallWithOutputs call => call.OutputVectors.Concat(call.ScalarOutputs).Concat(call.ValueName is { } value ? new[] { value } : System.Array.Empty<string>()),
-        _ => System.Array.Empty<string>(),
-    };
 }

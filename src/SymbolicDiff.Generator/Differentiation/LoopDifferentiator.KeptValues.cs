@@ -55,7 +55,7 @@ internal sealed partial class LoopDifferentiator
 
         // The bound must be the same in every row: it reads nothing the row declares or writes.
         var varying = new HashSet<string>(StatementFacts.DeclaredNames(body)) { fusedLoop.Counter };
-        varying.UnionWith(WrittenNames(body));
+        varying.UnionWith(StatementFacts.WrittenNamesIn(body));
         // And it is a length (b1.Length, or hiddenCount set to it once), so the buffer's length is never negative.
         if (ExpressionFacts.Variables(forward.To).Any(varying.Contains) ||
             ResolveInteger(forward.To) is not (Member { Name: "Length" } or Constant { Value: >= 0 }))

@@ -105,7 +105,7 @@ internal sealed partial class LoopDifferentiator
                     continue;
                 }
 
-                if (WrittenNames(new[] { loopBody[s] }).Any(moved.Contains))
+                if (StatementFacts.WrittenNamesIn(new[] { loopBody[s] }).Any(moved.Contains))
                 {
                     return null;
                 }

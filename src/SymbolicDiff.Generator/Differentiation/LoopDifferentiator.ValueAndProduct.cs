@@ -77,14 +77,14 @@ internal sealed partial class LoopDifferentiator
 
         // (c) The seed: read before the loop, or declared once in the backward sweep from what was.
         var iterationNames = new HashSet<string>(StatementFacts.DeclaredNames(body));
-        iterationNames.UnionWith(WrittenNames(body));
+        iterationNames.UnionWith(StatementFacts.WrittenNamesIn(body));
         int seedAt = -1;
         if (seed is Variable { Name: var seedName } && iterationNames.Contains(seedName))
         {
             seedAt = between.FindIndex(s => s is DeclareReal real && real.Name == seedName) is int found and >= 0 ? at + 1 + found : -1;
             if (seedAt < forwardCount ||
                 StatementFacts.Flatten(body).Count(s => StatementFacts.DeclaredName(s) == seedName) != 1 ||
-                WrittenNames(body.Where((_, i) => i != seedAt)).Contains(seedName) ||
+                StatementFacts.WrittenNamesIn(body.Where((_, i) => i != seedAt)).Contains(seedName) ||
                 ExpressionFacts.Variables(((DeclareReal)body[seedAt]).Value).Any(iterationNames.Contains))
             {
                 return null;
@@ -99,7 +99,7 @@ internal sealed partial class LoopDifferentiator
         var argumentNames = new HashSet<string>(call.Arguments.SelectMany(ExpressionFacts.Variables).Concat(call.Arguments.SelectMany(VectorNames)));
         var adjointNames = new HashSet<string>(VectorNames(adjoint).Concat(ExpressionFacts.Variables(adjoint)));
         var others = between.Where((_, i) => at + 1 + i != seedAt).ToList();
-        if (WrittenNames(others).Any(argumentNames.Contains) || others.SelectMany(StatementFacts.Names).Any(adjointNames.Contains))
+        if (StatementFacts.WrittenNamesIn(others).Any(argumentNames.Contains) || others.SelectMany(StatementFacts.Names).Any(adjointNames.Contains))
         {
             return null;
         }
@@ -155,51 +155,4 @@ internal sealed partial class LoopDifferentiator
 
     private static IEnumerable<string> VectorNames(Expr expression) =>
         ExpressionFacts.Nodes(expression).OfType<VectorArgument>().Select(vector => vector.Vector);
-
-    /// <summary>
-    /// The names the statements may change: what they declare or assign, the adjoints they update, and, for a call made for
-    /// its effect, every span it is passed (as conservative as the call's contract is unknown here).
-    /// </summary>
-    private static HashSet<string> WrittenNames(IEnumerable<Statement> statements)
-    {
-        var written = new HashSet<string>();
-        foreach (var statement in StatementFacts.Flatten(statements))
-        {
-            switch (statement)
-            {
-                case AssignReal assign:
-                    written.Add(TargetName(assign.Target));
-                    break;
-                case UpdateReal update:
-                    written.Add(TargetName(update.Target));
-                    break;
-                case CallStatement effect:
-                    written.UnionWith(VectorNames(effect.Call));
-                    break;
-                case CallWithOutputs outputs:
-                    written.UnionWith(outputs.OutputVectors);
-                    written.UnionWith(outputs.ScalarOutputs);
-                    break;
-                case StepInteger step:
-                    written.Add(step.Name);
-                    break;
-                case AssignInteger assign:
-                    written.Add(assign.Name);
-                    break;
-                case SavePush push:
-                    written.Add(push.Stack);
-                    break;
-                case ForLoop loop:
-                    written.Add(loop.Counter);
-                    break;
-            }
-
-            if (StatementFacts.DeclaredName(statement) is { } declared)
-            {
-                written.Add(declared);
-            }
-        }
-
-        return written;
-    }
 }

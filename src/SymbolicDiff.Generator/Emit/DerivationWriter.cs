@@ -230,8 +230,10 @@ internal static class DerivationWriter
                 string phase = loop.IterationByIteration ? "forward and backward sweep of each iteration in turn: not unrolled"
                     : backward ? "backward sweep: the loop run in reverse, not unrolled" : "forward sweep: not unrolled";
                 var lines = new List<string> { $"{derivation}.AddLoop({Literal((loop.While is null ? "for " : "while, counted by ") + loop.Counter)}, {Literal(summary)}, {Literal(phase)});" };
-                // What the loop leaves in the top level's reals: a sum's total, an adjoint's accumulated value.
-                foreach (string written in Written(loop.Body).Distinct().Where(assigned.Contains))
+                // What the loop leaves in the top level's reals: a sum's total, an adjoint's accumulated value. Of all the
+                // loop writes, only the reals already assigned above it: a vector's elements, an integer, a local the loop
+                // declares are not among them.
+                foreach (string written in StatementFacts.WrittenNamesIn(loop.Body).Distinct().Where(assigned.Contains))
                 {
                     string after = $"after for {loop.Counter}";
                     bool isAdjoint = outputs.ContainsKey(written) || AdjointOf(written, method, known) is not null;
@@ -291,37 +293,6 @@ internal static class DerivationWriter
         }
 
         return null;
-    }
-
-    /// <summary>The real scalars a block assigns or updates (not buffer elements).</summary>
-    private static IEnumerable<string> Written(IEnumerable<Statement> statements)
-    {
-        foreach (var statement in statements)
-        {
-            switch (statement)
-            {
-                case AssignReal { Target: Variable target }:
-                    yield return target.Name;
-                    break;
-                case UpdateReal { Target: Variable target }:
-                    yield return target.Name;
-                    break;
-                case ForLoop loop:
-                    foreach (string name in Written(loop.Body))
-                    {
-                        yield return name;
-                    }
-
-                    break;
-                case IfStatement guarded:
-                    foreach (string name in Written(guarded.Then))
-                    {
-                        yield return name;
-                    }
-
-                    break;
-            }
-        }
     }
 
     private static int Count(IEnumerable<Statement> statements) =>

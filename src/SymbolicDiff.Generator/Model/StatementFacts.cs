@@ -182,6 +182,90 @@ internal static class StatementFacts
         _ => null,
     };
 
+    /// <summary>
+    /// The names one statement writes, not those of the statements nested in it (see <see cref="WrittenNamesIn"/>): what
+    /// it declares (locals, buffers, stacks, views, a loop's counter, a call's returned value and <c>out</c> reals); the
+    /// local or, for an element, the whole vector an assignment or update writes; the integer a step or assignment
+    /// changes; the spans a call with outputs writes; every span a call made for its effect is passed, as conservative as
+    /// the call's contract is unknown here (a real passed by value it cannot change); the stack a push or pop changes, and
+    /// the vector a restore fills; the output a clear zeroes. The one answer to "what may this statement change" for
+    /// every pass that asks (which values a loop keeps, which reads it may hoist, which evaluations stay valid).
+    /// </summary>
+    public static IEnumerable<string> WrittenNames(Statement statement)
+    {
+        if (DeclaredName(statement) is { } declared)
+        {
+            yield return declared;
+        }
+
+        switch (statement)
+        {
+            case DeclareSavedValues stack:
+                yield return stack.Name;
+                break;
+            case DeclareAdjointBuffer adjoint:
+                yield return adjoint.Name;
+                break;
+            case DeclareSliceView view:
+                yield return view.View.Name;
+                break;
+            case AssignReal assign:
+                yield return TargetName(assign.Target);
+                break;
+            case UpdateReal update:
+                yield return TargetName(update.Target);
+                break;
+            case StepInteger step:
+                yield return step.Name;
+                break;
+            case AssignInteger assign:
+                yield return assign.Name;
+                break;
+            case ForLoop loop:
+                yield return loop.Counter;
+                break;
+            case CallWithOutputs call:
+                foreach (string output in call.OutputVectors.Concat(call.ScalarOutputs))
+                {
+                    yield return output;
+                }
+
+                break;
+            case CallStatement call:
+                foreach (var node in ExpressionFacts.Nodes(call.Call))
+                {
+                    switch (node)
+                    {
+                        case VectorArgument vector:
+                            yield return vector.Vector;
+                            break;
+                        case OutArgument { Declares: true } output:
+                            yield return output.Target.Name;
+                            break;
+                    }
+                }
+
+                break;
+            case SavePush push:
+                yield return push.Stack;
+                break;
+            case RestoreSaved restore:
+                yield return restore.Vector; // and its stack, popped: see below
+                break;
+            case ClearOutput clear:
+                yield return clear.Output;
+                break;
+        }
+
+        foreach (var pop in Expressions(statement).SelectMany(ExpressionFacts.Nodes).OfType<SavedPop>())
+        {
+            yield return pop.Stack;
+        }
+    }
+
+    /// <summary>The <see cref="WrittenNames(Statement)"/> of every statement, each followed by those of the statements nested in it (loop bodies, branches), in program order.</summary>
+    public static IEnumerable<string> WrittenNamesIn(IEnumerable<Statement> statements) => Flatten(statements).SelectMany(WrittenNames);
+
     /// <summary>The name an assignment target stands for: the local, or the vector of an element.</summary>
     public static string TargetName(Expr target) => target is Element element ? element.Vector : ((Variable)target).Name;
 
