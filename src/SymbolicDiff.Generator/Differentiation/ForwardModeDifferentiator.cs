@@ -47,6 +47,9 @@ internal sealed partial class ForwardModeDifferentiator
     private HashSet<string> _needsPartials = new();
     private readonly List<Statement> _releases = new();
     private HashSet<string> _active = new();
+
+    // What depends on a differentiated parameter, useful or not: a call no rule here takes may write what is useful.
+    private HashSet<string> _varied = new();
     private bool _unsupported;
     private BranchRuns? _branchRuns;
 
@@ -110,6 +113,7 @@ internal sealed partial class ForwardModeDifferentiator
         // Activity: a tangent is needed only for what depends on a differentiated parameter and reaches the result.
         var flows = StatementFacts.Writes(_method.Statements).Select(write => new DataFlow(write.Target, DataReads(write.Value).Distinct().ToList())).Concat(ProductCallFlows()).Concat(HelperProductCallFlows()).ToList();
         var varied = ActivityAnalysis.Varied(differentiated.Select(p => p.Name), flows, _cancellationToken);
+        _varied = varied;
         var outputs = _method.Parameters.Where(p => p.IsOutput).ToList();
         var useful = new HashSet<string>(_results.SelectMany(result => ActivityAnalysis.Useful(result, flows, _cancellationToken)));
         _active = new HashSet<string>(varied.Where(useful.Contains));
@@ -248,6 +252,9 @@ internal sealed partial class ForwardModeDifferentiator
                 default:
                     if (!TransformGradientStatement(statement, output))
                     {
+                        // A call no rule above takes, kept as it is: its tangent would be 0, so where its arguments vary,
+                        // there is no forward mode here rather than a silent zero (the callers report it).
+                        _unsupported |= CallsWithVaryingArguments(statement);
                         output.Add(statement);
                     }
 
@@ -394,6 +401,22 @@ internal sealed partial class ForwardModeDifferentiator
         }
 
         output.Add(statement);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="statement"/> is a call (<c>F(a, …);</c>, <c>var g = F(a, …);</c>) with an argument that
+    /// varies: one that reads a varying value smoothly (not a known-constant call, an index, a condition), or a varying
+    /// vector. An <c>out</c> argument naming a varying value counts too: the call overwrites it with what no rule gives a tangent.
+    /// </summary>
+    private bool CallsWithVaryingArguments(Statement statement)
+    {
+        var call = statement switch
+        {
+            CallStatement called => called.Call,
+            DeclareVar declared => declared.Value,
+            _ => null,
+        };
+        return call is not null && Nodes(call).Any(node => node is Call or VectorCall) && DataReads(call).Any(_varied.Contains);
     }
 
     // ---- tangents of expressions ----
