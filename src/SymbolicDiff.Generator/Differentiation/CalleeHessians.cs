@@ -34,25 +34,48 @@ internal static class CalleeHessians
             lowered = lowered with { Derivative = derivative with { Body = new Lowering(program.Method, body).Run(), Derivative = tangent } };
         }
 
-        if (program.Hessian is { } hessian && Contains(hessian.Body))
+        if (program.Hessian is { } hessian)
         {
-            // Second derivatives through a callee's gradient: its Hessian, with the scratch spans declared once, before the
-            // sweeps (the dense Hessian runs the body once per direction, in a loop).
-            var lowering = new Lowering(program.Method, hessian.Body.ToList(), hoist: true);
-            var body = lowering.Body();
-            var used = new SortedSet<string>(hessian.UsedNames.Concat(StatementFacts.DeclaredNames(lowering.Declarations)), System.StringComparer.Ordinal);
-            lowered = lowered with
-            {
-                Hessian = hessian with { Body = body.ToEquatableArray(), Prologue = hessian.Prologue.Concat(lowering.Declarations).ToEquatableArray(), UsedNames = used.ToEquatableArray() },
-            };
+            lowered = lowered with { Hessian = LowerHessian(program.Method, hessian) };
+        }
+
+        if (program.ValueWeightedHessian is { } weighted)
+        {
+            lowered = lowered with { ValueWeightedHessian = LowerHessian(program.Method, weighted) };
         }
 
         if (program.Jacobian is { } jacobian)
         {
-            lowered = lowered with { Jacobian = jacobian with { Product = Lower(jacobian.Product) } };
+            // Both products: cᵀJ and, for a method that returns a real, the one with the value's weight c₀ (which calls the
+            // same callees, and whose forward-over-reverse reads their Hessians as much).
+            lowered = lowered with
+            {
+                Jacobian = jacobian with
+                {
+                    Product = Lower(jacobian.Product),
+                    ValueWeighted = jacobian.ValueWeighted is { } valueWeighted ? valueWeighted with { Product = Lower(valueWeighted.Product) } : null,
+                },
+            };
         }
 
         return lowered;
+    }
+
+    /// <summary>
+    /// Second derivatives through a callee's gradient: its Hessian, with the scratch spans declared once, before the
+    /// sweeps (the dense Hessian runs the body once per direction, in a loop).
+    /// </summary>
+    private static HessianProgram LowerHessian(MethodModel method, HessianProgram hessian)
+    {
+        if (!Contains(hessian.Body))
+        {
+            return hessian;
+        }
+
+        var lowering = new Lowering(method, hessian.Body.ToList(), hoist: true);
+        var body = lowering.Body();
+        var used = new SortedSet<string>(hessian.UsedNames.Concat(StatementFacts.DeclaredNames(lowering.Declarations)), System.StringComparer.Ordinal);
+        return hessian with { Body = body.ToEquatableArray(), Prologue = hessian.Prologue.Concat(lowering.Declarations).ToEquatableArray(), UsedNames = used.ToEquatableArray() };
     }
 
     /// <summary>

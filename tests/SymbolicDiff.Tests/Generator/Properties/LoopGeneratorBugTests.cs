@@ -486,4 +486,71 @@ public class LoopGeneratorBugTests
         object gradient = withGradient.Invoke(null, new object[] { 2.0, 1 })!;
         Assert.Equal(4.0, (double)gradient.GetType().GetProperty("X")!.GetValue(gradient)!);
     }
+
+    /// <summary>
+    /// A vector-valued method returning a real whose value reads another method's gradient (G's, through the call of G):
+    /// the Hessian entries of G in the product with the value's weight c₀ (the overload of
+    /// <c>FHessianVectorProduct</c> taking <c>valueCotangent</c>) were never lowered, so they printed as empty text and
+    /// the generated file did not compile (CS0193, <c>double dGA =  * dWorkUnused[0] + ...</c>). Found reading the code.
+    /// Projection P = c₁·2x + c₂·2y + c₀·8x²y: ∇²P = c₀ [[16y, 16x], [16x, 0]].
+    /// </summary>
+    [Fact]
+    public void The_value_weighted_products_of_a_method_reading_a_callees_gradient_lower_its_Hessian()
+    {
+        var type = Run("""
+                [Differentiable(SecondOrder = true)]
+                public static double G(double a, double b) => a * a * b;
+
+                [Differentiable(nameof(v), SecondOrder = true)]
+                public static void Twice(ReadOnlySpan<double> v, Span<double> r)
+                {
+                    r[0] = 2 * v[0];
+                    r[1] = 2 * v[1];
+                }
+
+                [Differentiable(nameof(x), nameof(y), SecondOrder = true)]
+                public static double F(double x, double y, double[] work)
+                {
+                    Span<double> v = stackalloc double[2];
+                    v[0] = x;
+                    v[1] = y;
+                    Twice(v, work);
+                    return G(work[0], work[1]);
+                }
+
+                public static double[] Hv(double x, double y, double c1, double c2, double c0, double vX, double vY)
+                {
+                    FHessianVectorProduct(x, y, new double[2], new[] { c1, c2 }, c0, vX, vY, out _, out _, out double hvX, out double hvY);
+                    return new[] { hvX, hvY };
+                }
+
+                public static double[] Gradient(double x, double y, double c1, double c2, double c0)
+                {
+                    FVectorJacobianProduct(x, y, new double[2], new[] { c1, c2 }, c0, out double dX, out double dY);
+                    return new[] { dX, dY };
+                }
+            """).ShouldSucceed().Load().GetType("C")!;
+        double[] Hv(double x, double y, double c0, double vX, double vY) =>
+            (double[])type.GetMethod("Hv")!.Invoke(null, new object[] { x, y, 0.3, -0.7, c0, vX, vY })!;
+        double[] Gradient(double x, double y, double c0) =>
+            (double[])type.GetMethod("Gradient")!.Invoke(null, new object[] { x, y, 0.3, -0.7, c0 })!;
+
+        foreach (var (x, y, c0, vX, vY) in new[] { (0.5, 1.5, 1.0, 1.0, 0.0), (-1.2, 0.4, 2.5, 0.3, -0.8) })
+        {
+            double[] hv = Hv(x, y, c0, vX, vY);
+            Assert.Equal(c0 * (16 * y * vX + 16 * x * vY), hv[0], 12);
+            Assert.Equal(c0 * 16 * x * vX, hv[1], 12);
+
+            // The gradient of P, by hand, and the product against its central differences along v.
+            double[] gradient = Gradient(x, y, c0);
+            Assert.Equal(2 * 0.3 + 16 * c0 * x * y, gradient[0], 12);
+            Assert.Equal(2 * -0.7 + 8 * c0 * x * x, gradient[1], 12);
+            const double h = 1e-5;
+            double[] plus = Gradient(x + h * vX, y + h * vY, c0), minus = Gradient(x - h * vX, y - h * vY, c0);
+            for (int i = 0; i < 2; i++)
+            {
+                Assert.Equal((plus[i] - minus[i]) / (2 * h), hv[i], 6);
+            }
+        }
+    }
 }
