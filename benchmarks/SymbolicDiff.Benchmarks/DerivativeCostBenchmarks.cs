@@ -5,8 +5,11 @@ namespace SymbolicDiff.Benchmarks;
 /// <summary>Methods for the cost ratios of issue 11: a Jacobian against its function, a Hessian-vector product against its gradient.</summary>
 public static partial class DerivativeCostFunctions
 {
-    /// <summary>The chained Rosenbrock function Σ (1 − xᵢ)² + 100 (xᵢ₊₁ − xᵢ²)², with second derivatives.</summary>
-    [Differentiable(SecondOrder = true)]
+    /// <summary>
+    /// The chained Rosenbrock function Σ (1 − xᵢ)² + 100 (xᵢ₊₁ − xᵢ²)², with second derivatives and the forward mode of its
+    /// Hessian-vector product (ThirdOrder).
+    /// </summary>
+    [Differentiable(ThirdOrder = true)]
     public static double Rosenbrock(ReadOnlySpan<double> x)
     {
         double sum = 0;
@@ -32,14 +35,16 @@ public static partial class DerivativeCostFunctions
 }
 
 /// <summary>
-/// Rosenbrock at n = 1,000: the function, its generated gradient (the baseline) and its generated Hessian-vector
-/// product (forward mode over the gradient), all into preallocated spans.
+/// Rosenbrock at n = 1,000: the function, its generated gradient (the baseline), its generated Hessian-vector
+/// product (forward mode over the gradient) and that product's own forward mode (third derivatives, what a SecondOrder
+/// caller of <c>RosenbrockWithGradient</c> calls), all into preallocated spans.
 /// </summary>
 [MemoryDiagnoser]
 public class HessianVectorProductBenchmarks
 {
     private const int N = 1000;
     private readonly double[] _x = new double[N], _v = new double[N], _gradient = new double[N], _product = new double[N];
+    private readonly double[] _dx = new double[N], _dv = new double[N], _dGradient = new double[N], _dProduct = new double[N];
 
     [GlobalSetup]
     public void Setup()
@@ -49,12 +54,20 @@ public class HessianVectorProductBenchmarks
         {
             _x[i] = random.NextDouble() * 2 - 1;
             _v[i] = random.NextDouble() * 2 - 1;
+            _dx[i] = random.NextDouble() * 2 - 1;
+            _dv[i] = random.NextDouble() * 2 - 1;
         }
 
         // The product's gradient output must be the gradient: the two rows compute the same first derivatives.
         double value = DerivativeCostFunctions.RosenbrockHessianVectorProduct(_x, _v, _gradient, _product);
         double[] gradient = (double[])_gradient.Clone();
         Agreement.Check("gradient", [Gradient(), .. _gradient], [value, .. gradient], 1e-9);
+
+        // The product's forward mode: the gradient's tangent along dx is H·dx, which the product along dx gives.
+        HessianVectorProductWithDerivative();
+        double[] gradientTangent = (double[])_dGradient.Clone();
+        DerivativeCostFunctions.RosenbrockHessianVectorProduct(_x, _dx, _gradient, _product);
+        Agreement.Check("gradient tangent", gradientTangent, _product, 1e-9);
     }
 
     [Benchmark]
@@ -65,6 +78,10 @@ public class HessianVectorProductBenchmarks
 
     [Benchmark]
     public double HessianVectorProduct() => DerivativeCostFunctions.RosenbrockHessianVectorProduct(_x, _v, _gradient, _product);
+
+    [Benchmark]
+    public double HessianVectorProductWithDerivative() =>
+        DerivativeCostFunctions.RosenbrockHessianVectorProductWithDerivative(_x, _v, _gradient, _product, _dx, _dv, _dGradient, _dProduct);
 }
 
 /// <summary>
