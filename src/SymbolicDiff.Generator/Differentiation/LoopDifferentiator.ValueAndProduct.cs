@@ -95,11 +95,14 @@ internal sealed partial class LoopDifferentiator
             return null;
         }
 
-        // (a) and (b): nothing between the two calls writes what the arguments read or mentions the adjoint span.
+        // (a) and (b): nothing between the two calls writes what the arguments read or mentions the adjoint span. A
+        // statement can write a span without naming it in an expression (a clear of an output holds no expression, so
+        // Names gives nothing for it): what the statements write counts as a mention too.
         var argumentNames = new HashSet<string>(call.Arguments.SelectMany(ExpressionFacts.Variables).Concat(call.Arguments.SelectMany(VectorNames)));
         var adjointNames = new HashSet<string>(VectorNames(adjoint).Concat(ExpressionFacts.Variables(adjoint)));
         var others = between.Where((_, i) => at + 1 + i != seedAt).ToList();
-        if (StatementFacts.WrittenNamesIn(others).Any(argumentNames.Contains) || others.SelectMany(StatementFacts.Names).Any(adjointNames.Contains))
+        var written = StatementFacts.WrittenNamesIn(others).ToList();
+        if (written.Any(argumentNames.Contains) || others.SelectMany(StatementFacts.Names).Concat(written).Any(adjointNames.Contains))
         {
             return null;
         }
