@@ -25,7 +25,7 @@ internal static class CalleeHessians
             if (HasEntry(tangent))
             {
                 // The returned tangent reads the Hessian: it gets a local, so that the call filling the span comes before it.
-                var names = new NameAllocator(NamesOf(program.Method, body));
+                var names = NameAllocator.ForBody(program.Method, body);
                 string name = names.Fresh(GeneratedNames.Tangent(program.Method.Result));
                 body.Add(new DeclareReal(name, tangent));
                 tangent = new Variable(name);
@@ -208,13 +208,6 @@ internal static class CalleeHessians
             .OfType<Call>()
             .FirstOrDefault(call => call.Function.Component is { Hessian.TangentMethod: null });
 
-    private static IEnumerable<string> NamesOf(MethodModel method, IEnumerable<Statement> body) =>
-        method.Parameters.Select(p => p.Name)
-            .Concat(method.Parameters.Select(p => p.Output))
-            .Concat(new[] { method.MethodName, method.Result })
-            .Concat(StatementFacts.DeclaredNames(body))
-            .Concat(StatementFacts.Flatten(body).SelectMany(StatementFacts.Names));
-
     /// <summary>One body's lowering: the scratch spans it declares, and what each holds at each point.</summary>
     private sealed class Lowering
     {
@@ -243,7 +236,7 @@ internal static class CalleeHessians
         public Lowering(MethodModel method, IReadOnlyList<Statement> body, bool hoist = false)
         {
             _body = body;
-            _names = new NameAllocator(NamesOf(method, body));
+            _names = NameAllocator.ForBody(method, body);
             if (hoist)
             {
                 Hoist(method);

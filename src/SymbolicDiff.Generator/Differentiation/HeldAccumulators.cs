@@ -52,12 +52,12 @@ internal static partial class HeldAccumulators
     /// <summary>Every body of <paramref name="program"/> that Emit prints, each loop's held accumulators in locals.</summary>
     public static GradientProgram Apply(GradientProgram program) => program with
     {
-        Body = Apply(program.Body),
-        Derivative = program.Derivative is { } derivative ? derivative with { Body = Apply(derivative.Body) } : null,
+        Body = Apply(program.Method, program.Body),
+        Derivative = program.Derivative is { } derivative ? derivative with { Body = Apply(program.Method, derivative.Body) } : null,
         Jacobian = program.Jacobian is { } jacobian ? Apply(jacobian) : null,
-        Hessian = program.Hessian is { } hessian ? Apply(hessian) : null,
-        ValueWeightedHessian = program.ValueWeightedHessian is { } weighted ? Apply(weighted) : null,
-        HessianTangent = program.HessianTangent is { } tangent ? tangent with { Body = Apply(tangent.Body) } : null,
+        Hessian = program.Hessian is { } hessian ? Apply(program.Method, hessian) : null,
+        ValueWeightedHessian = program.ValueWeightedHessian is { } weighted ? Apply(program.Method, weighted) : null,
+        HessianTangent = program.HessianTangent is { } tangent ? tangent with { Body = Apply(program.Method, tangent.Body) } : null,
     };
 
     private static JacobianProgram Apply(JacobianProgram jacobian) => jacobian with
@@ -66,11 +66,11 @@ internal static partial class HeldAccumulators
         ValueWeighted = jacobian.ValueWeighted is { } weighted ? Apply(weighted) : null,
     };
 
-    private static HessianProgram Apply(HessianProgram hessian)
+    private static HessianProgram Apply(MethodModel method, HessianProgram hessian)
     {
         // The prologue declares buffers the body adds into: one program for which buffers are owned and which names are taken.
         var owned = OwnedBuffers(hessian.Prologue.Concat(hessian.Body));
-        var names = Allocator(hessian.Prologue.Concat(hessian.Body));
+        var names = NameAllocator.ForBody(method, hessian.Prologue.Concat(hessian.Body), hessian.Directions);
         return hessian with
         {
             Body = Rewrite(hessian.Body, owned, names).ToEquatableArray(),
@@ -79,10 +79,10 @@ internal static partial class HeldAccumulators
     }
 
     /// <summary><paramref name="body"/> with each loop's held accumulators in locals.</summary>
-    private static EquatableArray<Statement> Apply(EquatableArray<Statement> body)
+    private static EquatableArray<Statement> Apply(MethodModel method, EquatableArray<Statement> body)
     {
         var owned = OwnedBuffers(body);
-        return owned.Count == 0 ? body : Rewrite(body, owned, Allocator(body)).ToEquatableArray();
+        return owned.Count == 0 ? body : Rewrite(body, owned, NameAllocator.ForBody(method, body)).ToEquatableArray();
     }
 
     /// <summary>
@@ -104,13 +104,6 @@ internal static partial class HeldAccumulators
         }
 
         return owned;
-    }
-
-    private static NameAllocator Allocator(IEnumerable<Statement> body)
-    {
-        var all = StatementFacts.Flatten(body).ToList();
-        return new NameAllocator(all.SelectMany(StatementFacts.Names)
-            .Concat(all.OfType<DeclareAdjointBuffer>().SelectMany(buffer => new[] { buffer.Name, buffer.Storage })));
     }
 
     private static List<Statement> Rewrite(IEnumerable<Statement> statements, HashSet<string> owned, NameAllocator names)

@@ -555,14 +555,9 @@ internal static partial class HessianSourceEmitter
         }
     }
 
-    /// <summary>The names the body and the parameters use, so that the method's own locals take others.</summary>
-    private static NameAllocator Names(MethodModel method, HessianProgram hessian)
-    {
-        var used = new HashSet<string>(method.Parameters.Select(p => p.Name));
-        used.UnionWith(hessian.Directions);
-        used.UnionWith(hessian.UsedNames);
-        return new NameAllocator(used);
-    }
+    /// <summary>The names the body, its prologue and the parameters (the directions among them) use, so that the method's own locals take others.</summary>
+    private static NameAllocator Names(MethodModel method, HessianProgram hessian) =>
+        NameAllocator.ForBody(method, hessian.Prologue.Concat(hessian.Body), hessian.Directions);
 
     private static List<Statement> WithoutTrailingBlankLines(EquatableArray<Statement> body)
     {

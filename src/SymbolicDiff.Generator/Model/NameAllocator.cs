@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace SymbolicDiff.Generator.Model;
 
@@ -14,6 +15,20 @@ internal sealed class NameAllocator
     private readonly Dictionary<string, int> _nextSuffix = new();
 
     public NameAllocator(IEnumerable<string> reserved) => _used = new HashSet<string>(reserved);
+
+    /// <summary>
+    /// The allocator for locals a pass (or Emit) adds to <paramref name="statements"/>, code of a method generated for
+    /// <paramref name="method"/>: taken are the names its signature and the generated API give (the parameters, their
+    /// gradient outputs, the method's own name, which the body may call, and its result's local), every name the statements
+    /// take (<see cref="StatementFacts.TakenNames"/>), and <paramref name="alsoTaken"/> (parameters the generated method adds,
+    /// such as a Hessian's directions). The one answer to "which names are already taken" for every pass that names a local.
+    /// </summary>
+    public static NameAllocator ForBody(MethodModel method, IEnumerable<Statement> statements, IEnumerable<string>? alsoTaken = null) =>
+        new(method.Parameters.Select(p => p.Name)
+            .Concat(method.Parameters.Select(p => p.Output))
+            .Concat(new[] { method.MethodName, method.Result })
+            .Concat(StatementFacts.TakenNames(statements))
+            .Concat(alsoTaken ?? Enumerable.Empty<string>()));
 
     /// <summary>Marks a name as taken.</summary>
     public void Reserve(string name) => _used.Add(name);

@@ -109,6 +109,19 @@ internal static class StatementFacts
         }
     }
 
+    /// <summary>
+    /// Every name the statements take, nested bodies included: those they declare (locals, loop counters, buffers, stacks,
+    /// views, a call's outputs, and the storage an adjoint buffer or a kept-values buffer rents), write or read. What a
+    /// pass that adds a local to them must not reuse (<see cref="NameAllocator.ForBody"/>); comments excluded.
+    /// </summary>
+    public static IEnumerable<string> TakenNames(IEnumerable<Statement> statements) =>
+        Flatten(statements).SelectMany(statement => WrittenNames(statement).Concat(Expressions(statement).SelectMany(NamesIn)).Concat(statement switch
+        {
+            DeclareAdjointBuffer buffer => new[] { buffer.Storage },
+            DeclareKeptValues kept => new[] { kept.Storage },
+            _ => Enumerable.Empty<string>(),
+        }));
+
     /// <summary>Every name an expression reads: its variables, the vectors of its elements and vector arguments, the stacks it pops.</summary>
     public static IEnumerable<string> NamesIn(Expr expression)
     {
