@@ -50,40 +50,19 @@ namespace SymbolicDiff.Generator.Differentiation;
 internal static partial class HeldAccumulators
 {
     /// <summary>Every body of <paramref name="program"/> that Emit prints, each loop's held accumulators in locals.</summary>
-    public static GradientProgram Apply(GradientProgram program) => program with
+    public static GradientProgram Apply(GradientProgram program) => program.WithEveryScope(scope =>
     {
-        Body = Apply(program.Method, program.Body),
-        Derivative = program.Derivative is { } derivative ? derivative with { Body = Apply(program.Method, derivative.Body) } : null,
-        Jacobian = program.Jacobian is { } jacobian ? Apply(jacobian) : null,
-        Hessian = program.Hessian is { } hessian ? Apply(program.Method, hessian) : null,
-        ValueWeightedHessian = program.ValueWeightedHessian is { } weighted ? Apply(program.Method, weighted) : null,
-        HessianTangent = program.HessianTangent is { } tangent ? tangent with { Body = Apply(program.Method, tangent.Body) } : null,
-    };
-
-    private static JacobianProgram Apply(JacobianProgram jacobian) => jacobian with
-    {
-        Product = Apply(jacobian.Product),
-        ValueWeighted = jacobian.ValueWeighted is { } weighted ? Apply(weighted) : null,
-    };
-
-    private static HessianProgram Apply(MethodModel method, HessianProgram hessian)
-    {
-        // The prologue declares buffers the body adds into: one program for which buffers are owned and which names are taken.
-        var owned = OwnedBuffers(hessian.Prologue.Concat(hessian.Body));
-        var names = NameAllocator.ForBody(method, hessian.Prologue.Concat(hessian.Body), hessian.Directions);
-        return hessian with
+        // A Hessian's prologue declares buffers its body adds into: the scope, not the body, says which buffers are owned
+        // and which names are taken, and one allocator serves both bodies, which share the method's scope.
+        var owned = OwnedBuffers(scope.Statements);
+        if (owned.Count == 0)
         {
-            Body = Rewrite(hessian.Body, owned, names).ToEquatableArray(),
-            Prologue = Rewrite(hessian.Prologue, owned, names).ToEquatableArray(),
-        };
-    }
+            return body => body;
+        }
 
-    /// <summary><paramref name="body"/> with each loop's held accumulators in locals.</summary>
-    private static EquatableArray<Statement> Apply(MethodModel method, EquatableArray<Statement> body)
-    {
-        var owned = OwnedBuffers(body);
-        return owned.Count == 0 ? body : Rewrite(body, owned, NameAllocator.ForBody(method, body)).ToEquatableArray();
-    }
+        var names = scope.Names();
+        return body => Rewrite(body, owned, names).ToEquatableArray();
+    });
 
     /// <summary>
     /// The buffers only their own name reaches: adjoint and tangent buffers the program declares, and gradient outputs it

@@ -57,15 +57,26 @@ internal sealed record GradientProgram(
     /// vector-Jacobian products' (and the value-weighted one's), the Hessians' (body and prologue) and the Hessian
     /// tangent's. The passes that run after the transforms, on what is printed, go through here, so none misses a body.
     /// </summary>
-    public GradientProgram WithEveryBody(System.Func<EquatableArray<Statement>, EquatableArray<Statement>> map) => this with
+    public GradientProgram WithEveryBody(System.Func<EquatableArray<Statement>, EquatableArray<Statement>> map) => WithEveryScope(_ => map);
+
+    /// <summary>
+    /// <see cref="WithEveryBody"/> for a pass that needs the whole generated method in view while it rewrites one of its
+    /// bodies (which buffers the method owns, which names it takes): per generated method, <paramref name="forScope"/> is
+    /// given its <see cref="BodyScope"/> and returns the map then applied to each of its bodies, a Hessian's body and
+    /// prologue alike. The one walk over what Emit prints.
+    /// </summary>
+    public GradientProgram WithEveryScope(System.Func<BodyScope, System.Func<EquatableArray<Statement>, EquatableArray<Statement>>> forScope) => this with
     {
-        Body = map(Body),
-        Derivative = Derivative is { } derivative ? derivative with { Body = map(derivative.Body) } : null,
-        Jacobian = Jacobian?.WithEveryBody(map),
-        Hessian = Hessian?.WithEveryBody(map),
-        ValueWeightedHessian = ValueWeightedHessian?.WithEveryBody(map),
-        HessianTangent = HessianTangent is { } tangent ? tangent with { Body = map(tangent.Body) } : null,
+        Body = InScope(Body, forScope),
+        Derivative = Derivative is { } derivative ? derivative with { Body = InScope(derivative.Body, forScope) } : null,
+        Jacobian = Jacobian?.WithEveryScope(forScope),
+        Hessian = Hessian?.WithEveryScope(Method, forScope),
+        ValueWeightedHessian = ValueWeightedHessian?.WithEveryScope(Method, forScope),
+        HessianTangent = HessianTangent is { } tangent ? tangent with { Body = InScope(tangent.Body, forScope) } : null,
     };
+
+    private EquatableArray<Statement> InScope(EquatableArray<Statement> body, System.Func<BodyScope, System.Func<EquatableArray<Statement>, EquatableArray<Statement>>> forScope) =>
+        forScope(new BodyScope(Method, body, EquatableArray<string>.Empty))(body);
 }
 
 /// <summary>
@@ -90,10 +101,10 @@ internal sealed record JacobianProgram(GradientProgram Product, EquatableArray<s
     /// </summary>
     public JacobianProgram? ValueWeighted { get; init; }
 
-    /// <summary>This product with <paramref name="map"/> applied to every body Emit prints (<see cref="GradientProgram.WithEveryBody"/>).</summary>
-    public JacobianProgram WithEveryBody(System.Func<EquatableArray<Statement>, EquatableArray<Statement>> map) => this with
+    /// <summary>This product with every body Emit prints rewritten (<see cref="GradientProgram.WithEveryScope"/>), each in the scope of its product's method.</summary>
+    public JacobianProgram WithEveryScope(System.Func<BodyScope, System.Func<EquatableArray<Statement>, EquatableArray<Statement>>> forScope) => this with
     {
-        Product = Product.WithEveryBody(map),
-        ValueWeighted = ValueWeighted?.WithEveryBody(map),
+        Product = Product.WithEveryScope(forScope),
+        ValueWeighted = ValueWeighted?.WithEveryScope(forScope),
     };
 }

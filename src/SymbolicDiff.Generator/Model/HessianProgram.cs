@@ -28,9 +28,16 @@ internal sealed record HessianProgram(
     /// </summary>
     public EquatableArray<Statement> Prologue { get; init; } = EquatableArray<Statement>.Empty;
 
-    /// <summary>This program with <paramref name="map"/> applied to its body and its prologue (<see cref="GradientProgram.WithEveryBody"/>).</summary>
-    public HessianProgram WithEveryBody(System.Func<EquatableArray<Statement>, EquatableArray<Statement>> map) =>
-        this with { Body = map(Body), Prologue = map(Prologue) };
+    /// <summary>
+    /// This program with its body and its prologue rewritten by the one map <paramref name="forScope"/> makes for them
+    /// (<see cref="GradientProgram.WithEveryScope"/>): Emit prints both in one method of <paramref name="method"/>, whose
+    /// parameters include the <see cref="Directions"/>.
+    /// </summary>
+    public HessianProgram WithEveryScope(MethodModel method, System.Func<BodyScope, System.Func<EquatableArray<Statement>, EquatableArray<Statement>>> forScope)
+    {
+        var map = forScope(new BodyScope(method, System.Linq.Enumerable.Concat(Prologue, Body), Directions));
+        return this with { Body = map(Body), Prologue = map(Prologue) };
+    }
 }
 
 /// <summary>
