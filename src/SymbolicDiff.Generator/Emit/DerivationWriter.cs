@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
-using System.Text.RegularExpressions;
 using SymbolicDiff.Generator.Model;
 
 namespace SymbolicDiff.Generator.Emit;
@@ -26,14 +25,13 @@ internal static class DerivationWriter
     /// <param name="program">The method's differentiated program.</param>
     /// <param name="generatedCodeAttribute">The [GeneratedCode] line.</param>
     /// <param name="cref">The method's cref.</param>
-    /// <param name="textHoldingBody">A text that prints <paramref name="program"/>'s body (the gradient file), or null.</param>
-    public static void Write(IndentedWriter writer, GradientProgram program, string generatedCodeAttribute, string cref, string? textHoldingBody = null)
+    public static void Write(IndentedWriter writer, GradientProgram program, string generatedCodeAttribute, string cref)
     {
         var method = program.Method;
         string real = method.RealType;
         var statements = new StatementWriter(writer, real);
-        var taken = new HashSet<string>(method.Parameters.Select(p => p.Name).Concat(method.Parameters.Select(p => p.Output)));
-        string derivation = TraceLocal(program, taken, textHoldingBody);
+        // The trace's local takes a name nothing else here takes: the body's, the parameters', the gradient outputs' (locals here).
+        string derivation = NameAllocator.ForBody(method, program.Body).Fresh(GeneratedNames.DerivationLocal);
 
         writer.Line($"/// <summary>Computes <see cref=\"{cref}\"/> and its gradient as <c>{GeneratedNames.GradientMethod(method.MethodName)}</c> does, recording every step: the inputs, each intermediate's formula and value, each local partial, each adjoint as the chain-rule product that formed it, and the gradient. Loops are summarised, one step each. For reading and teaching: it allocates.</summary>");
         foreach (var parameter in method.Parameters)
@@ -121,30 +119,6 @@ internal static class DerivationWriter
             writer.Line($"{derivation}.Value = {ExpressionWriter.Identifier(program.Returned)};");
             writer.Line($"return {derivation};");
         }
-    }
-
-    /// <summary>
-    /// A local name for the trace that nothing in the body uses (the body's text holds every name it reads). A text
-    /// that prints the body and never mentions the name settles it without printing the body again: every name the
-    /// body's text holds is in that text too.
-    /// </summary>
-    private static string TraceLocal(GradientProgram program, HashSet<string> taken, string? textHoldingBody)
-    {
-        string derivation = GeneratedNames.DerivationLocal;
-        if (textHoldingBody is not null && textHoldingBody.IndexOf(derivation, System.StringComparison.Ordinal) < 0 && !taken.Contains(derivation))
-        {
-            return derivation;
-        }
-
-        var probe = new IndentedWriter();
-        new StatementWriter(probe, program.Method.RealType).Write(program.Body);
-        string bodyText = probe.ToString();
-        for (int suffix = 1; taken.Contains(derivation) || Regex.IsMatch(bodyText, @"(?<![\w@])@?" + Regex.Escape(derivation) + @"(?!\w)"); suffix++)
-        {
-            derivation = GeneratedNames.DerivationLocal + "_" + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return derivation;
     }
 
     /// <summary>The line recording a top-level statement, or null for one that defines no real worth a step.</summary>

@@ -41,7 +41,7 @@ internal static class GradientSourceEmitter
             string gradientFile = Emit(program);
             string file = program.Method.ReturnsVoid || !emitDerivation
                 ? gradientFile // no value, so no gradient to derive step by step (its file holds the forward mode and the Jacobian), or not asked for
-                : EmitDerivation(program, gradientFile, gradientFile);
+                : EmitDerivation(program, gradientFile);
             output.AddSource(hintName, SourceText.From(file, Encoding.UTF8));
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -214,16 +214,14 @@ internal static class GradientSourceEmitter
     /// line after each step, comes last, for whoever reads on.
     /// </summary>
     /// <param name="program">The method's differentiated program.</param>
-    /// <param name="gradientFile">The method's gradient file (<see cref="Emit"/>), which prints the same body, if at hand: where
-    /// it does not hold the trace's local name, the body does not either, and the body need not be printed once more to check.</param>
     /// <param name="before">Text the result starts with (the gradient file, to make the method's one file), or null.</param>
-    public static string EmitDerivation(GradientProgram program, string? gradientFile = null, string? before = null)
+    public static string EmitDerivation(GradientProgram program, string? before = null)
     {
         var method = program.Method;
         return GeneratedFile(
             method,
             $"the step-by-step derivation of {method.MethodName}'s gradient, the same computation as {GeneratedNames.GradientMethod(method.MethodName)} with each step recorded.",
-            writer => DerivationWriter.Write(writer, program, GeneratedCodeAttribute, Cref(method), gradientFile),
+            writer => DerivationWriter.Write(writer, program, GeneratedCodeAttribute, Cref(method)),
             before);
     }
 

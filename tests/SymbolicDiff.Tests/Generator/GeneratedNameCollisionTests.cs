@@ -62,6 +62,31 @@ public class GeneratedNameCollisionTests
         Assert.Equal(new[] { "weights", "seed", "gradient", "i", "seed_1", "gradient_1" }, product.GetParameters().Select(p => p.Name));
     }
 
+    [Fact]
+    public void A_local_and_a_parameter_named_like_the_trace_leave_the_trace_another_name()
+    {
+        // MDerivation's trace is the local `derivation`: the body's own local and a parameter derivation_1 take the first two.
+        var run = GeneratorHarness.Run("""
+            using SymbolicDiff;
+            public static partial class C
+            {
+                [Differentiable(nameof(x))]
+                public static double F(double x, double derivation_1)
+                {
+                    double derivation = x * x;
+                    return derivation * derivation_1;
+                }
+            }
+            """).ShouldSucceed();
+
+        Assert.Contains("var derivation_2 = new global::SymbolicDiff.Derivation(", run.Derivation("C.F.g.cs"), StringComparison.Ordinal);
+        var trace = (Derivation)run.Load().GetType("C")!.GetMethod("FDerivation")!.Invoke(null, new object[] { 1.5, 3.0 })!;
+        Assert.Equal(1.5 * 1.5 * 3.0, trace.Value);
+        Assert.Equal(2 * 1.5 * 3.0, trace.Gradient[0].Value);   // ∂(x²c)/∂x = 2xc
+        const double h = 1e-6;
+        Assert.Equal(((1.5 + h) * (1.5 + h) * 3.0 - (1.5 - h) * (1.5 - h) * 3.0) / (2 * h), trace.Gradient[0].Value, 1e-8);
+    }
+
     // Span arguments cannot go through MethodInfo.Invoke: a delegate of the right shape calls the method.
     private delegate double Gradient(double[] x, double dX, Span<double> output);
 
