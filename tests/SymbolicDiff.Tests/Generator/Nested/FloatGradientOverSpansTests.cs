@@ -1,16 +1,77 @@
+using System.Reflection;
+
 namespace SymbolicDiff.Tests.Generator.Nested;
 
 /// <summary>
-/// A float method differentiating through a float callee's gradient over spans (<see cref="FloatGradientOverSpansModels"/>):
-/// the same path as double (<see cref="GradientOverSpansTests"/>), through the callee's float Hessian-vector product.
-/// Checked against closed forms worked out by hand in double, against central differences of the float method itself
-/// (a wide step, float tolerance) and of its double twin in <see cref="GradientOverSpansModels"/>, and forward mode
-/// against the gradient dotted with the direction. Float rounds every intermediate to about 6e-8 relative, so the
-/// tolerances are relative and a few ulps per step of the descent. Its code is checked against the double twin's
-/// snapshot rather than by a snapshot of its own, which would repeat that one but for the type and the literals.
+/// A float method differentiating through a float callee's gradient over spans: the double models of
+/// <see cref="GradientOverSpansModels"/>, their source text written in float (<see cref="FloatSource"/>) and run through the
+/// generator here, so the float set is the double set and cannot drift from it; the same path as double
+/// (<see cref="GradientOverSpansTests"/>), through the callee's float Hessian-vector product. Checked against closed forms
+/// worked out by hand in double, against central differences of the float method itself (a wide step, float tolerance)
+/// and of its double twin, and forward mode against the gradient dotted with the direction. Float rounds every
+/// intermediate to about 6e-8 relative, so the tolerances are relative and a few ulps per step of the descent. Its code
+/// is checked against the double twin's snapshot rather than by a snapshot of its own, which would repeat that one but
+/// for the type and the literals.
 /// </summary>
 public class FloatGradientOverSpansTests
 {
+    /// <summary>The double models' file, as the generator reads it.</summary>
+    private static string DoubleSource => File.ReadAllText(Path.Combine(ReadmeExamplesTests.RepositoryRoot(), "tests", "SymbolicDiff.Tests", "Generator", "Nested", "GradientOverSpansModels.cs"));
+
+    /// <summary>The double models written in float: every double a float, each ½ a float literal, the class renamed.</summary>
+    private static string FloatSource => DoubleSource
+        .Replace("double", "float", StringComparison.Ordinal)
+        .Replace("0.5 *", "0.5f *", StringComparison.Ordinal)
+        .Replace("GradientOverSpansModels", "FloatGradientOverSpansModels", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Array entry points to the float models, for reflection, which cannot pass spans: each returns the value first, then
+    /// the scalar partials or the derivative, as floats (a double would not convert), and writes span outputs into arrays.
+    /// </summary>
+    private const string ArrayEntryPoints = """
+        namespace SymbolicDiff.Tests.Generator.Nested;
+
+        public static partial class FloatGradientOverSpansModels
+        {
+            public static float DescendOf(float[] start, float[] a, float eta, int steps) => Descend(start, a, eta, steps);
+
+            public static float[] DescendGradientOf(float[] start, float[] a, float eta, int steps, float[] dStart) =>
+                new[] { DescendWithGradient(start, a, eta, steps, dStart, out float dEta), dEta };
+
+            public static float[] DescendDerivativeOf(float[] start, float[] a, float eta, int steps, float[] dStart, float dEta)
+            {
+                var (value, derivative) = DescendWithDerivative(start, a, eta, steps, dStart, dEta);
+                return new[] { value, derivative };
+            }
+
+            public static float EnergyAlongDescentOf(float[] start, float[] a, float eta, int steps) => EnergyAlongDescent(start, a, eta, steps);
+
+            public static float[] EnergyAlongDescentGradientOf(float[] start, float[] a, float eta, int steps, float[] dStart) =>
+                new[] { EnergyAlongDescentWithGradient(start, a, eta, steps, dStart, out float dEta), dEta };
+
+            public static float[] EnergyAlongDescentDerivativeOf(float[] start, float[] a, float eta, int steps, float[] dStart, float dEta)
+            {
+                var (value, derivative) = EnergyAlongDescentWithDerivative(start, a, eta, steps, dStart, dEta);
+                return new[] { value, derivative };
+            }
+
+            public static float ScaledDescendOf(float[] start, float[] a, float b, float eta, int steps) => ScaledDescend(start, a, b, eta, steps);
+
+            public static float[] ScaledDescendGradientOf(float[] start, float[] a, float b, float eta, int steps, float[] dStart) =>
+                new[] { ScaledDescendWithGradient(start, a, b, eta, steps, dStart, out float dB, out float dEta), dB, dEta };
+
+            public static float[] ScaledDescendDerivativeOf(float[] start, float[] a, float b, float eta, int steps, float[] dStart, float dB, float dEta)
+            {
+                var (value, derivative) = ScaledDescendWithDerivative(start, a, b, eta, steps, dStart, dB, dEta);
+                return new[] { value, derivative };
+            }
+        }
+        """;
+
+    // One generator run and load for the class: every float model, the three exercised here and the rest, must compile.
+    private static readonly Lazy<Type> Models = new(() =>
+        GeneratorHarness.Run(FloatSource, ArrayEntryPoints).ShouldSucceed().Load().GetType("SymbolicDiff.Tests.Generator.Nested.FloatGradientOverSpansModels")!);
+
     private static readonly float[] Start = { 0.8f, -0.3f, 1.5f };
     private static readonly float[] A = { 1.0f, 2.5f, 0.4f };
     private static readonly float[] Direction = { 0.3f, -1.1f, 0.7f };
@@ -26,7 +87,7 @@ public class FloatGradientOverSpansTests
     {
         // vᵢ ← (1 − η aᵢ) vᵢ, L = Σ vᵢ² after n steps: ∂L/∂startᵢ = 2 rᵢ²ⁿ startᵢ, ∂L/∂η = −2n Σ aᵢ rᵢ²ⁿ⁻¹ startᵢ².
         float[] dStart = new float[Start.Length];
-        float value = FloatGradientOverSpansModels.DescendWithGradient(Start, A, eta, steps, dStart, out float dEta);
+        var (value, dEta) = Pair(Call<float[]>("DescendGradientOf", Start, A, eta, steps, dStart));
 
         double expectedValue = 0, expectedDEta = 0;
         for (int i = 0; i < Start.Length; i++)
@@ -41,19 +102,18 @@ public class FloatGradientOverSpansTests
         AssertClose(expectedDEta, dEta, Tolerance, "∂L/∂η");
 
         // Central differences of the float method itself and of its double twin.
-        AssertClose(FloatCentral(e => FloatGradientOverSpansModels.Descend(Start, A, e, steps), eta), dEta, FloatCentralTolerance, "∂L/∂η, float differences");
+        AssertClose(FloatCentral(e => Call<float>("DescendOf", Start, A, e, steps), eta), dEta, FloatCentralTolerance, "∂L/∂η, float differences");
         AssertClose(Central(e => GradientOverSpansModels.Descend(Widen(Start), Widen(A), e, steps), eta), dEta, Tolerance, "∂L/∂η, double twin's differences");
         for (int i = 0; i < Start.Length; i++)
         {
             int index = i;
-            AssertClose(FloatCentral(s => FloatGradientOverSpansModels.Descend(With(Start, index, s), A, eta, steps), Start[i]), dStart[i], FloatCentralTolerance, $"∂L/∂start[{i}], float differences");
+            AssertClose(FloatCentral(s => Call<float>("DescendOf", With(Start, index, s), A, eta, steps), Start[i]), dStart[i], FloatCentralTolerance, $"∂L/∂start[{i}], float differences");
             AssertClose(Central(s => GradientOverSpansModels.Descend(With(Widen(Start), index, s), Widen(A), eta, steps), Start[i]), dStart[i], Tolerance, $"∂L/∂start[{i}], double twin's differences");
         }
 
         // Forward mode along (dStart, dEta) = (u, w): the same gradient dotted with the direction.
         const float w = -0.4f;
-        var (forwardValue, derivative) = FloatGradientOverSpansModels.DescendWithDerivative(Start, A, eta, steps, Direction, w);
-        Assert.Equal(typeof(float), forwardValue.GetType());
+        var (forwardValue, derivative) = Pair(Call<float[]>("DescendDerivativeOf", Start, A, eta, steps, Direction, w));
         AssertClose(value, forwardValue, 1e-6, "forward value");
         AssertClose(Dot(dStart, Direction) + (double)dEta * w, derivative, Tolerance, "forward derivative");
     }
@@ -66,7 +126,7 @@ public class FloatGradientOverSpansTests
     {
         // vₛ,ᵢ = rᵢˢ startᵢ, L = Σₛ Σᵢ ½ aᵢ rᵢ²ˢ startᵢ²: ∂L/∂startᵢ = Σₛ aᵢ rᵢ²ˢ startᵢ, ∂L/∂η = −Σₛ Σᵢ s aᵢ² rᵢ²ˢ⁻¹ startᵢ².
         float[] dStart = new float[Start.Length];
-        float value = FloatGradientOverSpansModels.EnergyAlongDescentWithGradient(Start, A, eta, steps, dStart, out float dEta);
+        var (value, dEta) = Pair(Call<float[]>("EnergyAlongDescentGradientOf", Start, A, eta, steps, dStart));
 
         double expectedValue = 0, expectedDEta = 0;
         for (int i = 0; i < Start.Length; i++)
@@ -84,16 +144,16 @@ public class FloatGradientOverSpansTests
 
         AssertClose(expectedValue, value, Tolerance, "L");
         AssertClose(expectedDEta, dEta, Tolerance, "∂L/∂η");
-        AssertClose(FloatCentral(e => FloatGradientOverSpansModels.EnergyAlongDescent(Start, A, e, steps), eta), dEta, FloatCentralTolerance, "∂L/∂η, float differences");
+        AssertClose(FloatCentral(e => Call<float>("EnergyAlongDescentOf", Start, A, e, steps), eta), dEta, FloatCentralTolerance, "∂L/∂η, float differences");
         AssertClose(Central(e => GradientOverSpansModels.EnergyAlongDescent(Widen(Start), Widen(A), e, steps), eta), dEta, Tolerance, "∂L/∂η, double twin's differences");
         for (int i = 0; i < Start.Length; i++)
         {
             int index = i;
-            AssertClose(FloatCentral(s => FloatGradientOverSpansModels.EnergyAlongDescent(With(Start, index, s), A, eta, steps), Start[i]), dStart[i], FloatCentralTolerance, $"∂L/∂start[{i}], float differences");
+            AssertClose(FloatCentral(s => Call<float>("EnergyAlongDescentOf", With(Start, index, s), A, eta, steps), Start[i]), dStart[i], FloatCentralTolerance, $"∂L/∂start[{i}], float differences");
         }
 
         const float w = 0.9f;
-        var (forwardValue, derivative) = FloatGradientOverSpansModels.EnergyAlongDescentWithDerivative(Start, A, eta, steps, Direction, w);
+        var (forwardValue, derivative) = Pair(Call<float[]>("EnergyAlongDescentDerivativeOf", Start, A, eta, steps, Direction, w));
         AssertClose(value, forwardValue, 1e-6, "forward value");
         AssertClose(Dot(dStart, Direction) + (double)dEta * w, derivative, Tolerance, "forward derivative");
     }
@@ -105,7 +165,8 @@ public class FloatGradientOverSpansTests
     {
         // vᵢ ← (1 − η b aᵢ) vᵢ: ∂L/∂startᵢ = 2 rᵢ²ⁿ startᵢ, ∂L/∂b = −2n η Σ aᵢ rᵢ²ⁿ⁻¹ startᵢ², ∂L/∂η = −2n b Σ aᵢ rᵢ²ⁿ⁻¹ startᵢ².
         float[] dStart = new float[Start.Length];
-        float value = FloatGradientOverSpansModels.ScaledDescendWithGradient(Start, A, b, eta, steps, dStart, out float dB, out float dEta);
+        float[] result = Call<float[]>("ScaledDescendGradientOf", Start, A, b, eta, steps, dStart);
+        float value = result[0], dB = result[1], dEta = result[2];
 
         double expectedValue = 0, expectedDB = 0, expectedDEta = 0;
         for (int i = 0; i < Start.Length; i++)
@@ -120,12 +181,12 @@ public class FloatGradientOverSpansTests
         AssertClose(expectedValue, value, Tolerance, "L");
         AssertClose(expectedDB, dB, Tolerance, "∂L/∂b");
         AssertClose(expectedDEta, dEta, Tolerance, "∂L/∂η");
-        AssertClose(FloatCentral(x => FloatGradientOverSpansModels.ScaledDescend(Start, A, x, eta, steps), b), dB, FloatCentralTolerance, "∂L/∂b, float differences");
+        AssertClose(FloatCentral(x => Call<float>("ScaledDescendOf", Start, A, x, eta, steps), b), dB, FloatCentralTolerance, "∂L/∂b, float differences");
         AssertClose(Central(x => GradientOverSpansModels.ScaledDescend(Widen(Start), Widen(A), x, eta, steps), b), dB, Tolerance, "∂L/∂b, double twin's differences");
-        AssertClose(FloatCentral(e => FloatGradientOverSpansModels.ScaledDescend(Start, A, b, e, steps), eta), dEta, FloatCentralTolerance, "∂L/∂η, float differences");
+        AssertClose(FloatCentral(e => Call<float>("ScaledDescendOf", Start, A, b, e, steps), eta), dEta, FloatCentralTolerance, "∂L/∂η, float differences");
 
         const float directionB = 0.6f, directionEta = -0.4f;
-        var (forwardValue, derivative) = FloatGradientOverSpansModels.ScaledDescendWithDerivative(Start, A, b, eta, steps, Direction, directionB, directionEta);
+        var (forwardValue, derivative) = Pair(Call<float[]>("ScaledDescendDerivativeOf", Start, A, b, eta, steps, Direction, directionB, directionEta));
         AssertClose(value, forwardValue, 1e-6, "forward value");
         AssertClose(Dot(dStart, Direction) + (double)dB * directionB + (double)dEta * directionEta, derivative, Tolerance, "forward derivative");
     }
@@ -136,20 +197,28 @@ public class FloatGradientOverSpansTests
         // The numbers are checked above. How the double twin's code reads is a snapshot (GradientOverSpansTests); the
         // float code must read the same, in float: no double anywhere, no literal without its f, and once float is read
         // as double and each literal as its number, the double twin's text line for line.
-        string single = Generated("FloatGradientOverSpansModels");
-        string twin = Generated("GradientOverSpansModels");
+        string single = GeneratorHarness.Run(FloatSource).ShouldSucceed().Source("FloatGradientOverSpansModels.Descend.g.cs");
+        string twin = GeneratorHarness.Run(DoubleSource).ShouldSucceed().Source("GradientOverSpansModels.Descend.g.cs");
         Assert.DoesNotContain("double", single, StringComparison.Ordinal);
         Assert.DoesNotMatch(@"(?<![\w.])\d+\.\d+(?![\d.f])", single);
         Assert.Contains("2f * v[i]", single, StringComparison.Ordinal);
         Assert.Equal(AsNumbers(twin).Split('\n'), AsNumbers(single.Replace("FloatGradientOverSpansModels", "GradientOverSpansModels", StringComparison.Ordinal)).Split('\n'));
     }
 
-    /// <summary>The generated <c>Descend</c> of a models file in this folder (its own source, run through the generator).</summary>
-    private static string Generated(string models)
+    /// <summary>The float model's array entry point <paramref name="name"/> (<see cref="ArrayEntryPoints"/>), called with <paramref name="arguments"/>.</summary>
+    private static T Call<T>(string name, params object[] arguments)
     {
-        string source = File.ReadAllText(Path.Combine(ReadmeExamplesTests.RepositoryRoot(), "tests", "SymbolicDiff.Tests", "Generator", "Nested", models + ".cs"));
-        return GeneratorHarness.Run(source).ShouldSucceed().Source(models + ".Descend.g.cs");
+        try
+        {
+            return (T)Models.Value.GetMethod(name)!.Invoke(null, arguments)!;
+        }
+        catch (TargetInvocationException exception) when (exception.InnerException is not null)
+        {
+            throw exception.InnerException;
+        }
     }
+
+    private static (float First, float Second) Pair(float[] values) => (values[0], values[1]);
 
     /// <summary><c>float</c> read as <c>double</c>, <c>MathF</c> as <c>Math</c>, and <c>2f</c>, <c>2.0</c> and <c>2</c> all as 2.</summary>
     private static string AsNumbers(string code)
