@@ -85,9 +85,7 @@ internal sealed partial class LoopDifferentiator
             return false;
         }
 
-        var writes = writer.Body.Where(statement => StatementFacts.Names(statement).Contains(kept.Name)).ToList();
-        if (writes.Count != 1 || writes[0] is not UpdateReal { Operator: UpdateOperator.Set, Target: Element { Vector: var vector, Index: Variable { Name: var index } } } write ||
-            vector != kept.Name || index != writer.Counter || Mentions(write.Value, kept.Name))
+        if (OwnElementUpdates(writer, kept.Name) is not { Count: 1 } writes || writes[0].Operator != UpdateOperator.Set)
         {
             return false;
         }

@@ -52,9 +52,8 @@ internal sealed partial class LoopDifferentiator
                 continue;
             }
 
-            var writes = loop.Body.Where(statement => StatementFacts.Names(statement).Contains(output)).ToList();
-            if (writes.Count == 0 || !writes.All(write => IsContributionAtCounter(write, output, loop.Counter)) ||
-                StoredOnce(loop.Body, writes.Cast<UpdateReal>().ToList()) is not { } storedBody)
+            if (OwnElementUpdates(loop, output) is not { Count: > 0 } writes || !writes.All(write => write.Operator is UpdateOperator.Add or UpdateOperator.Subtract) ||
+                StoredOnce(loop.Body, writes) is not { } storedBody)
             {
                 continue;
             }
@@ -70,10 +69,29 @@ internal sealed partial class LoopDifferentiator
         return KeptInStoredOutputs(method, body);
     }
 
-    /// <summary><c>output[counter] += e</c> or <c>-= e</c>, with e not reading the output.</summary>
-    private static bool IsContributionAtCounter(Statement statement, string output, string counter) =>
-        statement is UpdateReal { Operator: UpdateOperator.Add or UpdateOperator.Subtract, Target: Element { Vector: var vector, Index: Variable { Name: var index } } } update &&
-        vector == output && index == counter && !StatementFacts.NamesIn(update.Value).Contains(output);
+    /// <summary>
+    /// The statements of <paramref name="loop"/>'s body that mention <paramref name="vector"/> (at any depth), where each is
+    /// an update of the element at the loop's counter (<c>v[i] = e</c>, <c>+= e</c>, <c>-= e</c>) whose e does not read
+    /// <paramref name="vector"/>; else null. So each iteration touches its own element only, and only to write it: the fact
+    /// that a store in place of an accumulation (<see cref="StoreOnce"/>, <see cref="WithStoredFirstAdjoints"/>) and a kept
+    /// buffer's writer (<see cref="KeptBufferFits"/>) rest on, asked here once.
+    /// </summary>
+    private static List<UpdateReal>? OwnElementUpdates(ForLoop loop, string vector)
+    {
+        var own = new Element(vector, new Variable(loop.Counter));
+        var updates = new List<UpdateReal>();
+        foreach (var statement in loop.Body.Where(statement => StatementFacts.Names(statement).Contains(vector)))
+        {
+            if (statement is not UpdateReal update || !update.Target.Equals(own) || StatementFacts.NamesIn(update.Value).Contains(vector))
+            {
+                return null;
+            }
+
+            updates.Add(update);
+        }
+
+        return updates;
+    }
 
     /// <summary>
     /// <paramref name="loopBody"/> with its <paramref name="contributions"/> to one element written as one store of

@@ -38,10 +38,7 @@ internal sealed partial class LoopDifferentiator
                 continue;
             }
 
-            var own = new Element(adjoint, new Variable(cover.Counter));
-            var mentions = cover.Body.Where(statement => StatementFacts.Names(statement).Contains(adjoint)).ToList();
-            if (mentions.Count != 1 || mentions[0] is not UpdateReal { Operator: UpdateOperator.Add } contribution ||
-                !contribution.Target.Equals(own) || Reads(contribution.Value).Contains(adjoint))
+            if (OwnElementUpdates(cover, adjoint) is not { Count: 1 } updates || updates[0] is not { Operator: UpdateOperator.Add } contribution)
             {
                 continue;
             }
