@@ -19,7 +19,12 @@ internal sealed record HessianProgram(
     EquatableArray<Expr> Partials,
     EquatableArray<Expr> PartialTangents)
 {
-    /// <summary>Every name the body declares or reads, so that the locals Emit adds around it (<c>k</c>, <c>hessian</c>) take others.</summary>
+    /// <summary>
+    /// Every name the body declares or reads, as the transform left it: for third derivatives
+    /// (<see cref="Differentiation.SecondOrder"/>), whose tangents take the names of the gradient outputs (<c>dX</c>), which
+    /// <see cref="NameAllocator.ForBody"/> would count as taken. Every other pass, and Emit, asks
+    /// <see cref="NameAllocator.ForBody"/> of the statements as they are.
+    /// </summary>
     public EquatableArray<string> UsedNames { get; init; } = EquatableArray<string>.Empty;
 
     /// <summary>
