@@ -17,7 +17,11 @@ internal sealed partial class ForwardModeDifferentiator
     /// <param name="Program">The forward sweep, or null where a construct has no forward rule.</param>
     /// <param name="Tangents">Per requested value, its tangent (a variable or 0), in the order asked.</param>
     /// <param name="MissingFunction">Where Program is null because a called function declares no derivative: its name and parameter.</param>
-    public sealed record GradientTangents(DerivativeProgram? Program, IReadOnlyList<Expr> Tangents, (string Function, string? Parameter)? MissingFunction);
+    public sealed record GradientTangents(DerivativeProgram? Program, IReadOnlyList<Expr> Tangents, (string Function, string? Parameter)? MissingFunction)
+    {
+        /// <summary>Where Program is null because of a call with varying arguments that no rule takes: that call.</summary>
+        public UnknownCall? UnknownCall { get; init; }
+    }
 
     /// <summary>
     /// Forward mode over <paramref name="gradient"/>, a gradient program presented as a method (its body as the
@@ -46,7 +50,10 @@ internal sealed partial class ForwardModeDifferentiator
                 ? (Expr)new Variable(tangent)
                 : Constant.Zero)
             .ToList();
-        return new GradientTangents(program, tangents, program is null ? transform._missingPartial : null);
+        return new GradientTangents(program, tangents, program is null ? transform._missingPartial : null)
+        {
+            UnknownCall = program is null ? transform._unknownCall : null,
+        };
     }
 
     /// <summary>The statements of a gradient program that need a tangent of their own; false for the others, kept as they are.</summary>

@@ -253,8 +253,13 @@ internal sealed partial class ForwardModeDifferentiator
                     if (!TransformGradientStatement(statement, output))
                     {
                         // A call no rule above takes, kept as it is: its tangent would be 0, so where its arguments vary,
-                        // there is no forward mode here rather than a silent zero (the callers report it).
-                        _unsupported |= CallsWithVaryingArguments(statement);
+                        // there is no forward mode here rather than a silent zero (the callers report it, naming the call).
+                        if (UnknownCallWithVaryingArguments(statement) is { } unknown)
+                        {
+                            _unsupported = true;
+                            _unknownCall ??= unknown;
+                        }
+
                         output.Add(statement);
                     }
 
@@ -401,22 +406,6 @@ internal sealed partial class ForwardModeDifferentiator
         }
 
         output.Add(statement);
-    }
-
-    /// <summary>
-    /// Whether <paramref name="statement"/> is a call (<c>F(a, …);</c>, <c>var g = F(a, …);</c>) with an argument that
-    /// varies: one that reads a varying value smoothly (not a known-constant call, an index, a condition), or a varying
-    /// vector. An <c>out</c> argument naming a varying value counts too: the call overwrites it with what no rule gives a tangent.
-    /// </summary>
-    private bool CallsWithVaryingArguments(Statement statement)
-    {
-        var call = statement switch
-        {
-            CallStatement called => called.Call,
-            DeclareVar declared => declared.Value,
-            _ => null,
-        };
-        return call is not null && Nodes(call).Any(node => node is Call or VectorCall) && DataReads(call).Any(_varied.Contains);
     }
 
     // ---- tangents of expressions ----

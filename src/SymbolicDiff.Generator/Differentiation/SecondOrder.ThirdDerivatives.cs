@@ -57,9 +57,13 @@ internal static partial class SecondOrder
         var forward = ForwardModeDifferentiator.DifferentiateGradient(asMethod, results, new Dictionary<string, string>(), cancellationToken);
         if (forward.Program is null)
         {
-            return forward.MissingFunction is { } missing
-                ? (null, ThirdOrderUnsupported(method, location, $"a method whose Hessian calls '{missing.Function}', which has no {(missing.Parameter is null ? "derivative of its own ([Derivative] on it)" : $"derivative with respect to its parameter '{missing.Parameter}'")}"))
-                : (null, ThirdOrderUnsupported(method, location, "a construct of its Hessian program that forward mode has no rule for"));
+            if (forward.MissingFunction is { } missing)
+            {
+                return (null, ThirdOrderUnsupported(method, location, $"a method whose Hessian calls '{missing.Function}', which has no {(missing.Parameter is null ? "derivative of its own ([Derivative] on it)" : $"derivative with respect to its parameter '{missing.Parameter}'")}"));
+            }
+
+            var (what, at) = NoForwardRule(forward, "Hessian program", location);
+            return (null, ThirdOrderUnsupported(method, at, what));
         }
 
         var secondTangents = hessian.PartialTangents
@@ -119,9 +123,13 @@ internal static partial class SecondOrder
         var forward = ForwardModeDifferentiator.DifferentiateGradient(asMethod, gradients.Concat(products).ToList(), outputTangents, cancellationToken);
         if (forward.Program is null)
         {
-            return forward.MissingFunction is { } missing
-                ? (null, ThirdOrderUnsupported(method, location, $"a method whose Hessian-vector product calls '{missing.Function}', which has no {(missing.Parameter is null ? "derivative of its own ([Derivative] on it)" : $"derivative with respect to its parameter '{missing.Parameter}'")}"))
-                : (null, ThirdOrderUnsupported(method, location, "a construct of its Hessian-vector product that forward mode has no rule for"));
+            if (forward.MissingFunction is { } missing)
+            {
+                return (null, ThirdOrderUnsupported(method, location, $"a method whose Hessian-vector product calls '{missing.Function}', which has no {(missing.Parameter is null ? "derivative of its own ([Derivative] on it)" : $"derivative with respect to its parameter '{missing.Parameter}'")}"));
+            }
+
+            var (what, at) = NoForwardRule(forward, "Hessian-vector product", location);
+            return (null, ThirdOrderUnsupported(method, at, what));
         }
 
         var used = new SortedSet<string>(StatementFacts.DeclaredNames(forward.Program.Body), System.StringComparer.Ordinal);

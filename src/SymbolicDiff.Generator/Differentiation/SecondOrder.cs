@@ -166,11 +166,15 @@ internal static partial class SecondOrder
         var forward = ForwardModeDifferentiator.DifferentiateGradient(asMethod, results, outputTangents, cancellationToken);
         if (forward.Program is null)
         {
-            return forward.MissingFunction is { } missing
-                ? (null, Missing(method, location, missing.Function, missing.Parameter is null
+            if (forward.MissingFunction is { } missing)
+            {
+                return (null, Missing(method, location, missing.Function, missing.Parameter is null
                     ? "derivative of its own ([Derivative] on it)"
-                    : $"derivative with respect to its parameter '{missing.Parameter}'"))
-                : (null, Unsupported(method, location, "a construct of its gradient that forward mode has no rule for"));
+                    : $"derivative with respect to its parameter '{missing.Parameter}'"));
+            }
+
+            var (what, at) = NoForwardRule(forward, "gradient", location);
+            return (null, Unsupported(method, at, what));
         }
 
         var tangents = partials.Select(partial => partial is Variable variable

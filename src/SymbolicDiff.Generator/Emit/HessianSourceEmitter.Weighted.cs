@@ -9,7 +9,8 @@ namespace SymbolicDiff.Generator.Emit;
 // from n of those. The weights are the vector-Jacobian product's cotangents, with its names and in its place, so a
 // solver passes the same span to both; the directions, gradient outputs and products are a scalar method's. A method that
 // returns a real f also gets the product with f weighed in, (Σᵢ cᵢ ∇²rᵢ + c₀ ∇²f)·v, forward mode over the vector-Jacobian
-// product of Σᵢ cᵢ rᵢ + c₀ f: an overload with c₀ after the weights, which a second-order caller reading f calls.
+// product of Σᵢ cᵢ rᵢ + c₀ f: an overload with c₀ after the weights, which a second-order caller reading f calls,
+// and the dense Σᵢ cᵢ ∇²rᵢ + c₀ ∇²f from n of those, the same overload of the dense weighted Hessian.
 internal static partial class HessianSourceEmitter
 {
     private static void WriteWeighted(IndentedWriter writer, MethodModel method, JacobianProgram jacobian, HessianProgram hessian, HessianProgram? valueWeightedHessian, string generatedCodeAttribute, string cref)
@@ -23,6 +24,12 @@ internal static partial class HessianSourceEmitter
 
         writer.Line();
         WriteWeightedDense(writer, method, jacobian, generatedCodeAttribute, cref);
+        if (jacobian.ValueWeighted is { } valueWeighted && valueWeightedHessian is not null)
+        {
+            // Its dense form, from the products with c₀ above: the Hessian of Σᵢ cᵢ rᵢ + c₀ f that Newton on a caller reading both needs.
+            writer.Line();
+            WriteWeightedDense(writer, method, valueWeighted, generatedCodeAttribute, cref);
+        }
     }
 
     private static void WriteWeightedHessianVectorProduct(IndentedWriter writer, MethodModel method, JacobianProgram jacobian, HessianProgram hessian, string generatedCodeAttribute, string cref)
@@ -98,13 +105,16 @@ internal static partial class HessianSourceEmitter
 
     /// <summary>
     /// The dense weighted Hessian Σᵢ cᵢ ∇²rᵢ, n×n: n weighted products, one per unit direction, each giving one column, with
-    /// scratch on the stack up to a bound and pooled above. Rows and columns as in a Jacobian's columns.
+    /// scratch on the stack up to a bound and pooled above. Rows and columns as in a Jacobian's columns. Where
+    /// <paramref name="jacobian"/> weighs the returned value f too (its <see cref="JacobianProgram.ValueCotangent"/>, c₀),
+    /// Σᵢ cᵢ ∇²rᵢ + c₀ ∇²f from the products with c₀: the same method with c₀ after the weights.
     /// </summary>
     private static void WriteWeightedDense(IndentedWriter writer, MethodModel method, JacobianProgram jacobian, string generatedCodeAttribute, string cref)
     {
         var differentiated = Differentiated(method);
         string real = method.RealType;
-        var names = new NameAllocator(method.Parameters.Select(p => p.Name).Concat(jacobian.Cotangents));
+        string? c0 = jacobian.ValueCotangent;
+        var names = new NameAllocator(method.Parameters.Select(p => p.Name).Concat(jacobian.Cotangents).Concat(c0 is null ? Enumerable.Empty<string>() : new[] { c0 }));
         string matrix = names.Fresh("hessian"), size = names.Fresh("n");
         string column = names.Fresh("k"), row = names.Fresh("i"), other = names.Fresh("j"), mean = names.Fresh("mean");
         var directions = differentiated.Select(p => names.Fresh(GeneratedNames.HessianDirection(p.Name))).ToList();
@@ -114,7 +124,9 @@ internal static partial class HessianSourceEmitter
         var lengths = differentiated.Select(p => p.IsVector ? ExpressionWriter.Identifier(p.Name) + ".Length" : "1").ToList();
         var offsets = Enumerable.Range(0, differentiated.Count).Select(i => Sum(lengths.Take(i))).ToList();
 
-        writer.Line($"/// <summary>Computes <see cref=\"{cref}\"/>, writing its outputs, and the dense weighted Hessian Σᵢ cᵢ ∇²rᵢ of its outputs' elements rᵢ with respect to {list}: n weighted Hessian-vector products, one per column, so for small n (n times the product's cost, n² storage). One Hessian per output would be m such matrices (unit weights), m·n products: not generated, as Newton and full-Hessian least squares need only the weighted sum.</summary>");
+        writer.Line(c0 is null
+            ? $"/// <summary>Computes <see cref=\"{cref}\"/>, writing its outputs, and the dense weighted Hessian Σᵢ cᵢ ∇²rᵢ of its outputs' elements rᵢ with respect to {list}: n weighted Hessian-vector products, one per column, so for small n (n times the product's cost, n² storage). One Hessian per output would be m such matrices (unit weights), m·n products: not generated, as Newton and full-Hessian least squares need only the weighted sum.</summary>"
+            : $"/// <summary>Computes <see cref=\"{cref}\"/>, writing its outputs, and the dense weighted Hessian with its returned value weighed in, Σᵢ cᵢ ∇²rᵢ + c₀ ∇²{method.MethodName}, over its outputs' elements rᵢ, their weights cᵢ and the value's weight c₀, with respect to {list}: n weighted Hessian-vector products with c₀, one per column, so for small n (n times the product's cost, n² storage). With c₀ = 0 it is the overload without c₀.</summary>");
         foreach (var parameter in method.Parameters)
         {
             string role = parameter.IsDifferentiated ? "differentiated with respect to" : parameter.IsOutput ? "receives the method's results" : "held constant";
@@ -127,20 +139,26 @@ internal static partial class HessianSourceEmitter
             writer.Line($"/// <param name=\"{jacobian.Cotangents[k]}\">The weights cᵢ of <paramref name=\"{outputs[k].Name}\"/>'s elements; must have the length of <paramref name=\"{outputs[k].Name}\"/>.</param>");
         }
 
+        if (c0 is not null)
+        {
+            writer.Line($"/// <param name=\"{c0}\">The weight c₀ of the value <c>{method.MethodName}</c> returns.</param>");
+        }
+
         string scalarsCount = differentiated.Any(p => !p.IsVector) ? " (a scalar counts one)" : string.Empty;
-        writer.Line($"/// <param name=\"{matrix}\">Receives the weighted Hessian, row-major, n×n with n the total length of {list}{scalarsCount}, their elements in declaration order: element i·n + j is Σₖ cₖ ∂²rₖ/∂pᵢ∂pⱼ. Exactly symmetric (the mean of the two computed halves).</param>");
+        writer.Line($"/// <param name=\"{matrix}\">Receives the weighted Hessian, row-major, n×n with n the total length of {list}{scalarsCount}, their elements in declaration order: element i·n + j is Σₖ cₖ ∂²rₖ/∂pᵢ∂pⱼ{(c0 is null ? string.Empty : $" + c₀ ∂²{method.MethodName}/∂pᵢ∂pⱼ")}. Exactly symmetric (the mean of the two computed halves).</param>");
         writer.Line($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"{matrix}\"/> does not have n² elements, or a weight has the wrong length.</exception>");
         writer.Line(generatedCodeAttribute);
         var parameters = method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name))
             .Concat(jacobian.Cotangents.Select(c => $"global::System.ReadOnlySpan<{real}> {c}"))
+            .Concat(c0 is null ? Enumerable.Empty<string>() : new[] { real + " " + c0 })
             .Concat(new[] { $"global::System.Span<{real}> {matrix}" });
         using (writer.Block($"{Modifiers(method)} void {GeneratedNames.HessianStruct(method.MethodName)}({string.Join(", ", parameters)})"))
         {
             WriteSizeCheck(writer, matrix, size, lengths);
-            var scratch = WriteColumnScratch(writer, real, names, differentiated, directions, gradients, products, "cᵀJ");
+            var scratch = WriteColumnScratch(writer, real, names, differentiated, directions, gradients, products, c0 is null ? "cᵀJ" : $"cᵀJ + c₀ ∇{method.MethodName}");
             var statements = new StatementWriter(writer, real);
 
-            var callArguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name)).Concat(jacobian.Cotangents).Concat(directions)
+            var callArguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name)).Concat(jacobian.Cotangents).Concat(c0 is null ? Enumerable.Empty<string>() : new[] { c0 }).Concat(directions)
                 .Concat(differentiated.Select((p, i) => p.IsVector ? gradients[i] : "out " + gradients[i]))
                 .Concat(differentiated.Select((p, i) => p.IsVector ? products[i] : "out " + products[i]));
             string call = $"{GeneratedNames.HessianVectorProductMethod(method.MethodName)}({string.Join(", ", callArguments)});";
@@ -161,7 +179,7 @@ internal static partial class HessianSourceEmitter
                 }
             }
 
-            WriteSymmetrization(writer, "// Σ cₖ ∂²rₖ/∂pᵢ∂pⱼ is symmetric: the two products agree up to rounding; their mean makes the matrix exactly symmetric.", real, Half(method), matrix, size, row, other, mean);
+            WriteSymmetrization(writer, c0 is null ? "// Σ cₖ ∂²rₖ/∂pᵢ∂pⱼ is symmetric: the two products agree up to rounding; their mean makes the matrix exactly symmetric." : $"// Σ cₖ ∂²rₖ/∂pᵢ∂pⱼ + c₀ ∂²{method.MethodName}/∂pᵢ∂pⱼ is symmetric: the two products agree up to rounding; their mean makes the matrix exactly symmetric.", real, Half(method), matrix, size, row, other, mean);
 
             statements.Write(scratch.OfType<DeclareAdjointBuffer>().Select(buffer => (Statement)new Release(buffer.Storage, IsAdjointBuffer: true)).ToList());
         }

@@ -12,7 +12,8 @@ namespace SymbolicDiff.Tests.Generator.SecondOrder;
 /// </summary>
 public class HelperValueSecondOrderTests
 {
-    private const string Source = """
+    // Also the models of DenseValueWeightedHessianTests.
+    internal const string Source = """
         using System;
         using System.Linq;
         using SymbolicDiff;
