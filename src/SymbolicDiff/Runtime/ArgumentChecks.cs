@@ -160,7 +160,7 @@ public static partial class ArgumentChecks
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void OwnVariable(ref double output, string name, string others, ReadOnlySpan<double> other)
     {
-        if (other.Overlaps(new ReadOnlySpan<double>(ref output)))
+        if (Overlap(other, new ReadOnlySpan<double>(ref output)))
         {
             ThrowNotOwnVariable(name, others);
         }
@@ -170,7 +170,7 @@ public static partial class ArgumentChecks
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void OwnVariable(ref float output, string name, string others, ReadOnlySpan<float> other)
     {
-        if (other.Overlaps(new ReadOnlySpan<float>(ref output)))
+        if (Overlap(other, new ReadOnlySpan<float>(ref output)))
         {
             ThrowNotOwnVariable(name, others);
         }
