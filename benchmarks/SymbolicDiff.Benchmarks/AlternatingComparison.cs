@@ -14,16 +14,57 @@ public static class AlternatingComparison
 {
     /// <summary>Runs the comparison for the MLP batch loss, the logistic loss at d = 4, ADBench's LSTM (against the plain hand-written gradient and against one of equal accuracy), the ODE and the determinant, and prints one line each.</summary>
     /// <param name="rounds">How many rounds of each call; a few hundred.</param>
-    public static void Run(int rounds)
+    /// <param name="only">The comparisons to run, by the start of their keys (<c>neuron</c>, only when named; <c>mlp</c>, <c>logistic</c>, <c>lstm</c>, <c>ode</c>, <c>determinant</c>); all when empty.</param>
+    public static void Run(int rounds, IReadOnlyCollection<string>? only = null)
+    {
+        bool Wanted(string key) => only is null || only.Count == 0 || only.Any(key.StartsWith);
+        if (only is not null && only.Contains("neuron"))
+        {
+            // Only on request: the scalar neuron's gradient, a method with no argument checks (a control when timing them).
+            var neuron = new RuntimeBenchmarks();
+            Compare("worked-example neuron", rounds, 100_000, neuron.NeuronGenerated, neuron.NeuronHandWritten);
+        }
+
+        if (Wanted("mlp"))
+        {
+            RunMlp(rounds);
+        }
+
+        if (Wanted("logistic"))
+        {
+            var logistic = new LogisticVectorBenchmarks { Features = 4 };
+            logistic.Setup();
+            Compare("logistic loss, d = 4", rounds, 20_000, () => logistic.LogisticGenerated(), () => logistic.LogisticHandWritten());
+        }
+
+        if (Wanted("lstm"))
+        {
+            RunLstm(rounds);
+        }
+
+        // Two AD-benchmark objectives whose gradients are still above 4 times the objective (docs/performance.md).
+        if (Wanted("ode"))
+        {
+            var ode = new AdBench.OdeProblem(seed: 1, n: 32, steps: 100);
+            Compare("ODE, RK4 (n = 32, 100 steps)", rounds, 20, ode.Generated, ode.HandWritten);
+        }
+
+        if (Wanted("determinant"))
+        {
+            var determinant = new AdBench.DeterminantProblem(seed: 1, ell: 10);
+            Compare("determinant by minors (10 × 10)", rounds, 10, determinant.Generated, determinant.HandWritten);
+        }
+    }
+
+    private static void RunMlp(int rounds)
     {
         var mlp = new MlpVectorBenchmarks();
         mlp.Setup(); // checks that both compute the same value and gradient
         Compare("MLP, 16 rows", rounds, 500, () => mlp.MlpGenerated(), () => mlp.MlpHandWritten());
+    }
 
-        var logistic = new LogisticVectorBenchmarks { Features = 4 };
-        logistic.Setup();
-        Compare("logistic loss, d = 4", rounds, 20_000, () => logistic.LogisticGenerated(), () => logistic.LogisticHandWritten());
-
+    private static void RunLstm(int rounds)
+    {
         // ADBench's lstm_l2_c1024, as LstmBenchmarks; its setup checks that both gradients agree.
         var lstm = new LstmBenchmarks();
         lstm.Setup();
@@ -33,12 +74,6 @@ public static class AlternatingComparison
         var lstmProblem = new LstmProblem(seed: 1, layers: 2, b: 14, c: 1024);
         Compare("LSTM against the hand-written gradient of equal accuracy", Math.Max(1, rounds / 5), 3, lstmProblem.Generated, lstmProblem.HandWrittenAccurate, "generated", "hand-written of equal accuracy");
         Compare("LSTM, hand-written of equal accuracy against the plain one", Math.Max(1, rounds / 5), 3, lstmProblem.HandWrittenAccurate, lstmProblem.HandWritten, "accurate", "plain");
-
-        // Two AD-benchmark objectives whose gradients are still above 4 times the objective (docs/performance.md).
-        var ode = new AdBench.OdeProblem(seed: 1, n: 32, steps: 100);
-        Compare("ODE, RK4 (n = 32, 100 steps)", rounds, 20, ode.Generated, ode.HandWritten);
-        var determinant = new AdBench.DeterminantProblem(seed: 1, ell: 10);
-        Compare("determinant by minors (10 × 10)", rounds, 10, determinant.Generated, determinant.HandWritten);
     }
 
     private static void Compare(string name, int rounds, int callsPerRound, Func<double> generated, Func<double> handWritten, string first = "generated", string second = "hand-written")

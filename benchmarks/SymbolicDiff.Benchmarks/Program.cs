@@ -6,11 +6,13 @@ using SymbolicDiff.Benchmarks;
 // dotnet run -c Release --project benchmarks/SymbolicDiff.Benchmarks -- --filter '*'            (everything)
 // dotnet run -c Release --project benchmarks/SymbolicDiff.Benchmarks -- --filter '*' --job short (a quick look)
 
-// dotnet benchmarks/SymbolicDiff.Benchmarks/bin/Release/net10.0/SymbolicDiff.Benchmarks.dll --alternating 300
+// dotnet benchmarks/SymbolicDiff.Benchmarks/bin/Release/net10.0/SymbolicDiff.Benchmarks.dll --alternating 300 [mlp,logistic,lstm,ode,determinant]
 //   (generated against hand-written, alternating in one process: for a busy machine; see AlternatingComparison)
 if (args is ["--alternating", ..])
 {
-    AlternatingComparison.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 300);
+    AlternatingComparison.Run(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 300,
+        args.Length > 2 ? args[2].Split(',') : null);
     return;
 }
 

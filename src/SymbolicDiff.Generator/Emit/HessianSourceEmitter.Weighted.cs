@@ -154,7 +154,7 @@ internal static partial class HessianSourceEmitter
             .Concat(new[] { $"global::System.Span<{real}> {matrix}" });
         using (writer.Block($"{Modifiers(method)} void {GeneratedNames.HessianStruct(method.MethodName)}({string.Join(", ", parameters)})"))
         {
-            WriteSizeCheck(writer, matrix, size, lengths);
+            WriteSizeCheck(writer, real, matrix, size, lengths);
             var scratch = WriteColumnScratch(writer, real, names, differentiated, directions, gradients, products, c0 is null ? "cᵀJ" : $"cᵀJ + c₀ ∇{method.MethodName}");
             var statements = new StatementWriter(writer, real);
 

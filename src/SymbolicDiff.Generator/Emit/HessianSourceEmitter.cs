@@ -135,11 +135,9 @@ internal static partial class HessianSourceEmitter
         string name = third is null ? GeneratedNames.HessianMethod(method.MethodName) : GeneratedNames.HessianTangentMethod(method.MethodName);
         using (writer.Block($"{Modifiers(method)} {real} {name}({string.Join(", ", parameters)})"))
         {
-            writer.Line($"if ({gradient}.Length != {N(n)}) throw new global::System.ArgumentException(\"{gradient} must have length {N(n)} (one partial per differentiated parameter), not \" + {gradient}.Length + \".\", \"{gradient}\");");
-            foreach (string square in third is null ? new[] { matrix } : new[] { matrix, tangentMatrix })
-            {
-                writer.Line($"if ({square}.Length != {N(n * n)}) throw new global::System.ArgumentException(\"{square} must have length {N(n * n)} ({N(n)}×{N(n)}, row-major), not \" + {square}.Length + \".\", \"{square}\");");
-            }
+            new StatementWriter(writer, real).Write(
+                new[] { new CheckMatrixLength(gradient, MatrixShape.Partials, N(n)) }
+                    .Concat((third is null ? new[] { matrix } : new[] { matrix, tangentMatrix }).Select(square => new CheckMatrixLength(square, MatrixShape.FixedSquare, N(n)))));
 
             writer.Line();
             if (hessian.Prologue.Count > 0)
@@ -357,7 +355,7 @@ internal static partial class HessianSourceEmitter
         var parameters = method.Parameters.Select(p => p.TypeName + " " + ExpressionWriter.Identifier(p.Name)).Concat(new[] { $"global::System.Span<{real}> {matrix}" });
         using (writer.Block($"{Modifiers(method)} {real} {GeneratedNames.HessianStruct(method.MethodName)}({string.Join(", ", parameters)})"))
         {
-            WriteSizeCheck(writer, matrix, size, lengths);
+            WriteSizeCheck(writer, real, matrix, size, lengths);
             var arguments = method.Parameters.Select(p => ExpressionWriter.Identifier(p.Name)).ToList();
             writer.Line($"{real} {value} = {method.MethodName}({string.Join(", ", arguments)});");
             var scratch = WriteColumnScratch(writer, real, names, differentiated, directions, gradients, products, "the gradient");
@@ -479,8 +477,8 @@ internal static partial class HessianSourceEmitter
                     continue;
                 }
 
-                string name = ExpressionWriter.Identifier(differentiated[i].Name), tangent = tangents[differentiated[i].Name];
-                writer.Line($"if (!{tangent}.IsEmpty && {tangent}.Length != {name}.Length) throw new global::System.ArgumentException(\"{tangent} must be empty ({differentiated[i].Name} does not vary) or have the length of {differentiated[i].Name} (\" + {name}.Length + \"), not \" + {tangent}.Length + \".\", \"{tangent}\");");
+                string tangent = tangents[differentiated[i].Name];
+                statements.Write(new Statement[] { new CheckTangentLength(tangent, differentiated[i].Name) });
                 scratch.Add(new DeclareAdjointBuffer(gradients[i], names.Fresh(GeneratedNames.AdjointStorage(gradients[i])), differentiated[i].Name, StackBound));
                 scratch.Add(new DeclareAdjointBuffer(products[i], names.Fresh(GeneratedNames.AdjointStorage(products[i])), differentiated[i].Name, StackBound));
             }
@@ -574,10 +572,10 @@ internal static partial class HessianSourceEmitter
     /// The dense Hessians' first lines: n, the total length of the differentiated parameters, and the check that the
     /// matrix has n² elements.
     /// </summary>
-    private static void WriteSizeCheck(IndentedWriter writer, string matrix, string size, IReadOnlyList<string> lengths)
+    private static void WriteSizeCheck(IndentedWriter writer, string real, string matrix, string size, IReadOnlyList<string> lengths)
     {
         writer.Line($"int {size} = {Sum(lengths)};");
-        writer.Line($"if ({matrix}.Length != {size} * {size}) throw new global::System.ArgumentException(\"{matrix} must have n² = \" + ({size} * {size}) + \" elements (n×n, row-major), not \" + {matrix}.Length + \".\", \"{matrix}\");");
+        new StatementWriter(writer, real).Write(new Statement[] { new CheckMatrixLength(matrix, MatrixShape.Square, size) });
     }
 
     /// <summary>

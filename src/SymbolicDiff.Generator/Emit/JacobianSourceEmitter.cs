@@ -126,7 +126,7 @@ internal static class JacobianSourceEmitter
             GradientSourceEmitter.WriteNullChecks(writer, method);
             writer.Line($"int {rows} = {string.Join(" + ", outputs.Select(p => Id(p.Name) + ".Length"))}; // m: the outputs' elements");
             writer.Line($"int {columns} = {Sum(differentiated.Where(p => p.IsVector).Select(p => Id(p.Name) + ".Length").ToList(), differentiated.Count(p => !p.IsVector))}; // n: the differentiated inputs' elements");
-            writer.Line($"if ({matrix}.Length != {rows} * {columns}) throw new global::System.ArgumentException(\"{matrix} must have \" + {rows} + \" × \" + {columns} + \" elements (outputs × differentiated inputs), not \" + {matrix}.Length + \".\", \"{matrix}\");");
+            new StatementWriter(writer, real).Write(new Statement[] { new CheckMatrixLength(matrix, MatrixShape.Rectangle, columns, rows) });
             if (!method.ReturnsVoid)
             {
                 writer.Line($"{real} {value};");

@@ -98,6 +98,15 @@ internal sealed class StatementWriter
                 Line(depth, $"global::System.Span<{_real}> {Id(kept.Name)} = {Id(kept.Storage)}.Span;", comment: null);
                 break;
 
+            // A check of more spans than one runtime call takes, or of a scalar against several outputs: a call a line.
+            case CheckNoOverlap or CheckScalarOutputDistinct:
+                var calls = statement is CheckNoOverlap overlap ? NoOverlapCalls(overlap) : OwnVariableCalls((CheckScalarOutputDistinct)statement);
+                for (int i = 0; i < calls.Count; i++)
+                {
+                    Line(depth, calls[i], i == 0 ? statement.Comment : null);
+                }
+
+                break;
             default:
                 Line(depth, Text(statement), statement.Comment);
                 break;
@@ -173,16 +182,12 @@ internal sealed class StatementWriter
         ClearOutput clear => $"global::SymbolicDiff.Runtime.Zeroing.Clear({clear.Output});",
         ThrowIf { Condition: BoolConstant { Value: true } } check => check.Code,
         ThrowIf check => $"if ({Code(check.Condition)}) {check.Code}",
-        CheckNotNull check => $"if ({Id(check.Parameter)} is null) throw new global::System.ArgumentNullException(\"{check.Parameter}\");",
-        CheckOutputLength check =>
-            $"if ({check.Output}.Length != {Id(check.Parameter)}.Length) throw new global::System.ArgumentException(\"{check.Output} must have the length of {check.Parameter} (\" + {Id(check.Parameter)}.Length + \"), not \" + {check.Output}.Length + \".\", \"{check.Output}\");",
-        CheckNoOverlap { OthersAreOutputs: false } check =>
-            $"if ({Overlaps(check)}) throw new global::System.ArgumentException(\"{check.Output} must not overlap an input ({string.Join(", ", check.Others)}): the gradient would overwrite it.\", \"{check.Output}\");",
-        CheckNoOverlap check =>
-            $"if ({Overlaps(check)}) throw new global::System.ArgumentException(\"{check.Output} must not overlap another gradient output ({string.Join(", ", check.Others)}).\", \"{check.Output}\");",
-        CheckScalarOutputDistinct check =>
-            $"if ({string.Join(" || ", check.EarlierScalars.Select(other => $"global::System.Runtime.CompilerServices.Unsafe.AreSame(ref {check.Output}, ref {other})").Concat(check.Spans.Select(span => $"global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref {check.Output}, 1), (global::System.ReadOnlySpan<{_real}>){span})")))}) " +
-            $"throw new global::System.ArgumentException(\"{check.Output} must be a variable of its own, not another gradient output or one of its elements ({string.Join(", ", check.EarlierScalars.Concat(check.Spans))}): one gradient would overwrite the other.\", \"{check.Output}\");",
+        CheckNotNull check => $"{Checks}.NotNull({Id(check.Parameter)}, \"{check.Parameter}\");",
+        CheckOutputLength check => $"{Checks}.Length({check.Output}.Length, {Id(check.Parameter)}.Length, \"{check.Output}\", \"{check.Parameter}\");",
+        CheckTangentLength check => $"{Checks}.EmptyOrLength({check.Tangent}.Length, {Id(check.Parameter)}.Length, \"{check.Tangent}\", \"{check.Parameter}\");",
+        CheckMatrixLength check => MatrixCheckText(check),
+        CheckNoOverlap check => string.Join(" ", NoOverlapCalls(check)),
+        CheckScalarOutputDistinct check => string.Join(" ", OwnVariableCalls(check)),
         _ => throw new System.InvalidOperationException("No C# form for the statement " + statement.GetType().Name + "."),
     };
 
@@ -208,9 +213,46 @@ internal sealed class StatementWriter
     private void Line(int depth, string text, Comment? comment) =>
         _writer.Line(depth, text, comment is null || comment.Parts.Count == 0 ? null : CommentText(comment));
 
-    private string Overlaps(CheckNoOverlap check) =>
-        string.Join(" || ", check.Others.Select(other =>
-            $"global::System.MemoryExtensions.Overlaps({check.Output}, (global::System.ReadOnlySpan<{_real}>){(check.OthersAreOutputs ? other : Id(other))})"));
+    /// <summary>The class of the runtime's argument checks, which generated code calls one line per check.</summary>
+    private const string Checks = "global::SymbolicDiff.Runtime.ArgumentChecks";
+
+    /// <summary>The most spans one overlap check of the runtime takes; a longer list is checked in several calls.</summary>
+    private const int MostOverlapArguments = 6;
+
+    /// <summary>
+    /// <c>ArgumentChecks.OverlapsNoInput(dX, "dX", "x, y", x, y);</c>: one call per six spans, each naming all of them
+    /// in its message.
+    /// </summary>
+    private static List<string> NoOverlapCalls(CheckNoOverlap check)
+    {
+        string method = check.OthersAreOutputs ? "OverlapsNoOutput" : "OverlapsNoInput";
+        string names = string.Join(", ", check.Others);
+        var others = check.Others.Select(other => check.OthersAreOutputs ? other : Id(other)).ToList();
+        var calls = new List<string>();
+        for (int i = 0; i < others.Count; i += MostOverlapArguments)
+        {
+            calls.Add($"{Checks}.{method}({check.Output}, \"{check.Output}\", \"{names}\", {string.Join(", ", others.Skip(i).Take(MostOverlapArguments))});");
+        }
+
+        return calls;
+    }
+
+    /// <summary><c>ArgumentChecks.OwnVariable(ref dB, "dB", "dW", dW);</c>: one call per earlier output, each naming all of them.</summary>
+    private static List<string> OwnVariableCalls(CheckScalarOutputDistinct check)
+    {
+        string names = string.Join(", ", check.EarlierScalars.Concat(check.Spans));
+        return check.EarlierScalars.Select(other => "ref " + other).Concat(check.Spans)
+            .Select(other => $"{Checks}.OwnVariable(ref {check.Output}, \"{check.Output}\", \"{names}\", {other});")
+            .ToList();
+    }
+
+    private static string MatrixCheckText(CheckMatrixLength check) => check.Shape switch
+    {
+        MatrixShape.Partials => $"{Checks}.PartialsLength({check.Matrix}.Length, {check.Size}, \"{check.Matrix}\");",
+        MatrixShape.FixedSquare => $"{Checks}.SquareLength({check.Matrix}.Length, {check.Size}, \"{check.Matrix}\");",
+        MatrixShape.Square => $"{Checks}.HessianLength({check.Matrix}.Length, {check.Size}, \"{check.Matrix}\");",
+        _ => $"{Checks}.JacobianLength({check.Matrix}.Length, {check.Rows}, {check.Size}, \"{check.Matrix}\");",
+    };
 
     private static string UpdateOperatorText(UpdateOperator op) => op switch
     {

@@ -100,3 +100,33 @@ internal sealed record CheckNoOverlap(string Output, EquatableArray<string> Othe
 /// element of a span output (<c>out dW[0]</c>), where one gradient would silently overwrite another.
 /// </summary>
 internal sealed record CheckScalarOutputDistinct(string Output, EquatableArray<string> EarlierScalars, EquatableArray<string> Spans) : Statement;
+
+/// <summary>
+/// The argument check that a tangent span is empty (its parameter does not vary) or has its parameter's length: the
+/// tangents a product's forward mode takes beside the gradient's inputs.
+/// </summary>
+internal sealed record CheckTangentLength(string Tangent, string Parameter) : Statement;
+
+/// <summary>
+/// The argument check that a dense matrix has the elements its shape asks for: a Hessian over <paramref name="Size"/>
+/// elements (n², with n an integer expression such as <c>n</c> or <c>4</c>; <paramref name="Fixed"/> where n was known
+/// when the code was generated, the scalar-parameter Hessian and its gradient) or a Jacobian of
+/// <paramref name="Rows"/> × <paramref name="Size"/> elements.
+/// </summary>
+internal sealed record CheckMatrixLength(string Matrix, MatrixShape Shape, string Size, string? Rows = null) : Statement;
+
+/// <summary>The shapes <see cref="CheckMatrixLength"/> checks, each with its own message.</summary>
+internal enum MatrixShape
+{
+    /// <summary>One partial per differentiated scalar parameter: n elements, n known when the code was generated.</summary>
+    Partials,
+
+    /// <summary>The Hessian over n scalar parameters, n known when the code was generated.</summary>
+    FixedSquare,
+
+    /// <summary>A dense Hessian over the differentiated parameters' n elements: n².</summary>
+    Square,
+
+    /// <summary>A dense Jacobian, outputs' elements × differentiated inputs' elements.</summary>
+    Rectangle,
+}

@@ -23,8 +23,8 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double BatchWithGradient(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> y, global::System.Span<double> dW, out double dB)
     {
-        if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
-        if (global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)x) || global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)w) || global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)y)) throw new global::System.ArgumentException("dW must not overlap an input (x, w, y): the gradient would overwrite it.", "dW");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dW.Length, w.Length, "dW", "w");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dW, "dW", "x, w, y", x, w, y);
 
         // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
         var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
@@ -68,7 +68,7 @@ partial class Models
             dBatch_db += dBatch_dz; // ∂batch/∂b += ∂batch/∂z · ∂z/∂b
         }
         dB = dBatch_db; // ∂batch/∂b
-        if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dB, 1), (global::System.ReadOnlySpan<double>)dW)) throw new global::System.ArgumentException("dB must be a variable of its own, not another gradient output or one of its elements (dW): one gradient would overwrite the other.", "dB");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OwnVariable(ref dB, "dB", "dW", dW);
 
         saved.Dispose();
         dBatch_dpredictionsStorage.Dispose();
@@ -100,7 +100,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void BatchWGradient(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> y, double seed, global::System.Span<double> gradient)
     {
-        if (gradient.Length != w.Length) throw new global::System.ArgumentException("gradient must have the length of w (" + w.Length + "), not " + gradient.Length + ".", "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradient.Length, w.Length, "gradient", "w");
         var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> dW = dWStorage.Span;
         BatchWithGradient(x, w, b, y, dW, out _);
@@ -140,7 +140,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) BatchWithDerivative(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> y, global::System.ReadOnlySpan<double> dW, double dB)
     {
-        if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dW.Length, w.Length, "dW", "w");
 
         // One forward sweep: each value with its tangent, its derivative along (dW, dB), computed beside it.
         int n = y.Length;

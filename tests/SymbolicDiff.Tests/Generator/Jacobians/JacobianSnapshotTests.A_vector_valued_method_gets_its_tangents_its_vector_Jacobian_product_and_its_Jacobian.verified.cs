@@ -17,7 +17,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void DecayWithDerivative(double a, double k, global::System.ReadOnlySpan<double> t, global::System.ReadOnlySpan<double> y, global::System.Span<double> r, double dA, double dK, global::System.Span<double> dR)
     {
-        if (dR.Length != r.Length) throw new global::System.ArgumentException("dR must have the length of r (" + r.Length + "), not " + dR.Length + ".", "dR");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dR.Length, r.Length, "dR", "r");
         global::SymbolicDiff.Runtime.Zeroing.Clear(dR); // dR, the tangent of the output r, is written where r is: 0 where it is not
 
         // One forward sweep: each value with its tangent, its derivative along (dA, dK), computed beside it.
@@ -42,7 +42,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void DecayVectorJacobianProduct(double a, double k, global::System.ReadOnlySpan<double> t, global::System.ReadOnlySpan<double> y, global::System.Span<double> r, global::System.ReadOnlySpan<double> rCotangent, out double dA, out double dK)
     {
-        if (rCotangent.Length != r.Length) throw new global::System.ArgumentException("rCotangent must have the length of r (" + r.Length + "), not " + rCotangent.Length + ".", "rCotangent");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(rCotangent.Length, r.Length, "rCotangent", "r");
 
         // Forward sweep: the method's own computation.
         for (int i = 0; i < t.Length; i++)
@@ -93,7 +93,7 @@ partial class Models
     {
         int rows = r.Length; // m: the outputs' elements
         int columns = 2; // n: the differentiated inputs' elements
-        if (jacobian.Length != rows * columns) throw new global::System.ArgumentException("jacobian must have " + rows + " × " + columns + " elements (outputs × differentiated inputs), not " + jacobian.Length + ".", "jacobian");
+        global::SymbolicDiff.Runtime.ArgumentChecks.JacobianLength(jacobian.Length, rows, columns, "jacobian");
 
         if (columns <= rows)
         {

@@ -26,18 +26,18 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double NetworkWithGradient(double[] features, double[] w1, double[] b1, double[] w2, global::System.Span<double> dW1, global::System.Span<double> dB1, global::System.Span<double> dW2)
     {
-        if (features is null) throw new global::System.ArgumentNullException("features");
-        if (w1 is null) throw new global::System.ArgumentNullException("w1");
-        if (b1 is null) throw new global::System.ArgumentNullException("b1");
-        if (w2 is null) throw new global::System.ArgumentNullException("w2");
-        if (dW1.Length != w1.Length) throw new global::System.ArgumentException("dW1 must have the length of w1 (" + w1.Length + "), not " + dW1.Length + ".", "dW1");
-        if (global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)w1) || global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)b1) || global::System.MemoryExtensions.Overlaps(dW1, (global::System.ReadOnlySpan<double>)w2)) throw new global::System.ArgumentException("dW1 must not overlap an input (features, w1, b1, w2): the gradient would overwrite it.", "dW1");
-        if (dB1.Length != b1.Length) throw new global::System.ArgumentException("dB1 must have the length of b1 (" + b1.Length + "), not " + dB1.Length + ".", "dB1");
-        if (global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)w1) || global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)b1) || global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)w2)) throw new global::System.ArgumentException("dB1 must not overlap an input (features, w1, b1, w2): the gradient would overwrite it.", "dB1");
-        if (global::System.MemoryExtensions.Overlaps(dB1, (global::System.ReadOnlySpan<double>)dW1)) throw new global::System.ArgumentException("dB1 must not overlap another gradient output (dW1).", "dB1");
-        if (dW2.Length != w2.Length) throw new global::System.ArgumentException("dW2 must have the length of w2 (" + w2.Length + "), not " + dW2.Length + ".", "dW2");
-        if (global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)w1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)b1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)w2)) throw new global::System.ArgumentException("dW2 must not overlap an input (features, w1, b1, w2): the gradient would overwrite it.", "dW2");
-        if (global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)dW1) || global::System.MemoryExtensions.Overlaps(dW2, (global::System.ReadOnlySpan<double>)dB1)) throw new global::System.ArgumentException("dW2 must not overlap another gradient output (dW1, dB1).", "dW2");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(features, "features");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(w1, "w1");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(b1, "b1");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(w2, "w2");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dW1.Length, w1.Length, "dW1", "w1");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dW1, "dW1", "features, w1, b1, w2", features, w1, b1, w2);
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dB1.Length, b1.Length, "dB1", "b1");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dB1, "dB1", "features, w1, b1, w2", features, w1, b1, w2);
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoOutput(dB1, "dB1", "dW1", dW1);
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dW2.Length, w2.Length, "dW2", "w2");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dW2, "dW2", "features, w1, b1, w2", features, w1, b1, w2);
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoOutput(dW2, "dW2", "dW1, dB1", dW1, dB1);
 
         // Forward sweep: the method's own computation.
         int hiddenCount = b1.Length;
@@ -132,10 +132,10 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static NetworkGradient NetworkWithGradient(double[] features, double[] w1, double[] b1, double[] w2)
     {
-        if (features is null) throw new global::System.ArgumentNullException("features");
-        if (w1 is null) throw new global::System.ArgumentNullException("w1");
-        if (b1 is null) throw new global::System.ArgumentNullException("b1");
-        if (w2 is null) throw new global::System.ArgumentNullException("w2");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(features, "features");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(w1, "w1");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(b1, "b1");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(w2, "w2");
         var dW1 = new double[w1.Length];
         var dB1 = new double[b1.Length];
         var dW2 = new double[w2.Length];
@@ -155,11 +155,11 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void NetworkW1Gradient(double[] features, double[] w1, double[] b1, double[] w2, double seed, global::System.Span<double> gradient)
     {
-        if (features is null) throw new global::System.ArgumentNullException("features");
-        if (w1 is null) throw new global::System.ArgumentNullException("w1");
-        if (b1 is null) throw new global::System.ArgumentNullException("b1");
-        if (w2 is null) throw new global::System.ArgumentNullException("w2");
-        if (gradient.Length != w1.Length) throw new global::System.ArgumentException("gradient must have the length of w1 (" + w1.Length + "), not " + gradient.Length + ".", "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(features, "features");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(w1, "w1");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(b1, "b1");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(w2, "w2");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradient.Length, w1.Length, "gradient", "w1");
         var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w1.Length)]);
         global::System.Span<double> dW1 = dW1Storage.Span;
         var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b1.Length)]);
@@ -188,11 +188,11 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void NetworkB1Gradient(double[] features, double[] w1, double[] b1, double[] w2, double seed, global::System.Span<double> gradient)
     {
-        if (features is null) throw new global::System.ArgumentNullException("features");
-        if (w1 is null) throw new global::System.ArgumentNullException("w1");
-        if (b1 is null) throw new global::System.ArgumentNullException("b1");
-        if (w2 is null) throw new global::System.ArgumentNullException("w2");
-        if (gradient.Length != b1.Length) throw new global::System.ArgumentException("gradient must have the length of b1 (" + b1.Length + "), not " + gradient.Length + ".", "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(features, "features");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(w1, "w1");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(b1, "b1");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(w2, "w2");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradient.Length, b1.Length, "gradient", "b1");
         var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w1.Length)]);
         global::System.Span<double> dW1 = dW1Storage.Span;
         var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b1.Length)]);
@@ -221,11 +221,11 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void NetworkW2Gradient(double[] features, double[] w1, double[] b1, double[] w2, double seed, global::System.Span<double> gradient)
     {
-        if (features is null) throw new global::System.ArgumentNullException("features");
-        if (w1 is null) throw new global::System.ArgumentNullException("w1");
-        if (b1 is null) throw new global::System.ArgumentNullException("b1");
-        if (w2 is null) throw new global::System.ArgumentNullException("w2");
-        if (gradient.Length != w2.Length) throw new global::System.ArgumentException("gradient must have the length of w2 (" + w2.Length + "), not " + gradient.Length + ".", "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(features, "features");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(w1, "w1");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(b1, "b1");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(w2, "w2");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradient.Length, w2.Length, "gradient", "w2");
         var dW1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w1.Length)]);
         global::System.Span<double> dW1 = dW1Storage.Span;
         var dB1Storage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b1.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b1.Length)]);
@@ -255,9 +255,9 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) NetworkWithDerivative(double[] features, double[] w1, double[] b1, double[] w2, global::System.ReadOnlySpan<double> dW1, global::System.ReadOnlySpan<double> dB1, global::System.ReadOnlySpan<double> dW2)
     {
-        if (dW1.Length != w1.Length) throw new global::System.ArgumentException("dW1 must have the length of w1 (" + w1.Length + "), not " + dW1.Length + ".", "dW1");
-        if (dB1.Length != b1.Length) throw new global::System.ArgumentException("dB1 must have the length of b1 (" + b1.Length + "), not " + dB1.Length + ".", "dB1");
-        if (dW2.Length != w2.Length) throw new global::System.ArgumentException("dW2 must have the length of w2 (" + w2.Length + "), not " + dW2.Length + ".", "dW2");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dW1.Length, w1.Length, "dW1", "w1");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dB1.Length, b1.Length, "dB1", "b1");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dW2.Length, w2.Length, "dW2", "w2");
 
         // One forward sweep: each value with its tangent, its derivative along (dW1, dB1, dW2), computed beside it.
         int hiddenCount = b1.Length;

@@ -24,10 +24,10 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double LogisticWithGradient(double[] x, double[] weights, double bias, double y, global::System.Span<double> dWeights, out double dBias)
     {
-        if (x is null) throw new global::System.ArgumentNullException("x");
-        if (weights is null) throw new global::System.ArgumentNullException("weights");
-        if (dWeights.Length != weights.Length) throw new global::System.ArgumentException("dWeights must have the length of weights (" + weights.Length + "), not " + dWeights.Length + ".", "dWeights");
-        if (global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)x) || global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)weights)) throw new global::System.ArgumentException("dWeights must not overlap an input (x, weights): the gradient would overwrite it.", "dWeights");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(x, "x");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(weights, "weights");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dWeights.Length, weights.Length, "dWeights", "weights");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dWeights, "dWeights", "x, weights", x, weights);
 
         // Forward sweep: the method's own computation.
         double z = bias;
@@ -49,7 +49,7 @@ partial class Models
         // double z = bias;
         double dLogistic_dbias = dLogistic_dz; // ∂logistic/∂bias = ∂logistic/∂z · ∂z/∂bias
         dBias = dLogistic_dbias; // ∂logistic/∂bias
-        if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dBias, 1), (global::System.ReadOnlySpan<double>)dWeights)) throw new global::System.ArgumentException("dBias must be a variable of its own, not another gradient output or one of its elements (dWeights): one gradient would overwrite the other.", "dBias");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OwnVariable(ref dBias, "dBias", "dWeights", dWeights);
 
         return logistic;
     }
@@ -64,8 +64,8 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static LogisticGradient LogisticWithGradient(double[] x, double[] weights, double bias, double y)
     {
-        if (x is null) throw new global::System.ArgumentNullException("x");
-        if (weights is null) throw new global::System.ArgumentNullException("weights");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(x, "x");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(weights, "weights");
         var dWeights = new double[weights.Length];
         double value = LogisticWithGradient(x, weights, bias, y, dWeights, out var dBias);
         return new LogisticGradient(value, dWeights, dBias);
@@ -83,9 +83,9 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void LogisticWeightsGradient(double[] x, double[] weights, double bias, double y, double seed, global::System.Span<double> gradient)
     {
-        if (x is null) throw new global::System.ArgumentNullException("x");
-        if (weights is null) throw new global::System.ArgumentNullException("weights");
-        if (gradient.Length != weights.Length) throw new global::System.ArgumentException("gradient must have the length of weights (" + weights.Length + "), not " + gradient.Length + ".", "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(x, "x");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(weights, "weights");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradient.Length, weights.Length, "gradient", "weights");
         var dWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(weights.Length)]);
         global::System.Span<double> dWeights = dWeightsStorage.Span;
         LogisticWithGradient(x, weights, bias, y, dWeights, out _);
@@ -107,8 +107,8 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double LogisticBiasGradient(double[] x, double[] weights, double bias, double y, double seed)
     {
-        if (x is null) throw new global::System.ArgumentNullException("x");
-        if (weights is null) throw new global::System.ArgumentNullException("weights");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(x, "x");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(weights, "weights");
         var dWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(weights.Length)]);
         global::System.Span<double> dWeights = dWeightsStorage.Span;
         LogisticWithGradient(x, weights, bias, y, dWeights, out double dBias);
@@ -128,7 +128,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) LogisticWithDerivative(double[] x, double[] weights, double bias, double y, global::System.ReadOnlySpan<double> dWeights, double dBias)
     {
-        if (dWeights.Length != weights.Length) throw new global::System.ArgumentException("dWeights must have the length of weights (" + weights.Length + "), not " + dWeights.Length + ".", "dWeights");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dWeights.Length, weights.Length, "dWeights", "weights");
 
         // One forward sweep: each value with its tangent, its derivative along (dWeights, dBias), computed beside it.
         double dZ = dBias; // dz = ∂z/∂bias · dbias

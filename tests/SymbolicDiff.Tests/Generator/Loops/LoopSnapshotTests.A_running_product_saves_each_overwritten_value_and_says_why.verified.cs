@@ -19,9 +19,9 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double ProductWithGradient(double[] x, global::System.Span<double> dX)
     {
-        if (x is null) throw new global::System.ArgumentNullException("x");
-        if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x (" + x.Length + "), not " + dX.Length + ".", "dX");
-        if (global::System.MemoryExtensions.Overlaps(dX, (global::System.ReadOnlySpan<double>)x)) throw new global::System.ArgumentException("dX must not overlap an input (x): the gradient would overwrite it.", "dX");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(x, "x");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dX.Length, x.Length, "dX", "x");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dX, "dX", "x", x);
 
         // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
         var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
@@ -60,7 +60,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static ProductGradient ProductWithGradient(double[] x)
     {
-        if (x is null) throw new global::System.ArgumentNullException("x");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(x, "x");
         var dX = new double[x.Length];
         double value = ProductWithGradient(x, dX);
         return new ProductGradient(value, dX);
@@ -75,8 +75,8 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void ProductXGradient(double[] x, double seed, global::System.Span<double> gradient)
     {
-        if (x is null) throw new global::System.ArgumentNullException("x");
-        if (gradient.Length != x.Length) throw new global::System.ArgumentException("gradient must have the length of x (" + x.Length + "), not " + gradient.Length + ".", "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(x, "x");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradient.Length, x.Length, "gradient", "x");
         var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(x.Length)]);
         global::System.Span<double> dX = dXStorage.Span;
         ProductWithGradient(x, dX);
@@ -95,7 +95,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) ProductWithDerivative(double[] x, global::System.ReadOnlySpan<double> dX)
     {
-        if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x (" + x.Length + "), not " + dX.Length + ".", "dX");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dX.Length, x.Length, "dX", "x");
 
         // One forward sweep: each value with its tangent, its derivative along dX, computed beside it.
         double dP = 0.0; // p is a constant here

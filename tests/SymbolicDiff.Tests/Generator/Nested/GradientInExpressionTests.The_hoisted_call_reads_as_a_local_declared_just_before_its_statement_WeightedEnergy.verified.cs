@@ -24,8 +24,8 @@ namespace SymbolicDiff.Tests.Generator.Nested
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
         public static double WeightedEnergyWithGradient(global::System.ReadOnlySpan<double> v, global::System.ReadOnlySpan<double> a, double x, global::System.Span<double> dV, out double dX)
         {
-            if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v (" + v.Length + "), not " + dV.Length + ".", "dV");
-            if (global::System.MemoryExtensions.Overlaps(dV, (global::System.ReadOnlySpan<double>)v) || global::System.MemoryExtensions.Overlaps(dV, (global::System.ReadOnlySpan<double>)a)) throw new global::System.ArgumentException("dV must not overlap an input (v, a): the gradient would overwrite it.", "dV");
+            global::SymbolicDiff.Runtime.ArgumentChecks.Length(dV.Length, v.Length, "dV", "v");
+            global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dV, "dV", "v, a", v, a);
 
             // Forward sweep: the method's own computation.
             global::System.Span<double> gradient = stackalloc double[v.Length];
@@ -65,7 +65,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
             }
             global::SymbolicDiff.Runtime.Zeroing.Clear(dTotal_dgradient); // gradient was overwritten here: its earlier values do not reach the result through it
             dX = dTotal_dx; // ∂total/∂x
-            if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dX, 1), (global::System.ReadOnlySpan<double>)dV)) throw new global::System.ArgumentException("dX must be a variable of its own, not another gradient output or one of its elements (dV): one gradient would overwrite the other.", "dX");
+            global::SymbolicDiff.Runtime.ArgumentChecks.OwnVariable(ref dX, "dX", "dV", dV);
 
             dTotal_dgradientStorage.Dispose();
             dEnergyWithGradient_dgradientStorage.Dispose();
@@ -96,7 +96,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
         public static void WeightedEnergyVGradient(global::System.ReadOnlySpan<double> v, global::System.ReadOnlySpan<double> a, double x, double seed, global::System.Span<double> gradient)
         {
-            if (gradient.Length != v.Length) throw new global::System.ArgumentException("gradient must have the length of v (" + v.Length + "), not " + gradient.Length + ".", "gradient");
+            global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradient.Length, v.Length, "gradient", "v");
             var dVStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(v.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(v.Length)]);
             global::System.Span<double> dV = dVStorage.Span;
             WeightedEnergyWithGradient(v, a, x, dV, out _);
@@ -134,7 +134,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
         public static (double Value, double Derivative) WeightedEnergyWithDerivative(global::System.ReadOnlySpan<double> v, global::System.ReadOnlySpan<double> a, double x, global::System.ReadOnlySpan<double> dV, double dX)
         {
-            if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v (" + v.Length + "), not " + dV.Length + ".", "dV");
+            global::SymbolicDiff.Runtime.ArgumentChecks.Length(dV.Length, v.Length, "dV", "v");
 
             // One forward sweep: each value with its tangent, its derivative along (dV, dX), computed beside it.
             global::System.Span<double> gradient = stackalloc double[v.Length];

@@ -25,8 +25,8 @@ namespace SymbolicDiff.Tests.Generator.Nested
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
         public static double DescendWithGradient(global::System.ReadOnlySpan<double> start, global::System.ReadOnlySpan<double> a, double eta, int steps, global::System.Span<double> dStart, out double dEta)
         {
-            if (dStart.Length != start.Length) throw new global::System.ArgumentException("dStart must have the length of start (" + start.Length + "), not " + dStart.Length + ".", "dStart");
-            if (global::System.MemoryExtensions.Overlaps(dStart, (global::System.ReadOnlySpan<double>)start) || global::System.MemoryExtensions.Overlaps(dStart, (global::System.ReadOnlySpan<double>)a)) throw new global::System.ArgumentException("dStart must not overlap an input (start, a): the gradient would overwrite it.", "dStart");
+            global::SymbolicDiff.Runtime.ArgumentChecks.Length(dStart.Length, start.Length, "dStart", "start");
+            global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dStart, "dStart", "start, a", start, a);
 
             // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
             var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
@@ -95,7 +95,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
                 dSum_dv[i] = 0.0; // v[i] was overwritten here: its earlier value does not reach the result through it
             }
             dEta = dSum_deta; // ∂sum/∂eta
-            if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dEta, 1), (global::System.ReadOnlySpan<double>)dStart)) throw new global::System.ArgumentException("dEta must be a variable of its own, not another gradient output or one of its elements (dStart): one gradient would overwrite the other.", "dEta");
+            global::SymbolicDiff.Runtime.ArgumentChecks.OwnVariable(ref dEta, "dEta", "dStart", dStart);
 
             saved.Dispose();
             dSum_dvStorage.Dispose();
@@ -130,7 +130,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
         public static void DescendStartGradient(global::System.ReadOnlySpan<double> start, global::System.ReadOnlySpan<double> a, double eta, int steps, double seed, global::System.Span<double> gradient)
         {
-            if (gradient.Length != start.Length) throw new global::System.ArgumentException("gradient must have the length of start (" + start.Length + "), not " + gradient.Length + ".", "gradient");
+            global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradient.Length, start.Length, "gradient", "start");
             var dStartStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(start.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(start.Length)]);
             global::System.Span<double> dStart = dStartStorage.Span;
             DescendWithGradient(start, a, eta, steps, dStart, out _);
@@ -170,7 +170,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
         public static (double Value, double Derivative) DescendWithDerivative(global::System.ReadOnlySpan<double> start, global::System.ReadOnlySpan<double> a, double eta, int steps, global::System.ReadOnlySpan<double> dStart, double dEta)
         {
-            if (dStart.Length != start.Length) throw new global::System.ArgumentException("dStart must have the length of start (" + start.Length + "), not " + dStart.Length + ".", "dStart");
+            global::SymbolicDiff.Runtime.ArgumentChecks.Length(dStart.Length, start.Length, "dStart", "start");
 
             // One forward sweep: each value with its tangent, its derivative along (dStart, dEta), computed beside it.
             global::System.Span<double> v = stackalloc double[start.Length];

@@ -21,8 +21,8 @@ namespace SymbolicDiff.Tests.Generator.Nested
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
         public static double SquaredEnergyWithGradient(global::System.ReadOnlySpan<double> v, global::System.ReadOnlySpan<double> a, global::System.Span<double> dV)
         {
-            if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v (" + v.Length + "), not " + dV.Length + ".", "dV");
-            if (global::System.MemoryExtensions.Overlaps(dV, (global::System.ReadOnlySpan<double>)v) || global::System.MemoryExtensions.Overlaps(dV, (global::System.ReadOnlySpan<double>)a)) throw new global::System.ArgumentException("dV must not overlap an input (v, a): the gradient would overwrite it.", "dV");
+            global::SymbolicDiff.Runtime.ArgumentChecks.Length(dV.Length, v.Length, "dV", "v");
+            global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dV, "dV", "v, a", v, a);
 
             // Forward sweep: the method's own computation.
             global::System.Span<double> gradient = stackalloc double[v.Length];
@@ -74,7 +74,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
         public static void SquaredEnergyVGradient(global::System.ReadOnlySpan<double> v, global::System.ReadOnlySpan<double> a, double seed, global::System.Span<double> gradient)
         {
-            if (gradient.Length != v.Length) throw new global::System.ArgumentException("gradient must have the length of v (" + v.Length + "), not " + gradient.Length + ".", "gradient");
+            global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradient.Length, v.Length, "gradient", "v");
             var dVStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(v.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(v.Length)]);
             global::System.Span<double> dV = dVStorage.Span;
             SquaredEnergyWithGradient(v, a, dV);
@@ -94,7 +94,7 @@ namespace SymbolicDiff.Tests.Generator.Nested
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
         public static (double Value, double Derivative) SquaredEnergyWithDerivative(global::System.ReadOnlySpan<double> v, global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> dV)
         {
-            if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v (" + v.Length + "), not " + dV.Length + ".", "dV");
+            global::SymbolicDiff.Runtime.ArgumentChecks.Length(dV.Length, v.Length, "dV", "v");
 
             // One forward sweep: each value with its tangent, its derivative along dV, computed beside it.
             global::System.Span<double> gradient = stackalloc double[v.Length];

@@ -70,8 +70,8 @@ partial class Model
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double FWithHessian(double x, double y, global::System.Span<double> gradient, global::System.Span<double> hessian)
     {
-        if (gradient.Length != 2) throw new global::System.ArgumentException("gradient must have length 2 (one partial per differentiated parameter), not " + gradient.Length + ".", "gradient");
-        if (hessian.Length != 4) throw new global::System.ArgumentException("hessian must have length 4 (2×2, row-major), not " + hessian.Length + ".", "hessian");
+        global::SymbolicDiff.Runtime.ArgumentChecks.PartialsLength(gradient.Length, 2, "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.SquareLength(hessian.Length, 2, "hessian");
 
         var gGradient = global::Model.GWithGradient(x, y); // G's value and partial derivatives at these arguments, which no direction changes: taken once, before the sweeps
         global::System.Span<double> gGradient_1 = stackalloc double[2]; // G's gradient where its Hessian was last taken (GWithHessian writes both)

@@ -77,8 +77,8 @@ partial class Neuron
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double LossWithHessian(double x, double w, double b, double y, global::System.Span<double> gradient, global::System.Span<double> hessian)
     {
-        if (gradient.Length != 2) throw new global::System.ArgumentException("gradient must have length 2 (one partial per differentiated parameter), not " + gradient.Length + ".", "gradient");
-        if (hessian.Length != 4) throw new global::System.ArgumentException("hessian must have length 4 (2×2, row-major), not " + hessian.Length + ".", "hessian");
+        global::SymbolicDiff.Runtime.ArgumentChecks.PartialsLength(gradient.Length, 2, "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.SquareLength(hessian.Length, 2, "hessian");
 
         double value = 0;
         // Column k of the Hessian is the derivative of the gradient along the unit direction e_k: forward mode over the gradient, once per parameter.

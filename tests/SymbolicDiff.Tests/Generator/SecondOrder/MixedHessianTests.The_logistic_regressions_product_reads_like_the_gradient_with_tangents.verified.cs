@@ -24,8 +24,8 @@ partial class Model
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double LogisticWithGradient(global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> xs, global::System.ReadOnlySpan<double> ys, double lambda, global::System.Span<double> dW, out double dB)
     {
-        if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
-        if (global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)w) || global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)xs) || global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)ys)) throw new global::System.ArgumentException("dW must not overlap an input (w, xs, ys): the gradient would overwrite it.", "dW");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dW.Length, w.Length, "dW", "w");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dW, "dW", "w, xs, ys", w, xs, ys);
 
         // Forward sweep: the method's own computation, the statements after the loop over k that neither read nor change what it writes moved ahead of it (2 of them), so that their adjoints are known before it runs.
         int d = w.Length;
@@ -70,7 +70,7 @@ partial class Model
             dW[i] += dLogistic_dpenalty * (2 * w[i]); // ∂logistic/∂w[i] += ∂logistic/∂penalty · ∂penalty/∂w[i]
         }
         dB = dLogistic_db; // ∂logistic/∂b
-        if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dB, 1), (global::System.ReadOnlySpan<double>)dW)) throw new global::System.ArgumentException("dB must be a variable of its own, not another gradient output or one of its elements (dW): one gradient would overwrite the other.", "dB");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OwnVariable(ref dB, "dB", "dW", dW);
 
         return logistic;
     }
@@ -102,7 +102,7 @@ partial class Model
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void LogisticWGradient(global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> xs, global::System.ReadOnlySpan<double> ys, double lambda, double seed, global::System.Span<double> gradient)
     {
-        if (gradient.Length != w.Length) throw new global::System.ArgumentException("gradient must have the length of w (" + w.Length + "), not " + gradient.Length + ".", "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradient.Length, w.Length, "gradient", "w");
         var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> dW = dWStorage.Span;
         LogisticWithGradient(w, b, xs, ys, lambda, dW, out _);
@@ -144,7 +144,7 @@ partial class Model
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) LogisticWithDerivative(global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> xs, global::System.ReadOnlySpan<double> ys, double lambda, global::System.ReadOnlySpan<double> dW, double dB)
     {
-        if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dW.Length, w.Length, "dW", "w");
 
         // One forward sweep: each value with its tangent, its derivative along (dW, dB), computed beside it.
         int d = w.Length;
@@ -192,16 +192,16 @@ partial class Model
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double LogisticHessianVectorProduct(global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> xs, global::System.ReadOnlySpan<double> ys, double lambda, global::System.ReadOnlySpan<double> vW, double vB, global::System.Span<double> dW, out double dB, global::System.Span<double> hvW, out double hvB)
     {
-        if (hvW.Length != w.Length) throw new global::System.ArgumentException("hvW must have the length of w (" + w.Length + "), not " + hvW.Length + ".", "hvW");
-        if (global::System.MemoryExtensions.Overlaps(hvW, (global::System.ReadOnlySpan<double>)w) || global::System.MemoryExtensions.Overlaps(hvW, (global::System.ReadOnlySpan<double>)xs) || global::System.MemoryExtensions.Overlaps(hvW, (global::System.ReadOnlySpan<double>)ys) || global::System.MemoryExtensions.Overlaps(hvW, (global::System.ReadOnlySpan<double>)vW)) throw new global::System.ArgumentException("hvW must not overlap an input (w, xs, ys, vW): the gradient would overwrite it.", "hvW");
-        if (global::System.MemoryExtensions.Overlaps(hvW, (global::System.ReadOnlySpan<double>)dW)) throw new global::System.ArgumentException("hvW must not overlap another gradient output (dW).", "hvW");
-        if (global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)vW)) throw new global::System.ArgumentException("dW must not overlap an input (vW): the gradient would overwrite it.", "dW");
-        if (vW.Length != w.Length) throw new global::System.ArgumentException("vW must have the length of w (" + w.Length + "), not " + vW.Length + ".", "vW");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(hvW.Length, w.Length, "hvW", "w");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(hvW, "hvW", "w, xs, ys, vW", w, xs, ys, vW);
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoOutput(hvW, "hvW", "dW", dW);
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dW, "dW", "vW", vW);
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(vW.Length, w.Length, "vW", "w");
 
         // One forward sweep: each value with its tangent, its derivative along (vW, vB), computed beside it.
         double dDB = 0.0; // the tangent of ∂logistic/∂b, (H·v) for b: written into hvB at the end
-        if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
-        if (global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)w) || global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)xs) || global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)ys)) throw new global::System.ArgumentException("dW must not overlap an input (w, xs, ys): the gradient would overwrite it.", "dW");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dW.Length, w.Length, "dW", "w");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dW, "dW", "w, xs, ys", w, xs, ys);
 
         // Forward sweep: the method's own computation, the statements after the loop over k that neither read nor change what it writes moved ahead of it (2 of them), so that their adjoints are known before it runs.
         int d = w.Length;
@@ -255,10 +255,12 @@ partial class Model
         }
         dDB = dDLogistic_db; // ddB = ∂dB/∂dLogistic_db · ddLogistic_db
         dB = dLogistic_db; // ∂logistic/∂b
-        if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dB, 1), (global::System.ReadOnlySpan<double>)dW)) throw new global::System.ArgumentException("dB must be a variable of its own, not another gradient output or one of its elements (dW): one gradient would overwrite the other.", "dB");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OwnVariable(ref dB, "dB", "dW", dW);
         hvB = dDB; // (H·v) for b: the tangent of ∂logistic/∂b
-        if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dB, 1), (global::System.ReadOnlySpan<double>)hvW)) throw new global::System.ArgumentException("dB must be a variable of its own, not another gradient output or one of its elements (hvW): one gradient would overwrite the other.", "dB");
-        if (global::System.Runtime.CompilerServices.Unsafe.AreSame(ref hvB, ref dB) || global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hvB, 1), (global::System.ReadOnlySpan<double>)dW) || global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hvB, 1), (global::System.ReadOnlySpan<double>)hvW)) throw new global::System.ArgumentException("hvB must be a variable of its own, not another gradient output or one of its elements (dB, dW, hvW): one gradient would overwrite the other.", "hvB");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OwnVariable(ref dB, "dB", "hvW", hvW);
+        global::SymbolicDiff.Runtime.ArgumentChecks.OwnVariable(ref hvB, "hvB", "dB, dW, hvW", ref dB);
+        global::SymbolicDiff.Runtime.ArgumentChecks.OwnVariable(ref hvB, "hvB", "dB, dW, hvW", dW);
+        global::SymbolicDiff.Runtime.ArgumentChecks.OwnVariable(ref hvB, "hvB", "dB, dW, hvW", hvW);
 
         return logistic;
     }
@@ -276,7 +278,7 @@ partial class Model
     public static double LogisticHessian(global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> xs, global::System.ReadOnlySpan<double> ys, double lambda, global::System.Span<double> hessian)
     {
         int n = w.Length + 1;
-        if (hessian.Length != n * n) throw new global::System.ArgumentException("hessian must have n² = " + (n * n) + " elements (n×n, row-major), not " + hessian.Length + ".", "hessian");
+        global::SymbolicDiff.Runtime.ArgumentChecks.HessianLength(hessian.Length, n, "hessian");
         double value = Logistic(w, b, xs, ys, lambda);
         var vWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> vW = vWStorage.Span;
@@ -340,8 +342,8 @@ partial class Model
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void LogisticWGradientTangent(global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> xs, global::System.ReadOnlySpan<double> ys, double lambda, double seed, global::System.ReadOnlySpan<double> dW, double dB, global::System.ReadOnlySpan<double> dXs, global::System.ReadOnlySpan<double> dYs, double dLambda, double dSeed, global::System.Span<double> gradientTangent)
     {
-        if (gradientTangent.Length != w.Length) throw new global::System.ArgumentException("gradientTangent must have the length of w (" + w.Length + "), not " + gradientTangent.Length + ".", "gradientTangent");
-        if (!dW.IsEmpty && dW.Length != w.Length) throw new global::System.ArgumentException("dW must be empty (w does not vary) or have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradientTangent.Length, w.Length, "gradientTangent", "w");
+        global::SymbolicDiff.Runtime.ArgumentChecks.EmptyOrLength(dW.Length, w.Length, "dW", "w");
         var gradientWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> gradientW = gradientWStorage.Span;
         var hvWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
@@ -377,7 +379,7 @@ partial class Model
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double LogisticBGradientTangent(global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> xs, global::System.ReadOnlySpan<double> ys, double lambda, double seed, global::System.ReadOnlySpan<double> dW, double dB, global::System.ReadOnlySpan<double> dXs, global::System.ReadOnlySpan<double> dYs, double dLambda, double dSeed)
     {
-        if (!dW.IsEmpty && dW.Length != w.Length) throw new global::System.ArgumentException("dW must be empty (w does not vary) or have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
+        global::SymbolicDiff.Runtime.ArgumentChecks.EmptyOrLength(dW.Length, w.Length, "dW", "w");
         var gradientWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> gradientW = gradientWStorage.Span;
         var hvWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);

@@ -21,8 +21,8 @@ partial class Classifier
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double LossWithGradient(global::System.ReadOnlySpan<double> weights, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<int> labels, int classes, global::System.Span<double> dWeights)
     {
-        if (dWeights.Length != weights.Length) throw new global::System.ArgumentException("dWeights must have the length of weights (" + weights.Length + "), not " + dWeights.Length + ".", "dWeights");
-        if (global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)weights) || global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)features)) throw new global::System.ArgumentException("dWeights must not overlap an input (weights, features): the gradient would overwrite it.", "dWeights");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dWeights.Length, weights.Length, "dWeights", "weights");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dWeights, "dWeights", "weights, features", weights, features);
 
         // Forward sweep: the method's own computation.
         int d = weights.Length / classes;
@@ -97,7 +97,7 @@ partial class Classifier
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void LossWeightsGradient(global::System.ReadOnlySpan<double> weights, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<int> labels, int classes, double seed, global::System.Span<double> gradient)
     {
-        if (gradient.Length != weights.Length) throw new global::System.ArgumentException("gradient must have the length of weights (" + weights.Length + "), not " + gradient.Length + ".", "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradient.Length, weights.Length, "gradient", "weights");
         var dWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(weights.Length)]);
         global::System.Span<double> dWeights = dWeightsStorage.Span;
         LossWithGradient(weights, features, labels, classes, dWeights);
@@ -119,7 +119,7 @@ partial class Classifier
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) LossWithDerivative(global::System.ReadOnlySpan<double> weights, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<int> labels, int classes, global::System.ReadOnlySpan<double> dWeights)
     {
-        if (dWeights.Length != weights.Length) throw new global::System.ArgumentException("dWeights must have the length of weights (" + weights.Length + "), not " + dWeights.Length + ".", "dWeights");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dWeights.Length, weights.Length, "dWeights", "weights");
 
         // One forward sweep: each value with its tangent, its derivative along dWeights, computed beside it.
         int d = weights.Length / classes;
@@ -172,15 +172,15 @@ partial class Classifier
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double LossHessianVectorProduct(global::System.ReadOnlySpan<double> weights, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<int> labels, int classes, global::System.ReadOnlySpan<double> vWeights, global::System.Span<double> dWeights, global::System.Span<double> hvWeights)
     {
-        if (hvWeights.Length != weights.Length) throw new global::System.ArgumentException("hvWeights must have the length of weights (" + weights.Length + "), not " + hvWeights.Length + ".", "hvWeights");
-        if (global::System.MemoryExtensions.Overlaps(hvWeights, (global::System.ReadOnlySpan<double>)weights) || global::System.MemoryExtensions.Overlaps(hvWeights, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(hvWeights, (global::System.ReadOnlySpan<double>)vWeights)) throw new global::System.ArgumentException("hvWeights must not overlap an input (weights, features, vWeights): the gradient would overwrite it.", "hvWeights");
-        if (global::System.MemoryExtensions.Overlaps(hvWeights, (global::System.ReadOnlySpan<double>)dWeights)) throw new global::System.ArgumentException("hvWeights must not overlap another gradient output (dWeights).", "hvWeights");
-        if (global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)vWeights)) throw new global::System.ArgumentException("dWeights must not overlap an input (vWeights): the gradient would overwrite it.", "dWeights");
-        if (vWeights.Length != weights.Length) throw new global::System.ArgumentException("vWeights must have the length of weights (" + weights.Length + "), not " + vWeights.Length + ".", "vWeights");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(hvWeights.Length, weights.Length, "hvWeights", "weights");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(hvWeights, "hvWeights", "weights, features, vWeights", weights, features, vWeights);
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoOutput(hvWeights, "hvWeights", "dWeights", dWeights);
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dWeights, "dWeights", "vWeights", vWeights);
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(vWeights.Length, weights.Length, "vWeights", "weights");
 
         // One forward sweep: each value with its tangent, its derivative along vWeights, computed beside it.
-        if (dWeights.Length != weights.Length) throw new global::System.ArgumentException("dWeights must have the length of weights (" + weights.Length + "), not " + dWeights.Length + ".", "dWeights");
-        if (global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)weights) || global::System.MemoryExtensions.Overlaps(dWeights, (global::System.ReadOnlySpan<double>)features)) throw new global::System.ArgumentException("dWeights must not overlap an input (weights, features): the gradient would overwrite it.", "dWeights");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dWeights.Length, weights.Length, "dWeights", "weights");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dWeights, "dWeights", "weights, features", weights, features);
 
         // Forward sweep: the method's own computation.
         int d = weights.Length / classes;
@@ -256,7 +256,7 @@ partial class Classifier
     public static double LossHessian(global::System.ReadOnlySpan<double> weights, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<int> labels, int classes, global::System.Span<double> hessian)
     {
         int n = weights.Length;
-        if (hessian.Length != n * n) throw new global::System.ArgumentException("hessian must have n² = " + (n * n) + " elements (n×n, row-major), not " + hessian.Length + ".", "hessian");
+        global::SymbolicDiff.Runtime.ArgumentChecks.HessianLength(hessian.Length, n, "hessian");
         double value = Loss(weights, features, labels, classes);
         var vWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(weights.Length)]);
         global::System.Span<double> vWeights = vWeightsStorage.Span;
@@ -305,8 +305,8 @@ partial class Classifier
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void LossWeightsGradientTangent(global::System.ReadOnlySpan<double> weights, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<int> labels, int classes, double seed, global::System.ReadOnlySpan<double> dWeights, global::System.ReadOnlySpan<double> dFeatures, double dSeed, global::System.Span<double> gradientTangent)
     {
-        if (gradientTangent.Length != weights.Length) throw new global::System.ArgumentException("gradientTangent must have the length of weights (" + weights.Length + "), not " + gradientTangent.Length + ".", "gradientTangent");
-        if (!dWeights.IsEmpty && dWeights.Length != weights.Length) throw new global::System.ArgumentException("dWeights must be empty (weights does not vary) or have the length of weights (" + weights.Length + "), not " + dWeights.Length + ".", "dWeights");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradientTangent.Length, weights.Length, "gradientTangent", "weights");
+        global::SymbolicDiff.Runtime.ArgumentChecks.EmptyOrLength(dWeights.Length, weights.Length, "dWeights", "weights");
         var gradientWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(weights.Length)]);
         global::System.Span<double> gradientWeights = gradientWeightsStorage.Span;
         var hvWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(weights.Length)]);

@@ -23,11 +23,11 @@ partial class Descent
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double StepWithGradient(global::System.ReadOnlySpan<double> start, global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<double> a, double eta, global::System.Span<double> dStart, global::System.Span<double> dTheta)
     {
-        if (dStart.Length != start.Length) throw new global::System.ArgumentException("dStart must have the length of start (" + start.Length + "), not " + dStart.Length + ".", "dStart");
-        if (global::System.MemoryExtensions.Overlaps(dStart, (global::System.ReadOnlySpan<double>)start) || global::System.MemoryExtensions.Overlaps(dStart, (global::System.ReadOnlySpan<double>)theta) || global::System.MemoryExtensions.Overlaps(dStart, (global::System.ReadOnlySpan<double>)a)) throw new global::System.ArgumentException("dStart must not overlap an input (start, theta, a): the gradient would overwrite it.", "dStart");
-        if (dTheta.Length != theta.Length) throw new global::System.ArgumentException("dTheta must have the length of theta (" + theta.Length + "), not " + dTheta.Length + ".", "dTheta");
-        if (global::System.MemoryExtensions.Overlaps(dTheta, (global::System.ReadOnlySpan<double>)start) || global::System.MemoryExtensions.Overlaps(dTheta, (global::System.ReadOnlySpan<double>)theta) || global::System.MemoryExtensions.Overlaps(dTheta, (global::System.ReadOnlySpan<double>)a)) throw new global::System.ArgumentException("dTheta must not overlap an input (start, theta, a): the gradient would overwrite it.", "dTheta");
-        if (global::System.MemoryExtensions.Overlaps(dTheta, (global::System.ReadOnlySpan<double>)dStart)) throw new global::System.ArgumentException("dTheta must not overlap another gradient output (dStart).", "dTheta");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dStart.Length, start.Length, "dStart", "start");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dStart, "dStart", "start, theta, a", start, theta, a);
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dTheta.Length, theta.Length, "dTheta", "theta");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dTheta, "dTheta", "start, theta, a", start, theta, a);
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoOutput(dTheta, "dTheta", "dStart", dStart);
 
         // Forward sweep: the method's own computation.
         global::System.Span<double> gradient = stackalloc double[start.Length];
@@ -111,7 +111,7 @@ partial class Descent
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void StepStartGradient(global::System.ReadOnlySpan<double> start, global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<double> a, double eta, double seed, global::System.Span<double> gradient)
     {
-        if (gradient.Length != start.Length) throw new global::System.ArgumentException("gradient must have the length of start (" + start.Length + "), not " + gradient.Length + ".", "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradient.Length, start.Length, "gradient", "start");
         var dStartStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(start.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(start.Length)]);
         global::System.Span<double> dStart = dStartStorage.Span;
         var dThetaStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(theta.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(theta.Length)]);
@@ -136,7 +136,7 @@ partial class Descent
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void StepThetaGradient(global::System.ReadOnlySpan<double> start, global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<double> a, double eta, double seed, global::System.Span<double> gradient)
     {
-        if (gradient.Length != theta.Length) throw new global::System.ArgumentException("gradient must have the length of theta (" + theta.Length + "), not " + gradient.Length + ".", "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradient.Length, theta.Length, "gradient", "theta");
         var dStartStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(start.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(start.Length)]);
         global::System.Span<double> dStart = dStartStorage.Span;
         var dThetaStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(theta.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(theta.Length)]);
@@ -162,8 +162,8 @@ partial class Descent
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) StepWithDerivative(global::System.ReadOnlySpan<double> start, global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<double> a, double eta, global::System.ReadOnlySpan<double> dStart, global::System.ReadOnlySpan<double> dTheta)
     {
-        if (dStart.Length != start.Length) throw new global::System.ArgumentException("dStart must have the length of start (" + start.Length + "), not " + dStart.Length + ".", "dStart");
-        if (dTheta.Length != theta.Length) throw new global::System.ArgumentException("dTheta must have the length of theta (" + theta.Length + "), not " + dTheta.Length + ".", "dTheta");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dStart.Length, start.Length, "dStart", "start");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dTheta.Length, theta.Length, "dTheta", "theta");
 
         // One forward sweep: each value with its tangent, its derivative along (dStart, dTheta), computed beside it.
         global::System.Span<double> gradient = stackalloc double[start.Length];
@@ -204,23 +204,23 @@ partial class Descent
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double StepHessianVectorProduct(global::System.ReadOnlySpan<double> start, global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<double> a, double eta, global::System.ReadOnlySpan<double> vStart, global::System.ReadOnlySpan<double> vTheta, global::System.Span<double> dStart, global::System.Span<double> dTheta, global::System.Span<double> hvStart, global::System.Span<double> hvTheta)
     {
-        if (hvStart.Length != start.Length) throw new global::System.ArgumentException("hvStart must have the length of start (" + start.Length + "), not " + hvStart.Length + ".", "hvStart");
-        if (global::System.MemoryExtensions.Overlaps(hvStart, (global::System.ReadOnlySpan<double>)start) || global::System.MemoryExtensions.Overlaps(hvStart, (global::System.ReadOnlySpan<double>)theta) || global::System.MemoryExtensions.Overlaps(hvStart, (global::System.ReadOnlySpan<double>)a) || global::System.MemoryExtensions.Overlaps(hvStart, (global::System.ReadOnlySpan<double>)vStart) || global::System.MemoryExtensions.Overlaps(hvStart, (global::System.ReadOnlySpan<double>)vTheta)) throw new global::System.ArgumentException("hvStart must not overlap an input (start, theta, a, vStart, vTheta): the gradient would overwrite it.", "hvStart");
-        if (global::System.MemoryExtensions.Overlaps(hvStart, (global::System.ReadOnlySpan<double>)dStart) || global::System.MemoryExtensions.Overlaps(hvStart, (global::System.ReadOnlySpan<double>)dTheta)) throw new global::System.ArgumentException("hvStart must not overlap another gradient output (dStart, dTheta).", "hvStart");
-        if (hvTheta.Length != theta.Length) throw new global::System.ArgumentException("hvTheta must have the length of theta (" + theta.Length + "), not " + hvTheta.Length + ".", "hvTheta");
-        if (global::System.MemoryExtensions.Overlaps(hvTheta, (global::System.ReadOnlySpan<double>)start) || global::System.MemoryExtensions.Overlaps(hvTheta, (global::System.ReadOnlySpan<double>)theta) || global::System.MemoryExtensions.Overlaps(hvTheta, (global::System.ReadOnlySpan<double>)a) || global::System.MemoryExtensions.Overlaps(hvTheta, (global::System.ReadOnlySpan<double>)vStart) || global::System.MemoryExtensions.Overlaps(hvTheta, (global::System.ReadOnlySpan<double>)vTheta)) throw new global::System.ArgumentException("hvTheta must not overlap an input (start, theta, a, vStart, vTheta): the gradient would overwrite it.", "hvTheta");
-        if (global::System.MemoryExtensions.Overlaps(hvTheta, (global::System.ReadOnlySpan<double>)dStart) || global::System.MemoryExtensions.Overlaps(hvTheta, (global::System.ReadOnlySpan<double>)dTheta)) throw new global::System.ArgumentException("hvTheta must not overlap another gradient output (dStart, dTheta).", "hvTheta");
-        if (global::System.MemoryExtensions.Overlaps(dStart, (global::System.ReadOnlySpan<double>)vStart) || global::System.MemoryExtensions.Overlaps(dStart, (global::System.ReadOnlySpan<double>)vTheta)) throw new global::System.ArgumentException("dStart must not overlap an input (vStart, vTheta): the gradient would overwrite it.", "dStart");
-        if (global::System.MemoryExtensions.Overlaps(dTheta, (global::System.ReadOnlySpan<double>)vStart) || global::System.MemoryExtensions.Overlaps(dTheta, (global::System.ReadOnlySpan<double>)vTheta)) throw new global::System.ArgumentException("dTheta must not overlap an input (vStart, vTheta): the gradient would overwrite it.", "dTheta");
-        if (vStart.Length != start.Length) throw new global::System.ArgumentException("vStart must have the length of start (" + start.Length + "), not " + vStart.Length + ".", "vStart");
-        if (vTheta.Length != theta.Length) throw new global::System.ArgumentException("vTheta must have the length of theta (" + theta.Length + "), not " + vTheta.Length + ".", "vTheta");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(hvStart.Length, start.Length, "hvStart", "start");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(hvStart, "hvStart", "start, theta, a, vStart, vTheta", start, theta, a, vStart, vTheta);
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoOutput(hvStart, "hvStart", "dStart, dTheta", dStart, dTheta);
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(hvTheta.Length, theta.Length, "hvTheta", "theta");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(hvTheta, "hvTheta", "start, theta, a, vStart, vTheta", start, theta, a, vStart, vTheta);
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoOutput(hvTheta, "hvTheta", "dStart, dTheta", dStart, dTheta);
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dStart, "dStart", "vStart, vTheta", vStart, vTheta);
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dTheta, "dTheta", "vStart, vTheta", vStart, vTheta);
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(vStart.Length, start.Length, "vStart", "start");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(vTheta.Length, theta.Length, "vTheta", "theta");
 
         // One forward sweep: each value with its tangent, its derivative along (vStart, vTheta), computed beside it.
-        if (dStart.Length != start.Length) throw new global::System.ArgumentException("dStart must have the length of start (" + start.Length + "), not " + dStart.Length + ".", "dStart");
-        if (global::System.MemoryExtensions.Overlaps(dStart, (global::System.ReadOnlySpan<double>)start) || global::System.MemoryExtensions.Overlaps(dStart, (global::System.ReadOnlySpan<double>)theta) || global::System.MemoryExtensions.Overlaps(dStart, (global::System.ReadOnlySpan<double>)a)) throw new global::System.ArgumentException("dStart must not overlap an input (start, theta, a): the gradient would overwrite it.", "dStart");
-        if (dTheta.Length != theta.Length) throw new global::System.ArgumentException("dTheta must have the length of theta (" + theta.Length + "), not " + dTheta.Length + ".", "dTheta");
-        if (global::System.MemoryExtensions.Overlaps(dTheta, (global::System.ReadOnlySpan<double>)start) || global::System.MemoryExtensions.Overlaps(dTheta, (global::System.ReadOnlySpan<double>)theta) || global::System.MemoryExtensions.Overlaps(dTheta, (global::System.ReadOnlySpan<double>)a)) throw new global::System.ArgumentException("dTheta must not overlap an input (start, theta, a): the gradient would overwrite it.", "dTheta");
-        if (global::System.MemoryExtensions.Overlaps(dTheta, (global::System.ReadOnlySpan<double>)dStart)) throw new global::System.ArgumentException("dTheta must not overlap another gradient output (dStart).", "dTheta");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dStart.Length, start.Length, "dStart", "start");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dStart, "dStart", "start, theta, a", start, theta, a);
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dTheta.Length, theta.Length, "dTheta", "theta");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dTheta, "dTheta", "start, theta, a", start, theta, a);
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoOutput(dTheta, "dTheta", "dStart", dStart);
 
         // Forward sweep: the method's own computation.
         global::System.Span<double> gradient = stackalloc double[start.Length];
@@ -323,7 +323,7 @@ partial class Descent
     public static double StepHessian(global::System.ReadOnlySpan<double> start, global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<double> a, double eta, global::System.Span<double> hessian)
     {
         int n = start.Length + theta.Length;
-        if (hessian.Length != n * n) throw new global::System.ArgumentException("hessian must have n² = " + (n * n) + " elements (n×n, row-major), not " + hessian.Length + ".", "hessian");
+        global::SymbolicDiff.Runtime.ArgumentChecks.HessianLength(hessian.Length, n, "hessian");
         double value = Step(start, theta, a, eta);
         var vStartStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(start.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(start.Length)]);
         global::System.Span<double> vStart = vStartStorage.Span;
@@ -402,9 +402,9 @@ partial class Descent
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void StepStartGradientTangent(global::System.ReadOnlySpan<double> start, global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<double> a, double eta, double seed, global::System.ReadOnlySpan<double> dStart, global::System.ReadOnlySpan<double> dTheta, global::System.ReadOnlySpan<double> dA, double dEta, double dSeed, global::System.Span<double> gradientTangent)
     {
-        if (gradientTangent.Length != start.Length) throw new global::System.ArgumentException("gradientTangent must have the length of start (" + start.Length + "), not " + gradientTangent.Length + ".", "gradientTangent");
-        if (!dStart.IsEmpty && dStart.Length != start.Length) throw new global::System.ArgumentException("dStart must be empty (start does not vary) or have the length of start (" + start.Length + "), not " + dStart.Length + ".", "dStart");
-        if (!dTheta.IsEmpty && dTheta.Length != theta.Length) throw new global::System.ArgumentException("dTheta must be empty (theta does not vary) or have the length of theta (" + theta.Length + "), not " + dTheta.Length + ".", "dTheta");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradientTangent.Length, start.Length, "gradientTangent", "start");
+        global::SymbolicDiff.Runtime.ArgumentChecks.EmptyOrLength(dStart.Length, start.Length, "dStart", "start");
+        global::SymbolicDiff.Runtime.ArgumentChecks.EmptyOrLength(dTheta.Length, theta.Length, "dTheta", "theta");
         var gradientStartStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(start.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(start.Length)]);
         global::System.Span<double> gradientStart = gradientStartStorage.Span;
         var hvStartStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(start.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(start.Length)]);
@@ -446,9 +446,9 @@ partial class Descent
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void StepThetaGradientTangent(global::System.ReadOnlySpan<double> start, global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<double> a, double eta, double seed, global::System.ReadOnlySpan<double> dStart, global::System.ReadOnlySpan<double> dTheta, global::System.ReadOnlySpan<double> dA, double dEta, double dSeed, global::System.Span<double> gradientTangent)
     {
-        if (gradientTangent.Length != theta.Length) throw new global::System.ArgumentException("gradientTangent must have the length of theta (" + theta.Length + "), not " + gradientTangent.Length + ".", "gradientTangent");
-        if (!dStart.IsEmpty && dStart.Length != start.Length) throw new global::System.ArgumentException("dStart must be empty (start does not vary) or have the length of start (" + start.Length + "), not " + dStart.Length + ".", "dStart");
-        if (!dTheta.IsEmpty && dTheta.Length != theta.Length) throw new global::System.ArgumentException("dTheta must be empty (theta does not vary) or have the length of theta (" + theta.Length + "), not " + dTheta.Length + ".", "dTheta");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradientTangent.Length, theta.Length, "gradientTangent", "theta");
+        global::SymbolicDiff.Runtime.ArgumentChecks.EmptyOrLength(dStart.Length, start.Length, "dStart", "start");
+        global::SymbolicDiff.Runtime.ArgumentChecks.EmptyOrLength(dTheta.Length, theta.Length, "dTheta", "theta");
         var gradientStartStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(start.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(start.Length)]);
         global::System.Span<double> gradientStart = gradientStartStorage.Span;
         var hvStartStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(start.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(start.Length)]);

@@ -68,8 +68,8 @@ partial class Third
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double UWithHessian(double x, double y, global::System.Span<double> gradient, global::System.Span<double> hessian)
     {
-        if (gradient.Length != 2) throw new global::System.ArgumentException("gradient must have length 2 (one partial per differentiated parameter), not " + gradient.Length + ".", "gradient");
-        if (hessian.Length != 4) throw new global::System.ArgumentException("hessian must have length 4 (2×2, row-major), not " + hessian.Length + ".", "hessian");
+        global::SymbolicDiff.Runtime.ArgumentChecks.PartialsLength(gradient.Length, 2, "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.SquareLength(hessian.Length, 2, "hessian");
 
         double value = 0;
         // Column k of the Hessian is the derivative of the gradient along the unit direction e_k: forward mode over the gradient, once per parameter.
@@ -155,9 +155,9 @@ partial class Third
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double UHessianWithDerivative(double x, double y, double dX, double dY, global::System.Span<double> gradient, global::System.Span<double> hessian, global::System.Span<double> hessianTangent)
     {
-        if (gradient.Length != 2) throw new global::System.ArgumentException("gradient must have length 2 (one partial per differentiated parameter), not " + gradient.Length + ".", "gradient");
-        if (hessian.Length != 4) throw new global::System.ArgumentException("hessian must have length 4 (2×2, row-major), not " + hessian.Length + ".", "hessian");
-        if (hessianTangent.Length != 4) throw new global::System.ArgumentException("hessianTangent must have length 4 (2×2, row-major), not " + hessianTangent.Length + ".", "hessianTangent");
+        global::SymbolicDiff.Runtime.ArgumentChecks.PartialsLength(gradient.Length, 2, "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.SquareLength(hessian.Length, 2, "hessian");
+        global::SymbolicDiff.Runtime.ArgumentChecks.SquareLength(hessianTangent.Length, 2, "hessianTangent");
 
         double value = 0;
         // Column k of the Hessian is the derivative of the gradient along the unit direction e_k, and its derivative along the tangents that column's tangent: forward mode over that sweep, once per parameter.

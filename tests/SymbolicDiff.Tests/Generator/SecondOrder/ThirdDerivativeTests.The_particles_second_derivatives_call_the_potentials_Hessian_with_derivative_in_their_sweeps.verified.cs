@@ -118,8 +118,8 @@ partial class Particle
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double FinalPositionWithHessian(double x0, double v0, double k, double dt, int steps, global::System.Span<double> gradient, global::System.Span<double> hessian)
     {
-        if (gradient.Length != 2) throw new global::System.ArgumentException("gradient must have length 2 (one partial per differentiated parameter), not " + gradient.Length + ".", "gradient");
-        if (hessian.Length != 4) throw new global::System.ArgumentException("hessian must have length 4 (2×2, row-major), not " + hessian.Length + ".", "hessian");
+        global::SymbolicDiff.Runtime.ArgumentChecks.PartialsLength(gradient.Length, 2, "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.SquareLength(hessian.Length, 2, "hessian");
 
         global::System.Span<double> potentialGradient = stackalloc double[2]; // Potential's gradient where its Hessian was last taken (PotentialWithHessian writes both)
         global::System.Span<double> potentialHessian = stackalloc double[4]; // Potential's Hessian there, 2×2 row-major: row i holds the partials of its gradient's entry i

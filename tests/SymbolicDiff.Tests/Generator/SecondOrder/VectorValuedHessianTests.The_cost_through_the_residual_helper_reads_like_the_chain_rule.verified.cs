@@ -20,8 +20,8 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double CostWithGradient(global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y, global::System.Span<double> dB)
     {
-        if (dB.Length != b.Length) throw new global::System.ArgumentException("dB must have the length of b (" + b.Length + "), not " + dB.Length + ".", "dB");
-        if (global::System.MemoryExtensions.Overlaps(dB, (global::System.ReadOnlySpan<double>)b) || global::System.MemoryExtensions.Overlaps(dB, (global::System.ReadOnlySpan<double>)x) || global::System.MemoryExtensions.Overlaps(dB, (global::System.ReadOnlySpan<double>)y)) throw new global::System.ArgumentException("dB must not overlap an input (b, x, y): the gradient would overwrite it.", "dB");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dB.Length, b.Length, "dB", "b");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dB, "dB", "b, x, y", b, x, y);
 
         // Forward sweep: the method's own computation.
         global::System.Span<double> r = stackalloc double[x.Length];
@@ -82,7 +82,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void CostBGradient(global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y, double seed, global::System.Span<double> gradient)
     {
-        if (gradient.Length != b.Length) throw new global::System.ArgumentException("gradient must have the length of b (" + b.Length + "), not " + gradient.Length + ".", "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradient.Length, b.Length, "gradient", "b");
         var dBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b.Length)]);
         global::System.Span<double> dB = dBStorage.Span;
         CostWithGradient(b, x, y, dB);
@@ -103,7 +103,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) CostWithDerivative(global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y, global::System.ReadOnlySpan<double> dB)
     {
-        if (dB.Length != b.Length) throw new global::System.ArgumentException("dB must have the length of b (" + b.Length + "), not " + dB.Length + ".", "dB");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dB.Length, b.Length, "dB", "b");
 
         // One forward sweep: each value with its tangent, its derivative along dB, computed beside it.
         global::System.Span<double> r = stackalloc double[x.Length];
@@ -136,15 +136,15 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double CostHessianVectorProduct(global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y, global::System.ReadOnlySpan<double> vB, global::System.Span<double> dB, global::System.Span<double> hvB)
     {
-        if (hvB.Length != b.Length) throw new global::System.ArgumentException("hvB must have the length of b (" + b.Length + "), not " + hvB.Length + ".", "hvB");
-        if (global::System.MemoryExtensions.Overlaps(hvB, (global::System.ReadOnlySpan<double>)b) || global::System.MemoryExtensions.Overlaps(hvB, (global::System.ReadOnlySpan<double>)x) || global::System.MemoryExtensions.Overlaps(hvB, (global::System.ReadOnlySpan<double>)y) || global::System.MemoryExtensions.Overlaps(hvB, (global::System.ReadOnlySpan<double>)vB)) throw new global::System.ArgumentException("hvB must not overlap an input (b, x, y, vB): the gradient would overwrite it.", "hvB");
-        if (global::System.MemoryExtensions.Overlaps(hvB, (global::System.ReadOnlySpan<double>)dB)) throw new global::System.ArgumentException("hvB must not overlap another gradient output (dB).", "hvB");
-        if (global::System.MemoryExtensions.Overlaps(dB, (global::System.ReadOnlySpan<double>)vB)) throw new global::System.ArgumentException("dB must not overlap an input (vB): the gradient would overwrite it.", "dB");
-        if (vB.Length != b.Length) throw new global::System.ArgumentException("vB must have the length of b (" + b.Length + "), not " + vB.Length + ".", "vB");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(hvB.Length, b.Length, "hvB", "b");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(hvB, "hvB", "b, x, y, vB", b, x, y, vB);
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoOutput(hvB, "hvB", "dB", dB);
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dB, "dB", "vB", vB);
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(vB.Length, b.Length, "vB", "b");
 
         // One forward sweep: each value with its tangent, its derivative along vB, computed beside it.
-        if (dB.Length != b.Length) throw new global::System.ArgumentException("dB must have the length of b (" + b.Length + "), not " + dB.Length + ".", "dB");
-        if (global::System.MemoryExtensions.Overlaps(dB, (global::System.ReadOnlySpan<double>)b) || global::System.MemoryExtensions.Overlaps(dB, (global::System.ReadOnlySpan<double>)x) || global::System.MemoryExtensions.Overlaps(dB, (global::System.ReadOnlySpan<double>)y)) throw new global::System.ArgumentException("dB must not overlap an input (b, x, y): the gradient would overwrite it.", "dB");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dB.Length, b.Length, "dB", "b");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dB, "dB", "b, x, y", b, x, y);
 
         // Forward sweep: the method's own computation.
         global::System.Span<double> r = stackalloc double[x.Length];
@@ -214,7 +214,7 @@ partial class Models
     public static double CostHessian(global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y, global::System.Span<double> hessian)
     {
         int n = b.Length;
-        if (hessian.Length != n * n) throw new global::System.ArgumentException("hessian must have n² = " + (n * n) + " elements (n×n, row-major), not " + hessian.Length + ".", "hessian");
+        global::SymbolicDiff.Runtime.ArgumentChecks.HessianLength(hessian.Length, n, "hessian");
         double value = Cost(b, x, y);
         var vBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b.Length)]);
         global::System.Span<double> vB = vBStorage.Span;
@@ -263,8 +263,8 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void CostBGradientTangent(global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y, double seed, global::System.ReadOnlySpan<double> dB, global::System.ReadOnlySpan<double> dX, global::System.ReadOnlySpan<double> dY, double dSeed, global::System.Span<double> gradientTangent)
     {
-        if (gradientTangent.Length != b.Length) throw new global::System.ArgumentException("gradientTangent must have the length of b (" + b.Length + "), not " + gradientTangent.Length + ".", "gradientTangent");
-        if (!dB.IsEmpty && dB.Length != b.Length) throw new global::System.ArgumentException("dB must be empty (b does not vary) or have the length of b (" + b.Length + "), not " + dB.Length + ".", "dB");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradientTangent.Length, b.Length, "gradientTangent", "b");
+        global::SymbolicDiff.Runtime.ArgumentChecks.EmptyOrLength(dB.Length, b.Length, "dB", "b");
         var gradientBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b.Length)]);
         global::System.Span<double> gradientB = gradientBStorage.Span;
         var hvBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b.Length)]);

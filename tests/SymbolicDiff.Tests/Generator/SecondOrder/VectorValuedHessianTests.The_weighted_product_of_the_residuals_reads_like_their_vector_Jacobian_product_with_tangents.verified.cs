@@ -13,8 +13,8 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void ResidualsWithDerivative(global::System.ReadOnlySpan<double> p, global::System.Span<double> r, global::System.ReadOnlySpan<double> dP, global::System.Span<double> dR)
     {
-        if (dP.Length != p.Length) throw new global::System.ArgumentException("dP must have the length of p (" + p.Length + "), not " + dP.Length + ".", "dP");
-        if (dR.Length != r.Length) throw new global::System.ArgumentException("dR must have the length of r (" + r.Length + "), not " + dR.Length + ".", "dR");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dP.Length, p.Length, "dP", "p");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dR.Length, r.Length, "dR", "r");
         global::SymbolicDiff.Runtime.Zeroing.Clear(dR); // dR, the tangent of the output r, is written where r is: 0 where it is not
 
         // One forward sweep: each value with its tangent, its derivative along dP, computed beside it.
@@ -35,9 +35,9 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void ResidualsVectorJacobianProduct(global::System.ReadOnlySpan<double> p, global::System.Span<double> r, global::System.ReadOnlySpan<double> rCotangent, global::System.Span<double> dP)
     {
-        if (rCotangent.Length != r.Length) throw new global::System.ArgumentException("rCotangent must have the length of r (" + r.Length + "), not " + rCotangent.Length + ".", "rCotangent");
-        if (dP.Length != p.Length) throw new global::System.ArgumentException("dP must have the length of p (" + p.Length + "), not " + dP.Length + ".", "dP");
-        if (global::System.MemoryExtensions.Overlaps(dP, (global::System.ReadOnlySpan<double>)p) || global::System.MemoryExtensions.Overlaps(dP, (global::System.ReadOnlySpan<double>)r) || global::System.MemoryExtensions.Overlaps(dP, (global::System.ReadOnlySpan<double>)rCotangent)) throw new global::System.ArgumentException("dP must not overlap an input (p, r, rCotangent): the gradient would overwrite it.", "dP");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(rCotangent.Length, r.Length, "rCotangent", "r");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dP.Length, p.Length, "dP", "p");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dP, "dP", "p, r, rCotangent", p, r, rCotangent);
 
         // Forward sweep: the method's own computation.
         r[0] = p[0] * p[0];
@@ -83,7 +83,7 @@ partial class Models
     {
         int rows = r.Length; // m: the outputs' elements
         int columns = p.Length; // n: the differentiated inputs' elements
-        if (jacobian.Length != rows * columns) throw new global::System.ArgumentException("jacobian must have " + rows + " × " + columns + " elements (outputs × differentiated inputs), not " + jacobian.Length + ".", "jacobian");
+        global::SymbolicDiff.Runtime.ArgumentChecks.JacobianLength(jacobian.Length, rows, columns, "jacobian");
 
         if (columns <= rows)
         {
@@ -132,16 +132,16 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void ResidualsHessianVectorProduct(global::System.ReadOnlySpan<double> p, global::System.Span<double> r, global::System.ReadOnlySpan<double> rCotangent, global::System.ReadOnlySpan<double> vP, global::System.Span<double> dP, global::System.Span<double> hvP)
     {
-        if (rCotangent.Length != r.Length) throw new global::System.ArgumentException("rCotangent must have the length of r (" + r.Length + "), not " + rCotangent.Length + ".", "rCotangent");
-        if (hvP.Length != p.Length) throw new global::System.ArgumentException("hvP must have the length of p (" + p.Length + "), not " + hvP.Length + ".", "hvP");
-        if (global::System.MemoryExtensions.Overlaps(hvP, (global::System.ReadOnlySpan<double>)p) || global::System.MemoryExtensions.Overlaps(hvP, (global::System.ReadOnlySpan<double>)r) || global::System.MemoryExtensions.Overlaps(hvP, (global::System.ReadOnlySpan<double>)rCotangent) || global::System.MemoryExtensions.Overlaps(hvP, (global::System.ReadOnlySpan<double>)vP)) throw new global::System.ArgumentException("hvP must not overlap an input (p, r, rCotangent, vP): the gradient would overwrite it.", "hvP");
-        if (global::System.MemoryExtensions.Overlaps(hvP, (global::System.ReadOnlySpan<double>)dP)) throw new global::System.ArgumentException("hvP must not overlap another gradient output (dP).", "hvP");
-        if (global::System.MemoryExtensions.Overlaps(dP, (global::System.ReadOnlySpan<double>)vP)) throw new global::System.ArgumentException("dP must not overlap an input (vP): the gradient would overwrite it.", "dP");
-        if (vP.Length != p.Length) throw new global::System.ArgumentException("vP must have the length of p (" + p.Length + "), not " + vP.Length + ".", "vP");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(rCotangent.Length, r.Length, "rCotangent", "r");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(hvP.Length, p.Length, "hvP", "p");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(hvP, "hvP", "p, r, rCotangent, vP", p, r, rCotangent, vP);
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoOutput(hvP, "hvP", "dP", dP);
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dP, "dP", "vP", vP);
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(vP.Length, p.Length, "vP", "p");
 
         // One forward sweep: each value with its tangent, its derivative along vP, computed beside it.
-        if (dP.Length != p.Length) throw new global::System.ArgumentException("dP must have the length of p (" + p.Length + "), not " + dP.Length + ".", "dP");
-        if (global::System.MemoryExtensions.Overlaps(dP, (global::System.ReadOnlySpan<double>)p) || global::System.MemoryExtensions.Overlaps(dP, (global::System.ReadOnlySpan<double>)r) || global::System.MemoryExtensions.Overlaps(dP, (global::System.ReadOnlySpan<double>)rCotangent)) throw new global::System.ArgumentException("dP must not overlap an input (p, r, rCotangent): the gradient would overwrite it.", "dP");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dP.Length, p.Length, "dP", "p");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dP, "dP", "p, r, rCotangent", p, r, rCotangent);
 
         // Forward sweep: the method's own computation.
         r[0] = p[0] * p[0];
@@ -192,7 +192,7 @@ partial class Models
     public static void ResidualsHessian(global::System.ReadOnlySpan<double> p, global::System.Span<double> r, global::System.ReadOnlySpan<double> rCotangent, global::System.Span<double> hessian)
     {
         int n = p.Length;
-        if (hessian.Length != n * n) throw new global::System.ArgumentException("hessian must have n² = " + (n * n) + " elements (n×n, row-major), not " + hessian.Length + ".", "hessian");
+        global::SymbolicDiff.Runtime.ArgumentChecks.HessianLength(hessian.Length, n, "hessian");
         var vPStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(p.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(p.Length)]);
         global::System.Span<double> vP = vPStorage.Span;
         var dPStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(p.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(p.Length)]);

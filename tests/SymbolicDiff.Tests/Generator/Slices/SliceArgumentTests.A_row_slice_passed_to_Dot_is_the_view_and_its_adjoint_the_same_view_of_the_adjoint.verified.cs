@@ -24,14 +24,14 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double RowsWithGradient(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<double> y, global::System.Span<double> dW, global::System.Span<double> dFeatures, global::System.Span<double> dY)
     {
-        if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
-        if (global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)w) || global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)y)) throw new global::System.ArgumentException("dW must not overlap an input (w, features, y): the gradient would overwrite it.", "dW");
-        if (dFeatures.Length != features.Length) throw new global::System.ArgumentException("dFeatures must have the length of features (" + features.Length + "), not " + dFeatures.Length + ".", "dFeatures");
-        if (global::System.MemoryExtensions.Overlaps(dFeatures, (global::System.ReadOnlySpan<double>)w) || global::System.MemoryExtensions.Overlaps(dFeatures, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dFeatures, (global::System.ReadOnlySpan<double>)y)) throw new global::System.ArgumentException("dFeatures must not overlap an input (w, features, y): the gradient would overwrite it.", "dFeatures");
-        if (global::System.MemoryExtensions.Overlaps(dFeatures, (global::System.ReadOnlySpan<double>)dW)) throw new global::System.ArgumentException("dFeatures must not overlap another gradient output (dW).", "dFeatures");
-        if (dY.Length != y.Length) throw new global::System.ArgumentException("dY must have the length of y (" + y.Length + "), not " + dY.Length + ".", "dY");
-        if (global::System.MemoryExtensions.Overlaps(dY, (global::System.ReadOnlySpan<double>)w) || global::System.MemoryExtensions.Overlaps(dY, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dY, (global::System.ReadOnlySpan<double>)y)) throw new global::System.ArgumentException("dY must not overlap an input (w, features, y): the gradient would overwrite it.", "dY");
-        if (global::System.MemoryExtensions.Overlaps(dY, (global::System.ReadOnlySpan<double>)dW) || global::System.MemoryExtensions.Overlaps(dY, (global::System.ReadOnlySpan<double>)dFeatures)) throw new global::System.ArgumentException("dY must not overlap another gradient output (dW, dFeatures).", "dY");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dW.Length, w.Length, "dW", "w");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dW, "dW", "w, features, y", w, features, y);
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dFeatures.Length, features.Length, "dFeatures", "features");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dFeatures, "dFeatures", "w, features, y", w, features, y);
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoOutput(dFeatures, "dFeatures", "dW", dW);
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dY.Length, y.Length, "dY", "y");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dY, "dY", "w, features, y", w, features, y);
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoOutput(dY, "dY", "dW, dFeatures", dW, dFeatures);
 
         // Forward sweep: the method's own computation.
         int d = w.Length;
@@ -89,7 +89,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void RowsWGradient(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<double> y, double seed, global::System.Span<double> gradient)
     {
-        if (gradient.Length != w.Length) throw new global::System.ArgumentException("gradient must have the length of w (" + w.Length + "), not " + gradient.Length + ".", "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradient.Length, w.Length, "gradient", "w");
         var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> dW = dWStorage.Span;
         var dFeaturesStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(features.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(features.Length)]);
@@ -116,7 +116,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void RowsFeaturesGradient(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<double> y, double seed, global::System.Span<double> gradient)
     {
-        if (gradient.Length != features.Length) throw new global::System.ArgumentException("gradient must have the length of features (" + features.Length + "), not " + gradient.Length + ".", "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradient.Length, features.Length, "gradient", "features");
         var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> dW = dWStorage.Span;
         var dFeaturesStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(features.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(features.Length)]);
@@ -143,7 +143,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void RowsYGradient(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<double> y, double seed, global::System.Span<double> gradient)
     {
-        if (gradient.Length != y.Length) throw new global::System.ArgumentException("gradient must have the length of y (" + y.Length + "), not " + gradient.Length + ".", "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradient.Length, y.Length, "gradient", "y");
         var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> dW = dWStorage.Span;
         var dFeaturesStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(features.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(features.Length)]);
@@ -172,9 +172,9 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) RowsWithDerivative(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<double> y, global::System.ReadOnlySpan<double> dW, global::System.ReadOnlySpan<double> dFeatures, global::System.ReadOnlySpan<double> dY)
     {
-        if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
-        if (dFeatures.Length != features.Length) throw new global::System.ArgumentException("dFeatures must have the length of features (" + features.Length + "), not " + dFeatures.Length + ".", "dFeatures");
-        if (dY.Length != y.Length) throw new global::System.ArgumentException("dY must have the length of y (" + y.Length + "), not " + dY.Length + ".", "dY");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dW.Length, w.Length, "dW", "w");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dFeatures.Length, features.Length, "dFeatures", "features");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dY.Length, y.Length, "dY", "y");
 
         // One forward sweep: each value with its tangent, its derivative along (dW, dFeatures, dY), computed beside it.
         var wPartialsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]); // ∂f/∂w of a function f over w, from its vector-Jacobian product: on the stack up to 128 elements, pooled above

@@ -20,8 +20,8 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double RowsWithGradient(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<double> y, global::System.Span<double> dW)
     {
-        if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
-        if (global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)w) || global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)features) || global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)y)) throw new global::System.ArgumentException("dW must not overlap an input (w, features, y): the gradient would overwrite it.", "dW");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dW.Length, w.Length, "dW", "w");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dW, "dW", "w, features, y", w, features, y);
 
         // Forward sweep: the method's own computation.
         int d = w.Length;
@@ -79,7 +79,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void RowsWGradient(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<double> y, double seed, global::System.Span<double> gradient)
     {
-        if (gradient.Length != w.Length) throw new global::System.ArgumentException("gradient must have the length of w (" + w.Length + "), not " + gradient.Length + ".", "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradient.Length, w.Length, "gradient", "w");
         var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> dW = dWStorage.Span;
         RowsWithGradient(w, features, y, dW);
@@ -100,7 +100,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) RowsWithDerivative(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<double> y, global::System.ReadOnlySpan<double> dW)
     {
-        if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dW.Length, w.Length, "dW", "w");
 
         // One forward sweep: each value with its tangent, its derivative along dW, computed beside it.
         int d = w.Length;

@@ -22,9 +22,9 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double CyclicWithGradient(double[] x, double a, global::System.Span<double> dX, out double dA)
     {
-        if (x is null) throw new global::System.ArgumentNullException("x");
-        if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x (" + x.Length + "), not " + dX.Length + ".", "dX");
-        if (global::System.MemoryExtensions.Overlaps(dX, (global::System.ReadOnlySpan<double>)x)) throw new global::System.ArgumentException("dX must not overlap an input (x): the gradient would overwrite it.", "dX");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(x, "x");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dX.Length, x.Length, "dX", "x");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dX, "dX", "x", x);
 
         // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
         var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
@@ -50,7 +50,7 @@ partial class Models
             dX[idx] += dS_ds * (2 * (a * x[idx])); // ∂s/∂x[idx] += ∂s/∂s · ∂s/∂x[idx]
         }
         dA = dS_da; // ∂s/∂a
-        if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dA, 1), (global::System.ReadOnlySpan<double>)dX)) throw new global::System.ArgumentException("dA must be a variable of its own, not another gradient output or one of its elements (dX): one gradient would overwrite the other.", "dA");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OwnVariable(ref dA, "dA", "dX", dX);
 
         saved.Dispose();
         return s;
@@ -64,7 +64,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static CyclicGradient CyclicWithGradient(double[] x, double a)
     {
-        if (x is null) throw new global::System.ArgumentNullException("x");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(x, "x");
         var dX = new double[x.Length];
         double value = CyclicWithGradient(x, a, dX, out var dA);
         return new CyclicGradient(value, dX, dA);
@@ -80,8 +80,8 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void CyclicXGradient(double[] x, double a, double seed, global::System.Span<double> gradient)
     {
-        if (x is null) throw new global::System.ArgumentNullException("x");
-        if (gradient.Length != x.Length) throw new global::System.ArgumentException("gradient must have the length of x (" + x.Length + "), not " + gradient.Length + ".", "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(x, "x");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradient.Length, x.Length, "gradient", "x");
         var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(x.Length)]);
         global::System.Span<double> dX = dXStorage.Span;
         CyclicWithGradient(x, a, dX, out _);
@@ -101,7 +101,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double CyclicAGradient(double[] x, double a, double seed)
     {
-        if (x is null) throw new global::System.ArgumentNullException("x");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(x, "x");
         var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(x.Length)]);
         global::System.Span<double> dX = dXStorage.Span;
         CyclicWithGradient(x, a, dX, out double dA);
@@ -119,7 +119,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) CyclicWithDerivative(double[] x, double a, global::System.ReadOnlySpan<double> dX, double dA)
     {
-        if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x (" + x.Length + "), not " + dX.Length + ".", "dX");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dX.Length, x.Length, "dX", "x");
 
         // One forward sweep: each value with its tangent, its derivative along (dX, dA), computed beside it.
         double dS = 0.0; // s is a constant here

@@ -22,9 +22,9 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double NearestWithGradient(double[] x, double q, global::System.Span<double> dX, out double dQ)
     {
-        if (x is null) throw new global::System.ArgumentNullException("x");
-        if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x (" + x.Length + "), not " + dX.Length + ".", "dX");
-        if (global::System.MemoryExtensions.Overlaps(dX, (global::System.ReadOnlySpan<double>)x)) throw new global::System.ArgumentException("dX must not overlap an input (x): the gradient would overwrite it.", "dX");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(x, "x");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dX.Length, x.Length, "dX", "x");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dX, "dX", "x", x);
 
         // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
         var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
@@ -66,7 +66,7 @@ partial class Models
             dNearest_dq -= dNearest_dd * (2 * (x[j] - q)); // ∂nearest/∂q += ∂nearest/∂d · ∂d/∂q
         }
         dQ = dNearest_dq; // ∂nearest/∂q
-        if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dQ, 1), (global::System.ReadOnlySpan<double>)dX)) throw new global::System.ArgumentException("dQ must be a variable of its own, not another gradient output or one of its elements (dX): one gradient would overwrite the other.", "dQ");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OwnVariable(ref dQ, "dQ", "dX", dX);
 
         saved.Dispose();
         return nearest;
@@ -80,7 +80,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static NearestGradient NearestWithGradient(double[] x, double q)
     {
-        if (x is null) throw new global::System.ArgumentNullException("x");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(x, "x");
         var dX = new double[x.Length];
         double value = NearestWithGradient(x, q, dX, out var dQ);
         return new NearestGradient(value, dX, dQ);
@@ -96,8 +96,8 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void NearestXGradient(double[] x, double q, double seed, global::System.Span<double> gradient)
     {
-        if (x is null) throw new global::System.ArgumentNullException("x");
-        if (gradient.Length != x.Length) throw new global::System.ArgumentException("gradient must have the length of x (" + x.Length + "), not " + gradient.Length + ".", "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(x, "x");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradient.Length, x.Length, "gradient", "x");
         var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(x.Length)]);
         global::System.Span<double> dX = dXStorage.Span;
         NearestWithGradient(x, q, dX, out _);
@@ -117,7 +117,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double NearestQGradient(double[] x, double q, double seed)
     {
-        if (x is null) throw new global::System.ArgumentNullException("x");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(x, "x");
         var dXStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(x.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(x.Length)]);
         global::System.Span<double> dX = dXStorage.Span;
         NearestWithGradient(x, q, dX, out double dQ);
@@ -135,7 +135,7 @@ partial class Models
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) NearestWithDerivative(double[] x, double q, global::System.ReadOnlySpan<double> dX, double dQ)
     {
-        if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x (" + x.Length + "), not " + dX.Length + ".", "dX");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dX.Length, x.Length, "dX", "x");
 
         // One forward sweep: each value with its tangent, its derivative along (dX, dQ), computed beside it.
         int best = 0;
