@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using SymbolicDiff.Generator.Diagnostics;
 
 namespace SymbolicDiff.Generator.Parsing;
 
@@ -17,6 +18,30 @@ internal sealed partial class BodyParser
 {
     /// <summary>The ref locals read as the element they alias, and that element's operation.</summary>
     private readonly Dictionary<ILocalSymbol, IOperation> _elementAliases = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// The loop variables of <c>foreach (ref readonly double v in x)</c> (and of <c>foreach (ref double v in h)</c> where
+    /// nothing writes through <c>v</c>): read as the copy of the element the loop declares, which they cannot differ from.
+    /// </summary>
+    private readonly HashSet<ILocalSymbol> _elementCopies = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// Whether the ref loop variable of a <c>foreach</c> is only read, and so is read as a copy of its element (recorded);
+    /// SD0004 where the loop writes through it.
+    /// </summary>
+    private bool TryCopyElementReference(ILocalSymbol element)
+    {
+        if (AssignmentsTo(element).FirstOrDefault() is { } write)
+        {
+            _reportedLocals.Add(element);
+            Report(DiagnosticDescriptors.UnsupportedStatement, write.Syntax,
+                $"Writing through the foreach variable '{element.Name}' ('{write.Syntax}') (write the element with a for loop instead: for (int i = 0; i < h.Length; i++) h[i] = ...;)");
+            return false;
+        }
+
+        _elementCopies.Add(element);
+        return true;
+    }
 
     /// <summary>What SD0015 says of a ref local it does not read as an element alias: the forms it does read, and the rewrite.</summary>
     private const string RefLocalAdvice =
