@@ -21,7 +21,7 @@ public class DiagnosticTests
         " is not supported in a [Differentiable] method; supported expressions are double arithmetic (+, -, *, /, unary -), integer arithmetic, ?:, literals and constants, parameters, locals, fields and properties of this object or static ones, and calls of functions with a known derivative";
 
     private const string FunctionsSupported =
-        " has no known derivative: call one of Math.Exp, Log, Log10, Log2, Sqrt, Cbrt, Pow, Sin, Cos, Tan, Asin, Acos, Atan, Atan2, Sinh, Cosh, Tanh, Abs, Max, Min, Clamp, FusedMultiplyAdd, Sign, Floor, Ceiling, Round, Truncate, or a static method that declares its derivative with [Derivative]";
+        " has no known derivative: call one of Math.Exp, Log, Log10, Log2, Sqrt, Cbrt, Pow, Sin, Cos, Tan, Asin, Acos, Atan, Atan2, Sinh, Cosh, Tanh, Abs, Max, Min, Clamp, FusedMultiplyAdd, CopySign, Sign, Floor, Ceiling, Round, Truncate, or a static method that declares its derivative with [Derivative]";
 
     private const string LoopsSupported =
         "; supported loops are any for loop (with an int or long counter, a real one, or none), foreach over a vector, and while and do loops";
