@@ -26,16 +26,37 @@ internal sealed partial class BodyParser
     private readonly HashSet<ILocalSymbol> _elementCopies = new(SymbolEqualityComparer.Default);
 
     /// <summary>
-    /// Whether the ref loop variable of a <c>foreach</c> is only read, and so is read as a copy of its element (recorded);
-    /// SD0004 where the loop writes through it.
+    /// Whether the ref loop variable of a <c>foreach</c> is only read, and so is read as a copy of its element (recorded):
+    /// exact where nothing writes through it and the body does not name the vector (which could write the element the
+    /// variable refers to, after the copy was taken). SD0004 otherwise, with the <c>for</c> loop to write.
     /// </summary>
-    private bool TryCopyElementReference(ILocalSymbol element)
+    private bool TryCopyElementReference(IForEachLoopOperation loop, IOperation collection, ILocalSymbol element)
     {
+        const string Advice = " (write a for loop over the elements instead: for (int i = 0; i < h.Length; i++) { ... h[i] ... })";
         if (AssignmentsTo(element).FirstOrDefault() is { } write)
         {
             _reportedLocals.Add(element);
-            Report(DiagnosticDescriptors.UnsupportedStatement, write.Syntax,
-                $"Writing through the foreach variable '{element.Name}' ('{write.Syntax}') (write the element with a for loop instead: for (int i = 0; i < h.Length; i++) h[i] = ...;)");
+            Report(DiagnosticDescriptors.UnsupportedStatement, write.Syntax, $"Writing through the foreach variable '{element.Name}' ('{write.Syntax}')" + Advice);
+            return false;
+        }
+
+        ISymbol? vector = collection switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            _ => null,
+        };
+        var named = vector is null ? null : loop.Body.DescendantsAndSelf().FirstOrDefault(operation => operation switch
+        {
+            ILocalReferenceOperation local => SymbolEqualityComparer.Default.Equals(local.Local, vector),
+            IParameterReferenceOperation parameter => SymbolEqualityComparer.Default.Equals(parameter.Parameter, vector),
+            _ => false,
+        });
+        if (named is not null)
+        {
+            _reportedLocals.Add(element);
+            Report(DiagnosticDescriptors.UnsupportedStatement, named.Syntax,
+                $"Naming '{named.Syntax}' inside a loop over it by reference, 'foreach (ref ... {element.Name} in {named.Syntax})'" + Advice);
             return false;
         }
 

@@ -64,7 +64,7 @@ internal sealed partial class BodyParser
             if (slice is null && !IsSliceLocal(source) && IsSliceForm(source))
             {
                 // x.Slice(1).CopyTo(h): the slice written in the call, as a slice local would be.
-                slice = ParseSliceForm(source, (Underlying(SliceParts(source)!.Value.Vector) is IParameterReferenceOperation parameter ? parameter.Parameter.Name : destination) + "Slice", viewName: null, output);
+                slice = InlineSlice(source, output);
                 if (slice is null)
                 {
                     return true; // reported

@@ -1415,7 +1415,7 @@ internal sealed partial class BodyParser
             collection = conversion.Operand;
         }
 
-        if (loop.LoopControlVariable is IVariableDeclaratorOperation { Symbol: { IsRef: true } reference } && !TryCopyElementReference(reference))
+        if (loop.LoopControlVariable is IVariableDeclaratorOperation { Symbol: { IsRef: true } reference } && !TryCopyElementReference(loop, collection, reference))
         {
             return;
         }
@@ -1430,13 +1430,7 @@ internal sealed partial class BodyParser
         if (!IsSliceLocal(collection) && IsSliceForm(collection) && loop.LoopControlVariable is IVariableDeclaratorOperation { Symbol: var inlineElement } &&
             inlineElement.Type.SpecialType == _real)
         {
-            string sliced = Unconverted(SliceParts(collection)!.Value.Vector) switch
-            {
-                IParameterReferenceOperation parameter => parameter.Parameter.Name,
-                ILocalReferenceOperation local => NameOf(local.Local),
-                _ => "slice",
-            };
-            if (ParseSliceForm(collection, sliced + "Slice", viewName: null, output) is { } view)
+            if (InlineSlice(collection, output) is { } view)
             {
                 ParseForEachOverSlice(loop, view, inlineElement, output);
             }

@@ -128,7 +128,11 @@ public partial class CodeFirstTests
     [InlineData(
         "Span<double> h = stackalloc double[x.Length]; foreach (ref double v in h) { v = x[0]; } return h[0];",
         "Writing through the foreach variable 'v' ('v = x[0]')",
-        "write the element with a for loop instead")]
+        "write a for loop over the elements instead")]
+    [InlineData(
+        "Span<double> h = stackalloc double[x.Length]; double s = 0; foreach (ref readonly double v in h) { h[0] = x[0]; s += v; } return s;",
+        "Naming 'h' inside a loop over it by reference",
+        "write a for loop over the elements instead")]
     [InlineData(
         "Table.AsSpan().Fill(x[0]); return x[0];",
         "'Table.AsSpan().Fill(x[0])', which writes 'Table.AsSpan()'",
