@@ -79,7 +79,7 @@ internal sealed class CallNormalizer
     // A call as cheap as reading a local (|u|, max, floor, ...) is left where it is: naming it would only add lines.
     private Expr NameCall(Call call) =>
         call.Function.IsDifferentiableCallee || call.Function.Builtin is BuiltinFunction.Abs or BuiltinFunction.Max or BuiltinFunction.Min
-            or BuiltinFunction.Clamp or BuiltinFunction.FusedMultiplyAdd or BuiltinFunction.Sign or BuiltinFunction.Floor
+            or BuiltinFunction.Clamp or BuiltinFunction.FusedMultiplyAdd or BuiltinFunction.CopySign or BuiltinFunction.Sign or BuiltinFunction.Floor
             or BuiltinFunction.Ceiling or BuiltinFunction.Round or BuiltinFunction.Truncate
             ? call
             : Name(NameAllocator.ToCamelCase(call.Function.DisplayName), call);

@@ -77,6 +77,11 @@ internal static class BuiltinRules
             Select(U, ComparisonOperator.Less, V, One, Zero),
             Select(U, ComparisonOperator.Greater, W, One, Zero)) with { SingleName = "global::System.Math.Clamp" },
         Row(BuiltinFunction.FusedMultiplyAdd, "FusedMultiplyAdd", "∂(a·b + c)/∂a = b, ∂/∂b = a, ∂/∂c = 1", V, U, One),
+        // copysign(u, v) = |u| with v's sign: Abs's rule (0 at u = 0) times v's sign; nothing to v, whose sign only
+        // switches between two values (−0 and NaN included: Math.CopySign(1, v) reads v's sign bit, as the function does).
+        Row(BuiltinFunction.CopySign, "CopySign", "sign u · sign v to u (0 at u = 0), 0 to v",
+            Mul(Call(BuiltinFunction.CopySign, One, V), Select(U, ComparisonOperator.Greater, Zero, One, Select(U, ComparisonOperator.Less, Zero, new Constant(-1), U))),
+            Zero),
         // Piecewise constant: derivative 0 wherever it exists, as PyTorch defines it.
         Piecewise(BuiltinFunction.Sign, "Sign"),
         Piecewise(BuiltinFunction.Floor, "Floor"),

@@ -29,6 +29,7 @@ internal enum BuiltinFunction
     Min,
     Clamp,
     FusedMultiplyAdd,
+    CopySign,
 
     // Piecewise constant: derivative 0 everywhere it exists.
     Sign,

@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using SymbolicDiff.Generator.Diagnostics;
 
 namespace SymbolicDiff.Generator.Parsing;
 
@@ -17,6 +18,51 @@ internal sealed partial class BodyParser
 {
     /// <summary>The ref locals read as the element they alias, and that element's operation.</summary>
     private readonly Dictionary<ILocalSymbol, IOperation> _elementAliases = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// The loop variables of <c>foreach (ref readonly double v in x)</c> (and of <c>foreach (ref double v in h)</c> where
+    /// nothing writes through <c>v</c>): read as the copy of the element the loop declares, which they cannot differ from.
+    /// </summary>
+    private readonly HashSet<ILocalSymbol> _elementCopies = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// Whether the ref loop variable of a <c>foreach</c> is only read, and so is read as a copy of its element (recorded):
+    /// exact where nothing writes through it and the body does not name the vector (which could write the element the
+    /// variable refers to, after the copy was taken). SD0004 otherwise, with the <c>for</c> loop to write.
+    /// </summary>
+    private bool TryCopyElementReference(IForEachLoopOperation loop, IOperation collection, ILocalSymbol element)
+    {
+        const string Advice = " (write a for loop over the elements instead: for (int i = 0; i < h.Length; i++) { ... h[i] ... })";
+        if (AssignmentsTo(element).FirstOrDefault() is { } write)
+        {
+            _reportedLocals.Add(element);
+            Report(DiagnosticDescriptors.UnsupportedStatement, write.Syntax, $"Writing through the foreach variable '{element.Name}' ('{write.Syntax}')" + Advice);
+            return false;
+        }
+
+        ISymbol? vector = collection switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            _ => null,
+        };
+        var named = vector is null ? null : loop.Body.DescendantsAndSelf().FirstOrDefault(operation => operation switch
+        {
+            ILocalReferenceOperation local => SymbolEqualityComparer.Default.Equals(local.Local, vector),
+            IParameterReferenceOperation parameter => SymbolEqualityComparer.Default.Equals(parameter.Parameter, vector),
+            _ => false,
+        });
+        if (named is not null)
+        {
+            _reportedLocals.Add(element);
+            Report(DiagnosticDescriptors.UnsupportedStatement, named.Syntax,
+                $"Naming '{named.Syntax}' inside a loop over it by reference, 'foreach (ref ... {element.Name} in {named.Syntax})'" + Advice);
+            return false;
+        }
+
+        _elementCopies.Add(element);
+        return true;
+    }
 
     /// <summary>What SD0015 says of a ref local it does not read as an element alias: the forms it does read, and the rewrite.</summary>
     private const string RefLocalAdvice =

@@ -307,15 +307,7 @@ internal sealed partial class BodyParser
         }
         else
         {
-            var whole = SliceParts(value)!.Value.Vector;
-            string vectorName = Unconverted(whole) switch
-            {
-                IParameterReferenceOperation parameter => parameter.Parameter.Name,
-                ILocalReferenceOperation local => NameOf(local.Local),
-                _ => "slice",
-            };
-
-            view = ParseSliceForm(value, vectorName + "Slice", viewName: null, _currentOutput);
+            view = InlineSlice(value, _currentOutput);
             if (view is null)
             {
                 return null;
@@ -328,6 +320,22 @@ internal sealed partial class BodyParser
         }
 
         return new VectorArgument(view.Vector, view.Start, view.Length, view.IsArray);
+    }
+
+    /// <summary>
+    /// A slice form written where it is used rather than declared as a local (an argument, <c>foreach (var v in x[1..])</c>,
+    /// <c>x.Slice(1).CopyTo(h)</c>): its checked start declared in <paramref name="output"/>, as a local's is, and the view;
+    /// null where reported.
+    /// </summary>
+    private SliceView? InlineSlice(IOperation value, List<Statement> output)
+    {
+        string vectorName = Unconverted(SliceParts(value)!.Value.Vector) switch
+        {
+            IParameterReferenceOperation parameter => parameter.Parameter.Name,
+            ILocalReferenceOperation local => NameOf(local.Local),
+            _ => "slice",
+        };
+        return ParseSliceForm(value, vectorName + "Slice", viewName: null, output);
     }
 
     /// <summary>

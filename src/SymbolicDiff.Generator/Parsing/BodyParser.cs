@@ -811,8 +811,9 @@ internal sealed partial class BodyParser
         if (sizeOperation is null)
         {
             _buffers.Add(local); // known as a buffer, so that its uses are not reported again
-            Report(DiagnosticDescriptors.UnsupportedStatement, initializer.Syntax.GetFirstToken(),
-                $"The buffer '{local.Name}' initialized this way (supported: stackalloc double[n] or new double[n])");
+            Report(DiagnosticDescriptors.UnsupportedStatement, initializer.Syntax.GetFirstToken(), value is IParameterReferenceOperation or ILocalReferenceOperation
+                ? $"The span '{local.Name}' set to another vector ('{value.Syntax}') (a span local is a buffer of its own, stackalloc double[n] or new double[n], or a slice declared once, ReadOnlySpan<{RealTypes.Keyword(_real)}> rest = {value.Syntax}[1..]; to walk along a vector, read it at an int index you step instead: int at = 0; ... {value.Syntax}[at] ...; at++;)"
+                : $"The buffer '{local.Name}' initialized this way (supported: stackalloc double[n] or new double[n])");
             return;
         }
 
@@ -1197,7 +1198,7 @@ internal sealed partial class BodyParser
                 ParseTupleAssignment(deconstruction, output);
                 return;
 
-            case IInvocationOperation invocation when TryParseOutputCall(invocation, output):
+            case IInvocationOperation invocation when TryParseSpanMethod(invocation, output) || TryParseOutputCall(invocation, output):
                 return;
 
             case ICompoundAssignmentOperation or IAssignmentOperation:
@@ -1414,9 +1415,26 @@ internal sealed partial class BodyParser
             collection = conversion.Operand;
         }
 
+        if (loop.LoopControlVariable is IVariableDeclaratorOperation { Symbol: { IsRef: true } reference } && !TryCopyElementReference(loop, collection, reference))
+        {
+            return;
+        }
+
         if (SliceOf(collection) is { } slice && loop.LoopControlVariable is IVariableDeclaratorOperation { Symbol: var sliceElement } && sliceElement.Type.SpecialType == _real)
         {
             ParseForEachOverSlice(loop, slice, sliceElement, output);
+            return;
+        }
+
+        // foreach (var v in x[1..]): the slice written in the loop, as a slice local would be.
+        if (!IsSliceLocal(collection) && IsSliceForm(collection) && loop.LoopControlVariable is IVariableDeclaratorOperation { Symbol: var inlineElement } &&
+            inlineElement.Type.SpecialType == _real)
+        {
+            if (InlineSlice(collection, output) is { } view)
+            {
+                ParseForEachOverSlice(loop, view, inlineElement, output);
+            }
+
             return;
         }
 
@@ -1586,7 +1604,7 @@ internal sealed partial class BodyParser
             case ILocalReferenceOperation { Local.IsRef: true } alias when _elementAliases.TryGetValue(alias.Local, out var aliased):
                 return ParseReal(aliased);
 
-            case ILocalReferenceOperation local when local.Type?.SpecialType == _real && !local.Local.IsRef:
+            case ILocalReferenceOperation local when local.Type?.SpecialType == _real && (!local.Local.IsRef || _elementCopies.Contains(local.Local)):
                 return new Variable(NameOf(local.Local));
 
             case IParameterReferenceOperation parameter when IsPromotable(parameter.Type):
@@ -1734,14 +1752,8 @@ internal sealed partial class BodyParser
             case IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Arguments.IsEmpty: true } property
                 when IsInteger(property.Type) && property.Property.GetMethod is not null:
                 return new External(MemberCode(property.Property, property.Instance));
-            case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } instance, Arguments.IsEmpty: true }
-                when ElementType(instance.Type) is not null && StaticIndexTable(instance) is { } staticTable:
-                return new Member(new External(staticTable), "Length");
-            case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } sliced, Arguments.IsEmpty: true } when SliceOf(sliced) is { } slice:
-                return slice.Length;
-            case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } instance, Arguments.IsEmpty: true }
-                when ElementType(instance.Type) is not null && VectorName(instance) is { } vector:
-                return new Member(new Variable(vector), "Length");
+            case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } instance, Arguments.IsEmpty: true } when ElementType(instance.Type) is not null:
+                return VectorLength(instance);
             case IBinaryOperation { OperatorMethod: null } binary when IsInteger(binary.Type) && IntegerOperator(binary.OperatorKind) is { } op:
             {
                 var left = ParseInteger(binary.LeftOperand);
@@ -1770,6 +1782,13 @@ internal sealed partial class BodyParser
                 return TryParseMoreInteger(operation, out var more) ? more : Unsupported(operation);
         }
     }
+
+    /// <summary>The length of a vector (a parameter, a buffer, a slice, a static table), or null (reported).</summary>
+    private Expr? VectorLength(IOperation vector) =>
+        StaticIndexTable(vector) is { } staticTable ? new Member(new External(staticTable), "Length")
+        : SliceOf(vector) is { } slice ? slice.Length
+        : VectorName(vector) is { } name ? new Member(new Variable(name), "Length")
+        : null;
 
     private Expr? ParseCondition(IOperation operation)
     {
@@ -1820,6 +1839,10 @@ internal sealed partial class BodyParser
 
             case IIsPatternOperation test:
                 return ParseIsPattern(test);
+
+            // x.IsEmpty is x.Length == 0.
+            case IPropertyReferenceOperation { Property.Name: "IsEmpty", Instance: { } vector, Arguments.IsEmpty: true } when ElementType(vector.Type) is not null:
+                return VectorLength(vector) is { } length ? new Comparison(ComparisonOperator.Equal, AsReal(length), Constant.Zero) : null;
 
             case IInvocationOperation call when TryParseFloatingTest(call, out var test):
                 return test;

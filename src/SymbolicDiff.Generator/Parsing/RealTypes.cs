@@ -41,6 +41,10 @@ internal static class RealTypes
     {
         "System.Math" => true,
         "System.MathF" => real == SpecialType.System_Single,
+
+        // double.Abs, double.Max, float.Sqrt ...: the generic-math twins of Math's functions, the same functions.
+        "double" or "System.Double" => true,
+        "float" or "System.Single" => real == SpecialType.System_Single,
         _ => false,
     };
 

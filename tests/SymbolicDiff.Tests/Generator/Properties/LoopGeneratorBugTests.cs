@@ -553,4 +553,185 @@ public class LoopGeneratorBugTests
             }
         }
     }
+
+    /// <summary>
+    /// A <c>throw</c> in the middle of a loop's forward sweep, after the saved values have outgrown their 128 stack
+    /// elements and gone on in arrays rented from the pool: the exception leaves the method with those arrays rented.
+    /// Checked, not broken: <c>SavedValues</c> is a local of the call (nothing of it outlives the throw), and an array
+    /// never returned to <c>ArrayPool.Shared</c> is only collected, not lost to the pool, so the next call on the same
+    /// thread starts clean. Calls that throw at x[300] alternate with calls on good input, whose gradient (and
+    /// Hessian-vector product) must be exact: m = max(0, a·x[0..i]) = a·x[i] for increasing positive x and a &gt; 0, so
+    /// f = a·Σx², ∂f/∂x = 2a·x, ∂f/∂a = Σx², and H·v = (2a·v_x + 2x·v_a, 2x·v_x).
+    /// </summary>
+    [Fact]
+    public void A_throw_in_a_loop_after_the_saved_values_went_to_the_pool_leaves_the_next_call_right()
+    {
+        var type = Run("""
+                [Differentiable(SecondOrder = true)]
+                public static double F(double[] x, double a)
+                {
+                    double m = 0;
+                    double s = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        m = Math.Max(m, x[i] * a);
+                        if (x[i] > 1e6) throw new ArgumentOutOfRangeException(nameof(x), "an element above 1e6");
+                        s += m * x[i];
+                    }
+
+                    return s;
+                }
+
+                public static double Gradient(double[] x, double a, double[] dX) => FWithGradient(x, a, dX, out double dA) + 0 * dA;
+
+                public static double A(double[] x, double a) { FWithGradient(x, a, new double[x.Length], out double dA); return dA; }
+
+                public static double HessianVector(double[] x, double a, double[] vX, double vA, double[] hvX)
+                {
+                    FHessianVectorProduct(x, a, vX, vA, new double[x.Length], out _, hvX, out double hvA);
+                    return hvA;
+                }
+            """).ShouldSucceed().Load().GetType("C")!;
+        const int n = 400;
+        double[] x = Enumerable.Range(0, n).Select(i => 0.1 + 0.01 * i).ToArray();
+        double[] bad = (double[])x.Clone();
+        bad[300] = 2e6;
+        double[] vX = Enumerable.Range(0, n).Select(i => Math.Sin(i)).ToArray();
+        const double a = 1.5, vA = -0.5;
+        object Call(string method, params object[] arguments) => type.GetMethod(method)!.Invoke(null, arguments)!;
+        void Throws(string method, params object[] arguments) => Assert.IsType<ArgumentOutOfRangeException>(
+            Assert.Throws<System.Reflection.TargetInvocationException>(() => Call(method, arguments)).InnerException);
+
+        for (int round = 0; round < 3; round++)
+        {
+            Throws("F", bad, a);
+            Throws("Gradient", bad, a, new double[n]);
+            Throws("HessianVector", bad, a, vX, vA, new double[n]);
+
+            var dX = new double[n];
+            double value = (double)Call("Gradient", x, a, dX);
+            double squares = x.Sum(v => v * v);
+            Assert.Equal(a * squares, value, 1e-9);
+            for (int i = 0; i < n; i++)
+            {
+                Assert.Equal(2 * a * x[i], dX[i], 1e-12);
+            }
+
+            Assert.Equal(squares, (double)Call("A", x, a), 1e-9);
+
+            var hvX = new double[n];
+            double hvA = (double)Call("HessianVector", x, a, vX, vA, hvX);
+            Assert.Equal(2 * x.Zip(vX, (p, v) => p * v).Sum(), hvA, 1e-9);
+            for (int i = 0; i < n; i++)
+            {
+                Assert.Equal(2 * a * vX[i] + 2 * x[i] * vA, hvX[i], 1e-12);
+            }
+        }
+
+        // The same gradient by central differences, at a few elements and at a.
+        const double h = 1e-5;
+        double F(double[] p, double s) => (double)Call("F", p, s);
+        var gradient = new double[n];
+        Call("Gradient", x, a, gradient);
+        foreach (int i in new[] { 0, 150, 299, 399 })
+        {
+            double[] up = (double[])x.Clone(), down = (double[])x.Clone();
+            up[i] += h;
+            down[i] -= h;
+            Assert.Equal((F(up, a) - F(down, a)) / (2 * h), gradient[i], 1e-5);
+        }
+
+        Assert.Equal((F(x, a + h) - F(x, a - h)) / (2 * h), (double)Call("A", x, a), 1e-5);
+    }
+
+    /// <summary>
+    /// An integer division or remainder by a parameter the user's guard checks first (<c>if (m == 0) throw ...;</c> then
+    /// <c>x.Length / m</c>, <c>% m</c>) in a buffer's length, a loop's bound, an index, a local and inside a loop: no
+    /// generated method computes it before the guard, so each throws the user's ArgumentOutOfRangeException, never a
+    /// DivideByZeroException (checked, not broken). With m = 2 and x = (1, 2, 3, 4), a = 3: q = 2, h = (a·x0, a·x1),
+    /// f = Σh² + x[q % m]·a = a²(x0² + x1²) + a·x0 = 45 + 3 = 48; ∂f/∂x = (2a²x0 + a, 2a²x1, 0, 0) = (21, 36, 0, 0),
+    /// ∂f/∂a = 2a(x0² + x1²) + x0 = 31.
+    /// </summary>
+    [Fact]
+    public void An_integer_division_by_a_checked_parameter_is_not_computed_before_the_check()
+    {
+        var type = Run("""
+                [Differentiable(nameof(x), nameof(a), SecondOrder = true)]
+                public static double F(double[] x, double a, int m)
+                {
+                    if (m == 0) throw new ArgumentOutOfRangeException(nameof(m), "m is zero");
+                    int q = x.Length / m;
+                    double[] h = new double[x.Length / m];
+                    for (int i = 0; i < x.Length / m; i++)
+                    {
+                        h[i] = x[i] * a;
+                    }
+
+                    double s = 0;
+                    for (int i = 0; i < q; i++)
+                    {
+                        int k = i % m;
+                        s += h[k + i - i % m] * h[i];
+                    }
+
+                    return s + x[q % m] * a;
+                }
+
+                public static double[] Gradient(double[] x, double a, int m)
+                {
+                    var dX = new double[x.Length];
+                    FWithGradient(x, a, m, dX, out double dA);
+                    var packed = new double[x.Length + 1];
+                    dX.CopyTo(packed, 0);
+                    packed[x.Length] = dA;
+                    return packed;
+                }
+
+                public static double Derivative(double[] x, double a, int m, double[] tX, double tA) => FWithDerivative(x, a, m, tX, tA).Derivative;
+
+                public static double[] Hessian(double[] x, double a, int m)
+                {
+                    var hessian = new double[(x.Length + 1) * (x.Length + 1)];
+                    FHessian(x, a, m, hessian);
+                    return hessian;
+                }
+
+                public static double HessianVector(double[] x, double a, int m, double[] vX, double vA)
+                {
+                    FHessianVectorProduct(x, a, m, vX, vA, new double[x.Length], out _, new double[x.Length], out double hvA);
+                    return hvA;
+                }
+            """).ShouldSucceed().Load().GetType("C")!;
+        double[] x = { 1, 2, 3, 4 };
+        object Call(string method, params object[] arguments) => type.GetMethod(method)!.Invoke(null, arguments)!;
+        foreach (var (method, arguments) in new (string, object[])[]
+                 {
+                     ("F", new object[] { x, 3.0, 0 }),
+                     ("Gradient", new object[] { x, 3.0, 0 }),
+                     ("Derivative", new object[] { x, 3.0, 0, x, 1.0 }),
+                     ("Hessian", new object[] { x, 3.0, 0 }),
+                     ("HessianVector", new object[] { x, 3.0, 0, x, 1.0 }),
+                 })
+        {
+            var thrown = Assert.Throws<System.Reflection.TargetInvocationException>(() => Call(method, arguments)).InnerException;
+            Assert.True(thrown is ArgumentOutOfRangeException { ParamName: "m" }, $"{method}: {thrown?.GetType().Name}: {thrown?.Message}");
+        }
+
+        Assert.Equal(48.0, (double)Call("F", x, 3.0, 2));
+        double[] gradient = (double[])Call("Gradient", x, 3.0, 2);
+        Assert.Equal(new double[] { 21, 36, 0, 0, 31 }, gradient);
+        const double h = 1e-6;
+        double[] packed = x.Append(3.0).ToArray();
+        for (int j = 0; j < packed.Length; j++)
+        {
+            double[] up = (double[])packed.Clone(), down = (double[])packed.Clone();
+            up[j] += h;
+            down[j] -= h;
+            double central = ((double)Call("F", up[..4], up[4], 2) - (double)Call("F", down[..4], down[4], 2)) / (2 * h);
+            Assert.Equal(central, gradient[j], 1e-6);
+        }
+
+        // Forward mode along (1, 1, 1, 1, 1): 21 + 36 + 31.
+        Assert.Equal(88.0, (double)Call("Derivative", x, 3.0, 2, new double[] { 1, 1, 1, 1 }, 1.0), 1e-12);
+    }
 }
