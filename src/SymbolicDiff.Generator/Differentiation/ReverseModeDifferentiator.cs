@@ -26,7 +26,7 @@ internal static class ReverseModeDifferentiator
         var names = new NameAllocator(method.Parameters.Select(p => p.Name).Concat(body.Select(a => a.Target)));
         var live = LiveAssignments(body, result);
         var active = ActiveVariables(method, live);
-        var forward = CallNormalizer.Normalize(live, active, names);
+        var forward = DerivativesBesideValues.InStraightLine(method, CallNormalizer.Normalize(live, active, names), active, names);
         var adjoints = new AdjointNames(result, names);
         var backward = new List<BackwardStatement>();
         var declared = new HashSet<string>();

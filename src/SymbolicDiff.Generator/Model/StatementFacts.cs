@@ -142,6 +142,11 @@ internal static class StatementFacts
                 yield return name;
             }
 
+            if (statement is DeclareReal { Value: CallWithDerivative beside })
+            {
+                yield return beside.Derivative.Name;
+            }
+
             if (statement is CallWithOutputs call)
             {
                 foreach (string scalar in call.ScalarOutputs)

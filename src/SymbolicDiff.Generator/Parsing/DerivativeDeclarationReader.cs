@@ -304,7 +304,12 @@ internal static partial class DerivativeDeclarationReader
                 partial = partial with { Callable = callable };
             }
 
-            partials[index] = partial;
+            if (!TryReadValueWithDerivative(attribute, method, method.Parameters[index].Name, out string? withValue, out error))
+            {
+                return null;
+            }
+
+            partials[index] = withValue is null ? partial : partial with { WithValue = withValue };
         }
 
         return new Function(
