@@ -19,7 +19,7 @@ public static partial class Activations
     /// <see cref="double.NaN"/>.
     /// </returns>
     /// <remarks>
-    /// For z ≥ 0 it evaluates 1 / (1 + e<sup>−z</sup>); for z &lt; 0 it evaluates e<sup>z</sup> / (1 + e<sup>z</sup>),
+    /// For z ≥ 0 it evaluates 1 / (1 + e<sup>−z</sup>); for z &lt; 0 it evaluates e<sup>z</sup> · (1 / (1 + e<sup>z</sup>)),
     /// which is the same function, so that the exponential is never of a large positive number.
     /// Its derivative is <see cref="SigmoidDerivative(double, double)"/>; <see cref="SigmoidWithDerivative(double, out double)"/>
     /// computes both from the one exponential, and a generated gradient calls it in its forward sweep.
@@ -32,8 +32,9 @@ public static partial class Activations
             return 1.0 / (1.0 + Math.Exp(-z));
         }
 
+        // e·(1/(1 + e)), as SigmoidWithDerivative forms it (one division for value and derivative), so the two agree bit for bit.
         double e = Math.Exp(z);
-        return e / (1.0 + e);
+        return e * (1.0 / (1.0 + e));
     }
 
     /// <summary>
@@ -85,7 +86,7 @@ public static partial class Activations
         }
 
         double e = Math.Exp(-2.0 * Math.Abs(x));
-        return TanhTail(x, e, 1.0 + e);
+        return TanhTail(x, e, 1.0 / (1.0 + e));
     }
 
     /// <summary>The derivative of <see cref="Tanh(double)"/>: tanh′(x) = 1 − tanh²(x), accurate in both tails.</summary>

@@ -107,8 +107,8 @@ internal sealed class ProgramIndex
                     if (real.Value is CallWithDerivative beside)
                     {
                         // double forget = SigmoidWithDerivative(z, out double dforget_dz): the partial is a real declared here too.
-                        Reals.Add(beside.Derivative.Name);
-                        _declaredIn[beside.Derivative.Name] = scope;
+                        Reals.Add(beside.Derivative);
+                        _declaredIn[beside.Derivative] = scope;
                     }
 
                     break;

@@ -82,7 +82,7 @@ internal static class DerivativesBesideValues
         // ∂a/∂z after the argument where it is a local (da_dz), else after the callee's parameter (dforget_dz for σ(w·x + b)).
         string input = call.Arguments[found.Argument] is Variable argument ? argument.Name
             : found.Argument < call.Function.ParameterNames.Count ? call.Function.ParameterNames[found.Argument] : "u";
-        return new CallWithDerivative(call, found.Method, found.Argument, new Variable(names.Fresh(GeneratedNames.LocalPartial(target, input))));
+        return new CallWithDerivative(call.Function, call.Arguments, found.Method, found.Argument, names.Fresh(GeneratedNames.LocalPartial(target, input))) { Location = call.Location };
     }
 
     /// <summary>The names an expression reads, vectors by name; more than the transforms' own reads (integers too), which only makes a call count as varying where it may.</summary>

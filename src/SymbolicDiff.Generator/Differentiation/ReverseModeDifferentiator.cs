@@ -80,8 +80,9 @@ internal static class ReverseModeDifferentiator
                     backward.Add(new BackwardStatement(partialName, partial, Accumulates: false, Comment.Of(partialText)));
                     partial = new Variable(partialName);
                 }
-                else if (!isResult)
+                else if (!isResult && !(assignment.Value is CallWithDerivative { Derivative: var kept } && partial is Variable { Name: var name } && name == kept))
                 {
+                    // (A partial the forward sweep declared with the value, da_dz, is named as the comment would write it.)
                     chain = chain.Append(", " + partialText + " = ", partial);
                 }
 

@@ -167,7 +167,7 @@ internal sealed class SymbolicDerivative
                 continue;
             }
 
-            total = Add(total, Multiply(beside.Derivative, dArgument));
+            total = Add(total, Multiply(new Variable(beside.Derivative), dArgument));
         }
 
         return total;

@@ -305,13 +305,13 @@ internal static class ExpressionWriter
             case CallWithDerivative beside:
                 // Activations.SigmoidWithDerivative(z, out double dforget_dz): the value, and its partial declared beside it.
                 builder.Append(beside.Method).Append('(');
-                foreach (var argument in beside.Call.Arguments)
+                foreach (var argument in beside.Arguments)
                 {
                     WriteTyped(argument, builder, single, integer);
                     builder.Append(", ");
                 }
 
-                builder.Append(single ? "out float " : "out double ").Append(Identifier(beside.Derivative.Name)).Append(')');
+                builder.Append(single ? "out float " : "out double ").Append(Identifier(beside.Derivative)).Append(')');
                 break;
 
             case OutArgument argument:

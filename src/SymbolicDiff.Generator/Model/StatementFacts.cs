@@ -144,7 +144,7 @@ internal static class StatementFacts
 
             if (statement is DeclareReal { Value: CallWithDerivative beside })
             {
-                yield return beside.Derivative.Name;
+                yield return beside.Derivative;
             }
 
             if (statement is CallWithOutputs call)

@@ -33,12 +33,12 @@ partial class Beside
         double dChain_da = h; // ∂chain/∂a
         double dChain_dx = sigmoid; // ∂chain/∂x
         double dChain_dsigmoid = x; // ∂chain/∂sigmoid
-        dChain_dh += dChain_dsigmoid * dsigmoid_dh; // ∂chain/∂h += ∂chain/∂sigmoid · ∂sigmoid/∂h, ∂sigmoid/∂h = dsigmoid_dh
-        double dChain_dx_1 = dChain_dh * dh_dx_1; // ∂chain/∂x_1 = ∂chain/∂h · ∂h/∂x_1, ∂h/∂x_1 = dh_dx_1
+        dChain_dh += dChain_dsigmoid * dsigmoid_dh; // ∂chain/∂h += ∂chain/∂sigmoid · ∂sigmoid/∂h
+        double dChain_dx_1 = dChain_dh * dh_dx_1; // ∂chain/∂x_1 = ∂chain/∂h · ∂h/∂x_1
         dChain_da += dChain_dx_1 * w; // ∂chain/∂a += ∂chain/∂x_1 · ∂x_1/∂a, ∂x_1/∂a = w
         double dChain_dw = dChain_dx_1 * a; // ∂chain/∂w = ∂chain/∂x_1 · ∂x_1/∂w, ∂x_1/∂w = a
         double dChain_db = -dChain_dx_1; // ∂chain/∂b = ∂chain/∂x_1 · ∂x_1/∂b, ∂x_1/∂b = -1
-        double dChain_dz = dChain_da * da_dz; // ∂chain/∂z = ∂chain/∂a · ∂a/∂z, ∂a/∂z = da_dz
+        double dChain_dz = dChain_da * da_dz; // ∂chain/∂z = ∂chain/∂a · ∂a/∂z
         dChain_dw += dChain_dz * x; // ∂chain/∂w += ∂chain/∂z · ∂z/∂w, ∂z/∂w = x
         dChain_dx += dChain_dz * w; // ∂chain/∂x += ∂chain/∂z · ∂z/∂x, ∂z/∂x = w
         dChain_db += dChain_dz; // ∂chain/∂b += ∂chain/∂z · ∂z/∂b, ∂z/∂b = 1
