@@ -5,6 +5,26 @@ namespace SymbolicDiff.Generator.Parsing;
 
 internal static partial class DerivativeDeclarationReader
 {
+    /// <summary>The name an attribute's <c>WithValue</c> gives, or null where it gives none; false, with <paramref name="error"/> set, where it is not a name.</summary>
+    private static bool TryReadWithValueName(AttributeData attribute, out string? name, out string? error)
+    {
+        (name, error) = (null, null);
+        var named = attribute.NamedArguments.FirstOrDefault(argument => argument.Key == "WithValue");
+        if (named.Key is null || named.Value.Value is null)
+        {
+            return true;
+        }
+
+        if (named.Value.Value is not string text)
+        {
+            error = "WithValue must name a method, best written with nameof";
+            return false;
+        }
+
+        name = text;
+        return true;
+    }
+
     /// <summary>
     /// The <c>WithValue</c> of a function of reals' [Derivative]: a method in the same type that returns the function's
     /// value and, through a last <c>out</c> parameter of its type, the partial the attribute declares
@@ -13,17 +33,10 @@ internal static partial class DerivativeDeclarationReader
     /// </summary>
     private static bool TryReadValueWithDerivative(AttributeData attribute, IMethodSymbol function, string parameterName, out string? method, out string? error)
     {
-        (method, error) = (null, null);
-        var named = attribute.NamedArguments.FirstOrDefault(argument => argument.Key == "WithValue");
-        if (named.Key is null || named.Value.Value is null)
+        method = null;
+        if (!TryReadWithValueName(attribute, out string? name, out error) || name is null)
         {
-            return true;
-        }
-
-        if (named.Value.Value is not string name)
-        {
-            error = "WithValue must name a method, best written with nameof";
-            return false;
+            return error is null;
         }
 
         int n = function.Parameters.Length;

@@ -134,17 +134,10 @@ internal static partial class DerivativeDeclarationReader
     private static bool TryReadWithValue(
         AttributeData attribute, IMethodSymbol method, ITypeSymbol element, string parameterName, out string? withValue, out string? error)
     {
-        (withValue, error) = (null, null);
-        var named = attribute.NamedArguments.FirstOrDefault(argument => argument.Key == "WithValue");
-        if (named.Key is null || named.Value.Value is null)
+        withValue = null;
+        if (!TryReadWithValueName(attribute, out string? name, out error) || name is null)
         {
-            return true;
-        }
-
-        if (named.Value.Value is not string name)
-        {
-            error = "WithValue must name a method, best written with nameof";
-            return false;
+            return error is null;
         }
 
         bool valid = method.ContainingType.GetMembers(name).OfType<IMethodSymbol>().Any(candidate =>
