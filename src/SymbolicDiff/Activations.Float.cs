@@ -17,9 +17,9 @@ public static partial class Activations
     /// <remarks>
     /// Computed as <see cref="Sigmoid(double)"/> and rounded once. With integer arguments only (<c>Sigmoid(0)</c>)
     /// C# picks this overload over the double one; write <c>Sigmoid(0.0)</c> for double.
-    /// Its derivative is <see cref="SigmoidDerivative(float, float)"/>.
+    /// Its derivative is <see cref="SigmoidDerivative(float, float)"/>; <see cref="SigmoidWithDerivative(float, out float)"/> gives both.
     /// </remarks>
-    [Derivative(nameof(SigmoidDerivative))]
+    [Derivative(nameof(SigmoidDerivative), WithValue = nameof(SigmoidWithDerivative))]
     public static float Sigmoid(float z) => (float)Sigmoid((double)z);
 
     /// <summary>
@@ -38,9 +38,12 @@ public static partial class Activations
     /// <summary>The hyperbolic tangent of a float.</summary>
     /// <param name="x">The input.</param>
     /// <returns>tanh(<paramref name="x"/>) rounded to float, in [−1, 1]; <see cref="float.NaN"/> for <see cref="float.NaN"/>.</returns>
-    /// <remarks>Its derivative is <see cref="TanhDerivative(float, float)"/>, 1 − tanh²(x), computed from the value.</remarks>
-    [Derivative(nameof(TanhDerivative))]
-    public static float Tanh(float x) => (float)Math.Tanh(x);
+    /// <remarks>
+    /// Computed as <see cref="Tanh(double)"/> and rounded once. Its derivative is <see cref="TanhDerivative(float, float)"/>,
+    /// 1 − tanh²(x); <see cref="TanhWithDerivative(float, out float)"/> gives both.
+    /// </remarks>
+    [Derivative(nameof(TanhDerivative), WithValue = nameof(TanhWithDerivative))]
+    public static float Tanh(float x) => (float)Tanh((double)x);
 
     /// <summary>The derivative of <see cref="Tanh(float)"/>: tanh′(x) = 1 − tanh²(x).</summary>
     /// <param name="x">The input at which the derivative is taken; for |x| &gt; 1 the derivative is computed from it.</param>

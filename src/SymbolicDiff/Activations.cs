@@ -19,11 +19,12 @@ public static partial class Activations
     /// <see cref="double.NaN"/>.
     /// </returns>
     /// <remarks>
-    /// For z ≥ 0 it evaluates 1 / (1 + e<sup>−z</sup>); for z &lt; 0 it evaluates e<sup>z</sup> / (1 + e<sup>z</sup>),
+    /// For z ≥ 0 it evaluates 1 / (1 + e<sup>−z</sup>); for z &lt; 0 it evaluates e<sup>z</sup> · (1 / (1 + e<sup>z</sup>)),
     /// which is the same function, so that the exponential is never of a large positive number.
-    /// Its derivative is <see cref="SigmoidDerivative(double, double)"/>.
+    /// Its derivative is <see cref="SigmoidDerivative(double, double)"/>; <see cref="SigmoidWithDerivative(double, out double)"/>
+    /// computes both from the one exponential, and a generated gradient calls it in its forward sweep.
     /// </remarks>
-    [Derivative(nameof(SigmoidDerivative))]
+    [Derivative(nameof(SigmoidDerivative), WithValue = nameof(SigmoidWithDerivative))]
     public static double Sigmoid(double z)
     {
         if (z >= 0)
@@ -31,8 +32,9 @@ public static partial class Activations
             return 1.0 / (1.0 + Math.Exp(-z));
         }
 
+        // e·(1/(1 + e)), as SigmoidWithDerivative forms it (one division for value and derivative), so the two agree bit for bit.
         double e = Math.Exp(z);
-        return e / (1.0 + e);
+        return e * (1.0 / (1.0 + e));
     }
 
     /// <summary>
@@ -67,13 +69,25 @@ public static partial class Activations
     /// <see cref="double.NaN"/> for <see cref="double.NaN"/>.
     /// </returns>
     /// <remarks>
-    /// This is <see cref="Math.Tanh(double)"/>, which the generator also differentiates directly, as accurately
-    /// (1 − tanh² for |x| ≤ 1, 2(1 + |tanh x|)/(e<sup>2|x|</sup> + 1) beyond); declaring it here gives networks a uniform vocabulary of activations.
+    /// For |x| ≤ 1 this is <see cref="Math.Tanh(double)"/>; beyond, sign(x)(1 − e)/(1 + e) with e = e<sup>−2|x|</sup>
+    /// (to a few ulps, within an ulp or two of <see cref="Math.Tanh(double)"/>), so that
+    /// <see cref="TanhWithDerivative(double, out double)"/> gives the same value with its derivative from that one
+    /// exponential; a generated gradient calls that in its forward sweep. <see cref="Math.Tanh(double)"/>, which the
+    /// generator also differentiates directly, forms its derivative in the backward sweep instead.
     /// Its derivative is <see cref="TanhDerivative(double, double)"/>, 1 − tanh²(x), computed from the value
     /// for |x| ≤ 1 and accurately from x beyond.
     /// </remarks>
-    [Derivative(nameof(TanhDerivative))]
-    public static double Tanh(double x) => Math.Tanh(x);
+    [Derivative(nameof(TanhDerivative), WithValue = nameof(TanhWithDerivative))]
+    public static double Tanh(double x)
+    {
+        if (!(Math.Abs(x) > 1.0))
+        {
+            return Math.Tanh(x);
+        }
+
+        double e = Math.Exp(-2.0 * Math.Abs(x));
+        return TanhTail(x, e, 1.0 / (1.0 + e));
+    }
 
     /// <summary>The derivative of <see cref="Tanh(double)"/>: tanh′(x) = 1 − tanh²(x), accurate in both tails.</summary>
     /// <param name="x">The input at which the derivative is taken; for |x| &gt; 1 the derivative is computed from it.</param>

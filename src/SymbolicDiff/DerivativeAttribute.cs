@@ -31,6 +31,11 @@ namespace SymbolicDiff;
 /// // d/dx softplus(x) = σ(x); receives x (and could also receive the value as a second parameter).
 /// public static double SoftplusDerivative(double x) => Activations.Sigmoid(x);
 ///
+/// // The value and its derivative from one exponential: a generated gradient calls this in its forward sweep.
+/// [Derivative(nameof(SigmoidDerivative), WithValue = nameof(SigmoidWithDerivative))]
+/// public static double Sigmoid(double z) => ...;
+/// public static double SigmoidWithDerivative(double z, out double derivative) { ... }
+///
 /// [Derivative(nameof(prediction), nameof(SquaredErrorDerivative))]
 /// public static double SquaredError(double prediction, double target) =&gt; (prediction - target) * (prediction - target);
 /// public static double SquaredErrorDerivative(double prediction, double target) =&gt; 2 * (prediction - target);
@@ -62,12 +67,23 @@ public sealed class DerivativeAttribute : Attribute
     public string DerivativeMethod { get; }
 
     /// <summary>
-    /// For a function over spans: the name of a method in the same type that computes the function's value and its
-    /// vector-Jacobian product with respect to <see cref="Parameter"/> in one call, sharing the work the two have in
-    /// common (the softmax's exponentials). It takes the function's parameters, then the seed, then the gradient span,
-    /// as <see cref="DerivativeMethod"/> does, adds the same product into the span, and returns the function's value.
-    /// Where a differentiated loop runs each iteration's backward sweep right after its forward sweep and the seed is
-    /// known at the call, the generated gradient calls it once instead of the function and then its product.
+    /// The name of a method in the same type that computes the function's value together with its derivative, sharing
+    /// the work the two have in common (an exponential, the softmax's exponentials). It returns the function's value,
+    /// bit for bit the value the function returns.
+    /// <list type="bullet">
+    /// <item>For a function of reals: it takes the function's parameters and then one <c>out</c> parameter of the
+    /// function's return type, which receives the (partial) derivative with respect to <see cref="Parameter"/>, as
+    /// <see cref="DerivativeMethod"/> would compute it: <c>double SigmoidWithDerivative(double z, out double derivative)</c>.
+    /// A generated gradient (first order, reverse mode) calls it in its forward sweep instead of the function where the
+    /// function declares a partial for this parameter only, and keeps the derivative for its backward sweep instead of
+    /// calling <see cref="DerivativeMethod"/> there: <c>double a = Activations.SigmoidWithDerivative(z, out double da_dz);</c>.
+    /// Worth it where the derivative, accurately, needs work the value has already done (σ′ in the tails needs the
+    /// exponential σ computed). Second derivatives and forward mode call the function and <see cref="DerivativeMethod"/>.</item>
+    /// <item>For a function over spans: it takes the function's parameters, then the seed, then the gradient span, as
+    /// <see cref="DerivativeMethod"/> does, and adds the same product into the span. Where a differentiated loop runs each
+    /// iteration's backward sweep right after its forward sweep and the seed is known at the call, the generated gradient
+    /// calls it once instead of the function and then its product.</item>
+    /// </list>
     /// </summary>
     public string? WithValue { get; set; }
 }

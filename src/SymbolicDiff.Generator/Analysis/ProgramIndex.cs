@@ -104,6 +104,13 @@ internal sealed class ProgramIndex
                 case DeclareReal real:
                     Reals.Add(real.Name);
                     _declaredIn[real.Name] = scope;
+                    if (real.Value is CallWithDerivative beside)
+                    {
+                        // double forget = SigmoidWithDerivative(z, out double dforget_dz): the partial is a real declared here too.
+                        Reals.Add(beside.Derivative);
+                        _declaredIn[beside.Derivative] = scope;
+                    }
+
                     break;
                 case DeclareBuffer buffer:
                     Vectors.Add(buffer.Name);

@@ -132,7 +132,8 @@ internal sealed class CallNormalizer
         }
 
         var normalized = call with { Arguments = arguments.ToEquatableArray() };
-        if (!isRoot && normalized.Function.PartialsUseValue(arguments))
+        // A call with a value-and-derivative method too: named, it is declared with its derivative (DerivativesBesideValues).
+        if (!isRoot && (normalized.Function.PartialsUseValue(arguments) || CallWithDerivative.Of(normalized) is not null))
         {
             return Name(NameAllocator.ToCamelCase(call.Function.DisplayName), normalized);
         }

@@ -19,5 +19,5 @@ internal static class ReverseMode
         // A method writing outputs keeps them as buffers: only the structured transform writes elements.
         !method.HasOutputs && SingleAssignment.TryLower(method) is { } straightLine
             ? ReverseModeDifferentiator.Differentiate(method, straightLine.Body, straightLine.Result, cancellationToken)
-            : LoopDifferentiator.Differentiate(method, cancellationToken);
+            : LoopDifferentiator.Differentiate(DerivativesBesideValues.InLoops(method), cancellationToken);
 }

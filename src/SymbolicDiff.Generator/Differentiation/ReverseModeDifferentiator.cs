@@ -26,7 +26,7 @@ internal static class ReverseModeDifferentiator
         var names = new NameAllocator(method.Parameters.Select(p => p.Name).Concat(body.Select(a => a.Target)));
         var live = LiveAssignments(body, result);
         var active = ActiveVariables(method, live);
-        var forward = CallNormalizer.Normalize(live, active, names);
+        var forward = DerivativesBesideValues.InStraightLine(method, CallNormalizer.Normalize(live, active, names), active, names);
         var adjoints = new AdjointNames(result, names);
         var backward = new List<BackwardStatement>();
         var declared = new HashSet<string>();
@@ -80,8 +80,9 @@ internal static class ReverseModeDifferentiator
                     backward.Add(new BackwardStatement(partialName, partial, Accumulates: false, Comment.Of(partialText)));
                     partial = new Variable(partialName);
                 }
-                else if (!isResult)
+                else if (!isResult && !(assignment.Value is CallWithDerivative { Derivative: var kept } && partial is Variable { Name: var name } && name == kept))
                 {
+                    // (A partial the forward sweep declared with the value, da_dz, is named as the comment would write it.)
                     chain = chain.Append(", " + partialText + " = ", partial);
                 }
 

@@ -71,6 +71,9 @@ internal sealed class SymbolicDerivative
             case CalleeValue callee:
                 return DeriveCall(callee.Call, gradient: callee.Gradient);
 
+            case CallWithDerivative beside:
+                return DeriveBeside(beside);
+
             case Conditional conditional:
                 // The condition carries no derivative: the gradient is that of the branch taken.
                 return Simplify(new Conditional(conditional.Condition, Derive(conditional.WhenTrue), Derive(conditional.WhenFalse)));
@@ -137,6 +140,34 @@ internal sealed class SymbolicDerivative
             }
 
             total = Add(total, Multiply(partial, dArgument));
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// A call whose value-and-derivative method the forward sweep called: the partial with respect to its one declared
+    /// parameter is the local that method declared; any other argument that varies is SD0012, as for the call itself.
+    /// </summary>
+    private Expr DeriveBeside(CallWithDerivative beside)
+    {
+        var call = beside.Call;
+        Expr total = Constant.Zero;
+        for (int i = 0; i < call.Arguments.Count; i++)
+        {
+            var dArgument = Derive(call.Arguments[i]);
+            if (dArgument is Constant { IsZero: true })
+            {
+                continue;
+            }
+
+            if (i != beside.Argument)
+            {
+                _missing.Add(new MissingPartial(call.Function.DisplayName, call.Function.ParameterNames[i], call.Location));
+                continue;
+            }
+
+            total = Add(total, Multiply(new Variable(beside.Derivative), dArgument));
         }
 
         return total;

@@ -138,6 +138,18 @@ internal static class DerivationWriter
             case DeclareReal { Unassigned: true }:
                 return null;
 
+            case DeclareReal { Value: CallWithDerivative beside } real when !backward:
+            {
+                // a = SigmoidWithDerivative(z, out da_dz): the value as the function's call, then its local partial as the
+                // derivative method's, with the value the forward sweep kept.
+                string line = Intermediate(real.Name, beside.Call, method, derivation, known);
+                known.Add(real.Name);
+                assigned.Add(real.Name);
+                string withRespectTo = PartialOf(beside.Derivative, known)?.WithRespectTo ?? ExpressionWriter.Write(beside.Arguments[beside.Argument], method.IsSingle);
+                string partial = Display(beside.DerivativeMethodCall(new Variable(real.Name)), method);
+                return line + "\n" + $"{derivation}.AddPartial({Literal(beside.Derivative)}, {Literal(real.Name)}, {Literal(withRespectTo)}, {Literal(partial)}, {ExpressionWriter.Identifier(beside.Derivative)}, {Literal($"∂{real.Name}/∂{withRespectTo}")});";
+            }
+
             case DeclareReal real when !backward:
             {
                 string line = Intermediate(real.Name, real.Value, method, derivation, known);

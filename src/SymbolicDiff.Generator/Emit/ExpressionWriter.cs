@@ -302,6 +302,18 @@ internal static class ExpressionWriter
                 builder.Append(')');
                 break;
 
+            case CallWithDerivative beside:
+                // Activations.SigmoidWithDerivative(z, out double dforget_dz): the value, and its partial declared beside it.
+                builder.Append(beside.Method).Append('(');
+                foreach (var argument in beside.Arguments)
+                {
+                    WriteTyped(argument, builder, single, integer);
+                    builder.Append(", ");
+                }
+
+                builder.Append(single ? "out float " : "out double ").Append(Identifier(beside.Derivative)).Append(')');
+                break;
+
             case OutArgument argument:
                 builder.Append(argument.Declares ? (single ? "out float " : "out double ") : "out ").Append(Identifier(argument.Target.Name));
                 break;

@@ -51,6 +51,14 @@ internal sealed record DeclaredPartial(string QualifiedMethodName, bool TakesVal
     /// (forward mode over the gradient, which calls this method) differentiate through.
     /// </summary>
     public Function? Callable { get; init; }
+
+    /// <summary>
+    /// The method the <c>[Derivative]</c> names as <c>WithValue</c>, fully qualified, or null: it takes the function's
+    /// arguments and an <c>out</c> parameter, returns the function's value and writes this partial into the parameter
+    /// (<c>Activations.SigmoidWithDerivative(z, out double da_dz)</c>). A first-order gradient's forward sweep calls it
+    /// instead of the function and keeps the partial (<see cref="CallWithDerivative"/>).
+    /// </summary>
+    public string? WithValue { get; init; }
 }
 
 /// <summary>

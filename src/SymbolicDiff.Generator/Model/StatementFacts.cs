@@ -155,6 +155,11 @@ internal static class StatementFacts
                 yield return name;
             }
 
+            if (statement is DeclareReal { Value: CallWithDerivative beside })
+            {
+                yield return beside.Derivative;
+            }
+
             if (statement is CallWithOutputs call)
             {
                 foreach (string scalar in call.ScalarOutputs)

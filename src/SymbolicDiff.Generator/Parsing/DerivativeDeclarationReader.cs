@@ -134,17 +134,10 @@ internal static partial class DerivativeDeclarationReader
     private static bool TryReadWithValue(
         AttributeData attribute, IMethodSymbol method, ITypeSymbol element, string parameterName, out string? withValue, out string? error)
     {
-        (withValue, error) = (null, null);
-        var named = attribute.NamedArguments.FirstOrDefault(argument => argument.Key == "WithValue");
-        if (named.Key is null || named.Value.Value is null)
+        withValue = null;
+        if (!TryReadWithValueName(attribute, out string? name, out error) || name is null)
         {
-            return true;
-        }
-
-        if (named.Value.Value is not string name)
-        {
-            error = "WithValue must name a method, best written with nameof";
-            return false;
+            return error is null;
         }
 
         bool valid = method.ContainingType.GetMembers(name).OfType<IMethodSymbol>().Any(candidate =>
@@ -304,7 +297,12 @@ internal static partial class DerivativeDeclarationReader
                 partial = partial with { Callable = callable };
             }
 
-            partials[index] = partial;
+            if (!TryReadValueWithDerivative(attribute, method, method.Parameters[index].Name, out string? withValue, out error))
+            {
+                return null;
+            }
+
+            partials[index] = withValue is null ? partial : partial with { WithValue = withValue };
         }
 
         return new Function(

@@ -228,6 +228,28 @@ public class AnalyzerTests
     }
 
     [Fact]
+    public void An_invalid_scalar_WithValue_method_is_reported_at_the_attribute_with_the_signature_to_write()
+    {
+        var diagnostics = Analyze("""
+            using SymbolicDiff;
+
+            public static class Bad
+            {
+                [Derivative(nameof(SquareDerivative), WithValue = nameof(SquareWithDerivative))]
+                public static double Square(double x) => x * x;
+
+                public static double SquareDerivative(double x) => 2 * x;
+
+                // The derivative must be an out parameter.
+                public static double SquareWithDerivative(double x, double derivative) => x * x;
+            }
+            """);
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("SD0011", diagnostic.Id);
+        Assert.Contains("'SquareWithDerivative' (WithValue) must be a static, non-private method taking (double, out double derivative) that returns Square's value and writes ∂Square/∂x into derivative", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_invalid_tangent_of_a_vector_Jacobian_product_is_reported_at_its_attribute_with_the_signature_to_write()
     {
         const string source = """

@@ -39,8 +39,9 @@ partial class Models
             {
                 z += w[j] * x[r * d + j];
             }
-            predictions[r] = global::SymbolicDiff.Activations.Sigmoid(z);
-            saved.Push(z); // saved: z is declared in this loop, and the backward loop reads its final value in each iteration
+            double sigmoid = global::SymbolicDiff.Activations.SigmoidWithDerivative(z, out double dsigmoid_dz);
+            predictions[r] = sigmoid;
+            saved.Push(dsigmoid_dz); // saved: dsigmoid_dz is declared in this loop, and the backward loop reads its final value in each iteration
         }
         double batch = global::SymbolicDiff.Losses.MeanSquaredError(predictions, y);
 
@@ -53,12 +54,12 @@ partial class Models
         global::SymbolicDiff.Losses.MeanSquaredErrorPredictionsGradient(predictions, y, 1.0, dBatch_dpredictions); // ∂batch/∂predictions += ∂batch/∂batch · ∂batch/∂predictions, a vector-Jacobian product
         for (int r = n - 1; r >= 0; r--)
         {
-            double z = saved.Pop(); // z as it was at the end of this iteration
-            // predictions[r] = global::SymbolicDiff.Activations.Sigmoid(z);
-            double predictionsValue = predictions[r]; // the value this assignment gave predictions[r]
-            predictions[r] = 0.0; // predictions[r] as it was before this assignment, its first: 0 from its declaration, so nothing was saved
-            double dBatch_dz = dBatch_dpredictions[r] * global::SymbolicDiff.Activations.SigmoidDerivative(z, predictionsValue); // ∂batch/∂z = ∂batch/∂predictions[r] · ∂predictions[r]/∂z
+            double dsigmoid_dz = saved.Pop(); // dsigmoid_dz as it was at the end of this iteration
+            // predictions[r] = sigmoid;
+            double dBatch_dsigmoid = dBatch_dpredictions[r]; // ∂batch/∂sigmoid = ∂batch/∂predictions[r] · ∂predictions[r]/∂sigmoid
             dBatch_dpredictions[r] = 0.0; // predictions[r] was overwritten here: its earlier value does not reach the result through it
+            // double sigmoid = global::SymbolicDiff.Activations.SigmoidWithDerivative(z, out double dsigmoid_dz);
+            double dBatch_dz = dBatch_dsigmoid * dsigmoid_dz; // ∂batch/∂z = ∂batch/∂sigmoid · ∂sigmoid/∂z
             for (int j = 0; j < d; j++) // each iteration only adds into adjoints, so the iterations run in their own order
             {
                 // z += w[j] * x[r * d + j];

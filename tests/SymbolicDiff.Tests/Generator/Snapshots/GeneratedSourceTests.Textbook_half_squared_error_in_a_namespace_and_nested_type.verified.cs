@@ -26,12 +26,11 @@ namespace Textbook.Models
             {
                 // Forward sweep: the method's own computation.
                 double z = x * w + b;
-                double sigmoid = global::SymbolicDiff.Activations.Sigmoid(z);
+                double sigmoid = global::SymbolicDiff.Activations.SigmoidWithDerivative(z, out double dsigmoid_dz);
                 double loss = global::SymbolicDiff.Losses.HalfSquaredError(sigmoid, y);
 
                 // Backward sweep: the chain rule, from the result back to the parameters.
                 double dLoss_dsigmoid = global::SymbolicDiff.Losses.HalfSquaredErrorPredictionDerivative(sigmoid, y); // ∂loss/∂sigmoid
-                double dsigmoid_dz = global::SymbolicDiff.Activations.SigmoidDerivative(z, sigmoid); // ∂sigmoid/∂z
                 double dLoss_dz = dLoss_dsigmoid * dsigmoid_dz; // ∂loss/∂z = ∂loss/∂sigmoid · ∂sigmoid/∂z
                 double dLoss_dw = dLoss_dz * x; // ∂loss/∂w = ∂loss/∂z · ∂z/∂w, ∂z/∂w = x
                 double dLoss_db = dLoss_dz; // ∂loss/∂b = ∂loss/∂z · ∂z/∂b, ∂z/∂b = 1

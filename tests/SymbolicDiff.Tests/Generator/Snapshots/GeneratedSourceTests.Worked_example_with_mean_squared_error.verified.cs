@@ -22,12 +22,11 @@ partial class Neuron
     {
         // Forward sweep: the method's own computation.
         double z = x * w + b;
-        double a = global::SymbolicDiff.Activations.Sigmoid(z);
+        double a = global::SymbolicDiff.Activations.SigmoidWithDerivative(z, out double da_dz);
         double loss = global::SymbolicDiff.Losses.MeanSquaredError(a, y);
 
         // Backward sweep: the chain rule, from the result back to the parameters.
         double dLoss_da = global::SymbolicDiff.Losses.MeanSquaredErrorPredictionDerivative(a, y); // ∂loss/∂a
-        double da_dz = global::SymbolicDiff.Activations.SigmoidDerivative(z, a); // ∂a/∂z
         double dLoss_dz = dLoss_da * da_dz; // ∂loss/∂z = ∂loss/∂a · ∂a/∂z
         double dLoss_dw = dLoss_dz * x; // ∂loss/∂w = ∂loss/∂z · ∂z/∂w, ∂z/∂w = x
         double dLoss_db = dLoss_dz; // ∂loss/∂b = ∂loss/∂z · ∂z/∂b, ∂z/∂b = 1
