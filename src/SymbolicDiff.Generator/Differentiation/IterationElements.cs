@@ -10,16 +10,19 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// <c>yStage[i] = y[i] + h * k1[i] / 2;</c> in the same (fused) iteration, and by nothing after it, so it becomes
 /// <c>double k1Element = x[i] * y[i - 1];</c>; the stored adjoint <c>∂/∂k4[i] = ∂/∂y[i] · h/6</c> (see
 /// <c>LoopDifferentiator.StoredAdjoints</c>), read only by k4's backward lines in the same iteration, likewise. This is
-/// the hand-written RK4 adjoint's <c>double k4Bar = …</c>. A pass over every program Emit prints
+/// the hand-written RK4 adjoint's <c>double k4Bar = …</c>. In the forward sweep and in forward mode the fourth stage
+/// itself, read only by the update of y beside it, is held the same way (the hand-written forward sweep computes it
+/// inside that update). A pass over every program Emit prints
 /// (<see cref="GradientProgram.WithEveryBody"/>), after <see cref="LoopFusion"/>: the write and its reads land in one
 /// body only once the loops are fused.
 /// <para>
 /// The rule. In a counted loop L with counter i whose body is straight-line (declarations, assignments and updates of
 /// reals, integer declarations, comments), a buffer b declared in the method (a local buffer, an adjoint or scratch
 /// buffer; not a parameter, no slice view over it) is replaced in L by a local where (a) the first statement of L's body
-/// that mentions b is <c>b[i] = e</c>, e not mentioning b, and every later mention in the body is a read of
-/// <c>b[i]</c>; and (b) every mention of b that can execute after L has started, outside L's body, is an element at a
-/// constant index c below L's first counter value (L ascending, from a constant): the mentions in the method's top-level
+/// that mentions b is <c>b[i] = e</c> (an assignment, or an adjoint's store), e not mentioning b, and every later mention
+/// in the body, of which there is at least one, is a read of <c>b[i]</c>; and (b) every mention of b that can execute after L has started, outside L's body, is an element at a
+/// whole constant index c below L's first counter value (L ascending, from a constant; a loop running down allows no
+/// such mention): the mentions in the method's top-level
 /// statement that holds L (every loop around L included, so also what runs before L in a later iteration of an enclosing
 /// loop) and in all top-level statements after it.
 /// </para>
@@ -35,7 +38,11 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// </para>
 /// <para>
 /// What it saves. Measured on the ODE (n = 32, 100 steps, hand-edited copies alternated in one process): holding the
-/// recomputed stages in locals took 11 % off the gradient, holding ∂/∂k4 too another 3 %.
+/// recomputed stages in locals took 11 % off the gradient, holding ∂/∂k4 too another 3 %. The pass walks the top-level
+/// statements from the last, folding what each mentions of every buffer into one figure (the highest constant index, or
+/// infinity), so that checking (b) costs one walk of the statement holding the loop. Walked from the last, a forward
+/// sweep's store whose value the backward sweep now computes again into a local, rather than reading it back, is seen
+/// to be read nowhere after its iteration and goes too (a step whose loops all fuse into one keeps no stage stored).
 /// </para>
 /// </summary>
 internal static class IterationElements
@@ -69,13 +76,19 @@ internal static class IterationElements
         // From the last top-level statement to the first, with what the statements after it mention of each buffer
         // folded into one figure: the highest constant index, or infinity once any other index or a whole use is met.
         var after = new Dictionary<string, double>();
+        var held = new Dictionary<string, string>(); // one local name per buffer: the loops holding it are never nested (straight-line bodies)
         for (int top = result.Count - 1; top >= 0; top--)
         {
             // One loop and buffer at a time: each rewrite changes what the statement mentions.
             while (Next(result[top], buffers, after) is { } found)
             {
                 var (loop, buffer) = found;
-                result[top] = Replace(result[top], loop, Held(loop, buffer, names.Fresh(buffer + "Element")));
+                if (!held.TryGetValue(buffer, out string? local))
+                {
+                    held[buffer] = local = names.Fresh(buffer + "Element");
+                }
+
+                result[top] = Replace(result[top], loop, Held(loop, buffer, local));
             }
 
             foreach (var (name, index, _) in Owned(result[top], owner: null))
@@ -225,8 +238,9 @@ internal static class IterationElements
         switch (statement)
         {
             case DeclareAdjointBuffer adjoint:
+                // Not adjoint.Buffer: the declaration reads that buffer's length only, never an element.
                 yield return (adjoint.Name, null);
-                yield return (adjoint.Storage, null); // its buffer's length only, never an element
+                yield return (adjoint.Storage, null);
                 break;
             case DeclareKeptValues kept:
                 yield return (kept.Storage, null);

@@ -1,82 +1,19 @@
+using SymbolicDiff.Tests.AdBench;
+
 namespace SymbolicDiff.Tests.Generator.Loops;
 
 /// <summary>
 /// An element a loop's iteration writes and only that iteration reads is held in a local, not stored
-/// (<c>Differentiation/IterationElements</c>): in the backward sweep of a checkpointed Runge–Kutta step, the recomputed
-/// stages (read only by the stage point formed in the same fused iteration) and the fourth stage's stored adjoint (read
-/// only by that stage's backward lines in its iteration); in forward mode, the fourth stage and its tangent (read only by
-/// the update of y in the same iteration). Each shape is checked by what the generator writes and by its derivatives
+/// (<c>Differentiation/IterationElements</c>): in the backward sweep of the AD benchmarks' checkpointed Runge–Kutta
+/// step, the recomputed stages (read only by the stage point formed in the same fused iteration) and the fourth stage's
+/// stored adjoint (read only by that stage's backward lines in its iteration); in its forward sweep and in forward mode,
+/// the fourth stage (and its tangent), read only by the update of y in the same iteration. Each shape is checked by what the generator writes and by its derivatives
 /// against the closed form (classical RK4 is exact on a nilpotent linear system of four) and central differences; forward
 /// mode and second order on the shape the rule applies to. A stage another loop reads at another element keeps its
 /// store, checked the same way.
 /// </summary>
 public class IterationElementTests
 {
-    // Classical RK4 on y₀' = x₀, yᵢ' = xᵢ yᵢ₋₁ from y = 0 over t ∈ [0, 1], the AD benchmark's ODE: with z = (1, y) the
-    // system is z' = M z, M nilpotent of index n + 1, and a step's map is Σₖ₌₀⁴ (hM)ᵏ/k!, which is exp(hM) for n ≤ 4.
-    private const string Rk4 = """
-            [Differentiable(nameof(x), SecondOrder = true)]
-            public static double Rk4(double[] x, int steps)
-            {
-                int n = x.Length;
-                Span<double> y = stackalloc double[n];
-                Span<double> k1 = stackalloc double[n];
-                Span<double> k2 = stackalloc double[n];
-                Span<double> k3 = stackalloc double[n];
-                Span<double> k4 = stackalloc double[n];
-                Span<double> u = stackalloc double[n];
-                double h = 1.0 / steps;
-                for (int step = 0; step < steps; step++)
-                {
-                    k1[0] = x[0];
-                    for (int i = 1; i < n; i++)
-                    {
-                        k1[i] = x[i] * y[i - 1];
-                    }
-
-                    for (int i = 0; i < n; i++)
-                    {
-                        u[i] = y[i] + h * k1[i] / 2;
-                    }
-
-                    k2[0] = x[0];
-                    for (int i = 1; i < n; i++)
-                    {
-                        k2[i] = x[i] * u[i - 1];
-                    }
-
-                    for (int i = 0; i < n; i++)
-                    {
-                        u[i] = y[i] + h * k2[i] / 2;
-                    }
-
-                    k3[0] = x[0];
-                    for (int i = 1; i < n; i++)
-                    {
-                        k3[i] = x[i] * u[i - 1];
-                    }
-
-                    for (int i = 0; i < n; i++)
-                    {
-                        u[i] = y[i] + h * k3[i];
-                    }
-
-                    k4[0] = x[0];
-                    for (int i = 1; i < n; i++)
-                    {
-                        k4[i] = x[i] * u[i - 1];
-                    }
-
-                    for (int i = 0; i < n; i++)
-                    {
-                        y[i] += h * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]) / 6;
-                    }
-                }
-
-                return y[n - 1];
-            }
-""";
-
     // Each step k = x·y, u = y + k reversed, y += k·u/2: u's loop reads k at another element than its own, so it is not
     // fused with k's, and k, written in one loop and read in others (in both sweeps), keeps its store.
     private const string ReadStage = """
@@ -120,12 +57,6 @@ public class IterationElementTests
 
         public static partial class Models
         {
-        {{Rk4}}
-
-            public static double Rk4HessianIntoArray(double[] x, int steps, double[] hessian) => Rk4Hessian(x, steps, hessian);
-
-            public static double Rk4DerivativeAlong(double[] x, int steps, double[] v) => Rk4WithDerivative(x, steps, v).Derivative;
-
         {{ReadStage}}
         }
         """;
@@ -133,66 +64,69 @@ public class IterationElementTests
     [Fact]
     public void Stages_read_only_where_they_are_formed_are_held_in_locals_and_the_derivatives_are_the_closed_form()
     {
-        var run = GeneratorHarness.Run(Models).ShouldSucceed();
-        string source = run.Source("Models.Rk4.g.cs");
-        string generated = GeneratedText.GradientMethod(source, "Rk4");
+        // GradBench's ode as the benchmarks time it (AdBenchObjectives.OdeFinalState): classical RK4 on y₀' = x₀,
+        // yᵢ' = xᵢ yᵢ₋₁ from y = 0 to t = 2. With z = (1, y) the system is z' = M z, M nilpotent of index n + 1, and a
+        // step's map is Σₖ₌₀⁴ (hM)ᵏ/k!, which is exp(hM) for n ≤ 4: yₙ₋₁(2) = Πx · 2ⁿ/n! whatever the number of steps.
+        var run = AdBenchObjectiveSource.Run("Ode.cs", "x", """
+            public static double OdeFinalStateHessianIntoArray(double[] x, int steps, double[] hessian) => OdeFinalStateHessian(x, steps, hessian);
+            public static double OdeFinalStateDerivativeAlong(double[] x, int steps, double[] v) => OdeFinalStateWithDerivative(x, steps, v).Derivative;
+            """);
+        string source = run.Source(AdBenchObjectiveSource.TypeName + ".OdeFinalState.g.cs");
+        string generated = GeneratedText.GradientMethod(source, "OdeFinalState");
         Assert.Contains("computed again from its checkpoint", generated, StringComparison.Ordinal);
         // The backward sweep computes k1, k2 and k3 again into locals; the forward sweep, whose last update reads them,
         // stores them. k4, which nothing after the update reads, is held in a local there.
         Assert.Equal(1, GeneratedText.Occurrences(generated, "k1[i] = x[i] * y[i - 1];"));
         Assert.Equal(1, GeneratedText.Occurrences(generated, "double k1Element = x[i] * y[i - 1];"));
-        Assert.Contains("u[i] = y[i] + h * k1Element / 2;", generated, StringComparison.Ordinal);
-        Assert.Equal(1, GeneratedText.Occurrences(generated, "double k2Element = x[i] * u[i - 1];"));
-        Assert.Equal(1, GeneratedText.Occurrences(generated, "k2[i] = x[i] * u[i - 1];"));
-        Assert.Contains("double k4Element = x[i] * ", generated, StringComparison.Ordinal);
+        Assert.Contains("yStage[i] = y[i] + h * k1Element / 2;", generated, StringComparison.Ordinal);
+        Assert.Equal(1, GeneratedText.Occurrences(generated, "double k2Element = x[i] * yStage[i - 1];"));
+        Assert.Equal(1, GeneratedText.Occurrences(generated, "k2[i] = x[i] * yStage[i - 1];"));
+        Assert.Equal(1, GeneratedText.Occurrences(generated, "double k4Element = x[i] * yStage3[i - 1];"));
         Assert.DoesNotContain("k4[i] = ", GeneratedText.WithoutComments(generated), StringComparison.Ordinal);
         // k4's adjoint is formed and read in one iteration; k4[0]'s, outside the loop, stays an element.
-        Assert.Contains("double dRk4_dk4Element = dRk4_dy[i] * (h / 6);", generated, StringComparison.Ordinal);
-        Assert.DoesNotContain("dRk4_dk4[i]", generated, StringComparison.Ordinal);
-        Assert.Contains("dX[0] += dRk4_dk4[0];", generated, StringComparison.Ordinal);
+        Assert.Contains("double dOdeFinalState_dk4Element = dOdeFinalState_dy[i] * (h / 6);", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("dOdeFinalState_dk4[i]", generated, StringComparison.Ordinal);
+        Assert.Contains("dX[0] += dOdeFinalState_dk4[0];", generated, StringComparison.Ordinal);
         // Forward mode: the fourth stage and its tangent held in locals in the update of y and its tangent.
-        string forward = GeneratedText.Method(source, "public static (double Value, double Derivative) Rk4WithDerivative(");
+        string forward = GeneratedText.Method(source, "public static (double Value, double Derivative) OdeFinalStateWithDerivative(");
         Assert.Contains("double dK4Element = ", forward, StringComparison.Ordinal);
         Assert.Contains("double k4Element = ", forward, StringComparison.Ordinal);
         Assert.DoesNotContain("k4[i] = ", GeneratedText.WithoutComments(forward), StringComparison.Ordinal);
 
-        // n ≤ 4: y₃(1) = x₀x₁x₂x₃/4!, for any number of steps; ∂/∂xⱼ is the product of the others / 24,
-        // ∂²/∂xⱼ∂xₖ the product of the two others / 24 (0 on the diagonal); forward mode is ∇f · v.
-        var type = run.Load().GetType("Models")!;
-        double[] x = { 0.7, -1.3, 0.9, 1.2 };
-        double[] v = { 0.3, -0.6, 1.1, -0.4 };
-        double Product(params int[] without) => Enumerable.Range(0, 4).Where(i => !without.Contains(i)).Aggregate(1.0, (p, i) => p * x[i]);
-        foreach (int steps in new[] { 1, 2, 5 })
+        // ∂/∂xⱼ is 2ⁿ/n! times the product of the others, ∂²/∂xⱼ∂xₖ 2ⁿ/n! times the product of the two others (0 on the
+        // diagonal); forward mode is ∇f · v.
+        var type = run.Load().GetType(AdBenchObjectiveSource.TypeName)!;
+        foreach (var x in new[] { new[] { 0.7, -1.3, 0.9, 1.2 }, new[] { 0.7, -1.3 } })
         {
-            var (value, gradient) = SteppedModels.Gradient(type, "Rk4", x, steps);
-            Assert.Equal(Product() / 24, value, 12);
-            for (int j = 0; j < 4; j++)
+            int n = x.Length;
+            double scale = Math.Pow(2, n) / (n == 4 ? 24 : 2);
+            double[] v = new[] { 0.3, -0.6, 1.1, -0.4 }.Take(n).ToArray();
+            double Product(params int[] without) => Enumerable.Range(0, n).Where(i => !without.Contains(i)).Aggregate(scale, (p, i) => p * x[i]);
+            foreach (int steps in new[] { 1, 2, 5 })
             {
-                Assert.Equal(Product(j) / 24, gradient[j], 12);
-            }
-
-            double along = (double)type.GetMethod("Rk4DerivativeAlong")!.Invoke(null, new object[] { x, steps, v })!;
-            Assert.Equal(Enumerable.Range(0, 4).Sum(j => Product(j) * v[j]) / 24, along, 12);
-
-            var hessian = new double[16];
-            type.GetMethod("Rk4HessianIntoArray")!.Invoke(null, new object[] { x, steps, hessian });
-            for (int j = 0; j < 4; j++)
-            {
-                for (int k = 0; k < 4; k++)
+                var (value, gradient) = SteppedModels.Gradient(type, "OdeFinalState", x, steps);
+                Assert.Equal(Product(), value, 12);
+                for (int j = 0; j < n; j++)
                 {
-                    Assert.Equal(j == k ? 0 : Product(j, k) / 24, hessian[j * 4 + k], 12);
+                    Assert.Equal(Product(j), gradient[j], 12);
+                }
+
+                double along = (double)type.GetMethod("OdeFinalStateDerivativeAlong")!.Invoke(null, new object[] { x, steps, v })!;
+                Assert.Equal(Enumerable.Range(0, n).Sum(j => Product(j) * v[j]), along, 12);
+
+                var hessian = new double[n * n];
+                type.GetMethod("OdeFinalStateHessianIntoArray")!.Invoke(null, new object[] { x, steps, hessian });
+                for (int j = 0; j < n; j++)
+                {
+                    for (int k = 0; k < n; k++)
+                    {
+                        Assert.Equal(j == k ? 0 : Product(j, k), hessian[j * n + k], 12);
+                    }
                 }
             }
         }
 
-        // n = 2: y₁(1) = x₀x₁/2.
-        double[] pair = { 0.7, -1.3 };
-        var (twoValue, twoGradient) = SteppedModels.Gradient(type, "Rk4", pair, 3);
-        Assert.Equal(pair[0] * pair[1] / 2, twoValue, 12);
-        Assert.Equal(pair[1] / 2, twoGradient[0], 12);
-        Assert.Equal(pair[0] / 2, twoGradient[1], 12);
-
-        VectorFiniteDifferenceTests.Check(type, "Rk4", null);
+        VectorFiniteDifferenceTests.Check(type, "OdeFinalState", null);
     }
 
     [Fact]

@@ -186,14 +186,14 @@ public class LoopFusionTests
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
         string generated = GeneratedText.GradientMethod(run.Source("Models.LinearRk4.g.cs"), "LinearRk4");
 
-        // The four stages and the update in one loop.
+        // The four stages and the update in one loop; each stage, read only in its iteration, in a local (IterationElementTests).
         AssertContainsLines("""
                     {
-                        k1[i] = x[i] * y[i];
-                        k2[i] = x[i] * (y[i] + h / 2 * k1[i]);
-                        k3[i] = x[i] * (y[i] + h / 2 * k2[i]);
-                        u[i] = y[i] + h * k3[i];
-                        y[i] += h / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + x[i] * u[i]);
+                        double k1Element = x[i] * y[i];
+                        double k2Element = x[i] * (y[i] + h / 2 * k1Element);
+                        double k3Element = x[i] * (y[i] + h / 2 * k2Element);
+                        double uElement = y[i] + h * k3Element;
+                        y[i] += h / 6 * (k1Element + 2 * k2Element + 2 * k3Element + x[i] * uElement);
                     }
 """, generated);
 
