@@ -207,10 +207,11 @@ internal static class DifferentiationPipeline
             }
 
             // The passes over every program Emit prints, after the transforms (which read the flat form): adjacent loops whose
-            // second never reaches ahead of the first fused; an element a loop only adds into held in a local across the loop;
+            // second never reaches ahead of the first fused; an element a loop's iteration writes and only it reads held in a
+            // local; an element a loop only adds into held in a local across the loop;
             // a buffer saved whole saved with one call; statements under one branch under one if; then each slice's elements
             // read through a view of it, as the user wrote them (the transforms read them by index).
-            program = program is null ? null : SliceViews.Apply(BranchBlocks.Apply(SavedSpans.Apply(HeldAccumulators.Apply(LoopFusion.Apply(program)))));
+            program = program is null ? null : SliceViews.Apply(BranchBlocks.Apply(SavedSpans.Apply(HeldAccumulators.Apply(IterationElements.Apply(LoopFusion.Apply(program))))));
             return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics.Select(d => ForSelectingCallee(d, parsed))).ToEquatableArray())
             {
                 HessiansRead = hessiansRead,

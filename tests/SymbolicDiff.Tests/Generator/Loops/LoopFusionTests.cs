@@ -142,7 +142,7 @@ public class LoopFusionTests
         string generated = GeneratedText.GradientMethod(source, "OdeFinalState");
 
         // Forward sweep: the state saved with one call; each stage computed inside the loop after it, that loop's element 0
-        // on its own before it (unguarded: k4[0] = x[0] just before shows n > 0, k4 being n long).
+        // on its own before it (unguarded: k4[0] = x[0] just before shows n > 0, k4 being n long); k4, read only there, in a local.
         Assert.Contains("saved.Push(y); // checkpoint", generated, StringComparison.Ordinal);
         Assert.Contains("saved.Pop(y); // y as this iteration started", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("saved.Push(y[j]);", generated, StringComparison.Ordinal);
@@ -151,8 +151,8 @@ public class LoopFusionTests
             y[0] += h * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0]) / 6; // i = 0 on its own: the fused loop below starts at 1
             for (int i = 1; i < n; i++)
             {
-                k4[i] = x[i] * yStage3[i - 1];
-                y[i] += h * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]) / 6;
+                double k4Element = x[i] * yStage3[i - 1];
+                y[i] += h * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4Element) / 6;
             }
             """, generated);
         AssertContainsLines("""
@@ -166,11 +166,11 @@ public class LoopFusionTests
             """, generated);
         Assert.DoesNotContain("if (0 < n)", generated, StringComparison.Ordinal);
 
-        // Forward mode is fused the same way.
+        // Forward mode is fused the same way (the fourth stage and its tangent, read only there, held in locals: IterationElementTests).
         string derivative = GeneratedText.Method(source, "public static (double Value, double Derivative) OdeFinalStateWithDerivative(");
         AssertContainsLines("""
-            dY[i] += h * (dK1[i] + 2 * dK2[i] + 2 * dK3[i] + dK4[i]) / 6;
-            y[i] += h * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]) / 6;
+            dY[i] += h * (dK1[i] + 2 * dK2[i] + 2 * dK3[i] + dK4Element) / 6;
+            y[i] += h * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4Element) / 6;
             """, derivative);
 
         // A single element: every stage loop is empty and element 0 is all there is, y₀(2) = 2 x₀.
@@ -186,14 +186,14 @@ public class LoopFusionTests
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
         string generated = GeneratedText.GradientMethod(run.Source("Models.LinearRk4.g.cs"), "LinearRk4");
 
-        // The four stages and the update in one loop.
+        // The four stages and the update in one loop; each stage, read only in its iteration, in a local (IterationElementTests).
         AssertContainsLines("""
                     {
-                        k1[i] = x[i] * y[i];
-                        k2[i] = x[i] * (y[i] + h / 2 * k1[i]);
-                        k3[i] = x[i] * (y[i] + h / 2 * k2[i]);
-                        u[i] = y[i] + h * k3[i];
-                        y[i] += h / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + x[i] * u[i]);
+                        double k1Element = x[i] * y[i];
+                        double k2Element = x[i] * (y[i] + h / 2 * k1Element);
+                        double k3Element = x[i] * (y[i] + h / 2 * k2Element);
+                        double uElement = y[i] + h * k3Element;
+                        y[i] += h / 6 * (k1Element + 2 * k2Element + 2 * k3Element + x[i] * uElement);
                     }
 """, generated);
 

@@ -104,7 +104,7 @@ public class PassedOnAdjointTests
         Assert.Contains("double dRk3_dmidElement = dRk3_dk2[i] * x[i];", generated, StringComparison.Ordinal);
         Assert.Contains("dRk3_dy[i - 1] += dRk3_dmidElement;", generated, StringComparison.Ordinal);
         Assert.Contains("dRk3_dk1[i - 1] += dRk3_dmidElement * (h / 2);", generated, StringComparison.Ordinal);
-        Assert.Contains("double dRk3_dmid2Element = dRk3_dk3[i] * x[i];", generated, StringComparison.Ordinal);
+        Assert.Contains("double dRk3_dmid2Element = dRk3_dk3Element * x[i];", generated, StringComparison.Ordinal);
 
         var type = run.Load().GetType("Models")!;
         // A third-order rule is exact on this system for n ≤ 3 (the flow's series ends at h³): y₁(1) = x₀x₁/2 and
@@ -151,7 +151,7 @@ public class PassedOnAdjointTests
         Assert.Contains("dRk3ReadTwice_dmid[i - 1] += ", generated, StringComparison.Ordinal);
         Assert.Contains("dRk3ReadTwice_dmid[i] = 0.0;", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("dRk3ReadTwice_dmidElement", generated, StringComparison.Ordinal);
-        Assert.Contains("double dRk3ReadTwice_dmid2Element = dRk3ReadTwice_dk3[i] * x[i];", generated, StringComparison.Ordinal);
+        Assert.Contains("double dRk3ReadTwice_dmid2Element = dRk3ReadTwice_dk3Element * x[i];", generated, StringComparison.Ordinal);
 
         // The same rule in exact arithmetic, so the same closed form.
         var type = run.Load().GetType("Models")!;

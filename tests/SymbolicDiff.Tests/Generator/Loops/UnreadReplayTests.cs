@@ -70,12 +70,17 @@ public class UnreadReplayTests
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
         string generated = GeneratedText.GradientMethod(run.Source("Models.UnreadStage.g.cs"), "UnreadStage");
         Assert.Contains("computed again from its checkpoint (p, r written again before they are read) but for its last update of y, whose backward sweep reads none of its values, and for q, which neither the rest of it nor its backward sweep reads", generated, StringComparison.Ordinal);
-        Assert.Equal(1, GeneratedText.Occurrences(generated, Stage)); // the forward sweep's only
-        Assert.Equal(2, GeneratedText.Occurrences(generated, "r[i] = p[i] * p[i];")); // r's is computed again: q's backward sweep reads it
-        Assert.Equal(2, GeneratedText.Occurrences(generated, "p[i] = global::System.Math.Sin(y[i]) * a[i];"));
-        // q's, r's and p's adjoints are each stored by a first contribution covering them, and never cleared.
-        Assert.Contains("dTotal_dq[i] = 0.5 * dTotal_dy[i];", generated, StringComparison.Ordinal);
-        Assert.Contains("dTotal_dr[i] = dTotal_dq[i] * a[i];", generated, StringComparison.Ordinal);
+        // The forward sweep's only. The step's loops fuse into one, so each value is read only in its iteration and held
+        // in a local, in both sweeps (IterationElementTests).
+        Assert.Equal(1, GeneratedText.Occurrences(generated, "double qElement = rElement * a[i];"));
+        Assert.Equal(0, GeneratedText.Occurrences(generated, Stage));
+        // r's is computed again (q's backward sweep reads it), as p's.
+        Assert.Equal(2, GeneratedText.Occurrences(generated, "double rElement = pElement * pElement;"));
+        Assert.Equal(2, GeneratedText.Occurrences(generated, "double pElement = global::System.Math.Sin(y[i]) * a[i];"));
+        // q's, r's and p's adjoints are each set by a first contribution covering them (and, read only in that iteration,
+        // held in locals), never cleared.
+        Assert.Contains("double dTotal_dqElement = 0.5 * dTotal_dy[i];", generated, StringComparison.Ordinal);
+        Assert.Contains("double dTotal_drElement = dTotal_dqElement * a[i];", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("dTotal_dq[i] = 0.0;", generated, StringComparison.Ordinal);
 
         var type = run.Load().GetType("Models")!;
@@ -112,7 +117,7 @@ public class UnreadReplayTests
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
         string generated = GeneratedText.GradientMethod(run.Source("Models.ReadStage.g.cs"), "ReadStage");
         Assert.Contains("computed again from its checkpoint (p, r, q written again before they are read) but for its last update of y, whose backward sweep reads none of its values, then", generated, StringComparison.Ordinal);
-        Assert.Equal(2, GeneratedText.Occurrences(generated, Stage));
+        Assert.Equal(2, GeneratedText.Occurrences(generated, "double qElement = rElement * a[i];")); // read in its iteration only, in both sweeps
 
         // n = 1, one step from y = 1: q = S² a³, f = 1 + q²/2 = 1 + S⁴ a⁶/2, f' = 3 S⁴ a⁵.
         var type = run.Load().GetType("Models")!;
@@ -130,10 +135,10 @@ public class UnreadReplayTests
         var run = GeneratorHarness.Run(Models).ShouldSucceed();
         string generated = GeneratedText.GradientMethod(run.Source("Models.ShiftedStage.g.cs"), "ShiftedStage");
         Assert.Contains(Checkpointed, generated, StringComparison.Ordinal);
-        Assert.Contains("dShiftedStage_dq[i] = 0.5 * dShiftedStage_dy[i]; // ∂shiftedStage/∂q[i] = ∂shiftedStage/∂y[i]", generated, StringComparison.Ordinal);
+        Assert.Contains("double dShiftedStage_dqElement = 0.5 * dShiftedStage_dy[i]; // ∂shiftedStage/∂q[i] = ∂shiftedStage/∂y[i]", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("dShiftedStage_dq[i] = 0.0;", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("dShiftedStage_dq[0] = 0.0;", generated, StringComparison.Ordinal);
-        Assert.Contains("dShiftedStage_dp[i] = dShiftedStage_dr[i] * (2 * p[i]);", generated, StringComparison.Ordinal);
+        Assert.Contains("double dShiftedStage_dpElement = dShiftedStage_dr[i] * (2 * p[i]);", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("dShiftedStage_dp[i] = 0.0;", generated, StringComparison.Ordinal);
         Assert.Contains("dShiftedStage_dr[i - 1] += ", generated, StringComparison.Ordinal);
         Assert.Contains("dShiftedStage_dr[i] = 0.0;", generated, StringComparison.Ordinal);
