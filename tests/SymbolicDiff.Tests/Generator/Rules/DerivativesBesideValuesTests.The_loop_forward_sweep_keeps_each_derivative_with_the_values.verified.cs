@@ -20,10 +20,10 @@ partial class Beside
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static double CellWithGradient(double[] w, double[] xs, global::System.Span<double> dW)
     {
-        if (w is null) throw new global::System.ArgumentNullException("w");
-        if (xs is null) throw new global::System.ArgumentNullException("xs");
-        if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
-        if (global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)w) || global::System.MemoryExtensions.Overlaps(dW, (global::System.ReadOnlySpan<double>)xs)) throw new global::System.ArgumentException("dW must not overlap an input (w, xs): the gradient would overwrite it.", "dW");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(w, "w");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(xs, "xs");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dW.Length, w.Length, "dW", "w");
+        global::SymbolicDiff.Runtime.ArgumentChecks.OverlapsNoInput(dW, "dW", "w, xs", w, xs);
 
         // Values the backward sweep needs after the forward sweep overwrote them: on the stack up to 128, pooled above.
         var saved = new global::SymbolicDiff.Runtime.SavedValues<double>(stackalloc double[global::SymbolicDiff.Runtime.StackStorage.Length]);
@@ -96,8 +96,8 @@ partial class Beside
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static CellGradient CellWithGradient(double[] w, double[] xs)
     {
-        if (w is null) throw new global::System.ArgumentNullException("w");
-        if (xs is null) throw new global::System.ArgumentNullException("xs");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(w, "w");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(xs, "xs");
         var dW = new double[w.Length];
         double value = CellWithGradient(w, xs, dW);
         return new CellGradient(value, dW);
@@ -113,9 +113,9 @@ partial class Beside
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static void CellWGradient(double[] w, double[] xs, double seed, global::System.Span<double> gradient)
     {
-        if (w is null) throw new global::System.ArgumentNullException("w");
-        if (xs is null) throw new global::System.ArgumentNullException("xs");
-        if (gradient.Length != w.Length) throw new global::System.ArgumentException("gradient must have the length of w (" + w.Length + "), not " + gradient.Length + ".", "gradient");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(w, "w");
+        global::SymbolicDiff.Runtime.ArgumentChecks.NotNull(xs, "xs");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(gradient.Length, w.Length, "gradient", "w");
         var dWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> dW = dWStorage.Span;
         CellWithGradient(w, xs, dW);
@@ -135,7 +135,7 @@ partial class Beside
     [global::System.CodeDom.Compiler.GeneratedCode("SymbolicDiff.Generator", "0.1.0")]
     public static (double Value, double Derivative) CellWithDerivative(double[] w, double[] xs, global::System.ReadOnlySpan<double> dW)
     {
-        if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w (" + w.Length + "), not " + dW.Length + ".", "dW");
+        global::SymbolicDiff.Runtime.ArgumentChecks.Length(dW.Length, w.Length, "dW", "w");
 
         // One forward sweep: each value with its tangent, its derivative along dW, computed beside it.
         double dC = 0.0; // c is a constant here
