@@ -64,9 +64,7 @@ internal static class DerivativesBesideValues
         var varied = ActivityAnalysis.Varied(
             method.Parameters.Where(p => p.IsDifferentiated).Select(p => p.Name),
             StatementFacts.Writes(method.Statements).Select(write => new DataFlow(write.Target, Reads(write.Value).ToList())).ToList());
-        var reserved = new HashSet<string>(method.Parameters.Select(p => p.Name)) { method.MethodName };
-        reserved.UnionWith(StatementFacts.DeclaredNames(method.Statements));
-        var rewriter = new LoopRewriter(varied, new NameAllocator(reserved));
+        var rewriter = new LoopRewriter(varied, NameAllocator.ForBody(method, method.Statements));
         var statements = rewriter.Rewrite(method.Statements);
         return rewriter.Changed ? method with { Statements = statements } : method;
     }

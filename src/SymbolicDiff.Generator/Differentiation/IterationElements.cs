@@ -51,10 +51,15 @@ internal static class IterationElements
     public static GradientProgram Apply(GradientProgram program)
     {
         var parameters = program.Method.Parameters.Select(p => p.Name).ToList();
-        return program.WithEveryBody(body => Apply(body, parameters));
+        return program.WithEveryScope(scope =>
+        {
+            // A Hessian's prologue and body share the method's scope: one allocator names the locals of both.
+            NameAllocator? names = null;
+            return body => Apply(body, parameters, () => names ??= scope.Names());
+        });
     }
 
-    private static EquatableArray<Statement> Apply(EquatableArray<Statement> body, IReadOnlyCollection<string> parameters)
+    private static EquatableArray<Statement> Apply(EquatableArray<Statement> body, IReadOnlyCollection<string> parameters, System.Func<NameAllocator> scopeNames)
     {
         var flat = StatementFacts.Flatten(body).ToList();
         var buffers = new HashSet<string>(flat.Select(s => s switch
@@ -70,7 +75,7 @@ internal static class IterationElements
             return body;
         }
 
-        var names = new NameAllocator(parameters.Concat(flat.SelectMany(Mentioned).Select(m => m.Name)).Concat(StatementFacts.DeclaredNames(body)));
+        var names = scopeNames();
         var result = body.ToList();
 
         // From the last top-level statement to the first, with what the statements after it mention of each buffer
