@@ -24,6 +24,10 @@ public static class AdBenchAlternating
             ["gmm"] = (() => new GmmProblem(seed: 1, d: 10, k: 25, n: 1000, m: 0), 1),
             ["det"] = (() => new DeterminantProblem(seed: 1, ell: 10), 5),
             ["ode"] = (() => new OdeProblem(seed: 1, n: 32, steps: 100), 4),
+            ["lstm"] = (() => new LstmProblem(seed: 1, layers: 2, b: 14, c: 1024), 1),
+            ["lse"] = (() => new LogSumExpProblem(seed: 1, n: 10_000), 2),
+            ["llsq"] = (() => new LinearLeastSquaresProblem(seed: 1, m: 32, n: 1024), 1),
+            ["kmeans"] = (() => new KMeansProblem(seed: 1, n: 1000, k: 10, d: 8), 2),
         };
 
     /// <summary>Runs the comparison for each named objective and prints one line each.</summary>
