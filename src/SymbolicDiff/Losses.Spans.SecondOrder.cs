@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using SymbolicDiff.Runtime;
 
 namespace SymbolicDiff;
 
@@ -62,10 +63,10 @@ public static partial class Losses
     {
         CheckPairs(predictions.Length, targets.Length, nameof(predictions));
         int n = predictions.Length;
-        SpanGuard.Tangent(predictionsTangent.Length, n, nameof(predictionsTangent), nameof(predictions));
-        SpanGuard.Tangent(targetsTangent.Length, n, nameof(targetsTangent), nameof(targets));
-        SpanGuard.SameLength(gradientTangent.Length, n, nameof(gradientTangent), nameof(predictions));
-        CheckTangentOutput(gradientTangent, predictions, targets, predictionsTangent, targetsTangent);
+        ArgumentChecks.EmptyOrLength(predictionsTangent.Length, n, nameof(predictionsTangent), nameof(predictions));
+        ArgumentChecks.EmptyOrLength(targetsTangent.Length, n, nameof(targetsTangent), nameof(targets));
+        ArgumentChecks.Length(gradientTangent.Length, n, nameof(gradientTangent), nameof(predictions));
+        SpanGuard.NoOverlap(gradientTangent, nameof(gradientTangent), "predictions, targets, predictionsTangent, targetsTangent", predictions, targets, predictionsTangent, targetsTangent);
 
         double scale = 2.0 / n;
         double s = double.CreateTruncating(seed);
@@ -131,10 +132,10 @@ public static partial class Losses
     {
         CheckPairs(logits.Length, targets.Length, nameof(logits));
         int n = logits.Length;
-        SpanGuard.Tangent(logitsTangent.Length, n, nameof(logitsTangent), nameof(logits));
-        SpanGuard.Tangent(targetsTangent.Length, n, nameof(targetsTangent), nameof(targets));
-        SpanGuard.SameLength(gradientTangent.Length, n, nameof(gradientTangent), nameof(logits));
-        CheckTangentOutput(gradientTangent, logits, targets, logitsTangent, targetsTangent);
+        ArgumentChecks.EmptyOrLength(logitsTangent.Length, n, nameof(logitsTangent), nameof(logits));
+        ArgumentChecks.EmptyOrLength(targetsTangent.Length, n, nameof(targetsTangent), nameof(targets));
+        ArgumentChecks.Length(gradientTangent.Length, n, nameof(gradientTangent), nameof(logits));
+        SpanGuard.NoOverlap(gradientTangent, nameof(gradientTangent), "logits, targets, logitsTangent, targetsTangent", logits, targets, logitsTangent, targetsTangent);
 
         double s = double.CreateTruncating(seed) / n;
         double ds = double.CreateTruncating(seedTangent) / n;
@@ -205,9 +206,9 @@ public static partial class Losses
     {
         CheckClass(logits.Length, target);
         int n = logits.Length;
-        SpanGuard.Tangent(logitsTangent.Length, n, nameof(logitsTangent), nameof(logits));
-        SpanGuard.SameLength(gradientTangent.Length, n, nameof(gradientTangent), nameof(logits));
-        CheckTangentOutput(gradientTangent, logits, logitsTangent, default, default);
+        ArgumentChecks.EmptyOrLength(logitsTangent.Length, n, nameof(logitsTangent), nameof(logits));
+        ArgumentChecks.Length(gradientTangent.Length, n, nameof(gradientTangent), nameof(logits));
+        SpanGuard.NoOverlap(gradientTangent, nameof(gradientTangent), "logits, logitsTangent", logits, logitsTangent);
 
         var (argMax, maxValue, others) = SpanKernels.LogSumExpParts(logits);
         double max = double.CreateTruncating(maxValue);
@@ -234,18 +235,6 @@ public static partial class Losses
             double dx = logitsTangent.IsEmpty ? 0.0 : double.CreateTruncating(logitsTangent[i]);
             double gradient = i == target ? ProbabilityMinusOne(argMax == target, double.NaN, shifted, others, sum) : p;
             gradientTangent[i] = T.CreateTruncating(double.CreateTruncating(gradientTangent[i]) + s * p * (dx - mean) + ds * gradient);
-        }
-    }
-
-    /// <summary>The tangent output shares memory with none of the spans read (an empty span overlaps nothing).</summary>
-    private static void CheckTangentOutput<T>(Span<T> gradientTangent, ReadOnlySpan<T> first, ReadOnlySpan<T> second, ReadOnlySpan<T> firstTangent, ReadOnlySpan<T> secondTangent)
-    {
-        ReadOnlySpan<T> output = gradientTangent;
-        if (output.Overlaps(first) || output.Overlaps(second) || output.Overlaps(firstTangent) || output.Overlaps(secondTangent))
-        {
-            throw new ArgumentException(
-                "'gradientTangent' overlaps one of the spans the method reads; the method writes into it while it reads them, so they must not share memory. Pass a separate buffer.",
-                nameof(gradientTangent));
         }
     }
 }

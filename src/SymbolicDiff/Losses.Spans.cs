@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using SymbolicDiff.Runtime;
 
 namespace SymbolicDiff;
 
@@ -55,7 +56,7 @@ public static partial class Losses
     public static void MeanSquaredErrorPredictionsGradient(ReadOnlySpan<double> predictions, ReadOnlySpan<double> targets, double seed, Span<double> gradient)
     {
         CheckPairs(predictions.Length, targets.Length, nameof(predictions));
-        SpanGuard.GradientOfPair(gradient, predictions.Length, nameof(predictions), predictions, nameof(predictions), targets, nameof(targets));
+        SpanGuard.GradientOfPair(gradient, predictions.Length, nameof(predictions), predictions, targets, "predictions, targets");
         SpanKernels.AddScaledDifference(predictions, targets, 2.0 * seed / predictions.Length, gradient);
     }
 
@@ -102,7 +103,7 @@ public static partial class Losses
     public static void MeanSquaredErrorPredictionsGradient(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, float seed, Span<float> gradient)
     {
         CheckPairs(predictions.Length, targets.Length, nameof(predictions));
-        SpanGuard.GradientOfPair(gradient, predictions.Length, nameof(predictions), predictions, nameof(predictions), targets, nameof(targets));
+        SpanGuard.GradientOfPair(gradient, predictions.Length, nameof(predictions), predictions, targets, "predictions, targets");
         SpanKernels.AddScaledDifference(predictions, targets, (float)(2.0 * seed / predictions.Length), gradient);
     }
 
@@ -163,7 +164,7 @@ public static partial class Losses
     public static void BinaryCrossEntropyWithLogitsLogitsGradient(ReadOnlySpan<double> logits, ReadOnlySpan<double> targets, double seed, Span<double> gradient)
     {
         CheckPairs(logits.Length, targets.Length, nameof(logits));
-        SpanGuard.GradientOfPair(gradient, logits.Length, nameof(logits), logits, nameof(logits), targets, nameof(targets));
+        SpanGuard.GradientOfPair(gradient, logits.Length, nameof(logits), logits, targets, "logits, targets");
         SpanKernels.AddScaledSigmoidMinusTarget(logits, targets, seed / logits.Length, gradient);
     }
 
@@ -209,7 +210,7 @@ public static partial class Losses
     public static void BinaryCrossEntropyWithLogitsLogitsGradient(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, float seed, Span<float> gradient)
     {
         CheckPairs(logits.Length, targets.Length, nameof(logits));
-        SpanGuard.GradientOfPair(gradient, logits.Length, nameof(logits), logits, nameof(logits), targets, nameof(targets));
+        SpanGuard.GradientOfPair(gradient, logits.Length, nameof(logits), logits, targets, "logits, targets");
         SpanKernels.AddScaledSigmoidMinusTarget(logits, targets, (float)((double)seed / logits.Length), gradient);
     }
 
@@ -377,7 +378,7 @@ public static partial class Losses
     private static void CheckPairs(int inputs, int targets, string inputsName)
     {
         SpanGuard.NotEmpty(inputs, inputsName);
-        SpanGuard.SameLength(targets, inputs, "targets", inputsName);
+        ArgumentChecks.Length(targets, inputs, "targets", inputsName);
     }
 
     /// <summary>There is at least one logit, and the target is the index of one: two comparisons, inlined (run once per row of a batch).</summary>
@@ -404,8 +405,8 @@ public static partial class Losses
     private static (double Max, double Others) AddLogitsGradient(ReadOnlySpan<double> logits, int target, double seed, Span<double> gradient)
     {
         CheckClass(logits.Length, target);
-        SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
-        SpanGuard.NoOverlap(gradient, logits, nameof(gradient), nameof(logits));
+        ArgumentChecks.Length(gradient.Length, logits.Length, nameof(gradient), nameof(logits));
+        SpanGuard.NoOverlap(gradient, nameof(gradient), nameof(logits), logits);
         double before = gradient[target];
         var (argMax, max, others, targetExponential) = SpanKernels.AddSoftmaxScaled(logits, seed, gradient, target);
         gradient[target] = before + seed * ProbabilityMinusOne(argMax == target, targetExponential, logits[target] - max, others, 1.0 + others);
@@ -417,8 +418,8 @@ public static partial class Losses
     private static (float Max, double Others) AddLogitsGradient(ReadOnlySpan<float> logits, int target, float seed, Span<float> gradient)
     {
         CheckClass(logits.Length, target);
-        SpanGuard.Gradient(gradient.Length, logits.Length, nameof(logits));
-        SpanGuard.NoOverlap(gradient, logits, nameof(gradient), nameof(logits));
+        ArgumentChecks.Length(gradient.Length, logits.Length, nameof(gradient), nameof(logits));
+        SpanGuard.NoOverlap(gradient, nameof(gradient), nameof(logits), logits);
         double before = gradient[target];
         var (argMax, max, others, _) = SpanKernels.AddSoftmaxScaled(logits, seed, gradient, target);
         gradient[target] = (float)(before + seed * ProbabilityMinusOne(argMax == target, double.NaN, (double)logits[target] - max, others, 1.0 + others));

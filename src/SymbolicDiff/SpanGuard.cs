@@ -1,76 +1,53 @@
 using System;
-using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using SymbolicDiff.Runtime;
 
 namespace SymbolicDiff;
 
-/// <summary>Argument checks shared by the span primitives (<see cref="Vectors"/> and the span overloads of <see cref="Losses"/>).</summary>
+/// <summary>
+/// The argument checks of the span primitives (<see cref="Vectors"/> and the span overloads of <see cref="Losses"/>)
+/// that <see cref="ArgumentChecks"/> has no overload for: an overlap test over spans of any element type (the
+/// primitives are generic in it) and a non-empty test. Lengths and tangents are checked with
+/// <see cref="ArgumentChecks"/> itself, and every check here throws through its throw helpers, so a primitive and a
+/// generated method reject the same mistake with the same message.
+/// </summary>
 /// <remarks>
 /// A vector-Jacobian product such as <see cref="Losses.SoftmaxCrossEntropyLogitsGradient(ReadOnlySpan{double}, int, double, Span{double})"/>
 /// runs once per row of a batch, so each check is a comparison inlined into its caller, and the message is built in
-/// a separate method that only the failing call reaches (a throw with an interpolated message inline would keep the
-/// check from being inlined).
+/// a separate, never-inlined method that only the failing call reaches.
 /// </remarks>
 internal static class SpanGuard
 {
-    /// <summary>Throws unless <paramref name="length"/> equals <paramref name="expected"/>, the length of <paramref name="otherName"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void SameLength(int length, int expected, string paramName, string otherName)
-    {
-        if (length != expected)
-        {
-            ThrowLengthMismatch(length, expected, paramName, otherName);
-        }
-    }
-
     /// <summary>Throws if the span is empty: a mean over no elements is undefined (PyTorch gives NaN; the span losses refuse).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void NotEmpty(int length, string paramName)
     {
         if (length == 0)
         {
-            ThrowEmpty(paramName);
+            ArgumentChecks.ThrowEmpty(paramName);
         }
     }
 
     /// <summary>
-    /// Throws unless the tangent span <paramref name="paramName"/> is empty (its input does not vary: a zero tangent)
-    /// or has one element per element of <paramref name="inputName"/>.
+    /// Throws if the output span <paramref name="outputName"/> shares memory with any of the inputs (up to four; an
+    /// empty span overlaps nothing): the method would read values it has already overwritten (or accumulate into its
+    /// own input), and the result would be silently wrong.
     /// </summary>
-    public static void Tangent(int length, int expected, string paramName, string inputName)
-    {
-        if (length != 0 && length != expected)
-        {
-            throw new ArgumentException(
-                $"'{paramName}' has {length} elements and '{inputName}' has {expected}; a tangent is as long as its input, or empty where the input does not vary.",
-                paramName);
-        }
-    }
-
-    /// <summary>
-    /// Throws unless the gradient span has one element per element of the differentiated parameter
-    /// <paramref name="differentiatedName"/>.
-    /// </summary>
+    /// <param name="output">The span the method writes.</param>
+    /// <param name="outputName">Its name, the exception's parameter name.</param>
+    /// <param name="inputNames">The names of the inputs, comma-separated, for the message (a literal: nothing is built unless the check fails).</param>
+    /// <param name="a">An input.</param>
+    /// <param name="b">An input, or empty.</param>
+    /// <param name="c">An input, or empty.</param>
+    /// <param name="d">An input, or empty.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Gradient(int gradientLength, int expected, string differentiatedName)
+    public static void NoOverlap<T>(
+        ReadOnlySpan<T> output, string outputName, string inputNames,
+        ReadOnlySpan<T> a, ReadOnlySpan<T> b = default, ReadOnlySpan<T> c = default, ReadOnlySpan<T> d = default)
     {
-        if (gradientLength != expected)
+        if (output.Overlaps(a) || output.Overlaps(b) || output.Overlaps(c) || output.Overlaps(d))
         {
-            ThrowGradientLength(gradientLength, expected, differentiatedName);
-        }
-    }
-
-    /// <summary>
-    /// Throws if the output span <paramref name="outputName"/> shares memory with the input
-    /// <paramref name="inputName"/>: the method would read values it has already overwritten (or accumulate
-    /// into its own input), and the result would be silently wrong.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void NoOverlap<T>(ReadOnlySpan<T> output, ReadOnlySpan<T> input, string outputName, string inputName)
-    {
-        if (output.Overlaps(input))
-        {
-            ThrowOverlap(outputName, inputName);
+            ArgumentChecks.ThrowOverlapsInput(outputName, inputNames);
         }
     }
 
@@ -82,36 +59,9 @@ internal static class SpanGuard
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void GradientOfPair<T>(
         Span<T> gradient, int expected, string differentiatedName,
-        ReadOnlySpan<T> first, string firstName, ReadOnlySpan<T> second, string secondName)
+        ReadOnlySpan<T> first, ReadOnlySpan<T> second, string inputNames)
     {
-        Gradient(gradient.Length, expected, differentiatedName);
-        NoOverlap(gradient, first, nameof(gradient), firstName);
-        NoOverlap(gradient, second, nameof(gradient), secondName);
+        ArgumentChecks.Length(gradient.Length, expected, nameof(gradient), differentiatedName);
+        NoOverlap(gradient, nameof(gradient), inputNames, first, second);
     }
-
-    [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowLengthMismatch(int length, int expected, string paramName, string otherName) =>
-        throw new ArgumentException(
-            $"'{paramName}' has {length} elements and '{otherName}' has {expected}; they must have the same length.",
-            paramName);
-
-    [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowEmpty(string paramName) =>
-        throw new ArgumentException($"'{paramName}' is empty; the loss is defined for at least one element.", paramName);
-
-    [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowGradientLength(int gradientLength, int expected, string differentiatedName) =>
-        throw new ArgumentException(
-            $"'gradient' has {gradientLength} elements and '{differentiatedName}' has {expected}; the gradient needs one element per element of '{differentiatedName}'.",
-            "gradient");
-
-    [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowOverlap(string outputName, string inputName) =>
-        throw new ArgumentException(
-            $"'{outputName}' overlaps '{inputName}': the method writes into '{outputName}' while it reads '{inputName}', so they must not share memory. Pass a separate buffer.",
-            outputName);
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Numerics.Tensors;
+using SymbolicDiff.Runtime;
 
 namespace SymbolicDiff;
 
@@ -117,13 +118,10 @@ public static partial class Vectors
 
     private static void CheckTangents<T>(ReadOnlySpan<T> left, ReadOnlySpan<T> right, ReadOnlySpan<T> leftTangent, ReadOnlySpan<T> rightTangent, Span<T> gradientTangent)
     {
-        SpanGuard.SameLength(right.Length, left.Length, nameof(right), nameof(left));
-        SpanGuard.Tangent(leftTangent.Length, left.Length, nameof(leftTangent), nameof(left));
-        SpanGuard.Tangent(rightTangent.Length, right.Length, nameof(rightTangent), nameof(right));
-        SpanGuard.SameLength(gradientTangent.Length, left.Length, nameof(gradientTangent), nameof(left));
-        SpanGuard.NoOverlap(gradientTangent, left, nameof(gradientTangent), nameof(left));
-        SpanGuard.NoOverlap(gradientTangent, right, nameof(gradientTangent), nameof(right));
-        SpanGuard.NoOverlap(gradientTangent, leftTangent, nameof(gradientTangent), nameof(leftTangent));
-        SpanGuard.NoOverlap(gradientTangent, rightTangent, nameof(gradientTangent), nameof(rightTangent));
+        ArgumentChecks.Length(right.Length, left.Length, nameof(right), nameof(left));
+        ArgumentChecks.EmptyOrLength(leftTangent.Length, left.Length, nameof(leftTangent), nameof(left));
+        ArgumentChecks.EmptyOrLength(rightTangent.Length, right.Length, nameof(rightTangent), nameof(right));
+        ArgumentChecks.Length(gradientTangent.Length, left.Length, nameof(gradientTangent), nameof(left));
+        SpanGuard.NoOverlap(gradientTangent, nameof(gradientTangent), "left, right, leftTangent, rightTangent", left, right, leftTangent, rightTangent);
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using SymbolicDiff.Runtime;
 
 namespace SymbolicDiff;
 
@@ -46,7 +47,7 @@ public static partial class Vectors
     [Derivative(nameof(right), nameof(DotRightGradient))]
     public static double Dot(ReadOnlySpan<double> left, ReadOnlySpan<double> right)
     {
-        SpanGuard.SameLength(right.Length, left.Length, nameof(right), nameof(left));
+        ArgumentChecks.Length(right.Length, left.Length, nameof(right), nameof(left));
         return TensorPrimitives.Dot(left, right);
     }
 
@@ -102,7 +103,7 @@ public static partial class Vectors
     [Derivative(nameof(right), nameof(DotRightGradient))]
     public static float Dot(ReadOnlySpan<float> left, ReadOnlySpan<float> right)
     {
-        SpanGuard.SameLength(right.Length, left.Length, nameof(right), nameof(left));
+        ArgumentChecks.Length(right.Length, left.Length, nameof(right), nameof(left));
         return TensorPrimitives.Dot(left, right);
     }
 
@@ -151,8 +152,8 @@ public static partial class Vectors
         ReadOnlySpan<T> left, ReadOnlySpan<T> right, T seed, Span<T> gradient, int differentiatedLength, string differentiatedName, ReadOnlySpan<T> partial)
         where T : IFloatingPointIeee754<T>
     {
-        SpanGuard.SameLength(right.Length, left.Length, nameof(right), nameof(left));
-        SpanGuard.GradientOfPair(gradient, differentiatedLength, differentiatedName, left, nameof(left), right, nameof(right));
+        ArgumentChecks.Length(right.Length, left.Length, nameof(right), nameof(left));
+        SpanGuard.GradientOfPair(gradient, differentiatedLength, differentiatedName, left, right, "left, right");
         TensorPrimitives.MultiplyAdd(partial, seed, gradient, gradient);
     }
 }

@@ -137,7 +137,7 @@ internal static partial class HessianSourceEmitter
         {
             new StatementWriter(writer, real).Write(
                 new[] { new CheckMatrixLength(gradient, MatrixShape.Partials, N(n)) }
-                    .Concat((third is null ? new[] { matrix } : new[] { matrix, tangentMatrix }).Select(square => new CheckMatrixLength(square, MatrixShape.FixedSquare, N(n)))));
+                    .Concat((third is null ? new[] { matrix } : new[] { matrix, tangentMatrix }).Select(square => new CheckMatrixLength(square, MatrixShape.Square, N(n)))));
 
             writer.Line();
             if (hessian.Prologue.Count > 0)

@@ -249,8 +249,7 @@ internal sealed class StatementWriter
     private static string MatrixCheckText(CheckMatrixLength check) => check.Shape switch
     {
         MatrixShape.Partials => $"{Checks}.PartialsLength({check.Matrix}.Length, {check.Size}, \"{check.Matrix}\");",
-        MatrixShape.FixedSquare => $"{Checks}.SquareLength({check.Matrix}.Length, {check.Size}, \"{check.Matrix}\");",
-        MatrixShape.Square => $"{Checks}.HessianLength({check.Matrix}.Length, {check.Size}, \"{check.Matrix}\");",
+        MatrixShape.Square => $"{Checks}.SquareLength({check.Matrix}.Length, {check.Size}, \"{check.Matrix}\");",
         _ => $"{Checks}.JacobianLength({check.Matrix}.Length, {check.Rows}, {check.Size}, \"{check.Matrix}\");",
     };
 

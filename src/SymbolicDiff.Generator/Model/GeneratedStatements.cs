@@ -109,8 +109,7 @@ internal sealed record CheckTangentLength(string Tangent, string Parameter) : St
 
 /// <summary>
 /// The argument check that a dense matrix has the elements its shape asks for: a Hessian over <paramref name="Size"/>
-/// elements (n², with n an integer expression such as <c>n</c> or <c>4</c>; <paramref name="Fixed"/> where n was known
-/// when the code was generated, the scalar-parameter Hessian and its gradient) or a Jacobian of
+/// elements (n², with n an integer expression such as <c>n</c> or <c>4</c>), a gradient of n partials or a Jacobian of
 /// <paramref name="Rows"/> × <paramref name="Size"/> elements.
 /// </summary>
 internal sealed record CheckMatrixLength(string Matrix, MatrixShape Shape, string Size, string? Rows = null) : Statement;
@@ -121,10 +120,10 @@ internal enum MatrixShape
     /// <summary>One partial per differentiated scalar parameter: n elements, n known when the code was generated.</summary>
     Partials,
 
-    /// <summary>The Hessian over n scalar parameters, n known when the code was generated.</summary>
-    FixedSquare,
-
-    /// <summary>A dense Hessian over the differentiated parameters' n elements: n².</summary>
+    /// <summary>
+    /// A Hessian (or its derivative along tangents) over n differentiated elements: n², n a constant (scalar parameters)
+    /// or an expression (the differentiated spans' total length); one check and one message either way.
+    /// </summary>
     Square,
 
     /// <summary>A dense Jacobian, outputs' elements × differentiated inputs' elements.</summary>

@@ -81,11 +81,12 @@ public static partial class ArgumentChecks
     }
 
     /// <summary>
-    /// Throws unless a Hessian over <paramref name="n"/> scalar parameters (n known when the code was generated) has
-    /// n × n elements.
+    /// Throws unless a Hessian (or its derivative along tangents) over <paramref name="n"/> differentiated elements has
+    /// n × n elements: n scalar parameters, known when the code was generated, or the total length of the
+    /// differentiated spans, known when it runs.
     /// </summary>
     /// <param name="length">The matrix's length.</param>
-    /// <param name="n">The number of differentiated parameters.</param>
+    /// <param name="n">The number of differentiated elements.</param>
     /// <param name="name">The matrix's name.</param>
     /// <exception cref="ArgumentException"><paramref name="length"/> is not n².</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -94,20 +95,6 @@ public static partial class ArgumentChecks
         if (length != n * n)
         {
             ThrowSquareLength(length, n, name);
-        }
-    }
-
-    /// <summary>Throws unless a dense Hessian over the <paramref name="n"/> elements of the differentiated parameters has n² elements.</summary>
-    /// <param name="length">The matrix's length.</param>
-    /// <param name="n">The total length of the differentiated parameters.</param>
-    /// <param name="name">The matrix's name.</param>
-    /// <exception cref="ArgumentException"><paramref name="length"/> is not n².</exception>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void HessianLength(int length, int n, string name)
-    {
-        if (length != n * n)
-        {
-            ThrowHessianLength(length, n, name);
         }
     }
 
@@ -202,8 +189,8 @@ public static partial class ArgumentChecks
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowHessianLength(int length, int n, string name) =>
-        throw new ArgumentException(name + " must have n² = " + (n * n) + " elements (n×n, row-major), not " + length + ".", name);
+    internal static void ThrowEmpty(string name) =>
+        throw new ArgumentException(name + " must not be empty: the loss is a mean over at least one element.", name);
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -212,7 +199,7 @@ public static partial class ArgumentChecks
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowOverlapsInput(string name, string others) =>
+    internal static void ThrowOverlapsInput(string name, string others) =>
         throw new ArgumentException(name + " must not overlap an input (" + others + "): the gradient would overwrite it.", name);
 
     [DoesNotReturn]

@@ -62,7 +62,7 @@ public class ArgumentChecksTests
         Assert.Equal(("dW must be empty (w does not vary) or have the length of w (3), not 2.", "dW"), Error(() => ArgumentChecks.EmptyOrLength(2, 3, "dW", "w")));
         Assert.Equal(("gradient must have length 2 (one partial per differentiated parameter), not 3.", "gradient"), Error(() => ArgumentChecks.PartialsLength(3, 2, "gradient")));
         Assert.Equal(("hessian must have length 4 (2×2, row-major), not 3.", "hessian"), Error(() => ArgumentChecks.SquareLength(3, 2, "hessian")));
-        Assert.Equal(("hessian must have n² = 9 elements (n×n, row-major), not 8.", "hessian"), Error(() => ArgumentChecks.HessianLength(8, 3, "hessian")));
+        Assert.Equal(("hessian must have length 9 (3×3, row-major), not 8.", "hessian"), Error(() => ArgumentChecks.SquareLength(8, 3, "hessian")));
         Assert.Equal(("jacobian must have 2 × 3 elements (outputs × differentiated inputs), not 5.", "jacobian"), Error(() => ArgumentChecks.JacobianLength(5, 2, 3, "jacobian")));
         Assert.Equal(("dX must not overlap an input (x, y): the gradient would overwrite it.", "dX"), Error(() => ArgumentChecks.OverlapsNoInput(x, "dX", "x, y", new double[1], x)));
         Assert.Equal(("hvX must not overlap another gradient output (dX).", "hvX"), Error(() => ArgumentChecks.OverlapsNoOutput(single, "hvX", "dX", single)));
@@ -81,6 +81,26 @@ public class ArgumentChecksTests
     }
 
     [Fact]
+    public void The_span_primitives_reject_a_mistake_with_the_message_generated_code_gives_for_it()
+    {
+        // The runtime's primitives check through ArgumentChecks (SpanGuard adds only the generic overlap and the
+        // non-empty test, and throws through ArgumentChecks' helpers): the same mistake, the same message.
+        double[] four = new double[4], three = new double[3], buffer = new double[8];
+        Assert.Equal(("gradient must have the length of left (4), not 3.", "gradient"), Error(() => Vectors.DotLeftGradient(four, four, 1.0, three)));
+        Assert.Equal(("right must have the length of left (4), not 3.", "right"), Error(() => Vectors.Dot(four, three)));
+        Assert.Equal(("gradient must not overlap an input (left, right): the gradient would overwrite it.", "gradient"),
+            Error(() => Vectors.DotLeftGradient(buffer.AsSpan(0, 4), buffer.AsSpan(4, 4), 1.0, buffer.AsSpan(4, 4))));
+        Assert.Equal(("leftTangent must be empty (left does not vary) or have the length of left (4), not 3.", "leftTangent"),
+            Error(() => Vectors.DotLeftGradientTangent(four, four, 1.0, three, four, 0.0, new double[4])));
+        Assert.Equal(("gradientTangent must not overlap an input (left, right, leftTangent, rightTangent): the gradient would overwrite it.", "gradientTangent"),
+            Error(() => Vectors.DotLeftGradientTangent(four, four, 1.0, buffer.AsSpan(0, 4), four, 0.0, buffer.AsSpan(2, 4))));
+        Assert.Equal(("gradient must not overlap an input (logits, targets): the gradient would overwrite it.", "gradient"),
+            Error(() => Losses.BinaryCrossEntropyWithLogitsLogitsGradient(buffer.AsSpan(0, 4), buffer.AsSpan(4, 4), 1.0, buffer.AsSpan(4, 4))));
+        Assert.Equal(("predictions must not be empty: the loss is a mean over at least one element.", "predictions"),
+            Error(() => Losses.MeanSquaredError(ReadOnlySpan<double>.Empty, ReadOnlySpan<double>.Empty)));
+    }
+
+    [Fact]
     public void The_checks_are_inlined_and_the_throws_are_not()
     {
         var methods = typeof(ArgumentChecks).GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly);
@@ -91,6 +111,12 @@ public class ArgumentChecksTests
         Assert.All(checks, m => Assert.True(m.MethodImplementationFlags.HasFlag(MethodImplAttributes.AggressiveInlining), m.Name));
         Assert.All(throws, m => Assert.True(m.MethodImplementationFlags.HasFlag(MethodImplAttributes.NoInlining), m.Name));
         Assert.All(throws, m => Assert.NotNull(m.GetCustomAttribute<System.Diagnostics.CodeAnalysis.DoesNotReturnAttribute>()));
+
+        // SpanGuard, the span primitives' generic checks, holds no throw of its own and inlines every check.
+        var spanGuard = typeof(Vectors).Assembly.GetType("SymbolicDiff.SpanGuard", throwOnError: true)!
+            .GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly);
+        Assert.NotEmpty(spanGuard);
+        Assert.All(spanGuard, m => Assert.True(m.MethodImplementationFlags.HasFlag(MethodImplAttributes.AggressiveInlining), m.Name));
     }
 
     [Fact]
