@@ -10,7 +10,7 @@
     public static void ScaledHessian(global::System.ReadOnlySpan<double> p, double k, global::System.Span<double> r, global::System.ReadOnlySpan<double> rCotangent, double valueCotangent, global::System.Span<double> hessian)
     {
         int n = p.Length + 1;
-        global::SymbolicDiff.Runtime.ArgumentChecks.HessianLength(hessian.Length, n, "hessian");
+        global::SymbolicDiff.Runtime.ArgumentChecks.SquareLength(hessian.Length, n, "hessian");
         var vPStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(p.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(p.Length)]);
         global::System.Span<double> vP = vPStorage.Span;
         var dPStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(p.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(p.Length)]);

@@ -278,7 +278,7 @@ partial class Model
     public static double LogisticHessian(global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> xs, global::System.ReadOnlySpan<double> ys, double lambda, global::System.Span<double> hessian)
     {
         int n = w.Length + 1;
-        global::SymbolicDiff.Runtime.ArgumentChecks.HessianLength(hessian.Length, n, "hessian");
+        global::SymbolicDiff.Runtime.ArgumentChecks.SquareLength(hessian.Length, n, "hessian");
         double value = Logistic(w, b, xs, ys, lambda);
         var vWStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(w.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(w.Length)]);
         global::System.Span<double> vW = vWStorage.Span;

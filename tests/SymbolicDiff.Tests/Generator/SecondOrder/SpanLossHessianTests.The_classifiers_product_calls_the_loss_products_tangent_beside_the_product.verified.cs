@@ -256,7 +256,7 @@ partial class Classifier
     public static double LossHessian(global::System.ReadOnlySpan<double> weights, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<int> labels, int classes, global::System.Span<double> hessian)
     {
         int n = weights.Length;
-        global::SymbolicDiff.Runtime.ArgumentChecks.HessianLength(hessian.Length, n, "hessian");
+        global::SymbolicDiff.Runtime.ArgumentChecks.SquareLength(hessian.Length, n, "hessian");
         double value = Loss(weights, features, labels, classes);
         var vWeightsStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(weights.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(weights.Length)]);
         global::System.Span<double> vWeights = vWeightsStorage.Span;

@@ -323,7 +323,7 @@ partial class Descent
     public static double StepHessian(global::System.ReadOnlySpan<double> start, global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<double> a, double eta, global::System.Span<double> hessian)
     {
         int n = start.Length + theta.Length;
-        global::SymbolicDiff.Runtime.ArgumentChecks.HessianLength(hessian.Length, n, "hessian");
+        global::SymbolicDiff.Runtime.ArgumentChecks.SquareLength(hessian.Length, n, "hessian");
         double value = Step(start, theta, a, eta);
         var vStartStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(start.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(start.Length)]);
         global::System.Span<double> vStart = vStartStorage.Span;

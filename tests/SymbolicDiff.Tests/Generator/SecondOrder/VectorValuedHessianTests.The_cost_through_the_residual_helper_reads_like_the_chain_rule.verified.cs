@@ -214,7 +214,7 @@ partial class Models
     public static double CostHessian(global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y, global::System.Span<double> hessian)
     {
         int n = b.Length;
-        global::SymbolicDiff.Runtime.ArgumentChecks.HessianLength(hessian.Length, n, "hessian");
+        global::SymbolicDiff.Runtime.ArgumentChecks.SquareLength(hessian.Length, n, "hessian");
         double value = Cost(b, x, y);
         var vBStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(b.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(b.Length)]);
         global::System.Span<double> vB = vBStorage.Span;

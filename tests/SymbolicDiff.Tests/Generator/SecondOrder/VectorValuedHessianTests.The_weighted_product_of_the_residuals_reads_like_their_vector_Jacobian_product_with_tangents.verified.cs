@@ -192,7 +192,7 @@ partial class Models
     public static void ResidualsHessian(global::System.ReadOnlySpan<double> p, global::System.Span<double> r, global::System.ReadOnlySpan<double> rCotangent, global::System.Span<double> hessian)
     {
         int n = p.Length;
-        global::SymbolicDiff.Runtime.ArgumentChecks.HessianLength(hessian.Length, n, "hessian");
+        global::SymbolicDiff.Runtime.ArgumentChecks.SquareLength(hessian.Length, n, "hessian");
         var vPStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(p.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(p.Length)]);
         global::System.Span<double> vP = vPStorage.Span;
         var dPStorage = new global::SymbolicDiff.Runtime.ScratchBuffer<double>(p.Length, stackalloc double[global::SymbolicDiff.Runtime.StackStorage.For(p.Length)]);
