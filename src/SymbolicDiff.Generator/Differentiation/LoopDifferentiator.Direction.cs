@@ -31,10 +31,45 @@ internal sealed partial class LoopDifferentiator
             return Reversed(loop);
         }
 
-        return new ForLoop(loop.Counter, loop.CounterType, loop.From, loop.To, EquatableArray<Statement>.Empty)
+        return CountingUp(loop);
+    }
+
+    /// <summary>The header of <paramref name="loop"/> (ascending) for a backward loop whose iterations are independent.</summary>
+    private static ForLoop CountingUp(ForLoop loop) =>
+        new(loop.Counter, loop.CounterType, loop.From, loop.To, EquatableArray<Statement>.Empty)
         {
             Comment = Comment.Of("each iteration only adds into adjoints, so the iterations run in their own order"),
         };
+
+    /// <summary>
+    /// <paramref name="statements"/> with each backward loop inside them that runs an ascending loop in reverse
+    /// (<see cref="ForLoop.ReversedFrom"/>) counting up instead where its iterations are now independent, at any depth.
+    /// For a step that rewrites a backward sweep after its loops' directions were chosen and removes what had made the
+    /// order matter: GMM's loops over i and j reversed because they popped the elements of <c>centered</c> and
+    /// <c>qTimesCentered</c> they had overwritten, and <see cref="KeepRows"/> then reads those from a kept row instead.
+    /// The test is <see cref="IterationsIndependent"/> on the loop's body as it now stands, so its argument holds as it
+    /// does for a loop that never popped: every statement left writes only its own locals, adds into adjoints no
+    /// iteration reads, or stores into its own element v[counter]; nothing pops or undoes a step; so each iteration's
+    /// contributions do not depend on which iterations ran before it, and the order changes the sums by rounding alone.
+    /// A loop the test refuses (iterations that read what another adds, that still pop) keeps running in reverse.
+    /// </summary>
+    private List<Statement> CountUpWhereIndependent(IEnumerable<Statement> statements) =>
+        statements.Select(statement => statement switch
+        {
+            ForLoop loop => CountUpWhereIndependent(loop),
+            IfStatement guarded => guarded with { Then = CountUpWhereIndependent(guarded.Then).ToEquatableArray() },
+            _ => statement,
+        }).ToList();
+
+    private ForLoop CountUpWhereIndependent(ForLoop loop)
+    {
+        var body = CountUpWhereIndependent(loop.Body);
+        if (loop is { Descending: true, ReversedFrom: { } ascending } && IterationsIndependent(loop.Counter, body))
+        {
+            return CountingUp(ascending) with { Body = body.ToEquatableArray() };
+        }
+
+        return loop with { Body = body.ToEquatableArray() };
     }
 
     /// <summary>

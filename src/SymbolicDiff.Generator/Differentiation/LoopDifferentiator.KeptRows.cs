@@ -171,7 +171,7 @@ internal sealed partial class LoopDifferentiator
         forwardBody.Insert(0, view with { Comment = Comment.Of($"kept: {buffer} of this iteration over {loop.Counter}, whose backward sweep reads it") });
 
         // The backward iteration reads the same row, after the locals it restores.
-        var backwardBody = Without(backward.Body, Pops).Select(s => ThroughRow(s, buffer, row)).ToList();
+        var backwardBody = CountUpWhereIndependent(Without(backward.Body, Pops).Select(s => ThroughRow(s, buffer, row)));
         int start = 0;
         while (start < backwardBody.Count && backwardBody[start] is DeclareReal { Value: SavedPop })
         {

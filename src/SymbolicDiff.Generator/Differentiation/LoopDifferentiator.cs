@@ -750,7 +750,10 @@ internal sealed partial class LoopDifferentiator
 
         // for (i = from; i < to; i++) runs back as for (i = to - 1; i >= from; i--).
         var highest = ForLoop.InclusiveBound(loop.To, BinaryOperator.Add) ?? new Binary(BinaryOperator.Subtract, loop.To, Constant.One);
-        return new ForLoop(loop.Counter, loop.CounterType, highest, new Binary(BinaryOperator.Subtract, loop.From, Constant.One), EquatableArray<Statement>.Empty, Descending: true);
+        return new ForLoop(loop.Counter, loop.CounterType, highest, new Binary(BinaryOperator.Subtract, loop.From, Constant.One), EquatableArray<Statement>.Empty, Descending: true)
+        {
+            ReversedFrom = new ForLoop(loop.Counter, loop.CounterType, loop.From, loop.To, EquatableArray<Statement>.Empty),
+        };
     }
 
     private void BackwardAssignment(Statement statement, Expr target, bool isDeclaration, List<BackwardLine> output)

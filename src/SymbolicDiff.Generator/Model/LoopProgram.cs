@@ -108,6 +108,13 @@ internal sealed record ForLoop(string Counter, string CounterType, Expr From, Ex
     /// <summary>With <see cref="While"/>: a <c>do</c> loop, whose condition is tested after each iteration, not before.</summary>
     public bool TestsAfterBody { get; init; }
 
+    /// <summary>
+    /// In a gradient, on a backward loop that runs an ascending loop's iterations in reverse: that loop's header (its body
+    /// empty), so that the loop can be turned to count up when a later step removes what made its order matter
+    /// (<c>LoopDifferentiator.CountUpWhereIndependent</c>). Null otherwise.
+    /// </summary>
+    public ForLoop? ReversedFrom { get; init; }
+
     /// <summary>n for an exclusive bound written n + 1 (ascending) or n − 1 (descending), as <c>&lt;=</c> and <c>&gt;=</c> are recorded; else null.</summary>
     public static Expr? InclusiveBound(Expr bound, BinaryOperator offset) =>
         bound is Binary { Right: Constant { Value: 1 } } binary && binary.Operator == offset ? binary.Left : null;

@@ -60,6 +60,65 @@ public class KeptRowsTests
                 return total;
             }
 
+            // GMM's triangular product in three dimensions: per row r, per component c, centered = x_r − w_c, then
+            // t = (diag(s_c) + L_c) centered, L_c strictly lower and packed column by column (three per component) and
+            // added in by a loop over columns i and rows j > i, then the discounted sum u ← u/2 + t_j² over j, and the log
+            // of 1 + Σ_c u per row. Once centered and transformed are kept in rows, the backward loops over i and j pop
+            // nothing and count up; the discounted sum's backward loop reads the adjoint of u each iteration leaves to the
+            // one before, and keeps counting down.
+            [Differentiable(nameof(w), nameof(s), nameof(lo))]
+            public static double Triangle(double[] x, double[] w, double[] s, double[] lo)
+            {
+                int d = 3;
+                int k = s.Length;
+                int n = x.Length / d;
+                Span<double> centered = stackalloc double[d];
+                Span<double> transformed = stackalloc double[d];
+                Span<double> terms = stackalloc double[k];
+                double total = 0;
+                for (int r = 0; r < n; r++)
+                {
+                    for (int c = 0; c < k; c++)
+                    {
+                        for (int j = 0; j < d; j++)
+                        {
+                            centered[j] = x[r * d + j] - w[c * d + j];
+                            transformed[j] = s[c] * centered[j];
+                        }
+
+                        for (int i = 0; i < d; i++)
+                        {
+                            int column = c * 3 + i * (2 * d - i - 1) / 2 - i - 1;
+                            for (int j = i + 1; j < d; j++)
+                            {
+                                transformed[j] += lo[column + j] * centered[i];
+                            }
+                        }
+
+                        double u = 0;
+                        for (int j = 0; j < d; j++)
+                        {
+                            u = 0.5 * u + transformed[j] * transformed[j];
+                        }
+
+                        terms[c] = u;
+                    }
+
+                    double sum = 1;
+                    for (int c = 0; c < k; c++)
+                    {
+                        sum += terms[c];
+                    }
+
+                    total += Math.Log(sum);
+                }
+
+                return total;
+            }
+
+            public static double TriangleIntoArrays(double[] x, double[] w, double[] s, double[] lo, double[] dW, double[] dS, double[] dLo) =>
+                TriangleWithGradient(x, w, s, lo, dW, dS, dLo);
+
             public static double RowsIntoArrays(double[] x, double[] w, double[] s, double[] lo, double[] dW, double[] dS, double[] dLo) =>
                 RowsWithGradient(x, w, s, lo, dW, dS, dLo);
 
@@ -200,6 +259,80 @@ public class KeptRowsTests
             int n = random.Next(1, 4), k = random.Next(1, 4);
             return new[] { 2 * n, 2 * k, k, k };
         });
+    }
+
+    [Fact]
+    public void Once_the_rows_are_kept_the_triangular_products_backward_loops_count_up_and_the_gradient_is_the_closed_form()
+    {
+        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        string generated = run.Source("Models.Triangle.g.cs");
+        string gradient = GradientCode(generated);
+        Assert.Contains(Fused, generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("saved", gradient, StringComparison.Ordinal);
+
+        // The backward loops over the columns i and the rows j > i, and the one undoing the cover, pop nothing once the
+        // rows are kept: they count up, as GMM's hand-written adjoint does. The discounted sum's backward loop reads
+        // ∂/∂u, which the iteration after it left, and still counts down.
+        const string upward = "// each iteration only adds into adjoints, so the iterations run in their own order";
+        Assert.Equal(1, GeneratedText.CountOf(generated, $"for (int i = 0; i < d; i++) {upward}"));
+        Assert.Equal(1, GeneratedText.CountOf(generated, $"for (int j = i + 1; j < d; j++) {upward}"));
+        Assert.Equal(1, GeneratedText.CountOf(generated, $"for (int j = 0; j < d; j++) {upward}"));
+        Assert.DoesNotContain("for (int i = d - 1; i >= 0; i--)", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("j >= i + 1; j--", generated, StringComparison.Ordinal);
+        Assert.Equal(1, GeneratedText.CountOf(generated, "for (int j = d - 1; j >= 0; j--)"));
+        Assert.Contains("dTotal_du *= 0.5;", gradient, StringComparison.Ordinal);
+
+        var triangle = (RowsCall)Delegate.CreateDelegate(typeof(RowsCall), run.Load().GetType("Models")!.GetMethod("TriangleIntoArrays")!);
+        var method = run.Load().GetType("Models")!.GetMethod("Triangle")!;
+        double F(double[] xs, double[] ws, double[] ss, double[] ls) => (double)method.Invoke(null, new object[] { xs, ws, ss, ls })!;
+        foreach (var (seed, rowCount, components) in new[] { (5, 1, 1), (6, 3, 2), (7, 2, 4) })
+        {
+            var random = new Random(seed);
+            double[] x = Values(random, 3 * rowCount), w = Values(random, 3 * components), s = Values(random, components), lo = Values(random, 3 * components);
+            double[] dW = new double[w.Length], dS = new double[components], dLo = new double[lo.Length];
+            double value = triangle(x, w, s, lo, dW, dS, dLo);
+
+            // By hand: (a₀, a₁, a₂) = x_r − w_c, t = (s a₀, s a₁ + l₀a₀, s a₂ + l₁a₀ + l₂a₁) with l = lo[3c..3c + 3],
+            // u = t₀²/4 + t₁²/2 + t₂², so ∂u/∂t = (t₀/2, t₁, 2t₂) =: e; per row g = 1/(1 + Σ_c u_c) and
+            // ∂f/∂s_c += g e·a, ∂f/∂l += g(e₁a₀, e₂a₀, e₂a₁), ∂f/∂w_c −= g(e₀s + e₁l₀ + e₂l₁, e₁s + e₂l₂, e₂s).
+            double expectedValue = 0;
+            double[] eW = new double[w.Length], eS = new double[components], eLo = new double[lo.Length];
+            for (int r = 0; r < rowCount; r++)
+            {
+                var parts = new (double[] A, double[] E)[components];
+                double sum = 1;
+                for (int c = 0; c < components; c++)
+                {
+                    double[] a = { x[3 * r] - w[3 * c], x[3 * r + 1] - w[3 * c + 1], x[3 * r + 2] - w[3 * c + 2] };
+                    double t0 = s[c] * a[0], t1 = s[c] * a[1] + lo[3 * c] * a[0], t2 = s[c] * a[2] + lo[3 * c + 1] * a[0] + lo[3 * c + 2] * a[1];
+                    sum += t0 * t0 / 4 + t1 * t1 / 2 + t2 * t2;
+                    parts[c] = (a, new[] { t0 / 2, t1, 2 * t2 });
+                }
+
+                expectedValue += Math.Log(sum);
+                double g = 1 / sum;
+                for (int c = 0; c < components; c++)
+                {
+                    var (a, e) = parts[c];
+                    double l0 = lo[3 * c], l1 = lo[3 * c + 1], l2 = lo[3 * c + 2];
+                    eS[c] += g * (e[0] * a[0] + e[1] * a[1] + e[2] * a[2]);
+                    eLo[3 * c] += g * e[1] * a[0];
+                    eLo[3 * c + 1] += g * e[2] * a[0];
+                    eLo[3 * c + 2] += g * e[2] * a[1];
+                    eW[3 * c] -= g * (e[0] * s[c] + e[1] * l0 + e[2] * l1);
+                    eW[3 * c + 1] -= g * (e[1] * s[c] + e[2] * l2);
+                    eW[3 * c + 2] -= g * e[2] * s[c];
+                }
+            }
+
+            Assert.Equal(expectedValue, value, 12);
+            AssertClose(eW, dW, 1e-12);
+            AssertClose(eS, dS, 1e-12);
+            AssertClose(eLo, dLo, 1e-12);
+            AssertClose(CentralDifferences(p => F(x, p, s, lo), w), dW, 1e-7);
+            AssertClose(CentralDifferences(p => F(x, w, p, lo), s), dS, 1e-7);
+            AssertClose(CentralDifferences(p => F(x, w, s, p), lo), dLo, 1e-7);
+        }
     }
 
     [Fact]
