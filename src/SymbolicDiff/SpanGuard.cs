@@ -45,7 +45,7 @@ internal static class SpanGuard
         ReadOnlySpan<T> output, string outputName, string inputNames,
         ReadOnlySpan<T> a, ReadOnlySpan<T> b = default, ReadOnlySpan<T> c = default, ReadOnlySpan<T> d = default)
     {
-        if (output.Overlaps(a) || output.Overlaps(b) || output.Overlaps(c) || output.Overlaps(d))
+        if (ArgumentChecks.Overlap(output, a) || ArgumentChecks.Overlap(output, b) || ArgumentChecks.Overlap(output, c) || ArgumentChecks.Overlap(output, d))
         {
             ArgumentChecks.ThrowOverlapsInput(outputName, inputNames);
         }

@@ -431,11 +431,11 @@ public static partial class ArgumentChecks
     /// <summary>
     /// Whether two spans share an element: <see cref="MemoryExtensions.Overlaps{T}(ReadOnlySpan{T}, ReadOnlySpan{T})"/>'s
     /// test written out so that it is inlined (the JIT left that method a call in the generated gradients), two unsigned
-    /// comparisons of the byte offset between the spans' starts.
+    /// comparisons of the byte offset between the spans' starts. Also the span primitives' test (<see cref="SpanGuard"/>),
+    /// for any element type.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Overlap<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y)
-        where T : unmanaged
+    internal static bool Overlap<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y)
     {
         if (x.IsEmpty || y.IsEmpty)
         {
