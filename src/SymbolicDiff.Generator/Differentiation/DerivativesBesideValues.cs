@@ -83,14 +83,8 @@ internal static class DerivativesBesideValues
         return new CallWithDerivative(call.Function, call.Arguments, found.Method, found.Argument, names.Fresh(GeneratedNames.LocalPartial(target, input))) { Location = call.Location };
     }
 
-    /// <summary>The names an expression reads, vectors by name; more than the transforms' own reads (integers too), which only makes a call count as varying where it may.</summary>
-    private static IEnumerable<string> Reads(Expr expression) => ExpressionFacts.Nodes(expression).Select(node => node switch
-    {
-        Variable variable => variable.Name,
-        Element element => element.Vector,
-        VectorArgument vector => vector.Vector,
-        _ => null,
-    }).OfType<string>();
+    /// <summary>The names an expression reads, vectors by name (<see cref="StatementFacts.NamesIn"/>); more than the transforms' own reads (integers too), which only makes a call count as varying where it may.</summary>
+    private static IEnumerable<string> Reads(Expr expression) => StatementFacts.NamesIn(expression);
 
     /// <summary>Rewrites the declarations and assignments directly in loop bodies and at the top level.</summary>
     private sealed class LoopRewriter

@@ -70,7 +70,8 @@ internal sealed partial class BodyParser
         _ => null,
     };
 
-    // A double[] passed for a Span<double> goes through the span's implicit operator, a conversion with a method.
+    // A vector under its conversions, the user-defined one included: a double[] passed for a Span<double> goes through
+    // the span's implicit operator, a conversion with a method (a call's arguments, Array.Fill(w, v), x.CopyTo(w)).
     private static IOperation WithoutConversions(IOperation value)
     {
         while (value is IConversionOperation conversion)

@@ -38,14 +38,14 @@ internal sealed partial class BodyParser
             ("System.MemoryExtensions", "CopyTo", 2) => (invocation.Arguments[1].Value, null, invocation.Arguments[0].Value),
             _ => null,
         };
-        if (parts is null || !IsRealVector(Underlying(parts.Value.Destination).Type, _real))
+        if (parts is null || !IsRealVector(WithoutConversions(parts.Value.Destination).Type, _real))
         {
             return false;
         }
 
         var (destinationOperation, valueOperation, sourceOperation) = parts.Value;
 
-        string? destination = WritableVector(Underlying(destinationOperation));
+        string? destination = WritableVector(WithoutConversions(destinationOperation));
         if (destination is null)
         {
             Report(DiagnosticDescriptors.UnsupportedStatement, invocation.Syntax,
@@ -59,7 +59,7 @@ internal sealed partial class BodyParser
         Expr value;
         if (sourceOperation is not null)
         {
-            var source = Underlying(sourceOperation);
+            var source = WithoutConversions(sourceOperation);
             var slice = SliceOf(source);
             if (slice is null && !IsSliceLocal(source) && IsSliceForm(source))
             {
@@ -119,20 +119,9 @@ internal sealed partial class BodyParser
 
         var target = new Element(destination, index);
         MarkWritten(target);
-        var write = new AssignReal(target, Guarded(target, value), $"{destination}[{counter}] = {(sourceOperation is null ? valueOperation?.Syntax.ToString() ?? "0" : $"{Underlying(sourceOperation).Syntax}[{counter}]")}");
+        var write = new AssignReal(target, Guarded(target, value), $"{destination}[{counter}] = {(sourceOperation is null ? valueOperation?.Syntax.ToString() ?? "0" : $"{WithoutConversions(sourceOperation).Syntax}[{counter}]")}");
         output.Add(new ForLoop(counter, "int", Constant.Zero, length, new Statement[] { write }.ToEquatableArray()));
         return true;
-    }
-
-    // A vector under its conversions, the user-defined one from an array to a span included (Array.Fill(w, v), x.CopyTo(w)).
-    private static IOperation Underlying(IOperation operation)
-    {
-        while (operation is IConversionOperation conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
     }
 
     /// <summary>The name of a vector this method may write element by element (a local buffer, an output), or null.</summary>

@@ -239,10 +239,7 @@ internal sealed partial class BodyParser
             }
             else if (ElementType(argument.Parameter?.Type) is not null)
             {
-                while (value is IConversionOperation conversion)
-                {
-                    value = conversion.Operand;
-                }
+                value = WithoutConversions(value);
 
                 if (function.IsOutput(ordinal))
                 {
