@@ -53,13 +53,19 @@ internal static class IterationElements
         var parameters = program.Method.Parameters.Select(p => p.Name).ToList();
         return program.WithEveryScope(scope =>
         {
-            // A Hessian's prologue and body share the method's scope: one allocator names the locals of both.
+            // A Hessian's prologue and body share the method's scope: one allocator names the locals of both, and (b) looks
+            // at one body only, so a buffer another body of the scope mentions (the body after the prologue) keeps its stores.
             NameAllocator? names = null;
-            return body => Apply(body, parameters, () => names ??= scope.Names());
+            Dictionary<string, int>? mentions = null;
+            return body => Apply(body, parameters, () => mentions ??= Mentions(scope.Statements), () => names ??= scope.Names());
         });
     }
 
-    private static EquatableArray<Statement> Apply(EquatableArray<Statement> body, IReadOnlyCollection<string> parameters, System.Func<NameAllocator> scopeNames)
+    /// <summary>How many times each name is taken in <paramref name="statements"/> (<see cref="StatementFacts.TakenNames"/>).</summary>
+    private static Dictionary<string, int> Mentions(IEnumerable<Statement> statements) =>
+        StatementFacts.TakenNames(statements).GroupBy(name => name).ToDictionary(group => group.Key, group => group.Count());
+
+    private static EquatableArray<Statement> Apply(EquatableArray<Statement> body, IReadOnlyCollection<string> parameters, System.Func<Dictionary<string, int>> scopeMentions, System.Func<NameAllocator> scopeNames)
     {
         var flat = StatementFacts.Flatten(body).ToList();
         var buffers = new HashSet<string>(flat.Select(s => s switch
@@ -71,6 +77,15 @@ internal static class IterationElements
         buffers.ExceptWith(parameters);
         buffers.ExceptWith(flat.OfType<DeclareSliceView>().Select(view => view.View.Vector));
         if (buffers.Count == 0 || !flat.OfType<ForLoop>().Any(loop => Candidates(loop, buffers).Any()))
+        {
+            return body;
+        }
+
+        // Counted only where a loop qualifies (rare): a buffer the scope's other bodies mention keeps its stores.
+        var inBody = Mentions(body);
+        var inScope = scopeMentions();
+        buffers.RemoveWhere(buffer => inScope.TryGetValue(buffer, out int all) && all > (inBody.TryGetValue(buffer, out int here) ? here : 0));
+        if (buffers.Count == 0)
         {
             return body;
         }
