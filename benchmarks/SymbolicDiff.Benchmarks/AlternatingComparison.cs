@@ -12,9 +12,9 @@ namespace SymbolicDiff.Benchmarks;
 /// </summary>
 public static class AlternatingComparison
 {
-    /// <summary>Runs the comparison for the MLP batch loss, the logistic loss at d = 4, ADBench's LSTM (against the plain hand-written gradient and against one of equal accuracy), the ODE and the determinant, and prints one line each.</summary>
+    /// <summary>Runs the comparison for the MLP batch loss, the 5-D Gaussian log-density, the logistic loss at d = 4, ADBench's LSTM (against the plain hand-written gradient and against one of equal accuracy), the ODE and the determinant, and prints one line each.</summary>
     /// <param name="rounds">How many rounds of each call; a few hundred.</param>
-    /// <param name="only">The comparisons to run, by the start of their keys (<c>neuron</c>, only when named; <c>mlp</c>, <c>logistic</c>, <c>lstm</c>, <c>ode</c>, <c>determinant</c>); all when empty.</param>
+    /// <param name="only">The comparisons to run, by the start of their keys (<c>neuron</c>, only when named; <c>mlp</c>, <c>gaussian</c>, <c>logistic</c>, <c>lstm</c>, <c>ode</c>, <c>determinant</c>); all when empty.</param>
     public static void Run(int rounds, IReadOnlyCollection<string>? only = null)
     {
         bool Wanted(string key) => only is null || only.Count == 0 || only.Any(key.StartsWith);
@@ -28,6 +28,13 @@ public static class AlternatingComparison
         if (Wanted("mlp"))
         {
             RunMlp(rounds);
+        }
+
+        if (Wanted("gaussian"))
+        {
+            // RuntimeBenchmarks' 5-D Gaussian log-density: the generated value + gradient against the hand-written one.
+            var gaussian = new RuntimeBenchmarks();
+            Compare("5-D Gaussian log-density", rounds, 100_000, gaussian.GaussianGenerated, gaussian.GaussianHandWritten);
         }
 
         if (Wanted("logistic"))

@@ -6,7 +6,7 @@ using SymbolicDiff.Benchmarks;
 // dotnet run -c Release --project benchmarks/SymbolicDiff.Benchmarks -- --filter '*'            (everything)
 // dotnet run -c Release --project benchmarks/SymbolicDiff.Benchmarks -- --filter '*' --job short (a quick look)
 
-// dotnet benchmarks/SymbolicDiff.Benchmarks/bin/Release/net10.0/SymbolicDiff.Benchmarks.dll --alternating 300 [mlp,logistic,lstm,ode,determinant]
+// dotnet benchmarks/SymbolicDiff.Benchmarks/bin/Release/net10.0/SymbolicDiff.Benchmarks.dll --alternating 300 [mlp,gaussian,logistic,lstm,ode,determinant]
 //   (generated against hand-written, alternating in one process: for a busy machine; see AlternatingComparison)
 if (args is ["--alternating", ..])
 {

@@ -19,6 +19,25 @@ internal static class BuiltinRules
     private static readonly Constant Zero = Constant.Zero;
     private static readonly Constant One = Constant.One;
 
+    /// <summary>
+    /// The runtime's <c>Activations.TanhDerivative(x, tanh)</c> with the partials its <c>[Derivative]</c>s declare, as
+    /// the parser reads a [Derivative] method's own (DerivativeDeclarationReader), for second derivatives.
+    /// </summary>
+    private static readonly Function TanhDerivative = new(
+        RuntimeActivations + "TanhDerivative",
+        "TanhDerivative",
+        BuiltinFunction.None,
+        new DeclaredPartial?[]
+        {
+            new DeclaredPartial(RuntimeActivations + "TanhDerivativeXPartial", TakesValue: false),
+            new DeclaredPartial(RuntimeActivations + "TanhDerivativeTanhPartial", TakesValue: false),
+        }.ToEquatableArray())
+    {
+        ParameterNames = new[] { "x", "tanh" }.ToEquatableArray(),
+    };
+
+    private const string RuntimeActivations = "global::SymbolicDiff.Activations.";
+
     /// <summary>Every rule, in the order the supported list names them.</summary>
     public static IReadOnlyList<BuiltinRule> All { get; } = new[]
     {
@@ -51,14 +70,14 @@ internal static class BuiltinRules
         Row(BuiltinFunction.Cosh, "Cosh", "sinh u", Call(BuiltinFunction.Sinh, U)),
         // 1 − tanh²u from the value where that is accurate (|u| ≤ 1: tanh² ≤ 0.58, no cancellation); beyond, 1 − tanh²
         // cancels (relative error growing like e^2|u|, and 0 from |u| ≈ 19 where tanh rounds to ±1, although the
-        // derivative is a normal double up to |u| ≈ 354.9), so the same function is taken as (1 + |tanh u|)(1 − |tanh u|)
-        // with 1 − |tanh u| = 2/(e^2|u| + 1), which does not cancel: one exponential in the tails only (1/cosh²u took
-        // two Math.Cosh), a few ulps everywhere (TanhTailTests), and 0 where e^2|u| overflows (the true value is subnormal).
-        Row(BuiltinFunction.Tanh, "Tanh", "1 − tanh²u for |u| ≤ 1, 2(1 + |tanh u|)/(e^2|u| + 1) beyond",
-            If(new Comparison(ComparisonOperator.LessOrEqual, Call(BuiltinFunction.Abs, U), One),
-                Sub(One, Mul(Value, Value)),
-                Div(Mul(new Constant(2), Add(One, Call(BuiltinFunction.Abs, Value))),
-                    Add(Call(BuiltinFunction.Exp, Mul(new Constant(2), Call(BuiltinFunction.Abs, U))), One)))),
+        // derivative is a normal double up to |u| ≈ 354.9), so the same function is taken as 4e/(1 + e)² with
+        // e = e^−2|u|, which does not cancel: one exponential in the tails only, a few ulps everywhere (TanhTailTests),
+        // and 0 where e underflows. That is the runtime's Activations.TanhDerivative(u, tanh u), which Activations.Tanh
+        // declares as its derivative: one tanh derivative, called rather than written out, because the JIT compiles a
+        // loop that calls it into faster code than one holding the inline conditional and its exponential (the MLP's
+        // backward loop over hidden units, docs/performance.md). Its own [Derivative]s give second derivatives.
+        Row(BuiltinFunction.Tanh, "Tanh", "1 − tanh²u for |u| ≤ 1, 4e/(1 + e)² with e = e^−2|u| beyond (Activations.TanhDerivative)",
+            new Call(TanhDerivative, new Expr[] { U, Value }.ToEquatableArray())),
         // sign(u), with 0 at u = 0 as PyTorch's abs backward. The last branch is u itself: ±0 at the kink and NaN
         // for NaN, where Math.Sign would throw.
         Row(BuiltinFunction.Abs, "Abs", "sign u, 0 at 0",

@@ -421,6 +421,7 @@ public class DifferentiatorTests
         {
             ["global::SymbolicDiff.Activations.Sigmoid"] = a => 1 / (1 + Math.Exp(-a[0])),
             ["global::SymbolicDiff.Activations.SigmoidDerivative"] = a => a[1] * (1 - a[1]),
+            ["global::SymbolicDiff.Activations.TanhDerivative"] = a => 1 - a[1] * a[1], // Math.Tanh's rule; its tail (|x| > 1) is TanhTailTests'
             ["global::SymbolicDiff.Losses.MeanSquaredError"] = a => (a[0] - a[1]) * (a[0] - a[1]),
             ["global::SymbolicDiff.Losses.MeanSquaredErrorPredictionDerivative"] = a => 2 * (a[0] - a[1]),
             ["global::SymbolicDiff.Losses.MeanSquaredErrorTargetDerivative"] = a => 2 * (a[1] - a[0]),

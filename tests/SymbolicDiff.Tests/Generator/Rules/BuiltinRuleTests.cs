@@ -190,6 +190,9 @@ public class BuiltinRuleTests
             BinaryOperator.Multiply => Evaluate(binary.Left, arguments, value) * Evaluate(binary.Right, arguments, value),
             _ => Evaluate(binary.Left, arguments, value) / Evaluate(binary.Right, arguments, value),
         },
+        // Tanh's rule calls the runtime's derivative (BuiltinRules); every other template calls Math functions only.
+        Call { Function.QualifiedName: "global::SymbolicDiff.Activations.TanhDerivative" } call =>
+            Activations.TanhDerivative(Evaluate(call.Arguments[0], arguments, value), Evaluate(call.Arguments[1], arguments, value)),
         Call call => MathFunction(BuiltinRules.Of(call.Function.Builtin))(call.Arguments.Select(a => Evaluate(a, arguments, value)).ToArray()),
         Conditional conditional => Holds(conditional.Condition, arguments, value)
             ? Evaluate(conditional.WhenTrue, arguments, value)

@@ -7,9 +7,11 @@ namespace SymbolicDiff.Tests.Generator.Rules;
 /// 0 from |x| ≈ 19, where tanh rounds to ±1, although the derivative 4/(eˣ + e⁻ˣ)² is a normal double up to
 /// |x| ≈ 354.9. The generated gradient, and the runtime's <see cref="Activations.TanhDerivative(double, double)"/>,
 /// must now be within 2·10⁻¹⁵ relative (about 9 ulps) of an independent reference across that range, and agree with
-/// finite differences taken where they do not cancel. Measured against a 60-digit reference (Python's decimal, 60,000
-/// points in [0, 354]), the generated rule's worst relative error is 6.0·10⁻¹⁶ (at 0.96, from 1 − tanh²) and
-/// 2.6·10⁻¹⁶ in the tail, where it takes (1 + |tanh x|)·2/(e<sup>2|x|</sup> + 1); the reference below adds its own few ulps.
+/// finite differences taken where they do not cancel. Since 2026-12-01 the generated rule is a call of that runtime
+/// function (before, it wrote out 2(1 + |tanh x|)/(e<sup>2|x|</sup> + 1) in the tail, which differs from the runtime's
+/// 4e/(1 + e)² by an ulp at some of the points below): one tanh derivative, and a loop that calls it compiles to faster
+/// code than one holding the conditional (docs/performance.md). Its second derivative comes from the runtime function's
+/// own [Derivative]s, checked here against the closed form and central differences of the gradient.
 /// </summary>
 public class TanhTailTests
 {
@@ -93,6 +95,37 @@ public class TanhTailTests
     [MemberData(nameof(SignedPoints))]
     public void The_runtimes_Tanh_derivative_is_accurate_across_the_range(double x) =>
         AssertAccurate("Activations.TanhDerivative", x, Activations.TanhDerivative(x, Activations.Tanh(x)));
+
+    [Theory]
+    [MemberData(nameof(SignedPoints))]
+    public void The_generated_derivative_of_Math_Tanh_is_the_runtimes_TanhDerivative_bit_for_bit(double x) =>
+        Assert.Equal(
+            BitConverter.DoubleToInt64Bits(Activations.TanhDerivative(x, Math.Tanh(x))),
+            BitConverter.DoubleToInt64Bits(GeneratedDerivative.Value(x)));
+
+    [Fact]
+    public void The_second_derivative_of_Math_Tanh_is_right_on_both_sides_of_the_tails_boundary()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class T
+            {
+                [Differentiable(SecondOrder = true)]
+                public static double F(double x, double y) => Math.Tanh(x * y);
+            }
+            """).ShouldSucceed();
+        var harness = new SymbolicDiff.Tests.Generator.SecondOrder.HessianHarness(run, "T", "F");
+        // u = xy, t = tanh u, s = 1 − t² = sech² u, tanh'' = −2ts. f_x = s·y, f_y = s·x;
+        // f_xx = −2ts·y², f_xy = s − 2ts·xy, f_yy = −2ts·x². |u| from 0.35 (1 − t² from the value) to 12 (the tail).
+        foreach (var (x, y) in new[] { (0.7, 0.5), (-0.9, 1.1), (1.5, 1.2), (3.0, -1.0), (4.0, 3.0) })
+        {
+            double u = x * y, t = Math.Tanh(u), sech = 1 / Math.Cosh(u), s = sech * sech;
+            var byHand = new[,] { { -2 * t * s * y * y, s - 2 * t * s * x * y }, { s - 2 * t * s * x * y, -2 * t * s * x * x } };
+            harness.Check(new[] { x, y }, new[] { 0, 1 }, byHand);
+        }
+    }
 
     [Fact]
     public void Past_the_normal_range_and_at_the_edges_the_generated_derivative_is_zero_or_NaN_as_the_math_says()
