@@ -22,13 +22,35 @@ public static partial class Activations
     /// <param name="x">As in the double overload.</param>
     /// <param name="tanh">As in the double overload.</param>
     /// <returns>The partial derivative, rounded to float.</returns>
+    [Derivative(nameof(x), nameof(TanhDerivativeXPartialXPartial))]
+    [Derivative(nameof(tanh), nameof(TanhDerivativeMixedPartial))]
     public static float TanhDerivativeXPartial(float x, float tanh) => (float)TanhDerivativeXPartial((double)x, (double)tanh);
 
     /// <summary>The float overload of <see cref="TanhDerivativeTanhPartial(double, double)"/>, computed in double and rounded once.</summary>
     /// <param name="x">As in the double overload.</param>
     /// <param name="tanh">As in the double overload.</param>
     /// <returns>The partial derivative, rounded to float.</returns>
+    [Derivative(nameof(x), nameof(TanhDerivativeMixedPartial))]
+    [Derivative(nameof(tanh), nameof(TanhDerivativeTanhPartialTanhPartial))]
     public static float TanhDerivativeTanhPartial(float x, float tanh) => (float)TanhDerivativeTanhPartial((double)x, (double)tanh);
+
+    /// <summary>The float overload of <see cref="TanhDerivativeXPartialXPartial(double, double)"/>, computed in double and rounded once.</summary>
+    /// <param name="x">As in the double overload.</param>
+    /// <param name="tanh">As in the double overload.</param>
+    /// <returns>The partial derivative, rounded to float.</returns>
+    public static float TanhDerivativeXPartialXPartial(float x, float tanh) => (float)TanhDerivativeXPartialXPartial((double)x, (double)tanh);
+
+    /// <summary>The float overload of <see cref="TanhDerivativeTanhPartialTanhPartial(double, double)"/>.</summary>
+    /// <param name="x">As in the double overload.</param>
+    /// <param name="tanh">As in the double overload.</param>
+    /// <returns>The partial derivative.</returns>
+    public static float TanhDerivativeTanhPartialTanhPartial(float x, float tanh) => (float)TanhDerivativeTanhPartialTanhPartial((double)x, (double)tanh);
+
+    /// <summary>The float overload of <see cref="TanhDerivativeMixedPartial(double, double)"/>: 0.</summary>
+    /// <param name="x">As in the double overload.</param>
+    /// <param name="tanh">As in the double overload.</param>
+    /// <returns>0.</returns>
+    public static float TanhDerivativeMixedPartial(float x, float tanh) => 0f;
 
     /// <summary>The float overload of <see cref="ReluSecondDerivative(double)"/>, computed in double and rounded once.</summary>
     /// <param name="x">As in the double overload.</param>

@@ -21,20 +21,24 @@ internal static class BuiltinRules
 
     /// <summary>
     /// The runtime's <c>Activations.TanhDerivative(x, tanh)</c> with the partials its <c>[Derivative]</c>s declare, as
-    /// the parser reads a [Derivative] method's own (DerivativeDeclarationReader), for second derivatives.
+    /// the parser reads a [Derivative] method's own (DerivativeDeclarationReader), for second derivatives; and, one level
+    /// further than the parser reads, those partials' own declared partials, for third derivatives (ThirdOrder = true,
+    /// forward mode over a Hessian that calls them), which the inline rule this call replaced also had.
     /// </summary>
-    private static readonly Function TanhDerivative = new(
-        RuntimeActivations + "TanhDerivative",
+    private static readonly Function TanhDerivative = RuntimeFunction(
         "TanhDerivative",
-        BuiltinFunction.None,
-        new DeclaredPartial?[]
+        Partial("TanhDerivativeXPartial", RuntimeFunction("TanhDerivativeXPartial", Partial("TanhDerivativeXPartialXPartial"), Partial("TanhDerivativeMixedPartial"))),
+        Partial("TanhDerivativeTanhPartial", RuntimeFunction("TanhDerivativeTanhPartial", Partial("TanhDerivativeMixedPartial"), Partial("TanhDerivativeTanhPartialTanhPartial"))));
+
+    /// <summary>A runtime <c>Activations</c> method of (x, tanh) with its declared partials.</summary>
+    private static Function RuntimeFunction(string name, DeclaredPartial xPartial, DeclaredPartial tanhPartial) =>
+        new(RuntimeActivations + name, name, BuiltinFunction.None, new DeclaredPartial?[] { xPartial, tanhPartial }.ToEquatableArray())
         {
-            new DeclaredPartial(RuntimeActivations + "TanhDerivativeXPartial", TakesValue: false),
-            new DeclaredPartial(RuntimeActivations + "TanhDerivativeTanhPartial", TakesValue: false),
-        }.ToEquatableArray())
-    {
-        ParameterNames = new[] { "x", "tanh" }.ToEquatableArray(),
-    };
+            ParameterNames = new[] { "x", "tanh" }.ToEquatableArray(),
+        };
+
+    private static DeclaredPartial Partial(string name, Function? callable = null) =>
+        new(RuntimeActivations + name, TakesValue: false) { Callable = callable };
 
     private const string RuntimeActivations = "global::SymbolicDiff.Activations.";
 
