@@ -448,16 +448,28 @@ internal static class LoopPrograms
     /// <summary>The gradient output of a parameter in the span overload: dX for x, dMat for mat.</summary>
     public static string OutputName(string parameter) => "d" + char.ToUpperInvariant(parameter[0]) + parameter.Substring(1);
 
-    /// <summary>The method M{index}, and M{index}Outputs, which calls its span overload with outputs full of garbage.</summary>
-    public static string RenderCase(LoopCase c, int index, string indent = "")
+    /// <summary>The parameter list of the case's method: <c>double[] x, double a, …</c>.</summary>
+    public static string RenderParameters(LoopCase c) =>
+        string.Join(", ", c.Parameters.Select(p => (p.Shape == LoopShape.Scalar ? "double " : "double[] ") + p.Name));
+
+    /// <summary>
+    /// The method M{index} alone, with its attribute; with <paramref name="secondOrder"/>, the attribute asks for
+    /// second derivatives too (<c>SecondOrder = true</c>).
+    /// </summary>
+    public static string RenderMethod(LoopCase c, int index, string indent = "", bool secondOrder = false)
     {
         var builder = new StringBuilder();
-        string attribute = c.DifferentiatesAll && !c.StringNames
-            ? "[Differentiable]"
-            : "[Differentiable(" + string.Join(", ", c.Differentiated.Select(p => c.StringNames ? $"\"{p}\"" : $"nameof({p})")) + ")]";
-        string parameters = string.Join(", ", c.Parameters.Select(p => (p.Shape == LoopShape.Scalar ? "double " : "double[] ") + p.Name));
+        var arguments = c.DifferentiatesAll && !c.StringNames
+            ? new List<string>()
+            : c.Differentiated.Select(p => c.StringNames ? $"\"{p}\"" : $"nameof({p})").ToList();
+        if (secondOrder)
+        {
+            arguments.Add("SecondOrder = true");
+        }
+
+        string attribute = arguments.Count == 0 ? "[Differentiable]" : "[Differentiable(" + string.Join(", ", arguments) + ")]";
         builder.Append(indent).Append(attribute).Append('\n');
-        builder.Append(indent).Append($"public static double M{index}({parameters})");
+        builder.Append(indent).Append($"public static double M{index}({RenderParameters(c)})");
         if (c.Body.ExpressionBodied)
         {
             builder.Append(" =>\n").Append(indent).Append("    ").Append(new Scope(c).Render(c.Body.Extra)).Append(";\n\n");
@@ -468,6 +480,15 @@ internal static class LoopPrograms
             new Scope(c).RenderBody(builder, indent + "    ");
             builder.Append(indent).Append("}\n\n");
         }
+
+        return builder.ToString();
+    }
+
+    /// <summary>The method M{index}, and M{index}Outputs, which calls its span overload with outputs full of garbage.</summary>
+    public static string RenderCase(LoopCase c, int index, string indent = "")
+    {
+        var builder = new StringBuilder(RenderMethod(c, index, indent));
+        string parameters = RenderParameters(c);
 
         // The span overload, called the way a training loop would, with outputs that hold garbage; a method
         // differentiated only for scalars has the struct overload alone (the API follows the signature).
