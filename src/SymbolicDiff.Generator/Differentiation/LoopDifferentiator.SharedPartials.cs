@@ -14,7 +14,7 @@ internal sealed partial class LoopDifferentiator
     /// <summary>
     /// Declares (in <paramref name="output"/>) each call, and each conditional, that two or more of
     /// <paramref name="partials"/> evaluate, and returns the partials with them replaced by the locals. Tanh's derivative
-    /// (1 − tanh²u for |u| ≤ 1, else 2(1 + |tanh u|)/(e^2|u| + 1)) is such a conditional: in each of
+    /// (1 − tanh²u for |u| ≤ 1, else 2(1 + |tanh u|)·e^−2|u|/(1 + e^−2|u|)) is such a conditional: in each of
     /// <c>change = Math.Tanh(h * w + bias)</c>'s three partials. A call or conditional under a conditional is never
     /// moved out of it on its own (its argument may index past an end where the condition is false); but one that some
     /// partial evaluates outside every conditional is evaluated by that partial's line anyway, so computing it once

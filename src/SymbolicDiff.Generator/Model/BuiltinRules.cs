@@ -52,13 +52,17 @@ internal static class BuiltinRules
         // 1 − tanh²u from the value where that is accurate (|u| ≤ 1: tanh² ≤ 0.58, no cancellation); beyond, 1 − tanh²
         // cancels (relative error growing like e^2|u|, and 0 from |u| ≈ 19 where tanh rounds to ±1, although the
         // derivative is a normal double up to |u| ≈ 354.9), so the same function is taken as (1 + |tanh u|)(1 − |tanh u|)
-        // with 1 − |tanh u| = 2/(e^2|u| + 1), which does not cancel: one exponential in the tails only (1/cosh²u took
-        // two Math.Cosh), a few ulps everywhere (TanhTailTests), and 0 where e^2|u| overflows (the true value is subnormal).
-        Row(BuiltinFunction.Tanh, "Tanh", "1 − tanh²u for |u| ≤ 1, 2(1 + |tanh u|)/(e^2|u| + 1) beyond",
+        // with 1 − |tanh u| = 2e/(1 + e), e = e^−2|u|, which does not cancel: a few ulps everywhere (TanhTailTests), and
+        // 0 where e underflows (the true value is subnormal). Not 2/(e^2|u| + 1), the same number, which overflows
+        // (|u| > 354.9 in double, 44.4 in float): the derivative is still 0 there, but its tangent by the quotient rule,
+        // −derivative·e^2|u|·(2|u|)′/(e^2|u| + 1), is 0·∞/∞ = NaN, and every second derivative through a saturated tanh
+        // was NaN (LoopGeneratorBugTests.A_second_derivative_through_a_saturated_tanh_is_finite). With e^−2|u| ≤ e^−2
+        // nothing in the rule or its tangents grows.
+        Row(BuiltinFunction.Tanh, "Tanh", "1 − tanh²u for |u| ≤ 1, 2(1 + |tanh u|)·e^−2|u|/(1 + e^−2|u|) beyond",
             If(new Comparison(ComparisonOperator.LessOrEqual, Call(BuiltinFunction.Abs, U), One),
                 Sub(One, Mul(Value, Value)),
-                Div(Mul(new Constant(2), Add(One, Call(BuiltinFunction.Abs, Value))),
-                    Add(Call(BuiltinFunction.Exp, Mul(new Constant(2), Call(BuiltinFunction.Abs, U))), One)))),
+                Div(Mul(Mul(new Constant(2), Add(One, Call(BuiltinFunction.Abs, Value))), TanhTail),
+                    Add(One, TanhTail)))),
         // sign(u), with 0 at u = 0 as PyTorch's abs backward. The last branch is u itself: ±0 at the kink and NaN
         // for NaN, where Math.Sign would throw.
         Row(BuiltinFunction.Abs, "Abs", "sign u, 0 at 0",
@@ -127,6 +131,9 @@ internal static class BuiltinRules
     private static Expr Div(Expr left, Expr right) => new Binary(BinaryOperator.Divide, left, right);
 
     private static Expr Neg(Expr operand) => new Negate(operand);
+
+    /// <summary>e^−2|u|, tanh's tail: 1 − |tanh u| = 2e/(1 + e).</summary>
+    private static Expr TanhTail => Call(BuiltinFunction.Exp, Mul(new Constant(-2), Call(BuiltinFunction.Abs, U)));
 
     private static Expr If(Expr condition, Expr whenTrue, Expr whenFalse) => new Conditional(condition, whenTrue, whenFalse);
 

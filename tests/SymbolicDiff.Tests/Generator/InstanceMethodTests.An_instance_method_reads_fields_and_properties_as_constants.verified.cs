@@ -30,7 +30,7 @@ partial class Scaler
         // Backward sweep: the chain rule, from the result back to the parameters.
         double dApply_dtanh = 1 / converted; // ∂apply/∂tanh
         double dApply_dw = global; // ∂apply/∂w
-        double dtanh_du = global::System.Math.Abs(u) <= 1 ? 1 - tanh * tanh : 2 * (1 + global::System.Math.Abs(tanh)) / (global::System.Math.Exp(2 * global::System.Math.Abs(u)) + 1); // ∂tanh/∂u
+        double dtanh_du = global::System.Math.Abs(u) <= 1 ? 1 - tanh * tanh : 2 * (1 + global::System.Math.Abs(tanh)) * global::System.Math.Exp(-(2 * global::System.Math.Abs(u))) / (1 + global::System.Math.Exp(-(2 * global::System.Math.Abs(u)))); // ∂tanh/∂u
         double dApply_du = dApply_dtanh * dtanh_du; // ∂apply/∂u = ∂apply/∂tanh · ∂tanh/∂u
         double du_dx = w * scale; // ∂u/∂x
         double dApply_dx = dApply_du * du_dx; // ∂apply/∂x = ∂apply/∂u · ∂u/∂x
@@ -51,7 +51,7 @@ partial class Scaler
     {
         // One forward sweep: each value with its tangent, its derivative along (dX, dW), computed beside it.
         double tanh = global::System.Math.Tanh(x * w * this._scale + this.Bias); // computed once: the value and its tangent both read it
-        double dApply = (global::System.Math.Abs(x * w * this._scale + this.Bias) <= 1 ? 1 - tanh * tanh : 2 * (1 + global::System.Math.Abs(tanh)) / (global::System.Math.Exp(2 * global::System.Math.Abs(x * w * this._scale + this.Bias)) + 1)) * ((dX * w + x * dW) * this._scale) / (double)this._count + global::Scaler.Global * dW; // dapply = ∂apply/∂x · dx + ∂apply/∂w · dw
+        double dApply = (global::System.Math.Abs(x * w * this._scale + this.Bias) <= 1 ? 1 - tanh * tanh : 2 * (1 + global::System.Math.Abs(tanh)) * global::System.Math.Exp(-(2 * global::System.Math.Abs(x * w * this._scale + this.Bias))) / (1 + global::System.Math.Exp(-(2 * global::System.Math.Abs(x * w * this._scale + this.Bias))))) * ((dX * w + x * dW) * this._scale) / (double)this._count + global::Scaler.Global * dW; // dapply = ∂apply/∂x · dx + ∂apply/∂w · dw
         double apply = tanh / (double)this._count + global::Scaler.Global * w;
 
         return (apply, dApply);

@@ -102,7 +102,7 @@ partial class Models
             {
                 double a = aValues[j]; // a as iteration j left it
                 // hidden[j] = global::System.Math.Tanh(a);
-                double dNetwork_da = dNetwork_dhidden[j] * (global::System.Math.Abs(a) <= 1 ? 1 - hidden[j] * hidden[j] : 2 * (1 + global::System.Math.Abs(hidden[j])) / (global::System.Math.Exp(2 * global::System.Math.Abs(a)) + 1)); // ∂network/∂a = ∂network/∂hidden[j] · ∂hidden[j]/∂a
+                double dNetwork_da = dNetwork_dhidden[j] * (global::System.Math.Abs(a) <= 1 ? 1 - hidden[j] * hidden[j] : 2 * (1 + global::System.Math.Abs(hidden[j])) * global::System.Math.Exp(-(2 * global::System.Math.Abs(a))) / (1 + global::System.Math.Exp(-(2 * global::System.Math.Abs(a))))); // ∂network/∂a = ∂network/∂hidden[j] · ∂hidden[j]/∂a
                 dNetwork_dhidden[j] = 0.0; // hidden[j] was overwritten here: its earlier value does not reach the result through it
                 for (int c = 0; c < d; c++) // each iteration only adds into adjoints, so the iterations run in their own order
                 {
@@ -286,7 +286,7 @@ partial class Models
                     a += w1[j * d + c] * features[r * d + c];
                 }
                 hidden[j] = global::System.Math.Tanh(a);
-                dHidden[j] = (global::System.Math.Abs(a) <= 1 ? 1 - hidden[j] * hidden[j] : 2 * (1 + global::System.Math.Abs(hidden[j])) / (global::System.Math.Exp(2 * global::System.Math.Abs(a)) + 1)) * dA; // dhidden[j] = ∂hidden[j]/∂a · da
+                dHidden[j] = (global::System.Math.Abs(a) <= 1 ? 1 - hidden[j] * hidden[j] : 2 * (1 + global::System.Math.Abs(hidden[j])) * global::System.Math.Exp(-(2 * global::System.Math.Abs(a))) / (1 + global::System.Math.Exp(-(2 * global::System.Math.Abs(a))))) * dA; // dhidden[j] = ∂hidden[j]/∂a · da
             }
             for (int k = 0; k < classes; k++)
             {

@@ -2,7 +2,7 @@ namespace SymbolicDiff.Tests.Generator.Loops;
 
 /// <summary>
 /// A conditional that several partials of one statement evaluate (tanh's derivative, 1 − tanh²u for |u| ≤ 1 and
-/// 2(1 + |tanh u|)/(e^2|u| + 1) beyond, in each of <c>Math.Tanh(h * w + b)</c>'s partials), and a call that one partial
+/// 2(1 + |tanh u|)·e^−2|u|/(1 + e^−2|u|) beyond, in each of <c>Math.Tanh(h * w + b)</c>'s partials), and a call that one partial
 /// evaluates and another uses inside such a conditional (tanh(cell) in <c>gate * Math.Tanh(cell)</c>), are computed once
 /// in the backward sweep, as the LSTM's hand-written gradient does. Checked against values worked by hand (with
 /// sech² u = 1 / cosh² u, not the generator's formula), central finite differences, second derivatives, and allocation.

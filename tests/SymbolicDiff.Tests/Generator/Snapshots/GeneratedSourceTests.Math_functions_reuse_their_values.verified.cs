@@ -45,7 +45,7 @@ partial class Functions
         dMixed_dx += dMixed_dcos * dcos_dx; // ∂mixed/∂x += ∂mixed/∂cos · ∂cos/∂x
         double dsin_dy = global::System.Math.Cos(y); // ∂sin/∂y
         dMixed_dy += dMixed_dsin * dsin_dy; // ∂mixed/∂y += ∂mixed/∂sin · ∂sin/∂y
-        double dtanh_dx = global::System.Math.Abs(x) <= 1 ? 1 - tanh * tanh : 2 * (1 + global::System.Math.Abs(tanh)) / (global::System.Math.Exp(2 * global::System.Math.Abs(x)) + 1); // ∂tanh/∂x
+        double dtanh_dx = global::System.Math.Abs(x) <= 1 ? 1 - tanh * tanh : 2 * (1 + global::System.Math.Abs(tanh)) * global::System.Math.Exp(-(2 * global::System.Math.Abs(x))) / (1 + global::System.Math.Exp(-(2 * global::System.Math.Abs(x)))); // ∂tanh/∂x
         dMixed_dx += dMixed_dtanh * dtanh_dx; // ∂mixed/∂x += ∂mixed/∂tanh · ∂tanh/∂x
         double dr_dx = x / r; // ∂r/∂x
         dMixed_dx += dMixed_dr * dr_dx; // ∂mixed/∂x += ∂mixed/∂r · ∂r/∂x
@@ -76,7 +76,7 @@ partial class Functions
         double tanh = global::System.Math.Tanh(x); // computed once: the value and its tangent both read it
         double sin = global::System.Math.Sin(y); // computed once: the value and its tangent both read it
         double cos = global::System.Math.Cos(x); // computed once: the value and its tangent both read it
-        double dT = (global::System.Math.Abs(x) <= 1 ? 1 - tanh * tanh : 2 * (1 + global::System.Math.Abs(tanh)) / (global::System.Math.Exp(2 * global::System.Math.Abs(x)) + 1)) * dX + (global::System.Math.Cos(y) * dY * cos - sin * (global::System.Math.Sin(x) * dX)); // dt = ∂t/∂x · dx + ∂t/∂y · dy
+        double dT = (global::System.Math.Abs(x) <= 1 ? 1 - tanh * tanh : 2 * (1 + global::System.Math.Abs(tanh)) * global::System.Math.Exp(-(2 * global::System.Math.Abs(x))) / (1 + global::System.Math.Exp(-(2 * global::System.Math.Abs(x))))) * dX + (global::System.Math.Cos(y) * dY * cos - sin * (global::System.Math.Sin(x) * dX)); // dt = ∂t/∂x · dx + ∂t/∂y · dy
         double t = tanh + sin * cos;
         double pow = global::System.Math.Pow(x, y); // computed once: the value and its tangent both read it
         double exp = global::System.Math.Exp(y); // computed once: the value and its tangent both read it
