@@ -427,10 +427,16 @@ internal static class LoopPrograms
     // ----- Rendering ---------------------------------------------------------------------------------------
 
     /// <summary>The source of a file holding the <paramref name="cases"/> as M0, M1, … (and their M0Outputs, …) in one partial class P.</summary>
-    public static string RenderFile(IReadOnlyList<LoopCase> cases)
+    public static string RenderFile(IReadOnlyList<LoopCase> cases) => RenderFile(cases, (c, i, indent) => RenderCase(c, i, indent));
+
+    /// <summary>
+    /// The source of a file holding what <paramref name="renderCase"/> renders of each case (given the case, its
+    /// index and the indent) in one partial class P, with usings System, System.Collections.Generic and SymbolicDiff.
+    /// </summary>
+    public static string RenderFile(IReadOnlyList<LoopCase> cases, Func<LoopCase, int, string, string> renderCase)
     {
         var builder = new StringBuilder();
-        builder.Append("using System;\nusing SymbolicDiff;\n\npublic static partial class P\n{\n");
+        builder.Append("using System;\nusing System.Collections.Generic;\nusing SymbolicDiff;\n\npublic static partial class P\n{\n");
         for (int i = 0; i < cases.Count; i++)
         {
             if (i > 0)
@@ -438,15 +444,18 @@ internal static class LoopPrograms
                 builder.Append('\n');
             }
 
-            builder.Append(RenderCase(cases[i], i, indent: "    "));
+            builder.Append(renderCase(cases[i], i, "    "));
         }
 
         builder.Append("}\n");
         return builder.ToString();
     }
 
+    /// <summary>The property of a parameter in the gradient struct, and the suffix of its names in the span overloads: X for x, Mat for mat.</summary>
+    public static string PropertyName(string parameter) => char.ToUpperInvariant(parameter[0]) + parameter.Substring(1);
+
     /// <summary>The gradient output of a parameter in the span overload: dX for x, dMat for mat.</summary>
-    public static string OutputName(string parameter) => "d" + char.ToUpperInvariant(parameter[0]) + parameter.Substring(1);
+    public static string OutputName(string parameter) => "d" + PropertyName(parameter);
 
     /// <summary>The parameter list of the case's method: <c>double[] x, double a, …</c>.</summary>
     public static string RenderParameters(LoopCase c) =>
@@ -496,7 +505,7 @@ internal static class LoopPrograms
         builder.Append(indent).Append("{\n");
         if (!c.Parameters.Any(p => p.Shape != LoopShape.Scalar && c.Differentiated.Contains(p.Name)))
         {
-            var properties = c.Parameters.Where(p => c.Differentiated.Contains(p.Name)).Select(p => "gradient." + OutputName(p.Name).Substring(1));
+            var properties = c.Parameters.Where(p => c.Differentiated.Contains(p.Name)).Select(p => "gradient." + PropertyName(p.Name));
             builder.Append(indent).Append($"    var gradient = M{index}WithGradient({string.Join(", ", c.Parameters.Select(p => p.Name))});\n");
             builder.Append(indent).Append($"    return [{string.Join(", ", new[] { "gradient.Value" }.Concat(properties))}];\n");
             builder.Append(indent).Append("}\n");
