@@ -169,10 +169,13 @@ internal sealed partial class LoopDifferentiator
         }
 
         // Activity: what depends on a differentiated parameter, then the local partials of those statements,
-        // then which adjoints the result reaches through them, then what the forward sweep must save.
+        // then which adjoints the result reaches through them, then what the forward sweep must save. A value is
+        // read as its partials will be, simplified: a branch under a constant condition (0.75 < 0 ? x[0] : 3.0) is
+        // not read, as its partial (0) is dropped, else the target would be varied with no input to pass its adjoint
+        // to, and the adjoint declared and never used (CS0219).
         _active = ActivityAnalysis.Varied(
             _method.Parameters.Where(p => p.IsDifferentiated).Select(p => p.Name),
-            StatementFacts.Writes(_method.Statements).Select(w => new DataFlow(w.Target, DataReads(w.Value).ToList())).ToList(),
+            StatementFacts.Writes(_method.Statements).Select(w => new DataFlow(w.Target, DataReads(Simplify(w.Value)).ToList())).ToList(),
             _cancellationToken);
         DerivePartials(_method.Statements);
         _contributed = ActivityAnalysis.Useful(_method.Result, _partials.Values.Select(ContributionFlow).Concat(OutputCallFlows()).ToList(), _cancellationToken);

@@ -272,7 +272,7 @@ internal static class GradientOracle
         private double F(object[] arguments) => (double)_method.Invoke(null, arguments)!;
 
         /// <summary>A copy of the arguments, arrays included, so that perturbing one leaves the others alone.</summary>
-        private static object[] Copy(object[] arguments) =>
+        public static object[] Copy(object[] arguments) =>
             arguments.Select(a => a is double[] array ? array.Clone() : a).ToArray();
 
         private static bool SameBits(double a, double b) => BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b);

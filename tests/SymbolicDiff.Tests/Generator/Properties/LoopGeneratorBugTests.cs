@@ -104,6 +104,10 @@ public class LoopGeneratorBugTests
     [Theory]
     [InlineData("double s = 0; foreach (double v in x) { s += v > 0 ? 1.0 : 0.0; } return s;")]
     [InlineData("double s = x[0] > 0 ? 0.25 : 3.0; return 3.0 * s;")]
+    // Found by LoopFloatPropertyTests: a parameter read only in the branch a constant condition never takes. Its
+    // partial folds to 0, but s was varied (its value reads x[0]), so its adjoint was declared and never used.
+    [InlineData("double s = 0.75 < 0 ? x[0] : 3.0; return 3.0 * s;")]
+    [InlineData("double s = -0.75 > 0 ? x[0] : 3.0; return 3.0 * s;")]
     public void A_real_that_depends_on_the_parameters_only_through_conditions_compiles_without_warnings(string body) =>
         AssertGradient($$"""
                 [Differentiable]
@@ -733,5 +737,101 @@ public class LoopGeneratorBugTests
 
         // Forward mode along (1, 1, 1, 1, 1): 21 + 36 + 31.
         Assert.Equal(88.0, (double)Call("Derivative", x, 3.0, 2, new double[] { 1, 1, 1, 1 }, 1.0), 1e-12);
+    }
+
+    /// <summary>
+    /// tanh′ beyond |u| &gt; 1 was 2(1 + |tanh u|)/(e^2|u| + 1): where e^2|u| overflows (|u| &gt; 354.9 in double, 44.4 in
+    /// float) the derivative is 0, but its tangent, by the quotient rule, −derivative·e^2|u|·2 sign(u)·u′/(e^2|u| + 1),
+    /// is 0·∞/∞ = NaN, so every second derivative through a saturated tanh was NaN (found by
+    /// <see cref="LoopSecondOrderPropertyTests"/> in a recurrence t = tanh(t·e + o) whose argument grew past 355). Now
+    /// 2(1 + |tanh u|)·e^−2|u|/(1 + e^−2|u|), the same function, whose tangent has nothing to overflow. Checked against
+    /// the closed form ∂²/∂xᵢ² Σ tanh xⱼ = −2 tanh xᵢ·sech²xᵢ, sech²x = 4/(eˣ + e⁻ˣ)² (0 once that overflows, as the
+    /// true value underflows), and against central differences of the generated gradient where they mean something.
+    /// </summary>
+    [Fact]
+    public void A_second_derivative_through_a_saturated_tanh_is_finite()
+    {
+        var type = Run("""
+                [Differentiable(SecondOrder = true)]
+                public static double F(double[] x)
+                {
+                    double s = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        s += Math.Tanh(x[i]);
+                    }
+
+                    return s;
+                }
+
+                [Differentiable(SecondOrder = true)]
+                public static float G(float[] x)
+                {
+                    float s = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        s += MathF.Tanh(x[i]);
+                    }
+
+                    return s;
+                }
+
+                public static double[] Product(double[] x)
+                {
+                    var ones = new double[x.Length];
+                    Array.Fill(ones, 1.0);
+                    var hv = new double[x.Length];
+                    FHessianVectorProduct(x, ones, new double[x.Length], hv);
+                    return hv;
+                }
+
+                public static double[] Gradient(double[] x)
+                {
+                    var gradient = new double[x.Length];
+                    FWithGradient(x, gradient);
+                    return gradient;
+                }
+
+                public static float[] FloatProduct(float[] x)
+                {
+                    var ones = new float[x.Length];
+                    Array.Fill(ones, 1f);
+                    var hv = new float[x.Length];
+                    GHessianVectorProduct(x, ones, new float[x.Length], hv);
+                    return hv;
+                }
+            """).ShouldSucceed().Load().GetType("C")!;
+        static double Sech2(double x) => 4 / ((Math.Exp(x) + Math.Exp(-x)) * (Math.Exp(x) + Math.Exp(-x)));
+        static double Second(double x) => -2 * Math.Tanh(x) * Sech2(x);
+
+        // Along (1, …, 1) the product is the Hessian's diagonal: 0.5 and 3 on either side of the rule's |u| = 1,
+        // −20 in the tail, 400 where e^2|u| overflows.
+        double[] x = { 0.5, 3, -20, 400 };
+        var hv = (double[])type.GetMethod("Product")!.Invoke(null, new object[] { x })!;
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.True(Math.Abs(hv[i] - Second(x[i])) <= 1e-14 * Math.Abs(Second(x[i])), $"(H·v)[{i}] at x = {x[i]}: {hv[i]:R}, closed form {Second(x[i]):R}");
+        }
+
+        Assert.Equal(0.0, hv[3]);
+        const double h = 1e-5;
+        foreach (int i in new[] { 0, 1, 2 })
+        {
+            double[] up = (double[])x.Clone(), down = (double[])x.Clone();
+            up[i] += h;
+            down[i] -= h;
+            var gradient = (Func<double[], double[]>)(p => (double[])type.GetMethod("Gradient")!.Invoke(null, new object[] { p })!);
+            double central = (gradient(up)[i] - gradient(down)[i]) / (2 * h);
+            Assert.True(Math.Abs(hv[i] - central) <= 1e-8 * Math.Abs(central), $"(H·v)[{i}]: {hv[i]:R}, central difference {central:R}");
+        }
+
+        // In float e^2|u| overflows from |u| ≈ 44.4: 50 was NaN.
+        float[] xf = { 0.5f, 3f, -20f, 50f };
+        var hvf = (float[])type.GetMethod("FloatProduct")!.Invoke(null, new object[] { xf })!;
+        for (int i = 0; i < xf.Length; i++)
+        {
+            double expected = Second(xf[i]);
+            Assert.True(Math.Abs(hvf[i] - expected) <= 1e-5 * Math.Abs(expected) + 1e-30, $"float (H·v)[{i}] at x = {xf[i]}: {hvf[i]:R}, closed form {expected:R}");
+        }
     }
 }

@@ -427,10 +427,16 @@ internal static class LoopPrograms
     // ----- Rendering ---------------------------------------------------------------------------------------
 
     /// <summary>The source of a file holding the <paramref name="cases"/> as M0, M1, … (and their M0Outputs, …) in one partial class P.</summary>
-    public static string RenderFile(IReadOnlyList<LoopCase> cases)
+    public static string RenderFile(IReadOnlyList<LoopCase> cases) => RenderFile(cases, (c, i, indent) => RenderCase(c, i, indent));
+
+    /// <summary>
+    /// The source of a file holding what <paramref name="renderCase"/> renders of each case (given the case, its
+    /// index and the indent) in one partial class P, with usings System, System.Collections.Generic and SymbolicDiff.
+    /// </summary>
+    public static string RenderFile(IReadOnlyList<LoopCase> cases, Func<LoopCase, int, string, string> renderCase)
     {
         var builder = new StringBuilder();
-        builder.Append("using System;\nusing SymbolicDiff;\n\npublic static partial class P\n{\n");
+        builder.Append("using System;\nusing System.Collections.Generic;\nusing SymbolicDiff;\n\npublic static partial class P\n{\n");
         for (int i = 0; i < cases.Count; i++)
         {
             if (i > 0)
@@ -438,26 +444,41 @@ internal static class LoopPrograms
                 builder.Append('\n');
             }
 
-            builder.Append(RenderCase(cases[i], i, indent: "    "));
+            builder.Append(renderCase(cases[i], i, "    "));
         }
 
         builder.Append("}\n");
         return builder.ToString();
     }
 
-    /// <summary>The gradient output of a parameter in the span overload: dX for x, dMat for mat.</summary>
-    public static string OutputName(string parameter) => "d" + char.ToUpperInvariant(parameter[0]) + parameter.Substring(1);
+    /// <summary>The property of a parameter in the gradient struct, and the suffix of its names in the span overloads: X for x, Mat for mat.</summary>
+    public static string PropertyName(string parameter) => char.ToUpperInvariant(parameter[0]) + parameter.Substring(1);
 
-    /// <summary>The method M{index}, and M{index}Outputs, which calls its span overload with outputs full of garbage.</summary>
-    public static string RenderCase(LoopCase c, int index, string indent = "")
+    /// <summary>The gradient output of a parameter in the span overload: dX for x, dMat for mat.</summary>
+    public static string OutputName(string parameter) => "d" + PropertyName(parameter);
+
+    /// <summary>The parameter list of the case's method: <c>double[] x, double a, …</c>.</summary>
+    public static string RenderParameters(LoopCase c) =>
+        string.Join(", ", c.Parameters.Select(p => (p.Shape == LoopShape.Scalar ? "double " : "double[] ") + p.Name));
+
+    /// <summary>
+    /// The method M{index} alone, with its attribute; with <paramref name="secondOrder"/>, the attribute asks for
+    /// second derivatives too (<c>SecondOrder = true</c>).
+    /// </summary>
+    public static string RenderMethod(LoopCase c, int index, string indent = "", bool secondOrder = false)
     {
         var builder = new StringBuilder();
-        string attribute = c.DifferentiatesAll && !c.StringNames
-            ? "[Differentiable]"
-            : "[Differentiable(" + string.Join(", ", c.Differentiated.Select(p => c.StringNames ? $"\"{p}\"" : $"nameof({p})")) + ")]";
-        string parameters = string.Join(", ", c.Parameters.Select(p => (p.Shape == LoopShape.Scalar ? "double " : "double[] ") + p.Name));
+        var arguments = c.DifferentiatesAll && !c.StringNames
+            ? new List<string>()
+            : c.Differentiated.Select(p => c.StringNames ? $"\"{p}\"" : $"nameof({p})").ToList();
+        if (secondOrder)
+        {
+            arguments.Add("SecondOrder = true");
+        }
+
+        string attribute = arguments.Count == 0 ? "[Differentiable]" : "[Differentiable(" + string.Join(", ", arguments) + ")]";
         builder.Append(indent).Append(attribute).Append('\n');
-        builder.Append(indent).Append($"public static double M{index}({parameters})");
+        builder.Append(indent).Append($"public static double M{index}({RenderParameters(c)})");
         if (c.Body.ExpressionBodied)
         {
             builder.Append(" =>\n").Append(indent).Append("    ").Append(new Scope(c).Render(c.Body.Extra)).Append(";\n\n");
@@ -469,13 +490,22 @@ internal static class LoopPrograms
             builder.Append(indent).Append("}\n\n");
         }
 
+        return builder.ToString();
+    }
+
+    /// <summary>The method M{index}, and M{index}Outputs, which calls its span overload with outputs full of garbage.</summary>
+    public static string RenderCase(LoopCase c, int index, string indent = "")
+    {
+        var builder = new StringBuilder(RenderMethod(c, index, indent));
+        string parameters = RenderParameters(c);
+
         // The span overload, called the way a training loop would, with outputs that hold garbage; a method
         // differentiated only for scalars has the struct overload alone (the API follows the signature).
         builder.Append(indent).Append($"public static double[] M{index}Outputs({parameters})\n");
         builder.Append(indent).Append("{\n");
         if (!c.Parameters.Any(p => p.Shape != LoopShape.Scalar && c.Differentiated.Contains(p.Name)))
         {
-            var properties = c.Parameters.Where(p => c.Differentiated.Contains(p.Name)).Select(p => "gradient." + OutputName(p.Name).Substring(1));
+            var properties = c.Parameters.Where(p => c.Differentiated.Contains(p.Name)).Select(p => "gradient." + PropertyName(p.Name));
             builder.Append(indent).Append($"    var gradient = M{index}WithGradient({string.Join(", ", c.Parameters.Select(p => p.Name))});\n");
             builder.Append(indent).Append($"    return [{string.Join(", ", new[] { "gradient.Value" }.Concat(properties))}];\n");
             builder.Append(indent).Append("}\n");
