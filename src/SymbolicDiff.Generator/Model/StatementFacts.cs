@@ -54,6 +54,20 @@ internal static class StatementFacts
         return end;
     }
 
+    /// <summary>Whether a loop stands among <paramref name="statements"/> or in a branch nested in them: what the passes about loops look for first.</summary>
+    public static bool HasLoop(EquatableArray<Statement> statements)
+    {
+        foreach (var statement in statements)
+        {
+            if (statement is ForLoop || statement is IfStatement guarded && HasLoop(guarded.Then))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Every statement, each followed by those nested in it (loop bodies, branches), in program order.</summary>
     public static IEnumerable<Statement> Flatten(IEnumerable<Statement> statements)
     {
