@@ -589,30 +589,35 @@ internal sealed partial class ForwardModeDifferentiator
     /// </summary>
     private IEnumerable<string> DataReads(Expr expression)
     {
+        var names = new List<string>();
+        AddDataReads(expression, names);
+        return names;
+    }
+
+    /// <summary>Adds the <see cref="DataReads"/> of <paramref name="expression"/> to <paramref name="names"/>: one walk, no iterator per node.</summary>
+    private void AddDataReads(Expr expression, List<string> names)
+    {
         switch (expression)
         {
             case Variable variable when _index.Reals.Contains(variable.Name):
-                yield return variable.Name;
+                names.Add(variable.Name);
                 break;
             case Element element when _index.Vectors.Contains(element.Vector):
-                yield return element.Vector;
+                names.Add(element.Vector);
                 break;
             case VectorArgument vector when _index.Vectors.Contains(vector.Vector):
-                yield return vector.Vector;
+                names.Add(vector.Vector);
                 break;
             case Conditional conditional:
-                foreach (var name in DataReads(conditional.WhenTrue).Concat(DataReads(conditional.WhenFalse)))
-                {
-                    yield return name;
-                }
-
+                AddDataReads(conditional.WhenTrue, names);
+                AddDataReads(conditional.WhenFalse, names);
                 break;
             case Comparison or Logical or Not or IntegerValue or Element or Variable or Call { Function.HasZeroDerivative: true }:
                 break;
             default:
-                foreach (var name in ExpressionFacts.Children(expression).SelectMany(DataReads))
+                for (int i = 0, count = ExpressionFacts.ChildCount(expression); i < count; i++)
                 {
-                    yield return name;
+                    AddDataReads(ExpressionFacts.Child(expression, i), names);
                 }
 
                 break;

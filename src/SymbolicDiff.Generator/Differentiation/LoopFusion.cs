@@ -49,7 +49,8 @@ internal static class LoopFusion
 
     /// <summary><paramref name="statements"/> (a whole body) with their adjacent fusable loops fused, nested bodies too (the same array where none are).</summary>
     private static EquatableArray<Statement> Fuse(EquatableArray<Statement> statements, IReadOnlyCollection<string> parameters) =>
-        Fuse(statements, new HashSet<string>(parameters), new Extents(statements, parameters));
+        // A body without loops (every loop-free method's) has nothing to fuse: no extents to work out for it.
+        !StatementFacts.HasLoop(statements) ? statements : Fuse(statements, new HashSet<string>(parameters), new Extents(statements, parameters));
 
     private static EquatableArray<Statement> Fuse(EquatableArray<Statement> statements, HashSet<string> parameters, Extents extents)
     {

@@ -93,8 +93,18 @@ internal static class DerivationWriter
                     continue;
                 }
 
-                string? record = Record(statement, backward, method, derivation, statements, known, assigned, outputs);
-                foreach (string line in record?.Split('\n') ?? System.Array.Empty<string>())
+                if (Record(statement, backward, method, derivation, statements, known, assigned, outputs) is not { } record)
+                {
+                    continue;
+                }
+
+                if (record.IndexOf('\n') < 0)
+                {
+                    writer.Line(record); // most records are one line: written without splitting
+                    continue;
+                }
+
+                foreach (string line in record.Split('\n'))
                 {
                     writer.Line(line);
                 }

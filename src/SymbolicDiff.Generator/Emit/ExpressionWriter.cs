@@ -33,9 +33,12 @@ internal static class ExpressionWriter
     public static string Write(Expr expression, bool single = false)
     {
         var builder = Builders.Acquire();
-        Write(expression, builder, single, integer: false);
+        Append(builder, expression, single);
         return Builders.Release(builder);
     }
+
+    /// <summary><see cref="Write(Expr, bool)"/> appended to <paramref name="builder"/>, for text built in place (a comment in its line).</summary>
+    public static void Append(StringBuilder builder, Expr expression, bool single = false) => Write(expression, builder, single, integer: false);
 
     /// <summary>Prints the whole value of a real declaration or assignment: a constant alone as a real literal (<c>0.0</c>, <c>1f</c>).</summary>
     public static string WriteValue(Expr expression, bool single = false)

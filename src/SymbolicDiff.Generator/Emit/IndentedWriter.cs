@@ -80,6 +80,28 @@ internal sealed class IndentedWriter
         return this;
     }
 
+    /// <summary>
+    /// Starts a line <paramref name="depth"/> levels deeper than the current indentation and returns the builder its text
+    /// is appended to, so that a long line (a statement and its comment) is written in place rather than built as a
+    /// string first; <see cref="EndLine"/> ends it.
+    /// </summary>
+    public StringBuilder BeginLine(int depth)
+    {
+        for (int i = 0; i < _depth + depth; i++)
+        {
+            _builder.Append(IndentUnit);
+        }
+
+        return _builder;
+    }
+
+    /// <summary>Ends the line <see cref="BeginLine"/> started.</summary>
+    public IndentedWriter EndLine()
+    {
+        _builder.Append('\n');
+        return this;
+    }
+
     /// <summary>Writes <c>{</c>, indents, and returns a scope that closes the block when disposed.</summary>
     public IDisposable Block(string header)
     {

@@ -195,23 +195,43 @@ internal sealed class StatementWriter
     public string CommentText(Comment comment)
     {
         var builder = Builders.Acquire();
-        foreach (var part in comment.Parts)
-        {
-            builder.Append(part switch
-            {
-                CommentText text => text.Text,
-                CommentExpression { AsCode: true } expression => Code(expression.Expression),
-                CommentExpression expression => ExpressionWriter.Write(expression.Expression),
-                QuotedStatement quoted => Text(quoted.Statement),
-                _ => string.Empty,
-            });
-        }
-
+        AppendComment(builder, comment);
         return Builders.Release(builder);
     }
 
-    private void Line(int depth, string text, Comment? comment) =>
-        _writer.Line(depth, text, comment is null || comment.Parts.Count == 0 ? null : CommentText(comment));
+    /// <summary><see cref="CommentText"/> appended to <paramref name="builder"/>.</summary>
+    private void AppendComment(StringBuilder builder, Comment comment)
+    {
+        foreach (var part in comment.Parts)
+        {
+            switch (part)
+            {
+                case CommentText text:
+                    builder.Append(text.Text);
+                    break;
+                case CommentExpression expression:
+                    // As code: as the method's own code is written (float literals in a float method); else as double code.
+                    ExpressionWriter.Append(builder, expression.Expression, expression.AsCode && _single);
+                    break;
+                case QuotedStatement quoted:
+                    builder.Append(Text(quoted.Statement));
+                    break;
+            }
+        }
+    }
+
+    private void Line(int depth, string text, Comment? comment)
+    {
+        if (comment is null || comment.Parts.Count == 0)
+        {
+            _writer.Line(depth, text, comment: null);
+            return;
+        }
+
+        // The comment is written into the line in place, not built as a string first: most lines of a body have one.
+        AppendComment(_writer.BeginLine(depth).Append(text).Append(" // "), comment);
+        _writer.EndLine();
+    }
 
     /// <summary>The class of the runtime's argument checks, which generated code calls one line per check.</summary>
     private const string Checks = "global::SymbolicDiff.Runtime.ArgumentChecks";

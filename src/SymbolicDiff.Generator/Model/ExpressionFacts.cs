@@ -172,7 +172,7 @@ internal static class ExpressionFacts
         _ => expression,
     };
 
-    /// <summary>Rebuilds <paramref name="expression"/> top-down, replacing each node for which <paramref name="replace"/> answers.</summary>
+    /// <summary>Rebuilds <paramref name="expression"/> top-down, replacing each node for which <paramref name="replace"/> answers (only the nodes above a replacement are new).</summary>
     public static Expr Rewrite(Expr expression, Func<Expr, Expr?> replace)
     {
         RuntimeHelpers.EnsureSufficientExecutionStack(); // a backstop: SizeLimits keeps input shallower than this
@@ -182,8 +182,28 @@ internal static class ExpressionFacts
             return replacement;
         }
 
-        var children = Children(expression);
-        return children.Count == 0 ? expression : WithChildren(expression, children.Select(child => Rewrite(child, replace)).ToArray());
+        // A subtree in which nothing is replaced is kept as it is (an equal tree), not rebuilt node by node.
+        Expr[]? children = null;
+        for (int i = 0, count = ChildCount(expression); i < count; i++)
+        {
+            var child = Child(expression, i);
+            var rewritten = Rewrite(child, replace);
+            if (children is null && !ReferenceEquals(rewritten, child))
+            {
+                children = new Expr[count];
+                for (int earlier = 0; earlier < i; earlier++)
+                {
+                    children[earlier] = Child(expression, earlier);
+                }
+            }
+
+            if (children is not null)
+            {
+                children[i] = rewritten;
+            }
+        }
+
+        return children is null ? expression : WithChildren(expression, children);
     }
 
     private static void Collect(Expr expression, HashSet<string> seen, List<string> ordered)

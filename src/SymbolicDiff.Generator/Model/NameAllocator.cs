@@ -14,7 +14,13 @@ internal sealed class NameAllocator
     // Per wanted name, the suffix to try first (0: the name itself).
     private readonly Dictionary<string, int> _nextSuffix = new();
 
-    public NameAllocator(IEnumerable<string> reserved) => _used = new HashSet<string>(reserved);
+    public NameAllocator(IEnumerable<string> reserved)
+        : this(new HashSet<string>(reserved))
+    {
+    }
+
+    /// <summary>An allocator whose set of taken names is <paramref name="used"/> itself, not a copy.</summary>
+    private NameAllocator(HashSet<string> used) => _used = used;
 
     /// <summary>
     /// The allocator for locals a pass (or Emit) adds to <paramref name="statements"/>, code of a method generated for
@@ -23,12 +29,25 @@ internal sealed class NameAllocator
     /// take (<see cref="StatementFacts.TakenNames"/>), and <paramref name="alsoTaken"/> (parameters the generated method adds,
     /// such as a Hessian's directions). The one answer to "which names are already taken" for every pass that names a local.
     /// </summary>
-    public static NameAllocator ForBody(MethodModel method, IEnumerable<Statement> statements, IEnumerable<string>? alsoTaken = null) =>
-        new(method.Parameters.Select(p => p.Name)
-            .Concat(method.Parameters.Select(p => p.Output))
-            .Concat(new[] { method.MethodName, method.Result })
-            .Concat(StatementFacts.TakenNames(statements))
-            .Concat(alsoTaken ?? Enumerable.Empty<string>()));
+    public static NameAllocator ForBody(MethodModel method, IEnumerable<Statement> statements, IEnumerable<string>? alsoTaken = null)
+    {
+        var taken = new HashSet<string>();
+        foreach (var parameter in method.Parameters)
+        {
+            taken.Add(parameter.Name);
+            taken.Add(parameter.Output);
+        }
+
+        taken.Add(method.MethodName);
+        taken.Add(method.Result);
+        StatementFacts.AddTakenNames(statements, taken);
+        if (alsoTaken is not null)
+        {
+            taken.UnionWith(alsoTaken);
+        }
+
+        return new NameAllocator(taken);
+    }
 
     /// <summary>Marks a name as taken.</summary>
     public void Reserve(string name) => _used.Add(name);

@@ -54,6 +54,20 @@ internal static class StatementFacts
         return end;
     }
 
+    /// <summary>Whether a loop stands among <paramref name="statements"/> or in a branch nested in them: what the passes about loops look for first.</summary>
+    public static bool HasLoop(EquatableArray<Statement> statements)
+    {
+        foreach (var statement in statements)
+        {
+            if (statement is ForLoop || statement is IfStatement guarded && HasLoop(guarded.Then))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Every statement, each followed by those nested in it (loop bodies, branches), in program order.</summary>
     public static IEnumerable<Statement> Flatten(IEnumerable<Statement> statements)
     {
@@ -114,34 +128,79 @@ internal static class StatementFacts
     /// views, a call's outputs, and the storage an adjoint buffer or a kept-values buffer rents), write or read. What a
     /// pass that adds a local to them must not reuse (<see cref="NameAllocator.ForBody"/>); comments excluded.
     /// </summary>
-    public static IEnumerable<string> TakenNames(IEnumerable<Statement> statements) =>
-        Flatten(statements).SelectMany(statement => WrittenNames(statement).Concat(Expressions(statement).SelectMany(NamesIn)).Concat(statement switch
+    public static IEnumerable<string> TakenNames(IEnumerable<Statement> statements)
+    {
+        var names = new List<string>();
+        AddTakenNames(statements, names);
+        return names;
+    }
+
+    /// <summary>
+    /// Adds the <see cref="TakenNames"/> of <paramref name="statements"/> to <paramref name="names"/> (a set keeps each once,
+    /// a list counts them), in program order: one walk, without an iterator per statement or a node list per expression.
+    /// </summary>
+    public static void AddTakenNames(IEnumerable<Statement> statements, ICollection<string> names)
+    {
+        foreach (var statement in statements)
         {
-            DeclareAdjointBuffer buffer => new[] { buffer.Storage },
-            DeclareKeptValues kept => new[] { kept.Storage },
-            _ => Enumerable.Empty<string>(),
-        }));
+            foreach (string written in WrittenNames(statement))
+            {
+                names.Add(written);
+            }
+
+            foreach (var expression in Expressions(statement))
+            {
+                AddNamesIn(expression, names);
+            }
+
+            switch (statement)
+            {
+                case DeclareAdjointBuffer buffer:
+                    names.Add(buffer.Storage);
+                    break;
+                case DeclareKeptValues kept:
+                    names.Add(kept.Storage);
+                    break;
+                case ForLoop loop:
+                    AddTakenNames(loop.Body, names);
+                    break;
+                case IfStatement guarded:
+                    AddTakenNames(guarded.Then, names);
+                    break;
+            }
+        }
+    }
 
     /// <summary>Every name an expression reads: its variables, the vectors of its elements and vector arguments, the stacks it pops.</summary>
     public static IEnumerable<string> NamesIn(Expr expression)
     {
-        foreach (var node in ExpressionFacts.Nodes(expression))
+        var names = new List<string>();
+        AddNamesIn(expression, names);
+        return names;
+    }
+
+    /// <summary>Adds the <see cref="NamesIn"/> of <paramref name="expression"/> to <paramref name="names"/>, node before children.</summary>
+    private static void AddNamesIn(Expr expression, ICollection<string> names)
+    {
+        switch (expression)
         {
-            switch (node)
-            {
-                case Variable variable:
-                    yield return variable.Name;
-                    break;
-                case Element element:
-                    yield return element.Vector;
-                    break;
-                case VectorArgument vector:
-                    yield return vector.Vector;
-                    break;
-                case SavedPop pop:
-                    yield return pop.Stack;
-                    break;
-            }
+            case Variable variable:
+                names.Add(variable.Name);
+                break;
+            case Element element:
+                names.Add(element.Vector);
+                break;
+            case VectorArgument vector:
+                names.Add(vector.Vector);
+                break;
+            case SavedPop pop:
+                names.Add(pop.Stack);
+                break;
+        }
+
+        for (int i = 0, count = ExpressionFacts.ChildCount(expression); i < count; i++)
+        {
+            AddNamesIn(ExpressionFacts.Child(expression, i), names);
         }
     }
 
