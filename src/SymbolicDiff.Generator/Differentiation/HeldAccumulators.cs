@@ -46,6 +46,10 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// least once the first iteration indexes <c>v[e]</c> anyway: the load before the loop throws where that access threw, and
 /// where the loop does not run, the guard skips the load and the store as the loop skipped the updates.
 /// </para>
+/// <para>
+/// Where the statements after the loop only add into the element and read it until one overwrites it, the local is
+/// carried through them instead of being stored back (HeldAccumulators.Carried.cs).
+/// </para>
 /// </summary>
 internal static partial class HeldAccumulators
 {
@@ -88,12 +92,16 @@ internal static partial class HeldAccumulators
     private static List<Statement> Rewrite(IEnumerable<Statement> statements, HashSet<string> owned, NameAllocator names)
     {
         var result = new List<Statement>();
-        foreach (var statement in statements)
+        var list = statements as IReadOnlyList<Statement> ?? statements.ToList();
+        for (int at = 0; at < list.Count; at++)
         {
+            var statement = list[at];
             switch (statement)
             {
                 case ForLoop loop:
-                    result.AddRange(Hold(loop, owned, names));
+                    var (held, after) = Hold(loop, list.Skip(at + 1).ToList(), owned, names);
+                    result.AddRange(held);
+                    at += after;
                     break;
                 case IfStatement guarded:
                     result.Add(guarded with { Then = Rewrite(guarded.Then, owned, names).ToEquatableArray() });
@@ -107,30 +115,43 @@ internal static partial class HeldAccumulators
         return result;
     }
 
-    /// <summary><paramref name="loop"/>, its held accumulators in locals (wrapped as described above), its body's loops in turn.</summary>
-    private static IEnumerable<Statement> Hold(ForLoop loop, HashSet<string> owned, NameAllocator names)
+    /// <summary>
+    /// <paramref name="loop"/>, its held accumulators in locals (wrapped as described above), its body's loops in turn; and
+    /// how many of the statements <paramref name="after"/> it (those an accumulator is carried through, see
+    /// HeldAccumulators.Carried.cs) the returned statements replace.
+    /// </summary>
+    private static (IEnumerable<Statement> Statements, int After) Hold(ForLoop loop, IReadOnlyList<Statement> after, HashSet<string> owned, NameAllocator names)
     {
         var held = loop.While is null ? HeldElements(loop, owned) : new List<Element>();
         if (held.Count == 0)
         {
-            return new[] { loop with { Body = Rewrite(loop.Body, owned, names).ToEquatableArray() } };
+            return (new[] { loop with { Body = Rewrite(loop.Body, owned, names).ToEquatableArray() } }, 0);
         }
 
         var locals = held.ToDictionary(element => element, element => names.Fresh(element.Vector + "Element"));
         var body = loop.Body.Select(statement =>
             AddedInto(statement) is { } target && locals.TryGetValue(target, out var local) ? Into(statement, local) : statement);
+        var ends = Carried(held, after);
+        var carried = new HashSet<Element>(ends.Keys);
+        int through = ends.Count == 0 ? 0 : ends.Values.Max() + 1;
         var inside = new List<Statement>();
-        inside.AddRange(held.Select(element => new DeclareReal(locals[element], element)
+        inside.AddRange(held.Where(element => !carried.Contains(element)).Select(element => new DeclareReal(locals[element], element)
         {
             Comment = Comment.Of("the loop below only adds into ", element, ": held here, stored back after it"),
         }));
         var (reads, readBody) = HoistReads(loop with { Body = body.ToEquatableArray() }, owned, names);
         inside.AddRange(reads);
         inside.Add(loop with { Body = Rewrite(readBody, owned, names).ToEquatableArray() });
-        inside.AddRange(held.Select(element => new UpdateReal(element, UpdateOperator.Set, new Variable(locals[element]))));
-        return RunsAtLeastOnce(loop) is { } condition
-            ? new[] { new IfStatement(condition, inside.ToEquatableArray()) { Comment = Comment.Of("where the loop runs, as it indexes the element then") } }
-            : inside;
+        inside.AddRange(held.Where(element => !carried.Contains(element)).Select(element => new UpdateReal(element, UpdateOperator.Set, new Variable(locals[element]))));
+        var result = held.Where(carried.Contains).Select(element => (Statement)new DeclareReal(locals[element], element)
+        {
+            Comment = Comment.Of("the loop below and the statements after it up to its overwrite only add into ", element, " and read it: held here"),
+        }).ToList();
+        result.AddRange(inside.Count > 1 && RunsAtLeastOnce(loop) is { } condition
+            ? new[] { new IfStatement(condition, inside.ToEquatableArray()) { Comment = Comment.Of(carried.Count < held.Count ? "where the loop runs, as it indexes the element then" : "where the loop runs, as it reads the element then") } }
+            : inside);
+        result.AddRange(after.Take(through).Select((statement, at) => Through(statement, at, ends, locals)));
+        return (result, through);
     }
 
     /// <summary>The elements of owned buffers that <paramref name="loop"/> only adds into, at an index it does not change, in order of first update.</summary>

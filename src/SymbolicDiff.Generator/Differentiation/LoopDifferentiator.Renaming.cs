@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.RegularExpressions;
 using SymbolicDiff.Generator.Model;
 
 namespace SymbolicDiff.Generator.Differentiation;
@@ -116,24 +115,7 @@ internal sealed partial class LoopDifferentiator
     }
 
     /// <summary><paramref name="statement"/> reading and writing <paramref name="to"/> wherever it mentions <paramref name="from"/>, its quoted source too.</summary>
-    private static Statement RenameBuffer(Statement statement, string from, string to)
-    {
-        Expr Rename(Expr expression) => ExpressionFacts.Rewrite(expression, node => node switch
-        {
-            Element element when element.Vector == from => new Element(to, Rename(element.Index)),
-            VectorArgument vector when vector.Vector == from => vector.Renamed(to),
-            Variable variable when variable.Name == from => new Variable(to),
-            _ => null,
-        });
-
-        return statement switch
-        {
-            ForLoop loop => loop with { From = Rename(loop.From), To = Rename(loop.To), Body = loop.Body.Select(inner => RenameBuffer(inner, from, to)).ToEquatableArray() },
-            DeclareInteger integer => integer with { Value = Rename(integer.Value) },
-            AssignReal assign => (AssignReal)StatementFacts.RewriteExpressions(assign with { Source = Regex.Replace(assign.Source, @"(?<![\w@])@?" + Regex.Escape(from.TrimStart('@')) + @"(?!\w)", to) }, Rename),
-            _ => StatementFacts.RewriteExpressions(statement, Rename),
-        };
-    }
+    private static Statement RenameBuffer(Statement statement, string from, string to) => StatementFacts.Renamed(statement, from, to);
 
     /// <summary>
     /// The gradient's body with each renamed buffer declared as scratch of its original's length (where the analyses saw a

@@ -28,6 +28,17 @@ namespace SymbolicDiff.Generator.Differentiation;
 /// pair in which one body writes a parameter and the other mentions one is left alone.
 /// </para>
 /// <para>
+/// A body may also hold counted loops of such code, as GMM's backward loop over columns i holds its loop over rows
+/// j &gt; i: <c>for (j = i + 1; j &lt; d; j++) { dL[c + j] += dV[j] * centered[i]; dCentered[i] += dV[j] * l[c + j]; }</c>,
+/// followed by the loop over j that clears <c>dV[j]</c> and passes <c>dCentered[j]</c> on to ∂/∂μ. An index by such a
+/// nested counter, where the nested loop counts up from the counter plus a constant a, takes offsets a and up: iteration i
+/// touches elements i + a, i + a + 1, …, and (a) holds as before with the first's lowest offset and the second's highest
+/// (a nested counter in the second has none, so there it fails): i + b = j + a' with j &gt; i needs b &gt; a'. What a
+/// nested loop's iterations touch is what its outer iteration touches, so the argument is unchanged. The second loop's
+/// counter may have another name (the backward loops over i and over j): its body then reads the first's counter
+/// instead, which it must not mention already.
+/// </para>
+/// <para>
 /// Loops whose starts differ by one (<c>for (i = 1; i &lt; n; …)</c> then <c>for (i = 0; i &lt; n; …)</c>, a stage whose
 /// element 0 is set apart, as the ODE's are) are fused from the later start; the other loop's first iteration is written
 /// out before the fused loop, its counter replaced by its value (<c>y[0] += h * (k1[0] + …) / 6;</c>). Where the second loop
@@ -93,13 +104,25 @@ internal static class LoopFusion
     /// <param name="reached">The elements the statements before the pair, in the same block, index with a constant: (the buffer's length, the index).</param>
     private static IReadOnlyList<Statement>? TryFuse(ForLoop first, ForLoop second, HashSet<string> parameters, Extents extents, HashSet<(Expr Length, long Index)> reached)
     {
-        if (!Simple(first) || !Simple(second) || first.Counter != second.Counter || first.CounterType != second.CounterType ||
-            !first.To.Equals(second.To))
+        if (!Simple(first) || !Simple(second) || first.CounterType != second.CounterType || !first.To.Equals(second.To))
         {
             return null;
         }
 
+        // The second loop's counter takes the first's name (GMM's backward loop over j after the one over i); its body must
+        // not already mention that name, which would then be captured.
         string counter = first.Counter;
+        if (second.Counter != counter)
+        {
+            if (second.Body.SelectMany(StatementFacts.Names).Contains(counter))
+            {
+                return null;
+            }
+
+            string renamed = second.Counter;
+            second = second with { Counter = counter, Body = second.Body.Select(statement => StatementFacts.Renamed(statement, renamed, counter)).ToEquatableArray() };
+        }
+
         var firstDeclared = new HashSet<string>(StatementFacts.DeclaredNames(first.Body));
         var secondDeclared = new HashSet<string>(StatementFacts.DeclaredNames(second.Body));
         if (firstDeclared.Overlaps(secondDeclared) || firstDeclared.Contains(counter) || secondDeclared.Contains(counter))
@@ -122,8 +145,9 @@ internal static class LoopFusion
             return new[] { fused };
         }
 
-        // Starts one apart: the longer loop's first iteration on its own, then the common range fused.
-        if (first.From is not Constant { Value: var firstStart } || second.From is not Constant { Value: var secondStart } ||
+        // Starts one apart: the longer loop's first iteration on its own, then the common range fused (straight-line bodies only:
+        // the iteration written out rewrites direct statements).
+        if (first.Body.Concat(second.Body).Any(s => s is ForLoop) || first.From is not Constant { Value: var firstStart } || second.From is not Constant { Value: var secondStart } ||
             System.Math.Abs(firstStart - secondStart) != 1 || firstStart != System.Math.Floor(firstStart))
         {
             return null;
@@ -169,16 +193,21 @@ internal static class LoopFusion
         return new[] { new IfStatement(new Comparison(ComparisonOperator.Less, loop.From, loop.To), body.ToEquatableArray()) { Comment = note } };
     }
 
-    /// <summary>An ascending counted loop whose body is straight-line code of reals (and integer declarations) popping no saved value.</summary>
-    private static bool Simple(ForLoop loop) =>
-        loop is { Descending: false, While: null, IterationByIteration: false } &&
-        loop.Body.All(s => s is DeclareReal or AssignReal or UpdateReal or DeclareInteger or CommentLine &&
-            !StatementFacts.Expressions(s).SelectMany(ExpressionFacts.Nodes).Any(node => node is SavedPop or VectorCall or CalleeValue));
+    /// <summary>
+    /// An ascending counted loop whose body is straight-line code of reals (and integer declarations) popping no saved value,
+    /// or counted loops of such code (GMM's backward loop over columns i holds one over rows j &gt; i).
+    /// </summary>
+    private static bool Simple(ForLoop loop) => loop is { Descending: false, While: null, IterationByIteration: false } && StraightOrLoops(loop.Body);
+
+    private static bool StraightOrLoops(IEnumerable<Statement> body) => body.All(s =>
+        (s is DeclareReal or AssignReal or UpdateReal or DeclareInteger or CommentLine ||
+         s is ForLoop { While: null, IterationByIteration: false } inner && StraightOrLoops(inner.Body)) &&
+        !StatementFacts.Expressions(s).SelectMany(ExpressionFacts.Nodes).Any(node => node is SavedPop or VectorCall or CalleeValue));
 
     /// <summary>
     /// Conditions (a) and (b) of the class's comment: for each name one body writes and the other mentions, a buffer
-    /// indexed by the counter plus constants in both, the second's offsets none above the first's; no scalar; and no
-    /// parameter written on one side and met on the other.
+    /// indexed by the counter plus constants in both (or, in a nested loop, by a counter that starts there), the second's
+    /// offsets none above the first's; no scalar; and no parameter written on one side and met on the other.
     /// </summary>
     private static bool Commute(BodyFacts first, BodyFacts second, HashSet<string> parameters)
     {
@@ -191,7 +220,7 @@ internal static class LoopFusion
 
             if (first.Scalars.Contains(shared) || second.Scalars.Contains(shared) ||
                 first.Offsets(shared) is not { } firstOffsets || second.Offsets(shared) is not { } secondOffsets ||
-                secondOffsets.Max() > firstOffsets.Min())
+                secondOffsets.Any(range => range.Highest is not { } highest || highest > firstOffsets.Min(other => other.Lowest)))
             {
                 return false;
             }
@@ -201,12 +230,35 @@ internal static class LoopFusion
         return !Meets(first, second) && !Meets(second, first);
     }
 
-    /// <summary>What one loop body writes and mentions, and at which offsets from the counter it indexes each buffer.</summary>
+    /// <summary>
+    /// What one loop body writes and mentions, and at which offsets from the counter it indexes each buffer: one offset
+    /// where the index is the counter plus a constant, and from a lowest offset up (no highest) where it is the counter of a
+    /// nested ascending loop that starts at the counter plus a constant (<c>for (j = i + 1; …) dQ[j]</c>: offsets 1 and up).
+    /// </summary>
     private sealed class BodyFacts
     {
-        private readonly Dictionary<string, List<long?>> _offsets = new();
+        private readonly Dictionary<string, List<(long Lowest, long? Highest)?>> _offsets = new();
 
         public BodyFacts(IEnumerable<Statement> body, HashSet<string> declared, string counter)
+        {
+            Walk(body, declared, counter, new Dictionary<string, long?>());
+        }
+
+        /// <summary>The names declared outside the body that it assigns or updates: scalars and buffers.</summary>
+        public HashSet<string> Written { get; } = new();
+
+        /// <summary>The names declared outside the body that it reads or writes.</summary>
+        public HashSet<string> Mentioned { get; } = new();
+
+        /// <summary>The names it mentions as whole variables (not as a buffer's elements).</summary>
+        public HashSet<string> Scalars { get; } = new();
+
+        /// <summary>The offsets from the counter at which the body indexes <paramref name="vector"/>; null where an index is another expression.</summary>
+        public IReadOnlyList<(long Lowest, long? Highest)>? Offsets(string vector) =>
+            _offsets.TryGetValue(vector, out var offsets) && offsets.All(o => o.HasValue) ? offsets.Select(o => o!.Value).ToList() : null;
+
+        /// <param name="nested">The counters of the nested loops around the statements: the lowest offset from the counter each starts at, or null where unknown.</param>
+        private void Walk(IEnumerable<Statement> body, HashSet<string> declared, string counter, Dictionary<string, long?> nested)
         {
             foreach (var statement in body)
             {
@@ -226,7 +278,7 @@ internal static class LoopFusion
                     switch (node)
                     {
                         case Element element:
-                            Access(element.Vector, Offset(element.Index, counter));
+                            Access(element.Vector, Range(element.Index, counter, nested));
                             break;
                         case VectorArgument vector:
                             Access(vector.Vector, null); // the whole vector
@@ -237,28 +289,42 @@ internal static class LoopFusion
                             break;
                     }
                 }
+
+                if (statement is ForLoop inner)
+                {
+                    // An ascending loop from the counter plus c runs its own counter over c and up; any other, unknown.
+                    long? start = inner.Descending ? null : Range(inner.From, counter, nested)?.Lowest;
+                    var within = new Dictionary<string, long?>(nested) { [inner.Counter] = start };
+                    Walk(inner.Body, declared, counter, within);
+                }
             }
         }
 
-        /// <summary>The names declared outside the body that it assigns or updates: scalars and buffers.</summary>
-        public HashSet<string> Written { get; } = new();
+        /// <summary>The offsets an index takes from the counter: the counter plus c, or a nested counter (from its start) plus c; else null.</summary>
+        private static (long Lowest, long? Highest)? Range(Expr index, string counter, Dictionary<string, long?> nested)
+        {
+            if (Offset(index, counter) is { } offset)
+            {
+                return (offset, offset);
+            }
 
-        /// <summary>The names declared outside the body that it reads or writes.</summary>
-        public HashSet<string> Mentioned { get; } = new();
+            foreach (var pair in nested)
+            {
+                if (pair.Value is { } start && Offset(index, pair.Key) is { } step)
+                {
+                    return (start + step, null);
+                }
+            }
 
-        /// <summary>The names it mentions as whole variables (not as a buffer's elements).</summary>
-        public HashSet<string> Scalars { get; } = new();
+            return null;
+        }
 
-        /// <summary>The constant offsets from the counter at which the body indexes <paramref name="vector"/>; null where an index is another expression.</summary>
-        public IReadOnlyList<long>? Offsets(string vector) =>
-            _offsets.TryGetValue(vector, out var offsets) && offsets.All(o => o.HasValue) ? offsets.Select(o => o!.Value).ToList() : null;
-
-        private void Access(string vector, long? offset)
+        private void Access(string vector, (long Lowest, long? Highest)? offset)
         {
             Mentioned.Add(vector);
             if (!_offsets.TryGetValue(vector, out var offsets))
             {
-                _offsets[vector] = offsets = new List<long?>();
+                _offsets[vector] = offsets = new List<(long Lowest, long? Highest)?>();
             }
 
             offsets.Add(offset);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.RegularExpressions;
 
 namespace SymbolicDiff.Generator.Model;
 
@@ -33,6 +34,36 @@ internal static class StatementFacts
                 Comment = new Comment(comment.Parts.Select(part => part is CommentExpression expression ? expression with { Expression = rewrite(expression.Expression) } : part).ToEquatableArray()),
             }
             : rewritten;
+    }
+
+    /// <summary>
+    /// <paramref name="statement"/> reading and writing <paramref name="to"/> wherever it mentions the name
+    /// <paramref name="from"/> (a variable, a loop counter, a buffer): nested loops' headers and bodies, an assignment's
+    /// source text, and the forward statements its comment quotes too.
+    /// </summary>
+    public static Statement Renamed(Statement statement, string from, string to)
+    {
+        Expr Rename(Expr expression) => ExpressionFacts.Rewrite(expression, node => node switch
+        {
+            Element element when element.Vector == from => new Element(to, Rename(element.Index)),
+            VectorArgument vector when vector.Vector == from => vector.Renamed(to),
+            Variable variable when variable.Name == from => new Variable(to),
+            _ => null,
+        });
+
+        var renamed = statement switch
+        {
+            ForLoop loop => loop with { From = Rename(loop.From), To = Rename(loop.To), Body = loop.Body.Select(inner => Renamed(inner, from, to)).ToEquatableArray() },
+            DeclareInteger integer => integer with { Value = Rename(integer.Value) },
+            AssignReal assign => RewriteExpressions(assign with { Source = Regex.Replace(assign.Source, @"(?<![\w@])@?" + Regex.Escape(from.TrimStart('@')) + @"(?!\w)", to) }, Rename),
+            _ => RewriteExpressions(statement, Rename),
+        };
+        return renamed.Comment is { } comment && comment.Parts.Any(part => part is QuotedStatement)
+            ? renamed with
+            {
+                Comment = new Comment(comment.Parts.Select(part => part is QuotedStatement quoted ? new QuotedStatement(Renamed(quoted.Statement, from, to)) : part).ToEquatableArray()),
+            }
+            : renamed;
     }
 
     /// <summary>

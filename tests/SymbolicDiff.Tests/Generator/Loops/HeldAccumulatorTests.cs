@@ -4,17 +4,14 @@ namespace SymbolicDiff.Tests.Generator.Loops;
 /// An adjoint element that a loop only adds into, at an index the loop does not change, is held in a local across the
 /// loop (<c>HeldAccumulators</c>). Checked by what the generator writes and by the gradient and Hessian of a GMM-shaped
 /// model (log-sum-exp over quadratic forms with a unit lower-triangular factor, whose backward sweep adds ∂/∂c[i] once per
-/// j in <c>v[j] += l[…] · c[i]</c>) against its closed form and central differences; and by a loop adding into two
-/// elements of one adjoint, at i and at j, which may be the same element and must stay as it is.
+/// j in <c>v[j] += l[…] · c[i]</c>) against its closed form and central differences; by its first-order form, where the
+/// local is carried through the fused backward loop to the element's overwrite (gradient and forward mode against the
+/// closed form, central differences); and by a loop adding into two elements of one adjoint, at i and at j, which may be
+/// the same element and must stay as it is.
 /// </summary>
 public class HeldAccumulatorTests
 {
-    private const string Models = """
-        using System;
-        using SymbolicDiff;
-
-        public static partial class Models
-        {
+    private const string MixtureShaped = """
             // theta holds k components of d = 3: means mu (k × 3), then the strictly lower parts l (k × 3, packed by
             // column: (1,0), (2,0), (2,1)). For each point, c = x − mu_k, v = (I + L_k) c, and the value is
             // Σ_points log Σ_k exp(−½‖v‖²).
@@ -62,8 +59,31 @@ public class HeldAccumulatorTests
 
                 return total;
             }
+""";
 
+    // MixtureShaped with the means and the lower parts in two parameters, first order: each component's rows are kept, so
+    // the backward loop over columns i and the one over j that passes ∂/∂c[j] on to ∂/∂mu[j] become one loop (they would
+    // not over one dTheta, which both write at indices LoopFusion cannot compare), and ∂/∂c[i] is held through both.
+    private static readonly string MixtureSplit = MixtureShaped
+        .Replace("[Differentiable(nameof(theta), SecondOrder = true)]", "[Differentiable(nameof(mu), nameof(l))]", StringComparison.Ordinal)
+        .Replace("MixtureShaped(double[] theta, double[] x)", "MixtureSplit(double[] mu, double[] l, double[] x)", StringComparison.Ordinal)
+        .Replace("theta.Length / (d + lSize)", "mu.Length / d", StringComparison.Ordinal)
+        .Replace("theta[ik * d + j]", "mu[ik * d + j]", StringComparison.Ordinal)
+        .Replace("k * d + ik * lSize", "ik * lSize", StringComparison.Ordinal)
+        .Replace("theta[column + j]", "l[column + j]", StringComparison.Ordinal);
+
+    private static readonly string Models = $$"""
+        using System;
+        using SymbolicDiff;
+
+        public static partial class Models
+        {
+        {{MixtureShaped}}
             public static double MixtureShapedHessianIntoArray(double[] theta, double[] x, double[] hessian) => MixtureShapedHessian(theta, x, hessian);
+
+            {{MixtureSplit}}
+
+            public static double MixtureSplitDerivativeAlong(double[] mu, double[] l, double[] x, double[] dMu, double[] dL) => MixtureSplitWithDerivative(mu, l, x, dMu, dL).Derivative;
 
             // xᵀ W y: the inner loop's backward sweep adds into ∂/∂x[i] and reads x[i], both at the outer counter.
             [Differentiable(nameof(w), nameof(x))]
@@ -151,6 +171,53 @@ public class HeldAccumulatorTests
         string hessianMethod = GeneratedText.Method(run.Source("Models.MixtureShaped.g.cs"), "public static double MixtureShapedHessianVectorProduct(");
         Assert.Contains("double dTotal_dcElement = dTotal_dc[i];", hessianMethod, StringComparison.Ordinal);
         Assert.Contains("double dDTotal_dcElement = dDTotal_dc[i];", hessianMethod, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_mixtures_adjoint_of_the_centered_point_is_carried_through_the_fused_loop_to_its_overwrite()
+    {
+        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+        string generated = GeneratedText.GradientMethod(run.Source("Models.MixtureSplit.g.cs"), "MixtureSplit");
+
+        // One backward loop over i: the rows j > i, then what the loop over j did for element i, ∂/∂c[i] in one local
+        // from before the loop over rows to its overwrite, never stored back.
+        Assert.Contains("double dTotal_dcElement = dTotal_dc[i]; // the loop below and the statements after it up to its overwrite", generated, StringComparison.Ordinal);
+        Assert.Contains("dTotal_dcElement += dTotal_dv[j] * l[column + j];", generated, StringComparison.Ordinal);
+        Assert.Contains("// v[i] = c[i];", generated, StringComparison.Ordinal);
+        Assert.Contains("dTotal_dcElement += dTotal_dv[i];", generated, StringComparison.Ordinal);
+        Assert.Contains("dMu[ik * d + i] -= dTotal_dcElement;", generated, StringComparison.Ordinal);
+        Assert.Contains("dTotal_dc[i] = 0.0;", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("// v[j] = c[j];", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("dTotal_dc[i] = dTotal_dcElement;", generated, StringComparison.Ordinal);
+
+        var type = run.Load().GetType("Models")!;
+        var random = new Random(21);
+        foreach (int k in new[] { 1, 2, 3 })
+        {
+            double[] mu = Enumerable.Range(0, 3 * k).Select(_ => random.NextDouble() - 0.5).ToArray();
+            double[] l = Enumerable.Range(0, 3 * k).Select(_ => random.NextDouble() - 0.5).ToArray();
+            double[] x = Enumerable.Range(0, 3 * 4).Select(_ => random.NextDouble()).ToArray();
+            object result = type.GetMethods().Single(m => m.Name == "MixtureSplitWithGradient" && m.GetParameters().Length == 3).Invoke(null, new object[] { mu, l, x })!;
+            var properties = result.GetType().GetProperties();
+            double value = (double)properties.Single(p => p.Name == "Value").GetValue(result)!;
+            double[] gradient = ((double[])properties.Single(p => p.Name == "Mu").GetValue(result)!)
+                .Concat((double[])properties.Single(p => p.Name == "L").GetValue(result)!).ToArray();
+
+            // The closed form of MixtureShaped, whose theta is mu then l.
+            var (expectedValue, expectedGradient) = ClosedForm(mu.Concat(l).ToArray(), x);
+            Assert.Equal(expectedValue, value, 12);
+            for (int p = 0; p < gradient.Length; p++)
+            {
+                Assert.Equal(expectedGradient[p], gradient[p], 12);
+            }
+
+            // Forward mode along a direction: the closed-form gradient's inner product with it.
+            double[] dMu = mu.Select(_ => random.NextDouble() - 0.5).ToArray(), dL = l.Select(_ => random.NextDouble() - 0.5).ToArray();
+            double along = (double)type.GetMethod("MixtureSplitDerivativeAlong")!.Invoke(null, new object[] { mu, l, x, dMu, dL })!;
+            Assert.Equal(dMu.Concat(dL).Zip(expectedGradient, (a, b) => a * b).Sum(), along, 12);
+        }
+
+        VectorFiniteDifferenceTests.Check(type, "MixtureSplit", random => [3 * 2, 3 * 2, 3 * 4]);
     }
 
     [Fact]

@@ -271,12 +271,14 @@ public class KeptRowsTests
         Assert.DoesNotContain("saved", gradient, StringComparison.Ordinal);
 
         // The backward loops over the columns i and the rows j > i, and the one undoing the cover, pop nothing once the
-        // rows are kept: they count up, as GMM's hand-written adjoint does. The discounted sum's backward loop reads
-        // ∂/∂u, which the iteration after it left, and still counts down.
+        // rows are kept: they count up, as GMM's hand-written adjoint does, and the one undoing the cover joins the loop
+        // over i (LoopFusion), its counter read as i. The discounted sum's backward loop reads ∂/∂u, which the iteration
+        // after it left, and still counts down.
         const string upward = "// each iteration only adds into adjoints, so the iterations run in their own order";
         Assert.Equal(1, GeneratedText.CountOf(generated, $"for (int i = 0; i < d; i++) {upward}"));
         Assert.Equal(1, GeneratedText.CountOf(generated, $"for (int j = i + 1; j < d; j++) {upward}"));
-        Assert.Equal(1, GeneratedText.CountOf(generated, $"for (int j = 0; j < d; j++) {upward}"));
+        Assert.Equal(0, GeneratedText.CountOf(generated, $"for (int j = 0; j < d; j++) {upward}"));
+        Assert.Equal(1, GeneratedText.CountOf(generated, "// centered[i] = x[r * d + i] - w[c * d + i];"));
         Assert.DoesNotContain("for (int i = d - 1; i >= 0; i--)", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("j >= i + 1; j--", generated, StringComparison.Ordinal);
         Assert.Equal(1, GeneratedText.CountOf(generated, "for (int j = d - 1; j >= 0; j--)"));

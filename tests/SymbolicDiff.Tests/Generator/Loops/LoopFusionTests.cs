@@ -7,7 +7,9 @@ namespace SymbolicDiff.Tests.Generator.Loops;
 /// generator prints (<c>Differentiation.LoopFusion</c>); a checkpoint's state is saved and restored with one call each
 /// (<c>Differentiation.SavedSpans</c>). Each shape is checked by what the generator writes and by its gradient, forward
 /// mode and Hessian against closed forms, and against central differences (the ODE's in <see cref="BufferRenamingTests"/>); pairs that must stay apart (the second reads
-/// element i + 1 of what the first writes, or a scalar the first writes) stay two loops and are checked the same way.
+/// element i + 1 of what the first writes, or a scalar the first writes) stay two loops and are checked the same way. A first
+/// loop may hold a loop that counts up from its counter (the second's counter then read as the first's), and GMM's
+/// backward loops over i and j join so (<see cref="HeldAccumulatorTests"/>).
 /// </summary>
 public class LoopFusionTests
 {
@@ -114,6 +116,37 @@ public class LoopFusionTests
             }
 """;
 
+    // a[j] = x_j P_j with P_j = x_0 + … + x_j, summed by a loop over i holding one over j ≥ i; then Σ_k a[k] x_k. The second
+    // loop reads a[k], and the first's iterations after k add only into elements after k: one loop, its counter named i.
+    private const string NestedThenReads = """
+            [Differentiable(nameof(x))]
+            public static double NestedThenReads(double[] x)
+            {
+                int n = x.Length;
+                Span<double> a = stackalloc double[n + 1];
+                double s = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    for (int j = i; j < n; j++)
+                    {
+                        a[j] += x[i] * x[j];
+                    }
+                }
+
+                for (int k = 0; k < n; k++)
+                {
+                    s += a[k] * x[k];
+                }
+
+                return s;
+            }
+""";
+
+    // The same sums, but the second loop reads a[k + 1], which the first loop's iteration k + 1 still adds into: apart.
+    private static readonly string NestedThenReadsAhead = NestedThenReads
+        .Replace("NestedThenReads(", "NestedThenReadsAhead(", StringComparison.Ordinal)
+        .Replace("s += a[k] * x[k];", "s += a[k + 1] * x[k];", StringComparison.Ordinal);
+
     private static readonly string Models = $$"""
         using System;
         using SymbolicDiff;
@@ -129,6 +162,14 @@ public class LoopFusionTests
         {{ReadsAhead}}
 
         {{ReadsScalar}}
+
+        {{NestedThenReads}}
+
+            public static double NestedThenReadsDerivativeAlong(double[] x, double[] v) => NestedThenReadsWithDerivative(x, v).Derivative;
+
+        {{NestedThenReadsAhead}}
+
+            public static double NestedThenReadsAheadDerivativeAlong(double[] x, double[] v) => NestedThenReadsAheadWithDerivative(x, v).Derivative;
         }
         """;
 
@@ -283,6 +324,76 @@ public class LoopFusionTests
         }
 
         VectorFiniteDifferenceTests.Check(type, "ReadsScalar", null);
+    }
+
+    [Fact]
+    public void A_loop_after_one_holding_a_loop_from_its_counter_up_joins_it_unless_it_reads_ahead()
+    {
+        var run = GeneratorHarness.Run(Models).ShouldSucceed();
+
+        // Fused in the gradient's forward sweep and in forward mode, the second loop's counter k read as i. The gradient's
+        // backward loops stay apart: the loop over i, now second, adds into ∂/∂x[j] for every j ≥ i, which the loop over
+        // k before it stores (offsets from i up, in the second body: no highest).
+        string source = run.Source("Models.NestedThenReads.g.cs");
+        string gradient = GeneratedText.GradientMethod(source, "NestedThenReads");
+        string forward = GeneratedText.Method(source, "public static (double Value, double Derivative) NestedThenReadsWithDerivative(");
+        AssertContainsLines("""
+                a[j] += x[i] * x[j];
+            }
+            s += a[i] * x[i];
+            """, gradient);
+        AssertContainsLines("""
+                a[j] += x[i] * x[j];
+            }
+            dS += dA[i] * x[i] + a[i] * dX[i];
+            s += a[i] * x[i];
+            """, forward);
+        Assert.Contains("dX[k] = dS_ds * a[k];", gradient, StringComparison.Ordinal);
+        string ahead = run.Source("Models.NestedThenReadsAhead.g.cs");
+        Assert.Contains("s += a[k + 1] * x[k];", GeneratedText.GradientMethod(ahead, "NestedThenReadsAhead"), StringComparison.Ordinal);
+        Assert.Contains("s += a[k + 1] * x[k];", GeneratedText.Method(ahead, "public static (double Value, double Derivative) NestedThenReadsAheadWithDerivative("), StringComparison.Ordinal);
+
+        // With Pⱼ = x₀ + … + xⱼ: f = Σₖ xₖ² Pₖ, ∂f/∂xₘ = 2 xₘ Pₘ + Σₖ≥ₘ xₖ²; ahead, f = Σₖ₌₀ⁿ⁻² xₖ xₖ₊₁ Pₖ₊₁, whose term k gives
+        // xₖ₊₁ Pₖ₊₁ to m = k, xₖ Pₖ₊₁ to m = k + 1 and xₖ xₖ₊₁ to every m ≤ k + 1.
+        var type = run.Load().GetType("Models")!;
+        double[] x = { 0.7, -1.3, 0.9, 1.6, -0.4 };
+        int n = x.Length;
+        double[] prefix = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            prefix[i] = (i > 0 ? prefix[i - 1] : 0) + x[i];
+        }
+
+        double[] expected = Enumerable.Range(0, n).Select(m => 2 * x[m] * prefix[m] + Enumerable.Range(m, n - m).Sum(k => x[k] * x[k])).ToArray();
+        double[] expectedAhead = new double[n];
+        for (int k = 0; k + 1 < n; k++)
+        {
+            expectedAhead[k] += x[k + 1] * prefix[k + 1];
+            expectedAhead[k + 1] += x[k] * prefix[k + 1];
+            for (int m = 0; m <= k + 1; m++)
+            {
+                expectedAhead[m] += x[k] * x[k + 1];
+            }
+        }
+
+        double[] direction = { 0.3, 0.5, -0.8, 1.1, 0.2 };
+        foreach (var (name, value, partials) in new[]
+        {
+            ("NestedThenReads", Enumerable.Range(0, n).Sum(k => x[k] * x[k] * prefix[k]), expected),
+            ("NestedThenReadsAhead", Enumerable.Range(0, n - 1).Sum(k => x[k] * x[k + 1] * prefix[k + 1]), expectedAhead),
+        })
+        {
+            var result = SteppedModels.Gradient(type, name, x);
+            Assert.Equal(value, result.Value, 12);
+            for (int m = 0; m < n; m++)
+            {
+                Assert.Equal(partials[m], result.Gradient[m], 12);
+            }
+
+            double along = (double)type.GetMethod(name + "DerivativeAlong")!.Invoke(null, new object[] { x, direction })!;
+            Assert.Equal(direction.Zip(partials, (v, g) => v * g).Sum(), along, 12);
+            VectorFiniteDifferenceTests.Check(type, name, null);
+        }
     }
 
     /// <summary>The lines of <paramref name="expected"/> appear in <paramref name="generated"/> one after the other, indentation aside.</summary>

@@ -55,13 +55,10 @@ namespace SymbolicDiff.Tests.Generator.Nested
             double dTotal_denergy = dTotal_dtotal * x; // ∂total/∂energy = ∂total/∂total · ∂total/∂energy
             // double energy = global::SymbolicDiff.Tests.Generator.Nested.GradientInExpressionModels.EnergyWithGradient(v, a, gradient);
             global::SymbolicDiff.Tests.Generator.Nested.GradientInExpressionModels.EnergyHessianVectorProduct(v, a, dTotal_dgradient, dEnergyWithGradient_dgradient, dEnergyWithGradient_dv); // ∂total/∂v through gradient: the Hessian-vector product of the function whose gradient EnergyWithGradient writes, with direction ∂total/∂gradient
-            for (int j = 0; j < v.Length; j++) // ∂total/∂v += its part through this call
+            for (int j = 0; j < v.Length; j++)
             {
                 dV[j] = dEnergyWithGradient_dv[j];
-            }
-            for (int j_1 = 0; j_1 < v.Length; j_1++) // ∂total/∂v += ∂total/∂energy · ∂energy/∂v, the gradient for the value the call returned
-            {
-                dV[j_1] += dTotal_denergy * dEnergyWithGradient_dgradient[j_1];
+                dV[j] += dTotal_denergy * dEnergyWithGradient_dgradient[j];
             }
             global::SymbolicDiff.Runtime.Zeroing.Clear(dTotal_dgradient); // gradient was overwritten here: its earlier values do not reach the result through it
             dX = dTotal_dx; // ∂total/∂x

@@ -78,13 +78,10 @@ namespace SymbolicDiff.Tests.Generator.Nested
                 double dTotal_denergy = dTotal_du; // ∂total/∂energy = ∂total/∂u · ∂u/∂energy
                 // double energy = global::SymbolicDiff.Tests.Generator.Nested.GradientOverSpansModels.EnergyWithGradient(v, a, gradient);
                 global::SymbolicDiff.Tests.Generator.Nested.GradientOverSpansModels.EnergyHessianVectorProduct(v, a, dTotal_dgradient, dEnergyWithGradient_dgradient, dEnergyWithGradient_dv); // ∂total/∂v through gradient: the Hessian-vector product of the function whose gradient EnergyWithGradient writes, with direction ∂total/∂gradient
-                for (int j_1 = 0; j_1 < v.Length; j_1++) // ∂total/∂v += its part through this call
+                for (int j_1 = 0; j_1 < v.Length; j_1++)
                 {
                     dTotal_dv[j_1] += dEnergyWithGradient_dv[j_1];
-                }
-                for (int j_2 = 0; j_2 < v.Length; j_2++) // ∂total/∂v += ∂total/∂energy · ∂energy/∂v, the gradient for the value the call returned
-                {
-                    dTotal_dv[j_2] += dTotal_denergy * dEnergyWithGradient_dgradient[j_2];
+                    dTotal_dv[j_1] += dTotal_denergy * dEnergyWithGradient_dgradient[j_1];
                 }
                 global::SymbolicDiff.Runtime.Zeroing.Clear(dTotal_dgradient); // gradient was overwritten here: its earlier values do not reach the result through it
                 saved.Pop(gradient); // gradient as it was before this call
