@@ -1863,6 +1863,11 @@ internal sealed partial class BodyParser
         bool realSignature = RealTypes.HasSignature(method, _real);
         bool isMath = RealTypes.IsMathFor(method, _real);
         Function? function = null;
+        if (TryParseReduction(invocation, out var reduced))
+        {
+            return reduced;
+        }
+
         if (DerivativeDeclarationReader.HasDeclaredDerivative(method) && method.Parameters.Any(p => ElementType(p.Type) is not null))
         {
             return ParseVectorCall(invocation, method, nameLocation);
@@ -1937,7 +1942,7 @@ internal sealed partial class BodyParser
         {
             // xs.Sum(), x.Select(v => v * v).Sum(), as NumPy's np.sum(x): the loop it stands for is what is differentiated.
             Report(DiagnosticDescriptors.UnsupportedExpression, nameLocation,
-                $"The LINQ call '{invocation.Syntax}' (write the loop it stands for: {RealTypes.Keyword(_real)} s = 0; foreach (var v in xs) s += v; for xs.Sum())");
+                $"The LINQ call '{invocation.Syntax}' (Sum, Average, Max and Min of an array are accepted, with a one-parameter lambda as selector: x.Sum(v => v * v), x.Select(v => v * a).Sum(); for anything else write the loop it stands for: {RealTypes.Keyword(_real)} s = 0; foreach (var v in xs) s += v; for xs.Sum())");
             return null;
         }
 

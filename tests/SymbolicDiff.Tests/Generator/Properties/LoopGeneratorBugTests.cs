@@ -734,4 +734,55 @@ public class LoopGeneratorBugTests
         // Forward mode along (1, 1, 1, 1, 1): 21 + 36 + 31.
         Assert.Equal(88.0, (double)Call("Derivative", x, 3.0, 2, new double[] { 1, 1, 1, 1 }, 1.0), 1e-12);
     }
+
+    /// <summary>
+    /// <c>ReadOnlySpan&lt;double&gt; t = h.Slice(1);</c> of a Span buffer, and <c>ReadOnlySpan&lt;double&gt; u = g.AsSpan(1, 2);</c> of
+    /// an array buffer, reach the slice parser through Span's implicit operator to ReadOnlySpan, a conversion with a method,
+    /// which it did not look under: both were SD0004 "The buffer 't' initialized this way", although a slice of a buffer is
+    /// supported (and <c>Span&lt;double&gt; t = h.Slice(1);</c> was accepted).
+    /// </summary>
+    [Fact]
+    public void A_ReadOnlySpan_slice_of_a_buffer_is_a_slice()
+    {
+        var type = GeneratorHarness.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double[] x)
+                {
+                    Span<double> h = stackalloc double[x.Length];
+                    double[] g = new double[x.Length];
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        h[i] = x[i] * x[i];
+                        g[i] = 2 * x[i];
+                    }
+
+                    ReadOnlySpan<double> t = h.Slice(1);
+                    ReadOnlySpan<double> u = g.AsSpan(1, 2);
+                    return t[0] * u[1] + t[1];
+                }
+            }
+            """).ShouldSucceed().Load().GetType("C")!;
+
+        // x = (1, 2, 3): t = (x1², x2²) = (4, 9), u = (2x1, 2x2) = (4, 6); f = x1²·2x2 + x2² = 33;
+        // ∂/∂x = (0, 4x1·x2, 2x1² + 2x2) = (0, 24, 14).
+        double[] x = { 1, 2, 3 };
+        object gradient = type.GetMethod("FWithGradient", new[] { typeof(double[]) })!.Invoke(null, new object[] { x })!;
+        Assert.Equal(33.0, (double)gradient.GetType().GetProperty("Value")!.GetValue(gradient)!);
+        double[] dX = (double[])gradient.GetType().GetProperty("X")!.GetValue(gradient)!;
+        Assert.Equal(new double[] { 0, 24, 14 }, dX);
+        const double step = 1e-6;
+        for (int j = 0; j < x.Length; j++)
+        {
+            double[] up = (double[])x.Clone(), down = (double[])x.Clone();
+            up[j] += step;
+            down[j] -= step;
+            double central = ((double)type.GetMethod("F")!.Invoke(null, new object[] { up })! - (double)type.GetMethod("F")!.Invoke(null, new object[] { down })!) / (2 * step);
+            Assert.Equal(central, dX[j], 1e-6);
+        }
+    }
 }
