@@ -186,7 +186,9 @@ internal sealed partial class BodyParser
             Fold.Product => Constant.One,
             _ => Constant.Zero,
         };
-        var total = (Variable)DeclareInlined(NameAllocator.ToCamelCase(named ? vector + name : name), start);
+        // Named after what it holds: xSumOfSquares under Norm's root, xSquaredDistance under Distance's, xSum under Average's division.
+        string holds = root ? (others is null ? "SumOfSquares" : "SquaredDistance") : average ? "Sum" : name;
+        var total = (Variable)DeclareInlined(NameAllocator.ToCamelCase(named ? vector + holds : holds), start);
         Expr next = fold switch
         {
             Fold.Sum => new Binary(BinaryOperator.Add, total, term),
@@ -213,6 +215,7 @@ internal sealed partial class BodyParser
     /// <summary><c>x.ToArray()</c> and <c>x.AsSpan()</c> read as <c>x</c>: a reduction reads the same elements either way.</summary>
     private static IOperation Unwrapped(IOperation vector) =>
         vector is IInvocationOperation { TargetMethod.Name: "ToArray" or "AsSpan", Arguments.Length: 0 or 1 } call &&
+        call.TargetMethod.ContainingNamespace?.ToDisplayString() is "System" or "System.Linq" &&
         (call.Instance ?? (call.Arguments.Length == 1 ? call.Arguments[0].Value : null)) is { } inner && (call.Instance is not null || call.Arguments.Length == 1)
             ? WithoutConversions(inner)
             : vector;

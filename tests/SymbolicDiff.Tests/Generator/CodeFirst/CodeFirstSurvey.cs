@@ -133,6 +133,8 @@ public class CodeFirstSurvey(ITestOutputHelper output)
         ("LINQ indexed Select", "SD0005", "double[] h = new double[xs.Length]; for (int i = 0; i < xs.Length; i++) { h[i] = xs[i] * a; } double s = h.Select((v, i) => v * i).Sum(); RESULT(s)"),
         ("Math.Floor, Round, Ceiling", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { s += Math.Floor(xs[i]) * a + Math.Round(xs[i] * a) + Math.Ceiling(a) * xs[i]; } RESULT(s)"),
         ("Math.IEEERemainder", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { s += Math.IEEERemainder(xs[i] * a, a + 3); } RESULT(s)"),
+        ("double.Hypot (no rule)", "SD0006", "double s = 0; for (int i = 0; i < xs.Length; i++) { s += double.Hypot(xs[i], a); } RESULT(s)"),
+        ("Math.ScaleB (no rule)", "SD0006", "double s = 0; for (int i = 0; i < xs.Length; i++) { s += Math.ScaleB(xs[i] * a, 2); } RESULT(s)"),
         ("checked block", null, "double s = 0; checked { for (int i = 0; i < xs.Length; i++) { s += xs[i] * a; } } RESULT(s)"),
         ("continue in nested loops", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { for (int j = 0; j < xs.Length; j++) { if (i == j) continue; s += xs[i] * xs[j] * a; } } RESULT(s)"),
         ("integer power by a loop", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { double p = 1; for (int k = 0; k < 3; k++) { p *= xs[i]; } s += p * a; } RESULT(s)"),
