@@ -117,8 +117,16 @@ internal sealed partial class BodyParser
             }
         }
 
-        var output = _currentOutput;
         source = Unwrapped(WithoutConversions(source));
+        if ((emptyException is not null || paired is not null || IsSliceForm(source)) && RunsOnlySometimes(invocation))
+        {
+            // Its loop is built before the statement, where its check (or a slice's) would throw on paths that never call it.
+            Report(DiagnosticDescriptors.UnsupportedExpression, invocation.Syntax,
+                $"'{invocation.Syntax}', which can throw and runs only on some paths through the statement (behind ?:, && or ||): compute it before the statement, where it always runs, or under an if: {RealTypes.Keyword(_real)} m = 0; if (x.Length > 0) {{ m = {invocation.Syntax}; }}");
+            return null;
+        }
+
+        var output = _currentOutput;
         var elements = ReadElements(source, output);
         var others = paired is null ? null : ReadElements(Unwrapped(WithoutConversions(paired)), output);
         if (elements is null || (paired is not null && others is null))
@@ -219,6 +227,19 @@ internal sealed partial class BodyParser
         (call.Instance ?? (call.Arguments.Length == 1 ? call.Arguments[0].Value : null)) is { } inner && (call.Instance is not null || call.Arguments.Length == 1)
             ? WithoutConversions(inner)
             : vector;
+
+    /// <summary>Whether the statement holding <paramref name="operation"/> evaluates it only on some paths (an operand of ?:, &amp;&amp;, ||, a switch arm).</summary>
+    private static bool RunsOnlySometimes(IOperation operation)
+    {
+        var statement = operation;
+        while (statement.Parent is { } parent && parent is not IBlockOperation &&
+               statement is not (IExpressionStatementOperation or IVariableDeclarationGroupOperation or IReturnOperation))
+        {
+            statement = parent;
+        }
+
+        return SometimesRuns(operation, statement);
+    }
 
     /// <summary>A condition that holds only where the statement being parsed runs.</summary>
     private Expr Guard(Expr condition) => _guard is null ? condition : new Logical(LogicalOperator.And, _guard, condition);

@@ -130,6 +130,8 @@ public class CodeFirstSurvey(ITestOutputHelper output)
         ("LINQ Average, Max, Min", null, "double[] h = new double[xs.Length]; for (int i = 0; i < xs.Length; i++) { h[i] = xs[i] * a; } double s = h.Average() + h.Max() - h.Min(); RESULT(s)"),
         ("LINQ Sum(v => v * v)", null, "double[] h = new double[xs.Length]; for (int i = 0; i < xs.Length; i++) { h[i] = xs[i] * a; } double s = h.Sum(v => v * v * a); RESULT(s)"),
         ("LINQ Select(...).Sum()", null, "double[] h = new double[xs.Length]; for (int i = 0; i < xs.Length; i++) { h[i] = xs[i] * a; } double s = h.Select(v => Math.Exp(v)).Sum() * a; RESULT(s)"),
+        ("LINQ Sum behind ?:", null, "double[] h = new double[xs.Length]; for (int i = 0; i < xs.Length; i++) { h[i] = xs[i] * a; } double s = h.Length > 0 ? h.Sum() : a; RESULT(s)"),
+        ("LINQ Max behind ?: (can throw)", "SD0005", "double[] h = new double[xs.Length]; for (int i = 0; i < xs.Length; i++) { h[i] = xs[i] * a; } double s = h.Length > 0 ? h.Max() : a; RESULT(s)"),
         ("LINQ indexed Select", "SD0005", "double[] h = new double[xs.Length]; for (int i = 0; i < xs.Length; i++) { h[i] = xs[i] * a; } double s = h.Select((v, i) => v * i).Sum(); RESULT(s)"),
         ("Math.Floor, Round, Ceiling", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { s += Math.Floor(xs[i]) * a + Math.Round(xs[i] * a) + Math.Ceiling(a) * xs[i]; } RESULT(s)"),
         ("Math.IEEERemainder", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { s += Math.IEEERemainder(xs[i] * a, a + 3); } RESULT(s)"),

@@ -136,7 +136,9 @@ public partial class CodeFirstTests
     [InlineData("return x.Select((v, i) => v * i).Sum();", "(v, i) => v * i", "a selector is a lambda of one parameter")]
     [InlineData("return x.Sum(v => { double w = v * v; return w; });", "v => { double w = v * v; return w; }", "for an index or statements, write the loop")]
     [InlineData("return x.Aggregate(0.0, (s, v) => s + v);", "x.Aggregate", "Sum, Average, Max and Min of an array are accepted")]
-    public void The_LINQ_forms_still_rejected_say_what_to_write_instead(string body, string construct, string advice)
+    [InlineData("return x.Length > 0 ? x.Max() : 0;", "x.Max()", "runs only on some paths through the statement (behind ?:, && or ||): compute it before the statement")]
+    [InlineData("return x.Length > 1 && System.Numerics.Tensors.TensorPrimitives.Sum<double>(x.AsSpan(1)) > 0 ? 1 : x[0];", "System.Numerics.Tensors.TensorPrimitives.Sum<double>(x.AsSpan(1))", "double m = 0; if (x.Length > 0) { m = ")]
+    public void The_reductions_still_rejected_say_what_to_write_instead(string body, string construct, string advice)
     {
         string source = $$"""
             using System;
