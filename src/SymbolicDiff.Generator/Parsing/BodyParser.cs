@@ -1611,10 +1611,13 @@ internal sealed partial class BodyParser
                 // A float (or other numeric) parameter of a double method: read as it is, held constant.
                 return new External(CSharpLexical.Identifier(parameter.Parameter.Name));
 
-            case IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field when IsPromotable(field.Type):
+            // Of a type, of this object, or of a struct parameter (p.X: the struct is not differentiated, its fields are read
+            // where they are, held constant; to differentiate with respect to X, pass it as a double parameter).
+            case IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation or IParameterReferenceOperation { Parameter: { RefKind: RefKind.None, Type.IsValueType: true } } } field
+                when IsPromotable(field.Type):
                 return new External(MemberCode(field.Field, field.Instance));
 
-            case IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Arguments.IsEmpty: true } property
+            case IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation or IParameterReferenceOperation { Parameter: { RefKind: RefKind.None, Type.IsValueType: true } }, Arguments.IsEmpty: true } property
                 when IsPromotable(property.Type) && property.Property.GetMethod is not null:
                 return new External(MemberCode(property.Property, property.Instance));
 

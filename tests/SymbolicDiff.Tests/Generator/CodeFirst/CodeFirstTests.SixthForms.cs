@@ -132,6 +132,43 @@ public partial class CodeFirstTests
         Assert.Equal(expected.Message, actual.Message);
     }
 
+    /// <summary>
+    /// A struct parameter's fields and properties (<c>p.X</c>, formerly SD0005) are read where they are, held constant, as a
+    /// float parameter of a double method is: the struct is not differentiated.
+    /// </summary>
+    [Fact]
+    public void A_struct_parameter_s_fields_are_read_as_constants()
+    {
+        string source = """
+            using System;
+            using SymbolicDiff;
+
+            public readonly struct Point
+            {
+                public Point(double x, double y) { X = x; Y = y; }
+                public double X { get; }
+                public readonly double Y;
+            }
+
+            public static partial class C
+            {
+                [Differentiable(SecondOrder = true)]
+                public static double F(Point p, double a) => p.X * a * a + Math.Sin(p.Y * a);
+            }
+            """;
+        var type = GeneratorHarness.Run(source).ShouldSucceed().Load().GetType("C")!;
+        var pointType = type.Assembly.GetType("Point")!;
+        object point = Activator.CreateInstance(pointType, 3.0, 0.5)!;
+        double F(double a) => (double)type.GetMethod("F")!.Invoke(null, new[] { point, a })!;
+
+        // p = (3, 0.5), a = 2: f = 3·4 + sin 1; ∂f/∂a = 2a·p.X + p.Y·cos(p.Y·a) = 12 + 0.5·cos 1.
+        object gradient = type.GetMethod("FWithGradient", new[] { pointType, typeof(double) })!.Invoke(null, new[] { point, 2.0 })!;
+        Close(12 + Math.Sin(1), (double)gradient.GetType().GetProperty("Value")!.GetValue(gradient)!, 1e-14, "value");
+        double dA = (double)gradient.GetType().GetProperty("A")!.GetValue(gradient)!;
+        Close(12 + 0.5 * Math.Cos(1), dA, 1e-14, "∂f/∂a, by hand");
+        Close((F(2 + 1e-6) - F(2 - 1e-6)) / 2e-6, dA, 1e-7, "∂f/∂a, central differences");
+    }
+
     [Theory]
     [InlineData("return x.Select((v, i) => v * i).Sum();", "(v, i) => v * i", "a selector is a lambda of one parameter")]
     [InlineData("return x.Sum(v => { double w = v * v; return w; });", "v => { double w = v * v; return w; }", "for an index or statements, write the loop")]
