@@ -105,6 +105,9 @@ internal static class BuiltinRules
         Row(BuiltinFunction.CopySign, "CopySign", "sign u · sign v to u (0 at u = 0), 0 to v",
             Mul(Call(BuiltinFunction.CopySign, One, V), Select(U, ComparisonOperator.Greater, Zero, One, Select(U, ComparisonOperator.Less, Zero, new Constant(-1), U))),
             Zero),
+        // IEEE remainder r = u − v·n with n = round(u/v) to even: n is piecewise constant, so ∂r/∂u = 1 and ∂r/∂v = −n
+        // (as fmod's rule in PyTorch, with the rounded quotient for the truncated one).
+        Row(BuiltinFunction.IEEERemainder, "IEEERemainder", "∂/∂u = 1, ∂/∂v = −round(u/v)", One, Neg(Call(BuiltinFunction.Round, Div(U, V)))),
         // Piecewise constant: derivative 0 wherever it exists, as PyTorch defines it.
         Piecewise(BuiltinFunction.Sign, "Sign"),
         Piecewise(BuiltinFunction.Floor, "Floor"),

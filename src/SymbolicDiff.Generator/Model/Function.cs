@@ -30,6 +30,7 @@ internal enum BuiltinFunction
     Clamp,
     FusedMultiplyAdd,
     CopySign,
+    IEEERemainder,
 
     // Piecewise constant: derivative 0 everywhere it exists.
     Sign,

@@ -41,12 +41,8 @@ internal sealed partial class BodyParser
     /// </summary>
     private bool TryParseSlice(ILocalSymbol local, IVariableInitializerOperation initializer, List<Statement> output)
     {
-        var value = initializer.Value;
-        while (value is IConversionOperation { OperatorMethod: null } conversion)
-        {
-            value = conversion.Operand;
-        }
-
+        // Under its conversions, Span's implicit operator included: ReadOnlySpan<double> t = h.AsSpan(1, 2); of a Span buffer.
+        var value = WithoutConversions(initializer.Value);
         if (!IsSliceForm(value))
         {
             return false;

@@ -59,42 +59,17 @@ internal sealed partial class BodyParser
         Expr value;
         if (sourceOperation is not null)
         {
-            var source = WithoutConversions(sourceOperation);
-            var slice = SliceOf(source);
-            if (slice is null && !IsSliceLocal(source) && IsSliceForm(source))
+            if (ReadElements(WithoutConversions(sourceOperation), output) is not { } elements)
             {
-                // x.Slice(1).CopyTo(h): the slice written in the call, as a slice local would be.
-                slice = InlineSlice(source, output);
-                if (slice is null)
-                {
-                    return true; // reported
-                }
+                return true; // reported
             }
 
-            if (slice is not null)
-            {
-                if (slice.IsParameter)
-                {
-                    CheckOutputRead(slice.Vector, source.Syntax);
-                }
-
-                length = slice.Length;
-                value = new Element(slice.Vector, new Binary(BinaryOperator.Add, slice.Start, index));
-            }
-            else if (VectorName(source) is { } sourceName)
-            {
-                CheckOutputRead(sourceName, source.Syntax);
-                length = new Member(new Variable(sourceName), "Length");
-                value = new Element(sourceName, index);
-            }
-            else
-            {
-                return true; // reported by VectorName
-            }
+            length = elements.Length;
+            value = elements.At(index);
 
             var destinationLength = new Member(new Variable(destination), "Length");
             output.Add(new ThrowIf(
-                _guard is null ? new Comparison(ComparisonOperator.Greater, length, destinationLength) : new Logical(LogicalOperator.And, _guard, new Comparison(ComparisonOperator.Greater, length, destinationLength)),
+                Guard(new Comparison(ComparisonOperator.Greater, length, destinationLength)),
                 "throw new global::System.ArgumentException(\"Destination is too short.\", \"destination\");"));
         }
         else if (valueOperation is null)

@@ -1611,10 +1611,13 @@ internal sealed partial class BodyParser
                 // A float (or other numeric) parameter of a double method: read as it is, held constant.
                 return new External(CSharpLexical.Identifier(parameter.Parameter.Name));
 
-            case IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field when IsPromotable(field.Type):
+            // Of a type, of this object, or of a struct parameter (p.X: the struct is not differentiated, its fields are read
+            // where they are, held constant; to differentiate with respect to X, pass it as a double parameter).
+            case IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation or IParameterReferenceOperation { Parameter: { RefKind: RefKind.None, Type.IsValueType: true } } } field
+                when IsPromotable(field.Type):
                 return new External(MemberCode(field.Field, field.Instance));
 
-            case IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Arguments.IsEmpty: true } property
+            case IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation or IParameterReferenceOperation { Parameter: { RefKind: RefKind.None, Type.IsValueType: true } }, Arguments.IsEmpty: true } property
                 when IsPromotable(property.Type) && property.Property.GetMethod is not null:
                 return new External(MemberCode(property.Property, property.Instance));
 
@@ -1863,6 +1866,11 @@ internal sealed partial class BodyParser
         bool realSignature = RealTypes.HasSignature(method, _real);
         bool isMath = RealTypes.IsMathFor(method, _real);
         Function? function = null;
+        if (TryParseReduction(invocation, out var reduced))
+        {
+            return reduced;
+        }
+
         if (DerivativeDeclarationReader.HasDeclaredDerivative(method) && method.Parameters.Any(p => ElementType(p.Type) is not null))
         {
             return ParseVectorCall(invocation, method, nameLocation);
@@ -1937,7 +1945,7 @@ internal sealed partial class BodyParser
         {
             // xs.Sum(), x.Select(v => v * v).Sum(), as NumPy's np.sum(x): the loop it stands for is what is differentiated.
             Report(DiagnosticDescriptors.UnsupportedExpression, nameLocation,
-                $"The LINQ call '{invocation.Syntax}' (write the loop it stands for: {RealTypes.Keyword(_real)} s = 0; foreach (var v in xs) s += v; for xs.Sum())");
+                $"The LINQ call '{invocation.Syntax}' (Sum, Average, Max and Min of an array are accepted, with a one-parameter lambda as selector: x.Sum(v => v * v), x.Select(v => v * a).Sum(); for anything else write the loop it stands for: {RealTypes.Keyword(_real)} s = 0; foreach (var v in xs) s += v; for xs.Sum())");
             return null;
         }
 

@@ -25,11 +25,13 @@ internal static class OperationFacts
     public static bool IsPromotable(ITypeSymbol? type, SpecialType real) =>
         IsNumeric(type) && !(real == SpecialType.System_Single && type!.SpecialType == SpecialType.System_Double);
 
-    /// <summary>A field or property of this object (<c>this.scale</c>) or of a type, as C# text.</summary>
-    public static string MemberCode(ISymbol member, IOperation? instance) =>
-        instance is null
-            ? DerivativeDeclarationReader.QualifiedName(member.ContainingType) + "." + CSharpLexical.Identifier(member.Name)
-            : "this." + CSharpLexical.Identifier(member.Name);
+    /// <summary>A field or property of this object (<c>this.scale</c>), of a type, or of a parameter (<c>p.X</c>), as C# text.</summary>
+    public static string MemberCode(ISymbol member, IOperation? instance) => instance switch
+    {
+        null => DerivativeDeclarationReader.QualifiedName(member.ContainingType) + "." + CSharpLexical.Identifier(member.Name),
+        IParameterReferenceOperation parameter => CSharpLexical.Identifier(parameter.Parameter.Name) + "." + CSharpLexical.Identifier(member.Name),
+        _ => "this." + CSharpLexical.Identifier(member.Name),
+    };
 
     public static BinaryOperator? ToBinaryOperator(BinaryOperatorKind kind) => kind switch
     {

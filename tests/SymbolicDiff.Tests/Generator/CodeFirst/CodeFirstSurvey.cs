@@ -116,7 +116,33 @@ public class CodeFirstSurvey(ITestOutputHelper output)
         ("capturing local function", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { s += Scaled(xs[i]); } RESULT(s) double Scaled(double v) => v * v * a;"),
         ("switch statement on int", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { switch (i % 2) { case 0: s += xs[i] * a; break; default: s -= xs[i]; break; } } RESULT(s)"),
         ("span local walked (t = t[1..])", "SD0004 SD0005", "ReadOnlySpan<double> t = xs; double s = 0; while (t.Length > 0) { s += t[0] * a; t = t[1..]; } RESULT(s)"),
-        ("LINQ Sum", "SD0005", "double s = xs.ToArray().Sum() * a; RESULT(s)"),
+        ("xs.ToArray().Sum()", null, "double s = xs.ToArray().Sum() * a; RESULT(s)"),
+        ("TensorPrimitives.Dot", null, "double s = TensorPrimitives.Dot(xs, xs) * a; RESULT(s)"),
+        ("TensorPrimitives.Sum, SumOfSquares", null, "double s = TensorPrimitives.Sum(xs) * a + TensorPrimitives.SumOfSquares(xs) * a * a; RESULT(s)"),
+        ("TensorPrimitives.Norm, Distance", null, "Span<double> h = stackalloc double[xs.Length]; for (int i = 0; i < xs.Length; i++) { h[i] = xs[i] * a; } double s = TensorPrimitives.Norm(xs) * a + TensorPrimitives.Distance(xs, h); RESULT(s)"),
+        ("TensorPrimitives.Max, Min", null, "double s = TensorPrimitives.Max(xs) * a - TensorPrimitives.Min(xs); RESULT(s)"),
+        ("TensorPrimitives.SumOfMagnitudes, Product", null, "double s = TensorPrimitives.SumOfMagnitudes(xs) * a + TensorPrimitives.Product(xs); RESULT(s)"),
+        ("TensorPrimitives over a buffer", null, "Span<double> h = stackalloc double[xs.Length]; for (int i = 0; i < xs.Length; i++) { h[i] = xs[i] * a; } double s = TensorPrimitives.SumOfSquares<double>(h); RESULT(s)"),
+        ("TensorPrimitives over a slice", null, "double s = TensorPrimitives.Dot(xs[1..], xs[..^1]) * a; RESULT(s)"),
+        ("TensorPrimitives in a loop", null, "double s = 0; for (int k = 0; k < 2; k++) { s += TensorPrimitives.Sum(xs) * a * (k + 1); } RESULT(s)"),
+        ("TensorPrimitives in a condition", null, "double s = 0; if (TensorPrimitives.Sum(xs) > 0) { s = xs[0] * a; } else { s = a; } RESULT(s)"),
+        ("LINQ Sum on an array", null, "double[] h = new double[xs.Length]; for (int i = 0; i < xs.Length; i++) { h[i] = xs[i] * a; } double s = h.Sum(); RESULT(s)"),
+        ("LINQ Average, Max, Min", null, "double[] h = new double[xs.Length]; for (int i = 0; i < xs.Length; i++) { h[i] = xs[i] * a; } double s = h.Average() + h.Max() - h.Min(); RESULT(s)"),
+        ("LINQ Sum(v => v * v)", null, "double[] h = new double[xs.Length]; for (int i = 0; i < xs.Length; i++) { h[i] = xs[i] * a; } double s = h.Sum(v => v * v * a); RESULT(s)"),
+        ("LINQ Select(...).Sum()", null, "double[] h = new double[xs.Length]; for (int i = 0; i < xs.Length; i++) { h[i] = xs[i] * a; } double s = h.Select(v => Math.Exp(v)).Sum() * a; RESULT(s)"),
+        ("LINQ Sum behind ?:", null, "double[] h = new double[xs.Length]; for (int i = 0; i < xs.Length; i++) { h[i] = xs[i] * a; } double s = h.Length > 0 ? h.Sum() : a; RESULT(s)"),
+        ("LINQ Max behind ?: (can throw)", "SD0005", "double[] h = new double[xs.Length]; for (int i = 0; i < xs.Length; i++) { h[i] = xs[i] * a; } double s = h.Length > 0 ? h.Max() : a; RESULT(s)"),
+        ("LINQ indexed Select", "SD0005", "double[] h = new double[xs.Length]; for (int i = 0; i < xs.Length; i++) { h[i] = xs[i] * a; } double s = h.Select((v, i) => v * i).Sum(); RESULT(s)"),
+        ("Math.Floor, Round, Ceiling", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { s += Math.Floor(xs[i]) * a + Math.Round(xs[i] * a) + Math.Ceiling(a) * xs[i]; } RESULT(s)"),
+        ("Math.IEEERemainder", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { s += Math.IEEERemainder(xs[i] * a, a + 3); } RESULT(s)"),
+        ("double.Hypot (no rule)", "SD0006", "double s = 0; for (int i = 0; i < xs.Length; i++) { s += double.Hypot(xs[i], a); } RESULT(s)"),
+        ("Math.ScaleB (no rule)", "SD0006", "double s = 0; for (int i = 0; i < xs.Length; i++) { s += Math.ScaleB(xs[i] * a, 2); } RESULT(s)"),
+        ("checked block", null, "double s = 0; checked { for (int i = 0; i < xs.Length; i++) { s += xs[i] * a; } } RESULT(s)"),
+        ("continue in nested loops", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { for (int j = 0; j < xs.Length; j++) { if (i == j) continue; s += xs[i] * xs[j] * a; } } RESULT(s)"),
+        ("integer power by a loop", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { double p = 1; for (int k = 0; k < 3; k++) { p *= xs[i]; } s += p * a; } RESULT(s)"),
+        ("x[..2] to Vectors.Dot", null, "double s = Vectors.Dot(xs[..2], xs[1..3]) * a; RESULT(s)"),
+        ("AsSpan(1, 2) local", null, "double[] h = new double[xs.Length]; for (int i = 0; i < xs.Length; i++) { h[i] = xs[i] * a; } ReadOnlySpan<double> t = h.AsSpan(1, 2); double s = t[0] * t[1]; RESULT(s)"),
+        ("return from nested loops", null, "double s = 0; for (int i = 0; i < xs.Length; i++) { for (int j = 0; j < xs.Length; j++) { s += xs[i] * xs[j] * a; if (s > 50) { RESULT(s) } } } RESULT(s)"),
     };
 
     // A body may end with "@@ members": declared in the class beside the method.
@@ -137,6 +163,7 @@ public class CodeFirstSurvey(ITestOutputHelper output)
     private static string Wrap(string attribute, string returns, string parameters, string body) => $$"""
         using System;
         using System.Linq;
+        using System.Numerics.Tensors;
         using SymbolicDiff;
 
         public static partial class C

@@ -21,7 +21,7 @@ public class DiagnosticTests
         " is not supported in a [Differentiable] method; supported expressions are double arithmetic (+, -, *, /, unary -), integer arithmetic, ?:, literals and constants, parameters, locals, fields and properties of this object or static ones, and calls of functions with a known derivative";
 
     private const string FunctionsSupported =
-        " has no known derivative: call one of Math.Exp, Log, Log10, Log2, Sqrt, Cbrt, Pow, Sin, Cos, Tan, Asin, Acos, Atan, Atan2, Sinh, Cosh, Tanh, Abs, Max, Min, Clamp, FusedMultiplyAdd, CopySign, Sign, Floor, Ceiling, Round, Truncate, or a static method that declares its derivative with [Derivative]";
+        " has no known derivative: call one of Math.Exp, Log, Log10, Log2, Sqrt, Cbrt, Pow, Sin, Cos, Tan, Asin, Acos, Atan, Atan2, Sinh, Cosh, Tanh, Abs, Max, Min, Clamp, FusedMultiplyAdd, CopySign, IEEERemainder, Sign, Floor, Ceiling, Round, Truncate, or a static method that declares its derivative with [Derivative]";
 
     private const string LoopsSupported =
         "; supported loops are any for loop (with an int or long counter, a real one, or none), foreach over a vector, and while and do loops";
@@ -460,10 +460,10 @@ public class DiagnosticTests
         DiagnosticAssert.Single(
             InC("""
                 [Differentiable]
-                public static double F(double x, double y) => [|Math.IEEERemainder|](x, y);
+                public static double F(double x, double y) => [|Math.BitIncrement|](x) * y;
             """),
             "SD0006",
-            "'Math.IEEERemainder'" + FunctionsSupported);
+            "'Math.BitIncrement'" + FunctionsSupported);
     }
 
     [Fact]
@@ -992,7 +992,7 @@ public class DiagnosticTests
                     [|foreach|] (double v in new[] { 1.0, 2.0 }) { y = y * v; }
                     float [|steps|] = 3;
                     y = y * ([|x % 2|]);
-                    return [|Math.IEEERemainder|](y, 1.0);
+                    return [|Math.BitIncrement|](y);
                 }
             }
             """,
@@ -1000,7 +1000,7 @@ public class DiagnosticTests
             new ExpectedDiagnostic("SD0003", "The 'foreach' loop cannot be differentiated: foreach is supported over a vector parameter or local buffer of double, with a double loop variable" + LoopsSupported),
             new ExpectedDiagnostic("SD0015", "Local 'steps' is of type 'float'; locals of a [Differentiable] method are double (float in a float method), bool, int or long, and Span<double> or double[] buffers (stackalloc double[n], new double[n])"),
             new ExpectedDiagnostic("SD0005", "The '%' operator ('x % 2')" + ExpressionsSupported),
-            new ExpectedDiagnostic("SD0006", "'Math.IEEERemainder'" + FunctionsSupported));
+            new ExpectedDiagnostic("SD0006", "'Math.BitIncrement'" + FunctionsSupported));
     }
 
     [Fact]
@@ -1043,7 +1043,7 @@ public class DiagnosticTests
                 public static double Good(double x) => x * x;
 
                 [Differentiable]
-                public static double Bad(double x) => [|Math.IEEERemainder|](x, -1.0);
+                public static double Bad(double x) => [|Math.BitIncrement|](x);
             """));
         var diagnostic = Assert.Single(run.GeneratorDiagnostics);
         Assert.Equal("SD0006", diagnostic.Id);

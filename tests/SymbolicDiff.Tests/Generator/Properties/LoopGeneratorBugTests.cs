@@ -744,7 +744,8 @@ public class LoopGeneratorBugTests
     /// float) the derivative is 0, but its tangent, by the quotient rule, −derivative·e^2|u|·2 sign(u)·u′/(e^2|u| + 1),
     /// is 0·∞/∞ = NaN, so every second derivative through a saturated tanh was NaN (found by
     /// <see cref="LoopSecondOrderPropertyTests"/> in a recurrence t = tanh(t·e + o) whose argument grew past 355). Now
-    /// 2(1 + |tanh u|)·e^−2|u|/(1 + e^−2|u|), the same function, whose tangent has nothing to overflow. Checked against
+    /// a call of Activations.TanhDerivative, 4e/(1 + e)² with e = e^−2|u| there, the same function, whose declared partials
+    /// have nothing to overflow. Checked against
     /// the closed form ∂²/∂xᵢ² Σ tanh xⱼ = −2 tanh xᵢ·sech²xᵢ, sech²x = 4/(eˣ + e⁻ˣ)² (0 once that overflows, as the
     /// true value underflows), and against central differences of the generated gradient where they mean something.
     /// </summary>
@@ -832,6 +833,53 @@ public class LoopGeneratorBugTests
         {
             double expected = Second(xf[i]);
             Assert.True(Math.Abs(hvf[i] - expected) <= 1e-5 * Math.Abs(expected) + 1e-30, $"float (H·v)[{i}] at x = {xf[i]}: {hvf[i]:R}, closed form {expected:R}");
+    /// <c>ReadOnlySpan&lt;double&gt; t = h.Slice(1);</c> of a Span buffer, and <c>ReadOnlySpan&lt;double&gt; u = g.AsSpan(1, 2);</c> of
+    /// an array buffer, reach the slice parser through Span's implicit operator to ReadOnlySpan, a conversion with a method,
+    /// which it did not look under: both were SD0004 "The buffer 't' initialized this way", although a slice of a buffer is
+    /// supported (and <c>Span&lt;double&gt; t = h.Slice(1);</c> was accepted).
+    /// </summary>
+    [Fact]
+    public void A_ReadOnlySpan_slice_of_a_buffer_is_a_slice()
+    {
+        var type = GeneratorHarness.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double[] x)
+                {
+                    Span<double> h = stackalloc double[x.Length];
+                    double[] g = new double[x.Length];
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        h[i] = x[i] * x[i];
+                        g[i] = 2 * x[i];
+                    }
+
+                    ReadOnlySpan<double> t = h.Slice(1);
+                    ReadOnlySpan<double> u = g.AsSpan(1, 2);
+                    return t[0] * u[1] + t[1];
+                }
+            }
+            """).ShouldSucceed().Load().GetType("C")!;
+
+        // x = (1, 2, 3): t = (x1², x2²) = (4, 9), u = (2x1, 2x2) = (4, 6); f = x1²·2x2 + x2² = 33;
+        // ∂/∂x = (0, 4x1·x2, 2x1² + 2x2) = (0, 24, 14).
+        double[] x = { 1, 2, 3 };
+        object gradient = type.GetMethod("FWithGradient", new[] { typeof(double[]) })!.Invoke(null, new object[] { x })!;
+        Assert.Equal(33.0, (double)gradient.GetType().GetProperty("Value")!.GetValue(gradient)!);
+        double[] dX = (double[])gradient.GetType().GetProperty("X")!.GetValue(gradient)!;
+        Assert.Equal(new double[] { 0, 24, 14 }, dX);
+        const double step = 1e-6;
+        for (int j = 0; j < x.Length; j++)
+        {
+            double[] up = (double[])x.Clone(), down = (double[])x.Clone();
+            up[j] += step;
+            down[j] -= step;
+            double central = ((double)type.GetMethod("F")!.Invoke(null, new object[] { up })! - (double)type.GetMethod("F")!.Invoke(null, new object[] { down })!) / (2 * step);
+            Assert.Equal(central, dX[j], 1e-6);
         }
     }
 }
