@@ -833,6 +833,10 @@ public class LoopGeneratorBugTests
         {
             double expected = Second(xf[i]);
             Assert.True(Math.Abs(hvf[i] - expected) <= 1e-5 * Math.Abs(expected) + 1e-30, $"float (H·v)[{i}] at x = {xf[i]}: {hvf[i]:R}, closed form {expected:R}");
+        }
+    }
+
+    /// <summary>
     /// <c>ReadOnlySpan&lt;double&gt; t = h.Slice(1);</c> of a Span buffer, and <c>ReadOnlySpan&lt;double&gt; u = g.AsSpan(1, 2);</c> of
     /// an array buffer, reach the slice parser through Span's implicit operator to ReadOnlySpan, a conversion with a method,
     /// which it did not look under: both were SD0004 "The buffer 't' initialized this way", although a slice of a buffer is
