@@ -210,8 +210,9 @@ internal static class DifferentiationPipeline
             // second never reaches ahead of the first fused; an element a loop's iteration writes and only it reads held in a
             // local; an element a loop only adds into held in a local across the loop;
             // a buffer saved whole saved with one call; statements under one branch under one if; then each slice's elements
-            // read through a view of it, as the user wrote them (the transforms read them by index).
-            program = program is null ? null : SliceViews.Apply(BranchBlocks.Apply(SavedSpans.Apply(HeldAccumulators.Apply(IterationElements.Apply(LoopFusion.Apply(program))))));
+            // read through a view of it, as the user wrote them (the transforms read them by index); last, the runs of single
+            // saves and restores in a loop written as one call each.
+            program = program is null ? null : SavedRuns.Apply(SliceViews.Apply(BranchBlocks.Apply(SavedSpans.Apply(HeldAccumulators.Apply(IterationElements.Apply(LoopFusion.Apply(program)))))));
             return new MethodResult(program, parsed.Diagnostics.Concat(diagnostics.Select(d => ForSelectingCallee(d, parsed))).ToEquatableArray())
             {
                 HessiansRead = hessiansRead,

@@ -174,6 +174,8 @@ internal sealed class StatementWriter
             $"{Id(assign.Name)} = {ExpressionWriter.WriteInteger(assign.Value)};",
         SavePush push => $"{Id(push.Stack)}.Push({Code(push.Value)});",
         RestoreSaved restore => $"{Id(restore.Stack)}.Pop({Id(restore.Vector)});",
+        SavePushRun run => $"{Id(run.Stack)}.Push({string.Join(", ", run.Values.Select(Code))});",
+        RestoreDeclaredRun restored => $"{Id(restored.Stack)}.Pop({string.Join(", ", restored.Names.Select(name => $"out {_real} {Id(name)}"))});",
         DeclareSavedValues saved => $"var {Id(saved.Name)} = new global::SymbolicDiff.Runtime.SavedValues<{_real}>(stackalloc {_real}[global::SymbolicDiff.Runtime.StackStorage.Length]);",
         Release release => Id(release.Name) + ".Dispose();",
         ClearOutput { From: { } from } clear =>

@@ -25,6 +25,7 @@ internal static class StatementFacts
             DeclareVar declaration => declaration with { Value = rewrite(declaration.Value) },
             CallStatement call => call with { Call = rewrite(call.Call) },
             SavePush push => push with { Value = rewrite(push.Value) },
+            SavePushRun run => run with { Values = run.Values.Select(rewrite).ToEquatableArray() },
             _ => statement,
         };
 
@@ -258,6 +259,14 @@ internal static class StatementFacts
                 }
             }
 
+            if (statement is RestoreDeclaredRun restored)
+            {
+                foreach (string restoredName in restored.Names)
+                {
+                    yield return restoredName;
+                }
+            }
+
             var nested = statement switch
             {
                 ForLoop loop => loop.Body,
@@ -357,6 +366,16 @@ internal static class StatementFacts
             case SavePush push:
                 yield return push.Stack;
                 break;
+            case SavePushRun run:
+                yield return run.Stack;
+                break;
+            case RestoreDeclaredRun restored:
+                foreach (string name in restored.Names)
+                {
+                    yield return name; // and its stack, popped: see below
+                }
+
+                break;
             case RestoreSaved restore:
                 yield return restore.Vector; // and its stack, popped: see below
                 break;
@@ -439,6 +458,8 @@ internal static class StatementFacts
         CallStatement call => new[] { call.Call },
         CallWithOutputs call => new Expr[] { call.Call },
         SavePush push => new[] { push.Value },
+        SavePushRun run => run.Values,
+        RestoreDeclaredRun restored => new Expr[] { new SavedPop(restored.Stack) },
         RestoreSaved restore => new Expr[] { new VectorArgument(restore.Vector), new SavedPop(restore.Stack) },
         StepInteger step => step.Guard is null ? new[] { new Variable(step.Name), step.Delta } : new[] { new Variable(step.Name), step.Delta, step.Guard },
         AssignInteger assign => assign.Guard is null ? new[] { new Variable(assign.Name), assign.Value } : new[] { new Variable(assign.Name), assign.Value, assign.Guard },

@@ -24,7 +24,7 @@ namespace SymbolicDiff.Runtime;
 /// </remarks>
 /// <typeparam name="T">The real type of the gradient: <see cref="double"/> or <see cref="float"/>.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public ref struct SavedValues<T>
+public ref partial struct SavedValues<T>
     where T : unmanaged
 {
     // Segment 0 is the caller's buffer; segment k ≥ 1 is _rented[k - 1]. Every segment below the current one is full.

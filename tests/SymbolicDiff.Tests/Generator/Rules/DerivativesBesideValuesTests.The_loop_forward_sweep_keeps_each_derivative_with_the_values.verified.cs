@@ -39,12 +39,7 @@ partial class Beside
             double tanh = global::SymbolicDiff.Activations.TanhWithDerivative(c, out double dtanh_dc);
             saved.Push(h); // saved: the backward sweep reads the value h has before this assignment
             h = tanh * f;
-            saved.Push(df_dz); // saved: df_dz is declared in this loop, and the backward loop reads its final value in each iteration
-            saved.Push(dg_dx); // saved: dg_dx is declared in this loop, and the backward loop reads its final value in each iteration
-            saved.Push(f); // saved: f is declared in this loop, and the backward loop reads its final value in each iteration
-            saved.Push(g); // saved: g is declared in this loop, and the backward loop reads its final value in each iteration
-            saved.Push(dtanh_dc); // saved: dtanh_dc is declared in this loop, and the backward loop reads its final value in each iteration
-            saved.Push(tanh); // saved: tanh is declared in this loop, and the backward loop reads its final value in each iteration
+            saved.Push(df_dz, dg_dx, f, g, dtanh_dc, tanh); // saved in one call, first to last: values the backward sweep reads again
         }
         double hValue = h; // kept: the backward sweep restores h's earlier values
 
@@ -54,12 +49,7 @@ partial class Beside
         double dH_dc = 0.0;
         for (int t = xs.Length - 1; t >= 0; t--)
         {
-            double tanh = saved.Pop(); // tanh as it was at the end of this iteration
-            double dtanh_dc = saved.Pop(); // dtanh_dc as it was at the end of this iteration
-            double g = saved.Pop(); // g as it was at the end of this iteration
-            double f = saved.Pop(); // f as it was at the end of this iteration
-            double dg_dx = saved.Pop(); // dg_dx as it was at the end of this iteration
-            double df_dz = saved.Pop(); // df_dz as it was at the end of this iteration
+            saved.Pop(out double df_dz, out double dg_dx, out double f, out double g, out double dtanh_dc, out double tanh); // taken back in one call, as this iteration saved them
             // h = tanh * f;
             h = saved.Pop(); // h as it was before this assignment
             double dH_dtanh = dH_dh * f; // ∂h/∂tanh = ∂h/∂h · ∂h/∂tanh

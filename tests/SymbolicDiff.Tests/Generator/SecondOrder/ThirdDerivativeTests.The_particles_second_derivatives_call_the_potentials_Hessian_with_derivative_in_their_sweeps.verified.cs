@@ -149,8 +149,7 @@ partial class Particle
                 global::Particle.PotentialWithHessian(x, k, potentialGradient, potentialHessian); // Potential's second derivatives at these arguments: the partials of its gradient
                 double dGX = potentialHessian[0] * dX + potentialHessian[1] * vK; // dgX = ∂gX/∂x · dx + ∂gX/∂k · dk
                 double gX = potentialGradient[0];
-                saved.Push(x); // saved: the backward sweep reads the value x has before this assignment
-                saved.Push(dX); // saved: its tangent, popped before the value
+                saved.Push(x, dX); // saved in one call, first to last: values the backward sweep reads again
                 dX += dt * dV;
                 x += dt * v;
                 dV -= dt * dGX;
