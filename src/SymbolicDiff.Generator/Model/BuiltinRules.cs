@@ -20,10 +20,10 @@ internal static class BuiltinRules
     private static readonly Constant One = Constant.One;
 
     /// <summary>
-    /// The runtime's <c>Activations.TanhDerivative(x, tanh)</c> with the partials its <c>[Derivative]</c>s declare, as
-    /// the parser reads a [Derivative] method's own (DerivativeDeclarationReader), for second derivatives; and, one level
-    /// further than the parser reads, those partials' own declared partials, for third derivatives (ThirdOrder = true,
-    /// forward mode over a Hessian that calls them), which the inline rule this call replaced also had.
+    /// The runtime's <c>Activations.TanhDerivative(x, tanh)</c> with the partials its <c>[Derivative]</c>s declare, for
+    /// second derivatives, and those partials' own declared partials, for third derivatives (ThirdOrder = true, forward
+    /// mode over a Hessian that calls them): what DerivativeDeclarationReader reads from Activations.Tanh's declarations,
+    /// written out here because Math.Tanh carries none.
     /// </summary>
     private static readonly Function TanhDerivative = RuntimeFunction(
         "TanhDerivative",

@@ -48,8 +48,9 @@ internal sealed record DeclaredPartial(string QualifiedMethodName, bool TakesVal
 {
     /// <summary>
     /// The derivative method as a function in its own right, with the partials its own <c>[Derivative]</c>
-    /// attributes declare (read one level deep), or null where it declares none: what second derivatives
-    /// (forward mode over the gradient, which calls this method) differentiate through.
+    /// attributes declare (read two levels deep below the function, each level's own partials carried the same way), or
+    /// null where it declares none: what second derivatives (forward mode over the gradient, which calls this method)
+    /// and third derivatives (forward mode over the Hessian, which calls its partials) differentiate through.
     /// </summary>
     public Function? Callable { get; init; }
 

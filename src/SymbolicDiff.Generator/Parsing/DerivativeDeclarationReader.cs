@@ -202,8 +202,16 @@ internal static partial class DerivativeDeclarationReader
             return null;
         }
 
-        return Read(method, out error, readPartialsOfPartials: true);
+        return Read(method, out error, DeclaredPartialDepth);
     }
+
+    // How many levels of a derivative method's own [Derivative]s are read below a function's: two. The function's
+    // partial (Sigmoid's SigmoidDerivative) is called by its gradient; that partial's partials (SigmoidDerivativeZPartial)
+    // are called by its Hessian, which second order differentiates through; their partials
+    // (SigmoidDerivativeZPartialZPartial) are called by the third derivative (ThirdOrder = true), the highest order the
+    // generator makes. A fixed depth, not "until none is declared", so that a method declared as its own derivative
+    // (or two declared as each other's) cannot make the reading recurse.
+    private const int DeclaredPartialDepth = 2;
 
     /// <summary>
     /// One <c>[Derivative(nameof(parameter), nameof(productMethod))]</c> of a function over spans or of a helper that
@@ -233,7 +241,11 @@ internal static partial class DerivativeDeclarationReader
         return true;
     }
 
-    private static Function? Read(IMethodSymbol method, out string? error, bool readPartialsOfPartials)
+    /// <summary>
+    /// The function record of <paramref name="method"/>'s [Derivative]s, each derivative method's own read
+    /// <paramref name="depth"/> levels further down (0: the derivative methods are named, their own [Derivative]s not read).
+    /// </summary>
+    private static Function? Read(IMethodSymbol method, out string? error, int depth)
     {
         error = null;
         var partials = new DeclaredPartial?[method.Parameters.Length];
@@ -288,11 +300,11 @@ internal static partial class DerivativeDeclarationReader
                 return null;
             }
 
-            // The derivative method's own [Derivative] (SigmoidDerivative's), for second derivatives: one level, so
-            // that a method declared as its own derivative cannot make this recurse. Invalid ones are left out here
-            // (the analyzer reports them at their declaration) and second order then reports the missing partial.
-            if (readPartialsOfPartials && partialSymbol is not null && HasDeclaredDerivative(partialSymbol) &&
-                Read(partialSymbol, out _, readPartialsOfPartials: false) is { } callable)
+            // The derivative method's own [Derivative] (SigmoidDerivative's), for second and third derivatives, to the
+            // depth left (DeclaredPartialDepth says why it is bounded). Invalid ones are left out here (the analyzer
+            // reports them at their declaration) and the order that needs them then reports the missing partial.
+            if (depth > 0 && partialSymbol is not null && HasDeclaredDerivative(partialSymbol) &&
+                Read(partialSymbol, out _, depth - 1) is { } callable)
             {
                 partial = partial with { Callable = callable };
             }
