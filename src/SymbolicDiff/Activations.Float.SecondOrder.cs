@@ -10,13 +10,35 @@ public static partial class Activations
     /// <param name="z">As in the double overload.</param>
     /// <param name="sigmoid">As in the double overload.</param>
     /// <returns>The partial derivative, rounded to float.</returns>
+    [Derivative(nameof(z), nameof(SigmoidDerivativeZPartialZPartial))]
+    [Derivative(nameof(sigmoid), nameof(SigmoidDerivativeMixedPartial))]
     public static float SigmoidDerivativeZPartial(float z, float sigmoid) => (float)SigmoidDerivativeZPartial((double)z, (double)sigmoid);
 
     /// <summary>The float overload of <see cref="SigmoidDerivativeSigmoidPartial(double, double)"/>, computed in double and rounded once.</summary>
     /// <param name="z">As in the double overload.</param>
     /// <param name="sigmoid">As in the double overload.</param>
     /// <returns>The partial derivative, rounded to float.</returns>
+    [Derivative(nameof(z), nameof(SigmoidDerivativeMixedPartial))]
+    [Derivative(nameof(sigmoid), nameof(SigmoidDerivativeSigmoidPartialSigmoidPartial))]
     public static float SigmoidDerivativeSigmoidPartial(float z, float sigmoid) => (float)SigmoidDerivativeSigmoidPartial((double)z, (double)sigmoid);
+
+    /// <summary>The float overload of <see cref="SigmoidDerivativeZPartialZPartial(double, double)"/>, computed in double and rounded once.</summary>
+    /// <param name="z">As in the double overload.</param>
+    /// <param name="sigmoid">As in the double overload.</param>
+    /// <returns>The partial derivative, rounded to float.</returns>
+    public static float SigmoidDerivativeZPartialZPartial(float z, float sigmoid) => (float)SigmoidDerivativeZPartialZPartial((double)z, (double)sigmoid);
+
+    /// <summary>The float overload of <see cref="SigmoidDerivativeSigmoidPartialSigmoidPartial(double, double)"/>.</summary>
+    /// <param name="z">As in the double overload.</param>
+    /// <param name="sigmoid">As in the double overload.</param>
+    /// <returns>The partial derivative.</returns>
+    public static float SigmoidDerivativeSigmoidPartialSigmoidPartial(float z, float sigmoid) => (float)SigmoidDerivativeSigmoidPartialSigmoidPartial((double)z, (double)sigmoid);
+
+    /// <summary>The float overload of <see cref="SigmoidDerivativeMixedPartial(double, double)"/>, computed in double and rounded once.</summary>
+    /// <param name="z">As in the double overload.</param>
+    /// <param name="sigmoid">As in the double overload.</param>
+    /// <returns>The partial derivative, rounded to float.</returns>
+    public static float SigmoidDerivativeMixedPartial(float z, float sigmoid) => (float)SigmoidDerivativeMixedPartial((double)z, (double)sigmoid);
 
     /// <summary>The float overload of <see cref="TanhDerivativeXPartial(double, double)"/>, computed in double and rounded once.</summary>
     /// <param name="x">As in the double overload.</param>
@@ -72,5 +94,11 @@ public static partial class Activations
     /// <summary>The float overload of <see cref="SoftplusSecondDerivative(double)"/>, computed in double and rounded once.</summary>
     /// <param name="x">As in the double overload.</param>
     /// <returns>The partial derivative, rounded to float.</returns>
+    [Derivative(nameof(SoftplusThirdDerivative))]
     public static float SoftplusSecondDerivative(float x) => (float)SoftplusSecondDerivative((double)x);
+
+    /// <summary>The float overload of <see cref="SoftplusThirdDerivative(double)"/>, computed in double and rounded once.</summary>
+    /// <param name="x">As in the double overload.</param>
+    /// <returns>The third derivative of softplus, rounded to float.</returns>
+    public static float SoftplusThirdDerivative(float x) => (float)SoftplusThirdDerivative((double)x);
 }

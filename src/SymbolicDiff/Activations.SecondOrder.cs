@@ -13,6 +13,8 @@ public static partial class Activations
     /// <param name="z">The input of the sigmoid.</param>
     /// <param name="sigmoid">The value σ(z).</param>
     /// <returns>The partial derivative.</returns>
+    [Derivative(nameof(z), nameof(SigmoidDerivativeZPartialZPartial))]
+    [Derivative(nameof(sigmoid), nameof(SigmoidDerivativeMixedPartial))]
     public static double SigmoidDerivativeZPartial(double z, double sigmoid)
     {
         if (!(z > 1))
@@ -28,8 +30,59 @@ public static partial class Activations
     /// <param name="z">The input of the sigmoid.</param>
     /// <param name="sigmoid">The value σ(z).</param>
     /// <returns>The partial derivative.</returns>
+    [Derivative(nameof(z), nameof(SigmoidDerivativeMixedPartial))]
+    [Derivative(nameof(sigmoid), nameof(SigmoidDerivativeSigmoidPartialSigmoidPartial))]
     public static double SigmoidDerivativeSigmoidPartial(double z, double sigmoid) =>
         z > 1 ? Sigmoid(-z) : 1.0 - 2.0 * sigmoid;
+
+    // The partials of the two partials above, declared on them so that third derivatives (ThirdOrder = true: forward
+    // mode over a Hessian, which calls them) differentiate through Activations.Sigmoid. With s = σ(z) and c = σ(−z) = 1 − s,
+    // on either side of z = 1 the chain rule over them, ZZ + 2·ZS·σ′ + SS·σ′² + S·σ″, is σ‴ = σ(1 − σ)(1 − 6σ + 6σ²):
+    // for z ≤ 1, 0 + 0 − 2σ′² + (1 − 2s)·σ′(1 − 2s) = σ′(1 − 6s + 6s²); for z > 1, with σ′ = sc,
+    // s·sc(1 − 2c) − 2·sc·sc + c·sc(1 − 2s) = sc(s + c − 6sc) = sc(1 − 6sc).
+
+    /// <summary>
+    /// ∂/∂z of <see cref="SigmoidDerivativeZPartial(double, double)"/>: 0 for z ≤ 1, else s·c(1 − c)(1 − 2c) with
+    /// c = σ(−z), the derivative of −s·c(1 − c) as c′ = −c(1 − c).
+    /// </summary>
+    /// <param name="z">The input of the sigmoid.</param>
+    /// <param name="sigmoid">The value σ(z).</param>
+    /// <returns>The partial derivative.</returns>
+    public static double SigmoidDerivativeZPartialZPartial(double z, double sigmoid)
+    {
+        if (!(z > 1))
+        {
+            return 0.0;
+        }
+
+        double complement = Sigmoid(-z);
+        return sigmoid * complement * (1.0 - complement) * (1.0 - 2.0 * complement);
+    }
+
+    /// <summary>∂/∂σ of <see cref="SigmoidDerivativeSigmoidPartial(double, double)"/>: −2 for z ≤ 1, else 0.</summary>
+    /// <param name="z">The input of the sigmoid.</param>
+    /// <param name="sigmoid">The value σ(z).</param>
+    /// <returns>The partial derivative.</returns>
+    public static double SigmoidDerivativeSigmoidPartialSigmoidPartial(double z, double sigmoid) => z > 1 ? 0.0 : -2.0;
+
+    /// <summary>
+    /// ∂/∂σ of <see cref="SigmoidDerivativeZPartial(double, double)"/> and ∂/∂z of
+    /// <see cref="SigmoidDerivativeSigmoidPartial(double, double)"/>, which are equal: 0 for z ≤ 1 (there the first is 0
+    /// and the second 1 − 2σ), else −c(1 − c) with c = σ(−z) (the first is −σ·c(1 − c), the second c).
+    /// </summary>
+    /// <param name="z">The input of the sigmoid.</param>
+    /// <param name="sigmoid">The value σ(z).</param>
+    /// <returns>The partial derivative.</returns>
+    public static double SigmoidDerivativeMixedPartial(double z, double sigmoid)
+    {
+        if (!(z > 1))
+        {
+            return 0.0;
+        }
+
+        double complement = Sigmoid(-z);
+        return -complement * (1.0 - complement);
+    }
 
     /// <summary>
     /// ∂/∂x of <see cref="TanhDerivative(double, double)"/> with <paramref name="tanh"/> held fixed: 0 where it is
@@ -121,5 +174,18 @@ public static partial class Activations
     /// <summary>The derivative of <see cref="SoftplusDerivative(double)"/> (= σ(x)): σ′(x) = σ(x)(1 − σ(x)).</summary>
     /// <param name="x">The input.</param>
     /// <returns>The second derivative of softplus.</returns>
+    [Derivative(nameof(SoftplusThirdDerivative))]
     public static double SoftplusSecondDerivative(double x) => SigmoidDerivative(x, Sigmoid(x));
+
+    /// <summary>
+    /// The derivative of <see cref="SoftplusSecondDerivative(double)"/>, for third derivatives through
+    /// <see cref="Softplus(double)"/>: σ″(x) = σ′(x)(1 − 2σ(x)).
+    /// </summary>
+    /// <param name="x">The input.</param>
+    /// <returns>The third derivative of softplus.</returns>
+    public static double SoftplusThirdDerivative(double x)
+    {
+        double sigmoid = Sigmoid(x);
+        return SigmoidDerivative(x, sigmoid) * (1.0 - 2.0 * sigmoid);
+    }
 }

@@ -17,7 +17,7 @@ public class FloatSecondDerivativeDeclarationTests
     [Fact]
     public void Every_float_derivative_method_declares_the_partials_its_double_overload_declares()
     {
-        int compared = 0;
+        int compared = 0, comparedPartials = 0;
         foreach (var type in Types)
         {
             var methods = type.GetMethods(BindingFlags.Public | BindingFlags.Static);
@@ -36,10 +36,17 @@ public class FloatSecondDerivativeDeclarationTests
                 Assert.True(expected.Count > 0, $"{type.Name}.{twin.Name}(double…) declares no derivative");
                 Assert.Equal(expected, actual);
 
-                // The partial it names exists for float, with the derivative method's float parameters.
+                // The partial it names exists for float, with the derivative method's float parameters, and declares the
+                // partials its double overload declares (what third derivatives differentiate through).
                 foreach (var (_, partialName) in actual)
                 {
-                    Assert.NotNull(type.GetMethod(partialName, derivative.GetParameters().Select(p => p.ParameterType).ToArray()));
+                    var floatPartial = type.GetMethod(partialName, derivative.GetParameters().Select(p => p.ParameterType).ToArray());
+                    Assert.NotNull(floatPartial);
+                    var doublePartial = type.GetMethod(partialName, parameterTypes)!;
+                    var expectedOfPartial = doublePartial.GetCustomAttributes<DerivativeAttribute>().Select(a => (a.Parameter, a.DerivativeMethod)).OrderBy(a => a.Parameter).ToList();
+                    var actualOfPartial = floatPartial!.GetCustomAttributes<DerivativeAttribute>().Select(a => (a.Parameter, a.DerivativeMethod)).OrderBy(a => a.Parameter).ToList();
+                    Assert.Equal(expectedOfPartial, actualOfPartial);
+                    comparedPartials += expectedOfPartial.Count > 0 ? 1 : 0;
                 }
 
                 compared++;
@@ -48,6 +55,9 @@ public class FloatSecondDerivativeDeclarationTests
 
         // Sigmoid, Tanh, Relu, LeakyRelu, Softplus; two partials each of MSE, half squared error, BCE, BCE with logits.
         Assert.Equal(13, compared);
+
+        // The partials that declare their own: TanhDerivative's two, SigmoidDerivative's two, SoftplusSecondDerivative.
+        Assert.Equal(5, comparedPartials);
     }
 
     [Fact]
@@ -61,7 +71,7 @@ public class FloatSecondDerivativeDeclarationTests
             var partialNames = methods.Where(m => AllOf(m, typeof(float)))
                 .SelectMany(m => m.GetCustomAttributes<DerivativeAttribute>().Select(a => a.DerivativeMethod))
                 .ToHashSet();
-            foreach (var partial in methods.Where(m => AllOf(m, typeof(float)) && partialNames.Contains(m.Name) && (m.Name.EndsWith("Partial", StringComparison.Ordinal) || m.Name.EndsWith("Curvature", StringComparison.Ordinal) || m.Name.EndsWith("SecondDerivative", StringComparison.Ordinal))))
+            foreach (var partial in methods.Where(m => AllOf(m, typeof(float)) && partialNames.Contains(m.Name) && (m.Name.EndsWith("Partial", StringComparison.Ordinal) || m.Name.EndsWith("Curvature", StringComparison.Ordinal) || m.Name.EndsWith("SecondDerivative", StringComparison.Ordinal) || m.Name.EndsWith("ThirdDerivative", StringComparison.Ordinal))))
             {
                 var twin = type.GetMethod(partial.Name, partial.GetParameters().Select(_ => typeof(double)).ToArray())!;
                 foreach (double first in points)
@@ -81,7 +91,9 @@ public class FloatSecondDerivativeDeclarationTests
             }
         }
 
-        // 19, and the three third-order partials of TanhDerivative's partials (XPartialXPartial, TanhPartialTanhPartial, MixedPartial).
-        Assert.Equal(22, checkedMethods);
+        // 19, and the third-order partials: three of TanhDerivative's partials (XPartialXPartial, TanhPartialTanhPartial,
+        // MixedPartial), three of SigmoidDerivative's (ZPartialZPartial, SigmoidPartialSigmoidPartial, MixedPartial) and
+        // SoftplusThirdDerivative.
+        Assert.Equal(26, checkedMethods);
     }
 }

@@ -59,7 +59,9 @@ public class SecondDerivativeDeclarationTests
         }
 
         Assert.Empty(withoutDeclaration);
-        Assert.True(DeclaredSecondDerivatives().Count() >= 18);
+        // 18 before the sigmoid's and softplus's second-order partials declared theirs, for third derivatives (two each on
+        // SigmoidDerivativeZPartial and SigmoidDerivativeSigmoidPartial, one on SoftplusSecondDerivative).
+        Assert.True(DeclaredSecondDerivatives().Count() >= 23);
     }
 
     [Theory]
@@ -135,5 +137,31 @@ public class SecondDerivativeDeclarationTests
 
         // softplus'' = σ(1 − σ)
         Assert.Equal(s * (1 - s), Activations.SoftplusSecondDerivative(z), 14);
+    }
+
+    [Theory]
+    [InlineData(-6.0)]
+    [InlineData(-0.7)]
+    [InlineData(0.0)]
+    [InlineData(0.9)]
+    [InlineData(1.3)]
+    [InlineData(8.0)]
+    public void Along_the_value_the_second_order_partials_compose_to_the_third_derivative_worked_out_by_hand(double z)
+    {
+        // The second derivative is Z(z, s) + S(z, s)·s'(z) with Z, S the partials of the derivative method; its derivative
+        // along s = σ(z) is ZZ + 2·ZS·s' + SS·s'² + S·s'' (ZS = SZ, the mixed partial). σ''' = σ(1 − σ)(1 − 6σ + 6σ²).
+        double s = Activations.Sigmoid(z), s1 = s * (1 - s), s2 = s1 * (1 - 2 * s);
+        double sigmoid3 = Activations.SigmoidDerivativeZPartialZPartial(z, s) + 2 * Activations.SigmoidDerivativeMixedPartial(z, s) * s1 +
+            Activations.SigmoidDerivativeSigmoidPartialSigmoidPartial(z, s) * s1 * s1 + Activations.SigmoidDerivativeSigmoidPartial(z, s) * s2;
+        Assert.Equal(s1 * (1 - 6 * s + 6 * s * s), sigmoid3, 1e-14);
+
+        // tanh''' = (1 − tanh²)(6 tanh² − 2)
+        double t = Math.Tanh(z), t1 = 1 - t * t, t2 = -2 * t * t1;
+        double tanh3 = Activations.TanhDerivativeXPartialXPartial(z, t) + 2 * Activations.TanhDerivativeMixedPartial(z, t) * t1 +
+            Activations.TanhDerivativeTanhPartialTanhPartial(z, t) * t1 * t1 + Activations.TanhDerivativeTanhPartial(z, t) * t2;
+        Assert.Equal(t1 * (6 * t * t - 2), tanh3, 1e-12);
+
+        // softplus''' = σ'' = σ(1 − σ)(1 − 2σ)
+        Assert.Equal(s2, Activations.SoftplusThirdDerivative(z), 1e-14);
     }
 }

@@ -1,0 +1,121 @@
+namespace SymbolicDiff.Tests.Generator.SecondOrder;
+
+/// <summary>
+/// Activations.Sigmoid, Tanh and Softplus declare their derivative with [Derivative], that derivative declares its
+/// partials, and those declare theirs: a third derivative through each (ThirdOrder = true, forward mode over a Hessian
+/// that calls the second-level partials) is generated and exact, on both sides of the point where the derivative
+/// method changes formula (z = 1 for SigmoidDerivative, |x| = 1 for TanhDerivative). Checked against the activation's
+/// third derivative by hand and against central differences of the generated Hessian.
+/// </summary>
+public class ActivationThirdDerivativeTests
+{
+    private const string Source = """
+        using System;
+        using SymbolicDiff;
+
+        public static partial class ActivationThird
+        {
+            [Differentiable(ThirdOrder = true)]
+            public static double Sigmoid(double x, double y) => Activations.Sigmoid(x * y);
+
+            [Differentiable(ThirdOrder = true)]
+            public static double Tanh(double x, double y) => Activations.Tanh(x * y);
+
+            [Differentiable(ThirdOrder = true)]
+            public static double Softplus(double x, double y) => Activations.Softplus(x * y);
+
+            public static double[] HessianWithDerivative(string name, double x, double y, double dx, double dy)
+            {
+                var all = new double[11];
+                all[0] = name switch
+                {
+                    "Sigmoid" => SigmoidHessianWithDerivative(x, y, dx, dy, all.AsSpan(1, 2), all.AsSpan(3, 4), all.AsSpan(7, 4)),
+                    "Tanh" => TanhHessianWithDerivative(x, y, dx, dy, all.AsSpan(1, 2), all.AsSpan(3, 4), all.AsSpan(7, 4)),
+                    _ => SoftplusHessianWithDerivative(x, y, dx, dy, all.AsSpan(1, 2), all.AsSpan(3, 4), all.AsSpan(7, 4)),
+                };
+                return all;
+            }
+
+            public static double[] Hessian(string name, double x, double y)
+            {
+                var all = new double[7];
+                all[0] = name switch
+                {
+                    "Sigmoid" => SigmoidWithHessian(x, y, all.AsSpan(1, 2), all.AsSpan(3, 4)),
+                    "Tanh" => TanhWithHessian(x, y, all.AsSpan(1, 2), all.AsSpan(3, 4)),
+                    _ => SoftplusWithHessian(x, y, all.AsSpan(1, 2), all.AsSpan(3, 4)),
+                };
+                return all;
+            }
+        }
+        """;
+
+    private static readonly Lazy<Type> Compiled = new(() => GeneratorHarness.Run(Source).ShouldSucceed().Load().GetType("ActivationThird")!);
+
+    [Theory]
+    [InlineData("Sigmoid")]
+    [InlineData("Tanh")]
+    [InlineData("Softplus")]
+    public void The_third_derivatives_of_an_activation_of_a_product_match_the_closed_form_and_central_differences(string name)
+    {
+        var type = Compiled.Value;
+
+        // u = xy on both sides of u = 1 (Sigmoid's branch) and of u = −1 (Tanh's), near them and far out in each tail.
+        foreach (var (x, y) in new[] { (0.4, 0.9), (1.1, 0.95), (1.5, 1.2), (2.0, 2.5), (-0.6, 1.5), (-2.0, 1.7), (0.8, -3.0), (4.0, -3.5) })
+        {
+            double dx = 0.3, dy = -0.8;
+            var all = Call(type, "HessianWithDerivative", name, x, y, dx, dy);
+
+            // By hand, with u = xy and the activation's derivatives g', g'', g''' at u:
+            // U_xxx = y³ g''', U_xxy = 2y g'' + x y² g''', U_xyy = 2x g'' + x² y g''', U_yyy = x³ g'''.
+            var (d2, d3) = Derivatives(name, x * y);
+            double xxx = y * y * y * d3, xxy = 2 * y * d2 + x * y * y * d3, xyy = 2 * x * d2 + x * x * y * d3, yyy = x * x * x * d3;
+            var byHand = new[] { xxx * dx + xxy * dy, xxy * dx + xyy * dy, xxy * dx + xyy * dy, xyy * dx + yyy * dy };
+
+            double h = 1e-5;
+            var plus = Call(type, "Hessian", name, x + h * dx, y + h * dy);
+            var minus = Call(type, "Hessian", name, x - h * dx, y - h * dy);
+            for (int i = 0; i < 4; i++)
+            {
+                double tangent = all[7 + i];
+                Assert.True(Math.Abs(byHand[i] - tangent) <= 1e-12 * Math.Max(1, Math.Abs(byHand[i])), $"{name} ({x}, {y}) T[{i}]: expected {byHand[i]:R}, got {tangent:R}");
+                double central = (plus[3 + i] - minus[3 + i]) / (2 * h);
+                Assert.True(Math.Abs(central - tangent) <= 1e-6 * Math.Max(1, Math.Abs(central)), $"{name} ({x}, {y}) T[{i}] against central differences: {central:R}, got {tangent:R}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The activation's second and third derivatives at u, from the textbook identities in its value, with σ(1 − σ)
+    /// as σ(u)σ(−u) and 1 − tanh² as sech², so that they keep their digits in the tails.
+    /// </summary>
+    private static (double Second, double Third) Derivatives(string name, double u)
+    {
+        switch (name)
+        {
+            case "Sigmoid":
+            {
+                // σ' = σ(1 − σ), σ'' = σ'(1 − 2σ), σ''' = σ'(1 − 6σ + 6σ²).
+                double s = 1 / (1 + Math.Exp(-u)), d1 = s / (1 + Math.Exp(u));
+                return (d1 * (1 - 2 * s), d1 * (1 - 6 * s + 6 * s * s));
+            }
+
+            case "Tanh":
+            {
+                // t' = 1 − t², t'' = −2t(1 − t²), t''' = (1 − t²)(6t² − 2).
+                double t = Math.Tanh(u), d1 = 1 / (Math.Cosh(u) * Math.Cosh(u));
+                return (-2 * t * d1, d1 * (6 * t * t - 2));
+            }
+
+            default:
+            {
+                // softplus' = σ, so softplus'' = σ' = σ(1 − σ) and softplus''' = σ'' = σ(1 − σ)(1 − 2σ).
+                double s = 1 / (1 + Math.Exp(-u)), d1 = s / (1 + Math.Exp(u));
+                return (d1, d1 * (1 - 2 * s));
+            }
+        }
+    }
+
+    private static double[] Call(Type type, string name, string activation, params double[] arguments) =>
+        (double[])type.GetMethod(name)!.Invoke(null, new object[] { activation }.Concat(arguments.Cast<object>()).ToArray())!;
+}
