@@ -116,13 +116,11 @@ public class SecondDerivativeDeclarationTests
         }
     }
 
+    /// <summary>Points on both sides of the branches of SigmoidDerivative (z = 1) and TanhDerivative (|x| = 1), and in the tails.</summary>
+    public static TheoryData<double> AlongTheValue => new() { -6.0, -0.7, 0.0, 0.9, 1.3, 8.0 };
+
     [Theory]
-    [InlineData(-6.0)]
-    [InlineData(-0.7)]
-    [InlineData(0.0)]
-    [InlineData(0.9)]
-    [InlineData(1.3)]
-    [InlineData(8.0)]
+    [MemberData(nameof(AlongTheValue))]
     public void Along_the_value_the_partials_compose_to_the_second_derivative_worked_out_by_hand(double z)
     {
         // σ'' = σ(1 − σ)(1 − 2σ): dσ'/dz = ∂/∂z + ∂/∂σ · σ'(z)
@@ -140,12 +138,7 @@ public class SecondDerivativeDeclarationTests
     }
 
     [Theory]
-    [InlineData(-6.0)]
-    [InlineData(-0.7)]
-    [InlineData(0.0)]
-    [InlineData(0.9)]
-    [InlineData(1.3)]
-    [InlineData(8.0)]
+    [MemberData(nameof(AlongTheValue))]
     public void Along_the_value_the_second_order_partials_compose_to_the_third_derivative_worked_out_by_hand(double z)
     {
         // The second derivative is Z(z, s) + S(z, s)·s'(z) with Z, S the partials of the derivative method; its derivative

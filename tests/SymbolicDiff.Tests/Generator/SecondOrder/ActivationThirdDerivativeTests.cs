@@ -2,10 +2,11 @@ namespace SymbolicDiff.Tests.Generator.SecondOrder;
 
 /// <summary>
 /// Activations.Sigmoid, Tanh and Softplus declare their derivative with [Derivative], that derivative declares its
-/// partials, and those declare theirs: a third derivative through each (ThirdOrder = true, forward mode over a Hessian
-/// that calls the second-level partials) is generated and exact, on both sides of the point where the derivative
-/// method changes formula (z = 1 for SigmoidDerivative, |x| = 1 for TanhDerivative). Checked against the activation's
-/// third derivative by hand and against central differences of the generated Hessian.
+/// partials, and those declare theirs; Math.Tanh's rule is a call of Activations.TanhDerivative with the same partials.
+/// A third derivative through each (ThirdOrder = true, forward mode over a Hessian that calls the second-level partials)
+/// is generated and exact, on both sides of the point where the derivative method changes formula (z = 1 for
+/// SigmoidDerivative, |x| = 1 for TanhDerivative). Checked against the activation's third derivative by hand and
+/// against central differences of the generated Hessian.
 /// </summary>
 public class ActivationThirdDerivativeTests
 {
@@ -24,6 +25,9 @@ public class ActivationThirdDerivativeTests
             [Differentiable(ThirdOrder = true)]
             public static double Softplus(double x, double y) => Activations.Softplus(x * y);
 
+            [Differentiable(ThirdOrder = true)]
+            public static double MathTanh(double x, double y) => Math.Tanh(x * y);
+
             public static double[] HessianWithDerivative(string name, double x, double y, double dx, double dy)
             {
                 var all = new double[11];
@@ -31,6 +35,7 @@ public class ActivationThirdDerivativeTests
                 {
                     "Sigmoid" => SigmoidHessianWithDerivative(x, y, dx, dy, all.AsSpan(1, 2), all.AsSpan(3, 4), all.AsSpan(7, 4)),
                     "Tanh" => TanhHessianWithDerivative(x, y, dx, dy, all.AsSpan(1, 2), all.AsSpan(3, 4), all.AsSpan(7, 4)),
+                    "MathTanh" => MathTanhHessianWithDerivative(x, y, dx, dy, all.AsSpan(1, 2), all.AsSpan(3, 4), all.AsSpan(7, 4)),
                     _ => SoftplusHessianWithDerivative(x, y, dx, dy, all.AsSpan(1, 2), all.AsSpan(3, 4), all.AsSpan(7, 4)),
                 };
                 return all;
@@ -43,6 +48,7 @@ public class ActivationThirdDerivativeTests
                 {
                     "Sigmoid" => SigmoidWithHessian(x, y, all.AsSpan(1, 2), all.AsSpan(3, 4)),
                     "Tanh" => TanhWithHessian(x, y, all.AsSpan(1, 2), all.AsSpan(3, 4)),
+                    "MathTanh" => MathTanhWithHessian(x, y, all.AsSpan(1, 2), all.AsSpan(3, 4)),
                     _ => SoftplusWithHessian(x, y, all.AsSpan(1, 2), all.AsSpan(3, 4)),
                 };
                 return all;
@@ -56,6 +62,7 @@ public class ActivationThirdDerivativeTests
     [InlineData("Sigmoid")]
     [InlineData("Tanh")]
     [InlineData("Softplus")]
+    [InlineData("MathTanh")]
     public void The_third_derivatives_of_an_activation_of_a_product_match_the_closed_form_and_central_differences(string name)
     {
         var type = Compiled.Value;
@@ -100,7 +107,7 @@ public class ActivationThirdDerivativeTests
                 return (d1 * (1 - 2 * s), d1 * (1 - 6 * s + 6 * s * s));
             }
 
-            case "Tanh":
+            case "Tanh" or "MathTanh":
             {
                 // t' = 1 − t², t'' = −2t(1 − t²), t''' = (1 − t²)(6t² − 2).
                 double t = Math.Tanh(u), d1 = 1 / (Math.Cosh(u) * Math.Cosh(u));
