@@ -28,6 +28,27 @@ public class ActivationThirdDerivativeTests
             [Differentiable(ThirdOrder = true)]
             public static double MathTanh(double x, double y) => Math.Tanh(x * y);
 
+            [Differentiable(ThirdOrder = true)]
+            public static float SigmoidFloat(float x, float y) => Activations.Sigmoid(x * y);
+
+            [Differentiable(ThirdOrder = true)]
+            public static float TanhFloat(float x, float y) => Activations.Tanh(x * y);
+
+            [Differentiable(ThirdOrder = true)]
+            public static float SoftplusFloat(float x, float y) => Activations.Softplus(x * y);
+
+            public static float[] FloatHessianWithDerivative(string name, float x, float y, float dx, float dy)
+            {
+                var all = new float[11];
+                all[0] = name switch
+                {
+                    "Sigmoid" => SigmoidFloatHessianWithDerivative(x, y, dx, dy, all.AsSpan(1, 2), all.AsSpan(3, 4), all.AsSpan(7, 4)),
+                    "Tanh" => TanhFloatHessianWithDerivative(x, y, dx, dy, all.AsSpan(1, 2), all.AsSpan(3, 4), all.AsSpan(7, 4)),
+                    _ => SoftplusFloatHessianWithDerivative(x, y, dx, dy, all.AsSpan(1, 2), all.AsSpan(3, 4), all.AsSpan(7, 4)),
+                };
+                return all;
+            }
+
             public static double[] HessianWithDerivative(string name, double x, double y, double dx, double dy)
             {
                 var all = new double[11];
@@ -88,6 +109,29 @@ public class ActivationThirdDerivativeTests
                 Assert.True(Math.Abs(byHand[i] - tangent) <= 1e-12 * Math.Max(1, Math.Abs(byHand[i])), $"{name} ({x}, {y}) T[{i}]: expected {byHand[i]:R}, got {tangent:R}");
                 double central = (plus[3 + i] - minus[3 + i]) / (2 * h);
                 Assert.True(Math.Abs(central - tangent) <= 1e-6 * Math.Max(1, Math.Abs(central)), $"{name} ({x}, {y}) T[{i}] against central differences: {central:R}, got {tangent:R}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("Sigmoid")]
+    [InlineData("Tanh")]
+    [InlineData("Softplus")]
+    public void A_float_method_gets_the_third_derivatives_through_the_float_activations(string name)
+    {
+        // The float partials are the double ones rounded once (FloatSecondDerivativeDeclarationTests), so the float
+        // third derivatives are the double ones to float precision.
+        var type = Compiled.Value;
+        foreach (var (x, y) in new[] { (0.4f, 0.9f), (1.1f, 0.95f), (2.0f, 2.5f), (-0.6f, 1.5f), (0.8f, -3.0f) })
+        {
+            float dx = 0.3f, dy = -0.8f;
+            var all = (float[])type.GetMethod("FloatHessianWithDerivative")!.Invoke(null, new object[] { name, x, y, dx, dy })!;
+            var (d2, d3) = Derivatives(name, (double)x * y);
+            double xxx = y * y * y * d3, xxy = 2 * y * d2 + x * y * y * d3, xyy = 2 * x * d2 + x * x * y * d3, yyy = x * x * x * d3;
+            var byHand = new[] { xxx * dx + xxy * dy, xxy * dx + xyy * dy, xxy * dx + xyy * dy, xyy * dx + yyy * dy };
+            for (int i = 0; i < 4; i++)
+            {
+                Assert.True(Math.Abs(byHand[i] - all[7 + i]) <= 1e-5 * Math.Max(1, Math.Abs(byHand[i])), $"{name} float ({x}, {y}) T[{i}]: expected {byHand[i]:R}, got {all[7 + i]:R}");
             }
         }
     }
