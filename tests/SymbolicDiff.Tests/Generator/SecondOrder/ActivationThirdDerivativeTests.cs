@@ -136,6 +136,56 @@ public class ActivationThirdDerivativeTests
         }
     }
 
+    [Fact]
+    public void A_function_declared_as_its_own_derivative_gets_third_derivatives_and_is_read_to_a_fixed_depth()
+    {
+        // MyExp's derivative is MyExp: the reader stops two levels below it (else it would recurse), which is the depth
+        // third derivatives call. U = e^(xy): U_xxx = y³e, U_xxy = (2y + xy²)e, U_xyy = (2x + x²y)e, U_yyy = x³e.
+        var type = GeneratorHarness.Run("""
+            using System;
+            using SymbolicDiff;
+
+            public static partial class OwnDerivative
+            {
+                [Derivative(nameof(MyExp))]
+                public static double MyExp(double x) => Math.Exp(x);
+
+                [Differentiable(ThirdOrder = true)]
+                public static double U(double x, double y) => MyExp(x * y);
+
+                public static double[] HessianWithDerivative(double x, double y, double dx, double dy)
+                {
+                    var all = new double[11];
+                    all[0] = UHessianWithDerivative(x, y, dx, dy, all.AsSpan(1, 2), all.AsSpan(3, 4), all.AsSpan(7, 4));
+                    return all;
+                }
+
+                public static double[] Hessian(double x, double y)
+                {
+                    var all = new double[7];
+                    all[0] = UWithHessian(x, y, all.AsSpan(1, 2), all.AsSpan(3, 4));
+                    return all;
+                }
+            }
+            """).ShouldSucceed().Load().GetType("OwnDerivative")!;
+        foreach (var (x, y) in new[] { (0.4, 0.9), (-1.3, 0.7), (1.2, -0.5) })
+        {
+            double dx = 0.3, dy = -0.8, e = Math.Exp(x * y);
+            var all = (double[])type.GetMethod("HessianWithDerivative")!.Invoke(null, new object[] { x, y, dx, dy })!;
+            double xxx = y * y * y * e, xxy = (2 * y + x * y * y) * e, xyy = (2 * x + x * x * y) * e, yyy = x * x * x * e;
+            var byHand = new[] { xxx * dx + xxy * dy, xxy * dx + xyy * dy, xxy * dx + xyy * dy, xyy * dx + yyy * dy };
+            double h = 1e-5;
+            var plus = (double[])type.GetMethod("Hessian")!.Invoke(null, new object[] { x + h * dx, y + h * dy })!;
+            var minus = (double[])type.GetMethod("Hessian")!.Invoke(null, new object[] { x - h * dx, y - h * dy })!;
+            for (int i = 0; i < 4; i++)
+            {
+                Assert.True(Math.Abs(byHand[i] - all[7 + i]) <= 1e-12 * Math.Max(1, Math.Abs(byHand[i])), $"({x}, {y}) T[{i}]: expected {byHand[i]:R}, got {all[7 + i]:R}");
+                double central = (plus[3 + i] - minus[3 + i]) / (2 * h);
+                Assert.True(Math.Abs(central - all[7 + i]) <= 1e-6 * Math.Max(1, Math.Abs(central)), $"({x}, {y}) T[{i}] against central differences: {central:R}, got {all[7 + i]:R}");
+            }
+        }
+    }
+
     /// <summary>
     /// The activation's second and third derivatives at u, from the textbook identities in its value, with σ(1 − σ)
     /// as σ(u)σ(−u) and 1 − tanh² as sech², so that they keep their digits in the tails.
