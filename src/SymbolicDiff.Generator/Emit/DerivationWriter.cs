@@ -46,7 +46,11 @@ internal static class DerivationWriter
         string modifiers = method.IsStatic ? "public static" : "public";
         using (writer.Block($"{modifiers} global::SymbolicDiff.Derivation {GeneratedNames.DerivationMethod(method.MethodName)}({signature})"))
         {
-            writer.Line($"var {derivation} = new global::SymbolicDiff.Derivation({Literal(method.MethodName)}, {Literal(method.Result)});");
+            // Each recorded line is written into the file in place, its literals and formulas included: a method of a
+            // hundred steps would otherwise build each piece and each line as a string first.
+            writer.BeginLine(0).Append("var ").Append(derivation).Append(" = new global::SymbolicDiff.Derivation(")
+                .Literal(method.MethodName).Append(", ").Literal(method.Result).Append(");");
+            writer.EndLine();
             var known = new HashSet<string>();
             var assigned = new HashSet<string>();
             foreach (var parameter in method.Parameters)
@@ -59,11 +63,13 @@ internal static class DerivationWriter
                         continue; // an index table: integers carry no derivative
                     }
 
-                    writer.Line($"{derivation}.AddVector({Kind}Input, {Literal(parameter.Name)}, {name});");
+                    Step(writer, derivation, "AddVector").Append(Kind).Append("Input, ").Literal(parameter.Name).Append(", ").Append(name).Append(");");
+                    writer.EndLine();
                 }
                 else if (IsReal(parameter.TypeName))
                 {
-                    writer.Line($"{derivation}.Add({Kind}Input, {Literal(parameter.Name)}, {Literal(parameter.Name)}, {name});");
+                    Step(writer, derivation, "Add").Append(Kind).Append("Input, ").Literal(parameter.Name).Append(", ").Literal(parameter.Name).Append(", ").Append(name).Append(");");
+                    writer.EndLine();
                     known.Add(parameter.Name);
                     assigned.Add(parameter.Name);
                 }
@@ -85,7 +91,7 @@ internal static class DerivationWriter
             bool backward = false;
             foreach (var statement in program.Body)
             {
-                statements.Write(new[] { statement });
+                statements.Write(statement);
                 if (statement is CommentLine { Comment: { } comment } && statements.CommentText(comment) is var text &&
                     (text.StartsWith(BackwardSweepNote, System.StringComparison.Ordinal) || text.StartsWith(ForwardSweepNote, System.StringComparison.Ordinal)))
                 {
@@ -93,36 +99,28 @@ internal static class DerivationWriter
                     continue;
                 }
 
-                if (Record(statement, backward, method, derivation, statements, known, assigned, outputs) is not { } record)
-                {
-                    continue;
-                }
-
-                if (record.IndexOf('\n') < 0)
-                {
-                    writer.Line(record); // most records are one line: written without splitting
-                    continue;
-                }
-
-                foreach (string line in record.Split('\n'))
-                {
-                    writer.Line(line);
-                }
+                Record(writer, statement, backward, method, derivation, statements, known, assigned, outputs);
             }
 
             foreach (var parameter in method.Parameters.Where(p => p.IsDifferentiated))
             {
-                string name = Literal("∂" + method.Result + "/∂" + parameter.Name);
-                if (program.WritesOutputs)
+                string name = "∂" + method.Result + "/∂" + parameter.Name;
+                if (program.WritesOutputs && parameter.IsVector)
                 {
-                    writer.Line(parameter.IsVector
-                        ? $"{derivation}.AddVector({Kind}Gradient, {name}, {parameter.Output});"
-                        : $"{derivation}.Add({Kind}Gradient, {name}, {Literal(parameter.Output)}, {parameter.Output});");
+                    Step(writer, derivation, "AddVector").Append(Kind).Append("Gradient, ").Literal(name).Append(", ").Append(parameter.Output).Append(");");
+                    writer.EndLine();
+                }
+                else if (program.WritesOutputs)
+                {
+                    Step(writer, derivation, "Add").Append(Kind).Append("Gradient, ").Literal(name).Append(", ").Literal(parameter.Output).Append(", ").Append(parameter.Output).Append(");");
+                    writer.EndLine();
                 }
                 else if (program.Gradient.FirstOrDefault(e => e.ParameterName == parameter.Name) is { } entry)
                 {
-                    string value = ExpressionWriter.Write(entry.Value, method.IsSingle);
-                    writer.Line($"{derivation}.Add({Kind}Gradient, {name}, {Literal(Display(entry.Value, method))}, {value});");
+                    var line = Step(writer, derivation, "Add").Append(Kind).Append("Gradient, ").Literal(name).Append(", ").Shown(entry.Value, method).Append(", ");
+                    ExpressionWriter.Append(line, entry.Value, method.IsSingle);
+                    line.Append(");");
+                    writer.EndLine();
                 }
             }
 
@@ -131,8 +129,9 @@ internal static class DerivationWriter
         }
     }
 
-    /// <summary>The line recording a top-level statement, or null for one that defines no real worth a step.</summary>
-    private static string? Record(
+    /// <summary>Writes the lines recording a top-level statement: none for one that defines no real worth a step.</summary>
+    private static void Record(
+        IndentedWriter writer,
         Statement statement,
         bool backward,
         MethodModel method,
@@ -142,64 +141,67 @@ internal static class DerivationWriter
         HashSet<string> assigned,
         Dictionary<string, string> outputs)
     {
-        string? note = statement.Comment is { Parts.Count: > 0 } comment ? Literal(statements.CommentText(comment)) : "null";
         switch (statement)
         {
             case DeclareReal { Unassigned: true }:
-                return null;
+                return;
 
             case DeclareReal { Value: CallWithDerivative beside } real when !backward:
             {
                 // a = SigmoidWithDerivative(z, out da_dz): the value as the function's call, then its local partial as the
                 // derivative method's, with the value the forward sweep kept.
-                string line = Intermediate(real.Name, beside.Call, method, derivation, known);
+                Intermediate(writer, real.Name, beside.Call, method, derivation, known);
                 known.Add(real.Name);
                 assigned.Add(real.Name);
                 string withRespectTo = PartialOf(beside.Derivative, known)?.WithRespectTo ?? ExpressionWriter.Write(beside.Arguments[beside.Argument], method.IsSingle);
-                string partial = Display(beside.DerivativeMethodCall(new Variable(real.Name)), method);
-                return line + "\n" + $"{derivation}.AddPartial({Literal(beside.Derivative)}, {Literal(real.Name)}, {Literal(withRespectTo)}, {Literal(partial)}, {ExpressionWriter.Identifier(beside.Derivative)}, {Literal($"∂{real.Name}/∂{withRespectTo}")});";
+                Step(writer, derivation, "AddPartial").Literal(beside.Derivative).Append(", ").Literal(real.Name).Append(", ").Literal(withRespectTo).Append(", ")
+                    .Shown(beside.DerivativeMethodCall(new Variable(real.Name)), method).Append(", ").Append(ExpressionWriter.Identifier(beside.Derivative)).Append(", ")
+                    .Literal($"∂{real.Name}/∂{withRespectTo}").Append(");");
+                writer.EndLine();
+                return;
             }
 
             case DeclareReal real when !backward:
-            {
-                string line = Intermediate(real.Name, real.Value, method, derivation, known);
+                Intermediate(writer, real.Name, real.Value, method, derivation, known);
                 known.Add(real.Name);
                 assigned.Add(real.Name);
-                return line;
-            }
+                return;
 
             case AssignReal { Target: Variable target } assign when !backward && (assigned.Contains(target.Name) || assign.Value is not Conditional):
-            {
-                string line = Intermediate(target.Name, assign.Value, method, derivation, known);
+                Intermediate(writer, target.Name, assign.Value, method, derivation, known);
                 known.Add(target.Name);
                 assigned.Add(target.Name);
-                return line;
-            }
+                return;
 
             case DeclareReal real:
+            {
                 assigned.Add(real.Name);
+                StringBuilder line;
                 if (AdjointOf(real.Name, method, known) is { } variable)
                 {
                     // ∂loss/∂a with no product behind it is the local partial of the result itself, as a textbook lists it.
-                    if (statement.Comment is { } chain && !statements.CommentText(chain).Contains(" = "))
-                    {
-                        return $"{derivation}.AddPartial({Literal(real.Name)}, {Literal(method.Result)}, {Literal(variable)}, {Literal(Display(real.Value, method))}, {ExpressionWriter.Identifier(real.Name)}, {note});";
-                    }
-
-                    return $"{derivation}.AddAdjoint({Literal(real.Name)}, {Literal(variable)}, {Literal(Display(real.Value, method))}, {ExpressionWriter.Identifier(real.Name)}, {note});";
+                    line = statement.Comment is not null && !IsProduct(statement.Comment, statements)
+                        ? Step(writer, derivation, "AddPartial").Literal(real.Name).Append(", ").Literal(method.Result)
+                        : Step(writer, derivation, "AddAdjoint").Literal(real.Name);
+                    line.Append(", ").Literal(variable);
                 }
-
-                if (PartialOf(real.Name, known) is { } pair)
+                else if (PartialOf(real.Name, known) is { } pair)
                 {
-                    return $"{derivation}.AddPartial({Literal(real.Name)}, {Literal(pair.Of)}, {Literal(pair.WithRespectTo)}, {Literal(Display(real.Value, method))}, {ExpressionWriter.Identifier(real.Name)}, {note});";
+                    line = Step(writer, derivation, "AddPartial").Literal(real.Name).Append(", ").Literal(pair.Of).Append(", ").Literal(pair.WithRespectTo);
+                }
+                else
+                {
+                    // A named value of the backward sweep that no naming rule explains: an adjoint if its note is a chain-rule product.
+                    bool isProduct = IsProduct(statement.Comment, statements);
+                    line = Step(writer, derivation, isProduct ? "AddAdjoint" : "AddPartial").Literal(real.Name).Append(isProduct ? ", null" : ", null, null");
                 }
 
-                // A named value of the backward sweep that no naming rule explains: an adjoint if its note is a chain-rule product.
-                return statement.Comment is { } text && statements.CommentText(text).Contains(" = ")
-                    ? $"{derivation}.AddAdjoint({Literal(real.Name)}, null, {Literal(Display(real.Value, method))}, {ExpressionWriter.Identifier(real.Name)}, {note});"
-                    : $"{derivation}.AddPartial({Literal(real.Name)}, null, null, {Literal(Display(real.Value, method))}, {ExpressionWriter.Identifier(real.Name)}, {note});";
+                EndStep(writer, line, real.Name, string.Empty, real.Value, statement.Comment, method, statements);
+                return;
+            }
 
             case UpdateReal { Target: Variable target } update when backward:
+            {
                 if (update.Operator == UpdateOperator.Set)
                 {
                     assigned.Add(target.Name);
@@ -207,50 +209,100 @@ internal static class DerivationWriter
 
                 if (!assigned.Contains(target.Name))
                 {
-                    return null;
+                    return;
                 }
 
                 string? of = outputs.TryGetValue(target.Name, out var parameter) ? parameter : AdjointOf(target.Name, method, known);
-                string formula = update.Operator switch
+                string operation = update.Operator switch
                 {
                     UpdateOperator.Add => "+= ",
                     UpdateOperator.Subtract => "-= ",
                     UpdateOperator.Multiply => "*= ",
                     _ => string.Empty,
-                } + Display(update.Value, method);
-                return $"{derivation}.AddAdjoint({Literal(target.Name)}, {(of is null ? "null" : Literal(of))}, {Literal(formula)}, {ExpressionWriter.Identifier(target.Name)}, {note});";
+                };
+                var line = Step(writer, derivation, "AddAdjoint").Literal(target.Name).Append(", ").LiteralOrNull(of);
+                EndStep(writer, line, target.Name, operation, update.Value, statement.Comment, method, statements);
+                return;
+            }
 
             case ForLoop loop:
+            {
                 int count = Count(loop.Body);
                 string summary = $"{StatementWriter.ForHeader(loop)} {{ {count} statement{(count == 1 ? string.Empty : "s")} }}";
                 string phase = loop.IterationByIteration ? "forward and backward sweep of each iteration in turn: not unrolled"
                     : backward ? "backward sweep: the loop run in reverse, not unrolled" : "forward sweep: not unrolled";
-                var lines = new List<string> { $"{derivation}.AddLoop({Literal((loop.While is null ? "for " : "while, counted by ") + loop.Counter)}, {Literal(summary)}, {Literal(phase)});" };
+                Step(writer, derivation, "AddLoop").Literal((loop.While is null ? "for " : "while, counted by ") + loop.Counter).Append(", ")
+                    .Literal(summary).Append(", ").Literal(phase).Append(");");
+                writer.EndLine();
                 // What the loop leaves in the top level's reals: a sum's total, an adjoint's accumulated value. Of all the
                 // loop writes, only the reals already assigned above it: a vector's elements, an integer, a local the loop
                 // declares are not among them.
+                string after = $"after for {loop.Counter}";
                 foreach (string written in StatementFacts.WrittenNamesIn(loop.Body).Distinct().Where(assigned.Contains))
                 {
-                    string after = $"after for {loop.Counter}";
-                    bool isAdjoint = outputs.ContainsKey(written) || AdjointOf(written, method, known) is not null;
-                    lines.Add(backward && (isAdjoint || !loop.IterationByIteration)
-                        ? $"{derivation}.AddAdjoint({Literal(written)}, {(outputs.TryGetValue(written, out var output) ? Literal(output) : AdjointOf(written, method, known) is { } v ? Literal(v) : "null")}, {Literal(after)}, {ExpressionWriter.Identifier(written)}, null);"
-                        : $"{derivation}.Add({Kind}Intermediate, {Literal(written)}, {Literal(after)}, {ExpressionWriter.Identifier(written)}, {Literal(written)});");
+                    string? of = outputs.TryGetValue(written, out var output) ? output : AdjointOf(written, method, known);
+                    if (backward && (of is not null || !loop.IterationByIteration))
+                    {
+                        Step(writer, derivation, "AddAdjoint").Literal(written).Append(", ").LiteralOrNull(of).Append(", ")
+                            .Literal(after).Append(", ").Append(ExpressionWriter.Identifier(written)).Append(", null);");
+                    }
+                    else
+                    {
+                        Step(writer, derivation, "Add").Append(Kind).Append("Intermediate, ").Literal(written).Append(", ")
+                            .Literal(after).Append(", ").Append(ExpressionWriter.Identifier(written)).Append(", ").Literal(written).Append(");");
+                    }
+
+                    writer.EndLine();
                 }
 
-                return string.Join("\n", lines);
-
-            default:
-                return null;
+                return;
+            }
         }
     }
 
-    private static string Intermediate(string name, Expr value, MethodModel method, string derivation, HashSet<string> known)
+    /// <summary>Whether a backward statement's note is a chain-rule product (<c>∂y/∂a = ∂y/∂b · ∂b/∂a</c>).</summary>
+    private static bool IsProduct(Comment? note, StatementWriter statements) =>
+        note is not null && statements.CommentText(note).Contains(" = ");
+
+    /// <summary>Starts a recording line, <c>derivation.Add...(</c>: its arguments are appended to the builder returned.</summary>
+    private static StringBuilder Step(IndentedWriter writer, string derivation, string add) =>
+        writer.BeginLine(0).Append(derivation).Append('.').Append(add).Append('(');
+
+    /// <summary>Ends a backward step's line: <c>, "formula", value, "chain-rule note");</c>.</summary>
+    private static void EndStep(
+        IndentedWriter writer, StringBuilder line, string name, string operation, Expr formula, Comment? note, MethodModel method, StatementWriter statements)
     {
+        line.Append(", ").Shown(formula, method, operation).Append(", ").Append(ExpressionWriter.Identifier(name)).Append(", ");
+        if (note is { Parts.Count: > 0 })
+        {
+            int start = line.Append('"').Length;
+            statements.AppendComment(line, note);
+            line.EndLiteral(start);
+        }
+        else
+        {
+            line.Append("null");
+        }
+
+        line.Append(");");
+        writer.EndLine();
+    }
+
+    private static void Intermediate(IndentedWriter writer, string name, Expr value, MethodModel method, string derivation, HashSet<string> known)
+    {
+        var line = Step(writer, derivation, "Add").Append(Kind).Append("Intermediate, ").Literal(name).Append(", ").Shown(value, method)
+            .Append(", ").Append(ExpressionWriter.Identifier(name));
         // s = s + e reads the earlier s: an edge from its previous node.
-        var reads = ExpressionFacts.Variables(value).Where(known.Contains);
-        string arguments = string.Concat(reads.Select(r => ", " + Literal(r)));
-        return $"{derivation}.Add({Kind}Intermediate, {Literal(name)}, {Literal(Display(value, method))}, {ExpressionWriter.Identifier(name)}{arguments});";
+        foreach (string read in ExpressionFacts.Variables(value))
+        {
+            if (known.Contains(read))
+            {
+                line.Append(", ").Literal(read);
+            }
+        }
+
+        line.Append(");");
+        writer.EndLine();
     }
 
     /// <summary>v when <paramref name="name"/> is the adjoint ∂result/∂v (<see cref="GeneratedNames.Adjoint"/>).</summary>
@@ -306,23 +358,53 @@ internal static class DerivationWriter
         return type is "double" or "float";
     }
 
-    /// <summary>An expression as a reader wants it in a table: the method's code without the <c>global::</c> qualifications.</summary>
-    private static string Display(Expr expression, MethodModel method) =>
-        ExpressionWriter.Write(expression, method.IsSingle)
-            .Replace("global::SymbolicDiff.", string.Empty)
-            .Replace("global::System.", string.Empty)
-            .Replace("global::", string.Empty);
-
-    /// <summary>A C# string literal (the generated file is UTF-8, so ∂ and · stay as they are).</summary>
-    private static string Literal(string text)
+    /// <summary>
+    /// Appends <paramref name="operation"/> and an expression as a reader wants it in a table, as a string literal: the
+    /// method's code without the <c>global::</c> qualifications.
+    /// </summary>
+    private static StringBuilder Shown(this StringBuilder builder, Expr expression, MethodModel method, string operation = "")
     {
-        // Most names and formulas need no escape: one concatenation, not a string per character.
-        if (text.IndexOfAny(Escaped) < 0)
+        int start = builder.Append('"').Length;
+        int code = builder.Append(operation).Length;
+        ExpressionWriter.Append(builder, expression, method.IsSingle);
+        builder.Replace("global::SymbolicDiff.", string.Empty, code, builder.Length - code)
+            .Replace("global::System.", string.Empty, code, builder.Length - code)
+            .Replace("global::", string.Empty, code, builder.Length - code);
+        return builder.EndLiteral(start);
+    }
+
+    /// <summary>Appends a C# string literal (the generated file is UTF-8, so ∂ and · stay as they are).</summary>
+    internal static StringBuilder Literal(this StringBuilder builder, string text)
+    {
+        // Most names and formulas need no escape.
+        return text.IndexOfAny(Escaped) < 0
+            ? builder.Append('"').Append(text).Append('"')
+            : builder.Append('"').AppendEscaped(text).Append('"');
+    }
+
+    private static StringBuilder LiteralOrNull(this StringBuilder builder, string? text) =>
+        text is null ? builder.Append("null") : builder.Literal(text);
+
+    /// <summary>Closes the literal whose text was appended from <paramref name="start"/> on, escaping what needs it.</summary>
+    internal static StringBuilder EndLiteral(this StringBuilder builder, int start)
+    {
+        for (int i = start; i < builder.Length; i++)
         {
-            return "\"" + text + "\"";
+            if (builder[i] is '"' or '\\' or '\n' or '\r')
+            {
+                // Rare: a formula or a note with a quote or a line end in it.
+                string text = builder.ToString(start, builder.Length - start);
+                builder.Length = start;
+                builder.AppendEscaped(text);
+                break;
+            }
         }
 
-        var builder = new StringBuilder(text.Length + 8).Append('"');
+        return builder.Append('"');
+    }
+
+    private static StringBuilder AppendEscaped(this StringBuilder builder, string text)
+    {
         foreach (char c in text)
         {
             if (c == '"' || c == '\\')
@@ -339,7 +421,7 @@ internal static class DerivationWriter
             }
         }
 
-        return builder.Append('"').ToString();
+        return builder;
     }
 
     private static readonly char[] Escaped = { '"', '\\', '\n', '\r' };

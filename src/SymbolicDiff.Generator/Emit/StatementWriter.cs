@@ -31,7 +31,8 @@ internal sealed class StatementWriter
         }
     }
 
-    private void Write(Statement statement, int depth)
+    /// <summary>Writes one statement, <paramref name="depth"/> levels deeper than the writer's own indentation.</summary>
+    public void Write(Statement statement, int depth = 0)
     {
         switch (statement)
         {
@@ -201,8 +202,8 @@ internal sealed class StatementWriter
         return Builders.Release(builder);
     }
 
-    /// <summary><see cref="CommentText"/> appended to <paramref name="builder"/>.</summary>
-    private void AppendComment(StringBuilder builder, Comment comment)
+    /// <summary><see cref="CommentText"/> appended to <paramref name="builder"/>, for text built in place.</summary>
+    public void AppendComment(StringBuilder builder, Comment comment)
     {
         foreach (var part in comment.Parts)
         {
